@@ -1,0 +1,67 @@
+package io.deskport.broker.audit;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+import io.deskport.broker.brokering.SessionStateChanged;
+import io.deskport.broker.shared.AdminActionPerformed;
+import io.deskport.broker.shared.CurrentUser;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Writes audit lines synchronously, inside the transaction of the change they record: a change that
+ * rolls back leaves no line, a committed change always has one.
+ */
+@Component
+class AuditRecorder {
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+
+    AuditRecorder(JdbcClient jdbc, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    @EventListener
+    @Transactional(propagation = Propagation.MANDATORY)
+    void on(AdminActionPerformed e) {
+        insert(e.tenantId(), e.actor(), e.action(), e.objectType(), e.objectId(), e.details());
+    }
+
+    @EventListener
+    @Transactional(propagation = Propagation.MANDATORY)
+    void on(SessionStateChanged e) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("from", e.from() == null ? null : e.from().name());
+        details.put("to", e.to().name());
+        if (e.endReason() != null) {
+            details.put("endReason", e.endReason().name());
+        }
+        details.put("poolId", e.poolId());
+        details.put("userId", e.userId());
+        if (e.desktopId() != null) {
+            details.put("desktopId", e.desktopId());
+        }
+        if (e.sessionHostId() != null) {
+            details.put("sessionHostId", e.sessionHostId());
+        }
+        insert(e.tenantId(), e.actor(), "SESSION_" + e.to().name(), "SESSION", e.sessionId().toString(), details);
+    }
+
+    private void insert(UUID tenantId, CurrentUser actor, String action, String objectType, String objectId,
+                        Map<String, Object> details) {
+        jdbc.sql("insert into audit_event (tenant_id, actor_id, actor_name, action, object_type, object_id, details) "
+                        + "values (?, ?, ?, ?, ?, ?, ?::jsonb)")
+                .params(tenantId, actor.userId(), actor.username(), action, objectType, objectId,
+                        json.writeValueAsString(details))
+                .update();
+    }
+}

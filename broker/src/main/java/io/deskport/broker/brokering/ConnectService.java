@@ -1,0 +1,134 @@
+package io.deskport.broker.brokering;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.deskport.broker.hosts.SessionHostPlacement;
+import io.deskport.broker.pools.DesktopClaims;
+import io.deskport.broker.pools.DesktopPool;
+import io.deskport.broker.pools.Entitlements;
+import io.deskport.broker.pools.PoolKind;
+import io.deskport.broker.shared.CurrentUser;
+import io.deskport.broker.shared.Ids;
+import io.deskport.broker.shared.ProblemException;
+import io.deskport.broker.shared.Reason;
+import io.deskport.broker.tenancy.TenantQuotas;
+
+/**
+ * One click to a desktop: in ONE short transaction, entitlement → the user's live session in the pool
+ * (reconnect) → pool enabled → tenant quota → capacity (claim a desktop or place on a host) → session row
+ * → quota seat → audit (through {@link SessionStateChanged}).
+ *
+ * <p>Correct under any number of brokers: the claim and the placement are conditional updates of locked
+ * rows, the quota seat is a conditional update taken last (so the tenant row is locked only until commit),
+ * and a unique index allows one live session per user and pool. Two simultaneous connects of one user
+ * collide on that index; the loser's transaction rolls back and is retried, and then finds the winner's
+ * session — so reconnect always returns the same session.
+ */
+@Service
+public class ConnectService {
+
+    private static final Logger log = LoggerFactory.getLogger(ConnectService.class);
+    private static final int ATTEMPTS = 3;
+
+    private final TransactionTemplate tx;
+    private final JdbcClient jdbc;
+    private final Entitlements entitlements;
+    private final DesktopClaims claims;
+    private final SessionHostPlacement placement;
+    private final TenantQuotas quotas;
+    private final SessionQueries queries;
+    private final ApplicationEventPublisher events;
+
+    ConnectService(PlatformTransactionManager txManager, JdbcClient jdbc, Entitlements entitlements,
+                   DesktopClaims claims, SessionHostPlacement placement, TenantQuotas quotas, SessionQueries queries,
+                   ApplicationEventPublisher events) {
+        this.tx = new TransactionTemplate(txManager);
+        this.jdbc = jdbc;
+        this.entitlements = entitlements;
+        this.claims = claims;
+        this.placement = placement;
+        this.quotas = quotas;
+        this.queries = queries;
+        this.events = events;
+    }
+
+    /**
+     * What a connect produced.
+     *
+     * @param reconnected true when an existing live session was returned
+     */
+    public record ConnectResult(Session session, boolean reconnected) {
+    }
+
+    /**
+     * Connects the user to a desktop of the pool, or returns their live session there.
+     *
+     * @throws ProblemException NOT_FOUND, NOT_ENTITLED, POOL_DISABLED, TENANT_QUOTA, POOL_EXHAUSTED,
+     *         HOST_CAPACITY or DESKTOP_UNAVAILABLE, each with the figures behind it
+     */
+    public ConnectResult connect(CurrentUser user, UUID poolId) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return tx.execute(status -> connectOnce(user, poolId));
+            } catch (DuplicateKeyException e) {
+                if (attempt >= ATTEMPTS) {
+                    log.warn("Connect of user {} to pool {} kept colliding with concurrent connects", user.userId(), poolId);
+                    throw new ProblemException(Reason.CONFLICT, "Another connect of yours to this pool is in progress; try again");
+                }
+            }
+        }
+    }
+
+    private ConnectResult connectOnce(CurrentUser user, UUID poolId) {
+        DesktopPool pool = entitlements.requireEntitled(user.tenantId(), user.userId(), poolId);
+        Optional<Session> live = queries.liveSession(pool.id(), user.userId());
+        if (live.isPresent()) {
+            return new ConnectResult(live.get(), true);
+        }
+        if (!pool.enabled()) {
+            throw new ProblemException(Reason.POOL_DISABLED, "The pool '" + pool.name()
+                    + "' is disabled by your IT administrator", Map.of("poolId", pool.id(), "poolName", pool.name()));
+        }
+        quotas.checkSessionQuota(user.tenantId());
+
+        UUID desktopId = null;
+        UUID hostId = null;
+        String machine;
+        SessionState state;
+        if (pool.kind() == PoolKind.SHARED) {
+            SessionHostPlacement.Placement p = placement.place(pool);
+            hostId = p.hostId();
+            machine = p.hostName();
+            state = SessionState.READY;
+        } else {
+            DesktopClaims.Claim c = claims.claim(pool, user.userId());
+            desktopId = c.desktopId();
+            machine = c.desktopName();
+            state = c.ready() ? SessionState.READY : SessionState.PREPARING;
+        }
+
+        UUID sessionId = Ids.newId();
+        Instant now = jdbc.sql("insert into session (id, tenant_id, pool_id, user_id, desktop_id, session_host_id, state) "
+                        + "values (?, ?, ?, ?, ?, ?, ?) returning created_at")
+                .params(sessionId, user.tenantId(), pool.id(), user.userId(), desktopId, hostId, state.name())
+                .query((rs, n) -> rs.getTimestamp(1).toInstant()).single();
+        quotas.takeSessionSlot(user.tenantId());
+        events.publishEvent(new SessionStateChanged(user.tenantId(), sessionId, pool.id(), user.userId(), null, state,
+                null, desktopId, hostId, user));
+        Session session = new Session(sessionId, user.tenantId(), pool.id(), pool.name(), pool.kind(), user.userId(),
+                user.username(), state, null, desktopId, hostId, machine, now, now, null, null, null);
+        return new ConnectResult(session, false);
+    }
+}

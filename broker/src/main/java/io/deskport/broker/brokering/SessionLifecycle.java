@@ -1,0 +1,208 @@
+package io.deskport.broker.brokering;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+import io.deskport.broker.hosts.SessionHostPlacement;
+import io.deskport.broker.hosts.SessionHostRemoved;
+import io.deskport.broker.pools.DesktopClaims;
+import io.deskport.broker.pools.DesktopPool;
+import io.deskport.broker.pools.DesktopPoolRemoved;
+import io.deskport.broker.pools.DesktopPools;
+import io.deskport.broker.pools.DesktopRemoved;
+import io.deskport.broker.pools.DesktopState;
+import io.deskport.broker.pools.DesktopStateChanged;
+import io.deskport.broker.shared.CurrentUser;
+import io.deskport.broker.shared.ProblemException;
+import io.deskport.broker.shared.Reason;
+import io.deskport.broker.tenancy.TenantQuotas;
+import io.deskport.broker.tenancy.UserRemoved;
+
+/**
+ * Moves sessions through their states after the connect: tunnel attached and detached, disconnect,
+ * logoff and every other end. Each move is a conditional update from the states it may leave, and an
+ * end gives back, in the same transaction, everything the session held: the desktop (kept by its
+ * persistent owner, freed or sent to refresh when pooled), the host seat and the tenant's quota slot.
+ */
+@Service
+public class SessionLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionLifecycle.class);
+
+    private final JdbcClient jdbc;
+    private final DesktopPools pools;
+    private final DesktopClaims claims;
+    private final SessionHostPlacement placement;
+    private final TenantQuotas quotas;
+    private final ApplicationEventPublisher events;
+
+    SessionLifecycle(JdbcClient jdbc, DesktopPools pools, DesktopClaims claims, SessionHostPlacement placement,
+                     TenantQuotas quotas, ApplicationEventPublisher events) {
+        this.jdbc = jdbc;
+        this.pools = pools;
+        this.claims = claims;
+        this.placement = placement;
+        this.quotas = quotas;
+        this.events = events;
+    }
+
+    private record Row(UUID id, UUID tenantId, UUID poolId, UUID userId, UUID desktopId, UUID hostId, SessionState state) {
+    }
+
+    private Optional<Row> lock(UUID sessionId) {
+        return jdbc.sql("select id, tenant_id, pool_id, user_id, desktop_id, session_host_id, state from session "
+                        + "where id = ? for update")
+                .param(sessionId)
+                .query((rs, n) -> new Row(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                        rs.getObject(3, UUID.class), rs.getObject(4, UUID.class), rs.getObject(5, UUID.class),
+                        rs.getObject(6, UUID.class), SessionState.valueOf(rs.getString(7))))
+                .optional();
+    }
+
+    /**
+     * The client's tunnel attached: READY or DISCONNECTED → CONNECTED.
+     *
+     * @return false when the session cannot take a client (preparing or ended)
+     */
+    @Transactional
+    public boolean markConnected(UUID sessionId, CurrentUser actor) {
+        Row row = lock(sessionId).orElse(null);
+        if (row == null || !row.state().canMoveTo(SessionState.CONNECTED)) {
+            return row != null && row.state() == SessionState.CONNECTED;
+        }
+        jdbc.sql("update session set state = 'CONNECTED', state_changed_at = now(), connected_at = now(), "
+                + "last_activity_at = now() where id = ?").param(sessionId).update();
+        publish(row, SessionState.CONNECTED, null, actor);
+        return true;
+    }
+
+    /** The client's tunnel detached (or the user or an admin disconnected it): → DISCONNECTED. */
+    @Transactional
+    public boolean markDisconnected(UUID sessionId, CurrentUser actor) {
+        Row row = lock(sessionId).orElse(null);
+        if (row == null || !row.state().canMoveTo(SessionState.DISCONNECTED)) {
+            return false;
+        }
+        jdbc.sql("update session set state = 'DISCONNECTED', state_changed_at = now() where id = ?")
+                .param(sessionId).update();
+        publish(row, SessionState.DISCONNECTED, null, actor);
+        return true;
+    }
+
+    /** Records user input on the session (drives the idle timeout). */
+    @Transactional
+    public void recordActivity(UUID sessionId) {
+        jdbc.sql("update session set last_activity_at = now() where id = ? and state = 'CONNECTED'")
+                .param(sessionId).update();
+    }
+
+    /**
+     * Disconnects a session on request of its user or an admin.
+     *
+     * @throws ProblemException INVALID_STATE when the session is preparing or ended
+     */
+    @Transactional
+    public void disconnect(UUID sessionId, CurrentUser actor) {
+        Row row = lock(sessionId).orElseThrow(() -> ProblemException.notFound("Session", sessionId));
+        if (row.state() == SessionState.DISCONNECTED) {
+            return;
+        }
+        if (!markDisconnected(sessionId, actor)) {
+            throw new ProblemException(Reason.INVALID_STATE, "A " + row.state().name().toLowerCase()
+                    + " session cannot be disconnected", Map.of("sessionState", row.state()));
+        }
+    }
+
+    /**
+     * Ends a session and gives back what it held. Ending an ended session changes nothing.
+     *
+     * @return true when this call ended it
+     */
+    @Transactional
+    public boolean end(UUID sessionId, EndReason reason, CurrentUser actor) {
+        Row row = lock(sessionId).orElse(null);
+        if (row == null || row.state() == SessionState.ENDED) {
+            return false;
+        }
+        jdbc.sql("update session set state = 'ENDED', end_reason = ?, ended_at = now(), state_changed_at = now() "
+                + "where id = ?").params(reason.name(), sessionId).update();
+        if (row.desktopId() != null) {
+            DesktopPool pool = pools.get(row.tenantId(), row.poolId());
+            claims.release(pool, row.desktopId());
+        }
+        if (row.hostId() != null) {
+            placement.release(row.hostId());
+        }
+        quotas.releaseSessionSlot(row.tenantId());
+        publish(row, SessionState.ENDED, reason, actor);
+        return true;
+    }
+
+    /** A desktop a session waited for came up: the session becomes READY on it. */
+    @EventListener
+    @Transactional(propagation = Propagation.MANDATORY)
+    void on(DesktopStateChanged e) {
+        if (e.to() != DesktopState.READY) {
+            return;
+        }
+        jdbc.sql("select id from session where desktop_id = ? and state = 'PREPARING' for update")
+                .param(e.desktopId()).query(UUID.class).optional().ifPresent(sessionId -> {
+                    Row row = lock(sessionId).orElseThrow();
+                    DesktopPool pool = pools.get(e.tenantId(), e.poolId());
+                    if (claims.occupy(pool, e.desktopId())) {
+                        jdbc.sql("update session set state = 'READY', state_changed_at = now() where id = ?")
+                                .param(sessionId).update();
+                        publish(row, SessionState.READY, null, CurrentUser.SYSTEM);
+                    }
+                });
+    }
+
+    @EventListener
+    @Transactional(propagation = Propagation.MANDATORY)
+    void on(UserRemoved e) {
+        endAll("user_id = ?", e.userId());
+    }
+
+    @EventListener
+    @Transactional(propagation = Propagation.MANDATORY)
+    void on(DesktopPoolRemoved e) {
+        endAll("pool_id = ?", e.poolId());
+    }
+
+    @EventListener
+    @Transactional(propagation = Propagation.MANDATORY)
+    void on(DesktopRemoved e) {
+        endAll("desktop_id = ?", e.desktopId());
+    }
+
+    @EventListener
+    @Transactional(propagation = Propagation.MANDATORY)
+    void on(SessionHostRemoved e) {
+        endAll("session_host_id = ?", e.hostId());
+    }
+
+    private void endAll(String condition, UUID id) {
+        List<UUID> live = jdbc.sql("select id from session where " + condition + " and state <> 'ENDED'")
+                .param(id).query(UUID.class).list();
+        live.forEach(s -> end(s, EndReason.RESOURCE_REMOVED, CurrentUser.SYSTEM));
+        if (!live.isEmpty()) {
+            log.info("Ended {} live sessions because their {} was removed", live.size(), condition.split(" ")[0]);
+        }
+    }
+
+    private void publish(Row row, SessionState to, EndReason reason, CurrentUser actor) {
+        events.publishEvent(new SessionStateChanged(row.tenantId(), row.id(), row.poolId(), row.userId(), row.state(),
+                to, reason, row.desktopId(), row.hostId(), actor));
+    }
+}

@@ -1,0 +1,109 @@
+package io.deskport.broker.brokering;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import io.deskport.broker.pools.PoolKind;
+import io.deskport.broker.shared.ProblemException;
+
+/** Reads sessions for users (their own) and admins (their tenant's). */
+@Service
+class SessionQueries {
+
+    private static final String SELECT = "select s.id, s.tenant_id, s.pool_id, p.name as pool_name, p.kind as pool_kind, "
+            + "s.user_id, u.username, s.state, s.end_reason, s.desktop_id, s.session_host_id, "
+            + "coalesce(d.name, h.name) as machine_name, s.created_at, s.state_changed_at, s.connected_at, "
+            + "s.last_activity_at, s.ended_at from session s "
+            + "join desktop_pool p on p.id = s.pool_id join app_user u on u.id = s.user_id "
+            + "left join desktop d on d.id = s.desktop_id left join session_host h on h.id = s.session_host_id ";
+
+    private final JdbcClient jdbc;
+
+    SessionQueries(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** @return the user's live session in the pool (reconnect target), if any */
+    @Transactional(readOnly = true)
+    Optional<Session> liveSession(UUID poolId, UUID userId) {
+        return jdbc.sql(SELECT + "where s.pool_id = ? and s.user_id = ? and s.state <> 'ENDED'")
+                .params(poolId, userId).query(SessionQueries::map).optional();
+    }
+
+    @Transactional(readOnly = true)
+    List<Session> ofUser(UUID tenantId, UUID userId, boolean includeEnded, int limit) {
+        return jdbc.sql(SELECT + "where s.tenant_id = ? and s.user_id = ? "
+                        + (includeEnded ? "" : "and s.state <> 'ENDED' ") + "order by s.created_at desc limit ?")
+                .params(tenantId, userId, limit).query(SessionQueries::map).list();
+    }
+
+    @Transactional(readOnly = true)
+    Session get(UUID tenantId, UUID sessionId) {
+        return jdbc.sql(SELECT + "where s.tenant_id = ? and s.id = ?").params(tenantId, sessionId)
+                .query(SessionQueries::map).optional().orElseThrow(() -> ProblemException.notFound("Session", sessionId));
+    }
+
+    /** A user's own session; other users' sessions are reported as not found. */
+    @Transactional(readOnly = true)
+    Session getOwn(UUID tenantId, UUID userId, UUID sessionId) {
+        Session s = get(tenantId, sessionId);
+        if (!s.userId().equals(userId)) {
+            throw ProblemException.notFound("Session", sessionId);
+        }
+        return s;
+    }
+
+    /** Filters of the admin session list; null members do not filter. */
+    record Filter(SessionState state, UUID poolId, UUID userId, boolean liveOnly) {
+    }
+
+    @Transactional(readOnly = true)
+    List<Session> search(UUID tenantId, Filter f, int limit, int offset) {
+        StringBuilder sql = new StringBuilder(SELECT).append("where s.tenant_id = ? ");
+        List<Object> params = new ArrayList<>(List.of(tenantId));
+        if (f.state() != null) {
+            sql.append("and s.state = ? ");
+            params.add(f.state().name());
+        } else if (f.liveOnly()) {
+            sql.append("and s.state <> 'ENDED' ");
+        }
+        if (f.poolId() != null) {
+            sql.append("and s.pool_id = ? ");
+            params.add(f.poolId());
+        }
+        if (f.userId() != null) {
+            sql.append("and s.user_id = ? ");
+            params.add(f.userId());
+        }
+        sql.append("order by s.created_at desc limit ? offset ?");
+        params.add(limit);
+        params.add(offset);
+        return jdbc.sql(sql.toString()).params(params).query(SessionQueries::map).list();
+    }
+
+    static Session map(ResultSet rs, int row) throws SQLException {
+        String endReason = rs.getString("end_reason");
+        return new Session(rs.getObject("id", UUID.class), rs.getObject("tenant_id", UUID.class),
+                rs.getObject("pool_id", UUID.class), rs.getString("pool_name"), PoolKind.valueOf(rs.getString("pool_kind")),
+                rs.getObject("user_id", UUID.class), rs.getString("username"), SessionState.valueOf(rs.getString("state")),
+                endReason == null ? null : EndReason.valueOf(endReason), rs.getObject("desktop_id", UUID.class),
+                rs.getObject("session_host_id", UUID.class), rs.getString("machine_name"),
+                instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("state_changed_at")),
+                instant(rs.getTimestamp("connected_at")), instant(rs.getTimestamp("last_activity_at")),
+                instant(rs.getTimestamp("ended_at")));
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+}

@@ -1,0 +1,94 @@
+package io.deskport.broker.brokering;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.deskport.broker.pools.DesktopPool;
+import io.deskport.broker.pools.Entitlements;
+import io.deskport.broker.pools.PoolKind;
+import io.deskport.broker.shared.CurrentUser;
+
+/** The end user's API: my desktops, connect (or reconnect), my sessions, disconnect, log off. */
+@RestController
+@RequestMapping("/api/v1")
+class UserSessionController {
+
+    private final ConnectService connects;
+    private final SessionLifecycle lifecycle;
+    private final SessionQueries queries;
+    private final Entitlements entitlements;
+
+    UserSessionController(ConnectService connects, SessionLifecycle lifecycle, SessionQueries queries,
+                          Entitlements entitlements) {
+        this.connects = connects;
+        this.lifecycle = lifecycle;
+        this.queries = queries;
+        this.entitlements = entitlements;
+    }
+
+    /** A pool the user may use, with their live session in it (if any). */
+    record MyPool(UUID id, String name, String description, PoolKind kind, boolean enabled, Session session) {
+    }
+
+    /** The answer to a connect: the session, and whether it already existed. */
+    record ConnectResponse(Session session, SessionState state, boolean reconnected) {
+    }
+
+    @GetMapping("/pools")
+    List<MyPool> myPools(CurrentUser me) {
+        Map<UUID, Session> live = queries.ofUser(me.tenantId(), me.userId(), false, 1000).stream()
+                .collect(Collectors.toMap(Session::poolId, Function.identity(), (a, b) -> a));
+        return entitlements.poolsFor(me.tenantId(), me.userId()).stream()
+                .map((DesktopPool p) -> new MyPool(p.id(), p.name(), p.description(), p.kind(), p.enabled(),
+                        live.get(p.id())))
+                .toList();
+    }
+
+    @PostMapping("/pools/{poolId}/connect")
+    ResponseEntity<ConnectResponse> connect(CurrentUser me, @PathVariable UUID poolId) {
+        ConnectService.ConnectResult result = connects.connect(me, poolId);
+        Session s = result.session();
+        ConnectResponse body = new ConnectResponse(s, s.state(), result.reconnected());
+        if (result.reconnected()) {
+            return ResponseEntity.ok(body);
+        }
+        return ResponseEntity.status(HttpStatus.CREATED).location(URI.create("/api/v1/sessions/" + s.id())).body(body);
+    }
+
+    @GetMapping("/sessions")
+    List<Session> mySessions(CurrentUser me, @RequestParam(defaultValue = "false") boolean includeEnded) {
+        return queries.ofUser(me.tenantId(), me.userId(), includeEnded, 100);
+    }
+
+    @GetMapping("/sessions/{id}")
+    Session mySession(CurrentUser me, @PathVariable UUID id) {
+        return queries.getOwn(me.tenantId(), me.userId(), id);
+    }
+
+    @PostMapping("/sessions/{id}/disconnect")
+    Session disconnect(CurrentUser me, @PathVariable UUID id) {
+        queries.getOwn(me.tenantId(), me.userId(), id);
+        lifecycle.disconnect(id, me);
+        return queries.get(me.tenantId(), id);
+    }
+
+    @PostMapping("/sessions/{id}/logoff")
+    Session logoff(CurrentUser me, @PathVariable UUID id) {
+        queries.getOwn(me.tenantId(), me.userId(), id);
+        lifecycle.end(id, EndReason.LOGOFF, me);
+        return queries.get(me.tenantId(), id);
+    }
+}

@@ -1,0 +1,10 @@
+/**
+ * The connect flow and the life of sessions: connect/reconnect in one short transaction, disconnect,
+ * logoff, timeouts. Public face: {@link io.deskport.broker.brokering.ConnectService},
+ * {@link io.deskport.broker.brokering.SessionLifecycle} (for the tunnel) and the
+ * {@link io.deskport.broker.brokering.SessionStateChanged} event.
+ */
+@ApplicationModule(displayName = "Brokering")
+package io.deskport.broker.brokering;
+
+import org.springframework.modulith.ApplicationModule;

@@ -1,0 +1,162 @@
+package io.deskport.broker.demo;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.deskport.broker.hosts.SessionHosts;
+import io.deskport.broker.pools.DesktopPool;
+import io.deskport.broker.pools.DesktopPools;
+import io.deskport.broker.pools.DesktopState;
+import io.deskport.broker.pools.Desktops;
+import io.deskport.broker.pools.Entitlements;
+import io.deskport.broker.pools.LoadBalancing;
+import io.deskport.broker.pools.PoolKind;
+import io.deskport.broker.shared.AdminContext;
+import io.deskport.broker.shared.CurrentUser;
+import io.deskport.broker.shared.Role;
+import io.deskport.broker.tenancy.Group;
+import io.deskport.broker.tenancy.Groups;
+import io.deskport.broker.tenancy.Tenant;
+import io.deskport.broker.tenancy.Tenants;
+import io.deskport.broker.tenancy.User;
+import io.deskport.broker.tenancy.Users;
+
+/**
+ * Creates the demo tenant on the first start of an empty database (guarded by an advisory lock, so two
+ * brokers starting together create it once) and prints the generated passwords once.
+ */
+@Component
+class DemoData {
+
+    private static final Logger log = LoggerFactory.getLogger(DemoData.class);
+    private static final CurrentUser SETUP = new CurrentUser(null, null, "demo-setup", Set.of(Role.PLATFORM_ADMIN));
+    private static final long LOCK = 0x6465736b706f7274L; // "deskport"
+
+    private final boolean enabled;
+    private final String consoleHost;
+    private final int consolePortBase;
+    private final TransactionTemplate tx;
+    private final JdbcClient jdbc;
+    private final Tenants tenants;
+    private final Users users;
+    private final Groups groups;
+    private final DesktopPools pools;
+    private final Entitlements entitlements;
+    private final Desktops desktops;
+    private final SessionHosts hosts;
+
+    DemoData(@Value("${deskport.demo.enabled:true}") boolean enabled,
+             @Value("${deskport.demo.console-host:127.0.0.1}") String consoleHost,
+             @Value("${deskport.demo.console-port-base:5901}") int consolePortBase,
+             PlatformTransactionManager txManager, JdbcClient jdbc, Tenants tenants, Users users, Groups groups,
+             DesktopPools pools, Entitlements entitlements, Desktops desktops, SessionHosts hosts) {
+        this.enabled = enabled;
+        this.consoleHost = consoleHost;
+        this.consolePortBase = consolePortBase;
+        this.tx = new TransactionTemplate(txManager);
+        this.jdbc = jdbc;
+        this.tenants = tenants;
+        this.users = users;
+        this.groups = groups;
+        this.pools = pools;
+        this.entitlements = entitlements;
+        this.desktops = desktops;
+        this.hosts = hosts;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void createOnFirstStart() {
+        if (!enabled) {
+            return;
+        }
+        List<String> credentials = tx.execute(status -> {
+            jdbc.sql("select pg_advisory_xact_lock(?)").param(LOCK).query(Object.class).single();
+            if (tenants.findBySlug("demo").isPresent() || tenants.findBySlug("platform").isPresent()) {
+                return List.<String>of();
+            }
+            return create();
+        });
+        if (credentials != null && !credentials.isEmpty()) {
+            StringBuilder banner = new StringBuilder("\n\n=== Deskport demo data created (shown once; change these passwords) ===\n");
+            credentials.forEach(c -> banner.append("  ").append(c).append('\n'));
+            banner.append("  Demo desktops point at VNC consoles on ").append(consoleHost).append(':')
+                    .append(consolePortBase).append('-').append(consolePortBase + 5)
+                    .append(" (placeholders until provisioning or session-host agents register real machines)\n");
+            banner.append("=====================================================================\n");
+            log.warn(banner.toString());
+        }
+    }
+
+    private List<String> create() {
+        List<String> credentials = new ArrayList<>();
+        Tenant platform = tenants.create(SETUP, new Tenants.NewTenant("platform", "Platform operations", 10, 10));
+        AdminContext op = new AdminContext(SETUP, platform.id());
+        String opPassword = password();
+        users.create(op, new Users.NewUser("operator", "Platform operator", null, opPassword, Set.of(Role.PLATFORM_ADMIN)));
+        credentials.add("tenant platform  user operator  password " + opPassword + "  (PLATFORM_ADMIN)");
+
+        Tenant demo = tenants.create(SETUP, new Tenants.NewTenant("demo", "Demo Corp", 50, 100));
+        AdminContext ctx = new AdminContext(SETUP, demo.id());
+        record Account(String name, String display, Role role) {
+        }
+        List<User> staff = new ArrayList<>();
+        for (Account a : List.of(new Account("admin", "Demo administrator", Role.TENANT_ADMIN),
+                new Account("helpdesk", "Help desk", Role.HELPDESK),
+                new Account("alice", "Alice Example", Role.USER), new Account("bob", "Bob Example", Role.USER))) {
+            String pw = password();
+            User u = users.create(ctx, new Users.NewUser(a.name(), a.display(), null, pw, Set.of(a.role())));
+            credentials.add("tenant demo      user " + String.format("%-8s", a.name()) + " password " + pw + "  (" + a.role() + ")");
+            if (a.role() == Role.USER) {
+                staff.add(u);
+            }
+        }
+        Group group = groups.create(ctx, "staff", "Everyone at Demo Corp");
+        staff.forEach(u -> groups.addMember(ctx, group.id(), u.id()));
+
+        DesktopPool persistent = pools.create(ctx, new DesktopPools.PoolSettings("Engineering workstations",
+                "A dedicated desktop per engineer, kept between sessions", PoolKind.PERSISTENT, true, null, null, null,
+                null, null));
+        DesktopPool pooled = pools.create(ctx, new DesktopPools.PoolSettings("Office desktops",
+                "Fresh desktops for everyday office work", PoolKind.POOLED, true, null, null, null, 900, null));
+        DesktopPool shared = pools.create(ctx, new DesktopPools.PoolSettings("Shared applications",
+                "Sessions on shared application servers", PoolKind.SHARED, true, LoadBalancing.BREADTH_FIRST, null,
+                null, 900, null));
+        int port = consolePortBase;
+        for (int i = 1; i <= 2; i++) {
+            desktops.register(ctx, persistent.id(), new Desktops.DesktopRegistration("eng-" + i, consoleHost, port++, null,
+                    DesktopState.READY, null));
+        }
+        for (int i = 1; i <= 3; i++) {
+            desktops.register(ctx, pooled.id(), new Desktops.DesktopRegistration("office-" + i, consoleHost, port++, null,
+                    DesktopState.READY, null));
+        }
+        hosts.register(ctx, shared.id(), new SessionHosts.HostRegistration("apps-1", 10, consoleHost, port, null));
+        for (DesktopPool p : List.of(persistent, pooled, shared)) {
+            entitlements.grant(ctx, p.id(), null, group.id());
+        }
+        log.info("Created demo tenant 'demo' ({}) with 3 pools and the platform tenant ({})", demo.id(), platform.id());
+        return credentials;
+    }
+
+    private static String password() {
+        String alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        SecureRandom random = new SecureRandom();
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 14; i++) {
+            sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return sb.toString();
+    }
+}

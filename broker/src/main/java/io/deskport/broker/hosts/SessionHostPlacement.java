@@ -1,0 +1,90 @@
+package io.deskport.broker.hosts;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+import io.deskport.broker.pools.DesktopPool;
+import io.deskport.broker.pools.LoadBalancing;
+import io.deskport.broker.shared.ProblemException;
+import io.deskport.broker.shared.Reason;
+
+/**
+ * Places a new session of a SHARED pool on a host, inside the connect transaction.
+ *
+ * <p>The pick and the seat are one conditional update of the host row (locked {@code SKIP LOCKED}, the
+ * room re-checked on the latest row version), so no host ever exceeds its max sessions whatever the
+ * number of brokers. Breadth-first takes the emptiest host, depth-first the fullest one with room.
+ */
+@Service
+@Transactional(propagation = Propagation.MANDATORY)
+public class SessionHostPlacement {
+
+    private final JdbcClient jdbc;
+
+    SessionHostPlacement(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The host a session was placed on. */
+    public record Placement(UUID hostId, String hostName) {
+    }
+
+    /**
+     * @throws ProblemException HOST_CAPACITY with the pool's host figures when no host has room
+     */
+    public Placement place(DesktopPool pool) {
+        return tryPlace(pool, true).or(() -> tryPlace(pool, false)).orElseThrow(() -> noCapacity(pool));
+    }
+
+    private Optional<Placement> tryPlace(DesktopPool pool, boolean skipLocked) {
+        String order = pool.loadBalancing() == LoadBalancing.DEPTH_FIRST
+                ? "active_sessions desc, id" : "active_sessions asc, id";
+        return jdbc.sql("update session_host set active_sessions = active_sessions + 1 where id = ("
+                        + "select id from session_host where pool_id = ? and state = 'AVAILABLE' and not draining "
+                        + "and active_sessions < max_sessions order by " + order + " limit 1 for update"
+                        + (skipLocked ? " skip locked" : "") + ") returning id, name")
+                .param(pool.id())
+                .query((rs, n) -> new Placement(rs.getObject(1, UUID.class), rs.getString(2)))
+                .optional();
+    }
+
+    /** Frees the seat of a session that ended on the host. */
+    public void release(UUID hostId) {
+        jdbc.sql("update session_host set active_sessions = active_sessions - 1 where id = ? and active_sessions > 0")
+                .param(hostId).update();
+    }
+
+    private ProblemException noCapacity(DesktopPool pool) {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("poolId", pool.id());
+        figures.put("poolName", pool.name());
+        jdbc.sql("select count(*) as hosts, "
+                        + "count(*) filter (where state = 'AVAILABLE' and not draining) as placeable, "
+                        + "count(*) filter (where draining) as draining, "
+                        + "count(*) filter (where state = 'UNREACHABLE') as unreachable, "
+                        + "coalesce(sum(max_sessions) filter (where state = 'AVAILABLE' and not draining), 0) as capacity, "
+                        + "coalesce(sum(active_sessions), 0) as in_use "
+                        + "from session_host where pool_id = ? and state <> 'REMOVED'")
+                .param(pool.id())
+                .query(rs -> {
+                    figures.put("sessionHosts", rs.getInt("hosts"));
+                    figures.put("placeableHosts", rs.getInt("placeable"));
+                    figures.put("drainingHosts", rs.getInt("draining"));
+                    figures.put("unreachableHosts", rs.getInt("unreachable"));
+                    figures.put("sessionCapacity", rs.getInt("capacity"));
+                    figures.put("sessionsInUse", rs.getInt("in_use"));
+                });
+        String detail = (int) figures.get("placeableHosts") == 0
+                ? "No session host of the pool '" + pool.name() + "' accepts new sessions right now"
+                : "Every session host of the pool '" + pool.name() + "' is full (" + figures.get("sessionsInUse")
+                        + " sessions on " + figures.get("sessionCapacity") + " seats); try again later";
+        return new ProblemException(Reason.HOST_CAPACITY, detail, figures);
+    }
+}

@@ -1,0 +1,138 @@
+package io.deskport.broker.hosts;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import io.deskport.broker.pools.DesktopPool;
+import io.deskport.broker.pools.DesktopPools;
+import io.deskport.broker.pools.PoolKind;
+import io.deskport.broker.shared.AdminActionPerformed;
+import io.deskport.broker.shared.AdminContext;
+import io.deskport.broker.shared.Ids;
+import io.deskport.broker.shared.ProblemException;
+import io.deskport.broker.shared.Reason;
+
+/** The registry of session hosts: add, drain, resume, change limits, remove. */
+@Service
+public class SessionHosts {
+
+    private static final String COLUMNS = "id, tenant_id, pool_id, name, state, draining, max_sessions, active_sessions, "
+            + "console_host, console_port, console_password is not null as has_password, created_at, state_changed_at";
+
+    private final JdbcClient jdbc;
+    private final DesktopPools pools;
+    private final ApplicationEventPublisher events;
+
+    SessionHosts(JdbcClient jdbc, DesktopPools pools, ApplicationEventPublisher events) {
+        this.jdbc = jdbc;
+        this.pools = pools;
+        this.events = events;
+    }
+
+    /** A host registered by its console address (until agents enrol themselves). */
+    public record HostRegistration(String name, int maxSessions, String consoleHost, int consolePort,
+                                   String consolePassword) {
+    }
+
+    @Transactional
+    public SessionHost register(AdminContext ctx, UUID poolId, HostRegistration r) {
+        DesktopPool pool = pools.get(ctx.tenantId(), poolId);
+        if (pool.kind() != PoolKind.SHARED) {
+            throw new ProblemException(Reason.INVALID_STATE, "Only SHARED pools have session hosts",
+                    Map.of("poolKind", pool.kind()));
+        }
+        UUID id = Ids.newId();
+        jdbc.sql("insert into session_host (id, tenant_id, pool_id, name, state, max_sessions, console_host, "
+                        + "console_port, console_password) values (?, ?, ?, ?, 'AVAILABLE', ?, ?, ?, ?)")
+                .params(id, ctx.tenantId(), poolId, r.name(), r.maxSessions(), r.consoleHost(), r.consolePort(),
+                        r.consolePassword())
+                .update();
+        events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(), "SESSION_HOST_REGISTERED",
+                "SESSION_HOST", id.toString(), Map.of("poolId", poolId.toString(), "name", r.name(),
+                        "maxSessions", r.maxSessions(), "console", r.consoleHost() + ":" + r.consolePort())));
+        return get(ctx.tenantId(), id);
+    }
+
+    @Transactional(readOnly = true)
+    public List<SessionHost> list(UUID tenantId, UUID poolId) {
+        return jdbc.sql("select " + COLUMNS + " from session_host where tenant_id = ? and pool_id = ? order by name")
+                .params(tenantId, poolId).query(SessionHosts::map).list();
+    }
+
+    @Transactional(readOnly = true)
+    public SessionHost get(UUID tenantId, UUID id) {
+        return jdbc.sql("select " + COLUMNS + " from session_host where tenant_id = ? and id = ?").params(tenantId, id)
+                .query(SessionHosts::map).optional().orElseThrow(() -> ProblemException.notFound("Session host", id));
+    }
+
+    /**
+     * Drains (no new sessions; existing ones continue and may reconnect) or resumes a host.
+     */
+    @Transactional
+    public SessionHost setDraining(AdminContext ctx, UUID id, boolean draining) {
+        SessionHost host = get(ctx.tenantId(), id);
+        jdbc.sql("update session_host set draining = ? where tenant_id = ? and id = ?")
+                .params(draining, ctx.tenantId(), id).update();
+        if (host.draining() != draining) {
+            events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(),
+                    draining ? "SESSION_HOST_DRAINED" : "SESSION_HOST_RESUMED", "SESSION_HOST", id.toString(),
+                    Map.of("name", host.name(), "activeSessions", host.activeSessions())));
+        }
+        return get(ctx.tenantId(), id);
+    }
+
+    /** Changes the host's session limit; lowering it below the live count only stops new placements. */
+    @Transactional
+    public SessionHost setMaxSessions(AdminContext ctx, UUID id, int maxSessions) {
+        SessionHost host = get(ctx.tenantId(), id);
+        jdbc.sql("update session_host set max_sessions = ? where tenant_id = ? and id = ?")
+                .params(maxSessions, ctx.tenantId(), id).update();
+        events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(), "SESSION_HOST_UPDATED",
+                "SESSION_HOST", id.toString(), Map.of("maxSessions", maxSessions, "previousMaxSessions",
+                        host.maxSessions())));
+        return get(ctx.tenantId(), id);
+    }
+
+    /**
+     * Removes a host. With live sessions it is refused unless {@code force}, which ends them first.
+     *
+     * @throws ProblemException IN_USE when sessions live on it and {@code force} is false
+     */
+    @Transactional
+    public void remove(AdminContext ctx, UUID id, boolean force) {
+        SessionHost host = jdbc.sql("select " + COLUMNS + " from session_host where tenant_id = ? and id = ? for update")
+                .params(ctx.tenantId(), id).query(SessionHosts::map).optional()
+                .orElseThrow(() -> ProblemException.notFound("Session host", id));
+        if (host.activeSessions() > 0 && !force) {
+            throw new ProblemException(Reason.IN_USE, "The host has " + host.activeSessions()
+                    + " live sessions; drain it and wait, or remove it with force=true to log them off",
+                    Map.of("activeSessions", host.activeSessions()));
+        }
+        events.publishEvent(new SessionHostRemoved(ctx.tenantId(), host.poolId(), id, host.name()));
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("name", host.name());
+        details.put("forced", force);
+        details.put("sessionsEnded", host.activeSessions());
+        events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(), "SESSION_HOST_REMOVED",
+                "SESSION_HOST", id.toString(), details));
+        jdbc.sql("delete from session_host where tenant_id = ? and id = ?").params(ctx.tenantId(), id).update();
+    }
+
+    static SessionHost map(ResultSet rs, int row) throws SQLException {
+        return new SessionHost(rs.getObject("id", UUID.class), rs.getObject("tenant_id", UUID.class),
+                rs.getObject("pool_id", UUID.class), rs.getString("name"),
+                SessionHostState.valueOf(rs.getString("state")), rs.getBoolean("draining"), rs.getInt("max_sessions"),
+                rs.getInt("active_sessions"), rs.getString("console_host"), (Integer) rs.getObject("console_port"),
+                rs.getBoolean("has_password"), rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("state_changed_at").toInstant());
+    }
+}

@@ -1,0 +1,95 @@
+package io.deskport.broker.identity;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.JwsHeader;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.stereotype.Component;
+
+import com.nimbusds.jose.jwk.source.ImmutableSecret;
+
+import io.deskport.broker.shared.CurrentUser;
+import io.deskport.broker.shared.Role;
+
+/**
+ * The broker's access tokens: JWTs signed (HS256) with a key generated once and kept in the database,
+ * so every broker replica issues and checks the same tokens.
+ */
+@Component
+class AccessTokens {
+
+    static final String ISSUER = "deskport";
+    private static final String KEY_NAME = "access-token-signing-key";
+
+    private final NimbusJwtEncoder encoder;
+    private final JwtDecoder decoder;
+    private final IdentityProperties properties;
+
+    AccessTokens(JdbcClient jdbc, IdentityProperties properties) {
+        this.properties = properties;
+        byte[] fresh = new byte[32];
+        new SecureRandom().nextBytes(fresh);
+        jdbc.sql("insert into platform_secret (name, value) values (?, ?) on conflict (name) do nothing")
+                .params(KEY_NAME, fresh).update();
+        byte[] key = jdbc.sql("select value from platform_secret where name = ?").param(KEY_NAME)
+                .query(byte[].class).single();
+        SecretKey secret = new SecretKeySpec(key, "HmacSHA256");
+        this.encoder = new NimbusJwtEncoder(new ImmutableSecret<>(secret));
+        NimbusJwtDecoder nimbus = NimbusJwtDecoder.withSecretKey(secret).macAlgorithm(MacAlgorithm.HS256).build();
+        nimbus.setJwtValidator(JwtValidators.createDefaultWithIssuer(ISSUER));
+        this.decoder = nimbus;
+    }
+
+    /** An issued token. */
+    record Issued(String token, Instant expiresAt) {
+    }
+
+    Issued issue(CurrentUser user, String tenantSlug) {
+        Instant now = Instant.now();
+        Instant expires = now.plus(properties.tokenTtl());
+        JwtClaimsSet claims = JwtClaimsSet.builder()
+                .issuer(ISSUER)
+                .subject(user.userId().toString())
+                .issuedAt(now)
+                .expiresAt(expires)
+                .id(UUID.randomUUID().toString())
+                .claim("tid", user.tenantId().toString())
+                .claim("tenant", tenantSlug)
+                .claim("name", user.username())
+                .claim("roles", user.roles().stream().map(Enum::name).sorted().toList())
+                .build();
+        String token = encoder.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).build(), claims))
+                .getTokenValue();
+        return new Issued(token, expires);
+    }
+
+    JwtDecoder decoder() {
+        return decoder;
+    }
+
+    static CurrentUser toUser(Jwt jwt) {
+        Set<Role> roles = EnumSet.noneOf(Role.class);
+        List<String> names = jwt.getClaimAsStringList("roles");
+        if (names != null) {
+            names.forEach(r -> roles.add(Role.valueOf(r)));
+        }
+        return new CurrentUser(UUID.fromString(jwt.getSubject()), UUID.fromString(jwt.getClaimAsString("tid")),
+                jwt.getClaimAsString("name"), roles);
+    }
+}

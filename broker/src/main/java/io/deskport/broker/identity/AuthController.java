@@ -1,0 +1,73 @@
+package io.deskport.broker.identity;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseCookie;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.deskport.broker.shared.CurrentUser;
+import io.deskport.broker.shared.Role;
+
+/** Sign-in, sign-out and "who am I". */
+@RestController
+@RequestMapping("/api/v1")
+class AuthController {
+
+    private final IdentityProvider identity;
+    private final AccessTokens tokens;
+    private final IdentityProperties properties;
+
+    AuthController(IdentityProvider identity, AccessTokens tokens, IdentityProperties properties) {
+        this.identity = identity;
+        this.tokens = tokens;
+        this.properties = properties;
+    }
+
+    record Login(@Size(max = 63) String tenant, @NotBlank @Size(max = 128) String username,
+                 @NotBlank @Size(max = 200) String password) {
+    }
+
+    record Me(UUID userId, UUID tenantId, String username, Set<Role> roles) {
+    }
+
+    record Token(String accessToken, String tokenType, long expiresIn, Instant expiresAt, Me user) {
+    }
+
+    @PostMapping("/auth/login")
+    ResponseEntity<Token> login(@Valid @RequestBody Login body) {
+        String tenant = body.tenant() == null || body.tenant().isBlank() ? properties.defaultTenant() : body.tenant();
+        CurrentUser user = identity.authenticate(tenant, body.username(), body.password());
+        AccessTokens.Issued issued = tokens.issue(user, tenant);
+        long ttl = Duration.between(Instant.now(), issued.expiresAt()).toSeconds();
+        ResponseCookie cookie = ResponseCookie.from(SecurityConfiguration.TOKEN_COOKIE, issued.token())
+                .httpOnly(true).secure(properties.secureCookie()).sameSite("Strict").path("/").maxAge(ttl).build();
+        return ResponseEntity.ok().header(HttpHeaders.SET_COOKIE, cookie.toString())
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .body(new Token(issued.token(), "Bearer", ttl, issued.expiresAt(), me(user)));
+    }
+
+    @PostMapping("/auth/logout")
+    ResponseEntity<Void> logout() {
+        ResponseCookie cookie = ResponseCookie.from(SecurityConfiguration.TOKEN_COOKIE, "")
+                .httpOnly(true).secure(properties.secureCookie()).sameSite("Strict").path("/").maxAge(0).build();
+        return ResponseEntity.noContent().header(HttpHeaders.SET_COOKIE, cookie.toString()).build();
+    }
+
+    @GetMapping("/me")
+    Me me(CurrentUser me) {
+        return new Me(me.userId(), me.tenantId(), me.username(), me.roles());
+    }
+}

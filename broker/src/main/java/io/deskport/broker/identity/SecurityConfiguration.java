@@ -1,0 +1,128 @@
+package io.deskport.broker.identity;
+
+import java.io.IOException;
+import java.util.List;
+
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
+import org.springframework.security.web.SecurityFilterChain;
+
+import io.deskport.broker.shared.CurrentUser;
+import io.deskport.broker.shared.ProblemResponses;
+import io.deskport.broker.shared.Reason;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Which roles reach which API. Every {@code /api/**} call needs a valid access token (Authorization
+ * header, or the HttpOnly cookie the portal uses); admin APIs need an admin role; help desk may read
+ * and act on sessions but change nothing else. Errors are problem+json like everything else.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    static final String TOKEN_COOKIE = "deskport_token";
+    private static final String[] ADMINS = {"PLATFORM_ADMIN", "TENANT_ADMIN"};
+    private static final String[] SUPPORT = {"PLATFORM_ADMIN", "TENANT_ADMIN", "HELPDESK"};
+
+    @Bean
+    SecurityFilterChain api(HttpSecurity http, AccessTokens tokens, JsonMapper json) throws Exception {
+        http.csrf(c -> c.disable()) // tokens, not ambient credentials: the cookie is SameSite=Strict
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(c -> c.disable())
+                .formLogin(f -> f.disable())
+                .httpBasic(b -> b.disable())
+                .logout(l -> l.disable())
+                .authorizeHttpRequests(a -> a
+                        .requestMatchers("/api/v1/auth/login", "/api/v1/auth/logout").permitAll()
+                        .requestMatchers("/actuator/health/**", "/actuator/health", "/v3/api-docs/**", "/v3/api-docs").permitAll()
+                        .requestMatchers("/api/v1/admin/tenants/**", "/api/v1/admin/tenants").hasRole("PLATFORM_ADMIN")
+                        .requestMatchers(HttpMethod.GET, "/api/v1/admin/sessions/**", "/api/v1/admin/sessions",
+                                "/api/v1/admin/audit", "/api/v1/admin/users/**", "/api/v1/admin/users",
+                                "/api/v1/admin/groups/**", "/api/v1/admin/groups", "/api/v1/admin/pools/**",
+                                "/api/v1/admin/pools", "/api/v1/admin/desktops/**", "/api/v1/admin/session-hosts/**")
+                        .hasAnyRole(SUPPORT)
+                        .requestMatchers(HttpMethod.POST, "/api/v1/admin/sessions/*/disconnect",
+                                "/api/v1/admin/sessions/*/logoff").hasAnyRole(SUPPORT)
+                        .requestMatchers("/api/v1/admin/**").hasAnyRole(ADMINS)
+                        .requestMatchers("/api/**").authenticated()
+                        .requestMatchers("/actuator/**").hasRole("PLATFORM_ADMIN")
+                        .anyRequest().permitAll())
+                .oauth2ResourceServer(o -> o
+                        .bearerTokenResolver(tokenResolver())
+                        .jwt(j -> j.decoder(tokens.decoder()).jwtAuthenticationConverter(SecurityConfiguration::authenticate))
+                        .authenticationEntryPoint((req, res, ex) -> problem(json, req, res, Reason.UNAUTHENTICATED,
+                                "Sign in first: the access token is missing, expired or invalid"))
+                        .accessDeniedHandler((req, res, ex) -> problem(json, req, res, Reason.FORBIDDEN,
+                                "Your role does not allow this operation")))
+                .exceptionHandling(e -> e
+                        .authenticationEntryPoint((req, res, ex) -> problem(json, req, res, Reason.UNAUTHENTICATED,
+                                "Sign in first: the access token is missing, expired or invalid"))
+                        .accessDeniedHandler((req, res, ex) -> problem(json, req, res, Reason.FORBIDDEN,
+                                "Your role does not allow this operation")));
+        return http.build();
+    }
+
+    private static AbstractAuthenticationToken authenticate(Jwt jwt) {
+        CurrentUser user = AccessTokens.toUser(jwt);
+        List<SimpleGrantedAuthority> authorities = user.roles().stream()
+                .map(r -> new SimpleGrantedAuthority("ROLE_" + r.name())).toList();
+        AbstractAuthenticationToken token = new AbstractAuthenticationToken(authorities) {
+            @Override
+            public Object getCredentials() {
+                return jwt;
+            }
+
+            @Override
+            public Object getPrincipal() {
+                return user;
+            }
+        };
+        token.setAuthenticated(true);
+        return token;
+    }
+
+    /** The Authorization header first, else the portal's HttpOnly cookie. */
+    private static BearerTokenResolver tokenResolver() {
+        DefaultBearerTokenResolver header = new DefaultBearerTokenResolver();
+        return request -> {
+            String token = header.resolve(request);
+            if (token != null) {
+                return token;
+            }
+            Cookie[] cookies = request.getCookies();
+            if (cookies != null) {
+                for (Cookie c : cookies) {
+                    if (TOKEN_COOKIE.equals(c.getName()) && !c.getValue().isBlank()) {
+                        return c.getValue();
+                    }
+                }
+            }
+            return null;
+        };
+    }
+
+    private static void problem(JsonMapper json, HttpServletRequest req, HttpServletResponse res, Reason reason,
+                                String detail) throws IOException {
+        ProblemDetail body = ProblemResponses.of(reason, detail, req.getRequestURI());
+        res.setStatus(reason.status().value());
+        res.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        if (reason == Reason.UNAUTHENTICATED) {
+            res.setHeader("WWW-Authenticate", "Bearer");
+        }
+        json.writeValue(res.getOutputStream(), body);
+    }
+}

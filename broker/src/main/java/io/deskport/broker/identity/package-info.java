@@ -1,0 +1,9 @@
+/**
+ * Who is calling: sign-in through an {@link io.deskport.broker.identity.IdentityProvider} (local accounts
+ * now, Keycloak later), the broker's own signed access tokens, and the HTTP security rules (which roles
+ * reach which API).
+ */
+@ApplicationModule(displayName = "Identity")
+package io.deskport.broker.identity;
+
+import org.springframework.modulith.ApplicationModule;

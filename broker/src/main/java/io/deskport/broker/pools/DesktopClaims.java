@@ -1,0 +1,192 @@
+package io.deskport.broker.pools;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+import io.deskport.broker.shared.ProblemException;
+import io.deskport.broker.shared.Reason;
+
+/**
+ * Hands desktops to sessions and takes them back, inside the connect (or logoff) transaction.
+ *
+ * <p>Claims are conditional updates on rows locked with {@code FOR UPDATE SKIP LOCKED}: concurrent
+ * brokers never wait for each other and never hand out one desktop twice (also guarded by the unique
+ * index of one desktop per user per pool). When every candidate is locked by someone else, one
+ * blocking attempt decides, so "exhausted" is only reported when it is true.
+ */
+@Service
+@Transactional(propagation = Propagation.MANDATORY)
+public class DesktopClaims {
+
+    private static final Logger log = LoggerFactory.getLogger(DesktopClaims.class);
+
+    private final JdbcClient jdbc;
+    private final ApplicationEventPublisher events;
+
+    DesktopClaims(JdbcClient jdbc, ApplicationEventPublisher events) {
+        this.jdbc = jdbc;
+        this.events = events;
+    }
+
+    /**
+     * A desktop handed to a session.
+     *
+     * @param ready true when the desktop is up (session READY); false when it is being started (PREPARING)
+     */
+    public record Claim(UUID desktopId, String desktopName, boolean ready) {
+    }
+
+    /**
+     * Finds the user's desktop in a PERSISTENT or POOLED pool: the user's own (persistent), else a free
+     * ready one, else a free stopped one to start.
+     *
+     * @throws ProblemException POOL_EXHAUSTED (with the pool's figures) or DESKTOP_UNAVAILABLE
+     */
+    public Claim claim(DesktopPool pool, UUID userId) {
+        if (pool.kind() == PoolKind.SHARED) {
+            throw new IllegalArgumentException("SHARED pools place sessions on hosts");
+        }
+        if (pool.kind() == PoolKind.PERSISTENT) {
+            Optional<Claim> own = claimOwn(pool, userId);
+            if (own.isPresent()) {
+                return own.get();
+            }
+        }
+        return claimFree(pool, userId, DesktopState.READY, DesktopState.IN_USE, true)
+                .or(() -> claimFree(pool, userId, DesktopState.STOPPED, DesktopState.STARTING, true))
+                .or(() -> claimFree(pool, userId, DesktopState.READY, DesktopState.IN_USE, false))
+                .or(() -> claimFree(pool, userId, DesktopState.STOPPED, DesktopState.STARTING, false))
+                .orElseThrow(() -> exhausted(pool));
+    }
+
+    private Optional<Claim> claimOwn(DesktopPool pool, UUID userId) {
+        record Own(UUID id, String name, DesktopState state) {
+        }
+        Optional<Own> own = jdbc.sql("select id, name, state from desktop where pool_id = ? and assigned_user_id = ? "
+                        + "for update")
+                .params(pool.id(), userId)
+                .query((rs, n) -> new Own(rs.getObject(1, UUID.class), rs.getString(2),
+                        DesktopState.valueOf(rs.getString(3))))
+                .optional();
+        if (own.isEmpty()) {
+            return Optional.empty();
+        }
+        Own d = own.get();
+        switch (d.state()) {
+            case READY, IN_USE -> {
+                if (d.state() == DesktopState.IN_USE) {
+                    log.warn("Desktop {} was IN_USE without a live session; handing it to its owner {} again", d.id(), userId);
+                }
+                move(pool, d.id(), d.state(), DesktopState.IN_USE);
+                return Optional.of(new Claim(d.id(), d.name(), true));
+            }
+            case STOPPED -> {
+                move(pool, d.id(), d.state(), DesktopState.STARTING);
+                return Optional.of(new Claim(d.id(), d.name(), false));
+            }
+            case STARTING, PROVISIONING -> {
+                return Optional.of(new Claim(d.id(), d.name(), false));
+            }
+            default -> throw new ProblemException(Reason.DESKTOP_UNAVAILABLE, "Your desktop '" + d.name()
+                    + "' is " + d.state().name().toLowerCase() + "; try again later or contact your IT administrator",
+                    Map.of("desktopId", d.id(), "desktopState", d.state()));
+        }
+    }
+
+    private Optional<Claim> claimFree(DesktopPool pool, UUID userId, DesktopState from, DesktopState to,
+                                      boolean skipLocked) {
+        Optional<Claim> claim = jdbc.sql("update desktop set state = ?, assigned_user_id = ?, state_changed_at = now() "
+                        + "where id = (select id from desktop where pool_id = ? and state = ? and assigned_user_id is null "
+                        + "limit 1 for update" + (skipLocked ? " skip locked" : "") + ") returning id, name")
+                .params(to.name(), userId, pool.id(), from.name())
+                .query((rs, n) -> new Claim(rs.getObject(1, UUID.class), rs.getString(2), to == DesktopState.IN_USE))
+                .optional();
+        claim.ifPresent(c -> events.publishEvent(new DesktopStateChanged(pool.tenantId(), pool.id(), c.desktopId(), from, to)));
+        return claim;
+    }
+
+    /** Puts a desktop into use for a session that waited for it to start. */
+    public boolean occupy(DesktopPool pool, UUID desktopId) {
+        return move(pool, desktopId, DesktopState.READY, DesktopState.IN_USE);
+    }
+
+    /**
+     * Takes a desktop back after its session ended: a persistent desktop stays with its owner, a pooled
+     * one is freed — refreshed first when provisioning manages it.
+     */
+    public void release(DesktopPool pool, UUID desktopId) {
+        record Row(DesktopState state, boolean managed) {
+        }
+        Row row = jdbc.sql("select state, managed from desktop where id = ? for update").param(desktopId)
+                .query((rs, n) -> new Row(DesktopState.valueOf(rs.getString(1)), rs.getBoolean(2))).optional().orElse(null);
+        if (row == null) {
+            return;
+        }
+        if (pool.kind() == PoolKind.PERSISTENT) {
+            if (row.state() == DesktopState.IN_USE) {
+                move(pool, desktopId, DesktopState.IN_USE, DesktopState.READY);
+            }
+            return;
+        }
+        if (row.state() == DesktopState.IN_USE || row.state() == DesktopState.STARTING) {
+            // an unmanaged machine still starting when its session ended is left stopped for an admin
+            DesktopState next = row.managed() ? DesktopState.REFRESHING
+                    : row.state() == DesktopState.STARTING ? DesktopState.STOPPED : DesktopState.READY;
+            jdbc.sql("update desktop set state = ?, assigned_user_id = null, state_changed_at = now() where id = ?")
+                    .params(next.name(), desktopId).update();
+            events.publishEvent(new DesktopStateChanged(pool.tenantId(), pool.id(), desktopId, row.state(), next));
+        } else {
+            jdbc.sql("update desktop set assigned_user_id = null where id = ?").param(desktopId).update();
+        }
+    }
+
+    private boolean move(DesktopPool pool, UUID desktopId, DesktopState from, DesktopState to) {
+        int n = jdbc.sql("update desktop set state = ?, state_changed_at = now() where id = ? and state = ?")
+                .params(to.name(), desktopId, from.name()).update();
+        if (n == 1 && from != to) {
+            events.publishEvent(new DesktopStateChanged(pool.tenantId(), pool.id(), desktopId, from, to));
+        }
+        return n == 1;
+    }
+
+    private ProblemException exhausted(DesktopPool pool) {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("poolId", pool.id());
+        figures.put("poolName", pool.name());
+        Map<String, Integer> byState = new LinkedHashMap<>();
+        for (DesktopState s : DesktopState.values()) {
+            byState.put(s.name(), 0);
+        }
+        int[] total = {0};
+        int[] freeReady = {0};
+        jdbc.sql("select state, count(*), count(*) filter (where assigned_user_id is null) from desktop "
+                        + "where pool_id = ? group by state")
+                .param(pool.id())
+                .query(rs -> {
+                    byState.put(rs.getString(1), rs.getInt(2));
+                    total[0] += rs.getInt(2);
+                    if ("READY".equals(rs.getString(1))) {
+                        freeReady[0] = rs.getInt(3);
+                    }
+                });
+        figures.put("poolSize", total[0]);
+        figures.put("readyDesktops", freeReady[0]);
+        figures.put("desktopsInUse", byState.get("IN_USE"));
+        figures.put("desktopsByState", byState);
+        String detail = total[0] == 0
+                ? "The pool '" + pool.name() + "' has no desktops yet; an administrator must add some"
+                : "All " + total[0] + " desktops of the pool '" + pool.name() + "' are taken or unavailable ("
+                        + byState.get("IN_USE") + " in use); try again in a few minutes";
+        return new ProblemException(Reason.POOL_EXHAUSTED, detail, figures);
+    }
+}

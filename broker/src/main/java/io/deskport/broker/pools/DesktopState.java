@@ -1,0 +1,42 @@
+package io.deskport.broker.pools;
+
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+/** The life of a desktop machine, and every legal move between states, in one place. */
+public enum DesktopState {
+    /** Being created on a hypervisor. */
+    PROVISIONING,
+    /** Exists, powered off. */
+    STOPPED,
+    /** Powering on (a session may be waiting for it). */
+    STARTING,
+    /** Powered on, console answers, free for a session. */
+    READY,
+    /** A session is on it. */
+    IN_USE,
+    /** Being reset to its image after pooled use. */
+    REFRESHING,
+    /** Taken out of service by an admin. */
+    MAINTENANCE,
+    /** Provisioning or a power operation failed; see the failure reason. */
+    FAILED,
+    /** Being removed. */
+    DELETING;
+
+    private static final Map<DesktopState, Set<DesktopState>> MOVES = Map.of(
+            PROVISIONING, EnumSet.of(STOPPED, READY, FAILED, DELETING),
+            STOPPED, EnumSet.of(STARTING, REFRESHING, MAINTENANCE, DELETING, FAILED),
+            STARTING, EnumSet.of(READY, IN_USE, STOPPED, REFRESHING, FAILED, DELETING),
+            READY, EnumSet.of(IN_USE, STOPPED, REFRESHING, MAINTENANCE, DELETING, FAILED),
+            IN_USE, EnumSet.of(READY, REFRESHING, FAILED, DELETING),
+            REFRESHING, EnumSet.of(READY, STOPPED, FAILED, DELETING),
+            MAINTENANCE, EnumSet.of(READY, STOPPED, DELETING, FAILED),
+            FAILED, EnumSet.of(PROVISIONING, STOPPED, READY, MAINTENANCE, DELETING),
+            DELETING, EnumSet.noneOf(DesktopState.class));
+
+    public boolean canMoveTo(DesktopState next) {
+        return MOVES.get(this).contains(next);
+    }
+}

@@ -1,0 +1,167 @@
+package io.deskport.broker.pools;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import io.deskport.broker.shared.AdminActionPerformed;
+import io.deskport.broker.shared.AdminContext;
+import io.deskport.broker.shared.Ids;
+import io.deskport.broker.shared.ProblemException;
+import io.deskport.broker.shared.Reason;
+import io.deskport.broker.tenancy.TenantQuotas;
+
+/**
+ * Desktops of PERSISTENT and POOLED pools as admins manage them: registering existing machines by their
+ * console address, maintenance, assignment and removal. Provisioning adds machines through the same table.
+ */
+@Service
+public class Desktops {
+
+    static final String COLUMNS = "id, tenant_id, pool_id, name, state, assigned_user_id, console_host, console_port, "
+            + "console_password is not null as has_password, managed, failure_reason, created_at, state_changed_at";
+
+    private final JdbcClient jdbc;
+    private final DesktopPools pools;
+    private final TenantQuotas quotas;
+    private final ApplicationEventPublisher events;
+
+    Desktops(JdbcClient jdbc, DesktopPools pools, TenantQuotas quotas, ApplicationEventPublisher events) {
+        this.jdbc = jdbc;
+        this.pools = pools;
+        this.quotas = quotas;
+        this.events = events;
+    }
+
+    /** An existing machine reachable on a VNC console. */
+    public record DesktopRegistration(String name, String consoleHost, int consolePort, String consolePassword,
+                                      DesktopState state, UUID assignedUserId) {
+    }
+
+    @Transactional
+    public Desktop register(AdminContext ctx, UUID poolId, DesktopRegistration r) {
+        DesktopPool pool = pools.get(ctx.tenantId(), poolId);
+        if (pool.kind() == PoolKind.SHARED) {
+            throw new ProblemException(Reason.INVALID_STATE, "A SHARED pool has session hosts, not desktops",
+                    Map.of("poolKind", pool.kind()));
+        }
+        DesktopState state = r.state() == null ? DesktopState.READY : r.state();
+        if (state != DesktopState.READY && state != DesktopState.STOPPED && state != DesktopState.MAINTENANCE) {
+            throw new ProblemException(Reason.VALIDATION_FAILED, "A registered desktop starts READY, STOPPED or MAINTENANCE");
+        }
+        if (r.assignedUserId() != null && pool.kind() != PoolKind.PERSISTENT) {
+            throw new ProblemException(Reason.VALIDATION_FAILED, "Only desktops of PERSISTENT pools are assigned to a user");
+        }
+        quotas.reserveDesktop(ctx.tenantId());
+        UUID id = Ids.newId();
+        jdbc.sql("insert into desktop (id, tenant_id, pool_id, name, state, assigned_user_id, console_host, "
+                        + "console_port, console_password) values (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                .params(id, ctx.tenantId(), poolId, r.name(), state.name(), r.assignedUserId(), r.consoleHost(),
+                        r.consolePort(), r.consolePassword())
+                .update();
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("poolId", poolId.toString());
+        details.put("name", r.name());
+        details.put("console", r.consoleHost() + ":" + r.consolePort());
+        details.put("state", state.name());
+        details.put("assignedUserId", r.assignedUserId() == null ? null : r.assignedUserId().toString());
+        events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(), "DESKTOP_REGISTERED", "DESKTOP",
+                id.toString(), details));
+        return get(ctx.tenantId(), id);
+    }
+
+    @Transactional(readOnly = true)
+    public List<Desktop> list(UUID tenantId, UUID poolId) {
+        return jdbc.sql("select " + COLUMNS + " from desktop where tenant_id = ? and pool_id = ? order by name")
+                .params(tenantId, poolId).query(Desktops::map).list();
+    }
+
+    @Transactional(readOnly = true)
+    public Desktop get(UUID tenantId, UUID id) {
+        return jdbc.sql("select " + COLUMNS + " from desktop where tenant_id = ? and id = ?").params(tenantId, id)
+                .query(Desktops::map).optional().orElseThrow(() -> ProblemException.notFound("Desktop", id));
+    }
+
+    /**
+     * Moves a desktop to another state on an admin's word (maintenance on/off, marking it started or
+     * stopped). The move must be legal; desktops with a session are left alone.
+     */
+    @Transactional
+    public Desktop changeState(AdminContext ctx, UUID id, DesktopState next) {
+        Desktop d = get(ctx.tenantId(), id);
+        if (d.state() == DesktopState.IN_USE || next == DesktopState.IN_USE) {
+            throw new ProblemException(Reason.IN_USE, "Sessions move desktops in and out of IN_USE; end the session instead",
+                    Map.of("desktopState", d.state()));
+        }
+        if (!d.state().canMoveTo(next)) {
+            throw new ProblemException(Reason.INVALID_STATE, "A desktop cannot go from " + d.state() + " to " + next,
+                    Map.of("desktopState", d.state(), "requestedState", next));
+        }
+        int n = jdbc.sql("update desktop set state = ?, state_changed_at = now(), "
+                        + "failure_reason = case when ? = 'FAILED' then failure_reason else null end "
+                        + "where tenant_id = ? and id = ? and state = ?")
+                .params(next.name(), next.name(), ctx.tenantId(), id, d.state().name()).update();
+        if (n == 0) {
+            throw new ProblemException(Reason.CONFLICT, "The desktop changed meanwhile; read it again");
+        }
+        events.publishEvent(new DesktopStateChanged(ctx.tenantId(), d.poolId(), id, d.state(), next));
+        events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(), "DESKTOP_STATE_CHANGED", "DESKTOP",
+                id.toString(), Map.of("from", d.state().name(), "to", next.name())));
+        return get(ctx.tenantId(), id);
+    }
+
+    /** Assigns (or, with null, unassigns) the owner of a PERSISTENT pool's desktop that has no session. */
+    @Transactional
+    public Desktop assign(AdminContext ctx, UUID id, UUID userId) {
+        Desktop d = get(ctx.tenantId(), id);
+        DesktopPool pool = pools.get(ctx.tenantId(), d.poolId());
+        if (pool.kind() != PoolKind.PERSISTENT) {
+            throw new ProblemException(Reason.INVALID_STATE, "Only desktops of PERSISTENT pools have an owner",
+                    Map.of("poolKind", pool.kind()));
+        }
+        if (d.state() == DesktopState.IN_USE || d.state() == DesktopState.STARTING) {
+            throw new ProblemException(Reason.IN_USE, "The desktop has a session; end it before reassigning",
+                    Map.of("desktopState", d.state()));
+        }
+        if (userId != null) {
+            jdbc.sql("select id from app_user where tenant_id = ? and id = ?").params(ctx.tenantId(), userId)
+                    .query(UUID.class).optional().orElseThrow(() -> ProblemException.notFound("User", userId));
+        }
+        jdbc.sql("update desktop set assigned_user_id = ? where tenant_id = ? and id = ?")
+                .params(userId, ctx.tenantId(), id).update();
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("previousUserId", d.assignedUserId() == null ? null : d.assignedUserId().toString());
+        details.put("userId", userId == null ? null : userId.toString());
+        events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(), "DESKTOP_ASSIGNED", "DESKTOP",
+                id.toString(), details));
+        return get(ctx.tenantId(), id);
+    }
+
+    /** Removes a desktop; a live session on it is ended first (by the listeners of {@link DesktopRemoved}). */
+    @Transactional
+    public void delete(AdminContext ctx, UUID id) {
+        Desktop d = get(ctx.tenantId(), id);
+        events.publishEvent(new DesktopRemoved(ctx.tenantId(), d.poolId(), id, d.name()));
+        events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(), "DESKTOP_DELETED", "DESKTOP",
+                id.toString(), Map.of("name", d.name(), "poolId", d.poolId().toString())));
+        jdbc.sql("delete from desktop where tenant_id = ? and id = ?").params(ctx.tenantId(), id).update();
+        quotas.releaseDesktop(ctx.tenantId());
+    }
+
+    static Desktop map(ResultSet rs, int row) throws SQLException {
+        return new Desktop(rs.getObject("id", UUID.class), rs.getObject("tenant_id", UUID.class),
+                rs.getObject("pool_id", UUID.class), rs.getString("name"), DesktopState.valueOf(rs.getString("state")),
+                rs.getObject("assigned_user_id", UUID.class), rs.getString("console_host"),
+                (Integer) rs.getObject("console_port"), rs.getBoolean("has_password"), rs.getBoolean("managed"),
+                rs.getString("failure_reason"), rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("state_changed_at").toInstant());
+    }
+}

@@ -1,0 +1,155 @@
+package io.deskport.broker.pools;
+
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.validation.constraints.Size;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.deskport.broker.shared.AdminContext;
+
+/** Tenant administration of pools, entitlements and desktops. */
+@RestController
+@RequestMapping("/api/v1/admin")
+class PoolAdminController {
+
+    private static final int DAY = 86_400;
+
+    private final DesktopPools pools;
+    private final Entitlements entitlements;
+    private final Desktops desktops;
+
+    PoolAdminController(DesktopPools pools, Entitlements entitlements, Desktops desktops) {
+        this.pools = pools;
+        this.entitlements = entitlements;
+        this.desktops = desktops;
+    }
+
+    record CreatePool(@NotBlank @Size(max = 200) String name, @Size(max = 2000) String description,
+                      @NotNull PoolKind kind, Boolean enabled, LoadBalancing loadBalancing,
+                      @Min(60) @Max(30 * DAY) Integer idleTimeoutSeconds, IdleAction idleAction,
+                      @Min(10) @Max(30 * DAY) Integer disconnectTimeoutSeconds,
+                      @Min(60) @Max(365 * DAY) Integer maxSessionSeconds) {
+    }
+
+    /** Timeouts: null keeps the value, 0 switches the timeout off. */
+    record UpdatePool(@Size(min = 1, max = 200) String name, @Size(max = 2000) String description, Boolean enabled,
+                      LoadBalancing loadBalancing, @PositiveOrZero @Max(30 * DAY) Integer idleTimeoutSeconds,
+                      IdleAction idleAction, @PositiveOrZero @Max(30 * DAY) Integer disconnectTimeoutSeconds,
+                      @PositiveOrZero @Max(365 * DAY) Integer maxSessionSeconds) {
+    }
+
+    record Grant(UUID userId, UUID groupId) {
+    }
+
+    record RegisterDesktop(@NotBlank @Size(max = 200) String name, @NotBlank @Size(max = 255) String consoleHost,
+                           @NotNull @Min(1) @Max(65535) Integer consolePort, @Size(max = 256) String consolePassword,
+                           DesktopState state, UUID assignedUserId) {
+    }
+
+    record StateChange(@NotNull DesktopState state) {
+    }
+
+    record Assignment(UUID userId) {
+    }
+
+    @GetMapping("/pools")
+    List<DesktopPool> list(AdminContext ctx) {
+        return pools.list(ctx.tenantId());
+    }
+
+    @PostMapping("/pools")
+    @ResponseStatus(HttpStatus.CREATED)
+    DesktopPool create(AdminContext ctx, @Valid @RequestBody CreatePool b) {
+        return pools.create(ctx, new DesktopPools.PoolSettings(b.name(), b.description(), b.kind(), b.enabled(),
+                b.loadBalancing(), b.idleTimeoutSeconds(), b.idleAction(), b.disconnectTimeoutSeconds(),
+                b.maxSessionSeconds()));
+    }
+
+    @GetMapping("/pools/{id}")
+    DesktopPool get(AdminContext ctx, @PathVariable UUID id) {
+        return pools.get(ctx.tenantId(), id);
+    }
+
+    @PatchMapping("/pools/{id}")
+    DesktopPool update(AdminContext ctx, @PathVariable UUID id, @Valid @RequestBody UpdatePool b) {
+        return pools.update(ctx, id, new DesktopPools.PoolSettings(b.name(), b.description(), null, b.enabled(),
+                b.loadBalancing(), b.idleTimeoutSeconds(), b.idleAction(), b.disconnectTimeoutSeconds(),
+                b.maxSessionSeconds()));
+    }
+
+    @DeleteMapping("/pools/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void delete(AdminContext ctx, @PathVariable UUID id) {
+        pools.delete(ctx, id);
+    }
+
+    @GetMapping("/pools/{id}/entitlements")
+    List<Entitlement> entitlements(AdminContext ctx, @PathVariable UUID id) {
+        pools.get(ctx.tenantId(), id);
+        return entitlements.list(ctx.tenantId(), id);
+    }
+
+    @PostMapping("/pools/{id}/entitlements")
+    @ResponseStatus(HttpStatus.CREATED)
+    Entitlement grant(AdminContext ctx, @PathVariable UUID id, @RequestBody Grant b) {
+        return entitlements.grant(ctx, id, b.userId(), b.groupId());
+    }
+
+    @DeleteMapping("/pools/{id}/entitlements/{entitlementId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void revoke(AdminContext ctx, @PathVariable UUID id, @PathVariable UUID entitlementId) {
+        entitlements.revoke(ctx, id, entitlementId);
+    }
+
+    @GetMapping("/pools/{id}/desktops")
+    List<Desktop> desktops(AdminContext ctx, @PathVariable UUID id) {
+        pools.get(ctx.tenantId(), id);
+        return desktops.list(ctx.tenantId(), id);
+    }
+
+    @PostMapping("/pools/{id}/desktops")
+    @ResponseStatus(HttpStatus.CREATED)
+    Desktop register(AdminContext ctx, @PathVariable UUID id, @Valid @RequestBody RegisterDesktop b) {
+        return desktops.register(ctx, id, new Desktops.DesktopRegistration(b.name(), b.consoleHost(), b.consolePort(),
+                b.consolePassword(), b.state(), b.assignedUserId()));
+    }
+
+    @GetMapping("/desktops/{id}")
+    Desktop desktop(AdminContext ctx, @PathVariable UUID id) {
+        return desktops.get(ctx.tenantId(), id);
+    }
+
+    @PostMapping("/desktops/{id}/state")
+    Desktop changeState(AdminContext ctx, @PathVariable UUID id, @Valid @RequestBody StateChange b) {
+        return desktops.changeState(ctx, id, b.state());
+    }
+
+    @PutMapping("/desktops/{id}/assignment")
+    Desktop assign(AdminContext ctx, @PathVariable UUID id, @RequestBody Assignment b) {
+        return desktops.assign(ctx, id, b.userId());
+    }
+
+    @DeleteMapping("/desktops/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void deleteDesktop(AdminContext ctx, @PathVariable UUID id) {
+        desktops.delete(ctx, id);
+    }
+}

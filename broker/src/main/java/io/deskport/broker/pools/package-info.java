@@ -1,0 +1,10 @@
+/**
+ * Desktop pools, entitlements and desktops with their state machine. Public face:
+ * {@link io.deskport.broker.pools.DesktopPools}, {@link io.deskport.broker.pools.Entitlements},
+ * {@link io.deskport.broker.pools.Desktops} and, for the connect flow,
+ * {@link io.deskport.broker.pools.DesktopClaims}.
+ */
+@ApplicationModule(displayName = "Pools")
+package io.deskport.broker.pools;
+
+import org.springframework.modulith.ApplicationModule;

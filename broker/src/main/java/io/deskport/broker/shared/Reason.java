@@ -1,0 +1,54 @@
+package io.deskport.broker.shared;
+
+import org.springframework.http.HttpStatus;
+
+/**
+ * Stable, machine-readable reasons carried by every problem response ({@code reason} member), with the
+ * HTTP status each one maps to. Clients switch on these; never rename one.
+ */
+public enum Reason {
+    // connect refusals
+    NOT_ENTITLED(HttpStatus.FORBIDDEN, "Not entitled to this pool"),
+    POOL_DISABLED(HttpStatus.CONFLICT, "The pool is disabled"),
+    POOL_EXHAUSTED(HttpStatus.SERVICE_UNAVAILABLE, "No desktop is free in this pool"),
+    HOST_CAPACITY(HttpStatus.SERVICE_UNAVAILABLE, "No session host has room for another session"),
+    TENANT_QUOTA(HttpStatus.TOO_MANY_REQUESTS, "The tenant's quota is used up"),
+    DESKTOP_UNAVAILABLE(HttpStatus.CONFLICT, "The assigned desktop cannot be used right now"),
+    LICENCE_EXHAUSTED(HttpStatus.SERVICE_UNAVAILABLE, "No licence seat is free"),
+    // general
+    NOT_FOUND(HttpStatus.NOT_FOUND, "Not found"),
+    VALIDATION_FAILED(HttpStatus.BAD_REQUEST, "The request is not valid"),
+    MALFORMED_REQUEST(HttpStatus.BAD_REQUEST, "The request cannot be read"),
+    UNAUTHENTICATED(HttpStatus.UNAUTHORIZED, "Sign-in required"),
+    BAD_CREDENTIALS(HttpStatus.UNAUTHORIZED, "Wrong tenant, username or password"),
+    FORBIDDEN(HttpStatus.FORBIDDEN, "Not allowed"),
+    CONFLICT(HttpStatus.CONFLICT, "Conflicts with the current state"),
+    INVALID_STATE(HttpStatus.CONFLICT, "Not possible in the object's current state"),
+    IN_USE(HttpStatus.CONFLICT, "The object is in use"),
+    METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed"),
+    UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
+    NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE, "Not acceptable"),
+    INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error"),
+    SERVICE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Temporarily unavailable");
+
+    private final HttpStatus status;
+    private final String title;
+
+    Reason(HttpStatus status, String title) {
+        this.status = status;
+        this.title = title;
+    }
+
+    public HttpStatus status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    /** @return the problem type URI, e.g. {@code https://deskport.io/problems/pool-exhausted} */
+    public String typeUri() {
+        return "https://deskport.io/problems/" + name().toLowerCase().replace('_', '-');
+    }
+}

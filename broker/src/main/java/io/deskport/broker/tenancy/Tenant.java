@@ -1,0 +1,14 @@
+package io.deskport.broker.tenancy;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A customer organisation: everything else belongs to exactly one tenant.
+ *
+ * @param activeSessions live sessions now (counted against {@code maxConcurrentSessions})
+ * @param desktopCount desktops now (counted against {@code maxDesktops})
+ */
+public record Tenant(UUID id, String slug, String name, int maxConcurrentSessions, int maxDesktops,
+                     int activeSessions, int desktopCount, Instant createdAt, Instant updatedAt) {
+}

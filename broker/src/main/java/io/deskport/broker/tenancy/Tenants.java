@@ -1,0 +1,108 @@
+package io.deskport.broker.tenancy;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import io.deskport.broker.shared.AdminActionPerformed;
+import io.deskport.broker.shared.CurrentUser;
+import io.deskport.broker.shared.Ids;
+import io.deskport.broker.shared.ProblemException;
+
+/** Creates, changes and removes tenants (platform administration). */
+@Service
+public class Tenants {
+
+    private static final String COLUMNS = "id, slug, name, max_concurrent_sessions, max_desktops, active_sessions, "
+            + "desktop_count, created_at, updated_at";
+
+    private final JdbcClient jdbc;
+    private final ApplicationEventPublisher events;
+
+    Tenants(JdbcClient jdbc, ApplicationEventPublisher events) {
+        this.jdbc = jdbc;
+        this.events = events;
+    }
+
+    /** What a new tenant looks like. */
+    public record NewTenant(String slug, String name, int maxConcurrentSessions, int maxDesktops) {
+    }
+
+    /** A partial change: null members stay as they are. */
+    public record TenantChange(String name, Integer maxConcurrentSessions, Integer maxDesktops) {
+    }
+
+    @Transactional
+    public Tenant create(CurrentUser actor, NewTenant t) {
+        UUID id = Ids.newId();
+        jdbc.sql("insert into tenant (id, slug, name, max_concurrent_sessions, max_desktops) values (?, ?, ?, ?, ?)")
+                .params(id, t.slug(), t.name(), t.maxConcurrentSessions(), t.maxDesktops()).update();
+        Tenant created = get(id);
+        events.publishEvent(new AdminActionPerformed(id, actor, "TENANT_CREATED", "TENANT", id.toString(),
+                Map.of("slug", t.slug(), "name", t.name(), "maxConcurrentSessions", t.maxConcurrentSessions(),
+                        "maxDesktops", t.maxDesktops())));
+        return created;
+    }
+
+    @Transactional(readOnly = true)
+    public List<Tenant> list() {
+        return jdbc.sql("select " + COLUMNS + " from tenant order by slug").query(Tenants::map).list();
+    }
+
+    @Transactional(readOnly = true)
+    public Optional<Tenant> find(UUID id) {
+        return jdbc.sql("select " + COLUMNS + " from tenant where id = ?").param(id).query(Tenants::map).optional();
+    }
+
+    @Transactional(readOnly = true)
+    public Optional<Tenant> findBySlug(String slug) {
+        return jdbc.sql("select " + COLUMNS + " from tenant where slug = ?").param(slug).query(Tenants::map).optional();
+    }
+
+    @Transactional(readOnly = true)
+    public Tenant get(UUID id) {
+        return find(id).orElseThrow(() -> ProblemException.notFound("Tenant", id));
+    }
+
+    @Transactional
+    public Tenant update(CurrentUser actor, UUID id, TenantChange change) {
+        int n = jdbc.sql("update tenant set name = coalesce(?, name), "
+                        + "max_concurrent_sessions = coalesce(?, max_concurrent_sessions), "
+                        + "max_desktops = coalesce(?, max_desktops), updated_at = now() where id = ?")
+                .params(change.name(), change.maxConcurrentSessions(), change.maxDesktops(), id).update();
+        if (n == 0) {
+            throw ProblemException.notFound("Tenant", id);
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("name", change.name());
+        details.put("maxConcurrentSessions", change.maxConcurrentSessions());
+        details.put("maxDesktops", change.maxDesktops());
+        events.publishEvent(new AdminActionPerformed(id, actor, "TENANT_UPDATED", "TENANT", id.toString(), details));
+        return get(id);
+    }
+
+    /** Removes the tenant and everything it owns; its audit trail stays. */
+    @Transactional
+    public void delete(CurrentUser actor, UUID id) {
+        Tenant tenant = get(id);
+        events.publishEvent(new AdminActionPerformed(id, actor, "TENANT_DELETED", "TENANT", id.toString(),
+                Map.of("slug", tenant.slug())));
+        jdbc.sql("delete from tenant where id = ?").param(id).update();
+    }
+
+    static Tenant map(ResultSet rs, int row) throws SQLException {
+        return new Tenant(rs.getObject("id", UUID.class), rs.getString("slug"), rs.getString("name"),
+                rs.getInt("max_concurrent_sessions"), rs.getInt("max_desktops"), rs.getInt("active_sessions"),
+                rs.getInt("desktop_count"), rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("updated_at").toInstant());
+    }
+}

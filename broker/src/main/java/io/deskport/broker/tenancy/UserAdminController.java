@@ -1,0 +1,132 @@
+package io.deskport.broker.tenancy;
+
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.deskport.broker.shared.AdminContext;
+import io.deskport.broker.shared.Role;
+
+/** Tenant administration of users and groups. */
+@RestController
+@RequestMapping("/api/v1/admin")
+@Validated
+class UserAdminController {
+
+    private final Users users;
+    private final Groups groups;
+
+    UserAdminController(Users users, Groups groups) {
+        this.users = users;
+        this.groups = groups;
+    }
+
+    record CreateUser(
+            @NotBlank @Pattern(regexp = "[A-Za-z0-9._@-]{1,128}", message = "letters, digits and . _ @ -, up to 128") String username,
+            @Size(max = 200) String displayName,
+            @Email @Size(max = 320) String email,
+            @NotBlank @Size(min = 8, max = 200, message = "must be 8 to 200 characters") String password,
+            Set<Role> roles) {
+    }
+
+    record UpdateUser(@Size(min = 1, max = 200) String displayName, @Email @Size(max = 320) String email,
+                      @Size(min = 8, max = 200, message = "must be 8 to 200 characters") String password,
+                      Set<Role> roles, Boolean enabled) {
+    }
+
+    record GroupBody(@NotBlank @Size(max = 200) String name, @Size(max = 2000) String description) {
+    }
+
+    record GroupChange(@Size(min = 1, max = 200) String name, @Size(max = 2000) String description) {
+    }
+
+    @GetMapping("/users")
+    List<User> listUsers(AdminContext ctx, @RequestParam(required = false) String search,
+                         @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit,
+                         @RequestParam(defaultValue = "0") @Min(0) int offset) {
+        return users.list(ctx.tenantId(), search, limit, offset);
+    }
+
+    @PostMapping("/users")
+    @ResponseStatus(HttpStatus.CREATED)
+    User createUser(AdminContext ctx, @Valid @RequestBody CreateUser body) {
+        return users.create(ctx, new Users.NewUser(body.username(), body.displayName(), body.email(), body.password(),
+                body.roles()));
+    }
+
+    @GetMapping("/users/{id}")
+    User getUser(AdminContext ctx, @PathVariable UUID id) {
+        return users.get(ctx.tenantId(), id);
+    }
+
+    @PatchMapping("/users/{id}")
+    User updateUser(AdminContext ctx, @PathVariable UUID id, @Valid @RequestBody UpdateUser body) {
+        return users.update(ctx, id, new Users.UserChange(body.displayName(), body.email(), body.password(),
+                body.roles(), body.enabled()));
+    }
+
+    @DeleteMapping("/users/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void deleteUser(AdminContext ctx, @PathVariable UUID id) {
+        users.delete(ctx, id);
+    }
+
+    @GetMapping("/groups")
+    List<Group> listGroups(AdminContext ctx) {
+        return groups.list(ctx.tenantId());
+    }
+
+    @PostMapping("/groups")
+    @ResponseStatus(HttpStatus.CREATED)
+    Group createGroup(AdminContext ctx, @Valid @RequestBody GroupBody body) {
+        return groups.create(ctx, body.name(), body.description());
+    }
+
+    @GetMapping("/groups/{id}")
+    Group getGroup(AdminContext ctx, @PathVariable UUID id) {
+        return groups.get(ctx.tenantId(), id);
+    }
+
+    @PatchMapping("/groups/{id}")
+    Group updateGroup(AdminContext ctx, @PathVariable UUID id, @Valid @RequestBody GroupChange body) {
+        return groups.update(ctx, id, body.name(), body.description());
+    }
+
+    @DeleteMapping("/groups/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void deleteGroup(AdminContext ctx, @PathVariable UUID id) {
+        groups.delete(ctx, id);
+    }
+
+    @PutMapping("/groups/{id}/members/{userId}")
+    Group addMember(AdminContext ctx, @PathVariable UUID id, @PathVariable UUID userId) {
+        return groups.addMember(ctx, id, userId);
+    }
+
+    @DeleteMapping("/groups/{id}/members/{userId}")
+    Group removeMember(AdminContext ctx, @PathVariable UUID id, @PathVariable UUID userId) {
+        return groups.removeMember(ctx, id, userId);
+    }
+}
