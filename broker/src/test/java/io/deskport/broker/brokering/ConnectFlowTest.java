@@ -1,0 +1,310 @@
+package io.deskport.broker.brokering;
+
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
+
+import io.deskport.broker.BrokerTest;
+import io.deskport.broker.support.Api;
+import io.deskport.broker.support.TestTenant;
+
+import static io.deskport.broker.support.Api.json;
+import static io.deskport.broker.support.TestTenant.check;
+import static org.assertj.core.api.Assertions.assertThat;
+
+@BrokerTest
+class ConnectFlowTest {
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    ApplicationContext context;
+
+    TestTenant tenant;
+
+    @BeforeEach
+    void newTenant() {
+        tenant = TestTenant.create(context, port, 100, 100);
+    }
+
+    private Api userEntitledTo(String name, UUID... pools) {
+        UUID user = tenant.user(name);
+        for (UUID p : pools) {
+            tenant.entitle(p, user);
+        }
+        return tenant.login(name);
+    }
+
+    private static String connectPath(UUID pool) {
+        return "/api/v1/pools/" + pool + "/connect";
+    }
+
+    @Test
+    void connectingTwiceReturnsTheSameSession() {
+        UUID pool = tenant.pool("office", "POOLED", null);
+        tenant.desktops(pool, 2, "READY");
+        Api alice = userEntitledTo("alice", pool);
+
+        Api.Response first = check(alice.post(connectPath(pool)), 201);
+        Api.Response second = check(alice.post(connectPath(pool)), 200);
+
+        assertThat(first.body().get("state").asString()).isEqualTo("READY");
+        assertThat(first.body().get("reconnected").asBoolean()).isFalse();
+        assertThat(second.body().get("reconnected").asBoolean()).isTrue();
+        assertThat(second.body().get("session").get("id").asString())
+                .isEqualTo(first.body().get("session").get("id").asString());
+        assertThat(second.body().get("session").get("desktopId").asString())
+                .isEqualTo(first.body().get("session").get("desktopId").asString());
+    }
+
+    @Test
+    void twoUsersOfAPooledPoolGetTwoDifferentDesktops() {
+        UUID pool = tenant.pool("office", "POOLED", null);
+        tenant.desktops(pool, 2, "READY");
+        Api alice = userEntitledTo("alice", pool);
+        Api bob = userEntitledTo("bob", pool);
+
+        String a = check(alice.post(connectPath(pool)), 201).body().get("session").get("desktopId").asString();
+        String b = check(bob.post(connectPath(pool)), 201).body().get("session").get("desktopId").asString();
+
+        assertThat(a).isNotEqualTo(b);
+    }
+
+    @Test
+    void anExhaustedPoolIsRefusedWithItsFigures() {
+        UUID pool = tenant.pool("office", "POOLED", null);
+        tenant.desktops(pool, 1, "READY");
+        tenant.desktops(pool, 0, "READY");
+        check(userEntitledTo("alice", pool).post(connectPath(pool)), 201);
+
+        Api.Response refused = userEntitledTo("bob", pool).post(connectPath(pool));
+
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+        assertThat(refused.reason()).isEqualTo("POOL_EXHAUSTED");
+        assertThat(refused.body().get("poolSize").asInt()).isEqualTo(1);
+        assertThat(refused.body().get("readyDesktops").asInt()).isZero();
+        assertThat(refused.body().get("desktopsInUse").asInt()).isEqualTo(1);
+        assertThat(refused.body().get("detail").asString()).contains("office");
+    }
+
+    @Test
+    void aUserWithoutEntitlementIsRefused() {
+        UUID pool = tenant.pool("office", "POOLED", null);
+        tenant.desktops(pool, 1, "READY");
+        tenant.user("mallory");
+
+        Api.Response refused = tenant.login("mallory").post(connectPath(pool));
+
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.reason()).isEqualTo("NOT_ENTITLED");
+        assertThat(refused.body().get("poolName").asString()).isEqualTo("office");
+    }
+
+    @Test
+    void aGroupEntitlementLetsItsMembersConnect() {
+        UUID pool = tenant.pool("office", "POOLED", null);
+        tenant.desktops(pool, 1, "READY");
+        UUID carol = tenant.user("carol");
+        UUID group = check(tenant.admin.post("/api/v1/admin/groups", json("name", "staff")), 201).id();
+        check(tenant.admin.put("/api/v1/admin/groups/" + group + "/members/" + carol, null), 200);
+        tenant.entitleGroup(pool, group);
+
+        Api carolApi = tenant.login("carol");
+        check(carolApi.post(connectPath(pool)), 201);
+        assertThat(carolApi.get("/api/v1/pools").body().get(0).get("session").get("state").asString()).isEqualTo("READY");
+    }
+
+    @Test
+    void aDisabledPoolRefusesNewSessionsButKeepsExistingOnes() {
+        UUID pool = tenant.pool("office", "POOLED", null);
+        tenant.desktops(pool, 2, "READY");
+        Api alice = userEntitledTo("alice", pool);
+        Api bob = userEntitledTo("bob", pool);
+        String session = check(alice.post(connectPath(pool)), 201).body().get("session").get("id").asString();
+
+        check(tenant.admin.patch("/api/v1/admin/pools/" + pool, json("enabled", false)), 200);
+
+        Api.Response refused = bob.post(connectPath(pool));
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.reason()).isEqualTo("POOL_DISABLED");
+        assertThat(check(alice.post(connectPath(pool)), 200).body().get("session").get("id").asString()).isEqualTo(session);
+    }
+
+    @Test
+    void theTenantQuotaCapsConcurrentSessions() {
+        TestTenant small = TestTenant.create(context, port, 1, 10);
+        UUID pool = small.pool("office", "POOLED", null);
+        small.desktops(pool, 3, "READY");
+        UUID a = small.user("alice");
+        UUID b = small.user("bob");
+        small.entitle(pool, a);
+        small.entitle(pool, b);
+        check(small.login("alice").post(connectPath(pool)), 201);
+
+        Api.Response refused = small.login("bob").post(connectPath(pool));
+
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.reason()).isEqualTo("TENANT_QUOTA");
+        assertThat(refused.body().get("maxConcurrentSessions").asInt()).isEqualTo(1);
+        assertThat(refused.body().get("activeSessions").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aPersistentDesktopStaysWithItsOwnerAfterLogoff() {
+        UUID pool = tenant.pool("eng", "PERSISTENT", null);
+        tenant.desktops(pool, 2, "READY");
+        Api alice = userEntitledTo("alice", pool);
+        Api bob = userEntitledTo("bob", pool);
+
+        Api.Response first = check(alice.post(connectPath(pool)), 201);
+        String desktop = first.body().get("session").get("desktopId").asString();
+        String session = first.body().get("session").get("id").asString();
+        Api.Response ended = check(alice.post("/api/v1/sessions/" + session + "/logoff"), 200);
+        assertThat(ended.body().get("state").asString()).isEqualTo("ENDED");
+        assertThat(ended.body().get("endReason").asString()).isEqualTo("LOGOFF");
+
+        String bobsDesktop = check(bob.post(connectPath(pool)), 201).body().get("session").get("desktopId").asString();
+        Api.Response again = check(alice.post(connectPath(pool)), 201);
+
+        assertThat(bobsDesktop).isNotEqualTo(desktop);
+        assertThat(again.body().get("session").get("desktopId").asString()).isEqualTo(desktop);
+        assertThat(again.body().get("session").get("id").asString()).isNotEqualTo(session);
+        Api.Response d = check(tenant.admin.get("/api/v1/admin/desktops/" + desktop), 200);
+        assertThat(d.body().get("assignedUserId").asString()).isNotBlank();
+        assertThat(d.body().get("state").asString()).isEqualTo("IN_USE");
+    }
+
+    @Test
+    void aPooledDesktopReturnsToThePoolAfterLogoff() {
+        UUID pool = tenant.pool("office", "POOLED", null);
+        UUID desktop = tenant.desktops(pool, 1, "READY").getFirst();
+        Api alice = userEntitledTo("alice", pool);
+        Api bob = userEntitledTo("bob", pool);
+        String session = check(alice.post(connectPath(pool)), 201).body().get("session").get("id").asString();
+        assertThat(bob.post(connectPath(pool)).reason()).isEqualTo("POOL_EXHAUSTED");
+
+        check(alice.post("/api/v1/sessions/" + session + "/logoff"), 200);
+
+        Api.Response bobs = check(bob.post(connectPath(pool)), 201);
+        assertThat(bobs.body().get("session").get("desktopId").asString()).isEqualTo(desktop.toString());
+    }
+
+    @Test
+    void aStoppedPersistentDesktopIsPreparedAndBecomesReadyWhenItIsUp() {
+        UUID pool = tenant.pool("eng", "PERSISTENT", null);
+        UUID desktop = tenant.desktops(pool, 1, "STOPPED").getFirst();
+        Api alice = userEntitledTo("alice", pool);
+
+        Api.Response first = check(alice.post(connectPath(pool)), 201);
+        assertThat(first.body().get("state").asString()).isEqualTo("PREPARING");
+        String session = first.body().get("session").get("id").asString();
+        assertThat(tenant.admin.get("/api/v1/admin/desktops/" + desktop).body().get("state").asString())
+                .isEqualTo("STARTING");
+
+        check(tenant.admin.post("/api/v1/admin/desktops/" + desktop + "/state", json("state", "READY")), 200);
+
+        Api.Response s = check(alice.get("/api/v1/sessions/" + session), 200);
+        assertThat(s.body().get("state").asString()).isEqualTo("READY");
+        assertThat(tenant.admin.get("/api/v1/admin/desktops/" + desktop).body().get("state").asString())
+                .isEqualTo("IN_USE");
+    }
+
+    @Test
+    void sharedPoolsPlaceBreadthFirst() {
+        UUID pool = tenant.pool("apps", "SHARED", "BREADTH_FIRST");
+        UUID h1 = tenant.host(pool, "h1", 5);
+        UUID h2 = tenant.host(pool, "h2", 5);
+        List<String> hosts = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            hosts.add(check(userEntitledTo("u" + i, pool).post(connectPath(pool)), 201)
+                    .body().get("session").get("sessionHostId").asString());
+        }
+        assertThat(hosts).filteredOn(h1.toString()::equals).hasSize(2);
+        assertThat(hosts).filteredOn(h2.toString()::equals).hasSize(2);
+    }
+
+    @Test
+    void sharedPoolsPlaceDepthFirstAndRespectMaxSessions() {
+        UUID pool = tenant.pool("apps", "SHARED", "DEPTH_FIRST");
+        UUID h1 = tenant.host(pool, "h1", 2);
+        UUID h2 = tenant.host(pool, "h2", 2);
+        List<String> hosts = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            hosts.add(check(userEntitledTo("u" + i, pool).post(connectPath(pool)), 201)
+                    .body().get("session").get("sessionHostId").asString());
+        }
+        assertThat(hosts.subList(0, 2)).containsOnly(hosts.getFirst());
+        assertThat(hosts.subList(2, 4)).containsOnly(hosts.getFirst().equals(h1.toString()) ? h2.toString() : h1.toString());
+
+        Api.Response refused = userEntitledTo("late", pool).post(connectPath(pool));
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.reason()).isEqualTo("HOST_CAPACITY");
+        assertThat(refused.body().get("sessionCapacity").asInt()).isEqualTo(4);
+        assertThat(refused.body().get("sessionsInUse").asInt()).isEqualTo(4);
+    }
+
+    @Test
+    void aDrainingHostTakesNoNewSessionsButItsUsersReconnect() {
+        UUID pool = tenant.pool("apps", "SHARED", "BREADTH_FIRST");
+        UUID host = tenant.host(pool, "h1", 10);
+        Api alice = userEntitledTo("alice", pool);
+        String session = check(alice.post(connectPath(pool)), 201).body().get("session").get("id").asString();
+        check(alice.post("/api/v1/sessions/" + session + "/disconnect"), 200);
+
+        check(tenant.admin.post("/api/v1/admin/session-hosts/" + host + "/drain"), 200);
+
+        Api.Response refused = userEntitledTo("bob", pool).post(connectPath(pool));
+        assertThat(refused.reason()).isEqualTo("HOST_CAPACITY");
+        assertThat(refused.body().get("drainingHosts").asInt()).isEqualTo(1);
+        Api.Response again = check(alice.post(connectPath(pool)), 200);
+        assertThat(again.body().get("session").get("id").asString()).isEqualTo(session);
+        assertThat(again.body().get("session").get("state").asString()).isEqualTo("DISCONNECTED");
+    }
+
+    @Test
+    void anotherTenantsPoolDoesNotExistForMe() {
+        UUID pool = tenant.pool("office", "POOLED", null);
+        tenant.desktops(pool, 1, "READY");
+        TestTenant other = TestTenant.create(context, port, 10, 10);
+        other.user("eve");
+
+        Api.Response refused = other.login("eve").post(connectPath(pool));
+        Api.Response adminView = other.admin.get("/api/v1/admin/pools/" + pool);
+
+        assertThat(refused.status()).isEqualTo(404);
+        assertThat(refused.reason()).isEqualTo("NOT_FOUND");
+        assertThat(adminView.status()).isEqualTo(404);
+    }
+
+    @Test
+    void usersSeeOnlyTheirOwnSessions() {
+        UUID pool = tenant.pool("office", "POOLED", null);
+        tenant.desktops(pool, 2, "READY");
+        Api alice = userEntitledTo("alice", pool);
+        Api bob = userEntitledTo("bob", pool);
+        String session = check(alice.post(connectPath(pool)), 201).body().get("session").get("id").asString();
+
+        assertThat(bob.get("/api/v1/sessions/" + session).status()).isEqualTo(404);
+        assertThat(bob.post("/api/v1/sessions/" + session + "/logoff").status()).isEqualTo(404);
+        assertThat(bob.get("/api/v1/sessions").body().size()).isZero();
+        assertThat(alice.get("/api/v1/sessions").body().size()).isEqualTo(1);
+    }
+
+    @Test
+    void sessionsNeverCarryConsoleAddressesOrPasswords() {
+        UUID pool = tenant.pool("office", "POOLED", null);
+        tenant.desktops(pool, 1, "READY");
+        Api alice = userEntitledTo("alice", pool);
+
+        String raw = check(alice.post(connectPath(pool)), 201).raw() + alice.get("/api/v1/pools").raw()
+                + tenant.admin.get("/api/v1/admin/pools/" + pool + "/desktops").raw();
+
+        assertThat(raw).doesNotContain("secret-0").doesNotContain("consolePassword\"");
+    }
+}

@@ -1,0 +1,142 @@
+package io.deskport.broker.support;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.UUID;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A small HTTP client for the broker's API, as any client would use it (JSON over HTTP, bearer token). */
+public final class Api {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final String base;
+    private final String token;
+    private final UUID tenantHeader;
+
+    public Api(int port) {
+        this("http://127.0.0.1:" + port, null, null);
+    }
+
+    private Api(String base, String token, UUID tenantHeader) {
+        this.base = base;
+        this.token = token;
+        this.tenantHeader = tenantHeader;
+    }
+
+    /** A response: status, content type and the parsed JSON body (null when empty). */
+    public record Response(int status, String contentType, JsonNode body, String raw) {
+
+        public String reason() {
+            return body == null || body.get("reason") == null ? null : body.get("reason").asString();
+        }
+
+        public UUID id() {
+            return UUID.fromString(body.get("id").asString());
+        }
+    }
+
+    /** Signs in and returns a client carrying the user's token. */
+    public Api login(String tenant, String username, String password) {
+        Response r = post("/api/v1/auth/login", "{\"tenant\":\"" + tenant + "\",\"username\":\"" + username
+                + "\",\"password\":\"" + password + "\"}");
+        if (r.status() != 200) {
+            throw new IllegalStateException("login of " + username + " failed: " + r.raw());
+        }
+        return new Api(base, r.body().get("accessToken").asString(), null);
+    }
+
+    /** The same user acting in another tenant (platform admins). */
+    public Api inTenant(UUID tenantId) {
+        return new Api(base, token, tenantId);
+    }
+
+    public Response get(String path) {
+        return send(builder(path).GET().build());
+    }
+
+    public Response post(String path, String json) {
+        return send(builder(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json == null ? "" : json)).build());
+    }
+
+    public Response post(String path) {
+        return post(path, null);
+    }
+
+    public Response patch(String path, String json) {
+        return send(builder(path).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    public Response put(String path, String json) {
+        return send(builder(path).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json == null ? "{}" : json)).build());
+    }
+
+    public Response delete(String path) {
+        return send(builder(path).DELETE().build());
+    }
+
+    /** Sends raw text with a given content type, for malformed-input tests. */
+    public Response postRaw(String path, String contentType, String body) {
+        return send(builder(path).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    private HttpRequest.Builder builder(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .header("Accept", "application/json, application/problem+json");
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (tenantHeader != null) {
+            b.header("X-Deskport-Tenant", tenantHeader.toString());
+        }
+        return b;
+    }
+
+    private static Response send(HttpRequest request) {
+        try {
+            HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            String raw = r.body();
+            JsonNode body = raw == null || raw.isBlank() ? null : JSON.readTree(raw);
+            return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), body, raw);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String json(Object... keyValues) {
+        StringBuilder sb = new StringBuilder("{");
+        for (int i = 0; i < keyValues.length; i += 2) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append('"').append(keyValues[i]).append("\":");
+            Object v = keyValues[i + 1];
+            if (v == null || v instanceof Number || v instanceof Boolean) {
+                sb.append(v);
+            } else if (v instanceof RawJson raw) {
+                sb.append(raw.json());
+            } else {
+                sb.append('"').append(v.toString().replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            }
+        }
+        return sb.append('}').toString();
+    }
+
+    /** Inserts JSON as it is into {@link #json}. */
+    public record RawJson(String json) {
+    }
+}
