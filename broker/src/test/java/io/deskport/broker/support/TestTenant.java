@@ -60,6 +60,13 @@ public final class TestTenant {
         return res.id();
     }
 
+    /** A platform admin account in this tenant (only the platform can create one). */
+    public Api platformAdmin(ApplicationContext context, String username) {
+        context.getBean(Users.class).create(new AdminContext(SETUP, id),
+                new Users.NewUser(username, username, null, PASSWORD, Set.of(Role.PLATFORM_ADMIN)));
+        return login(username);
+    }
+
     public Api login(String username) {
         return anonymous.login(slug, username, PASSWORD);
     }
