@@ -122,10 +122,12 @@ public final class EmbeddedPostgres {
     private static EmbeddedPostgres launch(Path dir, int preferredPort) {
         try {
             Files.createDirectories(dir);
-            Path bin = extractBinaries(dir);
+            boolean root = isRoot();
+            // initdb checks its binaries with access(2), which ignores capabilities: as root the
+            // binaries go to a directory every user can traverse
+            Path bin = extractBinaries(root ? sharedBinaryDir() : dir);
             Path cluster = dir.resolve("cluster");
             Path passwordFile = dir.resolve("superuser-password");
-            boolean root = isRoot();
             if (!Files.exists(cluster.resolve("PG_VERSION"))) {
                 initCluster(dir, bin, cluster, passwordFile, root);
             }
@@ -214,6 +216,13 @@ public final class EmbeddedPostgres {
         boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
                 && ProcessHandle.of(pid).flatMap(p -> p.info().command()).map(c -> c.endsWith("postgres")).orElse(false);
         return alive ? Integer.valueOf(lines.get(3).strip()) : null;
+    }
+
+    private static Path sharedBinaryDir() throws IOException {
+        Path shared = Path.of(System.getProperty("java.io.tmpdir"), "deskport-pgsql");
+        Files.createDirectories(shared);
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return shared;
     }
 
     private static Path extractBinaries(Path dir) throws IOException {

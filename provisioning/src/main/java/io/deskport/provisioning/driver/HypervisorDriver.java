@@ -1,0 +1,124 @@
+package io.deskport.provisioning.driver;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A connection to one or more hypervisor hosts that creates and runs desktops.
+ *
+ * <p>Every operation is keyed by the broker's desktop id and is idempotent: cloning a desktop that
+ * already exists returns it, deleting a missing desktop succeeds, starting a running desktop does
+ * nothing. The broker's task journal retries operations after a crash and relies on this.
+ *
+ * <p>Implementations are thread-safe. Failures are {@link DriverException}s with a stable
+ * {@link DriverFailureReason}; the subclasses {@link HostUnavailableException},
+ * {@link DesktopNotFoundException} and {@link InsufficientCapacityException} mark the common ones.
+ */
+public interface HypervisorDriver extends AutoCloseable {
+
+    /** Returns the id of the factory that made this driver, e.g. {@code libvirt}. */
+    String driverId();
+
+    /** Returns what this driver supports; {@code capabilities().simulated()} marks simulated drivers. */
+    DriverCapabilities capabilities();
+
+    /** Convenience for {@code capabilities().simulated()}: true if nothing real happens. */
+    default boolean isSimulated() {
+        return capabilities().simulated();
+    }
+
+    /**
+     * Returns the inventory and capacity of every host this driver manages.
+     *
+     * @throws HostUnavailableException if no host can be reached
+     */
+    List<HostInventory> hosts();
+
+    /**
+     * Creates a desktop as a linked clone of an image version and defines (but does not start) it.
+     * If a desktop with the same desktop id already exists and carries the same tag, returns it.
+     *
+     * @return the desktop as the hypervisor now sees it
+     * @throws InsufficientCapacityException if the host cannot fit it
+     * @throws DriverException with {@link DriverFailureReason#NAME_CONFLICT} if a VM of that name
+     *                         carries another tag, or {@link DriverFailureReason#IMAGE_UNAVAILABLE}
+     */
+    ManagedDesktop cloneDesktop(CloneRequest request);
+
+    /**
+     * Powers a desktop on (or resumes it from suspend/managed save). Starting a running desktop does nothing.
+     *
+     * @throws DesktopNotFoundException if the desktop does not exist
+     */
+    void start(String desktopId);
+
+    /**
+     * Asks the guest to shut down and waits up to {@code gracePeriod}; if it is still running then,
+     * cuts the power. A stopped desktop stays stopped.
+     *
+     * @return true if the guest shut down by itself, false if power had to be cut
+     * @throws DesktopNotFoundException if the desktop does not exist
+     */
+    boolean shutdown(String desktopId, Duration gracePeriod);
+
+    /**
+     * Cuts the power at once. A stopped desktop stays stopped.
+     *
+     * @throws DesktopNotFoundException if the desktop does not exist
+     */
+    void powerOff(String desktopId);
+
+    /**
+     * Suspends a running desktop (to disk if {@link DriverCapabilities#suspendToDisk()}).
+     *
+     * @throws DriverException with {@link DriverFailureReason#NOT_SUPPORTED} if the driver cannot suspend
+     */
+    void suspend(String desktopId);
+
+    /**
+     * Resumes a suspended desktop; a running desktop stays running.
+     *
+     * @throws DriverException with {@link DriverFailureReason#NOT_SUPPORTED} if the driver cannot suspend
+     */
+    void resume(String desktopId);
+
+    /**
+     * Throws away everything written since the clone and rebuilds the desktop from {@code image}
+     * (the same version for a refresh after logoff, a newer or older one for a rollout or rollback).
+     * The desktop keeps its id, tag and console password and is left stopped.
+     *
+     * @return the desktop as the hypervisor now sees it
+     * @throws DesktopNotFoundException if the desktop does not exist
+     */
+    ManagedDesktop refresh(String desktopId, ImageVersion image, HardwareProfile hardware);
+
+    /**
+     * Powers off and removes a desktop with its storage. Deleting a missing desktop succeeds.
+     */
+    void delete(String desktopId);
+
+    /**
+     * Returns where the console of a running desktop can be reached.
+     *
+     * @throws DriverException with {@link DriverFailureReason#INVALID_STATE} if the desktop is not running
+     * @throws DesktopNotFoundException if the desktop does not exist
+     */
+    ConsoleEndpoint console(String desktopId);
+
+    /**
+     * Returns a desktop's current power state.
+     *
+     * @throws DesktopNotFoundException if the desktop does not exist
+     */
+    PowerState powerState(String desktopId);
+
+    /**
+     * Lists every desktop this driver manages (VMs carrying a Deskport tag), for reconciliation
+     * and orphan detection. VMs without a Deskport tag are never listed or touched.
+     */
+    List<ManagedDesktop> listDesktops();
+
+    /** Releases connections and threads. */
+    @Override
+    void close();
+}

@@ -1,0 +1,31 @@
+package io.deskport.provisioning.planner;
+
+/**
+ * Something the planner wanted to do but could not (or a condition the admin should see), with how
+ * many times it happened in the cycle.
+ *
+ * @param poolId the pool
+ * @param code   what held it back
+ * @param count  how many actions it held back
+ * @param detail the numbers behind it, for people
+ */
+public record PlanNote(String poolId, Code code, int count, String detail) {
+
+    /** What held actions back. */
+    public enum Code {
+        /** The pool is at its maximum size. */
+        POOL_AT_MAX,
+        /** The pool's concurrent operation limit is reached. */
+        POOL_OPERATION_LIMIT,
+        /** The host's concurrent operation limit is reached. */
+        HOST_OPERATION_LIMIT,
+        /** No healthy host outside maintenance has room for another desktop. */
+        NO_HOST_CAPACITY,
+        /** The desktop's host is unreachable or quarantined. */
+        HOST_UNAVAILABLE,
+        /** A persistent desktop failed; it holds a user's data, so an admin decides. */
+        FAILED_DESKTOP_NEEDS_ADMIN,
+        /** Shared pools are served by session hosts; the VM planner skips them. */
+        SHARED_POOL_SKIPPED
+    }
+}
