@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -77,13 +78,14 @@ class DemoData {
     }
 
     @EventListener(ApplicationReadyEvent.class)
+    @Order(1)
     void createOnFirstStart() {
         if (!enabled) {
             return;
         }
         List<String> credentials = tx.execute(status -> {
             jdbc.sql("select pg_advisory_xact_lock(?)").param(LOCK).query(Object.class).single();
-            if (tenants.findBySlug("demo").isPresent() || tenants.findBySlug("platform").isPresent()) {
+            if (tenants.findBySlug("demo").isPresent()) {
                 return List.<String>of();
             }
             return create();
@@ -101,11 +103,13 @@ class DemoData {
 
     private List<String> create() {
         List<String> credentials = new ArrayList<>();
-        Tenant platform = tenants.create(SETUP, new Tenants.NewTenant("platform", "Platform operations", 10, 10));
-        AdminContext op = new AdminContext(SETUP, platform.id());
-        String opPassword = password();
-        users.create(op, new Users.NewUser("operator", "Platform operator", null, opPassword, Set.of(Role.PLATFORM_ADMIN)));
-        credentials.add("tenant platform  user operator  password " + opPassword + "  (PLATFORM_ADMIN)");
+        if (tenants.findBySlug("platform").isEmpty()) {
+            Tenant platform = tenants.create(SETUP, new Tenants.NewTenant("platform", "Platform operations", 10, 10));
+            String opPassword = password();
+            users.create(new AdminContext(SETUP, platform.id()), new Users.NewUser("operator", "Platform operator", null,
+                    opPassword, Set.of(Role.PLATFORM_ADMIN)));
+            credentials.add("tenant platform  user operator  password " + opPassword + "  (PLATFORM_ADMIN)");
+        }
 
         Tenant demo = tenants.create(SETUP, new Tenants.NewTenant("demo", "Demo Corp", 50, 100));
         AdminContext ctx = new AdminContext(SETUP, demo.id());
@@ -146,7 +150,7 @@ class DemoData {
         for (DesktopPool p : List.of(persistent, pooled, shared)) {
             entitlements.grant(ctx, p.id(), null, group.id());
         }
-        log.info("Created demo tenant 'demo' ({}) with 3 pools and the platform tenant ({})", demo.id(), platform.id());
+        log.info("Created demo tenant 'demo' ({}) with 3 pools", demo.id());
         return credentials;
     }
 

@@ -1,0 +1,274 @@
+package io.deskport.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The logon storm: 10,000 users across pools of all three kinds connect over HTTP, first as fast as 64
+ * clients go (throughput), then at a fixed arrival rate, open loop (latency measured from each request's
+ * scheduled time, so a slow broker cannot hide its queue). Every invariant is then checked from the
+ * database, reconnects are checked to return the same session, and the database's own ceiling on this
+ * machine is measured for comparison. The last line is the summary.
+ */
+public final class LogonStorm {
+
+    private static final String[] KINDS = {"POOLED", "PERSISTENT", "SHARED"};
+
+    private final Map<String, String> opt;
+    private final BrokerClient api;
+    private final StormInvariants invariants;
+    private int violations;
+
+    private LogonStorm(Map<String, String> opt) {
+        this.opt = opt;
+        this.api = new BrokerClient(opt.get("broker"));
+        this.invariants = new StormInvariants(opt.get("jdbc"), opt.get("db-user"), opt.get("db-password"));
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opt = new HashMap<>(Map.of("users", "10000", "rate", "500", "clients", "64",
+                "pools-per-kind", "4", "ceiling-seconds", "10", "setup-clients", "16"));
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            opt.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        for (String required : List.of("broker", "jdbc", "db-user", "db-password", "operator-password")) {
+            if (!opt.containsKey(required)) {
+                throw new IllegalArgumentException("missing --" + required);
+            }
+        }
+        new LogonStorm(opt).run();
+    }
+
+    private record Pool(UUID id, String kind) {
+    }
+
+    private record Outcome(int status, String sessionId, String reason, long latencyNanos) {
+    }
+
+    private void run() throws Exception {
+        int users = Integer.parseInt(opt.get("users"));
+        int perKind = Integer.parseInt(opt.get("pools-per-kind"));
+        int setupClients = Integer.parseInt(opt.get("setup-clients"));
+
+        // --- set-up through the admin API, as an operator would script it
+        long t0 = System.nanoTime();
+        String operator = api.login("platform", "operator", opt.get("operator-password"));
+        String slug = "storm-" + Long.toHexString(System.currentTimeMillis());
+        UUID tenant = UUID.fromString(api.expect(201, "POST", "/api/v1/admin/tenants", operator, null,
+                "{\"slug\":\"" + slug + "\",\"name\":\"Logon storm\",\"maxConcurrentSessions\":" + (users * 2)
+                        + ",\"maxDesktops\":" + (users * 2) + "}").body().get("id").asString());
+        List<Pool> pools = new ArrayList<>();
+        List<UUID> groups = new ArrayList<>();
+        for (String kind : KINDS) {
+            for (int i = 0; i < perKind; i++) {
+                String lb = i % 2 == 0 ? "BREADTH_FIRST" : "DEPTH_FIRST";
+                UUID pool = UUID.fromString(api.expect(201, "POST", "/api/v1/admin/pools", operator, tenant,
+                        "{\"name\":\"" + kind.toLowerCase() + "-" + i + "\",\"kind\":\"" + kind + "\",\"loadBalancing\":\""
+                                + lb + "\"}").body().get("id").asString());
+                UUID group = UUID.fromString(api.expect(201, "POST", "/api/v1/admin/groups", operator, tenant,
+                        "{\"name\":\"g-" + kind.toLowerCase() + "-" + i + "\"}").body().get("id").asString());
+                api.expect(201, "POST", "/api/v1/admin/pools/" + pool + "/entitlements", operator, tenant,
+                        "{\"groupId\":\"" + group + "\"}");
+                pools.add(new Pool(pool, kind));
+                groups.add(group);
+            }
+        }
+        int perPool = (users + pools.size() - 1) / pools.size();
+        int slack = Math.max(2, perPool / 20);
+        parallel(setupClients, pools.size(), p -> {
+            Pool pool = pools.get(p);
+            if (pool.kind().equals("SHARED")) {
+                int hosts = (perPool + slack + 99) / 100;
+                for (int h = 0; h < hosts; h++) {
+                    api.expect(201, "POST", "/api/v1/admin/pools/" + pool.id() + "/session-hosts", operator, tenant,
+                            "{\"name\":\"host-" + h + "\",\"maxSessions\":100,\"consoleHost\":\"10.0.0." + (h + 1)
+                                    + "\",\"consolePort\":5900}");
+                }
+            } else {
+                for (int d = 0; d < perPool + slack; d++) {
+                    api.expect(201, "POST", "/api/v1/admin/pools/" + pool.id() + "/desktops", operator, tenant,
+                            "{\"name\":\"vm-" + d + "\",\"consoleHost\":\"10.1." + (d / 250) + "." + (d % 250 + 1)
+                                    + "\",\"consolePort\":5900}");
+                }
+            }
+        });
+        String password = "storm-password-" + Long.toHexString(System.nanoTime());
+        String[] tokens = new String[users];
+        parallel(setupClients, users, u -> {
+            UUID user = UUID.fromString(api.expect(201, "POST", "/api/v1/admin/users", operator, tenant,
+                    "{\"username\":\"user" + u + "\",\"password\":\"" + password + "\"}").body().get("id").asString());
+            api.expect(200, "PUT", "/api/v1/admin/groups/" + groups.get(u % groups.size()) + "/members/" + user,
+                    operator, tenant, null);
+            tokens[u] = api.login(slug, "user" + u, password);
+        });
+        System.out.printf("set-up: tenant %s, %d pools (%d per kind), %d users, %d desktops/seats per pool, %.1f s%n",
+                slug, pools.size(), perKind, users, perPool + slack, (System.nanoTime() - t0) / 1e9);
+
+        // --- phase 1: saturation, closed loop
+        int clients = Integer.parseInt(opt.get("clients"));
+        Outcome[] saturation = new Outcome[users];
+        AtomicInteger next = new AtomicInteger();
+        long p1 = System.nanoTime();
+        try (ExecutorService ex = Executors.newFixedThreadPool(clients)) {
+            for (int c = 0; c < clients; c++) {
+                ex.submit(() -> {
+                    for (int u; (u = next.getAndIncrement()) < users; ) {
+                        long s = System.nanoTime();
+                        saturation[u] = connect(tokens[u], pools.get(u % pools.size()).id(), s);
+                    }
+                });
+            }
+        }
+        double p1Seconds = (System.nanoTime() - p1) / 1e9;
+        double connectsPerS = users / p1Seconds;
+        report("saturation (" + clients + " clients)", saturation, p1Seconds);
+        violations += unexpected(saturation, "saturation");
+        violations += invariants.check("saturation");
+        violations += expectLive(tenant, users, "saturation");
+
+        // everyone logs off (not measured)
+        parallel(clients, users, u -> {
+            BrokerClient.Reply r = api.call("POST", "/api/v1/sessions/" + saturation[u].sessionId() + "/logoff",
+                    tokens[u], null, null);
+            if (r.status() != 200) {
+                throw new IllegalStateException("logoff answered " + r.status());
+            }
+        });
+        violations += invariants.check("logoff");
+        violations += expectLive(tenant, 0, "logoff");
+
+        // --- phase 2: storm at a fixed arrival rate, open loop
+        int rate = Integer.parseInt(opt.get("rate"));
+        Outcome[] storm = new Outcome[users];
+        long interval = 1_000_000_000L / rate;
+        long start = System.nanoTime() + 200_000_000L;
+        try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int u = 0; u < users; u++) {
+                long due = start + u * interval;
+                long wait;
+                while ((wait = due - System.nanoTime()) > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                int user = u;
+                ex.submit(() -> storm[user] = connect(tokens[user], pools.get(user % pools.size()).id(), due));
+            }
+        }
+        double p2Seconds = (System.nanoTime() - start) / 1e9;
+        report("storm (" + rate + "/s open loop)", storm, p2Seconds);
+        violations += unexpected(storm, "storm");
+        violations += invariants.check("storm");
+        violations += expectLive(tenant, users, "storm");
+
+        // reconnects return the same session
+        int sample = Math.min(users, 1000);
+        AtomicInteger mismatches = new AtomicInteger();
+        parallel(clients, sample, i -> {
+            int u = (int) ((long) i * users / sample);
+            Outcome again = connect(tokens[u], pools.get(u % pools.size()).id(), System.nanoTime());
+            if (again.status() != 200 || !again.sessionId().equals(storm[u].sessionId())) {
+                mismatches.incrementAndGet();
+            }
+        });
+        if (mismatches.get() > 0) {
+            System.out.printf("  VIOLATION: %d of %d reconnects did not return the same session%n", mismatches.get(), sample);
+        }
+        violations += mismatches.get();
+        System.out.printf("reconnect check: %d users reconnected, %d mismatches%n", sample, mismatches.get());
+
+        // --- the database's own ceiling, with the broker idle
+        double ceiling = DatabaseCeiling.measure(opt.get("jdbc"), opt.get("db-user"), opt.get("db-password"), 64,
+                Integer.parseInt(opt.get("ceiling-seconds")));
+        System.out.printf("database ceiling: %.0f two-statement write transactions/s with 64 JDBC clients%n", ceiling);
+
+        long[] lat = latencies(storm);
+        System.out.printf("logon-storm: connects=%d connects_per_s=%.0f p50_ms=%.1f p99_ms=%.1f db_ceiling_tps=%.0f "
+                        + "ratio=%.2f violations=%d%n", users, connectsPerS, pct(lat, 50), pct(lat, 99), ceiling,
+                connectsPerS / ceiling, violations);
+    }
+
+    private Outcome connect(String token, UUID pool, long scheduledNanos) {
+        BrokerClient.Reply r = api.call("POST", "/api/v1/pools/" + pool + "/connect", token, null, null);
+        long latency = System.nanoTime() - scheduledNanos;
+        String session = r.status() == 200 || r.status() == 201 ? r.body().get("session").get("id").asString() : null;
+        return new Outcome(r.status(), session, r.reason(), latency);
+    }
+
+    private int expectLive(UUID tenant, int expected, String phase) throws Exception {
+        int live = invariants.liveSessions(tenant);
+        if (live != expected) {
+            System.out.printf("  VIOLATION after %s: %d live sessions, expected %d%n", phase, live, expected);
+            return Math.abs(live - expected);
+        }
+        return 0;
+    }
+
+    /** Capacity covers every user, so any refusal or error is a defect. */
+    private static int unexpected(Outcome[] outcomes, String phase) {
+        Map<String, Integer> bad = new HashMap<>();
+        for (Outcome o : outcomes) {
+            if (o.status() != 201) {
+                bad.merge(o.status() + " " + o.reason(), 1, Integer::sum);
+            }
+        }
+        bad.forEach((k, v) -> System.out.printf("  VIOLATION in %s: %d answers %s%n", phase, v, k));
+        return bad.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    private static void report(String phase, Outcome[] outcomes, double seconds) {
+        long[] lat = latencies(outcomes);
+        System.out.printf("%s: %d connects in %.2f s = %.0f/s; latency p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                phase, outcomes.length, seconds, outcomes.length / seconds, pct(lat, 50), pct(lat, 90), pct(lat, 99),
+                lat[lat.length - 1] / 1e6);
+    }
+
+    private static long[] latencies(Outcome[] outcomes) {
+        long[] lat = Arrays.stream(outcomes).mapToLong(Outcome::latencyNanos).toArray();
+        Arrays.sort(lat);
+        return lat;
+    }
+
+    private static double pct(long[] sorted, double p) {
+        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
+    }
+
+    private interface IndexTask {
+        void run(int i) throws Exception;
+    }
+
+    private static void parallel(int threads, int count, IndexTask task) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        Map<Integer, Throwable> failures = new ConcurrentHashMap<>();
+        try (ExecutorService ex = Executors.newFixedThreadPool(threads)) {
+            List<Future<?>> fs = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                fs.add(ex.submit(() -> {
+                    for (int i; (i = next.getAndIncrement()) < count && failures.isEmpty(); ) {
+                        try {
+                            task.run(i);
+                        } catch (Throwable e) {
+                            failures.put(i, e);
+                        }
+                    }
+                }));
+            }
+            ex.shutdown();
+            ex.awaitTermination(1, TimeUnit.HOURS);
+        }
+        if (!failures.isEmpty()) {
+            Throwable first = failures.values().iterator().next();
+            throw new IllegalStateException("set-up step failed: " + first.getMessage(), first);
+        }
+    }
+}
