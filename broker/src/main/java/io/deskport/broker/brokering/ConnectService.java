@@ -28,7 +28,8 @@ import io.deskport.broker.tenancy.TenantQuotas;
 /**
  * One click to a desktop: in ONE short transaction, entitlement → the user's live session in the pool
  * (reconnect) → pool enabled → tenant quota → capacity (claim a desktop or place on a host) → session row
- * → quota seat → audit (through {@link SessionStateChanged}).
+ * → quota seat → audit (through {@link SessionStateChanged}). A refusal names the tenant quota before
+ * capacity when both are exhausted.
  *
  * <p>Correct under any number of brokers: the claim and the placement are conditional updates of locked
  * rows, the quota seat is a conditional update taken last (so the tenant row is locked only until commit),
@@ -101,22 +102,27 @@ public class ConnectService {
             throw new ProblemException(Reason.POOL_DISABLED, "The pool '" + pool.name()
                     + "' is disabled by your IT administrator", Map.of("poolId", pool.id(), "poolName", pool.name()));
         }
-        quotas.checkSessionQuota(user.tenantId());
-
         UUID desktopId = null;
         UUID hostId = null;
         String machine;
         SessionState state;
-        if (pool.kind() == PoolKind.SHARED) {
-            SessionHostPlacement.Placement p = placement.place(pool);
-            hostId = p.hostId();
-            machine = p.hostName();
-            state = SessionState.READY;
-        } else {
-            DesktopClaims.Claim c = claims.claim(pool, user.userId());
-            desktopId = c.desktopId();
-            machine = c.desktopName();
-            state = c.ready() ? SessionState.READY : SessionState.PREPARING;
+        try {
+            if (pool.kind() == PoolKind.SHARED) {
+                SessionHostPlacement.Placement p = placement.place(pool);
+                hostId = p.hostId();
+                machine = p.hostName();
+                state = SessionState.READY;
+            } else {
+                DesktopClaims.Claim c = claims.claim(pool, user.userId());
+                desktopId = c.desktopId();
+                machine = c.desktopName();
+                state = c.ready() ? SessionState.READY : SessionState.PREPARING;
+            }
+        } catch (ProblemException capacityRefusal) {
+            // the quota is checked before capacity in meaning, but only read when capacity refuses: on the
+            // hot path the binding seat taken below is the only quota statement
+            quotas.checkSessionQuota(user.tenantId());
+            throw capacityRefusal;
         }
 
         UUID sessionId = Ids.newId();
