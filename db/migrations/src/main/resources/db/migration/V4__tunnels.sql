@@ -11,3 +11,7 @@ create table tunnel_token_use (
     expires_at timestamptz not null
 );
 create index tunnel_token_use_expiry on tunnel_token_use(expires_at);
+
+-- Session recording is a pool policy: the gateway writes the Guacamole instruction stream of every
+-- tunnel to a file a SessionRecording player can replay.
+alter table desktop_pool add column record_sessions boolean not null default false;

@@ -8,6 +8,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import io.deskport.broker.hosts.SessionHosts;
+import io.deskport.broker.pools.DesktopPools;
 import io.deskport.broker.pools.Desktops;
 import io.deskport.broker.shared.ConsoleAddress;
 
@@ -21,20 +22,23 @@ public class SessionAccess {
     private final JdbcClient jdbc;
     private final Desktops desktops;
     private final SessionHosts hosts;
+    private final DesktopPools pools;
 
-    SessionAccess(JdbcClient jdbc, Desktops desktops, SessionHosts hosts) {
+    SessionAccess(JdbcClient jdbc, Desktops desktops, SessionHosts hosts, DesktopPools pools) {
         this.jdbc = jdbc;
         this.desktops = desktops;
         this.hosts = hosts;
+        this.pools = pools;
     }
 
     /**
      * A session a tunnel may attach to.
      *
      * @param console null when the machine has no reachable console (yet)
+     * @param recorded whether the pool records its sessions
      */
     public record TunnelTarget(UUID sessionId, UUID tenantId, UUID userId, UUID poolId, SessionState state,
-                               ConsoleAddress console) {
+                               ConsoleAddress console, boolean recorded) {
     }
 
     @Transactional(readOnly = true)
@@ -49,6 +53,7 @@ public class SessionAccess {
                 .optional()
                 .map(r -> new TunnelTarget(sessionId, r.tenantId(), r.userId(), r.poolId(), r.state(),
                         r.desktopId() != null ? desktops.console(r.desktopId()).orElse(null)
-                                : r.hostId() != null ? hosts.console(r.hostId()).orElse(null) : null));
+                                : r.hostId() != null ? hosts.console(r.hostId()).orElse(null) : null,
+                        pools.get(r.tenantId(), r.poolId()).recordSessions()));
     }
 }

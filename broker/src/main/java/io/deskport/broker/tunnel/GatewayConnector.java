@@ -42,18 +42,27 @@ class GatewayConnector implements SmartLifecycle {
     record ClientScreen(int width, int height, int dpi, String userName) {
     }
 
+    /** Where the gateway records the connection: a directory below the recording root, and a file name. */
+    record Recording(String path, String name) {
+    }
+
     /**
      * Connects to the desktop's console through the gateway and completes the Guacamole handshake.
      *
      * @throws GuacamoleException with the gateway's status when the gateway or the desktop cannot be reached
      */
-    GuacamoleTunnel open(ConsoleAddress console, ClientScreen screen) throws GuacamoleException {
+    GuacamoleTunnel open(ConsoleAddress console, ClientScreen screen, Recording recording) throws GuacamoleException {
         GuacamoleConfiguration config = new GuacamoleConfiguration();
         config.setProtocol("vnc");
         config.setParameter("hostname", console.host());
         config.setParameter("port", Integer.toString(console.port()));
         if (console.password() != null) {
             config.setParameter("password", console.password());
+        }
+        if (recording != null) {
+            config.setParameter("recording-path", recording.path());
+            config.setParameter("recording-name", recording.name());
+            config.setParameter("create-recording-path", "true");
         }
         GuacamoleClientInformation info = new GuacamoleClientInformation();
         info.setOptimalScreenWidth(screen.width());

@@ -100,7 +100,9 @@ class TunnelEndpoint extends Endpoint {
                 bounded(first(params, "width"), 1024, 8192), bounded(first(params, "height"), 768, 8192),
                 bounded(first(params, "dpi"), 96, 1200), target.userId().toString());
         try {
-            tunnel = gateway.open(target.console(), screen);
+            GatewayConnector.Recording recording = target.recorded() ? new GatewayConnector.Recording(
+                    target.tenantId().toString(), sessionId + "-" + System.currentTimeMillis()) : null;
+            tunnel = gateway.open(target.console(), screen, recording);
         } catch (GuacamoleException e) {
             log.info("Tunnel for session {} could not reach its desktop: {}", sessionId, e.getMessage());
             close(e.getStatus(), e.getMessage());
