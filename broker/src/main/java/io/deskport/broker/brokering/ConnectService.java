@@ -83,7 +83,9 @@ public class ConnectService {
         for (int attempt = 1; ; attempt++) {
             try {
                 return tx.execute(status -> connectOnce(user, poolId));
-            } catch (DuplicateKeyException e) {
+            } catch (DuplicateKeyException | org.springframework.dao.PessimisticLockingFailureException e) {
+                // a concurrent connect of the same user won the unique index, or the database broke a
+                // lock cycle: run the whole (short) transaction again
                 if (attempt >= ATTEMPTS) {
                     log.warn("Connect of user {} to pool {} kept colliding with concurrent connects", user.userId(), poolId);
                     throw new ProblemException(Reason.CONFLICT, "Another connect of yours to this pool is in progress; try again");

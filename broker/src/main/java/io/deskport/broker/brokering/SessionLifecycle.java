@@ -71,30 +71,64 @@ public class SessionLifecycle {
     }
 
     /**
-     * The client's tunnel attached: READY or DISCONNECTED → CONNECTED.
+     * A client's tunnel attached: READY or DISCONNECTED → CONNECTED (a CONNECTED session stays so, and the
+     * new tunnel takes over from the previous one).
      *
+     * @param tunnelId the attaching tunnel, remembered as the session's current one (may be null)
      * @return false when the session cannot take a client (preparing or ended)
      */
     @Transactional
-    public boolean markConnected(UUID sessionId, CurrentUser actor) {
+    public boolean markConnected(UUID sessionId, UUID tunnelId, CurrentUser actor) {
         Row row = lock(sessionId).orElse(null);
-        if (row == null || !row.state().canMoveTo(SessionState.CONNECTED)) {
-            return row != null && row.state() == SessionState.CONNECTED;
+        if (row == null) {
+            return false;
+        }
+        if (row.state() == SessionState.CONNECTED) {
+            jdbc.sql("update session set tunnel_id = ?, last_activity_at = now() where id = ?")
+                    .params(tunnelId, sessionId).update();
+            return true;
+        }
+        if (!row.state().canMoveTo(SessionState.CONNECTED)) {
+            return false;
         }
         jdbc.sql("update session set state = 'CONNECTED', state_changed_at = now(), connected_at = now(), "
-                + "last_activity_at = now() where id = ?").param(sessionId).update();
+                + "last_activity_at = now(), tunnel_id = ? where id = ?").params(tunnelId, sessionId).update();
         publish(row, SessionState.CONNECTED, null, actor);
         return true;
     }
 
-    /** The client's tunnel detached (or the user or an admin disconnected it): → DISCONNECTED. */
+    /** @see #markConnected(UUID, UUID, CurrentUser) */
+    @Transactional
+    public boolean markConnected(UUID sessionId, CurrentUser actor) {
+        return markConnected(sessionId, null, actor);
+    }
+
+    /**
+     * A tunnel detached: → DISCONNECTED, but only when it is still the session's current tunnel (a tunnel
+     * that was taken over changes nothing).
+     */
+    @Transactional
+    public boolean markTunnelClosed(UUID sessionId, UUID tunnelId, CurrentUser actor) {
+        Row row = lock(sessionId).orElse(null);
+        if (row == null || row.state() != SessionState.CONNECTED) {
+            return false;
+        }
+        int n = jdbc.sql("update session set state = 'DISCONNECTED', state_changed_at = now(), tunnel_id = null "
+                + "where id = ? and tunnel_id is not distinct from ?").params(sessionId, tunnelId).update();
+        if (n == 1) {
+            publish(row, SessionState.DISCONNECTED, null, actor);
+        }
+        return n == 1;
+    }
+
+    /** The user, an admin or a timer disconnected the session (its tunnel is closed by the tunnel module). */
     @Transactional
     public boolean markDisconnected(UUID sessionId, CurrentUser actor) {
         Row row = lock(sessionId).orElse(null);
         if (row == null || !row.state().canMoveTo(SessionState.DISCONNECTED)) {
             return false;
         }
-        jdbc.sql("update session set state = 'DISCONNECTED', state_changed_at = now() where id = ?")
+        jdbc.sql("update session set state = 'DISCONNECTED', state_changed_at = now(), tunnel_id = null where id = ?")
                 .param(sessionId).update();
         publish(row, SessionState.DISCONNECTED, null, actor);
         return true;
@@ -135,8 +169,8 @@ public class SessionLifecycle {
         if (row == null || row.state() == SessionState.ENDED) {
             return false;
         }
-        jdbc.sql("update session set state = 'ENDED', end_reason = ?, ended_at = now(), state_changed_at = now() "
-                + "where id = ?").params(reason.name(), sessionId).update();
+        jdbc.sql("update session set state = 'ENDED', end_reason = ?, ended_at = now(), state_changed_at = now(), "
+                + "tunnel_id = null where id = ?").params(reason.name(), sessionId).update();
         if (row.desktopId() != null) {
             DesktopPool pool = pools.get(row.tenantId(), row.poolId());
             claims.release(pool, row.desktopId());

@@ -30,13 +30,15 @@ class UserSessionController {
     private final SessionLifecycle lifecycle;
     private final SessionQueries queries;
     private final Entitlements entitlements;
+    private final TunnelTickets tickets;
 
     UserSessionController(ConnectService connects, SessionLifecycle lifecycle, SessionQueries queries,
-                          Entitlements entitlements) {
+                          Entitlements entitlements, TunnelTickets tickets) {
         this.connects = connects;
         this.lifecycle = lifecycle;
         this.queries = queries;
         this.entitlements = entitlements;
+        this.tickets = tickets;
     }
 
     /** A pool the user may use, with their live session in it (if any). */
@@ -44,7 +46,13 @@ class UserSessionController {
     }
 
     /** The answer to a connect: the session, and whether it already existed. */
-    record ConnectResponse(Session session, SessionState state, boolean reconnected) {
+    record ConnectResponse(Session session, SessionState state, boolean reconnected, TunnelTickets.Ticket tunnel) {
+    }
+
+    /** A ticket only for sessions a client can attach to now. */
+    private TunnelTickets.Ticket ticketFor(Session s) {
+        return s.state() == SessionState.READY || s.state() == SessionState.CONNECTED
+                || s.state() == SessionState.DISCONNECTED ? tickets.issue(s) : null;
     }
 
     @GetMapping("/pools")
@@ -61,7 +69,7 @@ class UserSessionController {
     ResponseEntity<ConnectResponse> connect(CurrentUser me, @PathVariable UUID poolId) {
         ConnectService.ConnectResult result = connects.connect(me, poolId);
         Session s = result.session();
-        ConnectResponse body = new ConnectResponse(s, s.state(), result.reconnected());
+        ConnectResponse body = new ConnectResponse(s, s.state(), result.reconnected(), ticketFor(s));
         if (result.reconnected()) {
             return ResponseEntity.ok(body);
         }
@@ -76,6 +84,22 @@ class UserSessionController {
     @GetMapping("/sessions/{id}")
     Session mySession(CurrentUser me, @PathVariable UUID id) {
         return queries.getOwn(me.tenantId(), me.userId(), id);
+    }
+
+    /**
+     * A fresh one-time ticket for the tunnel to my session (each attach, e.g. after a network blip, needs
+     * its own).
+     */
+    @PostMapping("/sessions/{id}/tunnel")
+    ResponseEntity<TunnelTickets.Ticket> tunnel(CurrentUser me, @PathVariable UUID id) {
+        Session s = queries.getOwn(me.tenantId(), me.userId(), id);
+        TunnelTickets.Ticket ticket = ticketFor(s);
+        if (ticket == null) {
+            throw new io.deskport.broker.shared.ProblemException(io.deskport.broker.shared.Reason.INVALID_STATE,
+                    s.state() == SessionState.PREPARING ? "The desktop is still being prepared; try again in a moment"
+                            : "The session has ended; connect again", java.util.Map.of("sessionState", s.state()));
+        }
+        return ResponseEntity.status(HttpStatus.CREATED).body(ticket);
     }
 
     @PostMapping("/sessions/{id}/disconnect")

@@ -40,16 +40,36 @@ public class SessionHostPlacement {
      * @throws ProblemException HOST_CAPACITY with the pool's host figures when no host has room
      */
     public Placement place(DesktopPool pool) {
-        return tryPlace(pool, true).or(() -> tryPlace(pool, false)).orElseThrow(() -> noCapacity(pool));
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Optional<Placement> placed = tryPlace(pool);
+            if (placed.isPresent()) {
+                return placed.get();
+            }
+            // Hosts with room may be locked by concurrent placements: the committed state decides whether
+            // to try again. Waiting on those locks instead could deadlock (rows are met in load order).
+            if (!anyRoom(pool)) {
+                break;
+            }
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+        throw noCapacity(pool);
     }
 
-    private Optional<Placement> tryPlace(DesktopPool pool, boolean skipLocked) {
+    private static final int MAX_ATTEMPTS = 200;
+
+    private boolean anyRoom(DesktopPool pool) {
+        return jdbc.sql("select exists (select 1 from session_host where pool_id = ? and state = 'AVAILABLE' "
+                + "and not draining and active_sessions < max_sessions)").param(pool.id()).query(Boolean.class).single();
+    }
+
+    private Optional<Placement> tryPlace(DesktopPool pool) {
         String order = pool.loadBalancing() == LoadBalancing.DEPTH_FIRST
                 ? "active_sessions desc, id" : "active_sessions asc, id";
         return jdbc.sql("update session_host set active_sessions = active_sessions + 1 where id = ("
                         + "select id from session_host where pool_id = ? and state = 'AVAILABLE' and not draining "
-                        + "and active_sessions < max_sessions order by " + order + " limit 1 for update"
-                        + (skipLocked ? " skip locked" : "") + ") returning id, name")
+                        + "and active_sessions < max_sessions order by " + order + " limit 1 for update skip locked) "
+                        + "returning id, name")
                 .param(pool.id())
                 .query((rs, n) -> new Placement(rs.getObject(1, UUID.class), rs.getString(2)))
                 .optional();

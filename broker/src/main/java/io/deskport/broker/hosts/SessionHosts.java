@@ -127,6 +127,16 @@ public class SessionHosts {
         jdbc.sql("delete from session_host where tenant_id = ? and id = ?").params(ctx.tenantId(), id).update();
     }
 
+    /** @return the console of a session host, for the tunnel (server-side only) */
+    @Transactional(readOnly = true)
+    public java.util.Optional<io.deskport.broker.shared.ConsoleAddress> console(UUID hostId) {
+        return jdbc.sql("select console_host, console_port, console_password from session_host where id = ? "
+                        + "and console_host is not null and console_port is not null")
+                .param(hostId)
+                .query((rs, n) -> new io.deskport.broker.shared.ConsoleAddress(rs.getString(1), rs.getInt(2), rs.getString(3)))
+                .optional();
+    }
+
     static SessionHost map(ResultSet rs, int row) throws SQLException {
         return new SessionHost(rs.getObject("id", UUID.class), rs.getObject("tenant_id", UUID.class),
                 rs.getObject("pool_id", UUID.class), rs.getString("name"),

@@ -21,8 +21,9 @@ import io.deskport.broker.shared.Reason;
  *
  * <p>Claims are conditional updates on rows locked with {@code FOR UPDATE SKIP LOCKED}: concurrent
  * brokers never wait for each other and never hand out one desktop twice (also guarded by the unique
- * index of one desktop per user per pool). When every candidate is locked by someone else, one
- * blocking attempt decides, so "exhausted" is only reported when it is true.
+ * index of one desktop per user per pool). When every candidate is locked by someone else, the claim
+ * looks at the committed state and tries again while free desktops remain, so "exhausted" is only
+ * reported when it is true — and no transaction ever waits on another's desktop lock (no deadlocks).
  */
 @Service
 @Transactional(propagation = Propagation.MANDATORY)
@@ -62,11 +63,28 @@ public class DesktopClaims {
                 return own.get();
             }
         }
-        return claimFree(pool, userId, DesktopState.READY, DesktopState.IN_USE, true)
-                .or(() -> claimFree(pool, userId, DesktopState.STOPPED, DesktopState.STARTING, true))
-                .or(() -> claimFree(pool, userId, DesktopState.READY, DesktopState.IN_USE, false))
-                .or(() -> claimFree(pool, userId, DesktopState.STOPPED, DesktopState.STARTING, false))
-                .orElseThrow(() -> exhausted(pool));
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Optional<Claim> claim = claimFree(pool, userId, DesktopState.READY, DesktopState.IN_USE)
+                    .or(() -> claimFree(pool, userId, DesktopState.STOPPED, DesktopState.STARTING));
+            if (claim.isPresent()) {
+                return claim.get();
+            }
+            // Every candidate was locked by a concurrent claim, or none is left: only the committed state
+            // tells which. Waiting on those locks instead could deadlock, so look and try again.
+            if (!anyFree(pool)) {
+                break;
+            }
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+        throw exhausted(pool);
+    }
+
+    private static final int MAX_ATTEMPTS = 200;
+
+    private boolean anyFree(DesktopPool pool) {
+        return jdbc.sql("select exists (select 1 from desktop where pool_id = ? and state in ('READY', 'STOPPED') "
+                + "and assigned_user_id is null)").param(pool.id()).query(Boolean.class).single();
     }
 
     private Optional<Claim> claimOwn(DesktopPool pool, UUID userId) {
@@ -103,11 +121,10 @@ public class DesktopClaims {
         }
     }
 
-    private Optional<Claim> claimFree(DesktopPool pool, UUID userId, DesktopState from, DesktopState to,
-                                      boolean skipLocked) {
+    private Optional<Claim> claimFree(DesktopPool pool, UUID userId, DesktopState from, DesktopState to) {
         Optional<Claim> claim = jdbc.sql("update desktop set state = ?, assigned_user_id = ?, state_changed_at = now() "
                         + "where id = (select id from desktop where pool_id = ? and state = ? and assigned_user_id is null "
-                        + "limit 1 for update" + (skipLocked ? " skip locked" : "") + ") returning id, name")
+                        + "limit 1 for update skip locked) returning id, name")
                 .params(to.name(), userId, pool.id(), from.name())
                 .query((rs, n) -> new Claim(rs.getObject(1, UUID.class), rs.getString(2), to == DesktopState.IN_USE))
                 .optional();

@@ -46,14 +46,14 @@ class PoolAdminController {
                       @NotNull PoolKind kind, Boolean enabled, LoadBalancing loadBalancing,
                       @Min(60) @Max(30 * DAY) Integer idleTimeoutSeconds, IdleAction idleAction,
                       @Min(10) @Max(30 * DAY) Integer disconnectTimeoutSeconds,
-                      @Min(60) @Max(365 * DAY) Integer maxSessionSeconds) {
+                      @Min(60) @Max(365 * DAY) Integer maxSessionSeconds, Boolean recordSessions) {
     }
 
     /** Timeouts: null keeps the value, 0 switches the timeout off. */
     record UpdatePool(@Size(min = 1, max = 200) String name, @Size(max = 2000) String description, Boolean enabled,
                       LoadBalancing loadBalancing, @PositiveOrZero @Max(30 * DAY) Integer idleTimeoutSeconds,
                       IdleAction idleAction, @PositiveOrZero @Max(30 * DAY) Integer disconnectTimeoutSeconds,
-                      @PositiveOrZero @Max(365 * DAY) Integer maxSessionSeconds) {
+                      @PositiveOrZero @Max(365 * DAY) Integer maxSessionSeconds, Boolean recordSessions) {
     }
 
     record Grant(UUID userId, UUID groupId) {
@@ -80,7 +80,7 @@ class PoolAdminController {
     DesktopPool create(AdminContext ctx, @Valid @RequestBody CreatePool b) {
         return pools.create(ctx, new DesktopPools.PoolSettings(b.name(), b.description(), b.kind(), b.enabled(),
                 b.loadBalancing(), b.idleTimeoutSeconds(), b.idleAction(), b.disconnectTimeoutSeconds(),
-                b.maxSessionSeconds()));
+                b.maxSessionSeconds(), b.recordSessions()));
     }
 
     @GetMapping("/pools/{id}")
@@ -92,7 +92,7 @@ class PoolAdminController {
     DesktopPool update(AdminContext ctx, @PathVariable UUID id, @Valid @RequestBody UpdatePool b) {
         return pools.update(ctx, id, new DesktopPools.PoolSettings(b.name(), b.description(), null, b.enabled(),
                 b.loadBalancing(), b.idleTimeoutSeconds(), b.idleAction(), b.disconnectTimeoutSeconds(),
-                b.maxSessionSeconds()));
+                b.maxSessionSeconds(), b.recordSessions()));
     }
 
     @DeleteMapping("/pools/{id}")

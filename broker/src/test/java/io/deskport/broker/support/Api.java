@@ -53,6 +53,11 @@ public final class Api {
         return new Api(base, r.body().get("accessToken").asString(), null);
     }
 
+    /** @return the bearer token of this client (for raw HTTP calls in tests) */
+    public String token() {
+        return token;
+    }
+
     /** The same user acting in another tenant (platform admins). */
     public Api inTenant(UUID tenantId) {
         return new Api(base, token, tenantId);

@@ -1,0 +1,59 @@
+package io.deskport.broker.brokering;
+
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import io.deskport.broker.hosts.SessionHosts;
+import io.deskport.broker.pools.DesktopPools;
+import io.deskport.broker.pools.Desktops;
+import io.deskport.broker.shared.ConsoleAddress;
+
+/**
+ * What the tunnel needs to attach a client to a session: its owner, state and the console of the
+ * machine it runs on. Server-side only.
+ */
+@Service
+public class SessionAccess {
+
+    private final JdbcClient jdbc;
+    private final Desktops desktops;
+    private final SessionHosts hosts;
+    private final DesktopPools pools;
+
+    SessionAccess(JdbcClient jdbc, Desktops desktops, SessionHosts hosts, DesktopPools pools) {
+        this.jdbc = jdbc;
+        this.desktops = desktops;
+        this.hosts = hosts;
+        this.pools = pools;
+    }
+
+    /**
+     * A session a tunnel may attach to.
+     *
+     * @param console null when the machine has no reachable console (yet)
+     * @param recorded whether the pool records its sessions
+     */
+    public record TunnelTarget(UUID sessionId, UUID tenantId, UUID userId, UUID poolId, SessionState state,
+                               ConsoleAddress console, boolean recorded) {
+    }
+
+    @Transactional(readOnly = true)
+    public Optional<TunnelTarget> target(UUID sessionId) {
+        record Row(UUID tenantId, UUID userId, UUID poolId, SessionState state, UUID desktopId, UUID hostId) {
+        }
+        return jdbc.sql("select tenant_id, user_id, pool_id, state, desktop_id, session_host_id from session where id = ?")
+                .param(sessionId)
+                .query((rs, n) -> new Row(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                        rs.getObject(3, UUID.class), SessionState.valueOf(rs.getString(4)), rs.getObject(5, UUID.class),
+                        rs.getObject(6, UUID.class)))
+                .optional()
+                .map(r -> new TunnelTarget(sessionId, r.tenantId(), r.userId(), r.poolId(), r.state(),
+                        r.desktopId() != null ? desktops.console(r.desktopId()).orElse(null)
+                                : r.hostId() != null ? hosts.console(r.hostId()).orElse(null) : null,
+                        pools.get(r.tenantId(), r.poolId()).recordSessions()));
+    }
+}

@@ -1,0 +1,109 @@
+package io.deskport.broker.tunnel;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+
+import org.apache.guacamole.GuacamoleException;
+import org.apache.guacamole.net.GuacamoleTunnel;
+import org.apache.guacamole.net.InetGuacamoleSocket;
+import org.apache.guacamole.net.SimpleGuacamoleTunnel;
+import org.apache.guacamole.protocol.ConfiguredGuacamoleSocket;
+import org.apache.guacamole.protocol.GuacamoleClientInformation;
+import org.apache.guacamole.protocol.GuacamoleConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import io.deskport.broker.shared.ConsoleAddress;
+import io.deskport.gateway.server.GatewayConfig;
+import io.deskport.gateway.server.GatewayServer;
+
+/**
+ * Opens Guacamole connections to desktops through a display gateway with guacamole-common — the same
+ * code for the embedded gateway (started here, on a loopback port), a standalone Deskport gateway, or a
+ * real guacd.
+ */
+@Component
+class GatewayConnector implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(GatewayConnector.class);
+
+    private final TunnelProperties properties;
+    private GatewayServer embedded;
+    private volatile boolean running;
+
+    GatewayConnector(TunnelProperties properties) {
+        this.properties = properties;
+    }
+
+    /** The screen of the client that attaches. */
+    record ClientScreen(int width, int height, int dpi, String userName) {
+    }
+
+    /** Where the gateway records the connection: a directory below the recording root, and a file name. */
+    record Recording(String path, String name) {
+    }
+
+    /**
+     * Connects to the desktop's console through the gateway and completes the Guacamole handshake.
+     *
+     * @throws GuacamoleException with the gateway's status when the gateway or the desktop cannot be reached
+     */
+    GuacamoleTunnel open(ConsoleAddress console, ClientScreen screen, Recording recording) throws GuacamoleException {
+        GuacamoleConfiguration config = new GuacamoleConfiguration();
+        config.setProtocol("vnc");
+        config.setParameter("hostname", console.host());
+        config.setParameter("port", Integer.toString(console.port()));
+        if (console.password() != null) {
+            config.setParameter("password", console.password());
+        }
+        if (recording != null) {
+            config.setParameter("recording-path", recording.path());
+            config.setParameter("recording-name", recording.name());
+            config.setParameter("create-recording-path", "true");
+        }
+        GuacamoleClientInformation info = new GuacamoleClientInformation();
+        info.setOptimalScreenWidth(screen.width());
+        info.setOptimalScreenHeight(screen.height());
+        info.setOptimalResolution(screen.dpi());
+        info.getImageMimetypes().add("image/png");
+        info.getImageMimetypes().add("image/jpeg");
+        info.setName(screen.userName());
+        String host = embedded != null ? InetAddress.getLoopbackAddress().getHostAddress() : properties.gatewayHost();
+        int port = embedded != null ? embedded.port() : properties.gatewayPort();
+        return new SimpleGuacamoleTunnel(new ConfiguredGuacamoleSocket(new InetGuacamoleSocket(host, port), config, info));
+    }
+
+    @Override
+    public synchronized void start() {
+        if ("embedded".equals(properties.gateway())) {
+            try {
+                embedded = new GatewayServer(GatewayConfig.defaults()
+                        .withListen(InetAddress.getLoopbackAddress(), 0)
+                        .withRecordingRoot(properties.recordingDir().toAbsolutePath())).start();
+                log.info("Embedded display gateway listening on {}", embedded.address());
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot start the embedded display gateway", e);
+            }
+        } else {
+            log.info("Using the display gateway (or guacd) at {}:{}", properties.gatewayHost(), properties.gatewayPort());
+        }
+        running = true;
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (embedded != null) {
+            embedded.stop();
+            embedded = null;
+        }
+        running = false;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}

@@ -1,0 +1,167 @@
+package io.deskport.broker.tunnel;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.sql.DataSource;
+
+import org.apache.guacamole.protocol.GuacamoleStatus;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+import io.deskport.broker.brokering.EndReason;
+import io.deskport.broker.brokering.SessionState;
+import io.deskport.broker.brokering.SessionStateChanged;
+
+/**
+ * The tunnels open on this broker, and the signal that closes them from whichever broker changed the
+ * session: a session that is disconnected or ended, or whose client attached again elsewhere, has its
+ * other tunnels closed on every replica through PostgreSQL {@code NOTIFY} (sent with the commit of the
+ * change).
+ */
+@Component
+class LiveTunnels implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(LiveTunnels.class);
+    static final String CHANNEL = "deskport_tunnels";
+
+    private final Map<UUID, Set<TunnelEndpoint>> bySession = new ConcurrentHashMap<>();
+    private final JdbcClient jdbc;
+    private final DataSource dataSource;
+    private final SignedTunnelTickets tickets;
+    private volatile boolean running;
+    private Thread listener;
+
+    LiveTunnels(JdbcClient jdbc, DataSource dataSource, SignedTunnelTickets tickets) {
+        this.jdbc = jdbc;
+        this.dataSource = dataSource;
+        this.tickets = tickets;
+    }
+
+    void register(UUID sessionId, TunnelEndpoint tunnel) {
+        bySession.computeIfAbsent(sessionId, k -> ConcurrentHashMap.newKeySet()).add(tunnel);
+    }
+
+    void unregister(UUID sessionId, TunnelEndpoint tunnel) {
+        bySession.computeIfPresent(sessionId, (k, set) -> {
+            set.remove(tunnel);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    int count() {
+        return bySession.values().stream().mapToInt(Set::size).sum();
+    }
+
+    /** Tells every broker that the session's client is now attached through {@code tunnelId} only. */
+    void announceTakeover(UUID sessionId, UUID tunnelId) {
+        jdbc.sql("select pg_notify(?, ?)").params(CHANNEL, sessionId + " " + tunnelId + " "
+                + GuacamoleStatus.SESSION_CONFLICT.name()).query(Object.class).single();
+    }
+
+    /** A session left the attached states: its tunnels close everywhere once the change commits. */
+    @EventListener
+    @Transactional(propagation = Propagation.MANDATORY)
+    void on(SessionStateChanged e) {
+        if (e.to() != SessionState.DISCONNECTED && e.to() != SessionState.ENDED) {
+            return;
+        }
+        GuacamoleStatus status = e.endReason() == EndReason.IDLE_TIMEOUT || e.endReason() == EndReason.DISCONNECT_TIMEOUT
+                || e.endReason() == EndReason.MAX_SESSION_LENGTH ? GuacamoleStatus.SESSION_TIMEOUT
+                : GuacamoleStatus.SESSION_CLOSED;
+        jdbc.sql("select pg_notify(?, ?)").params(CHANNEL, e.sessionId() + " - " + status.name())
+                .query(Object.class).single();
+    }
+
+    private void closeLocal(UUID sessionId, String keepTunnel, GuacamoleStatus status) {
+        Set<TunnelEndpoint> tunnels = bySession.get(sessionId);
+        if (tunnels == null) {
+            return;
+        }
+        for (TunnelEndpoint t : Set.copyOf(tunnels)) {
+            if (!t.tunnelId().equals(keepTunnel)) {
+                log.info("Closing tunnel {} of session {} ({})", t.tunnelId(), sessionId, status);
+                t.closeFromBroker(status);
+            }
+        }
+    }
+
+    private void listen() {
+        while (running) {
+            try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+                c.setAutoCommit(true);
+                st.execute("listen " + CHANNEL);
+                PGConnection pg = c.unwrap(PGConnection.class);
+                while (running) {
+                    PGNotification[] notes = pg.getNotifications(1000);
+                    if (notes == null) {
+                        continue;
+                    }
+                    for (PGNotification n : notes) {
+                        handle(n.getParameter());
+                    }
+                }
+            } catch (Exception e) {
+                if (running) {
+                    log.warn("Tunnel notifications interrupted ({}); listening again in 1 s", e.getMessage());
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    private void handle(String message) {
+        String[] parts = message.split(" ");
+        if (parts.length != 3) {
+            return;
+        }
+        try {
+            closeLocal(UUID.fromString(parts[0]), parts[1], GuacamoleStatus.valueOf(parts[2]));
+        } catch (IllegalArgumentException e) {
+            log.debug("Ignoring malformed tunnel notification '{}'", message);
+        }
+    }
+
+    @Scheduled(fixedDelay = 60_000, initialDelay = 60_000)
+    void forgetUsedTickets() {
+        tickets.forgetExpired();
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        listener = Thread.ofPlatform().daemon().name("tunnel-notifications").start(this::listen);
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        if (listener != null) {
+            listener.interrupt();
+        }
+        bySession.values().forEach(set -> set.forEach(t -> t.closeFromBroker(GuacamoleStatus.SERVER_BUSY)));
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}

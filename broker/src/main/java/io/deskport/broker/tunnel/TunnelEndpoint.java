@@ -1,0 +1,297 @@
+package io.deskport.broker.tunnel;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.Session;
+
+import org.apache.guacamole.GuacamoleException;
+import org.apache.guacamole.io.GuacamoleReader;
+import org.apache.guacamole.io.GuacamoleWriter;
+import org.apache.guacamole.net.GuacamoleTunnel;
+import org.apache.guacamole.protocol.GuacamoleInstruction;
+import org.apache.guacamole.protocol.GuacamoleParser;
+import org.apache.guacamole.protocol.GuacamoleStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.deskport.broker.brokering.SessionAccess;
+import io.deskport.broker.brokering.SessionLifecycle;
+import io.deskport.broker.brokering.SessionState;
+import io.deskport.broker.shared.CurrentUser;
+
+/**
+ * One browser tunnel ({@code /tunnel?token=…&width=…&height=…&dpi=…}, subprotocol {@code guacamole}),
+ * created per WebSocket connection. It redeems the one-time ticket, attaches to the session's desktop
+ * through the gateway, then relays instructions both ways: the tunnel's own instructions (opcode "",
+ * e.g. {@code ping}) are answered here and never forwarded; user input keeps the session's idle timer
+ * fresh. Closing it disconnects the session unless another tunnel took over.
+ */
+class TunnelEndpoint extends Endpoint {
+
+    private static final Logger log = LoggerFactory.getLogger(TunnelEndpoint.class);
+    private static final int MAX_MESSAGE = 64 * 1024;
+    private static final long ACTIVITY_EVERY_MS = 30_000;
+    private static final Set<String> INPUT = Set.of("key", "mouse", "touch", "clipboard", "size");
+
+    private final SignedTunnelTickets tickets;
+    private final SessionAccess access;
+    private final SessionLifecycle lifecycle;
+    private final GatewayConnector gateway;
+    private final LiveTunnels live;
+
+    private final Object sendLock = new Object();
+    private Session ws;
+    private GuacamoleTunnel tunnel;
+    private UUID sessionId;
+    private CurrentUser user;
+    private volatile String tunnelId = "";
+    private volatile boolean closedByBroker;
+    private long lastActivityReport;
+
+    TunnelEndpoint(SignedTunnelTickets tickets, SessionAccess access, SessionLifecycle lifecycle,
+                   GatewayConnector gateway, LiveTunnels live) {
+        this.tickets = tickets;
+        this.access = access;
+        this.lifecycle = lifecycle;
+        this.gateway = gateway;
+        this.live = live;
+    }
+
+    String tunnelId() {
+        return tunnelId;
+    }
+
+    @Override
+    public void onOpen(Session session, EndpointConfig config) {
+        this.ws = session;
+        session.setMaxTextMessageBufferSize(MAX_MESSAGE);
+        session.setMaxIdleTimeout(30_000);
+        Map<String, List<String>> params = session.getRequestParameterMap();
+        var grant = tickets.redeem(first(params, "token"));
+        if (grant.isEmpty()) {
+            close(GuacamoleStatus.CLIENT_UNAUTHORIZED, "tunnel ticket invalid, expired or already used");
+            return;
+        }
+        var target = access.target(grant.get().sessionId()).orElse(null);
+        if (target == null || !target.userId().equals(grant.get().userId())
+                || !target.tenantId().equals(grant.get().tenantId())) {
+            close(GuacamoleStatus.RESOURCE_NOT_FOUND, "no such session");
+            return;
+        }
+        if (target.state() == SessionState.PREPARING || target.state() == SessionState.ENDED) {
+            close(GuacamoleStatus.RESOURCE_CONFLICT, "session is " + target.state());
+            return;
+        }
+        if (target.console() == null) {
+            close(GuacamoleStatus.UPSTREAM_NOT_FOUND, "the desktop has no reachable console");
+            return;
+        }
+        sessionId = target.sessionId();
+        user = new CurrentUser(target.userId(), target.tenantId(), "tunnel", Set.of());
+        GatewayConnector.ClientScreen screen = new GatewayConnector.ClientScreen(
+                bounded(first(params, "width"), 1024, 8192), bounded(first(params, "height"), 768, 8192),
+                bounded(first(params, "dpi"), 96, 1200), target.userId().toString());
+        try {
+            GatewayConnector.Recording recording = target.recorded() ? new GatewayConnector.Recording(
+                    target.tenantId().toString(), sessionId + "-" + System.currentTimeMillis()) : null;
+            tunnel = gateway.open(target.console(), screen, recording);
+        } catch (GuacamoleException e) {
+            log.info("Tunnel for session {} could not reach its desktop: {}", sessionId, e.getMessage());
+            close(e.getStatus(), e.getMessage());
+            return;
+        }
+        tunnelId = tunnel.getUUID().toString();
+        if (!lifecycle.markConnected(sessionId, tunnel.getUUID(), user)) {
+            closeTunnel();
+            close(GuacamoleStatus.RESOURCE_CONFLICT, "the session ended meanwhile");
+            return;
+        }
+        live.register(sessionId, this);
+        live.announceTakeover(sessionId, tunnel.getUUID());
+        try {
+            send("0.," + tunnelId.length() + "." + tunnelId + ";");
+        } catch (IOException e) {
+            log.debug("Tunnel {}: the browser left during the handshake", tunnelId);
+            closeTunnel();
+            return;
+        }
+        session.addMessageHandler(String.class, (MessageHandler.Whole<String>) this::fromBrowser);
+        Thread.ofVirtual().name("tunnel-" + tunnelId).start(this::toBrowser);
+        log.info("Tunnel {} attached session {} ({}x{})", tunnelId, sessionId, screen.width(), screen.height());
+    }
+
+    /** Gateway → browser. */
+    private void toBrowser() {
+        GuacamoleReader reader = tunnel.acquireReader();
+        StringBuilder batch = new StringBuilder(8192);
+        GuacamoleStatus status = GuacamoleStatus.SUCCESS;
+        String message = "the desktop session closed";
+        try {
+            char[] chunk;
+            while ((chunk = reader.read()) != null) {
+                batch.append(chunk);
+                if (!reader.available() || batch.length() >= 8192) {
+                    send(batch.toString());
+                    batch.setLength(0);
+                }
+            }
+        } catch (GuacamoleException e) {
+            if (!closedByBroker) {
+                status = e.getStatus();
+                message = e.getMessage();
+            }
+        } catch (IOException e) {
+            log.debug("Tunnel {}: the browser went away ({})", tunnelId, e.getMessage());
+        } finally {
+            tunnel.releaseReader();
+        }
+        if (!closedByBroker) {
+            close(status, message);
+        }
+    }
+
+    /** Browser → gateway: tunnel-internal instructions are answered here, the rest is forwarded. */
+    private void fromBrowser(String message) {
+        if (tunnel == null || !tunnel.isOpen()) {
+            return;
+        }
+        GuacamoleParser parser = new GuacamoleParser();
+        GuacamoleWriter writer = tunnel.acquireWriter();
+        try {
+            char[] chars = message.toCharArray();
+            int offset = 0;
+            while (offset < chars.length) {
+                int used = parser.append(chars, offset, chars.length - offset);
+                if (used == 0) {
+                    break;
+                }
+                offset += used;
+                while (parser.hasNext()) {
+                    GuacamoleInstruction instruction = parser.next();
+                    if (instruction.getOpcode().isEmpty()) {
+                        answerInternal(instruction);
+                    } else {
+                        if (INPUT.contains(instruction.getOpcode())) {
+                            reportActivity();
+                        }
+                        writer.write(instruction.toString().toCharArray());
+                    }
+                }
+            }
+        } catch (GuacamoleException e) {
+            log.info("Tunnel {}: refused input from the browser: {}", tunnelId, e.getMessage());
+            close(GuacamoleStatus.CLIENT_BAD_REQUEST, "malformed instruction");
+        } catch (IOException e) {
+            log.debug("Tunnel {}: the browser went away ({})", tunnelId, e.getMessage());
+        } finally {
+            tunnel.releaseWriter();
+        }
+    }
+
+    private void answerInternal(GuacamoleInstruction instruction) throws IOException {
+        List<String> args = instruction.getArgs();
+        if (!args.isEmpty() && "ping".equals(args.getFirst()) && args.size() == 2) {
+            send(new GuacamoleInstruction("", "ping", args.get(1)).toString());
+        }
+    }
+
+    private void reportActivity() {
+        long now = System.currentTimeMillis();
+        if (now - lastActivityReport >= ACTIVITY_EVERY_MS) {
+            lastActivityReport = now;
+            Thread.ofVirtual().start(() -> {
+                try {
+                    lifecycle.recordActivity(sessionId);
+                } catch (RuntimeException e) {
+                    log.debug("Could not record activity of session {}: {}", sessionId, e.getMessage());
+                }
+            });
+        }
+    }
+
+    @Override
+    public void onClose(Session session, CloseReason reason) {
+        closeTunnel();
+        if (sessionId != null) {
+            live.unregister(sessionId, this);
+            if (!closedByBroker && tunnel != null) {
+                try {
+                    lifecycle.markTunnelClosed(sessionId, tunnel.getUUID(), user);
+                } catch (RuntimeException e) {
+                    log.warn("Could not mark session {} disconnected after its tunnel closed: {}", sessionId, e.getMessage());
+                }
+            }
+            log.info("Tunnel {} of session {} closed ({})", tunnelId, sessionId, reason.getReasonPhrase());
+        }
+    }
+
+    @Override
+    public void onError(Session session, Throwable error) {
+        log.debug("Tunnel {} failed: {}", tunnelId, error.toString());
+    }
+
+    /** Closes this tunnel because the session changed elsewhere (ended, disconnected, taken over). */
+    void closeFromBroker(GuacamoleStatus status) {
+        closedByBroker = true;
+        close(status, status.name()); // first, so the browser learns why rather than a plain end of stream
+        closeTunnel();
+    }
+
+    private void closeTunnel() {
+        GuacamoleTunnel t = tunnel;
+        if (t != null && t.isOpen()) {
+            try {
+                t.close();
+            } catch (GuacamoleException e) {
+                log.debug("Closing gateway connection of tunnel {} failed: {}", tunnelId, e.getMessage());
+            }
+        }
+    }
+
+    private void send(String text) throws IOException {
+        synchronized (sendLock) {
+            try {
+                ws.getBasicRemote().sendText(text);
+            } catch (IllegalStateException e) {
+                throw new IOException("the WebSocket is closed", e); // closed by the browser meanwhile
+            }
+        }
+    }
+
+    /** Closes the WebSocket the way guacamole-common-js understands: the reason is the Guacamole status code. */
+    private void close(GuacamoleStatus status, String why) {
+        log.debug("Closing tunnel {}: {} ({})", tunnelId, status, why);
+        try {
+            synchronized (sendLock) {
+                if (ws.isOpen()) {
+                    ws.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(status.getWebSocketCode()),
+                            Integer.toString(status.getGuacamoleStatusCode())));
+                }
+            }
+        } catch (IOException | IllegalStateException e) {
+            log.debug("Closing WebSocket of tunnel {} failed: {}", tunnelId, e.getMessage());
+        }
+    }
+
+    private static String first(Map<String, List<String>> params, String name) {
+        List<String> values = params.get(name);
+        return values == null || values.isEmpty() ? null : values.getFirst();
+    }
+
+    private static int bounded(String value, int fallback, int max) {
+        try {
+            int v = Integer.parseInt(value);
+            return v >= 1 && v <= max ? v : fallback;
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+}

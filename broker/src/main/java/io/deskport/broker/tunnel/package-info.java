@@ -1,0 +1,9 @@
+/**
+ * The browser's way to its desktop: one-time tunnel tickets, the Jakarta WebSocket endpoint
+ * ({@code /tunnel}, subprotocol {@code guacamole}) and the connection to the display gateway (embedded,
+ * or a remote gateway / guacd) through guacamole-common.
+ */
+@ApplicationModule(displayName = "Tunnel")
+package io.deskport.broker.tunnel;
+
+import org.springframework.modulith.ApplicationModule;

@@ -1,0 +1,216 @@
+package io.deskport.gateway.display;
+
+import java.util.List;
+
+/**
+ * The display pipeline of one remote desktop: applies drawing from the remote server to a
+ * {@link Framebuffer}, tracks what changed, and on {@link #flush(ImagePolicy)} sends the changes to a
+ * {@link Canvas} as cheaply as it can: moved content as {@code copy}, single-colour areas as fills,
+ * few-colour areas (text, UI) as palette PNGs, other areas as true-colour PNG, or JPEG where the area
+ * changes quickly and the policy allows lossy images. Only changed areas are encoded.
+ *
+ * <p>Not thread-safe: the owner serialises calls (one remote reader thread plus occasional snapshots).
+ */
+public final class Display {
+
+    /** Rows per encoded band: small enough that each band gets its own palette. */
+    private static final int BAND_HEIGHT = 64;
+    /** Width of the pieces a many-coloured band is split into. */
+    private static final int PIECE_WIDTH = 128;
+    /** Updates per second above which an area counts as fast-changing (guacd's threshold). */
+    private static final double FAST_CHANGE_RATE = 3.0;
+    /** Smallest area worth a JPEG (guacd's threshold). */
+    private static final int MIN_JPEG_AREA = 4096;
+
+    private final Canvas canvas;
+    private final Framebuffer framebuffer = new Framebuffer(0, 0);
+    private final DamageTracker damage = new DamageTracker();
+    private final ColorTable colors = new ColorTable();
+    private final PngEncoder png = new PngEncoder();
+    private final JpegEncoder jpeg = new JpegEncoder();
+    private final FrameStatistics statistics = new FrameStatistics();
+    private int[] cursor;
+    private int cursorHotX;
+    private int cursorHotY;
+    private int cursorWidth;
+    private int cursorHeight;
+    private boolean cursorChanged;
+    private boolean drawn;
+
+    /** @param canvas where frames go */
+    public Display(Canvas canvas) {
+        this.canvas = canvas;
+    }
+
+    /** @return the current width */
+    public int width() {
+        return framebuffer.width();
+    }
+
+    /** @return the current height */
+    public int height() {
+        return framebuffer.height();
+    }
+
+    /** @return counters of what was encoded so far */
+    public FrameStatistics statistics() {
+        return statistics;
+    }
+
+    /** Resizes the screen; the new content arrives as later drawing. */
+    public void resize(int width, int height) {
+        framebuffer.resize(width, height);
+        damage.resize(width, height);
+        canvas.resize(width, height);
+        drawn = true;
+    }
+
+    /** Applies a rectangle of pixels. */
+    public void pixels(int x, int y, int w, int h, int[] data, int offset, int scan) {
+        framebuffer.setPixels(x, y, w, h, data, offset, scan);
+        damage.add(x, y, w, h);
+    }
+
+    /** Applies a solid rectangle. */
+    public void fill(int x, int y, int w, int h, int rgb) {
+        framebuffer.fill(x, y, w, h, rgb);
+        damage.add(x, y, w, h);
+    }
+
+    /**
+     * Applies a move of screen content. Pending changes are encoded first so that the client's copy
+     * source matches ours.
+     */
+    public void copy(int sx, int sy, int w, int h, int dx, int dy) {
+        if (!damage.isEmpty()) {
+            encodePending(ImagePolicy.LOSSLESS);
+        }
+        framebuffer.copy(sx, sy, w, h, dx, dy);
+        canvas.copy(sx, sy, w, h, dx, dy);
+        statistics.copies++;
+        drawn = true;
+    }
+
+    /** Replaces the cursor image (ARGB, {@code w * h} pixels). */
+    public void cursor(int hotX, int hotY, int w, int h, int[] argb) {
+        cursor = argb;
+        cursorHotX = hotX;
+        cursorHotY = hotY;
+        cursorWidth = w;
+        cursorHeight = h;
+        cursorChanged = true;
+    }
+
+    /** @return true if something was drawn since the last flush */
+    public boolean hasPendingChanges() {
+        return drawn || cursorChanged || !damage.isEmpty();
+    }
+
+    /** Encodes everything changed since the last flush and ends the frame. */
+    public void flush(ImagePolicy policy) {
+        encodePending(policy);
+        if (cursorChanged) {
+            sendCursor(canvas);
+            cursorChanged = false;
+        }
+        canvas.endFrame();
+        drawn = false;
+        statistics.frames++;
+    }
+
+    /**
+     * Draws the whole current screen and cursor onto another canvas (a viewer joining the connection),
+     * losslessly, and ends that canvas's frame.
+     */
+    public void drawFullScreen(Canvas target) {
+        target.resize(framebuffer.width(), framebuffer.height());
+        for (int y = 0; y < framebuffer.height(); y += BAND_HEIGHT) {
+            int h = Math.min(BAND_HEIGHT, framebuffer.height() - y);
+            encodeBand(target, 0, y, framebuffer.width(), h, ImagePolicy.LOSSLESS, 0);
+        }
+        if (cursor != null) {
+            sendCursor(target);
+        }
+        target.endFrame();
+    }
+
+    /** Releases native encoder resources. */
+    public void close() {
+        png.close();
+        jpeg.close();
+    }
+
+    private void encodePending(ImagePolicy policy) {
+        List<DamageTracker.Region> regions = damage.take(System.currentTimeMillis());
+        for (DamageTracker.Region r : regions) {
+            double rate = damage.changeRate(r.x(), r.y(), r.width(), r.height());
+            for (int y = r.y(); y < r.y() + r.height(); y += BAND_HEIGHT) {
+                int h = Math.min(BAND_HEIGHT, r.y() + r.height() - y);
+                encodeBand(canvas, r.x(), y, r.width(), h, policy, rate);
+            }
+        }
+    }
+
+    private void encodeBand(Canvas target, int x, int y, int w, int h, ImagePolicy policy, double rate) {
+        if (w <= 0 || h <= 0) {
+            return;
+        }
+        if (colors.collect(framebuffer.pixels(), framebuffer.width(), x, y, w, h)) {
+            encodeFewColors(target, x, y, w, h);
+            return;
+        }
+        for (int px = x; px < x + w; px += PIECE_WIDTH) {
+            int pw = Math.min(PIECE_WIDTH, x + w - px);
+            if (colors.collect(framebuffer.pixels(), framebuffer.width(), px, y, pw, h)) {
+                encodeFewColors(target, px, y, pw, h);
+            } else {
+                // Many colours: merge the following many-coloured pieces into one image.
+                int end = px + pw;
+                while (end < x + w) {
+                    int nw = Math.min(PIECE_WIDTH, x + w - end);
+                    if (colors.collect(framebuffer.pixels(), framebuffer.width(), end, y, nw, h)) {
+                        break;
+                    }
+                    end += nw;
+                }
+                encodeManyColors(target, px, y, end - px, h, policy, rate);
+                px = end - PIECE_WIDTH;
+            }
+        }
+    }
+
+    private void encodeFewColors(Canvas target, int x, int y, int w, int h) {
+        if (colors.size() == 1) {
+            target.fill(x, y, w, h, colors.color(0));
+            statistics.fills++;
+            return;
+        }
+        int n = png.encodePalette(framebuffer.pixels(), framebuffer.width(), x, y, w, h, colors);
+        target.image(x, y, "image/png", png.buffer(), n);
+        statistics.pngImages++;
+        statistics.imageBytes += n;
+    }
+
+    private void encodeManyColors(Canvas target, int x, int y, int w, int h, ImagePolicy policy, double rate) {
+        if (policy.jpegAllowed() && rate >= FAST_CHANGE_RATE && w * h >= MIN_JPEG_AREA) {
+            byte[] data = jpeg.encode(framebuffer.pixels(), framebuffer.width(), x, y, w, h, policy.jpegQuality());
+            target.image(x, y, "image/jpeg", data, data.length);
+            statistics.jpegImages++;
+            statistics.imageBytes += data.length;
+            return;
+        }
+        int n = png.encodeRgb(framebuffer.pixels(), framebuffer.width(), x, y, w, h);
+        target.image(x, y, "image/png", png.buffer(), n);
+        statistics.pngImages++;
+        statistics.imageBytes += n;
+    }
+
+    private void sendCursor(Canvas target) {
+        if (cursorWidth == 0 || cursorHeight == 0) {
+            target.cursor(0, 0, 0, 0, new byte[0], 0);
+            return;
+        }
+        int n = png.encodeArgb(cursor, cursorWidth, cursorHeight);
+        target.cursor(cursorHotX, cursorHotY, cursorWidth, cursorHeight, png.buffer(), n);
+    }
+}

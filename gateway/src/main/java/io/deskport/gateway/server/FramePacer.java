@@ -1,0 +1,83 @@
+package io.deskport.gateway.server;
+
+import java.util.Collection;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Decides when the next frame may start, like guacd: never sooner than the minimum frame duration after
+ * the previous one, and not before every viewer has acknowledged the previous frame with {@code sync},
+ * waiting at most the configured lag limit for slow viewers. Expensive frames stretch the interval (up to
+ * {@value #MAX_FRAME_MILLIS} ms) so that decoding and encoding take at most about 1/{@value #COST_FACTOR} of a core per
+ * connection: a screen full of changing text then streams at a lower frame rate instead of burning CPU.
+ */
+final class FramePacer {
+
+    static final long MAX_FRAME_MILLIS = 100;
+    static final int COST_FACTOR = 8;
+
+    private final long minFrameMillis;
+    private final long maxLagWaitMillis;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition acknowledged = lock.newCondition();
+    private volatile long lastFrameAt;
+    private volatile long lastFrameCostMillis;
+
+    FramePacer(long minFrameMillis, long maxLagWaitMillis) {
+        this.minFrameMillis = minFrameMillis;
+        this.maxLagWaitMillis = maxLagWaitMillis;
+    }
+
+    /** Records that a frame was sent now, and the CPU time it took to produce. */
+    void frameSent(long costNanos) {
+        lastFrameAt = System.currentTimeMillis();
+        lastFrameCostMillis = costNanos / 1_000_000;
+    }
+
+    /** @return the shortest time from the last frame to the next, given the last frame's cost */
+    long frameInterval() {
+        return Math.max(minFrameMillis, Math.min(MAX_FRAME_MILLIS, lastFrameCostMillis * COST_FACTOR));
+    }
+
+    /** Wakes a waiting {@link #awaitNextFrame} because a viewer acknowledged a frame or left. */
+    void viewerProgressed() {
+        lock.lock();
+        try {
+            acknowledged.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Blocks until the next frame may be produced. */
+    void awaitNextFrame(Collection<Viewer> viewers) throws InterruptedException {
+        long start = lastFrameAt;
+        long wait = start + frameInterval() - System.currentTimeMillis();
+        if (wait > 0) {
+            Thread.sleep(wait);
+        }
+        long deadline = start + maxLagWaitMillis;
+        lock.lock();
+        try {
+            while (anyBehind(viewers)) {
+                long remaining = deadline - System.currentTimeMillis();
+                if (remaining <= 0) {
+                    return;
+                }
+                acknowledged.await(remaining, TimeUnit.MILLISECONDS);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static boolean anyBehind(Collection<Viewer> viewers) {
+        for (Viewer v : viewers) {
+            if (!v.isClosing() && v.unacknowledgedSince() != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

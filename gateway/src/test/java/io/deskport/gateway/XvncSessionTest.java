@@ -1,0 +1,211 @@
+package io.deskport.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.deskport.gateway.protocol.Instruction;
+import io.deskport.gateway.protocol.InstructionParser;
+import io.deskport.gateway.server.GatewayConfig;
+import io.deskport.gateway.server.GatewayServer;
+import io.deskport.gateway.support.GuacTestClient;
+import io.deskport.gateway.support.XvncDesktop;
+import java.io.StringReader;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.guacamole.protocol.GuacamoleInstruction;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The gateway serving a real TigerVNC Xvnc desktop (security type None) to guacamole-common clients. */
+class XvncSessionTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    @TempDir
+    static Path work;
+
+    static XvncDesktop desktop;
+    static GatewayServer gateway;
+
+    @BeforeAll
+    static void startDesktopAndGateway() throws Exception {
+        desktop = XvncDesktop.start(Path.of("target", "xvnc-session"), 1280, 800, null);
+        gateway = new GatewayServer(GatewayConfig.defaults().withListen(InetAddress.getLoopbackAddress(), 0)).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.stop();
+        }
+        if (desktop != null) {
+            desktop.close();
+        }
+    }
+
+    private Map<String, String> vnc(String... extra) {
+        Map<String, String> p = new java.util.HashMap<>(Map.of("hostname", "127.0.0.1", "port", String.valueOf(desktop.port())));
+        for (int i = 0; i + 1 < extra.length; i += 2) {
+            p.put(extra[i], extra[i + 1]);
+        }
+        return p;
+    }
+
+    @Test
+    void guacamoleCommonClientReceivesTheDesktopAsSizeImagesAndSync() throws Exception {
+        try (GuacTestClient client = GuacTestClient.connect(gateway.port(), vnc())) {
+            assertThat(client.connectionId()).matches("\\$[0-9a-f-]{36}");
+            GuacamoleInstruction size = client.await("size of the default layer", TIMEOUT,
+                    i -> i.getOpcode().equals("size") && i.getArgs().getFirst().equals("0"));
+            assertThat(size.getArgs()).containsExactly("0", "1280", "800");
+            client.awaitOpcode("sync", TIMEOUT);
+            assertThat(client.all("img")).isNotEmpty().allSatisfy(img -> {
+                assertThat(img.getArgs().get(3)).isIn("image/png", "image/jpeg");
+            });
+            assertThat(client.count("blob")).isPositive();
+            assertThat(client.count("end")).isPositive();
+            assertThat(client.all("blob")).allSatisfy(b -> assertThat(b.getArgs().get(1).length()).isLessThanOrEqualTo(8064));
+            assertThat(gateway.connection(client.connectionId())).isPresent();
+        }
+    }
+
+    @Test
+    void keysTypedThroughTheTunnelReachAnXterm() throws Exception {
+        Path typed = work.resolve("typed.txt");
+        desktop.launch("xterm-keys", "xterm", "-T", "keys-term", "-geometry", "80x10+0+0", "-e", "sh", "-c", "cat > " + typed);
+        await("xterm mapped").atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
+                .until(() -> desktop.run(null, "xdotool", "search", "--onlyvisible", "--name", "keys-term").exitCode() == 0);
+        try (GuacTestClient client = GuacTestClient.connect(gateway.port(), vnc())) {
+            client.awaitOpcode("sync", TIMEOUT);
+            // Without a window manager the keyboard focus follows the pointer: move it over the xterm.
+            client.send("mouse", "100", "60", "0");
+            client.type("hello gateway\n");
+            await("typed text in the file").atMost(TIMEOUT).pollInterval(Duration.ofMillis(100))
+                    .until(() -> Files.exists(typed) && Files.readString(typed).equals("hello gateway\n"));
+        }
+    }
+
+    @Test
+    void clipboardTextCrossesFromTheDesktopToTheClient() throws Exception {
+        try (GuacTestClient client = GuacTestClient.connect(gateway.port(), vnc())) {
+            client.awaitOpcode("sync", TIMEOUT);
+            assertThat(desktop.run("from the desktop", "xclip", "-selection", "clipboard", "-i").exitCode()).isZero();
+            await("clipboard stream received").atMost(TIMEOUT)
+                    .until(() -> client.clipboardTexts().contains("from the desktop"));
+            assertThat(client.all("clipboard")).allSatisfy(c -> assertThat(c.getArgs().get(1)).isEqualTo("text/plain"));
+        }
+    }
+
+    @Test
+    void clipboardTextCrossesFromTheClientToTheDesktop() throws Exception {
+        try (GuacTestClient client = GuacTestClient.connect(gateway.port(), vnc())) {
+            client.awaitOpcode("sync", TIMEOUT);
+            client.sendClipboard("from the browser");
+            await("X clipboard content").atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
+                    .until(() -> desktop.run(null, "xclip", "-selection", "clipboard", "-o").output(), o -> o.equals("from the browser"));
+        }
+    }
+
+    @Test
+    void disablePasteKeepsTheClientClipboardAwayFromTheDesktop() throws Exception {
+        desktop.run("before", "xclip", "-selection", "clipboard", "-i");
+        try (GuacTestClient client = GuacTestClient.connect(gateway.port(), vnc("disable-paste", "true", "disable-copy", "true"))) {
+            client.awaitOpcode("sync", TIMEOUT);
+            client.sendClipboard("must not arrive");
+            // A second, allowed client proves the channel works, so the absence below is meaningful.
+            try (GuacTestClient other = GuacTestClient.connect(gateway.port(), vnc())) {
+                other.awaitOpcode("sync", TIMEOUT);
+                other.sendClipboard("allowed");
+                await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
+                        .until(() -> desktop.run(null, "xclip", "-selection", "clipboard", "-o").output(), o -> o.equals("allowed"));
+            }
+            assertThat(client.clipboardTexts()).doesNotContain("allowed");
+        }
+    }
+
+    @Test
+    void aSecondClientJoinsByIdAndReceivesTheScreen() throws Exception {
+        try (GuacTestClient owner = GuacTestClient.connect(gateway.port(), vnc())) {
+            owner.awaitOpcode("sync", TIMEOUT);
+            try (GuacTestClient joiner = GuacTestClient.join(gateway.port(), owner.connectionId(), Map.of())) {
+                assertThat(joiner.connectionId()).isEqualTo(owner.connectionId());
+                GuacamoleInstruction size = joiner.awaitOpcode("size", TIMEOUT);
+                assertThat(size.getArgs()).containsExactly("0", "1280", "800");
+                joiner.awaitOpcode("sync", TIMEOUT);
+                // The full screen arrives: images (or fills) covering every row band.
+                long drawn = joiner.count("img") + joiner.count("rect");
+                assertThat(drawn).isGreaterThanOrEqualTo(800 / 64);
+                await().atMost(TIMEOUT).until(() -> gateway.connection(owner.connectionId()).orElseThrow().viewerCount() == 2);
+            }
+        }
+    }
+
+    @Test
+    void joinedViewersAreReadOnlyUnlessTheOwnerAllowsInput() throws Exception {
+        Path typed = work.resolve("join-typed.txt");
+        desktop.launch("xterm-join", "xterm", "-T", "join-term", "-geometry", "80x10+0+300", "-e", "sh", "-c", "cat > " + typed);
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
+                .until(() -> desktop.run(null, "xdotool", "search", "--onlyvisible", "--name", "join-term").exitCode() == 0);
+        try (GuacTestClient owner = GuacTestClient.connect(gateway.port(), vnc())) {
+            owner.awaitOpcode("sync", TIMEOUT);
+            try (GuacTestClient joiner = GuacTestClient.join(gateway.port(), owner.connectionId(), Map.of())) {
+                joiner.awaitOpcode("sync", TIMEOUT);
+                joiner.send("mouse", "100", "360", "0");
+                joiner.type("joiner\n");
+                owner.send("mouse", "100", "360", "0");
+                owner.type("owner\n");
+                await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100))
+                        .until(() -> Files.exists(typed) && Files.readString(typed).contains("owner\n"));
+                assertThat(Files.readString(typed)).isEqualTo("owner\n");
+            }
+        }
+    }
+
+    @Test
+    void recordingIsAPlayableInstructionStream() throws Exception {
+        Path recordings = work.resolve("recordings/sub");
+        String id;
+        try (GuacTestClient client = GuacTestClient.connect(gateway.port(), vnc("recording-path", recordings.toString(),
+                "recording-name", "session-1", "create-recording-path", "true", "recording-include-keys", "true"))) {
+            id = client.connectionId();
+            client.awaitOpcode("sync", TIMEOUT);
+            client.send("mouse", "10", "10", "0");
+            client.send("key", "65", "1");
+            client.send("key", "65", "0");
+            await().atMost(TIMEOUT).until(() -> gateway.connection(id).flatMap(c -> c.recording()).isPresent());
+        }
+        await("connection ended").atMost(TIMEOUT).until(() -> gateway.connection(id).isEmpty());
+        Path file = recordings.resolve("session-1");
+        assertThat(file).exists();
+        List<Instruction> instructions = new ArrayList<>();
+        InstructionParser parser = new InstructionParser(new StringReader(Files.readString(file, StandardCharsets.UTF_8)));
+        for (Instruction i = parser.read(); i != null; i = parser.read()) {
+            instructions.add(i);
+        }
+        List<String> opcodes = instructions.stream().map(Instruction::opcode).toList();
+        assertThat(opcodes).contains("size", "img", "blob", "end", "sync", "mouse", "key");
+        assertThat(opcodes).doesNotContain("ready", "args", "nop");
+        List<Long> syncs = instructions.stream().filter(i -> i.opcode().equals("sync"))
+                .map(i -> Long.parseLong(i.args().getFirst())).toList();
+        assertThat(syncs).isSorted();
+    }
+
+    @Test
+    void hextileAndRawEncodingsAlsoDeliverTheScreen() throws Exception {
+        for (String encoding : List.of("hextile", "raw")) {
+            try (GuacTestClient client = GuacTestClient.connect(gateway.port(), vnc("encodings", encoding))) {
+                client.awaitOpcode("img", TIMEOUT);
+                client.awaitOpcode("sync", TIMEOUT);
+                assertThat(client.failure()).isNull();
+            }
+        }
+    }
+}
