@@ -223,9 +223,6 @@ export class RemoteDesktop {
     }
     const decision = decideAfterClose(status, state, this.userClosing);
     switch (decision.kind) {
-      case 'signIn':
-        this.exit({ kind: 'signIn' });
-        return;
       case 'ended':
         this.exit({ kind: 'ended', session });
         return;

@@ -29,8 +29,13 @@ describe('decideAfterClose', () => {
     expect(decideAfterClose(GuacStatus.SUCCESS, 'DISCONNECTED', false).kind).toBe('leave');
   });
 
-  it('asks to sign in again on an unauthorized tunnel', () => {
-    expect(decideAfterClose(GuacStatus.CLIENT_UNAUTHORIZED, 'READY', false)).toEqual({ kind: 'signIn' });
+  it('tries a fresh ticket when the broker refused a used or expired one (769)', () => {
+    expect(decideAfterClose(GuacStatus.CLIENT_UNAUTHORIZED, 'DISCONNECTED', false)).toEqual({ kind: 'reconnect' });
+  });
+
+  it('leaves with a note when the broker timed the connection out (522)', () => {
+    const d = decideAfterClose(GuacStatus.SESSION_TIMEOUT, 'DISCONNECTED', false);
+    expect(d.kind === 'leave' && d.why).toMatch(/without activity/);
   });
 
   it('counts only network and server hiccups as transient', () => {

@@ -43,12 +43,18 @@ export function isTransient(code: number): boolean {
   return TRANSIENT.has(code);
 }
 
+/**
+ * Codes after which a fresh one-time ticket is worth a try: the broker refuses a used or expired ticket
+ * with CLIENT_UNAUTHORIZED (769). Whether the user is still signed in is decided by the broker's API
+ * (401), not by the tunnel.
+ */
+const FRESH_TICKET = new Set<number>([GuacStatus.CLIENT_UNAUTHORIZED]);
+
 /** What to do when the tunnel has closed. */
 export type AfterClose =
   | { kind: 'reconnect' }
   | { kind: 'ended' } // the session is over: back to My desktops, saying why
-  | { kind: 'leave'; why: string } // live but not worth retrying: back to My desktops with a note
-  | { kind: 'signIn' };
+  | { kind: 'leave'; why: string }; // live but not worth retrying: back to My desktops with a note
 
 /**
  * Decides after a tunnel close. `sessionState` is the session's state as the broker sees it now
@@ -59,20 +65,20 @@ export function decideAfterClose(
   sessionState: SessionState | null,
   userInitiated: boolean,
 ): AfterClose {
-  if (code === GuacStatus.CLIENT_UNAUTHORIZED) {
-    return { kind: 'signIn' };
-  }
   if (sessionState === 'ENDED') {
     return { kind: 'ended' };
   }
   if (userInitiated) {
     return { kind: 'leave', why: '' };
   }
-  if (sessionState === null || isTransient(code)) {
+  if (sessionState === null || isTransient(code) || FRESH_TICKET.has(code)) {
     return { kind: 'reconnect' };
   }
   if (code === GuacStatus.SESSION_CONFLICT) {
     return { kind: 'leave', why: 'Your desktop was opened in another window or on another device.' };
+  }
+  if (code === GuacStatus.SESSION_TIMEOUT) {
+    return { kind: 'leave', why: 'Your desktop was disconnected after a time without activity. It keeps running; reconnect to continue.' };
   }
   if (code === GuacStatus.SUCCESS || code === GuacStatus.SESSION_CLOSED || code === GuacStatus.RESOURCE_CLOSED) {
     return { kind: 'leave', why: 'Your desktop was disconnected. It keeps running; reconnect when you are ready.' };

@@ -48,7 +48,7 @@ export function DesktopCard({ pool, busy, problem, onAction, onDismissProblem }:
         </Flex>
       </CardHeader>
       <CardBody>
-        <Content component="p">{pool.description || KIND_WORDS[pool.kind]}</Content>
+        {pool.description && <Content component="p">{pool.description}</Content>}
         <Content component="small">
           {KIND_WORDS[pool.kind]}
           {pool.session?.machineName ? ` · ${pool.session.machineName}` : ''}

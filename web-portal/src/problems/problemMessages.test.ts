@@ -29,6 +29,11 @@ describe('humanProblem', () => {
     expect(h.retryable).toBe(true);
   });
 
+  it('speaks of the only desktop of a one-desktop pool', () => {
+    const h = humanProblem({ reason: 'POOL_EXHAUSTED', poolSize: 1, readyDesktops: 0, desktopsInUse: null, desktopsByState: { MAINTENANCE: 1 } });
+    expect(h.message).toBe('The only desktop of this pool is not free (1 in maintenance).');
+  });
+
   it('tells the user to ask IT when a pool has no desktops at all', () => {
     const h = humanProblem({ reason: 'POOL_EXHAUSTED', poolSize: 0, readyDesktops: 0, desktopsInUse: null, desktopsByState: {} });
     expect(h.message).toBe('This pool has no desktops yet.');

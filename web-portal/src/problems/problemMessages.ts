@@ -95,7 +95,9 @@ export function humanProblem(problem: Problem): HumanProblem {
           ? 'Every desktop of this pool is taken.'
           : size === 0
             ? 'This pool has no desktops yet.'
-            : `All ${plural(size, 'desktop')} of this pool are taken: ${inUse} in use, ${ready} free` +
+            : size === 1
+              ? `The only desktop of this pool is not free` + (breakdown ? ` (${breakdown}).` : '.')
+              : `All ${plural(size, 'desktop')} of this pool are taken: ${inUse} in use, ${ready} free` +
               (breakdown ? ` (${breakdown}).` : '.');
       return {
         title: 'No desktop free right now',
