@@ -286,7 +286,7 @@ function PhaseOverlay({ phase, onRetryNow }: { phase: DesktopPhase; onRetryNow()
           <p>
             The connection was interrupted. Reconnecting (attempt {phase.attempt}) in {Math.ceil(phase.inMs / 1000)} s…
           </p>
-          <Button variant="secondary" onClick={onRetryNow}>
+          <Button variant="primary" onClick={onRetryNow}>
             Retry now
           </Button>
         </div>

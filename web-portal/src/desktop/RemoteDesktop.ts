@@ -134,15 +134,25 @@ export class RemoteDesktop {
     tunnel.onerror = (status) => {
       this.lastStatus = status.code;
     };
+    // guacamole-common-js's client does not notice its tunnel closing (a dropped network), so both the
+    // client's own end (server "error"/"disconnect") and the tunnel's close lead here, once.
+    const ended = () => {
+      if (this.client === client) {
+        void this.closed(client, tunnel);
+      }
+    };
+    tunnel.onstatechange = (state) => {
+      if (state === Guacamole.Tunnel.State.CLOSED) {
+        ended();
+      }
+    };
     client.onstatechange = (state) => {
       if (state === Guacamole.Client.State.CONNECTED) {
         this.schedule.reset();
         this.listener.phase({ kind: 'connected' });
         this.container.focus({ preventScroll: true });
       } else if (state === Guacamole.Client.State.DISCONNECTED) {
-        if (this.client === client) {
-          void this.closed(client);
-        }
+        ended();
       }
     };
 
@@ -197,8 +207,11 @@ export class RemoteDesktop {
   }
 
   /** The tunnel closed: reconnect after a blip, or leave for "My desktops". */
-  private async closed(client: Guacamole.Client): Promise<void> {
+  private async closed(client: Guacamole.Client, tunnel: Guacamole.Tunnel): Promise<void> {
     this.detach(client);
+    tunnel.onstatechange = null;
+    tunnel.onerror = null;
+    client.disconnect(); // stops the client's keep-alive; its tunnel is closed already
     if (this.stopped) {
       return;
     }
@@ -244,6 +257,7 @@ export class RemoteDesktop {
       return;
     }
     this.meter.reset();
+    this.listener.quality(this.meter.reading());
     this.listener.phase({ kind: 'reconnecting', attempt: this.schedule.attempts, inMs: delay });
     this.timer = setTimeout(() => void this.start(), delay);
   }

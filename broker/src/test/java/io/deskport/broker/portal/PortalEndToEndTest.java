@@ -21,6 +21,7 @@ import io.deskport.broker.BrokerTest;
 import io.deskport.broker.support.Api;
 import io.deskport.broker.support.PortalBrowser;
 import io.deskport.broker.support.PortalBrowser.CanvasLook;
+import io.deskport.broker.support.SeverableProxy;
 import io.deskport.broker.support.TestTenant;
 import io.deskport.broker.support.XvncForPortal;
 
@@ -81,6 +82,7 @@ class PortalEndToEndTest {
         alice = tenant.login("alice");
         browser.driver().get(base() + "/");
         browser.clearCookies();
+        browser.driver().get(base() + "/"); // signed out: the sign-in page
     }
 
     @Test
@@ -136,6 +138,40 @@ class PortalEndToEndTest {
     }
 
     @Test
+    void aNetworkBlipIsBridgedByReconnectingToTheSameSessionWithAFreshTicket() throws Exception {
+        try (SeverableProxy network = SeverableProxy.to(port)) {
+            browser.driver().get("http://127.0.0.1:" + network.port() + "/");
+            signIn("alice", TestTenant.PASSWORD);
+            card("Office desktops").findElement(By.cssSelector("button[aria-label='Connect Office desktops']")).click();
+            browser.waiting(STEP).until(d -> d.getCurrentUrl().contains("/desktops/"));
+            String session = browser.driver().getCurrentUrl().replaceAll(".*/desktops/", "");
+            awaitPhase("connected");
+            await().atMost(STEP).pollInterval(Duration.ofMillis(200)).until(browser::remoteCanvas, look -> !look.blank());
+            browser.driver().executeScript("""
+                    const screen = document.querySelector('[data-testid="desktop-screen"]');
+                    window.deskportPhases = [];
+                    new MutationObserver(() => window.deskportPhases.push(screen.dataset.phase))
+                        .observe(screen, {attributes: true, attributeFilter: ['data-phase']});
+                    """);
+            int connectionsBefore = network.accepted();
+
+            network.severAll();
+
+            browser.waiting(STEP).until(d -> Boolean.TRUE.equals(browser.driver().executeScript(
+                    "return window.deskportPhases.includes('reconnecting')")));
+            browser.screenshot("08-network-blip-reconnecting");
+            browser.waiting(STEP).until(d -> Boolean.TRUE.equals(browser.driver().executeScript(
+                    "return window.deskportPhases.at(-1) === 'connected'")));
+            assertThat(browser.driver().getCurrentUrl()).endsWith("/desktops/" + session);
+            assertThat(network.accepted()).as("new connections after the blip").isGreaterThan(connectionsBefore);
+            await("the remote screen after the blip").atMost(STEP).pollInterval(Duration.ofMillis(200))
+                    .until(browser::remoteCanvas, look -> !look.blank());
+            await().atMost(STEP).until(() -> sessionState(session).equals("CONNECTED"));
+            browser.screenshot("09-network-blip-reconnected");
+        }
+    }
+
+    @Test
     void aRefusedConnectSaysWhatHappenedWithTheFiguresAndWhatToDo() throws Exception {
         UUID full = tenant.pool("Design workstations", "POOLED", null);
         check(tenant.admin.post("/api/v1/admin/pools/" + full + "/desktops", json("name", "design-1",
@@ -167,7 +203,6 @@ class PortalEndToEndTest {
     }
 
     private void fillSignIn(String username, String password) {
-        browser.driver().get(base() + "/");
         browser.waiting(STEP).until(d -> d.findElement(By.id("signin-username")));
         browser.find(By.id("signin-tenant")).sendKeys(tenant.slug);
         browser.find(By.id("signin-username")).sendKeys(username);
