@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
@@ -168,6 +169,37 @@ class PortalEndToEndTest {
                     .until(browser::remoteCanvas, look -> !look.blank());
             await().atMost(STEP).until(() -> sessionState(session).equals("CONNECTED"));
             browser.screenshot("09-network-blip-reconnected");
+        }
+    }
+
+    @Test
+    void onATabletInPortraitTheDesktopFitsTheScreenAndTheOnScreenKeysType() throws Exception {
+        browser.driver().manage().window().setSize(new Dimension(820, 1180));
+        try {
+            signIn("alice", TestTenant.PASSWORD);
+            browser.screenshot("10-tablet-my-desktops");
+            card("Office desktops").findElement(By.cssSelector("button[aria-label='Connect Office desktops']")).click();
+            awaitPhase("connected");
+            await().atMost(STEP).pollInterval(Duration.ofMillis(200)).until(browser::remoteCanvas, look -> !look.blank());
+            WebElement screen = browser.find(By.cssSelector("[data-testid='desktop-screen']"));
+            Number shownWidth = (Number) browser.driver().executeScript(
+                    "return arguments[0].querySelector('canvas').parentElement.getBoundingClientRect().width", screen);
+            assertThat(shownWidth.doubleValue()).as("remote display scaled to the screen's width")
+                    .isLessThanOrEqualTo(screen.getSize().getWidth() + 1);
+
+            new Actions(browser.driver()).moveToElement(screen, 0, -screen.getSize().getHeight() / 4).click().perform();
+            toolbarButton("On-screen keys").click();
+            WebElement typing = browser.waiting(STEP).until(d -> d.findElement(By.cssSelector("input[aria-label='Type into the desktop']")));
+            Path typed = WORK.resolve("home").resolve("tablet.txt");
+            Files.deleteIfExists(typed);
+            typing.sendKeys("echo tapped > tablet.txt" + Keys.ENTER);
+            await("the on-screen keys typed into the remote xterm").atMost(STEP).pollInterval(Duration.ofMillis(200))
+                    .until(() -> Files.exists(typed) && Files.readString(typed).contains("tapped"));
+            browser.screenshot("11-tablet-desktop-with-on-screen-keys");
+            toolbarButton("Log off").click();
+            browser.waiting(STEP).until(d -> d.getCurrentUrl().equals(base() + "/"));
+        } finally {
+            browser.driver().manage().window().setSize(new Dimension(1280, 800));
         }
     }
 
