@@ -40,23 +40,28 @@ public class SessionHostPlacement {
      * @throws ProblemException HOST_CAPACITY with the pool's host figures when no host has room
      */
     public Placement place(DesktopPool pool) {
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        long deadline = System.nanoTime() + LOCKED_HOSTS_WAIT.toNanos();
+        for (int attempt = 0; ; attempt++) {
             Optional<Placement> placed = tryPlace(pool);
             if (placed.isPresent()) {
                 return placed.get();
             }
             // Hosts with room may be locked by concurrent placements: the committed state decides whether
             // to try again. Waiting on those locks instead could deadlock (rows are met in load order).
-            if (!anyRoom(pool)) {
-                break;
+            if (!anyRoom(pool) || System.nanoTime() > deadline) {
+                throw noCapacity(pool);
             }
-            Thread.onSpinWait();
-            Thread.yield();
+            try {
+                Thread.sleep(0, 100_000 * Math.min(attempt + 1, 9)); // 0.1 ms growing to 0.9 ms
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for a session host", e);
+            }
         }
-        throw noCapacity(pool);
     }
 
-    private static final int MAX_ATTEMPTS = 200;
+    /** How long a placement keeps trying while every host with room is locked by concurrent placements. */
+    private static final java.time.Duration LOCKED_HOSTS_WAIT = java.time.Duration.ofSeconds(3);
 
     private boolean anyRoom(DesktopPool pool) {
         return jdbc.sql("select exists (select 1 from session_host where pool_id = ? and state = 'AVAILABLE' "
