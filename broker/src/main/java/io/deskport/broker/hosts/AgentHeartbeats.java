@@ -56,13 +56,20 @@ class AgentHeartbeats {
     private record HostRow(SessionHostState state, boolean draining, String name, String loggedOnUser) {
     }
 
+    /**
+     * Applies a heartbeat. Sessions are reconciled first and the host row updated last: every path locks
+     * sessions before their host (as ending a session does), so heartbeats and logoffs never deadlock.
+     */
     @Transactional
     HeartbeatAnswer heartbeat(AgentPrincipal agent, Heartbeat hb) {
-        HostRow before = jdbc.sql("select state, draining, name, logged_on_user from session_host where id = ? for update")
+        HostRow before = jdbc.sql("select state, draining, name, logged_on_user from session_host where id = ?")
                 .param(agent.hostId())
                 .query((rs, n) -> new HostRow(SessionHostState.valueOf(rs.getString(1)), rs.getBoolean(2),
                         rs.getString(3), rs.getString(4)))
                 .single();
+        List<HostedSessions.ReportedSession> reported = hb.sessions() == null ? List.of() : hb.sessions();
+        Set<UUID> logoff = sessions.reconcile(agent.hostId(), reported, properties.reportGrace(),
+                properties.prepareTimeout());
         jdbc.sql("update session_host set last_heartbeat_at = now(), load_cpu_percent = ?, load_memory_used_mb = ?, "
                         + "reported_sessions = ?, agent_address = coalesce(?, agent_address), logged_on_user = ?, "
                         + "logged_on_at = case when logged_on_user is distinct from ? then now() else logged_on_at end, "
@@ -78,9 +85,6 @@ class AgentHeartbeats {
         if (!Objects.equals(before.loggedOnUser(), hb.loggedOnUser())) {
             userChanged(agent, before, hb.loggedOnUser());
         }
-        List<HostedSessions.ReportedSession> reported = hb.sessions() == null ? List.of() : hb.sessions();
-        Set<UUID> logoff = sessions.reconcile(agent.hostId(), reported, properties.reportGrace(),
-                properties.prepareTimeout());
         return new HeartbeatAnswer(agent.hostId(), SessionHostState.AVAILABLE, before.draining(),
                 properties.heartbeatInterval().toMillis(), logoff);
     }

@@ -20,8 +20,9 @@ import io.deskport.broker.shared.CurrentUser;
  * Watches agent hosts: no heartbeat for the timeout → UNREACHABLE (nothing is placed on it); still
  * unreachable after the grace period → its sessions end as HOST_LOST.
  *
- * <p>Every broker runs it: the state change is one conditional update, and lost hosts are claimed with
- * {@code FOR UPDATE SKIP LOCKED}, so replicas never act twice on one host.
+ * <p>Every broker runs it: the state change is one conditional update, and ending a session is guarded by
+ * the session's row lock, so replicas never act twice on one session. (Hosts are not locked here: every
+ * path locks sessions before their host.)
  */
 @Component
 class SessionHostMonitor {
@@ -78,7 +79,7 @@ class SessionHostMonitor {
         tx.executeWithoutResult(status -> {
             List<Host> lost = jdbc.sql("select id, tenant_id, name from session_host where agent_managed "
                             + "and state = 'UNREACHABLE' and active_sessions > 0 "
-                            + "and state_changed_at < now() - make_interval(secs => ?) limit 20 for update skip locked")
+                            + "and state_changed_at < now() - make_interval(secs => ?) limit 20")
                     .param(seconds(properties.lostSessionGrace()))
                     .query((rs, n) -> new Host(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3)))
                     .list();

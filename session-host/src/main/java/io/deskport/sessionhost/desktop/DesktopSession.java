@@ -49,9 +49,9 @@ public final class DesktopSession {
     /** Moves the state; ENDING and ENDED are never left. @return false when the move is not allowed */
     synchronized boolean moveTo(State next) {
         boolean ok = switch (state) {
-            case STARTING -> true;
+            case STARTING -> next != State.STARTING;
             case READY -> next == State.ENDING || next == State.ENDED;
-            case ENDING -> next == State.ENDED;
+            case ENDING -> next == State.ENDED; // only the one who moved it to ENDING finishes it
             case ENDED -> false;
         };
         if (ok) {

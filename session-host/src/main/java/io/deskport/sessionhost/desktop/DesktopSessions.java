@@ -132,10 +132,11 @@ public final class DesktopSessions {
                     : desktopCommand);
             return fresh;
         } catch (IOException | RuntimeException e) {
-            if (!fresh.moveTo(DesktopSession.State.ENDING)) {
+            if (fresh.moveTo(DesktopSession.State.ENDING)) {
+                finish(fresh, "start failed", false);
+            } else {
                 cleanUp(fresh); // a logoff arrived while starting: make sure nothing started after it survives
             }
-            end(fresh, "start failed", false);
             throw new SessionFailed("Session " + id + " for " + brokerUsername + " could not start: " + e.getMessage(), e);
         }
     }
@@ -337,9 +338,12 @@ public final class DesktopSessions {
 
     /** Ends the session and every process of it; idempotent. */
     private void end(DesktopSession s, String why, boolean byItself) {
-        if (s.state() != DesktopSession.State.ENDING && !s.moveTo(DesktopSession.State.ENDING)) {
-            return;
+        if (s.moveTo(DesktopSession.State.ENDING)) {
+            finish(s, why, byItself);
         }
+    }
+
+    private void finish(DesktopSession s, String why, boolean byItself) {
         cleanUp(s);
         s.moveTo(DesktopSession.State.ENDED);
         sessions.remove(s.id(), s);
