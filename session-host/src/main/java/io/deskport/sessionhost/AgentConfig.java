@@ -31,13 +31,15 @@ import java.util.Properties;
  * @param accountPrefix prefix of the local account names mapped from broker users
  * @param removeAccountsOnLogoff whether an account the agent created is deleted when its session ends
  * @param mode MULTI_SESSION (session host) or SINGLE_SESSION (inside a VDI desktop: report logon/logoff)
+ * @param xvncArgs extra Xvnc arguments (default {@code -extension GLX}: software OpenGL costs each session
+ *        ~15 MB and a slower start; set it empty to offer GLX)
  * @param cgroupRoot the cgroup v2 directory under which session cgroups are made ({@code auto}: find it; {@code none}: do not use cgroups)
  */
 public record AgentConfig(URI brokerUrl, Path stateDir, String enrolmentToken, String hostName, String hostAddress,
                           String vncListen, int firstDisplay, int lastDisplay, int vncPortBase, int maxSessions,
                           String desktopCommand, String geometry, int depth, boolean createAccounts,
                           String accountPrefix, boolean removeAccountsOnLogoff, Mode mode, String loggedOnUserCommand,
-                          String cgroupRoot, Duration commandWait, Duration readyTimeout) {
+                          String xvncArgs, String cgroupRoot, Duration commandWait, Duration readyTimeout) {
 
     /** What the agent does on this machine. */
     public enum Mode { MULTI_SESSION, SINGLE_SESSION }
@@ -89,6 +91,7 @@ public record AgentConfig(URI brokerUrl, Path stateDir, String enrolmentToken, S
                 Boolean.parseBoolean(get(p, "accounts.remove-on-logoff", "false")),
                 mode,
                 get(p, "single-session.user-command", "who"),
+                p.getProperty("xvnc.args", "-extension GLX").strip(),
                 get(p, "cgroup.root", "auto"),
                 Duration.ofMillis(integer(p, "commands.wait-ms", 10_000)),
                 Duration.ofMillis(integer(p, "sessions.ready-timeout-ms", 15_000)));

@@ -101,7 +101,8 @@ public final class SessionHostAgent implements AutoCloseable {
         sessions = new DesktopSessions(new DesktopSessions.Settings(config.stateDir(), config.vncListen(),
                 config.firstDisplay(), config.lastDisplay(), config.vncPortBase(), config.desktopCommand(),
                 config.geometry(), config.depth(), config.removeAccountsOnLogoff(), config.readyTimeout(),
-                config.hostName()), new UnixAccounts(config.accountPrefix(), config.createAccounts()), cgroups,
+                config.hostName(), config.xvncArgs().isBlank() ? List.of() : List.of(config.xvncArgs().split("\\s+"))),
+                new UnixAccounts(config.accountPrefix(), config.createAccounts()), cgroups,
                 this::endedByItself);
         int orphans = sessions.endLeftovers();
         if (orphans > 0) {

@@ -28,6 +28,7 @@ public final class DesktopSession {
     volatile boolean accountCreated;
     private final Instant requestedAt = Instant.now();
     volatile Instant readyAt;
+    volatile Instant accountAt;
 
     DesktopSession(UUID id, String brokerUsername) {
         this.id = id;

@@ -47,7 +47,7 @@ public final class DesktopSessions {
     /** What the host's sessions are built from. */
     public record Settings(Path stateDir, String listenAddress, int firstDisplay, int lastDisplay, int portBase,
                            String defaultDesktopCommand, String geometry, int depth, boolean removeAccountsOnLogoff,
-                           Duration readyTimeout, String hostName) {
+                           Duration readyTimeout, String hostName, List<String> xvncArgs) {
     }
 
     /** One session as the heartbeat lists it. */
@@ -189,6 +189,7 @@ public final class DesktopSessions {
 
     private void start(DesktopSession s, String desktopCommand) throws IOException {
         s.account = root ? accounts.resolve(s.brokerUsername()) : currentAccount();
+        s.accountAt = Instant.now();
         s.dir = sessionsDir.resolve(s.id().toString());
         Files.createDirectories(s.dir);
         Files.setPosixFilePermissions(s.dir, PosixFilePermissions.fromString("rwx------"));
@@ -209,11 +210,12 @@ public final class DesktopSessions {
             s.display = display;
             s.port = settings.portBase() + display;
             Files.write(authFile, XAuthority.file(display, s.cookie));
-            List<String> xvnc = List.of("Xvnc", ":" + display, "-rfbport", Integer.toString(s.port),
+            List<String> xvnc = new ArrayList<>(List.of("Xvnc", ":" + display, "-rfbport", Integer.toString(s.port),
                     "-interface", settings.listenAddress(), "-SecurityTypes", "VncAuth", "-PasswordFile",
                     passwordFile.toString(), "-auth", authFile.toString(), "-geometry", settings.geometry(),
                     "-depth", Integer.toString(settings.depth()), "-desktop",
-                    s.account.name() + "@" + settings.hostName(), "-nolisten", "tcp");
+                    s.account.name() + "@" + settings.hostName(), "-nolisten", "tcp"));
+            xvnc.addAll(settings.xvncArgs());
             s.xvnc = spawn(s, xvnc, Map.of(), logFile);
             if (s.state() != DesktopSession.State.STARTING) {
                 throw new IOException("logged off while starting");
@@ -252,9 +254,10 @@ public final class DesktopSessions {
                 end(s, "the desktop exited with code " + d.exitValue() + " (the user logged off)", true);
             }
         });
-        log.log(System.Logger.Level.INFO, "Started {0} for account {1} on :{2} (VNC port {3}) in {4} ms", s,
+        log.log(System.Logger.Level.INFO, "Started {0} for account {1} on :{2} (VNC port {3}) in {4} ms (account {5} ms)", s,
                 s.account.name(), Integer.toString(s.display), Integer.toString(s.port),
-                Long.toString(Duration.between(s.requestedAt(), s.readyAt).toMillis()));
+                Long.toString(Duration.between(s.requestedAt(), s.readyAt).toMillis()),
+                Long.toString(Duration.between(s.requestedAt(), s.accountAt).toMillis()));
     }
 
     /** Xvnc could not take the display (another X server has it): try the next one. */

@@ -33,7 +33,8 @@ class DesktopSessionsTest {
     void setUp() throws IOException {
         accounts = new UnixAccounts(prefix, true);
         sessions = new DesktopSessions(new DesktopSessions.Settings(stateDir, "127.0.0.1", 180, 189, 5900,
-                "openbox --startup xterm", "1024x768", 24, false, Duration.ofSeconds(10), "test-host"),
+                "openbox --startup xterm", "1024x768", 24, false, Duration.ofSeconds(10), "test-host",
+                List.of("-extension", "GLX")),
                 accounts, SessionCgroups.open("auto", "test-" + prefix), (s, detail) -> endedByItself.add(s.id() + ": " + detail));
     }
 
