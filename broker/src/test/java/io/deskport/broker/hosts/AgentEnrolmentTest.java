@@ -190,6 +190,27 @@ class AgentEnrolmentTest {
     }
 
     @Test
+    void theIdleTimeAnAgentReportsBecomesTheSessionsLastActivity() {
+        Api.Response created = createAgentHost("sh1");
+        String credential = check(enrol(created.body().get("enrolmentToken").asString()), 200).body().get("credential").asString();
+        check(agent(credential).post("/api/v1/agent/heartbeat", heartbeat("[]")), 200);
+        tenant.entitle(pool, tenant.user("carol"));
+        String sessionId = check(tenant.login("carol").post("/api/v1/pools/" + pool + "/connect"), 201)
+                .body().get("session").get("id").asString();
+        check(agent(credential).post("/api/v1/agent/sessions/" + sessionId + "/report",
+                json("state", "READY", "consoleHost", "10.1.2.3", "consolePort", 5901, "consolePassword", "pw")), 200);
+        assertThat(tenant.admin.get("/api/v1/admin/sessions/" + sessionId).body().get("lastActivityAt").isNull()).isTrue();
+
+        java.time.Instant before = java.time.Instant.now();
+        check(agent(credential).post("/api/v1/agent/heartbeat",
+                heartbeat("[{\"sessionId\":\"" + sessionId + "\",\"state\":\"READY\",\"idleMillis\":0}]")), 200);
+
+        java.time.Instant last = java.time.Instant.parse(
+                tenant.admin.get("/api/v1/admin/sessions/" + sessionId).body().get("lastActivityAt").asString());
+        assertThat(last).isAfter(before.minusSeconds(2));
+    }
+
+    @Test
     void hostsWithoutAgentKeepGivingReadySessionsAtOnce() {
         UUID host = tenant.host(pool, "console-host", 5);
         tenant.entitle(pool, tenant.user("bob"));
