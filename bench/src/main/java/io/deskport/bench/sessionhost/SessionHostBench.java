@@ -309,7 +309,7 @@ public final class SessionHostBench {
     }
 
     private static List<Path> sessionCgroups(String host) throws IOException {
-        Path root = Path.of("/sys/fs/cgroup/unified/deskport-" + host);
+        Path root = cgroup2Mount().resolve("deskport-" + host);
         if (!Files.isDirectory(root)) {
             return List.of();
         }
@@ -413,6 +413,16 @@ public final class SessionHostBench {
                 throw new IllegalStateException(failure);
             }
             Thread.sleep(50);
+        }
+    }
+
+    /** Where cgroup v2 is mounted (/sys/fs/cgroup on pure v2 systems, /sys/fs/cgroup/unified on hybrid ones). */
+    static Path cgroup2Mount() {
+        try (var lines = Files.lines(Path.of("/proc/self/mounts"))) {
+            return lines.map(l -> l.split(" ")).filter(f -> f.length > 2 && f[2].equals("cgroup2"))
+                    .map(f -> Path.of(f[1])).findFirst().orElse(Path.of("/sys/fs/cgroup"));
+        } catch (IOException e) {
+            return Path.of("/sys/fs/cgroup");
         }
     }
 }
