@@ -32,8 +32,13 @@ public class SessionHostPlacement {
         this.jdbc = jdbc;
     }
 
-    /** The host a session was placed on. */
-    public record Placement(UUID hostId, String hostName) {
+    /**
+     * The host a session was placed on.
+     *
+     * @param agentManaged true when an agent on the host creates the session's desktop (the session is
+     *        PREPARING until the agent reports it ready); false for hosts registered by one console address
+     */
+    public record Placement(UUID hostId, String hostName, boolean agentManaged) {
     }
 
     /**
@@ -74,9 +79,9 @@ public class SessionHostPlacement {
         return jdbc.sql("update session_host set active_sessions = active_sessions + 1 where id = ("
                         + "select id from session_host where pool_id = ? and state = 'AVAILABLE' and not draining "
                         + "and active_sessions < max_sessions order by " + order + " limit 1 for update skip locked) "
-                        + "returning id, name")
+                        + "returning id, name, agent_managed")
                 .param(pool.id())
-                .query((rs, n) -> new Placement(rs.getObject(1, UUID.class), rs.getString(2)))
+                .query((rs, n) -> new Placement(rs.getObject(1, UUID.class), rs.getString(2), rs.getBoolean(3)))
                 .optional();
     }
 
