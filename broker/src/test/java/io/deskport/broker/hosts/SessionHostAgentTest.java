@@ -27,6 +27,7 @@ import io.deskport.broker.BrokerTest;
 import io.deskport.broker.brokering.SessionConsoles;
 import io.deskport.broker.support.AgentProcess;
 import io.deskport.broker.support.Api;
+import io.deskport.broker.support.BrowserTunnel;
 import io.deskport.broker.support.LocalProcesses;
 import io.deskport.broker.support.TestTenant;
 
@@ -259,6 +260,36 @@ class SessionHostAgentTest {
         assertThat(depth.get(1)).isEqualTo(depth.get(0));
         assertThat(depth.get(2)).isNotEqualTo(depth.get(0));
         assertThat(reportedSessions(depth.get(0))).isEqualTo(2);
+    }
+
+    @Test
+    void keysTypedThroughTheTunnelAppearInTheSessionsXterm() throws Exception {
+        Path typed = Path.of("/tmp", accountPrefix + "typed-" + UUID.randomUUID() + ".txt");
+        check(tenant.admin.put("/api/v1/admin/pools/" + pool + "/session-settings", json("desktopCommand",
+                "exec xterm -T agent-term -geometry 80x10+0+0 -e sh -c 'cat > " + typed + "'")), 200);
+        try {
+            Api zoe = newUser();
+            UUID session = sessionId(check(zoe.post(connectPath()), 201));
+            awaitReady(zoe, session);
+            String token = check(zoe.post("/api/v1/sessions/" + session + "/tunnel"), 201).body().get("token").asString();
+
+            try (BrowserTunnel tunnel = BrowserTunnel.open(port, token, 1024, 768)) {
+                tunnel.awaitOpcode("sync");
+                await("the xterm is up").atMost(START).until(() -> Files.exists(typed));
+                tunnel.send("mouse", "100", "60", "0"); // focus follows the pointer without a window manager
+                for (char c : "typed through the tunnel\n".toCharArray()) {
+                    String keysym = c == '\n' ? "65293" : Integer.toString(c);
+                    tunnel.send("key", keysym, "1");
+                    tunnel.send("key", keysym, "0");
+                }
+                await("keys reached the session's xterm").atMost(START).pollInterval(Duration.ofMillis(100))
+                        .until(() -> Files.readString(typed).contains("typed through the tunnel"));
+                assertThat(state(zoe, session)).isEqualTo("CONNECTED");
+            }
+        } finally {
+            check(tenant.admin.put("/api/v1/admin/pools/" + pool + "/session-settings", json("desktopCommand", null)), 200);
+            Files.deleteIfExists(typed);
+        }
     }
 
     // --- helpers ---------------------------------------------------------------------------------------

@@ -32,6 +32,8 @@ public final class AgentProcess implements AutoCloseable {
     public static AgentProcess start(int brokerPort, String hostName, String enrolmentToken, int firstDisplay,
                                      int lastDisplay, String accountPrefix, String... extra) throws IOException {
         Path dir = Files.createTempDirectory("agent-" + hostName);
+        // session users must traverse to their own session directory (VNC password file, X cookie)
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
         List<String> config = new ArrayList<>(List.of(
                 "broker.url=http://127.0.0.1:" + brokerPort,
                 "state.dir=" + dir.resolve("state"),

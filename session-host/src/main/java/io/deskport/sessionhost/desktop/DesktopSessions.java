@@ -86,6 +86,15 @@ public final class DesktopSessions {
         Files.setPosixFilePermissions(settings.stateDir(), PosixFilePermissions.fromString("rwx--x--x"));
         Files.setPosixFilePermissions(sessionsDir, PosixFilePermissions.fromString("rwx--x--x"));
         Files.setPosixFilePermissions(logsDir, PosixFilePermissions.fromString("rwx------"));
+        if (root) {
+            // each session's Xvnc runs as its user and reads its password file below the state directory
+            for (Path p = settings.stateDir().toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+                if (!Files.getPosixFilePermissions(p).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+                    throw new IOException("state.dir must be reachable by session users, but " + p
+                            + " is not traversable by others (chmod o+x, or choose another state.dir)");
+                }
+            }
+        }
         Path x11 = Path.of("/tmp/.X11-unix");
         if (!Files.exists(x11)) {
             Files.createDirectories(x11);
