@@ -99,9 +99,12 @@ final class PlanningSnapshot {
             boolean dirty = task == null && d.state() == io.deskport.broker.pools.DesktopState.REFRESHING;
             Instant lastDisconnected = p == null ? null
                     : p.lastDisconnectedAt() != null ? p.lastDisconnectedAt() : d.stateChangedAt();
+            // A desktop that failed before it ever ran has nothing on its host worth protecting: its clean-up
+            // is not held back by that host's quarantine (the driver's delete is idempotent anyway).
+            boolean neverRan = state == DesktopState.FAILED && (p == null || p.consoleCheckedAt() == null);
             viewsByPool.computeIfAbsent(d.poolId(), k -> new ArrayList<>()).add(new DesktopView(d.id().toString(),
                     state, user, p == null || p.imageVersionId() == null ? null : p.imageVersionId().toString(),
-                    p == null ? null : p.hostId().toString(), lastDisconnected, dirty));
+                    p == null || neverRan ? null : p.hostId().toString(), lastDisconnected, dirty));
         }
 
         Map<UUID, Integer> inFlightByPool = new HashMap<>();

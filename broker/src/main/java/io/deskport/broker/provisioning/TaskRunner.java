@@ -69,7 +69,8 @@ class TaskRunner {
     void run(ProvisioningTask t, String owner) {
         try {
             execute(t, owner);
-            if (t.hostId() != null) {
+            // Only running desktops proves a host healthy; a delete succeeds even on a broken one.
+            if (t.hostId() != null && t.type() != ActionType.DELETE) {
                 hosts.recordSuccess(t.hostId());
             }
         } catch (LeaseLost e) {
