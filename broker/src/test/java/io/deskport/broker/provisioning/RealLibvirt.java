@@ -39,10 +39,18 @@ final class RealLibvirt {
                 "storagePool", STORAGE_POOL, "storagePoolPath", STORAGE_POOL_PATH))));
     }
 
-    /** The settings JSON of a hypervisor host on this libvirtd. */
+    /** The settings of a hypervisor host on this libvirtd. */
+    static Map<String, String> hostSettingsMap() {
+        return Map.of("uri", URI, "storagePool", STORAGE_POOL, "storagePoolPath", STORAGE_POOL_PATH,
+                "vncListen", "127.0.0.1", "statePollInterval", "100ms");
+    }
+
+    /** The same settings as JSON, for the admin API. */
     static String hostSettings() {
-        return "{\"uri\":\"" + URI + "\",\"storagePool\":\"" + STORAGE_POOL + "\",\"storagePoolPath\":\""
-                + STORAGE_POOL_PATH + "\",\"vncListen\":\"127.0.0.1\",\"statePollInterval\":\"100ms\"}";
+        StringBuilder sb = new StringBuilder("{");
+        hostSettingsMap().forEach((k, v) -> sb.append(sb.length() > 1 ? "," : "").append('"').append(k).append("\":\"")
+                .append(v).append('"'));
+        return sb.append('}').toString();
     }
 
     /** The VMs whose tag names this tenant. */
