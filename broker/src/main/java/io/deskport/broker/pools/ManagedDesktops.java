@@ -102,6 +102,40 @@ public class ManagedDesktops {
         return moved.map(Moved::from);
     }
 
+    /**
+     * Moves many desktops at once from one of {@code from} to {@code to} (those in none of them stay),
+     * in one statement; each move publishes its {@link DesktopStateChanged}.
+     *
+     * @return the desktops that moved
+     */
+    public Set<UUID> moveAll(Collection<UUID> desktopIds, Set<DesktopState> from, DesktopState to) {
+        for (DesktopState f : from) {
+            if (f != to && !f.canMoveTo(to)) {
+                throw new IllegalArgumentException("a desktop cannot go from " + f + " to " + to);
+            }
+        }
+        Set<UUID> moved = new java.util.HashSet<>();
+        if (desktopIds.isEmpty()) {
+            return moved;
+        }
+        jdbc.sql("with old as (select id, state from desktop where id = any(?) and state = any(?) order by id for update) "
+                        + "update desktop d set state = ?, state_changed_at = now(), "
+                        + "failure_reason = case when ? = 'FAILED' then d.failure_reason else null end "
+                        + "from old where d.id = old.id returning d.id, d.tenant_id, d.pool_id, old.state")
+                .params(desktopIds.toArray(UUID[]::new), from.stream().map(Enum::name).toArray(String[]::new),
+                        to.name(), to.name())
+                .query(rs -> {
+                    UUID id = rs.getObject(1, UUID.class);
+                    DesktopState old = DesktopState.valueOf(rs.getString(4));
+                    moved.add(id);
+                    if (old != to) {
+                        events.publishEvent(new DesktopStateChanged(rs.getObject(2, UUID.class), rs.getObject(3, UUID.class),
+                                id, old, to));
+                    }
+                });
+        return moved;
+    }
+
     /** {@link #move(UUID, Set, DesktopState)} from one state. */
     public boolean move(UUID desktopId, DesktopState from, DesktopState to) {
         return move(desktopId, EnumSet.of(from), to).isPresent();

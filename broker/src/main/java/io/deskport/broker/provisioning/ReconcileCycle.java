@@ -127,14 +127,15 @@ class ReconcileCycle {
         }
         int written = 0;
         Set<UUID> tenantsAtQuota = new HashSet<>();
+        List<PlannedAction> others = new ArrayList<>();
         for (var entry : byPool.entrySet()) {
             PoolProvisioning.Settings settings = s.settings.get(UUID.fromString(entry.getKey()));
-            List<PlannedAction> others = new ArrayList<>();
             for (PlannedAction a : entry.getValue()) {
                 if (a.type() != ActionType.CREATE) {
                     others.add(a);
                 } else if (!tenantsAtQuota.contains(settings.tenantId())) {
                     try {
+                        // one transaction per create: a tenant at its desktop quota refuses just that one
                         Boolean ok = tx.execute(st -> create(settings, a));
                         written += Boolean.TRUE.equals(ok) ? 1 : 0;
                     } catch (ProblemException e) {
@@ -143,16 +144,12 @@ class ReconcileCycle {
                     }
                 }
             }
-            if (!others.isEmpty()) {
-                Integer n = tx.execute(st -> {
-                    int count = 0;
-                    for (PlannedAction a : others) {
-                        count += act(s, settings, a) ? 1 : 0;
-                    }
-                    return count;
-                });
-                written += n == null ? 0 : n;
-            }
+        }
+        if (!others.isEmpty()) {
+            // Everything else in one transaction of a few statements: the tasks are inserted together (a key or
+            // desktop that has one already is skipped), then the desktops whose task is new move together.
+            Integer n = tx.execute(st -> act(s, others));
+            written += n == null ? 0 : n;
         }
         return written;
     }
@@ -167,37 +164,43 @@ class ReconcileCycle {
                 props.maxAttempts()));
     }
 
-    /** Writes the task first; only when it is new does the desktop move (a racing writer's task wins). */
-    private boolean act(PlanningSnapshot s, PoolProvisioning.Settings settings, PlannedAction a) {
-        UUID id = UUID.fromString(a.desktopId());
-        Desktop d = s.desktops.get(id);
-        DesktopPlacements.Placement p = s.placements.get(id);
-        if (d == null || p == null) {
-            return false;
+    /** Writes the tasks first; only desktops whose task is new move (a racing writer's task wins). */
+    private int act(PlanningSnapshot s, List<PlannedAction> actions) {
+        List<TaskJournal.NewTask> tasks = new ArrayList<>();
+        Map<ActionType, List<UUID>> byType = new java.util.EnumMap<>(ActionType.class);
+        for (PlannedAction a : actions) {
+            UUID id = UUID.fromString(a.desktopId());
+            Desktop d = s.desktops.get(id);
+            DesktopPlacements.Placement p = s.placements.get(id);
+            if (d == null || p == null) {
+                continue;
+            }
+            boolean startAfter = (a.type() == ActionType.REFRESH || a.type() == ActionType.REPLACE)
+                    && (d.assignedUserId() == null || d.state() == DesktopState.READY);
+            UUID image = a.imageVersion() == null ? null : UUID.fromString(a.imageVersion());
+            tasks.add(new TaskJournal.NewTask(d.tenantId(), d.poolId(), id, p.hostId(), a.type(), a.reason().name(),
+                    image, startAfter, a.type() + ":" + id + ":" + micros(d.stateChangedAt()), props.maxAttempts()));
+            byType.computeIfAbsent(a.type(), k -> new ArrayList<>()).add(id);
         }
-        boolean startAfter = a.type() == ActionType.REFRESH || a.type() == ActionType.REPLACE
-                ? d.assignedUserId() == null || d.state() == DesktopState.READY : false;
-        UUID image = a.imageVersion() == null ? null : UUID.fromString(a.imageVersion());
-        String key = a.type() + ":" + id + ":" + micros(d.stateChangedAt());
-        if (!journal.enqueue(new TaskJournal.NewTask(d.tenantId(), d.poolId(), id, p.hostId(), a.type(),
-                a.reason().name(), image, startAfter, key, props.maxAttempts()))) {
-            return false;
-        }
-        boolean moved = switch (a.type()) {
-            case START -> desktops.move(id, EnumSet.of(DesktopState.STOPPED, DesktopState.STARTING), DesktopState.STARTING)
-                    .isPresent();
-            case STOP -> desktops.move(id, DesktopState.READY, DesktopState.STOPPING);
-            case REFRESH, REPLACE -> desktops.move(id, EnumSet.of(DesktopState.READY, DesktopState.STOPPED,
-                    DesktopState.REFRESHING), DesktopState.REFRESHING).isPresent();
-            case DELETE -> desktops.move(id, DELETABLE, DesktopState.DELETING).isPresent();
-            case CREATE -> throw new IllegalStateException("creates are written apart");
-        };
-        if (!moved) {
-            // The desktop changed since the snapshot (e.g. a user claimed it): the task is moot.
-            journal.cancelPending(id, "desktop changed before the task started");
-            return false;
-        }
-        return true;
+        Set<UUID> written = journal.enqueueAll(tasks);
+        Set<UUID> moved = new HashSet<>();
+        byType.forEach((type, ids) -> {
+            List<UUID> mine = ids.stream().filter(written::contains).toList();
+            moved.addAll(switch (type) {
+                case START -> desktops.moveAll(mine, EnumSet.of(DesktopState.STOPPED, DesktopState.STARTING),
+                        DesktopState.STARTING);
+                case STOP -> desktops.moveAll(mine, EnumSet.of(DesktopState.READY), DesktopState.STOPPING);
+                case REFRESH, REPLACE -> desktops.moveAll(mine, EnumSet.of(DesktopState.READY, DesktopState.STOPPED,
+                        DesktopState.REFRESHING), DesktopState.REFRESHING);
+                case DELETE -> desktops.moveAll(mine, DELETABLE, DesktopState.DELETING);
+                case CREATE -> throw new IllegalStateException("creates are written apart");
+            });
+        });
+        Set<UUID> moot = new HashSet<>(written);
+        moot.removeAll(moved);
+        // These desktops changed since the snapshot (e.g. a user claimed one): their tasks are moot.
+        journal.cancelPending(moot, "desktop changed before the task started");
+        return moved.size();
     }
 
     private static long micros(Instant t) {

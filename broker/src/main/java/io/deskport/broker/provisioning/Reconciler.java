@@ -90,7 +90,7 @@ public class Reconciler implements SmartLifecycle {
     }
 
     /** The last cycle's plan notes (what was held back and why), for the admin API. */
-    List<PlanNote> lastNotes() {
+    public List<PlanNote> lastNotes() {
         ReconcileCycle.Report r = lastReport;
         return r == null ? List.of() : r.notes();
     }
@@ -148,6 +148,21 @@ public class Reconciler implements SmartLifecycle {
      */
     public record CycleSummary(int actionsPlanned, int tasksWritten, int tasksStarted, long readMillis,
                                long planMillis, long writeMillis) {
+    }
+
+    /**
+     * Only the cycle (read, plan, write tasks) when this broker leads: no inventory, scan or dispatch.
+     * For benchmarks that time the reconciler's own work.
+     */
+    public Optional<CycleSummary> planOnce() {
+        seedOnce();
+        if (!leadership.holdOrAcquire()) {
+            return Optional.empty();
+        }
+        ReconcileCycle.Report report = cycle.run();
+        lastReport = report;
+        return Optional.of(new CycleSummary(report.actions().size(), report.tasksWritten(), 0, report.readMillis(),
+                report.planMillis(), report.writeMillis()));
     }
 
     /** Scans hypervisors for orphans and ghosts now (tests). */

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -60,6 +62,65 @@ class TaskJournal {
                 .params(Ids.newId(), t.tenantId(), t.poolId(), t.desktopId(), t.hostId(), t.type().name(), t.reason(),
                         t.imageVersionId(), t.startAfter(), t.idempotencyKey(), t.maxAttempts())
                 .update() == 1;
+    }
+
+    /**
+     * Writes many tasks in one statement, each unless its idempotency key exists or its desktop has an
+     * open task.
+     *
+     * @return the desktops whose task was written
+     */
+    @Transactional
+    Set<UUID> enqueueAll(List<NewTask> tasks) {
+        Set<UUID> written = new HashSet<>();
+        if (tasks.isEmpty()) {
+            return written;
+        }
+        int n = tasks.size();
+        UUID[] ids = new UUID[n];
+        UUID[] tenants = new UUID[n];
+        UUID[] pools = new UUID[n];
+        UUID[] desktops = new UUID[n];
+        UUID[] hosts = new UUID[n];
+        String[] types = new String[n];
+        String[] reasons = new String[n];
+        UUID[] images = new UUID[n];
+        Boolean[] startAfter = new Boolean[n];
+        String[] keys = new String[n];
+        Integer[] maxAttempts = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            NewTask t = tasks.get(i);
+            ids[i] = Ids.newId();
+            tenants[i] = t.tenantId();
+            pools[i] = t.poolId();
+            desktops[i] = t.desktopId();
+            hosts[i] = t.hostId();
+            types[i] = t.type().name();
+            reasons[i] = t.reason();
+            images[i] = t.imageVersionId();
+            startAfter[i] = t.startAfter();
+            keys[i] = t.idempotencyKey();
+            maxAttempts[i] = t.maxAttempts();
+        }
+        jdbc.sql("insert into provisioning_task (id, tenant_id, pool_id, desktop_id, host_id, type, reason, "
+                        + "image_version_id, start_after, idempotency_key, max_attempts, state) "
+                        + "select *, 'PENDING' from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::text[], "
+                        + "?::text[], ?::uuid[], ?::boolean[], ?::text[], ?::integer[]) on conflict do nothing returning desktop_id")
+                .params(ids, tenants, pools, desktops, hosts, types, reasons, images, startAfter, keys, maxAttempts)
+                .query(rs -> {
+                    written.add(rs.getObject(1, UUID.class));
+                });
+        return written;
+    }
+
+    /** Cancels the not yet started tasks of these desktops. */
+    @Transactional
+    int cancelPending(Collection<UUID> desktopIds, String detail) {
+        if (desktopIds.isEmpty()) {
+            return 0;
+        }
+        return jdbc.sql("update provisioning_task set state = 'CANCELLED', finished_at = now(), error_detail = ? "
+                + "where desktop_id = any(?) and state = 'PENDING'").params(detail, desktopIds.toArray(UUID[]::new)).update();
     }
 
     /** Claims up to {@code limit} due tasks (and tasks whose runner's lease ran out), most urgent first. */
