@@ -372,6 +372,47 @@ class ReconcilerTest {
                 .param("STOP:" + someDesktop + ":race").update();
     }
 
+    @Test
+    void theAdminApiRefusesWhatItCannotDoWithClearReasons() {
+        Api.Response byTenantAdmin = tenant.admin.post("/api/v1/admin/hypervisor-hosts",
+                Api.json("name", "mine", "driverId", "simulated"));
+        assertThat(byTenantAdmin.status()).isEqualTo(403);
+        assertThat(byTenantAdmin.reason()).isEqualTo("FORBIDDEN");
+        assertThat(check(api.platform.post("/api/v1/admin/hypervisor-hosts", Api.json("name", "x-" + tenant.slug,
+                "driverId", "vmware")), 400).body().get("detail").asString()).contains("Unknown hypervisor driver");
+        assertThat(check(api.platform.post("/api/v1/admin/hypervisor-hosts", Api.json("name", "bad name!",
+                "driverId", "simulated")), 400).reason()).isEqualTo("VALIDATION_FAILED");
+        assertThat(check(api.platform.post("/api/v1/admin/hypervisor-hosts", Api.json("name", "y-" + tenant.slug,
+                "driverId", "simulated", "settings", new Api.RawJson("{\"cpusPerHost\":\"many\"}"))), 400).body()
+                .get("detail").asString()).contains("invalid");
+
+        UUID shared = tenant.pool("shared", "SHARED", "BREADTH_FIRST");
+        assertThat(check(tenant.admin.put("/api/v1/admin/pools/" + shared + "/provisioning", "{\"maxSize\":2}"), 409)
+                .reason()).isEqualTo("INVALID_STATE");
+        UUID pooled = tenant.pool("pooled", "POOLED", null);
+        assertThat(check(tenant.admin.put("/api/v1/admin/pools/" + pooled + "/provisioning",
+                "{\"minSize\":5,\"maxSize\":2}"), 400).reason()).isEqualTo("VALIDATION_FAILED");
+        assertThat(check(tenant.admin.put("/api/v1/admin/pools/" + pooled + "/provisioning",
+                "{\"maxSize\":2,\"stopAfterDisconnectedSeconds\":60}"), 400).body().get("detail").asString())
+                .contains("PERSISTENT");
+        assertThat(check(tenant.admin.post("/api/v1/admin/pools/" + pooled + "/images", Api.json("label", "v1",
+                "goldenDiskPath", IMAGE)), 409).reason()).isEqualTo("INVALID_STATE");
+        check(tenant.admin.put("/api/v1/admin/pools/" + pooled + "/provisioning", "{\"maxSize\":2}"), 200);
+        assertThat(check(tenant.admin.post("/api/v1/admin/pools/" + pooled + "/images", Api.json("label", "v 1",
+                "goldenDiskPath", "relative/path")), 400).body().get("errors").size()).isEqualTo(2);
+        assertThat(check(tenant.admin.post("/api/v1/admin/pools/" + pooled + "/provisioning/rollback"), 409).reason())
+                .isEqualTo("INVALID_STATE");
+
+        Api helpdesk = api.tenant.login(usernameWithRole("desk", io.deskport.broker.shared.Role.HELPDESK));
+        assertThat(helpdesk.put("/api/v1/admin/pools/" + pooled + "/provisioning", "{\"maxSize\":3}").status())
+                .isEqualTo(403);
+    }
+
+    private String usernameWithRole(String name, io.deskport.broker.shared.Role role) {
+        tenant.user(name, role);
+        return name;
+    }
+
     private String imageOf(String desktop) {
         return api.provisioning(UUID.fromString(desktop)).get("imageVersionId").asString();
     }
