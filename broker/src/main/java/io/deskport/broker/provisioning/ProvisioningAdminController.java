@@ -32,7 +32,6 @@ import io.deskport.broker.pools.DesktopPool;
 import io.deskport.broker.pools.DesktopPools;
 import io.deskport.broker.pools.DesktopState;
 import io.deskport.broker.pools.Desktops;
-import io.deskport.broker.pools.ManagedDesktops;
 import io.deskport.broker.shared.AdminContext;
 import io.deskport.broker.shared.ProblemException;
 import io.deskport.provisioning.planner.PlanNote;
@@ -53,7 +52,6 @@ class ProvisioningAdminController {
     private final PoolProvisioning poolSettings;
     private final DesktopPools pools;
     private final Desktops desktops;
-    private final ManagedDesktops managed;
     private final DesktopPlacements placements;
     private final HypervisorHosts hosts;
     private final TaskJournal journal;
@@ -61,12 +59,11 @@ class ProvisioningAdminController {
     private final Reconciler reconciler;
 
     ProvisioningAdminController(PoolProvisioning poolSettings, DesktopPools pools, Desktops desktops,
-                                ManagedDesktops managed, DesktopPlacements placements, HypervisorHosts hosts,
+                                DesktopPlacements placements, HypervisorHosts hosts,
                                 TaskJournal journal, Discrepancies discrepancies, Reconciler reconciler) {
         this.poolSettings = poolSettings;
         this.pools = pools;
         this.desktops = desktops;
-        this.managed = managed;
         this.placements = placements;
         this.hosts = hosts;
         this.journal = journal;
