@@ -146,8 +146,11 @@ public class ConnectService {
         }
         events.publishEvent(new SessionStateChanged(user.tenantId(), sessionId, pool.id(), user.userId(), null, state,
                 null, desktopId, hostId, user));
+        Session.Preparing preparing = state != SessionState.PREPARING ? null
+                : jdbc.sql("select state, state_changed_at from desktop where id = ?").param(desktopId)
+                        .query((rs, n) -> new Session.Preparing(rs.getString(1), rs.getTimestamp(2).toInstant())).single();
         Session session = new Session(sessionId, user.tenantId(), pool.id(), pool.name(), pool.kind(), user.userId(),
-                user.username(), state, null, desktopId, hostId, machine, now, now, null, null, null);
+                user.username(), state, null, desktopId, hostId, machine, now, now, null, null, null, preparing);
         return new ConnectResult(session, false);
     }
 }

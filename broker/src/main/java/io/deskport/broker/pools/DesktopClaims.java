@@ -121,6 +121,11 @@ public class DesktopClaims {
                 move(pool, d.id(), d.state(), DesktopState.STARTING);
                 return Optional.of(new Claim(d.id(), d.name(), false));
             }
+            case STOPPING -> {
+                // being powered off by the power policy: provisioning starts it again for its owner
+                move(pool, d.id(), d.state(), DesktopState.STARTING);
+                return Optional.of(new Claim(d.id(), d.name(), false));
+            }
             case STARTING, PROVISIONING -> {
                 return Optional.of(new Claim(d.id(), d.name(), false));
             }
@@ -186,6 +191,7 @@ public class DesktopClaims {
     }
 
     private ProblemException exhausted(DesktopPool pool) {
+        events.publishEvent(new PoolExhausted(pool.tenantId(), pool.id()));
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("poolId", pool.id());
         figures.put("poolName", pool.name());
