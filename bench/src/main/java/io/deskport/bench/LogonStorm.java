@@ -27,12 +27,14 @@ public final class LogonStorm {
 
     private final Map<String, String> opt;
     private final BrokerClient api;
+    private final LeanHttp load;
     private final StormInvariants invariants;
     private int violations;
 
     private LogonStorm(Map<String, String> opt) {
         this.opt = opt;
         this.api = new BrokerClient(opt.get("broker"));
+        this.load = new LeanHttp(opt.get("broker"), 256);
         this.invariants = new StormInvariants(opt.get("jdbc"), opt.get("db-user"), opt.get("db-password"));
     }
 
@@ -117,6 +119,9 @@ public final class LogonStorm {
 
         // --- phase 1: saturation, closed loop
         int clients = Integer.parseInt(opt.get("clients"));
+        long brokerPid = Long.parseLong(opt.getOrDefault("broker-pid", "0"));
+        long pgPid = Long.parseLong(opt.getOrDefault("postgres-pid", "0"));
+        double[] cpu0 = {ProcessCpu.treeMillis(brokerPid), ProcessCpu.treeMillis(pgPid), ProcessCpu.selfMillis()};
         Outcome[] saturation = new Outcome[users];
         AtomicInteger next = new AtomicInteger();
         long p1 = System.nanoTime();
@@ -133,12 +138,23 @@ public final class LogonStorm {
         double p1Seconds = (System.nanoTime() - p1) / 1e9;
         double connectsPerS = users / p1Seconds;
         report("saturation (" + clients + " clients)", saturation, p1Seconds);
+        if (brokerPid > 0 && pgPid > 0) {
+            double broker = (ProcessCpu.treeMillis(brokerPid) - cpu0[0]) / users;
+            double pg = (ProcessCpu.treeMillis(pgPid) - cpu0[1]) / users;
+            double client = (ProcessCpu.selfMillis() - cpu0[2]) / users;
+            System.out.printf("cpu per connect: broker %.2f ms, postgres %.2f ms, load client %.2f ms "
+                    + "(2 cores → at most %.0f connects/s with the client on the same machine)%n",
+                    broker, pg, client, 2000 / (broker + pg + client));
+        }
         violations += unexpected(saturation, "saturation");
         violations += invariants.check("saturation");
         violations += expectLive(tenant, users, "saturation");
 
         // everyone logs off (not measured)
         parallel(clients, users, u -> {
+            if (saturation[u].sessionId() == null) {
+                return;
+            }
             BrokerClient.Reply r = api.call("POST", "/api/v1/sessions/" + saturation[u].sessionId() + "/logoff",
                     tokens[u], null, null);
             if (r.status() != 200) {
@@ -150,6 +166,12 @@ public final class LogonStorm {
 
         // --- phase 2: storm at a fixed arrival rate, open loop
         int rate = Integer.parseInt(opt.get("rate"));
+        double[] cpu2 = {ProcessCpu.treeMillis(brokerPid), ProcessCpu.treeMillis(pgPid), ProcessCpu.selfMillis()};
+        String profile = opt.get("profile");
+        if (profile != null) {
+            new ProcessBuilder("jcmd", Long.toString(brokerPid), "JFR.start", "name=storm", "settings=profile",
+                    "filename=" + profile).inheritIO().start().waitFor();
+        }
         Outcome[] storm = new Outcome[users];
         long interval = 1_000_000_000L / rate;
         long start = System.nanoTime() + 200_000_000L;
@@ -166,6 +188,14 @@ public final class LogonStorm {
         }
         double p2Seconds = (System.nanoTime() - start) / 1e9;
         report("storm (" + rate + "/s open loop)", storm, p2Seconds);
+        if (profile != null) {
+            new ProcessBuilder("jcmd", Long.toString(brokerPid), "JFR.stop", "name=storm").inheritIO().start().waitFor();
+        }
+        if (brokerPid > 0 && pgPid > 0) {
+            System.out.printf("cpu per connect in the storm: broker %.2f ms, postgres %.2f ms, load client %.2f ms%n",
+                    (ProcessCpu.treeMillis(brokerPid) - cpu2[0]) / users, (ProcessCpu.treeMillis(pgPid) - cpu2[1]) / users,
+                    (ProcessCpu.selfMillis() - cpu2[2]) / users);
+        }
         violations += unexpected(storm, "storm");
         violations += invariants.check("storm");
         violations += expectLive(tenant, users, "storm");
@@ -198,10 +228,11 @@ public final class LogonStorm {
     }
 
     private Outcome connect(String token, UUID pool, long scheduledNanos) {
-        BrokerClient.Reply r = api.call("POST", "/api/v1/pools/" + pool + "/connect", token, null, null);
+        LeanHttp.Response r = load.post("/api/v1/pools/" + pool + "/connect", token);
         long latency = System.nanoTime() - scheduledNanos;
-        String session = r.status() == 200 || r.status() == 201 ? r.body().get("session").get("id").asString() : null;
-        return new Outcome(r.status(), session, r.reason(), latency);
+        boolean ok = r.status() == 200 || r.status() == 201;
+        // the session is the first member of a connect answer, so its id is the body's first "id"
+        return new Outcome(r.status(), ok ? r.firstString("id") : null, ok ? null : r.firstString("reason"), latency);
     }
 
     private int expectLive(UUID tenant, int expected, String phase) throws Exception {

@@ -14,6 +14,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.deskport.broker.hosts.SessionHostAgents;
 import io.deskport.broker.hosts.SessionHostPlacement;
 import io.deskport.broker.pools.DesktopClaims;
 import io.deskport.broker.pools.DesktopPool;
@@ -29,7 +30,9 @@ import io.deskport.broker.tenancy.TenantQuotas;
  * One click to a desktop: in ONE short transaction, entitlement → the user's live session in the pool
  * (reconnect) → pool enabled → tenant quota → capacity (claim a desktop or place on a host) → session row
  * → quota seat → audit (through {@link SessionStateChanged}). A refusal names the tenant quota before
- * capacity when both are exhausted.
+ * capacity when both are exhausted. On a session host with an agent, the same transaction enqueues the
+ * agent's command to create the desktop, and the session stays PREPARING until the agent reports its
+ * console answering.
  *
  * <p>Correct under any number of brokers: the claim and the placement are conditional updates of locked
  * rows, the quota seat is a conditional update taken last (so the tenant row is locked only until commit),
@@ -50,11 +53,12 @@ public class ConnectService {
     private final SessionHostPlacement placement;
     private final TenantQuotas quotas;
     private final SessionQueries queries;
+    private final SessionHostAgents agents;
     private final ApplicationEventPublisher events;
 
     ConnectService(PlatformTransactionManager txManager, JdbcClient jdbc, Entitlements entitlements,
                    DesktopClaims claims, SessionHostPlacement placement, TenantQuotas quotas, SessionQueries queries,
-                   ApplicationEventPublisher events) {
+                   SessionHostAgents agents, ApplicationEventPublisher events) {
         this.tx = new TransactionTemplate(txManager);
         this.jdbc = jdbc;
         this.entitlements = entitlements;
@@ -62,6 +66,7 @@ public class ConnectService {
         this.placement = placement;
         this.quotas = quotas;
         this.queries = queries;
+        this.agents = agents;
         this.events = events;
     }
 
@@ -108,12 +113,15 @@ public class ConnectService {
         UUID hostId = null;
         String machine;
         SessionState state;
+        boolean agentCreatesDesktop = false;
         try {
             if (pool.kind() == PoolKind.SHARED) {
                 SessionHostPlacement.Placement p = placement.place(pool);
                 hostId = p.hostId();
                 machine = p.hostName();
-                state = SessionState.READY;
+                // an agent host creates the user's own desktop session first; a console-registered host has one ready
+                agentCreatesDesktop = p.agentManaged();
+                state = agentCreatesDesktop ? SessionState.PREPARING : SessionState.READY;
             } else {
                 DesktopClaims.Claim c = claims.claim(pool, user.userId());
                 desktopId = c.desktopId();
@@ -133,10 +141,16 @@ public class ConnectService {
                 .params(sessionId, user.tenantId(), pool.id(), user.userId(), desktopId, hostId, state.name())
                 .query((rs, n) -> rs.getTimestamp(1).toInstant()).single();
         quotas.takeSessionSlot(user.tenantId());
+        if (agentCreatesDesktop) {
+            agents.requestSession(user.tenantId(), hostId, sessionId, pool.id(), user.userId(), user.username());
+        }
         events.publishEvent(new SessionStateChanged(user.tenantId(), sessionId, pool.id(), user.userId(), null, state,
                 null, desktopId, hostId, user));
+        Session.Preparing preparing = state != SessionState.PREPARING ? null
+                : jdbc.sql("select state, state_changed_at from desktop where id = ?").param(desktopId)
+                        .query((rs, n) -> new Session.Preparing(rs.getString(1), rs.getTimestamp(2).toInstant())).single();
         Session session = new Session(sessionId, user.tenantId(), pool.id(), pool.name(), pool.kind(), user.userId(),
-                user.username(), state, null, desktopId, hostId, machine, now, now, null, null, null);
+                user.username(), state, null, desktopId, hostId, machine, now, now, null, null, null, preparing);
         return new ConnectResult(session, false);
     }
 }

@@ -17,5 +17,7 @@ public enum EndReason {
     /** Its session host stopped answering. */
     HOST_LOST,
     /** Its user, desktop, host or pool was removed. */
-    RESOURCE_REMOVED
+    RESOURCE_REMOVED,
+    /** Its desktop session ended on its host by itself: the user logged off inside it, or it died. */
+    SESSION_EXITED
 }

@@ -7,9 +7,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-import io.deskport.broker.hosts.SessionHosts;
 import io.deskport.broker.pools.DesktopPools;
-import io.deskport.broker.pools.Desktops;
 import io.deskport.broker.shared.ConsoleAddress;
 
 /**
@@ -20,14 +18,12 @@ import io.deskport.broker.shared.ConsoleAddress;
 public class SessionAccess {
 
     private final JdbcClient jdbc;
-    private final Desktops desktops;
-    private final SessionHosts hosts;
+    private final SessionConsoles consoles;
     private final DesktopPools pools;
 
-    SessionAccess(JdbcClient jdbc, Desktops desktops, SessionHosts hosts, DesktopPools pools) {
+    SessionAccess(JdbcClient jdbc, SessionConsoles consoles, DesktopPools pools) {
         this.jdbc = jdbc;
-        this.desktops = desktops;
-        this.hosts = hosts;
+        this.consoles = consoles;
         this.pools = pools;
     }
 
@@ -52,8 +48,6 @@ public class SessionAccess {
                         rs.getObject(6, UUID.class)))
                 .optional()
                 .map(r -> new TunnelTarget(sessionId, r.tenantId(), r.userId(), r.poolId(), r.state(),
-                        r.desktopId() != null ? desktops.console(r.desktopId()).orElse(null)
-                                : r.hostId() != null ? hosts.console(r.hostId()).orElse(null) : null,
-                        pools.get(r.tenantId(), r.poolId()).recordSessions()));
+                        consoles.of(sessionId).orElse(null), pools.get(r.tenantId(), r.poolId()).recordSessions()));
     }
 }

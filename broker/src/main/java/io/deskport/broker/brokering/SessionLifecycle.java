@@ -14,6 +14,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
+import io.deskport.broker.hosts.SessionHostAgents;
 import io.deskport.broker.hosts.SessionHostPlacement;
 import io.deskport.broker.hosts.SessionHostRemoved;
 import io.deskport.broker.pools.DesktopClaims;
@@ -45,15 +46,17 @@ public class SessionLifecycle {
     private final DesktopClaims claims;
     private final SessionHostPlacement placement;
     private final TenantQuotas quotas;
+    private final SessionHostAgents agents;
     private final ApplicationEventPublisher events;
 
     SessionLifecycle(JdbcClient jdbc, DesktopPools pools, DesktopClaims claims, SessionHostPlacement placement,
-                     TenantQuotas quotas, ApplicationEventPublisher events) {
+                     TenantQuotas quotas, SessionHostAgents agents, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.pools = pools;
         this.claims = claims;
         this.placement = placement;
         this.quotas = quotas;
+        this.agents = agents;
         this.events = events;
     }
 
@@ -165,6 +168,14 @@ public class SessionLifecycle {
      */
     @Transactional
     public boolean end(UUID sessionId, EndReason reason, CurrentUser actor) {
+        return end(sessionId, reason, actor, true);
+    }
+
+    /**
+     * @param tellHost false when the host's agent itself reported the end (nothing left to log off there)
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    boolean end(UUID sessionId, EndReason reason, CurrentUser actor, boolean tellHost) {
         Row row = lock(sessionId).orElse(null);
         if (row == null || row.state() == SessionState.ENDED) {
             return false;
@@ -177,6 +188,9 @@ public class SessionLifecycle {
         }
         if (row.hostId() != null) {
             placement.release(row.hostId());
+            if (tellHost) {
+                agents.requestLogoff(row.hostId(), sessionId);
+            }
         }
         quotas.releaseSessionSlot(row.tenantId());
         publish(row, SessionState.ENDED, reason, actor);

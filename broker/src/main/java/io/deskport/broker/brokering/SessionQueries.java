@@ -23,7 +23,7 @@ class SessionQueries {
     private static final String SELECT = "select s.id, s.tenant_id, s.pool_id, p.name as pool_name, p.kind as pool_kind, "
             + "s.user_id, u.username, s.state, s.end_reason, s.desktop_id, s.session_host_id, "
             + "coalesce(d.name, h.name) as machine_name, s.created_at, s.state_changed_at, s.connected_at, "
-            + "s.last_activity_at, s.ended_at from session s "
+            + "s.last_activity_at, s.ended_at, d.state as desktop_state, d.state_changed_at as desktop_since from session s "
             + "join desktop_pool p on p.id = s.pool_id join app_user u on u.id = s.user_id "
             + "left join desktop d on d.id = s.desktop_id left join session_host h on h.id = s.session_host_id ";
 
@@ -100,7 +100,15 @@ class SessionQueries {
                 rs.getObject("session_host_id", UUID.class), rs.getString("machine_name"),
                 instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("state_changed_at")),
                 instant(rs.getTimestamp("connected_at")), instant(rs.getTimestamp("last_activity_at")),
-                instant(rs.getTimestamp("ended_at")));
+                instant(rs.getTimestamp("ended_at")), preparing(rs));
+    }
+
+    private static Session.Preparing preparing(ResultSet rs) throws SQLException {
+        String desktopState = rs.getString("desktop_state");
+        if (!SessionState.PREPARING.name().equals(rs.getString("state")) || desktopState == null) {
+            return null;
+        }
+        return new Session.Preparing(desktopState, instant(rs.getTimestamp("desktop_since")));
     }
 
     private static Instant instant(Timestamp t) {

@@ -1,5 +1,6 @@
 package io.deskport.broker.hosts;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -16,6 +17,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -32,10 +34,28 @@ class SessionHostAdminController {
 
     private final SessionHosts hosts;
     private final DesktopPools pools;
+    private final AgentEnrolments enrolments;
+    private final SharedPoolSessionSettings settings;
 
-    SessionHostAdminController(SessionHosts hosts, DesktopPools pools) {
+    SessionHostAdminController(SessionHosts hosts, DesktopPools pools, AgentEnrolments enrolments,
+                               SharedPoolSessionSettings settings) {
         this.hosts = hosts;
         this.pools = pools;
+        this.enrolments = enrolments;
+        this.settings = settings;
+    }
+
+    record NewAgentHost(@NotBlank @Size(max = 200) String name) {
+    }
+
+    /** A new agent host and its one-time enrolment token (shown only in this answer). */
+    record AgentHostCreated(SessionHost host, String enrolmentToken, Instant expiresAt) {
+    }
+
+    record EnrolmentTokenIssued(UUID hostId, String enrolmentToken, Instant expiresAt) {
+    }
+
+    record SessionSettings(@Size(max = 1000) String desktopCommand) {
     }
 
     record RegisterHost(@NotBlank @Size(max = 200) String name, @NotNull @Min(1) @Max(10_000) Integer maxSessions,
@@ -57,6 +77,39 @@ class SessionHostAdminController {
     SessionHost register(AdminContext ctx, @PathVariable UUID poolId, @Valid @RequestBody RegisterHost b) {
         return hosts.register(ctx, poolId, new SessionHosts.HostRegistration(b.name(), b.maxSessions(), b.consoleHost(),
                 b.consolePort(), b.consolePassword()));
+    }
+
+    /** Creates a host whose agent enrols itself with the returned one-time token. */
+    @PostMapping("/pools/{poolId}/session-hosts/enrolments")
+    @ResponseStatus(HttpStatus.CREATED)
+    AgentHostCreated createAgentHost(AdminContext ctx, @PathVariable UUID poolId, @Valid @RequestBody NewAgentHost b) {
+        AgentEnrolments.NewAgentHost created = enrolments.createHost(ctx, poolId, b.name());
+        return new AgentHostCreated(created.host(), created.enrolment().token(), created.enrolment().expiresAt());
+    }
+
+    /** A new one-time token to enrol the host's agent again (earlier unused tokens stop working). */
+    @PostMapping("/session-hosts/{id}/enrolment-token")
+    @ResponseStatus(HttpStatus.CREATED)
+    EnrolmentTokenIssued newEnrolmentToken(AdminContext ctx, @PathVariable UUID id) {
+        AgentEnrolments.EnrolmentToken token = enrolments.newToken(ctx, id);
+        return new EnrolmentTokenIssued(id, token.token(), token.expiresAt());
+    }
+
+    /** Revokes the host's agent credential: its calls are refused, nothing new is placed on it. */
+    @PostMapping("/session-hosts/{id}/revoke")
+    SessionHost revoke(AdminContext ctx, @PathVariable UUID id) {
+        return enrolments.revoke(ctx, id);
+    }
+
+    @GetMapping("/pools/{poolId}/session-settings")
+    SharedPoolSessionSettings.Settings sessionSettings(AdminContext ctx, @PathVariable UUID poolId) {
+        return settings.get(ctx.tenantId(), poolId);
+    }
+
+    @PutMapping("/pools/{poolId}/session-settings")
+    SharedPoolSessionSettings.Settings setSessionSettings(AdminContext ctx, @PathVariable UUID poolId,
+                                                          @Valid @RequestBody SessionSettings b) {
+        return settings.set(ctx, poolId, b.desktopCommand());
     }
 
     @GetMapping("/session-hosts/{id}")

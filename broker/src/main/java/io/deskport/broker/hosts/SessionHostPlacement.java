@@ -32,31 +32,41 @@ public class SessionHostPlacement {
         this.jdbc = jdbc;
     }
 
-    /** The host a session was placed on. */
-    public record Placement(UUID hostId, String hostName) {
+    /**
+     * The host a session was placed on.
+     *
+     * @param agentManaged true when an agent on the host creates the session's desktop (the session is
+     *        PREPARING until the agent reports it ready); false for hosts registered by one console address
+     */
+    public record Placement(UUID hostId, String hostName, boolean agentManaged) {
     }
 
     /**
      * @throws ProblemException HOST_CAPACITY with the pool's host figures when no host has room
      */
     public Placement place(DesktopPool pool) {
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        long deadline = System.nanoTime() + LOCKED_HOSTS_WAIT.toNanos();
+        for (int attempt = 0; ; attempt++) {
             Optional<Placement> placed = tryPlace(pool);
             if (placed.isPresent()) {
                 return placed.get();
             }
             // Hosts with room may be locked by concurrent placements: the committed state decides whether
             // to try again. Waiting on those locks instead could deadlock (rows are met in load order).
-            if (!anyRoom(pool)) {
-                break;
+            if (!anyRoom(pool) || System.nanoTime() > deadline) {
+                throw noCapacity(pool);
             }
-            Thread.onSpinWait();
-            Thread.yield();
+            try {
+                Thread.sleep(0, 100_000 * Math.min(attempt + 1, 9)); // 0.1 ms growing to 0.9 ms
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for a session host", e);
+            }
         }
-        throw noCapacity(pool);
     }
 
-    private static final int MAX_ATTEMPTS = 200;
+    /** How long a placement keeps trying while every host with room is locked by concurrent placements. */
+    private static final java.time.Duration LOCKED_HOSTS_WAIT = java.time.Duration.ofSeconds(3);
 
     private boolean anyRoom(DesktopPool pool) {
         return jdbc.sql("select exists (select 1 from session_host where pool_id = ? and state = 'AVAILABLE' "
@@ -69,9 +79,9 @@ public class SessionHostPlacement {
         return jdbc.sql("update session_host set active_sessions = active_sessions + 1 where id = ("
                         + "select id from session_host where pool_id = ? and state = 'AVAILABLE' and not draining "
                         + "and active_sessions < max_sessions order by " + order + " limit 1 for update skip locked) "
-                        + "returning id, name")
+                        + "returning id, name, agent_managed")
                 .param(pool.id())
-                .query((rs, n) -> new Placement(rs.getObject(1, UUID.class), rs.getString(2)))
+                .query((rs, n) -> new Placement(rs.getObject(1, UUID.class), rs.getString(2), rs.getBoolean(3)))
                 .optional();
     }
 

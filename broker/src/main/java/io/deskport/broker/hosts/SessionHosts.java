@@ -26,7 +26,10 @@ import io.deskport.broker.shared.Reason;
 public class SessionHosts {
 
     private static final String COLUMNS = "id, tenant_id, pool_id, name, state, draining, max_sessions, active_sessions, "
-            + "console_host, console_port, console_password is not null as has_password, created_at, state_changed_at";
+            + "console_host, console_port, console_password is not null as has_password, created_at, state_changed_at, "
+            + "agent_managed, credential_hash is not null as enrolled, revoked_at, agent_address, agent_os, agent_version, "
+            + "cpu_count, memory_mb, last_heartbeat_at, load_cpu_percent, load_memory_used_mb, reported_sessions, "
+            + "logged_on_user";
 
     private final JdbcClient jdbc;
     private final DesktopPools pools;
@@ -38,7 +41,7 @@ public class SessionHosts {
         this.events = events;
     }
 
-    /** A host registered by its console address (until agents enrol themselves). */
+    /** A host registered by its console address, without an agent: its sessions are READY at once. */
     public record HostRegistration(String name, int maxSessions, String consoleHost, int consolePort,
                                    String consolePassword) {
     }
@@ -127,22 +130,22 @@ public class SessionHosts {
         jdbc.sql("delete from session_host where tenant_id = ? and id = ?").params(ctx.tenantId(), id).update();
     }
 
-    /** @return the console of a session host, for the tunnel (server-side only) */
-    @Transactional(readOnly = true)
-    public java.util.Optional<io.deskport.broker.shared.ConsoleAddress> console(UUID hostId) {
-        return jdbc.sql("select console_host, console_port, console_password from session_host where id = ? "
-                        + "and console_host is not null and console_port is not null")
-                .param(hostId)
-                .query((rs, n) -> new io.deskport.broker.shared.ConsoleAddress(rs.getString(1), rs.getInt(2), rs.getString(3)))
-                .optional();
-    }
-
     static SessionHost map(ResultSet rs, int row) throws SQLException {
+        SessionHost.Agent agent = !rs.getBoolean("agent_managed") ? null : new SessionHost.Agent(rs.getBoolean("enrolled"),
+                instant(rs.getTimestamp("revoked_at")), rs.getString("agent_address"), rs.getString("agent_os"),
+                rs.getString("agent_version"), (Integer) rs.getObject("cpu_count"), (Long) rs.getObject("memory_mb"),
+                instant(rs.getTimestamp("last_heartbeat_at")), (Float) rs.getObject("load_cpu_percent"),
+                (Long) rs.getObject("load_memory_used_mb"), (Integer) rs.getObject("reported_sessions"),
+                rs.getString("logged_on_user"));
         return new SessionHost(rs.getObject("id", UUID.class), rs.getObject("tenant_id", UUID.class),
                 rs.getObject("pool_id", UUID.class), rs.getString("name"),
                 SessionHostState.valueOf(rs.getString("state")), rs.getBoolean("draining"), rs.getInt("max_sessions"),
                 rs.getInt("active_sessions"), rs.getString("console_host"), (Integer) rs.getObject("console_port"),
                 rs.getBoolean("has_password"), rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("state_changed_at").toInstant());
+                rs.getTimestamp("state_changed_at").toInstant(), agent);
+    }
+
+    private static java.time.Instant instant(java.sql.Timestamp t) {
+        return t == null ? null : t.toInstant();
     }
 }

@@ -1,7 +1,10 @@
 /**
- * Session hosts of SHARED pools: registry, drain, removal and placement of new sessions. Public face:
- * {@link io.deskport.broker.hosts.SessionHosts} and, for the connect flow,
- * {@link io.deskport.broker.hosts.SessionHostPlacement}. (Hypervisor hosts arrive with provisioning.)
+ * Session hosts of SHARED pools: registry, drain, removal, placement of new sessions, and the agent API
+ * (enrolment with one-time tokens, per-host credentials, heartbeats, the command queue agents long-poll).
+ * Public face: {@link io.deskport.broker.hosts.SessionHosts}, {@link io.deskport.broker.hosts.AgentEnrolments}
+ * and, for the connect flow and the session lifecycle, {@link io.deskport.broker.hosts.SessionHostPlacement}
+ * and {@link io.deskport.broker.hosts.SessionHostAgents}; the module that owns sessions implements
+ * {@link io.deskport.broker.hosts.HostedSessions}. (Hypervisor hosts arrive with provisioning.)
  */
 @ApplicationModule(displayName = "Hosts")
 package io.deskport.broker.hosts;

@@ -23,18 +23,21 @@ public enum DesktopState {
     /** Provisioning or a power operation failed; see the failure reason. */
     FAILED,
     /** Being removed. */
-    DELETING;
+    DELETING,
+    /** Powering off (the power policy stops persistent desktops left disconnected); a connect restarts it. */
+    STOPPING;
 
-    private static final Map<DesktopState, Set<DesktopState>> MOVES = Map.of(
-            PROVISIONING, EnumSet.of(STOPPED, READY, FAILED, DELETING),
-            STOPPED, EnumSet.of(STARTING, REFRESHING, MAINTENANCE, DELETING, FAILED),
-            STARTING, EnumSet.of(READY, IN_USE, STOPPED, REFRESHING, FAILED, DELETING),
-            READY, EnumSet.of(IN_USE, STOPPED, REFRESHING, MAINTENANCE, DELETING, FAILED),
-            IN_USE, EnumSet.of(READY, REFRESHING, FAILED, DELETING),
-            REFRESHING, EnumSet.of(READY, STOPPED, FAILED, DELETING),
-            MAINTENANCE, EnumSet.of(READY, STOPPED, DELETING, FAILED),
-            FAILED, EnumSet.of(PROVISIONING, STOPPED, READY, MAINTENANCE, DELETING),
-            DELETING, EnumSet.noneOf(DesktopState.class));
+    private static final Map<DesktopState, Set<DesktopState>> MOVES = Map.ofEntries(
+            Map.entry(PROVISIONING, EnumSet.of(STOPPED, READY, FAILED, DELETING)),
+            Map.entry(STOPPED, EnumSet.of(STARTING, REFRESHING, MAINTENANCE, DELETING, FAILED)),
+            Map.entry(STARTING, EnumSet.of(READY, IN_USE, STOPPED, REFRESHING, FAILED, DELETING)),
+            Map.entry(READY, EnumSet.of(IN_USE, STOPPED, STOPPING, REFRESHING, MAINTENANCE, DELETING, FAILED)),
+            Map.entry(IN_USE, EnumSet.of(READY, REFRESHING, FAILED, DELETING)),
+            Map.entry(REFRESHING, EnumSet.of(READY, STOPPED, FAILED, DELETING)),
+            Map.entry(MAINTENANCE, EnumSet.of(READY, STOPPED, DELETING, FAILED)),
+            Map.entry(FAILED, EnumSet.of(PROVISIONING, STOPPED, READY, MAINTENANCE, DELETING)),
+            Map.entry(STOPPING, EnumSet.of(STOPPED, STARTING, FAILED, DELETING)),
+            Map.entry(DELETING, EnumSet.noneOf(DesktopState.class)));
 
     public boolean canMoveTo(DesktopState next) {
         return MOVES.get(this).contains(next);

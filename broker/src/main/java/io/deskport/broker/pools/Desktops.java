@@ -156,16 +156,6 @@ public class Desktops {
         quotas.releaseDesktop(ctx.tenantId());
     }
 
-    /** @return the console of a desktop, for the tunnel (server-side only) */
-    @Transactional(readOnly = true)
-    public java.util.Optional<io.deskport.broker.shared.ConsoleAddress> console(UUID desktopId) {
-        return jdbc.sql("select console_host, console_port, console_password from desktop where id = ? "
-                        + "and console_host is not null and console_port is not null")
-                .param(desktopId)
-                .query((rs, n) -> new io.deskport.broker.shared.ConsoleAddress(rs.getString(1), rs.getInt(2), rs.getString(3)))
-                .optional();
-    }
-
     static Desktop map(ResultSet rs, int row) throws SQLException {
         return new Desktop(rs.getObject("id", UUID.class), rs.getObject("tenant_id", UUID.class),
                 rs.getObject("pool_id", UUID.class), rs.getString("name"), DesktopState.valueOf(rs.getString("state")),

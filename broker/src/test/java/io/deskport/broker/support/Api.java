@@ -58,6 +58,11 @@ public final class Api {
         return token;
     }
 
+    /** The same server with another bearer token (e.g. a session-host agent's credential). */
+    public Api withToken(String bearer) {
+        return new Api(base, bearer, null);
+    }
+
     /** The same user acting in another tenant (platform admins). */
     public Api inTenant(UUID tenantId) {
         return new Api(base, token, tenantId);

@@ -167,18 +167,22 @@ class TunnelTest {
         Api.Response connected = connect();
         String session = connected.body().get("session").get("id").asString();
         try (BrowserTunnel tunnel = BrowserTunnel.open(port, connected.body().get("tunnel").get("token").asString(), 640, 480)) {
+            tunnel.awaitOpcode("img");
             tunnel.awaitOpcode("sync");
         }
+        await("session disconnected (the gateway has closed the recording)").atMost(Duration.ofSeconds(10))
+                .until(() -> "DISCONNECTED".equals(sessionState(session)));
 
         Api.Response list = await().atMost(Duration.ofSeconds(10)).until(
                 () -> tenant.admin.get("/api/v1/admin/sessions/" + session + "/recordings"),
                 r -> r.status() == 200 && r.body().size() == 1 && r.body().get(0).get("bytes").asLong() > 0);
         String name = list.body().get(0).get("name").asString();
-        java.net.http.HttpResponse<String> file = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpResponse<String> file = await("recording complete").atMost(Duration.ofSeconds(10)).until(
+                () -> java.net.http.HttpClient.newHttpClient().send(
                 java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
                         + "/api/v1/admin/sessions/" + session + "/recordings/" + name))
                         .header("Authorization", "Bearer " + tenant.admin.token()).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+                java.net.http.HttpResponse.BodyHandlers.ofString()), r -> r.body().contains("3.img,"));
         assertThat(file.statusCode()).isEqualTo(200);
         assertThat(file.body()).contains("4.size,").contains("3.img,").contains("4.sync,");
         assertThat(alice.get("/api/v1/admin/sessions/" + session + "/recordings").status()).isEqualTo(403);

@@ -1,0 +1,41 @@
+package io.deskport.broker.brokering;
+
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import io.deskport.broker.shared.ConsoleAddress;
+
+/**
+ * Where a live session's desktop can be reached, for the tunnel only (server-side; never in an API
+ * response): the session's own console on an agent host, else its desktop's, else its host's one
+ * registered console.
+ */
+@Service
+public class SessionConsoles {
+
+    private final JdbcClient jdbc;
+
+    SessionConsoles(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** @return the console of the live session, or empty when it is ended, unknown or not ready yet */
+    @Transactional(readOnly = true)
+    public Optional<ConsoleAddress> of(UUID sessionId) {
+        return jdbc.sql("select coalesce(s.console_host, d.console_host, h.console_host), "
+                        + "coalesce(s.console_port, d.console_port, h.console_port), "
+                        + "case when s.console_host is not null then s.console_password "
+                        + "when d.id is not null then d.console_password else h.console_password end "
+                        + "from session s left join desktop d on d.id = s.desktop_id "
+                        + "left join session_host h on h.id = s.session_host_id "
+                        + "where s.id = ? and s.state in ('READY', 'CONNECTED', 'DISCONNECTED')")
+                .param(sessionId)
+                .query((rs, n) -> new ConsoleAddress(rs.getString(1), rs.getInt(2), rs.getString(3)))
+                .optional()
+                .filter(c -> c.host() != null);
+    }
+}

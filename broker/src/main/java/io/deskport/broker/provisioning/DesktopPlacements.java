@@ -1,0 +1,85 @@
+package io.deskport.broker.provisioning;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Where each managed desktop lives, what image it runs, and when its user last disconnected. */
+@Service
+class DesktopPlacements {
+
+    private final JdbcClient jdbc;
+
+    DesktopPlacements(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * @param lastDisconnectedAt when its user last disconnected (null while connected or never used)
+     * @param consoleCheckedAt   when its console last answered after a start
+     */
+    record Placement(UUID desktopId, UUID tenantId, UUID poolId, UUID hostId, UUID imageVersionId,
+                     Instant lastDisconnectedAt, Instant consoleCheckedAt) {
+    }
+
+    @Transactional
+    void insert(UUID desktopId, UUID tenantId, UUID poolId, UUID hostId, UUID imageVersionId) {
+        jdbc.sql("insert into provisioned_desktop (desktop_id, tenant_id, pool_id, host_id, image_version_id) "
+                + "values (?, ?, ?, ?, ?)").params(desktopId, tenantId, poolId, hostId, imageVersionId).update();
+    }
+
+    @Transactional(readOnly = true)
+    Map<UUID, Placement> all() {
+        Map<UUID, Placement> result = new HashMap<>();
+        jdbc.sql("select desktop_id, tenant_id, pool_id, host_id, image_version_id, last_disconnected_at, "
+                        + "console_checked_at from provisioned_desktop")
+                .query(rs -> {
+                    Placement p = new Placement(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                            rs.getObject(3, UUID.class), rs.getObject(4, UUID.class), rs.getObject(5, UUID.class),
+                            HypervisorHosts.instant(rs.getTimestamp(6)), HypervisorHosts.instant(rs.getTimestamp(7)));
+                    result.put(p.desktopId(), p);
+                });
+        return result;
+    }
+
+    @Transactional(readOnly = true)
+    Optional<Placement> find(UUID desktopId) {
+        return jdbc.sql("select desktop_id, tenant_id, pool_id, host_id, image_version_id, last_disconnected_at, "
+                        + "console_checked_at from provisioned_desktop where desktop_id = ?")
+                .param(desktopId)
+                .query((rs, n) -> new Placement(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                        rs.getObject(3, UUID.class), rs.getObject(4, UUID.class), rs.getObject(5, UUID.class),
+                        HypervisorHosts.instant(rs.getTimestamp(6)), HypervisorHosts.instant(rs.getTimestamp(7))))
+                .optional();
+    }
+
+    @Transactional
+    void imageChanged(UUID desktopId, UUID imageVersionId) {
+        jdbc.sql("update provisioned_desktop set image_version_id = ? where desktop_id = ?")
+                .params(imageVersionId, desktopId).update();
+    }
+
+    @Transactional
+    void consoleAnswered(UUID desktopId) {
+        jdbc.sql("update provisioned_desktop set console_checked_at = now() where desktop_id = ?").param(desktopId).update();
+    }
+
+    /** The user connected (null) or disconnected (now) — drives the power policy. */
+    @Transactional
+    void userDisconnected(UUID desktopId, boolean disconnected, boolean keepEarlier) {
+        if (!disconnected) {
+            jdbc.sql("update provisioned_desktop set last_disconnected_at = null where desktop_id = ?")
+                    .param(desktopId).update();
+        } else {
+            jdbc.sql("update provisioned_desktop set last_disconnected_at = "
+                            + (keepEarlier ? "coalesce(last_disconnected_at, now())" : "now()") + " where desktop_id = ?")
+                    .param(desktopId).update();
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package io.deskport.broker.provisioning;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.deskport.broker.pools.Desktop;
+import io.deskport.broker.pools.DesktopState;
+import io.deskport.broker.pools.ManagedDesktops;
+import io.deskport.broker.shared.AdminContext;
+import io.deskport.broker.shared.ProblemException;
+import io.deskport.broker.shared.Reason;
+
+/**
+ * Hypervisor hosts are platform-level: the operator's infrastructure, shared by every tenant. Admins
+ * of any tenant may read them (to see where their desktops can go and whether they are simulated);
+ * only platform admins register, change, drain (maintenance) and remove them.
+ */
+@RestController
+@RequestMapping("/api/v1/admin/hypervisor-hosts")
+class HypervisorHostAdminController {
+
+    private static final String NAME = "[A-Za-z0-9][A-Za-z0-9_.-]{0,63}";
+
+    private final HypervisorHosts hosts;
+    private final ManagedDesktops desktops;
+    private final DesktopPlacements placements;
+    private final PoolProvisioning poolSettings;
+
+    HypervisorHostAdminController(HypervisorHosts hosts, ManagedDesktops desktops, DesktopPlacements placements,
+                                  PoolProvisioning poolSettings) {
+        this.hosts = hosts;
+        this.desktops = desktops;
+        this.placements = placements;
+        this.poolSettings = poolSettings;
+    }
+
+    record RegisterHost(@NotBlank @Pattern(regexp = NAME) String name,
+                        @NotBlank @Pattern(regexp = "[a-z0-9][a-z0-9_-]{0,31}") String driverId,
+                        @Size(max = 50) Map<@Size(max = 64) String, @Size(max = 1000) String> settings,
+                        @Min(1) @Max(100_000) Integer cpuTotal, @Min(64) Long memoryTotalMiB, @Min(64) Long storageTotalMiB,
+                        Boolean maintenance) {
+    }
+
+    record UpdateHost(@Size(max = 50) Map<@Size(max = 64) String, @Size(max = 1000) String> settings,
+                      @Min(1) @Max(100_000) Integer cpuTotal, @Min(64) Long memoryTotalMiB, @Min(64) Long storageTotalMiB) {
+    }
+
+    @GetMapping
+    List<HypervisorHost> list(AdminContext ctx) {
+        Usage used = usage();
+        return hosts.rows().stream().map(h -> view(h, used)).toList();
+    }
+
+    @GetMapping("/{id}")
+    HypervisorHost get(AdminContext ctx, @PathVariable UUID id) {
+        return view(hosts.require(id), usage());
+    }
+
+    @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
+    HypervisorHost register(AdminContext ctx, @Valid @RequestBody RegisterHost b) {
+        requirePlatformAdmin(ctx);
+        return view(hosts.register(ctx, new HypervisorHosts.HostSpec(b.name(), b.driverId(),
+                b.settings() == null ? Map.of() : b.settings(), b.cpuTotal(), b.memoryTotalMiB(), b.storageTotalMiB(),
+                b.maintenance()), "API"), usage());
+    }
+
+    @PatchMapping("/{id}")
+    HypervisorHost update(AdminContext ctx, @PathVariable UUID id, @Valid @RequestBody UpdateHost b) {
+        requirePlatformAdmin(ctx);
+        return view(hosts.update(ctx, id, new HypervisorHosts.HostSpec(null, null, b.settings(), b.cpuTotal(),
+                b.memoryTotalMiB(), b.storageTotalMiB(), null)), usage());
+    }
+
+    /** Maintenance on: no new desktops; free ones are drained and replaced elsewhere. */
+    @PostMapping("/{id}/maintenance")
+    HypervisorHost maintenanceOn(AdminContext ctx, @PathVariable UUID id) {
+        requirePlatformAdmin(ctx);
+        return view(hosts.setMaintenance(ctx, id, true), usage());
+    }
+
+    @DeleteMapping("/{id}/maintenance")
+    HypervisorHost maintenanceOff(AdminContext ctx, @PathVariable UUID id) {
+        requirePlatformAdmin(ctx);
+        return view(hosts.setMaintenance(ctx, id, false), usage());
+    }
+
+    /** Ends a quarantine early (it also ends by itself, and after the first successful operation). */
+    @DeleteMapping("/{id}/quarantine")
+    HypervisorHost releaseQuarantine(AdminContext ctx, @PathVariable UUID id) {
+        requirePlatformAdmin(ctx);
+        return view(hosts.releaseQuarantine(ctx, id), usage());
+    }
+
+    @DeleteMapping("/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void remove(AdminContext ctx, @PathVariable UUID id) {
+        requirePlatformAdmin(ctx);
+        hosts.remove(ctx, id);
+    }
+
+    private static void requirePlatformAdmin(AdminContext ctx) {
+        if (!ctx.actor().isPlatformAdmin()) {
+            throw new ProblemException(Reason.FORBIDDEN, "Hypervisor hosts are platform infrastructure; only platform "
+                    + "admins change them");
+        }
+    }
+
+    /** What the broker's desktops take per host, and how many there are. */
+    private record Usage(Map<UUID, HypervisorHost.Capacity> used, Map<UUID, Integer> desktops) {
+    }
+
+    /** vCPUs and memory of running desktops, disk of all, and the number of desktops, per host. */
+    private Usage usage() {
+        Map<UUID, Desktop> byId = new HashMap<>();
+        desktops.listAll().forEach(d -> byId.put(d.id(), d));
+        Map<UUID, PoolProvisioning.Settings> settings = new HashMap<>();
+        poolSettings.allEnabled().forEach(s -> settings.put(s.poolId(), s));
+        Map<UUID, long[]> used = new HashMap<>();
+        for (DesktopPlacements.Placement p : placements.all().values()) {
+            long[] u = used.computeIfAbsent(p.hostId(), k -> new long[4]);
+            u[3]++;
+            Desktop d = byId.get(p.desktopId());
+            PoolProvisioning.Settings s = settings.get(p.poolId());
+            if (d == null || s == null) {
+                continue;
+            }
+            if (d.state() != DesktopState.STOPPED && d.state() != DesktopState.FAILED) {
+                u[0] += s.vcpus();
+                u[1] += s.memoryMiB();
+            }
+            u[2] += s.diskMiB();
+        }
+        Map<UUID, HypervisorHost.Capacity> result = new HashMap<>();
+        Map<UUID, Integer> counts = new HashMap<>();
+        used.forEach((k, u) -> {
+            result.put(k, new HypervisorHost.Capacity((int) u[0], u[1], u[2]));
+            counts.put(k, (int) u[3]);
+        });
+        return new Usage(result, counts);
+    }
+
+    private HypervisorHost view(HypervisorHosts.HostRow h, Usage usage) {
+        boolean usable = h.reachable() && !h.health().quarantinedAt(java.time.Instant.now()) && !h.maintenance();
+        return new HypervisorHost(h.id(), h.name(), h.driverId(), h.simulated(), h.settings(),
+                new HypervisorHost.Capacity(h.effectiveCpus(), h.effectiveMemoryMiB(), h.effectiveStorageMiB()),
+                usage.used().getOrDefault(h.id(), new HypervisorHost.Capacity(0, 0L, 0L)),
+                usage.desktops().getOrDefault(h.id(), 0),
+                h.maintenance(), new HypervisorHost.Health(usable, h.reachable(), h.consecutiveFailures(),
+                h.quarantinedUntil(), h.lastError(), h.lastErrorAt()), h.source(), h.inventoryAt(), h.createdAt());
+    }
+}

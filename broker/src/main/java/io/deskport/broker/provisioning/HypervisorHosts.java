@@ -1,0 +1,308 @@
+package io.deskport.broker.provisioning;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import io.deskport.broker.shared.AdminActionPerformed;
+import io.deskport.broker.shared.AdminContext;
+import io.deskport.broker.shared.Ids;
+import io.deskport.broker.shared.ProblemException;
+import io.deskport.broker.shared.Reason;
+import io.deskport.provisioning.driver.DriverException;
+import io.deskport.provisioning.driver.DriverFailureReason;
+import io.deskport.provisioning.driver.HostInventory;
+import io.deskport.provisioning.driver.HypervisorDriver;
+import io.deskport.provisioning.planner.HostHealth;
+import io.deskport.provisioning.planner.HostHealthPolicy;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The hypervisor host registry: platform admins register hosts (driver id + settings), put them in
+ * maintenance and take them out; the reconciler records inventory and health (failures in a row →
+ * quarantine by {@link HostHealthPolicy}, one success → healthy again).
+ */
+@Service
+class HypervisorHosts {
+
+    private static final Logger log = LoggerFactory.getLogger(HypervisorHosts.class);
+    private static final String COLUMNS = "id, name, driver_id, settings::text as settings, cpu_total, memory_total_mib, "
+            + "storage_total_mib, reported_cpu_total, reported_memory_total_mib, reported_storage_total_mib, "
+            + "inventory_at, simulated, maintenance, reachable, consecutive_failures, quarantined_until, last_error, "
+            + "last_error_at, source, created_at";
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+    private final HostDrivers drivers;
+    private final HostHealthPolicy healthPolicy;
+    private final ApplicationEventPublisher events;
+
+    HypervisorHosts(JdbcClient jdbc, JsonMapper json, HostDrivers drivers, HostHealthPolicy healthPolicy,
+                    ApplicationEventPublisher events) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.drivers = drivers;
+        this.healthPolicy = healthPolicy;
+        this.events = events;
+    }
+
+    /** A host row with everything the reconciler needs. */
+    record HostRow(UUID id, String name, String driverId, Map<String, String> settings, Integer cpuTotal,
+                   Long memoryTotalMiB, Long storageTotalMiB, Integer reportedCpuTotal, Long reportedMemoryTotalMiB,
+                   Long reportedStorageTotalMiB, Instant inventoryAt, boolean simulated, boolean maintenance,
+                   boolean reachable, int consecutiveFailures, Instant quarantinedUntil, String lastError,
+                   Instant lastErrorAt, String source, Instant createdAt) {
+
+        int effectiveCpus() {
+            return cpuTotal != null ? cpuTotal : reportedCpuTotal != null ? reportedCpuTotal : 0;
+        }
+
+        long effectiveMemoryMiB() {
+            return memoryTotalMiB != null ? memoryTotalMiB : reportedMemoryTotalMiB != null ? reportedMemoryTotalMiB : 0;
+        }
+
+        long effectiveStorageMiB() {
+            return storageTotalMiB != null ? storageTotalMiB : reportedStorageTotalMiB != null ? reportedStorageTotalMiB : 0;
+        }
+
+        HostHealth health() {
+            return new HostHealth(reachable, consecutiveFailures, quarantinedUntil);
+        }
+    }
+
+    /** What an admin sets on a host; on update, null members stay as they are. */
+    record HostSpec(String name, String driverId, Map<String, String> settings, Integer cpuTotal, Long memoryTotalMiB,
+                    Long storageTotalMiB, Boolean maintenance) {
+    }
+
+    @Transactional(readOnly = true)
+    List<HostRow> rows() {
+        return jdbc.sql("select " + COLUMNS + " from hypervisor_host order by name").query(this::map).list();
+    }
+
+    @Transactional(readOnly = true)
+    Optional<HostRow> row(UUID id) {
+        return jdbc.sql("select " + COLUMNS + " from hypervisor_host where id = ?").param(id).query(this::map).optional();
+    }
+
+    HostRow require(UUID id) {
+        return row(id).orElseThrow(() -> ProblemException.notFound("Hypervisor host", id));
+    }
+
+    /** The driver of a host. */
+    HypervisorDriver driver(HostRow h) {
+        return drivers.driver(h.id(), h.name(), h.driverId(), h.settings());
+    }
+
+    /**
+     * Registers a host after checking that its driver exists and accepts the settings.
+     *
+     * @throws ProblemException VALIDATION_FAILED for an unknown driver or bad settings, CONFLICT for a taken name
+     */
+    @Transactional
+    HostRow register(AdminContext ctx, HostSpec s, String source) {
+        boolean simulated = checkDriver(s.name(), s.driverId(), s.settings());
+        UUID id = Ids.newId();
+        jdbc.sql("insert into hypervisor_host (id, name, driver_id, settings, cpu_total, memory_total_mib, "
+                        + "storage_total_mib, simulated, maintenance, source) values (?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?)")
+                .params(id, s.name(), s.driverId(), json.writeValueAsString(s.settings()), s.cpuTotal(),
+                        s.memoryTotalMiB(), s.storageTotalMiB(), simulated, Boolean.TRUE.equals(s.maintenance()), source)
+                .update();
+        audit(ctx, "HYPERVISOR_HOST_REGISTERED", id, describe(s));
+        return require(id);
+    }
+
+    @Transactional
+    HostRow update(AdminContext ctx, UUID id, HostSpec s) {
+        HostRow h = require(id);
+        Map<String, String> settings = s.settings() == null ? h.settings() : s.settings();
+        boolean simulated = s.settings() == null ? h.simulated() : checkDriver(h.name(), h.driverId(), settings);
+        jdbc.sql("update hypervisor_host set settings = ?::jsonb, simulated = ?, cpu_total = coalesce(?, cpu_total), "
+                        + "memory_total_mib = coalesce(?, memory_total_mib), storage_total_mib = coalesce(?, storage_total_mib), "
+                        + "maintenance = coalesce(?, maintenance), updated_at = now() where id = ?")
+                .params(json.writeValueAsString(settings), simulated, s.cpuTotal(), s.memoryTotalMiB(),
+                        s.storageTotalMiB(), s.maintenance(), id)
+                .update();
+        audit(ctx, "HYPERVISOR_HOST_UPDATED", id, describe(s));
+        return require(id);
+    }
+
+    @Transactional
+    HostRow setMaintenance(AdminContext ctx, UUID id, boolean on) {
+        require(id);
+        jdbc.sql("update hypervisor_host set maintenance = ?, updated_at = now() where id = ?").params(on, id).update();
+        audit(ctx, on ? "HYPERVISOR_HOST_MAINTENANCE_ON" : "HYPERVISOR_HOST_MAINTENANCE_OFF", id, Map.of());
+        log.info("Hypervisor host {} {} maintenance ({})", id, on ? "entered" : "left", ctx.actor().username());
+        return require(id);
+    }
+
+    @Transactional
+    HostRow releaseQuarantine(AdminContext ctx, UUID id) {
+        require(id);
+        jdbc.sql("update hypervisor_host set consecutive_failures = 0, quarantined_until = null, updated_at = now() "
+                + "where id = ?").param(id).update();
+        audit(ctx, "HYPERVISOR_HOST_QUARANTINE_RELEASED", id, Map.of());
+        return require(id);
+    }
+
+    /**
+     * Removes a host that has no desktops left.
+     *
+     * @throws ProblemException IN_USE with the number of desktops still placed there
+     */
+    @Transactional
+    void remove(AdminContext ctx, UUID id) {
+        HostRow h = require(id);
+        int desktops = jdbc.sql("select count(*) from provisioned_desktop where host_id = ?").param(id)
+                .query(Integer.class).single();
+        if (desktops > 0) {
+            throw new ProblemException(Reason.IN_USE, "Hypervisor host '" + h.name() + "' still has " + desktops
+                    + " desktops; put it in maintenance to drain it, then remove it",
+                    Map.of("hostId", id, "desktops", desktops));
+        }
+        jdbc.sql("delete from hypervisor_host where id = ?").param(id).update();
+        audit(ctx, "HYPERVISOR_HOST_REMOVED", id, Map.of("name", h.name()));
+        drivers.forget(id);
+    }
+
+    /**
+     * Registers the configured hosts (updating settings of ones already known by name) and, when the
+     * platform has no host at all, the labelled simulated default host.
+     */
+    @Transactional
+    void seed(List<ProvisioningProperties.Hypervisor> configured, boolean simulateWhenEmpty) {
+        for (ProvisioningProperties.Hypervisor c : configured) {
+            boolean simulated = checkDriver(c.name(), c.driver(), c.settings());
+            jdbc.sql("insert into hypervisor_host (id, name, driver_id, settings, simulated, maintenance, source) "
+                            + "values (?, ?, ?, ?::jsonb, ?, ?, 'CONFIGURATION') on conflict (name) do update set "
+                            + "driver_id = excluded.driver_id, settings = excluded.settings, simulated = excluded.simulated, "
+                            + "updated_at = now()")
+                    .params(Ids.newId(), c.name(), c.driver(), json.writeValueAsString(c.settings()), simulated,
+                            c.maintenance())
+                    .update();
+        }
+        if (configured.isEmpty() && simulateWhenEmpty) {
+            int n = jdbc.sql("insert into hypervisor_host (id, name, driver_id, settings, simulated, source) "
+                            + "select ?, 'simulated', 'simulated', '{}'::jsonb, true, 'DEFAULT' "
+                            + "where not exists (select 1 from hypervisor_host) on conflict (name) do nothing")
+                    .param(Ids.newId()).update();
+            if (n > 0) {
+                log.warn("No hypervisor is configured: desktops will be SIMULATED (nothing real runs). Register a "
+                        + "libvirt host or set deskport.provisioning.hypervisors to provision real desktops.");
+            }
+        }
+    }
+
+    /** The driver's inventory of a host, or that it could not be reached. */
+    @Transactional
+    void recordInventory(UUID hostId, HostInventory inventory) {
+        jdbc.sql("update hypervisor_host set reported_cpu_total = ?, reported_memory_total_mib = ?, "
+                        + "reported_storage_total_mib = ?, inventory_at = now(), reachable = ? where id = ?")
+                .params(inventory.cpuTotal(), inventory.memoryTotalMiB(), inventory.storageTotalMiB(),
+                        inventory.available(), hostId)
+                .update();
+    }
+
+    @Transactional
+    void recordUnreachable(UUID hostId, String error) {
+        int n = jdbc.sql("update hypervisor_host set reachable = false, inventory_at = now(), last_error = ?, "
+                + "last_error_at = now() where id = ? and reachable").params(error, hostId).update();
+        if (n > 0) {
+            log.warn("Hypervisor host {} is unreachable: {}; no operations are placed there until it answers",
+                    hostId, error);
+        }
+    }
+
+    /** An operation on the host succeeded: it is healthy (and reachable) again. */
+    @Transactional
+    void recordSuccess(UUID hostId) {
+        int n = jdbc.sql("update hypervisor_host set consecutive_failures = 0, quarantined_until = null, reachable = true "
+                + "where id = ? and (consecutive_failures > 0 or quarantined_until is not null or not reachable)")
+                .param(hostId).update();
+        if (n > 0) {
+            log.info("Hypervisor host {} is healthy again after a successful operation", hostId);
+        }
+    }
+
+    /** An operation on the host failed; the host policy may quarantine it. */
+    @Transactional
+    void recordFailure(UUID hostId, DriverFailureReason reason, String message) {
+        HostRow h = row(hostId).orElse(null);
+        if (h == null) {
+            return;
+        }
+        Instant now = Instant.now();
+        HostHealth next = healthPolicy.afterFailure(h.health(), now);
+        boolean reachable = reason != DriverFailureReason.HOST_UNAVAILABLE && h.reachable();
+        jdbc.sql("update hypervisor_host set consecutive_failures = ?, quarantined_until = ?, reachable = ?, "
+                        + "last_error = ?, last_error_at = now() where id = ?")
+                .params(next.consecutiveFailures(), next.quarantinedUntil() == null ? null
+                        : Timestamp.from(next.quarantinedUntil()), reachable, reason + ": " + message, hostId)
+                .update();
+        if (next.quarantinedAt(now) && !h.health().quarantinedAt(now)) {
+            log.warn("Hypervisor host {} ({}) is quarantined until {} after {} failed operations in a row; last: {}",
+                    h.name(), hostId, next.quarantinedUntil(), next.consecutiveFailures(), message);
+        }
+    }
+
+    /** Checks the driver id and settings by creating (and closing) a driver; returns whether it is simulated. */
+    private boolean checkDriver(String name, String driverId, Map<String, String> settings) {
+        if (!drivers.driverIds().contains(driverId)) {
+            throw new ProblemException(Reason.VALIDATION_FAILED, "Unknown hypervisor driver '" + driverId
+                    + "'; known drivers: " + drivers.driverIds(), Map.of("driverId", driverId));
+        }
+        try (HypervisorDriver d = drivers.create(name, driverId, settings == null ? Map.of() : settings)) {
+            return d.isSimulated();
+        } catch (DriverException | IllegalArgumentException e) {
+            throw new ProblemException(Reason.VALIDATION_FAILED, "The settings of driver '" + driverId
+                    + "' are invalid: " + e.getMessage(), Map.of("driverId", driverId));
+        }
+    }
+
+    private void audit(AdminContext ctx, String action, UUID id, Map<String, Object> details) {
+        events.publishEvent(new AdminActionPerformed(null, ctx.actor(), action, "HYPERVISOR_HOST", id.toString(), details));
+    }
+
+    private static Map<String, Object> describe(HostSpec s) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("name", s.name());
+        d.put("driverId", s.driverId());
+        d.put("settings", s.settings());
+        d.put("cpuTotal", s.cpuTotal());
+        d.put("memoryTotalMiB", s.memoryTotalMiB());
+        d.put("storageTotalMiB", s.storageTotalMiB());
+        d.put("maintenance", s.maintenance());
+        return d;
+    }
+
+    private HostRow map(ResultSet rs, int n) throws SQLException {
+        Map<String, String> settings = json.readValue(rs.getString("settings"), new TypeReference<Map<String, String>>() {
+        });
+        return new HostRow(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("driver_id"), settings,
+                (Integer) rs.getObject("cpu_total"), (Long) rs.getObject("memory_total_mib"),
+                (Long) rs.getObject("storage_total_mib"), (Integer) rs.getObject("reported_cpu_total"),
+                (Long) rs.getObject("reported_memory_total_mib"), (Long) rs.getObject("reported_storage_total_mib"),
+                instant(rs.getTimestamp("inventory_at")), rs.getBoolean("simulated"), rs.getBoolean("maintenance"),
+                rs.getBoolean("reachable"), rs.getInt("consecutive_failures"), instant(rs.getTimestamp("quarantined_until")),
+                rs.getString("last_error"), instant(rs.getTimestamp("last_error_at")), rs.getString("source"),
+                instant(rs.getTimestamp("created_at")));
+    }
+
+    static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+}

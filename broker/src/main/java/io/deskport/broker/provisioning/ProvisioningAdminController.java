@@ -1,0 +1,234 @@
+package io.deskport.broker.provisioning;
+
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.deskport.broker.pools.Desktop;
+import io.deskport.broker.pools.DesktopPool;
+import io.deskport.broker.pools.DesktopPools;
+import io.deskport.broker.pools.DesktopState;
+import io.deskport.broker.pools.Desktops;
+import io.deskport.broker.shared.AdminContext;
+import io.deskport.broker.shared.ProblemException;
+import io.deskport.provisioning.planner.PlanNote;
+
+/**
+ * Tenant administration of provisioning: a pool's sizing, hardware and power policy, its image
+ * versions (publish, set current, roll back, update persistent desktops), the task journal, each
+ * desktop's provisioning state and failure reason, and the orphans and ghosts reconciliation found.
+ */
+@RestController
+@Validated
+@RequestMapping("/api/v1/admin")
+class ProvisioningAdminController {
+
+    private static final String LABEL = "[A-Za-z0-9][A-Za-z0-9_.-]{0,63}";
+    private static final String PATH = "/[^\\x00]{0,4095}";
+
+    private final PoolProvisioning poolSettings;
+    private final DesktopPools pools;
+    private final Desktops desktops;
+    private final DesktopPlacements placements;
+    private final HypervisorHosts hosts;
+    private final TaskJournal journal;
+    private final Discrepancies discrepancies;
+    private final Reconciler reconciler;
+
+    ProvisioningAdminController(PoolProvisioning poolSettings, DesktopPools pools, Desktops desktops,
+                                DesktopPlacements placements, HypervisorHosts hosts,
+                                TaskJournal journal, Discrepancies discrepancies, Reconciler reconciler) {
+        this.poolSettings = poolSettings;
+        this.pools = pools;
+        this.desktops = desktops;
+        this.placements = placements;
+        this.hosts = hosts;
+        this.journal = journal;
+        this.discrepancies = discrepancies;
+        this.reconciler = reconciler;
+    }
+
+    /** Sizing and hardware; null keeps the value. {@code stopAfterDisconnectedSeconds}: -1 switches the power policy off. */
+    record ProvisioningSpec(Boolean enabled, @Min(0) @Max(10_000) Integer minSize, @Min(1) @Max(10_000) Integer maxSize,
+                            @Min(0) @Max(10_000) Integer spareTarget, @Min(1) @Max(128) Integer vcpus,
+                            @Min(16) @Max(4_194_304) Integer memoryMiB, @Min(1) @Max(67_108_864) Integer diskMiB,
+                            @Pattern(regexp = "vga|cirrus|virtio|qxl|bochs") String video,
+                            @Min(-1) @Max(30 * 86_400) Integer stopAfterDisconnectedSeconds) {
+    }
+
+    record PublishImage(@NotBlank @Pattern(regexp = LABEL) String label,
+                        @NotBlank @Pattern(regexp = PATH) String goldenDiskPath, @Pattern(regexp = PATH) String kernelPath,
+                        @Pattern(regexp = PATH) String initrdPath, @Size(max = 2000) String kernelCmdline,
+                        Boolean makeCurrent) {
+    }
+
+    /** A pool's provisioning: settings, images, what its desktops are doing, and what holds it back. */
+    record PoolProvisioningView(UUID poolId, String poolKind, boolean enabled, int minSize, int maxSize, int spareTarget,
+                                Hardware hardware, Integer stopAfterDisconnectedSeconds, PublishedImage currentImage,
+                                PublishedImage previousImage, UUID targetImageId, boolean rolledBack,
+                                boolean updatePersistentDesktops, boolean simulated, int desktops,
+                                Map<DesktopState, Integer> desktopsByState, int desktopsOnTargetImage,
+                                int recentRefusals, Instant lastExhaustedAt, List<PlanNote> notes) {
+    }
+
+    record Hardware(int vcpus, int memoryMiB, int diskMiB, String video) {
+    }
+
+    /** Where a desktop lives, what it runs, why it failed, and its tasks. */
+    record DesktopProvisioningView(UUID desktopId, String name, DesktopState state, String failureReason, boolean managed,
+                                   boolean simulated, UUID hostId, String hostName, String driverId, UUID imageVersionId,
+                                   String imageLabel, Instant consoleCheckedAt, Instant lastDisconnectedAt,
+                                   List<ProvisioningTask> tasks) {
+    }
+
+    @GetMapping("/pools/{poolId}/provisioning")
+    PoolProvisioningView get(AdminContext ctx, @PathVariable UUID poolId) {
+        return view(ctx, poolId, poolSettings.require(ctx.tenantId(), poolId));
+    }
+
+    @PutMapping("/pools/{poolId}/provisioning")
+    PoolProvisioningView put(AdminContext ctx, @PathVariable UUID poolId, @Valid @RequestBody ProvisioningSpec b) {
+        PoolProvisioning.Settings s = poolSettings.put(ctx, poolId, new PoolProvisioning.SettingsSpec(b.enabled(),
+                b.minSize(), b.maxSize(), b.spareTarget(), b.vcpus(), b.memoryMiB(), b.diskMiB(), b.video(),
+                b.stopAfterDisconnectedSeconds()));
+        reconciler.wakeUp();
+        return view(ctx, poolId, s);
+    }
+
+    @GetMapping("/pools/{poolId}/images")
+    List<PublishedImage> images(AdminContext ctx, @PathVariable UUID poolId) {
+        return poolSettings.listImages(ctx.tenantId(), poolId);
+    }
+
+    @PostMapping("/pools/{poolId}/images")
+    @ResponseStatus(HttpStatus.CREATED)
+    PublishedImage publish(AdminContext ctx, @PathVariable UUID poolId, @Valid @RequestBody PublishImage b) {
+        PublishedImage image = poolSettings.publish(ctx, poolId, new PoolProvisioning.ImageSpec(b.label(),
+                b.goldenDiskPath(), b.kernelPath(), b.initrdPath(), b.kernelCmdline()), !Boolean.FALSE.equals(b.makeCurrent()));
+        reconciler.wakeUp();
+        return image;
+    }
+
+    @PostMapping("/pools/{poolId}/images/{imageId}/current")
+    PoolProvisioningView setCurrent(AdminContext ctx, @PathVariable UUID poolId, @PathVariable UUID imageId) {
+        PoolProvisioning.Settings s = poolSettings.setCurrent(ctx, poolId, imageId);
+        reconciler.wakeUp();
+        return view(ctx, poolId, s);
+    }
+
+    @PostMapping("/pools/{poolId}/provisioning/rollback")
+    PoolProvisioningView rollback(AdminContext ctx, @PathVariable UUID poolId) {
+        PoolProvisioning.Settings s = poolSettings.rollback(ctx, poolId);
+        reconciler.wakeUp();
+        return view(ctx, poolId, s);
+    }
+
+    @PostMapping("/pools/{poolId}/provisioning/update-persistent-desktops")
+    PoolProvisioningView updatePersistent(AdminContext ctx, @PathVariable UUID poolId) {
+        PoolProvisioning.Settings s = poolSettings.updatePersistentDesktops(ctx, poolId);
+        reconciler.wakeUp();
+        return view(ctx, poolId, s);
+    }
+
+    @GetMapping("/pools/{poolId}/provisioning/tasks")
+    List<ProvisioningTask> poolTasks(AdminContext ctx, @PathVariable UUID poolId,
+                                     @RequestParam(required = false) ProvisioningTask.State state,
+                                     @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit) {
+        pools.get(ctx.tenantId(), poolId);
+        return journal.list(ctx.tenantId(), poolId, null, state, limit);
+    }
+
+    @GetMapping("/provisioning/tasks")
+    List<ProvisioningTask> tasks(AdminContext ctx, @RequestParam(required = false) ProvisioningTask.State state,
+                                 @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit) {
+        return journal.list(ctx.tenantId(), null, null, state, limit);
+    }
+
+    /** Orphans (VMs tagged for this tenant that no desktop row knows) and ghosts (desktops whose VM is gone). */
+    @GetMapping("/provisioning/discrepancies")
+    List<Discrepancies.Finding> discrepancies(AdminContext ctx,
+                                              @RequestParam(required = false) @Pattern(regexp = "ORPHAN|GHOST") String kind,
+                                              @RequestParam(defaultValue = "false") boolean allTenants) {
+        if (allTenants && !ctx.actor().isPlatformAdmin()) {
+            throw new ProblemException(io.deskport.broker.shared.Reason.FORBIDDEN,
+                    "Only platform admins see the findings of all tenants (and orphans of unknown tenants)");
+        }
+        return discrepancies.list(allTenants ? null : ctx.tenantId(), kind);
+    }
+
+    @GetMapping("/desktops/{id}/provisioning")
+    DesktopProvisioningView desktop(AdminContext ctx, @PathVariable UUID id) {
+        Desktop d = desktops.get(ctx.tenantId(), id);
+        Optional<DesktopPlacements.Placement> p = placements.find(id);
+        Optional<HypervisorHosts.HostRow> host = p.flatMap(x -> hosts.row(x.hostId()));
+        PublishedImage image = p.map(DesktopPlacements.Placement::imageVersionId)
+                .map(i -> poolSettings.images(List.of(i)).get(i)).orElse(null);
+        return new DesktopProvisioningView(d.id(), d.name(), d.state(), d.failureReason(), d.managed(),
+                host.map(HypervisorHosts.HostRow::simulated).orElse(false), host.map(HypervisorHosts.HostRow::id).orElse(null),
+                host.map(HypervisorHosts.HostRow::name).orElse(null), host.map(HypervisorHosts.HostRow::driverId).orElse(null),
+                image == null ? null : image.id(), image == null ? null : image.label(),
+                p.map(DesktopPlacements.Placement::consoleCheckedAt).orElse(null),
+                p.map(DesktopPlacements.Placement::lastDisconnectedAt).orElse(null),
+                journal.list(ctx.tenantId(), null, id, null, 20));
+    }
+
+    private PoolProvisioningView view(AdminContext ctx, UUID poolId, PoolProvisioning.Settings s) {
+        DesktopPool pool = pools.get(ctx.tenantId(), poolId);
+        Map<UUID, PublishedImage> images = poolSettings.images(java.util.stream.Stream.of(s.currentImageId(),
+                s.previousImageId()).filter(java.util.Objects::nonNull).toList());
+        Map<DesktopState, Integer> byState = new EnumMap<>(DesktopState.class);
+        Map<UUID, DesktopPlacements.Placement> where = new HashMap<>();
+        placements.all().values().stream().filter(x -> x.poolId().equals(poolId)).forEach(x -> where.put(x.desktopId(), x));
+        int total = 0;
+        int onTarget = 0;
+        for (Desktop d : desktops.list(ctx.tenantId(), poolId)) {
+            total++;
+            byState.merge(d.state(), 1, Integer::sum);
+            DesktopPlacements.Placement x = where.get(d.id());
+            if (x != null && s.targetImageId() != null && s.targetImageId().equals(x.imageVersionId())) {
+                onTarget++;
+            }
+        }
+        boolean simulated = hostsSimulated(where);
+        boolean recent = s.lastExhaustedAt() != null && s.lastExhaustedAt().isAfter(Instant.now().minusSeconds(300));
+        List<PlanNote> notes = reconciler.lastNotes().stream().filter(n -> n.poolId().equals(poolId.toString())).toList();
+        return new PoolProvisioningView(poolId, pool.kind().name(), s.enabled(), s.minSize(), s.maxSize(), s.spareTarget(),
+                new Hardware(s.vcpus(), s.memoryMiB(), s.diskMiB(), s.video()), s.stopAfterDisconnectedSeconds(),
+                images.get(s.currentImageId()), s.previousImageId() == null ? null : images.get(s.previousImageId()),
+                s.targetImageId(), s.rolledBack(), s.updatePersistent(), simulated, total, byState, onTarget,
+                recent ? s.exhaustedRefusals() : 0, s.lastExhaustedAt(), notes);
+    }
+
+    /** True when the pool's desktops live on simulated hosts (or, with none yet, every host is simulated). */
+    private boolean hostsSimulated(Map<UUID, DesktopPlacements.Placement> where) {
+        Map<UUID, Boolean> simulated = new HashMap<>();
+        hosts.rows().forEach(h -> simulated.put(h.id(), h.simulated()));
+        if (where.isEmpty()) {
+            return !simulated.isEmpty() && simulated.values().stream().allMatch(Boolean::booleanValue);
+        }
+        return where.values().stream().anyMatch(x -> simulated.getOrDefault(x.hostId(), false));
+    }
+}

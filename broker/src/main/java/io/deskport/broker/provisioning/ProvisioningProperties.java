@@ -1,0 +1,125 @@
+package io.deskport.broker.provisioning;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Provisioning settings ({@code deskport.provisioning.*}); documented with their defaults in the
+ * README's "Provisioning" section.
+ *
+ * @param enabled                 run the reconciler on this broker (it still only acts while elected)
+ * @param interval                time between reconcile cycles (a desktop change wakes it earlier)
+ * @param maxConcurrentOperations hypervisor operations this broker runs at once
+ * @param maxOperationsPerHost    operations in flight per hypervisor host
+ * @param maxOperationsPerPool    operations in flight per pool
+ * @param cpuOvercommit           vCPUs placed per host CPU thread
+ * @param memoryOvercommit        desktop memory placed per MiB of host memory
+ * @param storageOvercommit       desktop disk placed per MiB of storage (linked clones are thin)
+ * @param taskLease               how long a claimed task is ours without a heartbeat; after a crash its
+ *                                task is claimed again when this runs out
+ * @param maxAttempts             attempts of a task whose failures are retryable
+ * @param retryBackoff            delay before the first retry; doubles each attempt
+ * @param maxRetryBackoff         longest delay between attempts
+ * @param hostFailureThreshold    failed operations in a row that quarantine a host
+ * @param hostQuarantine          how long a quarantined host gets no operations
+ * @param consoleTimeout          how long a started desktop may take until its console answers
+ * @param shutdownGrace           how long a guest may take to shut down before power is cut
+ * @param inventoryInterval       how often each host's capacity and reachability is read
+ * @param scanInterval            how often hypervisors are compared with the database (orphans, ghosts)
+ * @param failedRetention         a failed desktop stays visible (FAILED with its reason) this long
+ *                                before the reconciler removes and replaces it
+ * @param demandWindow            connects refused for lack of a free desktop raise the spare target
+ *                                for this long (growth by demand, up to the pool's maximum)
+ * @param taskRetention           finished tasks are kept this long
+ * @param simulateWhenEmpty       with no hypervisor host registered or configured, register one
+ *                                {@code simulated} host so that demos work (it is labelled simulated)
+ * @param orphans                 what to do with VMs no desktop row knows
+ * @param ghosts                  what to do with desktop rows whose VM is gone
+ * @param hypervisors             hosts to register (or update) at start, by name
+ */
+@Validated
+@ConfigurationProperties("deskport.provisioning")
+public record ProvisioningProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("2s") @NotNull Duration interval,
+        @DefaultValue("8") @Min(1) int maxConcurrentOperations,
+        @DefaultValue("4") @Min(1) int maxOperationsPerHost,
+        @DefaultValue("10") @Min(1) int maxOperationsPerPool,
+        @DefaultValue("4.0") @DecimalMin("0.1") double cpuOvercommit,
+        @DefaultValue("1.0") @DecimalMin("0.1") double memoryOvercommit,
+        @DefaultValue("2.0") @DecimalMin("0.1") double storageOvercommit,
+        @DefaultValue("30s") @NotNull Duration taskLease,
+        @DefaultValue("5") @Min(1) int maxAttempts,
+        @DefaultValue("2s") @NotNull Duration retryBackoff,
+        @DefaultValue("5m") @NotNull Duration maxRetryBackoff,
+        @DefaultValue("3") @Min(1) int hostFailureThreshold,
+        @DefaultValue("5m") @NotNull Duration hostQuarantine,
+        @DefaultValue("2m") @NotNull Duration consoleTimeout,
+        @DefaultValue("1m") @NotNull Duration shutdownGrace,
+        @DefaultValue("30s") @NotNull Duration inventoryInterval,
+        @DefaultValue("1m") @NotNull Duration scanInterval,
+        @DefaultValue("2m") @NotNull Duration failedRetention,
+        @DefaultValue("5m") @NotNull Duration demandWindow,
+        @DefaultValue("7d") @NotNull Duration taskRetention,
+        @DefaultValue("true") boolean simulateWhenEmpty,
+        @DefaultValue @Valid Orphans orphans,
+        @DefaultValue @Valid Ghosts ghosts,
+        @DefaultValue List<@Valid Hypervisor> hypervisors) {
+
+    /** VMs on a hypervisor that carry a Deskport tag but that no desktop row knows. */
+    public enum OrphanPolicy {
+        /** Only list them in the admin API. */
+        REPORT,
+        /** Delete them (through the task journal) once they have been seen for {@code grace}. */
+        DELETE
+    }
+
+    /** Desktop rows whose VM is gone from its (reachable) host. */
+    public enum GhostPolicy {
+        /** Only list them in the admin API. */
+        REPORT,
+        /** Mark the desktop FAILED (reason GHOST) once seen for {@code grace}: pooled ones are replaced. */
+        MARK_FAILED
+    }
+
+    /**
+     * @param policy what to do
+     * @param grace  how long an orphan must be seen before the policy acts
+     */
+    public record Orphans(@DefaultValue("REPORT") @NotNull OrphanPolicy policy,
+                          @DefaultValue("10m") @NotNull Duration grace) {
+    }
+
+    /**
+     * @param policy what to do
+     * @param grace  how long a ghost must be seen before the policy acts
+     */
+    public record Ghosts(@DefaultValue("MARK_FAILED") @NotNull GhostPolicy policy,
+                         @DefaultValue("2m") @NotNull Duration grace) {
+    }
+
+    /**
+     * A hypervisor host from configuration.
+     *
+     * @param name     unique name (also the driver instance id)
+     * @param driver   driver id: {@code libvirt} or {@code simulated}
+     * @param settings driver settings, e.g. {@code uri}, {@code storagePool}, {@code vncListen}
+     * @param maintenance start in maintenance
+     */
+    public record Hypervisor(@NotBlank @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9_.-]{0,63}") String name,
+                             @NotBlank String driver, @DefaultValue Map<String, String> settings,
+                             @DefaultValue("false") boolean maintenance) {
+    }
+}

@@ -1,0 +1,243 @@
+package io.deskport.broker.provisioning;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.deskport.broker.pools.Desktop;
+import io.deskport.broker.pools.DesktopState;
+import io.deskport.broker.pools.ManagedDesktops;
+import io.deskport.provisioning.driver.CloneRequest;
+import io.deskport.provisioning.driver.ConsoleEndpoint;
+import io.deskport.provisioning.driver.DesktopTag;
+import io.deskport.provisioning.driver.DriverException;
+import io.deskport.provisioning.driver.DriverFailureReason;
+import io.deskport.provisioning.driver.HypervisorDriver;
+import io.deskport.provisioning.planner.ActionType;
+
+/**
+ * Runs one claimed task against its host's driver, then records the outcome and the desktop's new
+ * state in one transaction that only commits while the task is still ours. Every step is idempotent
+ * by desktop id, so a task interrupted by a crash is simply run again: clone returns the existing
+ * VM, start of a running VM does nothing, delete of a missing VM succeeds.
+ */
+@Component
+class TaskRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
+    private static final EnumSet<DriverFailureReason> HOST_FAULTS = EnumSet.of(DriverFailureReason.HOST_UNAVAILABLE,
+            DriverFailureReason.TIMEOUT, DriverFailureReason.HYPERVISOR_ERROR, DriverFailureReason.INSUFFICIENT_CAPACITY,
+            DriverFailureReason.IMAGE_UNAVAILABLE);
+
+    private final ProvisioningProperties props;
+    private final HypervisorHosts hosts;
+    private final PoolProvisioning poolSettings;
+    private final ManagedDesktops desktops;
+    private final DesktopPlacements placements;
+    private final TaskJournal journal;
+    private final ConsoleCheck console;
+    private final TransactionTemplate tx;
+
+    TaskRunner(ProvisioningProperties props, HypervisorHosts hosts, PoolProvisioning poolSettings,
+               ManagedDesktops desktops, DesktopPlacements placements, TaskJournal journal, ConsoleCheck console,
+               PlatformTransactionManager txManager) {
+        this.props = props;
+        this.hosts = hosts;
+        this.poolSettings = poolSettings;
+        this.desktops = desktops;
+        this.placements = placements;
+        this.journal = journal;
+        this.console = console;
+        this.tx = new TransactionTemplate(txManager);
+    }
+
+    /** The task could not be completed because another runner holds it now. */
+    private static final class LeaseLost extends RuntimeException {
+        LeaseLost(UUID taskId) {
+            super("task " + taskId + " is no longer held by this broker", null, false, false);
+        }
+    }
+
+    /** Runs a task this broker ({@code owner}) has claimed; never throws. */
+    void run(ProvisioningTask t, String owner) {
+        try {
+            execute(t, owner);
+            // Only running desktops proves a host healthy; a delete succeeds even on a broken one.
+            if (t.hostId() != null && t.type() != ActionType.DELETE) {
+                hosts.recordSuccess(t.hostId());
+            }
+        } catch (LeaseLost e) {
+            log.warn("{}; its outcome is left to the new holder", e.getMessage());
+        } catch (DriverException e) {
+            failed(t, owner, e.reason().name(), e.getMessage(), e.retryable(), HOST_FAULTS.contains(e.reason()), e.reason());
+        } catch (RuntimeException e) {
+            log.error("Task {} ({} of desktop {}) failed unexpectedly", t.id(), t.type(), t.desktopId(), e);
+            failed(t, owner, "INTERNAL_ERROR", String.valueOf(e.getMessage()), true, false, null);
+        }
+    }
+
+    private void execute(ProvisioningTask t, String owner) {
+        Optional<Desktop> desktop = desktops.find(t.desktopId());
+        DesktopState expected = switch (t.type()) {
+            case CREATE -> DesktopState.PROVISIONING;
+            case START -> DesktopState.STARTING;
+            case STOP -> DesktopState.STOPPING;
+            case REFRESH, REPLACE -> DesktopState.REFRESHING;
+            case DELETE -> DesktopState.DELETING;
+        };
+        if (t.type() != ActionType.DELETE && desktop.map(Desktop::state).orElse(null) != expected) {
+            String now = desktop.map(d -> d.state().name()).orElse("gone");
+            if (desktop.isEmpty() && t.type() == ActionType.CREATE) {
+                driver(t).delete(t.desktopId().toString()); // in case a previous attempt cloned it
+            }
+            complete(t, owner, () -> journal.cancel(t.id(), owner, "desktop is " + now + ", not " + expected));
+            return;
+        }
+        if (t.type() == ActionType.DELETE && desktop.isPresent() && desktop.get().state() != DesktopState.DELETING) {
+            complete(t, owner, () -> journal.cancel(t.id(), owner, "desktop is " + desktop.get().state() + " again"));
+            return;
+        }
+        HypervisorDriver driver = driver(t);
+        String id = t.desktopId().toString();
+        switch (t.type()) {
+            case CREATE -> {
+                Desktop d = desktop.get();
+                PoolProvisioning.Settings s = settings(d);
+                PublishedImage image = image(t);
+                driver.cloneDesktop(new CloneRequest(new DesktopTag(d.tenantId().toString(), d.poolId().toString(), id),
+                        null, image.toImageVersion(), s.hardware()));
+                driver.start(id);
+                ConsoleEndpoint ep = console.awaitAnswer(driver, id);
+                boolean[] gone = {false};
+                complete(t, owner, () -> {
+                    placements.consoleAnswered(t.desktopId());
+                    gone[0] = !desktops.ready(t.desktopId(), DesktopState.PROVISIONING, ep.host(), ep.port(), ep.password());
+                    return journal.succeed(t.id(), owner);
+                });
+                if (gone[0] && desktops.find(t.desktopId()).isEmpty()) {
+                    driver.delete(id); // removed while it was being created: leave no orphan behind
+                }
+            }
+            case START -> {
+                driver.start(id);
+                ConsoleEndpoint ep = console.awaitAnswer(driver, id);
+                complete(t, owner, () -> {
+                    placements.consoleAnswered(t.desktopId());
+                    desktops.ready(t.desktopId(), DesktopState.STARTING, ep.host(), ep.port(), ep.password());
+                    return journal.succeed(t.id(), owner);
+                });
+            }
+            case STOP -> {
+                boolean graceful = driver.shutdown(id, props.shutdownGrace());
+                if (!graceful) {
+                    log.info("Desktop {} did not shut down within {}; its power was cut", id, props.shutdownGrace());
+                }
+                complete(t, owner, () -> {
+                    desktops.move(t.desktopId(), DesktopState.STOPPING, DesktopState.STOPPED);
+                    return journal.succeed(t.id(), owner);
+                });
+            }
+            case REFRESH, REPLACE -> {
+                Desktop d = desktop.get();
+                PublishedImage image = image(t);
+                driver.refresh(id, image.toImageVersion(), settings(d).hardware());
+                if (t.startAfter()) {
+                    driver.start(id);
+                    ConsoleEndpoint ep = console.awaitAnswer(driver, id);
+                    complete(t, owner, () -> {
+                        placements.imageChanged(t.desktopId(), image.id());
+                        placements.consoleAnswered(t.desktopId());
+                        desktops.ready(t.desktopId(), DesktopState.REFRESHING, ep.host(), ep.port(), ep.password());
+                        return journal.succeed(t.id(), owner);
+                    });
+                } else {
+                    complete(t, owner, () -> {
+                        placements.imageChanged(t.desktopId(), image.id());
+                        desktops.move(t.desktopId(), DesktopState.REFRESHING, DesktopState.STOPPED);
+                        return journal.succeed(t.id(), owner);
+                    });
+                }
+            }
+            case DELETE -> {
+                driver.delete(id);
+                complete(t, owner, () -> {
+                    desktops.remove(t.desktopId());
+                    return journal.succeed(t.id(), owner);
+                });
+            }
+        }
+        log.debug("Task {} {} of desktop {} ({}) done", t.id(), t.type(), id, t.reason());
+    }
+
+    /** Runs the outcome in one transaction; rolls it back when the task is no longer ours. */
+    private void complete(ProvisioningTask t, String owner, java.util.function.BooleanSupplier outcome) {
+        tx.executeWithoutResult(status -> {
+            if (!outcome.getAsBoolean()) {
+                status.setRollbackOnly();
+                throw new LeaseLost(t.id());
+            }
+        });
+    }
+
+    private void failed(ProvisioningTask t, String owner, String reason, String detail, boolean retryable,
+                        boolean hostFault, DriverFailureReason driverReason) {
+        if (hostFault && t.hostId() != null) {
+            hosts.recordFailure(t.hostId(), driverReason, detail);
+        }
+        if (retryable && t.attempts() < t.maxAttempts()) {
+            Duration delay = backoff(t.attempts());
+            journal.retry(t.id(), owner, delay, reason, detail);
+            log.warn("Task {} ({} of desktop {}) failed (attempt {} of {}), retrying in {}: {} {}", t.id(), t.type(),
+                    t.desktopId(), t.attempts(), t.maxAttempts(), delay, reason, detail);
+            return;
+        }
+        tx.executeWithoutResult(status -> {
+            if (!journal.fail(t.id(), owner, reason, detail)) {
+                return;
+            }
+            String why = reason + ": " + detail + (t.attempts() > 1 ? " (after " + t.attempts() + " attempts)" : "");
+            desktops.fail(t.desktopId(), t.type() + " failed — " + why);
+        });
+        log.warn("Task {} ({} of desktop {}) failed for good after {} attempts; the desktop is FAILED: {} {}", t.id(),
+                t.type(), t.desktopId(), t.attempts(), reason, detail);
+    }
+
+    private Duration backoff(int attempts) {
+        long factor = 1L << Math.min(20, Math.max(0, attempts - 1));
+        Duration d = props.retryBackoff().multipliedBy(factor);
+        return d.compareTo(props.maxRetryBackoff()) > 0 ? props.maxRetryBackoff() : d;
+    }
+
+    private HypervisorDriver driver(ProvisioningTask t) {
+        if (t.hostId() == null) {
+            throw new DriverException(DriverFailureReason.CONFIGURATION, "the desktop's hypervisor host was removed");
+        }
+        HypervisorHosts.HostRow h = hosts.row(t.hostId()).orElseThrow(() -> new DriverException(
+                DriverFailureReason.CONFIGURATION, "hypervisor host " + t.hostId() + " was removed"));
+        return hosts.driver(h);
+    }
+
+    private PoolProvisioning.Settings settings(Desktop d) {
+        return poolSettings.find(d.tenantId(), d.poolId()).orElseThrow(() -> new DriverException(
+                DriverFailureReason.CONFIGURATION, "pool " + d.poolId() + " has no provisioning settings any more"));
+    }
+
+    private PublishedImage image(ProvisioningTask t) {
+        if (t.imageVersionId() == null) {
+            throw new DriverException(DriverFailureReason.IMAGE_UNAVAILABLE, "the task names no image version");
+        }
+        PublishedImage image = poolSettings.images(java.util.List.of(t.imageVersionId())).get(t.imageVersionId());
+        if (image == null) {
+            throw new DriverException(DriverFailureReason.IMAGE_UNAVAILABLE, "image version " + t.imageVersionId()
+                    + " was removed");
+        }
+        return image;
+    }
+}

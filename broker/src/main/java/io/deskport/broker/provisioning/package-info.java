@@ -1,0 +1,13 @@
+/**
+ * Provisioning glue: hypervisor hosts, published image versions and sizing of pools, the task journal
+ * of hypervisor operations, and the reconciler that keeps every provisioned pool at its target on one
+ * elected broker. The planning logic and the drivers live in the {@code provisioning/} library
+ * ({@code io.deskport.provisioning}); this module owns persistence, leader election, scheduling and
+ * the admin API. It talks to {@code pools} through {@link io.deskport.broker.pools.ManagedDesktops}
+ * and events. Public face: {@link io.deskport.broker.provisioning.Reconciler} and
+ * {@link io.deskport.broker.provisioning.HostDrivers} (for tests and benchmarks).
+ */
+@ApplicationModule(displayName = "Provisioning")
+package io.deskport.broker.provisioning;
+
+import org.springframework.modulith.ApplicationModule;

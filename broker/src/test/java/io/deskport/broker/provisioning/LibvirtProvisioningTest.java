@@ -1,0 +1,142 @@
+package io.deskport.broker.provisioning;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.TestPropertySource;
+
+import io.deskport.broker.BrokerTest;
+import io.deskport.broker.support.Api;
+import io.deskport.broker.support.TestTenant;
+import io.deskport.provisioning.console.ConsoleProbe;
+import io.deskport.provisioning.driver.PowerState;
+
+import static io.deskport.broker.provisioning.ProvisioningApi.connect;
+import static io.deskport.broker.support.Api.json;
+import static io.deskport.broker.support.TestTenant.check;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The broker provisioning real desktops: libvirtd with QEMU in software emulation, the tiny image
+ * (Debian kernel + busybox initramfs), at most three VMs at once. The reconciler loop runs as in
+ * production.
+ */
+@BrokerTest
+@TestPropertySource(properties = {
+        "deskport.provisioning.simulate-when-empty=false",
+        "deskport.provisioning.interval=200ms",
+        "deskport.provisioning.inventory-interval=1s",
+        "deskport.provisioning.shutdown-grace=5s",
+        "deskport.provisioning.console-timeout=30s"})
+class LibvirtProvisioningTest {
+
+    private static final String TINY = "\"vcpus\":1,\"memoryMiB\":256,\"diskMiB\":64";
+    private static RealLibvirt libvirt;
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    ApplicationContext context;
+    @Autowired
+    JdbcClient jdbc;
+
+    TestTenant tenant;
+    ProvisioningApi api;
+    UUID host;
+
+    @BeforeAll
+    static void libvirt() throws Exception {
+        libvirt = new RealLibvirt();
+    }
+
+    @BeforeEach
+    void setUp() {
+        tenant = TestTenant.create(context, port, 100, 100);
+        api = new ProvisioningApi(tenant, tenant.platformAdmin(context, "operator"));
+        host = api.host("libvirt-" + tenant.slug, "libvirt", RealLibvirt.hostSettings());
+    }
+
+    @AfterEach
+    void removeEverything() {
+        try {
+            check(tenant.admin.get("/api/v1/admin/pools"), 200).body()
+                    .forEach(p -> check(tenant.admin.delete("/api/v1/admin/pools/" + p.get("id").asString()), 204));
+            await().atMost(Duration.ofSeconds(60)).until(() -> libvirt.vmsOf(tenant.id.toString()).isEmpty());
+            await().atMost(Duration.ofSeconds(10)).until(() -> api.host(host).get("desktops").asInt() == 0);
+            check(api.platform.delete("/api/v1/admin/hypervisor-hosts/" + host), 204);
+        } finally {
+            libvirt.removeAllOf(tenant.id.toString());
+        }
+    }
+
+    private UUID pool(String name, String kind, String sizing) {
+        UUID pool = tenant.pool(name, kind, null);
+        check(tenant.admin.put("/api/v1/admin/pools/" + pool + "/provisioning", "{" + sizing + "," + TINY + "}"), 200);
+        check(tenant.admin.post("/api/v1/admin/pools/" + pool + "/images", json("label", "tiny-1",
+                "goldenDiskPath", libvirt.image.goldenDisk().toString(), "kernelPath", libvirt.image.kernel().toString(),
+                "initrdPath", libvirt.image.initrd().toString(), "kernelCmdline", libvirt.image.cmdline())), 201);
+        return pool;
+    }
+
+    /** The console the broker recorded for a desktop (address and password as the gateway reads them). */
+    private boolean consoleAnswers(String desktopId) {
+        record Console(String host, int port, String password) {
+        }
+        Console c = jdbc.sql("select console_host, console_port, console_password from desktop where id = ?")
+                .param(UUID.fromString(desktopId))
+                .query((rs, n) -> new Console(rs.getString(1), rs.getInt(2), rs.getString(3))).single();
+        return new ConsoleProbe(Duration.ofSeconds(5)).answers(
+                new io.deskport.provisioning.driver.ConsoleEndpoint("vnc", c.host(), c.port(), c.password(), false));
+    }
+
+    @Test
+    void aPooledPoolOfThreeFillsItselfAndAConnectGetsADesktopWhoseConsoleAnswers() {
+        UUID pool = pool("lab", "POOLED", "\"minSize\":3,\"maxSize\":3,\"spareTarget\":3");
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> api.free(pool, "READY") == 3);
+        assertThat(libvirt.vmsOf(tenant.id.toString())).hasSize(3)
+                .allSatisfy(vm -> assertThat(vm.powerState()).isEqualTo(PowerState.RUNNING));
+        assertThat(api.poolStatus(pool).get("simulated").asBoolean()).isFalse();
+
+        Api alice = api.user("alice", pool);
+        Api.Response r = check(connect(alice, pool), 201);
+        assertThat(r.body().get("state").asString()).isEqualTo("READY");
+        String desktop = r.body().get("session").get("desktopId").asString();
+        assertThat(consoleAnswers(desktop)).isTrue();
+        assertThat(api.provisioning(UUID.fromString(desktop)).get("consoleCheckedAt").isString()).isTrue();
+    }
+
+    @Test
+    void aPersistentDesktopIsPoweredOffWhenIdleAndPoweredOnByTheNextConnect() {
+        UUID pool = pool("mine", "PERSISTENT", "\"minSize\":1,\"maxSize\":1,\"spareTarget\":0,"
+                + "\"stopAfterDisconnectedSeconds\":2");
+        await().atMost(Duration.ofSeconds(60)).until(() -> api.free(pool, "READY") == 1);
+        Api alice = api.user("alice", pool);
+        Api.Response first = check(connect(alice, pool), 201);
+        String desktop = first.body().get("session").get("desktopId").asString();
+        check(alice.post("/api/v1/sessions/" + ProvisioningApi.session(first) + "/disconnect"), 200);
+        check(alice.post("/api/v1/sessions/" + ProvisioningApi.session(first) + "/logoff"), 200);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> api.count(pool, "STOPPED") == 1);
+        assertThat(libvirt.driver.powerState(desktop)).isEqualTo(PowerState.STOPPED);
+        assertThat(consoleAnswers(desktop)).as("nothing answers while it is off").isFalse();
+
+        Api.Response again = check(connect(alice, pool), 201);
+        assertThat(again.body().get("state").asString()).isEqualTo("PREPARING");
+        assertThat(again.body().get("session").get("preparing").get("phase").asString()).isEqualTo("STARTING");
+        assertThat(again.body().get("session").get("desktopId").asString()).isEqualTo(desktop);
+        String session = ProvisioningApi.session(again);
+        await().atMost(Duration.ofSeconds(60)).until(() -> ProvisioningApi.sessionState(alice, session).equals("READY"));
+        assertThat(libvirt.driver.powerState(desktop)).isEqualTo(PowerState.RUNNING);
+        assertThat(consoleAnswers(desktop)).isTrue();
+    }
+}

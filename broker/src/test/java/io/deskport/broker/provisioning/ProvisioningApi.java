@@ -1,0 +1,103 @@
+package io.deskport.broker.provisioning;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import io.deskport.broker.support.Api;
+import io.deskport.broker.support.TestTenant;
+import tools.jackson.databind.JsonNode;
+
+import static io.deskport.broker.support.Api.json;
+import static io.deskport.broker.support.TestTenant.check;
+
+/** The provisioning admin API as a test uses it: hosts, pool settings, images, desktops, tasks. */
+final class ProvisioningApi {
+
+    final TestTenant tenant;
+    final Api platform;
+
+    ProvisioningApi(TestTenant tenant, Api platform) {
+        this.tenant = tenant;
+        this.platform = platform;
+    }
+
+    /** Registers a hypervisor host (platform admin) and returns its id. */
+    UUID host(String name, String driver, String settingsJson) {
+        return check(platform.post("/api/v1/admin/hypervisor-hosts", json("name", name, "driverId", driver,
+                "settings", new Api.RawJson(settingsJson))), 201).id();
+    }
+
+    void maintenance(UUID host, boolean on) {
+        check(on ? platform.post("/api/v1/admin/hypervisor-hosts/" + host + "/maintenance")
+                : platform.delete("/api/v1/admin/hypervisor-hosts/" + host + "/maintenance"), 200);
+    }
+
+    JsonNode host(UUID host) {
+        return check(platform.get("/api/v1/admin/hypervisor-hosts/" + host), 200).body();
+    }
+
+    /** A pool with provisioning settings (JSON members of PUT .../provisioning) and a first image. */
+    UUID pool(String name, String kind, String settingsJson, String goldenDisk) {
+        UUID pool = tenant.pool(name, kind, null);
+        check(tenant.admin.put("/api/v1/admin/pools/" + pool + "/provisioning", settingsJson), 200);
+        image(pool, "v1", goldenDisk, null, null, null);
+        return pool;
+    }
+
+    UUID image(UUID pool, String label, String goldenDisk, String kernel, String initrd, String cmdline) {
+        return check(tenant.admin.post("/api/v1/admin/pools/" + pool + "/images", json("label", label,
+                "goldenDiskPath", goldenDisk, "kernelPath", kernel, "initrdPath", initrd, "kernelCmdline", cmdline)), 201).id();
+    }
+
+    List<JsonNode> desktops(UUID pool) {
+        List<JsonNode> list = new ArrayList<>();
+        check(tenant.admin.get("/api/v1/admin/pools/" + pool + "/desktops"), 200).body().forEach(list::add);
+        return list;
+    }
+
+    long count(UUID pool, String state) {
+        return desktops(pool).stream().filter(d -> state.equals(d.get("state").asString())).count();
+    }
+
+    long free(UUID pool, String state) {
+        return desktops(pool).stream().filter(d -> state.equals(d.get("state").asString())
+                && d.get("assignedUserId").isNull()).count();
+    }
+
+    JsonNode provisioning(UUID desktop) {
+        return check(tenant.admin.get("/api/v1/admin/desktops/" + desktop + "/provisioning"), 200).body();
+    }
+
+    JsonNode poolStatus(UUID pool) {
+        return check(tenant.admin.get("/api/v1/admin/pools/" + pool + "/provisioning"), 200).body();
+    }
+
+    List<JsonNode> tasks(UUID pool) {
+        List<JsonNode> list = new ArrayList<>();
+        check(tenant.admin.get("/api/v1/admin/pools/" + pool + "/provisioning/tasks?limit=1000"), 200).body()
+                .forEach(list::add);
+        return list;
+    }
+
+    /** A user of the tenant entitled to the pools, signed in. */
+    Api user(String name, UUID... pools) {
+        UUID user = tenant.user(name);
+        for (UUID p : pools) {
+            tenant.entitle(p, user);
+        }
+        return tenant.login(name);
+    }
+
+    static Api.Response connect(Api user, UUID pool) {
+        return user.post("/api/v1/pools/" + pool + "/connect");
+    }
+
+    static String session(Api.Response connect) {
+        return connect.body().get("session").get("id").asString();
+    }
+
+    static String sessionState(Api user, String sessionId) {
+        return check(user.get("/api/v1/sessions/" + sessionId), 200).body().get("state").asString();
+    }
+}
