@@ -1,0 +1,71 @@
+/** The broker's API shapes the portal uses (see the broker's OpenAPI document at /v3/api-docs). */
+
+export type SessionState = 'PREPARING' | 'READY' | 'CONNECTED' | 'DISCONNECTED' | 'ENDED';
+
+export type PoolKind = 'PERSISTENT' | 'POOLED' | 'SHARED';
+
+export type EndReason =
+  | 'LOGOFF'
+  | 'ADMIN_LOGOFF'
+  | 'DISCONNECT_TIMEOUT'
+  | 'IDLE_TIMEOUT'
+  | 'MAX_SESSION_LENGTH'
+  | 'PROVISIONING_FAILED'
+  | 'HOST_LOST'
+  | 'RESOURCE_REMOVED';
+
+export interface Session {
+  id: string;
+  poolId: string;
+  poolName: string;
+  poolKind: PoolKind;
+  username: string;
+  state: SessionState;
+  endReason: EndReason | null;
+  machineName: string | null;
+  createdAt: string;
+  stateChangedAt: string;
+  connectedAt: string | null;
+  /** Provisioning progress 0–100 while PREPARING, when the broker knows it. */
+  progress?: number | null;
+}
+
+export interface MyPool {
+  id: string;
+  name: string;
+  description: string | null;
+  kind: PoolKind;
+  enabled: boolean;
+  session: Session | null;
+}
+
+export interface ConnectResponse {
+  session: Session;
+  state: SessionState;
+  reconnected: boolean;
+}
+
+/** A one-time permission to open the WebSocket tunnel of a session (valid for at most 60 s). */
+export interface TunnelGrant {
+  token: string;
+  expiresAt: string;
+  path: string;
+}
+
+export interface Me {
+  userId: string;
+  tenantId: string;
+  username: string;
+  roles: string[];
+}
+
+/** An RFC 9457 problem body with the broker's stable reason and the figures behind it. */
+export interface Problem {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  instance?: string;
+  reason?: string;
+  [figure: string]: unknown;
+}

@@ -1,0 +1,66 @@
+import { render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+
+import { AuthProvider, useAuth } from './AuthContext';
+import { SignInPage } from './SignInPage';
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+
+function Shell() {
+  const { user } = useAuth();
+  return user ? <p>signed in as {user.username}</p> : <SignInPage />;
+}
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('SignInPage', () => {
+  it('signs in to the default organisation without keeping the token, then asks who is signed in', async () => {
+    const bodies: unknown[] = [];
+    let signedIn = false;
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string, init?: RequestInit) => {
+        if (url === '/api/v1/auth/login') {
+          bodies.push(JSON.parse(String(init?.body)));
+          signedIn = true;
+          return json(200, { accessToken: 'secret-token', tokenType: 'Bearer' });
+        }
+        return signedIn
+          ? json(200, { userId: 'u', tenantId: 't', username: 'alice', roles: ['USER'] })
+          : json(401, { reason: 'UNAUTHENTICATED' });
+      }),
+    );
+    render(
+      <AuthProvider>
+        <Shell />
+      </AuthProvider>,
+    );
+    await userEvent.type(await screen.findByLabelText(/Username/), 'alice');
+    await userEvent.type(screen.getByLabelText(/Password/), 'pw');
+    await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(await screen.findByText('signed in as alice')).toBeInTheDocument();
+    expect(bodies).toEqual([{ username: 'alice', password: 'pw' }]);
+    expect(JSON.stringify({ ...localStorage, ...sessionStorage })).not.toContain('secret-token');
+  });
+
+  it('explains wrong credentials and clears the password', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) =>
+        url === '/api/v1/auth/login' ? json(401, { reason: 'BAD_CREDENTIALS' }) : json(401, { reason: 'UNAUTHENTICATED' }),
+      ),
+    );
+    render(
+      <AuthProvider>
+        <Shell />
+      </AuthProvider>,
+    );
+    await userEvent.type(await screen.findByLabelText(/Organisation/), 'acme');
+    await userEvent.type(screen.getByLabelText(/Username/), 'alice');
+    await userEvent.type(screen.getByLabelText(/Password/), 'wrong');
+    await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(await screen.findByText('Sign-in failed')).toBeInTheDocument();
+    expect(screen.getByLabelText(/Password/)).toHaveValue('');
+  });
+});

@@ -1,0 +1,71 @@
+import { backoffDelay, decideAfterClose, GuacStatus, isTransient, ReconnectSchedule } from './reconnect';
+
+describe('decideAfterClose', () => {
+  it('reconnects after a network blip while the session lives', () => {
+    expect(decideAfterClose(GuacStatus.UPSTREAM_NOT_FOUND, 'DISCONNECTED', false)).toEqual({ kind: 'reconnect' });
+    expect(decideAfterClose(GuacStatus.UPSTREAM_TIMEOUT, 'CONNECTED', false)).toEqual({ kind: 'reconnect' });
+  });
+
+  it('reconnects when the broker cannot even be asked (the network is down)', () => {
+    expect(decideAfterClose(GuacStatus.SESSION_CLOSED, null, false)).toEqual({ kind: 'reconnect' });
+  });
+
+  it('returns to the list when the session has ended, whatever the status', () => {
+    expect(decideAfterClose(GuacStatus.UPSTREAM_NOT_FOUND, 'ENDED', false)).toEqual({ kind: 'ended' });
+    expect(decideAfterClose(GuacStatus.SUCCESS, 'ENDED', true)).toEqual({ kind: 'ended' });
+  });
+
+  it('does not reconnect when the user disconnected', () => {
+    expect(decideAfterClose(GuacStatus.UPSTREAM_NOT_FOUND, 'DISCONNECTED', true).kind).toBe('leave');
+  });
+
+  it('leaves with a note when another device took the session over', () => {
+    const d = decideAfterClose(GuacStatus.SESSION_CONFLICT, 'CONNECTED', false);
+    expect(d.kind).toBe('leave');
+    expect(d.kind === 'leave' && d.why).toMatch(/another window or on another device/);
+  });
+
+  it('leaves when the server closed the tunnel normally (e.g. an admin disconnected it)', () => {
+    expect(decideAfterClose(GuacStatus.SUCCESS, 'DISCONNECTED', false).kind).toBe('leave');
+  });
+
+  it('tries a fresh ticket when the broker refused a used or expired one (769)', () => {
+    expect(decideAfterClose(GuacStatus.CLIENT_UNAUTHORIZED, 'DISCONNECTED', false)).toEqual({ kind: 'reconnect' });
+  });
+
+  it('leaves with a note when the broker timed the connection out (522)', () => {
+    const d = decideAfterClose(GuacStatus.SESSION_TIMEOUT, 'DISCONNECTED', false);
+    expect(d.kind === 'leave' && d.why).toMatch(/without activity/);
+  });
+
+  it('counts only network and server hiccups as transient', () => {
+    expect(isTransient(GuacStatus.UPSTREAM_UNAVAILABLE)).toBe(true);
+    expect(isTransient(GuacStatus.CLIENT_FORBIDDEN)).toBe(false);
+    expect(isTransient(GuacStatus.SESSION_CLOSED)).toBe(false);
+  });
+});
+
+describe('backoffDelay', () => {
+  const noJitter = { baseMs: 1000, maxMs: 15000, jitter: 0, maxAttempts: 8 };
+
+  it('doubles from the base up to the cap', () => {
+    expect([0, 1, 2, 3, 4, 5].map((a) => backoffDelay(a, noJitter))).toEqual([1000, 2000, 4000, 8000, 15000, 15000]);
+  });
+
+  it('spreads delays by the jitter fraction, never above the cap', () => {
+    const opts = { ...noJitter, jitter: 0.2 };
+    expect(backoffDelay(1, opts, () => 0)).toBe(1600);
+    expect(backoffDelay(1, opts, () => 1)).toBe(2400);
+    expect(backoffDelay(10, opts, () => 1)).toBe(15000);
+  });
+});
+
+describe('ReconnectSchedule', () => {
+  it('gives up after the maximum attempts and starts over after a success', () => {
+    const s = new ReconnectSchedule({ baseMs: 100, maxMs: 1000, jitter: 0, maxAttempts: 3 });
+    expect([s.next(), s.next(), s.next(), s.next()]).toEqual([100, 200, 400, null]);
+    expect(s.attempts).toBe(3);
+    s.reset();
+    expect(s.next()).toBe(100);
+  });
+});

@@ -1,0 +1,92 @@
+import type { MyPool, Session, SessionState } from '../api/types';
+import { anyPreparing, endReasonWords, poolView } from './sessionView';
+
+const session = (state: SessionState, extra: Partial<Session> = {}): Session => ({
+  id: 's1',
+  poolId: 'p1',
+  poolName: 'Office',
+  poolKind: 'POOLED',
+  username: 'alice',
+  state,
+  endReason: null,
+  machineName: 'office-1',
+  createdAt: '2026-01-01T00:00:00Z',
+  stateChangedAt: '2026-01-01T00:00:00Z',
+  connectedAt: null,
+  ...extra,
+});
+
+const pool = (s: Session | null, enabled = true): MyPool => ({
+  id: 'p1',
+  name: 'Office',
+  description: null,
+  kind: 'POOLED',
+  enabled,
+  session: s,
+});
+
+describe('poolView', () => {
+  it('offers connect for an enabled pool without a session', () => {
+    const v = poolView(pool(null));
+    expect(v.badge).toEqual({ label: 'Available', color: 'green' });
+    expect(v.primary).toBe('connect');
+    expect(v.secondary).toEqual([]);
+  });
+
+  it('offers nothing for a disabled pool without a session', () => {
+    const v = poolView(pool(null, false));
+    expect(v.badge.label).toBe('Unavailable');
+    expect(v.primary).toBeNull();
+  });
+
+  it('shows preparing with progress and lets the user cancel by logging off', () => {
+    const v = poolView(pool(session('PREPARING', { progress: 140 })));
+    expect(v.badge.label).toBe('Preparing');
+    expect(v.preparing).toBe(true);
+    expect(v.progress).toBe(100);
+    expect(v.primary).toBeNull();
+    expect(v.secondary).toEqual(['logoff']);
+  });
+
+  it('has no progress figure while preparing when the broker gives none', () => {
+    expect(poolView(pool(session('PREPARING'))).progress).toBeNull();
+  });
+
+  it('offers open for a ready session', () => {
+    const v = poolView(pool(session('READY')));
+    expect(v.primary).toBe('open');
+    expect(v.secondary).toEqual(['logoff']);
+  });
+
+  it('offers open, disconnect and log off for a connected session', () => {
+    const v = poolView(pool(session('CONNECTED')));
+    expect(v.badge.label).toBe('Running · connected');
+    expect(v.primary).toBe('open');
+    expect(v.secondary).toEqual(['disconnect', 'logoff']);
+  });
+
+  it('offers reconnect for a disconnected session, even when the pool was disabled since', () => {
+    const v = poolView(pool(session('DISCONNECTED'), false));
+    expect(v.badge).toEqual({ label: 'Disconnected · waiting', color: 'orange' });
+    expect(v.primary).toBe('reconnect');
+    expect(v.secondary).toEqual(['logoff']);
+  });
+
+  it('treats an ended session as none', () => {
+    expect(poolView(pool(session('ENDED'))).primary).toBe('connect');
+  });
+});
+
+describe('anyPreparing', () => {
+  it('is true while one pool prepares a session', () => {
+    expect(anyPreparing([pool(null), pool(session('PREPARING'))])).toBe(true);
+    expect(anyPreparing([pool(session('READY'))])).toBe(false);
+  });
+});
+
+describe('endReasonWords', () => {
+  it('explains end reasons and has a fallback', () => {
+    expect(endReasonWords('IDLE_TIMEOUT')).toMatch(/without activity/);
+    expect(endReasonWords(null)).toBe('The session is over.');
+  });
+});

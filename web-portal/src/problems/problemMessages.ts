@@ -1,0 +1,265 @@
+import type { Problem } from '../api/types';
+
+/** What the portal tells a person about a refusal: what happened (with the figures) and what to do. */
+export interface HumanProblem {
+  /** Short headline. */
+  title: string;
+  /** What happened, in plain words, with the broker's figures. */
+  message: string;
+  /** What the user can do now. */
+  action: string;
+  /** danger: nothing the user can do but ask; warning: try again later; info: expected. */
+  severity: 'danger' | 'warning' | 'info';
+  /** True when trying again later may succeed by itself. */
+  retryable: boolean;
+  /** True when the user must sign in again. */
+  signIn?: boolean;
+}
+
+const num = (p: Problem, key: string): number | undefined => {
+  const v = p[key];
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+};
+
+const str = (p: Problem, key: string): string | undefined => {
+  const v = p[key];
+  return typeof v === 'string' && v.length > 0 ? v : undefined;
+};
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+const poolLabel = (p: Problem) => {
+  const name = str(p, 'poolName');
+  return name ? `“${name}”` : 'this desktop pool';
+};
+
+/** Human words for the desktop states the broker reports in figures. */
+const DESKTOP_STATE_WORDS: Record<string, string> = {
+  PROVISIONING: 'being created',
+  STOPPED: 'switched off',
+  STARTING: 'starting',
+  READY: 'ready',
+  IN_USE: 'in use',
+  REFRESHING: 'being refreshed',
+  MAINTENANCE: 'in maintenance',
+  FAILED: 'broken',
+  DELETING: 'being removed',
+};
+
+export function desktopStateWords(state: string | undefined): string {
+  return (state && DESKTOP_STATE_WORDS[state]) ?? 'not available';
+}
+
+/** "2 in use, 1 in maintenance" from a desktopsByState figure, states with no desktops left out. */
+export function describeDesktopsByState(byState: unknown): string | undefined {
+  if (!byState || typeof byState !== 'object') {
+    return undefined;
+  }
+  const parts = Object.entries(byState as Record<string, unknown>)
+    .filter(([, n]) => typeof n === 'number' && n > 0)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([state, n]) => `${n} ${desktopStateWords(state)}`);
+  return parts.length ? parts.join(', ') : undefined;
+}
+
+/**
+ * Turns the broker's problem body into words for the person in front of the screen. Every reason the
+ * broker can give a user has an entry; unknown ones fall back to the broker's own detail.
+ */
+export function humanProblem(problem: Problem): HumanProblem {
+  const p = problem;
+  switch (p.reason) {
+    case 'NOT_ENTITLED':
+      return {
+        title: 'No access to this desktop',
+        message: `Your account is not entitled to ${poolLabel(p)}.`,
+        action: 'Ask your IT administrator to give you access, or choose another desktop.',
+        severity: 'danger',
+        retryable: false,
+      };
+    case 'POOL_DISABLED':
+      return {
+        title: 'This desktop is switched off',
+        message: `Your IT administrator has disabled ${poolLabel(p)} for now.`,
+        action: 'Use another of your desktops, or ask IT when it will be back.',
+        severity: 'warning',
+        retryable: true,
+      };
+    case 'POOL_EXHAUSTED': {
+      const size = num(p, 'poolSize');
+      const inUse = num(p, 'desktopsInUse') ?? 0;
+      const ready = num(p, 'readyDesktops') ?? 0;
+      const breakdown = describeDesktopsByState(p.desktopsByState);
+      const message =
+        size === undefined
+          ? 'Every desktop of this pool is taken.'
+          : size === 0
+            ? 'This pool has no desktops yet.'
+            : size === 1
+              ? `The only desktop of this pool is not free` + (breakdown ? ` (${breakdown}).` : '.')
+              : `All ${plural(size, 'desktop')} of this pool are taken: ${inUse} in use, ${ready} free` +
+              (breakdown ? ` (${breakdown}).` : '.');
+      return {
+        title: 'No desktop free right now',
+        message,
+        action:
+          size === 0
+            ? 'Ask your IT administrator to add desktops to this pool.'
+            : 'Try again in a few minutes, or use another of your desktops. If this happens often, tell IT the pool needs more desktops.',
+        severity: 'warning',
+        retryable: size !== 0,
+      };
+    }
+    case 'HOST_CAPACITY': {
+      const hosts = num(p, 'sessionHosts');
+      const placeable = num(p, 'placeableHosts') ?? 0;
+      const draining = num(p, 'drainingHosts') ?? 0;
+      const unreachable = num(p, 'unreachableHosts') ?? 0;
+      const capacity = num(p, 'sessionCapacity') ?? 0;
+      const inUse = num(p, 'sessionsInUse') ?? 0;
+      let message: string;
+      if (hosts === undefined) {
+        message = 'Every server of this pool is full.';
+      } else if (placeable === 0) {
+        const why = [
+          draining > 0 ? `${draining} in maintenance` : '',
+          unreachable > 0 ? `${unreachable} not reachable` : '',
+        ].filter(Boolean);
+        message = `None of the ${plural(hosts, 'server')} of this pool accepts new sessions` + (why.length ? ` (${why.join(', ')}).` : '.');
+      } else {
+        message = `All ${plural(capacity, 'session place')} on ${plural(placeable, 'server')} are taken (${inUse} in use).`;
+      }
+      return {
+        title: 'The servers are full',
+        message,
+        action: 'Try again in a few minutes, or use another of your desktops. If it lasts, tell your IT administrator.',
+        severity: 'warning',
+        retryable: true,
+      };
+    }
+    case 'TENANT_QUOTA': {
+      if (p.quota === 'maxDesktops') {
+        const max = num(p, 'maxDesktops');
+        return {
+          title: 'Your organisation’s desktop limit is reached',
+          message: `Your organisation may have ${max ?? 'a limited number of'} desktops and has ${num(p, 'desktops') ?? 'all of them'}.`,
+          action: 'Ask your IT administrator to free desktops or raise the limit.',
+          severity: 'warning',
+          retryable: false,
+        };
+      }
+      const max = num(p, 'maxConcurrentSessions');
+      const active = num(p, 'activeSessions');
+      return {
+        title: 'Your organisation’s session limit is reached',
+        message:
+          max === undefined
+            ? 'Your organisation has reached its limit of simultaneous sessions.'
+            : `Your organisation may run ${plural(max, 'session')} at once and ${active ?? max} ${active === 1 ? 'is' : 'are'} running.`,
+        action: 'Log off a desktop you no longer need, or try again when a colleague has logged off. IT can ask for a higher limit.',
+        severity: 'warning',
+        retryable: true,
+      };
+    }
+    case 'DESKTOP_UNAVAILABLE':
+      return {
+        title: 'Your desktop cannot be used right now',
+        message: `Your desktop is ${desktopStateWords(str(p, 'desktopState'))}.`,
+        action:
+          p.desktopState === 'FAILED'
+            ? 'Contact your IT administrator: the desktop needs repair.'
+            : 'Try again in a few minutes; if it lasts, contact your IT administrator.',
+        severity: p.desktopState === 'FAILED' ? 'danger' : 'warning',
+        retryable: p.desktopState !== 'FAILED',
+      };
+    case 'LICENCE_EXHAUSTED': {
+      const seats = num(p, 'seats') ?? num(p, 'licenceSeats');
+      const used = num(p, 'seatsInUse');
+      return {
+        title: 'No licence free',
+        message:
+          seats === undefined
+            ? 'Every licence for this desktop is in use.'
+            : `All ${plural(seats, 'licence')} for this desktop are in use${used === undefined ? '' : ` (${used} taken)`}.`,
+        action: 'Try again when a colleague has logged off. If it happens often, tell IT more licences are needed.',
+        severity: 'warning',
+        retryable: true,
+      };
+    }
+    case 'UNAUTHENTICATED':
+      return {
+        title: 'Please sign in again',
+        message: 'Your sign-in has expired or you have signed out.',
+        action: 'Sign in again to continue; your running desktops keep running.',
+        severity: 'info',
+        retryable: false,
+        signIn: true,
+      };
+    case 'BAD_CREDENTIALS':
+      return {
+        title: 'Sign-in failed',
+        message: 'The organisation, username or password is not right.',
+        action: 'Check them and try again. Leave the organisation empty to use the default one.',
+        severity: 'danger',
+        retryable: false,
+      };
+    case 'FORBIDDEN':
+      return {
+        title: 'Not allowed',
+        message: 'Your account may not do this.',
+        action: 'Ask your IT administrator if you need it.',
+        severity: 'danger',
+        retryable: false,
+      };
+    case 'NOT_FOUND':
+      return {
+        title: 'Not found',
+        message: 'This desktop or session no longer exists.',
+        action: 'Go back to My desktops and pick it again.',
+        severity: 'warning',
+        retryable: false,
+      };
+    case 'INVALID_STATE':
+    case 'CONFLICT':
+      return {
+        title: 'Not possible right now',
+        message: p.detail ?? 'This is not possible in the current state of your session.',
+        action: 'Refresh My desktops and try again.',
+        severity: 'warning',
+        retryable: true,
+      };
+    case 'NETWORK':
+      return {
+        title: 'Deskport cannot be reached',
+        message: 'Your browser got no answer from the Deskport server.',
+        action: 'Check your network connection and try again.',
+        severity: 'warning',
+        retryable: true,
+      };
+    case 'SERVICE_UNAVAILABLE':
+    case 'INTERNAL_ERROR':
+      return {
+        title: 'Deskport has a problem',
+        message: 'The server could not complete your request.',
+        action: `Try again in a minute. If it lasts, contact IT${p.instance ? ` and mention ${p.instance}` : ''}.`,
+        severity: 'danger',
+        retryable: true,
+      };
+    default:
+      return {
+        title: p.title ?? 'Something went wrong',
+        message: p.detail ?? 'The request was refused.',
+        action: 'Try again; if it lasts, contact your IT administrator.',
+        severity: 'warning',
+        retryable: true,
+      };
+  }
+}
+
+/** The same words for any error thrown by an API call. */
+export function humanError(error: unknown): HumanProblem {
+  if (error && typeof error === 'object' && 'problem' in error) {
+    return humanProblem((error as { problem: Problem }).problem);
+  }
+  return humanProblem({ reason: 'INTERNAL_ERROR' });
+}
