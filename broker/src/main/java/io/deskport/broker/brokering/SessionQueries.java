@@ -103,10 +103,16 @@ class SessionQueries {
                 instant(rs.getTimestamp("ended_at")), preparing(rs));
     }
 
+    /** The phase of a PREPARING session on a session host: its agent is starting the user's desktop. */
+    static final String AGENT_STARTING_PHASE = "SESSION_STARTING";
+
     private static Session.Preparing preparing(ResultSet rs) throws SQLException {
-        String desktopState = rs.getString("desktop_state");
-        if (!SessionState.PREPARING.name().equals(rs.getString("state")) || desktopState == null) {
+        if (!SessionState.PREPARING.name().equals(rs.getString("state"))) {
             return null;
+        }
+        String desktopState = rs.getString("desktop_state");
+        if (desktopState == null) {
+            return new Session.Preparing(AGENT_STARTING_PHASE, instant(rs.getTimestamp("state_changed_at")));
         }
         return new Session.Preparing(desktopState, instant(rs.getTimestamp("desktop_since")));
     }
