@@ -39,21 +39,39 @@ final class InputProbe {
         this.area = area;
     }
 
-    /** Called by the viewer at every {@code sync}, after the frame was drawn. */
+    /** Called by the Guacamole viewer at every {@code sync}, after the frame was drawn. */
     synchronized void frameRendered(GuacamoleScreen screen) {
         if (pending && screen.hash(area) != baseline) {
-            if (recording) {
-                latencies.add(System.nanoTime() - sentAt);
-            }
-            pending = false;
-            notifyAll();
+            seen();
         }
+    }
+
+    /**
+     * Called by the RFB client at the end of a FramebufferUpdate with a rectangle over the probe area (the
+     * RFB client does not decode pixels; the VNC server only sends areas that changed).
+     */
+    synchronized void areaUpdated() {
+        if (pending) {
+            seen();
+        }
+    }
+
+    Desktop.Area area() {
+        return area;
+    }
+
+    private void seen() {
+        if (recording) {
+            latencies.add(System.nanoTime() - sentAt);
+        }
+        pending = false;
+        notifyAll();
     }
 
     /**
      * Types keys until the deadline.
      *
-     * @param screen the screen to watch, or null to type without measuring (the websockify run)
+     * @param screen the Guacamole screen to watch, or null when an RFB client reports {@link #areaUpdated()}
      * @param record whether measured latencies count (false while warming up)
      */
     void type(Keyboard keyboard, GuacamoleScreen screen, long untilNanos, boolean record) throws InterruptedException {
@@ -64,12 +82,12 @@ final class InputProbe {
                 recording = record;
                 if (screen != null) {
                     baseline = screen.hash(area);
-                    pending = true;
                 }
+                pending = true;
                 sentAt = System.nanoTime();
             }
             keyboard.type(keysym);
-            if (screen != null) {
+            {
                 synchronized (this) {
                     long deadline = sentAt + TIMEOUT_NANOS;
                     while (pending) {

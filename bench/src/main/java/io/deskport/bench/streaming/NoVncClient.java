@@ -54,6 +54,7 @@ final class NoVncClient implements WebSocket.Listener, AutoCloseable {
     private final Object sendLock = new Object();
     private WebSocket socket;
     private Thread reader;
+    private volatile InputProbe probe;
     private int width;
     private int height;
 
@@ -224,25 +225,54 @@ final class NoVncClient implements WebSocket.Listener, AutoCloseable {
         }
     }
 
+    void attach(InputProbe probe) {
+        this.probe = probe;
+    }
+
     private void readUpdate(DataInputStream in) throws IOException {
         in.skipNBytes(1);
         int count = in.readUnsignedShort();
-        for (int i = 0; i < count; i++) {
-            int x = in.readUnsignedShort();
-            int y = in.readUnsignedShort();
-            int w = in.readUnsignedShort();
-            int h = in.readUnsignedShort();
-            int encoding = in.readInt();
-            if (encoding == -224) { // LastRect
-                return;
+        InputProbe p = probe;
+        boolean probeArea = false;
+        try {
+            for (int i = 0; i < count; i++) {
+                probeArea |= readRectangle(in, p);
             }
-            rectangles.merge(name(encoding), 1L, Long::sum);
-            RfbRectangles.skip(in, encoding, x, y, w, h);
-            if (encoding == -223 || encoding == -308) {
-                width = w;
-                height = h;
-            }
+        } catch (LastRect e) {
+            // the end of an update with an unknown count
         }
+        if (probeArea) {
+            p.areaUpdated();
+        }
+    }
+
+    private static final class LastRect extends Exception {
+        LastRect() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** @return whether the rectangle covers part of the probe's area */
+    private boolean readRectangle(DataInputStream in, InputProbe p) throws IOException, LastRect {
+        int x = in.readUnsignedShort();
+        int y = in.readUnsignedShort();
+        int w = in.readUnsignedShort();
+        int h = in.readUnsignedShort();
+        int encoding = in.readInt();
+        if (encoding == -224) {
+            throw new LastRect();
+        }
+        rectangles.merge(name(encoding), 1L, Long::sum);
+        RfbRectangles.skip(in, encoding, x, y, w, h);
+        if (encoding == -223 || encoding == -308) {
+            width = w;
+            height = h;
+        }
+        if (p == null || encoding < 0 || encoding == 0x574d5664) { // pseudo-encodings draw nothing
+            return false;
+        }
+        Desktop.Area a = p.area();
+        return x < a.x() + a.width() && a.x() < x + w && y < a.y() + a.height() && a.y() < y + h;
     }
 
     private static String name(int encoding) {

@@ -63,7 +63,6 @@ public final class StreamingBench {
             try {
                 String token = connectThroughBroker(desktop.port(), vncPassword);
                 desktop.startDragging();
-                InputProbe probe = new InputProbe(probeArea);
                 ProcessCpu xvnc = new ProcessCpu(desktop.xvncPid());
 
                 // ---- (b) websockify + noVNC
@@ -73,9 +72,14 @@ public final class StreamingBench {
                 long xvncWsCpu;
                 try (NoVncClient novnc = NoVncClient.open("ws://127.0.0.1:" + opt.get("websockify-port") + "/",
                         vncPassword, mode)) {
+                    InputProbe probe = new InputProbe(probeArea);
+                    novnc.attach(probe);
                     long warmEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
                     long end = warmEnd + measureNanos;
-                    Thread typing = Thread.ofVirtual().start(() -> typeQuietly(probe, novnc::typeKey, null, end, false));
+                    Thread typing = Thread.ofVirtual().start(() -> {
+                        typeQuietly(probe, novnc::typeKey, null, warmEnd, false);
+                        typeQuietly(probe, novnc::typeKey, null, end, true);
+                    });
                     sleepUntil(warmEnd);
                     long b0 = novnc.bytes;
                     long u0 = novnc.updates;
@@ -93,6 +97,10 @@ public final class StreamingBench {
                             mode == NoVncClient.Mode.CONTINUOUS && !novnc.continuous ? " not offered by the server" : "",
                             wsBytes / sec(measureNanos), wsUpdates / sec(measureNanos), novnc.rectangles,
                             xvncWsCpu / sec(measureNanos));
+                    long[] lat = probe.latenciesSorted();
+                    System.out.printf("websockify input latency (key sent → end of the first update with a rectangle over "
+                                    + "the probe, undecoded): %d keys, p50 %.1f ms, p99 %.1f ms, %d missed%n",
+                            lat.length, pct(lat, 50), pct(lat, 99), probe.misses());
                 }
 
                 // ---- gateway at rest, before the session
@@ -107,6 +115,7 @@ public final class StreamingBench {
                 ProcessCpu broker = opt.containsKey("broker-pid") ? new ProcessCpu(Long.parseLong(opt.get("broker-pid"))) : null;
                 String brokerWs = opt.get("broker").replaceFirst("^http", "ws");
                 try (GuacamoleViewer viewer = GuacamoleViewer.open(brokerWs, token, Desktop.WIDTH, Desktop.HEIGHT)) {
+                    InputProbe probe = new InputProbe(probeArea);
                     viewer.attach(probe);
                     long warmEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds("warmup"));
                     long end = warmEnd + measureNanos;
