@@ -11,6 +11,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * waiting at most the configured lag limit for slow viewers. Expensive frames stretch the interval (up to
  * {@value #MAX_FRAME_MILLIS} ms) so that decoding and encoding take at most about 1/{@value #COST_FACTOR} of a core per
  * connection: a screen full of changing text then streams at a lower frame rate instead of burning CPU.
+ * User input cuts that stretch short ({@link #inputArrived()}): the frame that shows a typed key or a drag
+ * follows after the shortest frame interval and the viewers' acknowledgements only, so typing stays
+ * responsive while something else floods the screen.
  */
 final class FramePacer {
 
@@ -23,6 +26,7 @@ final class FramePacer {
     private final Condition acknowledged = lock.newCondition();
     private volatile long lastFrameAt;
     private volatile long lastFrameCostMillis;
+    private volatile boolean inputPending;
 
     FramePacer(long minFrameMillis, long maxLagWaitMillis) {
         this.minFrameMillis = minFrameMillis;
@@ -40,6 +44,15 @@ final class FramePacer {
         return Math.max(minFrameMillis, Math.min(MAX_FRAME_MILLIS, lastFrameCostMillis * COST_FACTOR));
     }
 
+    /**
+     * Records that a viewer sent input the user waits to see (a key, a click or a drag): the next frame
+     * is not held back for cost, and a waiting {@link #awaitNextFrame} is woken.
+     */
+    void inputArrived() {
+        inputPending = true;
+        viewerProgressed();
+    }
+
     /** Wakes a waiting {@link #awaitNextFrame} because a viewer acknowledged a frame or left. */
     void viewerProgressed() {
         lock.lock();
@@ -53,13 +66,17 @@ final class FramePacer {
     /** Blocks until the next frame may be produced. */
     void awaitNextFrame(Collection<Viewer> viewers) throws InterruptedException {
         long start = lastFrameAt;
-        long wait = start + frameInterval() - System.currentTimeMillis();
-        if (wait > 0) {
-            Thread.sleep(wait);
-        }
         long deadline = start + maxLagWaitMillis;
         lock.lock();
         try {
+            while (true) {
+                long wait = start + (inputPending ? minFrameMillis : frameInterval()) - System.currentTimeMillis();
+                if (wait <= 0) {
+                    break;
+                }
+                acknowledged.await(wait, TimeUnit.MILLISECONDS); // input may shorten the wait
+            }
+            inputPending = false;
             while (anyBehind(viewers)) {
                 long remaining = deadline - System.currentTimeMillis();
                 if (remaining <= 0) {
