@@ -12,13 +12,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@value #MAX_FRAME_MILLIS} ms) so that decoding and encoding take at most about 1/{@value #COST_FACTOR} of a core per
  * connection: a screen full of changing text then streams at a lower frame rate instead of burning CPU.
  * User input cuts that stretch short ({@link #inputArrived()}): the frame that shows a typed key or a drag
- * follows after the shortest frame interval and the viewers' acknowledgements only, so typing stays
- * responsive while something else floods the screen.
+ * follows after the shortest frame interval, and need not wait for the acknowledgement of the frame in
+ * flight either — but only one frame may be pushed past an acknowledgement that way, so a slow client
+ * still holds the gateway back (at most two frames in flight). Typing stays responsive while something
+ * else floods the screen.
  */
 final class FramePacer {
 
     static final long MAX_FRAME_MILLIS = 100;
-    static final int COST_FACTOR = 8;
+    /** Decoding plus encoding may take at most 1/COST_FACTOR of a core while the screen keeps changing. */
+    static final int COST_FACTOR = 16;
 
     private final long minFrameMillis;
     private final long maxLagWaitMillis;
@@ -27,6 +30,7 @@ final class FramePacer {
     private volatile long lastFrameAt;
     private volatile long lastFrameCostMillis;
     private volatile boolean inputPending;
+    private boolean pushedPastAcknowledgement;
 
     FramePacer(long minFrameMillis, long maxLagWaitMillis) {
         this.minFrameMillis = minFrameMillis;
@@ -76,14 +80,25 @@ final class FramePacer {
                 }
                 acknowledged.await(wait, TimeUnit.MILLISECONDS); // input may shorten the wait
             }
+            boolean input = inputPending;
             inputPending = false;
+            if (input && !pushedPastAcknowledgement) {
+                pushedPastAcknowledgement = anyBehind(viewers);
+                return;
+            }
             while (anyBehind(viewers)) {
                 long remaining = deadline - System.currentTimeMillis();
                 if (remaining <= 0) {
                     return;
                 }
                 acknowledged.await(remaining, TimeUnit.MILLISECONDS);
+                if (inputPending && !pushedPastAcknowledgement) {
+                    inputPending = false;
+                    pushedPastAcknowledgement = true;
+                    return;
+                }
             }
+            pushedPastAcknowledgement = false;
         } finally {
             lock.unlock();
         }

@@ -59,4 +59,35 @@ class FramePacerTest {
         pacer.awaitNextFrame(List.of());
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(FramePacer.MAX_FRAME_MILLIS - 5);
     }
+
+    private static Viewer viewerWithAFrameInFlight(long syncTimestamp) {
+        Viewer v = new Viewer("test", null, null, java.io.OutputStream.nullOutputStream(), null, true, GatewayConfig.defaults());
+        v.send(new byte[0], syncTimestamp);
+        return v;
+    }
+
+    @Test
+    void aViewerThatHasNotAcknowledgedHoldsTheNextFrameUntilTheLagLimit() throws Exception {
+        FramePacer pacer = new FramePacer(10, 200);
+        pacer.frameSent(0);
+        long start = System.nanoTime();
+        pacer.awaitNextFrame(List.of(viewerWithAFrameInFlight(1)));
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(190);
+    }
+
+    @Test
+    void inputPushesOneFramePastAnUnacknowledgedFrameButNotTwo() throws Exception {
+        FramePacer pacer = new FramePacer(10, 200);
+        pacer.frameSent(0);
+        pacer.inputArrived();
+        long start = System.nanoTime();
+        pacer.awaitNextFrame(List.of(viewerWithAFrameInFlight(1)));
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(150);
+
+        pacer.frameSent(0);
+        pacer.inputArrived();
+        start = System.nanoTime();
+        pacer.awaitNextFrame(List.of(viewerWithAFrameInFlight(2)));
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(190);
+    }
 }
