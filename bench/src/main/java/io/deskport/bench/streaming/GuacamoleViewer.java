@@ -37,6 +37,8 @@ final class GuacamoleViewer implements WebSocket.Listener, AutoCloseable {
     private final Object sendLock = new Object();
     private volatile InputProbe probe;
     private WebSocket socket;
+    private long messageArrived;
+    private long frameStart;
 
     // counters, written by the receiving thread
     volatile long bytes;
@@ -69,6 +71,7 @@ final class GuacamoleViewer implements WebSocket.Listener, AutoCloseable {
 
     @Override
     public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+        messageArrived = System.nanoTime();
         bytes += utf8Length(data);
         partial.append(data);
         if (last) {
@@ -99,13 +102,17 @@ final class GuacamoleViewer implements WebSocket.Listener, AutoCloseable {
         instructions++;
         String op = in.getOpcode();
         List<String> args = in.getArgs();
+        if (frameStart == 0) {
+            frameStart = messageArrived;
+        }
         if (op.equals("sync")) {
             frames++;
             firstFrame.complete(null);
             InputProbe p = probe;
             if (p != null) {
-                p.frameRendered(screen);
+                p.frameRendered(screen, frameStart);
             }
+            frameStart = 0;
             sendRaw(new GuacamoleInstruction("sync", args.getFirst()).toString());
             return;
         }

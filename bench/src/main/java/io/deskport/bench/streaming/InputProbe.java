@@ -28,6 +28,7 @@ final class InputProbe {
 
     private final Desktop.Area area;
     private final List<Long> latencies = new ArrayList<>();
+    private final List<Long> toFrameStart = new ArrayList<>();
     private int misses;
     private long baseline;
     private long sentAt;
@@ -40,10 +41,18 @@ final class InputProbe {
     }
 
     /** Called by the Guacamole viewer at every {@code sync}, after the frame was drawn. */
-    synchronized void frameRendered(GuacamoleScreen screen) {
+    synchronized void frameRendered(GuacamoleScreen screen, long frameStartNanos) {
         if (pending && screen.hash(area) != baseline) {
+            if (recording) {
+                toFrameStart.add(Math.max(0, frameStartNanos - sentAt));
+            }
             seen();
         }
+    }
+
+    /** @return for keys seen by a Guacamole viewer: time from the key to the first message of its frame */
+    synchronized long[] toFrameStartSorted() {
+        return toFrameStart.stream().mapToLong(Long::longValue).sorted().toArray();
     }
 
     /**

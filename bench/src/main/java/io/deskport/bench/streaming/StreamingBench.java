@@ -168,6 +168,9 @@ public final class StreamingBench {
                     System.out.printf("input latency: %d keys, p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms, %d not "
                                     + "seen within %d ms%n", lat.length, pct(lat, 50), pct(lat, 90), pct(lat, 99),
                             lat.length == 0 ? 0 : lat[lat.length - 1] / 1e6, probe.misses(), InputProbe.TIMEOUT_NANOS / 1_000_000);
+                    long[] first = probe.toFrameStartSorted();
+                    System.out.printf("  of which key → first message of the frame showing it (desktop, gateway, broker): "
+                            + "p50 %.1f ms, p99 %.1f ms; the rest is receiving and drawing that frame%n", pct(first, 50), pct(first, 99));
                     System.out.printf("machine: load average %s at the end%n", loadAverage());
                     if (lat.length < 10 || probe.misses() > lat.length / 2) {
                         throw new IllegalStateException("the input probe saw too few keys (" + lat.length + ", "

@@ -11,8 +11,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * waiting at most the configured lag limit for slow viewers. Expensive frames stretch the interval (up to
  * {@value #MAX_FRAME_MILLIS} ms) so that decoding and encoding take at most about 1/{@value #COST_FACTOR} of a core per
  * connection: a screen full of changing text then streams at a lower frame rate instead of burning CPU.
- * User input cuts that stretch short ({@link #inputArrived()}): the frame that shows a typed key or a drag
- * follows after the shortest frame interval, and need not wait for the acknowledgement of the frame in
+ * User input cuts that stretch short ({@link #inputArrived()}): for {@value #INPUT_RESPONSE_MILLIS} ms after a
+ * key, a click or a drag, frames follow after the shortest frame interval, and the first need not wait for the acknowledgement of the frame in
  * flight either — but only one frame may be pushed past an acknowledgement that way, so a slow client
  * still holds the gateway back (at most two frames in flight). Typing stays responsive while something
  * else floods the screen.
@@ -22,6 +22,11 @@ final class FramePacer {
     static final long MAX_FRAME_MILLIS = 100;
     /** Decoding plus encoding may take at most 1/COST_FACTOR of a core while the screen keeps changing. */
     static final int COST_FACTOR = 16;
+    /**
+     * How long after user input frames are not stretched for cost: the frame requested right after a key
+     * often comes before the application has drawn its echo, so the next few must be prompt as well.
+     */
+    static final long INPUT_RESPONSE_MILLIS = 100;
 
     private final long minFrameMillis;
     private final long maxLagWaitMillis;
@@ -30,6 +35,7 @@ final class FramePacer {
     private volatile long lastFrameAt;
     private volatile long lastFrameCostMillis;
     private volatile boolean inputPending;
+    private volatile long lastInputAt;
     private boolean pushedPastAcknowledgement;
 
     FramePacer(long minFrameMillis, long maxLagWaitMillis) {
@@ -53,6 +59,7 @@ final class FramePacer {
      * is not held back for cost, and a waiting {@link #awaitNextFrame} is woken.
      */
     void inputArrived() {
+        lastInputAt = System.currentTimeMillis();
         inputPending = true;
         viewerProgressed();
     }
@@ -74,7 +81,9 @@ final class FramePacer {
         lock.lock();
         try {
             while (true) {
-                long wait = start + (inputPending ? minFrameMillis : frameInterval()) - System.currentTimeMillis();
+                long now = System.currentTimeMillis();
+                boolean responsive = inputPending || now - lastInputAt < INPUT_RESPONSE_MILLIS;
+                long wait = start + (responsive ? minFrameMillis : frameInterval()) - now;
                 if (wait <= 0) {
                     break;
                 }
