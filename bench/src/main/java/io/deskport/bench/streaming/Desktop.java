@@ -21,15 +21,17 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>a "scroll" xterm on the left printing numbered lines at a fixed rate (jump scrolling, so Xvnc sees
  *       {@code CopyArea} scrolls plus new text, as with any log or build output);</li>
- *   <li>a "drag" xterm (coloured, static text) dragged by its title bar round a rectangle on the right,
- *       with real pointer events (xdotool: press, 5-pixel moves every 16 ms, release), openbox moving the
- *       window opaquely;</li>
+ *   <li>a "drag" xterm (coloured, static text) moved round a 150×260 rectangle on the right, 5 pixels every
+ *       16 ms, with the pointer on its title bar (xdotool {@code windowmove} + {@code mousemove}): what the
+ *       screen shows during a drag, without openbox's keyboard grab of a real title-bar drag, which would
+ *       swallow the probe's keys;</li>
  *   <li>a one-line "probe" xterm at the bottom right holding the keyboard focus: a tiny program in raw
  *       mode that rewrites the typed character in its first cell (and hides the cursor), so every key
  *       changes that cell and nothing else ever does — the input-latency detector watches it.</li>
  * </ul>
  * The openbox configuration binds only "drag on title bar = move" and never moves the focus with the
- * pointer, so the drags do not steal the keyboard from the probe. Closing stops everything it started.
+ * pointer, so the pointer's laps do not steal the keyboard from the probe. Closing stops everything it
+ * started.
  */
 final class Desktop implements AutoCloseable {
 
@@ -46,6 +48,7 @@ final class Desktop implements AutoCloseable {
     private final int port;
     private final String password;
     private volatile boolean dragging;
+    private volatile int laps;
     private Thread dragThread;
     private Process xvnc;
 
@@ -198,35 +201,56 @@ final class Desktop implements AutoCloseable {
 
     /** Starts dragging the drag window round its rectangle, lap after lap, until {@link #stopDragging()}. */
     void startDragging() throws Exception {
-        Area client = area("deskport-drag");
-        int grabX = client.x() + client.width() / 2;
-        int grabY = client.y() - 10; // the middle of openbox's 20-pixel title bar
+        String window = run("xdotool", "search", "--onlyvisible", "--name", "deskport-drag").strip().split("\\s+")[0];
+        Area start = area("deskport-drag");
+        run("xdotool", "windowmove", window, "" + (start.x() + 10), "" + start.y());
+        Thread.sleep(200);
+        Area moved = area("deskport-drag");
+        if (moved.x() == start.x()) {
+            throw new IllegalStateException("the drag window does not move: " + start + " → " + moved);
+        }
+        int dx = moved.x() - start.x() - 10; // how windowmove's coordinates relate to the client area
+        int dy = moved.y() - start.y();
+        focusProbe();
         dragging = true;
         dragThread = Thread.ofPlatform().daemon(true).name("drag").start(() -> {
             while (dragging) {
-                List<String> cmd = new ArrayList<>(List.of("xdotool", "mousemove", "" + grabX, "" + grabY, "mousedown", "1"));
+                // A lap of the window and the pointer on it, 5 pixels every 16 ms. Moved by requests rather than
+                // by a title-bar drag: openbox grabs the keyboard while it moves a window, so a real drag would
+                // swallow the probe's keys (a user cannot type into another window mid-drag either).
+                List<String> cmd = new ArrayList<>(List.of("xdotool"));
                 int[][] legs = {{150, 0}, {0, 260}, {-150, 0}, {0, -260}};
-                int x = grabX;
-                int y = grabY;
+                int x = start.x() - dx;
+                int y = start.y() - dy;
                 for (int[] leg : legs) {
                     int steps = Math.max(Math.abs(leg[0]), Math.abs(leg[1])) / 5;
                     for (int s = 0; s < steps; s++) {
                         x += Integer.signum(leg[0]) * 5;
                         y += Integer.signum(leg[1]) * 5;
-                        cmd.addAll(List.of("mousemove", "" + x, "" + y, "sleep", "0.016"));
+                        cmd.addAll(List.of("windowmove", window, "" + x, "" + y,
+                                "mousemove", "" + (x + dx + start.width() / 2), "" + (y + dy - 10), "sleep", "0.016"));
                     }
                 }
-                cmd.addAll(List.of("mouseup", "1"));
                 try {
-                    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("drag.log").toFile()));
+                    pb.environment().put("DISPLAY", ":" + display);
+                    Process p = pb.start();
                     p.getOutputStream().close();
-                    p.waitFor(); // a failed lap is simply repeated
+                    if (p.waitFor() != 0) {
+                        Thread.sleep(1000); // logged in drag.log; the next lap tries again
+                    }
+                    laps++;
                 } catch (IOException | InterruptedException e) {
                     return;
                 }
             }
         });
+    }
+
+    /** @return drag laps completed so far (each moves the window 820 pixels and back to where it started) */
+    int laps() {
+        return laps;
     }
 
     void stopDragging() throws InterruptedException {

@@ -171,6 +171,7 @@ public final class StreamingBench {
                     long[] first = probe.toFrameStartSorted();
                     System.out.printf("  of which key → first message of the frame showing it (desktop, gateway, broker): "
                             + "p50 %.1f ms, p99 %.1f ms; the rest is receiving and drawing that frame%n", pct(first, 50), pct(first, 99));
+                    System.out.printf("workload: %d drag laps so far%n", desktop.laps());
                     System.out.printf("machine: load average %s at the end%n", loadAverage());
                     if (lat.length < 10 || probe.misses() > lat.length / 2) {
                         throw new IllegalStateException("the input probe saw too few keys (" + lat.length + ", "
