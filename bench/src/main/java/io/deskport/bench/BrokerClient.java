@@ -12,26 +12,27 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The broker's HTTP API as a benchmark client uses it. */
-final class BrokerClient {
+public final class BrokerClient {
 
-    static final JsonMapper JSON = JsonMapper.builder().build();
+    public static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpClient http;
     private final String base;
 
-    BrokerClient(String base) {
+    public BrokerClient(String base) {
         this.base = base;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
     }
 
-    record Reply(int status, JsonNode body) {
-        String reason() {
+    /** A status and its parsed JSON body (null when empty). */
+    public record Reply(int status, JsonNode body) {
+        public String reason() {
             return body != null && body.has("reason") ? body.get("reason").asString() : null;
         }
     }
 
-    Reply call(String method, String path, String token, UUID tenant, String json) {
+    public Reply call(String method, String path, String token, UUID tenant, String json) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         if (json != null) {
@@ -54,7 +55,7 @@ final class BrokerClient {
         }
     }
 
-    Reply expect(int status, String method, String path, String token, UUID tenant, String json) {
+    public Reply expect(int status, String method, String path, String token, UUID tenant, String json) {
         Reply r = call(method, path, token, tenant, json);
         if (r.status() != status) {
             throw new IllegalStateException(method + " " + path + " answered " + r.status() + " (expected " + status
@@ -63,7 +64,7 @@ final class BrokerClient {
         return r;
     }
 
-    String login(String tenant, String username, String password) {
+    public String login(String tenant, String username, String password) {
         return expect(200, "POST", "/api/v1/auth/login", null, null, "{\"tenant\":\"" + tenant + "\",\"username\":\""
                 + username + "\",\"password\":\"" + password + "\"}").body().get("accessToken").asString();
     }

@@ -15,6 +15,11 @@ public final class Display {
 
     /** Rows per encoded band: small enough that each band gets its own palette. */
     private static final int BAND_HEIGHT = 64;
+    /**
+     * Most rows of one two-colour image (text): consecutive bands with the same two colours are sent as
+     * one taller image, which deflates about 15 % smaller than 64-row bands and costs fewer images.
+     */
+    private static final int MAX_TWO_COLOR_ROWS = 512;
     /** Width of the pieces a many-coloured band is split into. */
     private static final int PIECE_WIDTH = 128;
     /** Updates per second above which an area counts as fast-changing (guacd's threshold). */
@@ -29,6 +34,7 @@ public final class Display {
     private final PngEncoder png = new PngEncoder();
     private final JpegEncoder jpeg = new JpegEncoder();
     private final FrameStatistics statistics = new FrameStatistics();
+    private final int[] pair = new int[2];
     private int[] cursor;
     private int cursorHotX;
     private int cursorHotY;
@@ -124,10 +130,7 @@ public final class Display {
      */
     public void drawFullScreen(Canvas target) {
         target.resize(framebuffer.width(), framebuffer.height());
-        for (int y = 0; y < framebuffer.height(); y += BAND_HEIGHT) {
-            int h = Math.min(BAND_HEIGHT, framebuffer.height() - y);
-            encodeBand(target, 0, y, framebuffer.width(), h, ImagePolicy.LOSSLESS, 0);
-        }
+        encodeRegion(target, 0, 0, framebuffer.width(), framebuffer.height(), ImagePolicy.LOSSLESS, 0);
         if (cursor != null) {
             sendCursor(target);
         }
@@ -144,11 +147,61 @@ public final class Display {
         List<DamageTracker.Region> regions = damage.take(System.currentTimeMillis());
         for (DamageTracker.Region r : regions) {
             double rate = damage.changeRate(r.x(), r.y(), r.width(), r.height());
-            for (int y = r.y(); y < r.y() + r.height(); y += BAND_HEIGHT) {
-                int h = Math.min(BAND_HEIGHT, r.y() + r.height() - y);
-                encodeBand(canvas, r.x(), y, r.width(), h, policy, rate);
+            encodeRegion(canvas, r.x(), r.y(), r.width(), r.height(), policy, rate);
+        }
+    }
+
+    /** Encodes a region top to bottom: runs of two-colour bands as one image, other bands on their own. */
+    private void encodeRegion(Canvas target, int x, int top, int w, int h, ImagePolicy policy, double rate) {
+        int bottom = top + h;
+        int y = top;
+        while (y < bottom) {
+            int end = twoColorRows(x, y, w, bottom);
+            if (end > y) {
+                encodeTwoColors(target, x, y, w, end - y);
+                y = end;
+            } else {
+                int bh = Math.min(BAND_HEIGHT, bottom - y);
+                encodeBand(target, x, y, w, bh, policy, rate);
+                y += bh;
             }
         }
+    }
+
+    /**
+     * Finds how far down from {@code y} whole bands use at most two colours between them, leaving those
+     * colours in {@link #pair}.
+     *
+     * @return the end row of those bands ({@code y} if the first band has more than two colours)
+     */
+    private int twoColorRows(int x, int y, int w, int bottom) {
+        pair[0] = TwoColors.NONE;
+        pair[1] = TwoColors.NONE;
+        int end = y;
+        while (end < bottom && end - y < MAX_TWO_COLOR_ROWS) {
+            int h = Math.min(Math.min(BAND_HEIGHT, bottom - end), y + MAX_TWO_COLOR_ROWS - end);
+            int c0 = pair[0];
+            int c1 = pair[1];
+            if (!TwoColors.fit(framebuffer.pixels(), framebuffer.width(), x, end, w, h, pair)) {
+                pair[0] = c0;
+                pair[1] = c1;
+                break;
+            }
+            end += h;
+        }
+        return end;
+    }
+
+    private void encodeTwoColors(Canvas target, int x, int y, int w, int h) {
+        if (pair[1] == TwoColors.NONE) {
+            target.fill(x, y, w, h, pair[0]);
+            statistics.fills++;
+            return;
+        }
+        int n = png.encodeTwoColors(framebuffer.pixels(), framebuffer.width(), x, y, w, h, pair[0], pair[1]);
+        target.image(x, y, "image/png", png.buffer(), n);
+        statistics.pngImages++;
+        statistics.imageBytes += n;
     }
 
     private void encodeBand(Canvas target, int x, int y, int w, int h, ImagePolicy policy, double rate) {

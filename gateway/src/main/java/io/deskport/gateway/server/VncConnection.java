@@ -50,6 +50,7 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
     private volatile RfbClient rfb;
     private volatile String desktopName = "";
     private long cpuAtLastFrame;
+    private volatile int lastButtons;
 
     VncConnection(String id, VncSettings settings, GatewayConfig config, Recorder recorder,
                   Consumer<VncConnection> onEnded) {
@@ -271,6 +272,11 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
     public void mouse(Viewer viewer, int x, int y, int buttons) {
         if (viewer.interactive()) {
             sendToDesktop(c -> c.pointer(x, y, buttons));
+            // Clicks and drags are waited for; plain pointer moves are not (the cursor is drawn locally).
+            if (buttons != 0 || buttons != lastButtons) {
+                pacer.inputArrived();
+            }
+            lastButtons = buttons;
         }
         recorder.mouse(x, y, buttons, clock.next());
     }
@@ -279,6 +285,7 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
     public void key(Viewer viewer, int keysym, boolean pressed) {
         if (viewer.interactive()) {
             sendToDesktop(c -> c.key(keysym, pressed));
+            pacer.inputArrived();
         }
         recorder.key(keysym, pressed, clock.next());
     }

@@ -61,7 +61,28 @@ class DisplayTest {
         display.resize(200, 100);
         display.fill(0, 0, 200, 100, 0x336699);
         display.flush(ImagePolicy.LOSSLESS);
-        assertThat(canvas.calls).containsExactly("size 200x100", "fill 0,0 200x64 #336699", "fill 0,64 200x36 #336699", "sync");
+        assertThat(canvas.calls).containsExactly("size 200x100", "fill 0,0 200x100 #336699", "sync");
+    }
+
+    @Test
+    void aTallAreaOfTextIsOneImageNotOnePerBand() {
+        display.resize(640, 480);
+        display.pixels(0, 0, 640, 300, text(640, 300), 0, 640);
+        display.flush(ImagePolicy.LOSSLESS);
+        assertThat(canvas.calls).containsExactly("size 640x480", "image image/png at 0,0", "sync"); // not five 64-row bands
+    }
+
+    @Test
+    void bandsWithAThirdColourEndTheTwoColourImage() {
+        display.resize(100, 256);
+        int[] px = text(100, 256);
+        for (int i = 100 * 130; i < 100 * 140; i++) {
+            px[i] = 0xff0000; // a red line in the third band
+        }
+        display.pixels(0, 0, 100, 256, px, 0, 100);
+        display.flush(ImagePolicy.LOSSLESS);
+        assertThat(canvas.calls).containsExactly("size 100x256", "image image/png at 0,0", "image image/png at 0,128",
+                "image image/png at 0,192", "sync");
     }
 
     @Test
@@ -122,8 +143,7 @@ class DisplayTest {
         display.flush(ImagePolicy.LOSSLESS);
         RecordingCanvas joiner = new RecordingCanvas();
         display.drawFullScreen(joiner);
-        assertThat(joiner.calls).containsExactly("size 128x128", "image image/png at 0,0", "fill 0,64 128x64 #000000",
-                "cursor 2x2", "sync");
+        assertThat(joiner.calls).containsExactly("size 128x128", "image image/png at 0,0", "cursor 2x2", "sync");
     }
 
     @Test

@@ -53,6 +53,34 @@ class PngEncoderTest {
     }
 
     @Test
+    void twoColourImagesDecodeToTheSourcePixels() throws IOException {
+        int stride = 101;
+        int[] px = randomPixels(new Random(2), stride * 37, 2);
+        int[] pair = {TwoColors.NONE, TwoColors.NONE};
+        assertThat(TwoColors.fit(px, stride, 3, 2, 93, 33, pair)).isTrue();
+        int n = png.encodeTwoColors(px, stride, 3, 2, 93, 33, pair[0], pair[1]);
+        BufferedImage img = decode(png.buffer(), n);
+        for (int y = 0; y < 33; y++) {
+            for (int x = 0; x < 93; x++) {
+                assertThat(img.getRGB(x, y) & 0xffffff).as("pixel %d,%d", x, y).isEqualTo(px[(y + 2) * stride + x + 3]);
+            }
+        }
+    }
+
+    @Test
+    void twoColoursFitUntilAThirdAppears() {
+        int[] px = {5, 5, 9, 5, 9, 9, 7, 5};
+        int[] pair = {TwoColors.NONE, TwoColors.NONE};
+        assertThat(TwoColors.fit(px, 4, 0, 0, 4, 1, pair)).isTrue();
+        assertThat(pair).containsExactly(5, 9);
+        assertThat(TwoColors.fit(px, 4, 0, 1, 2, 1, pair)).isTrue();
+        assertThat(TwoColors.fit(px, 4, 0, 1, 4, 1, pair)).isFalse();
+        int[] single = {TwoColors.NONE, TwoColors.NONE};
+        assertThat(TwoColors.fit(new int[] {3, 3, 3}, 3, 0, 0, 3, 1, single)).isTrue();
+        assertThat(single).containsExactly(3, TwoColors.NONE);
+    }
+
+    @Test
     void moreThan256ColoursAreNotAPalette() {
         int[] px = new int[600];
         for (int i = 0; i < px.length; i++) {
