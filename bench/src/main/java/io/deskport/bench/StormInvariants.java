@@ -26,8 +26,10 @@ final class StormInvariants {
                 + "where h.active_sessions > h.max_sessions or h.active_sessions <> (select count(*) from session s "
                 + "where s.session_host_id = h.id and s.state <> 'ENDED')");
         CHECKS.put("tenant above quota or miscounted", "select count(*) from tenant t "
-                + "where t.active_sessions > t.max_concurrent_sessions or t.active_sessions <> "
-                + "(select count(*) from session s where s.tenant_id = t.id and s.state <> 'ENDED')");
+                + "where (select sum(s.used) from tenant_session_seats s where s.tenant_id = t.id) > t.max_concurrent_sessions "
+                + "or (select sum(s.used) from tenant_session_seats s where s.tenant_id = t.id) <> "
+                + "(select count(*) from session s where s.tenant_id = t.id and s.state <> 'ENDED') "
+                + "or exists (select 1 from tenant_session_seats s where s.tenant_id = t.id and s.used > s.capacity)");
         CHECKS.put("user with two live sessions in one pool", "select count(*) from (select 1 from session "
                 + "where state <> 'ENDED' group by pool_id, user_id having count(*) > 1) x");
         CHECKS.put("persistent user with two desktops", "select count(*) from (select 1 from desktop "

@@ -1,9 +1,13 @@
 package io.deskport.broker.tenancy;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
@@ -13,12 +17,22 @@ import io.deskport.broker.shared.ProblemException;
 import io.deskport.broker.shared.Reason;
 
 /**
- * The tenant's counters, moved with conditional updates inside the caller's transaction so that no
- * number of concurrent brokers can push a tenant past its quota.
+ * The tenant's quotas, moved with conditional updates inside the caller's transaction so that no number
+ * of concurrent brokers can push a tenant past them.
+ *
+ * <p>Concurrent-session seats live in {@value #SHARDS} rows per tenant ({@code tenant_session_seats},
+ * created by a trigger with the tenant), each with its own capacity; the capacities add up to the quota. A seat is taken from any row with room
+ * that no concurrent connect holds ({@code FOR UPDATE SKIP LOCKED}): a logon storm of one tenant runs in
+ * parallel instead of queueing on one row locked through every commit. When every row with room is
+ * locked, the committed state decides whether to try again — "quota reached" only when it is.
  */
 @Service
 @Transactional(propagation = Propagation.MANDATORY)
 public class TenantQuotas {
+
+    private static final Logger log = LoggerFactory.getLogger(TenantQuotas.class);
+    static final int SHARDS = 16;
+    private static final Duration LOCKED_SEATS_WAIT = Duration.ofSeconds(3);
 
     private final JdbcClient jdbc;
 
@@ -27,42 +41,106 @@ public class TenantQuotas {
     }
 
     /**
-     * Fails fast, without locking, when the tenant is visibly at its session quota; the binding check is
-     * {@link #takeSessionSlot}.
+     * Reads whether the tenant is at its session quota, without locking.
      *
      * @throws ProblemException TENANT_QUOTA with the figures
      */
     @Transactional(propagation = Propagation.SUPPORTS, readOnly = true)
     public void checkSessionQuota(UUID tenantId) {
-        var counts = jdbc.sql("select active_sessions, max_concurrent_sessions from tenant where id = ?")
-                .param(tenantId)
-                .query((rs, n) -> new int[] {rs.getInt(1), rs.getInt(2)}).single();
+        int[] counts = sessionCounts(tenantId);
         if (counts[0] >= counts[1]) {
             throw sessionQuotaReached(counts[0], counts[1]);
         }
     }
 
     /**
-     * Takes one concurrent-session slot. Call it last in the connect transaction: the tenant row stays
-     * locked until commit.
+     * Takes one concurrent-session seat.
      *
-     * @throws ProblemException TENANT_QUOTA when no slot is left (the caller's transaction rolls back)
+     * @throws ProblemException TENANT_QUOTA when no seat is left (the caller's transaction rolls back)
      */
     public void takeSessionSlot(UUID tenantId) {
-        int updated = jdbc.sql("update tenant set active_sessions = active_sessions + 1 "
-                        + "where id = ? and active_sessions < max_concurrent_sessions")
-                .param(tenantId).update();
-        if (updated == 0) {
-            var counts = jdbc.sql("select active_sessions, max_concurrent_sessions from tenant where id = ?")
-                    .param(tenantId).query((rs, n) -> new int[] {rs.getInt(1), rs.getInt(2)}).single();
-            throw sessionQuotaReached(counts[0], counts[1]);
+        long deadline = System.nanoTime() + LOCKED_SEATS_WAIT.toNanos();
+        for (int attempt = 0; ; attempt++) {
+            int taken = jdbc.sql("update tenant_session_seats set used = used + 1 where (tenant_id, shard) = "
+                            + "(select tenant_id, shard from tenant_session_seats where tenant_id = ? and used < capacity "
+                            + "order by (shard + ?) % " + SHARDS + " limit 1 for update skip locked)")
+                    .params(tenantId, ThreadLocalRandom.current().nextInt(SHARDS)).update();
+            if (taken == 1) {
+                return;
+            }
+            boolean room = jdbc.sql("select exists (select 1 from tenant_session_seats where tenant_id = ? "
+                    + "and used < capacity)").param(tenantId).query(Boolean.class).single();
+            if (!room || System.nanoTime() > deadline) {
+                int[] counts = sessionCounts(tenantId);
+                throw sessionQuotaReached(counts[0], counts[1]);
+            }
+            pause(attempt);
         }
     }
 
-    /** Gives back the slot of a session that ended. */
+    /** Gives back the seat of a session that ended (from any row: only the sum counts). */
     public void releaseSessionSlot(UUID tenantId) {
-        jdbc.sql("update tenant set active_sessions = active_sessions - 1 where id = ? and active_sessions > 0")
-                .param(tenantId).update();
+        long deadline = System.nanoTime() + LOCKED_SEATS_WAIT.toNanos();
+        for (int attempt = 0; ; attempt++) {
+            int released = jdbc.sql("update tenant_session_seats set used = used - 1 where (tenant_id, shard) = "
+                            + "(select tenant_id, shard from tenant_session_seats where tenant_id = ? and used > 0 "
+                            + "order by (shard + ?) % " + SHARDS + " limit 1 for update skip locked)")
+                    .params(tenantId, ThreadLocalRandom.current().nextInt(SHARDS)).update();
+            if (released == 1) {
+                return;
+            }
+            boolean taken = jdbc.sql("select exists (select 1 from tenant_session_seats where tenant_id = ? and used > 0)")
+                    .param(tenantId).query(Boolean.class).single();
+            if (!taken) {
+                log.warn("Tenant {} had no session seat to give back; its seat count was already zero", tenantId);
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                // a row is locked by a long-running change; wait for it rather than lose the release
+                jdbc.sql("update tenant_session_seats set used = used - 1 where (tenant_id, shard) = "
+                        + "(select tenant_id, shard from tenant_session_seats where tenant_id = ? and used > 0 "
+                        + "order by shard limit 1 for update)").param(tenantId).update();
+                return;
+            }
+            pause(attempt);
+        }
+    }
+
+    /**
+     * Spreads a changed quota over the seat rows, keeping the number of seats in use (which may exceed a
+     * lowered quota: those sessions go on, new ones are refused until enough have ended).
+     */
+    void resizeSeats(UUID tenantId, int maxConcurrentSessions) {
+        int used = jdbc.sql("select coalesce(sum(used), 0) from (select used from tenant_session_seats "
+                + "where tenant_id = ? order by shard for update) s").param(tenantId).query(Integer.class).single();
+        int left = used;
+        for (int shard = 0; shard < SHARDS; shard++) {
+            int capacity = capacity(maxConcurrentSessions, shard);
+            int mine = shard == SHARDS - 1 ? left : Math.min(capacity, left);
+            left -= mine;
+            jdbc.sql("update tenant_session_seats set capacity = ?, used = ? where tenant_id = ? and shard = ?")
+                    .params(capacity, mine, tenantId, shard).update();
+        }
+    }
+
+    private static int capacity(int quota, int shard) {
+        return quota / SHARDS + (shard < quota % SHARDS ? 1 : 0);
+    }
+
+    /** @return seats in use and the quota */
+    private int[] sessionCounts(UUID tenantId) {
+        return jdbc.sql("select coalesce((select sum(used) from tenant_session_seats where tenant_id = t.id), 0), "
+                        + "t.max_concurrent_sessions from tenant t where t.id = ?")
+                .param(tenantId).query((rs, n) -> new int[] {rs.getInt(1), rs.getInt(2)}).single();
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(0, 100_000 * Math.min(attempt + 1, 9)); // 0.1 ms growing to 0.9 ms
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a session seat", e);
+        }
     }
 
     /**

@@ -22,15 +22,18 @@ import io.deskport.broker.shared.ProblemException;
 @Service
 public class Tenants {
 
-    private static final String COLUMNS = "id, slug, name, max_concurrent_sessions, max_desktops, active_sessions, "
+    private static final String COLUMNS = "id, slug, name, max_concurrent_sessions, max_desktops, "
+            + "coalesce((select sum(s.used) from tenant_session_seats s where s.tenant_id = tenant.id), 0) as active_sessions, "
             + "desktop_count, created_at, updated_at";
 
     private final JdbcClient jdbc;
     private final ApplicationEventPublisher events;
+    private final TenantQuotas quotas;
 
-    Tenants(JdbcClient jdbc, ApplicationEventPublisher events) {
+    Tenants(JdbcClient jdbc, ApplicationEventPublisher events, TenantQuotas quotas) {
         this.jdbc = jdbc;
         this.events = events;
+        this.quotas = quotas;
     }
 
     /** What a new tenant looks like. */
@@ -81,6 +84,9 @@ public class Tenants {
                 .params(change.name(), change.maxConcurrentSessions(), change.maxDesktops(), id).update();
         if (n == 0) {
             throw ProblemException.notFound("Tenant", id);
+        }
+        if (change.maxConcurrentSessions() != null) {
+            quotas.resizeSeats(id, change.maxConcurrentSessions());
         }
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("name", change.name());

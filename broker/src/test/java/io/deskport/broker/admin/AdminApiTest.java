@@ -162,7 +162,7 @@ class AdminApiTest {
         Api.Response s = check(aliceApi.get("/api/v1/sessions/" + session), 200);
         assertThat(s.body().get("state").asString()).isEqualTo("ENDED");
         assertThat(s.body().get("endReason").asString()).isEqualTo("RESOURCE_REMOVED");
-        assertThat(jdbc.sql("select active_sessions from tenant where id = ?").param(tenant.id)
+        assertThat(jdbc.sql("select coalesce(sum(used), 0)::int from tenant_session_seats where tenant_id = ?").param(tenant.id)
                 .query(Integer.class).single()).isZero();
     }
 
@@ -179,7 +179,7 @@ class AdminApiTest {
         Api.Response d = check(tenant.admin.get("/api/v1/admin/desktops/" + desktop), 200);
         assertThat(d.body().get("state").asString()).isEqualTo("READY");
         assertThat(d.body().get("assignedUserId").isNull()).isTrue();
-        assertThat(jdbc.sql("select active_sessions from tenant where id = ?").param(tenant.id)
+        assertThat(jdbc.sql("select coalesce(sum(used), 0)::int from tenant_session_seats where tenant_id = ?").param(tenant.id)
                 .query(Integer.class).single()).isZero();
     }
 

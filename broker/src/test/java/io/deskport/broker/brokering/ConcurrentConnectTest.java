@@ -188,9 +188,12 @@ class ConcurrentConnectTest {
                 + "or h.active_sessions <> (select count(*) from session s where s.session_host_id = h.id "
                 + "and s.state <> 'ENDED')").query(Integer.class).single()).isZero();
         // no tenant above its quota, and its counter equals its live sessions
-        assertThat(jdbc.sql("select count(*) from tenant t where t.active_sessions > t.max_concurrent_sessions "
-                + "or t.active_sessions <> (select count(*) from session s where s.tenant_id = t.id "
-                + "and s.state <> 'ENDED')").query(Integer.class).single()).isZero();
+        assertThat(jdbc.sql("select count(*) from tenant t where (select sum(s.used) from tenant_session_seats s "
+                + "where s.tenant_id = t.id) > t.max_concurrent_sessions "
+                + "or (select sum(s.used) from tenant_session_seats s where s.tenant_id = t.id) <> "
+                + "(select count(*) from session s where s.tenant_id = t.id and s.state <> 'ENDED') "
+                + "or exists (select 1 from tenant_session_seats s where s.tenant_id = t.id and s.used > s.capacity)")
+                .query(Integer.class).single()).isZero();
         // one live session per user and pool
         assertThat(jdbc.sql("select count(*) from (select 1 from session where state <> 'ENDED' "
                 + "group by pool_id, user_id having count(*) > 1) x").query(Integer.class).single()).isZero();

@@ -156,6 +156,32 @@ class ConnectFlowTest {
     }
 
     @Test
+    void aChangedSessionQuotaAppliesAtOnceAndKeepsLiveSessions() {
+        TestTenant small = TestTenant.create(context, port, 2, 10);
+        UUID pool = small.pool("office", "POOLED", null);
+        small.desktops(pool, 3, "READY");
+        Api[] users = new Api[3];
+        for (int i = 0; i < 3; i++) {
+            small.entitle(pool, small.user("u" + i));
+            users[i] = small.login("u" + i);
+        }
+        check(users[0].post(connectPath(pool)), 201);
+        check(users[1].post(connectPath(pool)), 201);
+        Api operator = small.platformAdmin(context, "operator");
+
+        check(operator.patch("/api/v1/admin/tenants/" + small.id, json("maxConcurrentSessions", 1)), 200);
+        Api.Response refused = users[2].post(connectPath(pool));
+        assertThat(refused.reason()).isEqualTo("TENANT_QUOTA");
+        assertThat(refused.body().get("activeSessions").asInt()).isEqualTo(2);
+        assertThat(check(users[0].post(connectPath(pool)), 200).body().get("reconnected").asBoolean()).isTrue();
+
+        check(operator.patch("/api/v1/admin/tenants/" + small.id, json("maxConcurrentSessions", 3)), 200);
+        check(users[2].post(connectPath(pool)), 201);
+        assertThat(check(operator.get("/api/v1/admin/tenants/" + small.id), 200).body().get("activeSessions").asInt())
+                .isEqualTo(3);
+    }
+
+    @Test
     void aPersistentDesktopStaysWithItsOwnerAfterLogoff() {
         UUID pool = tenant.pool("eng", "PERSISTENT", null);
         tenant.desktops(pool, 2, "READY");

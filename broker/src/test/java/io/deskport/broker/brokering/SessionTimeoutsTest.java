@@ -122,7 +122,7 @@ class SessionTimeoutsTest {
         timers.enforceNow();
 
         assertThat(session(s).body().get("endReason").asString()).isEqualTo("MAX_SESSION_LENGTH");
-        assertThat(jdbc.sql("select active_sessions from tenant where id = ?").param(tenant.id).query(Integer.class)
+        assertThat(jdbc.sql("select coalesce(sum(used), 0)::int from tenant_session_seats where tenant_id = ?").param(tenant.id).query(Integer.class)
                 .single()).isZero();
     }
 
