@@ -95,7 +95,7 @@ class DemoData {
             credentials.forEach(c -> banner.append("  ").append(c).append('\n'));
             banner.append("  Demo desktops point at VNC consoles on ").append(consoleHost).append(':')
                     .append(consolePortBase).append('-').append(consolePortBase + 5)
-                    .append(" (placeholders until provisioning or session-host agents register real machines)\n");
+                    .append(" (a local demo Xvnc takes them over when Xvnc is installed; otherwise register real machines)\n");
             banner.append("=====================================================================\n");
             log.warn(banner.toString());
         }
