@@ -151,6 +151,9 @@ export class RemoteDesktop {
         this.schedule.reset();
         this.listener.phase({ kind: 'connected' });
         this.container.focus({ preventScroll: true });
+        // desktops that can resize take the window's size from the start, not only after a resize
+        const fit = displayRequestFor(this.container.clientWidth, this.container.clientHeight, window.devicePixelRatio);
+        client.sendSize(fit.width, fit.height);
       } else if (state === Guacamole.Client.State.DISCONNECTED) {
         ended();
       }

@@ -230,6 +230,75 @@ class PortalEndToEndTest {
         browser.screenshot("00-sign-in-refused");
     }
 
+    @Test
+    void clipboardTextCrossesBothWaysThroughTheClipboardPanel() throws Exception {
+        signIn("alice", TestTenant.PASSWORD);
+        card("Office desktops").findElement(By.cssSelector("button[aria-label='Connect Office desktops']")).click();
+        browser.waiting(STEP).until(d -> d.getCurrentUrl().contains("/desktops/"));
+        awaitPhase("connected");
+        await("a non-blank remote screen").atMost(STEP).pollInterval(Duration.ofMillis(200))
+                .until(browser::remoteCanvas, look -> !look.blank());
+
+        // the desktop (Xvnc can resize) takes the size of the browser's screen area
+        WebElement area = browser.find(By.cssSelector("[data-testid='desktop-screen']"));
+        await("the remote desktop follows the window").atMost(STEP).pollInterval(Duration.ofMillis(200))
+                .until(() -> !screenSize().equals("1024x768"));
+        assertThat(screenSize()).isEqualTo(area.getSize().getWidth() + "x" + area.getSize().getHeight());
+
+        // the desktop copies: the text shows up in the portal's clipboard panel
+        xclip("-selection", "clipboard", "-i").waitFor();
+        browser.find(By.cssSelector("button[aria-label='Clipboard']")).click();
+        WebElement text = browser.waiting(STEP).until(d -> d.findElement(By.id("clipboard-text")));
+        browser.waiting(STEP).until(d -> "copied on the desktop".equals(
+                d.findElement(By.id("clipboard-text")).getAttribute("value")));
+
+        // the user pastes: the text reaches the desktop's clipboard
+        text.clear();
+        text.sendKeys("pasted from the browser");
+        browser.screenshot("12-clipboard-panel");
+        browser.find(By.xpath("//button[normalize-space(.)='Send to desktop']")).click();
+        await("the desktop's clipboard holds the pasted text").atMost(STEP).pollInterval(Duration.ofMillis(200))
+                .until(() -> clipboardOnTheDesktop().equals("pasted from the browser"));
+
+        toolbarButton("Log off").click();
+        browser.waiting(STEP).until(d -> d.getCurrentUrl().equals(base() + "/"));
+    }
+
+    /** Runs xclip on the desktop's display; with {@code -i} it offers "copied on the desktop". */
+    private static Process xclip(String... args) throws java.io.IOException {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("xclip"));
+        command.addAll(java.util.List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("DISPLAY", ":" + desktop.display());
+        Process p = pb.start();
+        if (command.contains("-i")) {
+            try (var in = p.getOutputStream()) {
+                in.write("copied on the desktop".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return p;
+    }
+
+    /** @return the desktop's screen size as Xvnc reports it, e.g. {@code 1280x752} */
+    private static String screenSize() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("xdpyinfo").redirectErrorStream(true);
+        pb.environment().put("DISPLAY", ":" + desktop.display());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("dimensions:\\s+(\\d+x\\d+) pixels").matcher(out);
+        return m.find() ? m.group(1) : "";
+    }
+
+    private static String clipboardOnTheDesktop() throws Exception {
+        Process p = xclip("-selection", "clipboard", "-o");
+        if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return "";
+        }
+        return new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private String base() {
         return "http://127.0.0.1:" + port;
     }
