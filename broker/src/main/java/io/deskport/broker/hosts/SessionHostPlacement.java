@@ -12,6 +12,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import io.deskport.broker.pools.DesktopPool;
 import io.deskport.broker.pools.LoadBalancing;
+import io.deskport.broker.shared.LockedRows;
 import io.deskport.broker.shared.ProblemException;
 import io.deskport.broker.shared.Reason;
 
@@ -56,12 +57,7 @@ public class SessionHostPlacement {
             if (!anyRoom(pool) || System.nanoTime() > deadline) {
                 throw noCapacity(pool);
             }
-            try {
-                Thread.sleep(0, 100_000 * Math.min(attempt + 1, 9)); // 0.1 ms growing to 0.9 ms
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for a session host", e);
-            }
+            LockedRows.pause(attempt);
         }
     }
 

@@ -13,6 +13,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
+import io.deskport.broker.shared.LockedRows;
 import io.deskport.broker.shared.ProblemException;
 import io.deskport.broker.shared.Reason;
 
@@ -75,21 +76,12 @@ public class DesktopClaims {
             if (!anyFree(pool) || System.nanoTime() > deadline) {
                 throw exhausted(pool);
             }
-            backOff(attempt);
+            LockedRows.pause(attempt);
         }
     }
 
     /** How long a claim keeps trying while every free desktop is locked by concurrent claims. */
     private static final java.time.Duration LOCKED_CANDIDATES_WAIT = java.time.Duration.ofSeconds(3);
-
-    static void backOff(int attempt) {
-        try {
-            Thread.sleep(0, 100_000 * Math.min(attempt + 1, 9)); // 0.1 ms growing to 0.9 ms
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a free desktop", e);
-        }
-    }
 
     private boolean anyFree(DesktopPool pool) {
         return jdbc.sql("select exists (select 1 from desktop where pool_id = ? and state in ('READY', 'STOPPED') "

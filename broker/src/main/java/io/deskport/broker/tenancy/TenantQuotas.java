@@ -13,6 +13,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
+import io.deskport.broker.shared.LockedRows;
 import io.deskport.broker.shared.ProblemException;
 import io.deskport.broker.shared.Reason;
 
@@ -74,7 +75,7 @@ public class TenantQuotas {
                 int[] counts = sessionCounts(tenantId);
                 throw sessionQuotaReached(counts[0], counts[1]);
             }
-            pause(attempt);
+            LockedRows.pause(attempt);
         }
     }
 
@@ -102,7 +103,7 @@ public class TenantQuotas {
                         + "order by shard limit 1 for update)").param(tenantId).update();
                 return;
             }
-            pause(attempt);
+            LockedRows.pause(attempt);
         }
     }
 
@@ -132,15 +133,6 @@ public class TenantQuotas {
         return jdbc.sql("select coalesce((select sum(used) from tenant_session_seats where tenant_id = t.id), 0), "
                         + "t.max_concurrent_sessions from tenant t where t.id = ?")
                 .param(tenantId).query((rs, n) -> new int[] {rs.getInt(1), rs.getInt(2)}).single();
-    }
-
-    private static void pause(int attempt) {
-        try {
-            Thread.sleep(0, 100_000 * Math.min(attempt + 1, 9)); // 0.1 ms growing to 0.9 ms
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a session seat", e);
-        }
     }
 
     /**
