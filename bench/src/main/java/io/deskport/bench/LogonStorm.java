@@ -40,7 +40,7 @@ public final class LogonStorm {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = new HashMap<>(Map.of("users", "10000", "rate", "500", "clients", "64",
-                "pools-per-kind", "4", "ceiling-seconds", "10", "setup-clients", "16"));
+                "pools-per-kind", "4", "ceiling-seconds", "10", "setup-clients", "16", "warmup", "3000"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             opt.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
@@ -117,8 +117,30 @@ public final class LogonStorm {
         System.out.printf("set-up: tenant %s, %d pools (%d per kind), %d users, %d desktops/seats per pool, %.1f s%n",
                 slug, pools.size(), perKind, users, perPool + slack, (System.nanoTime() - t0) / 1e9);
 
-        // --- phase 1: saturation, closed loop
+        // --- warm-up (not measured): the broker's JIT compiles the connect path, as in a broker that has been
+        // up for a while; the first users connect and log off again
         int clients = Integer.parseInt(opt.get("clients"));
+        int warmup = Math.min(users, Integer.parseInt(opt.get("warmup")));
+        if (warmup > 0) {
+            long w0 = System.nanoTime();
+            String[] warmSessions = new String[warmup];
+            parallel(clients, warmup, u -> {
+                Outcome o = connect(tokens[u], pools.get(u % pools.size()).id(), System.nanoTime());
+                if (o.status() != 201) {
+                    throw new IllegalStateException("warm-up connect answered " + o.status() + " " + o.reason());
+                }
+                warmSessions[u] = o.sessionId();
+            });
+            parallel(clients, warmup, u -> {
+                BrokerClient.Reply r = api.call("POST", "/api/v1/sessions/" + warmSessions[u] + "/logoff", tokens[u], null, null);
+                if (r.status() != 200) {
+                    throw new IllegalStateException("warm-up logoff answered " + r.status());
+                }
+            });
+            System.out.printf("warm-up: %d connects and logoffs, not measured, %.1f s%n", warmup, (System.nanoTime() - w0) / 1e9);
+        }
+
+        // --- phase 1: saturation, closed loop
         long brokerPid = Long.parseLong(opt.getOrDefault("broker-pid", "0"));
         long pgPid = Long.parseLong(opt.getOrDefault("postgres-pid", "0"));
         double[] cpu0 = {ProcessCpu.treeMillis(brokerPid), ProcessCpu.treeMillis(pgPid), ProcessCpu.selfMillis()};
@@ -169,7 +191,7 @@ public final class LogonStorm {
         double[] cpu2 = {ProcessCpu.treeMillis(brokerPid), ProcessCpu.treeMillis(pgPid), ProcessCpu.selfMillis()};
         String profile = opt.get("profile");
         if (profile != null) {
-            new ProcessBuilder("jcmd", Long.toString(brokerPid), "JFR.start", "name=storm", "settings=profile",
+            new ProcessBuilder("jcmd", Long.toString(brokerPid), "JFR.start", "name=storm", "settings=" + opt.getOrDefault("profile-settings", "profile"),
                     "filename=" + profile).inheritIO().start().waitFor();
         }
         Outcome[] storm = new Outcome[users];

@@ -29,7 +29,7 @@ import io.deskport.broker.tenancy.TenantQuotas;
 /**
  * One click to a desktop: in ONE short transaction, entitlement → the user's live session in the pool
  * (reconnect) → pool enabled → tenant quota → capacity (claim a desktop or place on a host) → session row
- * → quota seat → audit (through {@link SessionStateChanged}). A refusal names the tenant quota before
+ * → audit (through {@link SessionStateChanged}) → quota seat. A refusal names the tenant quota before
  * capacity when both are exhausted. On a session host with an agent, the same transaction enqueues the
  * agent's command to create the desktop, and the session stays PREPARING until the agent reports its
  * console answering.
@@ -45,6 +45,8 @@ public class ConnectService {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectService.class);
     private static final int ATTEMPTS = 3;
+    private static final String LIVE_SESSION_ID =
+            "select s.id from session s where s.pool_id = p.id and s.user_id = ? and s.state <> 'ENDED'";
 
     private final TransactionTemplate tx;
     private final JdbcClient jdbc;
@@ -100,16 +102,22 @@ public class ConnectService {
     }
 
     private ConnectResult connectOnce(CurrentUser user, UUID poolId) {
-        DesktopPool pool = entitlements.requireEntitled(user.tenantId(), user.userId(), poolId);
-        Optional<Session> live = queries.liveSession(pool.id(), user.userId());
-        if (live.isPresent()) {
-            return new ConnectResult(live.get(), true);
+        // one read: the pool, the entitlement, and the user's live session in the pool (reconnect)
+        Entitlements.EntitledPool<UUID> entitled = entitlements.requireEntitled(user.tenantId(), user.userId(), poolId,
+                LIVE_SESSION_ID, UUID.class, user.userId());
+        DesktopPool pool = entitled.pool();
+        if (entitled.also() != null) {
+            Optional<Session> live = queries.liveSession(pool.id(), user.userId());
+            if (live.isPresent()) {
+                return new ConnectResult(live.get(), true);
+            }
         }
         if (!pool.enabled()) {
             throw new ProblemException(Reason.POOL_DISABLED, "The pool '" + pool.name()
                     + "' is disabled by your IT administrator", Map.of("poolId", pool.id(), "poolName", pool.name()));
         }
         UUID desktopId = null;
+        Boolean desktopManaged = null;
         UUID hostId = null;
         String machine;
         SessionState state;
@@ -125,6 +133,7 @@ public class ConnectService {
             } else {
                 DesktopClaims.Claim c = claims.claim(pool, user.userId());
                 desktopId = c.desktopId();
+                desktopManaged = c.managed();
                 machine = c.desktopName();
                 state = c.ready() ? SessionState.READY : SessionState.PREPARING;
             }
@@ -140,16 +149,17 @@ public class ConnectService {
                         + "values (?, ?, ?, ?, ?, ?, ?) returning created_at")
                 .params(sessionId, user.tenantId(), pool.id(), user.userId(), desktopId, hostId, state.name())
                 .query((rs, n) -> rs.getTimestamp(1).toInstant()).single();
-        quotas.takeSessionSlot(user.tenantId());
         if (agentCreatesDesktop) {
             agents.requestSession(user.tenantId(), hostId, sessionId, pool.id(), user.userId(), user.username());
         }
         events.publishEvent(new SessionStateChanged(user.tenantId(), sessionId, pool.id(), user.userId(), null, state,
-                null, desktopId, hostId, user));
+                null, desktopId, hostId, user, desktopManaged));
         Session.Preparing preparing = state != SessionState.PREPARING ? null
                 : desktopId == null ? new Session.Preparing(SessionQueries.AGENT_STARTING_PHASE, now)
                 : jdbc.sql("select state, state_changed_at from desktop where id = ?").param(desktopId)
                         .query((rs, n) -> new Session.Preparing(rs.getString(1), rs.getTimestamp(2).toInstant())).single();
+        // last: a seat row stays locked until the commit, so nothing but the commit follows it
+        quotas.takeSessionSlot(user.tenantId());
         Session session = new Session(sessionId, user.tenantId(), pool.id(), pool.name(), pool.kind(), user.userId(),
                 user.username(), state, null, desktopId, hostId, machine, now, now, null, null, null, preparing);
         return new ConnectResult(session, false);

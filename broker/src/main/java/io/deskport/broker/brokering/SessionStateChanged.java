@@ -7,8 +7,17 @@ import io.deskport.broker.shared.CurrentUser;
 /**
  * A session moved between states (from is null for a new session). Published inside the transaction
  * that moved it.
+ *
+ * @param desktopManaged whether provisioning manages the session's desktop, when the publisher knows it
+ *                       (null: not known, or no desktop)
  */
 public record SessionStateChanged(UUID tenantId, UUID sessionId, UUID poolId, UUID userId, SessionState from,
                                   SessionState to, EndReason endReason, UUID desktopId, UUID sessionHostId,
-                                  CurrentUser actor) {
+                                  CurrentUser actor, Boolean desktopManaged) {
+
+    public SessionStateChanged(UUID tenantId, UUID sessionId, UUID poolId, UUID userId, SessionState from,
+                               SessionState to, EndReason endReason, UUID desktopId, UUID sessionHostId,
+                               CurrentUser actor) {
+        this(tenantId, sessionId, poolId, userId, from, to, endReason, desktopId, sessionHostId, actor, null);
+    }
 }

@@ -1,6 +1,7 @@
 package io.deskport.broker.identity;
 
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
@@ -17,8 +18,6 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
-import org.springframework.security.oauth2.jwt.JwtValidators;
-import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.stereotype.Component;
 
@@ -26,6 +25,7 @@ import com.nimbusds.jose.jwk.source.ImmutableSecret;
 
 import io.deskport.broker.shared.CurrentUser;
 import io.deskport.broker.shared.Role;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The broker's access tokens: JWTs signed (HS256) with a key generated once and kept in the database,
@@ -51,9 +51,7 @@ class AccessTokens {
                 .query(byte[].class).single();
         SecretKey secret = new SecretKeySpec(key, "HmacSHA256");
         this.encoder = new NimbusJwtEncoder(new ImmutableSecret<>(secret));
-        NimbusJwtDecoder nimbus = NimbusJwtDecoder.withSecretKey(secret).macAlgorithm(MacAlgorithm.HS256).build();
-        nimbus.setJwtValidator(JwtValidators.createDefaultWithIssuer(ISSUER));
-        this.decoder = nimbus;
+        this.decoder = new AccessTokenDecoder(key, ISSUER, JsonMapper.builder().build(), Clock.systemUTC());
     }
 
     /** An issued token. */

@@ -9,16 +9,19 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.server.resource.BearerTokenErrors;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
-import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.security.web.SecurityFilterChain;
 
 import io.deskport.broker.shared.CurrentUser;
@@ -37,6 +40,15 @@ class SecurityConfiguration {
     static final String TOKEN_COOKIE = "deskport_token";
     private static final String[] ADMINS = {"PLATFORM_ADMIN", "TENANT_ADMIN"};
     private static final String[] SUPPORT = {"PLATFORM_ADMIN", "TENANT_ADMIN", "HELPDESK"};
+
+    /**
+     * No observation wrapper round every security filter: with it, each request paid for ~15 wrapped filter
+     * calls even with the observations themselves disabled (HTTP request metrics stay on).
+     */
+    @Bean
+    static SecurityObservationSettings securityObservationSettings() {
+        return SecurityObservationSettings.noObservations();
+    }
 
     @Bean
     SecurityFilterChain api(HttpSecurity http, AccessTokens tokens, JsonMapper json) throws Exception {
@@ -95,12 +107,19 @@ class SecurityConfiguration {
         return token;
     }
 
-    /** The Authorization header first, else the portal's HttpOnly cookie. */
+    /**
+     * The Authorization header first, else the portal's HttpOnly cookie. A {@code Bearer} header whose
+     * token has characters no token has is refused as malformed (as Spring's resolver does, without its
+     * case-insensitive regular expression on every request).
+     */
     private static BearerTokenResolver tokenResolver() {
-        DefaultBearerTokenResolver header = new DefaultBearerTokenResolver();
         return request -> {
-            String token = header.resolve(request);
-            if (token != null) {
+            String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+            if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                String token = header.substring(7);
+                if (!isTokenSyntax(token)) {
+                    throw new OAuth2AuthenticationException(BearerTokenErrors.invalidToken("Bearer token is malformed"));
+                }
                 return token;
             }
             Cookie[] cookies = request.getCookies();
@@ -113,6 +132,27 @@ class SecurityConfiguration {
             }
             return null;
         };
+    }
+
+    /** RFC 6750's b64token: {@code 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="}. */
+    static boolean isTokenSyntax(String token) {
+        int n = token.length();
+        int end = n;
+        while (end > 0 && token.charAt(end - 1) == '=') {
+            end--;
+        }
+        if (end == 0) {
+            return false;
+        }
+        for (int i = 0; i < end; i++) {
+            char c = token.charAt(i);
+            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                    || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void problem(JsonMapper json, HttpServletRequest req, HttpServletResponse res, Reason reason,

@@ -43,9 +43,10 @@ public class DesktopClaims {
     /**
      * A desktop handed to a session.
      *
-     * @param ready true when the desktop is up (session READY); false when it is being started (PREPARING)
+     * @param ready   true when the desktop is up (session READY); false when it is being started (PREPARING)
+     * @param managed true when provisioning manages the desktop's VM
      */
-    public record Claim(UUID desktopId, String desktopName, boolean ready) {
+    public record Claim(UUID desktopId, String desktopName, boolean ready, boolean managed) {
     }
 
     /**
@@ -89,13 +90,13 @@ public class DesktopClaims {
     }
 
     private Optional<Claim> claimOwn(DesktopPool pool, UUID userId) {
-        record Own(UUID id, String name, DesktopState state) {
+        record Own(UUID id, String name, DesktopState state, boolean managed) {
         }
-        Optional<Own> own = jdbc.sql("select id, name, state from desktop where pool_id = ? and assigned_user_id = ? "
+        Optional<Own> own = jdbc.sql("select id, name, state, managed from desktop where pool_id = ? and assigned_user_id = ? "
                         + "for update")
                 .params(pool.id(), userId)
                 .query((rs, n) -> new Own(rs.getObject(1, UUID.class), rs.getString(2),
-                        DesktopState.valueOf(rs.getString(3))))
+                        DesktopState.valueOf(rs.getString(3)), rs.getBoolean(4)))
                 .optional();
         if (own.isEmpty()) {
             return Optional.empty();
@@ -107,19 +108,19 @@ public class DesktopClaims {
                     log.warn("Desktop {} was IN_USE without a live session; handing it to its owner {} again", d.id(), userId);
                 }
                 move(pool, d.id(), d.state(), DesktopState.IN_USE);
-                return Optional.of(new Claim(d.id(), d.name(), true));
+                return Optional.of(new Claim(d.id(), d.name(), true, d.managed()));
             }
             case STOPPED -> {
                 move(pool, d.id(), d.state(), DesktopState.STARTING);
-                return Optional.of(new Claim(d.id(), d.name(), false));
+                return Optional.of(new Claim(d.id(), d.name(), false, d.managed()));
             }
             case STOPPING -> {
                 // being powered off by the power policy: provisioning starts it again for its owner
                 move(pool, d.id(), d.state(), DesktopState.STARTING);
-                return Optional.of(new Claim(d.id(), d.name(), false));
+                return Optional.of(new Claim(d.id(), d.name(), false, d.managed()));
             }
             case STARTING, PROVISIONING -> {
-                return Optional.of(new Claim(d.id(), d.name(), false));
+                return Optional.of(new Claim(d.id(), d.name(), false, d.managed()));
             }
             default -> throw new ProblemException(Reason.DESKTOP_UNAVAILABLE, "Your desktop '" + d.name()
                     + "' is " + d.state().name().toLowerCase() + "; try again later or contact your IT administrator",
@@ -130,9 +131,10 @@ public class DesktopClaims {
     private Optional<Claim> claimFree(DesktopPool pool, UUID userId, DesktopState from, DesktopState to) {
         Optional<Claim> claim = jdbc.sql("update desktop set state = ?, assigned_user_id = ?, state_changed_at = now() "
                         + "where id = (select id from desktop where pool_id = ? and state = ? and assigned_user_id is null "
-                        + "limit 1 for update skip locked) returning id, name")
+                        + "limit 1 for update skip locked) returning id, name, managed")
                 .params(to.name(), userId, pool.id(), from.name())
-                .query((rs, n) -> new Claim(rs.getObject(1, UUID.class), rs.getString(2), to == DesktopState.IN_USE))
+                .query((rs, n) -> new Claim(rs.getObject(1, UUID.class), rs.getString(2), to == DesktopState.IN_USE,
+                        rs.getBoolean(3)))
                 .optional();
         claim.ifPresent(c -> events.publishEvent(new DesktopStateChanged(pool.tenantId(), pool.id(), c.desktopId(), from, to)));
         return claim;

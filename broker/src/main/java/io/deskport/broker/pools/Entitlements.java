@@ -39,13 +39,39 @@ public class Entitlements {
      */
     @Transactional(readOnly = true)
     public DesktopPool requireEntitled(UUID tenantId, UUID userId, UUID poolId) {
-        record Row(DesktopPool pool, boolean entitled, boolean userEnabled) {
+        return requireEntitled(tenantId, userId, poolId, "null", UUID.class).pool();
+    }
+
+    /**
+     * A pool the user may use, with one more value the caller read in the same query.
+     *
+     * @param also the caller's value (null when its expression yields null)
+     */
+    public record EntitledPool<T>(DesktopPool pool, T also) {
+    }
+
+    /**
+     * As {@link #requireEntitled(UUID, UUID, UUID)}, reading one more value in the same query, so that a
+     * connect needs one read before it takes anything: {@code alsoSql} is a scalar SQL expression that may
+     * refer to the pool row as {@code p}, with its own {@code ?} parameters.
+     */
+    public <T> EntitledPool<T> requireEntitled(UUID tenantId, UUID userId, UUID poolId, String alsoSql, Class<T> alsoType,
+                                               Object... alsoParams) {
+        record Row<T>(DesktopPool pool, boolean entitled, boolean userEnabled, T also) {
         }
-        Row row = jdbc.sql("select " + prefixed() + ", " + ENTITLED + " as entitled, "
+        Object[] params = new Object[alsoParams.length + 5];
+        System.arraycopy(alsoParams, 0, params, 0, alsoParams.length);
+        params[alsoParams.length] = userId;
+        params[alsoParams.length + 1] = userId;
+        params[alsoParams.length + 2] = userId;
+        params[alsoParams.length + 3] = tenantId;
+        params[alsoParams.length + 4] = poolId;
+        Row<T> row = jdbc.sql("select " + prefixed() + ", (" + alsoSql + ") as also_value, " + ENTITLED + " as entitled, "
                         + "coalesce((select u.enabled from app_user u where u.id = ? and u.tenant_id = p.tenant_id), false) "
                         + "as user_enabled from desktop_pool p where p.tenant_id = ? and p.id = ?")
-                .params(userId, userId, userId, tenantId, poolId)
-                .query((rs, n) -> new Row(DesktopPools.map(rs, n), rs.getBoolean("entitled"), rs.getBoolean("user_enabled")))
+                .params(params)
+                .query((rs, n) -> new Row<>(DesktopPools.map(rs, n), rs.getBoolean("entitled"), rs.getBoolean("user_enabled"),
+                        rs.getObject("also_value", alsoType)))
                 .optional().orElseThrow(() -> ProblemException.notFound("Pool", poolId));
         if (!row.userEnabled()) {
             throw new ProblemException(Reason.FORBIDDEN, "Your account is disabled; contact your IT administrator");
@@ -54,7 +80,7 @@ public class Entitlements {
             throw new ProblemException(Reason.NOT_ENTITLED, "You are not entitled to the pool '" + row.pool().name()
                     + "'; ask your IT administrator for access", Map.of("poolId", poolId, "poolName", row.pool().name()));
         }
-        return row.pool();
+        return new EntitledPool<>(row.pool(), row.also());
     }
 
     /** @return the pools the user may use, directly or through a group */

@@ -90,7 +90,8 @@ class ProvisioningListeners {
     @EventListener
     @Transactional(propagation = Propagation.MANDATORY)
     void on(SessionStateChanged e) {
-        if (e.desktopId() == null) {
+        if (e.desktopId() == null || Boolean.FALSE.equals(e.desktopManaged())) {
+            // no desktop, or one registered by hand: no VM, no power policy
             return;
         }
         if (e.to() == SessionState.CONNECTED || e.to() == SessionState.READY || e.to() == SessionState.PREPARING) {

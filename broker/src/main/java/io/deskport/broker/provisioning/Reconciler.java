@@ -38,6 +38,8 @@ public class Reconciler implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
     private static final Duration INVENTORY_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration PRUNE_INTERVAL = Duration.ofHours(1);
+    /** The shortest time between the starts of two passes, however often the loop is woken. */
+    private static final Duration MIN_PASS_GAP = Duration.ofMillis(100);
 
     private final ProvisioningProperties props;
     private final ReconcileCycle cycle;
@@ -244,21 +246,28 @@ public class Reconciler implements SmartLifecycle {
 
     private void loop() {
         while (running) {
+            long started = System.nanoTime();
             try {
                 tick();
             } catch (RuntimeException e) {
                 log.warn("Reconciler pass failed; it runs again shortly: {}", e.toString(), e);
             }
-            synchronized (wake) {
-                if (!wakeRequested && running) {
-                    try {
+            try {
+                synchronized (wake) {
+                    if (!wakeRequested && running) {
                         wake.wait(Math.max(1, props.interval().toMillis()));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
                     }
+                    wakeRequested = false;
                 }
-                wakeRequested = false;
+                // wake-ups come in bursts (a logon storm claims desktops by the hundred per second): one pass
+                // per gap serves them all
+                long rest = MIN_PASS_GAP.toNanos() - (System.nanoTime() - started);
+                if (rest > 0 && running) {
+                    Thread.sleep(rest / 1_000_000, (int) (rest % 1_000_000));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }

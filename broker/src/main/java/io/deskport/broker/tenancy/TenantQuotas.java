@@ -32,7 +32,7 @@ import io.deskport.broker.shared.Reason;
 public class TenantQuotas {
 
     private static final Logger log = LoggerFactory.getLogger(TenantQuotas.class);
-    static final int SHARDS = 16;
+    static final int SHARDS = 64;
     private static final Duration LOCKED_SEATS_WAIT = Duration.ofSeconds(3);
 
     private final JdbcClient jdbc;
@@ -62,11 +62,8 @@ public class TenantQuotas {
     public void takeSessionSlot(UUID tenantId) {
         long deadline = System.nanoTime() + LOCKED_SEATS_WAIT.toNanos();
         for (int attempt = 0; ; attempt++) {
-            int taken = jdbc.sql("update tenant_session_seats set used = used + 1 where (tenant_id, shard) = "
-                            + "(select tenant_id, shard from tenant_session_seats where tenant_id = ? and used < capacity "
-                            + "order by (shard + ?) % " + SHARDS + " limit 1 for update skip locked)")
-                    .params(tenantId, ThreadLocalRandom.current().nextInt(SHARDS)).update();
-            if (taken == 1) {
+            int start = ThreadLocalRandom.current().nextInt(SHARDS);
+            if (moveSeat(tenantId, start, 1) || start > 0 && moveSeat(tenantId, 0, 1)) {
                 return;
             }
             boolean room = jdbc.sql("select exists (select 1 from tenant_session_seats where tenant_id = ? "
@@ -79,15 +76,25 @@ public class TenantQuotas {
         }
     }
 
+    /**
+     * Takes ({@code +1}) or gives back ({@code -1}) a seat on the first row from {@code fromShard} on that
+     * has room (or a seat in use) and that no concurrent transaction holds: an index range scan that
+     * stops at the first such row, so a random start spreads concurrent connects over the rows.
+     */
+    private boolean moveSeat(UUID tenantId, int fromShard, int delta) {
+        return jdbc.sql("update tenant_session_seats set used = used + ? where (tenant_id, shard) = "
+                        + "(select tenant_id, shard from tenant_session_seats where tenant_id = ? and shard >= ? and "
+                        + (delta > 0 ? "used < capacity" : "used > 0")
+                        + " order by shard limit 1 for update skip locked)")
+                .params(delta, tenantId, fromShard).update() == 1;
+    }
+
     /** Gives back the seat of a session that ended (from any row: only the sum counts). */
     public void releaseSessionSlot(UUID tenantId) {
         long deadline = System.nanoTime() + LOCKED_SEATS_WAIT.toNanos();
         for (int attempt = 0; ; attempt++) {
-            int released = jdbc.sql("update tenant_session_seats set used = used - 1 where (tenant_id, shard) = "
-                            + "(select tenant_id, shard from tenant_session_seats where tenant_id = ? and used > 0 "
-                            + "order by (shard + ?) % " + SHARDS + " limit 1 for update skip locked)")
-                    .params(tenantId, ThreadLocalRandom.current().nextInt(SHARDS)).update();
-            if (released == 1) {
+            int start = ThreadLocalRandom.current().nextInt(SHARDS);
+            if (moveSeat(tenantId, start, -1) || start > 0 && moveSeat(tenantId, 0, -1)) {
                 return;
             }
             boolean taken = jdbc.sql("select exists (select 1 from tenant_session_seats where tenant_id = ? and used > 0)")

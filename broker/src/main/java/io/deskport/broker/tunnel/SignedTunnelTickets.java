@@ -1,7 +1,6 @@
 package io.deskport.broker.tunnel;
 
 import java.nio.ByteBuffer;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.sql.Timestamp;
@@ -10,15 +9,13 @@ import java.util.Base64;
 import java.util.Optional;
 import java.util.UUID;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 import io.deskport.broker.brokering.Session;
 import io.deskport.broker.brokering.TunnelTickets;
+import io.deskport.broker.shared.HmacSha256;
 
 /**
  * One-time tunnel tickets, bound to a session and its user, valid at most 60 s.
@@ -38,7 +35,7 @@ class SignedTunnelTickets implements TunnelTickets {
 
     private final JdbcClient jdbc;
     private final TunnelProperties properties;
-    private final SecretKeySpec key;
+    private final HmacSha256 hmac;
     private final SecureRandom random = new SecureRandom();
 
     SignedTunnelTickets(JdbcClient jdbc, TunnelProperties properties) {
@@ -48,8 +45,8 @@ class SignedTunnelTickets implements TunnelTickets {
         random.nextBytes(fresh);
         jdbc.sql("insert into platform_secret (name, value) values (?, ?) on conflict (name) do nothing")
                 .params(KEY_NAME, fresh).update();
-        this.key = new SecretKeySpec(jdbc.sql("select value from platform_secret where name = ?").param(KEY_NAME)
-                .query(byte[].class).single(), "HmacSHA256");
+        this.hmac = new HmacSha256(jdbc.sql("select value from platform_secret where name = ?").param(KEY_NAME)
+                .query(byte[].class).single());
     }
 
     /** What a valid ticket grants. */
@@ -118,13 +115,7 @@ class SignedTunnelTickets implements TunnelTickets {
     }
 
     private byte[] sign(byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            return mac.doFinal(body);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+        return hmac.sign(body);
     }
 
     private static void put(ByteBuffer b, UUID id) {
