@@ -200,6 +200,7 @@ public final class SessionHostBench {
                 return connectAndAwaitReady(token, pool);
             }));
         }
+        long wallStart = System.currentTimeMillis();
         go.countDown();
         List<Started> started = new ArrayList<>();
         for (Future<Started> f : futures) {
@@ -207,6 +208,7 @@ public final class SessionHostBench {
         }
         threads.shutdown();
         int answering = verifyVncGreetings(started);
+        printTimeline(started, wallStart);
         // let every desktop (openbox + xterm) come up before measuring memory
         awaitTrue(() -> processCount(host) >= (args.containsKey("desktop") ? 2 : 3) * n, Duration.ofSeconds(30), "desktops did not start");
         Thread.sleep(1000);
@@ -285,6 +287,60 @@ public final class SessionHostBench {
     }
 
     private Readiness readiness;
+
+    /**
+     * Where the time went, per session: the connect's transaction start (the session row's timestamp, the
+     * database's clock on this machine), the command reaching the agent, the agent's own start (command
+     * received → VNC port answering, from its log), and its READY report reaching the broker.
+     */
+    private void printTimeline(List<Started> started, long wallStart) throws Exception {
+        List<Long> toRow = new ArrayList<>();
+        List<Long> toAgent = new ArrayList<>();
+        List<Long> agentWork = new ArrayList<>();
+        List<Long> toBroker = new ArrayList<>();
+        List<String> log = Files.readAllLines(Path.of(args.get("work")).resolve("agent.log"));
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile(
+                "^(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}) .* in (\\d+) ms");
+        java.time.format.DateTimeFormatter time = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
+                .withZone(java.time.ZoneId.systemDefault());
+        try (Connection c = DriverManager.getConnection(args.get("jdbc"), args.get("db-user"), args.get("db-password"));
+             PreparedStatement ps = c.prepareStatement("select (extract(epoch from s.created_at) * 1000)::bigint, "
+                     + "(extract(epoch from s.state_changed_at) * 1000)::bigint from session s where s.id = ?")) {
+            for (Started st : started) {
+                ps.setObject(1, st.sessionId());
+                long created;
+                long ready;
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    created = rs.getLong(1);
+                    ready = rs.getLong(2);
+                }
+                toRow.add(created - wallStart);
+                String mark = "Started session " + st.sessionId();
+                log.stream().filter(l -> l.contains(mark)).reduce((a, b) -> b).ifPresent(l -> {
+                    java.util.regex.Matcher m = line.matcher(l);
+                    if (m.find()) {
+                        long answered = java.time.Instant.from(time.parse(m.group(1))).toEpochMilli();
+                        long work = Long.parseLong(m.group(2));
+                        toAgent.add(answered - work - created);
+                        agentWork.add(work);
+                        toBroker.add(ready - answered);
+                    }
+                });
+            }
+        }
+        System.out.printf("  timeline p50/max ms: request → connect transaction %s → command at the agent %s → agent's "
+                + "own start (account, Xvnc, port answering) %s → READY at the broker %s%n",
+                spread(toRow), spread(toAgent), spread(agentWork), spread(toBroker));
+    }
+
+    private static String spread(List<Long> values) {
+        if (values.isEmpty()) {
+            return "?";
+        }
+        long[] v = values.stream().mapToLong(Long::longValue).sorted().toArray();
+        return v[v.length / 2] + "/" + v[v.length - 1];
+    }
 
     /** Reads each session's console from the database (it is never in the API) and checks the RFB greeting. */
     private int verifyVncGreetings(List<Started> started) throws Exception {

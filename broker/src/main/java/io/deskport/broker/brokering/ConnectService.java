@@ -34,8 +34,8 @@ import io.deskport.broker.tenancy.TenantQuotas;
  * agent's command to create the desktop, and the session stays PREPARING until the agent reports its
  * console answering.
  *
- * <p>Correct under any number of brokers: the claim and the placement are conditional updates of locked
- * rows, the quota seat is a conditional update taken last (so the tenant row is locked only until commit),
+ * <p>Correct under any number of brokers: the claim and the host seat are conditional updates of locked
+ * rows, the host and quota seats are taken last (so those shared rows are locked only until commit),
  * and a unique index allows one live session per user and pool. Two simultaneous connects of one user
  * collide on that index; the loser's transaction rolls back and is retried, and then finds the winner's
  * session — so reconnect always returns the same session.
@@ -45,6 +45,7 @@ public class ConnectService {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectService.class);
     private static final int ATTEMPTS = 3;
+    private static final int HOST_ATTEMPTS = 20;
     private static final String LIVE_SESSION_ID =
             "select s.id from session s where s.pool_id = p.id and s.user_id = ? and s.state <> 'ENDED'";
 
@@ -87,9 +88,19 @@ public class ConnectService {
      *         HOST_CAPACITY or DESKTOP_UNAVAILABLE, each with the figures behind it
      */
     public ConnectResult connect(CurrentUser user, UUID poolId) {
+        int hostsFilled = 0;
         for (int attempt = 1; ; attempt++) {
             try {
                 return tx.execute(status -> connectOnce(user, poolId));
+            } catch (HostFilled e) {
+                // the chosen host's last seats went to concurrent connects: choose again from the new state
+                attempt--;
+                if (++hostsFilled >= HOST_ATTEMPTS) {
+                    log.warn("Connect of user {} to pool {} lost the race for a host seat {} times", user.userId(), poolId,
+                            hostsFilled);
+                    throw new ProblemException(Reason.CONFLICT, "Too many logons at this moment compete for the last "
+                            + "seats of this pool's hosts; try again");
+                }
             } catch (DuplicateKeyException | org.springframework.dao.PessimisticLockingFailureException e) {
                 // a concurrent connect of the same user won the unique index, or the database broke a
                 // lock cycle: run the whole (short) transaction again
@@ -124,7 +135,7 @@ public class ConnectService {
         boolean agentCreatesDesktop = false;
         try {
             if (pool.kind() == PoolKind.SHARED) {
-                SessionHostPlacement.Placement p = placement.place(pool);
+                SessionHostPlacement.Placement p = placement.choose(pool);
                 hostId = p.hostId();
                 machine = p.hostName();
                 // an agent host creates the user's own desktop session first; a console-registered host has one ready
@@ -158,10 +169,20 @@ public class ConnectService {
                 : desktopId == null ? new Session.Preparing(SessionQueries.AGENT_STARTING_PHASE, now)
                 : jdbc.sql("select state, state_changed_at from desktop where id = ?").param(desktopId)
                         .query((rs, n) -> new Session.Preparing(rs.getString(1), rs.getTimestamp(2).toInstant())).single();
-        // last: a seat row stays locked until the commit, so nothing but the commit follows it
+        // last: the host's and the tenant's seat rows stay locked until the commit, so only the commit follows
+        if (hostId != null && !placement.takeSeat(hostId)) {
+            throw new HostFilled();
+        }
         quotas.takeSessionSlot(user.tenantId());
         Session session = new Session(sessionId, user.tenantId(), pool.id(), pool.name(), pool.kind(), user.userId(),
                 user.username(), state, null, desktopId, hostId, machine, now, now, null, null, null, preparing);
         return new ConnectResult(session, false);
+    }
+
+    /** The chosen host had no room left when its seat was to be taken; the transaction rolls back. */
+    private static final class HostFilled extends RuntimeException {
+        HostFilled() {
+            super("the chosen host filled up meanwhile", null, false, false);
+        }
     }
 }

@@ -1,9 +1,10 @@
 package io.deskport.broker.hosts;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -12,16 +13,16 @@ import org.springframework.transaction.annotation.Transactional;
 
 import io.deskport.broker.pools.DesktopPool;
 import io.deskport.broker.pools.LoadBalancing;
-import io.deskport.broker.shared.LockedRows;
 import io.deskport.broker.shared.ProblemException;
 import io.deskport.broker.shared.Reason;
 
 /**
  * Places a new session of a SHARED pool on a host, inside the connect transaction.
  *
- * <p>The pick and the seat are one conditional update of the host row (locked {@code SKIP LOCKED}, the
- * room re-checked on the latest row version), so no host ever exceeds its max sessions whatever the
- * number of brokers. Breadth-first takes the emptiest host, depth-first the fullest one with room.
+ * <p>The host is chosen from the committed state, and the seat taken at the end of the connect by a
+ * conditional update of the host row (the room re-checked on its latest version), so no host ever
+ * exceeds its max sessions whatever the number of brokers, and the host row is held only while the
+ * connect commits. Breadth-first takes the emptiest host, depth-first the fullest one with room.
  */
 @Service
 @Transactional(propagation = Propagation.MANDATORY)
@@ -43,42 +44,40 @@ public class SessionHostPlacement {
     }
 
     /**
+     * Chooses the host for a new session, reading the committed state without locking anything:
+     * breadth-first the emptiest host (one at random when several are equally empty, so that a burst of
+     * logons spreads over them), depth-first the fullest one with room. The seat is taken later with
+     * {@link #takeSeat}, as the connect's last step but one.
+     *
      * @throws ProblemException HOST_CAPACITY with the pool's host figures when no host has room
      */
-    public Placement place(DesktopPool pool) {
-        long deadline = System.nanoTime() + LOCKED_HOSTS_WAIT.toNanos();
-        for (int attempt = 0; ; attempt++) {
-            Optional<Placement> placed = tryPlace(pool);
-            if (placed.isPresent()) {
-                return placed.get();
-            }
-            // Hosts with room may be locked by concurrent placements: the committed state decides whether
-            // to try again. Waiting on those locks instead could deadlock (rows are met in load order).
-            if (!anyRoom(pool) || System.nanoTime() > deadline) {
-                throw noCapacity(pool);
-            }
-            LockedRows.pause(attempt);
-        }
-    }
-
-    /** How long a placement keeps trying while every host with room is locked by concurrent placements. */
-    private static final java.time.Duration LOCKED_HOSTS_WAIT = java.time.Duration.ofSeconds(3);
-
-    private boolean anyRoom(DesktopPool pool) {
-        return jdbc.sql("select exists (select 1 from session_host where pool_id = ? and state = 'AVAILABLE' "
-                + "and not draining and active_sessions < max_sessions)").param(pool.id()).query(Boolean.class).single();
-    }
-
-    private Optional<Placement> tryPlace(DesktopPool pool) {
-        String order = pool.loadBalancing() == LoadBalancing.DEPTH_FIRST
-                ? "active_sessions desc, id" : "active_sessions asc, id";
-        return jdbc.sql("update session_host set active_sessions = active_sessions + 1 where id = ("
-                        + "select id from session_host where pool_id = ? and state = 'AVAILABLE' and not draining "
-                        + "and active_sessions < max_sessions order by " + order + " limit 1 for update skip locked) "
-                        + "returning id, name, agent_managed")
-                .param(pool.id())
+    public Placement choose(DesktopPool pool) {
+        boolean depthFirst = pool.loadBalancing() == LoadBalancing.DEPTH_FIRST;
+        List<Placement> best = jdbc.sql("select id, name, agent_managed from session_host where pool_id = ? "
+                        + "and state = 'AVAILABLE' and not draining and active_sessions < max_sessions and active_sessions = "
+                        + "(select " + (depthFirst ? "max" : "min") + "(active_sessions) from session_host where pool_id = ? "
+                        + "and state = 'AVAILABLE' and not draining and active_sessions < max_sessions) order by id")
+                .params(pool.id(), pool.id())
                 .query((rs, n) -> new Placement(rs.getObject(1, UUID.class), rs.getString(2), rs.getBoolean(3)))
-                .optional();
+                .list();
+        if (best.isEmpty()) {
+            throw noCapacity(pool);
+        }
+        return depthFirst || best.size() == 1 ? best.get(0) : best.get(ThreadLocalRandom.current().nextInt(best.size()));
+    }
+
+    /**
+     * Takes a seat on the chosen host: a conditional update that waits for the host row if a concurrent
+     * connect holds it (only until that connect commits, since this is every connect's last step but the
+     * tenant seat), so a burst of logons onto one host queues in order instead of looking again and again.
+     * Waiting cannot deadlock: a connect takes no lock after this one but the tenant seat, which never waits.
+     *
+     * @return false when the host has no room any more (or was drained or lost meanwhile): choose again
+     */
+    public boolean takeSeat(UUID hostId) {
+        return jdbc.sql("update session_host set active_sessions = active_sessions + 1 where id = ? "
+                        + "and state = 'AVAILABLE' and not draining and active_sessions < max_sessions")
+                .param(hostId).update() == 1;
     }
 
     /** Frees the seat of a session that ended on the host. */

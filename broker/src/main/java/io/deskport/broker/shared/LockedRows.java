@@ -2,7 +2,7 @@ package io.deskport.broker.shared;
 
 /**
  * The pause between two attempts to take a row that concurrent transactions hold ({@code FOR UPDATE
- * SKIP LOCKED} found none free while the committed state still shows some). Claims, host placement and
+ * SKIP LOCKED} found none free while the committed state still shows some). Claims and
  * quota seats look again rather than wait on another transaction's lock, which could deadlock.
  */
 public final class LockedRows {
