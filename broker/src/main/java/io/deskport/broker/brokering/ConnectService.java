@@ -4,9 +4,11 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -25,6 +27,9 @@ import io.deskport.broker.shared.Ids;
 import io.deskport.broker.shared.ProblemException;
 import io.deskport.broker.shared.Reason;
 import io.deskport.broker.tenancy.TenantQuotas;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * One click to a desktop: in ONE short transaction, entitlement → the user's live session in the pool
@@ -46,6 +51,10 @@ public class ConnectService {
     private static final Logger log = LoggerFactory.getLogger(ConnectService.class);
     private static final int ATTEMPTS = 3;
     private static final int HOST_ATTEMPTS = 20;
+    /** Connect durations by outcome (created, reconnected). */
+    static final String CONNECTS_METER = "deskport.connects";
+    /** Refused connects by reason. */
+    static final String REFUSED_METER = "deskport.connects.refused";
     private static final String LIVE_SESSION_ID =
             "select s.id from session s where s.pool_id = p.id and s.user_id = ? and s.state <> 'ENDED'";
 
@@ -58,10 +67,18 @@ public class ConnectService {
     private final SessionQueries queries;
     private final SessionHostAgents agents;
     private final ApplicationEventPublisher events;
+    private final MeterRegistry meters;
+    private final Timer createdTimer;
+    private final Timer reconnectedTimer;
 
     ConnectService(PlatformTransactionManager txManager, JdbcClient jdbc, Entitlements entitlements,
                    DesktopClaims claims, SessionHostPlacement placement, TenantQuotas quotas, SessionQueries queries,
-                   SessionHostAgents agents, ApplicationEventPublisher events) {
+                   SessionHostAgents agents, ApplicationEventPublisher events, ObjectProvider<MeterRegistry> meters) {
+        this.meters = meters.getIfAvailable(SimpleMeterRegistry::new);
+        this.createdTimer = Timer.builder(CONNECTS_METER).description("Connects answered with a new session")
+                .tag("outcome", "created").register(this.meters);
+        this.reconnectedTimer = Timer.builder(CONNECTS_METER).description("Connects answered with the user's live session")
+                .tag("outcome", "reconnected").register(this.meters);
         this.tx = new TransactionTemplate(txManager);
         this.jdbc = jdbc;
         this.entitlements = entitlements;
@@ -88,6 +105,18 @@ public class ConnectService {
      *         HOST_CAPACITY or DESKTOP_UNAVAILABLE, each with the figures behind it
      */
     public ConnectResult connect(CurrentUser user, UUID poolId) {
+        long start = System.nanoTime();
+        try {
+            ConnectResult result = connectWithRetries(user, poolId);
+            (result.reconnected() ? reconnectedTimer : createdTimer).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            return result;
+        } catch (ProblemException refused) {
+            meters.counter(REFUSED_METER, "reason", refused.reason().name()).increment();
+            throw refused;
+        }
+    }
+
+    private ConnectResult connectWithRetries(CurrentUser user, UUID poolId) {
         int hostsFilled = 0;
         for (int attempt = 1; ; attempt++) {
             try {

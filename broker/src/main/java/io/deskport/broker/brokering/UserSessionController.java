@@ -8,6 +8,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -65,7 +66,7 @@ class UserSessionController {
                 .toList();
     }
 
-    @PostMapping("/pools/{poolId}/connect")
+    @PostMapping(path = "/pools/{poolId}/connect", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<ConnectResponse> connect(CurrentUser me, @PathVariable UUID poolId) {
         ConnectService.ConnectResult result = connects.connect(me, poolId);
         Session s = result.session();

@@ -12,6 +12,7 @@ import org.springframework.context.ApplicationContext;
 import io.deskport.broker.BrokerTest;
 import io.deskport.broker.support.Api;
 import io.deskport.broker.support.TestTenant;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import static io.deskport.broker.support.Api.json;
 import static io.deskport.broker.support.TestTenant.check;
@@ -73,6 +74,35 @@ class ConnectFlowTest {
         String b = check(bob.post(connectPath(pool)), 201).body().get("session").get("desktopId").asString();
 
         assertThat(a).isNotEqualTo(b);
+    }
+
+    @Test
+    void connectsAreMeteredByOutcomeAndRefusalReason() {
+        MeterRegistry meters = context.getBean(MeterRegistry.class);
+        double created = count(meters, ConnectService.CONNECTS_METER, "outcome", "created");
+        double reconnected = count(meters, ConnectService.CONNECTS_METER, "outcome", "reconnected");
+        double exhausted = count(meters, ConnectService.REFUSED_METER, "reason", "POOL_EXHAUSTED");
+        UUID pool = tenant.pool("office", "POOLED", null);
+        tenant.desktops(pool, 1, "READY");
+        Api alice = userEntitledTo("alice", pool);
+
+        check(alice.post(connectPath(pool)), 201);
+        check(alice.post(connectPath(pool)), 200);
+        check(userEntitledTo("bob", pool).post(connectPath(pool)), 503);
+
+        assertThat(count(meters, ConnectService.CONNECTS_METER, "outcome", "created")).isEqualTo(created + 1);
+        assertThat(count(meters, ConnectService.CONNECTS_METER, "outcome", "reconnected")).isEqualTo(reconnected + 1);
+        assertThat(count(meters, ConnectService.REFUSED_METER, "reason", "POOL_EXHAUSTED")).isEqualTo(exhausted + 1);
+    }
+
+    private static double count(MeterRegistry meters, String name, String tag, String value) {
+        // other tests of this context connect too: read before and after, compare
+        var timer = meters.find(name).tag(tag, value).timer();
+        if (timer != null) {
+            return timer.count();
+        }
+        var counter = meters.find(name).tag(tag, value).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     @Test

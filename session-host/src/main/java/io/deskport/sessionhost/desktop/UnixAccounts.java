@@ -2,6 +2,7 @@ package io.deskport.sessionhost.desktop;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -36,6 +37,7 @@ public final class UnixAccounts {
     private final boolean mayCreate;
     // useradd locks /etc/passwd; serialising our own calls avoids most "cannot lock" retries
     private final ReentrantLock writes = new ReentrantLock();
+    private final Path passwdFile = Path.of("/etc/passwd");
 
     public UnixAccounts(String prefix, boolean mayCreate) {
         this.prefix = prefix;
@@ -111,14 +113,43 @@ public final class UnixAccounts {
         }
     }
 
+    /**
+     * Looks the account up: in the local account file first (where the accounts this agent creates live),
+     * then through the system's name service ({@code getent}, for directory accounts). Reading the file
+     * saves a process per session start.
+     */
     public Optional<Account> lookup(String name) throws IOException {
+        Optional<Account> local = localAccount(name);
+        if (local.isPresent()) {
+            return local;
+        }
         Result r = run("getent", "passwd", name);
         if (r.code() != 0) {
             return Optional.empty();
         }
-        String[] f = r.output().strip().split(":");
-        return Optional.of(new Account(f[0], Integer.parseInt(f[2]), Integer.parseInt(f[3]), Path.of(f[5]),
-                f.length > 6 ? f[6] : "/bin/sh"));
+        return parse(r.output().strip());
+    }
+
+    private Optional<Account> localAccount(String name) {
+        try (var lines = Files.lines(passwdFile, StandardCharsets.UTF_8)) {
+            String prefix = name + ":";
+            return lines.filter(l -> l.startsWith(prefix)).findFirst().flatMap(UnixAccounts::parse);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<Account> parse(String entry) {
+        String[] f = entry.split(":", -1);
+        if (f.length < 6) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new Account(f[0], Integer.parseInt(f[2]), Integer.parseInt(f[3]), Path.of(f[5]),
+                    f.length > 6 && !f[6].isEmpty() ? f[6] : "/bin/sh"));
+        } catch (NumberFormatException | java.nio.file.InvalidPathException e) {
+            return Optional.empty();
+        }
     }
 
     private record Result(int code, String output) {
