@@ -40,7 +40,7 @@ public final class LogonStorm {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = new HashMap<>(Map.of("users", "10000", "rate", "500", "clients", "64",
-                "pools-per-kind", "4", "ceiling-seconds", "10", "setup-clients", "16", "warmup", "3000"));
+                "pools-per-kind", "4", "ceiling-seconds", "10", "setup-clients", "16", "warmup", "6000"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             opt.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }

@@ -295,6 +295,7 @@ public final class SessionHostBench {
      */
     private void printTimeline(List<Started> started, long wallStart) throws Exception {
         List<Long> toRow = new ArrayList<>();
+        List<Long> toAnswer = new ArrayList<>();
         List<Long> toAgent = new ArrayList<>();
         List<Long> agentWork = new ArrayList<>();
         List<Long> toBroker = new ArrayList<>();
@@ -316,22 +317,23 @@ public final class SessionHostBench {
                     ready = rs.getLong(2);
                 }
                 toRow.add(created - wallStart);
+                toAnswer.add(st.connectMillis());
                 String mark = "Started session " + st.sessionId();
                 log.stream().filter(l -> l.contains(mark)).reduce((a, b) -> b).ifPresent(l -> {
                     java.util.regex.Matcher m = line.matcher(l);
                     if (m.find()) {
                         long answered = java.time.Instant.from(time.parse(m.group(1))).toEpochMilli();
                         long work = Long.parseLong(m.group(2));
-                        toAgent.add(answered - work - created);
+                        toAgent.add(answered - work - (wallStart + st.connectMillis()));
                         agentWork.add(work);
                         toBroker.add(ready - answered);
                     }
                 });
             }
         }
-        System.out.printf("  timeline p50/max ms: request → connect transaction %s → command at the agent %s → agent's "
-                + "own start (account, Xvnc, port answering) %s → READY at the broker %s%n",
-                spread(toRow), spread(toAgent), spread(agentWork), spread(toBroker));
+        System.out.printf("  timeline p50/max ms: request → connect transaction begins %s → connect answered %s; "
+                + "then → command at the agent %s → agent's own start (account, Xvnc, port answering) %s → READY at "
+                + "the broker %s%n", spread(toRow), spread(toAnswer), spread(toAgent), spread(agentWork), spread(toBroker));
     }
 
     private static String spread(List<Long> values) {
