@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import io.deskport.broker.shared.AdminActionPerformed;
 import io.deskport.broker.shared.CurrentUser;
@@ -26,13 +28,15 @@ class AgentHeartbeats {
 
     private static final Logger log = LoggerFactory.getLogger(AgentHeartbeats.class);
 
+    private final TransactionTemplate tx;
     private final JdbcClient jdbc;
     private final HostedSessions sessions;
     private final HostsProperties properties;
     private final ApplicationEventPublisher events;
 
     AgentHeartbeats(JdbcClient jdbc, HostedSessions sessions, HostsProperties properties,
-                    ApplicationEventPublisher events) {
+                    ApplicationEventPublisher events, PlatformTransactionManager txManager) {
+        this.tx = new TransactionTemplate(txManager);
         this.jdbc = jdbc;
         this.sessions = sessions;
         this.properties = properties;
@@ -57,19 +61,27 @@ class AgentHeartbeats {
     }
 
     /**
-     * Applies a heartbeat. Sessions are reconciled first and the host row updated last: every path locks
-     * sessions before their host (as ending a session does), so heartbeats and logoffs never deadlock.
+     * Applies a heartbeat in two short transactions: the sessions are reconciled first, then the host row
+     * is updated. Every path locks sessions before their host (as ending a session does), so heartbeats
+     * and logoffs never deadlock; and as separate transactions, a heartbeat never holds the host's session
+     * rows while it waits for the host row behind a burst of connects (their READY reports would wait too).
      */
-    @Transactional
     HeartbeatAnswer heartbeat(AgentPrincipal agent, Heartbeat hb) {
-        HostRow before = jdbc.sql("select state, draining, name, logged_on_user from session_host where id = ?")
+        List<HostedSessions.ReportedSession> reported = hb.sessions() == null ? List.of() : hb.sessions();
+        Set<UUID> logoff = tx.execute(status -> sessions.reconcile(agent.hostId(), reported, properties.reportGrace(),
+                properties.prepareTimeout()));
+        boolean draining = tx.execute(status -> updateHost(agent, hb));
+        return new HeartbeatAnswer(agent.hostId(), SessionHostState.AVAILABLE, draining,
+                properties.heartbeatInterval().toMillis(), logoff);
+    }
+
+    /** @return whether the host is draining */
+    private boolean updateHost(AgentPrincipal agent, Heartbeat hb) {
+        HostRow before = jdbc.sql("select state, draining, name, logged_on_user from session_host where id = ? for update")
                 .param(agent.hostId())
                 .query((rs, n) -> new HostRow(SessionHostState.valueOf(rs.getString(1)), rs.getBoolean(2),
                         rs.getString(3), rs.getString(4)))
                 .single();
-        List<HostedSessions.ReportedSession> reported = hb.sessions() == null ? List.of() : hb.sessions();
-        Set<UUID> logoff = sessions.reconcile(agent.hostId(), reported, properties.reportGrace(),
-                properties.prepareTimeout());
         jdbc.sql("update session_host set last_heartbeat_at = now(), load_cpu_percent = ?, load_memory_used_mb = ?, "
                         + "reported_sessions = ?, agent_address = coalesce(?, agent_address), logged_on_user = ?, "
                         + "logged_on_at = case when logged_on_user is distinct from ? then now() else logged_on_at end, "
@@ -85,8 +97,7 @@ class AgentHeartbeats {
         if (!Objects.equals(before.loggedOnUser(), hb.loggedOnUser())) {
             userChanged(agent, before, hb.loggedOnUser());
         }
-        return new HeartbeatAnswer(agent.hostId(), SessionHostState.AVAILABLE, before.draining(),
-                properties.heartbeatInterval().toMillis(), logoff);
+        return before.draining();
     }
 
     /** A session's state as its agent reports it between heartbeats. */
