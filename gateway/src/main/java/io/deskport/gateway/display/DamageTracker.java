@@ -77,6 +77,17 @@ final class DamageTracker {
         return regions;
     }
 
+    /** @return the merged regions changed since the last call, without counting them as updates */
+    List<Region> drain() {
+        coalesce(false);
+        List<Region> regions = new ArrayList<>(rects.size());
+        for (int[] r : rects) {
+            regions.add(new Region(r[0], r[1], r[2] - r[0], r[3] - r[1]));
+        }
+        rects.clear();
+        return regions;
+    }
+
     /** @return the average update rate (per second) of the cells under the region */
     double changeRate(int x, int y, int w, int h) {
         int c0 = x / CELL;

@@ -84,6 +84,8 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
                 return false;
             }
             if (display.width() > 0) {
+                // Everyone else first receives what is pending, so that the newcomer starts from the same picture.
+                display.flush(imagePolicy());
                 GuacamoleCanvas snapshot = new GuacamoleCanvas(viewer::send, clock);
                 if (!desktopName.isEmpty()) {
                     snapshot.writer().begin("name").arg(desktopName).end();
@@ -197,8 +199,7 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
     @Override
     public void updateComplete() {
         withDisplay(() -> {
-            if (display.hasPendingChanges()) {
-                display.flush(imagePolicy());
+            if (display.hasPendingChanges() && display.flush(imagePolicy())) {
                 // CPU of this thread since the previous frame: decoding this update plus encoding it.
                 long cpu = THREADS.getCurrentThreadCpuTime();
                 pacer.frameSent(cpu - cpuAtLastFrame);

@@ -1,0 +1,347 @@
+package io.deskport.gateway.display;
+
+import java.util.Arrays;
+
+/**
+ * Finds changed screen content that the client already shows somewhere else — a scrolled terminal, a
+ * dragged window — so that it can be sent as {@code copy} instead of re-encoded pixels. VNC servers
+ * report at most one move per update (TigerVNC keeps one copy region), and a frame often spans several
+ * updates, so the gateway looks for moves itself, comparing the new framebuffer with the client's
+ * picture (the "shadow").
+ *
+ * <p>How: candidate offsets come from the server's own CopyRects (hints) and from anchors — short
+ * distinctive rows of pixels taken from changed cells, searched for in the shadow straight above and
+ * below (scrolling) and within {@value #RANGE} pixels around (moving windows). Each candidate offset is
+ * verified pixel for pixel on {@value #CELL}×{@value #CELL} cells; matching cells are merged into
+ * rectangles, grown to the exact edge of the moved content, checked once more against the client's
+ * picture as it is at that point of the frame, and handed to the {@link Mover}. Whatever is not matched
+ * is left for the image encoders: a wrong guess costs time, never a wrong picture.
+ *
+ * <p>Not thread-safe; one per display.
+ */
+final class MoveDetector {
+
+    /** Receives a move found: the client copies (sx, sy, w, h) to (dx, dy), and the shadow must do the same. */
+    interface Mover {
+        void move(int sx, int sy, int w, int h, int dx, int dy);
+    }
+
+    static final int CELL = 32;
+    /** Regions smaller than this are not worth searching (a typed character, a blinking cursor). */
+    static final int MIN_AREA = 64 * 32;
+    private static final int SEGMENT = 32;
+    private static final int RANGE = 64;
+    private static final int MAX_ANCHORS = 16;
+    private static final int MAX_MATCHES_PER_ANCHOR = 4;
+    private static final int MAX_OFFSETS = 4;
+    private static final int MIN_TRANSITIONS = 3;
+    private static final int HINT_VOTES = 2;
+    /** Rows of a cell tried for an anchor, in eighths of its height: the middle first, then spread out. */
+    private static final int[] ROW_ORDER = {4, 2, 6, 1, 3, 5, 7, 0};
+
+    private static final byte CHANGED = 0;
+    private static final byte UNCHANGED = 1;
+    private static final byte MATCH = 2;
+    private static final byte MOVED = 3;
+
+    private byte[] cells = new byte[256];
+    private final int[] offsetX = new int[64];
+    private final int[] offsetY = new int[64];
+    private final int[] votes = new int[64];
+    private int offsets;
+    private final int[] matchX = new int[MAX_MATCHES_PER_ANCHOR];
+    private final int[] matchY = new int[MAX_MATCHES_PER_ANCHOR];
+    private int[] rects = new int[64 * 4];
+    private int rectCount;
+
+    /**
+     * Looks for moved content in one changed region and reports every move found to {@code mover}, in an
+     * order the client can apply one after the other.
+     *
+     * @param fb     the framebuffer as it is now
+     * @param shadow what the client shows; updated by the mover, read again after each move
+     * @param hints  offsets ({@code dx - sx}, {@code dy - sy}) of the server's CopyRects since the last frame, as pairs
+     * @return the number of moves reported
+     */
+    int detect(int[] fb, int[] shadow, int width, int height, int rx, int ry, int rw, int rh, int[] hints, int hintCount,
+               Mover mover) {
+        if (rw * rh < MIN_AREA || rw < SEGMENT) {
+            return 0;
+        }
+        int cols = (rw + CELL - 1) / CELL;
+        int rows = (rh + CELL - 1) / CELL;
+        if (cells.length < cols * rows) {
+            cells = new byte[cols * rows];
+        }
+        int changed = 0;
+        for (int cy = 0; cy < rows; cy++) {
+            for (int cx = 0; cx < cols; cx++) {
+                int x0 = rx + cx * CELL;
+                int y0 = ry + cy * CELL;
+                boolean same = equal(fb, shadow, width, x0, y0, Math.min(CELL, rx + rw - x0), Math.min(CELL, ry + rh - y0), 0, 0);
+                cells[cy * cols + cx] = same ? UNCHANGED : CHANGED;
+                changed += same ? 0 : 1;
+            }
+        }
+        if (changed == 0) {
+            return 0;
+        }
+        offsets = 0;
+        for (int i = 0; i < hintCount; i++) {
+            vote(hints[2 * i], hints[2 * i + 1], HINT_VOTES);
+        }
+        findAnchorOffsets(fb, shadow, width, height, rx, ry, rw, rh, cols, rows, changed);
+        int moves = 0;
+        for (int attempt = 0; attempt < MAX_OFFSETS && offsets > 0; attempt++) {
+            int best = 0;
+            for (int i = 1; i < offsets; i++) {
+                if (votes[i] > votes[best]) {
+                    best = i;
+                }
+            }
+            int ox = offsetX[best];
+            int oy = offsetY[best];
+            offsets--;
+            offsetX[best] = offsetX[offsets];
+            offsetY[best] = offsetY[offsets];
+            votes[best] = votes[offsets];
+            moves += applyOffset(fb, shadow, width, height, rx, ry, rw, rh, cols, rows, ox, oy, mover);
+        }
+        return moves;
+    }
+
+    private void vote(int ox, int oy, int weight) {
+        if (ox == 0 && oy == 0) {
+            return;
+        }
+        for (int i = 0; i < offsets; i++) {
+            if (offsetX[i] == ox && offsetY[i] == oy) {
+                votes[i] += weight;
+                return;
+            }
+        }
+        if (offsets < offsetX.length) {
+            offsetX[offsets] = ox;
+            offsetY[offsets] = oy;
+            votes[offsets] = weight;
+            offsets++;
+        }
+    }
+
+    /** Takes anchors from changed cells, spread over the region, and votes for where the client shows them. */
+    private void findAnchorOffsets(int[] fb, int[] shadow, int width, int height, int rx, int ry, int rw, int rh,
+                                   int cols, int rows, int changed) {
+        int step = Math.max(1, changed / MAX_ANCHORS);
+        int seen = 0;
+        for (int i = 0; i < cols * rows; i++) {
+            if (cells[i] != CHANGED || seen++ % step != 0) {
+                continue;
+            }
+            int cx = i % cols;
+            int cy = i / cols;
+            int x = Math.max(rx, Math.min(rx + cx * CELL, rx + rw - SEGMENT));
+            int y0 = ry + cy * CELL;
+            int ch = Math.min(CELL, ry + rh - y0);
+            int y = texturedRow(fb, width, x, y0, ch);
+            if (y < 0) {
+                continue;
+            }
+            // Straight up and down, across the region: scrolling.
+            int n = 0;
+            int from = Math.max(0, ry - RANGE);
+            int to = Math.min(height, ry + rh + RANGE);
+            for (int sy = from; sy < to && n <= MAX_MATCHES_PER_ANCHOR; sy++) {
+                if (sy != y && segmentEqual(fb, y * width + x, shadow, sy * width + x)) {
+                    n = addMatch(n, 0, y - sy);
+                }
+            }
+            if (n == 0) {
+                // Anywhere nearby: a moving window.
+                for (int sy = Math.max(0, y - RANGE); sy <= Math.min(height - 1, y + RANGE) && n <= MAX_MATCHES_PER_ANCHOR; sy++) {
+                    int base = sy * width;
+                    for (int sx = Math.max(0, x - RANGE); sx <= Math.min(width - SEGMENT, x + RANGE); sx++) {
+                        if (sx != x && segmentEqual(fb, y * width + x, shadow, base + sx)) {
+                            n = addMatch(n, x - sx, y - sy);
+                            if (n > MAX_MATCHES_PER_ANCHOR) {
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+            if (n <= MAX_MATCHES_PER_ANCHOR) { // more matches than that: an ambiguous anchor, no vote
+                for (int k = 0; k < n; k++) {
+                    vote(matchX[k], matchY[k], 1);
+                }
+            }
+        }
+    }
+
+    private int addMatch(int n, int ox, int oy) {
+        if (n < MAX_MATCHES_PER_ANCHOR) {
+            matchX[n] = ox;
+            matchY[n] = oy;
+        }
+        return n + 1;
+    }
+
+    /** @return a row of the cell whose segment at x has a few colour changes (so it is unlikely to repeat), or -1 */
+    private static int texturedRow(int[] fb, int width, int x, int y0, int h) {
+        for (int eighth : ROW_ORDER) {
+            int y = y0 + eighth * h / 8;
+            int p = y * width + x;
+            int transitions = 0;
+            for (int i = 1; i < SEGMENT; i++) {
+                if (fb[p + i] != fb[p + i - 1]) {
+                    transitions++;
+                }
+            }
+            if (transitions >= MIN_TRANSITIONS) {
+                return y;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean segmentEqual(int[] fb, int a, int[] shadow, int b) {
+        return fb[a] == shadow[b] && fb[a + SEGMENT - 1] == shadow[b + SEGMENT - 1]
+                && Arrays.equals(fb, a, a + SEGMENT, shadow, b, b + SEGMENT);
+    }
+
+    /** Verifies one offset on the changed cells, then reports the matching areas as moves. */
+    private int applyOffset(int[] fb, int[] shadow, int width, int height, int rx, int ry, int rw, int rh,
+                            int cols, int rows, int ox, int oy, Mover mover) {
+        int matched = 0;
+        for (int cy = 0; cy < rows; cy++) {
+            for (int cx = 0; cx < cols; cx++) {
+                int i = cy * cols + cx;
+                if (cells[i] != CHANGED) {
+                    continue;
+                }
+                int x0 = rx + cx * CELL;
+                int y0 = ry + cy * CELL;
+                int w = Math.min(CELL, rx + rw - x0);
+                int h = Math.min(CELL, ry + rh - y0);
+                if (sourceInside(x0, y0, w, h, ox, oy, width, height) && equal(fb, shadow, width, x0, y0, w, h, ox, oy)) {
+                    cells[i] = MATCH;
+                    matched++;
+                }
+            }
+        }
+        if (matched == 0) {
+            return 0;
+        }
+        collectRects(cols, rows);
+        sortForOffset(ox, oy);
+        int moves = 0;
+        for (int k = 0; k < rectCount; k++) {
+            int x0 = rx + rects[4 * k] * CELL;
+            int x1 = Math.min(rx + rw, rx + rects[4 * k + 1] * CELL);
+            int y0 = ry + rects[4 * k + 2] * CELL;
+            int y1 = Math.min(ry + rh, ry + rects[4 * k + 3] * CELL);
+            // Grow to the moved content's exact edges (cells rarely line up with a window's border).
+            int limit = CELL;
+            while (limit-- > 0 && y0 > ry && y0 - 1 - oy >= 0 && equal(fb, shadow, width, x0, y0 - 1, x1 - x0, 1, ox, oy)) {
+                y0--;
+            }
+            limit = CELL;
+            while (limit-- > 0 && y1 < ry + rh && y1 - oy < height && equal(fb, shadow, width, x0, y1, x1 - x0, 1, ox, oy)) {
+                y1++;
+            }
+            limit = CELL;
+            while (limit-- > 0 && x0 > rx && x0 - 1 - ox >= 0 && equal(fb, shadow, width, x0 - 1, y0, 1, y1 - y0, ox, oy)) {
+                x0--;
+            }
+            limit = CELL;
+            while (limit-- > 0 && x1 < rx + rw && x1 - ox < width && equal(fb, shadow, width, x1, y0, 1, y1 - y0, ox, oy)) {
+                x1++;
+            }
+            // Earlier moves of this frame may have overwritten the source: check against the client's picture now.
+            if (equal(fb, shadow, width, x0, y0, x1 - x0, y1 - y0, ox, oy)) {
+                mover.move(x0 - ox, y0 - oy, x1 - x0, y1 - y0, x0, y0);
+                moves++;
+            }
+        }
+        for (int i = 0; i < cols * rows; i++) {
+            if (cells[i] == MATCH) {
+                cells[i] = MOVED;
+            }
+        }
+        return moves;
+    }
+
+    /** Merges MATCH cells into rectangles of cells: runs along each row, stacked when they line up. */
+    private void collectRects(int cols, int rows) {
+        rectCount = 0;
+        for (int cy = 0; cy < rows; cy++) {
+            int cx = 0;
+            while (cx < cols) {
+                if (cells[cy * cols + cx] != MATCH) {
+                    cx++;
+                    continue;
+                }
+                int start = cx;
+                while (cx < cols && cells[cy * cols + cx] == MATCH) {
+                    cx++;
+                }
+                int k = 0;
+                while (k < rectCount && !(rects[4 * k] == start && rects[4 * k + 1] == cx && rects[4 * k + 3] == cy)) {
+                    k++;
+                }
+                if (k < rectCount) {
+                    rects[4 * k + 3] = cy + 1;
+                    continue;
+                }
+                if (4 * rectCount + 4 > rects.length) {
+                    rects = Arrays.copyOf(rects, rects.length * 2);
+                }
+                rects[4 * rectCount] = start;
+                rects[4 * rectCount + 1] = cx;
+                rects[4 * rectCount + 2] = cy;
+                rects[4 * rectCount + 3] = cy + 1;
+                rectCount++;
+            }
+        }
+    }
+
+    /** Orders the rectangles so that no move overwrites the source of a later one (as far as one offset goes). */
+    private void sortForOffset(int ox, int oy) {
+        // Insertion sort: a handful of rectangles.
+        for (int i = 1; i < rectCount; i++) {
+            for (int j = i; j > 0 && before(j, j - 1, ox, oy); j--) {
+                for (int f = 0; f < 4; f++) {
+                    int t = rects[4 * j + f];
+                    rects[4 * j + f] = rects[4 * (j - 1) + f];
+                    rects[4 * (j - 1) + f] = t;
+                }
+            }
+        }
+    }
+
+    private boolean before(int a, int b, int ox, int oy) {
+        int ya = rects[4 * a + 2];
+        int yb = rects[4 * b + 2];
+        if (ya != yb && oy != 0) {
+            return oy > 0 ? ya > yb : ya < yb;
+        }
+        int xa = rects[4 * a];
+        int xb = rects[4 * b];
+        return ox > 0 ? xa > xb : xa < xb;
+    }
+
+    private static boolean sourceInside(int x, int y, int w, int h, int ox, int oy, int width, int height) {
+        return x - ox >= 0 && y - oy >= 0 && x - ox + w <= width && y - oy + h <= height;
+    }
+
+    /** @return whether the framebuffer's rectangle equals the shadow's rectangle offset by (-ox, -oy) */
+    static boolean equal(int[] fb, int[] shadow, int width, int x, int y, int w, int h, int ox, int oy) {
+        for (int row = y; row < y + h; row++) {
+            int a = row * width + x;
+            int b = (row - oy) * width + x - ox;
+            if (w == 1 ? fb[a] != shadow[b] : !Arrays.equals(fb, a, a + w, shadow, b, b + w)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
