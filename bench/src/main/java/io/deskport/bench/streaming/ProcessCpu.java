@@ -52,7 +52,10 @@ final class ProcessCpu {
 
     private static String role(String thread) {
         if (thread.startsWith("gateway-rfb")) {
-            return "rfb+encode";
+            return "rfb";
+        }
+        if (thread.startsWith("gateway-frames")) {
+            return "frames";
         }
         if (thread.startsWith("ForkJoinPool")) {
             return "viewer-io(virtual)";

@@ -197,6 +197,7 @@ public final class Display {
         int width = framebuffer.width();
         int height = framebuffer.height();
         int moved = 0;
+        moves.startFrame();
         for (DamageTracker.Region r : regions) {
             moved += moves.detect(fb, shadow, width, height, r.x(), r.y(), r.width(), r.height(), hints, hintCount, mover);
         }

@@ -32,8 +32,12 @@ final class MoveDetector {
     private static final int SEGMENT = 32;
     private static final int RANGE = 64;
     private static final int MAX_ANCHORS = 16;
+    private static final int MAX_LOCAL_ANCHORS = 6;
+    private static final int MAX_LOCAL_ANCHORS_PER_FRAME = 8;
+    /** Votes an offset found by anchors needs before it is verified, when there were enough anchors to agree. */
+    private static final int MIN_VOTES = 2;
     private static final int MAX_MATCHES_PER_ANCHOR = 4;
-    private static final int MAX_OFFSETS = 4;
+    private static final int MAX_OFFSETS = 3;
     private static final int MIN_TRANSITIONS = 3;
     private static final int HINT_VOTES = 2;
     /** Rows of a cell tried for an anchor, in eighths of its height: the middle first, then spread out. */
@@ -43,12 +47,22 @@ final class MoveDetector {
     private static final byte UNCHANGED = 1;
     private static final byte MATCH = 2;
     private static final byte MOVED = 3;
+    private static final byte SAME_MATCH = 4;
 
     private byte[] cells = new byte[256];
     private final int[] offsetX = new int[64];
     private final int[] offsetY = new int[64];
     private final int[] votes = new int[64];
     private int offsets;
+    private int anchorsUsed;
+    /** Anchors the wide (and costly) search may still use in this frame. */
+    private int localBudget;
+    private int frame;
+    /** Offsets of the moves found nearby in the last frame: a dragged window tends to keep moving alike. */
+    private final int[] lastLocal = new int[4];
+    private final int[] nextLocal = new int[4];
+    private int lastLocalCount;
+    private int nextLocalCount;
     private final int[] matchX = new int[MAX_MATCHES_PER_ANCHOR];
     private final int[] matchY = new int[MAX_MATCHES_PER_ANCHOR];
     private int[] rects = new int[64 * 4];
@@ -86,11 +100,39 @@ final class MoveDetector {
         if (changed == 0) {
             return 0;
         }
+        // First the server's moves and scrolling (straight up or down), then, for what is left, moves nearby.
         offsets = 0;
         for (int i = 0; i < hintCount; i++) {
             vote(hints[2 * i], hints[2 * i + 1], HINT_VOTES);
         }
-        findAnchorOffsets(fb, shadow, width, height, rx, ry, rw, rh, cols, rows, changed);
+        findAnchorOffsets(fb, shadow, width, height, rx, ry, rw, rh, cols, rows, changed, true);
+        int moves = applyBestOffsets(fb, shadow, width, height, rx, ry, rw, rh, cols, rows, false, mover);
+        changed = 0;
+        for (int i = 0; i < cols * rows; i++) {
+            changed += cells[i] == CHANGED ? 1 : 0;
+        }
+        if (changed > 0) {
+            offsets = 0;
+            for (int i = 0; i < lastLocalCount; i++) {
+                vote(lastLocal[2 * i], lastLocal[2 * i + 1], HINT_VOTES);
+            }
+            findAnchorOffsets(fb, shadow, width, height, rx, ry, rw, rh, cols, rows, changed, false);
+            moves += applyBestOffsets(fb, shadow, width, height, rx, ry, rw, rh, cols, rows, true, mover);
+        }
+        return moves;
+    }
+
+    /** Starts a frame: resets the budget of the wide search and remembers the last frame's nearby moves. */
+    void startFrame() {
+        frame++;
+        localBudget = MAX_LOCAL_ANCHORS_PER_FRAME;
+        System.arraycopy(nextLocal, 0, lastLocal, 0, nextLocal.length);
+        lastLocalCount = nextLocalCount;
+        nextLocalCount = 0;
+    }
+
+    private int applyBestOffsets(int[] fb, int[] shadow, int width, int height, int rx, int ry, int rw, int rh,
+                                 int cols, int rows, boolean remember, Mover mover) {
         int moves = 0;
         for (int attempt = 0; attempt < MAX_OFFSETS && offsets > 0; attempt++) {
             int best = 0;
@@ -99,13 +141,22 @@ final class MoveDetector {
                     best = i;
                 }
             }
+            if (votes[best] < MIN_VOTES && anchorsUsed >= 2 * MIN_VOTES) {
+                break;
+            }
             int ox = offsetX[best];
             int oy = offsetY[best];
             offsets--;
             offsetX[best] = offsetX[offsets];
             offsetY[best] = offsetY[offsets];
             votes[best] = votes[offsets];
-            moves += applyOffset(fb, shadow, width, height, rx, ry, rw, rh, cols, rows, ox, oy, mover);
+            int found = applyOffset(fb, shadow, width, height, rx, ry, rw, rh, cols, rows, ox, oy, mover);
+            if (found > 0 && remember && nextLocalCount < lastLocal.length / 2) {
+                nextLocal[2 * nextLocalCount] = ox;
+                nextLocal[2 * nextLocalCount + 1] = oy;
+                nextLocalCount++;
+            }
+            moves += found;
         }
         return moves;
     }
@@ -128,13 +179,23 @@ final class MoveDetector {
         }
     }
 
-    /** Takes anchors from changed cells, spread over the region, and votes for where the client shows them. */
+    /**
+     * Takes anchors from changed cells, spread over the region, and votes for where the client shows them:
+     * straight above or below within the region ({@code vertical}), or anywhere within {@value #RANGE}
+     * pixels.
+     */
     private void findAnchorOffsets(int[] fb, int[] shadow, int width, int height, int rx, int ry, int rw, int rh,
-                                   int cols, int rows, int changed) {
-        int step = Math.max(1, changed / MAX_ANCHORS);
+                                   int cols, int rows, int changed, boolean vertical) {
+        int anchors = vertical ? MAX_ANCHORS : Math.min(MAX_LOCAL_ANCHORS, localBudget);
+        anchorsUsed = 0;
+        if (anchors == 0) {
+            return;
+        }
+        int step = Math.max(1, changed / anchors);
+        int phase = frame % step; // successive frames take anchors from different cells
         int seen = 0;
-        for (int i = 0; i < cols * rows; i++) {
-            if (cells[i] != CHANGED || seen++ % step != 0) {
+        for (int i = 0; i < cols * rows && anchorsUsed < anchors; i++) {
+            if (cells[i] != CHANGED || (seen++ + phase) % step != 0) {
                 continue;
             }
             int cx = i % cols;
@@ -146,21 +207,49 @@ final class MoveDetector {
             if (y < 0) {
                 continue;
             }
-            // Straight up and down, across the region: scrolling.
-            int n = 0;
-            int from = Math.max(0, ry - RANGE);
-            int to = Math.min(height, ry + rh + RANGE);
-            for (int sy = from; sy < to && n <= MAX_MATCHES_PER_ANCHOR; sy++) {
-                if (sy != y && segmentEqual(fb, y * width + x, shadow, sy * width + x)) {
-                    n = addMatch(n, 0, y - sy);
-                }
+            anchorsUsed++;
+            if (!vertical) {
+                localBudget--;
             }
-            if (n == 0) {
-                // Anywhere nearby: a moving window.
-                for (int sy = Math.max(0, y - RANGE); sy <= Math.min(height - 1, y + RANGE) && n <= MAX_MATCHES_PER_ANCHOR; sy++) {
+            int a = y * width + x;
+            // The pixels after the first three colour changes: with the first one, four checks reject almost
+            // any position before the whole segment is compared.
+            int k1 = nextChange(fb, a, 0);
+            int k2 = nextChange(fb, a, k1);
+            int k3 = nextChange(fb, a, k2);
+            // Check the pixels of the segment's rarer colour first (the foreground of text): most positions
+            // fail at the first check.
+            int dominant = 0;
+            for (int j = 0; j < SEGMENT; j++) {
+                dominant += fb[a + j] == fb[a] ? 1 : 0;
+            }
+            int p0 = dominant > SEGMENT / 2 ? k1 : 0;
+            int p1 = dominant > SEGMENT / 2 ? k3 : k2;
+            int p2 = dominant > SEGMENT / 2 ? 0 : k1;
+            int p3 = dominant > SEGMENT / 2 ? k2 : k3;
+            int c0 = fb[a + p0];
+            int c1 = fb[a + p1];
+            int c2 = fb[a + p2];
+            int c3 = fb[a + p3];
+            int n = 0;
+            if (vertical) {
+                int to = Math.min(height, ry + rh + RANGE);
+                for (int sy = Math.max(0, ry - RANGE); sy < to && n <= MAX_MATCHES_PER_ANCHOR; sy++) {
+                    int b = sy * width + x;
+                    if (shadow[b + p0] == c0 && shadow[b + p1] == c1 && shadow[b + p2] == c2 && shadow[b + p3] == c3
+                            && sy != y && segmentEqual(fb, a, shadow, b)) {
+                        n = addMatch(n, 0, y - sy);
+                    }
+                }
+            } else {
+                int sxTo = Math.min(width - SEGMENT, x + RANGE);
+                int syTo = Math.min(height - 1, y + RANGE);
+                for (int sy = Math.max(0, y - RANGE); sy <= syTo && n <= MAX_MATCHES_PER_ANCHOR; sy++) {
                     int base = sy * width;
-                    for (int sx = Math.max(0, x - RANGE); sx <= Math.min(width - SEGMENT, x + RANGE); sx++) {
-                        if (sx != x && segmentEqual(fb, y * width + x, shadow, base + sx)) {
+                    for (int sx = Math.max(0, x - RANGE); sx <= sxTo; sx++) {
+                        int b = base + sx;
+                        if (shadow[b + p0] == c0 && shadow[b + p1] == c1 && shadow[b + p2] == c2 && shadow[b + p3] == c3
+                                && sx != x && segmentEqual(fb, a, shadow, b)) {
                             n = addMatch(n, x - sx, y - sy);
                             if (n > MAX_MATCHES_PER_ANCHOR) {
                                 break;
@@ -170,11 +259,20 @@ final class MoveDetector {
                 }
             }
             if (n <= MAX_MATCHES_PER_ANCHOR) { // more matches than that: an ambiguous anchor, no vote
-                for (int k = 0; k < n; k++) {
-                    vote(matchX[k], matchY[k], 1);
+                for (int m = 0; m < n; m++) {
+                    vote(matchX[m], matchY[m], 1);
                 }
             }
         }
+    }
+
+    /** @return the index after {@code from} where the segment at {@code a} changes colour (texturedRow ensures there is one) */
+    private static int nextChange(int[] fb, int a, int from) {
+        int k = from + 1;
+        while (k < SEGMENT - 1 && fb[a + k] == fb[a + k - 1]) {
+            k++;
+        }
+        return k;
     }
 
     private int addMatch(int n, int ox, int oy) {
@@ -204,8 +302,7 @@ final class MoveDetector {
     }
 
     private static boolean segmentEqual(int[] fb, int a, int[] shadow, int b) {
-        return fb[a] == shadow[b] && fb[a + SEGMENT - 1] == shadow[b + SEGMENT - 1]
-                && Arrays.equals(fb, a, a + SEGMENT, shadow, b, b + SEGMENT);
+        return fb[a + SEGMENT - 1] == shadow[b + SEGMENT - 1] && Arrays.equals(fb, a, a + SEGMENT, shadow, b, b + SEGMENT);
     }
 
     /** Verifies one offset on the changed cells, then reports the matching areas as moves. */
@@ -230,6 +327,23 @@ final class MoveDetector {
         }
         if (matched == 0) {
             return 0;
+        }
+        // Unchanged cells that also match (a blank line inside a scrolled terminal) join the moved areas, so
+        // that they make a few large copies rather than many small ones.
+        for (int cy = 0; cy < rows; cy++) {
+            for (int cx = 0; cx < cols; cx++) {
+                int i = cy * cols + cx;
+                if (cells[i] != UNCHANGED) {
+                    continue;
+                }
+                int x0 = rx + cx * CELL;
+                int y0 = ry + cy * CELL;
+                int w = Math.min(CELL, rx + rw - x0);
+                int h = Math.min(CELL, ry + rh - y0);
+                if (sourceInside(x0, y0, w, h, ox, oy, width, height) && equal(fb, shadow, width, x0, y0, w, h, ox, oy)) {
+                    cells[i] = SAME_MATCH;
+                }
+            }
         }
         collectRects(cols, rows);
         sortForOffset(ox, oy);
@@ -265,6 +379,8 @@ final class MoveDetector {
         for (int i = 0; i < cols * rows; i++) {
             if (cells[i] == MATCH) {
                 cells[i] = MOVED;
+            } else if (cells[i] == SAME_MATCH) {
+                cells[i] = UNCHANGED;
             }
         }
         return moves;
@@ -276,12 +392,12 @@ final class MoveDetector {
         for (int cy = 0; cy < rows; cy++) {
             int cx = 0;
             while (cx < cols) {
-                if (cells[cy * cols + cx] != MATCH) {
+                if (!matchable(cells[cy * cols + cx])) {
                     cx++;
                     continue;
                 }
                 int start = cx;
-                while (cx < cols && cells[cy * cols + cx] == MATCH) {
+                while (cx < cols && matchable(cells[cy * cols + cx])) {
                     cx++;
                 }
                 int k = 0;
@@ -302,6 +418,30 @@ final class MoveDetector {
                 rectCount++;
             }
         }
+        // Rectangles of unchanged cells only need no move.
+        int kept = 0;
+        for (int k = 0; k < rectCount; k++) {
+            if (holdsMatch(k, cols)) {
+                System.arraycopy(rects, 4 * k, rects, 4 * kept, 4);
+                kept++;
+            }
+        }
+        rectCount = kept;
+    }
+
+    private static boolean matchable(byte state) {
+        return state == MATCH || state == SAME_MATCH;
+    }
+
+    private boolean holdsMatch(int k, int cols) {
+        for (int cy = rects[4 * k + 2]; cy < rects[4 * k + 3]; cy++) {
+            for (int cx = rects[4 * k]; cx < rects[4 * k + 1]; cx++) {
+                if (cells[cy * cols + cx] == MATCH) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Orders the rectangles so that no move overwrites the source of a later one (as far as one offset goes). */

@@ -6,16 +6,21 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Decides when the next frame may start, like guacd: never sooner than the minimum frame duration after
- * the previous one, and not before every viewer has acknowledged the previous frame with {@code sync},
- * waiting at most the configured lag limit for slow viewers. Expensive frames stretch the interval (up to
- * {@value #MAX_FRAME_MILLIS} ms) so that decoding and encoding take at most about 1/{@value #COST_FACTOR} of a core per
- * connection: a screen full of changing text then streams at a lower frame rate instead of burning CPU.
- * User input cuts that stretch short ({@link #inputArrived()}): for {@value #INPUT_RESPONSE_MILLIS} ms after a
- * key, a click or a drag, frames follow after the shortest frame interval, and the first need not wait for the acknowledgement of the frame in
- * flight either — but only one frame may be pushed past an acknowledgement that way, so a slow client
- * still holds the gateway back (at most two frames in flight). Typing stays responsive while something
- * else floods the screen.
+ * Decides when the next frame may go out, like guacd: never sooner than the minimum frame duration after
+ * the previous one, and not while a viewer still has a frame to acknowledge with {@code sync}, waiting at
+ * most the configured lag limit for slow viewers. Expensive frames stretch the interval (up to
+ * {@value #MAX_FRAME_MILLIS} ms) so that decoding and encoding take at most about 1/{@value #COST_FACTOR}
+ * of a core per connection: a screen full of changing text then streams at a lower frame rate instead of
+ * burning CPU.
+ *
+ * <p>User input changes that for {@value #INPUT_RESPONSE_MILLIS} ms after a key, a click or a drag: frames
+ * go out as soon as the desktop's updates arrive (no minimum interval, no cost stretch), and a viewer may
+ * have {@value #RESPONSIVE_FRAMES_IN_FLIGHT} frames unacknowledged instead of one, so that the frame with
+ * the echo of a key need not wait for the viewer to finish drawing the one before. A slow viewer still
+ * holds the gateway back.
+ *
+ * <p>The frame thread waits in {@link #awaitFrame}; the desktop reader ({@link #changesArrived}), the
+ * viewers ({@link #viewerProgressed}, {@link #inputArrived}) and the end of the connection wake it.
  */
 final class FramePacer {
 
@@ -23,103 +28,145 @@ final class FramePacer {
     /** Decoding plus encoding may take at most 1/COST_FACTOR of a core while the screen keeps changing. */
     static final int COST_FACTOR = 16;
     /**
-     * How long after user input frames are not stretched for cost: the frame requested right after a key
+     * How long after user input frames follow the desktop's updates at once: the update right after a key
      * often comes before the application has drawn its echo, so the next ones must be prompt as well.
-     * 40 ms gave the same latency as 100 ms in bench/streaming for a quarter less CPU while typing.
      */
     static final long INPUT_RESPONSE_MILLIS = 40;
+    static final int RESPONSIVE_FRAMES_IN_FLIGHT = 2;
 
     private final long minFrameMillis;
     private final long maxLagWaitMillis;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition acknowledged = lock.newCondition();
+    private final Condition wake = lock.newCondition();
     private volatile long lastFrameAt;
     private volatile long lastFrameCostMillis;
-    private volatile boolean inputPending;
-    private volatile long lastInputAt;
-    private boolean pushedPastAcknowledgement;
+    private volatile long lastInputAt = Long.MIN_VALUE / 2;
+    private volatile boolean changesPending;
+    private volatile boolean stopped;
 
     FramePacer(long minFrameMillis, long maxLagWaitMillis) {
         this.minFrameMillis = minFrameMillis;
         this.maxLagWaitMillis = maxLagWaitMillis;
     }
 
-    /** Records that a frame was sent now, and the CPU time it took to produce. */
-    void frameSent(long costNanos) {
-        lastFrameAt = System.currentTimeMillis();
+    /** Records that a frame was sent at {@code now}, and the CPU time it took to produce. */
+    void frameSent(long now, long costNanos) {
+        lastFrameAt = now;
         lastFrameCostMillis = costNanos / 1_000_000;
     }
 
-    /** @return the shortest time from the last frame to the next, given the last frame's cost */
+    /** @return the shortest time from the last frame to the next while nobody types, given the last frame's cost */
     long frameInterval() {
         return Math.max(minFrameMillis, Math.min(MAX_FRAME_MILLIS, lastFrameCostMillis * COST_FACTOR));
     }
 
+    /** @return true within {@value #INPUT_RESPONSE_MILLIS} ms of the last user input */
+    boolean responsive(long now) {
+        return now - lastInputAt < INPUT_RESPONSE_MILLIS;
+    }
+
     /**
-     * Records that a viewer sent input the user waits to see (a key, a click or a drag): the next frame
-     * is not held back for cost, and a waiting {@link #awaitNextFrame} is woken.
+     * @return 0 if a frame may go out at {@code now}, otherwise how long to wait at most before asking
+     *         again (a viewer's acknowledgement or input may shorten it)
+     */
+    long millisUntilNextFrame(Collection<Viewer> viewers, long now) {
+        boolean responsive = responsive(now);
+        long wait = responsive ? 0 : lastFrameAt + frameInterval() - now;
+        if (wait > 0) {
+            return wait;
+        }
+        if (framesInFlight(viewers) < (responsive ? RESPONSIVE_FRAMES_IN_FLIGHT : 1)) {
+            return 0;
+        }
+        long lagLeft = lastFrameAt + maxLagWaitMillis - now;
+        return Math.max(0, lagLeft);
+    }
+
+    /**
+     * @return true if the desktop may be asked for its next update now: every viewer has fewer frames in
+     *         flight than it may have (so the next frame will not be held back for acknowledgements), or
+     *         the lag limit has passed
+     */
+    boolean mayRequest(Collection<Viewer> viewers, long now) {
+        return framesInFlight(viewers) < (responsive(now) ? RESPONSIVE_FRAMES_IN_FLIGHT : 1)
+                || now - lastFrameAt >= maxLagWaitMillis;
+    }
+
+    /**
+     * Records user input (a key, a click or a drag): frames follow the desktop's updates at once for a
+     * while, and a waiting frame thread is woken.
      */
     void inputArrived() {
-        lastInputAt = System.currentTimeMillis();
-        inputPending = true;
-        viewerProgressed();
+        inputArrived(System.currentTimeMillis());
     }
 
-    /** Wakes a waiting {@link #awaitNextFrame} because a viewer acknowledged a frame or left. */
+    void inputArrived(long now) {
+        lastInputAt = now;
+        signal();
+    }
+
+    /** The desktop's drawing changed the display: a frame is wanted. */
+    void changesArrived() {
+        changesPending = true;
+        signal();
+    }
+
+    /** A viewer acknowledged a frame, or left. */
     void viewerProgressed() {
-        lock.lock();
-        try {
-            acknowledged.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        signal();
     }
 
-    /** Blocks until the next frame may be produced. */
-    void awaitNextFrame(Collection<Viewer> viewers) throws InterruptedException {
-        long start = lastFrameAt;
-        long deadline = start + maxLagWaitMillis;
+    /** Ends {@link #awaitFrame} for good. */
+    void stop() {
+        stopped = true;
+        signal();
+    }
+
+    /**
+     * Blocks until there are changes and the next frame may go out, or until nothing happened for
+     * {@code idleMillis}.
+     *
+     * @return true if a frame may go out now; false after the idle time or once {@link #stop()} was called
+     */
+    boolean awaitFrame(Collection<Viewer> viewers, long idleMillis) throws InterruptedException {
         lock.lock();
         try {
-            while (true) {
-                long now = System.currentTimeMillis();
-                boolean responsive = inputPending || now - lastInputAt < INPUT_RESPONSE_MILLIS;
-                long wait = start + (responsive ? minFrameMillis : frameInterval()) - now;
+            while (!stopped) {
+                if (!changesPending) {
+                    if (!wake.await(idleMillis, TimeUnit.MILLISECONDS)) {
+                        return false;
+                    }
+                    continue;
+                }
+                long wait = millisUntilNextFrame(viewers, System.currentTimeMillis());
                 if (wait <= 0) {
-                    break;
+                    changesPending = false;
+                    return true;
                 }
-                acknowledged.await(wait, TimeUnit.MILLISECONDS); // input may shorten the wait
+                wake.await(wait, TimeUnit.MILLISECONDS);
             }
-            boolean input = inputPending;
-            inputPending = false;
-            if (input && !pushedPastAcknowledgement) {
-                pushedPastAcknowledgement = anyBehind(viewers);
-                return;
-            }
-            while (anyBehind(viewers)) {
-                long remaining = deadline - System.currentTimeMillis();
-                if (remaining <= 0) {
-                    return;
-                }
-                acknowledged.await(remaining, TimeUnit.MILLISECONDS);
-                if (inputPending && !pushedPastAcknowledgement) {
-                    inputPending = false;
-                    pushedPastAcknowledgement = true;
-                    return;
-                }
-            }
-            pushedPastAcknowledgement = false;
+            return false;
         } finally {
             lock.unlock();
         }
     }
 
-    private static boolean anyBehind(Collection<Viewer> viewers) {
+    private void signal() {
+        lock.lock();
+        try {
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static int framesInFlight(Collection<Viewer> viewers) {
+        int most = 0;
         for (Viewer v : viewers) {
-            if (!v.isClosing() && v.unacknowledgedSince() != 0) {
-                return true;
+            if (!v.isClosing()) {
+                most = Math.max(most, v.framesInFlight());
             }
         }
-        return false;
+        return most;
     }
 }

@@ -60,6 +60,8 @@ final class Viewer {
     private final InboundClipboard clipboard = new InboundClipboard();
     private volatile long lastSentSync;
     private volatile long lastAckedSync;
+    /** Timestamps of the frames sent and not yet acknowledged, oldest first. */
+    private final java.util.ArrayDeque<Long> inFlight = new java.util.ArrayDeque<>();
     private volatile long processingLag;
 
     Viewer(String id, Socket socket, InstructionParser parser, OutputStream out, ClientInfo client,
@@ -105,6 +107,9 @@ final class Viewer {
         }
         if (syncTimestamp > 0) {
             lastSentSync = syncTimestamp;
+            synchronized (inFlight) {
+                inFlight.addLast(syncTimestamp);
+            }
         }
         queue.add(instructions);
     }
@@ -113,6 +118,13 @@ final class Viewer {
     long unacknowledgedSince() {
         long sent = lastSentSync;
         return lastAckedSync >= sent ? 0 : sent;
+    }
+
+    /** @return how many frames were sent to this viewer and not acknowledged yet */
+    int framesInFlight() {
+        synchronized (inFlight) {
+            return inFlight.size();
+        }
     }
 
     /** @return the client's last measured processing lag in milliseconds */
@@ -227,6 +239,11 @@ final class Viewer {
         return true;
     }
 
+    /** Takes an acknowledgement as if the client had sent {@code sync,timestamp}. */
+    void acknowledgeForTest(long timestamp) {
+        acknowledged(timestamp);
+    }
+
     private void acknowledge(String value, Events events) {
         long timestamp;
         try {
@@ -234,15 +251,27 @@ final class Viewer {
         } catch (NumberFormatException e) {
             return;
         }
+        if (acknowledged(timestamp)) {
+            events.syncAcknowledged(this);
+        }
+    }
+
+    /** @return false if the timestamp names no frame sent */
+    private boolean acknowledged(long timestamp) {
         if (timestamp > lastSentSync) {
             LOG.debug("Viewer {} acknowledged a frame from the future ({}); ignored", id, timestamp);
-            return;
+            return false;
         }
         if (timestamp > lastAckedSync) {
             lastAckedSync = timestamp;
             processingLag = Math.max(0, System.currentTimeMillis() - timestamp);
+            synchronized (inFlight) {
+                while (!inFlight.isEmpty() && inFlight.peekFirst() <= timestamp) {
+                    inFlight.pollFirst();
+                }
+            }
         }
-        events.syncAcknowledged(this);
+        return true;
     }
 
     private void closeSocket() {
