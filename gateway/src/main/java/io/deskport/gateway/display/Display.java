@@ -193,6 +193,9 @@ public final class Display {
             return false;
         }
         List<DamageTracker.Region> regions = damage.take(System.currentTimeMillis());
+        // Smaller regions first: the wide move search has a budget per frame, and a dragged window's region
+        // is usually smaller than that of a terminal full of new text, where the search finds nothing.
+        regions.sort(java.util.Comparator.comparingInt(DamageTracker.Region::area));
         int[] fb = framebuffer.pixels();
         int width = framebuffer.width();
         int height = framebuffer.height();

@@ -32,8 +32,9 @@ final class MoveDetector {
     private static final int SEGMENT = 32;
     private static final int RANGE = 64;
     private static final int MAX_ANCHORS = 16;
-    private static final int MAX_LOCAL_ANCHORS = 6;
-    private static final int MAX_LOCAL_ANCHORS_PER_FRAME = 8;
+    private static final int MAX_LOCAL_ANCHORS = 8;
+    private static final int MAX_LOCAL_ANCHORS_PER_FRAME = 16;
+    private static final int TRACKED_ANCHORS = 4;
     /** Votes an offset found by anchors needs before it is verified, when there were enough anchors to agree. */
     private static final int MIN_VOTES = 2;
     private static final int MAX_MATCHES_PER_ANCHOR = 4;
@@ -48,6 +49,7 @@ final class MoveDetector {
     private static final byte MATCH = 2;
     private static final byte MOVED = 3;
     private static final byte SAME_MATCH = 4;
+    private static final byte PLAIN_MATCH = 5;
 
     private byte[] cells = new byte[256];
     private final int[] offsetX = new int[64];
@@ -58,11 +60,16 @@ final class MoveDetector {
     /** Anchors the wide (and costly) search may still use in this frame. */
     private int localBudget;
     private int frame;
-    /** Offsets of the moves found nearby in the last frame: a dragged window tends to keep moving alike. */
-    private final int[] lastLocal = new int[4];
-    private final int[] nextLocal = new int[4];
+    /** Offsets of the sideways moves found in the last frame: a dragged window tends to keep moving alike. */
+    private final int[] lastLocal = new int[8];
+    private final int[] nextLocal = new int[8];
     private int lastLocalCount;
     private int nextLocalCount;
+    /** Where content moved sideways to in the last frame (x, y, w, h): what the client shows there now. */
+    private final int[] tracked = new int[16];
+    private final int[] nextTracked = new int[16];
+    private int trackedCount;
+    private int nextTrackedCount;
     private final int[] matchX = new int[MAX_MATCHES_PER_ANCHOR];
     private final int[] matchY = new int[MAX_MATCHES_PER_ANCHOR];
     private int[] rects = new int[64 * 4];
@@ -106,7 +113,7 @@ final class MoveDetector {
             vote(hints[2 * i], hints[2 * i + 1], HINT_VOTES);
         }
         findAnchorOffsets(fb, shadow, width, height, rx, ry, rw, rh, cols, rows, changed, true);
-        int moves = applyBestOffsets(fb, shadow, width, height, rx, ry, rw, rh, cols, rows, false, mover);
+        int moves = applyBestOffsets(fb, shadow, width, height, rx, ry, rw, rh, cols, rows, mover);
         changed = 0;
         for (int i = 0; i < cols * rows; i++) {
             changed += cells[i] == CHANGED ? 1 : 0;
@@ -116,10 +123,96 @@ final class MoveDetector {
             for (int i = 0; i < lastLocalCount; i++) {
                 vote(lastLocal[2 * i], lastLocal[2 * i + 1], HINT_VOTES);
             }
+            followTrackedContent(fb, shadow, width, height, rx, ry, rw, rh);
             findAnchorOffsets(fb, shadow, width, height, rx, ry, rw, rh, cols, rows, changed, false);
-            moves += applyBestOffsets(fb, shadow, width, height, rx, ry, rw, rh, cols, rows, true, mover);
+            moves += applyBestOffsets(fb, shadow, width, height, rx, ry, rw, rh, cols, rows, mover);
         }
         return moves;
+    }
+
+    private void remember(int ox, int oy) {
+        for (int i = 0; i < nextLocalCount; i++) {
+            if (nextLocal[2 * i] == ox && nextLocal[2 * i + 1] == oy) {
+                return;
+            }
+        }
+        if (nextLocalCount < nextLocal.length / 2) {
+            nextLocal[2 * nextLocalCount] = ox;
+            nextLocal[2 * nextLocalCount + 1] = oy;
+            nextLocalCount++;
+        }
+    }
+
+    /** Remembers where content moved sideways to: next frame it will likely move on from there. */
+    private void track(int x, int y, int w, int h) {
+        for (int i = 0; i < nextTrackedCount; i++) {
+            int[] t = nextTracked;
+            int o = 4 * i;
+            if (x < t[o] + t[o + 2] && t[o] < x + w && y < t[o + 1] + t[o + 3] && t[o + 1] < y + h) {
+                int x0 = Math.min(x, t[o]);
+                int y0 = Math.min(y, t[o + 1]);
+                t[o + 2] = Math.max(x + w, t[o] + t[o + 2]) - x0;
+                t[o + 3] = Math.max(y + h, t[o + 1] + t[o + 3]) - y0;
+                t[o] = x0;
+                t[o + 1] = y0;
+                return;
+            }
+        }
+        if (w * h >= MIN_AREA && nextTrackedCount < nextTracked.length / 4) {
+            nextTracked[4 * nextTrackedCount] = x;
+            nextTracked[4 * nextTrackedCount + 1] = y;
+            nextTracked[4 * nextTrackedCount + 2] = w;
+            nextTracked[4 * nextTrackedCount + 3] = h;
+            nextTrackedCount++;
+        }
+    }
+
+    /**
+     * For content that moved sideways in the last frame (a dragged window), takes anchors from where the
+     * client shows it now and looks for them in the framebuffer nearby: they are known to be that content,
+     * unlike anchors taken at random from what changed (mostly new text when a terminal scrolls too).
+     */
+    private void followTrackedContent(int[] fb, int[] shadow, int width, int height, int rx, int ry, int rw, int rh) {
+        for (int t = 0; t < trackedCount; t++) {
+            int tx = tracked[4 * t];
+            int ty = tracked[4 * t + 1];
+            int tw = tracked[4 * t + 2];
+            int th = tracked[4 * t + 3];
+            if (tx >= rx + rw + RANGE || rx >= tx + tw + RANGE || ty >= ry + rh + RANGE || ry >= ty + th + RANGE || tw < SEGMENT) {
+                continue;
+            }
+            for (int k = 0; k < TRACKED_ANCHORS; k++) {
+                int x = tx + (tw - SEGMENT) * (k % 2 == 0 ? 1 : 3) / 4;
+                int y = texturedRow(shadow, width, x, ty + th * k / TRACKED_ANCHORS, Math.max(1, th / TRACKED_ANCHORS));
+                if (y < 0) {
+                    continue;
+                }
+                int a = y * width + x;
+                int k1 = nextChange(shadow, a, 0);
+                int c0 = shadow[a];
+                int c1 = shadow[a + k1];
+                int n = 0;
+                int sxTo = Math.min(Math.min(width - SEGMENT, rx + rw - SEGMENT), x + RANGE);
+                int syTo = Math.min(Math.min(height - 1, ry + rh - 1), y + RANGE);
+                for (int sy = Math.max(ry, y - RANGE); sy <= syTo && n <= MAX_MATCHES_PER_ANCHOR; sy++) {
+                    int base = sy * width;
+                    for (int sx = Math.max(rx, x - RANGE); sx <= sxTo; sx++) {
+                        int b = base + sx;
+                        if (fb[b + k1] == c1 && fb[b] == c0 && (sx != x || sy != y) && segmentEqual(shadow, a, fb, b)) {
+                            n = addMatch(n, sx - x, sy - y);
+                            if (n > MAX_MATCHES_PER_ANCHOR) {
+                                break;
+                            }
+                        }
+                    }
+                }
+                if (n <= MAX_MATCHES_PER_ANCHOR) {
+                    for (int m = 0; m < n; m++) {
+                        vote(matchX[m], matchY[m], HINT_VOTES);
+                    }
+                }
+            }
+        }
     }
 
     /** Starts a frame: resets the budget of the wide search and remembers the last frame's nearby moves. */
@@ -129,10 +222,13 @@ final class MoveDetector {
         System.arraycopy(nextLocal, 0, lastLocal, 0, nextLocal.length);
         lastLocalCount = nextLocalCount;
         nextLocalCount = 0;
+        System.arraycopy(nextTracked, 0, tracked, 0, nextTracked.length);
+        trackedCount = nextTrackedCount;
+        nextTrackedCount = 0;
     }
 
     private int applyBestOffsets(int[] fb, int[] shadow, int width, int height, int rx, int ry, int rw, int rh,
-                                 int cols, int rows, boolean remember, Mover mover) {
+                                 int cols, int rows, Mover mover) {
         int moves = 0;
         for (int attempt = 0; attempt < MAX_OFFSETS && offsets > 0; attempt++) {
             int best = 0;
@@ -151,10 +247,8 @@ final class MoveDetector {
             offsetY[best] = offsetY[offsets];
             votes[best] = votes[offsets];
             int found = applyOffset(fb, shadow, width, height, rx, ry, rw, rh, cols, rows, ox, oy, mover);
-            if (found > 0 && remember && nextLocalCount < lastLocal.length / 2) {
-                nextLocal[2 * nextLocalCount] = ox;
-                nextLocal[2 * nextLocalCount + 1] = oy;
-                nextLocalCount++;
+            if (found > 0 && ox != 0) {
+                remember(ox, oy);
             }
             moves += found;
         }
@@ -320,8 +414,13 @@ final class MoveDetector {
                 int w = Math.min(CELL, rx + rw - x0);
                 int h = Math.min(CELL, ry + rh - y0);
                 if (sourceInside(x0, y0, w, h, ox, oy, width, height) && equal(fb, shadow, width, x0, y0, w, h, ox, oy)) {
-                    cells[i] = MATCH;
-                    matched++;
+                    // A plain cell matches anywhere plain: it may join a move, but does not make one.
+                    if (uniform(fb, width, x0, y0, w, h)) {
+                        cells[i] = PLAIN_MATCH;
+                    } else {
+                        cells[i] = MATCH;
+                        matched++;
+                    }
                 }
             }
         }
@@ -373,6 +472,9 @@ final class MoveDetector {
             // Earlier moves of this frame may have overwritten the source: check against the client's picture now.
             if (equal(fb, shadow, width, x0, y0, x1 - x0, y1 - y0, ox, oy)) {
                 mover.move(x0 - ox, y0 - oy, x1 - x0, y1 - y0, x0, y0);
+                if (ox != 0) {
+                    track(x0, y0, x1 - x0, y1 - y0);
+                }
                 moves++;
             }
         }
@@ -381,6 +483,8 @@ final class MoveDetector {
                 cells[i] = MOVED;
             } else if (cells[i] == SAME_MATCH) {
                 cells[i] = UNCHANGED;
+            } else if (cells[i] == PLAIN_MATCH) {
+                cells[i] = MOVED; // moved with its neighbours, or left to a cheap fill
             }
         }
         return moves;
@@ -430,7 +534,7 @@ final class MoveDetector {
     }
 
     private static boolean matchable(byte state) {
-        return state == MATCH || state == SAME_MATCH;
+        return state == MATCH || state == SAME_MATCH || state == PLAIN_MATCH;
     }
 
     private boolean holdsMatch(int k, int cols) {
@@ -467,6 +571,19 @@ final class MoveDetector {
         int xa = rects[4 * a];
         int xb = rects[4 * b];
         return ox > 0 ? xa > xb : xa < xb;
+    }
+
+    private static boolean uniform(int[] fb, int width, int x, int y, int w, int h) {
+        int c = fb[y * width + x];
+        for (int row = y; row < y + h; row++) {
+            int p = row * width + x;
+            for (int i = 0; i < w; i++) {
+                if (fb[p + i] != c) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static boolean sourceInside(int x, int y, int w, int h, int ox, int oy, int width, int height) {

@@ -28,6 +28,7 @@ import java.util.List;
  */
 public final class RfbReplay {
 
+    private static final boolean DEBUG = Boolean.getBoolean("replay.debug");
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     public static void main(String[] args) throws Exception {
@@ -146,6 +147,9 @@ public final class RfbReplay {
     private record SerialisingCanvas(InstructionWriter out, long[] bytes) implements Canvas {
         @Override public void resize(int width, int height) { out.begin("size").arg(0).arg(width).arg(height).end(); }
         @Override public void copy(int sx, int sy, int w, int h, int dx, int dy) {
+            if (DEBUG) {
+                System.out.printf("  copy %d,%d %dx%d by %d,%d%n", dx, dy, w, h, dx - sx, dy - sy);
+            }
             out.begin("copy").arg(0).arg(sx).arg(sy).arg(w).arg(h).arg(14).arg(0).arg(dx).arg(dy).end();
         }
         @Override public void fill(int x, int y, int w, int h, int rgb) {
@@ -153,6 +157,14 @@ public final class RfbReplay {
             out.begin("cfill").arg(14).arg(0).arg((rgb >> 16) & 0xff).arg((rgb >> 8) & 0xff).arg(rgb & 0xff).arg(255).end();
         }
         @Override public void image(int x, int y, String mimetype, byte[] data, int length) {
+            if (DEBUG) {
+                try {
+                    java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(new ByteArrayInputStream(data, 0, length));
+                    System.out.printf("  %s %d,%d %dx%d %d bytes%n", mimetype, x, y, img.getWidth(), img.getHeight(), length);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
             out.begin("img").arg(1).arg(14).arg(0).arg(mimetype).arg(x).arg(y).end();
             out.blobs(1, data, 0, length);
         }
@@ -160,6 +172,9 @@ public final class RfbReplay {
             out.blobs(1, png, 0, length);
         }
         @Override public void endFrame() {
+            if (DEBUG) {
+                System.out.println("sync");
+            }
             out.begin("sync").arg(1).arg(1).end();
             bytes[0] += out.toByteArray().length;
         }
