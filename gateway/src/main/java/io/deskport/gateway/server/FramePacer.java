@@ -9,9 +9,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * Decides when the next frame may go out, like guacd: never sooner than the minimum frame duration after
  * the previous one, and not while a viewer still has a frame to acknowledge with {@code sync}, waiting at
  * most the configured lag limit for slow viewers. Expensive frames stretch the interval (up to
- * {@value #MAX_FRAME_MILLIS} ms) so that decoding and encoding take at most about 1/{@value #COST_FACTOR}
- * of a core per connection: a screen full of changing text then streams at a lower frame rate instead of
- * burning CPU.
+ * {@value #MAX_FRAME_MILLIS} ms) so that encoding takes at most about 1/{@value #COST_FACTOR} of a core per
+ * connection: a screen full of changing text then streams at a lower frame rate instead of burning CPU.
  *
  * <p>User input changes that for {@value #INPUT_RESPONSE_MILLIS} ms after a key, a click or a drag: frames
  * go out as soon as the desktop's updates arrive (no minimum interval, no cost stretch), and a viewer may
@@ -25,8 +24,8 @@ import java.util.concurrent.locks.ReentrantLock;
 final class FramePacer {
 
     static final long MAX_FRAME_MILLIS = 100;
-    /** Decoding plus encoding may take at most 1/COST_FACTOR of a core while the screen keeps changing. */
-    static final int COST_FACTOR = 16;
+    /** Encoding may take at most 1/COST_FACTOR of a core while the screen keeps changing. */
+    static final int COST_FACTOR = 20;
     /**
      * How long after user input frames follow the desktop's updates at once: the update right after a key
      * often comes before the application has drawn its echo, so the next ones must be prompt as well.
@@ -49,7 +48,7 @@ final class FramePacer {
         this.maxLagWaitMillis = maxLagWaitMillis;
     }
 
-    /** Records that a frame was sent at {@code now}, and the CPU time it took to produce. */
+    /** Records that a frame was sent at {@code now}, and the CPU time it took to encode. */
     void frameSent(long now, long costNanos) {
         lastFrameAt = now;
         lastFrameCostMillis = costNanos / 1_000_000;
