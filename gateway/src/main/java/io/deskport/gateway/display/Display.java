@@ -37,6 +37,8 @@ public final class Display {
     /** Size of the cells in which changed pixels are located against the shadow. */
     private static final int DIFF_CELL = 64;
     private static final int MAX_HINTS = 8;
+    /** Changed areas up to this size go first when the client should see small changes at once. */
+    private static final int SMALL_AREA = 64 * 64;
 
     private final Canvas canvas;
     private final Framebuffer framebuffer = new Framebuffer(0, 0);
@@ -152,7 +154,18 @@ public final class Display {
      * @return true if a frame was ended
      */
     public boolean flush(ImagePolicy policy) {
-        boolean sent = encodePending(policy) || drawn;
+        return flush(policy, false);
+    }
+
+    /**
+     * Like {@link #flush(ImagePolicy)}; with {@code smallFirst}, when the changes mix small areas (a typed
+     * character) with large ones (a screenful of new text), the moves and small areas are sent as a frame
+     * of their own before the large ones, so that the client shows them without first decoding the rest.
+     *
+     * @return true if a frame was ended
+     */
+    public boolean flush(ImagePolicy policy, boolean smallFirst) {
+        boolean sent = encodePending(policy, smallFirst) || drawn;
         if (cursorChanged) {
             sendCursor(canvas);
             cursorChanged = false;
@@ -187,7 +200,7 @@ public final class Display {
     }
 
     /** @return true if anything was sent */
-    private boolean encodePending(ImagePolicy policy) {
+    private boolean encodePending(ImagePolicy policy, boolean smallFirst) {
         if (damage.isEmpty()) {
             hintCount = 0;
             return false;
@@ -209,7 +222,21 @@ public final class Display {
             locateDifferences(fb, width, r);
         }
         List<DamageTracker.Region> changed = differences.drain();
-        for (DamageTracker.Region r : changed) {
+        int split = -1;
+        if (smallFirst && changed.size() > 1) {
+            changed.sort(java.util.Comparator.comparingInt(DamageTracker.Region::area));
+            int large = 0;
+            while (large < changed.size() && changed.get(large).area() <= SMALL_AREA) {
+                large++;
+            }
+            split = large > 0 && large < changed.size() ? large : -1;
+        }
+        for (int i = 0; i < changed.size(); i++) {
+            DamageTracker.Region r = changed.get(i);
+            if (i == split) {
+                canvas.endFrame();
+                statistics.frames++;
+            }
             double rate = damage.changeRate(r.x(), r.y(), r.width(), r.height());
             encodeRegion(canvas, r.x(), r.y(), r.width(), r.height(), policy, rate);
             for (int row = r.y(); row < r.y() + r.height(); row++) {

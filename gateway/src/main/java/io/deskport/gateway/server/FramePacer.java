@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * Decides when the next frame may go out, like guacd: never sooner than the minimum frame duration after
@@ -17,6 +18,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * have {@value #RESPONSIVE_FRAMES_IN_FLIGHT} frames unacknowledged instead of one, so that the frame with
  * the echo of a key need not wait for the viewer to finish drawing the one before. A slow viewer still
  * holds the gateway back.
+ *
+ * <p>The desktop is asked for its next update when the next frame may go out ({@link #mayRequest}): while
+ * nobody types, it collects its changes in between, which saves decoding; shortly after input, it is
+ * asked again as soon as an update arrives, so that it sends the echo of a key the moment it is drawn.
  *
  * <p>The frame thread waits in {@link #awaitFrame}; the desktop reader ({@link #changesArrived}), the
  * viewers ({@link #viewerProgressed}, {@link #inputArrived}) and the end of the connection wake it.
@@ -82,13 +87,13 @@ final class FramePacer {
     }
 
     /**
-     * @return true if the desktop may be asked for its next update now: every viewer has fewer frames in
-     *         flight than it may have (so the next frame will not be held back for acknowledgements), or
-     *         the lag limit has passed
+     * @return true if the desktop may be asked for its next update now: when the next frame may go out. So
+     *         while nobody types, the desktop collects its changes until the next frame is due and sends
+     *         them in one update; shortly after input, the gateway keeps asking, and the desktop sends each
+     *         change as it happens.
      */
     boolean mayRequest(Collection<Viewer> viewers, long now) {
-        return framesInFlight(viewers) < (responsive(now) ? RESPONSIVE_FRAMES_IN_FLIGHT : 1)
-                || now - lastFrameAt >= maxLagWaitMillis;
+        return millisUntilNextFrame(viewers, now) <= 0;
     }
 
     /**
@@ -122,16 +127,20 @@ final class FramePacer {
     }
 
     /**
-     * Blocks until there are changes and the next frame may go out, or until nothing happened for
-     * {@code idleMillis}.
+     * Blocks until the next frame may go out and there is something to do: changes to send, or no update
+     * request outstanding (then one is due); or until nothing happened for {@code idleMillis}.
      *
-     * @return true if a frame may go out now; false after the idle time or once {@link #stop()} was called
+     * @param requestOutstanding whether the desktop has been asked for an update it has not sent yet
+     * @return true if changes may go out now (the caller sends a frame); false if only a request may be
+     *         due, after the idle time, or once {@link #stop()} was called
      */
-    boolean awaitFrame(Collection<Viewer> viewers, long idleMillis) throws InterruptedException {
+    boolean awaitFrame(Collection<Viewer> viewers, BooleanSupplier requestOutstanding, long idleMillis)
+            throws InterruptedException {
         lock.lock();
         try {
             while (!stopped) {
-                if (!changesPending) {
+                boolean work = changesPending || !requestOutstanding.getAsBoolean();
+                if (!work) {
                     if (!wake.await(idleMillis, TimeUnit.MILLISECONDS)) {
                         return false;
                     }
@@ -139,8 +148,9 @@ final class FramePacer {
                 }
                 long wait = millisUntilNextFrame(viewers, System.currentTimeMillis());
                 if (wait <= 0) {
+                    boolean frame = changesPending;
                     changesPending = false;
-                    return true;
+                    return frame;
                 }
                 wake.await(wait, TimeUnit.MILLISECONDS);
             }

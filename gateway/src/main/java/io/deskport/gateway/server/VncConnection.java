@@ -147,10 +147,10 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
     private void runFrames() {
         try {
             while (!ended.get()) {
-                if (pacer.awaitFrame(viewers, config.maxLagWait().toMillis())) {
+                if (pacer.awaitFrame(viewers, requestOutstanding::get, config.maxLagWait().toMillis())) {
                     sendFrame();
                 }
-                requestUpdateIfViewersKeepUp();
+                requestUpdateIfDue();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -164,7 +164,9 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
         displayLock.lock();
         try {
             long start = THREADS.getCurrentThreadCpuTime();
-            if (display.hasPendingChanges() && display.flush(imagePolicy())) {
+            // Shortly after input, a typed character goes out ahead of a screenful of other changes.
+            boolean smallFirst = pacer.responsive(System.currentTimeMillis());
+            if (display.hasPendingChanges() && display.flush(imagePolicy(), smallFirst)) {
                 // The cost of encoding this frame: what a longer interval between frames saves. (Decoding
                 // costs the same whatever the frame rate, as the desktop sends its changes as they happen.)
                 pacer.frameSent(System.currentTimeMillis(), THREADS.getCurrentThreadCpuTime() - start);
@@ -175,11 +177,10 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
     }
 
     /**
-     * Asks the desktop for its next update unless a request is outstanding or a viewer is so far behind
-     * that the next frame would be held back anyway (then the desktop keeps collecting changes, which
-     * costs nothing here). Called from any thread.
+     * Asks the desktop for its next update unless a request is outstanding or the next frame may not go
+     * out yet (then the desktop keeps collecting changes, which costs nothing here). Called from any thread.
      */
-    private void requestUpdateIfViewersKeepUp() {
+    private void requestUpdateIfDue() {
         RfbClient client = rfb;
         if (client == null || ended.get() || requestOutstanding.get() || !pacer.mayRequest(viewers, System.currentTimeMillis())) {
             return;
@@ -257,7 +258,11 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
         if (changed) {
             pacer.changesArrived();
         }
-        requestUpdateIfViewersKeepUp();
+        if (pacer.responsive(System.currentTimeMillis())) {
+            // Shortly after input: ask again at once, so that the echo of a key comes as soon as it is drawn.
+            // Otherwise the frame thread asks when the next frame is due.
+            requestUpdateIfDue();
+        }
     }
 
     @Override
@@ -315,7 +320,7 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
             // Clicks and drags are waited for; plain pointer moves are not (the cursor is drawn locally).
             if (buttons != 0 || buttons != lastButtons) {
                 pacer.inputArrived();
-                requestUpdateIfViewersKeepUp();
+                requestUpdateIfDue();
             }
             lastButtons = buttons;
         }
@@ -327,7 +332,7 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
         if (viewer.interactive()) {
             sendToDesktop(c -> c.key(keysym, pressed));
             pacer.inputArrived();
-            requestUpdateIfViewersKeepUp();
+            requestUpdateIfDue();
         }
         recorder.key(keysym, pressed, clock.next());
     }
@@ -349,7 +354,7 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
     @Override
     public void syncAcknowledged(Viewer viewer) {
         pacer.viewerProgressed();
-        requestUpdateIfViewersKeepUp();
+        requestUpdateIfDue();
     }
 
     @Override

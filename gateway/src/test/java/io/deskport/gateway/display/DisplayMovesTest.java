@@ -28,6 +28,7 @@ class DisplayMovesTest {
         int images;
         final List<String> fills = new ArrayList<>();
         int frames;
+        final List<Integer> imagesAtFrame = new ArrayList<>();
 
         @Override
         public void resize(int w, int h) {
@@ -76,6 +77,7 @@ class DisplayMovesTest {
         @Override
         public void endFrame() {
             frames++;
+            imagesAtFrame.add(images);
         }
     }
 
@@ -230,11 +232,29 @@ class DisplayMovesTest {
     }
 
     @Test
+    void withSmallFirstATypedCharacterEndsAFrameBeforeAScreenfulOfText() {
+        display.resize(640, 480);
+        display.pixels(0, 0, 640, 480, text(640, 480), 0, 640);
+        display.flush(ImagePolicy.LOSSLESS);
+        int frames = client.frames;
+
+        display.pixels(0, 0, 500, 400, text(500, 400), 0, 500);
+        display.pixels(600, 450, 8, 13, text(8, 13), 0, 8);
+        int imagesBefore = client.images;
+        display.flush(ImagePolicy.LOSSLESS, true);
+
+        assertThat(client.frames - frames).isEqualTo(2);
+        assertThat(client.imagesAtFrame.get(client.imagesAtFrame.size() - 2) - imagesBefore).isEqualTo(1); // only the character
+        assertClientShowsTheFramebuffer();
+    }
+
+    @Test
     void theClientPictureStaysRightThroughRandomDrawing() {
         display.resize(400, 300);
         display.flush(ImagePolicy.LOSSLESS);
         for (int frame = 0; frame < 60; frame++) {
             int ops = 1 + random.nextInt(6);
+            boolean smallFirst = random.nextBoolean();
             for (int op = 0; op < ops; op++) {
                 int w = 1 + random.nextInt(200);
                 int h = 1 + random.nextInt(150);
@@ -262,7 +282,7 @@ class DisplayMovesTest {
                     }
                 }
             }
-            display.flush(ImagePolicy.LOSSLESS);
+            display.flush(ImagePolicy.LOSSLESS, smallFirst);
             assertClientShowsTheFramebuffer();
         }
         assertThat(client.copies).isNotEmpty();

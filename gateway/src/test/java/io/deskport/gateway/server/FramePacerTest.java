@@ -64,6 +64,15 @@ class FramePacerTest {
     }
 
     @Test
+    void whileNobodyTypesTheDesktopIsAskedForMoreOnlyWhenTheNextFrameIsDue() {
+        pacer.frameSent(T, TimeUnit.MILLISECONDS.toNanos(3));
+        assertThat(pacer.mayRequest(List.of(), T + 1)).isFalse();
+        assertThat(pacer.mayRequest(List.of(), T + pacer.frameInterval())).isTrue();
+        pacer.inputArrived(T + 2);
+        assertThat(pacer.mayRequest(List.of(), T + 2)).isTrue();
+    }
+
+    @Test
     void afterInputAViewerMayHaveTwoFramesInFlightButNotThree() {
         FramePacer pacer = new FramePacer(10, 200);
         pacer.inputArrived(T);
@@ -84,7 +93,7 @@ class FramePacerTest {
     void theFrameThreadWakesWhenChangesArriveAndEndsWhenStopped() throws Exception {
         CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> {
             try {
-                return pacer.awaitFrame(List.of(), 60_000);
+                return pacer.awaitFrame(List.of(), () -> true, 60_000);
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
@@ -95,7 +104,7 @@ class FramePacerTest {
 
         CompletableFuture<Boolean> stopped = CompletableFuture.supplyAsync(() -> {
             try {
-                return pacer.awaitFrame(List.of(), 60_000);
+                return pacer.awaitFrame(List.of(), () -> true, 60_000);
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
