@@ -35,7 +35,7 @@ public final class Display {
     /** Never a pixel (pixels are {@code 0x00RRGGBB}): marks what the client does not show yet. */
     private static final int UNKNOWN = 0xff000000;
     /** Size of the cells in which changed pixels are located against the shadow. */
-    private static final int DIFF_CELL = 64;
+    private static final int DIFF_CELL = MoveDetector.CELL;
     private static final int MAX_HINTS = 8;
     /** Changed areas up to this size go first when the client should see small changes at once. */
     private static final int SMALL_AREA = 64 * 64;
@@ -216,11 +216,10 @@ public final class Display {
         moves.startFrame();
         for (DamageTracker.Region r : regions) {
             moved += moves.detect(fb, shadow, width, height, r.x(), r.y(), r.width(), r.height(), hints, hintCount, mover);
-        }
-        hintCount = 0;
-        for (DamageTracker.Region r : regions) {
+            // Moves only write what the framebuffer holds, so what they leave different stays different.
             locateDifferences(fb, width, r);
         }
+        hintCount = 0;
         List<DamageTracker.Region> changed = differences.drain();
         int split = -1;
         if (smallFirst && changed.size() > 1) {
@@ -253,11 +252,17 @@ public final class Display {
         statistics.copies++;
     }
 
-    /** Adds the bounding box of the pixels that differ from the shadow, cell by cell, to {@link #differences}. */
+    /**
+     * Adds the bounding box of the pixels that differ from the shadow, cell by cell, to {@link #differences};
+     * skips the cells the move detector just found unchanged.
+     */
     private void locateDifferences(int[] fb, int width, DamageTracker.Region r) {
-        for (int y0 = r.y(); y0 < r.y() + r.height(); y0 += DIFF_CELL) {
+        for (int y0 = r.y(), cy = 0; y0 < r.y() + r.height(); y0 += DIFF_CELL, cy++) {
             int y1 = Math.min(y0 + DIFF_CELL, r.y() + r.height());
-            for (int x0 = r.x(); x0 < r.x() + r.width(); x0 += DIFF_CELL) {
+            for (int x0 = r.x(), cx = 0; x0 < r.x() + r.width(); x0 += DIFF_CELL, cx++) {
+                if (moves.unchanged(cx, cy)) {
+                    continue;
+                }
                 int w = Math.min(DIFF_CELL, r.x() + r.width() - x0);
                 int minX = w;
                 int maxX = -1;

@@ -32,8 +32,8 @@ final class MoveDetector {
     private static final int SEGMENT = 32;
     private static final int RANGE = 64;
     private static final int MAX_ANCHORS = 16;
-    private static final int MAX_LOCAL_ANCHORS = 8;
-    private static final int MAX_LOCAL_ANCHORS_PER_FRAME = 16;
+    private static final int MAX_LOCAL_ANCHORS = 4;
+    private static final int MAX_LOCAL_ANCHORS_PER_FRAME = 6;
     private static final int TRACKED_ANCHORS = 4;
     /** Votes an offset found by anchors needs before it is verified, when there were enough anchors to agree. */
     private static final int MIN_VOTES = 2;
@@ -52,6 +52,8 @@ final class MoveDetector {
     private static final byte PLAIN_MATCH = 5;
 
     private byte[] cells = new byte[256];
+    private boolean statesValid;
+    private int stateCols;
     private final int[] offsetX = new int[64];
     private final int[] offsetY = new int[64];
     private final int[] votes = new int[64];
@@ -86,6 +88,7 @@ final class MoveDetector {
      */
     int detect(int[] fb, int[] shadow, int width, int height, int rx, int ry, int rw, int rh, int[] hints, int hintCount,
                Mover mover) {
+        statesValid = false;
         if (rw * rh < MIN_AREA || rw < SEGMENT) {
             return 0;
         }
@@ -104,6 +107,8 @@ final class MoveDetector {
                 changed += same ? 0 : 1;
             }
         }
+        statesValid = true;
+        stateCols = cols;
         if (changed == 0) {
             return 0;
         }
@@ -124,8 +129,14 @@ final class MoveDetector {
                 vote(lastLocal[2 * i], lastLocal[2 * i + 1], HINT_VOTES);
             }
             followTrackedContent(fb, shadow, width, height, rx, ry, rw, rh);
-            findAnchorOffsets(fb, shadow, width, height, rx, ry, rw, rh, cols, rows, changed, false);
-            moves += applyBestOffsets(fb, shadow, width, height, rx, ry, rw, rh, cols, rows, mover);
+            int followed = offsets > 0 ? applyBestOffsets(fb, shadow, width, height, rx, ry, rw, rh, cols, rows, mover) : 0;
+            moves += followed;
+            if (followed == 0) {
+                // Nothing known moved on: look around at random, within the frame's budget.
+                offsets = 0;
+                findAnchorOffsets(fb, shadow, width, height, rx, ry, rw, rh, cols, rows, changed, false);
+                moves += applyBestOffsets(fb, shadow, width, height, rx, ry, rw, rh, cols, rows, mover);
+            }
         }
         return moves;
     }
@@ -531,6 +542,19 @@ final class MoveDetector {
             }
         }
         rectCount = kept;
+    }
+
+    private boolean nextToMatch(int cx, int cy, int cols, int rows) {
+        return (cx > 0 && cells[cy * cols + cx - 1] == MATCH) || (cx + 1 < cols && cells[cy * cols + cx + 1] == MATCH)
+                || (cy > 0 && cells[(cy - 1) * cols + cx] == MATCH) || (cy + 1 < rows && cells[(cy + 1) * cols + cx] == MATCH);
+    }
+
+    /**
+     * @return whether the cell at (cx, cy) of the region last passed to {@link #detect} (cells of
+     *         {@value #CELL} pixels from the region's corner) was found unchanged; false if it was not looked at
+     */
+    boolean unchanged(int cx, int cy) {
+        return statesValid && cells[cy * stateCols + cx] == UNCHANGED;
     }
 
     private static boolean matchable(byte state) {
