@@ -65,6 +65,30 @@ final class DamageTracker {
         return rects.isEmpty();
     }
 
+    /** @return whether a changed rectangle of at most {@code maxArea} pixels is pending */
+    boolean hasSmall(int maxArea) {
+        for (int[] r : rects) {
+            if ((long) (r[2] - r[0]) * (r[3] - r[1]) <= maxArea) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return the changed rectangles of at most {@code maxArea} pixels, which are no longer pending */
+    List<Region> takeSmall(int maxArea, long nowMillis) {
+        List<Region> small = new ArrayList<>();
+        for (java.util.Iterator<int[]> it = rects.iterator(); it.hasNext(); ) {
+            int[] r = it.next();
+            if ((long) (r[2] - r[0]) * (r[3] - r[1]) <= maxArea) {
+                small.add(new Region(r[0], r[1], r[2] - r[0], r[3] - r[1]));
+                touchCells(r, nowMillis);
+                it.remove();
+            }
+        }
+        return small;
+    }
+
     /** @return the merged regions changed since the last call, and records their change rate */
     List<Region> take(long nowMillis) {
         coalesce(false);

@@ -39,6 +39,8 @@ public final class Display {
     private static final int MAX_HINTS = 8;
     /** Changed areas up to this size go first when the client should see small changes at once. */
     private static final int SMALL_AREA = 64 * 64;
+    /** A change this small (a typed character, a line of text) may go out ahead of the frame, after input. */
+    private static final int SMALL_CHANGE = 16 * 1024;
 
     private final Canvas canvas;
     private final Framebuffer framebuffer = new Framebuffer(0, 0);
@@ -179,6 +181,40 @@ public final class Display {
         return sent;
     }
 
+    /** @return true if a small change (at most {@value #SMALL_CHANGE} pixels, like a typed character) is pending */
+    public boolean hasSmallChanges() {
+        return damage.hasSmall(SMALL_CHANGE);
+    }
+
+    /**
+     * Sends only the small changes (at most {@value #SMALL_CHANGE} pixels each, like the echo of a typed
+     * character) as a frame, leaving the rest for the next {@link #flush}: what the user waits for need
+     * not wait for a screenful of other changes to be encoded, sent and decoded.
+     *
+     * @return true if a frame was ended
+     */
+    public boolean flushSmall(ImagePolicy policy) {
+        List<DamageTracker.Region> small = damage.takeSmall(SMALL_CHANGE, System.currentTimeMillis());
+        int[] fb = framebuffer.pixels();
+        int width = framebuffer.width();
+        for (DamageTracker.Region r : small) {
+            locateDifferences(fb, width, r, false);
+        }
+        List<DamageTracker.Region> changed = differences.drain();
+        for (DamageTracker.Region r : changed) {
+            encodeRegion(canvas, r.x(), r.y(), r.width(), r.height(), policy, damage.changeRate(r.x(), r.y(), r.width(), r.height()));
+            for (int row = r.y(); row < r.y() + r.height(); row++) {
+                System.arraycopy(fb, row * width + r.x(), shadow, row * width + r.x(), r.width());
+            }
+        }
+        if (changed.isEmpty()) {
+            return false;
+        }
+        canvas.endFrame();
+        statistics.frames++;
+        return true;
+    }
+
     /**
      * Draws the whole current screen and cursor onto another canvas (a viewer joining the connection),
      * losslessly, and ends that canvas's frame. Call it right after a {@link #flush}, so that the new
@@ -217,7 +253,7 @@ public final class Display {
         for (DamageTracker.Region r : regions) {
             moved += moves.detect(fb, shadow, width, height, r.x(), r.y(), r.width(), r.height(), hints, hintCount, mover);
             // Moves only write what the framebuffer holds, so what they leave different stays different.
-            locateDifferences(fb, width, r);
+            locateDifferences(fb, width, r, true);
         }
         hintCount = 0;
         List<DamageTracker.Region> changed = differences.drain();
@@ -256,11 +292,11 @@ public final class Display {
      * Adds the bounding box of the pixels that differ from the shadow, cell by cell, to {@link #differences};
      * skips the cells the move detector just found unchanged.
      */
-    private void locateDifferences(int[] fb, int width, DamageTracker.Region r) {
+    private void locateDifferences(int[] fb, int width, DamageTracker.Region r, boolean afterDetection) {
         for (int y0 = r.y(), cy = 0; y0 < r.y() + r.height(); y0 += DIFF_CELL, cy++) {
             int y1 = Math.min(y0 + DIFF_CELL, r.y() + r.height());
             for (int x0 = r.x(), cx = 0; x0 < r.x() + r.width(); x0 += DIFF_CELL, cx++) {
-                if (moves.unchanged(cx, cy)) {
+                if (afterDetection && moves.unchanged(cx, cy)) {
                     continue;
                 }
                 int w = Math.min(DIFF_CELL, r.x() + r.width() - x0);

@@ -31,6 +31,8 @@ final class MoveDetector {
     static final int MIN_AREA = 64 * 32;
     private static final int SEGMENT = 32;
     private static final int RANGE = 64;
+    /** Content that moved last frame is looked for this close first (a window dragged at a few pixels per frame). */
+    private static final int NEAR_RANGE = 16;
     private static final int MAX_ANCHORS = 16;
     private static final int MAX_LOCAL_ANCHORS = 4;
     private static final int MAX_LOCAL_ANCHORS_PER_FRAME = 6;
@@ -124,12 +126,18 @@ final class MoveDetector {
             changed += cells[i] == CHANGED ? 1 : 0;
         }
         if (changed > 0) {
+            // Cheapest first: the last frame's sideways moves again, then where the content that moved last
+            // frame went (near first), and only if neither finds anything, a search from random anchors.
             offsets = 0;
             for (int i = 0; i < lastLocalCount; i++) {
                 vote(lastLocal[2 * i], lastLocal[2 * i + 1], HINT_VOTES);
             }
-            followTrackedContent(fb, shadow, width, height, rx, ry, rw, rh);
             int followed = offsets > 0 ? applyBestOffsets(fb, shadow, width, height, rx, ry, rw, rh, cols, rows, mover) : 0;
+            for (int radius = NEAR_RANGE; followed == 0 && radius <= RANGE; radius += RANGE - NEAR_RANGE) {
+                offsets = 0;
+                followTrackedContent(fb, shadow, width, height, rx, ry, rw, rh, radius);
+                followed = offsets > 0 ? applyBestOffsets(fb, shadow, width, height, rx, ry, rw, rh, cols, rows, mover) : 0;
+            }
             moves += followed;
             if (followed == 0) {
                 // Nothing known moved on: look around at random, within the frame's budget.
@@ -183,7 +191,8 @@ final class MoveDetector {
      * client shows it now and looks for them in the framebuffer nearby: they are known to be that content,
      * unlike anchors taken at random from what changed (mostly new text when a terminal scrolls too).
      */
-    private void followTrackedContent(int[] fb, int[] shadow, int width, int height, int rx, int ry, int rw, int rh) {
+    private void followTrackedContent(int[] fb, int[] shadow, int width, int height, int rx, int ry, int rw, int rh,
+                                      int range) {
         for (int t = 0; t < trackedCount; t++) {
             int tx = tracked[4 * t];
             int ty = tracked[4 * t + 1];
@@ -203,11 +212,11 @@ final class MoveDetector {
                 int c0 = shadow[a];
                 int c1 = shadow[a + k1];
                 int n = 0;
-                int sxTo = Math.min(Math.min(width - SEGMENT, rx + rw - SEGMENT), x + RANGE);
-                int syTo = Math.min(Math.min(height - 1, ry + rh - 1), y + RANGE);
-                for (int sy = Math.max(ry, y - RANGE); sy <= syTo && n <= MAX_MATCHES_PER_ANCHOR; sy++) {
+                int sxTo = Math.min(Math.min(width - SEGMENT, rx + rw - SEGMENT), x + range);
+                int syTo = Math.min(Math.min(height - 1, ry + rh - 1), y + range);
+                for (int sy = Math.max(ry, y - range); sy <= syTo && n <= MAX_MATCHES_PER_ANCHOR; sy++) {
                     int base = sy * width;
-                    for (int sx = Math.max(rx, x - RANGE); sx <= sxTo; sx++) {
+                    for (int sx = Math.max(rx, x - range); sx <= sxTo; sx++) {
                         int b = base + sx;
                         if (fb[b + k1] == c1 && fb[b] == c0 && (sx != x || sy != y) && segmentEqual(shadow, a, fb, b)) {
                             n = addMatch(n, sx - x, sy - y);

@@ -13,11 +13,11 @@ import java.util.function.BooleanSupplier;
  * {@value #MAX_FRAME_MILLIS} ms) so that encoding takes at most about 1/{@value #COST_FACTOR} of a core per
  * connection: a screen full of changing text then streams at a lower frame rate instead of burning CPU.
  *
- * <p>User input changes that for {@value #INPUT_RESPONSE_MILLIS} ms after a key, a click or a drag: frames
- * go out as soon as the desktop's updates arrive (no minimum interval, no cost stretch), and a viewer may
- * have {@value #RESPONSIVE_FRAMES_IN_FLIGHT} frames unacknowledged instead of one, so that the frame with
- * the echo of a key need not wait for the viewer to finish drawing the one before. A slow viewer still
- * holds the gateway back.
+ * <p>User input changes that for {@value #INPUT_RESPONSE_MILLIS} ms after a key, a click or a drag: small
+ * changes (the echo of a key) go out as a frame of their own as soon as the desktop's update brings them,
+ * ahead of the full frame, which keeps its pace; and a viewer may have {@value #RESPONSIVE_FRAMES_IN_FLIGHT}
+ * frames unacknowledged instead of one, so that the echo need not wait for the viewer to finish drawing
+ * the frame before. A slow viewer still holds the gateway back.
  *
  * <p>The desktop is asked for its next update when the next frame may go out ({@link #mayRequest}): while
  * nobody types, it collects its changes in between, which saves decoding; shortly after input, it is
@@ -30,7 +30,7 @@ final class FramePacer {
 
     static final long MAX_FRAME_MILLIS = 100;
     /** Encoding may take at most 1/COST_FACTOR of a core while the screen keeps changing. */
-    static final int COST_FACTOR = 20;
+    static final int COST_FACTOR = 32;
     /**
      * How long after user input frames follow the desktop's updates at once: the update right after a key
      * often comes before the application has drawn its echo, so the next ones must be prompt as well.
@@ -46,6 +46,7 @@ final class FramePacer {
     private volatile long lastFrameCostMillis;
     private volatile long lastInputAt = Long.MIN_VALUE / 2;
     private volatile boolean changesPending;
+    private volatile boolean smallChangesPending;
     private volatile boolean stopped;
 
     FramePacer(long minFrameMillis, long maxLagWaitMillis) {
@@ -70,20 +71,28 @@ final class FramePacer {
     }
 
     /**
-     * @return 0 if a frame may go out at {@code now}, otherwise how long to wait at most before asking
+     * @return 0 if a full frame may go out at {@code now}, otherwise how long to wait at most before asking
      *         again (a viewer's acknowledgement or input may shorten it)
      */
     long millisUntilNextFrame(Collection<Viewer> viewers, long now) {
-        boolean responsive = responsive(now);
-        long wait = responsive ? 0 : lastFrameAt + frameInterval() - now;
+        long wait = lastFrameAt + frameInterval() - now;
         if (wait > 0) {
             return wait;
         }
-        if (framesInFlight(viewers) < (responsive ? RESPONSIVE_FRAMES_IN_FLIGHT : 1)) {
+        if (viewersKeepUp(viewers, now)) {
             return 0;
         }
         long lagLeft = lastFrameAt + maxLagWaitMillis - now;
         return Math.max(0, lagLeft);
+    }
+
+    /** @return true if a frame of small changes may go out now (shortly after input, viewers keeping up) */
+    boolean smallFrameAllowed(Collection<Viewer> viewers, long now) {
+        return responsive(now) && viewersKeepUp(viewers, now);
+    }
+
+    private boolean viewersKeepUp(Collection<Viewer> viewers, long now) {
+        return framesInFlight(viewers) < (responsive(now) ? RESPONSIVE_FRAMES_IN_FLIGHT : 1);
     }
 
     /**
@@ -93,7 +102,7 @@ final class FramePacer {
      *         change as it happens.
      */
     boolean mayRequest(Collection<Viewer> viewers, long now) {
-        return millisUntilNextFrame(viewers, now) <= 0;
+        return smallFrameAllowed(viewers, now) || millisUntilNextFrame(viewers, now) <= 0;
     }
 
     /**
@@ -111,8 +120,21 @@ final class FramePacer {
 
     /** The desktop's drawing changed the display: a frame is wanted. */
     void changesArrived() {
-        changesPending = true;
-        signal();
+        changesArrived(true, false);
+    }
+
+    /**
+     * Tells what changes the display holds after an update or a frame.
+     *
+     * @param any   whether anything is waiting to be sent
+     * @param small whether a small change (see {@code Display.hasSmallChanges()}) is among it
+     */
+    void changesArrived(boolean any, boolean small) {
+        changesPending = any;
+        smallChangesPending = small;
+        if (any) {
+            signal();
+        }
     }
 
     /** A viewer acknowledged a frame, or left. */
@@ -126,35 +148,53 @@ final class FramePacer {
         signal();
     }
 
+    /** What the frame thread should do next. */
+    enum Next {
+        /** Send all changes as a frame. */
+        FRAME,
+        /** Send only the small changes (shortly after input). */
+        SMALL_CHANGES,
+        /** Nothing to send now; ask the desktop for an update if it is due. */
+        NOTHING
+    }
+
     /**
-     * Blocks until the next frame may go out and there is something to do: changes to send, or no update
-     * request outstanding (then one is due); or until nothing happened for {@code idleMillis}.
+     * Blocks until there is something to do: changes that may go out, or no update request outstanding
+     * while one is due; or until nothing happened for {@code idleMillis}. The caller reports what changes
+     * remain with {@link #changesArrived(boolean, boolean)} after sending.
      *
      * @param requestOutstanding whether the desktop has been asked for an update it has not sent yet
-     * @return true if changes may go out now (the caller sends a frame); false if only a request may be
-     *         due, after the idle time, or once {@link #stop()} was called
      */
-    boolean awaitFrame(Collection<Viewer> viewers, BooleanSupplier requestOutstanding, long idleMillis)
+    Next awaitFrame(Collection<Viewer> viewers, BooleanSupplier requestOutstanding, long idleMillis)
             throws InterruptedException {
         lock.lock();
         try {
             while (!stopped) {
+                long now = System.currentTimeMillis();
+                if (smallChangesPending && smallFrameAllowed(viewers, now)) {
+                    smallChangesPending = false;
+                    return Next.SMALL_CHANGES;
+                }
                 boolean work = changesPending || !requestOutstanding.getAsBoolean();
                 if (!work) {
                     if (!wake.await(idleMillis, TimeUnit.MILLISECONDS)) {
-                        return false;
+                        return Next.NOTHING;
                     }
                     continue;
                 }
-                long wait = millisUntilNextFrame(viewers, System.currentTimeMillis());
+                long wait = millisUntilNextFrame(viewers, now);
                 if (wait <= 0) {
                     boolean frame = changesPending;
                     changesPending = false;
-                    return frame;
+                    smallChangesPending = false;
+                    return frame ? Next.FRAME : Next.NOTHING;
+                }
+                if (!changesPending && mayRequest(viewers, now)) {
+                    return Next.NOTHING; // a request is due now (shortly after input)
                 }
                 wake.await(wait, TimeUnit.MILLISECONDS);
             }
-            return false;
+            return Next.NOTHING;
         } finally {
             lock.unlock();
         }

@@ -147,8 +147,10 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
     private void runFrames() {
         try {
             while (!ended.get()) {
-                if (pacer.awaitFrame(viewers, requestOutstanding::get, config.maxLagWait().toMillis())) {
-                    sendFrame();
+                switch (pacer.awaitFrame(viewers, requestOutstanding::get, config.maxLagWait().toMillis())) {
+                    case FRAME -> sendFrame(false);
+                    case SMALL_CHANGES -> sendFrame(true);
+                    case NOTHING -> { }
                 }
                 requestUpdateIfDue();
             }
@@ -160,17 +162,22 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
         }
     }
 
-    private void sendFrame() {
+    /** Sends the pending changes, or only the small ones (shortly after input), as a frame. */
+    private void sendFrame(boolean smallOnly) {
         displayLock.lock();
         try {
-            long start = THREADS.getCurrentThreadCpuTime();
-            // Shortly after input, a typed character goes out ahead of a screenful of other changes.
-            boolean smallFirst = pacer.responsive(System.currentTimeMillis());
-            if (display.hasPendingChanges() && display.flush(imagePolicy(), smallFirst)) {
-                // The cost of encoding this frame: what a longer interval between frames saves. (Decoding
-                // costs the same whatever the frame rate, as the desktop sends its changes as they happen.)
-                pacer.frameSent(System.currentTimeMillis(), THREADS.getCurrentThreadCpuTime() - start);
+            if (smallOnly) {
+                display.flushSmall(imagePolicy());
+            } else {
+                long start = THREADS.getCurrentThreadCpuTime();
+                // Shortly after input, a typed character goes out ahead of a screenful of other changes.
+                boolean smallFirst = pacer.responsive(System.currentTimeMillis());
+                if (display.hasPendingChanges() && display.flush(imagePolicy(), smallFirst)) {
+                    // The cost of encoding this frame: what a longer interval between frames saves.
+                    pacer.frameSent(System.currentTimeMillis(), THREADS.getCurrentThreadCpuTime() - start);
+                }
             }
+            pacer.changesArrived(display.hasPendingChanges(), display.hasSmallChanges());
         } finally {
             displayLock.unlock();
         }
@@ -253,10 +260,11 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
     @Override
     public void updateComplete() {
         boolean changed = display.hasPendingChanges();
+        boolean small = changed && display.hasSmallChanges();
         displayLock.unlock();
         requestOutstanding.set(false);
         if (changed) {
-            pacer.changesArrived();
+            pacer.changesArrived(true, small);
         }
         if (pacer.responsive(System.currentTimeMillis())) {
             // Shortly after input: ask again at once, so that the echo of a key comes as soon as it is drawn.

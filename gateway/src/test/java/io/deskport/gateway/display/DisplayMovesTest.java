@@ -249,6 +249,25 @@ class DisplayMovesTest {
     }
 
     @Test
+    void aSmallChangeCanGoOutAloneAndTheRestFollows() {
+        display.resize(640, 480);
+        display.pixels(0, 0, 640, 480, text(640, 480), 0, 640);
+        display.flush(ImagePolicy.LOSSLESS);
+        int images = client.images;
+        display.pixels(0, 0, 500, 400, text(500, 400), 0, 500);
+        display.pixels(600, 450, 8, 13, text(8, 13), 0, 8);
+        assertThat(display.hasSmallChanges()).isTrue();
+
+        assertThat(display.flushSmall(ImagePolicy.LOSSLESS)).isTrue();
+        assertThat(client.images - images).isEqualTo(1);
+        assertThat(display.hasSmallChanges()).isFalse();
+        assertThat(display.hasPendingChanges()).isTrue();
+
+        display.flush(ImagePolicy.LOSSLESS);
+        assertClientShowsTheFramebuffer();
+    }
+
+    @Test
     void theClientPictureStaysRightThroughRandomDrawing() {
         display.resize(400, 300);
         display.flush(ImagePolicy.LOSSLESS);
@@ -281,6 +300,9 @@ class DisplayMovesTest {
                         display.pixels(dx, dy, w, h, block, 0, w);
                     }
                 }
+            }
+            if (random.nextInt(3) == 0) {
+                display.flushSmall(ImagePolicy.LOSSLESS);
             }
             display.flush(ImagePolicy.LOSSLESS, smallFirst);
             assertClientShowsTheFramebuffer();

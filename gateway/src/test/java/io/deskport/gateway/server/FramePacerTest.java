@@ -37,11 +37,14 @@ class FramePacerTest {
     }
 
     @Test
-    void userInputLetsTheNextUpdateGoOutAtOnce() {
+    void userInputLetsSmallChangesGoOutAtOnceWhileFullFramesKeepTheirPace() {
         pacer.frameSent(T, TimeUnit.MILLISECONDS.toNanos(40));
+        assertThat(pacer.smallFrameAllowed(List.of(), T + 20)).isFalse();
         pacer.inputArrived(T + 20);
-        assertThat(pacer.millisUntilNextFrame(List.of(), T + 20)).isZero();
-        assertThat(pacer.millisUntilNextFrame(List.of(), T + 20 + FramePacer.INPUT_RESPONSE_MILLIS - 1)).isZero();
+        assertThat(pacer.smallFrameAllowed(List.of(), T + 20)).isTrue();
+        assertThat(pacer.smallFrameAllowed(List.of(), T + 20 + FramePacer.INPUT_RESPONSE_MILLIS - 1)).isTrue();
+        assertThat(pacer.smallFrameAllowed(List.of(), T + 20 + FramePacer.INPUT_RESPONSE_MILLIS)).isFalse();
+        assertThat(pacer.millisUntilNextFrame(List.of(), T + 20)).isPositive();
     }
 
     @Test
@@ -77,8 +80,8 @@ class FramePacerTest {
         FramePacer pacer = new FramePacer(10, 200);
         pacer.inputArrived(T);
         pacer.frameSent(T, 0);
-        assertThat(pacer.millisUntilNextFrame(List.of(viewerWithFramesInFlight(1)), T + 1)).isZero();
-        assertThat(pacer.millisUntilNextFrame(List.of(viewerWithFramesInFlight(2)), T + 1)).isPositive();
+        assertThat(pacer.smallFrameAllowed(List.of(viewerWithFramesInFlight(1)), T + 1)).isTrue();
+        assertThat(pacer.smallFrameAllowed(List.of(viewerWithFramesInFlight(2)), T + 1)).isFalse();
     }
 
     @Test
@@ -90,8 +93,16 @@ class FramePacerTest {
     }
 
     @Test
+    void smallChangesAfterInputGoFirst() throws Exception {
+        pacer.frameSent(System.currentTimeMillis(), TimeUnit.MILLISECONDS.toNanos(4));
+        pacer.inputArrived();
+        pacer.changesArrived(true, true);
+        assertThat(pacer.awaitFrame(List.of(), () -> true, 1000)).isEqualTo(FramePacer.Next.SMALL_CHANGES);
+    }
+
+    @Test
     void theFrameThreadWakesWhenChangesArriveAndEndsWhenStopped() throws Exception {
-        CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<FramePacer.Next> waiting = CompletableFuture.supplyAsync(() -> {
             try {
                 return pacer.awaitFrame(List.of(), () -> true, 60_000);
             } catch (InterruptedException e) {
@@ -100,9 +111,9 @@ class FramePacerTest {
         });
         Thread.sleep(20);
         pacer.changesArrived();
-        assertThat(waiting.get(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(waiting.get(5, TimeUnit.SECONDS)).isEqualTo(FramePacer.Next.FRAME);
 
-        CompletableFuture<Boolean> stopped = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<FramePacer.Next> stopped = CompletableFuture.supplyAsync(() -> {
             try {
                 return pacer.awaitFrame(List.of(), () -> true, 60_000);
             } catch (InterruptedException e) {
@@ -110,6 +121,6 @@ class FramePacerTest {
             }
         });
         pacer.stop();
-        assertThat(stopped.get(5, TimeUnit.SECONDS)).isFalse();
+        assertThat(stopped.get(5, TimeUnit.SECONDS)).isEqualTo(FramePacer.Next.NOTHING);
     }
 }
