@@ -37,6 +37,9 @@ final class FramePacer {
      */
     static final long INPUT_RESPONSE_MILLIS = 40;
     static final int RESPONSIVE_FRAMES_IN_FLIGHT = 2;
+    /** How long after input small changes go out at once, as frames of their own. */
+    static final long ECHO_WAIT_MILLIS = 150;
+    static final int SMALL_FRAMES_IN_FLIGHT = 3;
 
     private final long minFrameMillis;
     private final long maxLagWaitMillis;
@@ -86,9 +89,13 @@ final class FramePacer {
         return Math.max(0, lagLeft);
     }
 
-    /** @return true if a frame of small changes may go out now (shortly after input, viewers keeping up) */
+    /**
+     * @return true if a frame of small changes may go out now: within {@value #ECHO_WAIT_MILLIS} ms of input
+     *         (a busy desktop may take that long to echo a key), with at most
+     *         {@value #SMALL_FRAMES_IN_FLIGHT} frames in flight (small frames cost a viewer next to nothing)
+     */
     boolean smallFrameAllowed(Collection<Viewer> viewers, long now) {
-        return responsive(now) && viewersKeepUp(viewers, now);
+        return now - lastInputAt < ECHO_WAIT_MILLIS && framesInFlight(viewers) < SMALL_FRAMES_IN_FLIGHT;
     }
 
     private boolean viewersKeepUp(Collection<Viewer> viewers, long now) {
@@ -102,7 +109,7 @@ final class FramePacer {
      *         change as it happens.
      */
     boolean mayRequest(Collection<Viewer> viewers, long now) {
-        return smallFrameAllowed(viewers, now) || millisUntilNextFrame(viewers, now) <= 0;
+        return (responsive(now) && viewersKeepUp(viewers, now)) || millisUntilNextFrame(viewers, now) <= 0;
     }
 
     /**

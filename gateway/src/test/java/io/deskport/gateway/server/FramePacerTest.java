@@ -42,8 +42,8 @@ class FramePacerTest {
         assertThat(pacer.smallFrameAllowed(List.of(), T + 20)).isFalse();
         pacer.inputArrived(T + 20);
         assertThat(pacer.smallFrameAllowed(List.of(), T + 20)).isTrue();
-        assertThat(pacer.smallFrameAllowed(List.of(), T + 20 + FramePacer.INPUT_RESPONSE_MILLIS - 1)).isTrue();
-        assertThat(pacer.smallFrameAllowed(List.of(), T + 20 + FramePacer.INPUT_RESPONSE_MILLIS)).isFalse();
+        assertThat(pacer.smallFrameAllowed(List.of(), T + 20 + FramePacer.ECHO_WAIT_MILLIS - 1)).isTrue();
+        assertThat(pacer.smallFrameAllowed(List.of(), T + 20 + FramePacer.ECHO_WAIT_MILLIS)).isFalse();
         assertThat(pacer.millisUntilNextFrame(List.of(), T + 20)).isPositive();
     }
 
@@ -76,12 +76,14 @@ class FramePacerTest {
     }
 
     @Test
-    void afterInputAViewerMayHaveTwoFramesInFlightButNotThree() {
+    void afterInputAViewerMayHaveMoreFramesInFlight() {
         FramePacer pacer = new FramePacer(10, 200);
         pacer.inputArrived(T);
         pacer.frameSent(T, 0);
-        assertThat(pacer.smallFrameAllowed(List.of(viewerWithFramesInFlight(1)), T + 1)).isTrue();
-        assertThat(pacer.smallFrameAllowed(List.of(viewerWithFramesInFlight(2)), T + 1)).isFalse();
+        assertThat(pacer.mayRequest(List.of(viewerWithFramesInFlight(1)), T + 1)).isTrue();
+        assertThat(pacer.mayRequest(List.of(viewerWithFramesInFlight(2)), T + 1)).isFalse();
+        assertThat(pacer.smallFrameAllowed(List.of(viewerWithFramesInFlight(2)), T + 1)).isTrue();
+        assertThat(pacer.smallFrameAllowed(List.of(viewerWithFramesInFlight(3)), T + 1)).isFalse();
     }
 
     @Test
