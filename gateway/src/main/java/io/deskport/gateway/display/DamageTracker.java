@@ -19,6 +19,8 @@ final class DamageTracker {
 
     static final int CELL = 64;
     private static final int MAX_RECTS = 64;
+    private static final int KEEP_SMALL = 8;
+    private static final int SMALL_AREA = 1024;
     private static final double RATE_WINDOW_MS = 1000.0;
 
     private final List<int[]> rects = new ArrayList<>();
@@ -158,13 +160,24 @@ final class DamageTracker {
                 }
             }
             if (aggressive && !merged && rects.size() > MAX_RECTS / 2) {
-                // Still too many scattered rectangles: fall back to one bounding box.
-                int[] all = rects.getFirst();
+                // Still too many scattered rectangles: fall back to one bounding box, except for a few small
+                // ones (a typed character should stay small, see Display.flushSmall).
+                List<int[]> small = new ArrayList<>();
+                int[] all = null;
                 for (int[] r : rects) {
-                    union(all, r[0], r[1], r[2], r[3]);
+                    if (small.size() < KEEP_SMALL && (long) (r[2] - r[0]) * (r[3] - r[1]) <= SMALL_AREA) {
+                        small.add(r);
+                    } else if (all == null) {
+                        all = r;
+                    } else {
+                        union(all, r[0], r[1], r[2], r[3]);
+                    }
                 }
                 rects.clear();
-                rects.add(all);
+                if (all != null) {
+                    rects.add(all);
+                }
+                rects.addAll(small);
             }
         }
     }
@@ -180,6 +193,9 @@ final class DamageTracker {
     private static boolean near(int[] a, int[] b) {
         long areaA = (long) (a[2] - a[0]) * (a[3] - a[1]);
         long areaB = (long) (b[2] - b[0]) * (b[3] - b[1]);
+        if ((areaA <= SMALL_AREA) != (areaB <= SMALL_AREA)) {
+            return false; // a small change stays small (see the fallback below)
+        }
         long union = (long) (Math.max(a[2], b[2]) - Math.min(a[0], b[0])) * (Math.max(a[3], b[3]) - Math.min(a[1], b[1]));
         return union <= 2 * (areaA + areaB) + 16384;
     }

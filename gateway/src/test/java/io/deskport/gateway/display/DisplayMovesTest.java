@@ -268,6 +268,20 @@ class DisplayMovesTest {
     }
 
     @Test
+    void aTypedCharacterStaysASmallChangeAmongManyScatteredOnes() {
+        display.resize(1280, 800);
+        display.flush(ImagePolicy.LOSSLESS);
+        display.pixels(1100, 740, 8, 13, text(8, 13), 0, 8);
+        for (int i = 0; i < 200; i++) { // far more rectangles than the tracker keeps apart
+            display.pixels((i * 97) % 700, (i * 53) % 600, 200, 150, text(200, 150), 0, 200);
+        }
+        assertThat(display.hasSmallChanges()).isTrue();
+        display.flushSmall(ImagePolicy.LOSSLESS);
+        display.flush(ImagePolicy.LOSSLESS);
+        assertClientShowsTheFramebuffer();
+    }
+
+    @Test
     void theClientPictureStaysRightThroughRandomDrawing() {
         display.resize(400, 300);
         display.flush(ImagePolicy.LOSSLESS);
