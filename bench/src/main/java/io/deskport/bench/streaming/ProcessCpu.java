@@ -57,8 +57,8 @@ final class ProcessCpu {
         if (thread.startsWith("gateway-frames")) {
             return "frames";
         }
-        if (thread.startsWith("ForkJoinPool")) {
-            return "viewer-io(virtual)";
+        if (thread.startsWith("ForkJoinPool") || thread.startsWith("gateway-viewer")) {
+            return "viewer-io";
         }
         if (thread.startsWith("GC ") || thread.startsWith("G1 ") || thread.startsWith("VM Periodic")
                 || thread.startsWith("VM Thread")) {
