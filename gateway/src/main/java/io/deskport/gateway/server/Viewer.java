@@ -116,12 +116,6 @@ final class Viewer {
         queue.add(instructions);
     }
 
-    /** @return the timestamp of the newest frame not yet acknowledged, or 0 if the client is up to date */
-    long unacknowledgedSince() {
-        long sent = lastSentSync;
-        return lastAckedSync >= sent ? 0 : sent;
-    }
-
     /** @return how many frames were sent to this viewer and not acknowledged yet */
     int framesInFlight() {
         synchronized (inFlight) {
