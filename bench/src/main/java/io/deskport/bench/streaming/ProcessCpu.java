@@ -52,10 +52,13 @@ final class ProcessCpu {
 
     private static String role(String thread) {
         if (thread.startsWith("gateway-rfb")) {
-            return "rfb+encode";
+            return "rfb";
         }
-        if (thread.startsWith("ForkJoinPool")) {
-            return "viewer-io(virtual)";
+        if (thread.startsWith("gateway-frames")) {
+            return "frames";
+        }
+        if (thread.startsWith("ForkJoinPool") || thread.startsWith("gateway-viewer")) {
+            return "viewer-io";
         }
         if (thread.startsWith("GC ") || thread.startsWith("G1 ") || thread.startsWith("VM Periodic")
                 || thread.startsWith("VM Thread")) {

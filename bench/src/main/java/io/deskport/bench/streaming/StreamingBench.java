@@ -61,7 +61,10 @@ public final class StreamingBench {
                     probeArea.y(), probeArea.width(), probeArea.height());
             Process websockify = startWebsockify(work, desktop.port());
             try {
-                String token = connectThroughBroker(desktop.port(), vncPassword);
+                // --capture-rfb FILE: the gateway reaches the desktop through a relay that records what Xvnc sends.
+                RfbCapture capture = opt.containsKey("capture-rfb")
+                        ? new RfbCapture(desktop.port(), Path.of(opt.get("capture-rfb"))) : null;
+                String token = connectThroughBroker(capture != null ? capture.port() : desktop.port(), vncPassword);
                 desktop.startDragging();
                 ProcessCpu xvnc = new ProcessCpu(desktop.xvncPid());
 

@@ -19,6 +19,8 @@ final class DamageTracker {
 
     static final int CELL = 64;
     private static final int MAX_RECTS = 64;
+    private static final int KEEP_SMALL = 8;
+    private static final int SMALL_AREA = 1024;
     private static final double RATE_WINDOW_MS = 1000.0;
 
     private final List<int[]> rects = new ArrayList<>();
@@ -65,6 +67,30 @@ final class DamageTracker {
         return rects.isEmpty();
     }
 
+    /** @return whether a changed rectangle of at most {@code maxArea} pixels is pending */
+    boolean hasSmall(int maxArea) {
+        for (int[] r : rects) {
+            if ((long) (r[2] - r[0]) * (r[3] - r[1]) <= maxArea) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return the changed rectangles of at most {@code maxArea} pixels, which are no longer pending */
+    List<Region> takeSmall(int maxArea, long nowMillis) {
+        List<Region> small = new ArrayList<>();
+        for (java.util.Iterator<int[]> it = rects.iterator(); it.hasNext(); ) {
+            int[] r = it.next();
+            if ((long) (r[2] - r[0]) * (r[3] - r[1]) <= maxArea) {
+                small.add(new Region(r[0], r[1], r[2] - r[0], r[3] - r[1]));
+                touchCells(r, nowMillis);
+                it.remove();
+            }
+        }
+        return small;
+    }
+
     /** @return the merged regions changed since the last call, and records their change rate */
     List<Region> take(long nowMillis) {
         coalesce(false);
@@ -72,6 +98,17 @@ final class DamageTracker {
         for (int[] r : rects) {
             regions.add(new Region(r[0], r[1], r[2] - r[0], r[3] - r[1]));
             touchCells(r, nowMillis);
+        }
+        rects.clear();
+        return regions;
+    }
+
+    /** @return the merged regions changed since the last call, without counting them as updates */
+    List<Region> drain() {
+        coalesce(false);
+        List<Region> regions = new ArrayList<>(rects.size());
+        for (int[] r : rects) {
+            regions.add(new Region(r[0], r[1], r[2] - r[0], r[3] - r[1]));
         }
         rects.clear();
         return regions;
@@ -123,13 +160,24 @@ final class DamageTracker {
                 }
             }
             if (aggressive && !merged && rects.size() > MAX_RECTS / 2) {
-                // Still too many scattered rectangles: fall back to one bounding box.
-                int[] all = rects.getFirst();
+                // Still too many scattered rectangles: fall back to one bounding box, except for a few small
+                // ones (a typed character should stay small, see Display.flushSmall).
+                List<int[]> small = new ArrayList<>();
+                int[] all = null;
                 for (int[] r : rects) {
-                    union(all, r[0], r[1], r[2], r[3]);
+                    if (small.size() < KEEP_SMALL && (long) (r[2] - r[0]) * (r[3] - r[1]) <= SMALL_AREA) {
+                        small.add(r);
+                    } else if (all == null) {
+                        all = r;
+                    } else {
+                        union(all, r[0], r[1], r[2], r[3]);
+                    }
                 }
                 rects.clear();
-                rects.add(all);
+                if (all != null) {
+                    rects.add(all);
+                }
+                rects.addAll(small);
             }
         }
     }
@@ -145,6 +193,9 @@ final class DamageTracker {
     private static boolean near(int[] a, int[] b) {
         long areaA = (long) (a[2] - a[0]) * (a[3] - a[1]);
         long areaB = (long) (b[2] - b[0]) * (b[3] - b[1]);
+        if ((areaA <= SMALL_AREA) != (areaB <= SMALL_AREA)) {
+            return false; // a small change stays small (see the fallback below)
+        }
         long union = (long) (Math.max(a[2], b[2]) - Math.min(a[0], b[0])) * (Math.max(a[3], b[3]) - Math.min(a[1], b[1]));
         return union <= 2 * (areaA + areaB) + 16384;
     }

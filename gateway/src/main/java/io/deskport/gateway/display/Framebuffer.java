@@ -73,13 +73,18 @@ public final class Framebuffer {
                 || dy + h > height || w <= 0 || h <= 0) {
             return;
         }
+        copyWithin(pixels, width, sx, sy, w, h, dx, dy);
+    }
+
+    /** Copies a rectangle within an array of rows of {@code stride} pixels, as a move: overlap is safe. */
+    static void copyWithin(int[] pixels, int stride, int sx, int sy, int w, int h, int dx, int dy) {
         if (dy > sy) {
             for (int r = h - 1; r >= 0; r--) {
-                System.arraycopy(pixels, (sy + r) * width + sx, pixels, (dy + r) * width + dx, w);
+                System.arraycopy(pixels, (sy + r) * stride + sx, pixels, (dy + r) * stride + dx, w);
             }
         } else {
             for (int r = 0; r < h; r++) {
-                System.arraycopy(pixels, (sy + r) * width + sx, pixels, (dy + r) * width + dx, w);
+                System.arraycopy(pixels, (sy + r) * stride + sx, pixels, (dy + r) * stride + dx, w);
             }
         }
     }

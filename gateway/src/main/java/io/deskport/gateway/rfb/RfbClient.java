@@ -19,8 +19,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * connection ends, while other threads send input through {@link #pointer}, {@link #key},
  * {@link #clipboard} and {@link #requestUpdate}.
  *
- * <p>Frame pacing is left to the caller: the client asks for an update once after connecting and then
- * only when {@link #requestUpdate(boolean)} is called, so the server coalesces changes in between.
+ * <p>Frame pacing is left to the caller: the client asks for an update once after connecting (and after
+ * a resize) and then only when {@link #requestUpdate(boolean)} is called, so the server coalesces
+ * changes in between.
  */
 public final class RfbClient implements Closeable {
 
@@ -145,6 +146,7 @@ public final class RfbClient implements Closeable {
             int type = in.awaitMessageType();
             switch (type) {
                 case 0 -> {
+                    listener.updateStarted();
                     if (updates.read(listener)) {
                         requestUpdate(false);
                     }

@@ -25,6 +25,10 @@ public interface RfbListener {
      */
     void cursor(int hotX, int hotY, int width, int height, int[] argb);
 
+    /** A FramebufferUpdate message begins; its rectangles follow, then {@link #updateComplete()}. */
+    default void updateStarted() {
+    }
+
     /** A FramebufferUpdate message has been completely applied. */
     void updateComplete();
 

@@ -4,122 +4,225 @@ import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
- * Decides when the next frame may start, like guacd: never sooner than the minimum frame duration after
- * the previous one, and not before every viewer has acknowledged the previous frame with {@code sync},
- * waiting at most the configured lag limit for slow viewers. Expensive frames stretch the interval (up to
- * {@value #MAX_FRAME_MILLIS} ms) so that decoding and encoding take at most about 1/{@value #COST_FACTOR} of a core per
+ * Decides when the next frame may go out, like guacd: never sooner than the minimum frame duration after
+ * the previous one, and not while a viewer still has a frame to acknowledge with {@code sync}, waiting at
+ * most the configured lag limit for slow viewers. Expensive frames stretch the interval (up to
+ * {@value #MAX_FRAME_MILLIS} ms) so that encoding takes at most about 1/{@value #COST_FACTOR} of a core per
  * connection: a screen full of changing text then streams at a lower frame rate instead of burning CPU.
- * User input cuts that stretch short ({@link #inputArrived()}): for {@value #INPUT_RESPONSE_MILLIS} ms after a
- * key, a click or a drag, frames follow after the shortest frame interval, and the first need not wait for the acknowledgement of the frame in
- * flight either — but only one frame may be pushed past an acknowledgement that way, so a slow client
- * still holds the gateway back (at most two frames in flight). Typing stays responsive while something
- * else floods the screen.
+ *
+ * <p>User input changes that for {@value #INPUT_RESPONSE_MILLIS} ms after a key, a click or a drag: small
+ * changes (the echo of a key) go out as a frame of their own as soon as the desktop's update brings them,
+ * ahead of the full frame, which keeps its pace; and a viewer may have {@value #RESPONSIVE_FRAMES_IN_FLIGHT}
+ * frames unacknowledged instead of one, so that the echo need not wait for the viewer to finish drawing
+ * the frame before. A slow viewer still holds the gateway back.
+ *
+ * <p>The desktop is asked for its next update when the next frame may go out ({@link #mayRequest}): while
+ * nobody types, it collects its changes in between, which saves decoding; shortly after input, it is
+ * asked again as soon as an update arrives, so that it sends the echo of a key the moment it is drawn.
+ *
+ * <p>The frame thread waits in {@link #awaitFrame}; the desktop reader ({@link #changesArrived}), the
+ * viewers ({@link #viewerProgressed}, {@link #inputArrived}) and the end of the connection wake it.
  */
 final class FramePacer {
 
     static final long MAX_FRAME_MILLIS = 100;
-    /** Decoding plus encoding may take at most 1/COST_FACTOR of a core while the screen keeps changing. */
-    static final int COST_FACTOR = 16;
+    /** Encoding may take at most 1/COST_FACTOR of a core while the screen keeps changing. */
+    static final int COST_FACTOR = 32;
     /**
-     * How long after user input frames are not stretched for cost: the frame requested right after a key
+     * How long after user input frames follow the desktop's updates at once: the update right after a key
      * often comes before the application has drawn its echo, so the next ones must be prompt as well.
-     * 40 ms gave the same latency as 100 ms in bench/streaming for a quarter less CPU while typing.
      */
     static final long INPUT_RESPONSE_MILLIS = 40;
+    static final int RESPONSIVE_FRAMES_IN_FLIGHT = 2;
+    /** How long after input small changes go out at once, as frames of their own. */
+    static final long ECHO_WAIT_MILLIS = 150;
+    static final int SMALL_FRAMES_IN_FLIGHT = 3;
 
     private final long minFrameMillis;
     private final long maxLagWaitMillis;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition acknowledged = lock.newCondition();
+    private final Condition wake = lock.newCondition();
     private volatile long lastFrameAt;
     private volatile long lastFrameCostMillis;
-    private volatile boolean inputPending;
-    private volatile long lastInputAt;
-    private boolean pushedPastAcknowledgement;
+    private volatile long lastInputAt = Long.MIN_VALUE / 2;
+    private volatile boolean changesPending;
+    private volatile boolean smallChangesPending;
+    private volatile boolean stopped;
 
     FramePacer(long minFrameMillis, long maxLagWaitMillis) {
         this.minFrameMillis = minFrameMillis;
         this.maxLagWaitMillis = maxLagWaitMillis;
     }
 
-    /** Records that a frame was sent now, and the CPU time it took to produce. */
-    void frameSent(long costNanos) {
-        lastFrameAt = System.currentTimeMillis();
+    /** Records that a frame was sent at {@code now}, and the CPU time it took to encode. */
+    void frameSent(long now, long costNanos) {
+        lastFrameAt = now;
         lastFrameCostMillis = costNanos / 1_000_000;
     }
 
-    /** @return the shortest time from the last frame to the next, given the last frame's cost */
+    /** @return the shortest time from the last frame to the next while nobody types, given the last frame's cost */
     long frameInterval() {
         return Math.max(minFrameMillis, Math.min(MAX_FRAME_MILLIS, lastFrameCostMillis * COST_FACTOR));
     }
 
+    /** @return true within {@value #INPUT_RESPONSE_MILLIS} ms of the last user input */
+    boolean responsive(long now) {
+        return now - lastInputAt < INPUT_RESPONSE_MILLIS;
+    }
+
     /**
-     * Records that a viewer sent input the user waits to see (a key, a click or a drag): the next frame
-     * is not held back for cost, and a waiting {@link #awaitNextFrame} is woken.
+     * @return 0 if a full frame may go out at {@code now}, otherwise how long to wait at most before asking
+     *         again (a viewer's acknowledgement or input may shorten it)
+     */
+    long millisUntilNextFrame(Collection<Viewer> viewers, long now) {
+        long wait = lastFrameAt + frameInterval() - now;
+        if (wait > 0) {
+            return wait;
+        }
+        if (viewersKeepUp(viewers, now)) {
+            return 0;
+        }
+        long lagLeft = lastFrameAt + maxLagWaitMillis - now;
+        return Math.max(0, lagLeft);
+    }
+
+    /**
+     * @return true if a frame of small changes may go out now: within {@value #ECHO_WAIT_MILLIS} ms of input
+     *         (a busy desktop may take that long to echo a key), with at most
+     *         {@value #SMALL_FRAMES_IN_FLIGHT} frames in flight (small frames cost a viewer next to nothing)
+     */
+    boolean smallFrameAllowed(Collection<Viewer> viewers, long now) {
+        return now - lastInputAt < ECHO_WAIT_MILLIS && framesInFlight(viewers) < SMALL_FRAMES_IN_FLIGHT;
+    }
+
+    private boolean viewersKeepUp(Collection<Viewer> viewers, long now) {
+        return framesInFlight(viewers) < (responsive(now) ? RESPONSIVE_FRAMES_IN_FLIGHT : 1);
+    }
+
+    /**
+     * @return true if the desktop may be asked for its next update now: when the next frame may go out. So
+     *         while nobody types, the desktop collects its changes until the next frame is due and sends
+     *         them in one update; shortly after input, the gateway keeps asking, and the desktop sends each
+     *         change as it happens.
+     */
+    boolean mayRequest(Collection<Viewer> viewers, long now) {
+        return (responsive(now) && viewersKeepUp(viewers, now)) || millisUntilNextFrame(viewers, now) <= 0;
+    }
+
+    /**
+     * Records user input (a key, a click or a drag): frames follow the desktop's updates at once for a
+     * while, and a waiting frame thread is woken.
      */
     void inputArrived() {
-        lastInputAt = System.currentTimeMillis();
-        inputPending = true;
-        viewerProgressed();
+        inputArrived(System.currentTimeMillis());
     }
 
-    /** Wakes a waiting {@link #awaitNextFrame} because a viewer acknowledged a frame or left. */
+    void inputArrived(long now) {
+        lastInputAt = now;
+        signal();
+    }
+
+    /** The desktop's drawing changed the display: a frame is wanted. */
+    void changesArrived() {
+        changesArrived(true, false);
+    }
+
+    /**
+     * Tells what changes the display holds after an update or a frame.
+     *
+     * @param any   whether anything is waiting to be sent
+     * @param small whether a small change (see {@code Display.hasSmallChanges()}) is among it
+     */
+    void changesArrived(boolean any, boolean small) {
+        changesPending = any;
+        smallChangesPending = small;
+        if (any) {
+            signal();
+        }
+    }
+
+    /** A viewer acknowledged a frame, or left. */
     void viewerProgressed() {
-        lock.lock();
-        try {
-            acknowledged.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        signal();
     }
 
-    /** Blocks until the next frame may be produced. */
-    void awaitNextFrame(Collection<Viewer> viewers) throws InterruptedException {
-        long start = lastFrameAt;
-        long deadline = start + maxLagWaitMillis;
+    /** Ends {@link #awaitFrame} for good. */
+    void stop() {
+        stopped = true;
+        signal();
+    }
+
+    /** What the frame thread should do next. */
+    enum Next {
+        /** Send all changes as a frame. */
+        FRAME,
+        /** Send only the small changes (shortly after input). */
+        SMALL_CHANGES,
+        /** Nothing to send now; ask the desktop for an update if it is due. */
+        NOTHING
+    }
+
+    /**
+     * Blocks until there is something to do: changes that may go out, or no update request outstanding
+     * while one is due; or until nothing happened for {@code idleMillis}. The caller reports what changes
+     * remain with {@link #changesArrived(boolean, boolean)} after sending.
+     *
+     * @param requestOutstanding whether the desktop has been asked for an update it has not sent yet
+     */
+    Next awaitFrame(Collection<Viewer> viewers, BooleanSupplier requestOutstanding, long idleMillis)
+            throws InterruptedException {
         lock.lock();
         try {
-            while (true) {
+            while (!stopped) {
                 long now = System.currentTimeMillis();
-                boolean responsive = inputPending || now - lastInputAt < INPUT_RESPONSE_MILLIS;
-                long wait = start + (responsive ? minFrameMillis : frameInterval()) - now;
+                if (smallChangesPending && smallFrameAllowed(viewers, now)) {
+                    smallChangesPending = false;
+                    return Next.SMALL_CHANGES;
+                }
+                boolean work = changesPending || !requestOutstanding.getAsBoolean();
+                if (!work) {
+                    if (!wake.await(idleMillis, TimeUnit.MILLISECONDS)) {
+                        return Next.NOTHING;
+                    }
+                    continue;
+                }
+                long wait = millisUntilNextFrame(viewers, now);
                 if (wait <= 0) {
-                    break;
+                    boolean frame = changesPending;
+                    changesPending = false;
+                    smallChangesPending = false;
+                    return frame ? Next.FRAME : Next.NOTHING;
                 }
-                acknowledged.await(wait, TimeUnit.MILLISECONDS); // input may shorten the wait
-            }
-            boolean input = inputPending;
-            inputPending = false;
-            if (input && !pushedPastAcknowledgement) {
-                pushedPastAcknowledgement = anyBehind(viewers);
-                return;
-            }
-            while (anyBehind(viewers)) {
-                long remaining = deadline - System.currentTimeMillis();
-                if (remaining <= 0) {
-                    return;
+                if (!changesPending && mayRequest(viewers, now)) {
+                    return Next.NOTHING; // a request is due now (shortly after input)
                 }
-                acknowledged.await(remaining, TimeUnit.MILLISECONDS);
-                if (inputPending && !pushedPastAcknowledgement) {
-                    inputPending = false;
-                    pushedPastAcknowledgement = true;
-                    return;
-                }
+                wake.await(wait, TimeUnit.MILLISECONDS);
             }
-            pushedPastAcknowledgement = false;
+            return Next.NOTHING;
         } finally {
             lock.unlock();
         }
     }
 
-    private static boolean anyBehind(Collection<Viewer> viewers) {
+    private void signal() {
+        lock.lock();
+        try {
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static int framesInFlight(Collection<Viewer> viewers) {
+        int most = 0;
         for (Viewer v : viewers) {
-            if (!v.isClosing() && v.unacknowledgedSince() != 0) {
-                return true;
+            if (!v.isClosing()) {
+                most = Math.max(most, v.framesInFlight());
             }
         }
-        return false;
+        return most;
     }
 }

@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One connection to a VNC desktop shared by one or more Guacamole viewers. Its RFB thread reads the
- * desktop's updates into the {@link Display}, flushes one frame per update to every viewer (and the
- * recording), then waits for the {@link FramePacer} before asking the desktop for the next update.
- * Viewers' input goes straight to the desktop unless they are read-only.
+ * desktop's updates into the {@link Display} and asks for the next update at once while the viewers keep
+ * up, so that the desktop sends what changes as soon as it changes (a key's echo above all). Its frame
+ * thread sends the display's changes as frames to every viewer (and the recording) whenever the
+ * {@link FramePacer} allows. Viewers' input goes straight to the desktop unless they are read-only.
  */
 final class VncConnection implements ActiveConnection, RfbListener, Viewer.Events {
 
@@ -49,8 +50,9 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
     private volatile Viewer owner;
     private volatile RfbClient rfb;
     private volatile String desktopName = "";
-    private long cpuAtLastFrame;
     private volatile int lastButtons;
+    /** Whether the desktop has been asked for an update it has not sent yet. */
+    private final AtomicBoolean requestOutstanding = new AtomicBoolean(true);
 
     VncConnection(String id, VncSettings settings, GatewayConfig config, Recorder recorder,
                   Consumer<VncConnection> onEnded) {
@@ -67,8 +69,9 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
         owner = first;
         viewers.add(first);
         first.start(this);
-        // A platform thread, so that the CPU time of decoding and encoding can be measured for pacing.
+        // Platform threads, so that the CPU time of decoding and encoding can be measured for pacing.
         Thread.ofPlatform().daemon(true).name("gateway-rfb-" + id).start(this::runUpstream);
+        Thread.ofPlatform().daemon(true).name("gateway-frames-" + id).start(this::runFrames);
     }
 
     /**
@@ -84,6 +87,8 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
                 return false;
             }
             if (display.width() > 0) {
+                // Everyone else first receives what is pending, so that the newcomer starts from the same picture.
+                display.flush(imagePolicy());
                 GuacamoleCanvas snapshot = new GuacamoleCanvas(viewer::send, clock);
                 if (!desktopName.isEmpty()) {
                     snapshot.writer().begin("name").arg(desktopName).end();
@@ -129,7 +134,71 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
             LOG.error("Connection {}: internal error", id, e);
             end("Internal error in the display gateway.", GuacamoleStatus.SERVER_ERROR);
         } finally {
+            // An update that failed half way leaves the display locked by this thread.
+            while (displayLock.isHeldByCurrentThread()) {
+                displayLock.unlock();
+            }
+            pacer.stop();
             withDisplay(display::close);
+        }
+    }
+
+    /** The frame thread: sends a frame whenever there are changes and the pacer allows one. */
+    private void runFrames() {
+        try {
+            while (!ended.get()) {
+                switch (pacer.awaitFrame(viewers, requestOutstanding::get, config.maxLagWait().toMillis())) {
+                    case FRAME -> sendFrame(false);
+                    case SMALL_CHANGES -> sendFrame(true);
+                    case NOTHING -> { }
+                }
+                requestUpdateIfDue();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("Connection {}: internal error", id, e);
+            end("Internal error in the display gateway.", GuacamoleStatus.SERVER_ERROR);
+        }
+    }
+
+    /** Sends the pending changes, or only the small ones (shortly after input), as a frame. */
+    private void sendFrame(boolean smallOnly) {
+        displayLock.lock();
+        try {
+            if (smallOnly) {
+                display.flushSmall(imagePolicy());
+            } else {
+                long start = THREADS.getCurrentThreadCpuTime();
+                // Shortly after input, a typed character goes out ahead of a screenful of other changes.
+                boolean smallFirst = pacer.responsive(System.currentTimeMillis());
+                if (display.hasPendingChanges() && display.flush(imagePolicy(), smallFirst)) {
+                    // The cost of encoding this frame: what a longer interval between frames saves.
+                    pacer.frameSent(System.currentTimeMillis(), THREADS.getCurrentThreadCpuTime() - start);
+                }
+            }
+            pacer.changesArrived(display.hasPendingChanges(), display.hasSmallChanges());
+        } finally {
+            displayLock.unlock();
+        }
+    }
+
+    /**
+     * Asks the desktop for its next update unless a request is outstanding or the next frame may not go
+     * out yet (then the desktop keeps collecting changes, which costs nothing here). Called from any thread.
+     */
+    private void requestUpdateIfDue() {
+        RfbClient client = rfb;
+        if (client == null || ended.get() || requestOutstanding.get() || !pacer.mayRequest(viewers, System.currentTimeMillis())) {
+            return;
+        }
+        if (requestOutstanding.compareAndSet(false, true)) {
+            try {
+                client.requestUpdate(true);
+            } catch (IOException e) {
+                // The reader notices the broken connection on its next read.
+                LOG.debug("Connection {}: update request failed: {}", id, e.toString());
+            }
         }
     }
 
@@ -157,31 +226,25 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
     @Override
     public void resize(int width, int height) {
         // Sent at once, so that clients learn the screen size even before the first update arrives.
-        withDisplay(() -> {
-            display.resize(width, height);
-            display.flush(imagePolicy());
-        });
+        withDisplay(() -> display.resize(width, height));
+        pacer.changesArrived();
+    }
+
+    @Override
+    public void updateStarted() {
+        // Held for the whole update, so that frames show whole updates.
+        displayLock.lock();
     }
 
     @Override
     public void pixels(int x, int y, int width, int height, int[] data, int offset, int scan) {
-        // Called per decoded tile: plain lock/unlock instead of a capturing lambda keeps this allocation-free.
-        displayLock.lock();
-        try {
-            display.pixels(x, y, width, height, data, offset, scan);
-        } finally {
-            displayLock.unlock();
-        }
+        // Called per decoded tile, inside an update (the display is locked).
+        display.pixels(x, y, width, height, data, offset, scan);
     }
 
     @Override
     public void fill(int x, int y, int width, int height, int rgb) {
-        displayLock.lock();
-        try {
-            display.fill(x, y, width, height, rgb);
-        } finally {
-            displayLock.unlock();
-        }
+        display.fill(x, y, width, height, rgb);
     }
 
     @Override
@@ -196,27 +259,17 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
 
     @Override
     public void updateComplete() {
-        withDisplay(() -> {
-            if (display.hasPendingChanges()) {
-                display.flush(imagePolicy());
-                // CPU of this thread since the previous frame: decoding this update plus encoding it.
-                long cpu = THREADS.getCurrentThreadCpuTime();
-                pacer.frameSent(cpu - cpuAtLastFrame);
-                cpuAtLastFrame = cpu;
-            }
-        });
-        try {
-            pacer.awaitNextFrame(viewers);
-            RfbClient client = rfb;
-            if (client != null) {
-                client.requestUpdate(true);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            rfb.close();
-        } catch (IOException e) {
-            // The reader notices the broken connection on its next read.
-            LOG.debug("Connection {}: update request failed: {}", id, e.toString());
+        boolean changed = display.hasPendingChanges();
+        boolean small = changed && display.hasSmallChanges();
+        displayLock.unlock();
+        requestOutstanding.set(false);
+        if (changed) {
+            pacer.changesArrived(true, small);
+        }
+        if (pacer.responsive(System.currentTimeMillis())) {
+            // Shortly after input: ask again at once, so that the echo of a key comes as soon as it is drawn.
+            // Otherwise the frame thread asks when the next frame is due.
+            requestUpdateIfDue();
         }
     }
 
@@ -275,6 +328,7 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
             // Clicks and drags are waited for; plain pointer moves are not (the cursor is drawn locally).
             if (buttons != 0 || buttons != lastButtons) {
                 pacer.inputArrived();
+                requestUpdateIfDue();
             }
             lastButtons = buttons;
         }
@@ -286,6 +340,7 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
         if (viewer.interactive()) {
             sendToDesktop(c -> c.key(keysym, pressed));
             pacer.inputArrived();
+            requestUpdateIfDue();
         }
         recorder.key(keysym, pressed, clock.next());
     }
@@ -307,6 +362,7 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
     @Override
     public void syncAcknowledged(Viewer viewer) {
         pacer.viewerProgressed();
+        requestUpdateIfDue();
     }
 
     @Override
@@ -355,7 +411,7 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
             client.close();
         }
         recorder.close();
-        pacer.viewerProgressed();
+        pacer.stop();
         onEnded.accept(this);
     }
 

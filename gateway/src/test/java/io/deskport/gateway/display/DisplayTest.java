@@ -96,12 +96,12 @@ class DisplayTest {
     }
 
     @Test
-    void pendingChangesUnderACopySourceAreSentBeforeTheCopy() {
+    void aCopyOfWhatTheClientDoesNotShowYetIsSentAsPixels() {
         display.resize(100, 100);
         display.pixels(0, 0, 50, 10, text(50, 10), 0, 50);
         display.copy(0, 0, 50, 10, 0, 20);
         display.flush(ImagePolicy.LOSSLESS);
-        assertThat(canvas.calls).containsExactly("size 100x100", "image image/png at 0,0", "copy 0,0 50x10 to 0,20", "sync");
+        assertThat(canvas.calls).noneMatch(c -> c.startsWith("copy")).contains("sync");
     }
 
     @Test

@@ -7,88 +7,122 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** When the next frame may start. */
+/** When the next frame may go out, and when the desktop may be asked for more. */
 class FramePacerTest {
 
+    private static final long T = 1_000_000;
     private final FramePacer pacer = new FramePacer(10, 500);
 
-    @Test
-    void anExpensiveFrameStretchesTheIntervalUpToTheLongestFrame() throws Exception {
-        pacer.frameSent(TimeUnit.MILLISECONDS.toNanos(40));
-        assertThat(pacer.frameInterval()).isEqualTo(FramePacer.MAX_FRAME_MILLIS);
+    private static Viewer viewerWithFramesInFlight(int frames) {
+        Viewer v = new Viewer("test", null, null, java.io.OutputStream.nullOutputStream(), null, true, GatewayConfig.defaults());
+        for (int i = 1; i <= frames; i++) {
+            v.send(new byte[0], i);
+        }
+        return v;
+    }
 
-        long start = System.nanoTime();
-        pacer.awaitNextFrame(List.of());
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(FramePacer.MAX_FRAME_MILLIS - 5);
+    @Test
+    void anExpensiveFrameStretchesTheIntervalUpToTheLongestFrame() {
+        pacer.frameSent(T, TimeUnit.MILLISECONDS.toNanos(40));
+        assertThat(pacer.frameInterval()).isEqualTo(FramePacer.MAX_FRAME_MILLIS);
+        assertThat(pacer.millisUntilNextFrame(List.of(), T)).isEqualTo(FramePacer.MAX_FRAME_MILLIS);
+        assertThat(pacer.millisUntilNextFrame(List.of(), T + FramePacer.MAX_FRAME_MILLIS)).isZero();
     }
 
     @Test
     void aCheapFrameIsFollowedAfterTheShortestInterval() {
-        pacer.frameSent(TimeUnit.MICROSECONDS.toNanos(500));
+        pacer.frameSent(T, TimeUnit.MICROSECONDS.toNanos(500));
         assertThat(pacer.frameInterval()).isEqualTo(10);
+        assertThat(pacer.millisUntilNextFrame(List.of(), T + 4)).isEqualTo(6);
     }
 
     @Test
-    void userInputCutsTheCostStretchShort() throws Exception {
-        pacer.frameSent(TimeUnit.MILLISECONDS.toNanos(40));
-        long start = System.nanoTime();
-        CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> {
+    void userInputLetsSmallChangesGoOutAtOnceWhileFullFramesKeepTheirPace() {
+        pacer.frameSent(T, TimeUnit.MILLISECONDS.toNanos(40));
+        assertThat(pacer.smallFrameAllowed(List.of(), T + 20)).isFalse();
+        pacer.inputArrived(T + 20);
+        assertThat(pacer.smallFrameAllowed(List.of(), T + 20)).isTrue();
+        assertThat(pacer.smallFrameAllowed(List.of(), T + 20 + FramePacer.ECHO_WAIT_MILLIS - 1)).isTrue();
+        assertThat(pacer.smallFrameAllowed(List.of(), T + 20 + FramePacer.ECHO_WAIT_MILLIS)).isFalse();
+        assertThat(pacer.millisUntilNextFrame(List.of(), T + 20)).isPositive();
+    }
+
+    @Test
+    void onceTheInputIsOlderThanTheResponseWindowFramesArePacedByCostAgain() {
+        pacer.inputArrived(T);
+        pacer.frameSent(T + 10, TimeUnit.MILLISECONDS.toNanos(40));
+        assertThat(pacer.millisUntilNextFrame(List.of(), T + FramePacer.INPUT_RESPONSE_MILLIS)).isPositive();
+    }
+
+    @Test
+    void aViewerThatHasNotAcknowledgedHoldsTheNextFrameAndTheNextRequestUntilTheLagLimit() {
+        FramePacer pacer = new FramePacer(10, 200);
+        pacer.frameSent(T, 0);
+        List<Viewer> behind = List.of(viewerWithFramesInFlight(1));
+        assertThat(pacer.millisUntilNextFrame(behind, T + 50)).isEqualTo(150);
+        assertThat(pacer.mayRequest(behind, T + 50)).isFalse();
+        assertThat(pacer.millisUntilNextFrame(behind, T + 200)).isZero();
+        assertThat(pacer.mayRequest(behind, T + 200)).isTrue();
+        assertThat(pacer.mayRequest(List.of(viewerWithFramesInFlight(0)), T + 50)).isTrue();
+    }
+
+    @Test
+    void whileNobodyTypesTheDesktopIsAskedForMoreOnlyWhenTheNextFrameIsDue() {
+        pacer.frameSent(T, TimeUnit.MILLISECONDS.toNanos(3));
+        assertThat(pacer.mayRequest(List.of(), T + 1)).isFalse();
+        assertThat(pacer.mayRequest(List.of(), T + pacer.frameInterval())).isTrue();
+        pacer.inputArrived(T + 2);
+        assertThat(pacer.mayRequest(List.of(), T + 2)).isTrue();
+    }
+
+    @Test
+    void afterInputAViewerMayHaveMoreFramesInFlight() {
+        FramePacer pacer = new FramePacer(10, 200);
+        pacer.inputArrived(T);
+        pacer.frameSent(T, 0);
+        assertThat(pacer.mayRequest(List.of(viewerWithFramesInFlight(1)), T + 1)).isTrue();
+        assertThat(pacer.mayRequest(List.of(viewerWithFramesInFlight(2)), T + 1)).isFalse();
+        assertThat(pacer.smallFrameAllowed(List.of(viewerWithFramesInFlight(2)), T + 1)).isTrue();
+        assertThat(pacer.smallFrameAllowed(List.of(viewerWithFramesInFlight(3)), T + 1)).isFalse();
+    }
+
+    @Test
+    void anAcknowledgementTakesTheFrameOutOfFlight() {
+        Viewer v = viewerWithFramesInFlight(3);
+        assertThat(v.framesInFlight()).isEqualTo(3);
+        v.acknowledgeForTest(2);
+        assertThat(v.framesInFlight()).isEqualTo(1);
+    }
+
+    @Test
+    void smallChangesAfterInputGoFirst() throws Exception {
+        pacer.frameSent(System.currentTimeMillis(), TimeUnit.MILLISECONDS.toNanos(4));
+        pacer.inputArrived();
+        pacer.changesArrived(true, true);
+        assertThat(pacer.awaitFrame(List.of(), () -> true, 1000)).isEqualTo(FramePacer.Next.SMALL_CHANGES);
+    }
+
+    @Test
+    void theFrameThreadWakesWhenChangesArriveAndEndsWhenStopped() throws Exception {
+        CompletableFuture<FramePacer.Next> waiting = CompletableFuture.supplyAsync(() -> {
             try {
-                pacer.awaitNextFrame(List.of());
+                return pacer.awaitFrame(List.of(), () -> true, 60_000);
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
         });
         Thread.sleep(20);
-        pacer.inputArrived();
-        waiting.get(5, TimeUnit.SECONDS);
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(FramePacer.MAX_FRAME_MILLIS - 20);
-    }
+        pacer.changesArrived();
+        assertThat(waiting.get(5, TimeUnit.SECONDS)).isEqualTo(FramePacer.Next.FRAME);
 
-    @Test
-    void framesShortlyAfterInputWaitOnlyTheShortestInterval() throws Exception {
-        pacer.inputArrived();
-        pacer.frameSent(TimeUnit.MILLISECONDS.toNanos(40));
-        long start = System.nanoTime();
-        pacer.awaitNextFrame(List.of());
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(FramePacer.MAX_FRAME_MILLIS - 20);
-
-        // once the input is older than the response window, frames are paced by cost again
-        Thread.sleep(FramePacer.INPUT_RESPONSE_MILLIS);
-        pacer.frameSent(TimeUnit.MILLISECONDS.toNanos(40));
-        start = System.nanoTime();
-        pacer.awaitNextFrame(List.of());
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(FramePacer.MAX_FRAME_MILLIS - 5);
-    }
-
-    private static Viewer viewerWithAFrameInFlight(long syncTimestamp) {
-        Viewer v = new Viewer("test", null, null, java.io.OutputStream.nullOutputStream(), null, true, GatewayConfig.defaults());
-        v.send(new byte[0], syncTimestamp);
-        return v;
-    }
-
-    @Test
-    void aViewerThatHasNotAcknowledgedHoldsTheNextFrameUntilTheLagLimit() throws Exception {
-        FramePacer pacer = new FramePacer(10, 200);
-        pacer.frameSent(0);
-        long start = System.nanoTime();
-        pacer.awaitNextFrame(List.of(viewerWithAFrameInFlight(1)));
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(190);
-    }
-
-    @Test
-    void inputPushesOneFramePastAnUnacknowledgedFrameButNotTwo() throws Exception {
-        FramePacer pacer = new FramePacer(10, 200);
-        pacer.frameSent(0);
-        pacer.inputArrived();
-        long start = System.nanoTime();
-        pacer.awaitNextFrame(List.of(viewerWithAFrameInFlight(1)));
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(150);
-
-        pacer.frameSent(0);
-        pacer.inputArrived();
-        start = System.nanoTime();
-        pacer.awaitNextFrame(List.of(viewerWithAFrameInFlight(2)));
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(190);
+        CompletableFuture<FramePacer.Next> stopped = CompletableFuture.supplyAsync(() -> {
+            try {
+                return pacer.awaitFrame(List.of(), () -> true, 60_000);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        pacer.stop();
+        assertThat(stopped.get(5, TimeUnit.SECONDS)).isEqualTo(FramePacer.Next.NOTHING);
     }
 }
