@@ -115,6 +115,7 @@ public final class DesktopSessions {
                 killCgroup(cg);
                 n++;
             }
+            cgroups.get().removeCpuLeftovers();
         }
         try (Stream<Path> dirs = Files.list(sessionsDir)) {
             for (Path d : dirs.toList()) {
@@ -317,7 +318,8 @@ public final class DesktopSessions {
             throws IOException {
         List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c",
                 "if [ -n \"$DESKPORT_CGROUP_PROCS\" ]; then echo $$ > \"$DESKPORT_CGROUP_PROCS\" || exit 97; fi; "
-                        + "unset DESKPORT_CGROUP_PROCS; exec \"$@\"", "sh"));
+                        + "if [ -n \"$DESKPORT_CPU_CGROUP_PROCS\" ]; then echo $$ > \"$DESKPORT_CPU_CGROUP_PROCS\" 2>/dev/null; fi; "
+                        + "unset DESKPORT_CGROUP_PROCS DESKPORT_CPU_CGROUP_PROCS; exec \"$@\"", "sh"));
         if (root) {
             cmd.addAll(List.of("setpriv", "--reuid=" + s.account.uid(), "--regid=" + s.account.gid(), "--init-groups", "--"));
         }
@@ -337,6 +339,10 @@ public final class DesktopSessions {
         base.put("DESKPORT_SESSION_ID", s.id().toString());
         if (s.cgroup != null) {
             base.put("DESKPORT_CGROUP_PROCS", s.cgroup.resolve("cgroup.procs").toString());
+            Path cpu = cgroups.map(c -> c.cpuProcs(s.cgroup)).orElse(null);
+            if (cpu != null) {
+                base.put("DESKPORT_CPU_CGROUP_PROCS", cpu.toString());
+            }
         }
         base.putAll(extraEnv);
         env.putAll(base);
@@ -369,6 +375,7 @@ public final class DesktopSessions {
         try {
             if (s.cgroup != null) {
                 killCgroup(s.cgroup);
+                cgroups.ifPresent(c -> c.removeCpu(s.cgroup));
             } else {
                 killWithoutCgroup(s);
             }

@@ -9,20 +9,29 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-
 /**
  * One cgroup (v2) per desktop session, so that logoff ends every process of the session — including
  * those that left its process group or session with setsid or double forks — with one write to
  * {@code cgroup.kill}. The agent's sessions live under {@code <cgroup2 mount>/deskport-<host name>}.
+ *
+ * <p>CPU is shared per session, not per process (as Windows' fair-share scheduling does on RDS hosts):
+ * each session's cgroup has the same CPU weight, and all sessions together weigh as one task of the
+ * host, so a user starting twenty programs does not take twenty shares, and a logon storm's desktops
+ * never starve the agent (nor the broker's reports of sessions becoming ready). On a unified hierarchy
+ * this is the v2 {@code cpu} controller; on a hybrid one (v2 for the kill switch, v1 controllers), a
+ * parallel group in the v1 {@code cpu} hierarchy. Without either, processes share CPU as usual.
  */
 public final class SessionCgroups {
 
     private static final System.Logger log = System.getLogger(SessionCgroups.class.getName());
 
     private final Path root;
+    /** This agent's group in a v1 cpu hierarchy (hybrid hosts), or null. */
+    private final Path cpuRoot;
 
-    private SessionCgroups(Path root) {
+    private SessionCgroups(Path root, Path cpuRoot) {
         this.root = root;
+        this.cpuRoot = cpuRoot;
     }
 
     /**
@@ -41,18 +50,50 @@ public final class SessionCgroups {
                         + "process tree and account instead");
                 return Optional.empty();
             }
-            Path root = mount.resolve("deskport-" + agentName.replaceAll("[^A-Za-z0-9_.-]", "_"));
+            String name = "deskport-" + agentName.replaceAll("[^A-Za-z0-9_.-]", "_");
+            Path root = mount.resolve(name);
             Files.createDirectories(root);
             if (!Files.exists(root.resolve("cgroup.kill"))) {
                 log.log(System.Logger.Level.WARNING, "{0} has no cgroup.kill (kernel older than 5.14): not used", root);
                 return Optional.empty();
             }
-            return Optional.of(new SessionCgroups(root));
+            return Optional.of(new SessionCgroups(root, fairShare(mount, root, name)));
         } catch (IOException e) {
             log.log(System.Logger.Level.WARNING, "Cannot use cgroup v2 for sessions ({0}): logoff kills by process "
                     + "tree and account instead", e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /**
+     * Turns per-session CPU shares on: the v2 cpu controller for the session groups when the unified
+     * hierarchy has it, else a group of this agent in the v1 cpu hierarchy.
+     *
+     * @return the v1 group, or null (v2 controller, or no CPU control here)
+     */
+    private static Path fairShare(Path mount, Path root, String name) {
+        try {
+            if (Files.readString(mount.resolve("cgroup.controllers")).contains("cpu")) {
+                Files.writeString(mount.resolve("cgroup.subtree_control"), "+cpu");
+                Files.writeString(root.resolve("cgroup.subtree_control"), "+cpu");
+                return null;
+            }
+            try (Stream<String> lines = Files.lines(Path.of("/proc/self/mounts"))) {
+                Optional<Path> v1 = lines.map(l -> l.split(" "))
+                        .filter(f -> f.length > 3 && f[2].equals("cgroup") && List.of(f[3].split(",")).contains("cpu"))
+                        .map(f -> Path.of(f[1])).filter(Files::isWritable).findFirst();
+                if (v1.isPresent()) {
+                    Path group = Files.createDirectories(v1.get().resolve(name));
+                    if (Files.isWritable(group.resolve("cgroup.procs"))) {
+                        return group;
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.log(System.Logger.Level.INFO, "No per-session CPU shares ({0}): session processes share CPU as usual",
+                    e.getMessage());
+        }
+        return null;
     }
 
     private static Optional<Path> findMount() throws IOException {
@@ -70,7 +111,22 @@ public final class SessionCgroups {
     public Path create(UUID sessionId) throws IOException {
         Path dir = root.resolve("session-" + sessionId);
         Files.createDirectories(dir);
+        if (cpuRoot != null) {
+            Files.createDirectories(cpuRoot.resolve(dir.getFileName()));
+        }
         return dir;
+    }
+
+    /** @return the {@code cgroup.procs} of the session's v1 cpu group, or null when there is none */
+    public Path cpuProcs(Path sessionCgroup) {
+        return cpuRoot == null ? null : cpuRoot.resolve(sessionCgroup.getFileName()).resolve("cgroup.procs");
+    }
+
+    /** Removes the session's v1 cpu group (its processes are gone by then). */
+    public void removeCpu(Path sessionCgroup) {
+        if (cpuRoot != null) {
+            remove(cpuRoot.resolve(sessionCgroup.getFileName()));
+        }
     }
 
     /** @return the pids in the cgroup now */
@@ -110,12 +166,26 @@ public final class SessionCgroups {
     /** Removes the agent's own cgroup (when no session cgroup is left in it). */
     public void removeRoot() {
         remove(root);
+        if (cpuRoot != null) {
+            remove(cpuRoot);
+        }
     }
 
     /** Session cgroups a previous run of the agent left behind (their sessions are orphans). */
     public List<Path> leftovers() throws IOException {
         try (Stream<Path> s = Files.list(root)) {
             return s.filter(p -> p.getFileName().toString().startsWith("session-") && Files.isDirectory(p)).toList();
+        }
+    }
+
+    /** Removes v1 cpu groups a previous run left behind (call once their sessions' processes are killed). */
+    public void removeCpuLeftovers() throws IOException {
+        if (cpuRoot == null) {
+            return;
+        }
+        try (Stream<Path> s = Files.list(cpuRoot)) {
+            s.filter(p -> p.getFileName().toString().startsWith("session-") && Files.isDirectory(p))
+                    .forEach(SessionCgroups::remove);
         }
     }
 
