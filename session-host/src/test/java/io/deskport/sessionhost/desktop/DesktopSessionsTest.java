@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 /** Real Xvnc sessions on this machine, without a broker (needs root, Xvnc, openbox, xterm, xdotool). */
@@ -55,6 +56,68 @@ class DesktopSessionsTest {
         UnixAccounts.Account account = accounts.lookup(prefix + "alice").orElseThrow();
         assertThat(Files.getAttribute(Path.of("/proc/" + s.xvncPid()), "unix:uid")).isEqualTo(account.uid());
         assertThat(s.password()).hasSize(8);
+    }
+
+    @Test
+    void eachSessionsProcessesShareOneCpuGroupOfTheirOwnUntilLogoff() throws Exception {
+        DesktopSession a = sessions.create(UUID.randomUUID(), "carol", null);
+        DesktopSession b = sessions.create(UUID.randomUUID(), "dave", null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> SessionCgroups.pids(a.cgroup()).size() >= 3
+                && SessionCgroups.pids(b.cgroup()).size() >= 3);
+
+        String groupA = cpuGroup(a.xvncPid());
+        String groupB = cpuGroup(b.xvncPid());
+        assumeThat(groupA).as("this machine has a cpu controller").isNotNull();
+        // Xvnc and the desktop's programs in the session's own group, as one fair share
+        assertThat(groupA).endsWith("/session-" + a.id());
+        assertThat(groupB).endsWith("/session-" + b.id());
+        for (long pid : SessionCgroups.pids(a.cgroup())) {
+            String g;
+            try {
+                g = cpuGroup(pid);
+            } catch (IOException exitedMeanwhile) {
+                continue;
+            }
+            assertThat(g).isEqualTo(groupA);
+        }
+        Path cpuDirA = cpuMount().isEmpty() ? a.cgroup() : Path.of(cpuMount()).resolve(groupA.substring(1));
+        assertThat(cpuDirA).isDirectory();
+
+        sessions.logoff(a.id(), "test");
+
+        assertThat(cpuDirA).doesNotExist();
+        assertThat(cpuGroup(b.xvncPid())).isEqualTo(groupB);
+    }
+
+    /** @return the process's group in the cpu controller's hierarchy (v1, or v2 with cpu enabled), or null */
+    private static String cpuGroup(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/cgroup"))) {
+            String[] f = line.split(":", 3);
+            if (f.length == 3 && List.of(f[1].split(",")).contains("cpu")) {
+                return f[2];
+            }
+        }
+        String v2 = Files.readAllLines(Path.of("/proc/" + pid + "/cgroup")).stream().filter(l -> l.startsWith("0::"))
+                .findFirst().map(l -> l.substring(3)).orElse(null);
+        return v2 != null && cpuMount() != null && cpuMount().isEmpty() ? v2 : null;
+    }
+
+    /** @return the v1 cpu mount, "" when the unified hierarchy runs the cpu controller, null when neither */
+    private static String cpuMount() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
+            String[] f = line.split(" ");
+            if (f.length > 3 && f[2].equals("cgroup") && List.of(f[3].split(",")).contains("cpu")) {
+                return f[1];
+            }
+        }
+        for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
+            String[] f = line.split(" ");
+            if (f.length > 2 && f[2].equals("cgroup2")
+                    && Files.readString(Path.of(f[1], "cgroup.controllers")).contains("cpu")) {
+                return "";
+            }
+        }
+        return null;
     }
 
     @Test
