@@ -194,7 +194,7 @@ public final class EmbeddedPostgres {
         Path logDir = Files.createDirectories(dir.resolve("log"));
         Path logFile = logDir.resolve("postgres.log");
         String options = "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
-                + " -c max_connections=300 -c shared_buffers=256MB -c wal_buffers=16MB" + System.getenv().getOrDefault("TMP_PG_OPTS", "");
+                + " -c max_connections=300 -c shared_buffers=256MB -c wal_buffers=16MB";
         if (root) {
             chown(logDir);
         }
