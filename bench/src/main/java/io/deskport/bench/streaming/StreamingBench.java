@@ -27,7 +27,7 @@ public final class StreamingBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opt = new HashMap<>(Map.of("seconds", "20", "warmup", "10", "lines-per-s", "1000",
+        Map<String, String> opt = new HashMap<>(Map.of("seconds", "20", "warmup", "60", "lines-per-s", "1000",
                 "novnc-mode", "continuous", "work", "bench/target/streaming", "idle-seconds", "5"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             opt.put(args[i].replaceFirst("^--", ""), args[i + 1]);
