@@ -128,6 +128,16 @@ public final class AgentProcess implements AutoCloseable {
             }
             Files.deleteIfExists(cgroupRoot);
         }
+        // the agent's per-session CPU groups on hybrid hosts (empty once the processes above are gone)
+        Path cpuRoot = Path.of("/sys/fs/cgroup/cpu/deskport-" + hostName);
+        if (Files.isDirectory(cpuRoot)) {
+            try (var s = Files.list(cpuRoot)) {
+                for (Path cg : s.filter(Files::isDirectory).toList()) {
+                    Files.deleteIfExists(cg);
+                }
+            }
+            Files.deleteIfExists(cpuRoot);
+        }
         try (var walk = Files.walk(dir)) {
             walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }

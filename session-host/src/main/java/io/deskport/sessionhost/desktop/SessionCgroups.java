@@ -122,10 +122,22 @@ public final class SessionCgroups {
         return cpuRoot == null ? null : cpuRoot.resolve(sessionCgroup.getFileName()).resolve("cgroup.procs");
     }
 
-    /** Removes the session's v1 cpu group (its processes are gone by then). */
+    /**
+     * Removes the session's v1 cpu group once its processes are gone (their exit may still be under way
+     * there for a moment after the v2 group emptied).
+     */
     public void removeCpu(Path sessionCgroup) {
-        if (cpuRoot != null) {
-            remove(cpuRoot.resolve(sessionCgroup.getFileName()));
+        if (cpuRoot == null) {
+            return;
+        }
+        Path group = cpuRoot.resolve(sessionCgroup.getFileName());
+        for (int attempt = 0; attempt < 50 && !remove(group); attempt++) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
