@@ -127,13 +127,22 @@ public class SessionLifecycle {
     /** The user, an admin or a timer disconnected the session (its tunnel is closed by the tunnel module). */
     @Transactional
     public boolean markDisconnected(UUID sessionId, CurrentUser actor) {
+        return markDisconnected(sessionId, actor, null);
+    }
+
+    /**
+     * As {@link #markDisconnected(UUID, CurrentUser)}, with the timer's reason (the idle timeout): the
+     * event carries it, so the audit names it and the client is told its session timed out (Guacamole 522).
+     */
+    @Transactional
+    public boolean markDisconnected(UUID sessionId, CurrentUser actor, EndReason cause) {
         Row row = lock(sessionId).orElse(null);
         if (row == null || !row.state().canMoveTo(SessionState.DISCONNECTED)) {
             return false;
         }
         jdbc.sql("update session set state = 'DISCONNECTED', state_changed_at = now(), tunnel_id = null where id = ?")
                 .param(sessionId).update();
-        publish(row, SessionState.DISCONNECTED, null, actor);
+        publish(row, SessionState.DISCONNECTED, cause, actor);
         return true;
     }
 

@@ -8,6 +8,8 @@ import io.deskport.broker.shared.CurrentUser;
  * A session moved between states (from is null for a new session). Published inside the transaction
  * that moved it.
  *
+ * @param endReason      why it ended; for a move to DISCONNECTED, the timer's reason when a timer
+ *                       disconnected it (IDLE_TIMEOUT), else null
  * @param desktopManaged whether provisioning manages the session's desktop, when the publisher knows it
  *                       (null: not known, or no desktop)
  */

@@ -62,7 +62,7 @@ class SessionTimers {
                 id -> lifecycle.end(id, EndReason.IDLE_TIMEOUT, CurrentUser.SYSTEM));
         total += drain("s.state = 'CONNECTED' and p.idle_timeout_s is not null and p.idle_action = 'DISCONNECT' "
                 + "and coalesce(s.last_activity_at, s.state_changed_at) < now() - make_interval(secs => p.idle_timeout_s)",
-                id -> lifecycle.markDisconnected(id, CurrentUser.SYSTEM));
+                id -> lifecycle.markDisconnected(id, CurrentUser.SYSTEM, EndReason.IDLE_TIMEOUT));
         return total;
     }
 

@@ -94,6 +94,10 @@ class SessionTimeoutsTest {
         timers.enforceNow();
 
         assertThat(session(s).body().get("state").asString()).isEqualTo("DISCONNECTED");
+        // the trail (and the tunnel's close code, 522) say why: the idle timeout, not the user
+        Api.Response trail = check(tenant.admin.get("/api/v1/admin/audit?objectType=SESSION&objectId=" + s), 200);
+        assertThat(trail.body().get(0).get("action").asString()).isEqualTo("SESSION_DISCONNECTED");
+        assertThat(trail.body().get(0).get("details").get("endReason").asString()).isEqualTo("IDLE_TIMEOUT");
     }
 
     @Test
