@@ -1,7 +1,6 @@
 package io.deskport.broker.tunnel;
 
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -64,7 +63,7 @@ class SignedTunnelTickets implements TunnelTickets {
         put(payload, session.tenantId());
         payload.putLong(expires.getEpochSecond());
         byte[] body = payload.array();
-        return new Ticket(B64.encodeToString(body) + "." + B64.encodeToString(sign(body)), expires, "/tunnel");
+        return new Ticket(B64.encodeToString(body) + "." + B64.encodeToString(hmac.sign(body)), expires, "/tunnel");
     }
 
     /**
@@ -101,7 +100,7 @@ class SignedTunnelTickets implements TunnelTickets {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-        if (body.length != PAYLOAD || body[0] != VERSION || !MessageDigest.isEqual(sign(body), signature)) {
+        if (body.length != PAYLOAD || body[0] != VERSION || !hmac.verify(body, 0, body.length, signature)) {
             return Optional.empty();
         }
         ByteBuffer b = ByteBuffer.wrap(body, 1, PAYLOAD - 1);
@@ -112,10 +111,6 @@ class SignedTunnelTickets implements TunnelTickets {
     /** Forgets used tickets once they would have expired anyway. */
     void forgetExpired() {
         jdbc.sql("delete from tunnel_token_use where expires_at < now() - interval '1 minute'").update();
-    }
-
-    private byte[] sign(byte[] body) {
-        return hmac.sign(body);
     }
 
     private static void put(ByteBuffer b, UUID id) {

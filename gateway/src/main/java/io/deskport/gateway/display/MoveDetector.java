@@ -419,6 +419,16 @@ final class MoveDetector {
         return fb[a + SEGMENT - 1] == shadow[b + SEGMENT - 1] && Arrays.equals(fb, a, a + SEGMENT, shadow, b, b + SEGMENT);
     }
 
+    /** @return whether cell (cx, cy) of the region shows what the shadow shows at (ox, oy) from it */
+    private static boolean cellMatches(int[] fb, int[] shadow, int width, int height, int rx, int ry, int rw, int rh,
+                                       int cx, int cy, int ox, int oy) {
+        int x0 = rx + cx * CELL;
+        int y0 = ry + cy * CELL;
+        int w = Math.min(CELL, rx + rw - x0);
+        int h = Math.min(CELL, ry + rh - y0);
+        return sourceInside(x0, y0, w, h, ox, oy, width, height) && equal(fb, shadow, width, x0, y0, w, h, ox, oy);
+    }
+
     /** Verifies one offset on the changed cells, then reports the matching areas as moves. */
     private int applyOffset(int[] fb, int[] shadow, int width, int height, int rx, int ry, int rw, int rh,
                             int cols, int rows, int ox, int oy, Mover mover) {
@@ -426,21 +436,17 @@ final class MoveDetector {
         for (int cy = 0; cy < rows; cy++) {
             for (int cx = 0; cx < cols; cx++) {
                 int i = cy * cols + cx;
-                if (cells[i] != CHANGED) {
+                if (cells[i] != CHANGED || !cellMatches(fb, shadow, width, height, rx, ry, rw, rh, cx, cy, ox, oy)) {
                     continue;
                 }
                 int x0 = rx + cx * CELL;
                 int y0 = ry + cy * CELL;
-                int w = Math.min(CELL, rx + rw - x0);
-                int h = Math.min(CELL, ry + rh - y0);
-                if (sourceInside(x0, y0, w, h, ox, oy, width, height) && equal(fb, shadow, width, x0, y0, w, h, ox, oy)) {
-                    // A plain cell matches anywhere plain: it may join a move, but does not make one.
-                    if (uniform(fb, width, x0, y0, w, h)) {
-                        cells[i] = PLAIN_MATCH;
-                    } else {
-                        cells[i] = MATCH;
-                        matched++;
-                    }
+                // A plain cell matches anywhere plain: it may join a move, but does not make one.
+                if (uniform(fb, width, x0, y0, Math.min(CELL, rx + rw - x0), Math.min(CELL, ry + rh - y0))) {
+                    cells[i] = PLAIN_MATCH;
+                } else {
+                    cells[i] = MATCH;
+                    matched++;
                 }
             }
         }
@@ -452,14 +458,7 @@ final class MoveDetector {
         for (int cy = 0; cy < rows; cy++) {
             for (int cx = 0; cx < cols; cx++) {
                 int i = cy * cols + cx;
-                if (cells[i] != UNCHANGED) {
-                    continue;
-                }
-                int x0 = rx + cx * CELL;
-                int y0 = ry + cy * CELL;
-                int w = Math.min(CELL, rx + rw - x0);
-                int h = Math.min(CELL, ry + rh - y0);
-                if (sourceInside(x0, y0, w, h, ox, oy, width, height) && equal(fb, shadow, width, x0, y0, w, h, ox, oy)) {
+                if (cells[i] == UNCHANGED && cellMatches(fb, shadow, width, height, rx, ry, rw, rh, cx, cy, ox, oy)) {
                     cells[i] = SAME_MATCH;
                 }
             }
