@@ -118,12 +118,12 @@ public class ConnectService {
 
     private ConnectResult connectWithRetries(CurrentUser user, UUID poolId) {
         int hostsFilled = 0;
-        for (int attempt = 1; ; attempt++) {
+        int collisions = 0;
+        while (true) {
             try {
                 return tx.execute(status -> connectOnce(user, poolId));
             } catch (HostFilled e) {
                 // the chosen host's last seats went to concurrent connects: choose again from the new state
-                attempt--;
                 if (++hostsFilled >= HOST_ATTEMPTS) {
                     log.warn("Connect of user {} to pool {} lost the race for a host seat {} times", user.userId(), poolId,
                             hostsFilled);
@@ -133,7 +133,7 @@ public class ConnectService {
             } catch (DuplicateKeyException | org.springframework.dao.PessimisticLockingFailureException e) {
                 // a concurrent connect of the same user won the unique index, or the database broke a
                 // lock cycle: run the whole (short) transaction again
-                if (attempt >= ATTEMPTS) {
+                if (++collisions >= ATTEMPTS) {
                     log.warn("Connect of user {} to pool {} kept colliding with concurrent connects", user.userId(), poolId);
                     throw new ProblemException(Reason.CONFLICT, "Another connect of yours to this pool is in progress; try again");
                 }
