@@ -58,6 +58,11 @@ public class ConnectService {
     private static final String LIVE_SESSION_ID =
             "select s.id from session s where s.pool_id = p.id and s.user_id = ? and s.state <> 'ENDED'";
 
+    private static final String INSERT_DESKTOP_SESSION = "insert into session (id, tenant_id, pool_id, user_id, "
+            + "desktop_id, state) values (?, ?, ?, ?, ?, ?) returning created_at";
+    private static final String INSERT_HOSTED_SESSION = "insert into session (id, tenant_id, pool_id, user_id, "
+            + "session_host_id, state) values (?, ?, ?, ?, ?, ?) returning created_at";
+
     private final TransactionTemplate tx;
     private final JdbcClient jdbc;
     private final Entitlements entitlements;
@@ -185,9 +190,10 @@ public class ConnectService {
         }
 
         UUID sessionId = Ids.newId();
-        Instant now = jdbc.sql("insert into session (id, tenant_id, pool_id, user_id, desktop_id, session_host_id, state) "
-                        + "values (?, ?, ?, ?, ?, ?, ?) returning created_at")
-                .params(sessionId, user.tenantId(), pool.id(), user.userId(), desktopId, hostId, state.name())
+        // one statement per kind of machine: a null parameter is bound untyped, and a statement whose
+        // parameter types change from one execution to the next is parsed and planned again each time
+        Instant now = jdbc.sql(hostId != null ? INSERT_HOSTED_SESSION : INSERT_DESKTOP_SESSION)
+                .params(sessionId, user.tenantId(), pool.id(), user.userId(), hostId != null ? hostId : desktopId, state.name())
                 .query((rs, n) -> rs.getTimestamp(1).toInstant()).single();
         if (agentCreatesDesktop) {
             agents.requestSession(user.tenantId(), hostId, sessionId, pool.id(), user.userId(), user.username());

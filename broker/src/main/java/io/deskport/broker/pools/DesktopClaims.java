@@ -129,10 +129,15 @@ public class DesktopClaims {
     }
 
     private Optional<Claim> claimFree(DesktopPool pool, UUID userId, DesktopState from, DesktopState to) {
-        Optional<Claim> claim = jdbc.sql("update desktop set state = ?, assigned_user_id = ?, state_changed_at = now() "
-                        + "where id = (select id from desktop where pool_id = ? and state = ? and assigned_user_id is null "
-                        + "limit 1 for update skip locked) returning id, name, managed")
-                .params(to.name(), userId, pool.id(), from.name())
+        // The states are written into the statement (enum names, not input): with them as parameters the
+        // planner cannot fit the partial index desktop_claimable to a cached plan and plans every claim anew.
+        // The order is the index's own: without it a cached plan may scan the whole table for a free desktop,
+        // costed as if the first row matched.
+        Optional<Claim> claim = jdbc.sql("update desktop set state = '" + to.name() + "', assigned_user_id = ?, "
+                        + "state_changed_at = now() where id = (select id from desktop where pool_id = ? and state = '"
+                        + from.name() + "' and assigned_user_id is null order by id limit 1 for update skip locked) "
+                        + "returning id, name, managed")
+                .params(userId, pool.id())
                 .query((rs, n) -> new Claim(rs.getObject(1, UUID.class), rs.getString(2), to == DesktopState.IN_USE,
                         rs.getBoolean(3)))
                 .optional();

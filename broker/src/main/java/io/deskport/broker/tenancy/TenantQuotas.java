@@ -77,15 +77,16 @@ public class TenantQuotas {
     }
 
     /**
-     * Takes ({@code +1}) or gives back ({@code -1}) a seat on the first row from {@code fromShard} on that
-     * has room (or a seat in use) and that no concurrent transaction holds: an index range scan that
-     * stops at the first such row, so a random start spreads concurrent connects over the rows.
+     * Takes ({@code +1}) or gives back ({@code -1}) a seat on a row from {@code fromShard} on that has room
+     * (or a seat in use) and that no concurrent transaction holds; the scan stops at the first such row, so
+     * a random start spreads concurrent connects over the rows. Any such row will do: asking for the lowest
+     * one made the planner read and sort every row of the tenant before locking the first.
      */
     private boolean moveSeat(UUID tenantId, int fromShard, int delta) {
         return jdbc.sql("update tenant_session_seats set used = used + ? where (tenant_id, shard) = "
                         + "(select tenant_id, shard from tenant_session_seats where tenant_id = ? and shard >= ? and "
                         + (delta > 0 ? "used < capacity" : "used > 0")
-                        + " order by shard limit 1 for update skip locked)")
+                        + " limit 1 for update skip locked)")
                 .params(delta, tenantId, fromShard).update() == 1;
     }
 
