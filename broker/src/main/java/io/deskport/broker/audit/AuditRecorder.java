@@ -7,11 +7,10 @@ import java.util.UUID;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Propagation;
-import org.springframework.transaction.annotation.Transactional;
 
 import io.deskport.broker.brokering.SessionStateChanged;
 import io.deskport.broker.shared.AdminActionPerformed;
+import io.deskport.broker.shared.CallerTransaction;
 import io.deskport.broker.shared.CurrentUser;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,14 +30,14 @@ class AuditRecorder {
     }
 
     @EventListener
-    @Transactional(propagation = Propagation.MANDATORY)
     void on(AdminActionPerformed e) {
+        CallerTransaction.require();
         insert(e.tenantId(), e.actor(), e.action(), e.objectType(), e.objectId(), e.details());
     }
 
     @EventListener
-    @Transactional(propagation = Propagation.MANDATORY)
     void on(SessionStateChanged e) {
+        CallerTransaction.require();
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("from", e.from() == null ? null : e.from().name());
         details.put("to", e.to().name());

@@ -24,6 +24,7 @@ import io.deskport.broker.pools.DesktopPools;
 import io.deskport.broker.pools.DesktopRemoved;
 import io.deskport.broker.pools.DesktopState;
 import io.deskport.broker.pools.DesktopStateChanged;
+import io.deskport.broker.shared.CallerTransaction;
 import io.deskport.broker.shared.CurrentUser;
 import io.deskport.broker.shared.ProblemException;
 import io.deskport.broker.shared.Reason;
@@ -208,8 +209,8 @@ public class SessionLifecycle {
 
     /** A desktop a session waited for came up: the session becomes READY on it. */
     @EventListener
-    @Transactional(propagation = Propagation.MANDATORY)
     void on(DesktopStateChanged e) {
+        CallerTransaction.require();
         if (e.to() != DesktopState.READY) {
             return;
         }

@@ -8,11 +8,10 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Propagation;
-import org.springframework.transaction.annotation.Transactional;
 
 import io.deskport.broker.pools.DesktopPool;
 import io.deskport.broker.pools.LoadBalancing;
+import io.deskport.broker.shared.CallerTransaction;
 import io.deskport.broker.shared.ProblemException;
 import io.deskport.broker.shared.Reason;
 
@@ -25,7 +24,6 @@ import io.deskport.broker.shared.Reason;
  * connect commits. Breadth-first takes the emptiest host, depth-first the fullest one with room.
  */
 @Service
-@Transactional(propagation = Propagation.MANDATORY)
 public class SessionHostPlacement {
 
     private final JdbcClient jdbc;
@@ -52,6 +50,7 @@ public class SessionHostPlacement {
      * @throws ProblemException HOST_CAPACITY with the pool's host figures when no host has room
      */
     public Placement choose(DesktopPool pool) {
+        CallerTransaction.require();
         boolean depthFirst = pool.loadBalancing() == LoadBalancing.DEPTH_FIRST;
         List<Placement> best = jdbc.sql("select id, name, agent_managed from session_host where pool_id = ? "
                         + "and state = 'AVAILABLE' and not draining and active_sessions < max_sessions and active_sessions = "
@@ -75,6 +74,7 @@ public class SessionHostPlacement {
      * @return false when the host has no room any more (or was drained or lost meanwhile): choose again
      */
     public boolean takeSeat(UUID hostId) {
+        CallerTransaction.require();
         return jdbc.sql("update session_host set active_sessions = active_sessions + 1 where id = ? "
                         + "and state = 'AVAILABLE' and not draining and active_sessions < max_sessions")
                 .param(hostId).update() == 1;
@@ -82,6 +82,7 @@ public class SessionHostPlacement {
 
     /** Frees the seat of a session that ended on the host. */
     public void release(UUID hostId) {
+        CallerTransaction.require();
         jdbc.sql("update session_host set active_sessions = active_sessions - 1 where id = ? and active_sessions > 0")
                 .param(hostId).update();
     }

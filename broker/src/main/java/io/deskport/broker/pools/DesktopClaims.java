@@ -10,9 +10,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Propagation;
-import org.springframework.transaction.annotation.Transactional;
 
+import io.deskport.broker.shared.CallerTransaction;
 import io.deskport.broker.shared.LockedRows;
 import io.deskport.broker.shared.ProblemException;
 import io.deskport.broker.shared.Reason;
@@ -27,7 +26,6 @@ import io.deskport.broker.shared.Reason;
  * reported when it is true — and no transaction ever waits on another's desktop lock (no deadlocks).
  */
 @Service
-@Transactional(propagation = Propagation.MANDATORY)
 public class DesktopClaims {
 
     private static final Logger log = LoggerFactory.getLogger(DesktopClaims.class);
@@ -56,6 +54,7 @@ public class DesktopClaims {
      * @throws ProblemException POOL_EXHAUSTED (with the pool's figures) or DESKTOP_UNAVAILABLE
      */
     public Claim claim(DesktopPool pool, UUID userId) {
+        CallerTransaction.require();
         if (pool.kind() == PoolKind.SHARED) {
             throw new IllegalArgumentException("SHARED pools place sessions on hosts");
         }
@@ -147,6 +146,7 @@ public class DesktopClaims {
 
     /** Puts a desktop into use for a session that waited for it to start. */
     public boolean occupy(DesktopPool pool, UUID desktopId) {
+        CallerTransaction.require();
         return move(pool, desktopId, DesktopState.READY, DesktopState.IN_USE);
     }
 
@@ -155,6 +155,7 @@ public class DesktopClaims {
      * one is freed — refreshed first when provisioning manages it.
      */
     public void release(DesktopPool pool, UUID desktopId) {
+        CallerTransaction.require();
         record Row(DesktopState state, boolean managed) {
         }
         Row row = jdbc.sql("select state, managed from desktop where id = ? for update").param(desktopId)

@@ -21,6 +21,7 @@ import io.deskport.broker.pools.DesktopState;
 import io.deskport.broker.pools.DesktopStateChanged;
 import io.deskport.broker.pools.ManagedDesktops;
 import io.deskport.broker.pools.PoolExhausted;
+import io.deskport.broker.shared.CallerTransaction;
 import io.deskport.provisioning.planner.ActionType;
 
 /**
@@ -88,8 +89,8 @@ class ProvisioningListeners {
 
     /** Connects and disconnects drive the power policy ("stop after N minutes disconnected"). */
     @EventListener
-    @Transactional(propagation = Propagation.MANDATORY)
     void on(SessionStateChanged e) {
+        CallerTransaction.require();
         if (e.desktopId() == null || Boolean.FALSE.equals(e.desktopManaged())) {
             // no desktop, or one registered by hand: no VM, no power policy
             return;

@@ -13,6 +13,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
+import io.deskport.broker.shared.CallerTransaction;
 import io.deskport.broker.shared.LockedRows;
 import io.deskport.broker.shared.ProblemException;
 import io.deskport.broker.shared.Reason;
@@ -28,7 +29,6 @@ import io.deskport.broker.shared.Reason;
  * locked, the committed state decides whether to try again — "quota reached" only when it is.
  */
 @Service
-@Transactional(propagation = Propagation.MANDATORY)
 public class TenantQuotas {
 
     private static final Logger log = LoggerFactory.getLogger(TenantQuotas.class);
@@ -60,6 +60,7 @@ public class TenantQuotas {
      * @throws ProblemException TENANT_QUOTA when no seat is left (the caller's transaction rolls back)
      */
     public void takeSessionSlot(UUID tenantId) {
+        CallerTransaction.require();
         long deadline = System.nanoTime() + LOCKED_SEATS_WAIT.toNanos();
         for (int attempt = 0; ; attempt++) {
             int start = ThreadLocalRandom.current().nextInt(SHARDS);
@@ -92,6 +93,7 @@ public class TenantQuotas {
 
     /** Gives back the seat of a session that ended (from any row: only the sum counts). */
     public void releaseSessionSlot(UUID tenantId) {
+        CallerTransaction.require();
         long deadline = System.nanoTime() + LOCKED_SEATS_WAIT.toNanos();
         for (int attempt = 0; ; attempt++) {
             int start = ThreadLocalRandom.current().nextInt(SHARDS);
@@ -120,6 +122,7 @@ public class TenantQuotas {
      * lowered quota: those sessions go on, new ones are refused until enough have ended).
      */
     void resizeSeats(UUID tenantId, int maxConcurrentSessions) {
+        CallerTransaction.require();
         int used = jdbc.sql("select coalesce(sum(used), 0) from (select used from tenant_session_seats "
                 + "where tenant_id = ? order by shard for update) s").param(tenantId).query(Integer.class).single();
         int left = used;
@@ -149,6 +152,7 @@ public class TenantQuotas {
      * @throws ProblemException TENANT_QUOTA when the tenant has its maximum of desktops
      */
     public void reserveDesktop(UUID tenantId) {
+        CallerTransaction.require();
         int updated = jdbc.sql("update tenant set desktop_count = desktop_count + 1 "
                         + "where id = ? and desktop_count < max_desktops")
                 .param(tenantId).update();
@@ -165,6 +169,7 @@ public class TenantQuotas {
     }
 
     public void releaseDesktop(UUID tenantId) {
+        CallerTransaction.require();
         jdbc.sql("update tenant set desktop_count = desktop_count - 1 where id = ? and desktop_count > 0")
                 .param(tenantId).update();
     }

@@ -19,12 +19,11 @@ import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Propagation;
-import org.springframework.transaction.annotation.Transactional;
 
 import io.deskport.broker.brokering.EndReason;
 import io.deskport.broker.brokering.SessionState;
 import io.deskport.broker.brokering.SessionStateChanged;
+import io.deskport.broker.shared.CallerTransaction;
 
 /**
  * The tunnels open on this broker, and the signal that closes them from whichever broker changed the
@@ -74,8 +73,8 @@ class LiveTunnels implements SmartLifecycle {
 
     /** A session left the attached states: its tunnels close everywhere once the change commits. */
     @EventListener
-    @Transactional(propagation = Propagation.MANDATORY)
     void on(SessionStateChanged e) {
+        CallerTransaction.require();
         if (e.to() != SessionState.DISCONNECTED && e.to() != SessionState.ENDED) {
             return;
         }

@@ -8,15 +8,21 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
+import org.springframework.transaction.IllegalTransactionStateException;
 
 import io.deskport.broker.BrokerTest;
+import io.deskport.broker.pools.DesktopClaims;
+import io.deskport.broker.pools.DesktopPool;
+import io.deskport.broker.pools.DesktopPools;
 import io.deskport.broker.support.Api;
 import io.deskport.broker.support.TestTenant;
+import io.deskport.broker.tenancy.TenantQuotas;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import static io.deskport.broker.support.Api.json;
 import static io.deskport.broker.support.TestTenant.check;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @BrokerTest
 class ConnectFlowTest {
@@ -362,5 +368,21 @@ class ConnectFlowTest {
                 + tenant.admin.get("/api/v1/admin/pools/" + pool + "/desktops").raw();
 
         assertThat(raw).doesNotContain("secret-0").doesNotContain("consolePassword\"");
+    }
+
+    @Test
+    void theConnectPathsComponentsRefuseToRunOutsideTheirCallersTransaction() {
+        UUID pool = tenant.pool("office", "POOLED", null);
+        tenant.desktops(pool, 1, "READY");
+        DesktopPool office = context.getBean(DesktopPools.class).get(tenant.id, pool);
+
+        // each would otherwise commit its own half of a connect: a claimed desktop with no session, a seat
+        // taken for nobody
+        assertThatThrownBy(() -> context.getBean(DesktopClaims.class).claim(office, tenant.user("alice")))
+                .isInstanceOf(IllegalTransactionStateException.class);
+        assertThatThrownBy(() -> context.getBean(TenantQuotas.class).takeSessionSlot(tenant.id))
+                .isInstanceOf(IllegalTransactionStateException.class);
+        assertThat(tenant.admin.get("/api/v1/admin/pools/" + pool + "/desktops").body().get(0).get("state").asString())
+                .isEqualTo("READY");
     }
 }
