@@ -1,6 +1,9 @@
 package io.deskport.broker.brokering;
 
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -384,5 +387,25 @@ class ConnectFlowTest {
                 .isInstanceOf(IllegalTransactionStateException.class);
         assertThat(tenant.admin.get("/api/v1/admin/pools/" + pool + "/desktops").body().get(0).get("state").asString())
                 .isEqualTo("READY");
+    }
+
+    @Test
+    void aConnectAnswerIsSentWithItsLengthNotChunked() throws Exception {
+        UUID pool = tenant.pool("office", "POOLED", null);
+        tenant.desktops(pool, 1, "READY");
+        Api alice = userEntitledTo("alice", pool);
+
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write(("POST " + connectPath(pool) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Authorization: Bearer " + alice.token() + "\r\nAccept: application/json\r\n"
+                    + "Content-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String head = answer.substring(0, answer.indexOf("\r\n\r\n")).toLowerCase(Locale.ROOT);
+            String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+
+            assertThat(head).startsWith("http/1.1 201").doesNotContain("transfer-encoding");
+            assertThat(head).contains("content-length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n");
+            assertThat(body).startsWith("{\"session\":{").endsWith("}");
+        }
     }
 }
