@@ -25,7 +25,7 @@ final class DamageTracker {
      * Rectangles up to this area (a typed character, a short word) are never merged with larger ones, so
      * that the echo of a key stays a small change that can go out ahead of the rest (Display.flushSmall).
      */
-    private static final int SMALL_AREA = 64 * 64;
+    static final int SMALL_AREA = 64 * 64;
     private static final double RATE_WINDOW_MS = 1000.0;
 
     private final List<int[]> rects = new ArrayList<>();

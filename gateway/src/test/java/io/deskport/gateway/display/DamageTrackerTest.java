@@ -26,7 +26,7 @@ class DamageTrackerTest {
         damage.add(1101, 740, 76, 17); // a 76x17 line: more than 1024 pixels
         scatter();
 
-        assertThat(damage.hasSmall(16 * 1024)).isTrue();
+        assertThat(damage.hasSmall(DamageTracker.SMALL_AREA)).isTrue();
         assertThat(damage.take(0)).contains(new DamageTracker.Region(1101, 740, 76, 17));
     }
 
@@ -38,6 +38,6 @@ class DamageTrackerTest {
             damage.add((i * 3 % 8) * 100, (i / 8) * 90, 80, 70); // scattered changes far away
         }
 
-        assertThat(damage.takeSmall(16 * 1024, 0)).contains(new DamageTracker.Region(1101, 740, 76, 17));
+        assertThat(damage.takeSmall(DamageTracker.SMALL_AREA, 0)).contains(new DamageTracker.Region(1101, 740, 76, 17));
     }
 }
