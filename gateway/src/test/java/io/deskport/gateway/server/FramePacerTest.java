@@ -48,6 +48,31 @@ class FramePacerTest {
     }
 
     @Test
+    void aKeyPressHoldsFullFramesForAWhileButNotSmallOnes() {
+        pacer.frameSent(T, TimeUnit.MICROSECONDS.toNanos(500));
+        pacer.keyPressed(T + 5);
+        assertThat(pacer.millisUntilNextFrame(List.of(), T + 10)).isEqualTo(FramePacer.KEY_HOLD_MILLIS - 5);
+        assertThat(pacer.smallFrameAllowed(List.of(), T + 10)).isTrue();
+        assertThat(pacer.millisUntilNextFrame(List.of(), T + 5 + FramePacer.KEY_HOLD_MILLIS)).isZero();
+    }
+
+    @Test
+    void otherInputDoesNotHoldFullFrames() {
+        pacer.frameSent(T, TimeUnit.MICROSECONDS.toNanos(500));
+        pacer.inputArrived(T + 5);
+        assertThat(pacer.millisUntilNextFrame(List.of(), T + 10)).isZero();
+    }
+
+    @Test
+    void keysPressedInQuickSuccessionStillLetAFullFrameThroughAtTheLongestInterval() {
+        pacer.frameSent(T, TimeUnit.MICROSECONDS.toNanos(500));
+        for (long t = T + 20; t < T + FramePacer.MAX_FRAME_MILLIS; t += 20) {
+            pacer.keyPressed(t);
+        }
+        assertThat(pacer.millisUntilNextFrame(List.of(), T + FramePacer.MAX_FRAME_MILLIS)).isZero();
+    }
+
+    @Test
     void onceTheInputIsOlderThanTheResponseWindowFramesArePacedByCostAgain() {
         pacer.inputArrived(T);
         pacer.frameSent(T + 10, TimeUnit.MILLISECONDS.toNanos(40));
