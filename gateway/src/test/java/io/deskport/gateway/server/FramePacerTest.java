@@ -64,12 +64,20 @@ class FramePacerTest {
     }
 
     @Test
-    void keysPressedInQuickSuccessionStillLetAFullFrameThroughAtTheLongestInterval() {
+    void evenAfterAnExpensiveFrameAKeyPressHoldsTheNextOne() {
+        pacer.frameSent(T, TimeUnit.MILLISECONDS.toNanos(40));
+        pacer.keyPressed(T + FramePacer.MAX_FRAME_MILLIS - 5);
+        assertThat(pacer.millisUntilNextFrame(List.of(), T + FramePacer.MAX_FRAME_MILLIS)).isEqualTo(FramePacer.KEY_HOLD_MILLIS - 5);
+    }
+
+    @Test
+    void keysPressedInQuickSuccessionPutTheNextFullFrameOffByTheHoldAtMost() {
         pacer.frameSent(T, TimeUnit.MICROSECONDS.toNanos(500));
-        for (long t = T + 20; t < T + FramePacer.MAX_FRAME_MILLIS; t += 20) {
+        long end = T + FramePacer.MAX_FRAME_MILLIS + FramePacer.KEY_HOLD_MILLIS;
+        for (long t = T + 20; t < end; t += 20) {
             pacer.keyPressed(t);
         }
-        assertThat(pacer.millisUntilNextFrame(List.of(), T + FramePacer.MAX_FRAME_MILLIS)).isZero();
+        assertThat(pacer.millisUntilNextFrame(List.of(), end)).isZero();
     }
 
     @Test
