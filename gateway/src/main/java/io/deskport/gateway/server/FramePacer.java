@@ -18,9 +18,9 @@ import java.util.function.BooleanSupplier;
  * ahead of the full frame, which keeps its pace; and a viewer may have {@value #RESPONSIVE_FRAMES_IN_FLIGHT}
  * frames unacknowledged instead of one, so that the echo need not wait for the viewer to finish drawing
  * the frame before. A slow viewer still holds the gateway back. After a key press, no full frame starts
- * for {@value #KEY_HOLD_MILLIS} ms (a frame is put off by that much at most, so key repeat cannot starve
- * the screen): the echo, which comes as a small frame, then reaches a viewer that is not busy receiving
- * and decoding a screenful of other changes.
+ * for {@value #KEY_HOLD_MILLIS} ms (but one still goes out at least every {@value #MAX_FRAME_MILLIS} +
+ * {@value #KEY_HOLD_MILLIS} ms, so key repeat cannot starve the screen): the echo, which comes as a small
+ * frame, then reaches a viewer that is not busy receiving and decoding a screenful of other changes.
  *
  * <p>The desktop is asked for its next update when the next frame may go out ({@link #mayRequest}): while
  * nobody types, it collects its changes in between, which saves decoding; shortly after input, it is
