@@ -19,8 +19,13 @@ final class DamageTracker {
 
     static final int CELL = 64;
     private static final int MAX_RECTS = 64;
+    /** How many small rectangles stay apart when too many scattered ones are merged into one box. */
     private static final int KEEP_SMALL = 8;
-    private static final int SMALL_AREA = 1024;
+    /**
+     * Rectangles up to this area (a typed character, a short word) are never merged with larger ones, so
+     * that the echo of a key stays a small change that can go out ahead of the rest (Display.flushSmall).
+     */
+    static final int SMALL_AREA = 64 * 64;
     private static final double RATE_WINDOW_MS = 1000.0;
 
     private final List<int[]> rects = new ArrayList<>();
@@ -165,7 +170,7 @@ final class DamageTracker {
                 List<int[]> small = new ArrayList<>();
                 int[] all = null;
                 for (int[] r : rects) {
-                    if (small.size() < KEEP_SMALL && (long) (r[2] - r[0]) * (r[3] - r[1]) <= SMALL_AREA) {
+                    if (small.size() < KEEP_SMALL && area(r) <= SMALL_AREA) {
                         small.add(r);
                     } else if (all == null) {
                         all = r;
@@ -190,9 +195,13 @@ final class DamageTracker {
         return union <= areaA + areaB + 4096;
     }
 
+    private static long area(int[] r) {
+        return (long) (r[2] - r[0]) * (r[3] - r[1]);
+    }
+
     private static boolean near(int[] a, int[] b) {
-        long areaA = (long) (a[2] - a[0]) * (a[3] - a[1]);
-        long areaB = (long) (b[2] - b[0]) * (b[3] - b[1]);
+        long areaA = area(a);
+        long areaB = area(b);
         if ((areaA <= SMALL_AREA) != (areaB <= SMALL_AREA)) {
             return false; // a small change stays small (see the fallback below)
         }

@@ -43,8 +43,12 @@ public final class Display {
     private static final int MAX_HINTS = 8;
     /** Changed areas up to this size go first when the client should see small changes at once. */
     private static final int SMALL_AREA = 64 * 64;
-    /** A change this small (a typed character, a line of text) may go out ahead of the frame, after input. */
-    private static final int SMALL_CHANGE = 16 * 1024;
+    /**
+     * A change this small (a typed character, a short word) may go out ahead of the frame, after input.
+     * Larger ones, such as the new lines of a scrolling terminal, wait for the full frame, where their moves
+     * are found: sent ahead they cost encoding here and decoding at the client right before the echo.
+     */
+    private static final int SMALL_CHANGE = DamageTracker.SMALL_AREA;
 
     private final Canvas canvas;
     private final Framebuffer framebuffer = new Framebuffer(0, 0);

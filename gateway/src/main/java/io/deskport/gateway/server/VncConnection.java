@@ -339,7 +339,11 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
     public void key(Viewer viewer, int keysym, boolean pressed) {
         if (viewer.interactive()) {
             sendToDesktop(c -> c.key(keysym, pressed));
-            pacer.inputArrived();
+            if (pressed) {
+                pacer.keyPressed();
+            } else {
+                pacer.inputArrived();
+            }
             requestUpdateIfDue();
         }
         recorder.key(keysym, pressed, clock.next());

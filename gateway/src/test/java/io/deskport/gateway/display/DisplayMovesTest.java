@@ -268,6 +268,19 @@ class DisplayMovesTest {
     }
 
     @Test
+    void aNewLineOfTextIsNotSentAheadOfTheFrame() {
+        display.resize(640, 480);
+        display.pixels(0, 0, 640, 480, text(640, 480), 0, 640);
+        display.flush(ImagePolicy.LOSSLESS);
+        display.pixels(0, 300, 600, 13, text(600, 13), 0, 600); // a terminal line: larger than 64x64 pixels
+        assertThat(display.hasSmallChanges()).isFalse();
+        assertThat(display.flushSmall(ImagePolicy.LOSSLESS)).isFalse();
+
+        display.flush(ImagePolicy.LOSSLESS);
+        assertClientShowsTheFramebuffer();
+    }
+
+    @Test
     void aTypedCharacterStaysASmallChangeAmongManyScatteredOnes() {
         display.resize(1280, 800);
         display.flush(ImagePolicy.LOSSLESS);
