@@ -408,4 +408,19 @@ class ConnectFlowTest {
             assertThat(body).startsWith("{\"session\":{").endsWith("}");
         }
     }
+
+    @Test
+    void aPathWithPercentEscapesReachesTheSameHandler() {
+        UUID pool = tenant.pool("office", "POOLED", null);
+        tenant.desktops(pool, 1, "READY");
+        Api alice = userEntitledTo("alice", pool);
+        check(alice.post(connectPath(pool)), 201);
+
+        // "%73" is an escaped "s": matched as decoded text, which the literal-prefix shortcut does not see
+        Api.Response plain = check(alice.get("/api/v1/sessions"), 200);
+        Api.Response escaped = check(alice.get("/api/v1/session%73"), 200);
+
+        assertThat(escaped.body()).isEqualTo(plain.body());
+        assertThat(escaped.body().size()).isEqualTo(1);
+    }
 }
