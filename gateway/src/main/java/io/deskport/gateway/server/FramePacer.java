@@ -17,10 +17,7 @@ import java.util.function.BooleanSupplier;
  * changes (the echo of a key) go out as a frame of their own as soon as the desktop's update brings them,
  * ahead of the full frame, which keeps its pace; and a viewer may have {@value #RESPONSIVE_FRAMES_IN_FLIGHT}
  * frames unacknowledged instead of one, so that the echo need not wait for the viewer to finish drawing
- * the frame before. A slow viewer still holds the gateway back. After a key press, no full frame starts
- * for {@value #KEY_HOLD_MILLIS} ms (but one still goes out at least every {@value #MAX_FRAME_MILLIS} +
- * {@value #KEY_HOLD_MILLIS} ms, so key repeat cannot starve the screen): the echo, which comes as a small
- * frame, then reaches a viewer that is not busy receiving and decoding a screenful of other changes.
+ * the frame before. A slow viewer still holds the gateway back.
  *
  * <p>The desktop is asked for its next update when the next frame may go out ({@link #mayRequest}): while
  * nobody types, it collects its changes in between, which saves decoding; shortly after input, it is
@@ -43,11 +40,6 @@ final class FramePacer {
     /** How long after input small changes go out at once, as frames of their own. */
     static final long ECHO_WAIT_MILLIS = 150;
     static final int SMALL_FRAMES_IN_FLIGHT = 3;
-    /**
-     * How long after a key press full frames wait, so that the echo does not arrive behind one: a desktop
-     * answers most keys within this time (Xvnc with a busy screen: 10-30 ms).
-     */
-    static final long KEY_HOLD_MILLIS = 30;
 
     private final long minFrameMillis;
     private final long maxLagWaitMillis;
@@ -56,7 +48,6 @@ final class FramePacer {
     private volatile long lastFrameAt;
     private volatile long lastFrameCostMillis;
     private volatile long lastInputAt = Long.MIN_VALUE / 2;
-    private volatile long lastKeyPressAt = Long.MIN_VALUE / 2;
     private volatile boolean changesPending;
     private volatile boolean smallChangesPending;
     private volatile boolean stopped;
@@ -88,8 +79,6 @@ final class FramePacer {
      */
     long millisUntilNextFrame(Collection<Viewer> viewers, long now) {
         long wait = lastFrameAt + frameInterval() - now;
-        long holdEnd = Math.min(lastKeyPressAt + KEY_HOLD_MILLIS, lastFrameAt + MAX_FRAME_MILLIS + KEY_HOLD_MILLIS);
-        wait = Math.max(wait, holdEnd - now);
         if (wait > 0) {
             return wait;
         }
@@ -134,16 +123,6 @@ final class FramePacer {
     void inputArrived(long now) {
         lastInputAt = now;
         signal();
-    }
-
-    /** Records a key press: user input, after which full frames wait a little for the echo. */
-    void keyPressed() {
-        keyPressed(System.currentTimeMillis());
-    }
-
-    void keyPressed(long now) {
-        lastKeyPressAt = now;
-        inputArrived(now);
     }
 
     /** The desktop's drawing changed the display: a frame is wanted. */

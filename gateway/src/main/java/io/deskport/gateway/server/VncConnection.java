@@ -339,11 +339,7 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
     public void key(Viewer viewer, int keysym, boolean pressed) {
         if (viewer.interactive()) {
             sendToDesktop(c -> c.key(keysym, pressed));
-            if (pressed) {
-                pacer.keyPressed();
-            } else {
-                pacer.inputArrived();
-            }
+            pacer.inputArrived();
             requestUpdateIfDue();
         }
         recorder.key(keysym, pressed, clock.next());

@@ -48,39 +48,6 @@ class FramePacerTest {
     }
 
     @Test
-    void aKeyPressHoldsFullFramesForAWhileButNotSmallOnes() {
-        pacer.frameSent(T, TimeUnit.MICROSECONDS.toNanos(500));
-        pacer.keyPressed(T + 5);
-        assertThat(pacer.millisUntilNextFrame(List.of(), T + 10)).isEqualTo(FramePacer.KEY_HOLD_MILLIS - 5);
-        assertThat(pacer.smallFrameAllowed(List.of(), T + 10)).isTrue();
-        assertThat(pacer.millisUntilNextFrame(List.of(), T + 5 + FramePacer.KEY_HOLD_MILLIS)).isZero();
-    }
-
-    @Test
-    void otherInputDoesNotHoldFullFrames() {
-        pacer.frameSent(T, TimeUnit.MICROSECONDS.toNanos(500));
-        pacer.inputArrived(T + 5);
-        assertThat(pacer.millisUntilNextFrame(List.of(), T + 10)).isZero();
-    }
-
-    @Test
-    void evenAfterAnExpensiveFrameAKeyPressHoldsTheNextOne() {
-        pacer.frameSent(T, TimeUnit.MILLISECONDS.toNanos(40));
-        pacer.keyPressed(T + FramePacer.MAX_FRAME_MILLIS - 5);
-        assertThat(pacer.millisUntilNextFrame(List.of(), T + FramePacer.MAX_FRAME_MILLIS)).isEqualTo(FramePacer.KEY_HOLD_MILLIS - 5);
-    }
-
-    @Test
-    void keysPressedInQuickSuccessionPutTheNextFullFrameOffByTheHoldAtMost() {
-        pacer.frameSent(T, TimeUnit.MICROSECONDS.toNanos(500));
-        long end = T + FramePacer.MAX_FRAME_MILLIS + FramePacer.KEY_HOLD_MILLIS;
-        for (long t = T + 20; t < end; t += 20) {
-            pacer.keyPressed(t);
-        }
-        assertThat(pacer.millisUntilNextFrame(List.of(), end)).isZero();
-    }
-
-    @Test
     void onceTheInputIsOlderThanTheResponseWindowFramesArePacedByCostAgain() {
         pacer.inputArrived(T);
         pacer.frameSent(T + 10, TimeUnit.MILLISECONDS.toNanos(40));
