@@ -231,15 +231,25 @@ class DisplayMovesTest {
         assertClientShowsTheFramebuffer();
     }
 
-    @Test
-    void withSmallFirstATypedCharacterEndsAFrameBeforeAScreenfulOfText() {
+    /** A 640x480 screen of text, sent to the client. */
+    private void aScreenOfTextShown() {
         display.resize(640, 480);
         display.pixels(0, 0, 640, 480, text(640, 480), 0, 640);
         display.flush(ImagePolicy.LOSSLESS);
-        int frames = client.frames;
+    }
 
+    /** Most of the screen changes, and one character is typed apart from it. */
+    private void aScreenfulAndATypedCharacterChange() {
         display.pixels(0, 0, 500, 400, text(500, 400), 0, 500);
         display.pixels(600, 450, 8, 13, text(8, 13), 0, 8);
+    }
+
+    @Test
+    void withSmallFirstATypedCharacterEndsAFrameBeforeAScreenfulOfText() {
+        aScreenOfTextShown();
+        int frames = client.frames;
+
+        aScreenfulAndATypedCharacterChange();
         int imagesBefore = client.images;
         display.flush(ImagePolicy.LOSSLESS, true);
 
@@ -250,12 +260,9 @@ class DisplayMovesTest {
 
     @Test
     void aSmallChangeCanGoOutAloneAndTheRestFollows() {
-        display.resize(640, 480);
-        display.pixels(0, 0, 640, 480, text(640, 480), 0, 640);
-        display.flush(ImagePolicy.LOSSLESS);
+        aScreenOfTextShown();
         int images = client.images;
-        display.pixels(0, 0, 500, 400, text(500, 400), 0, 500);
-        display.pixels(600, 450, 8, 13, text(8, 13), 0, 8);
+        aScreenfulAndATypedCharacterChange();
         assertThat(display.hasSmallChanges()).isTrue();
 
         assertThat(display.flushSmall(ImagePolicy.LOSSLESS)).isTrue();
@@ -269,9 +276,7 @@ class DisplayMovesTest {
 
     @Test
     void aNewLineOfTextIsNotSentAheadOfTheFrame() {
-        display.resize(640, 480);
-        display.pixels(0, 0, 640, 480, text(640, 480), 0, 640);
-        display.flush(ImagePolicy.LOSSLESS);
+        aScreenOfTextShown();
         display.pixels(0, 300, 600, 13, text(600, 13), 0, 600); // a terminal line: larger than 64x64 pixels
         assertThat(display.hasSmallChanges()).isFalse();
         assertThat(display.flushSmall(ImagePolicy.LOSSLESS)).isFalse();
