@@ -147,7 +147,8 @@ public class ConnectService {
     }
 
     private ConnectResult connectOnce(CurrentUser user, UUID poolId) {
-        // one read: the pool, the entitlement, and the user's live session in the pool (reconnect)
+        // one read: the pool, the entitlement, the user's live session in the pool (reconnect) and, in a
+        // PERSISTENT pool, the user's own desktop
         Entitlements.EntitledPool<UUID> entitled = entitlements.requireEntitled(user.tenantId(), user.userId(), poolId,
                 LIVE_SESSION_ID, UUID.class, user.userId());
         DesktopPool pool = entitled.pool();
@@ -176,7 +177,7 @@ public class ConnectService {
                 agentCreatesDesktop = p.agentManaged();
                 state = agentCreatesDesktop ? SessionState.PREPARING : SessionState.READY;
             } else {
-                DesktopClaims.Claim c = claims.claim(pool, user.userId());
+                DesktopClaims.Claim c = claims.claim(pool, user.userId(), entitled.ownDesktop());
                 desktopId = c.desktopId();
                 desktopManaged = c.managed();
                 machine = c.desktopName();

@@ -54,12 +54,31 @@ public class DesktopClaims {
      * @throws ProblemException POOL_EXHAUSTED (with the pool's figures) or DESKTOP_UNAVAILABLE
      */
     public Claim claim(DesktopPool pool, UUID userId) {
+        return claim(pool, userId, null, false);
+    }
+
+    /**
+     * As {@link #claim(DesktopPool, UUID)}, for a caller that has read the user's own desktop in the pool
+     * already (the connect's first read, {@link Entitlements.EntitledPool#ownDesktop()}): a returning user's
+     * desktop is then taken in one statement, and a first-time user's is not looked for again. The read held
+     * no lock; if the desktop changed owner or state meanwhile, the claim looks again under a lock. A
+     * desktop assigned to the user after that read makes the claim of a free one collide with the unique
+     * index of one desktop per user and pool, and the caller's transaction is retried.
+     *
+     * @param ownDesktop the desktop assigned to the user in a PERSISTENT pool, or null when none was
+     */
+    public Claim claim(DesktopPool pool, UUID userId, UUID ownDesktop) {
+        return claim(pool, userId, ownDesktop, true);
+    }
+
+    private Claim claim(DesktopPool pool, UUID userId, UUID ownDesktop, boolean ownKnown) {
         CallerTransaction.require();
         if (pool.kind() == PoolKind.SHARED) {
             throw new IllegalArgumentException("SHARED pools place sessions on hosts");
         }
-        if (pool.kind() == PoolKind.PERSISTENT) {
-            Optional<Claim> own = claimOwn(pool, userId);
+        if (pool.kind() == PoolKind.PERSISTENT && (!ownKnown || ownDesktop != null)) {
+            Optional<Claim> own = ownDesktop != null ? takeOwn(pool, userId, ownDesktop).or(() -> claimOwn(pool, userId))
+                    : claimOwn(pool, userId);
             if (own.isPresent()) {
                 return own.get();
             }
@@ -125,6 +144,37 @@ public class DesktopClaims {
                     + "' is " + d.state().name().toLowerCase() + "; try again later or contact your IT administrator",
                     Map.of("desktopId", d.id(), "desktopState", d.state()));
         }
+    }
+
+    /**
+     * A returning user's own desktop in one statement, for the usual states: READY (or IN_USE without a
+     * live session) goes into use, STOPPED or STOPPING is started. Empty when the desktop is in another
+     * state or no longer the user's; {@link #claimOwn} then decides under a lock.
+     */
+    private Optional<Claim> takeOwn(DesktopPool pool, UUID userId, UUID desktopId) {
+        record Taken(Claim claim, DesktopState from, DesktopState to) {
+        }
+        // the sub-select locks the row and yields its state before the update (RETURNING sees only the new one)
+        Optional<Taken> taken = jdbc.sql("update desktop d set state = case o.state when 'STOPPED' then 'STARTING' "
+                        + "when 'STOPPING' then 'STARTING' else 'IN_USE' end, state_changed_at = now() "
+                        + "from (select id, state from desktop where id = ? and pool_id = ? and assigned_user_id = ? "
+                        + "for update) o where d.id = o.id and o.state in ('READY', 'IN_USE', 'STOPPED', 'STOPPING') "
+                        + "returning d.id, d.name, d.managed, o.state, d.state")
+                .params(desktopId, pool.id(), userId)
+                .query((rs, n) -> {
+                    DesktopState to = DesktopState.valueOf(rs.getString(5));
+                    return new Taken(new Claim(rs.getObject(1, UUID.class), rs.getString(2), to == DesktopState.IN_USE,
+                            rs.getBoolean(3)), DesktopState.valueOf(rs.getString(4)), to);
+                })
+                .optional();
+        taken.ifPresent(t -> {
+            if (t.from() == DesktopState.IN_USE) {
+                log.warn("Desktop {} was IN_USE without a live session; handing it to its owner {} again", desktopId, userId);
+            } else {
+                events.publishEvent(new DesktopStateChanged(pool.tenantId(), pool.id(), desktopId, t.from(), t.to()));
+            }
+        });
+        return taken.map(Taken::claim);
     }
 
     private Optional<Claim> claimFree(DesktopPool pool, UUID userId, DesktopState from, DesktopState to) {

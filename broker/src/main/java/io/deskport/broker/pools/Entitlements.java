@@ -45,9 +45,11 @@ public class Entitlements {
     /**
      * A pool the user may use, with one more value the caller read in the same query.
      *
-     * @param also the caller's value (null when its expression yields null)
+     * @param also        the caller's value (null when its expression yields null)
+     * @param ownDesktop  in a PERSISTENT pool, the desktop assigned to the user, read without a lock (null when
+     *                    none is; always null in other pools), see {@link DesktopClaims#claim(DesktopPool, UUID, UUID)}
      */
-    public record EntitledPool<T>(DesktopPool pool, T also) {
+    public record EntitledPool<T>(DesktopPool pool, T also, UUID ownDesktop) {
     }
 
     /**
@@ -57,21 +59,25 @@ public class Entitlements {
      */
     public <T> EntitledPool<T> requireEntitled(UUID tenantId, UUID userId, UUID poolId, String alsoSql, Class<T> alsoType,
                                                Object... alsoParams) {
-        record Row<T>(DesktopPool pool, boolean entitled, boolean userEnabled, T also) {
+        record Row<T>(DesktopPool pool, boolean entitled, boolean userEnabled, T also, UUID ownDesktop) {
         }
-        Object[] params = new Object[alsoParams.length + 5];
+        Object[] params = new Object[alsoParams.length + 6];
         System.arraycopy(alsoParams, 0, params, 0, alsoParams.length);
         params[alsoParams.length] = userId;
         params[alsoParams.length + 1] = userId;
         params[alsoParams.length + 2] = userId;
-        params[alsoParams.length + 3] = tenantId;
-        params[alsoParams.length + 4] = poolId;
+        params[alsoParams.length + 3] = userId;
+        params[alsoParams.length + 4] = tenantId;
+        params[alsoParams.length + 5] = poolId;
+        // the own desktop is looked up only in a PERSISTENT pool (a CASE evaluates its subquery only when taken)
         Row<T> row = jdbc.sql("select " + prefixed() + ", (" + alsoSql + ") as also_value, " + ENTITLED + " as entitled, "
                         + "coalesce((select u.enabled from app_user u where u.id = ? and u.tenant_id = p.tenant_id), false) "
-                        + "as user_enabled from desktop_pool p where p.tenant_id = ? and p.id = ?")
+                        + "as user_enabled, case when p.kind = 'PERSISTENT' then (select d.id from desktop d "
+                        + "where d.pool_id = p.id and d.assigned_user_id = ?) end as own_desktop "
+                        + "from desktop_pool p where p.tenant_id = ? and p.id = ?")
                 .params(params)
                 .query((rs, n) -> new Row<>(DesktopPools.map(rs, n), rs.getBoolean("entitled"), rs.getBoolean("user_enabled"),
-                        rs.getObject("also_value", alsoType)))
+                        rs.getObject("also_value", alsoType), rs.getObject("own_desktop", UUID.class)))
                 .optional().orElseThrow(() -> ProblemException.notFound("Pool", poolId));
         if (!row.userEnabled()) {
             throw new ProblemException(Reason.FORBIDDEN, "Your account is disabled; contact your IT administrator");
@@ -80,7 +86,7 @@ public class Entitlements {
             throw new ProblemException(Reason.NOT_ENTITLED, "You are not entitled to the pool '" + row.pool().name()
                     + "'; ask your IT administrator for access", Map.of("poolId", poolId, "poolName", row.pool().name()));
         }
-        return new EntitledPool<>(row.pool(), row.also());
+        return new EntitledPool<>(row.pool(), row.also(), row.ownDesktop());
     }
 
     /** @return the pools the user may use, directly or through a group */

@@ -246,6 +246,34 @@ class ConnectFlowTest {
     }
 
     @Test
+    void aReturningOwnersDesktopIsStartedIfItWasPoweredOffAndRefusedWhileInMaintenance() {
+        UUID pool = tenant.pool("eng", "PERSISTENT", null);
+        tenant.desktops(pool, 2, "READY");
+        Api alice = userEntitledTo("alice", pool);
+        Api.Response first = check(alice.post(connectPath(pool)), 201);
+        String desktop = first.body().get("session").get("desktopId").asString();
+        check(alice.post("/api/v1/sessions/" + first.body().get("session").get("id").asString() + "/logoff"), 200);
+
+        // powered off while she was away: her connect starts it again
+        check(tenant.admin.post("/api/v1/admin/desktops/" + desktop + "/state", json("state", "STOPPED")), 200);
+        Api.Response back = check(alice.post(connectPath(pool)), 201);
+        assertThat(back.body().get("state").asString()).isEqualTo("PREPARING");
+        assertThat(back.body().get("session").get("desktopId").asString()).isEqualTo(desktop);
+        assertThat(tenant.admin.get("/api/v1/admin/desktops/" + desktop).body().get("state").asString())
+                .isEqualTo("STARTING");
+        check(tenant.admin.post("/api/v1/admin/desktops/" + desktop + "/state", json("state", "READY")), 200);
+        check(alice.post("/api/v1/sessions/" + back.body().get("session").get("id").asString() + "/logoff"), 200);
+
+        // in maintenance: refused with the reason, and no other desktop of the pool is handed out instead
+        check(tenant.admin.post("/api/v1/admin/desktops/" + desktop + "/state", json("state", "MAINTENANCE")), 200);
+        Api.Response refused = alice.post(connectPath(pool));
+        assertThat(refused.reason()).isEqualTo("DESKTOP_UNAVAILABLE");
+        assertThat(tenant.admin.get("/api/v1/admin/desktops/" + desktop).body().get("state").asString())
+                .isEqualTo("MAINTENANCE");
+        assertThat(check(alice.get("/api/v1/sessions"), 200).body().size()).isZero();
+    }
+
+    @Test
     void aPooledDesktopReturnsToThePoolAfterLogoff() {
         UUID pool = tenant.pool("office", "POOLED", null);
         UUID desktop = tenant.desktops(pool, 1, "READY").getFirst();
