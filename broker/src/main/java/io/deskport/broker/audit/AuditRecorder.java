@@ -5,27 +5,28 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.springframework.context.event.EventListener;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 import io.deskport.broker.brokering.SessionStateChanged;
 import io.deskport.broker.shared.AdminActionPerformed;
 import io.deskport.broker.shared.CallerTransaction;
 import io.deskport.broker.shared.CurrentUser;
+import io.deskport.broker.shared.WritesWithCommit;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Writes audit lines synchronously, inside the transaction of the change they record: a change that
- * rolls back leaves no line, a committed change always has one.
+ * Writes audit lines inside the transaction of the change they record: a change that rolls back leaves
+ * no line, a committed change always has one. Nothing reads a line before its transaction ends, so the
+ * line travels with the COMMIT ({@link WritesWithCommit}).
  */
 @Component
 class AuditRecorder {
 
-    private final JdbcClient jdbc;
+    private final WritesWithCommit writes;
     private final JsonMapper json;
 
-    AuditRecorder(JdbcClient jdbc, JsonMapper json) {
-        this.jdbc = jdbc;
+    AuditRecorder(WritesWithCommit writes, JsonMapper json) {
+        this.writes = writes;
         this.json = json;
     }
 
@@ -57,10 +58,8 @@ class AuditRecorder {
 
     private void insert(UUID tenantId, CurrentUser actor, String action, String objectType, String objectId,
                         Map<String, Object> details) {
-        jdbc.sql("insert into audit_event (tenant_id, actor_id, actor_name, action, object_type, object_id, details) "
-                        + "values (?, ?, ?, ?, ?, ?, ?::jsonb)")
-                .params(tenantId, actor.userId(), actor.username(), action, objectType, objectId,
-                        json.writeValueAsString(details))
-                .update();
+        writes.append("insert into audit_event (tenant_id, actor_id, actor_name, action, object_type, object_id, details) "
+                        + "values (?, ?, ?, ?, ?, ?, ?::jsonb)", tenantId, actor.userId(), actor.username(), action, objectType,
+                objectId, json.writeValueAsString(details));
     }
 }
