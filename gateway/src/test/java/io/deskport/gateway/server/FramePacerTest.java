@@ -80,10 +80,23 @@ class FramePacerTest {
         FramePacer pacer = new FramePacer(10, 200);
         pacer.inputArrived(T);
         pacer.frameSent(T, 0);
-        assertThat(pacer.mayRequest(List.of(viewerWithFramesInFlight(1)), T + 1)).isTrue();
-        assertThat(pacer.mayRequest(List.of(viewerWithFramesInFlight(2)), T + 1)).isFalse();
+        assertThat(pacer.millisUntilNextFrame(List.of(viewerWithFramesInFlight(1)), T + 10)).isZero();
+        assertThat(pacer.millisUntilNextFrame(List.of(viewerWithFramesInFlight(2)), T + 10)).isPositive();
         assertThat(pacer.smallFrameAllowed(List.of(viewerWithFramesInFlight(2)), T + 1)).isTrue();
         assertThat(pacer.smallFrameAllowed(List.of(viewerWithFramesInFlight(3)), T + 1)).isFalse();
+    }
+
+    @Test
+    void afterInputTheDesktopIsAskedForMoreWhateverTheViewersHaveInFlight() {
+        FramePacer pacer = new FramePacer(10, 200);
+        pacer.frameSent(T, 0);
+        List<Viewer> drawing = List.of(viewerWithFramesInFlight(3));
+        assertThat(pacer.mayRequest(drawing, T + 5)).isFalse();
+        pacer.inputArrived(T + 5);
+        assertThat(pacer.mayRequest(drawing, T + 5)).isTrue();
+        assertThat(pacer.mayRequest(drawing, T + 5 + FramePacer.INPUT_RESPONSE_MILLIS - 1)).isTrue();
+        // afterwards the viewer holds the desktop back again, until the lag limit
+        assertThat(pacer.mayRequest(drawing, T + 5 + FramePacer.INPUT_RESPONSE_MILLIS)).isFalse();
     }
 
     @Test
