@@ -40,7 +40,7 @@ public final class LogonStorm {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = new HashMap<>(Map.of("users", "10000", "rate", "500", "clients", "64",
-                "pools-per-kind", "4", "ceiling-seconds", "10", "setup-clients", "16", "warmup", "6000"));
+                "pools-per-kind", "4", "ceiling-seconds", "5", "setup-clients", "16", "warmup", "6000"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             opt.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
@@ -243,10 +243,11 @@ public final class LogonStorm {
         violations += mismatches.get();
         System.out.printf("reconnect check: %d users reconnected, %d mismatches%n", sample, mismatches.get());
 
-        // --- the database's own ceiling, with the broker idle
-        double ceiling = DatabaseCeiling.measure(opt.get("jdbc"), opt.get("db-user"), opt.get("db-password"), 64,
-                Integer.parseInt(opt.get("ceiling-seconds")));
-        System.out.printf("database ceiling: %.0f two-statement write transactions/s with 64 JDBC clients%n", ceiling);
+        // --- the database's own ceiling, with the broker idle: the best of three runs after a checkpoint. One
+        // run alone varied from 5,300 to 8,800 transactions/s on the same machine (a checkpoint or autovacuum
+        // after the storm falling into it), which made the ratio say more about the ceiling than the broker.
+        double ceiling = DatabaseCeiling.measureBest(opt.get("jdbc"), opt.get("db-user"), opt.get("db-password"), 64,
+                Integer.parseInt(opt.get("ceiling-seconds")), 3);
 
         long[] lat = latencies(storm);
         System.out.printf("logon-storm: connects=%d connects_per_s=%.0f p50_ms=%.1f p99_ms=%.1f db_ceiling_tps=%.0f "
