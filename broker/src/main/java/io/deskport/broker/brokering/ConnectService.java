@@ -40,8 +40,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * console answering.
  *
  * <p>Correct under any number of brokers: the claim and the host seat are conditional updates of locked
- * rows, the host and quota seats are taken last (so those shared rows are locked only until commit),
- * and a unique index allows one live session per user and pool. Two simultaneous connects of one user
+ * rows, taken before the session row that refers to them; the quota seat, the one row every connect of
+ * a tenant shares, is taken last (so it is locked only until commit); and a unique index allows one live
+ * session per user and pool. The audit line travels with the COMMIT. Two simultaneous connects of one user
  * collide on that index; the loser's transaction rolls back and is retried, and then finds the winner's
  * session — so reconnect always returns the same session.
  */
@@ -171,6 +172,11 @@ public class ConnectService {
         try {
             if (pool.kind() == PoolKind.SHARED) {
                 SessionHostPlacement.Placement p = placement.choose(pool);
+                // the seat before the session row: the row's foreign key then finds the host row locked by this
+                // transaction already, instead of adding a share lock (a multixact) next to a concurrent seat
+                if (!placement.takeSeat(p.hostId())) {
+                    throw new HostFilled();
+                }
                 hostId = p.hostId();
                 machine = p.hostName();
                 // an agent host creates the user's own desktop session first; a console-registered host has one ready
@@ -205,10 +211,7 @@ public class ConnectService {
                 : desktopId == null ? new Session.Preparing(SessionQueries.AGENT_STARTING_PHASE, now)
                 : jdbc.sql("select state, state_changed_at from desktop where id = ?").param(desktopId)
                         .query((rs, n) -> new Session.Preparing(rs.getString(1), rs.getTimestamp(2).toInstant())).single();
-        // last: the host's and the tenant's seat rows stay locked until the commit, so only the commit follows
-        if (hostId != null && !placement.takeSeat(hostId)) {
-            throw new HostFilled();
-        }
+        // last: the tenant's seat row stays locked until the commit, so only the commit follows
         quotas.takeSessionSlot(user.tenantId());
         Session session = new Session(sessionId, user.tenantId(), pool.id(), pool.name(), pool.kind(), user.userId(),
                 user.username(), state, null, desktopId, hostId, machine, now, now, null, null, null, preparing);

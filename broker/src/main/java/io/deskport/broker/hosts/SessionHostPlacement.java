@@ -18,10 +18,10 @@ import io.deskport.broker.shared.Reason;
 /**
  * Places a new session of a SHARED pool on a host, inside the connect transaction.
  *
- * <p>The host is chosen from the committed state, and the seat taken at the end of the connect by a
- * conditional update of the host row (the room re-checked on its latest version), so no host ever
- * exceeds its max sessions whatever the number of brokers, and the host row is held only while the
- * connect commits. Breadth-first takes the emptiest host, depth-first the fullest one with room.
+ * <p>The host is chosen from the committed state, and the seat taken right after by a conditional update
+ * of the host row (the room re-checked on its latest version), so no host ever exceeds its max sessions
+ * whatever the number of brokers; the host row is then held until the connect commits, two statements
+ * later. Breadth-first takes the emptiest host, depth-first the fullest one with room.
  */
 @Service
 public class SessionHostPlacement {
@@ -44,8 +44,8 @@ public class SessionHostPlacement {
     /**
      * Chooses the host for a new session, reading the committed state without locking anything:
      * breadth-first the emptiest host (one at random when several are equally empty, so that a burst of
-     * logons spreads over them), depth-first the fullest one with room. The seat is taken later with
-     * {@link #takeSeat}, as the connect's last step but one.
+     * logons spreads over them), depth-first the fullest one with room. The seat is then taken with
+     * {@link #takeSeat}.
      *
      * @throws ProblemException HOST_CAPACITY with the pool's host figures when no host has room
      */
@@ -67,9 +67,11 @@ public class SessionHostPlacement {
 
     /**
      * Takes a seat on the chosen host: a conditional update that waits for the host row if a concurrent
-     * connect holds it (only until that connect commits, since this is every connect's last step but the
-     * tenant seat), so a burst of logons onto one host queues in order instead of looking again and again.
-     * Waiting cannot deadlock: a connect takes no lock after this one but the tenant seat, which never waits.
+     * connect holds it (until that connect commits: its session row, the agent's command and the tenant
+     * seat come after its host seat), so a burst of logons onto one host queues in order instead of looking
+     * again and again. Waiting cannot deadlock: after this a connect locks only the tenant seat, which
+     * never waits (it skips locked seat rows), and takes share locks on the pool and user rows through the
+     * session row's foreign keys, which connects never hold exclusively.
      *
      * @return false when the host has no room any more (or was drained or lost meanwhile): choose again
      */

@@ -202,10 +202,16 @@ final class DamageTracker {
     private static boolean near(int[] a, int[] b) {
         long areaA = area(a);
         long areaB = area(b);
-        if ((areaA <= SMALL_AREA) != (areaB <= SMALL_AREA)) {
+        boolean smallA = areaA <= SMALL_AREA;
+        if (smallA != (areaB <= SMALL_AREA)) {
             return false; // a small change stays small (see the fallback below)
         }
         long union = (long) (Math.max(a[2], b[2]) - Math.min(a[0], b[0])) * (Math.max(a[3], b[3]) - Math.min(a[1], b[1]));
+        if (smallA && union > SMALL_AREA) {
+            // two small changes some way apart (a typed character and an unrelated one) would become a large
+            // one, which waits for the next full frame
+            return false;
+        }
         return union <= 2 * (areaA + areaB) + 16384;
     }
 

@@ -30,6 +30,32 @@ class DamageTrackerTest {
         assertThat(damage.take(0)).contains(new DamageTracker.Region(1101, 740, 76, 17));
     }
 
+    /** Small changes scattered over the screen, each far from the one before (no two consecutive merge). */
+    private void scatterSmall(int count, int seed) {
+        for (int i = 0; i < count; i++) {
+            int k = i + seed;
+            damage.add((k * 397) % 1000, (k * 131) % 650, 40, 8);
+        }
+    }
+
+    @Test
+    void aTypedCharacterStaysSmallWhenItArrivesAfterMoreSmallChangesThanAreKeptApart() {
+        scatterSmall(30, 0);
+        damage.add(1103, 744, 6, 11);
+        scatterSmall(70, 30);
+
+        assertThat(damage.takeSmall(DamageTracker.SMALL_AREA, 0)).contains(new DamageTracker.Region(1103, 744, 6, 11));
+    }
+
+    @Test
+    void aTypedCharacterIsNotMergedWithASmallChangeSomeWayOffIntoALargeOne() {
+        damage.add(1000, 700, 40, 8); // a small change 60 px up and 100 px left of the echo
+        damage.add(1103, 744, 6, 11);
+        scatterSmall(70, 0);
+
+        assertThat(damage.takeSmall(DamageTracker.SMALL_AREA, 0)).contains(new DamageTracker.Region(1103, 744, 6, 11));
+    }
+
     @Test
     void aTypedLineIsNotMergedIntoALargeChangeNearby() {
         damage.add(850, 300, 370, 230); // a dragged window
