@@ -171,12 +171,9 @@ public class ConnectService {
         boolean agentCreatesDesktop = false;
         try {
             if (pool.kind() == PoolKind.SHARED) {
-                SessionHostPlacement.Placement p = placement.choose(pool);
                 // the seat before the session row: the row's foreign key then finds the host row locked by this
                 // transaction already, instead of adding a share lock (a multixact) next to a concurrent seat
-                if (!placement.takeSeat(p.hostId())) {
-                    throw new HostFilled();
-                }
+                SessionHostPlacement.Placement p = placement.place(pool).orElseThrow(HostFilled::new);
                 hostId = p.hostId();
                 machine = p.hostName();
                 // an agent host creates the user's own desktop session first; a console-registered host has one ready

@@ -1,10 +1,9 @@
 package io.deskport.broker.hosts;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -18,10 +17,10 @@ import io.deskport.broker.shared.Reason;
 /**
  * Places a new session of a SHARED pool on a host, inside the connect transaction.
  *
- * <p>The host is chosen from the committed state, and the seat taken right after by a conditional update
- * of the host row (the room re-checked on its latest version), so no host ever exceeds its max sessions
- * whatever the number of brokers; the host row is then held until the connect commits, two statements
- * later. Breadth-first takes the emptiest host, depth-first the fullest one with room.
+ * <p>The host is chosen from the committed state and its seat taken in the same statement, by a
+ * conditional update of the host row (the room re-checked on its latest version), so no host ever exceeds
+ * its max sessions whatever the number of brokers; the host row is then held until the connect commits.
+ * Breadth-first takes the emptiest host, depth-first the fullest one with room.
  */
 @Service
 public class SessionHostPlacement {
@@ -42,44 +41,45 @@ public class SessionHostPlacement {
     }
 
     /**
-     * Chooses the host for a new session, reading the committed state without locking anything:
-     * breadth-first the emptiest host (one at random when several are equally empty, so that a burst of
-     * logons spreads over them), depth-first the fullest one with room. The seat is then taken with
-     * {@link #takeSeat}.
+     * Places a new session: chooses the host from the committed state and takes a seat on it, in one
+     * statement. Breadth-first takes the emptiest host (one at random when several are equally empty, so
+     * that a burst of logons spreads over them), depth-first the fullest one with room. The seat is a
+     * conditional update of the host row: it waits for the row if a concurrent connect holds it (until that
+     * connect commits: its session row, the agent's command and the tenant seat come after its host seat),
+     * so a burst of logons onto one host queues in order, and the room is re-checked on the row's latest
+     * version, so no host ever exceeds its max sessions whatever the number of brokers. Waiting cannot
+     * deadlock: after this a connect locks only the tenant seat, which never waits (it skips locked seat
+     * rows), and takes share locks on the pool and user rows through the session row's foreign keys, which
+     * connects never hold exclusively.
      *
+     * @return the host with the seat taken, or empty when the chosen host filled up (or was drained or lost)
+     *         meanwhile: place again
      * @throws ProblemException HOST_CAPACITY with the pool's host figures when no host has room
      */
-    public Placement choose(DesktopPool pool) {
+    public Optional<Placement> place(DesktopPool pool) {
         CallerTransaction.require();
         boolean depthFirst = pool.loadBalancing() == LoadBalancing.DEPTH_FIRST;
-        List<Placement> best = jdbc.sql("select id, name, agent_managed from session_host where pool_id = ? "
-                        + "and state = 'AVAILABLE' and not draining and active_sessions < max_sessions and active_sessions = "
-                        + "(select " + (depthFirst ? "max" : "min") + "(active_sessions) from session_host where pool_id = ? "
-                        + "and state = 'AVAILABLE' and not draining and active_sessions < max_sessions) order by id")
+        String best = best(depthFirst ? "max" : "min");
+        Optional<Placement> placed = jdbc.sql("update session_host h set active_sessions = h.active_sessions + 1 "
+                        + "from (" + best + (depthFirst ? "order by id" : "order by random()") + " limit 1) c "
+                        + "where h.id = c.id and h.state = 'AVAILABLE' and not h.draining "
+                        + "and h.active_sessions < h.max_sessions returning h.id, h.name, h.agent_managed")
                 .params(pool.id(), pool.id())
                 .query((rs, n) -> new Placement(rs.getObject(1, UUID.class), rs.getString(2), rs.getBoolean(3)))
-                .list();
-        if (best.isEmpty()) {
+                .optional();
+        if (placed.isEmpty() && !jdbc.sql("select exists (" + best + ")").params(pool.id(), pool.id())
+                .query(Boolean.class).single()) {
             throw noCapacity(pool);
         }
-        return depthFirst || best.size() == 1 ? best.get(0) : best.get(ThreadLocalRandom.current().nextInt(best.size()));
+        return placed;
     }
 
-    /**
-     * Takes a seat on the chosen host: a conditional update that waits for the host row if a concurrent
-     * connect holds it (until that connect commits: its session row, the agent's command and the tenant
-     * seat come after its host seat), so a burst of logons onto one host queues in order instead of looking
-     * again and again. Waiting cannot deadlock: after this a connect locks only the tenant seat, which
-     * never waits (it skips locked seat rows), and takes share locks on the pool and user rows through the
-     * session row's foreign keys, which connects never hold exclusively.
-     *
-     * @return false when the host has no room any more (or was drained or lost meanwhile): choose again
-     */
-    public boolean takeSeat(UUID hostId) {
-        CallerTransaction.require();
-        return jdbc.sql("update session_host set active_sessions = active_sessions + 1 where id = ? "
-                        + "and state = 'AVAILABLE' and not draining and active_sessions < max_sessions")
-                .param(hostId).update() == 1;
+    /** The placeable hosts of a pool ({@code ?} twice) with room, at the lowest (breadth-first) or highest count. */
+    private static String best(String aggregate) {
+        return "select id from session_host where pool_id = ? and state = 'AVAILABLE' and not draining "
+                + "and active_sessions < max_sessions and active_sessions = (select " + aggregate + "(active_sessions) "
+                + "from session_host where pool_id = ? and state = 'AVAILABLE' and not draining "
+                + "and active_sessions < max_sessions) ";
     }
 
     /** Frees the seat of a session that ended on the host. */
