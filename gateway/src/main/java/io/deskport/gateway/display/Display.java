@@ -49,6 +49,12 @@ public final class Display {
      * are found: sent ahead they cost encoding here and decoding at the client right before the echo.
      */
     private static final int SMALL_CHANGE = DamageTracker.SMALL_AREA;
+    /**
+     * Below this many updates per second, the area of a small change was quiet before it: what the user
+     * waits for after a key (its echo) rather than a piece of text scrolling or a window moving, which
+     * change with every frame.
+     */
+    static final double QUIET_RATE = 12;
 
     private final Canvas canvas;
     private final Framebuffer framebuffer = new Framebuffer(0, 0);
@@ -71,6 +77,7 @@ public final class Display {
     private int cursorHeight;
     private boolean cursorChanged;
     private boolean drawn;
+    private boolean quietChangeSent;
 
     /** @param canvas where frames go */
     public Display(Canvas canvas) {
@@ -210,7 +217,10 @@ public final class Display {
         }
         List<DamageTracker.Region> changed = differences.drain();
         for (DamageTracker.Region r : changed) {
-            encodeRegion(canvas, r.x(), r.y(), r.width(), r.height(), policy, damage.changeRate(r.x(), r.y(), r.width(), r.height()));
+            double rate = damage.changeRate(r.x(), r.y(), r.width(), r.height());
+            // taking the change counted it once already: below the threshold + 1, the area was quiet before
+            quietChangeSent |= rate < QUIET_RATE + 1;
+            encodeRegion(canvas, r.x(), r.y(), r.width(), r.height(), policy, rate);
             for (int row = r.y(); row < r.y() + r.height(); row++) {
                 System.arraycopy(fb, row * width + r.x(), shadow, row * width + r.x(), r.width());
             }
@@ -221,6 +231,17 @@ public final class Display {
         canvas.endFrame();
         statistics.frames++;
         return true;
+    }
+
+    /**
+     * @return whether a frame of small changes ({@link #flushSmall}) sent a change in an area that had been
+     *         quiet (changing less than {@value #QUIET_RATE} times a second) since the last call: after a key,
+     *         most likely its echo
+     */
+    public boolean takeQuietChangeSent() {
+        boolean sent = quietChangeSent;
+        quietChangeSent = false;
+        return sent;
     }
 
     /**

@@ -17,7 +17,11 @@ import java.util.function.BooleanSupplier;
  * changes (the echo of a key) go out as a frame of their own as soon as the desktop's update brings them,
  * ahead of the full frame, which keeps its pace; and a viewer may have {@value #RESPONSIVE_FRAMES_IN_FLIGHT}
  * frames unacknowledged instead of one, so that the echo need not wait for the viewer to finish drawing
- * the frame before. A slow viewer still holds the gateway back.
+ * the frame before. A slow viewer still holds the gateway back. After a key press, no full frame starts
+ * until a small frame has shown a change in a quiet part of the screen (most likely the echo, see
+ * {@link #echoSent}), for at most {@value #KEY_HOLD_MILLIS} ms: the echo then reaches a viewer that is not
+ * busy receiving and decoding a screenful of other changes. A full frame still goes out at least every
+ * {@value #MAX_FRAME_MILLIS} + {@value #KEY_HOLD_MILLIS} ms, so that key repeat cannot starve the screen.
  *
  * <p>The desktop is asked for its next update when the next frame may go out ({@link #mayRequest}): while
  * nobody types, it collects its changes in between, which saves decoding; shortly after input, it is
@@ -40,6 +44,11 @@ final class FramePacer {
     /** How long after input small changes go out at once, as frames of their own. */
     static final long ECHO_WAIT_MILLIS = 150;
     static final int SMALL_FRAMES_IN_FLIGHT = 3;
+    /**
+     * How long after a key press full frames wait for its echo at most: a busy desktop (Xvnc drawing a
+     * scrolling terminal and a moving window) echoes most keys within 15-40 ms.
+     */
+    static final long KEY_HOLD_MILLIS = 60;
 
     private final long minFrameMillis;
     private final long maxLagWaitMillis;
@@ -48,6 +57,8 @@ final class FramePacer {
     private volatile long lastFrameAt;
     private volatile long lastFrameCostMillis;
     private volatile long lastInputAt = Long.MIN_VALUE / 2;
+    private volatile long lastKeyPressAt = Long.MIN_VALUE / 2;
+    private volatile boolean echoSent = true;
     private volatile boolean changesPending;
     private volatile boolean smallChangesPending;
     private volatile boolean stopped;
@@ -68,9 +79,12 @@ final class FramePacer {
         return Math.max(minFrameMillis, Math.min(MAX_FRAME_MILLIS, lastFrameCostMillis * COST_FACTOR));
     }
 
-    /** @return true within {@value #INPUT_RESPONSE_MILLIS} ms of the last user input */
+    /**
+     * @return true within {@value #INPUT_RESPONSE_MILLIS} ms of the last user input, and while full frames
+     *         wait for the echo of a key
+     */
     boolean responsive(long now) {
-        return now - lastInputAt < INPUT_RESPONSE_MILLIS;
+        return now - lastInputAt < INPUT_RESPONSE_MILLIS || (!echoSent && now - lastKeyPressAt < KEY_HOLD_MILLIS);
     }
 
     /**
@@ -79,6 +93,10 @@ final class FramePacer {
      */
     long millisUntilNextFrame(Collection<Viewer> viewers, long now) {
         long wait = lastFrameAt + frameInterval() - now;
+        if (!echoSent) {
+            long holdEnd = Math.min(lastKeyPressAt + KEY_HOLD_MILLIS, lastFrameAt + MAX_FRAME_MILLIS + KEY_HOLD_MILLIS);
+            wait = Math.max(wait, holdEnd - now);
+        }
         if (wait > 0) {
             return wait;
         }
@@ -125,6 +143,23 @@ final class FramePacer {
 
     void inputArrived(long now) {
         lastInputAt = now;
+        signal();
+    }
+
+    /** Records a key press: user input, after which full frames wait for the echo. */
+    void keyPressed() {
+        keyPressed(System.currentTimeMillis());
+    }
+
+    void keyPressed(long now) {
+        lastKeyPressAt = now;
+        echoSent = false;
+        inputArrived(now);
+    }
+
+    /** A small frame showed a change in a quiet part of the screen: full frames need not wait any longer. */
+    void echoSent() {
+        echoSent = true;
         signal();
     }
 

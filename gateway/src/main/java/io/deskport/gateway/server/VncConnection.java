@@ -168,6 +168,9 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
         try {
             if (smallOnly) {
                 display.flushSmall(imagePolicy());
+                if (display.takeQuietChangeSent()) {
+                    pacer.echoSent();
+                }
             } else {
                 long start = THREADS.getCurrentThreadCpuTime();
                 // Shortly after input, a typed character goes out ahead of a screenful of other changes.
@@ -339,7 +342,11 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
     public void key(Viewer viewer, int keysym, boolean pressed) {
         if (viewer.interactive()) {
             sendToDesktop(c -> c.key(keysym, pressed));
-            pacer.inputArrived();
+            if (pressed) {
+                pacer.keyPressed();
+            } else {
+                pacer.inputArrived();
+            }
             requestUpdateIfDue();
         }
         recorder.key(keysym, pressed, clock.next());

@@ -275,6 +275,25 @@ class DisplayMovesTest {
     }
 
     @Test
+    void aSmallChangeWhereTheScreenWasQuietIsReportedAsTheLikelyEcho() {
+        aScreenOfTextShown();
+        // a small area that changes with every frame (a clock, a spinner, the edge of a moving window)
+        for (int frame = 0; frame < 20; frame++) {
+            display.pixels(40, 40, 8, 13, text(8, 13), 0, 8);
+            display.flushSmall(ImagePolicy.LOSSLESS);
+        }
+        display.takeQuietChangeSent();
+        display.pixels(40, 40, 8, 13, text(8, 13), 0, 8);
+        assertThat(display.flushSmall(ImagePolicy.LOSSLESS)).isTrue();
+        assertThat(display.takeQuietChangeSent()).isFalse();
+
+        display.pixels(300, 200, 8, 13, text(8, 13), 0, 8); // a typed character where nothing changed lately
+        assertThat(display.flushSmall(ImagePolicy.LOSSLESS)).isTrue();
+        assertThat(display.takeQuietChangeSent()).isTrue();
+        assertThat(display.takeQuietChangeSent()).isFalse();
+    }
+
+    @Test
     void aNewLineOfTextIsNotSentAheadOfTheFrame() {
         aScreenOfTextShown();
         display.pixels(0, 300, 600, 13, text(600, 13), 0, 600); // a terminal line: larger than 64x64 pixels

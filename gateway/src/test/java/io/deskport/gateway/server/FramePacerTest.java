@@ -100,6 +100,41 @@ class FramePacerTest {
     }
 
     @Test
+    void afterAKeyPressFullFramesWaitForTheEchoAtMostTheHold() {
+        pacer.frameSent(T, 0);
+        pacer.keyPressed(T + 5);
+        assertThat(pacer.millisUntilNextFrame(List.of(), T + 20)).isEqualTo(5 + FramePacer.KEY_HOLD_MILLIS - 20);
+        assertThat(pacer.millisUntilNextFrame(List.of(), T + 5 + FramePacer.KEY_HOLD_MILLIS)).isZero();
+        // meanwhile the desktop is asked for updates, so that the echo can come
+        assertThat(pacer.mayRequest(List.of(viewerWithFramesInFlight(2)), T + 5 + FramePacer.KEY_HOLD_MILLIS - 1)).isTrue();
+    }
+
+    @Test
+    void theEchoEndsTheHold() {
+        pacer.frameSent(T, 0);
+        pacer.keyPressed(T + 5);
+        pacer.echoSent();
+        assertThat(pacer.millisUntilNextFrame(List.of(), T + 20)).isZero();
+    }
+
+    @Test
+    void aKeyReleaseOrAClickDoesNotHoldFullFrames() {
+        pacer.frameSent(T, 0);
+        pacer.inputArrived(T + 5);
+        assertThat(pacer.millisUntilNextFrame(List.of(), T + 20)).isZero();
+    }
+
+    @Test
+    void keyRepeatCannotStarveTheScreen() {
+        pacer.frameSent(T, 0);
+        long now = T;
+        for (; now < T + FramePacer.MAX_FRAME_MILLIS + FramePacer.KEY_HOLD_MILLIS; now += 20) {
+            pacer.keyPressed(now);
+        }
+        assertThat(pacer.millisUntilNextFrame(List.of(), now)).isZero();
+    }
+
+    @Test
     void anAcknowledgementTakesTheFrameOutOfFlight() {
         Viewer v = viewerWithFramesInFlight(3);
         assertThat(v.framesInFlight()).isEqualTo(3);
