@@ -96,6 +96,16 @@ final class DamageTracker {
         return small;
     }
 
+    /** @return whether a pending changed rectangle lies within {@code gap} pixels of the given area */
+    boolean anyNear(int x, int y, int w, int h, int gap) {
+        for (int[] r : rects) {
+            if (r[0] < x + w + gap && r[2] > x - gap && r[1] < y + h + gap && r[3] > y - gap) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** @return the merged regions changed since the last call, and records their change rate */
     List<Region> take(long nowMillis) {
         coalesce(false);

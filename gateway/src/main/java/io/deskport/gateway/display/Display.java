@@ -51,10 +51,14 @@ public final class Display {
     private static final int SMALL_CHANGE = DamageTracker.SMALL_AREA;
     /**
      * Below this many updates per second, the area of a small change was quiet before it: what the user
-     * waits for after a key (its echo) rather than a piece of text scrolling or a window moving, which
-     * change with every frame.
+     * waits for after a key (its echo) rather than a piece of text scrolling, which changes with every frame.
      */
     static final double QUIET_RATE = 12;
+    /**
+     * A small change with no other change within this many pixels stands alone: the echo of a key rather
+     * than the edge of a moving window or the end of a scrolled line, which come next to larger changes.
+     */
+    static final int ALONE_GAP = 32;
 
     private final Canvas canvas;
     private final Framebuffer framebuffer = new Framebuffer(0, 0);
@@ -219,7 +223,7 @@ public final class Display {
         for (DamageTracker.Region r : changed) {
             double rate = damage.changeRate(r.x(), r.y(), r.width(), r.height());
             // taking the change counted it once already: below the threshold + 1, the area was quiet before
-            quietChangeSent |= rate < QUIET_RATE + 1;
+            quietChangeSent |= rate < QUIET_RATE + 1 && alone(r, small);
             encodeRegion(canvas, r.x(), r.y(), r.width(), r.height(), policy, rate);
             for (int row = r.y(); row < r.y() + r.height(); row++) {
                 System.arraycopy(fb, row * width + r.x(), shadow, row * width + r.x(), r.width());
@@ -233,10 +237,26 @@ public final class Display {
         return true;
     }
 
+    /** @return whether no other change (pending, or small and sent with it) lies within {@value #ALONE_GAP} px */
+    private boolean alone(DamageTracker.Region r, List<DamageTracker.Region> small) {
+        if (damage.anyNear(r.x(), r.y(), r.width(), r.height(), ALONE_GAP)) {
+            return false;
+        }
+        for (DamageTracker.Region o : small) {
+            boolean inside = o.x() <= r.x() && o.y() <= r.y() && o.x() + o.width() >= r.x() + r.width()
+                    && o.y() + o.height() >= r.y() + r.height();
+            if (!inside && o.x() < r.x() + r.width() + ALONE_GAP && o.x() + o.width() > r.x() - ALONE_GAP
+                    && o.y() < r.y() + r.height() + ALONE_GAP && o.y() + o.height() > r.y() - ALONE_GAP) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
-     * @return whether a frame of small changes ({@link #flushSmall}) sent a change in an area that had been
-     *         quiet (changing less than {@value #QUIET_RATE} times a second) since the last call: after a key,
-     *         most likely its echo
+     * @return whether a frame of small changes ({@link #flushSmall}) sent a change that stood alone in an
+     *         area that had been quiet (changing less than {@value #QUIET_RATE} times a second) since the last
+     *         call: after a key, most likely its echo
      */
     public boolean takeQuietChangeSent() {
         boolean sent = quietChangeSent;

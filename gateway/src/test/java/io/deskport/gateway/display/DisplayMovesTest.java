@@ -275,7 +275,7 @@ class DisplayMovesTest {
     }
 
     @Test
-    void aSmallChangeWhereTheScreenWasQuietIsReportedAsTheLikelyEcho() {
+    void aSmallChangeAloneWhereTheScreenWasQuietIsReportedAsTheLikelyEcho() {
         aScreenOfTextShown();
         // a small area that changes with every frame (a clock, a spinner, the edge of a moving window)
         for (int frame = 0; frame < 20; frame++) {
@@ -286,6 +286,13 @@ class DisplayMovesTest {
         display.pixels(40, 40, 8, 13, text(8, 13), 0, 8);
         assertThat(display.flushSmall(ImagePolicy.LOSSLESS)).isTrue();
         assertThat(display.takeQuietChangeSent()).isFalse();
+
+        // the edge of a window moving into a quiet area comes next to a larger change
+        display.pixels(300, 300, 200, 100, text(200, 100), 0, 200);
+        display.pixels(300, 420, 40, 6, text(40, 6), 0, 40);
+        assertThat(display.flushSmall(ImagePolicy.LOSSLESS)).isTrue();
+        assertThat(display.takeQuietChangeSent()).isFalse();
+        display.flush(ImagePolicy.LOSSLESS);
 
         display.pixels(300, 200, 8, 13, text(8, 13), 0, 8); // a typed character where nothing changed lately
         assertThat(display.flushSmall(ImagePolicy.LOSSLESS)).isTrue();
