@@ -245,6 +245,14 @@ class AdminApiTest {
         Api.Response doc = check(tenant.anonymous.get("/v3/api-docs"), 200);
 
         assertThat(doc.body().get("paths").has("/api/v1/pools/{poolId}/connect")).isTrue();
+        // its answers are written by hand (not returned), so their schema comes from the annotations
+        var answers = doc.body().get("paths").get("/api/v1/pools/{poolId}/connect").get("post").get("responses");
+        for (String status : new String[] {"200", "201"}) {
+            assertThat(answers.get(status).get("content").get("application/json").get("schema").get("$ref").asString())
+                    .endsWith("ConnectResponse");
+        }
+        assertThat(doc.body().get("components").get("schemas").get("ConnectResponse").get("properties").has("tunnel"))
+                .isTrue();
         assertThat(doc.body().get("paths").has("/api/v1/admin/session-hosts/{id}/drain")).isTrue();
     }
 }

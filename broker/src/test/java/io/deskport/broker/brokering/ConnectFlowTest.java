@@ -433,7 +433,12 @@ class ConnectFlowTest {
 
             assertThat(head).startsWith("http/1.1 201").doesNotContain("transfer-encoding");
             assertThat(head).contains("content-length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n");
+            assertThat(head).contains("content-type: application/json");
             assertThat(body).startsWith("{\"session\":{").endsWith("}");
+            String session = body.substring(body.indexOf("\"id\":\"") + 6, body.indexOf("\"id\":\"") + 42);
+            assertThat(head).contains("location: /api/v1/sessions/" + session + "\r\n");
+            // the security headers are there as on every other answer
+            assertThat(head).contains("x-content-type-options: nosniff");
         }
     }
 
