@@ -235,13 +235,6 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
 
     @Override
     public void updateStarted() {
-        // The update answers the outstanding request. Shortly after input, the next request goes out now,
-        // before this update is read and decoded: the desktop answers it at its next frame tick, and the
-        // echo of a key is often in the update after the first one.
-        requestOutstanding.set(false);
-        if (pacer.responsive(System.currentTimeMillis())) {
-            requestUpdateIfDue();
-        }
         // Held for the whole update, so that frames show whole updates.
         displayLock.lock();
     }
@@ -272,12 +265,13 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
         boolean changed = display.hasPendingChanges();
         boolean small = changed && display.hasSmallChanges();
         displayLock.unlock();
+        requestOutstanding.set(false);
         if (changed) {
             pacer.changesArrived(true, small);
         }
         if (pacer.responsive(System.currentTimeMillis())) {
-            // Shortly after input (if not done when the update began): ask again at once, so that the echo of
-            // a key comes as soon as it is drawn. Otherwise the frame thread asks when the next frame is due.
+            // Shortly after input: ask again at once, so that the echo of a key comes as soon as it is drawn.
+            // Otherwise the frame thread asks when the next frame is due.
             requestUpdateIfDue();
         }
     }
