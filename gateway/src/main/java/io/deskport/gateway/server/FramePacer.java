@@ -18,8 +18,8 @@ import java.util.function.BooleanSupplier;
  * ahead of the full frame, which keeps its pace; and a viewer may have {@value #RESPONSIVE_FRAMES_IN_FLIGHT}
  * frames unacknowledged instead of one, so that the echo need not wait for the viewer to finish drawing
  * the frame before. A slow viewer still holds the gateway back. After a key press, no full frame starts
- * until a small frame has shown a change in a quiet part of the screen (most likely the echo, see
- * {@link #echoSent}), for at most {@value #KEY_HOLD_MILLIS} ms: the echo then reaches a viewer that is not
+ * until a small frame has shown a change standing alone in a quiet part of the screen (most likely the
+ * echo, see {@link #echoSent}), for at most {@value #KEY_HOLD_MILLIS} ms: the echo then reaches a viewer that is not
  * busy receiving and decoding a screenful of other changes. A full frame still goes out at least every
  * {@value #MAX_FRAME_MILLIS} + {@value #KEY_HOLD_MILLIS} ms, so that key repeat cannot starve the screen.
  *
@@ -157,7 +157,10 @@ final class FramePacer {
         inputArrived(now);
     }
 
-    /** A small frame showed a change in a quiet part of the screen: full frames need not wait any longer. */
+    /**
+     * A small frame showed a change standing alone in a quiet part of the screen (see
+     * {@code Display.takeQuietChangeSent()}): full frames need not wait any longer.
+     */
     void echoSent() {
         echoSent = true;
         signal();
