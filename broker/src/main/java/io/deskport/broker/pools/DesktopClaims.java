@@ -179,7 +179,8 @@ public class DesktopClaims {
 
     private Optional<Claim> claimFree(DesktopPool pool, UUID userId, DesktopState from, DesktopState to) {
         // The states are written into the statement (enum names, not input): with them as parameters the
-        // planner cannot fit the partial index desktop_claimable to a cached plan and plans every claim anew.
+        // planner cannot fit the partial index (desktop_claimable for READY, desktop_startable for STOPPED) to a
+        // cached plan and plans every claim anew.
         // The order is the index's own: without it a cached plan may scan the whole table for a free desktop,
         // costed as if the first row matched.
         Optional<Claim> claim = jdbc.sql("update desktop set state = '" + to.name() + "', assigned_user_id = ?, "
