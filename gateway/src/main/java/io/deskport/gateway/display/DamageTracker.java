@@ -99,11 +99,16 @@ final class DamageTracker {
     /** @return whether a pending changed rectangle lies within {@code gap} pixels of the given area */
     boolean anyNear(int x, int y, int w, int h, int gap) {
         for (int[] r : rects) {
-            if (r[0] < x + w + gap && r[2] > x - gap && r[1] < y + h + gap && r[3] > y - gap) {
+            if (within(r[0], r[1], r[2], r[3], x, y, w, h, gap)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** @return whether the box (x0, y0)–(x1, y1) comes within {@code gap} pixels of the area x, y, w × h */
+    static boolean within(int x0, int y0, int x1, int y1, int x, int y, int w, int h, int gap) {
+        return x0 < x + w + gap && x1 > x - gap && y0 < y + h + gap && y1 > y - gap;
     }
 
     /** @return the merged regions changed since the last call, and records their change rate */

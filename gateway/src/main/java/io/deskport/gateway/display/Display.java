@@ -41,10 +41,9 @@ public final class Display {
     /** Size of the cells in which changed pixels are located against the shadow. */
     private static final int DIFF_CELL = MoveDetector.CELL;
     private static final int MAX_HINTS = 8;
-    /** Changed areas up to this size go first when the client should see small changes at once. */
-    private static final int SMALL_AREA = 64 * 64;
     /**
-     * A change this small (a typed character, a short word) may go out ahead of the frame, after input.
+     * A change this small (a typed character, a short word) may go out ahead of the frame, after input, and
+     * goes first in a frame when the client should see small changes at once.
      * Larger ones, such as the new lines of a scrolling terminal, wait for the full frame, where their moves
      * are found: sent ahead they cost encoding here and decoding at the client right before the echo.
      */
@@ -243,10 +242,11 @@ public final class Display {
             return false;
         }
         for (DamageTracker.Region o : small) {
+            // the small change r was found in is not another change
             boolean inside = o.x() <= r.x() && o.y() <= r.y() && o.x() + o.width() >= r.x() + r.width()
                     && o.y() + o.height() >= r.y() + r.height();
-            if (!inside && o.x() < r.x() + r.width() + ALONE_GAP && o.x() + o.width() > r.x() - ALONE_GAP
-                    && o.y() < r.y() + r.height() + ALONE_GAP && o.y() + o.height() > r.y() - ALONE_GAP) {
+            if (!inside && DamageTracker.within(o.x(), o.y(), o.x() + o.width(), o.y() + o.height(),
+                    r.x(), r.y(), r.width(), r.height(), ALONE_GAP)) {
                 return false;
             }
         }
@@ -310,7 +310,7 @@ public final class Display {
         if (smallFirst && changed.size() > 1) {
             changed.sort(java.util.Comparator.comparingInt(DamageTracker.Region::area));
             int large = 0;
-            while (large < changed.size() && changed.get(large).area() <= SMALL_AREA) {
+            while (large < changed.size() && changed.get(large).area() <= SMALL_CHANGE) {
                 large++;
             }
             split = large > 0 && large < changed.size() ? large : -1;
