@@ -10,10 +10,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.deskport.broker.hosts.SessionHostAgents;
@@ -26,6 +28,7 @@ import io.deskport.broker.shared.CurrentUser;
 import io.deskport.broker.shared.Ids;
 import io.deskport.broker.shared.ProblemException;
 import io.deskport.broker.shared.Reason;
+import io.deskport.broker.shared.WritesWithCommit;
 import io.deskport.broker.tenancy.TenantQuotas;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -39,12 +42,18 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * agent's command to create the desktop, and the session stays PREPARING until the agent reports its
  * console answering.
  *
+ * <p>Three round trips for a new session: one read (pool, entitlement, live session, own desktop, the
+ * transaction's time), one conditional update that claims the desktop or seats the session on a host, and
+ * one message with the session row, the audit line, the tenant's seat and the COMMIT
+ * ({@link WritesWithCommit}).
+ *
  * <p>Correct under any number of brokers: the claim and the host seat are conditional updates of locked
  * rows, taken before the session row that refers to them; the quota seat, the one row every connect of
- * a tenant shares, is taken last (so it is locked only until commit); and a unique index allows one live
- * session per user and pool. The audit line travels with the COMMIT. Two simultaneous connects of one user
- * collide on that index; the loser's transaction rolls back and is retried, and then finds the winner's
- * session — so reconnect always returns the same session.
+ * a tenant shares, is taken with the commit (so it is locked for the commit alone) and fails it when the
+ * quota is full, which rolls the claim back too; and a unique index allows one live session per user and
+ * pool. Two simultaneous connects of one user collide on that index; the loser's commit fails, and the
+ * whole transaction is retried and then finds the winner's session — so reconnect always returns the
+ * same session.
  */
 @Service
 public class ConnectService {
@@ -60,11 +69,12 @@ public class ConnectService {
             "select s.id from session s where s.pool_id = p.id and s.user_id = ? and s.state <> 'ENDED'";
 
     private static final String INSERT_DESKTOP_SESSION = "insert into session (id, tenant_id, pool_id, user_id, "
-            + "desktop_id, state) values (?, ?, ?, ?, ?, ?) returning created_at";
+            + "desktop_id, state) values (?, ?, ?, ?, ?, ?)";
     private static final String INSERT_HOSTED_SESSION = "insert into session (id, tenant_id, pool_id, user_id, "
-            + "session_host_id, state) values (?, ?, ?, ?, ?, ?) returning created_at";
+            + "session_host_id, state) values (?, ?, ?, ?, ?, ?)";
 
     private final TransactionTemplate tx;
+    private final WritesWithCommit writes;
     private final JdbcClient jdbc;
     private final Entitlements entitlements;
     private final DesktopClaims claims;
@@ -77,7 +87,7 @@ public class ConnectService {
     private final Timer createdTimer;
     private final Timer reconnectedTimer;
 
-    ConnectService(PlatformTransactionManager txManager, JdbcClient jdbc, Entitlements entitlements,
+    ConnectService(WritesWithCommit txManager, JdbcClient jdbc, Entitlements entitlements,
                    DesktopClaims claims, SessionHostPlacement placement, TenantQuotas quotas, SessionQueries queries,
                    SessionHostAgents agents, ApplicationEventPublisher events, ObjectProvider<MeterRegistry> meters) {
         this.meters = meters.getIfAvailable(SimpleMeterRegistry::new);
@@ -86,6 +96,7 @@ public class ConnectService {
         this.reconnectedTimer = Timer.builder(CONNECTS_METER).description("Connects answered with the user's live session")
                 .tag("outcome", "reconnected").register(this.meters);
         this.tx = new TransactionTemplate(txManager);
+        this.writes = txManager;
         this.jdbc = jdbc;
         this.entitlements = entitlements;
         this.claims = claims;
@@ -136,13 +147,18 @@ public class ConnectService {
                     throw new ProblemException(Reason.CONFLICT, "Too many logons at this moment compete for the last "
                             + "seats of this pool's hosts; try again");
                 }
-            } catch (DuplicateKeyException | org.springframework.dao.PessimisticLockingFailureException e) {
-                // a concurrent connect of the same user won the unique index, or the database broke a
-                // lock cycle: run the whole (short) transaction again
+            } catch (DuplicateKeyException | PessimisticLockingFailureException e) {
+                // a concurrent connect of the same user won the unique index (found by the commit, which
+                // carries the session row), or the database broke a lock cycle: run the whole (short)
+                // transaction again
                 if (++collisions >= ATTEMPTS) {
                     log.warn("Connect of user {} to pool {} kept colliding with concurrent connects", user.userId(), poolId);
                     throw new ProblemException(Reason.CONFLICT, "Another connect of yours to this pool is in progress; try again");
                 }
+            } catch (DataAccessException | TransactionSystemException e) {
+                // the commit carries the tenant's seat, which fails it when the quota is full (an SQLSTATE
+                // of our own, which Spring reports as a failed commit)
+                throw quotas.seatRefusal(user.tenantId(), e).orElseThrow(() -> e);
             }
         }
     }
@@ -194,11 +210,12 @@ public class ConnectService {
         }
 
         UUID sessionId = Ids.newId();
-        // one statement per kind of machine: a null parameter is bound untyped, and a statement whose
-        // parameter types change from one execution to the next is parsed and planned again each time
-        Instant now = jdbc.sql(hostId != null ? INSERT_HOSTED_SESSION : INSERT_DESKTOP_SESSION)
-                .params(sessionId, user.tenantId(), pool.id(), user.userId(), hostId != null ? hostId : desktopId, state.name())
-                .query((rs, n) -> rs.getTimestamp(1).toInstant()).single();
+        // the session row travels with the COMMIT: nothing in this transaction reads it, and its times are the
+        // transaction's now(), read with the entitlement. One statement per kind of machine, so that the
+        // parameter types (and so the prepared statement) stay the same from one connect to the next.
+        writes.append(hostId != null ? INSERT_HOSTED_SESSION : INSERT_DESKTOP_SESSION,
+                sessionId, user.tenantId(), pool.id(), user.userId(), hostId != null ? hostId : desktopId, state.name());
+        Instant now = entitled.now();
         if (agentCreatesDesktop) {
             agents.requestSession(user.tenantId(), hostId, sessionId, pool.id(), user.userId(), user.username());
         }
@@ -208,7 +225,7 @@ public class ConnectService {
                 : desktopId == null ? new Session.Preparing(SessionQueries.AGENT_STARTING_PHASE, now)
                 : jdbc.sql("select state, state_changed_at from desktop where id = ?").param(desktopId)
                         .query((rs, n) -> new Session.Preparing(rs.getString(1), rs.getTimestamp(2).toInstant())).single();
-        // last: the tenant's seat row stays locked until the commit, so only the commit follows
+        // last, with the COMMIT: the tenant's seat row is locked for the commit alone
         quotas.takeSessionSlot(user.tenantId());
         Session session = new Session(sessionId, user.tenantId(), pool.id(), pool.name(), pool.kind(), user.userId(),
                 user.username(), state, null, desktopId, hostId, machine, now, now, null, null, null, preparing);

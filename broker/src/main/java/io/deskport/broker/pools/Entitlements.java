@@ -1,5 +1,6 @@
 package io.deskport.broker.pools;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -48,8 +49,10 @@ public class Entitlements {
      * @param also        the caller's value (null when its expression yields null)
      * @param ownDesktop  in a PERSISTENT pool, the desktop assigned to the user, read without a lock (null when
      *                    none is; always null in other pools), see {@link DesktopClaims#claim(DesktopPool, UUID, UUID)}
+     * @param now         the database's {@code now()}: the time the transaction began, which every row it writes
+     *                    with a {@code now()} default carries
      */
-    public record EntitledPool<T>(DesktopPool pool, T also, UUID ownDesktop) {
+    public record EntitledPool<T>(DesktopPool pool, T also, UUID ownDesktop, Instant now) {
     }
 
     /**
@@ -59,7 +62,7 @@ public class Entitlements {
      */
     public <T> EntitledPool<T> requireEntitled(UUID tenantId, UUID userId, UUID poolId, String alsoSql, Class<T> alsoType,
                                                Object... alsoParams) {
-        record Row<T>(DesktopPool pool, boolean entitled, boolean userEnabled, T also, UUID ownDesktop) {
+        record Row<T>(DesktopPool pool, boolean entitled, boolean userEnabled, T also, UUID ownDesktop, Instant now) {
         }
         Object[] params = new Object[alsoParams.length + 6];
         System.arraycopy(alsoParams, 0, params, 0, alsoParams.length);
@@ -73,11 +76,12 @@ public class Entitlements {
         Row<T> row = jdbc.sql("select " + prefixed() + ", (" + alsoSql + ") as also_value, " + ENTITLED + " as entitled, "
                         + "coalesce((select u.enabled from app_user u where u.id = ? and u.tenant_id = p.tenant_id), false) "
                         + "as user_enabled, case when p.kind = 'PERSISTENT' then (select d.id from desktop d "
-                        + "where d.pool_id = p.id and d.assigned_user_id = ?) end as own_desktop "
+                        + "where d.pool_id = p.id and d.assigned_user_id = ?) end as own_desktop, now() as now "
                         + "from desktop_pool p where p.tenant_id = ? and p.id = ?")
                 .params(params)
                 .query((rs, n) -> new Row<>(DesktopPools.map(rs, n), rs.getBoolean("entitled"), rs.getBoolean("user_enabled"),
-                        rs.getObject("also_value", alsoType), rs.getObject("own_desktop", UUID.class)))
+                        rs.getObject("also_value", alsoType), rs.getObject("own_desktop", UUID.class),
+                        rs.getTimestamp("now").toInstant()))
                 .optional().orElseThrow(() -> ProblemException.notFound("Pool", poolId));
         if (!row.userEnabled()) {
             throw new ProblemException(Reason.FORBIDDEN, "Your account is disabled; contact your IT administrator");
@@ -86,7 +90,7 @@ public class Entitlements {
             throw new ProblemException(Reason.NOT_ENTITLED, "You are not entitled to the pool '" + row.pool().name()
                     + "'; ask your IT administrator for access", Map.of("poolId", poolId, "poolName", row.pool().name()));
         }
-        return new EntitledPool<>(row.pool(), row.also(), row.ownDesktop());
+        return new EntitledPool<>(row.pool(), row.also(), row.ownDesktop(), row.now());
     }
 
     /** @return the pools the user may use, directly or through a group */

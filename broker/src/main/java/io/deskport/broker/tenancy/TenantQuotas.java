@@ -1,8 +1,10 @@
 package io.deskport.broker.tenancy;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -17,16 +19,17 @@ import io.deskport.broker.shared.CallerTransaction;
 import io.deskport.broker.shared.LockedRows;
 import io.deskport.broker.shared.ProblemException;
 import io.deskport.broker.shared.Reason;
+import io.deskport.broker.shared.WritesWithCommit;
 
 /**
  * The tenant's quotas, moved with conditional updates inside the caller's transaction so that no number
  * of concurrent brokers can push a tenant past them.
  *
  * <p>Concurrent-session seats live in {@value #SHARDS} rows per tenant ({@code tenant_session_seats},
- * created by a trigger with the tenant), each with its own capacity; the capacities add up to the quota. A seat is taken from any row with room
- * that no concurrent connect holds ({@code FOR UPDATE SKIP LOCKED}): a logon storm of one tenant runs in
- * parallel instead of queueing on one row locked through every commit. When every row with room is
- * locked, the committed state decides whether to try again — "quota reached" only when it is.
+ * created by a trigger with the tenant), each with its own capacity; the capacities add up to the quota. A
+ * seat is taken from any row with room that no concurrent connect holds ({@code FOR UPDATE SKIP LOCKED}):
+ * a logon storm of one tenant runs in parallel instead of queueing on one row. When every row with room
+ * is locked, the seat waits for one; "quota reached" only when no row has room.
  */
 @Service
 public class TenantQuotas {
@@ -35,10 +38,15 @@ public class TenantQuotas {
     static final int SHARDS = 64;
     private static final Duration LOCKED_SEATS_WAIT = Duration.ofSeconds(3);
 
-    private final JdbcClient jdbc;
+    /** The SQLSTATE {@code take_session_seat} fails with when the tenant has no seat left. */
+    static final String NO_SEAT_LEFT = "DPQ01";
 
-    TenantQuotas(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    private final WritesWithCommit writes;
+
+    TenantQuotas(JdbcClient jdbc, WritesWithCommit writes) {
         this.jdbc = jdbc;
+        this.writes = writes;
     }
 
     /**
@@ -55,26 +63,30 @@ public class TenantQuotas {
     }
 
     /**
-     * Takes one concurrent-session seat.
-     *
-     * @throws ProblemException TENANT_QUOTA when no seat is left (the caller's transaction rolls back)
+     * Takes one concurrent-session seat when the caller's transaction commits: the seat is the last thing a
+     * connect takes, sent in the same message as its COMMIT ({@link WritesWithCommit#append}), so the seat row
+     * is locked for the commit alone. The database function {@code take_session_seat} takes a seat from any
+     * row with room or fails; a full quota then fails the commit, and the whole transaction rolls back.
+     * The caller turns that failure into TENANT_QUOTA with {@link #seatRefusal}.
      */
     public void takeSessionSlot(UUID tenantId) {
         CallerTransaction.require();
-        long deadline = System.nanoTime() + LOCKED_SEATS_WAIT.toNanos();
-        for (int attempt = 0; ; attempt++) {
-            int start = ThreadLocalRandom.current().nextInt(SHARDS);
-            if (moveSeat(tenantId, start, 1) || start > 0 && moveSeat(tenantId, 0, 1)) {
-                return;
-            }
-            boolean room = jdbc.sql("select exists (select 1 from tenant_session_seats where tenant_id = ? "
-                    + "and used < capacity)").param(tenantId).query(Boolean.class).single();
-            if (!room || System.nanoTime() > deadline) {
+        writes.append("select take_session_seat(?, ?)", tenantId, ThreadLocalRandom.current().nextInt(SHARDS));
+    }
+
+    /**
+     * Tells whether a failed commit was refused a session seat by {@link #takeSessionSlot}.
+     *
+     * @return TENANT_QUOTA with the figures (read after the rollback) if it was; empty for any other failure
+     */
+    public Optional<ProblemException> seatRefusal(UUID tenantId, RuntimeException failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException e && NO_SEAT_LEFT.equals(e.getSQLState())) {
                 int[] counts = sessionCounts(tenantId);
-                throw sessionQuotaReached(counts[0], counts[1]);
+                return Optional.of(sessionQuotaReached(counts[0], counts[1]));
             }
-            LockedRows.pause(attempt);
         }
+        return Optional.empty();
     }
 
     /**

@@ -2,6 +2,7 @@ package io.deskport.broker.brokering;
 
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -192,6 +193,11 @@ class ConnectFlowTest {
         assertThat(refused.reason()).isEqualTo("TENANT_QUOTA");
         assertThat(refused.body().get("maxConcurrentSessions").asInt()).isEqualTo(1);
         assertThat(refused.body().get("activeSessions").asInt()).isEqualTo(1);
+        // bob's desktop was claimed before the seat failed his commit: the claim went back with it
+        List<String> states = new ArrayList<>();
+        small.admin.get("/api/v1/admin/pools/" + pool + "/desktops").body().forEach(d -> states.add(d.get("state").asString()));
+        assertThat(states).containsExactlyInAnyOrder("IN_USE", "READY", "READY");
+        assertThat(small.admin.get("/api/v1/admin/sessions?liveOnly=false").body().toString()).doesNotContain(b.toString());
     }
 
     @Test

@@ -4,12 +4,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.TransactionDefinition;
@@ -45,6 +48,10 @@ class WritesWithCommitTest {
         jdbc = JdbcClient.create(dataSource);
         tx = new TransactionTemplate(writes);
         jdbc.sql("create table line (id int primary key, note text not null)").update();
+        // takes what it is asked for, or fails the way take_session_seat does when nothing is left
+        jdbc.sql("create function take_line(p_id int) returns void language plpgsql as $$ begin "
+                + "insert into line values (p_id, 'taken') on conflict do nothing; "
+                + "if not found then raise exception 'line % is taken', p_id using errcode = 'DPQ01'; end if; end $$").update();
     }
 
     @AfterAll
@@ -107,6 +114,37 @@ class WritesWithCommitTest {
             writes.append("insert into line (id, note) values (?, ?)", 8, "next line");
         });
         assertThat(committedIds()).containsExactly(7, 8);
+    }
+
+    @Test
+    void aHeldCallTakesWithTheCommit() throws Exception {
+        tx.executeWithoutResult(status -> {
+            writes.append("insert into line (id, note) values (?, ?)", 1, "the session");
+            writes.append("select take_line(?)", 2);
+        });
+        assertThat(committedIds()).containsExactly(1, 2);
+    }
+
+    @Test
+    void aHeldCallThatRaisesFailsTheCommitWithItsErrorAndRollsEverythingBack() throws Exception {
+        jdbc.sql("insert into line values (2, 'taken before')").update();
+        assertThatThrownBy(() -> tx.executeWithoutResult(status -> {
+            jdbc.sql("insert into line values (1, 'the claim')").update();
+            writes.append("insert into line (id, note) values (?, ?)", 3, "the session");
+            writes.append("select take_line(?)", 2);
+        })).hasRootCauseInstanceOf(SQLException.class)
+                .satisfies(e -> assertThat(((SQLException) NestedExceptionUtils.getRootCause(e)).getSQLState())
+                        .isEqualTo("DPQ01"));
+        assertThat(committedIds()).containsExactly(2);
+        tx.executeWithoutResult(status -> writes.append("select take_line(?)", 4));
+        assertThat(committedIds()).containsExactly(2, 4);
+    }
+
+    @Test
+    void withoutATransactionACallRunsAtOnce() throws Exception {
+        writes.append("select take_line(?)", 5);
+        assertThat(committedIds()).containsExactly(5);
+        assertThatThrownBy(() -> writes.append("select take_line(?)", 5)).isInstanceOf(DataAccessException.class);
     }
 
     @Test
