@@ -80,7 +80,7 @@ public final class Display {
     private int cursorHeight;
     private boolean cursorChanged;
     private boolean drawn;
-    private boolean quietChangeSent;
+    private Area quietChange;
 
     /** @param canvas where frames go */
     public Display(Canvas canvas) {
@@ -222,7 +222,9 @@ public final class Display {
         for (DamageTracker.Region r : changed) {
             double rate = damage.changeRate(r.x(), r.y(), r.width(), r.height());
             // taking the change counted it once already: below the threshold + 1, the area was quiet before
-            quietChangeSent |= rate < QUIET_RATE + 1 && alone(r, small);
+            if (rate < QUIET_RATE + 1 && alone(r, small)) {
+                quietChange = new Area(r.x(), r.y(), r.width(), r.height());
+            }
             encodeRegion(canvas, r.x(), r.y(), r.width(), r.height(), policy, rate);
             for (int row = r.y(); row < r.y() + r.height(); row++) {
                 System.arraycopy(fb, row * width + r.x(), shadow, row * width + r.x(), r.width());
@@ -253,15 +255,31 @@ public final class Display {
         return true;
     }
 
+    /** A rectangle of the screen. */
+    public record Area(int x, int y, int width, int height) {
+    }
+
     /**
-     * @return whether a frame of small changes ({@link #flushSmall}) sent a change that stood alone in an
+     * @return the last change that a frame of small changes ({@link #flushSmall}) sent standing alone in an
      *         area that had been quiet (changing less than {@value #QUIET_RATE} times a second) since the last
-     *         call: after a key, most likely its echo
+     *         call, or null if there was none: after a key, most likely its echo
      */
-    public boolean takeQuietChangeSent() {
-        boolean sent = quietChangeSent;
-        quietChangeSent = false;
-        return sent;
+    public Area takeQuietChange() {
+        Area change = quietChange;
+        quietChange = null;
+        return change;
+    }
+
+    /**
+     * @return {@code area} grown by the margins on each side and clipped to the screen, or null if nothing of
+     *         it is on the screen (the screen shrank)
+     */
+    public Area around(Area area, int marginX, int marginY) {
+        int x0 = Math.max(0, area.x() - marginX);
+        int y0 = Math.max(0, area.y() - marginY);
+        int x1 = Math.min(framebuffer.width(), area.x() + area.width() + marginX);
+        int y1 = Math.min(framebuffer.height(), area.y() + area.height() + marginY);
+        return x1 > x0 && y1 > y0 ? new Area(x0, y0, x1 - x0, y1 - y0) : null;
     }
 
     /**

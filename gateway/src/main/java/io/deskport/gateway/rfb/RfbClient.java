@@ -182,9 +182,16 @@ public final class RfbClient implements Closeable {
 
     /** Asks the server for the next framebuffer update. */
     public void requestUpdate(boolean incremental) throws IOException {
-        int w = width;
-        int h = height;
-        send(new byte[] {3, (byte) (incremental ? 1 : 0), 0, 0, 0, 0, (byte) (w >> 8), (byte) w, (byte) (h >> 8), (byte) h});
+        requestUpdate(incremental, 0, 0, width, height);
+    }
+
+    /**
+     * Asks for the changes within one area of the screen (FramebufferUpdateRequest): the server sends them
+     * when there are some, and keeps the changes elsewhere for a later request.
+     */
+    public void requestUpdate(boolean incremental, int x, int y, int w, int h) throws IOException {
+        send(new byte[] {3, (byte) (incremental ? 1 : 0), (byte) (x >> 8), (byte) x, (byte) (y >> 8), (byte) y,
+                (byte) (w >> 8), (byte) w, (byte) (h >> 8), (byte) h});
     }
 
     /** Sends a pointer event; {@code buttons} uses the same bits as Guacamole's mouse mask. */

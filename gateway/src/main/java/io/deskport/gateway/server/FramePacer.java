@@ -4,7 +4,6 @@ import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BooleanSupplier;
 
 /**
  * Decides when the next frame may go out, like guacd: never sooner than the minimum frame duration after
@@ -26,6 +25,9 @@ import java.util.function.BooleanSupplier;
  * <p>The desktop is asked for its next update when the next frame may go out ({@link #mayRequest}): while
  * nobody types, it collects its changes in between, which saves decoding; shortly after input, it is
  * asked again as soon as an update arrives, so that it sends the echo of a key the moment it is drawn.
+ * Right after a key press, when the connection knows where the last echo appeared, only that typing area
+ * is asked for at first ({@link #ask}): otherwise the update that answers carries every change collected
+ * since the last frame, and the echo comes behind them, or at the desktop's next frame.
  *
  * <p>The frame thread waits in {@link #awaitFrame}; the desktop reader ({@link #changesArrived}), the
  * viewers ({@link #viewerProgressed}, {@link #inputArrived}) and the end of the connection wake it.
@@ -49,6 +51,12 @@ final class FramePacer {
      * scrolling terminal and a moving window) echoes most keys within 15-40 ms.
      */
     static final long KEY_HOLD_MILLIS = 60;
+    /**
+     * How long after a key press only the typing area (around the last echo) is asked for, when one is
+     * known: Xvnc then sends the echo at its first frame after drawing it, as a small update of its own,
+     * not behind the changes collected elsewhere since the last frame.
+     */
+    static final long TYPING_AREA_MILLIS = 25;
 
     private final long minFrameMillis;
     private final long maxLagWaitMillis;
@@ -133,6 +141,46 @@ final class FramePacer {
         return responsive(now) || millisUntilNextFrame(viewers, now) <= 0;
     }
 
+    /** What to ask the desktop for. */
+    enum Ask {
+        NOTHING,
+        /** The changes within the typing area (see {@link #TYPING_AREA_MILLIS}). */
+        TYPING_AREA,
+        /** The changes anywhere on the screen. */
+        EVERYTHING
+    }
+
+    /** The connection's update requests, as the pacer needs to know them. */
+    interface Requests {
+        /** @return whether the desktop was asked for the whole screen and has not answered yet */
+        boolean everythingAsked();
+
+        /** @return whether the desktop was asked for anything (the whole screen or an area) and has not answered yet */
+        boolean anythingAsked();
+
+        /** @return whether the connection knows where the echo of the last keys appeared */
+        boolean typingAreaKnown();
+    }
+
+    /**
+     * @return what to ask the desktop for now: the whole screen when {@link #mayRequest} allows it, except
+     *         for {@value #TYPING_AREA_MILLIS} ms after a key press (until its echo is sent) when the typing
+     *         area is known and the next frame is not due yet: then only that area
+     */
+    Ask ask(Collection<Viewer> viewers, long now, Requests requests) {
+        if (requests.everythingAsked() || !mayRequest(viewers, now)) {
+            return Ask.NOTHING;
+        }
+        if (inTypingAreaWindow(now) && requests.typingAreaKnown() && millisUntilNextFrame(viewers, now) > 0) {
+            return requests.anythingAsked() ? Ask.NOTHING : Ask.TYPING_AREA;
+        }
+        return Ask.EVERYTHING;
+    }
+
+    private boolean inTypingAreaWindow(long now) {
+        return !echoSent && now - lastKeyPressAt < TYPING_AREA_MILLIS;
+    }
+
     /**
      * Records user input (a key, a click or a drag): frames follow the desktop's updates at once for a
      * while, and a waiting frame thread is woken.
@@ -207,14 +255,12 @@ final class FramePacer {
     }
 
     /**
-     * Blocks until there is something to do: changes that may go out, or no update request outstanding
-     * while one is due; or until nothing happened for {@code idleMillis}. The caller reports what changes
-     * remain with {@link #changesArrived(boolean, boolean)} after sending.
-     *
-     * @param requestOutstanding whether the desktop has been asked for an update it has not sent yet
+     * Blocks until there is something to do: changes that may go out, or a request to send ({@link #ask});
+     * or until nothing happened for {@code idleMillis}. The caller reports what changes remain with
+     * {@link #changesArrived(boolean, boolean)} after sending, and sends what {@link #ask} says after
+     * {@link Next#NOTHING}.
      */
-    Next awaitFrame(Collection<Viewer> viewers, BooleanSupplier requestOutstanding, long idleMillis)
-            throws InterruptedException {
+    Next awaitFrame(Collection<Viewer> viewers, Requests requests, long idleMillis) throws InterruptedException {
         lock.lock();
         try {
             while (!stopped) {
@@ -223,7 +269,7 @@ final class FramePacer {
                     smallChangesPending = false;
                     return Next.SMALL_CHANGES;
                 }
-                boolean work = changesPending || !requestOutstanding.getAsBoolean();
+                boolean work = changesPending || !requests.everythingAsked();
                 if (!work) {
                     if (!wake.await(idleMillis, TimeUnit.MILLISECONDS)) {
                         return Next.NOTHING;
@@ -237,10 +283,14 @@ final class FramePacer {
                     smallChangesPending = false;
                     return frame ? Next.FRAME : Next.NOTHING;
                 }
-                if (!changesPending && mayRequest(viewers, now)) {
+                if (ask(viewers, now, requests) != Ask.NOTHING) {
                     return Next.NOTHING; // a request is due now (shortly after input)
                 }
-                wake.await(wait, TimeUnit.MILLISECONDS);
+                if (inTypingAreaWindow(now)) {
+                    // then the whole screen is asked for again
+                    wait = Math.min(wait, lastKeyPressAt + TYPING_AREA_MILLIS - now);
+                }
+                wake.await(Math.max(1, wait), TimeUnit.MILLISECONDS);
             }
             return Next.NOTHING;
         } finally {

@@ -51,8 +51,32 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
     private volatile RfbClient rfb;
     private volatile String desktopName = "";
     private volatile int lastButtons;
-    /** Whether the desktop has been asked for an update it has not sent yet. */
-    private final AtomicBoolean requestOutstanding = new AtomicBoolean(true);
+    /** Whether the desktop has been asked for an update (of the whole screen or an area) it has not sent yet. */
+    private final AtomicBoolean anythingAsked = new AtomicBoolean(true);
+    /** Whether the desktop has been asked for an update of the whole screen it has not sent yet. */
+    private final AtomicBoolean everythingAsked = new AtomicBoolean(true);
+    /** How far around the last echo the typing area reaches: the next characters, the lines above and below. */
+    static final int TYPING_MARGIN_X = 160;
+    static final int TYPING_MARGIN_Y = 32;
+    /** Around where the echo of the last keys appeared (null until one did): see {@link FramePacer#ask}. */
+    private volatile Display.Area typingArea;
+    private final FramePacer.Requests requests = new FramePacer.Requests() {
+        @Override
+        public boolean everythingAsked() {
+            // nothing can be asked without a desktop connection
+            return rfb == null || ended.get() || everythingAsked.get();
+        }
+
+        @Override
+        public boolean anythingAsked() {
+            return anythingAsked.get();
+        }
+
+        @Override
+        public boolean typingAreaKnown() {
+            return typingArea != null;
+        }
+    };
 
     VncConnection(String id, VncSettings settings, GatewayConfig config, Recorder recorder,
                   Consumer<VncConnection> onEnded) {
@@ -147,7 +171,7 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
     private void runFrames() {
         try {
             while (!ended.get()) {
-                switch (pacer.awaitFrame(viewers, requestOutstanding::get, config.maxLagWait().toMillis())) {
+                switch (pacer.awaitFrame(viewers, requests, config.maxLagWait().toMillis())) {
                     case FRAME -> sendFrame(false);
                     case SMALL_CHANGES -> sendFrame(true);
                     case NOTHING -> { }
@@ -168,7 +192,9 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
         try {
             if (smallOnly) {
                 display.flushSmall(imagePolicy());
-                if (display.takeQuietChangeSent()) {
+                Display.Area echo = display.takeQuietChange();
+                if (echo != null) {
+                    typingArea = display.around(echo, TYPING_MARGIN_X, TYPING_MARGIN_Y);
                     pacer.echoSent();
                 }
             } else {
@@ -187,21 +213,34 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
     }
 
     /**
-     * Asks the desktop for its next update unless a request is outstanding or the next frame may not go
-     * out yet (then the desktop keeps collecting changes, which costs nothing here). Called from any thread.
+     * Asks the desktop for what {@link FramePacer#ask} says: nothing while a request is outstanding or the
+     * next frame may not go out yet (then the desktop keeps collecting changes, which costs nothing here),
+     * the whole screen, or right after a key press only the typing area. Called from any thread.
      */
     private void requestUpdateIfDue() {
         RfbClient client = rfb;
-        if (client == null || ended.get() || requestOutstanding.get() || !pacer.mayRequest(viewers, System.currentTimeMillis())) {
+        if (client == null || ended.get()) {
             return;
         }
-        if (requestOutstanding.compareAndSet(false, true)) {
-            try {
-                client.requestUpdate(true);
-            } catch (IOException e) {
-                // The reader notices the broken connection on its next read.
-                LOG.debug("Connection {}: update request failed: {}", id, e.toString());
+        try {
+            switch (pacer.ask(viewers, System.currentTimeMillis(), requests)) {
+                case EVERYTHING -> {
+                    if (everythingAsked.compareAndSet(false, true)) {
+                        anythingAsked.set(true);
+                        client.requestUpdate(true);
+                    }
+                }
+                case TYPING_AREA -> {
+                    Display.Area area = typingArea;
+                    if (area != null && anythingAsked.compareAndSet(false, true)) {
+                        client.requestUpdate(true, area.x(), area.y(), area.width(), area.height());
+                    }
+                }
+                case NOTHING -> { }
             }
+        } catch (IOException e) {
+            // The reader notices the broken connection on its next read.
+            LOG.debug("Connection {}: update request failed: {}", id, e.toString());
         }
     }
 
@@ -230,6 +269,7 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
     public void resize(int width, int height) {
         // Sent at once, so that clients learn the screen size even before the first update arrives.
         withDisplay(() -> display.resize(width, height));
+        typingArea = null;
         pacer.changesArrived();
     }
 
@@ -265,7 +305,9 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
         boolean changed = display.hasPendingChanges();
         boolean small = changed && display.hasSmallChanges();
         displayLock.unlock();
-        requestOutstanding.set(false);
+        // one update answers every request sent before it (the server merges them)
+        anythingAsked.set(false);
+        everythingAsked.set(false);
         if (changed) {
             pacer.changesArrived(true, small);
         }

@@ -282,22 +282,22 @@ class DisplayMovesTest {
             display.pixels(40, 40, 8, 13, text(8, 13), 0, 8);
             display.flushSmall(ImagePolicy.LOSSLESS);
         }
-        display.takeQuietChangeSent();
+        display.takeQuietChange();
         display.pixels(40, 40, 8, 13, text(8, 13), 0, 8);
         assertThat(display.flushSmall(ImagePolicy.LOSSLESS)).isTrue();
-        assertThat(display.takeQuietChangeSent()).isFalse();
+        assertThat(display.takeQuietChange()).isNull();
 
         // the edge of a window moving into a quiet area comes next to a larger change
         display.pixels(300, 300, 200, 100, text(200, 100), 0, 200);
         display.pixels(300, 420, 40, 6, text(40, 6), 0, 40);
         assertThat(display.flushSmall(ImagePolicy.LOSSLESS)).isTrue();
-        assertThat(display.takeQuietChangeSent()).isFalse();
+        assertThat(display.takeQuietChange()).isNull();
         display.flush(ImagePolicy.LOSSLESS);
 
         display.pixels(300, 200, 8, 13, text(8, 13), 0, 8); // a typed character where nothing changed lately
         assertThat(display.flushSmall(ImagePolicy.LOSSLESS)).isTrue();
-        assertThat(display.takeQuietChangeSent()).isTrue();
-        assertThat(display.takeQuietChangeSent()).isFalse();
+        assertThat(display.takeQuietChange()).isEqualTo(new Display.Area(300, 200, 8, 13));
+        assertThat(display.takeQuietChange()).isNull();
     }
 
     @Test

@@ -13,6 +13,27 @@ class FramePacerTest {
     private static final long T = 1_000_000;
     private final FramePacer pacer = new FramePacer(10, 500);
 
+    /** The connection's requests as a test sets them. */
+    private record Asked(boolean everything, boolean anything, boolean areaKnown) implements FramePacer.Requests {
+        @Override
+        public boolean everythingAsked() {
+            return everything;
+        }
+
+        @Override
+        public boolean anythingAsked() {
+            return anything;
+        }
+
+        @Override
+        public boolean typingAreaKnown() {
+            return areaKnown;
+        }
+    }
+
+    private static final Asked ALL_ASKED = new Asked(true, true, false);
+    private static final Asked NOTHING_ASKED = new Asked(false, false, true);
+
     private static Viewer viewerWithFramesInFlight(int frames) {
         Viewer v = new Viewer("test", null, null, java.io.OutputStream.nullOutputStream(), null, true, GatewayConfig.defaults());
         for (int i = 1; i <= frames; i++) {
@@ -110,6 +131,44 @@ class FramePacerTest {
     }
 
     @Test
+    void rightAfterAKeyPressOnlyTheTypingAreaIsAskedForThenEverythingAgain() {
+        pacer.frameSent(T, 0);
+        assertThat(pacer.ask(List.of(), T + 1, NOTHING_ASKED)).isEqualTo(FramePacer.Ask.NOTHING);
+        pacer.keyPressed(T + 5);
+        assertThat(pacer.ask(List.of(), T + 5, NOTHING_ASKED)).isEqualTo(FramePacer.Ask.TYPING_AREA);
+        // one request at a time: an area asked for is awaited, and never asked for over a request for everything
+        assertThat(pacer.ask(List.of(), T + 6, new Asked(false, true, true))).isEqualTo(FramePacer.Ask.NOTHING);
+        assertThat(pacer.ask(List.of(), T + 6, new Asked(true, true, true))).isEqualTo(FramePacer.Ask.NOTHING);
+        // without a known typing area, everything at once, as after any input
+        assertThat(pacer.ask(List.of(), T + 6, new Asked(false, false, false))).isEqualTo(FramePacer.Ask.EVERYTHING);
+        // when the window ends without the echo (it appeared elsewhere), everything, even over the area request
+        long end = T + 5 + FramePacer.TYPING_AREA_MILLIS;
+        assertThat(pacer.ask(List.of(), end - 1, new Asked(false, true, true))).isEqualTo(FramePacer.Ask.NOTHING);
+        assertThat(pacer.ask(List.of(), end, new Asked(false, true, true))).isEqualTo(FramePacer.Ask.EVERYTHING);
+    }
+
+    @Test
+    void onceTheEchoIsSentEverythingIsAskedForAgain() {
+        pacer.frameSent(T, 0);
+        pacer.keyPressed(T + 5);
+        pacer.echoSent();
+        assertThat(pacer.ask(List.of(), T + 6, NOTHING_ASKED)).isEqualTo(FramePacer.Ask.EVERYTHING);
+    }
+
+    @Test
+    void whenTheTypingAreaWasAskedForInVainTheFrameThreadWakesToAskForEverything() throws Exception {
+        pacer.frameSent(System.currentTimeMillis(), 0);
+        pacer.keyPressed();
+        long start = System.nanoTime();
+        // the area request is out and nothing came back: the thread waits out the window, not the hold
+        assertThat(pacer.awaitFrame(List.of(), new Asked(false, true, true), 60_000)).isEqualTo(FramePacer.Next.NOTHING);
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertThat(waited).isLessThan(FramePacer.KEY_HOLD_MILLIS);
+        assertThat(pacer.ask(List.of(), System.currentTimeMillis(), new Asked(false, true, true)))
+                .isEqualTo(FramePacer.Ask.EVERYTHING);
+    }
+
+    @Test
     void theEchoEndsTheHold() {
         pacer.frameSent(T, 0);
         pacer.keyPressed(T + 5);
@@ -147,14 +206,14 @@ class FramePacerTest {
         pacer.frameSent(System.currentTimeMillis(), TimeUnit.MILLISECONDS.toNanos(4));
         pacer.inputArrived();
         pacer.changesArrived(true, true);
-        assertThat(pacer.awaitFrame(List.of(), () -> true, 1000)).isEqualTo(FramePacer.Next.SMALL_CHANGES);
+        assertThat(pacer.awaitFrame(List.of(), ALL_ASKED, 1000)).isEqualTo(FramePacer.Next.SMALL_CHANGES);
     }
 
     @Test
     void theFrameThreadWakesWhenChangesArriveAndEndsWhenStopped() throws Exception {
         CompletableFuture<FramePacer.Next> waiting = CompletableFuture.supplyAsync(() -> {
             try {
-                return pacer.awaitFrame(List.of(), () -> true, 60_000);
+                return pacer.awaitFrame(List.of(), ALL_ASKED, 60_000);
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
@@ -165,7 +224,7 @@ class FramePacerTest {
 
         CompletableFuture<FramePacer.Next> stopped = CompletableFuture.supplyAsync(() -> {
             try {
-                return pacer.awaitFrame(List.of(), () -> true, 60_000);
+                return pacer.awaitFrame(List.of(), ALL_ASKED, 60_000);
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
