@@ -8,6 +8,7 @@ import io.deskport.gateway.protocol.InstructionParser;
 import io.deskport.gateway.server.GatewayConfig;
 import io.deskport.gateway.server.GatewayServer;
 import io.deskport.gateway.support.GuacTestClient;
+import io.deskport.gateway.support.RfbRequestRecorder;
 import io.deskport.gateway.support.XvncDesktop;
 import java.io.StringReader;
 import java.net.InetAddress;
@@ -66,7 +67,12 @@ class XvncSessionTest {
             GuacamoleInstruction size = client.await("size of the default layer", TIMEOUT,
                     i -> i.getOpcode().equals("size") && i.getArgs().getFirst().equals("0"));
             assertThat(size.getArgs()).containsExactly("0", "1280", "800");
-            client.awaitOpcode("sync", TIMEOUT);
+            // the size may go out in a frame of its own, before the desktop's first update arrives
+            await("a frame with the desktop's images").atMost(TIMEOUT).pollInterval(Duration.ofMillis(20)).until(() -> {
+                List<String> opcodes = client.received().stream().map(GuacamoleInstruction::getOpcode).toList();
+                int firstImage = opcodes.indexOf("img");
+                return firstImage >= 0 && opcodes.subList(firstImage, opcodes.size()).contains("sync");
+            });
             assertThat(client.all("img")).isNotEmpty().allSatisfy(img -> {
                 assertThat(img.getArgs().get(3)).isIn("image/png", "image/jpeg");
             });
@@ -90,6 +96,62 @@ class XvncSessionTest {
             client.type("hello gateway\n");
             await("typed text in the file").atMost(TIMEOUT).pollInterval(Duration.ofMillis(100))
                     .until(() -> Files.exists(typed) && Files.readString(typed).equals("hello gateway\n"));
+        }
+    }
+
+    /**
+     * With the rest of the screen busy, a key typed after an echo was seen asks Xvnc only for the area around
+     * that echo (so the echo is not sent behind everything else that changed), and every key still arrives.
+     */
+    @Test
+    void onABusyScreenAKeyAsksXvncForTheTypingAreaFirst() throws Exception {
+        Path typed = work.resolve("area.txt");
+        Process busy = desktop.launch("xterm-busy", "xterm", "-T", "busy-term", "-geometry", "40x20+700+0", "-e", "sh", "-c",
+                "while :; do date +%N; sleep 0.01; done");
+        desktop.launch("xterm-area", "xterm", "-T", "area-term", "-geometry", "60x5+0+500", "-e", "sh", "-c", "cat > " + typed);
+        for (String name : List.of("busy-term", "area-term")) {
+            await(name + " mapped").atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
+                    .until(() -> desktop.run(null, "xdotool", "search", "--onlyvisible", "--name", name).exitCode() == 0);
+        }
+        try (RfbRequestRecorder recorder = new RfbRequestRecorder(desktop.port());
+             GuacTestClient client = GuacTestClient.connect(gateway.port(),
+                     Map.of("hostname", "127.0.0.1", "port", String.valueOf(recorder.port())))) {
+            client.awaitOpcode("sync", TIMEOUT);
+            client.send("mouse", "100", "530", "0");
+            String keys = "abcdefghijkl";
+            for (char c : keys.toCharArray()) {
+                client.type(String.valueOf(c));
+                Thread.sleep(150);
+            }
+            client.type("\n");
+            await("typed text in the file").atMost(TIMEOUT).pollInterval(Duration.ofMillis(100))
+                    .until(() -> Files.exists(typed) && Files.readString(typed).equals(keys + "\n"));
+
+            assertThat(recorder.failure()).isNull();
+            List<RfbRequestRecorder.Request> areaRequests = recorder.messages().stream()
+                    .filter(m -> m instanceof RfbRequestRecorder.Request r && (r.width() < 1280 || r.height() < 800))
+                    .map(RfbRequestRecorder.Request.class::cast).toList();
+            assertThat(areaRequests).as("requests for less than the whole screen").isNotEmpty().allSatisfy(r -> {
+                // around the typed characters: the xterm's first line, from x 0, near y 500
+                assertThat(r.incremental()).isTrue();
+                assertThat(r.x()).isZero();
+                assertThat(r.y()).isBetween(460, 530);
+                assertThat(r.y() + r.height()).isBetween(505, 580);
+                assertThat(r.width()).isLessThan(600);
+            });
+            // each is the first request after a key press: the typing area is asked for only then
+            List<RfbRequestRecorder.Message> all = recorder.messages();
+            for (int i = 0; i < all.size(); i++) {
+                if (all.get(i) instanceof RfbRequestRecorder.Request r && areaRequests.contains(r)) {
+                    int before = i - 1;
+                    while (all.get(before) instanceof RfbRequestRecorder.Key k && !k.down()) {
+                        before--;
+                    }
+                    assertThat(all.get(before)).isInstanceOf(RfbRequestRecorder.Key.class);
+                }
+            }
+        } finally {
+            busy.destroy();
         }
     }
 

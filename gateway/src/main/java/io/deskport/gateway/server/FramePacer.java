@@ -67,6 +67,7 @@ final class FramePacer {
     private volatile long lastInputAt = Long.MIN_VALUE / 2;
     private volatile long lastKeyPressAt = Long.MIN_VALUE / 2;
     private volatile boolean echoSent = true;
+    private volatile long typingAreaAskedFor = Long.MIN_VALUE;
     private volatile boolean changesPending;
     private volatile boolean smallChangesPending;
     private volatile boolean stopped;
@@ -172,9 +173,21 @@ final class FramePacer {
             return Ask.NOTHING;
         }
         if (inTypingAreaWindow(now) && requests.typingAreaKnown() && millisUntilNextFrame(viewers, now) > 0) {
-            return requests.anythingAsked() ? Ask.NOTHING : Ask.TYPING_AREA;
+            if (requests.anythingAsked()) {
+                return Ask.NOTHING;
+            }
+            // once per key press: if the desktop answered with something else than the echo, the next
+            // request is for everything, as without a typing area
+            if (typingAreaAskedFor != lastKeyPressAt) {
+                return Ask.TYPING_AREA;
+            }
         }
         return Ask.EVERYTHING;
+    }
+
+    /** Records that the typing area was asked for, after the last key press. */
+    void typingAreaAsked() {
+        typingAreaAskedFor = lastKeyPressAt;
     }
 
     private boolean inTypingAreaWindow(long now) {

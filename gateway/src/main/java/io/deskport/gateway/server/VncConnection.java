@@ -233,6 +233,7 @@ final class VncConnection implements ActiveConnection, RfbListener, Viewer.Event
                 case TYPING_AREA -> {
                     Display.Area area = typingArea;
                     if (area != null && anythingAsked.compareAndSet(false, true)) {
+                        pacer.typingAreaAsked();
                         client.requestUpdate(true, area.x(), area.y(), area.width(), area.height());
                     }
                 }

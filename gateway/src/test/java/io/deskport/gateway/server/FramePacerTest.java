@@ -148,6 +148,19 @@ class FramePacerTest {
     }
 
     @Test
+    void theTypingAreaIsAskedForOncePerKeyPress() {
+        pacer.frameSent(T, 0);
+        pacer.keyPressed(T + 5);
+        assertThat(pacer.ask(List.of(), T + 5, NOTHING_ASKED)).isEqualTo(FramePacer.Ask.TYPING_AREA);
+        pacer.typingAreaAsked();
+        // the area's update came without the echo (a blinking caret, say): everything next
+        assertThat(pacer.ask(List.of(), T + 10, NOTHING_ASKED)).isEqualTo(FramePacer.Ask.EVERYTHING);
+        pacer.frameSent(T + 190, 0);
+        pacer.keyPressed(T + 200);
+        assertThat(pacer.ask(List.of(), T + 200, NOTHING_ASKED)).isEqualTo(FramePacer.Ask.TYPING_AREA);
+    }
+
+    @Test
     void onceTheEchoIsSentEverythingIsAskedForAgain() {
         pacer.frameSent(T, 0);
         pacer.keyPressed(T + 5);
