@@ -90,17 +90,16 @@ public class TenantQuotas {
     }
 
     /**
-     * Takes ({@code +1}) or gives back ({@code -1}) a seat on a row from {@code fromShard} on that has room
-     * (or a seat in use) and that no concurrent transaction holds; the scan stops at the first such row, so
-     * a random start spreads concurrent connects over the rows. Any such row will do: asking for the lowest
-     * one made the planner read and sort every row of the tenant before locking the first.
+     * Gives back a seat on a row from {@code fromShard} on that has a seat in use and that no concurrent
+     * transaction holds; the scan stops at the first such row, so a random start spreads concurrent logoffs
+     * over the rows. Any such row will do: asking for the lowest one made the planner read and sort every
+     * row of the tenant before locking the first. (Seats are taken by {@code take_session_seat}.)
      */
-    private boolean moveSeat(UUID tenantId, int fromShard, int delta) {
-        return jdbc.sql("update tenant_session_seats set used = used + ? where (tenant_id, shard) = "
+    private boolean giveBackSeat(UUID tenantId, int fromShard) {
+        return jdbc.sql("update tenant_session_seats set used = used - 1 where (tenant_id, shard) = "
                         + "(select tenant_id, shard from tenant_session_seats where tenant_id = ? and shard >= ? and "
-                        + (delta > 0 ? "used < capacity" : "used > 0")
-                        + " limit 1 for update skip locked)")
-                .params(delta, tenantId, fromShard).update() == 1;
+                        + "used > 0 limit 1 for update skip locked)")
+                .params(tenantId, fromShard).update() == 1;
     }
 
     /** Gives back the seat of a session that ended (from any row: only the sum counts). */
@@ -109,7 +108,7 @@ public class TenantQuotas {
         long deadline = System.nanoTime() + LOCKED_SEATS_WAIT.toNanos();
         for (int attempt = 0; ; attempt++) {
             int start = ThreadLocalRandom.current().nextInt(SHARDS);
-            if (moveSeat(tenantId, start, -1) || start > 0 && moveSeat(tenantId, 0, -1)) {
+            if (giveBackSeat(tenantId, start) || start > 0 && giveBackSeat(tenantId, 0)) {
                 return;
             }
             boolean taken = jdbc.sql("select exists (select 1 from tenant_session_seats where tenant_id = ? and used > 0)")
