@@ -169,10 +169,15 @@ final class FramePacer {
      *         area is known and the next frame is not due yet: then only that area
      */
     Ask ask(Collection<Viewer> viewers, long now, Requests requests) {
-        if (requests.everythingAsked() || !mayRequest(viewers, now)) {
+        if (requests.everythingAsked()) {
             return Ask.NOTHING;
         }
-        if (inTypingAreaWindow(now) && requests.typingAreaKnown() && millisUntilNextFrame(viewers, now) > 0) {
+        // as mayRequest, with the time to the next frame worked out once
+        boolean frameDue = millisUntilNextFrame(viewers, now) <= 0;
+        if (!frameDue && !responsive(now)) {
+            return Ask.NOTHING;
+        }
+        if (!frameDue && inTypingAreaWindow(now) && requests.typingAreaKnown()) {
             if (requests.anythingAsked()) {
                 return Ask.NOTHING;
             }
