@@ -25,6 +25,7 @@ import io.deskport.broker.pools.DesktopPool;
 import io.deskport.broker.pools.Entitlements;
 import io.deskport.broker.pools.PoolKind;
 import io.deskport.broker.shared.CurrentUser;
+import io.deskport.broker.shared.DatabaseOutages;
 import io.deskport.broker.shared.Ids;
 import io.deskport.broker.shared.ProblemException;
 import io.deskport.broker.shared.Reason;
@@ -83,13 +84,16 @@ public class ConnectService {
     private final SessionQueries queries;
     private final SessionHostAgents agents;
     private final ApplicationEventPublisher events;
+    private final ConnectAdmission admission;
     private final MeterRegistry meters;
     private final Timer createdTimer;
     private final Timer reconnectedTimer;
 
     ConnectService(WritesWithCommit txManager, JdbcClient jdbc, Entitlements entitlements,
                    DesktopClaims claims, SessionHostPlacement placement, TenantQuotas quotas, SessionQueries queries,
-                   SessionHostAgents agents, ApplicationEventPublisher events, ObjectProvider<MeterRegistry> meters) {
+                   SessionHostAgents agents, ApplicationEventPublisher events, ConnectAdmission admission,
+                   ObjectProvider<MeterRegistry> meters) {
+        this.admission = admission;
         this.meters = meters.getIfAvailable(SimpleMeterRegistry::new);
         this.createdTimer = Timer.builder(CONNECTS_METER).description("Connects answered with a new session")
                 .tag("outcome", "created").register(this.meters);
@@ -124,7 +128,7 @@ public class ConnectService {
     public ConnectResult connect(CurrentUser user, UUID poolId) {
         long start = System.nanoTime();
         try {
-            ConnectResult result = connectWithRetries(user, poolId);
+            ConnectResult result = admission.admit(() -> connectWithRetries(user, poolId));
             (result.reconnected() ? reconnectedTimer : createdTimer).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             return result;
         } catch (ProblemException refused) {
@@ -153,12 +157,25 @@ public class ConnectService {
                 // transaction again
                 if (++collisions >= ATTEMPTS) {
                     log.warn("Connect of user {} to pool {} kept colliding with concurrent connects", user.userId(), poolId);
-                    throw new ProblemException(Reason.CONFLICT, "Another connect of yours to this pool is in progress; try again");
+                    if (e instanceof DuplicateKeyException) {
+                        throw new ProblemException(Reason.CONFLICT, "Another connect of yours to this pool is in progress; try again");
+                    }
+                    throw DatabaseOutages.refusal(e);
                 }
             } catch (DataAccessException | TransactionSystemException e) {
                 // the commit carries the tenant's seat, which fails it when the quota is full (an SQLSTATE
-                // of our own, which Spring reports as a failed commit)
-                throw quotas.seatRefusal(user.tenantId(), e).orElseThrow(() -> e);
+                // of our own, which Spring reports as a failed commit); anything else that says the database
+                // is unavailable is answered in words; nothing committed either way
+                Optional<ProblemException> quotaFull = quotas.seatRefusal(user.tenantId(), e);
+                if (quotaFull.isPresent()) {
+                    throw quotaFull.get();
+                }
+                if (DatabaseOutages.isOutage(e)) {
+                    log.warn("Connect of user {} to pool {} failed: the database is unavailable ({})", user.userId(),
+                            poolId, DatabaseOutages.rootMessage(e));
+                    throw DatabaseOutages.refusal(e);
+                }
+                throw e;
             }
         }
     }

@@ -207,10 +207,24 @@ public class SessionLifecycle {
         return true;
     }
 
-    /** A desktop a session waited for came up: the session becomes READY on it. */
+    /**
+     * A desktop a session waited for came up: the session becomes READY on it. A desktop that failed (or
+     * whose machine is gone) ends its live sessions in the same transaction, giving back their seats: no
+     * session stays on a dead desktop, and the user's portal shows why (the end reason).
+     */
     @EventListener
     void on(DesktopStateChanged e) {
         CallerTransaction.require();
+        if (e.to() == DesktopState.FAILED) {
+            EndReason why = e.machineGone() ? EndReason.HOST_LOST : EndReason.PROVISIONING_FAILED;
+            List<UUID> live = jdbc.sql("select id from session where desktop_id = ? and state <> 'ENDED'")
+                    .param(e.desktopId()).query(UUID.class).list();
+            live.forEach(s -> end(s, why, CurrentUser.SYSTEM, true));
+            if (!live.isEmpty()) {
+                log.warn("Desktop {} failed: ended its {} live session(s) as {}", e.desktopId(), live.size(), why);
+            }
+            return;
+        }
         if (e.to() != DesktopState.READY) {
             return;
         }

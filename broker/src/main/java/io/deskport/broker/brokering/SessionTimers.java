@@ -15,7 +15,9 @@ import io.deskport.broker.shared.CurrentUser;
 
 /**
  * Enforces each pool's session timeouts: disconnected (or never attached) too long → logoff; no input
- * for the idle timeout → disconnect or logoff per pool; older than the maximum session length → logoff.
+ * for the idle timeout → disconnect or logoff per pool; older than the maximum session length → logoff;
+ * PREPARING longer than the pool's prepare timeout, or live on a FAILED desktop → ended as
+ * PROVISIONING_FAILED (its desktop, host seat and quota seat given back).
  *
  * <p>Every broker runs it; batches are claimed with {@code FOR UPDATE SKIP LOCKED}, so replicas share
  * the work and never act twice on one session.
@@ -30,7 +32,11 @@ class SessionTimers {
     private final SessionLifecycle lifecycle;
     private final TransactionTemplate tx;
 
-    SessionTimers(JdbcClient jdbc, SessionLifecycle lifecycle, PlatformTransactionManager txManager) {
+    private final SessionProperties props;
+
+    SessionTimers(JdbcClient jdbc, SessionLifecycle lifecycle, PlatformTransactionManager txManager,
+                  SessionProperties props) {
+        this.props = props;
         this.jdbc = jdbc;
         this.lifecycle = lifecycle;
         this.tx = new TransactionTemplate(txManager);
@@ -51,6 +57,14 @@ class SessionTimers {
     /** Runs one pass over every rule; returns how many sessions it changed. */
     int enforceNow() {
         int total = 0;
+        // deadlines of transient states: a session waits for its desktop at most the prepare timeout (the
+        // default is configuration, a number, not input), and none stays on a desktop that failed
+        total += drain("s.state = 'PREPARING' and s.state_changed_at < now() - make_interval(secs => "
+                        + "coalesce(p.prepare_timeout_s, " + props.prepareTimeout().toSeconds() + "))",
+                id -> lifecycle.end(id, EndReason.PROVISIONING_FAILED, CurrentUser.SYSTEM));
+        total += drain("s.state <> 'ENDED' and s.desktop_id is not null and exists (select 1 from desktop d "
+                        + "where d.id = s.desktop_id and d.state = 'FAILED')",
+                id -> lifecycle.end(id, EndReason.PROVISIONING_FAILED, CurrentUser.SYSTEM));
         total += drain("s.state in ('DISCONNECTED', 'READY') and p.disconnect_timeout_s is not null "
                 + "and s.state_changed_at < now() - make_interval(secs => p.disconnect_timeout_s)",
                 id -> lifecycle.end(id, EndReason.DISCONNECT_TIMEOUT, CurrentUser.SYSTEM));

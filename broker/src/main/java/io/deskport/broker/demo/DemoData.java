@@ -131,12 +131,12 @@ class DemoData {
 
         DesktopPool persistent = pools.create(ctx, new DesktopPools.PoolSettings("Engineering workstations",
                 "A dedicated desktop per engineer, kept between sessions", PoolKind.PERSISTENT, true, null, null, null,
-                null, null, false));
+                null, null, false, null));
         DesktopPool pooled = pools.create(ctx, new DesktopPools.PoolSettings("Office desktops",
-                "Fresh desktops for everyday office work", PoolKind.POOLED, true, null, null, null, 900, null, false));
+                "Fresh desktops for everyday office work", PoolKind.POOLED, true, null, null, null, 900, null, false, null));
         DesktopPool shared = pools.create(ctx, new DesktopPools.PoolSettings("Shared applications",
                 "Sessions on shared application servers", PoolKind.SHARED, true, LoadBalancing.BREADTH_FIRST, null,
-                null, 900, null, false));
+                null, 900, null, false, null));
         int port = consolePortBase;
         for (int i = 1; i <= 2; i++) {
             desktops.register(ctx, persistent.id(), new Desktops.DesktopRegistration("eng-" + i, consoleHost, port++, null,

@@ -103,8 +103,18 @@ public class DesktopClaims {
     private static final java.time.Duration LOCKED_CANDIDATES_WAIT = java.time.Duration.ofSeconds(3);
 
     private boolean anyFree(DesktopPool pool) {
-        return jdbc.sql("select exists (select 1 from desktop where pool_id = ? and state in ('READY', 'STOPPED') "
-                + "and assigned_user_id is null)").param(pool.id()).query(Boolean.class).single();
+        return jdbc.sql("select exists (select 1 from desktop where pool_id = ? and (state = 'READY' "
+                + "or state = 'STOPPED' and managed) and assigned_user_id is null)").param(pool.id()).query(Boolean.class).single();
+    }
+
+    /**
+     * A desktop registered by address and switched off: no provisioning can start it, so a connect is
+     * answered at once rather than left PREPARING on a desktop that never comes up.
+     */
+    private static ProblemException unmanagedStopped(UUID id, String name) {
+        return new ProblemException(Reason.DESKTOP_UNAVAILABLE, "Your desktop '" + name + "' is switched off and "
+                + "Deskport cannot start it (it is not managed by a hypervisor); ask your IT administrator to start it",
+                Map.of("desktopId", id, "desktopState", DesktopState.STOPPED, "managed", false));
     }
 
     private Optional<Claim> claimOwn(DesktopPool pool, UUID userId) {
@@ -129,10 +139,16 @@ public class DesktopClaims {
                 return Optional.of(new Claim(d.id(), d.name(), true, d.managed()));
             }
             case STOPPED -> {
+                if (!d.managed()) {
+                    throw unmanagedStopped(d.id(), d.name());
+                }
                 move(pool, d.id(), d.state(), DesktopState.STARTING);
                 return Optional.of(new Claim(d.id(), d.name(), false, d.managed()));
             }
             case STOPPING -> {
+                if (!d.managed()) {
+                    throw unmanagedStopped(d.id(), d.name());
+                }
                 // being powered off by the power policy: provisioning starts it again for its owner
                 move(pool, d.id(), d.state(), DesktopState.STARTING);
                 return Optional.of(new Claim(d.id(), d.name(), false, d.managed()));
@@ -158,7 +174,8 @@ public class DesktopClaims {
         Optional<Taken> taken = jdbc.sql("update desktop d set state = case o.state when 'STOPPED' then 'STARTING' "
                         + "when 'STOPPING' then 'STARTING' else 'IN_USE' end, state_changed_at = now() "
                         + "from (select id, state from desktop where id = ? and pool_id = ? and assigned_user_id = ? "
-                        + "for update) o where d.id = o.id and o.state in ('READY', 'IN_USE', 'STOPPED', 'STOPPING') "
+                        + "for update) o where d.id = o.id and (o.state in ('READY', 'IN_USE') "
+                        + "or o.state in ('STOPPED', 'STOPPING') and d.managed) "
                         + "returning d.id, d.name, d.managed, o.state, d.state")
                 .params(desktopId, pool.id(), userId)
                 .query((rs, n) -> {
@@ -178,6 +195,7 @@ public class DesktopClaims {
     }
 
     private Optional<Claim> claimFree(DesktopPool pool, UUID userId, DesktopState from, DesktopState to) {
+        // only provisioning can start a STOPPED desktop: one registered by address and switched off is not free
         // The states are written into the statement (enum names, not input): with them as parameters the
         // planner cannot fit the partial index (desktop_claimable for READY, desktop_startable for STOPPED) to a
         // cached plan and plans every claim anew.
@@ -185,7 +203,8 @@ public class DesktopClaims {
         // costed as if the first row matched.
         Optional<Claim> claim = jdbc.sql("update desktop set state = '" + to.name() + "', assigned_user_id = ?, "
                         + "state_changed_at = now() where id = (select id from desktop where pool_id = ? and state = '"
-                        + from.name() + "' and assigned_user_id is null order by id limit 1 for update skip locked) "
+                        + from.name() + "' and assigned_user_id is null" + (from == DesktopState.STOPPED ? " and managed" : "")
+                        + " order by id limit 1 for update skip locked) "
                         + "returning id, name, managed")
                 .params(userId, pool.id())
                 .query((rs, n) -> new Claim(rs.getObject(1, UUID.class), rs.getString(2), to == DesktopState.IN_USE,

@@ -22,7 +22,7 @@ import io.deskport.broker.shared.ProblemException;
 public class DesktopPools {
 
     static final String COLUMNS = "id, tenant_id, name, description, kind, enabled, load_balancing, idle_timeout_s, "
-            + "idle_action, disconnect_timeout_s, max_session_s, record_sessions, created_at, updated_at";
+            + "idle_action, disconnect_timeout_s, max_session_s, record_sessions, prepare_timeout_s, created_at, updated_at";
 
     private final JdbcClient jdbc;
     private final ApplicationEventPublisher events;
@@ -35,7 +35,8 @@ public class DesktopPools {
     /** Settings of a pool; on change, null members stay as they are (kind cannot change). */
     public record PoolSettings(String name, String description, PoolKind kind, Boolean enabled,
                                LoadBalancing loadBalancing, Integer idleTimeoutSeconds, IdleAction idleAction,
-                               Integer disconnectTimeoutSeconds, Integer maxSessionSeconds, Boolean recordSessions) {
+                               Integer disconnectTimeoutSeconds, Integer maxSessionSeconds, Boolean recordSessions,
+                               Integer prepareTimeoutSeconds) {
     }
 
     /** Default disconnect timeout of new pools: a disconnected session is logged off after an hour. */
@@ -45,14 +46,15 @@ public class DesktopPools {
     public DesktopPool create(AdminContext ctx, PoolSettings s) {
         UUID id = Ids.newId();
         jdbc.sql("insert into desktop_pool (id, tenant_id, name, description, kind, enabled, load_balancing, "
-                        + "idle_timeout_s, idle_action, disconnect_timeout_s, max_session_s, record_sessions) "
-                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                        + "idle_timeout_s, idle_action, disconnect_timeout_s, max_session_s, record_sessions, prepare_timeout_s) "
+                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(id, ctx.tenantId(), s.name(), s.description() == null ? "" : s.description(), s.kind().name(),
                         s.enabled() == null || s.enabled(),
                         (s.loadBalancing() == null ? LoadBalancing.BREADTH_FIRST : s.loadBalancing()).name(),
                         s.idleTimeoutSeconds(), (s.idleAction() == null ? IdleAction.DISCONNECT : s.idleAction()).name(),
                         s.disconnectTimeoutSeconds() == null ? DEFAULT_DISCONNECT_TIMEOUT_S : s.disconnectTimeoutSeconds(),
-                        s.maxSessionSeconds(), s.recordSessions() != null && s.recordSessions())
+                        s.maxSessionSeconds(), s.recordSessions() != null && s.recordSessions(),
+                        s.prepareTimeoutSeconds() == null || s.prepareTimeoutSeconds() == 0 ? null : s.prepareTimeoutSeconds())
                 .update();
         DesktopPool pool = get(ctx.tenantId(), id);
         events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(), "POOL_CREATED", "DESKTOP_POOL",
@@ -78,7 +80,8 @@ public class DesktopPools {
     }
 
     /**
-     * Changes the pool's settings. To clear a timeout, send 0 (stored as "never").
+     * Changes the pool's settings. To clear a timeout, send 0 (stored as "never"; for the prepare
+     * timeout: "the platform's default").
      */
     @Transactional
     public DesktopPool update(AdminContext ctx, UUID id, PoolSettings s) {
@@ -90,13 +93,15 @@ public class DesktopPools {
                         + "disconnect_timeout_s = case when ?::int is null then disconnect_timeout_s else nullif(?::int, 0) end, "
                         + "max_session_s = case when ?::int is null then max_session_s else nullif(?::int, 0) end, "
                         + "record_sessions = coalesce(?, record_sessions), "
+                        + "prepare_timeout_s = case when ?::int is null then prepare_timeout_s else nullif(?::int, 0) end, "
                         + "updated_at = now() where tenant_id = ? and id = ?")
                 .params(s.name(), s.description(), s.enabled(),
                         s.loadBalancing() == null ? null : s.loadBalancing().name(),
                         s.idleTimeoutSeconds(), s.idleTimeoutSeconds(),
                         s.idleAction() == null ? null : s.idleAction().name(),
                         s.disconnectTimeoutSeconds(), s.disconnectTimeoutSeconds(),
-                        s.maxSessionSeconds(), s.maxSessionSeconds(), s.recordSessions(), ctx.tenantId(), id)
+                        s.maxSessionSeconds(), s.maxSessionSeconds(), s.recordSessions(),
+                        s.prepareTimeoutSeconds(), s.prepareTimeoutSeconds(), ctx.tenantId(), id)
                 .update();
         DesktopPool pool = get(ctx.tenantId(), id);
         events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(), "POOL_UPDATED", "DESKTOP_POOL",
@@ -128,6 +133,7 @@ public class DesktopPools {
         d.put("disconnectTimeoutSeconds", p.disconnectTimeoutSeconds());
         d.put("maxSessionSeconds", p.maxSessionSeconds());
         d.put("recordSessions", p.recordSessions());
+        d.put("prepareTimeoutSeconds", p.prepareTimeoutSeconds());
         return d;
     }
 
@@ -137,6 +143,7 @@ public class DesktopPools {
                 rs.getBoolean("enabled"), LoadBalancing.valueOf(rs.getString("load_balancing")),
                 (Integer) rs.getObject("idle_timeout_s"), IdleAction.valueOf(rs.getString("idle_action")),
                 (Integer) rs.getObject("disconnect_timeout_s"), (Integer) rs.getObject("max_session_s"),
-                rs.getBoolean("record_sessions"), rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
+                rs.getBoolean("record_sessions"), (Integer) rs.getObject("prepare_timeout_s"),
+                rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
     }
 }

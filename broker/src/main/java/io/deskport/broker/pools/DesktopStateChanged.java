@@ -2,6 +2,15 @@ package io.deskport.broker.pools;
 
 import java.util.UUID;
 
-/** A desktop moved from one state to another; published in the transaction that moved it. */
-public record DesktopStateChanged(UUID tenantId, UUID poolId, UUID desktopId, DesktopState from, DesktopState to) {
+/**
+ * A desktop moved from one state to another; published in the transaction that moved it.
+ *
+ * @param machineGone for a move to FAILED: the desktop's machine was found gone from its host
+ */
+public record DesktopStateChanged(UUID tenantId, UUID poolId, UUID desktopId, DesktopState from, DesktopState to,
+                                  boolean machineGone) {
+
+    public DesktopStateChanged(UUID tenantId, UUID poolId, UUID desktopId, DesktopState from, DesktopState to) {
+        this(tenantId, poolId, desktopId, from, to, false);
+    }
 }

@@ -2,9 +2,11 @@ package io.deskport.broker.pools;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -25,6 +27,10 @@ import io.deskport.broker.tenancy.TenantQuotas;
  */
 @Service
 public class Desktops {
+
+    /** States that provisioning moves a desktop out of by itself; only managed desktops may be put in them. */
+    private static final Set<DesktopState> TRANSIENT = EnumSet.of(DesktopState.PROVISIONING, DesktopState.STARTING,
+            DesktopState.STOPPING, DesktopState.REFRESHING, DesktopState.DELETING);
 
     static final String COLUMNS = "id, tenant_id, pool_id, name, state, assigned_user_id, console_host, console_port, "
             + "console_password is not null as has_password, managed, failure_reason, created_at, state_changed_at";
@@ -101,7 +107,16 @@ public class Desktops {
             throw new ProblemException(Reason.IN_USE, "Sessions move desktops in and out of IN_USE; end the session instead",
                     Map.of("desktopState", d.state()));
         }
-        if (!d.state().canMoveTo(next)) {
+        if (!d.managed() && TRANSIENT.contains(next)) {
+            // nothing would ever move it on: a machine registered by address has no provisioning to own the state
+            throw new ProblemException(Reason.INVALID_STATE, "Only provisioning moves a desktop to " + next
+                    + "; this desktop is registered by address: set it READY, STOPPED or MAINTENANCE",
+                    Map.of("desktopState", d.state(), "requestedState", next, "managed", false));
+        }
+        // an admin who switched on a machine registered by address says so directly: no STARTING in between,
+        // which only provisioning would end
+        boolean switchedOnByHand = !d.managed() && d.state() == DesktopState.STOPPED && next == DesktopState.READY;
+        if (!d.state().canMoveTo(next) && !switchedOnByHand) {
             throw new ProblemException(Reason.INVALID_STATE, "A desktop cannot go from " + d.state() + " to " + next,
                     Map.of("desktopState", d.state(), "requestedState", next));
         }

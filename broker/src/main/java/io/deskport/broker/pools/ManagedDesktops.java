@@ -82,6 +82,10 @@ public class ManagedDesktops {
      * @throws IllegalArgumentException when a move of {@code from} to {@code to} is not legal
      */
     public Optional<DesktopState> move(UUID desktopId, Set<DesktopState> from, DesktopState to) {
+        return move(desktopId, from, to, false);
+    }
+
+    private Optional<DesktopState> move(UUID desktopId, Set<DesktopState> from, DesktopState to, boolean machineGone) {
         for (DesktopState f : from) {
             if (f != to && !f.canMoveTo(to)) {
                 throw new IllegalArgumentException("a desktop cannot go from " + f + " to " + to);
@@ -98,7 +102,8 @@ public class ManagedDesktops {
                         DesktopState.valueOf(rs.getString(3))))
                 .optional();
         moved.filter(m -> m.from() != to).ifPresent(m ->
-                events.publishEvent(new DesktopStateChanged(m.tenantId(), m.poolId(), desktopId, m.from(), to)));
+                events.publishEvent(new DesktopStateChanged(m.tenantId(), m.poolId(), desktopId, m.from(), to,
+                        machineGone)));
         return moved.map(Moved::from);
     }
 
@@ -160,9 +165,17 @@ public class ManagedDesktops {
      * @return true when it is FAILED now
      */
     public boolean fail(UUID desktopId, String failureReason) {
+        return fail(desktopId, failureReason, false);
+    }
+
+    /**
+     * As {@link #fail(UUID, String)}; {@code machineGone} says the desktop's machine was found gone from its
+     * host (a ghost), so its live sessions end as HOST_LOST rather than PROVISIONING_FAILED.
+     */
+    public boolean fail(UUID desktopId, String failureReason, boolean machineGone) {
         Set<DesktopState> from = EnumSet.complementOf(EnumSet.of(DesktopState.DELETING));
         from.removeIf(s -> s != DesktopState.FAILED && !s.canMoveTo(DesktopState.FAILED));
-        Optional<DesktopState> left = move(desktopId, from, DesktopState.FAILED);
+        Optional<DesktopState> left = move(desktopId, from, DesktopState.FAILED, machineGone);
         if (left.isPresent()) {
             jdbc.sql("update desktop set failure_reason = ? where id = ?").params(failureReason, desktopId).update();
         }

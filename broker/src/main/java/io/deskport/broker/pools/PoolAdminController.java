@@ -1,6 +1,7 @@
 package io.deskport.broker.pools;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.validation.Valid;
@@ -24,6 +25,8 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.deskport.broker.shared.AdminContext;
+import io.deskport.broker.shared.ProblemException;
+import io.deskport.broker.shared.Reason;
 
 /** Tenant administration of pools, entitlements and desktops. */
 @RestController
@@ -46,14 +49,16 @@ class PoolAdminController {
                       @NotNull PoolKind kind, Boolean enabled, LoadBalancing loadBalancing,
                       @Min(60) @Max(30 * DAY) Integer idleTimeoutSeconds, IdleAction idleAction,
                       @Min(10) @Max(30 * DAY) Integer disconnectTimeoutSeconds,
-                      @Min(60) @Max(365 * DAY) Integer maxSessionSeconds, Boolean recordSessions) {
+                      @Min(60) @Max(365 * DAY) Integer maxSessionSeconds, Boolean recordSessions,
+                      @Min(10) @Max(DAY) Integer prepareTimeoutSeconds) {
     }
 
     /** Timeouts: null keeps the value, 0 switches the timeout off. */
     record UpdatePool(@Size(min = 1, max = 200) String name, @Size(max = 2000) String description, Boolean enabled,
                       LoadBalancing loadBalancing, @PositiveOrZero @Max(30 * DAY) Integer idleTimeoutSeconds,
                       IdleAction idleAction, @PositiveOrZero @Max(30 * DAY) Integer disconnectTimeoutSeconds,
-                      @PositiveOrZero @Max(365 * DAY) Integer maxSessionSeconds, Boolean recordSessions) {
+                      @PositiveOrZero @Max(365 * DAY) Integer maxSessionSeconds, Boolean recordSessions,
+                      @PositiveOrZero @Max(DAY) Integer prepareTimeoutSeconds) {
     }
 
     record Grant(UUID userId, UUID groupId) {
@@ -80,7 +85,7 @@ class PoolAdminController {
     DesktopPool create(AdminContext ctx, @Valid @RequestBody CreatePool b) {
         return pools.create(ctx, new DesktopPools.PoolSettings(b.name(), b.description(), b.kind(), b.enabled(),
                 b.loadBalancing(), b.idleTimeoutSeconds(), b.idleAction(), b.disconnectTimeoutSeconds(),
-                b.maxSessionSeconds(), b.recordSessions()));
+                b.maxSessionSeconds(), b.recordSessions(), b.prepareTimeoutSeconds()));
     }
 
     @GetMapping("/pools/{id}")
@@ -90,9 +95,15 @@ class PoolAdminController {
 
     @PatchMapping("/pools/{id}")
     DesktopPool update(AdminContext ctx, @PathVariable UUID id, @Valid @RequestBody UpdatePool b) {
+        if (b.prepareTimeoutSeconds() != null && b.prepareTimeoutSeconds() > 0 && b.prepareTimeoutSeconds() < 10) {
+            throw new ProblemException(Reason.VALIDATION_FAILED, "prepareTimeoutSeconds: must be 0 (the platform's "
+                    + "default) or at least 10", Map.of("errors", List.of(Map.of("field", "prepareTimeoutSeconds",
+                    "message", "must be 0 (the platform's default) or at least 10",
+                    "rejectedValue", b.prepareTimeoutSeconds()))));
+        }
         return pools.update(ctx, id, new DesktopPools.PoolSettings(b.name(), b.description(), null, b.enabled(),
                 b.loadBalancing(), b.idleTimeoutSeconds(), b.idleAction(), b.disconnectTimeoutSeconds(),
-                b.maxSessionSeconds(), b.recordSessions()));
+                b.maxSessionSeconds(), b.recordSessions(), b.prepareTimeoutSeconds()));
     }
 
     @DeleteMapping("/pools/{id}")

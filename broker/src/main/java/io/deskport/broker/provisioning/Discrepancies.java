@@ -165,7 +165,7 @@ class Discrepancies {
                     continue;
                 }
                 tx.executeWithoutResult(st -> {
-                    desktops.fail(UUID.fromString(f.desktopId()), "GHOST: its VM is gone from host " + f.hostName());
+                    desktops.fail(UUID.fromString(f.desktopId()), "GHOST: its VM is gone from host " + f.hostName(), true);
                     markActed("GHOST", f.desktopId(), "MARKED_FAILED");
                 });
                 log.warn("Desktop {} is a ghost (no VM on host {}); marked FAILED", f.desktopId(), f.hostName());

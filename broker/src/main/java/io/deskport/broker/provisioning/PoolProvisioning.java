@@ -15,7 +15,6 @@ import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 import io.deskport.broker.pools.DesktopPool;
@@ -263,12 +262,14 @@ class PoolProvisioning {
         return find(ctx.tenantId(), poolId).orElseThrow();
     }
 
-    /** A connect found no free desktop: remember the demand (in a transaction of its own, the connect rolls back). */
-    @Transactional(propagation = Propagation.REQUIRES_NEW)
-    void recordExhausted(UUID poolId, Duration window) {
+    /**
+     * Connects found no free desktop: remember the demand (after the refusals, in a transaction of its
+     * own; see {@link ExhaustionDemand}).
+     */
+    void recordExhausted(UUID poolId, int refusals, Duration window) {
         jdbc.sql("update pool_provisioning set exhausted_refusals = case when last_exhausted_at > now() - make_interval(secs => ?) "
-                        + "then exhausted_refusals + 1 else 1 end, last_exhausted_at = now() where pool_id = ?")
-                .params(window.toSeconds(), poolId).update();
+                        + "then exhausted_refusals + ? else ? end, last_exhausted_at = now() where pool_id = ?")
+                .params(window.toSeconds(), refusals, refusals, poolId).update();
     }
 
     PublishedImage image(UUID tenantId, UUID poolId, UUID imageId) {

@@ -40,18 +40,18 @@ class ProvisioningListeners {
     private final DesktopPlacements placements;
     private final TaskJournal journal;
     private final ManagedDesktops desktops;
-    private final PoolProvisioning poolSettings;
+    private final ExhaustionDemand demand;
     private final Reconciler reconciler;
 
     ProvisioningListeners(JdbcClient jdbc, ProvisioningProperties props, DesktopPlacements placements,
-                          TaskJournal journal, ManagedDesktops desktops, PoolProvisioning poolSettings,
+                          TaskJournal journal, ManagedDesktops desktops, ExhaustionDemand demand,
                           Reconciler reconciler) {
         this.jdbc = jdbc;
         this.props = props;
         this.placements = placements;
         this.journal = journal;
         this.desktops = desktops;
-        this.poolSettings = poolSettings;
+        this.demand = demand;
         this.reconciler = reconciler;
     }
 
@@ -104,11 +104,13 @@ class ProvisioningListeners {
         }
     }
 
-    /** Demand: a connect found no free desktop (recorded apart, the connect's transaction rolls back). */
+    /**
+     * Demand: a connect found no free desktop. Counted in memory and written after, off the request: the
+     * connect's transaction rolls back, and a second connection here would deadlock the pool in a storm.
+     */
     @EventListener
     void on(PoolExhausted e) {
-        poolSettings.recordExhausted(e.poolId(), props.demandWindow());
-        reconciler.wakeUp();
+        demand.refused(e.poolId());
     }
 
     /** Work for the reconciler: wake it once the change is committed. */

@@ -15,13 +15,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
-import javax.sql.DataSource;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
+import io.deskport.broker.shared.DedicatedConnections;
 import io.deskport.provisioning.driver.HostInventory;
 import io.deskport.provisioning.planner.PlanNote;
 
@@ -63,7 +62,7 @@ public class Reconciler implements SmartLifecycle {
     private volatile ReconcileCycle.Report lastReport;
 
     Reconciler(ProvisioningProperties props, ReconcileCycle cycle, TaskRunner runner, TaskJournal journal,
-               HypervisorHosts hosts, Discrepancies discrepancies, DataSource dataSource) {
+               HypervisorHosts hosts, Discrepancies discrepancies, DedicatedConnections connections) {
         this.props = props;
         this.cycle = cycle;
         this.runner = runner;
@@ -71,7 +70,7 @@ public class Reconciler implements SmartLifecycle {
         this.hosts = hosts;
         this.discrepancies = discrepancies;
         this.instanceId = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
-        this.leadership = new ReconcilerLeadership(dataSource, instanceId);
+        this.leadership = new ReconcilerLeadership(connections, instanceId);
         this.permits = new Semaphore(props.maxConcurrentOperations());
         this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("deskport-task-", 0).factory());
     }

@@ -5,14 +5,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
-import javax.sql.DataSource;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.deskport.broker.shared.DedicatedConnections;
+
 /**
  * Elects the one broker that reconciles: whoever holds the PostgreSQL session advisory lock
- * {@link #LOCK_KEY} on a connection of its own. The lock lives as long as that connection, so a broker
+ * {@link #LOCK_KEY} on a connection of its own (a dedicated one, not the request pool's). The lock lives as long as that connection, so a broker
  * that dies (even by kill -9) loses it as soon as PostgreSQL notices the closed socket, and another
  * broker takes over on its next tick. Two brokers trying at once: exactly one gets it.
  */
@@ -23,13 +24,13 @@ final class ReconcilerLeadership implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ReconcilerLeadership.class);
 
-    private final DataSource dataSource;
+    private final DedicatedConnections connections;
     private final String instanceId;
     private Connection connection;
     private boolean leader;
 
-    ReconcilerLeadership(DataSource dataSource, String instanceId) {
-        this.dataSource = dataSource;
+    ReconcilerLeadership(DedicatedConnections connections, String instanceId) {
+        this.connections = connections;
         this.instanceId = instanceId;
     }
 
@@ -43,8 +44,8 @@ final class ReconcilerLeadership implements AutoCloseable {
                 closeQuietly();
             }
             if (connection == null) {
-                connection = dataSource.getConnection();
-                connection.setAutoCommit(true);
+                // outside the request pool: held for as long as this broker leads
+                connection = connections.open("reconciler leadership");
             }
             if (leader) {
                 return true;

@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -132,13 +133,27 @@ public class ProblemHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
+        if (DatabaseOutages.isOutage(e)) {
+            // an outage is not a bug: one line, no stack trace, and an answer in words
+            log.warn("{} {} answered SERVICE_UNAVAILABLE: the database is unavailable ({})", request.getMethod(),
+                    request.getRequestURI(), DatabaseOutages.rootMessage(e));
+            ProblemException refusal = DatabaseOutages.refusal(e);
+            return respond(ProblemResponses.of(refusal.reason(), refusal.getMessage(), refusal.figures(),
+                    request.getRequestURI()));
+        }
         log.error("Unexpected failure of {} {}", request.getMethod(), request.getRequestURI(), e);
         return respond(ProblemResponses.of(Reason.INTERNAL_ERROR,
                 "The broker failed to complete the request; it has been logged", request.getRequestURI()));
     }
 
     private static ResponseEntity<ProblemDetail> respond(ProblemDetail problem) {
-        return ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        ResponseEntity.BodyBuilder answer = ResponseEntity.status(problem.getStatus())
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        // refusals that pass by themselves tell the client when to come back (RFC 9110 Retry-After, seconds)
+        if (problem.getProperties() != null && problem.getProperties().get("retryAfterSeconds") instanceof Number n) {
+            answer.header(HttpHeaders.RETRY_AFTER, Long.toString(n.longValue()));
+        }
+        return answer.body(problem);
     }
 
     /** The rejected value as echoed to the client, never for secret fields. */

@@ -29,7 +29,10 @@ public enum Reason {
     UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
     NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE, "Not acceptable"),
     INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error"),
-    SERVICE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Temporarily unavailable");
+    /** The database cannot be reached or keeps failing: nothing was changed; try again after Retry-After. */
+    SERVICE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Temporarily unavailable"),
+    /** More connects arrived at once than this broker serves; nothing was tried; try again after Retry-After. */
+    OVERLOADED(HttpStatus.SERVICE_UNAVAILABLE, "The broker is busy");
 
     private final HttpStatus status;
     private final String title;

@@ -7,7 +7,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
-import javax.sql.DataSource;
 
 import org.apache.guacamole.protocol.GuacamoleStatus;
 import org.postgresql.PGConnection;
@@ -24,6 +23,7 @@ import io.deskport.broker.brokering.EndReason;
 import io.deskport.broker.brokering.SessionState;
 import io.deskport.broker.brokering.SessionStateChanged;
 import io.deskport.broker.shared.CallerTransaction;
+import io.deskport.broker.shared.DedicatedConnections;
 
 /**
  * The tunnels open on this broker, and the signal that closes them from whichever broker changed the
@@ -39,14 +39,14 @@ class LiveTunnels implements SmartLifecycle {
 
     private final Map<UUID, Set<TunnelEndpoint>> bySession = new ConcurrentHashMap<>();
     private final JdbcClient jdbc;
-    private final DataSource dataSource;
+    private final DedicatedConnections connections;
     private final SignedTunnelTickets tickets;
     private volatile boolean running;
     private Thread listener;
 
-    LiveTunnels(JdbcClient jdbc, DataSource dataSource, SignedTunnelTickets tickets) {
+    LiveTunnels(JdbcClient jdbc, DedicatedConnections connections, SignedTunnelTickets tickets) {
         this.jdbc = jdbc;
-        this.dataSource = dataSource;
+        this.connections = connections;
         this.tickets = tickets;
     }
 
@@ -100,8 +100,8 @@ class LiveTunnels implements SmartLifecycle {
 
     private void listen() {
         while (running) {
-            try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
-                c.setAutoCommit(true);
+            // a dedicated connection: LISTEN holds it for as long as the broker runs
+            try (Connection c = connections.open("tunnel notifications"); Statement st = c.createStatement()) {
                 st.execute("listen " + CHANNEL);
                 PGConnection pg = c.unwrap(PGConnection.class);
                 while (running) {

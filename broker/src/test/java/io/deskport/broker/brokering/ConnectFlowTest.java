@@ -252,7 +252,7 @@ class ConnectFlowTest {
     }
 
     @Test
-    void aReturningOwnersDesktopIsStartedIfItWasPoweredOffAndRefusedWhileInMaintenance() {
+    void aReturningOwnersDesktopSwitchedOffWithoutProvisioningOrInMaintenanceIsRefusedWithItsState() {
         UUID pool = tenant.pool("eng", "PERSISTENT", null);
         tenant.desktops(pool, 2, "READY");
         Api alice = userEntitledTo("alice", pool);
@@ -260,15 +260,18 @@ class ConnectFlowTest {
         String desktop = first.body().get("session").get("desktopId").asString();
         check(alice.post("/api/v1/sessions/" + first.body().get("session").get("id").asString() + "/logoff"), 200);
 
-        // powered off while she was away: her connect starts it again
+        // switched off while she was away, and no hypervisor manages it: nothing could start it, so she is told
+        // at once instead of waiting on a session that never becomes ready
         check(tenant.admin.post("/api/v1/admin/desktops/" + desktop + "/state", json("state", "STOPPED")), 200);
-        Api.Response back = check(alice.post(connectPath(pool)), 201);
-        assertThat(back.body().get("state").asString()).isEqualTo("PREPARING");
-        assertThat(back.body().get("session").get("desktopId").asString()).isEqualTo(desktop);
+        Api.Response off = alice.post(connectPath(pool));
+        assertThat(off.status()).isEqualTo(409);
+        assertThat(off.reason()).isEqualTo("DESKTOP_UNAVAILABLE");
+        assertThat(off.body().get("desktopId").asString()).isEqualTo(desktop);
+        assertThat(off.body().get("desktopState").asString()).isEqualTo("STOPPED");
+        assertThat(off.body().get("managed").asBoolean()).isFalse();
         assertThat(tenant.admin.get("/api/v1/admin/desktops/" + desktop).body().get("state").asString())
-                .isEqualTo("STARTING");
-        check(tenant.admin.post("/api/v1/admin/desktops/" + desktop + "/state", json("state", "READY")), 200);
-        check(alice.post("/api/v1/sessions/" + back.body().get("session").get("id").asString() + "/logoff"), 200);
+                .isEqualTo("STOPPED");
+        assertThat(check(alice.get("/api/v1/sessions"), 200).body().size()).isZero();
 
         // in maintenance: refused with the reason, and no other desktop of the pool is handed out instead
         check(tenant.admin.post("/api/v1/admin/desktops/" + desktop + "/state", json("state", "MAINTENANCE")), 200);
@@ -295,23 +298,22 @@ class ConnectFlowTest {
     }
 
     @Test
-    void aStoppedPersistentDesktopIsPreparedAndBecomesReadyWhenItIsUp() {
-        UUID pool = tenant.pool("eng", "PERSISTENT", null);
-        UUID desktop = tenant.desktops(pool, 1, "STOPPED").getFirst();
+    void aStoppedDesktopThatNoProvisioningManagesIsNeverClaimedSoTheConnectIsAnsweredAtOnce() {
+        UUID pool = tenant.pool("office", "POOLED", null);
+        UUID off = tenant.desktops(pool, 1, "STOPPED").getFirst();
         Api alice = userEntitledTo("alice", pool);
 
-        Api.Response first = check(alice.post(connectPath(pool)), 201);
-        assertThat(first.body().get("state").asString()).isEqualTo("PREPARING");
-        String session = first.body().get("session").get("id").asString();
-        assertThat(tenant.admin.get("/api/v1/admin/desktops/" + desktop).body().get("state").asString())
-                .isEqualTo("STARTING");
+        Api.Response refused = alice.post(connectPath(pool));
+        assertThat(refused.reason()).isEqualTo("POOL_EXHAUSTED");
+        assertThat(refused.body().get("desktopsByState").get("STOPPED").asInt()).isEqualTo(1);
+        assertThat(tenant.admin.get("/api/v1/admin/desktops/" + off).body().get("state").asString()).isEqualTo("STOPPED");
+        assertThat(check(alice.get("/api/v1/sessions"), 200).body().size()).isZero();
 
-        check(tenant.admin.post("/api/v1/admin/desktops/" + desktop + "/state", json("state", "READY")), 200);
-
-        Api.Response s = check(alice.get("/api/v1/sessions/" + session), 200);
-        assertThat(s.body().get("state").asString()).isEqualTo("READY");
-        assertThat(tenant.admin.get("/api/v1/admin/desktops/" + desktop).body().get("state").asString())
-                .isEqualTo("IN_USE");
+        // an admin switches it on by hand: then it is handed out
+        check(tenant.admin.post("/api/v1/admin/desktops/" + off + "/state", json("state", "READY")), 200);
+        Api.Response ok = check(alice.post(connectPath(pool)), 201);
+        assertThat(ok.body().get("state").asString()).isEqualTo("READY");
+        assertThat(ok.body().get("session").get("desktopId").asString()).isEqualTo(off.toString());
     }
 
     @Test

@@ -12,8 +12,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
-import javax.sql.DataSource;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,6 +22,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
 
 import io.deskport.broker.BrokerTest;
+import io.deskport.broker.shared.DedicatedConnections;
 import io.deskport.broker.support.Api;
 import io.deskport.broker.support.TestTenant;
 import io.deskport.provisioning.driver.ManagedDesktop;
@@ -324,7 +323,7 @@ class ReconcilerTest {
                 + "\"memoryMiB\":256,\"diskMiB\":64}", IMAGE);
         Reconciler other = new Reconciler(context.getBean(ProvisioningProperties.class),
                 context.getBean(ReconcileCycle.class), context.getBean(TaskRunner.class), journal, hosts,
-                context.getBean(Discrepancies.class), context.getBean(DataSource.class));
+                context.getBean(Discrepancies.class), context.getBean(DedicatedConnections.class));
         Map<String, Integer> cycles = new ConcurrentHashMap<>();
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch go = new CountDownLatch(1);

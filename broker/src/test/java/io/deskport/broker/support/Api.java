@@ -31,8 +31,13 @@ public final class Api {
         this.tenantHeader = tenantHeader;
     }
 
-    /** A response: status, content type and the parsed JSON body (null when empty). */
-    public record Response(int status, String contentType, JsonNode body, String raw) {
+    /** A response: status, content type, the parsed JSON body (null when empty) and the headers. */
+    public record Response(int status, String contentType, JsonNode body, String raw, java.net.http.HttpHeaders headers) {
+
+        /** The first value of a response header, or null. */
+        public String header(String name) {
+            return headers == null ? null : headers.firstValue(name).orElse(null);
+        }
 
         public String reason() {
             return body == null || body.get("reason") == null ? null : body.get("reason").asString();
@@ -118,7 +123,7 @@ public final class Api {
             HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             String raw = r.body();
             JsonNode body = raw == null || raw.isBlank() ? null : JSON.readTree(raw);
-            return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), body, raw);
+            return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), body, raw, r.headers());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

@@ -1,0 +1,40 @@
+package io.deskport.broker.brokering;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Connect and session settings ({@code deskport.sessions.*}).
+ *
+ * @param timerInterval       how often every broker runs the session timers (timeouts, deadlines)
+ * @param prepareTimeout      a session still PREPARING after this long (its desktop never became ready) ends
+ *                            as PROVISIONING_FAILED, giving back its desktop, host seat and quota seat; a
+ *                            pool's {@code prepareTimeoutSeconds} overrides it
+ * @param maxConcurrentConnects connect transactions this broker runs at once; 0 = as many as its database
+ *                            connection pool has connections. More wait up to {@code admissionWait}.
+ * @param admissionWait       how long a connect waits for its turn before it is refused as OVERLOADED
+ * @param overloadedRetryAfter the Retry-After an OVERLOADED refusal carries
+ */
+@Validated
+@ConfigurationProperties("deskport.sessions")
+public record SessionProperties(@DefaultValue("5s") Duration timerInterval,
+                                @DefaultValue("10m") Duration prepareTimeout,
+                                @DefaultValue("0") int maxConcurrentConnects,
+                                @DefaultValue("1s") Duration admissionWait,
+                                @DefaultValue("1s") Duration overloadedRetryAfter) {
+
+    public SessionProperties {
+        if (prepareTimeout.isNegative() || prepareTimeout.isZero()) {
+            throw new IllegalArgumentException("deskport.sessions.prepare-timeout must be positive");
+        }
+        if (maxConcurrentConnects < 0) {
+            throw new IllegalArgumentException("deskport.sessions.max-concurrent-connects must be 0 (automatic) or more");
+        }
+        if (admissionWait.isNegative()) {
+            throw new IllegalArgumentException("deskport.sessions.admission-wait must not be negative");
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.deskport.broker.brokering;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+
+import org.junit.jupiter.api.Test;
+
+import io.deskport.broker.shared.ProblemException;
+import io.deskport.broker.shared.Reason;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Back-pressure on connects: at most N at once; the next waits its turn a bounded time, then is refused. */
+class ConnectAdmissionTest {
+
+    private static SessionProperties limit(int concurrent, Duration wait) {
+        return new SessionProperties(Duration.ofSeconds(5), Duration.ofMinutes(10), concurrent, wait, Duration.ofSeconds(2));
+    }
+
+    @Test
+    void aConnectBeyondTheLimitIsRefusedAsOverloadedWithWhenToComeBackAndTriesNothing() throws Exception {
+        ConnectAdmission admission = new ConnectAdmission(limit(1, Duration.ofMillis(50)), null);
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> admission.admit(() -> {
+            inside.countDown();
+            await(finish);
+            return "first";
+        }));
+        inside.await();
+
+        boolean[] tried = {false};
+        assertThatThrownBy(() -> admission.admit(() -> tried[0] = true))
+                .isInstanceOfSatisfying(ProblemException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.OVERLOADED);
+                    assertThat(e.reason().status().value()).isEqualTo(503);
+                    assertThat(e.figures()).containsEntry("retryAfterSeconds", 2L).containsEntry("concurrentConnects", 1);
+                });
+        assertThat(tried[0]).as("the refused connect never ran").isFalse();
+
+        finish.countDown();
+        assertThat(first.get()).isEqualTo("first");
+        assertThat(admission.admit(() -> "next")).as("the turn is given back").isEqualTo("next");
+    }
+
+    @Test
+    void aConnectWaitsForItsTurnWithinTheAdmissionWait() throws Exception {
+        ConnectAdmission admission = new ConnectAdmission(limit(1, Duration.ofSeconds(30)), null);
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> admission.admit(() -> {
+            inside.countDown();
+            await(finish);
+            return "first";
+        }));
+        inside.await();
+        CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> admission.admit(() -> "second"));
+        assertThat(second).isNotDone();
+        finish.countDown();
+        assertThat(second.get()).isEqualTo("second");
+        assertThat(first.get()).isEqualTo("first");
+    }
+
+    @Test
+    void aFailingConnectGivesItsTurnBack() {
+        ConnectAdmission admission = new ConnectAdmission(limit(1, Duration.ZERO), null);
+        assertThatThrownBy(() -> admission.admit(() -> {
+            throw new IllegalStateException("boom");
+        })).isInstanceOf(IllegalStateException.class);
+        assertThat(admission.admit(() -> "after")).isEqualTo("after");
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
