@@ -155,3 +155,18 @@ describe('describeDesktopsByState', () => {
     expect(describeDesktopsByState(null)).toBeUndefined();
   });
 });
+
+describe('overload and outages', () => {
+  it('tells a user turned away in a sign-in wave when to come back', () => {
+    const h = humanProblem({ reason: 'OVERLOADED', retryAfterSeconds: 2 });
+    expect(h.action).toBe('Try again in 2 seconds; nothing was lost.');
+    expect(h.retryable).toBe(true);
+    expect(h.severity).toBe('warning');
+  });
+
+  it('says the broker cannot reach its database, and that nothing changed', () => {
+    const h = humanProblem({ reason: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 5 });
+    expect(h.message).toContain('nothing was changed');
+    expect(h.action).toContain('5 seconds');
+  });
+});

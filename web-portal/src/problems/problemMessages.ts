@@ -236,8 +236,28 @@ export function humanProblem(problem: Problem): HumanProblem {
         severity: 'warning',
         retryable: true,
       };
+    case 'OVERLOADED': {
+      const wait = num(p, 'retryAfterSeconds');
+      return {
+        title: 'Many people are connecting right now',
+        message: 'Deskport is busy with a wave of sign-ins and did not start your connection.',
+        action: `Try again${wait === undefined ? ' in a moment' : ` in ${plural(wait, 'second')}`}; nothing was lost.`,
+        severity: 'warning',
+        retryable: true,
+      };
+    }
     case 'SERVICE_UNAVAILABLE':
     case 'INTERNAL_ERROR':
+      if (p.reason === 'SERVICE_UNAVAILABLE' && num(p, 'retryAfterSeconds') !== undefined) {
+        // the broker answered: its database is unavailable for a moment
+        return {
+          title: 'Deskport is briefly unavailable',
+          message: 'Deskport cannot reach its database right now; nothing was changed.',
+          action: `Try again in ${plural(num(p, 'retryAfterSeconds') ?? 5, 'second')}. If it lasts, contact IT.`,
+          severity: 'warning',
+          retryable: true,
+        };
+      }
       return {
         title: 'Deskport has a problem',
         message: 'The server could not complete your request.',

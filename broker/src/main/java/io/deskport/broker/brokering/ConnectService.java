@@ -85,6 +85,7 @@ public class ConnectService {
     private final SessionHostAgents agents;
     private final ApplicationEventPublisher events;
     private final ConnectAdmission admission;
+    private final RecentRefusals refusals;
     private final MeterRegistry meters;
     private final Timer createdTimer;
     private final Timer reconnectedTimer;
@@ -92,8 +93,9 @@ public class ConnectService {
     ConnectService(WritesWithCommit txManager, JdbcClient jdbc, Entitlements entitlements,
                    DesktopClaims claims, SessionHostPlacement placement, TenantQuotas quotas, SessionQueries queries,
                    SessionHostAgents agents, ApplicationEventPublisher events, ConnectAdmission admission,
-                   ObjectProvider<MeterRegistry> meters) {
+                   RecentRefusals refusals, ObjectProvider<MeterRegistry> meters) {
         this.admission = admission;
+        this.refusals = refusals;
         this.meters = meters.getIfAvailable(SimpleMeterRegistry::new);
         this.createdTimer = Timer.builder(CONNECTS_METER).description("Connects answered with a new session")
                 .tag("outcome", "created").register(this.meters);
@@ -168,6 +170,7 @@ public class ConnectService {
                 // is unavailable is answered in words; nothing committed either way
                 Optional<ProblemException> quotaFull = quotas.seatRefusal(user.tenantId(), e);
                 if (quotaFull.isPresent()) {
+                    refusals.quotaRefused(user.tenantId(), quotaFull.get());
                     throw quotaFull.get();
                 }
                 if (DatabaseOutages.isOutage(e)) {
@@ -196,6 +199,13 @@ public class ConnectService {
             throw new ProblemException(Reason.POOL_DISABLED, "The pool '" + pool.name()
                     + "' is disabled by your IT administrator", Map.of("poolId", pool.id(), "poolName", pool.name()));
         }
+        if (entitled.ownDesktop() == null) {
+            // in a refusal storm: what this broker found a moment ago, without claiming and rolling back again
+            Optional<ProblemException> recent = refusals.recent(user.tenantId(), pool.id());
+            if (recent.isPresent()) {
+                throw recent.get();
+            }
+        }
         UUID desktopId = null;
         Boolean desktopManaged = null;
         UUID hostId = null;
@@ -222,7 +232,15 @@ public class ConnectService {
         } catch (ProblemException capacityRefusal) {
             // the quota is checked before capacity in meaning, but only read when capacity refuses: on the
             // hot path the binding seat taken below is the only quota statement
-            quotas.checkSessionQuota(user.tenantId());
+            try {
+                quotas.checkSessionQuota(user.tenantId());
+            } catch (ProblemException quotaFull) {
+                refusals.quotaRefused(user.tenantId(), quotaFull);
+                throw quotaFull;
+            }
+            if (capacityRefusal.reason() == Reason.POOL_EXHAUSTED || capacityRefusal.reason() == Reason.HOST_CAPACITY) {
+                refusals.poolRefused(pool.id(), capacityRefusal);
+            }
             throw capacityRefusal;
         }
 

@@ -17,6 +17,9 @@ import org.springframework.validation.annotation.Validated;
  *                            connection pool has connections. More wait up to {@code admissionWait}.
  * @param admissionWait       how long a connect waits for its turn before it is refused as OVERLOADED
  * @param overloadedRetryAfter the Retry-After an OVERLOADED refusal carries
+ * @param refusalMemory       after a pool (or a tenant's quota) refused a connect, further connects to it on
+ *                            this broker are answered with that refusal for this long, unless this broker sees
+ *                            a session end or a desktop become ready meanwhile; 0 = always look
  */
 @Validated
 @ConfigurationProperties("deskport.sessions")
@@ -24,7 +27,8 @@ public record SessionProperties(@DefaultValue("5s") Duration timerInterval,
                                 @DefaultValue("10m") Duration prepareTimeout,
                                 @DefaultValue("0") int maxConcurrentConnects,
                                 @DefaultValue("1s") Duration admissionWait,
-                                @DefaultValue("1s") Duration overloadedRetryAfter) {
+                                @DefaultValue("1s") Duration overloadedRetryAfter,
+                                @DefaultValue("250ms") Duration refusalMemory) {
 
     public SessionProperties {
         if (prepareTimeout.isNegative() || prepareTimeout.isZero()) {
@@ -32,6 +36,9 @@ public record SessionProperties(@DefaultValue("5s") Duration timerInterval,
         }
         if (maxConcurrentConnects < 0) {
             throw new IllegalArgumentException("deskport.sessions.max-concurrent-connects must be 0 (automatic) or more");
+        }
+        if (refusalMemory.isNegative() || refusalMemory.compareTo(Duration.ofSeconds(5)) > 0) {
+            throw new IllegalArgumentException("deskport.sessions.refusal-memory must be between 0 and 5s");
         }
         if (admissionWait.isNegative()) {
             throw new IllegalArgumentException("deskport.sessions.admission-wait must not be negative");

@@ -58,8 +58,19 @@ public final class EmbeddedPostgres {
     private final Path binDir;
     private final String password;
     private final int port;
+    /** True when this process started the server; false when it adopted one already running. */
+    private final boolean startedHere;
 
-    private EmbeddedPostgres(Path baseDir, Path binDir, String password, int port) {
+    /**
+     * The {@code application_name} of this process's connections (set in {@link #jdbcUrl}), to tell them
+     * from other broker replicas' at shutdown.
+     */
+    private static final String OWN_APPLICATION = "deskport-" + ProcessHandle.current().pid();
+    /** How long a stopping broker waits for its own connections to close before it stops the server. */
+    private static final Duration OWN_CONNECTIONS_GRACE = Duration.ofSeconds(25);
+
+    private EmbeddedPostgres(Path baseDir, Path binDir, String password, int port, boolean startedHere) {
+        this.startedHere = startedHere;
         this.baseDir = baseDir;
         this.clusterDir = baseDir.resolve("cluster");
         this.binDir = binDir;
@@ -69,7 +80,9 @@ public final class EmbeddedPostgres {
 
     /**
      * Starts (or adopts) the server whose files live in {@code baseDir}; one server per directory and
-     * JVM. It is stopped when the JVM exits normally.
+     * JVM. A server this process started is stopped when the JVM exits normally — once this process's own
+     * connections are closed, and only if no other process (another broker replica) still uses it; a
+     * server it adopted is never stopped by it.
      *
      * @param baseDir directory for binaries, cluster, log and password; created if missing
      * @param preferredPort TCP port on 127.0.0.1, or 0 for any free port
@@ -83,7 +96,7 @@ public final class EmbeddedPostgres {
 
     /** @return the JDBC URL of the named database on this server */
     public String jdbcUrl(String database) {
-        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?ApplicationName=" + OWN_APPLICATION;
     }
 
     public String username() {
@@ -134,6 +147,7 @@ public final class EmbeddedPostgres {
             String password = Files.readString(passwordFile).strip();
             Integer adopted = runningPort(cluster);
             int port;
+            boolean startedHere = adopted == null;
             if (adopted != null) {
                 port = adopted;
                 log.info("Adopted the embedded PostgreSQL already running on port {} for {}", port, cluster);
@@ -142,11 +156,70 @@ public final class EmbeddedPostgres {
                 startServer(dir, bin, cluster, port, root);
                 log.info("Started the embedded PostgreSQL on 127.0.0.1:{} with data in {}", port, cluster);
             }
-            EmbeddedPostgres pg = new EmbeddedPostgres(dir, bin, password, port);
-            Runtime.getRuntime().addShutdownHook(new Thread(pg::stop, "embedded-postgres-stop"));
+            EmbeddedPostgres pg = new EmbeddedPostgres(dir, bin, password, port, startedHere);
+            if (startedHere) {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> pg.stopWhenUnused(OWN_CONNECTIONS_GRACE),
+                        "embedded-postgres-stop"));
+            }
             return pg;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start the embedded PostgreSQL in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * What a broker that started the server does when it exits: waits (at most {@code ownGrace}) for its
+     * own connections to close — its connection pool closes while the application shuts down — then
+     * stops the server, unless connections of another process (another broker replica) use it: then it
+     * is left running for them, and the next broker to start adopts it. A server this process only
+     * adopted is left alone.
+     */
+    public void stopWhenUnused(Duration ownGrace) {
+        if (!startedHere) {
+            return;
+        }
+        long deadline = System.nanoTime() + ownGrace.toNanos();
+        while (true) {
+            int[] clients;
+            try {
+                clients = clients();
+            } catch (SQLException e) {
+                log.debug("The embedded PostgreSQL in {} does not answer ({}); nothing to stop", clusterDir, e.getMessage());
+                RUNNING.remove(baseDir);
+                return;
+            }
+            if (clients[1] > 0) {
+                log.info("Leaving the embedded PostgreSQL in {} running: {} connections of other processes (another "
+                        + "broker replica) still use it", clusterDir, clients[1]);
+                RUNNING.remove(baseDir);
+                return;
+            }
+            if (clients[0] == 0 || System.nanoTime() > deadline) {
+                break;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        stop();
+    }
+
+    /** Client connections of this process and of other processes, not counting the one asking. */
+    private int[] clients() throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port
+                + "/postgres?ApplicationName=deskport-stop&connectTimeout=5", username(), password);
+             var ps = c.prepareStatement("select count(*) filter (where application_name = ?), "
+                     + "count(*) filter (where application_name is distinct from ?) from pg_stat_activity "
+                     + "where backend_type = 'client backend' and pid <> pg_backend_pid()")) {
+            ps.setString(1, OWN_APPLICATION);
+            ps.setString(2, OWN_APPLICATION);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return new int[] {rs.getInt(1), rs.getInt(2)};
+            }
         }
     }
 

@@ -31,6 +31,7 @@ import org.springframework.stereotype.Component;
  * the PATH, the demo starts one on a free display (with openbox and an xterm when installed) and points
  * the demo tenant's desktops and session host at it — every demo session shows this one shared screen.
  * Without Xvnc the demo desktops keep their placeholder consoles and the log says how to get a real one.
+ * The demo's processes end with the broker, even when it is killed.
  */
 @Component
 class DemoDesktop {
@@ -120,7 +121,8 @@ class DemoDesktop {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
         while (server.isAlive() && !answers(5900 + display)) {
             if (Instant.now().isAfter(deadline)) {
-                server.destroy();
+                end(server);
+                processes.remove(server);
                 return false;
             }
             Thread.sleep(100); // a process we do not control: poll its port
@@ -146,7 +148,18 @@ class DemoDesktop {
         return changed;
     }
 
-    private Process launch(List<String> command, String logName, int display) throws IOException {
+    /**
+     * Runs a program so that it ends with the broker, even when the broker is killed (kill -9): a shell in
+     * a process group of its own runs it and watches its standard input, a pipe only the broker holds;
+     * when the pipe closes (the broker exited, however) the whole group is ended. The group also ends when
+     * the program exits by itself.
+     */
+    private static final List<String> TETHER = List.of("setsid", "sh", "-c",
+            "\"$@\" </dev/null & c=$!; { cat >/dev/null; kill -TERM 0; } & wait \"$c\"; kill -TERM 0", "deskport-demo");
+
+    private Process launch(List<String> program, String logName, int display) throws IOException {
+        List<String> command = new ArrayList<>(TETHER);
+        command.addAll(program);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(workDir.resolve(logName).toFile());
         pb.environment().put("DISPLAY", ":" + display);
@@ -166,11 +179,18 @@ class DemoDesktop {
 
     @PreDestroy
     void stop() {
-        for (Process p : processes.reversed()) {
+        processes.reversed().forEach(DemoDesktop::end);
+        processes.clear();
+    }
+
+    /** Ends a tethered program and its group: closing the tether's pipe is what a dying broker does too. */
+    private static void end(Process p) {
+        try {
+            p.getOutputStream().close();
+        } catch (IOException e) {
             p.descendants().forEach(ProcessHandle::destroy);
             p.destroy();
         }
-        processes.clear();
     }
 
     private static boolean displayTaken(int display) {

@@ -10,6 +10,7 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 
 /**
  * Tells a database outage (unreachable, restarting, out of connections, a statement or lock timeout,
@@ -34,7 +35,12 @@ public final class DatabaseOutages {
                     || t instanceof ConcurrencyFailureException || t instanceof SQLTransientConnectionException) {
                 return true;
             }
-            if (t instanceof SQLException e && isOutageState(e.getSQLState())) {
+            if (t instanceof SQLException e && (isOutageState(e.getSQLState()) || isClosedConnection(e))) {
+                return true;
+            }
+            // a rollback that failed on a broken connection hides the failure that caused it
+            if (t instanceof TransactionSystemException tse && tse.getApplicationException() != null
+                    && tse.getApplicationException() != failure && isOutage(tse.getApplicationException())) {
                 return true;
             }
             if (t.getCause() == t) {
@@ -56,6 +62,14 @@ public final class DatabaseOutages {
         String cls = state.substring(0, 2);
         return cls.equals("08") || cls.equals("53") || cls.equals("57") || cls.equals("58") || cls.equals("40")
                 || state.equals("55P03");
+    }
+
+    /**
+     * The connection pool's answer for a connection it has already closed as broken (HikariCP sets no
+     * SQLSTATE on it): seen when a transaction's rollback follows the failure that broke the connection.
+     */
+    private static boolean isClosedConnection(SQLException e) {
+        return e.getSQLState() == null && e.getMessage() != null && e.getMessage().startsWith("Connection is closed");
     }
 
     /** The refusal an outage is answered with. */

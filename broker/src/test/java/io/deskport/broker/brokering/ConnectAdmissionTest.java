@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ConnectAdmissionTest {
 
     private static SessionProperties limit(int concurrent, Duration wait) {
-        return new SessionProperties(Duration.ofSeconds(5), Duration.ofMinutes(10), concurrent, wait, Duration.ofSeconds(2));
+        return new SessionProperties(Duration.ofSeconds(5), Duration.ofMinutes(10), concurrent, wait, Duration.ofSeconds(2),
+                Duration.ZERO);
     }
 
     @Test

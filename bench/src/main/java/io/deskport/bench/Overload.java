@@ -1,0 +1,188 @@
+package io.deskport.bench;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.deskport.broker.database.EmbeddedPostgres;
+import io.deskport.broker.support.Api;
+import io.deskport.broker.support.BrokerProcess;
+import io.deskport.broker.support.LedgerChecks;
+import io.deskport.broker.support.StormEstate;
+import io.deskport.broker.support.StormEstate.Outcome;
+
+/**
+ * bench/overload: two broker processes on one PostgreSQL, 64 clients on each, through four phases —
+ * (a) an exhausted pool, (b) a full tenant quota, (c) a mix of successful connects, refusals and
+ * logoffs, (d) the mix again with a PostgreSQL restart in the middle — then the ledger checked in SQL.
+ * Last line:
+ * {@code overload: requests=N ok=A refused=B errors_500=E outage_503=O refusal_p99_ms=P recovered_s=R violations=V}
+ * (refusal_p99_ms over phases a and b; recovered_s from PostgreSQL accepting connections again to the
+ * first successful connect on both brokers).
+ */
+public final class Overload {
+
+    private static final int CLIENTS = 64;
+
+    public static void main(String[] args) throws Exception {
+        Path work = Path.of(args.length > 0 ? args[0] : "bench/target/overload");
+        int calls = args.length > 1 ? Integer.parseInt(args[1]) : 4000;
+        int mixSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+        Files.createDirectories(work);
+        System.out.printf("load average before: %.2f%n", loadAverage());
+
+        EmbeddedPostgres pg = EmbeddedPostgres.start(work.resolve("postgres"), 0);
+        String db = "overload";
+        pg.ensureDatabase(db);
+        String operatorPassword = "operator-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+        BrokerProcess a = BrokerProcess.start("a", work, pg.jdbcUrl(db), pg.username(), pg.password(), operatorPassword,
+                List.of("--deskport.sessions.timer-interval=2s"));
+        BrokerProcess b = null;
+        try {
+            a.awaitHealthy(Duration.ofSeconds(180));
+            b = BrokerProcess.start("b", work, pg.jdbcUrl(db), pg.username(), pg.password(), operatorPassword,
+                    List.of("--deskport.sessions.timer-interval=2s"));
+            b.awaitHealthy(Duration.ofSeconds(180));
+            List<Integer> ports = List.of(a.port(), b.port());
+            Api operator = new Api(a.port()).login("platform", "operator", operatorPassword);
+            List<Outcome> all = new ArrayList<>();
+
+            // (a) an exhausted pool: its 40 places taken, 200 more users knocking
+            StormEstate exhausted = StormEstate.create(operator, ports, 10_000, 15, 2, 5, 240);
+            exhausted.connectStorm(CLIENTS, 200, 0, 40, exhausted.pools, n -> { });
+            fill(exhausted, 40);
+            warm(exhausted);
+            List<Outcome> phaseA = exhausted.connectStorm(CLIENTS, calls, 40, 240, exhausted.pools, n -> { });
+            report("a exhausted pool", phaseA);
+
+            // (b) a full tenant quota: 20 seats taken, 200 more users knocking at free desktops
+            StormEstate quota = StormEstate.create(operator, ports, 20, 60, 1, 5, 220);
+            quota.connectStorm(CLIENTS, 200, 0, 20, List.of(quota.pooled), n -> { });
+            fill(quota, 20);
+            List<Outcome> phaseB = quota.connectStorm(CLIENTS, calls, 20, 220, List.of(quota.pooled, quota.persistent),
+                    n -> { });
+            report("b full quota", phaseB);
+
+            // (c) churn: connects that succeed, refusals and logoffs
+            StormEstate mix = StormEstate.create(operator, ports, 30, 15, 2, 5, 150);
+            AtomicBoolean stop = new AtomicBoolean();
+            CompletableFuture<List<Outcome>> churn = CompletableFuture.supplyAsync(() ->
+                    churn(mix, stop, new ConcurrentLinkedQueue<>()));
+            Thread.sleep(mixSeconds * 1000L);
+            stop.set(true);
+            List<Outcome> phaseC = churn.get();
+            report("c mix", phaseC);
+
+            // (d) the mix again, with a PostgreSQL restart in the middle
+            AtomicBoolean stopD = new AtomicBoolean();
+            Queue<Outcome> soFar = new ConcurrentLinkedQueue<>();
+            CompletableFuture<List<Outcome>> churnD = CompletableFuture.supplyAsync(() -> churn(mix, stopD, soFar));
+            Thread.sleep(mixSeconds * 500L);
+            int port = pg.port();
+            pg.stop();
+            long downAt = System.nanoTime();
+            Thread.sleep(5000);
+            pg = EmbeddedPostgres.start(work.resolve("postgres"), port);
+            long backAt = System.nanoTime();
+            System.out.printf("postgres down for %.1f s%n", (backAt - downAt) / 1e9);
+            Thread.sleep(mixSeconds * 500L);
+            // the churn goes on until both brokers have connected someone again (or a minute has passed)
+            long giveUp = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while ((firstSuccessAfter(soFar, backAt, 0) < 0 || firstSuccessAfter(soFar, backAt, 1) < 0)
+                    && System.nanoTime() < giveUp) {
+                Thread.sleep(200);
+            }
+            stopD.set(true);
+            List<Outcome> phaseD = churnD.get();
+            report("d mix with a postgres restart", phaseD);
+            long recoveredA = firstSuccessAfter(phaseD, backAt, 0);
+            long recoveredB = firstSuccessAfter(phaseD, backAt, 1);
+            double recovered = recoveredA < 0 || recoveredB < 0 ? -1 : (Math.max(recoveredA, recoveredB) - backAt) / 1e9;
+
+            all.addAll(phaseA);
+            all.addAll(phaseB);
+            all.addAll(phaseC);
+            all.addAll(phaseD);
+            Map<String, Integer> found = LedgerChecks.withDefaults().run(pg.jdbcUrl(db), pg.username(), pg.password());
+            Map<String, Integer> violations = LedgerChecks.violations(found);
+            violations.forEach((k, n) -> System.out.printf("  VIOLATION: %s x%d%n", k, n));
+            int violationCount = violations.values().stream().mapToInt(Integer::intValue).sum();
+
+            long ok = all.stream().filter(o -> o.status() == 200 || o.status() == 201).count();
+            long errors500 = all.stream().filter(o -> o.status() >= 500 && o.status() != 503).count();
+            long outage = all.stream().filter(o -> "SERVICE_UNAVAILABLE".equals(o.reason())).count();
+            long refused = all.stream().filter(o -> o.status() >= 400 && o.status() < 500
+                    || o.status() == 503 && !"SERVICE_UNAVAILABLE".equals(o.reason())).count();
+            List<Outcome> refusalsAB = new ArrayList<>();
+            phaseA.stream().filter(o -> o.status() >= 400).forEach(refusalsAB::add);
+            phaseB.stream().filter(o -> o.status() >= 400).forEach(refusalsAB::add);
+            System.out.printf("load average after: %.2f%n", loadAverage());
+            System.out.printf("overload: requests=%d ok=%d refused=%d errors_500=%d outage_503=%d refusal_p99_ms=%.1f "
+                            + "recovered_s=%.1f violations=%d%n", all.size(), ok, refused, errors500, outage,
+                    p99Millis(refusalsAB), recovered, violationCount);
+        } finally {
+            if (b != null) {
+                b.close();
+            }
+            a.close();
+            pg.stop();
+        }
+    }
+
+    /** Everyone of the first {@code n} users connects to each pool once more: the places end up taken. */
+    private static void fill(StormEstate e, int n) {
+        for (int u = 0; u < n; u++) {
+            for (var pool : e.pools) {
+                e.connect(u % 2, u, pool);
+            }
+        }
+    }
+
+    /** A few hundred refusals on both brokers before anything is measured: a warm JIT. */
+    private static void warm(StormEstate e) throws Exception {
+        e.connectStorm(CLIENTS, 1000, 40, e.users(), e.pools, n -> { });
+    }
+
+    private static List<Outcome> churn(StormEstate e, AtomicBoolean stop, Queue<Outcome> soFar) {
+        try {
+            return e.churnUntil(CLIENTS, stop, soFar);
+        } catch (Exception ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static long firstSuccessAfter(Collection<Outcome> outcomes, long after, int broker) {
+        return outcomes.stream().filter(o -> o.broker() == broker && o.doneAt() > after
+                        && (o.status() == 200 || o.status() == 201))
+                .mapToLong(Outcome::doneAt).min().orElse(-1);
+    }
+
+    private static void report(String phase, List<Outcome> outcomes) {
+        System.out.printf("phase %s: %d answers %s; p99 %.1f ms%n", phase, outcomes.size(), StormEstate.tally(outcomes),
+                p99Millis(outcomes));
+    }
+
+    private static double p99Millis(List<Outcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return 0;
+        }
+        long[] n = outcomes.stream().mapToLong(Outcome::nanos).toArray();
+        Arrays.sort(n);
+        return n[Math.min(n.length - 1, (int) Math.ceil(n.length * 0.99) - 1)] / 1e6;
+    }
+
+    private static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+}
