@@ -155,7 +155,9 @@ class DemoDesktop {
      * the program exits by itself.
      */
     private static final List<String> TETHER = List.of("setsid", "sh", "-c",
-            "\"$@\" </dev/null & c=$!; { cat >/dev/null; kill -TERM 0; } & wait \"$c\"; kill -TERM 0", "deskport-demo");
+            // (a background list's stdin is /dev/null in sh: the watcher reads the pipe through fd 3)
+            "exec 3<&0; \"$@\" </dev/null 3<&- & c=$!; { cat <&3 >/dev/null; kill -TERM 0; } & exec 3<&-; "
+                    + "wait \"$c\"; kill -TERM 0", "deskport-demo");
 
     private Process launch(List<String> program, String logName, int display) throws IOException {
         List<String> command = new ArrayList<>(TETHER);

@@ -41,7 +41,9 @@ import static org.assertj.core.api.Assertions.assertThat;
         "spring.datasource.hikari.maximum-pool-size=4",
         "spring.datasource.hikari.minimum-idle=4",
         // every connect waits for its turn: this test is about refusals, not about OVERLOADED
-        "deskport.sessions.admission-wait=60s"})
+        "deskport.sessions.admission-wait=60s",
+        // and every one of them is refused the whole way, not from what the broker found a moment ago
+        "deskport.sessions.refusal-memory=0"})
 class RefusalStormTest {
 
     private static final int CLIENTS = 64;

@@ -56,11 +56,13 @@ public final class BrokerProcess implements AutoCloseable {
                 "--spring.datasource.url=" + jdbcUrl,
                 "--spring.datasource.username=" + dbUser,
                 "--spring.datasource.password=" + dbPassword,
-                "--deskport.demo.enabled=false",
                 "--deskport.bootstrap.operator-password=" + operatorPassword,
                 "--deskport.identity.password-hash-strength=4",
                 "--logging.level.root=warn",
                 "--logging.level.io.deskport=info"));
+        if (extraArgs.stream().noneMatch(a -> a.startsWith("--deskport.demo.enabled="))) {
+            cmd.add("--deskport.demo.enabled=false");
+        }
         cmd.addAll(extraArgs);
         Files.createDirectories(logDir);
         BrokerProcess b = new BrokerProcess(name, cmd, logDir.resolve("broker-" + name + ".log"), port);
@@ -91,6 +93,11 @@ public final class BrokerProcess implements AutoCloseable {
 
     public Path log() {
         return log;
+    }
+
+    /** The broker's process, for its descendants (the demo's desktop processes). */
+    public ProcessHandle handle() {
+        return process.toHandle();
     }
 
     public boolean isAlive() {
