@@ -109,6 +109,8 @@ public final class Overload {
             long recoveredA = firstSuccessAfter(phaseD, backAt, 0);
             long recoveredB = firstSuccessAfter(phaseD, backAt, 1);
             double recovered = recoveredA < 0 || recoveredB < 0 ? -1 : (Math.max(recoveredA, recoveredB) - backAt) / 1e9;
+            System.out.printf("first successful connect after postgres was back: broker a %.2f s, broker b %.2f s%n",
+                    recoveredA < 0 ? -1 : (recoveredA - backAt) / 1e9, recoveredB < 0 ? -1 : (recoveredB - backAt) / 1e9);
 
             all.addAll(phaseA);
             all.addAll(phaseB);
@@ -169,17 +171,25 @@ public final class Overload {
     }
 
     private static void report(String phase, List<Outcome> outcomes) {
-        System.out.printf("phase %s: %d answers %s; p99 %.1f ms%n", phase, outcomes.size(), StormEstate.tally(outcomes),
-                p99Millis(outcomes));
+        long first = outcomes.stream().mapToLong(o -> o.doneAt() - o.nanos()).min().orElse(0);
+        long last = outcomes.stream().mapToLong(Outcome::doneAt).max().orElse(0);
+        double seconds = Math.max(1e-9, (last - first) / 1e9);
+        System.out.printf("phase %s: %d answers in %.1f s (%.0f/s) %s; p50 %.1f ms, p99 %.1f ms; load average %.2f%n",
+                phase, outcomes.size(), seconds, outcomes.size() / seconds, StormEstate.tally(outcomes),
+                percentileMillis(outcomes, 0.50), percentileMillis(outcomes, 0.99), loadAverage());
     }
 
     private static double p99Millis(List<Outcome> outcomes) {
+        return percentileMillis(outcomes, 0.99);
+    }
+
+    private static double percentileMillis(List<Outcome> outcomes, double q) {
         if (outcomes.isEmpty()) {
             return 0;
         }
         long[] n = outcomes.stream().mapToLong(Outcome::nanos).toArray();
         Arrays.sort(n);
-        return n[Math.min(n.length - 1, (int) Math.ceil(n.length * 0.99) - 1)] / 1e6;
+        return n[Math.max(0, Math.min(n.length - 1, (int) Math.ceil(n.length * q) - 1))] / 1e6;
     }
 
     private static double loadAverage() {

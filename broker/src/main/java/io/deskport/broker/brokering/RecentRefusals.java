@@ -75,7 +75,7 @@ class RecentRefusals {
 
     @EventListener
     void on(SessionStateChanged e) {
-        if (e.to() == SessionState.ENDED) {
+        if (e.to() == SessionState.ENDED && e.poolId() != null && e.tenantId() != null) {
             byPool.remove(e.poolId());
             byTenant.remove(e.tenantId());
         }
@@ -83,15 +83,19 @@ class RecentRefusals {
 
     @EventListener
     void on(DesktopStateChanged e) {
-        if (e.to() == DesktopState.READY || e.to() == DesktopState.STOPPED) {
+        if ((e.to() == DesktopState.READY || e.to() == DesktopState.STOPPED) && e.poolId() != null) {
             byPool.remove(e.poolId());
         }
     }
 
     @EventListener
     void on(AdminActionPerformed e) {
-        // a desktop or host added, a quota raised, a pool changed: look again
-        byTenant.remove(e.tenantId());
+        // a desktop or host added, a quota raised, a pool changed: look again (platform actions have no tenant)
+        if (e.tenantId() != null) {
+            byTenant.remove(e.tenantId());
+        } else {
+            byTenant.clear();
+        }
         byPool.clear();
     }
 }
