@@ -34,8 +34,12 @@ final class LeanHttp {
         }
     }
 
-    /** Status and body of a response. */
-    record Response(int status, String body) {
+    /** Status, body and Retry-After header (or null) of a response. */
+    record Response(int status, String body, String retryAfter) {
+
+        Response(int status, String body) {
+            this(status, body, null);
+        }
 
         /** @return the value of the first {@code "name":"value"} member of the body, or null */
         String firstString(String name) {
@@ -90,9 +94,12 @@ final class LeanHttp {
             int length = -1;
             boolean chunked = false;
             boolean close = false;
+            String retryAfter = null;
             for (String h = line(); !h.isEmpty(); h = line()) {
                 String lower = h.toLowerCase();
-                if (lower.startsWith("content-length:")) {
+                if (lower.startsWith("retry-after:")) {
+                    retryAfter = h.substring(12).strip();
+                } else if (lower.startsWith("content-length:")) {
                     length = Integer.parseInt(h.substring(15).strip());
                 } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
                     chunked = true;
@@ -113,7 +120,7 @@ final class LeanHttp {
             if (close) {
                 close();
             }
-            return new Response(status, body.toString(StandardCharsets.UTF_8));
+            return new Response(status, body.toString(StandardCharsets.UTF_8), retryAfter);
         }
 
         private String line() throws IOException {

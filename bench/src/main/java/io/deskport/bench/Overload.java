@@ -58,8 +58,12 @@ public final class Overload {
             Api operator = new Api(a.port()).login("platform", "operator", operatorPassword);
             List<Outcome> all = new ArrayList<>();
 
+            // the load client shares the two cores: a lean HTTP client, like wrk, not the JDK's
+            StormEstate.Transport lean = leanTransport(ports);
+
             // (a) an exhausted pool: its 40 places taken, 200 more users knocking
             StormEstate exhausted = StormEstate.create(operator, ports, 10_000, 15, 2, 5, 240);
+            exhausted.useTransport(lean);
             exhausted.connectStorm(CLIENTS, 200, 0, 40, exhausted.pools, n -> { });
             fill(exhausted, 40);
             warm(exhausted);
@@ -68,6 +72,7 @@ public final class Overload {
 
             // (b) a full tenant quota: 20 seats taken, 200 more users knocking at free desktops
             StormEstate quota = StormEstate.create(operator, ports, 20, 60, 1, 5, 220);
+            quota.useTransport(lean);
             quota.connectStorm(CLIENTS, 200, 0, 20, List.of(quota.pooled), n -> { });
             fill(quota, 20);
             List<Outcome> phaseB = quota.connectStorm(CLIENTS, calls, 20, 220, List.of(quota.pooled, quota.persistent),
@@ -76,6 +81,7 @@ public final class Overload {
 
             // (c) churn: connects that succeed, refusals and logoffs
             StormEstate mix = StormEstate.create(operator, ports, 30, 15, 2, 5, 150);
+            mix.useTransport(lean);
             AtomicBoolean stop = new AtomicBoolean();
             CompletableFuture<List<Outcome>> churn = CompletableFuture.supplyAsync(() ->
                     churn(mix, stop, new ConcurrentLinkedQueue<>()));
@@ -140,6 +146,24 @@ public final class Overload {
             a.close();
             pg.stop();
         }
+    }
+
+    /** Requests over {@link LeanHttp}: keep-alive connections, one per client. */
+    private static StormEstate.Transport leanTransport(List<Integer> ports) {
+        List<LeanHttp> brokers = ports.stream().map(p -> new LeanHttp("http://127.0.0.1:" + p, CLIENTS)).toList();
+        return (broker, bearer, path) -> {
+            LeanHttp.Response r = brokers.get(broker).post(path, bearer);
+            if (r.status() < 0) {
+                return new StormEstate.Answer(0, null, null, null);
+            }
+            String session = null;
+            if (r.status() == 200 || r.status() == 201) {
+                int s = r.body().indexOf("\"session\":{");
+                session = s < 0 ? null : new LeanHttp.Response(r.status(), r.body().substring(s)).firstString("id");
+            }
+            return new StormEstate.Answer(r.status(), r.status() >= 400 ? r.firstString("reason") : null, session,
+                    r.retryAfter());
+        };
     }
 
     /** Everyone of the first {@code n} users connects to each pool once more: the places end up taken. */

@@ -34,6 +34,25 @@ public final class StormEstate {
         }
     }
 
+    /**
+     * How a storm's requests travel: by default the tests' {@link Api} (the JDK's HttpClient); a benchmark
+     * plugs in a leaner client, since the load generator shares the machine's cores with the brokers.
+     */
+    public interface Transport {
+        /**
+         * POSTs without a body with the bearer token to the broker of that index.
+         *
+         * @return the answer; status 0 when the broker could not be reached
+         */
+        Answer post(int broker, String bearer, String path);
+    }
+
+    /** What a {@link Transport} returns: status, problem reason, the session id of a connect, Retry-After. */
+    public record Answer(int status, String reason, String sessionId, String retryAfter) {
+    }
+
+    private volatile Transport transport;
+
     public final UUID tenantId;
     public final String slug;
     public final UUID pooled;
@@ -262,8 +281,19 @@ public final class StormEstate {
         return o;
     }
 
+    /** Sends the storms' requests through {@code t} from now on. */
+    public void useTransport(Transport t) {
+        this.transport = t;
+    }
+
     private Outcome call(int broker, int user, UUID pool, String path) {
         long t0 = System.nanoTime();
+        Transport t = transport;
+        if (t != null) {
+            Answer a = t.post(broker, clients[user][broker].token(), path);
+            long done = System.nanoTime();
+            return new Outcome(broker, user, pool, a.status(), a.reason(), a.sessionId(), a.retryAfter(), done - t0, done);
+        }
         try {
             Api.Response r = clients[user][broker].post(path);
             String session = null;
