@@ -64,6 +64,10 @@ public class Desktops {
         if (r.assignedUserId() != null && pool.kind() != PoolKind.PERSISTENT) {
             throw new ProblemException(Reason.VALIDATION_FAILED, "Only desktops of PERSISTENT pools are assigned to a user");
         }
+        if (r.assignedUserId() != null) {
+            jdbc.sql("select id from app_user where tenant_id = ? and id = ?").params(ctx.tenantId(), r.assignedUserId())
+                    .query(UUID.class).optional().orElseThrow(() -> ProblemException.notFound("User", r.assignedUserId()));
+        }
         consoleNetworks.require("consoleHost", r.consoleHost());
         quotas.reserveDesktop(ctx.tenantId());
         UUID id = Ids.newId();
