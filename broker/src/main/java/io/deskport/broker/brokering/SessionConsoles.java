@@ -3,24 +3,32 @@ package io.deskport.broker.brokering;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import io.deskport.broker.shared.ConsoleAddress;
+import io.deskport.broker.shared.ConsoleNetworks;
 
 /**
  * Where a live session's desktop can be reached, for the tunnel only (server-side; never in an API
  * response): the session's own console on an agent host, else its desktop's, else its host's one
- * registered console.
+ * registered console. The address is checked against the allowed console networks again when the
+ * tunnel opens: a host name may resolve elsewhere now than when it was registered.
  */
 @Service
 public class SessionConsoles {
 
-    private final JdbcClient jdbc;
+    private static final Logger log = LoggerFactory.getLogger(SessionConsoles.class);
 
-    SessionConsoles(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    private final ConsoleNetworks networks;
+
+    SessionConsoles(JdbcClient jdbc, ConsoleNetworks networks) {
         this.jdbc = jdbc;
+        this.networks = networks;
     }
 
     /** @return the console of the live session, or empty when it is ended, unknown or not ready yet */
@@ -36,6 +44,14 @@ public class SessionConsoles {
                 .param(sessionId)
                 .query((rs, n) -> new ConsoleAddress(rs.getString(1), rs.getInt(2), rs.getString(3)))
                 .optional()
-                .filter(c -> c.host() != null);
+                .filter(c -> c.host() != null)
+                .filter(c -> {
+                    boolean allowed = networks.allows(c.host());
+                    if (!allowed) {
+                        log.warn("Session {}: console {} is outside deskport.consoles.allowed-networks; no tunnel opened",
+                                sessionId, c);
+                    }
+                    return allowed;
+                });
     }
 }

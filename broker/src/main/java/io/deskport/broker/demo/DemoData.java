@@ -25,6 +25,7 @@ import io.deskport.broker.pools.Entitlements;
 import io.deskport.broker.pools.LoadBalancing;
 import io.deskport.broker.pools.PoolKind;
 import io.deskport.broker.shared.AdminContext;
+import io.deskport.broker.shared.ConsoleNetworks;
 import io.deskport.broker.shared.CurrentUser;
 import io.deskport.broker.shared.Role;
 import io.deskport.broker.tenancy.Group;
@@ -57,12 +58,15 @@ class DemoData {
     private final Entitlements entitlements;
     private final Desktops desktops;
     private final SessionHosts hosts;
+    private final ConsoleNetworks consoleNetworks;
 
     DemoData(@Value("${deskport.demo.enabled:true}") boolean enabled,
              @Value("${deskport.demo.console-host:127.0.0.1}") String consoleHost,
              @Value("${deskport.demo.console-port-base:5901}") int consolePortBase,
              PlatformTransactionManager txManager, JdbcClient jdbc, Tenants tenants, Users users, Groups groups,
-             DesktopPools pools, Entitlements entitlements, Desktops desktops, SessionHosts hosts) {
+             DesktopPools pools, Entitlements entitlements, Desktops desktops, SessionHosts hosts,
+             ConsoleNetworks consoleNetworks) {
+        this.consoleNetworks = consoleNetworks;
         this.enabled = enabled;
         this.consoleHost = consoleHost;
         this.consolePortBase = consolePortBase;
@@ -138,15 +142,20 @@ class DemoData {
                 "Sessions on shared application servers", PoolKind.SHARED, true, LoadBalancing.BREADTH_FIRST, null,
                 null, 900, null, false, null));
         int port = consolePortBase;
-        for (int i = 1; i <= 2; i++) {
-            desktops.register(ctx, persistent.id(), new Desktops.DesktopRegistration("eng-" + i, consoleHost, port++, null,
-                    DesktopState.READY, null));
+        if (consoleNetworks.allows(consoleHost)) {
+            for (int i = 1; i <= 2; i++) {
+                desktops.register(ctx, persistent.id(), new Desktops.DesktopRegistration("eng-" + i, consoleHost, port++,
+                        null, DesktopState.READY, null));
+            }
+            for (int i = 1; i <= 3; i++) {
+                desktops.register(ctx, pooled.id(), new Desktops.DesktopRegistration("office-" + i, consoleHost, port++,
+                        null, DesktopState.READY, null));
+            }
+            hosts.register(ctx, shared.id(), new SessionHosts.HostRegistration("apps-1", 10, consoleHost, port, null));
+        } else {
+            log.warn("Demo desktops not registered: their console address {} is outside deskport.consoles."
+                    + "allowed-networks (dev/run allows 127.0.0.0/8)", consoleHost);
         }
-        for (int i = 1; i <= 3; i++) {
-            desktops.register(ctx, pooled.id(), new Desktops.DesktopRegistration("office-" + i, consoleHost, port++, null,
-                    DesktopState.READY, null));
-        }
-        hosts.register(ctx, shared.id(), new SessionHosts.HostRegistration("apps-1", 10, consoleHost, port, null));
         for (DesktopPool p : List.of(persistent, pooled, shared)) {
             entitlements.grant(ctx, p.id(), null, group.id());
         }

@@ -2,12 +2,14 @@ package io.deskport.broker.hosts;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import org.springframework.http.HttpStatus;
@@ -22,7 +24,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.deskport.broker.shared.ConsoleNetworks;
 import io.deskport.broker.shared.ProblemException;
+import io.deskport.broker.shared.ProblemResponses;
 import io.deskport.broker.shared.Reason;
 
 /**
@@ -39,17 +43,22 @@ class AgentController {
     private final AgentHeartbeats heartbeats;
     private final AgentCommands commands;
     private final HostsProperties properties;
+    private final ConsoleNetworks consoleNetworks;
 
     AgentController(AgentEnrolments enrolments, AgentHeartbeats heartbeats, AgentCommands commands,
-                    HostsProperties properties) {
+                    HostsProperties properties, ConsoleNetworks consoleNetworks) {
+        this.consoleNetworks = consoleNetworks;
         this.enrolments = enrolments;
         this.heartbeats = heartbeats;
         this.commands = commands;
         this.properties = properties;
     }
 
-    record Enrol(@NotBlank @Size(max = 200) String token, @Size(max = 255) String address, @Size(max = 200) String os,
-                 @Size(max = 100) String agentVersion, @Min(1) Integer cpuCount, @Min(0) Long memoryMb,
+    record Enrol(@NotBlank @Size(max = 200) String token,
+                 @Size(max = 255) @Pattern(regexp = AgentHeartbeats.PRINTABLE) String address,
+                 @Size(max = 200) @Pattern(regexp = AgentHeartbeats.PRINTABLE) String os,
+                 @Size(max = 100) @Pattern(regexp = AgentHeartbeats.PRINTABLE) String agentVersion,
+                 @Min(1) @Max(100_000) Integer cpuCount, @Min(0) Long memoryMb,
                  @Min(1) @Max(10_000) Integer maxSessions) {
     }
 
@@ -65,7 +74,7 @@ class AgentController {
 
     @PostMapping("/heartbeat")
     AgentHeartbeats.HeartbeatAnswer heartbeat(@AuthenticationPrincipal AgentPrincipal agent,
-                                              @RequestBody AgentHeartbeats.Heartbeat b) {
+                                              @Valid @RequestBody AgentHeartbeats.Heartbeat b) {
         return heartbeats.heartbeat(agent, b);
     }
 
@@ -88,13 +97,14 @@ class AgentController {
 
     @PostMapping("/sessions/{sessionId}/report")
     ReportAnswer report(@AuthenticationPrincipal AgentPrincipal agent, @PathVariable UUID sessionId,
-                        @RequestBody AgentHeartbeats.SessionReport b) {
-        if (b.state() == null) {
-            throw new ProblemException(Reason.VALIDATION_FAILED, "state: must be READY, ENDED or FAILED");
+                        @Valid @RequestBody AgentHeartbeats.SessionReport b) {
+        if (b.state() == AgentHeartbeats.ReportedState.READY && (b.consoleHost() == null || b.consolePort() == null)) {
+            throw new ProblemException(Reason.VALIDATION_FAILED, "A READY session needs consoleHost and consolePort",
+                    Map.of("errors", List.of(new ProblemResponses.FieldError(b.consoleHost() == null ? "consoleHost"
+                            : "consolePort", "is required when the state is READY", null))));
         }
-        if (b.state() == AgentHeartbeats.ReportedState.READY
-                && (b.consoleHost() == null || b.consolePort() == null || b.consolePort() < 1 || b.consolePort() > 65535)) {
-            throw new ProblemException(Reason.VALIDATION_FAILED, "A READY session needs consoleHost and consolePort");
+        if (b.state() == AgentHeartbeats.ReportedState.READY) {
+            consoleNetworks.require("consoleHost", b.consoleHost());
         }
         return new ReportAnswer(heartbeats.report(agent, sessionId, b));
     }

@@ -7,6 +7,16 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.validation.constraints.Size;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -17,6 +27,7 @@ import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.deskport.broker.shared.AdminActionPerformed;
+import io.deskport.broker.hosts.HostedSessions.ReportedSession;
 import io.deskport.broker.shared.CurrentUser;
 
 /**
@@ -43,10 +54,20 @@ class AgentHeartbeats {
         this.events = events;
     }
 
-    /** One heartbeat. Null numbers were not measured. */
-    record Heartbeat(String address, Double cpuPercent, Long memoryUsedMb, Integer sessionCount,
-                     List<HostedSessions.ReportedSession> sessions, String loggedOnUser) {
+    /**
+     * One heartbeat. Null numbers were not measured. Sizes and ranges are checked before anything is
+     * written: the logged-on user goes into the append-only audit trail.
+     */
+    record Heartbeat(@Size(max = 255) @Pattern(regexp = PRINTABLE) String address,
+                     @DecimalMin("0") @DecimalMax("100") Double cpuPercent,
+                     @PositiveOrZero @Max(1L << 40) Long memoryUsedMb,
+                     @PositiveOrZero @Max(100_000) Integer sessionCount,
+                     @Size(max = 10_000) List<@NotNull @Valid ReportedSession> sessions,
+                     @Size(max = 256) @Pattern(regexp = PRINTABLE) String loggedOnUser) {
     }
+
+    /** No control characters (a user or host name is printed in logs and the audit trail). */
+    static final String PRINTABLE = "[^\\p{Cntrl}]*";
 
     /**
      * The broker's answer to a heartbeat.
@@ -104,8 +125,9 @@ class AgentHeartbeats {
     enum ReportedState { READY, ENDED, FAILED }
 
     /** One report of a session; the console members only with READY. */
-    record SessionReport(ReportedState state, String consoleHost, Integer consolePort, String consolePassword,
-                         String detail) {
+    record SessionReport(@NotNull ReportedState state, @Size(max = 255) @Pattern(regexp = PRINTABLE) String consoleHost,
+                         @Min(1) @Max(65535) Integer consolePort, @Size(max = 256) String consolePassword,
+                         @Size(max = 2000) String detail) {
     }
 
     /** @return false when the broker does not know the session as live on the host (the agent logs it off) */

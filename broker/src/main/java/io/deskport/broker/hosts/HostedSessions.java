@@ -5,6 +5,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.validation.constraints.Size;
+
 /**
  * What the hosts module needs to know about the sessions living on a host, implemented by the module
  * that owns sessions (brokering). Every call runs inside the transaction of the agent's request that
@@ -17,7 +21,7 @@ public interface HostedSessions {
     }
 
     /** A session as the agent lists it in a heartbeat. */
-    record ReportedSession(UUID sessionId, String state, Long idleMillis) {
+    record ReportedSession(@NotNull UUID sessionId, @Size(max = 32) String state, @PositiveOrZero Long idleMillis) {
     }
 
     /**

@@ -17,6 +17,7 @@ import io.deskport.broker.pools.DesktopPools;
 import io.deskport.broker.pools.PoolKind;
 import io.deskport.broker.shared.AdminActionPerformed;
 import io.deskport.broker.shared.AdminContext;
+import io.deskport.broker.shared.ConsoleNetworks;
 import io.deskport.broker.shared.Ids;
 import io.deskport.broker.shared.ProblemException;
 import io.deskport.broker.shared.Reason;
@@ -34,11 +35,13 @@ public class SessionHosts {
     private final JdbcClient jdbc;
     private final DesktopPools pools;
     private final ApplicationEventPublisher events;
+    private final ConsoleNetworks consoleNetworks;
 
-    SessionHosts(JdbcClient jdbc, DesktopPools pools, ApplicationEventPublisher events) {
+    SessionHosts(JdbcClient jdbc, DesktopPools pools, ApplicationEventPublisher events, ConsoleNetworks consoleNetworks) {
         this.jdbc = jdbc;
         this.pools = pools;
         this.events = events;
+        this.consoleNetworks = consoleNetworks;
     }
 
     /** A host registered by its console address, without an agent: its sessions are READY at once. */
@@ -53,6 +56,7 @@ public class SessionHosts {
             throw new ProblemException(Reason.INVALID_STATE, "Only SHARED pools have session hosts",
                     Map.of("poolKind", pool.kind()));
         }
+        consoleNetworks.require("consoleHost", r.consoleHost());
         UUID id = Ids.newId();
         jdbc.sql("insert into session_host (id, tenant_id, pool_id, name, state, max_sessions, console_host, "
                         + "console_port, console_password) values (?, ?, ?, ?, 'AVAILABLE', ?, ?, ?, ?)")

@@ -21,6 +21,7 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.BearerTokenErrors;
+import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
 import org.springframework.security.web.SecurityFilterChain;
 
@@ -89,7 +90,13 @@ class SecurityConfiguration {
     }
 
     private static AbstractAuthenticationToken authenticate(Jwt jwt) {
-        CurrentUser user = AccessTokens.toUser(jwt);
+        CurrentUser user;
+        try {
+            user = AccessTokens.toUser(jwt);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            // signed by us but not a user we know (an unknown role, a missing or malformed claim): 401, not 500
+            throw new InvalidBearerTokenException("The token's claims do not name a user");
+        }
         List<SimpleGrantedAuthority> authorities = user.roles().stream()
                 .map(r -> new SimpleGrantedAuthority("ROLE_" + r.name())).toList();
         AbstractAuthenticationToken token = new AbstractAuthenticationToken(authorities) {

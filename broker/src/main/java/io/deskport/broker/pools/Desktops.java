@@ -16,6 +16,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import io.deskport.broker.shared.AdminActionPerformed;
 import io.deskport.broker.shared.AdminContext;
+import io.deskport.broker.shared.ConsoleNetworks;
 import io.deskport.broker.shared.Ids;
 import io.deskport.broker.shared.ProblemException;
 import io.deskport.broker.shared.Reason;
@@ -39,12 +40,15 @@ public class Desktops {
     private final DesktopPools pools;
     private final TenantQuotas quotas;
     private final ApplicationEventPublisher events;
+    private final ConsoleNetworks consoleNetworks;
 
-    Desktops(JdbcClient jdbc, DesktopPools pools, TenantQuotas quotas, ApplicationEventPublisher events) {
+    Desktops(JdbcClient jdbc, DesktopPools pools, TenantQuotas quotas, ApplicationEventPublisher events,
+             ConsoleNetworks consoleNetworks) {
         this.jdbc = jdbc;
         this.pools = pools;
         this.quotas = quotas;
         this.events = events;
+        this.consoleNetworks = consoleNetworks;
     }
 
     /** An existing machine reachable on a VNC console. */
@@ -66,6 +70,11 @@ public class Desktops {
         if (r.assignedUserId() != null && pool.kind() != PoolKind.PERSISTENT) {
             throw new ProblemException(Reason.VALIDATION_FAILED, "Only desktops of PERSISTENT pools are assigned to a user");
         }
+        if (r.assignedUserId() != null) {
+            jdbc.sql("select id from app_user where tenant_id = ? and id = ?").params(ctx.tenantId(), r.assignedUserId())
+                    .query(UUID.class).optional().orElseThrow(() -> ProblemException.notFound("User", r.assignedUserId()));
+        }
+        consoleNetworks.require("consoleHost", r.consoleHost());
         quotas.reserveDesktop(ctx.tenantId());
         UUID id = Ids.newId();
         jdbc.sql("insert into desktop (id, tenant_id, pool_id, name, state, assigned_user_id, console_host, "

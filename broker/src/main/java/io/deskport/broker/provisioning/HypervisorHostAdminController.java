@@ -32,8 +32,10 @@ import io.deskport.broker.shared.Reason;
 
 /**
  * Hypervisor hosts are platform-level: the operator's infrastructure, shared by every tenant. Admins
- * of any tenant may read them (to see where their desktops can go and whether they are simulated);
- * only platform admins register, change, drain (maintenance) and remove them.
+ * of any tenant may read them (to see where their desktops can go and whether they are simulated), but
+ * a tenant admin sees only their own tenant's desktops and use of each host — other tenants' activity
+ * and the host's last error (which may name another tenant's desktop) are for platform admins; only
+ * platform admins register, change, drain (maintenance) and remove them.
  */
 @RestController
 @RequestMapping("/api/v1/admin/hypervisor-hosts")
@@ -67,49 +69,49 @@ class HypervisorHostAdminController {
 
     @GetMapping
     List<HypervisorHost> list(AdminContext ctx) {
-        Usage used = usage();
-        return hosts.rows().stream().map(h -> view(h, used)).toList();
+        Usage used = usage(ctx);
+        return hosts.rows().stream().map(h -> view(ctx, h, used)).toList();
     }
 
     @GetMapping("/{id}")
     HypervisorHost get(AdminContext ctx, @PathVariable UUID id) {
-        return view(hosts.require(id), usage());
+        return view(ctx, hosts.require(id), usage(ctx));
     }
 
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     HypervisorHost register(AdminContext ctx, @Valid @RequestBody RegisterHost b) {
         requirePlatformAdmin(ctx);
-        return view(hosts.register(ctx, new HypervisorHosts.HostSpec(b.name(), b.driverId(),
+        return view(ctx, hosts.register(ctx, new HypervisorHosts.HostSpec(b.name(), b.driverId(),
                 b.settings() == null ? Map.of() : b.settings(), b.cpuTotal(), b.memoryTotalMiB(), b.storageTotalMiB(),
-                b.maintenance()), "API"), usage());
+                b.maintenance()), "API"), usage(ctx));
     }
 
     @PatchMapping("/{id}")
     HypervisorHost update(AdminContext ctx, @PathVariable UUID id, @Valid @RequestBody UpdateHost b) {
         requirePlatformAdmin(ctx);
-        return view(hosts.update(ctx, id, new HypervisorHosts.HostSpec(null, null, b.settings(), b.cpuTotal(),
-                b.memoryTotalMiB(), b.storageTotalMiB(), null)), usage());
+        return view(ctx, hosts.update(ctx, id, new HypervisorHosts.HostSpec(null, null, b.settings(), b.cpuTotal(),
+                b.memoryTotalMiB(), b.storageTotalMiB(), null)), usage(ctx));
     }
 
     /** Maintenance on: no new desktops; free ones are drained and replaced elsewhere. */
     @PostMapping("/{id}/maintenance")
     HypervisorHost maintenanceOn(AdminContext ctx, @PathVariable UUID id) {
         requirePlatformAdmin(ctx);
-        return view(hosts.setMaintenance(ctx, id, true), usage());
+        return view(ctx, hosts.setMaintenance(ctx, id, true), usage(ctx));
     }
 
     @DeleteMapping("/{id}/maintenance")
     HypervisorHost maintenanceOff(AdminContext ctx, @PathVariable UUID id) {
         requirePlatformAdmin(ctx);
-        return view(hosts.setMaintenance(ctx, id, false), usage());
+        return view(ctx, hosts.setMaintenance(ctx, id, false), usage(ctx));
     }
 
     /** Ends a quarantine early (it also ends by itself, and after the first successful operation). */
     @DeleteMapping("/{id}/quarantine")
     HypervisorHost releaseQuarantine(AdminContext ctx, @PathVariable UUID id) {
         requirePlatformAdmin(ctx);
-        return view(hosts.releaseQuarantine(ctx, id), usage());
+        return view(ctx, hosts.releaseQuarantine(ctx, id), usage(ctx));
     }
 
     @DeleteMapping("/{id}")
@@ -130,14 +132,21 @@ class HypervisorHostAdminController {
     private record Usage(Map<UUID, HypervisorHost.Capacity> used, Map<UUID, Integer> desktops) {
     }
 
-    /** vCPUs and memory of running desktops, disk of all, and the number of desktops, per host. */
-    private Usage usage() {
+    /**
+     * vCPUs and memory of running desktops, disk of all, and the number of desktops, per host: of every
+     * tenant for platform admins, of the caller's own tenant for everyone else.
+     */
+    private Usage usage(AdminContext ctx) {
+        UUID onlyTenant = ctx.actor().isPlatformAdmin() ? null : ctx.actor().tenantId();
         Map<UUID, Desktop> byId = new HashMap<>();
         desktops.listAll().forEach(d -> byId.put(d.id(), d));
         Map<UUID, PoolProvisioning.Settings> settings = new HashMap<>();
         poolSettings.allEnabled().forEach(s -> settings.put(s.poolId(), s));
         Map<UUID, long[]> used = new HashMap<>();
         for (DesktopPlacements.Placement p : placements.all().values()) {
+            if (onlyTenant != null && !onlyTenant.equals(p.tenantId())) {
+                continue;
+            }
             long[] u = used.computeIfAbsent(p.hostId(), k -> new long[4]);
             u[3]++;
             Desktop d = byId.get(p.desktopId());
@@ -160,13 +169,15 @@ class HypervisorHostAdminController {
         return new Usage(result, counts);
     }
 
-    private HypervisorHost view(HypervisorHosts.HostRow h, Usage usage) {
+    private HypervisorHost view(AdminContext ctx, HypervisorHosts.HostRow h, Usage usage) {
+        boolean platform = ctx.actor().isPlatformAdmin();
         boolean usable = h.reachable() && !h.health().quarantinedAt(java.time.Instant.now()) && !h.maintenance();
         return new HypervisorHost(h.id(), h.name(), h.driverId(), h.simulated(), h.settings(),
                 new HypervisorHost.Capacity(h.effectiveCpus(), h.effectiveMemoryMiB(), h.effectiveStorageMiB()),
                 usage.used().getOrDefault(h.id(), new HypervisorHost.Capacity(0, 0L, 0L)),
                 usage.desktops().getOrDefault(h.id(), 0),
                 h.maintenance(), new HypervisorHost.Health(usable, h.reachable(), h.consecutiveFailures(),
-                h.quarantinedUntil(), h.lastError(), h.lastErrorAt()), h.source(), h.inventoryAt(), h.createdAt());
+                h.quarantinedUntil(), platform ? h.lastError() : null, platform ? h.lastErrorAt() : null), h.source(),
+                h.inventoryAt(), h.createdAt());
     }
 }

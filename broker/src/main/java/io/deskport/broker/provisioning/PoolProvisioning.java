@@ -44,11 +44,13 @@ class PoolProvisioning {
     private final JdbcClient jdbc;
     private final DesktopPools pools;
     private final ApplicationEventPublisher events;
+    private final ImageFiles imageFiles;
 
-    PoolProvisioning(JdbcClient jdbc, DesktopPools pools, ApplicationEventPublisher events) {
+    PoolProvisioning(JdbcClient jdbc, DesktopPools pools, ApplicationEventPublisher events, ImageFiles imageFiles) {
         this.jdbc = jdbc;
         this.pools = pools;
         this.events = events;
+        this.imageFiles = imageFiles;
     }
 
     /**
@@ -178,10 +180,16 @@ class PoolProvisioning {
         return now;
     }
 
-    /** Publishes an image version; with {@code makeCurrent} the pool rolls out to it. */
+    /**
+     * Publishes an image version; with {@code makeCurrent} the pool rolls out to it.
+     *
+     * @throws ProblemException VALIDATION_FAILED for files outside the tenant's image directory, or boot
+     *                          settings from anyone but a platform admin ({@link ImageFiles})
+     */
     @Transactional
-    PublishedImage publish(AdminContext ctx, UUID poolId, ImageSpec s, boolean makeCurrent) {
+    PublishedImage publish(AdminContext ctx, UUID poolId, ImageSpec spec, boolean makeCurrent) {
         require(ctx.tenantId(), poolId);
+        ImageSpec s = imageFiles.confine(ctx, spec);
         UUID id = Ids.newId();
         jdbc.sql("insert into image_version (id, tenant_id, pool_id, label, golden_disk_path, kernel_path, initrd_path, "
                         + "kernel_cmdline, published_by) values (?, ?, ?, ?, ?, ?, ?, ?, ?)")

@@ -1,5 +1,6 @@
 package io.deskport.broker.provisioning;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,10 @@ import org.springframework.validation.annotation.Validated;
  * @param orphans                 what to do with VMs no desktop row knows
  * @param ghosts                  what to do with desktop rows whose VM is gone
  * @param hypervisors             hosts to register (or update) at start, by name
+ * @param imageRoot               the directory image files are published from: a tenant's golden disks
+ *                                lie under {@code <imageRoot>/<tenant id>/}, the kernels and initrds only
+ *                                platform admins may name anywhere under it; the hypervisor hosts see it
+ *                                at the same path (shared storage)
  */
 @Validated
 @ConfigurationProperties("deskport.provisioning")
@@ -76,7 +81,8 @@ public record ProvisioningProperties(
         @DefaultValue("true") boolean simulateWhenEmpty,
         @DefaultValue @Valid Orphans orphans,
         @DefaultValue @Valid Ghosts ghosts,
-        @DefaultValue List<@Valid Hypervisor> hypervisors) {
+        @DefaultValue List<@Valid Hypervisor> hypervisors,
+        @DefaultValue("./data/images") @NotNull Path imageRoot) {
 
     /** VMs on a hypervisor that carry a Deskport tag but that no desktop row knows. */
     public enum OrphanPolicy {

@@ -1,10 +1,16 @@
 package io.deskport.broker.shared;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +35,13 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.exc.InvalidFormatException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
 /** Turns every error of the HTTP API into problem+json with a stable {@code reason}. */
 @RestControllerAdvice
 public class ProblemHandler {
@@ -46,7 +59,7 @@ public class ProblemHandler {
         e.getFieldErrors().forEach(f -> errors.add(new ProblemResponses.FieldError(
                 f.getField(), f.getDefaultMessage(), rejected(f.getField(), f.getRejectedValue()))));
         e.getGlobalErrors().forEach(g -> errors.add(new ProblemResponses.FieldError(
-                g.getObjectName(), g.getDefaultMessage(), null)));
+                "body", g.getDefaultMessage(), null)));
         return respond(ProblemResponses.validation(errors, request.getRequestURI()));
     }
 
@@ -62,7 +75,7 @@ public class ProblemHandler {
     @ExceptionHandler(ConstraintViolationException.class)
     ResponseEntity<ProblemDetail> invalid(ConstraintViolationException e, HttpServletRequest request) {
         List<ProblemResponses.FieldError> errors = e.getConstraintViolations().stream()
-                .map(v -> new ProblemResponses.FieldError(v.getPropertyPath().toString(), v.getMessage(),
+                .map(v -> new ProblemResponses.FieldError(field(v.getPropertyPath()), v.getMessage(),
                         safeValue(v.getInvalidValue())))
                 .toList();
         return respond(ProblemResponses.validation(errors, request.getRequestURI()));
@@ -70,27 +83,70 @@ public class ProblemHandler {
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e, HttpServletRequest request) {
-        String expected = e.getRequiredType() == null ? "another type" : e.getRequiredType().getSimpleName();
         return respond(ProblemResponses.validation(List.of(new ProblemResponses.FieldError(
-                e.getName(), "must be a valid " + expected, safeValue(e.getValue()))), request.getRequestURI()));
+                e.getName(), expected(e.getRequiredType()), safeValue(e.getValue()))), request.getRequestURI()));
     }
 
-    @ExceptionHandler({MissingServletRequestParameterException.class, MissingRequestHeaderException.class})
-    ResponseEntity<ProblemDetail> missing(Exception e, HttpServletRequest request) {
-        return respond(ProblemResponses.of(Reason.VALIDATION_FAILED, e.getMessage(), request.getRequestURI()));
+    @ExceptionHandler(MissingServletRequestParameterException.class)
+    ResponseEntity<ProblemDetail> missing(MissingServletRequestParameterException e, HttpServletRequest request) {
+        return respond(ProblemResponses.validation(List.of(new ProblemResponses.FieldError(
+                e.getParameterName(), "is required", null)), request.getRequestURI()));
     }
 
+    @ExceptionHandler(MissingRequestHeaderException.class)
+    ResponseEntity<ProblemDetail> missing(MissingRequestHeaderException e, HttpServletRequest request) {
+        return respond(ProblemResponses.validation(List.of(new ProblemResponses.FieldError(
+                e.getHeaderName(), "header is required", null)), request.getRequestURI()));
+    }
+
+    /**
+     * A body that cannot be read: too large (413), not JSON (MALFORMED_REQUEST), or JSON that does not
+     * fit the operation — an unknown member, a wrong type, an enum value out of its set, a NUL
+     * character — as VALIDATION_FAILED naming the member. Never a Java type or method name.
+     */
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e, HttpServletRequest request) {
-        String cause = e.getMostSpecificCause().getMessage();
-        String detail = "The request body is not valid JSON for this operation"
-                + (cause == null ? "" : ": " + cause.lines().findFirst().orElse(""));
-        return respond(ProblemResponses.of(Reason.MALFORMED_REQUEST, detail, request.getRequestURI()));
+        String uri = request.getRequestURI();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RequestBodyLimit.BodyTooLarge tooLarge) {
+                return respond(ProblemResponses.of(Reason.PAYLOAD_TOO_LARGE, RequestBodyLimit.detail(tooLarge.limit),
+                        Map.of("maxRequestBodyBytes", tooLarge.limit), uri));
+            }
+        }
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof UnrecognizedPropertyException u) {
+                return respond(ProblemResponses.validation(List.of(new ProblemResponses.FieldError(path(u),
+                        "is not a member of this request" + known(u), null)), uri));
+            }
+            if (t instanceof MismatchedInputException m && !m.getPath().isEmpty()) {
+                return respond(ProblemResponses.validation(List.of(new ProblemResponses.FieldError(path(m),
+                        m instanceof InvalidFormatException f && ApiJson.isNul(f) ? NulCharacterRefusal.MESSAGE
+                                : expected(m.getTargetType()),
+                        m instanceof InvalidFormatException f && !ApiJson.isNul(f) ? rejected(path(m), f.getValue()) : null)),
+                        uri));
+            }
+            if (t instanceof DatabindException d && !d.getPath().isEmpty()) {
+                return respond(ProblemResponses.validation(List.of(new ProblemResponses.FieldError(path(d),
+                        "is not valid here", null)), uri));
+            }
+            if (t instanceof StreamReadException r) {
+                String where = r.getLocation() == null ? ""
+                        : " (line " + r.getLocation().getLineNr() + ", column " + r.getLocation().getColumnNr() + ")";
+                return respond(ProblemResponses.of(Reason.MALFORMED_REQUEST, "The request body is not valid JSON" + where,
+                        uri));
+            }
+        }
+        String detail = request.getContentLengthLong() == 0 || e.getCause() == null
+                ? "The request body is missing or is not a JSON object this operation accepts"
+                : "The request body is not valid JSON for this operation";
+        return respond(ProblemResponses.of(Reason.MALFORMED_REQUEST, detail, uri));
     }
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
     ResponseEntity<ProblemDetail> method(HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
-        return respond(ProblemResponses.of(Reason.METHOD_NOT_ALLOWED, e.getMessage(), request.getRequestURI()));
+        String allowed = e.getSupportedMethods() == null ? "" : "; allowed: " + String.join(", ", e.getSupportedMethods());
+        return respond(ProblemResponses.of(Reason.METHOD_NOT_ALLOWED, "Method " + e.getMethod() + " is not allowed here"
+                + allowed, request.getRequestURI()));
     }
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
@@ -101,7 +157,8 @@ public class ProblemHandler {
 
     @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
     ResponseEntity<ProblemDetail> notAcceptable(HttpMediaTypeNotAcceptableException e, HttpServletRequest request) {
-        return respond(ProblemResponses.of(Reason.NOT_ACCEPTABLE, e.getMessage(), request.getRequestURI()));
+        return respond(ProblemResponses.of(Reason.NOT_ACCEPTABLE, "Accept application/json or application/problem+json",
+                request.getRequestURI()));
     }
 
     @ExceptionHandler(NoResourceFoundException.class)
@@ -144,6 +201,77 @@ public class ProblemHandler {
         log.error("Unexpected failure of {} {}", request.getMethod(), request.getRequestURI(), e);
         return respond(ProblemResponses.of(Reason.INTERNAL_ERROR,
                 "The broker failed to complete the request; it has been logged", request.getRequestURI()));
+    }
+
+    /** What a value of the type must look like, in the client's words (enums: their allowed values). */
+    static String expected(Class<?> type) {
+        if (type == null) {
+            return "has the wrong type";
+        }
+        if (type.isEnum()) {
+            return "must be one of " + Arrays.stream(type.getEnumConstants()).map(c -> ((Enum<?>) c).name())
+                    .collect(Collectors.joining(", "));
+        }
+        if (type == UUID.class) {
+            return "must be a UUID";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class
+                || type == Short.class || type == short.class) {
+            return "must be a whole number";
+        }
+        if (Number.class.isAssignableFrom(type) || type == double.class || type == float.class) {
+            return "must be a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "must be true or false";
+        }
+        if (type == String.class) {
+            return "must be a string";
+        }
+        if (type == java.time.Instant.class) {
+            return "must be a time like 2026-01-31T12:00:00Z";
+        }
+        if (Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "must be a list";
+        }
+        if (Map.class.isAssignableFrom(type)) {
+            return "must be an object";
+        }
+        return type.isRecord() ? "must be an object" : "has the wrong type";
+    }
+
+    /** The member's path in the body, e.g. {@code settings.uri} or {@code sessions[0].state}. */
+    private static String path(DatabindException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JacksonException.Reference r : e.getPath()) {
+            if (r.getPropertyName() != null) {
+                sb.append(sb.isEmpty() ? "" : ".").append(r.getPropertyName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.isEmpty() ? "body" : sb.toString();
+    }
+
+    private static String known(UnrecognizedPropertyException u) {
+        if (u.getKnownPropertyIds() == null || u.getKnownPropertyIds().isEmpty()) {
+            return "";
+        }
+        return " (known: " + u.getKnownPropertyIds().stream().map(String::valueOf).sorted()
+                .collect(Collectors.joining(", ")) + ")";
+    }
+
+    /** A validated parameter's path without the Java method's name ({@code tasks.limit} → {@code limit}). */
+    private static String field(jakarta.validation.Path path) {
+        StringBuilder sb = new StringBuilder();
+        for (jakarta.validation.Path.Node n : path) {
+            if (n.getKind() == ElementKind.METHOD || n.getKind() == ElementKind.CONSTRUCTOR
+                    || n.getKind() == ElementKind.RETURN_VALUE || n.getName() == null) {
+                continue;
+            }
+            sb.append(sb.isEmpty() ? "" : ".").append(n.getName());
+        }
+        return sb.isEmpty() ? "request" : sb.toString();
     }
 
     private static ResponseEntity<ProblemDetail> respond(ProblemDetail problem) {

@@ -1,15 +1,47 @@
 package io.deskport.broker.shared;
 
+import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+
+import tools.jackson.databind.json.JsonMapper;
 
 /** Builds RFC 9457 problem bodies in one shape for every module and every error path. */
 public final class ProblemResponses {
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
     private ProblemResponses() {
+    }
+
+    /**
+     * Writes a problem as the whole response, for the edges that answer before Spring MVC (filters, the
+     * security firewall, the web server's own error reports).
+     */
+    public static void write(HttpServletResponse response, ProblemDetail problem) throws IOException {
+        Map<String, Object> members = new java.util.LinkedHashMap<>();
+        members.put("type", problem.getType().toString());
+        members.put("title", problem.getTitle());
+        members.put("status", problem.getStatus());
+        members.put("detail", problem.getDetail());
+        if (problem.getInstance() != null) {
+            members.put("instance", problem.getInstance().toString());
+        }
+        if (problem.getProperties() != null) {
+            members.putAll(problem.getProperties());
+        }
+        byte[] body = JSON.writeValueAsBytes(members);
+        response.setStatus(problem.getStatus());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+        response.flushBuffer();
     }
 
     public static ProblemDetail of(Reason reason, String detail, Map<String, ?> figures, String instance) {

@@ -20,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
  * JSON answers carry a Content-Length. Spring's JSON converter streams into the response and flushes it,
  * which commits the response without a length, so every answer went out chunked: the headers and body in
  * one write, the closing chunk in a second one, and the client reading twice. The API's answers are small
- * (a page of a list at most), so each is serialised first and sent whole.
+ * (a page of a list at most), so each is serialised first and sent whole. Request bodies are read
+ * strictly ({@link ApiJson}).
  */
 @Configuration(proxyBeanMethods = false)
 public class SizedJsonResponses implements WebMvcConfigurer {
@@ -28,7 +29,7 @@ public class SizedJsonResponses implements WebMvcConfigurer {
     @Override
     public void extendMessageConverters(List<HttpMessageConverter<?>> converters) {
         converters.replaceAll(c -> c.getClass() == JacksonJsonHttpMessageConverter.class
-                ? new SizedJsonHttpMessageConverter(((JacksonJsonHttpMessageConverter) c).getMapper()) : c);
+                ? new SizedJsonHttpMessageConverter(ApiJson.strict(((JacksonJsonHttpMessageConverter) c).getMapper())) : c);
     }
 
     /** Spring's JSON converter, serialising into a buffer so that the length is known before the body. */

@@ -88,8 +88,12 @@ public class Groups {
     @Transactional
     public Group removeMember(AdminContext ctx, UUID groupId, UUID userId) {
         get(ctx.tenantId(), groupId);
-        jdbc.sql("delete from group_member where tenant_id = ? and group_id = ? and user_id = ?")
+        int n = jdbc.sql("delete from group_member where tenant_id = ? and group_id = ? and user_id = ?")
                 .params(ctx.tenantId(), groupId, userId).update();
+        if (n == 0 && jdbc.sql("select count(*) from app_user where tenant_id = ? and id = ?")
+                .params(ctx.tenantId(), userId).query(Integer.class).single() == 0) {
+            throw ProblemException.notFound("User", userId); // another tenant's user is none of this tenant's business
+        }
         events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(), "GROUP_MEMBER_REMOVED", "GROUP",
                 groupId.toString(), Map.of("userId", userId.toString())));
         return get(ctx.tenantId(), groupId);

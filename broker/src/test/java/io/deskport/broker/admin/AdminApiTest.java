@@ -55,7 +55,8 @@ class AdminApiTest {
         Api.Response badId = tenant.admin.get("/api/v1/admin/pools/not-a-uuid");
 
         assertThat(badKind.status()).isEqualTo(400);
-        assertThat(badKind.reason()).isEqualTo("MALFORMED_REQUEST");
+        assertThat(badKind.reason()).as("well-formed JSON with a value out of its set").isEqualTo("VALIDATION_FAILED");
+        assertThat(badKind.body().get("errors").get(0).get("field").asString()).isEqualTo("kind");
         assertThat(garbage.status()).isEqualTo(400);
         assertThat(garbage.reason()).isEqualTo("MALFORMED_REQUEST");
         assertThat(badId.status()).isEqualTo(400);

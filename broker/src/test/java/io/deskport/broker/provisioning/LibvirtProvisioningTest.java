@@ -1,5 +1,8 @@
 package io.deskport.broker.provisioning;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -32,6 +35,8 @@ import static org.awaitility.Awaitility.await;
  */
 @BrokerTest
 @TestPropertySource(properties = {
+        // the tiny image's cache: its kernel and initrd lie in the image root, each tenant's golden disk below it
+        "deskport.provisioning.image-root=/var/lib/deskport-test-images",
         "deskport.provisioning.simulate-when-empty=false",
         "deskport.provisioning.interval=200ms",
         "deskport.provisioning.inventory-interval=1s",
@@ -61,7 +66,7 @@ class LibvirtProvisioningTest {
     @BeforeEach
     void setUp() {
         tenant = TestTenant.create(context, port, 100, 100);
-        api = new ProvisioningApi(tenant, tenant.platformAdmin(context, "operator"));
+        api = new ProvisioningApi(tenant, tenant.platformAdmin(context, "operator"), ProvisioningApi.imageRoot(context));
         host = api.host("libvirt-" + tenant.slug, "libvirt", RealLibvirt.hostSettings());
     }
 
@@ -75,14 +80,23 @@ class LibvirtProvisioningTest {
             check(api.platform.delete("/api/v1/admin/hypervisor-hosts/" + host), 204);
         } finally {
             libvirt.removeAllOf(tenant.id.toString());
+            api.removeImageFiles();
         }
     }
 
-    private UUID pool(String name, String kind, String sizing) {
+    /**
+     * A pool on the tiny image: its golden disk (linked into the tenant's image directory) from the tenant
+     * admin's point of view, its kernel, initrd and command line set by the platform admin, whose choice
+     * they are.
+     */
+    private UUID pool(String name, String kind, String sizing) throws IOException {
         UUID pool = tenant.pool(name, kind, null);
         check(tenant.admin.put("/api/v1/admin/pools/" + pool + "/provisioning", "{" + sizing + "," + TINY + "}"), 200);
-        check(tenant.admin.post("/api/v1/admin/pools/" + pool + "/images", json("label", "tiny-1",
-                "goldenDiskPath", libvirt.image.goldenDisk().toString(), "kernelPath", libvirt.image.kernel().toString(),
+        Path golden = Path.of(api.imageFile("golden.qcow2"));
+        Files.delete(golden);
+        Files.createLink(golden, libvirt.image.goldenDisk());
+        check(api.platform.inTenant(tenant.id).post("/api/v1/admin/pools/" + pool + "/images", json("label", "tiny-1",
+                "goldenDiskPath", golden.toString(), "kernelPath", libvirt.image.kernel().toString(),
                 "initrdPath", libvirt.image.initrd().toString(), "kernelCmdline", libvirt.image.cmdline())), 201);
         return pool;
     }
@@ -99,7 +113,7 @@ class LibvirtProvisioningTest {
     }
 
     @Test
-    void aPooledPoolOfThreeFillsItselfAndAConnectGetsADesktopWhoseConsoleAnswers() {
+    void aPooledPoolOfThreeFillsItselfAndAConnectGetsADesktopWhoseConsoleAnswers() throws IOException {
         UUID pool = pool("lab", "POOLED", "\"minSize\":3,\"maxSize\":3,\"spareTarget\":3");
 
         await().atMost(Duration.ofSeconds(90)).until(() -> api.free(pool, "READY") == 3);
@@ -116,7 +130,7 @@ class LibvirtProvisioningTest {
     }
 
     @Test
-    void aPersistentDesktopIsPoweredOffWhenIdleAndPoweredOnByTheNextConnect() {
+    void aPersistentDesktopIsPoweredOffWhenIdleAndPoweredOnByTheNextConnect() throws IOException {
         UUID pool = pool("mine", "PERSISTENT", "\"minSize\":1,\"maxSize\":1,\"spareTarget\":0,"
                 + "\"stopAfterDisconnectedSeconds\":2");
         await().atMost(Duration.ofSeconds(60)).until(() -> api.free(pool, "READY") == 1);

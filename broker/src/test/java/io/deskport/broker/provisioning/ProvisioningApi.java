@@ -1,8 +1,15 @@
 package io.deskport.broker.provisioning;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
+
+import org.springframework.context.ApplicationContext;
 
 import io.deskport.broker.support.Api;
 import io.deskport.broker.support.TestTenant;
@@ -16,10 +23,35 @@ final class ProvisioningApi {
 
     final TestTenant tenant;
     final Api platform;
+    final Path imageDirectory;
 
-    ProvisioningApi(TestTenant tenant, Api platform) {
+    /**
+     * @param imageRoot the broker's {@code deskport.provisioning.image-root}: the tenant's golden disks are
+     *                  created in its directory there
+     */
+    ProvisioningApi(TestTenant tenant, Api platform, Path imageRoot) {
         this.tenant = tenant;
         this.platform = platform;
+        this.imageDirectory = imageRoot.toAbsolutePath().resolve(tenant.id.toString());
+    }
+
+    /** The broker's image root, as configured for the tests. */
+    static Path imageRoot(ApplicationContext context) {
+        return context.getBean(ProvisioningProperties.class).imageRoot();
+    }
+
+    /** An (empty) golden disk file in the tenant's image directory; the simulated driver never reads it. */
+    String imageFile(String name) {
+        try {
+            Files.createDirectories(imageDirectory);
+            Path file = imageDirectory.resolve(name);
+            if (!Files.exists(file)) {
+                Files.createFile(file);
+            }
+            return file.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Registers a hypervisor host (platform admin) and returns its id. */
@@ -37,17 +69,37 @@ final class ProvisioningApi {
         return check(platform.get("/api/v1/admin/hypervisor-hosts/" + host), 200).body();
     }
 
-    /** A pool with provisioning settings (JSON members of PUT .../provisioning) and a first image. */
+    /** Removes the tenant's image directory and everything in it. */
+    void removeImageFiles() {
+        if (!Files.exists(imageDirectory)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(imageDirectory)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+            Files.deleteIfExists(imageDirectory);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A pool with provisioning settings (JSON members of PUT .../provisioning) and a first image.
+     *
+     * @param goldenDisk a file name in the tenant's image directory
+     */
     UUID pool(String name, String kind, String settingsJson, String goldenDisk) {
         UUID pool = tenant.pool(name, kind, null);
         check(tenant.admin.put("/api/v1/admin/pools/" + pool + "/provisioning", settingsJson), 200);
-        image(pool, "v1", goldenDisk, null, null, null);
+        image(pool, "v1", goldenDisk);
         return pool;
     }
 
-    UUID image(UUID pool, String label, String goldenDisk, String kernel, String initrd, String cmdline) {
+    /** Publishes a disk-boot image version (the tenant admin's), the golden disk a file name in the tenant's image directory. */
+    UUID image(UUID pool, String label, String goldenDisk) {
         return check(tenant.admin.post("/api/v1/admin/pools/" + pool + "/images", json("label", label,
-                "goldenDiskPath", goldenDisk, "kernelPath", kernel, "initrdPath", initrd, "kernelCmdline", cmdline)), 201).id();
+                "goldenDiskPath", imageFile(goldenDisk))), 201).id();
     }
 
     List<JsonNode> desktops(UUID pool) {

@@ -58,7 +58,7 @@ import static org.awaitility.Awaitility.await;
 class ReconcilerTest {
 
     private static final String SIM = "{\"cpusPerHost\":\"16\",\"memoryMiBPerHost\":\"65536\"}";
-    private static final String IMAGE = "/var/lib/deskport/images/office.qcow2";
+    private static final String IMAGE = "office.qcow2";
 
     @LocalServerPort
     int port;
@@ -80,7 +80,7 @@ class ReconcilerTest {
     @BeforeEach
     void setUp() {
         tenant = TestTenant.create(context, port, 100, 100);
-        api = new ProvisioningApi(tenant, tenant.platformAdmin(context, "operator"));
+        api = new ProvisioningApi(tenant, tenant.platformAdmin(context, "operator"), ProvisioningApi.imageRoot(context));
     }
 
     @AfterEach
@@ -89,6 +89,7 @@ class ReconcilerTest {
                 .forEach(p -> check(tenant.admin.delete("/api/v1/admin/pools/" + p.get("id").asString()), 204));
         reconcileUntil(() -> journal.open().isEmpty() && reconciler.tasksRunning() == 0);
         testHosts.forEach(h -> check(api.platform.delete("/api/v1/admin/hypervisor-hosts/" + h), 204));
+        api.removeImageFiles();
     }
 
     private UUID simulatedHost(String name) {
@@ -223,7 +224,7 @@ class ReconcilerTest {
         String aliceDesktop = check(connect(alice, pool), 201).body().get("session").get("desktopId").asString();
         reconcileUntil(() -> api.free(pool, "READY") == 2 && api.desktops(pool).size() == 3);
 
-        String v2 = api.image(pool, "v2", "/var/lib/deskport/images/office-v2.qcow2", null, null, null).toString();
+        String v2 = api.image(pool, "v2", "office-v2.qcow2").toString();
         reconcileUntil(() -> imagesOfFreeDesktops(pool).equals(Set.of(v2)) && api.free(pool, "READY") == 2);
         assertThat(imageOf(aliceDesktop)).as("a desktop in use is not touched").isEqualTo(v1);
 
@@ -253,7 +254,7 @@ class ReconcilerTest {
         reconcileUntil(() -> api.free(pool, "READY") == 1);
         String v1 = imageOf(desktop);
 
-        String v2 = api.image(pool, "v2", "/var/lib/deskport/images/personal-v2.qcow2", null, null, null).toString();
+        String v2 = api.image(pool, "v2", "personal-v2.qcow2").toString();
         reconcileUntil(() -> imagesOfFreeDesktops(pool).equals(Set.of(v2)));
         settle();
         assertThat(imageOf(desktop)).as("alice's own desktop waits for the admin").isEqualTo(v1);
@@ -395,7 +396,7 @@ class ReconcilerTest {
                 "{\"maxSize\":2,\"stopAfterDisconnectedSeconds\":60}"), 400).body().get("detail").asString())
                 .contains("PERSISTENT");
         assertThat(check(tenant.admin.post("/api/v1/admin/pools/" + pooled + "/images", Api.json("label", "v1",
-                "goldenDiskPath", IMAGE)), 409).reason()).isEqualTo("INVALID_STATE");
+                "goldenDiskPath", api.imageFile(IMAGE))), 409).reason()).isEqualTo("INVALID_STATE");
         check(tenant.admin.put("/api/v1/admin/pools/" + pooled + "/provisioning", "{\"maxSize\":2}"), 200);
         assertThat(check(tenant.admin.post("/api/v1/admin/pools/" + pooled + "/images", Api.json("label", "v 1",
                 "goldenDiskPath", "relative/path")), 400).body().get("errors").size()).isEqualTo(2);
