@@ -196,7 +196,13 @@ class BrokerFaultsTest {
                 .allMatch(o -> o.retryAfter() != null);
         assertLedgerHolds();
 
-        // the session timers survived the outage: a session disconnected past its pool's timeout is logged off
+        // the background loops survived the outage: one broker leads the reconciler again (its advisory lock),
+        // both listen for tunnel notifications again, and the session timers log off a session disconnected
+        // past its pool's timeout
+        await("a reconciler leader again").atMost(Duration.ofSeconds(60)).until(() ->
+                count("select count(*) from pg_locks where locktype = 'advisory' and granted") == 1);
+        await("both brokers listening again").atMost(Duration.ofSeconds(60)).until(() ->
+                count("select count(*) from pg_stat_activity where query ilike 'listen %'") == 2);
         Outcome s = connectedSomewhere();
         execute("update session set state = 'DISCONNECTED', state_changed_at = now() - interval '2 hours' where id = ?::uuid",
                 s.sessionId());
@@ -241,6 +247,15 @@ class BrokerFaultsTest {
         try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(database), postgres.username(), postgres.password());
              PreparedStatement ps = c.prepareStatement("select count(*) from session where tenant_id = ? and state <> 'ENDED'")) {
             ps.setObject(1, estate.tenantId);
+            var rs = ps.executeQuery();
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private int count(String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(database), postgres.username(), postgres.password());
+             PreparedStatement ps = c.prepareStatement(sql)) {
             var rs = ps.executeQuery();
             rs.next();
             return rs.getInt(1);

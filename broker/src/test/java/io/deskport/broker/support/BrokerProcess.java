@@ -38,7 +38,8 @@ public final class BrokerProcess implements AutoCloseable {
     }
 
     /**
-     * Starts a broker (demo data off) and returns without waiting for it to serve.
+     * Starts a broker (demo data off and consoles allowed on loopback and 10/8, unless {@code extraArgs}
+     * say otherwise) and returns without waiting for it to serve.
      *
      * @param extraArgs further {@code --property=value} arguments
      */
@@ -62,6 +63,10 @@ public final class BrokerProcess implements AutoCloseable {
                 "--logging.level.io.deskport=info"));
         if (extraArgs.stream().noneMatch(a -> a.startsWith("--deskport.demo.enabled="))) {
             cmd.add("--deskport.demo.enabled=false");
+        }
+        if (extraArgs.stream().noneMatch(a -> a.startsWith("--deskport.consoles.allowed-networks="))) {
+            // the desktops of tests and benchmarks are on this machine (local Xvnc) or nowhere (10.x)
+            cmd.add("--deskport.consoles.allowed-networks=127.0.0.0/8,10.0.0.0/8");
         }
         cmd.addAll(extraArgs);
         Files.createDirectories(logDir);
