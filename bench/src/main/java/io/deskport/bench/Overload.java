@@ -67,17 +67,21 @@ public final class Overload {
             exhausted.connectStorm(CLIENTS, 200, 0, 40, exhausted.pools, n -> { });
             fill(exhausted, 40);
             warm(exhausted);
+            Cpu cpu = new Cpu(a, b, work);
             List<Outcome> phaseA = exhausted.connectStorm(CLIENTS, calls, 40, 240, exhausted.pools, n -> { });
             report("a exhausted pool", phaseA);
+            cpu.report(phaseA.size());
 
             // (b) a full tenant quota: 20 seats taken, 200 more users knocking at free desktops
             StormEstate quota = StormEstate.create(operator, ports, 20, 60, 1, 5, 220);
             quota.useTransport(lean);
             quota.connectStorm(CLIENTS, 200, 0, 20, List.of(quota.pooled), n -> { });
             fill(quota, 20);
+            cpu = new Cpu(a, b, work);
             List<Outcome> phaseB = quota.connectStorm(CLIENTS, calls, 20, 220, List.of(quota.pooled, quota.persistent),
                     n -> { });
             report("b full quota", phaseB);
+            cpu.report(phaseB.size());
 
             // (c) churn: connects that succeed, refusals and logoffs
             StormEstate mix = StormEstate.create(operator, ports, 30, 15, 2, 5, 150);
@@ -145,6 +149,31 @@ public final class Overload {
             }
             a.close();
             pg.stop();
+        }
+    }
+
+    /** CPU spent by the brokers, PostgreSQL and this load client over a phase, per answer. */
+    private static final class Cpu {
+        private final long[] brokers;
+        private final long postgres;
+        private final double[] start;
+
+        Cpu(BrokerProcess a, BrokerProcess b, Path work) throws Exception {
+            this.brokers = new long[] {a.handle().pid(), b.handle().pid()};
+            this.postgres = Long.parseLong(Files.readAllLines(work.resolve("postgres/cluster/postmaster.pid"))
+                    .getFirst().strip());
+            this.start = now();
+        }
+
+        private double[] now() {
+            return new double[] {ProcessCpu.treeMillis(brokers[0]) + ProcessCpu.treeMillis(brokers[1]),
+                    ProcessCpu.treeMillis(postgres), ProcessCpu.selfMillis()};
+        }
+
+        void report(int answers) {
+            double[] end = now();
+            System.out.printf("  cpu per answer: brokers %.2f ms, postgres %.2f ms, load client %.2f ms%n",
+                    (end[0] - start[0]) / answers, (end[1] - start[1]) / answers, (end[2] - start[2]) / answers);
         }
     }
 
