@@ -22,9 +22,12 @@ import io.deskport.broker.pools.DesktopPool;
 import io.deskport.broker.pools.Entitlements;
 import io.deskport.broker.pools.PoolKind;
 import io.deskport.broker.shared.CurrentUser;
+import io.deskport.broker.shared.ProblemException;
+import io.deskport.broker.shared.ProblemResponses;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -78,15 +81,24 @@ class UserSessionController {
      * Connects (201, with the new session's Location) or reconnects (200). The answer is written here
      * rather than returned: this is the request a logon storm is made of, and Spring's handling of a
      * returned entity (choosing a return-value handler, negotiating the content type, merging headers)
-     * cost about a tenth of the broker's CPU per connect. It is the same JSON, with a Content-Length.
+     * cost about a tenth of the broker's CPU per connect. It is the same JSON, with a Content-Length. So is a
+     * refusal: the same problem+json the problem handler writes, without Spring's exception resolution.
      */
     @PostMapping(path = "/pools/{poolId}/connect", produces = MediaType.APPLICATION_JSON_VALUE)
     @ApiResponse(responseCode = "201", description = "A new session in the pool",
             content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ConnectResponse.class)))
     @ApiResponse(responseCode = "200", description = "The user's live session in the pool (reconnect)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ConnectResponse.class)))
-    void connect(CurrentUser me, @PathVariable UUID poolId, HttpServletResponse response) throws IOException {
-        ConnectService.ConnectResult result = connects.connect(me, poolId);
+    void connect(CurrentUser me, @PathVariable UUID poolId, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        ConnectService.ConnectResult result;
+        try {
+            result = connects.connect(me, poolId);
+        } catch (ProblemException refused) {
+            // a refusal storm is made of these: written here too, like the answer (problem+json, Retry-After)
+            ProblemResponses.write(response, refused, request.getRequestURI());
+            return;
+        }
         Session s = result.session();
         byte[] body = json.writeValueAsBytes(new ConnectResponse(s, s.state(), result.reconnected(), ticketFor(s)));
         response.setStatus(result.reconnected() ? HttpStatus.OK.value() : HttpStatus.CREATED.value());
