@@ -78,9 +78,11 @@ public class Users {
     @Transactional
     public User update(AdminContext ctx, UUID id, UserChange change) {
         User current = get(ctx.tenantId(), id);
+        // no change of any kind (password, enabled, name, roles) to an account whose roles the caller could not
+        // grant: a tenant admin who could reset a platform admin's password could sign in as one
+        checkGrantable(ctx, current.roles());
         if (change.roles() != null) {
             checkGrantable(ctx, change.roles());
-            checkGrantable(ctx, current.roles()); // a tenant admin cannot demote a platform admin either
         }
         jdbc.sql("update app_user set display_name = coalesce(?, display_name), email = coalesce(?, email), "
                         + "password_hash = coalesce(?, password_hash), roles = coalesce(?, roles), "
@@ -116,7 +118,8 @@ public class Users {
 
     private static void checkGrantable(AdminContext ctx, Set<Role> roles) {
         if (roles.contains(Role.PLATFORM_ADMIN) && !ctx.actor().isPlatformAdmin()) {
-            throw new ProblemException(Reason.FORBIDDEN, "Only platform admins can grant or change PLATFORM_ADMIN");
+            throw new ProblemException(Reason.FORBIDDEN, "Only platform admins can grant PLATFORM_ADMIN or change an "
+                    + "account that has it");
         }
     }
 

@@ -256,4 +256,29 @@ class AdminApiTest {
                 .isTrue();
         assertThat(doc.body().get("paths").has("/api/v1/admin/session-hosts/{id}/drain")).isTrue();
     }
+
+    @Test
+    void aTenantAdminCannotChangeAPlatformAdminAccountInAnyWay() {
+        tenant.platformAdmin(context, "root");
+        UUID root = null;
+        for (var u : check(tenant.admin.get("/api/v1/admin/users"), 200).body()) {
+            if ("root".equals(u.get("username").asString())) {
+                root = UUID.fromString(u.get("id").asString());
+            }
+        }
+        assertThat(root).isNotNull();
+        for (String change : new String[] {json("password", "taken-over-password"), json("enabled", false),
+                json("displayName", "Mallory"), json("email", "mallory@example.org")}) {
+            Api.Response refused = tenant.admin.patch("/api/v1/admin/users/" + root, change);
+            assertThat(refused.status()).as(change).isEqualTo(403);
+            assertThat(refused.reason()).isEqualTo("FORBIDDEN");
+        }
+        assertThat(tenant.admin.delete("/api/v1/admin/users/" + root).status()).isEqualTo(403);
+        // nothing changed: the platform admin still signs in with their own password, and is enabled
+        Api stillRoot = tenant.login("root");
+        assertThat(check(stillRoot.get("/api/v1/admin/tenants"), 200).body().size()).isPositive();
+        assertThat(check(tenant.admin.get("/api/v1/admin/users/" + root), 200).body().get("enabled").asBoolean()).isTrue();
+        // a platform admin may
+        check(stillRoot.patch("/api/v1/admin/users/" + root, json("displayName", "Root")), 200);
+    }
 }
