@@ -204,9 +204,12 @@ public final class Overload {
         }
     }
 
-    /** A few hundred refusals on both brokers before anything is measured: a warm JIT. */
+    /**
+     * Refusals on both brokers before anything is measured, as many as the logon storm's warm-up makes
+     * connects: the brokers' JIT compiles the refusal path, as in brokers that have been up a while.
+     */
     private static void warm(StormEstate e) throws Exception {
-        e.connectStorm(CLIENTS, 1000, 40, e.users(), e.pools, n -> { });
+        e.connectStorm(CLIENTS, 12_000, 40, e.users(), e.pools, n -> { });
     }
 
     private static List<Outcome> churn(StormEstate e, AtomicBoolean stop, Queue<Outcome> soFar) {
