@@ -23,7 +23,10 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.BearerTokenErrors;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+import org.springframework.security.web.header.writers.StaticHeadersWriter;
 
 import io.deskport.broker.shared.CurrentUser;
 import io.deskport.broker.shared.ProblemResponses;
@@ -39,6 +42,12 @@ import tools.jackson.databind.json.JsonMapper;
 class SecurityConfiguration {
 
     static final String TOKEN_COOKIE = "deskport_token";
+    /** Sent with every answer; HSTS too, but only over TLS (directly, or from a trusted proxy). */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; media-src 'self' blob:; "
+            + "worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    static final String PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+            + "clipboard-read=(self), clipboard-write=(self), fullscreen=(self)";
     private static final String[] ADMINS = {"PLATFORM_ADMIN", "TENANT_ADMIN"};
     private static final String[] SUPPORT = {"PLATFORM_ADMIN", "TENANT_ADMIN", "HELPDESK"};
 
@@ -59,6 +68,14 @@ class SecurityConfiguration {
                 .formLogin(f -> f.disable())
                 .httpBasic(b -> b.disable())
                 .logout(l -> l.disable())
+                .addFilterBefore(new CrossSiteRequestGuard(), BearerTokenAuthenticationFilter.class)
+                .headers(h -> h
+                        // the portal has no inline script; images come as data: and blob: URLs (the remote
+                        // desktop's tiles), the tunnel is a WebSocket to this origin
+                        .contentSecurityPolicy(c -> c.policyDirectives(CONTENT_SECURITY_POLICY))
+                        .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER))
+                        .addHeaderWriter(new StaticHeadersWriter("Permissions-Policy", PERMISSIONS_POLICY))
+                        .frameOptions(f -> f.deny()))
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/api/v1/auth/login", "/api/v1/auth/logout").permitAll()
                         .requestMatchers("/actuator/health/**", "/actuator/health", "/v3/api-docs/**", "/v3/api-docs").permitAll()
