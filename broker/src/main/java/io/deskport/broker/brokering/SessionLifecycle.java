@@ -29,6 +29,7 @@ import io.deskport.broker.shared.CurrentUser;
 import io.deskport.broker.shared.ProblemException;
 import io.deskport.broker.shared.Reason;
 import io.deskport.broker.tenancy.TenantQuotas;
+import io.deskport.broker.tenancy.UserAccessChanged;
 import io.deskport.broker.tenancy.UserRemoved;
 
 /**
@@ -238,6 +239,24 @@ public class SessionLifecycle {
                         publish(row, SessionState.READY, null, CurrentUser.SYSTEM);
                     }
                 });
+    }
+
+    /**
+     * A user who may no longer sign in (disabled) is disconnected from every live session, in the same
+     * transaction; the tunnels close on whichever broker serves them. (A removed user's sessions end.)
+     */
+    @EventListener
+    @Transactional(propagation = Propagation.MANDATORY)
+    void on(UserAccessChanged e) {
+        if (!e.signInRevoked()) {
+            return;
+        }
+        List<UUID> live = jdbc.sql("select id from session where tenant_id = ? and user_id = ? and state in "
+                + "('READY', 'CONNECTED')").params(e.tenantId(), e.userId()).query(UUID.class).list();
+        live.forEach(s -> markDisconnected(s, CurrentUser.SYSTEM));
+        if (!live.isEmpty()) {
+            log.info("User {} may no longer sign in ({}): disconnected {} live session(s)", e.userId(), e.why(), live.size());
+        }
     }
 
     @EventListener

@@ -35,6 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
 class AccessTokens {
 
     static final String ISSUER = "deskport";
+    static final String ISSUED_MILLIS = "iat_ms";
     private static final String KEY_NAME = "access-token-signing-key";
 
     private final NimbusJwtEncoder encoder;
@@ -68,6 +69,9 @@ class AccessTokens {
                 .expiresAt(expires)
                 .id(UUID.randomUUID().toString())
                 .claim("tid", user.tenantId().toString())
+                // to the millisecond (iat is in seconds): a revocation voids the tokens issued before it, not
+                // one issued in the same second after it
+                .claim(ISSUED_MILLIS, now.toEpochMilli())
                 .claim("tenant", tenantSlug)
                 .claim("name", user.username())
                 .claim("roles", user.roles().stream().map(Enum::name).sorted().toList())
@@ -79,6 +83,12 @@ class AccessTokens {
 
     JwtDecoder decoder() {
         return decoder;
+    }
+
+    /** When the token was issued, to the millisecond when it says so. */
+    static Instant issuedAt(Jwt jwt) {
+        return jwt.getClaims().get(ISSUED_MILLIS) instanceof Number ms ? Instant.ofEpochMilli(ms.longValue())
+                : jwt.getIssuedAt();
     }
 
     static CurrentUser toUser(Jwt jwt) {

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
@@ -12,6 +13,7 @@ import jakarta.validation.constraints.Size;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseCookie;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -29,8 +31,10 @@ class AuthController {
     private final IdentityProvider identity;
     private final AccessTokens tokens;
     private final IdentityProperties properties;
+    private final RevokedTokens revoked;
 
-    AuthController(IdentityProvider identity, AccessTokens tokens, IdentityProperties properties) {
+    AuthController(IdentityProvider identity, AccessTokens tokens, IdentityProperties properties, RevokedTokens revoked) {
+        this.revoked = revoked;
         this.identity = identity;
         this.tokens = tokens;
         this.properties = properties;
@@ -60,7 +64,20 @@ class AuthController {
     }
 
     @PostMapping("/auth/logout")
-    ResponseEntity<Void> logout() {
+    ResponseEntity<Void> logout(HttpServletRequest request) {
+        // the token itself stops counting, on every broker, not only the cookie in this browser
+        try {
+            String token = SecurityConfiguration.tokenResolver().resolve(request);
+            if (token != null) {
+                Jwt jwt = tokens.decoder().decode(token);
+                CurrentUser user = AccessTokens.toUser(jwt);
+                if (jwt.getId() != null && jwt.getExpiresAt() != null) {
+                    revoked.revokeToken(user.tenantId(), user.userId(), jwt.getId(), jwt.getExpiresAt());
+                }
+            }
+        } catch (RuntimeException invalid) {
+            // no valid token: nothing to sign out but the cookie
+        }
         ResponseCookie cookie = ResponseCookie.from(SecurityConfiguration.TOKEN_COOKIE, "")
                 .httpOnly(true).secure(properties.secureCookie()).sameSite("Strict").path("/").maxAge(0).build();
         return ResponseEntity.noContent().header(HttpHeaders.SET_COOKIE, cookie.toString()).build();

@@ -61,7 +61,7 @@ class SecurityConfiguration {
     }
 
     @Bean
-    SecurityFilterChain api(HttpSecurity http, AccessTokens tokens, JsonMapper json) throws Exception {
+    SecurityFilterChain api(HttpSecurity http, AccessTokens tokens, RevokedTokens revoked, JsonMapper json) throws Exception {
         http.csrf(c -> c.disable()) // tokens, not ambient credentials: the cookie is SameSite=Strict
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(c -> c.disable())
@@ -93,7 +93,7 @@ class SecurityConfiguration {
                         .anyRequest().permitAll())
                 .oauth2ResourceServer(o -> o
                         .bearerTokenResolver(tokenResolver())
-                        .jwt(j -> j.decoder(tokens.decoder()).jwtAuthenticationConverter(SecurityConfiguration::authenticate))
+                        .jwt(j -> j.decoder(tokens.decoder()).jwtAuthenticationConverter(jwt -> authenticate(jwt, revoked)))
                         .authenticationEntryPoint((req, res, ex) -> problem(json, req, res, Reason.UNAUTHENTICATED,
                                 "Sign in first: the access token is missing, expired or invalid"))
                         .accessDeniedHandler((req, res, ex) -> problem(json, req, res, Reason.FORBIDDEN,
@@ -106,13 +106,17 @@ class SecurityConfiguration {
         return http.build();
     }
 
-    private static AbstractAuthenticationToken authenticate(Jwt jwt) {
+    private static AbstractAuthenticationToken authenticate(Jwt jwt, RevokedTokens revoked) {
         CurrentUser user;
         try {
             user = AccessTokens.toUser(jwt);
         } catch (IllegalArgumentException | NullPointerException e) {
             // signed by us but not a user we know (an unknown role, a missing or malformed claim): 401, not 500
             throw new InvalidBearerTokenException("The token's claims do not name a user");
+        }
+        // signed out, or issued before the user was disabled, demoted, removed or had the password reset
+        if (revoked.isRevoked(user.userId(), jwt.getId(), AccessTokens.issuedAt(jwt))) {
+            throw new InvalidBearerTokenException("The access token has been revoked");
         }
         List<SimpleGrantedAuthority> authorities = user.roles().stream()
                 .map(r -> new SimpleGrantedAuthority("ROLE_" + r.name())).toList();
@@ -136,7 +140,7 @@ class SecurityConfiguration {
      * token has characters no token has is refused as malformed (as Spring's resolver does, without its
      * case-insensitive regular expression on every request).
      */
-    private static BearerTokenResolver tokenResolver() {
+    static BearerTokenResolver tokenResolver() {
         return request -> {
             String header = request.getHeader(HttpHeaders.AUTHORIZATION);
             if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {

@@ -99,6 +99,13 @@ public class Users {
         details.put("enabled", change.enabled());
         events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(), "USER_UPDATED", "USER",
                 id.toString(), details));
+        boolean disabled = Boolean.FALSE.equals(change.enabled()) && current.enabled();
+        boolean rolesChanged = change.roles() != null && !change.roles().equals(current.roles());
+        if (disabled || rolesChanged || change.password() != null) {
+            // the tokens issued before this change still carry what it took away
+            events.publishEvent(new UserAccessChanged(ctx.tenantId(), id, disabled ? "DISABLED"
+                    : rolesChanged ? "ROLES_CHANGED" : "PASSWORD_RESET", disabled));
+        }
         return get(ctx.tenantId(), id);
     }
 
@@ -111,6 +118,7 @@ public class Users {
             throw new ProblemException(Reason.CONFLICT, "You cannot remove your own account");
         }
         events.publishEvent(new UserRemoved(ctx.tenantId(), id, user.username()));
+        events.publishEvent(new UserAccessChanged(ctx.tenantId(), id, "REMOVED", true));
         events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(), "USER_DELETED", "USER",
                 id.toString(), Map.of("username", user.username())));
         jdbc.sql("delete from app_user where tenant_id = ? and id = ?").params(ctx.tenantId(), id).update();

@@ -238,7 +238,10 @@ class AdminApiTest {
 
         check(tenant.admin.patch("/api/v1/admin/users/" + alice, json("enabled", false)), 200);
 
-        assertThat(aliceApi.post("/api/v1/pools/" + pool + "/connect").status()).isEqualTo(403);
+        // the token itself is revoked (TokenRevocationTest): not even the entitlement is looked at
+        Api.Response refused = aliceApi.post("/api/v1/pools/" + pool + "/connect");
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.reason()).isEqualTo("UNAUTHENTICATED");
     }
 
     @Test
