@@ -2,6 +2,9 @@ package io.deskport.broker.identity;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -21,6 +24,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.deskport.broker.shared.CurrentUser;
+import io.deskport.broker.shared.ProblemException;
+import io.deskport.broker.shared.Reason;
 import io.deskport.broker.shared.Role;
 
 /** Sign-in, sign-out and "who am I". */
@@ -32,9 +37,14 @@ class AuthController {
     private final AccessTokens tokens;
     private final IdentityProperties properties;
     private final RevokedTokens revoked;
+    private final SignInThrottle throttle;
+    private final SignInAudit audit;
 
-    AuthController(IdentityProvider identity, AccessTokens tokens, IdentityProperties properties, RevokedTokens revoked) {
+    AuthController(IdentityProvider identity, AccessTokens tokens, IdentityProperties properties, RevokedTokens revoked,
+                   SignInThrottle throttle, SignInAudit audit) {
         this.revoked = revoked;
+        this.throttle = throttle;
+        this.audit = audit;
         this.identity = identity;
         this.tokens = tokens;
         this.properties = properties;
@@ -51,9 +61,28 @@ class AuthController {
     }
 
     @PostMapping("/auth/login")
-    ResponseEntity<Token> login(@Valid @RequestBody Login body) {
+    ResponseEntity<Token> login(@Valid @RequestBody Login body, HttpServletRequest request) {
         String tenant = body.tenant() == null || body.tenant().isBlank() ? properties.defaultTenant() : body.tenant();
-        CurrentUser user = identity.authenticate(tenant, body.username(), body.password());
+        String address = request.getRemoteAddr();
+        String account = tenant.toLowerCase(Locale.ROOT) + "/" + body.username().toLowerCase(Locale.ROOT);
+        // a locked account or address is refused before any password hash is computed
+        Optional<Duration> wait = throttle.wait(account, address);
+        if (wait.isPresent()) {
+            long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+            throw new ProblemException(Reason.TOO_MANY_ATTEMPTS, "Too many wrong passwords: try again in " + seconds
+                    + " s", Map.of("retryAfterSeconds", seconds));
+        }
+        CurrentUser user;
+        try {
+            user = identity.authenticate(tenant, body.username(), body.password());
+        } catch (ProblemException refused) {
+            if (refused.reason() == Reason.BAD_CREDENTIALS) {
+                audit.failed(tenant, body.username(), address, throttle.failed(account, address));
+            }
+            throw refused;
+        }
+        throttle.succeeded(account, address);
+        audit.signedIn(user, tenant, address);
         AccessTokens.Issued issued = tokens.issue(user, tenant);
         long ttl = Duration.between(Instant.now(), issued.expiresAt()).toSeconds();
         ResponseCookie cookie = ResponseCookie.from(SecurityConfiguration.TOKEN_COOKIE, issued.token())
@@ -73,6 +102,7 @@ class AuthController {
                 CurrentUser user = AccessTokens.toUser(jwt);
                 if (jwt.getId() != null && jwt.getExpiresAt() != null) {
                     revoked.revokeToken(user.tenantId(), user.userId(), jwt.getId(), jwt.getExpiresAt());
+                    audit.signedOut(user, request.getRemoteAddr());
                 }
             }
         } catch (RuntimeException invalid) {

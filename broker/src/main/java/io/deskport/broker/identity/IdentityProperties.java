@@ -11,8 +11,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param tokenTtl how long an access token is valid
  * @param defaultTenant the tenant used at sign-in when the client names none
  * @param secureCookie whether the token cookie is marked Secure (turn on behind HTTPS)
+ * @param signInFreeFailures wrong passwords for one account before it is locked for a moment (1 s, doubling)
+ * @param signInMaxAccountLock the longest one account is locked: an attacker cannot lock a real user out longer
+ * @param signInFreeFailuresPerAddress wrong passwords from one client address (any accounts) before it is locked
+ * @param signInMaxAddressLock the longest one client address is locked (10 s, doubling)
  */
 @ConfigurationProperties("deskport.identity")
 record IdentityProperties(@DefaultValue("8h") Duration tokenTtl, @DefaultValue("demo") String defaultTenant,
-                          @DefaultValue("false") boolean secureCookie) {
+                          @DefaultValue("false") boolean secureCookie,
+                          @DefaultValue("5") int signInFreeFailures,
+                          @DefaultValue("60s") Duration signInMaxAccountLock,
+                          @DefaultValue("20") int signInFreeFailuresPerAddress,
+                          @DefaultValue("15m") Duration signInMaxAddressLock) {
 }

@@ -21,6 +21,8 @@ public enum Reason {
     MALFORMED_REQUEST(HttpStatus.BAD_REQUEST, "The request cannot be read"),
     UNAUTHENTICATED(HttpStatus.UNAUTHORIZED, "Sign-in required"),
     BAD_CREDENTIALS(HttpStatus.UNAUTHORIZED, "Wrong tenant, username or password"),
+    /** Too many wrong passwords for the account or from the address: wait Retry-After. */
+    TOO_MANY_ATTEMPTS(HttpStatus.TOO_MANY_REQUESTS, "Too many sign-in attempts"),
     FORBIDDEN(HttpStatus.FORBIDDEN, "Not allowed"),
     CONFLICT(HttpStatus.CONFLICT, "Conflicts with the current state"),
     INVALID_STATE(HttpStatus.CONFLICT, "Not possible in the object's current state"),
