@@ -44,6 +44,44 @@ describe('SignInPage', () => {
     expect(JSON.stringify({ ...localStorage, ...sessionStorage })).not.toContain('secret-token');
   });
 
+  it('says what to type as the organisation, platform operators included', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => json(401, { reason: 'UNAUTHENTICATED' })));
+    render(
+      <AuthProvider>
+        <Shell />
+      </AuthProvider>,
+    );
+    const organisation = await screen.findByLabelText(/Organisation/);
+    expect(organisation).toHaveValue('');
+    expect(organisation).toHaveAccessibleDescription(/short name, e\.g\. demo; leave it empty for the default organisation/);
+    expect(organisation).toHaveAccessibleDescription(/Platform operators: platform/);
+  });
+
+  it('signs the platform operator in to the organisation platform', async () => {
+    const bodies: unknown[] = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string, init?: RequestInit) => {
+        if (url === '/api/v1/auth/login') {
+          bodies.push(JSON.parse(String(init?.body)));
+          return json(401, { reason: 'BAD_CREDENTIALS' });
+        }
+        return json(401, { reason: 'UNAUTHENTICATED' });
+      }),
+    );
+    render(
+      <AuthProvider>
+        <Shell />
+      </AuthProvider>,
+    );
+    await userEvent.type(await screen.findByLabelText(/Organisation/), ' platform ');
+    await userEvent.type(screen.getByLabelText(/Username/), 'operator');
+    await userEvent.type(screen.getByLabelText(/Password/), 'pw');
+    await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    await screen.findByText('Sign-in failed');
+    expect(bodies).toEqual([{ tenant: 'platform', username: 'operator', password: 'pw' }]);
+  });
+
   it('explains wrong credentials and clears the password', async () => {
     vi.stubGlobal(
       'fetch',

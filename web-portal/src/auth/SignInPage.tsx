@@ -15,7 +15,10 @@ import {
 import { humanError, type HumanProblem } from '../problems/problemMessages';
 import { useAuth } from './AuthContext';
 
-/** Local-account sign-in. The organisation (tenant) is optional: empty means the default one. */
+/**
+ * Local-account sign-in. The organisation (tenant) is optional: empty means the default one. Platform
+ * operators belong to the organisation `platform`, which is never the default: the helper text says so.
+ */
 export function SignInPage() {
   const { signIn, expired } = useAuth();
   const [tenant, setTenant] = useState('');
@@ -52,10 +55,19 @@ export function SignInPage() {
       )}
       <Form onSubmit={submit} aria-label="Sign in">
         <FormGroup label="Organisation" fieldId="signin-tenant">
-          <TextInput id="signin-tenant" name="tenant" value={tenant} onChange={(_e, v) => setTenant(v)} autoComplete="organization" />
+          <TextInput
+            id="signin-tenant"
+            name="tenant"
+            value={tenant}
+            onChange={(_e, v) => setTenant(v)}
+            autoComplete="organization"
+            aria-describedby="signin-tenant-help"
+          />
           <FormHelperText>
-            <HelperText>
-              <HelperTextItem>Leave empty for the default organisation.</HelperTextItem>
+            <HelperText id="signin-tenant-help">
+              <HelperTextItem>
+                Your organisation's short name, e.g. demo; leave it empty for the default organisation. Platform operators: platform.
+              </HelperTextItem>
             </HelperText>
           </FormHelperText>
         </FormGroup>

@@ -1,13 +1,19 @@
 package io.deskport.broker.demo;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
@@ -37,7 +43,9 @@ import io.deskport.broker.tenancy.Users;
 
 /**
  * Creates the demo tenant on the first start of an empty database (guarded by an advisory lock, so two
- * brokers starting together create it once) and prints the generated passwords once.
+ * brokers starting together create it once) and writes the generated sign-ins to
+ * {@code deskport.demo.credentials-file} (mode 0600), which later starts leave as it is: the passwords in it
+ * are the ones the database holds until someone changes them.
  */
 @Component
 class DemoData {
@@ -49,6 +57,7 @@ class DemoData {
     private final boolean enabled;
     private final String consoleHost;
     private final int consolePortBase;
+    private final Path credentialsFile;
     private final TransactionTemplate tx;
     private final JdbcClient jdbc;
     private final Tenants tenants;
@@ -60,16 +69,14 @@ class DemoData {
     private final SessionHosts hosts;
     private final ConsoleNetworks consoleNetworks;
 
-    DemoData(@Value("${deskport.demo.enabled:true}") boolean enabled,
-             @Value("${deskport.demo.console-host:127.0.0.1}") String consoleHost,
-             @Value("${deskport.demo.console-port-base:5901}") int consolePortBase,
-             PlatformTransactionManager txManager, JdbcClient jdbc, Tenants tenants, Users users, Groups groups,
+    DemoData(DemoProperties properties, PlatformTransactionManager txManager, JdbcClient jdbc, Tenants tenants, Users users, Groups groups,
              DesktopPools pools, Entitlements entitlements, Desktops desktops, SessionHosts hosts,
              ConsoleNetworks consoleNetworks) {
         this.consoleNetworks = consoleNetworks;
-        this.enabled = enabled;
-        this.consoleHost = consoleHost;
-        this.consolePortBase = consolePortBase;
+        this.enabled = properties.enabled();
+        this.consoleHost = properties.consoleHost();
+        this.consolePortBase = properties.consolePortBase();
+        this.credentialsFile = properties.credentialsFile();
         this.tx = new TransactionTemplate(txManager);
         this.jdbc = jdbc;
         this.tenants = tenants;
@@ -87,21 +94,53 @@ class DemoData {
         if (!enabled) {
             return;
         }
-        List<String> credentials = tx.execute(status -> {
+        tx.executeWithoutResult(status -> {
             jdbc.sql("select pg_advisory_xact_lock(?)").param(LOCK).query(Object.class).single();
             if (tenants.findBySlug("demo").isPresent()) {
-                return List.<String>of();
+                return;
             }
-            return create();
+            List<String> credentials = create();
+            // written before the commit: should the broker die before committing, the next start creates the
+            // demo data again and writes the file anew
+            saveOrShow(credentials);
         });
-        if (credentials != null && !credentials.isEmpty()) {
-            StringBuilder banner = new StringBuilder("\n\n=== Deskport demo data created (shown once; change these passwords) ===\n");
+    }
+
+    private void saveOrShow(List<String> credentials) {
+        StringBuilder text = new StringBuilder();
+        text.append("# Deskport demo sign-ins, created ").append(Instant.now()).append(" with the demo data of this database.\n")
+                .append("# They stay valid until changed (change them); the file is not written again. Starting on an empty\n")
+                .append("# database (dev/run --reset) creates new ones. Sign in with the organisation, username and password.\n");
+        credentials.forEach(c -> text.append(c).append('\n'));
+        if (credentials.stream().noneMatch(c -> c.startsWith("organisation platform "))) {
+            text.append("# the platform operator (organisation platform, user operator) has the password set by "
+                    + "deskport.bootstrap.operator-password\n");
+        }
+        try {
+            write(credentialsFile, text.toString());
+            log.warn("Created the demo data; its sign-ins (change these passwords) are in {}. The demo desktops point at "
+                    + "VNC consoles on {}:{}-{} (a local demo Xvnc takes them over when Xvnc is installed; otherwise "
+                    + "register real machines)", credentialsFile.normalize(), consoleHost, consolePortBase, consolePortBase + 5);
+        } catch (IOException e) {
+            StringBuilder banner = new StringBuilder("\n\n=== Deskport demo data created; could not write " + credentialsFile
+                    + " (" + e + "), so the sign-ins are shown here, once ===\n");
             credentials.forEach(c -> banner.append("  ").append(c).append('\n'));
-            banner.append("  Demo desktops point at VNC consoles on ").append(consoleHost).append(':')
-                    .append(consolePortBase).append('-').append(consolePortBase + 5)
-                    .append(" (a local demo Xvnc takes them over when Xvnc is installed; otherwise register real machines)\n");
             banner.append("=====================================================================\n");
             log.warn(banner.toString());
+        }
+    }
+
+    /** Writes the file whole (a reader never sees half of it), readable by the broker's user only from the start. */
+    private static void write(Path file, String text) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path partial = Files.createTempFile(dir, ".demo-credentials", ".partial",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.writeString(partial, text, StandardCharsets.UTF_8);
+            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(partial);
         }
     }
 
@@ -112,7 +151,7 @@ class DemoData {
             String opPassword = password();
             users.create(new AdminContext(SETUP, platform.id()), new Users.NewUser("operator", "Platform operator", null,
                     opPassword, Set.of(Role.PLATFORM_ADMIN)));
-            credentials.add("tenant platform  user operator  password " + opPassword + "  (PLATFORM_ADMIN)");
+            credentials.add(signIn("platform", "operator", opPassword, Role.PLATFORM_ADMIN));
         }
 
         Tenant demo = tenants.create(SETUP, new Tenants.NewTenant("demo", "Demo Corp", 50, 100));
@@ -125,7 +164,7 @@ class DemoData {
                 new Account("alice", "Alice Example", Role.USER), new Account("bob", "Bob Example", Role.USER))) {
             String pw = password();
             User u = users.create(ctx, new Users.NewUser(a.name(), a.display(), null, pw, Set.of(a.role())));
-            credentials.add("tenant demo      user " + String.format("%-8s", a.name()) + " password " + pw + "  (" + a.role() + ")");
+            credentials.add(signIn("demo", a.name(), pw, a.role()));
             if (a.role() == Role.USER) {
                 staff.add(u);
             }
@@ -161,6 +200,10 @@ class DemoData {
         }
         log.info("Created demo tenant 'demo' ({}) with 3 pools", demo.id());
         return credentials;
+    }
+
+    private static String signIn(String organisation, String username, String password, Role role) {
+        return String.format("organisation %-8s  username %-8s  password %s  (%s)", organisation, username, password, role);
     }
 
     private static String password() {

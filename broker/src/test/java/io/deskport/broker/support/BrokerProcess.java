@@ -38,8 +38,8 @@ public final class BrokerProcess implements AutoCloseable {
     }
 
     /**
-     * Starts a broker (demo data off and consoles allowed on loopback and 10/8, unless {@code extraArgs}
-     * say otherwise) and returns without waiting for it to serve.
+     * Starts a broker (demo data off, its sign-ins file beside the log, consoles allowed on loopback and 10/8,
+     * unless {@code extraArgs} say otherwise) and returns without waiting for it to serve.
      *
      * @param extraArgs further {@code --property=value} arguments
      */
@@ -67,6 +67,10 @@ public final class BrokerProcess implements AutoCloseable {
         if (extraArgs.stream().noneMatch(a -> a.startsWith("--deskport.consoles.allowed-networks="))) {
             // the desktops of tests and benchmarks are on this machine (local Xvnc) or nowhere (10.x)
             cmd.add("--deskport.consoles.allowed-networks=127.0.0.0/8,10.0.0.0/8");
+        }
+        if (extraArgs.stream().noneMatch(a -> a.startsWith("--deskport.demo.credentials-file="))) {
+            // a broker with the demo writes its sign-ins beside its log, not into the working directory's data/
+            cmd.add("--deskport.demo.credentials-file=" + logDir.resolve("demo-credentials-" + name + ".txt"));
         }
         cmd.addAll(extraArgs);
         Files.createDirectories(logDir);
