@@ -16,16 +16,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import io.deskport.broker.BrokerTest;
-import io.deskport.broker.DeskportBroker;
 import io.deskport.broker.support.Api;
+import io.deskport.broker.support.SecondBroker;
 import io.deskport.broker.support.TestTenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @BrokerTest
 class ConcurrentConnectTest {
 
-    static ConfigurableApplicationContext secondBroker;
+    static SecondBroker secondBroker;
 
     @LocalServerPort
     int port;
@@ -49,12 +47,7 @@ class ConcurrentConnectTest {
 
     @BeforeAll
     static void startSecondBroker(@Autowired Environment env) {
-        // command-line arguments outrank the test profile's datasource settings
-        secondBroker = new SpringApplicationBuilder(DeskportBroker.class).profiles("test").run(
-                "--server.port=0",
-                "--spring.datasource.url=" + env.getProperty("spring.datasource.url"),
-                "--spring.datasource.username=" + env.getProperty("spring.datasource.username"),
-                "--spring.datasource.password=" + env.getProperty("spring.datasource.password"));
+        secondBroker = SecondBroker.on(env);
     }
 
     @AfterAll
@@ -65,7 +58,7 @@ class ConcurrentConnectTest {
     }
 
     private int secondPort() {
-        return Integer.parseInt(secondBroker.getEnvironment().getProperty("local.server.port"));
+        return secondBroker.port();
     }
 
     record Outcome(UUID user, UUID pool, int status, String sessionId, String reason) {

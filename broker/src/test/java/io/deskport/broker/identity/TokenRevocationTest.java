@@ -8,16 +8,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 
 import io.deskport.broker.BrokerTest;
-import io.deskport.broker.DeskportBroker;
 import io.deskport.broker.shared.Role;
 import io.deskport.broker.support.Api;
+import io.deskport.broker.support.SecondBroker;
 import io.deskport.broker.support.TestTenant;
 
 import static io.deskport.broker.support.Api.json;
@@ -34,7 +32,7 @@ import static org.awaitility.Awaitility.await;
 class TokenRevocationTest {
 
     private static final Duration EVERY_REPLICA = Duration.ofSeconds(5);
-    static ConfigurableApplicationContext secondBroker;
+    static SecondBroker secondBroker;
 
     @LocalServerPort
     int port;
@@ -46,11 +44,7 @@ class TokenRevocationTest {
 
     @BeforeAll
     static void startSecondBroker(@Autowired Environment env) {
-        secondBroker = new SpringApplicationBuilder(DeskportBroker.class).profiles("test").run(
-                "--server.port=0",
-                "--spring.datasource.url=" + env.getProperty("spring.datasource.url"),
-                "--spring.datasource.username=" + env.getProperty("spring.datasource.username"),
-                "--spring.datasource.password=" + env.getProperty("spring.datasource.password"));
+        secondBroker = SecondBroker.on(env);
     }
 
     @AfterAll
@@ -68,7 +62,7 @@ class TokenRevocationTest {
     }
 
     private int secondPort() {
-        return Integer.parseInt(secondBroker.getEnvironment().getProperty("local.server.port"));
+        return secondBroker.port();
     }
 
     private UUID user(String name, Role... roles) {
