@@ -1,6 +1,7 @@
 package io.deskport.broker.demo;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,8 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.slf4j.Logger;
@@ -22,16 +25,14 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import io.deskport.broker.hosts.SessionHosts;
+import io.deskport.broker.hosts.AgentEnrolments;
 import io.deskport.broker.pools.DesktopPool;
 import io.deskport.broker.pools.DesktopPools;
-import io.deskport.broker.pools.DesktopState;
-import io.deskport.broker.pools.Desktops;
 import io.deskport.broker.pools.Entitlements;
 import io.deskport.broker.pools.LoadBalancing;
 import io.deskport.broker.pools.PoolKind;
 import io.deskport.broker.shared.AdminContext;
-import io.deskport.broker.shared.ConsoleNetworks;
+import io.deskport.broker.provisioning.ProvisioningSetup;
 import io.deskport.broker.shared.CurrentUser;
 import io.deskport.broker.shared.Role;
 import io.deskport.broker.tenancy.Group;
@@ -54,9 +55,7 @@ class DemoData {
     private static final CurrentUser SETUP = new CurrentUser(null, null, "demo-setup", Set.of(Role.PLATFORM_ADMIN));
     private static final long LOCK = 0x6465736b706f7274L; // "deskport"
 
-    private final boolean enabled;
-    private final String consoleHost;
-    private final int consolePortBase;
+    private final DemoProperties properties;
     private final Path credentialsFile;
     private final TransactionTemplate tx;
     private final JdbcClient jdbc;
@@ -65,17 +64,17 @@ class DemoData {
     private final Groups groups;
     private final DesktopPools pools;
     private final Entitlements entitlements;
-    private final Desktops desktops;
-    private final SessionHosts hosts;
-    private final ConsoleNetworks consoleNetworks;
+    private final ProvisioningSetup provisioning;
+    private final AgentEnrolments agents;
+    private final DemoDesktops demoDesktops;
 
     DemoData(DemoProperties properties, PlatformTransactionManager txManager, JdbcClient jdbc, Tenants tenants, Users users, Groups groups,
-             DesktopPools pools, Entitlements entitlements, Desktops desktops, SessionHosts hosts,
-             ConsoleNetworks consoleNetworks) {
-        this.consoleNetworks = consoleNetworks;
-        this.enabled = properties.enabled();
-        this.consoleHost = properties.consoleHost();
-        this.consolePortBase = properties.consolePortBase();
+             DesktopPools pools, Entitlements entitlements, ProvisioningSetup provisioning, AgentEnrolments agents,
+             DemoDesktops demoDesktops) {
+        this.properties = properties;
+        this.provisioning = provisioning;
+        this.agents = agents;
+        this.demoDesktops = demoDesktops;
         this.credentialsFile = properties.credentialsFile();
         this.tx = new TransactionTemplate(txManager);
         this.jdbc = jdbc;
@@ -84,14 +83,12 @@ class DemoData {
         this.groups = groups;
         this.pools = pools;
         this.entitlements = entitlements;
-        this.desktops = desktops;
-        this.hosts = hosts;
     }
 
     @EventListener(ApplicationReadyEvent.class)
     @Order(1)
     void createOnFirstStart() {
-        if (!enabled) {
+        if (!properties.enabled()) {
             return;
         }
         tx.executeWithoutResult(status -> {
@@ -118,9 +115,7 @@ class DemoData {
         }
         try {
             write(credentialsFile, text.toString());
-            log.warn("Created the demo data; its sign-ins (change these passwords) are in {}. The demo desktops point at "
-                    + "VNC consoles on {}:{}-{} (a local demo Xvnc takes them over when Xvnc is installed; otherwise "
-                    + "register real machines)", credentialsFile.normalize(), consoleHost, consolePortBase, consolePortBase + 5);
+            log.warn("Created the demo data; its sign-ins (change these passwords) are in {}", credentialsFile.normalize());
         } catch (IOException e) {
             StringBuilder banner = new StringBuilder("\n\n=== Deskport demo data created; could not write " + credentialsFile
                     + " (" + e + "), so the sign-ins are shown here, once ===\n");
@@ -180,26 +175,45 @@ class DemoData {
         DesktopPool shared = pools.create(ctx, new DesktopPools.PoolSettings("Shared applications",
                 "Sessions on shared application servers", PoolKind.SHARED, true, LoadBalancing.BREADTH_FIRST, null,
                 null, 900, null, false, null));
-        int port = consolePortBase;
-        if (consoleNetworks.allows(consoleHost)) {
-            for (int i = 1; i <= 2; i++) {
-                desktops.register(ctx, persistent.id(), new Desktops.DesktopRegistration("eng-" + i, consoleHost, port++,
-                        null, DesktopState.READY, null));
-            }
-            for (int i = 1; i <= 3; i++) {
-                desktops.register(ctx, pooled.id(), new Desktops.DesktopRegistration("office-" + i, consoleHost, port++,
-                        null, DesktopState.READY, null));
-            }
-            hosts.register(ctx, shared.id(), new SessionHosts.HostRegistration("apps-1", 10, consoleHost, port, null));
+        Optional<String> unavailable = demoDesktops.unavailable();
+        if (unavailable.isEmpty()) {
+            giveDesktops(ctx, persistent, pooled, shared);
         } else {
-            log.warn("Demo desktops not registered: their console address {} is outside deskport.consoles."
-                    + "allowed-networks (dev/run allows 127.0.0.0/8)", consoleHost);
+            log.warn("The demo pools have no desktops: {}", unavailable.get());
         }
         for (DesktopPool p : List.of(persistent, pooled, shared)) {
             entitlements.grant(ctx, p.id(), null, group.id());
         }
         log.info("Created demo tenant 'demo' ({}) with 3 pools", demo.id());
         return credentials;
+    }
+
+    /**
+     * The persistent and pooled pools are provisioned on a simulated hypervisor whose desktops are real Xvnc
+     * displays on this machine; the shared pool gets a session host that the real agent, started with the
+     * broker ({@link DemoSessionHost}), enrols as.
+     */
+    private void giveDesktops(AdminContext ctx, DesktopPool persistent, DesktopPool pooled, DesktopPool shared) {
+        provisioning.registerHost(new AdminContext(SETUP, null), DemoDesktops.HYPERVISOR, "simulated", Map.of(
+                "consoles", "xvnc",
+                "stateDir", properties.desktopsDir().toAbsolutePath().normalize().toString(),
+                "displays", properties.desktopDisplays(),
+                "desktopCommand", DemoDesktops.DESKTOP_COMMAND,
+                "geometry", "1280x800"));
+        Path golden = provisioning.imageDirectory(ctx.tenantId()).resolve("demo-desktop.simulated");
+        try {
+            Files.createDirectories(golden.getParent());
+            Files.writeString(golden, "The demo's desktops are simulated VMs whose screens are Xvnc displays on the broker's "
+                    + "machine; this file stands in for their golden disk.\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the demo's image " + golden, e);
+        }
+        // small desktops: a simulated VM costs what its Xvnc, window manager and terminal cost (~20 MB)
+        provisioning.provision(ctx, persistent.id(), new ProvisioningSetup.PoolSize(1, 4, 1, 1, 512, 1024),
+                "demo-1", golden);
+        provisioning.provision(ctx, pooled.id(), new ProvisioningSetup.PoolSize(2, 4, 2, 1, 512, 1024),
+                "demo-1", golden);
+        agents.createHost(ctx, shared.id(), DemoDesktops.SESSION_HOST);
     }
 
     private static String signIn(String organisation, String username, String password, Role role) {

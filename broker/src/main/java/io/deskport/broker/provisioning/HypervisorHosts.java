@@ -179,6 +179,17 @@ class HypervisorHosts {
         drivers.forget(id);
     }
 
+    /** Removes the labelled simulated default host when it holds no desktop (another host takes its place). */
+    @Transactional
+    void removeUnusedDefault(AdminContext ctx) {
+        List<UUID> removed = jdbc.sql("delete from hypervisor_host h where h.source = 'DEFAULT' and not exists "
+                + "(select 1 from provisioned_desktop d where d.host_id = h.id) returning h.id").query(UUID.class).list();
+        for (UUID id : removed) {
+            audit(ctx, "HYPERVISOR_HOST_REMOVED", id, Map.of("name", "simulated", "why", "another host took its place"));
+            drivers.forget(id);
+        }
+    }
+
     /**
      * Registers the configured hosts (updating settings of ones already known by name) and, when the
      * platform has no host at all, the labelled simulated default host.

@@ -50,7 +50,7 @@ class DemoSignInsTest {
         postgres = EmbeddedPostgres.start(dir.resolve("postgres"), 0);
         postgres.ensureDatabase("demo");
         signIns = dir.resolve("data").resolve("demo-credentials.txt");
-        List<String> demo = List.of("--deskport.demo.enabled=true", "--deskport.demo.local-desktop=false",
+        List<String> demo = List.of("--deskport.demo.enabled=true", "--deskport.demo.desktops=false",
                 "--deskport.demo.credentials-file=" + signIns, "--server.address=127.0.0.1");
 
         try (BrokerProcess first = BrokerProcess.start("first", dir, postgres.jdbcUrl("demo"), postgres.username(),

@@ -72,6 +72,13 @@ public final class BrokerProcess implements AutoCloseable {
             // a broker with the demo writes its sign-ins beside its log, not into the working directory's data/
             cmd.add("--deskport.demo.credentials-file=" + logDir.resolve("demo-credentials-" + name + ".txt"));
         }
+        if (extraArgs.stream().noneMatch(a -> a.startsWith("--deskport.demo.state-dir="))) {
+            // nor its desktops' and session host's files
+            cmd.add("--deskport.demo.state-dir=" + logDir.toAbsolutePath().resolve("demo-" + name));
+        }
+        if (extraArgs.stream().noneMatch(a -> a.startsWith("--deskport.provisioning.image-root="))) {
+            cmd.add("--deskport.provisioning.image-root=" + logDir.toAbsolutePath().resolve("images-" + name));
+        }
         cmd.addAll(extraArgs);
         Files.createDirectories(logDir);
         BrokerProcess b = new BrokerProcess(name, cmd, logDir.resolve("broker-" + name + ".log"), port);

@@ -17,6 +17,7 @@ import io.deskport.provisioning.driver.ManagedDesktop;
 import io.deskport.provisioning.driver.PowerState;
 import io.deskport.provisioning.internal.ConsolePasswords;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,11 +25,14 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * An in-process hypervisor with many simulated hosts. Nothing real runs: desktops are entries in a
- * map, operations take the configured delays, and {@link #faults()} injects failures. It says so:
- * {@link #isSimulated()} is true and console endpoints are marked simulated.
+ * An in-process hypervisor with many simulated hosts. No VM runs: desktops are entries in a map,
+ * operations take the configured delays, and {@link #faults()} injects failures. It says so:
+ * {@link #isSimulated()} is true and console endpoints are marked simulated. With {@code consoles=xvnc}
+ * each running desktop has a real screen, an Xvnc display of its own on this machine with an account and
+ * home folder of its own ({@link XvncMachines}): what the demo runs on.
  *
  * <p>Thread-safe: state changes happen under one lock (they take microseconds); the configured delays
  * are spent outside it so that concurrent operations overlap like on a real hypervisor.
@@ -36,14 +40,21 @@ import java.util.Map;
 public final class SimulatedDriver implements HypervisorDriver {
 
     private static final DriverCapabilities CAPABILITIES = new DriverCapabilities(true, true, true, true, true);
+    /** With real displays a suspend cannot keep what is on the screen: offered only without them. */
+    private static final DriverCapabilities XVNC_CAPABILITIES = new DriverCapabilities(false, false, true, true, true);
 
     private final SimulatedDriverConfig config;
     private final SimulatedFaults faults;
     private final Map<String, Host> hosts = new LinkedHashMap<>();
     private final Map<String, Desktop> desktops = new HashMap<>();
     private final Object lock = new Object();
+    /** The real displays of the desktops ({@code consoles=xvnc}), else null. */
+    private final XvncMachines machines;
 
-    /** Creates a simulated hypervisor with the given hosts and behaviour. */
+    /**
+     * Creates a simulated hypervisor with the given hosts and behaviour. With {@code consoles=xvnc} it finds
+     * the desktops an earlier run recorded, powered off.
+     */
     public SimulatedDriver(SimulatedDriverConfig config) {
         this.config = config;
         this.faults = new SimulatedFaults(config.cloneFailureProbability(), config.seed());
@@ -51,6 +62,26 @@ public final class SimulatedDriver implements HypervisorDriver {
             String id = config.hostIdPrefix() + i;
             hosts.put(id, new Host(id));
         }
+        String name = config.hostIdPrefix().endsWith("-")
+                ? config.hostIdPrefix().substring(0, config.hostIdPrefix().length() - 1) : config.hostIdPrefix();
+        this.machines = config.xvnc() == null ? null : new XvncMachines(config.xvnc(), name);
+        if (machines != null) {
+            for (XvncMachines.Saved saved : machines.saved()) {
+                Desktop d = Desktop.restore(saved.fields());
+                Host h = hosts.get(d.hostId);
+                if (h == null) {
+                    continue; // recorded by a host of other settings: not this one's
+                }
+                desktops.put(d.tag.desktopId(), d);
+                h.storageUsedMiB += d.hardware.diskMiB();
+                h.desktops++;
+            }
+        }
+    }
+
+    /** The home folder of a desktop's account when its consoles are real Xvnc displays (for tests and demos). */
+    public Optional<Path> home(String desktopId) {
+        return machines == null ? Optional.empty() : machines.home(desktopId);
     }
 
     /** Returns the failure injection controls. */
@@ -63,6 +94,9 @@ public final class SimulatedDriver implements HypervisorDriver {
         synchronized (lock) {
             setPower(require(desktopId), PowerState.CRASHED);
         }
+        if (machines != null) {
+            machines.stop(desktopId);
+        }
     }
 
     @Override
@@ -72,7 +106,7 @@ public final class SimulatedDriver implements HypervisorDriver {
 
     @Override
     public DriverCapabilities capabilities() {
-        return CAPABILITIES;
+        return machines != null ? XVNC_CAPABILITIES : CAPABILITIES;
     }
 
     @Override
@@ -120,6 +154,11 @@ public final class SimulatedDriver implements HypervisorDriver {
             }
             Desktop d = new Desktop(request.tag(), host.id, request.image(), request.hardware(),
                     config.consolePassword() != null ? config.consolePassword() : ConsolePasswords.next());
+            if (machines != null) {
+                // a new machine starts from a fresh home, whatever a failed delete of the same id left behind
+                machines.wipe(d.tag.desktopId());
+                machines.save(d.tag.desktopId(), d.fields());
+            }
             desktops.put(d.tag.desktopId(), d);
             host.storageUsedMiB += d.hardware.diskMiB();
             host.desktops++;
@@ -169,6 +208,27 @@ public final class SimulatedDriver implements HypervisorDriver {
                 throw new InsufficientCapacityException(h.id, "cpu", d.hardware.vcpus(), freeCpu);
             }
             setPower(d, PowerState.RUNNING);
+            d.starting = machines != null;
+        }
+        if (machines != null) {
+            try {
+                machines.start(desktopId);
+            } catch (RuntimeException e) {
+                synchronized (lock) {
+                    Desktop d = desktops.get(desktopId);
+                    if (d != null) {
+                        setPower(d, PowerState.STOPPED);
+                    }
+                }
+                throw e;
+            } finally {
+                synchronized (lock) {
+                    Desktop d = desktops.get(desktopId);
+                    if (d != null) {
+                        d.starting = false;
+                    }
+                }
+            }
         }
     }
 
@@ -187,8 +247,11 @@ public final class SimulatedDriver implements HypervisorDriver {
             // A crashed guest cannot shut down by itself.
             graceful &= d.power != PowerState.CRASHED;
             setPower(d, PowerState.STOPPED);
-            return graceful;
         }
+        if (machines != null) {
+            machines.stop(desktopId);
+        }
+        return graceful;
     }
 
     @Override
@@ -196,10 +259,17 @@ public final class SimulatedDriver implements HypervisorDriver {
         synchronized (lock) {
             setPower(requireOnLiveHost(desktopId), PowerState.STOPPED);
         }
+        if (machines != null) {
+            machines.stop(desktopId);
+        }
     }
 
     @Override
     public void suspend(String desktopId) {
+        if (machines != null) {
+            throw new DriverException(DriverFailureReason.NOT_SUPPORTED,
+                    "simulated desktops with real displays cannot be suspended");
+        }
         synchronized (lock) {
             Desktop d = requireOnLiveHost(desktopId);
             if (d.power == PowerState.RUNNING || d.power == PowerState.PAUSED) {
@@ -229,7 +299,15 @@ public final class SimulatedDriver implements HypervisorDriver {
             h.storageUsedMiB += hardware.diskMiB() - d.hardware.diskMiB();
             d.image = image;
             d.hardware = hardware;
-            return d.view();
+            if (machines != null) {
+                machines.save(desktopId, d.fields());
+            }
+        }
+        if (machines != null) {
+            machines.wipe(desktopId);
+        }
+        synchronized (lock) {
+            return requireOnLiveHost(desktopId).view();
         }
     }
 
@@ -255,15 +333,22 @@ public final class SimulatedDriver implements HypervisorDriver {
             h.desktops--;
             desktops.remove(desktopId);
         }
+        if (machines != null) {
+            machines.delete(desktopId);
+        }
     }
 
     @Override
     public ConsoleEndpoint console(String desktopId) {
         synchronized (lock) {
-            Desktop d = requireOnLiveHost(desktopId);
+            Desktop d = synced(requireOnLiveHost(desktopId));
             if (d.power != PowerState.RUNNING) {
                 throw new DriverException(DriverFailureReason.INVALID_STATE,
                         "desktop " + desktopId + " has no console while " + d.power);
+            }
+            if (machines != null) {
+                return machines.console(desktopId).orElseThrow(() -> new DriverException(
+                        DriverFailureReason.INVALID_STATE, "the display of desktop " + desktopId + " is still starting"));
             }
             return new ConsoleEndpoint("vnc", config.consoleHost(), config.consolePort(), d.password, true);
         }
@@ -272,7 +357,7 @@ public final class SimulatedDriver implements HypervisorDriver {
     @Override
     public PowerState powerState(String desktopId) {
         synchronized (lock) {
-            return requireOnLiveHost(desktopId).power;
+            return synced(requireOnLiveHost(desktopId)).power;
         }
     }
 
@@ -282,7 +367,7 @@ public final class SimulatedDriver implements HypervisorDriver {
             List<ManagedDesktop> result = new ArrayList<>(desktops.size());
             for (Desktop d : desktops.values()) {
                 if (!faults.isDown(d.hostId)) {
-                    result.add(d.view());
+                    result.add(synced(d).view());
                 }
             }
             return result;
@@ -291,7 +376,18 @@ public final class SimulatedDriver implements HypervisorDriver {
 
     @Override
     public void close() {
-        // Nothing to release: the simulation lives and dies with this object.
+        // the simulation lives and dies with this object; real displays end with it
+        if (machines != null) {
+            machines.close();
+        }
+    }
+
+    /** A desktop whose real display ended by itself (its desktop exited, or Xvnc died) is powered off. */
+    private Desktop synced(Desktop d) {
+        if (machines != null && d.power == PowerState.RUNNING && !d.starting && !machines.isRunning(d.tag.desktopId())) {
+            setPower(d, PowerState.STOPPED);
+        }
+        return d;
     }
 
     private void setPower(Desktop d, PowerState next) {
@@ -359,6 +455,8 @@ public final class SimulatedDriver implements HypervisorDriver {
         ImageVersion image;
         HardwareProfile hardware;
         PowerState power = PowerState.STOPPED;
+        /** Powered on, its real display not answering yet. */
+        boolean starting;
 
         Desktop(DesktopTag tag, String hostId, ImageVersion image, HardwareProfile hardware, String password) {
             this.tag = tag;
@@ -366,6 +464,31 @@ public final class SimulatedDriver implements HypervisorDriver {
             this.image = image;
             this.hardware = hardware;
             this.password = password;
+        }
+
+        /** What the record of a machine with a real display holds. */
+        Map<String, String> fields() {
+            Map<String, String> f = new HashMap<>();
+            f.put("tenantId", tag.tenantId());
+            f.put("poolId", tag.poolId());
+            f.put("desktopId", tag.desktopId());
+            f.put("hostId", hostId);
+            f.put("password", password);
+            f.put("imageId", image.imageId());
+            f.put("imageVersion", image.version());
+            f.put("goldenDiskPath", image.goldenDiskPath());
+            f.put("vcpus", Integer.toString(hardware.vcpus()));
+            f.put("memoryMiB", Integer.toString(hardware.memoryMiB()));
+            f.put("diskMiB", Integer.toString(hardware.diskMiB()));
+            f.put("video", hardware.video());
+            return f;
+        }
+
+        static Desktop restore(Map<String, String> f) {
+            return new Desktop(new DesktopTag(f.get("tenantId"), f.get("poolId"), f.get("desktopId")), f.get("hostId"),
+                    ImageVersion.diskBoot(f.get("imageId"), f.get("imageVersion"), f.get("goldenDiskPath")),
+                    new HardwareProfile(Integer.parseInt(f.get("vcpus")), Integer.parseInt(f.get("memoryMiB")),
+                            Integer.parseInt(f.get("diskMiB")), f.get("video")), f.get("password"));
         }
 
         ManagedDesktop view() {

@@ -4,6 +4,7 @@ import io.deskport.provisioning.driver.DriverConfig;
 import io.deskport.provisioning.driver.DriverException;
 import io.deskport.provisioning.driver.DriverFailureReason;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -27,12 +28,16 @@ import java.time.Duration;
  * @param consolePassword        [{@code consolePassword}: none] fixed password of the real VNC server;
  *                               without it every desktop gets a random fake password
  * @param seed                   [{@code seed}: 42] seed of the random failure injection
+ * @param xvnc                   [{@code consoles}: {@code none}] with {@code consoles=xvnc}, every running
+ *                               desktop is a real Xvnc display on this machine ({@link XvncConsoles}); the
+ *                               console settings above are then unused
  */
 public record SimulatedDriverConfig(String hostIdPrefix, int hosts, int cpusPerHost, long memoryMiBPerHost,
                                     long storageMiBPerHost, double cpuOvercommit, Duration cloneDelay,
                                     Duration startDelay, Duration shutdownDelay, Duration refreshDelay,
                                     Duration deleteDelay, double cloneFailureProbability, String consoleHost,
-                                    int consolePort, String consolePassword, long seed) {
+                                    int consolePort, String consolePassword, long seed,
+                                    XvncConsoles xvnc) {
 
     public SimulatedDriverConfig {
         if (hosts < 1 || cpusPerHost < 1 || memoryMiBPerHost < 1 || storageMiBPerHost < 1 || cpuOvercommit <= 0) {
@@ -41,6 +46,48 @@ public record SimulatedDriverConfig(String hostIdPrefix, int hosts, int cpusPerH
         }
         if (cloneFailureProbability < 0 || cloneFailureProbability > 1) {
             throw new DriverException(DriverFailureReason.CONFIGURATION, "cloneFailureProbability must be in [0, 1]");
+        }
+    }
+
+    /**
+     * Real screens for simulated desktops ({@code consoles=xvnc}; keys in brackets, defaults after the colon).
+     *
+     * @param stateDir       [{@code stateDir}: required] where the machines are recorded and their displays'
+     *                       files live; every directory above it must be traversable by others (the desktops'
+     *                       accounts reach their own files below it)
+     * @param firstDisplay   [{@code displays}: {@code 100-139}] the X displays the desktops may take
+     *                       (VNC port 5900 + display, on 127.0.0.1 only)
+     * @param lastDisplay    see {@code firstDisplay}
+     * @param desktopCommand [{@code desktopCommand}: {@code openbox --startup xterm}] what a desktop runs
+     * @param geometry       [{@code geometry}: {@code 1280x800}] the screen size a desktop starts with
+     * @param accountPrefix  [{@code accountPrefix}: {@code dpd-}] prefix of the desktops' local accounts
+     * @param readyTimeout   [{@code readyTimeout}: 20s] how long a display may take to answer
+     */
+    public record XvncConsoles(Path stateDir, int firstDisplay, int lastDisplay, String desktopCommand,
+                               String geometry, String accountPrefix, Duration readyTimeout) {
+
+        static XvncConsoles from(DriverConfig c) {
+            String state = c.get("stateDir").orElseThrow(() -> new DriverException(DriverFailureReason.CONFIGURATION,
+                    "consoles=xvnc needs stateDir, where the simulated desktops are recorded"));
+            String[] displays = c.get("displays", "100-139").split("-");
+            int first;
+            int last;
+            try {
+                first = Integer.parseInt(displays[0].strip());
+                last = Integer.parseInt(displays[displays.length - 1].strip());
+            } catch (NumberFormatException e) {
+                throw new DriverException(DriverFailureReason.CONFIGURATION, "displays must be a range like 100-139");
+            }
+            if (first < 1 || last < first || last > 59_000) {
+                throw new DriverException(DriverFailureReason.CONFIGURATION, "displays must be a range like 100-139");
+            }
+            String prefix = c.get("accountPrefix", "dpd-");
+            if (!prefix.matches("[a-z_][a-z0-9_-]{0,15}")) {
+                throw new DriverException(DriverFailureReason.CONFIGURATION,
+                        "accountPrefix must be a short lowercase account name prefix like dpd-");
+            }
+            return new XvncConsoles(Path.of(state), first, last, c.get("desktopCommand", "openbox --startup xterm"),
+                    c.get("geometry", "1280x800"), prefix, c.getDuration("readyTimeout", Duration.ofSeconds(20)));
         }
     }
 
@@ -67,6 +114,12 @@ public record SimulatedDriverConfig(String hostIdPrefix, int hosts, int cpusPerH
                 c.get("consoleHost", "simulated.invalid"),
                 c.getInt("consolePort", 5900),
                 c.get("consolePassword").orElse(null),
-                c.getLong("seed", 42));
+                c.getLong("seed", 42),
+                switch (c.get("consoles", "none")) {
+                    case "none" -> null;
+                    case "xvnc" -> XvncConsoles.from(c);
+                    default -> throw new DriverException(DriverFailureReason.CONFIGURATION,
+                            "consoles must be none or xvnc");
+                });
     }
 }
