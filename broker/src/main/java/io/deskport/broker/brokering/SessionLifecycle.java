@@ -210,19 +210,20 @@ public class SessionLifecycle {
 
     /**
      * A desktop a session waited for came up: the session becomes READY on it. A desktop that failed (or
-     * whose machine is gone) ends its live sessions in the same transaction, giving back their seats: no
+     * whose machine is gone, or was found powered off) ends its live sessions in the same transaction, giving back their seats: no
      * session stays on a dead desktop, and the user's portal shows why (the end reason).
      */
     @EventListener
     void on(DesktopStateChanged e) {
         CallerTransaction.require();
-        if (e.to() == DesktopState.FAILED) {
+        if (e.to() == DesktopState.FAILED || (e.to() == DesktopState.STOPPED && e.machineGone())) {
             EndReason why = e.machineGone() ? EndReason.HOST_LOST : EndReason.PROVISIONING_FAILED;
             List<UUID> live = jdbc.sql("select id from session where desktop_id = ? and state <> 'ENDED'")
                     .param(e.desktopId()).query(UUID.class).list();
             live.forEach(s -> end(s, why, CurrentUser.SYSTEM, true));
             if (!live.isEmpty()) {
-                log.warn("Desktop {} failed: ended its {} live session(s) as {}", e.desktopId(), live.size(), why);
+                log.warn("Desktop {} {}: ended its {} live session(s) as {}", e.desktopId(),
+                        e.to() == DesktopState.FAILED ? "failed" : "was found powered off", live.size(), why);
             }
             return;
         }

@@ -214,6 +214,10 @@ class DemoData {
         provisioning.provision(ctx, pooled.id(), new ProvisioningSetup.PoolSize(2, 4, 2, 1, 512, 1024),
                 "demo-1", golden);
         agents.createHost(ctx, shared.id(), DemoDesktops.SESSION_HOST);
+        log.info("Demo desktops: the persistent and pooled pools run on hypervisor host {} (simulated VMs whose screens "
+                + "are Xvnc displays :{} on this machine, each with an account and home of its own); the shared pool on "
+                + "session host {}, served by the session-host agent started with the broker", DemoDesktops.HYPERVISOR,
+                properties.desktopDisplays(), DemoDesktops.SESSION_HOST);
     }
 
     private static String signIn(String organisation, String username, String password, Role role) {

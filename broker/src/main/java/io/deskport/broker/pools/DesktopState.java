@@ -32,7 +32,8 @@ public enum DesktopState {
             Map.entry(STOPPED, EnumSet.of(STARTING, REFRESHING, MAINTENANCE, DELETING, FAILED)),
             Map.entry(STARTING, EnumSet.of(READY, IN_USE, STOPPED, REFRESHING, FAILED, DELETING)),
             Map.entry(READY, EnumSet.of(IN_USE, STOPPED, STOPPING, REFRESHING, MAINTENANCE, DELETING, FAILED)),
-            Map.entry(IN_USE, EnumSet.of(READY, REFRESHING, FAILED, DELETING)),
+            // IN_USE → STOPPED: its machine powered off under its session (which ends)
+            Map.entry(IN_USE, EnumSet.of(READY, STOPPED, REFRESHING, FAILED, DELETING)),
             Map.entry(REFRESHING, EnumSet.of(READY, STOPPED, FAILED, DELETING)),
             Map.entry(MAINTENANCE, EnumSet.of(READY, STOPPED, DELETING, FAILED)),
             Map.entry(FAILED, EnumSet.of(PROVISIONING, STOPPED, READY, MAINTENANCE, DELETING)),

@@ -183,6 +183,17 @@ public class ManagedDesktops {
     }
 
     /**
+     * A desktop the broker had running (READY or IN_USE) whose machine was found powered off: it is STOPPED now
+     * (a start brings it back with its disk), and its live session ends (HOST_LOST), the machine's console
+     * being gone.
+     *
+     * @return true when it moved
+     */
+    public boolean poweredOff(UUID desktopId) {
+        return move(desktopId, EnumSet.of(DesktopState.READY, DesktopState.IN_USE), DesktopState.STOPPED, true).isPresent();
+    }
+
+    /**
      * Removes a desktop whose machine is gone: live sessions on it are ended (listeners of
      * {@link DesktopRemoved}), the row goes and the tenant's desktop quota is given back.
      *

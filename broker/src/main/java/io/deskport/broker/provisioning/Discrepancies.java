@@ -21,6 +21,7 @@ import io.deskport.broker.pools.Desktop;
 import io.deskport.broker.pools.DesktopState;
 import io.deskport.broker.pools.ManagedDesktops;
 import io.deskport.provisioning.driver.ManagedDesktop;
+import io.deskport.provisioning.driver.PowerState;
 import io.deskport.provisioning.planner.ActionType;
 
 /**
@@ -86,9 +87,11 @@ class Discrepancies {
         List<Finding> orphans = new ArrayList<>();
         List<Finding> ghosts = new ArrayList<>();
         Set<String> seenOnHost = new HashSet<>();
+        Map<String, PowerState> power = new HashMap<>();
         for (var e : listed.entrySet()) {
             for (ManagedDesktop vm : e.getValue()) {
                 seenOnHost.add(e.getKey() + "/" + vm.desktopId());
+                power.put(e.getKey() + "/" + vm.desktopId(), vm.powerState());
                 UUID id = parse(vm.desktopId());
                 if (id != null && (rows.containsKey(id) || open.contains(id))) {
                     continue;
@@ -99,8 +102,18 @@ class Discrepancies {
                         null, null, null, null));
             }
         }
+        List<Runnable> poweredOff = new ArrayList<>();
         for (DesktopPlacements.Placement p : where.values()) {
             Desktop d = rows.get(p.desktopId());
+            PowerState found = power.get(p.hostId() + "/" + p.desktopId());
+            if (d != null && found != null && RUNNING.contains(d.state()) && !open.contains(d.id())
+                    && !d.stateChangedAt().isAfter(started)
+                    && (found == PowerState.STOPPED || found == PowerState.CRASHED)) {
+                // the machine powered off (or crashed) by itself: a host restart, a guest shut down from inside
+                String host = scanned.get(p.hostId()).name();
+                poweredOff.add(() -> poweredOff(d, found, host));
+                continue;
+            }
             if (d == null || !scanned.containsKey(p.hostId()) || open.contains(d.id()) || UNSETTLED.contains(d.state())
                     || d.stateChangedAt().isAfter(started)
                     || seenOnHost.contains(p.hostId() + "/" + d.id())) {
@@ -111,7 +124,23 @@ class Discrepancies {
                     + d.state() + ") has no VM on host " + scanned.get(p.hostId()).name(), null, null, null, null));
         }
         tx.executeWithoutResult(st -> record(orphans, ghosts, scanned.keySet()));
+        poweredOff.forEach(Runnable::run);
         act();
+    }
+
+    /** Desktops the broker has running: their machines must be powered on. */
+    private static final EnumSet<DesktopState> RUNNING = EnumSet.of(DesktopState.READY, DesktopState.IN_USE);
+
+    private void poweredOff(Desktop d, PowerState found, String host) {
+        boolean moved = Boolean.TRUE.equals(tx.execute(st -> found == PowerState.CRASHED
+                ? desktops.fail(d.id(), "CRASHED: its VM crashed on host " + host, true)
+                : desktops.poweredOff(d.id())));
+        if (moved) {
+            log.warn("Desktop {} ({}) was found {} on host {}; it is {} now{}", d.name(), d.state(),
+                    found == PowerState.CRASHED ? "crashed" : "powered off", host,
+                    found == PowerState.CRASHED ? "FAILED" : "STOPPED",
+                    d.state() == DesktopState.IN_USE ? " and its session ended (HOST_LOST)" : "");
+        }
     }
 
     private void record(List<Finding> orphans, List<Finding> ghosts, Set<UUID> scannedHosts) {
