@@ -17,6 +17,8 @@ import io.deskport.provisioning.driver.ManagedDesktop;
 import io.deskport.provisioning.driver.PowerState;
 import io.deskport.provisioning.internal.ConsolePasswords;
 
+import org.slf4j.LoggerFactory;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,7 +69,14 @@ public final class SimulatedDriver implements HypervisorDriver {
         this.machines = config.xvnc() == null ? null : new XvncMachines(config.xvnc(), name);
         if (machines != null) {
             for (XvncMachines.Saved saved : machines.saved()) {
-                Desktop d = Desktop.restore(saved.fields());
+                Desktop d;
+                try {
+                    d = Desktop.restore(saved.fields());
+                } catch (RuntimeException e) {
+                    LoggerFactory.getLogger(SimulatedDriver.class).warn("The record of simulated desktop {} cannot be "
+                            + "read ({}); it is left out", saved.desktopId(), e.toString());
+                    continue;
+                }
                 Host h = hosts.get(d.hostId);
                 if (h == null) {
                     continue; // recorded by a host of other settings: not this one's

@@ -72,6 +72,8 @@ final class XvncMachines implements AutoCloseable {
             Files.createDirectories(stateDir);
             this.machinesDir = stateDir.resolve("machines");
             Files.createDirectories(machinesDir);
+            // the records are the broker's alone: the desktops' accounts have no business reading them
+            Files.setPosixFilePermissions(machinesDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
             this.root = ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
             this.accounts = new UnixAccounts(config.accountPrefix(), true);
             Optional<SessionCgroups> cgroups = root ? SessionCgroups.open("auto", "sim-" + hostName) : Optional.empty();
@@ -159,7 +161,7 @@ final class XvncMachines implements AutoCloseable {
         Running r = running.remove(desktopId);
         if (r != null) {
             sessions.logoff(r.session().id(), "simulated desktop " + desktopId + " powered off");
-            r.watcher().destroy();
+            release(r.watcher());
         }
     }
 
@@ -215,7 +217,7 @@ final class XvncMachines implements AutoCloseable {
 
     @Override
     public void close() {
-        running.values().forEach(r -> r.watcher().destroy());
+        running.values().forEach(r -> release(r.watcher()));
         running.clear();
         sessions.close("the simulated host is shutting down");
     }
@@ -224,7 +226,7 @@ final class XvncMachines implements AutoCloseable {
         running.entrySet().removeIf(e -> {
             if (e.getValue().session() == session) {
                 log.info("The display of simulated desktop {} ended by itself: {}", e.getKey(), detail);
-                e.getValue().watcher().destroy();
+                release(e.getValue().watcher());
                 return true;
             }
             return false;
@@ -241,6 +243,26 @@ final class XvncMachines implements AutoCloseable {
                 : "kill -TERM " + s.xvncPid() + " 2>/dev/null";
         return new ProcessBuilder("setsid", "sh", "-c", "cat >/dev/null; " + kill)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
+    }
+
+    /**
+     * Ends a watcher without letting it act: the shell first (so that it does not go on to its kill once its
+     * reader ends), then the reader, then the broker's end of the pipe.
+     */
+    private static void release(Process watcher) {
+        List<ProcessHandle> readers = watcher.descendants().toList();
+        watcher.destroy();
+        try {
+            watcher.waitFor(2, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        readers.forEach(ProcessHandle::destroy);
+        try {
+            watcher.getOutputStream().close();
+        } catch (IOException e) {
+            log.debug("closing a display watcher's pipe: {}", e.toString());
+        }
     }
 
     /** The name the session engine maps to an account: the same for every start of one machine. */
