@@ -130,11 +130,6 @@ public class ConnectService {
     public ConnectResult connect(CurrentUser user, UUID poolId) {
         long start = System.nanoTime();
         try {
-            // the same user knocking again in a refusal storm: answered from memory, before any read
-            Optional<ProblemException> known = refusals.recentForUser(user.tenantId(), user.userId(), poolId);
-            if (known.isPresent()) {
-                throw known.get();
-            }
             ConnectResult result = admission.admit(() -> connectWithRetries(user, poolId));
             (result.reconnected() ? reconnectedTimer : createdTimer).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             return result;
@@ -208,7 +203,6 @@ public class ConnectService {
             // in a refusal storm: what this broker found a moment ago, without claiming and rolling back again
             Optional<ProblemException> recent = refusals.recent(user.tenantId(), pool.id());
             if (recent.isPresent()) {
-                refusals.userRefused(user.userId(), pool.id());
                 throw recent.get();
             }
         }
@@ -242,16 +236,10 @@ public class ConnectService {
                 quotas.checkSessionQuota(user.tenantId());
             } catch (ProblemException quotaFull) {
                 refusals.quotaRefused(user.tenantId(), quotaFull);
-                if (entitled.ownDesktop() == null) {
-                    refusals.userRefused(user.userId(), pool.id());
-                }
                 throw quotaFull;
             }
             if (capacityRefusal.reason() == Reason.POOL_EXHAUSTED || capacityRefusal.reason() == Reason.HOST_CAPACITY) {
                 refusals.poolRefused(pool.id(), capacityRefusal);
-                if (entitled.ownDesktop() == null) {
-                    refusals.userRefused(user.userId(), pool.id());
-                }
             }
             throw capacityRefusal;
         }

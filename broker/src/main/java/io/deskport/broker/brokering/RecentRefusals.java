@@ -24,14 +24,6 @@ import io.deskport.broker.shared.ProblemException;
  * checked. A session ending, a desktop becoming ready or any admin change seen by this broker forgets
  * the finding at once; a change on another replica is seen when the memory runs out. So a refusal is
  * at most that much older than the state it reports, and says so ({@code checkedAt}).
- *
- * <p>A user knocking again within the memory is answered without reading anything
- * ({@link #recentForUser}): only when this broker found that same user, a moment ago, entitled to the pool,
- * the pool enabled, and no session or desktop of theirs in it. For that moment (at most the memory), an
- * entitlement taken away or a pool disabled on another replica still answers the remembered refusal
- * rather than its own (a refusal either way), and a session the user just got on another replica is
- * answered with the refusal rather than with the session; this broker's own changes (admin actions,
- * the user's sessions) forget the user at once.
  */
 @Component
 class RecentRefusals {
@@ -39,16 +31,8 @@ class RecentRefusals {
     private record Finding(ProblemException refusal, long until) {
     }
 
-    private record UserPool(UUID userId, UUID poolId) {
-    }
-
-    /** Beyond this many remembered users, the expired ones are swept out at the next one. */
-    private static final int SWEEP_ABOVE = 10_000;
-
     private final Map<UUID, Finding> byPool = new ConcurrentHashMap<>();
     private final Map<UUID, Finding> byTenant = new ConcurrentHashMap<>();
-    /** Users found entitled, without a session or desktop in the pool, and refused: until when. */
-    private final Map<UserPool, Long> checkedUsers = new ConcurrentHashMap<>();
     private final long memoryNanos;
 
     RecentRefusals(SessionProperties props) {
@@ -66,34 +50,6 @@ class RecentRefusals {
             f = byPool.get(poolId);
         }
         return f == null || f.until() - now < 0 ? Optional.empty() : Optional.of(f.refusal());
-    }
-
-    /**
-     * The refusal a connect of the user would meet now, answered before any read: when this broker refused
-     * the same user's connect to the pool a moment ago after finding them entitled without a session or
-     * desktop there, and the pool's (or tenant's) refusal is still remembered.
-     */
-    Optional<ProblemException> recentForUser(UUID tenantId, UUID userId, UUID poolId) {
-        if (memoryNanos == 0) {
-            return Optional.empty();
-        }
-        Long until = checkedUsers.get(new UserPool(userId, poolId));
-        if (until == null || until - System.nanoTime() < 0) {
-            return Optional.empty();
-        }
-        return recent(tenantId, poolId);
-    }
-
-    /** The user's connect was refused after a read found them entitled, without a session or desktop in the pool. */
-    void userRefused(UUID userId, UUID poolId) {
-        if (memoryNanos == 0) {
-            return;
-        }
-        long now = System.nanoTime();
-        if (checkedUsers.size() > SWEEP_ABOVE) {
-            checkedUsers.values().removeIf(until -> until - now < 0);
-        }
-        checkedUsers.put(new UserPool(userId, poolId), now + memoryNanos);
     }
 
     /** A connect to the pool was refused for lack of capacity (POOL_EXHAUSTED, HOST_CAPACITY). */
@@ -119,9 +75,6 @@ class RecentRefusals {
 
     @EventListener
     void on(SessionStateChanged e) {
-        if (e.userId() != null && e.poolId() != null) {
-            checkedUsers.remove(new UserPool(e.userId(), e.poolId()));
-        }
         if (e.to() == SessionState.ENDED && e.poolId() != null && e.tenantId() != null) {
             byPool.remove(e.poolId());
             byTenant.remove(e.tenantId());
@@ -144,6 +97,5 @@ class RecentRefusals {
             byTenant.clear();
         }
         byPool.clear();
-        checkedUsers.clear();
     }
 }

@@ -65,50 +65,9 @@ class RecentRefusalsTest {
     }
 
     @Test
-    void aUserRefusedAMomentAgoIsAnsweredBeforeAnyReadOthersAreNot() {
-        RecentRefusals r = remembering(Duration.ofSeconds(5));
-        UUID alice = UUID.randomUUID();
-        r.poolRefused(pool, exhausted);
-        assertThat(r.recentForUser(tenant, alice, pool)).as("alice was never checked").isEmpty();
-        r.userRefused(alice, pool);
-        assertThat(r.recentForUser(tenant, alice, pool).orElseThrow().reason()).isEqualTo(Reason.POOL_EXHAUSTED);
-        assertThat(r.recentForUser(tenant, UUID.randomUUID(), pool)).as("bob still gets his read").isEmpty();
-        assertThat(r.recentForUser(tenant, alice, UUID.randomUUID())).as("another pool").isEmpty();
-    }
-
-    @Test
-    void theUsersOwnSessionsAndAnyAdminChangeForgetTheUser() {
-        RecentRefusals r = remembering(Duration.ofSeconds(5));
-        UUID alice = UUID.randomUUID();
-        r.userRefused(alice, pool);
-        r.quotaRefused(tenant, new ProblemException(Reason.TENANT_QUOTA, "quota", Map.of()));
-        // a session of alice's in the pool (one a connect of hers just created here, say): she is read again
-        r.on(new SessionStateChanged(tenant, UUID.randomUUID(), pool, alice, null, SessionState.READY, null, null,
-                null, CurrentUser.SYSTEM));
-        assertThat(r.recentForUser(tenant, alice, pool)).isEmpty();
-        assertThat(r.recent(tenant, pool)).as("the tenant's refusal itself stands").isPresent();
-
-        r.userRefused(alice, pool);
-        r.on(new AdminActionPerformed(tenant, CurrentUser.SYSTEM, "ENTITLEMENT_REVOKED", "DESKTOP_POOL", pool.toString(),
-                Map.of()));
-        assertThat(r.recentForUser(tenant, alice, pool)).isEmpty();
-    }
-
-    @Test
-    void aUserIsAnsweredFromMemoryOnlyWhileThePoolsRefusalIsRemembered() {
-        RecentRefusals r = remembering(Duration.ofSeconds(5));
-        UUID alice = UUID.randomUUID();
-        r.poolRefused(pool, exhausted);
-        r.userRefused(alice, pool);
-        r.on(new DesktopStateChanged(tenant, pool, UUID.randomUUID(), DesktopState.REFRESHING, DesktopState.READY));
-        assertThat(r.recentForUser(tenant, alice, pool)).as("a desktop became ready").isEmpty();
-    }
-
-    @Test
     void withoutMemoryEveryConnectLooks() {
         RecentRefusals r = remembering(Duration.ZERO);
         r.poolRefused(pool, exhausted);
-        r.userRefused(UUID.randomUUID(), pool);
         assertThat(r.recent(tenant, pool)).isEmpty();
     }
 }
