@@ -209,20 +209,20 @@ public final class Overload {
 
     /**
      * Refusals of both kinds on both brokers before anything is measured, until the brokers' CPU per refusal
-     * has settled (a round within 5% of the one before; at least 3, at most 10 rounds of 4,000 of each kind),
+     * has settled (a round within 5% of the one before; at least 6, at most 12 rounds of 4,000 of each kind),
      * every round printed: the JIT has then compiled the refusal paths, as in brokers that have been up a while.
      * (Measured on one broker: ~1.1 ms of CPU per refusal over the first 25,000 refusals, ~0.5 ms after.)
      */
     private static void warm(BrokerProcess a, BrokerProcess b, Path work, StormEstate exhausted, StormEstate quota)
             throws Exception {
         double previous = Double.MAX_VALUE;
-        for (int round = 1; round <= 10; round++) {
+        for (int round = 1; round <= 12; round++) {
             Cpu cpu = new Cpu(a, b, work);
             List<Outcome> outcomes = new ArrayList<>(exhausted.connectStorm(CLIENTS, 4_000, 40, 240, exhausted.pools, n -> { }));
             outcomes.addAll(quota.connectStorm(CLIENTS, 4_000, 20, 220, List.of(quota.pooled, quota.persistent), n -> { }));
             report("warm-up round " + round, outcomes);
             double now = cpu.report(outcomes.size());
-            if (round >= 3 && Math.abs(now - previous) <= 0.05 * previous) {
+            if (round >= 6 && Math.abs(now - previous) <= 0.05 * previous) {
                 return;
             }
             previous = now;
