@@ -3,6 +3,9 @@
  * transaction that made the change (so nothing is done without its record), and queryable by admins.
  */
 @ApplicationModule(displayName = "Audit")
+@Tables(owns = {"audit_event"})
 package io.deskport.broker.audit;
 
 import org.springframework.modulith.ApplicationModule;
+
+import io.deskport.broker.shared.Tables;

@@ -22,7 +22,6 @@ import io.deskport.broker.hosts.SessionHostAgents;
 import io.deskport.broker.hosts.SessionHostPlacement;
 import io.deskport.broker.pools.DesktopClaims;
 import io.deskport.broker.pools.DesktopPool;
-import io.deskport.broker.pools.Entitlements;
 import io.deskport.broker.pools.PoolKind;
 import io.deskport.broker.shared.CurrentUser;
 import io.deskport.broker.shared.DatabaseOutages;
@@ -66,8 +65,6 @@ public class ConnectService {
     static final String CONNECTS_METER = "deskport.connects";
     /** Refused connects by reason. */
     static final String REFUSED_METER = "deskport.connects.refused";
-    private static final String LIVE_SESSION_ID =
-            "select s.id from session s where s.pool_id = p.id and s.user_id = ? and s.state <> 'ENDED'";
 
     private static final String INSERT_DESKTOP_SESSION = "insert into session (id, tenant_id, pool_id, user_id, "
             + "desktop_id, state) values (?, ?, ?, ?, ?, ?)";
@@ -77,7 +74,7 @@ public class ConnectService {
     private final TransactionTemplate tx;
     private final WritesWithCommit writes;
     private final JdbcClient jdbc;
-    private final Entitlements entitlements;
+    private final ConnectRead connectRead;
     private final DesktopClaims claims;
     private final SessionHostPlacement placement;
     private final TenantQuotas quotas;
@@ -90,7 +87,7 @@ public class ConnectService {
     private final Timer createdTimer;
     private final Timer reconnectedTimer;
 
-    ConnectService(WritesWithCommit txManager, JdbcClient jdbc, Entitlements entitlements,
+    ConnectService(WritesWithCommit txManager, JdbcClient jdbc, ConnectRead connectRead,
                    DesktopClaims claims, SessionHostPlacement placement, TenantQuotas quotas, SessionQueries queries,
                    SessionHostAgents agents, ApplicationEventPublisher events, ConnectAdmission admission,
                    RecentRefusals refusals, ObjectProvider<MeterRegistry> meters) {
@@ -104,7 +101,7 @@ public class ConnectService {
         this.tx = new TransactionTemplate(txManager);
         this.writes = txManager;
         this.jdbc = jdbc;
-        this.entitlements = entitlements;
+        this.connectRead = connectRead;
         this.claims = claims;
         this.placement = placement;
         this.quotas = quotas;
@@ -186,10 +183,9 @@ public class ConnectService {
     private ConnectResult connectOnce(CurrentUser user, UUID poolId) {
         // one read: the pool, the entitlement, the user's live session in the pool (reconnect) and, in a
         // PERSISTENT pool, the user's own desktop
-        Entitlements.EntitledPool<UUID> entitled = entitlements.requireEntitled(user.tenantId(), user.userId(), poolId,
-                LIVE_SESSION_ID, UUID.class, user.userId());
+        ConnectRead.Start entitled = connectRead.read(user.tenantId(), user.userId(), poolId);
         DesktopPool pool = entitled.pool();
-        if (entitled.also() != null) {
+        if (entitled.liveSession() != null) {
             Optional<Session> live = queries.liveSession(pool.id(), user.userId());
             if (live.isPresent()) {
                 return new ConnectResult(live.get(), true);
@@ -258,7 +254,7 @@ public class ConnectService {
                 null, desktopId, hostId, user, desktopManaged));
         Session.Preparing preparing = state != SessionState.PREPARING ? null
                 : desktopId == null ? new Session.Preparing(SessionQueries.AGENT_STARTING_PHASE, now)
-                : jdbc.sql("select state, state_changed_at from desktop where id = ?").param(desktopId)
+                : jdbc.sql("select state, state_changed_at from pools_desktops where id = ?").param(desktopId)
                         .query((rs, n) -> new Session.Preparing(rs.getString(1), rs.getTimestamp(2).toInstant())).single();
         // last, with the COMMIT: the tenant's seat row is locked for the commit alone
         quotas.takeSessionSlot(user.tenantId());

@@ -38,8 +38,8 @@ public class SessionConsoles {
                         + "coalesce(s.console_port, d.console_port, h.console_port), "
                         + "case when s.console_host is not null then s.console_password "
                         + "when d.id is not null then d.console_password else h.console_password end "
-                        + "from session s left join desktop d on d.id = s.desktop_id "
-                        + "left join session_host h on h.id = s.session_host_id "
+                        + "from session s left join pools_desktops d on d.id = s.desktop_id "
+                        + "left join hosts_session_hosts h on h.id = s.session_host_id "
                         + "where s.id = ? and s.state in ('READY', 'CONNECTED', 'DISCONNECTED')")
                 .param(sessionId)
                 .query((rs, n) -> new ConsoleAddress(rs.getString(1), rs.getInt(2), rs.getString(3)))

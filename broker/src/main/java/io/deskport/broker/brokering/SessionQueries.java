@@ -24,8 +24,8 @@ class SessionQueries {
             + "s.user_id, u.username, s.state, s.end_reason, s.desktop_id, s.session_host_id, "
             + "coalesce(d.name, h.name) as machine_name, s.created_at, s.state_changed_at, s.connected_at, "
             + "s.last_activity_at, s.ended_at, d.state as desktop_state, d.state_changed_at as desktop_since from session s "
-            + "join desktop_pool p on p.id = s.pool_id join app_user u on u.id = s.user_id "
-            + "left join desktop d on d.id = s.desktop_id left join session_host h on h.id = s.session_host_id ";
+            + "join pools_pools p on p.id = s.pool_id join tenancy_users u on u.id = s.user_id "
+            + "left join pools_desktops d on d.id = s.desktop_id left join hosts_session_hosts h on h.id = s.session_host_id ";
 
     private final JdbcClient jdbc;
 

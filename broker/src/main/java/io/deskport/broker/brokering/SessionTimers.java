@@ -62,7 +62,7 @@ class SessionTimers {
         total += drain("s.state = 'PREPARING' and s.state_changed_at < now() - make_interval(secs => "
                         + "coalesce(p.prepare_timeout_s, " + props.prepareTimeout().toSeconds() + "))",
                 id -> lifecycle.end(id, EndReason.PROVISIONING_FAILED, CurrentUser.SYSTEM));
-        total += drain("s.state <> 'ENDED' and s.desktop_id is not null and exists (select 1 from desktop d "
+        total += drain("s.state <> 'ENDED' and s.desktop_id is not null and exists (select 1 from pools_desktops d "
                         + "where d.id = s.desktop_id and d.state = 'FAILED')",
                 id -> lifecycle.end(id, EndReason.PROVISIONING_FAILED, CurrentUser.SYSTEM));
         total += drain("s.state in ('DISCONNECTED', 'READY') and p.disconnect_timeout_s is not null "
@@ -84,7 +84,7 @@ class SessionTimers {
         int total = 0;
         while (true) {
             Integer n = tx.execute(status -> {
-                List<UUID> due = jdbc.sql("select s.id from session s join desktop_pool p on p.id = s.pool_id where "
+                List<UUID> due = jdbc.sql("select s.id from session s join pools_pools p on p.id = s.pool_id where "
                                 + condition + " order by s.state_changed_at limit " + BATCH + " for update of s skip locked")
                         .query(UUID.class).list();
                 due.forEach(action);

@@ -5,6 +5,9 @@
  * {@link io.deskport.broker.brokering.SessionStateChanged} event.
  */
 @ApplicationModule(displayName = "Brokering")
+@Tables(owns = {"session"})
 package io.deskport.broker.brokering;
 
 import org.springframework.modulith.ApplicationModule;
+
+import io.deskport.broker.shared.Tables;

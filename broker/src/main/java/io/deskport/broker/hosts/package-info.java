@@ -7,6 +7,9 @@
  * {@link io.deskport.broker.hosts.HostedSessions}. (Hypervisor hosts arrive with provisioning.)
  */
 @ApplicationModule(displayName = "Hosts")
+@Tables(owns = {"session_host", "session_host_command", "session_host_enrolment", "shared_pool_session_settings"}, publishes = {"hosts_session_hosts"})
 package io.deskport.broker.hosts;
 
 import org.springframework.modulith.ApplicationModule;
+
+import io.deskport.broker.shared.Tables;

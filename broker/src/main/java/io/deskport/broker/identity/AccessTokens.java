@@ -1,6 +1,5 @@
 package io.deskport.broker.identity;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -11,7 +10,6 @@ import java.util.UUID;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -24,6 +22,7 @@ import org.springframework.stereotype.Component;
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
 
 import io.deskport.broker.shared.CurrentUser;
+import io.deskport.broker.shared.PlatformSecrets;
 import io.deskport.broker.shared.Role;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -42,14 +41,9 @@ class AccessTokens {
     private final JwtDecoder decoder;
     private final IdentityProperties properties;
 
-    AccessTokens(JdbcClient jdbc, IdentityProperties properties) {
+    AccessTokens(PlatformSecrets secrets, IdentityProperties properties) {
         this.properties = properties;
-        byte[] fresh = new byte[32];
-        new SecureRandom().nextBytes(fresh);
-        jdbc.sql("insert into platform_secret (name, value) values (?, ?) on conflict (name) do nothing")
-                .params(KEY_NAME, fresh).update();
-        byte[] key = jdbc.sql("select value from platform_secret where name = ?").param(KEY_NAME)
-                .query(byte[].class).single();
+        byte[] key = secrets.key(KEY_NAME);
         SecretKey secret = new SecretKeySpec(key, "HmacSHA256");
         this.encoder = new NimbusJwtEncoder(new ImmutableSecret<>(secret));
         this.decoder = new AccessTokenDecoder(key, ISSUER, JsonMapper.builder().build(), Clock.systemUTC());

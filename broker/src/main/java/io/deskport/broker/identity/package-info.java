@@ -4,6 +4,9 @@
  * reach which API).
  */
 @ApplicationModule(displayName = "Identity")
+@Tables(owns = {"token_revocation"})
 package io.deskport.broker.identity;
 
 import org.springframework.modulith.ApplicationModule;
+
+import io.deskport.broker.shared.Tables;

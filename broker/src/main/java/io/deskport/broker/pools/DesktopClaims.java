@@ -59,7 +59,7 @@ public class DesktopClaims {
 
     /**
      * As {@link #claim(DesktopPool, UUID)}, for a caller that has read the user's own desktop in the pool
-     * already (the connect's first read, {@link Entitlements.EntitledPool#ownDesktop()}): a returning user's
+     * already (the connect's first read, the desktop assigned to the user, read without a lock): a returning user's
      * desktop is then taken in one statement, and a first-time user's is not looked for again. The read held
      * no lock; if the desktop changed owner or state meanwhile, the claim looks again under a lock. A
      * desktop assigned to the user after that read makes the claim of a free one collide with the unique

@@ -16,6 +16,7 @@ import io.deskport.broker.shared.AdminActionPerformed;
 import io.deskport.broker.shared.AdminContext;
 import io.deskport.broker.shared.Ids;
 import io.deskport.broker.shared.ProblemException;
+import io.deskport.broker.tenancy.TenantQuotas;
 
 /** Defines desktop pools and their session policy. */
 @Service
@@ -24,10 +25,15 @@ public class DesktopPools {
     static final String COLUMNS = "id, tenant_id, name, description, kind, enabled, load_balancing, idle_timeout_s, "
             + "idle_action, disconnect_timeout_s, max_session_s, record_sessions, prepare_timeout_s, created_at, updated_at";
 
+    /** The columns of the published read model {@code pools_pools}, which {@link #map} reads into a pool. */
+    public static final String PUBLISHED_COLUMNS = COLUMNS;
+
     private final JdbcClient jdbc;
     private final ApplicationEventPublisher events;
+    private final TenantQuotas quotas;
 
-    DesktopPools(JdbcClient jdbc, ApplicationEventPublisher events) {
+    DesktopPools(JdbcClient jdbc, ApplicationEventPublisher events, TenantQuotas quotas) {
+        this.quotas = quotas;
         this.jdbc = jdbc;
         this.events = events;
     }
@@ -118,8 +124,7 @@ public class DesktopPools {
         events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(), "POOL_DELETED", "DESKTOP_POOL",
                 id.toString(), Map.of("name", pool.name(), "desktopsRemoved", desktops)));
         jdbc.sql("delete from desktop_pool where tenant_id = ? and id = ?").params(ctx.tenantId(), id).update();
-        jdbc.sql("update tenant set desktop_count = greatest(0, desktop_count - ?) where id = ?")
-                .params(desktops, ctx.tenantId()).update();
+        quotas.releaseDesktops(ctx.tenantId(), desktops);
     }
 
     private static Map<String, Object> describe(DesktopPool p) {
@@ -137,7 +142,8 @@ public class DesktopPools {
         return d;
     }
 
-    static DesktopPool map(ResultSet rs, int row) throws SQLException {
+    /** A pool from a row of {@link #PUBLISHED_COLUMNS} (of {@code desktop_pool} or {@code pools_pools}). */
+    public static DesktopPool map(ResultSet rs, int row) throws SQLException {
         return new DesktopPool(rs.getObject("id", UUID.class), rs.getObject("tenant_id", UUID.class),
                 rs.getString("name"), rs.getString("description"), PoolKind.valueOf(rs.getString("kind")),
                 rs.getBoolean("enabled"), LoadBalancing.valueOf(rs.getString("load_balancing")),

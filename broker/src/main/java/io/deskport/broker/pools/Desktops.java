@@ -71,7 +71,7 @@ public class Desktops {
             throw new ProblemException(Reason.VALIDATION_FAILED, "Only desktops of PERSISTENT pools are assigned to a user");
         }
         if (r.assignedUserId() != null) {
-            jdbc.sql("select id from app_user where tenant_id = ? and id = ?").params(ctx.tenantId(), r.assignedUserId())
+            jdbc.sql("select id from tenancy_users where tenant_id = ? and id = ?").params(ctx.tenantId(), r.assignedUserId())
                     .query(UUID.class).optional().orElseThrow(() -> ProblemException.notFound("User", r.assignedUserId()));
         }
         consoleNetworks.require("consoleHost", r.consoleHost());
@@ -156,7 +156,7 @@ public class Desktops {
                     Map.of("desktopState", d.state()));
         }
         if (userId != null) {
-            jdbc.sql("select id from app_user where tenant_id = ? and id = ?").params(ctx.tenantId(), userId)
+            jdbc.sql("select id from tenancy_users where tenant_id = ? and id = ?").params(ctx.tenantId(), userId)
                     .query(UUID.class).optional().orElseThrow(() -> ProblemException.notFound("User", userId));
         }
         jdbc.sql("update desktop set assigned_user_id = ? where tenant_id = ? and id = ?")

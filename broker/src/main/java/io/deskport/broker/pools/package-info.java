@@ -5,6 +5,9 @@
  * {@link io.deskport.broker.pools.DesktopClaims}.
  */
 @ApplicationModule(displayName = "Pools")
+@Tables(owns = {"desktop_pool", "desktop", "entitlement"}, publishes = {"pools_pools", "pools_desktops", "pools_entitled_users"})
 package io.deskport.broker.pools;
 
 import org.springframework.modulith.ApplicationModule;
+
+import io.deskport.broker.shared.Tables;

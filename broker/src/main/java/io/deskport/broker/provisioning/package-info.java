@@ -8,6 +8,9 @@
  * {@link io.deskport.broker.provisioning.HostDrivers} (for tests and benchmarks).
  */
 @ApplicationModule(displayName = "Provisioning")
+@Tables(owns = {"hypervisor_host", "image_version", "pool_provisioning", "provisioned_desktop", "provisioning_discrepancy", "provisioning_task"})
 package io.deskport.broker.provisioning;
 
 import org.springframework.modulith.ApplicationModule;
+
+import io.deskport.broker.shared.Tables;

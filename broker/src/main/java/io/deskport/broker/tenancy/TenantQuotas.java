@@ -180,9 +180,14 @@ public class TenantQuotas {
     }
 
     public void releaseDesktop(UUID tenantId) {
+        releaseDesktops(tenantId, 1);
+    }
+
+    /** Gives {@code n} desktops back to the tenant's desktop quota (a pool and its desktops removed). */
+    public void releaseDesktops(UUID tenantId, int n) {
         CallerTransaction.require();
-        jdbc.sql("update tenant set desktop_count = desktop_count - 1 where id = ? and desktop_count > 0")
-                .param(tenantId).update();
+        jdbc.sql("update tenant set desktop_count = greatest(0, desktop_count - ?) where id = ?")
+                .params(n, tenantId).update();
     }
 
     private static ProblemException sessionQuotaReached(int active, int max) {

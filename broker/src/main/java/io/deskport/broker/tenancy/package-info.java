@@ -4,6 +4,9 @@
  * {@link io.deskport.broker.tenancy.TenantQuotas} and {@link io.deskport.broker.tenancy.UserDirectory}.
  */
 @ApplicationModule(displayName = "Tenancy")
+@Tables(owns = {"tenant", "tenant_session_seats", "app_user", "user_group", "group_member"}, publishes = {"tenancy_users", "tenancy_groups", "tenancy_group_members"})
 package io.deskport.broker.tenancy;
 
 import org.springframework.modulith.ApplicationModule;
+
+import io.deskport.broker.shared.Tables;

@@ -1,7 +1,6 @@
 package io.deskport.broker.tunnel;
 
 import java.nio.ByteBuffer;
-import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Base64;
@@ -15,6 +14,7 @@ import org.springframework.transaction.annotation.Transactional;
 import io.deskport.broker.brokering.Session;
 import io.deskport.broker.brokering.TunnelTickets;
 import io.deskport.broker.shared.HmacSha256;
+import io.deskport.broker.shared.PlatformSecrets;
 
 /**
  * One-time tunnel tickets, bound to a session and its user, valid at most 60 s.
@@ -35,17 +35,11 @@ class SignedTunnelTickets implements TunnelTickets {
     private final JdbcClient jdbc;
     private final TunnelProperties properties;
     private final HmacSha256 hmac;
-    private final SecureRandom random = new SecureRandom();
 
-    SignedTunnelTickets(JdbcClient jdbc, TunnelProperties properties) {
+    SignedTunnelTickets(JdbcClient jdbc, PlatformSecrets secrets, TunnelProperties properties) {
         this.jdbc = jdbc;
         this.properties = properties;
-        byte[] fresh = new byte[32];
-        random.nextBytes(fresh);
-        jdbc.sql("insert into platform_secret (name, value) values (?, ?) on conflict (name) do nothing")
-                .params(KEY_NAME, fresh).update();
-        this.hmac = new HmacSha256(jdbc.sql("select value from platform_secret where name = ?").param(KEY_NAME)
-                .query(byte[].class).single());
+        this.hmac = new HmacSha256(secrets.key(KEY_NAME));
     }
 
     /** What a valid ticket grants. */

@@ -4,6 +4,9 @@
  * or a remote gateway / guacd) through guacamole-common.
  */
 @ApplicationModule(displayName = "Tunnel")
+@Tables(owns = {"tunnel_token_use"})
 package io.deskport.broker.tunnel;
 
 import org.springframework.modulith.ApplicationModule;
+
+import io.deskport.broker.shared.Tables;
