@@ -4,7 +4,7 @@
  * {@link io.deskport.broker.brokering.SessionLifecycle} (for the tunnel) and the
  * {@link io.deskport.broker.brokering.SessionStateChanged} event.
  */
-@ApplicationModule(displayName = "Brokering")
+@ApplicationModule(displayName = "Brokering", allowedDependencies = {"shared", "tenancy", "pools", "hosts"})
 @Tables(owns = {"session"})
 package io.deskport.broker.brokering;
 

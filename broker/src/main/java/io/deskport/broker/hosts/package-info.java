@@ -6,7 +6,7 @@
  * and {@link io.deskport.broker.hosts.SessionHostAgents}; the module that owns sessions implements
  * {@link io.deskport.broker.hosts.HostedSessions}. (Hypervisor hosts arrive with provisioning.)
  */
-@ApplicationModule(displayName = "Hosts")
+@ApplicationModule(displayName = "Hosts", allowedDependencies = {"shared", "pools"})
 @Tables(owns = {"session_host", "session_host_command", "session_host_enrolment", "shared_pool_session_settings"}, publishes = {"hosts_session_hosts"})
 package io.deskport.broker.hosts;
 

@@ -3,7 +3,7 @@
  * now, Keycloak later), the broker's own signed access tokens, and the HTTP security rules (which roles
  * reach which API).
  */
-@ApplicationModule(displayName = "Identity")
+@ApplicationModule(displayName = "Identity", allowedDependencies = {"shared", "tenancy"})
 @Tables(owns = {"token_revocation"})
 package io.deskport.broker.identity;
 

@@ -4,7 +4,7 @@
  * {@link io.deskport.broker.pools.Desktops} and, for the connect flow,
  * {@link io.deskport.broker.pools.DesktopClaims}.
  */
-@ApplicationModule(displayName = "Pools")
+@ApplicationModule(displayName = "Pools", allowedDependencies = {"shared", "tenancy"})
 @Tables(owns = {"desktop_pool", "desktop", "entitlement"}, publishes = {"pools_pools", "pools_desktops", "pools_entitled_users"})
 package io.deskport.broker.pools;
 

@@ -7,7 +7,7 @@
  * and events. Public face: {@link io.deskport.broker.provisioning.Reconciler} and
  * {@link io.deskport.broker.provisioning.HostDrivers} (for tests and benchmarks).
  */
-@ApplicationModule(displayName = "Provisioning")
+@ApplicationModule(displayName = "Provisioning", allowedDependencies = {"shared", "pools", "brokering"})
 @Tables(owns = {"hypervisor_host", "image_version", "pool_provisioning", "provisioned_desktop", "provisioning_discrepancy", "provisioning_task"})
 package io.deskport.broker.provisioning;
 

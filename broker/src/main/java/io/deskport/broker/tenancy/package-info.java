@@ -3,7 +3,7 @@
  * {@link io.deskport.broker.tenancy.Users}, {@link io.deskport.broker.tenancy.Groups},
  * {@link io.deskport.broker.tenancy.TenantQuotas} and {@link io.deskport.broker.tenancy.UserDirectory}.
  */
-@ApplicationModule(displayName = "Tenancy")
+@ApplicationModule(displayName = "Tenancy", allowedDependencies = {"shared"})
 @Tables(owns = {"tenant", "tenant_session_seats", "app_user", "user_group", "group_member"}, publishes = {"tenancy_users", "tenancy_groups", "tenancy_group_members"})
 package io.deskport.broker.tenancy;
 

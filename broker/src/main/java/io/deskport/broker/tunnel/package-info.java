@@ -3,7 +3,7 @@
  * ({@code /tunnel}, subprotocol {@code guacamole}) and the connection to the display gateway (embedded,
  * or a remote gateway / guacd) through guacamole-common.
  */
-@ApplicationModule(displayName = "Tunnel")
+@ApplicationModule(displayName = "Tunnel", allowedDependencies = {"shared", "brokering"})
 @Tables(owns = {"tunnel_token_use"})
 package io.deskport.broker.tunnel;
 

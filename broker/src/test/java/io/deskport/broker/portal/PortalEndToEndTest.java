@@ -253,8 +253,13 @@ class PortalEndToEndTest {
                 d.findElement(By.id("clipboard-text")).getAttribute("value")));
 
         // the user pastes: the text reaches the desktop's clipboard
-        text.clear();
+        // the panel's text is React's state: clear it as a user does (WebElement.clear() sets the value behind
+        // React's back, and the next render can put the old text back in front of what is typed)
+        text.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
+        browser.waiting(STEP).until(d -> d.findElement(By.id("clipboard-text")).getAttribute("value").isEmpty());
         text.sendKeys("pasted from the browser");
+        browser.waiting(STEP).until(d -> "pasted from the browser".equals(
+                d.findElement(By.id("clipboard-text")).getAttribute("value")));
         browser.screenshot("12-clipboard-panel");
         browser.find(By.xpath("//button[normalize-space(.)='Send to desktop']")).click();
         await("the desktop's clipboard holds the pasted text").atMost(STEP).pollInterval(Duration.ofMillis(200))
