@@ -48,6 +48,7 @@ class DemoEndToEndTest {
     private static final String PERSISTENT = "Engineering workstations";
     private static final String POOLED = "Office desktops";
     private static final String SHARED = "Shared applications";
+    private static final int FIRST_DISPLAY = 200;
 
     static Path dir;
     static EmbeddedPostgres postgres;
@@ -65,7 +66,7 @@ class DemoEndToEndTest {
         postgres.ensureDatabase("demo");
         broker = BrokerProcess.start("demo", dir, postgres.jdbcUrl("demo"), postgres.username(), postgres.password(),
                 "operator-" + System.nanoTime(), List.of("--deskport.demo.enabled=true",
-                        "--deskport.demo.first-display=200", "--server.address=127.0.0.1"));
+                        "--deskport.demo.first-display=" + FIRST_DISPLAY, "--server.address=127.0.0.1"));
         broker.awaitHealthy(Duration.ofSeconds(120));
         browser = PortalBrowser.start(Path.of("target", "e2e-screenshots"), 1280, 800);
         accounts.addAll(List.of("dpu-alice", "dpu-bob"));
@@ -100,6 +101,22 @@ class DemoEndToEndTest {
         for (String account : accounts) {
             new ProcessBuilder("userdel", "--remove", account).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        }
+        // X servers ended by SIGKILL (the kill -9 test) leave their lock files and sockets behind
+        for (int display = FIRST_DISPLAY; display < FIRST_DISPLAY + DemoProperties.DISPLAYS; display++) {
+            Path lock = Path.of("/tmp/.X" + display + "-lock");
+            if (Files.exists(lock) && !alive(lock)) {
+                Files.deleteIfExists(lock);
+                Files.deleteIfExists(Path.of("/tmp/.X11-unix/X" + display));
+            }
+        }
+    }
+
+    private static boolean alive(Path lock) {
+        try {
+            return ProcessHandle.of(Long.parseLong(Files.readString(lock).strip())).map(ProcessHandle::isAlive).orElse(false);
+        } catch (IOException | NumberFormatException e) {
+            return true; // not ours to judge
         }
     }
 
