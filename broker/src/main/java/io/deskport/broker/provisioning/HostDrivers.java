@@ -1,6 +1,5 @@
 package io.deskport.broker.provisioning;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -73,13 +72,10 @@ public class HostDrivers implements DisposableBean {
      *         or its settings are invalid
      */
     HypervisorDriver create(String name, String driverId, Map<String, String> settings) {
-        Map<String, String> effective = new HashMap<>(settings);
-        if ("simulated".equals(driverId)) {
-            // One host row is one host: the simulated driver simulates exactly one.
-            effective.put("hosts", "1");
-            effective.putIfAbsent("hostIdPrefix", name + "-");
-        }
-        return registry.create(driverId, new DriverConfig(name, effective));
+        // one host row is one host: each driver narrows its settings to it (the simulated one simulates exactly one)
+        DriverConfig config = registry.factory(driverId).map(f -> f.forRegisteredHost(name, settings))
+                .orElseGet(() -> new DriverConfig(name, settings));
+        return registry.create(driverId, config);
     }
 
     /** Closes and forgets the driver of a removed host. */

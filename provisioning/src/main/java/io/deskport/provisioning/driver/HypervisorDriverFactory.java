@@ -21,4 +21,15 @@ public interface HypervisorDriverFactory {
      *                         or {@link HostUnavailableException} if the driver connects eagerly and fails
      */
     HypervisorDriver create(DriverConfig config);
+
+    /**
+     * The configuration of a driver instance for one registered host of the broker (one row of its host
+     * registry), from the settings an admin gave it. By default the settings as they are; a driver that
+     * could manage many hosts in one instance narrows them to the one host here.
+     *
+     * @param hostName the registered host's unique name (also the instance id)
+     */
+    default DriverConfig forRegisteredHost(String hostName, java.util.Map<String, String> settings) {
+        return new DriverConfig(hostName, settings);
+    }
 }

@@ -4,6 +4,9 @@ import io.deskport.provisioning.driver.DriverConfig;
 import io.deskport.provisioning.driver.HypervisorDriver;
 import io.deskport.provisioning.driver.HypervisorDriverFactory;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /** Factory of the {@code simulated} driver: in-process desktops for demos, tests and benchmarks. */
 public final class SimulatedDriverFactory implements HypervisorDriverFactory {
 
@@ -23,5 +26,14 @@ public final class SimulatedDriverFactory implements HypervisorDriverFactory {
     @Override
     public HypervisorDriver create(DriverConfig config) {
         return new SimulatedDriver(SimulatedDriverConfig.from(config));
+    }
+
+    /** One registered host is one simulated host, named after it ({@code <name>-1}). */
+    @Override
+    public DriverConfig forRegisteredHost(String hostName, Map<String, String> settings) {
+        Map<String, String> effective = new HashMap<>(settings);
+        effective.put("hosts", "1");
+        effective.putIfAbsent("hostIdPrefix", hostName + "-");
+        return new DriverConfig(hostName, effective);
     }
 }

@@ -57,7 +57,10 @@ final class XvncMachines implements AutoCloseable {
 
     private final SimulatedDriverConfig.XvncConsoles config;
     private final Path machinesDir;
-    private final DesktopSessions sessions;
+    private final String hostName;
+    private final Path stateDir;
+    /** The display engine, made at the first start: an instance made only to check settings touches nothing. */
+    private volatile DesktopSessions sessions;
     private final UnixAccounts accounts;
     private final boolean root;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
@@ -67,8 +70,9 @@ final class XvncMachines implements AutoCloseable {
 
     XvncMachines(SimulatedDriverConfig.XvncConsoles config, String hostName) {
         this.config = config;
+        this.hostName = hostName;
+        this.stateDir = config.stateDir().toAbsolutePath().normalize();
         try {
-            Path stateDir = config.stateDir().toAbsolutePath().normalize();
             Files.createDirectories(stateDir);
             this.machinesDir = stateDir.resolve("machines");
             Files.createDirectories(machinesDir);
@@ -76,15 +80,6 @@ final class XvncMachines implements AutoCloseable {
             Files.setPosixFilePermissions(machinesDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
             this.root = ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
             this.accounts = new UnixAccounts(config.accountPrefix(), true);
-            Optional<SessionCgroups> cgroups = root ? SessionCgroups.open("auto", "sim-" + hostName) : Optional.empty();
-            this.sessions = new DesktopSessions(new DesktopSessions.Settings(stateDir.resolve("displays"), "127.0.0.1",
-                    config.firstDisplay(), config.lastDisplay(), 5900, config.desktopCommand(), config.geometry(), 24,
-                    false, config.readyTimeout(), hostName, List.of("-extension", "GLX")), accounts, cgroups,
-                    (session, detail) -> ended(session, detail));
-            int leftovers = sessions.endLeftovers();
-            if (leftovers > 0) {
-                log.info("Ended {} display(s) a previous run of simulated host {} left behind", leftovers, hostName);
-            }
         } catch (IOException e) {
             throw new DriverException(DriverFailureReason.CONFIGURATION, "simulated desktops with Xvnc consoles cannot "
                     + "use " + config.stateDir() + ": " + e.getMessage(), e);
@@ -93,6 +88,26 @@ final class XvncMachines implements AutoCloseable {
             log.warn("Simulated desktops run as {} and share its home folder: only a broker running as root gives each "
                     + "simulated desktop an unprivileged account and a home of its own", System.getProperty("user.name"));
         }
+    }
+
+    /**
+     * The display engine, made at the first start of a display: it then ends what a previous run of this host
+     * may have left behind (displays whose watcher could not act).
+     */
+    private synchronized DesktopSessions sessions() throws IOException {
+        if (sessions == null) {
+            Optional<SessionCgroups> cgroups = root ? SessionCgroups.open("auto", "sim-" + hostName) : Optional.empty();
+            DesktopSessions made = new DesktopSessions(new DesktopSessions.Settings(stateDir.resolve("displays"),
+                    "127.0.0.1", config.firstDisplay(), config.lastDisplay(), 5900, config.desktopCommand(),
+                    config.geometry(), 24, false, config.readyTimeout(), hostName, List.of("-extension", "GLX")),
+                    accounts, cgroups, this::ended);
+            int leftovers = made.endLeftovers();
+            if (leftovers > 0) {
+                log.info("Ended {} display(s) a previous run of simulated host {} left behind", leftovers, hostName);
+            }
+            sessions = made;
+        }
+        return sessions;
     }
 
     /** The local account name of a machine: the prefix and a hash of its desktop id. */
@@ -148,7 +163,7 @@ final class XvncMachines implements AutoCloseable {
             return;
         }
         try {
-            DesktopSession s = sessions.create(UUID.randomUUID(), machineUser(desktopId), null);
+            DesktopSession s = sessions().create(UUID.randomUUID(), machineUser(desktopId), null);
             running.put(desktopId, new Running(s, watch(s)));
         } catch (IOException e) {
             throw new DriverException(DriverFailureReason.HYPERVISOR_ERROR, "the display of simulated desktop "
@@ -160,7 +175,7 @@ final class XvncMachines implements AutoCloseable {
     void stop(String desktopId) {
         Running r = running.remove(desktopId);
         if (r != null) {
-            sessions.logoff(r.session().id(), "simulated desktop " + desktopId + " powered off");
+            sessions.logoff(r.session().id(), "simulated desktop " + desktopId + " powered off"); // made: r started
             release(r.watcher());
         }
     }
@@ -219,7 +234,13 @@ final class XvncMachines implements AutoCloseable {
     public void close() {
         running.values().forEach(r -> release(r.watcher()));
         running.clear();
-        sessions.close("the simulated host is shutting down");
+        DesktopSessions made;
+        synchronized (this) {
+            made = sessions;
+        }
+        if (made != null) {
+            made.close("the simulated host is shutting down");
+        }
     }
 
     private void ended(DesktopSession session, String detail) {

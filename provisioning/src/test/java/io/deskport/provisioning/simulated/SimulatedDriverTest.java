@@ -40,6 +40,17 @@ class SimulatedDriverTest {
     }
 
     @Test
+    void aHostRegisteredWithTheBrokerIsOneSimulatedHostNamedAfterIt() {
+        SimulatedDriverFactory factory = new SimulatedDriverFactory();
+        try (var sim = factory.create(factory.forRegisteredHost("rack-7", Map.of("hosts", "20", "cpusPerHost", "8")))) {
+            assertThat(sim.hosts()).singleElement().satisfies(h -> {
+                assertThat(h.hostId()).isEqualTo("rack-7-1");
+                assertThat(h.cpuTotal()).isEqualTo(8);
+            });
+        }
+    }
+
+    @Test
     void thousandsOfDesktopsCanBeClonedStartedAndDeletedConcurrently() throws Exception {
         SimulatedDriver sim = driver(Map.of("hosts", "20", "cpusPerHost", "128"));
         ExecutorService pool = Executors.newFixedThreadPool(8);
