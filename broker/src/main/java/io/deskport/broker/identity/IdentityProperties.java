@@ -15,6 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param signInMaxAccountLock the longest one account is locked: an attacker cannot lock a real user out longer
  * @param signInFreeFailuresPerAddress wrong passwords from one client address (any accounts) before it is locked
  * @param signInMaxAddressLock the longest one client address is locked (10 s, doubling)
+ * @param passwordHashStrength BCrypt's cost for local passwords (4–31); benchmarks that create thousands of
+ *                             users lower it
  */
 @ConfigurationProperties("deskport.identity")
 record IdentityProperties(@DefaultValue("8h") Duration tokenTtl, @DefaultValue("demo") String defaultTenant,
@@ -22,5 +24,13 @@ record IdentityProperties(@DefaultValue("8h") Duration tokenTtl, @DefaultValue("
                           @DefaultValue("5") int signInFreeFailures,
                           @DefaultValue("60s") Duration signInMaxAccountLock,
                           @DefaultValue("20") int signInFreeFailuresPerAddress,
-                          @DefaultValue("15m") Duration signInMaxAddressLock) {
+                          @DefaultValue("15m") Duration signInMaxAddressLock,
+                          @DefaultValue("10") int passwordHashStrength) {
+
+    IdentityProperties {
+        if (passwordHashStrength < 4 || passwordHashStrength > 31) {
+            throw new IllegalArgumentException("deskport.identity.password-hash-strength must be 4–31, not "
+                    + passwordHashStrength);
+        }
+    }
 }

@@ -4,7 +4,6 @@ import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
@@ -36,9 +35,9 @@ class PlatformBootstrap {
     private final Tenants tenants;
     private final Users users;
 
-    PlatformBootstrap(@Value("${deskport.bootstrap.operator-password:}") String password,
-                      PlatformTransactionManager txManager, JdbcClient jdbc, Tenants tenants, Users users) {
-        this.password = password;
+    PlatformBootstrap(BootstrapProperties properties, PlatformTransactionManager txManager, JdbcClient jdbc,
+                      Tenants tenants, Users users) {
+        this.password = properties.operatorPassword() == null ? "" : properties.operatorPassword();
         this.tx = new TransactionTemplate(txManager);
         this.jdbc = jdbc;
         this.tenants = tenants;
