@@ -1,7 +1,6 @@
 package io.deskport.broker.provisioning;
 
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -19,7 +18,7 @@ import io.deskport.provisioning.driver.HypervisorDriverRegistry;
  * first use and re-created when they change. A {@code simulated} host is one simulated host.
  */
 @Component
-public class HostDrivers implements DisposableBean {
+class HostDrivers implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(HostDrivers.class);
 
@@ -34,13 +33,8 @@ public class HostDrivers implements DisposableBean {
     }
 
     /** The driver ids found on the class path. */
-    public java.util.Collection<String> driverIds() {
+    java.util.Collection<String> driverIds() {
         return registry.ids();
-    }
-
-    /** The driver of a host, if this broker has created it (tests use it to inject simulated faults). */
-    public Optional<HypervisorDriver> existing(UUID hostId) {
-        return Optional.ofNullable(instances.get(hostId)).map(Instance::driver);
     }
 
     /** The driver of a host, created (or re-created after a settings change) as needed. */

@@ -4,8 +4,9 @@
  * elected broker. The planning logic and the drivers live in the {@code provisioning/} library
  * ({@code io.deskport.provisioning}); this module owns persistence, leader election, scheduling and
  * the admin API. It talks to {@code pools} through {@link io.deskport.broker.pools.ManagedDesktops}
- * and events. Public face: {@link io.deskport.broker.provisioning.Reconciler} and
- * {@link io.deskport.broker.provisioning.HostDrivers} (for tests and benchmarks).
+ * and events. Public face: {@link io.deskport.broker.provisioning.ProvisioningSetup} (what other modules may set
+ * up: hosts, pool sizes, images) and {@link io.deskport.broker.provisioning.Reconciler} (its passes can also be
+ * driven by the reconcile benchmark).
  */
 @ApplicationModule(displayName = "Provisioning", allowedDependencies = {"shared", "pools", "brokering"})
 @Tables(owns = {"hypervisor_host", "image_version", "pool_provisioning", "provisioned_desktop", "provisioning_discrepancy", "provisioning_task"})

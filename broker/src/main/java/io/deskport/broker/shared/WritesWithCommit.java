@@ -74,12 +74,6 @@ public class WritesWithCommit extends JdbcTransactionManager {
         rows.add(new Held(sql, params.clone()));
     }
 
-    /** @return the number of rows the current transaction holds for its commit (for tests) */
-    int heldRows() {
-        List<Held> rows = heldByCurrent();
-        return rows == null ? 0 : rows.size();
-    }
-
     private List<Held> heldByCurrent() {
         ConnectionHolder holder = currentHolder();
         return holder == null ? null : held.get(holder);
