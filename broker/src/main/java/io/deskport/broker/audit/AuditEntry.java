@@ -5,6 +5,6 @@ import java.util.Map;
 import java.util.UUID;
 
 /** One line of the audit trail. */
-public record AuditEntry(long id, UUID tenantId, Instant occurredAt, UUID actorId, String actorName, String action,
+record AuditEntry(long id, UUID tenantId, Instant occurredAt, UUID actorId, String actorName, String action,
                          String objectType, String objectId, Map<String, Object> details) {
 }

@@ -15,7 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** Reads a tenant's audit trail, newest first, with filters and keyset paging. */
 @Service
-public class AuditTrail {
+class AuditTrail {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;

@@ -23,7 +23,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("deskport.sessions")
-public record SessionProperties(@DefaultValue("5s") Duration timerInterval,
+record SessionProperties(@DefaultValue("5s") Duration timerInterval,
                                 @DefaultValue("10m") Duration prepareTimeout,
                                 @DefaultValue("0") int maxConcurrentConnects,
                                 @DefaultValue("1s") Duration admissionWait,

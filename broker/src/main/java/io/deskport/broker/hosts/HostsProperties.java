@@ -22,7 +22,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("deskport.hosts")
-public record HostsProperties(@DefaultValue("3s") Duration heartbeatInterval,
+record HostsProperties(@DefaultValue("3s") Duration heartbeatInterval,
                               @DefaultValue("15s") Duration heartbeatTimeout,
                               @DefaultValue("60s") Duration lostSessionGrace,
                               @DefaultValue("2s") Duration monitorInterval,

@@ -18,7 +18,7 @@ import io.deskport.broker.shared.Reason;
 
 /** How agents build the desktop sessions of a SHARED pool: the desktop command (null = the agent's default). */
 @Service
-public class SharedPoolSessionSettings {
+class SharedPoolSessionSettings {
 
     private final JdbcClient jdbc;
     private final DesktopPools pools;

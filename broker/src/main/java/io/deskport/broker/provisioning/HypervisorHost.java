@@ -17,7 +17,7 @@ import java.util.UUID;
  * @param health          reachability, failures in a row, quarantine
  * @param source          API, CONFIGURATION or DEFAULT (the simulated host used when none is configured)
  */
-public record HypervisorHost(UUID id, String name, String driverId, boolean simulated, Map<String, String> settings,
+record HypervisorHost(UUID id, String name, String driverId, boolean simulated, Map<String, String> settings,
                              Capacity capacity, Capacity used, int desktops, boolean maintenance, Health health,
                              String source, Instant inventoryAt, Instant createdAt) {
 

@@ -17,7 +17,7 @@ import io.deskport.provisioning.planner.ActionType;
  * @param leaseUntil      RUNNING: claimed again by anyone after this (its runner died)
  * @param errorReason     last failure's stable reason (a driver reason, CONSOLE_TIMEOUT, …)
  */
-public record ProvisioningTask(UUID id, UUID tenantId, UUID poolId, UUID desktopId, UUID hostId, ActionType type,
+record ProvisioningTask(UUID id, UUID tenantId, UUID poolId, UUID desktopId, UUID hostId, ActionType type,
                                String reason, UUID imageVersionId, boolean startAfter, String idempotencyKey,
                                State state, int attempts, int maxAttempts, Instant nextAttemptAt, String leaseOwner,
                                Instant leaseUntil, String errorReason, String errorDetail, Instant createdAt,

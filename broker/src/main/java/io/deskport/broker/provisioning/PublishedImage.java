@@ -10,7 +10,7 @@ import io.deskport.provisioning.driver.ImageVersion;
  *
  * @param label a version label people read, e.g. {@code 2024-06} or {@code 3}
  */
-public record PublishedImage(UUID id, UUID tenantId, UUID poolId, String label, String goldenDiskPath,
+record PublishedImage(UUID id, UUID tenantId, UUID poolId, String label, String goldenDiskPath,
                              String kernelPath, String initrdPath, String kernelCmdline, String publishedBy,
                              Instant publishedAt) {
 

@@ -14,7 +14,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("deskport.api")
-public record ApiProperties(@DefaultValue("1MB") DataSize maxRequestBody) {
+record ApiProperties(@DefaultValue("1MB") DataSize maxRequestBody) {
 
     public ApiProperties {
         if (maxRequestBody.toBytes() < 1024) {

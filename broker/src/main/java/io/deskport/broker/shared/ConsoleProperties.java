@@ -14,6 +14,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                        loopback or link-local (e.g. {@code 127.0.0.0/8})
  */
 @ConfigurationProperties("deskport.consoles")
-public record ConsoleProperties(
+record ConsoleProperties(
         @DefaultValue({"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"}) List<String> allowedNetworks) {
 }

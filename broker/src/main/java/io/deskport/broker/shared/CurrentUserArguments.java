@@ -15,7 +15,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /** Lets controllers declare {@link CurrentUser} and {@link AdminContext} parameters. */
 @Configuration(proxyBeanMethods = false)
-public class CurrentUserArguments implements WebMvcConfigurer {
+class CurrentUserArguments implements WebMvcConfigurer {
 
     @Override
     public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {

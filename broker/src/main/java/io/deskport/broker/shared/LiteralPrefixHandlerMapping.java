@@ -23,7 +23,7 @@ import jakarta.servlet.http.HttpServletRequest;
  * Spring's full lookup. The chosen handler is the same either way.
  */
 @Configuration(proxyBeanMethods = false)
-public class LiteralPrefixHandlerMapping implements WebMvcRegistrations {
+class LiteralPrefixHandlerMapping implements WebMvcRegistrations {
 
     @Override
     public RequestMappingHandlerMapping getRequestMappingHandlerMapping() {

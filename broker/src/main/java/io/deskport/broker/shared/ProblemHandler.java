@@ -44,7 +44,7 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /** Turns every error of the HTTP API into problem+json with a stable {@code reason}. */
 @RestControllerAdvice
-public class ProblemHandler {
+class ProblemHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
 

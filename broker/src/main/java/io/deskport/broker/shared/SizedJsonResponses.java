@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
  * strictly ({@link ApiJson}).
  */
 @Configuration(proxyBeanMethods = false)
-public class SizedJsonResponses implements WebMvcConfigurer {
+class SizedJsonResponses implements WebMvcConfigurer {
 
     @Override
     public void extendMessageConverters(List<HttpMessageConverter<?>> converters) {

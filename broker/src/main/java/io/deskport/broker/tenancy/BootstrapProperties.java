@@ -10,5 +10,5 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                         with this password; empty: do not (the demo creates one with a generated password)
  */
 @ConfigurationProperties("deskport.bootstrap")
-public record BootstrapProperties(@DefaultValue("") String operatorPassword) {
+record BootstrapProperties(@DefaultValue("") String operatorPassword) {
 }
