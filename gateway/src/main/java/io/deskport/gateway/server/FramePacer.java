@@ -304,16 +304,21 @@ final class FramePacer {
                 if (ask(viewers, now, requests) != Ask.NOTHING) {
                     return Next.NOTHING; // a request is due now (shortly after input)
                 }
-                if (inTypingAreaWindow(now)) {
-                    // then the whole screen is asked for again
-                    wait = Math.min(wait, lastKeyPressAt + TYPING_AREA_MILLIS - now);
-                }
-                wake.await(Math.max(1, wait), TimeUnit.MILLISECONDS);
+                wake.await(Math.max(1, sleepMillis(wait, now)), TimeUnit.MILLISECONDS);
             }
             return Next.NOTHING;
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * How long the frame thread sleeps when a frame is {@code untilFrame} ms away and no request is due now: at
+     * most to the end of the typing-area window after a key press, when the whole screen is asked for again.
+     * Call with the lock held.
+     */
+    long sleepMillis(long untilFrame, long now) {
+        return inTypingAreaWindow(now) ? Math.min(untilFrame, lastKeyPressAt + TYPING_AREA_MILLIS - now) : untilFrame;
     }
 
     private void signal() {

@@ -15,22 +15,21 @@ import org.junit.jupiter.api.Timeout;
  * Property-based fuzzing of the Guacamole parser with a fixed seed: random garbage, mutated valid
  * streams and valid round trips. The parser must only ever return instructions within the limits, end
  * cleanly, or throw {@link ProtocolException}/{@link EOFException}; it must never loop, hang or throw
- * anything else. Bounded to roughly ten seconds.
+ * anything else. Bounded by the number of inputs, not by time: the same inputs on every machine.
  */
 class InstructionParserFuzzTest {
 
-    private static final long BUDGET_NANOS = 10_000_000_000L;
+    private static final int INPUTS = 60_000;
+    private static final long SEED = 20240611L;
     private static final String ALPHABET = "0123456789.,;abcxyz-$ é😀\u0000\n";
 
     @Test
-    @Timeout(60)
+    @Timeout(300) // a hang guard only: the parser must never loop
     void garbageAndMutationsNeverBreakTheParser() {
-        Random random = new Random(20240611L);
-        long deadline = System.nanoTime() + BUDGET_NANOS;
-        int iterations = 0;
+        Random random = new Random(SEED);
         int parsed = 0;
         int rejected = 0;
-        while (iterations < 400_000 && System.nanoTime() < deadline) {
+        for (int iterations = 0; iterations < INPUTS; iterations++) {
             String input = switch (iterations % 3) {
                 case 0 -> randomText(random, random.nextInt(64));
                 case 1 -> mutate(random, validStream(random));
@@ -50,11 +49,10 @@ class InstructionParserFuzzTest {
             } catch (ProtocolException | EOFException expected) {
                 rejected++;
             } catch (IOException e) {
-                throw new AssertionError("unexpected IOException for input " + input, e);
+                throw new AssertionError("unexpected IOException for input " + input + " (seed " + SEED
+                        + ", input " + iterations + ")", e);
             }
-            iterations++;
         }
-        assertThat(iterations).isGreaterThan(10_000);
         assertThat(parsed).isPositive();
         assertThat(rejected).isPositive();
     }

@@ -170,13 +170,28 @@ class FramePacerTest {
 
     @Test
     void whenTheTypingAreaWasAskedForInVainTheFrameThreadWakesToAskForEverything() throws Exception {
+        pacer.frameSent(T, 0);
+        pacer.keyPressed(T + 5);
+        Asked areaOut = new Asked(false, true, true);
+        // the area request is out and nothing came back: the thread sleeps to the end of the window, not the hold
+        long untilFrame = pacer.millisUntilNextFrame(List.of(), T + 10);
+        assertThat(untilFrame).isGreaterThan(FramePacer.TYPING_AREA_MILLIS);
+        assertThat(pacer.ask(List.of(), T + 10, areaOut)).isEqualTo(FramePacer.Ask.NOTHING);
+        assertThat(pacer.sleepMillis(untilFrame, T + 10)).isEqualTo(5 + FramePacer.TYPING_AREA_MILLIS - 10);
+        // and when it wakes there, the whole screen is asked for
+        assertThat(pacer.ask(List.of(), T + 5 + FramePacer.TYPING_AREA_MILLIS, areaOut)).isEqualTo(FramePacer.Ask.EVERYTHING);
+        // without a key press, it sleeps until the frame
+        FramePacer idle = new FramePacer(10, 200);
+        idle.frameSent(T, 0);
+        assertThat(idle.sleepMillis(40, T + 10)).isEqualTo(40);
+    }
+
+    @Test
+    void theFrameThreadReturnsNothingOnceTheAreaWindowIsOverSoThatEverythingIsAskedFor() throws Exception {
         pacer.frameSent(System.currentTimeMillis(), 0);
         pacer.keyPressed();
-        long start = System.nanoTime();
-        // the area request is out and nothing came back: the thread waits out the window, not the hold
+        // no bound on how long this takes (a loaded machine may be slow): only what it answers
         assertThat(pacer.awaitFrame(List.of(), new Asked(false, true, true), 60_000)).isEqualTo(FramePacer.Next.NOTHING);
-        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        assertThat(waited).isLessThan(FramePacer.KEY_HOLD_MILLIS);
         assertThat(pacer.ask(List.of(), System.currentTimeMillis(), new Asked(false, true, true)))
                 .isEqualTo(FramePacer.Ask.EVERYTHING);
     }
@@ -224,16 +239,21 @@ class FramePacerTest {
 
     @Test
     void theFrameThreadWakesWhenChangesArriveAndEndsWhenStopped() throws Exception {
-        CompletableFuture<FramePacer.Next> waiting = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<FramePacer.Next> waiting = new CompletableFuture<>();
+        Thread frameThread = new Thread(() -> {
             try {
-                return pacer.awaitFrame(List.of(), ALL_ASKED, 60_000);
+                waiting.complete(pacer.awaitFrame(List.of(), ALL_ASKED, 60_000));
             } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
+                waiting.completeExceptionally(e);
             }
         });
-        Thread.sleep(20);
+        frameThread.start();
+        // asleep in the pacer (no changes yet), however long the machine takes to get it there
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> frameThread.getState() == Thread.State.TIMED_WAITING);
+        assertThat(waiting).isNotDone();
         pacer.changesArrived();
-        assertThat(waiting.get(5, TimeUnit.SECONDS)).isEqualTo(FramePacer.Next.FRAME);
+        assertThat(waiting.get(30, TimeUnit.SECONDS)).isEqualTo(FramePacer.Next.FRAME);
 
         CompletableFuture<FramePacer.Next> stopped = CompletableFuture.supplyAsync(() -> {
             try {
@@ -243,6 +263,6 @@ class FramePacerTest {
             }
         });
         pacer.stop();
-        assertThat(stopped.get(5, TimeUnit.SECONDS)).isEqualTo(FramePacer.Next.NOTHING);
+        assertThat(stopped.get(30, TimeUnit.SECONDS)).isEqualTo(FramePacer.Next.NOTHING);
     }
 }
