@@ -343,7 +343,9 @@ class ReconcilerTest {
         }
         go.countDown();
         await().atMost(Duration.ofSeconds(20)).until(() -> api.count(pool, "READY") == 6);
-        Thread.sleep(300); // let both keep racing on the filled pool for a moment
+        // both keep racing on the filled pool: a few more passes of the leader, counted, not timed
+        int passes = cycles.values().stream().mapToInt(Integer::intValue).sum();
+        await().atMost(Duration.ofSeconds(20)).until(() -> cycles.values().stream().mapToInt(Integer::intValue).sum() >= passes + 5);
         stop.set(true);
         for (Thread t : racers) {
             t.join();

@@ -31,17 +31,16 @@ class RfbEncodingsAgreeTest {
                 "-e", "sh", "-c", "ls -la /usr/bin | head -40; sleep 600");
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
                 .until(() -> desktop.run(null, "xdotool", "search", "--onlyvisible", "--class", "xterm").exitCode() == 0);
-        // Let xterm finish drawing before taking the reference.
-        int[] previous = null;
-        for (int i = 0; i < 20; i++) {
-            Thread.sleep(250);
-            int[] now = capture("raw");
-            if (Arrays.equals(previous, now)) {
-                break;
-            }
-            previous = now;
-        }
-        reference = previous;
+        // the reference once xterm has finished drawing: two captures in a row agree
+        int[][] previous = {null};
+        await("the screen stopped changing").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    int[] now = capture("raw");
+                    boolean settled = Arrays.equals(previous[0], now);
+                    previous[0] = now;
+                    return settled;
+                });
+        reference = previous[0];
     }
 
     @AfterAll
