@@ -114,16 +114,7 @@ public class SessionLifecycle {
      */
     @Transactional
     public boolean markTunnelClosed(UUID sessionId, UUID tunnelId, CurrentUser actor) {
-        Row row = lock(sessionId).orElse(null);
-        if (row == null || row.state() != SessionState.CONNECTED) {
-            return false;
-        }
-        int n = jdbc.sql("update session set state = 'DISCONNECTED', state_changed_at = now(), tunnel_id = null "
-                + "where id = ? and tunnel_id is not distinct from ?").params(sessionId, tunnelId).update();
-        if (n == 1) {
-            publish(row, SessionState.DISCONNECTED, null, actor);
-        }
-        return n == 1;
+        return toDisconnected(sessionId, actor, null, true, tunnelId);
     }
 
     /** The user, an admin or a timer disconnected the session (its tunnel is closed by the tunnel module). */
@@ -138,14 +129,31 @@ public class SessionLifecycle {
      */
     @Transactional
     public boolean markDisconnected(UUID sessionId, CurrentUser actor, EndReason cause) {
+        return toDisconnected(sessionId, actor, cause, false, null);
+    }
+
+    private static final String DISCONNECT = "update session set state = 'DISCONNECTED', state_changed_at = now(), "
+            + "tunnel_id = null where id = ?";
+
+    /**
+     * Lock, check, update, publish — the one way a session becomes DISCONNECTED.
+     *
+     * @param onlyTunnel only when the session is CONNECTED through {@code tunnelId} (a tunnel that was taken
+     *                   over changes nothing); otherwise from any state that may move there
+     */
+    private boolean toDisconnected(UUID sessionId, CurrentUser actor, EndReason cause, boolean onlyTunnel, UUID tunnelId) {
         Row row = lock(sessionId).orElse(null);
-        if (row == null || !row.state().canMoveTo(SessionState.DISCONNECTED)) {
+        if (row == null || (onlyTunnel ? row.state() != SessionState.CONNECTED
+                : !row.state().canMoveTo(SessionState.DISCONNECTED))) {
             return false;
         }
-        jdbc.sql("update session set state = 'DISCONNECTED', state_changed_at = now(), tunnel_id = null where id = ?")
-                .param(sessionId).update();
-        publish(row, SessionState.DISCONNECTED, cause, actor);
-        return true;
+        int n = onlyTunnel
+                ? jdbc.sql(DISCONNECT + " and tunnel_id is not distinct from ?").params(sessionId, tunnelId).update()
+                : jdbc.sql(DISCONNECT).param(sessionId).update();
+        if (n == 1) {
+            publish(row, SessionState.DISCONNECTED, cause, actor);
+        }
+        return n == 1;
     }
 
     /** Records user input on the session (drives the idle timeout). */
