@@ -37,7 +37,12 @@ export interface MyPool {
   kind: PoolKind;
   enabled: boolean;
   session: Session | null;
+  /** Whether a connect would find room now (a hint; the connect decides). */
+  availability?: PoolAvailability;
 }
+
+/** AVAILABLE: a desktop or seat is free; ALL_IN_USE: none free now; NO_DESKTOPS: the pool has none at all. */
+export type PoolAvailability = 'AVAILABLE' | 'ALL_IN_USE' | 'NO_DESKTOPS';
 
 export interface ConnectResponse {
   session: Session;

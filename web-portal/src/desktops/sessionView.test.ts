@@ -33,6 +33,26 @@ describe('poolView', () => {
     expect(v.secondary).toEqual([]);
   });
 
+  it('says so when the pool has no desktops at all, and offers nothing', () => {
+    const v = poolView({ ...pool(null), availability: 'NO_DESKTOPS' });
+    expect(v.badge).toEqual({ label: 'Not set up', color: 'grey' });
+    expect(v.primary).toBeNull();
+  });
+
+  it('says every desktop is in use, and still lets the user try', () => {
+    const v = poolView({ ...pool(null), availability: 'ALL_IN_USE' });
+    expect(v.badge).toEqual({ label: 'All in use', color: 'orange' });
+    expect(v.primary).toBe('connect');
+  });
+
+  it('is available when the broker says so', () => {
+    expect(poolView({ ...pool(null), availability: 'AVAILABLE' }).badge.label).toBe('Available');
+  });
+
+  it('a disabled pool is unavailable whatever its desktops', () => {
+    expect(poolView({ ...pool(null, false), availability: 'NO_DESKTOPS' }).badge.label).toBe('Unavailable');
+  });
+
   it('offers nothing for a disabled pool without a session', () => {
     const v = poolView(pool(null, false));
     expect(v.badge.label).toBe('Unavailable');

@@ -31,6 +31,26 @@ export const ACTION_LABELS: Record<DesktopAction, string> = {
 export function poolView(pool: MyPool): PoolView {
   const s: Session | null = pool.session && pool.session.state !== 'ENDED' ? pool.session : null;
   if (!s) {
+    if (pool.enabled && pool.availability === 'NO_DESKTOPS') {
+      return {
+        badge: { label: 'Not set up', color: 'grey' },
+        hint: 'This pool has no desktops yet; your IT administrator is setting it up.',
+        primary: null,
+        secondary: [],
+        preparing: false,
+        progress: null,
+      };
+    }
+    if (pool.enabled && pool.availability === 'ALL_IN_USE') {
+      return {
+        badge: { label: 'All in use', color: 'orange' },
+        hint: 'Every desktop of this pool is in use right now; try again in a few minutes.',
+        primary: 'connect',
+        secondary: [],
+        preparing: false,
+        progress: null,
+      };
+    }
     return pool.enabled
       ? {
           badge: { label: 'Available', color: 'green' },

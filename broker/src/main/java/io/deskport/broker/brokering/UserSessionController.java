@@ -18,7 +18,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.deskport.broker.hosts.SessionHosts;
 import io.deskport.broker.pools.DesktopPool;
+import io.deskport.broker.pools.Desktops;
 import io.deskport.broker.pools.Entitlements;
 import io.deskport.broker.pools.PoolKind;
 import io.deskport.broker.shared.CurrentUser;
@@ -42,10 +44,15 @@ class UserSessionController {
     private final Entitlements entitlements;
     private final TunnelTickets tickets;
     private final JsonMapper json;
+    private final Desktops desktops;
+    private final SessionHosts hosts;
 
     UserSessionController(ConnectService connects, SessionLifecycle lifecycle, SessionQueries queries,
-                          Entitlements entitlements, TunnelTickets tickets, JsonMapper json) {
+                          Entitlements entitlements, TunnelTickets tickets, JsonMapper json, Desktops desktops,
+                          SessionHosts hosts) {
         this.json = json;
+        this.desktops = desktops;
+        this.hosts = hosts;
         this.connects = connects;
         this.lifecycle = lifecycle;
         this.queries = queries;
@@ -54,8 +61,20 @@ class UserSessionController {
     }
 
     /** A pool the user may use, with their live session in it (if any). */
-    record MyPool(UUID id, String name, String description, PoolKind kind, boolean enabled, Session session) {
+    /**
+     * A pool the user may use, their live session in it, and whether a connect would find room now.
+     *
+     * @param availability AVAILABLE: a desktop or seat is free (or the user's own desktop is there); ALL_IN_USE:
+     *                     the pool has desktops or hosts but none free now (a connect is refused with the figures,
+     *                     or grows a provisioned pool); NO_DESKTOPS: the pool has no desktop or host at all.
+     *                     A hint for the list; the connect decides.
+     */
+    record MyPool(UUID id, String name, String description, PoolKind kind, boolean enabled, Session session,
+                  Availability availability) {
     }
+
+    /** Whether a connect would find room now; see {@link MyPool}. */
+    enum Availability { AVAILABLE, ALL_IN_USE, NO_DESKTOPS }
 
     /** The answer to a connect: the session, and whether it already existed. */
     record ConnectResponse(Session session, SessionState state, boolean reconnected, TunnelTickets.Ticket tunnel) {
@@ -71,10 +90,21 @@ class UserSessionController {
     List<MyPool> myPools(CurrentUser me) {
         Map<UUID, Session> live = queries.ofUser(me.tenantId(), me.userId(), false, 1000).stream()
                 .collect(Collectors.toMap(Session::poolId, Function.identity(), (a, b) -> a));
-        return entitlements.poolsFor(me.tenantId(), me.userId()).stream()
+        List<DesktopPool> pools = entitlements.poolsFor(me.tenantId(), me.userId());
+        List<UUID> desktopPools = pools.stream().filter(p -> p.kind() != PoolKind.SHARED).map(DesktopPool::id).toList();
+        List<UUID> sharedPools = pools.stream().filter(p -> p.kind() == PoolKind.SHARED).map(DesktopPool::id).toList();
+        Map<UUID, Desktops.Capacity> desktops = this.desktops.capacityFor(me.tenantId(), me.userId(), desktopPools);
+        Map<UUID, SessionHosts.Seats> seats = hosts.seats(me.tenantId(), sharedPools);
+        return pools.stream()
                 .map((DesktopPool p) -> new MyPool(p.id(), p.name(), p.description(), p.kind(), p.enabled(),
-                        live.get(p.id())))
+                        live.get(p.id()), availability(p, desktops.get(p.id()), seats.get(p.id()))))
                 .toList();
+    }
+
+    private static Availability availability(DesktopPool p, Desktops.Capacity desktops, SessionHosts.Seats seats) {
+        int machines = p.kind() == PoolKind.SHARED ? (seats == null ? 0 : seats.hosts()) : (desktops == null ? 0 : desktops.desktops());
+        int room = p.kind() == PoolKind.SHARED ? (seats == null ? 0 : seats.free()) : (desktops == null ? 0 : desktops.usable());
+        return machines == 0 ? Availability.NO_DESKTOPS : room > 0 ? Availability.AVAILABLE : Availability.ALL_IN_USE;
     }
 
     /**

@@ -2,6 +2,8 @@ package io.deskport.broker.hosts;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,6 +134,25 @@ public class SessionHosts {
         events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(), "SESSION_HOST_REMOVED",
                 "SESSION_HOST", id.toString(), details));
         jdbc.sql("delete from session_host where tenant_id = ? and id = ?").params(ctx.tenantId(), id).update();
+    }
+
+    /** Per shared pool: its hosts and the seats new sessions could take now (placeable hosts only). */
+    public record Seats(int hosts, int free) {
+    }
+
+    @Transactional(readOnly = true)
+    public Map<UUID, Seats> seats(UUID tenantId, Collection<UUID> poolIds) {
+        Map<UUID, Seats> result = new HashMap<>();
+        if (poolIds.isEmpty()) {
+            return result;
+        }
+        jdbc.sql("select pool_id, count(*), coalesce(sum(greatest(max_sessions - active_sessions, 0)) filter "
+                        + "(where state = 'AVAILABLE' and not draining), 0) from session_host "
+                        + "where tenant_id = ? and pool_id = any(?) and state <> 'REMOVED' group by pool_id")
+                .params(tenantId, poolIds.toArray(UUID[]::new))
+                .query((rs, n) -> result.put(rs.getObject(1, UUID.class), new Seats(rs.getInt(2), rs.getInt(3))))
+                .list();
+        return result;
     }
 
     static SessionHost map(ResultSet rs, int row) throws SQLException {

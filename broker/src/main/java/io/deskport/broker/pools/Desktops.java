@@ -2,7 +2,9 @@ package io.deskport.broker.pools;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -187,5 +189,29 @@ public class Desktops {
                 (Integer) rs.getObject("console_port"), rs.getBoolean("has_password"), rs.getBoolean("managed"),
                 rs.getString("failure_reason"), rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("state_changed_at").toInstant());
+    }
+
+    /**
+     * For the user's "My desktops" list: per pool, how many desktops it has and how many a connect of this user
+     * could take now or soon (free ones: ready, stopped or on their way; in a persistent pool the user's own
+     * one, or free unassigned ones). A hint; the connect decides.
+     */
+    public record Capacity(int desktops, int usable) {
+    }
+
+    @Transactional(readOnly = true)
+    public Map<UUID, Capacity> capacityFor(UUID tenantId, UUID userId, Collection<UUID> poolIds) {
+        Map<UUID, Capacity> result = new HashMap<>();
+        if (poolIds.isEmpty()) {
+            return result;
+        }
+        jdbc.sql("select pool_id, count(*), count(*) filter (where state in ('READY', 'STOPPED', 'STARTING', "
+                        + "'REFRESHING', 'PROVISIONING') and (assigned_user_id is null or assigned_user_id = ?)) "
+                        + "+ count(*) filter (where assigned_user_id = ? and state in ('IN_USE', 'STOPPING')) "
+                        + "from desktop where tenant_id = ? and pool_id = any(?) group by pool_id")
+                .params(userId, userId, tenantId, poolIds.toArray(UUID[]::new))
+                .query((rs, n) -> result.put(rs.getObject(1, UUID.class), new Capacity(rs.getInt(2), rs.getInt(3))))
+                .list();
+        return result;
     }
 }

@@ -68,6 +68,14 @@ class DemoEndToEndTest {
                 "operator-" + System.nanoTime(), List.of("--deskport.demo.enabled=true",
                         "--deskport.demo.first-display=" + FIRST_DISPLAY, "--server.address=127.0.0.1"));
         broker.awaitHealthy(Duration.ofSeconds(120));
+        // the demo's desktops are provisioned and its session host enrols in the first seconds: until then the
+        // portal shows the pools as not set up
+        await("every demo pool has room").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    var pools = check(api("alice").get("/api/v1/pools")).body();
+                    return pools.size() == 3 && java.util.stream.StreamSupport.stream(pools.spliterator(), false)
+                            .allMatch(p -> p.get("availability").asString().equals("AVAILABLE"));
+                });
         browser = PortalBrowser.start(Path.of("target", "e2e-screenshots"), 1280, 800);
         accounts.addAll(List.of("dpu-alice", "dpu-bob"));
     }
