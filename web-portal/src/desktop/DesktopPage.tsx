@@ -7,6 +7,7 @@ import { broker } from '../api/broker';
 import { useAuth } from '../auth';
 import type { ListNotice } from '../desktops/MyDesktopsPage';
 import { endReasonWords } from '../desktops/sessionView';
+import { LogoffConfirmation } from '../desktops/LogoffConfirmation';
 import { ClipboardPanel } from './ClipboardPanel';
 import { CLIPBOARD_BOTH, clipboardPolicy } from './clipboard';
 import { KEY_COMBOS } from './keyCombos';
@@ -35,6 +36,8 @@ export function DesktopPage() {
   const [touchKeys, setTouchKeys] = useState(isTouchDevice);
   const [fullScreen, setFullScreen] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [confirmLogoff, setConfirmLogoff] = useState<true | null>(null);
+  const [poolName, setPoolName] = useState('this desktop');
 
   const leave = useCallback(
     (exit: DesktopExit) => {
@@ -78,6 +81,7 @@ export function DesktopPage() {
           return;
         }
         setTitle(s.poolName + (s.machineName ? ` · ${s.machineName}` : ''));
+        setPoolName(s.poolName);
         const p = clipboardPolicy((s as unknown as { clipboard?: unknown }).clipboard);
         setPolicy(p);
         remote = new RemoteDesktop(
@@ -156,6 +160,7 @@ export function DesktopPage() {
   }
 
   async function logoff() {
+    setConfirmLogoff(null);
     setBusy(true);
     try {
       await desktop.current?.logoff();
@@ -225,7 +230,7 @@ export function DesktopPage() {
         <Button variant="secondary" size="sm" onClick={() => void disconnect()} isDisabled={busy}>
           Disconnect
         </Button>
-        <Button variant="danger" size="sm" onClick={() => void logoff()} isDisabled={busy}>
+        <Button variant="danger" size="sm" onClick={() => setConfirmLogoff(true)} isDisabled={busy}>
           Log off
         </Button>
       </div>
@@ -255,6 +260,15 @@ export function DesktopPage() {
         onSend={(t) => desktop.current?.sendClipboard(t)}
         onClose={() => {
           setClipboardOpen(false);
+          screen.current?.focus();
+        }}
+      />
+      <LogoffConfirmation
+        subject={confirmLogoff}
+        name={poolName}
+        onConfirm={() => void logoff()}
+        onCancel={() => {
+          setConfirmLogoff(null);
           screen.current?.focus();
         }}
       />

@@ -1,25 +1,30 @@
 import { Button, Modal, ModalBody, ModalFooter, ModalHeader } from '@patternfly/react-core';
 
-import type { MyPool } from '../api/types';
-
-/** Asks before logging off: programs in the desktop are closed and unsaved work is lost. */
-export function LogoffConfirmation({
-  pool,
+/**
+ * Asks before logging off: programs in the desktop are closed and unsaved work is lost. The same question from
+ * the desktop list and from inside the desktop.
+ */
+export function LogoffConfirmation<T>({
+  subject,
+  name,
   onConfirm,
   onCancel,
 }: {
-  pool: MyPool | null;
-  onConfirm(pool: MyPool): void;
+  /** What would be logged off; the dialog is open while it is not null. */
+  subject: T | null;
+  /** The pool's name, for the question. */
+  name: string;
+  onConfirm(subject: T): void;
   onCancel(): void;
 }) {
   return (
-    <Modal isOpen={pool !== null} onClose={onCancel} variant="small" aria-labelledby="logoff-title" aria-describedby="logoff-body">
-      <ModalHeader title={`Log off from ${pool?.name ?? ''}?`} labelId="logoff-title" titleIconVariant="warning" />
+    <Modal isOpen={subject !== null} onClose={onCancel} variant="small" aria-labelledby="logoff-title" aria-describedby="logoff-body">
+      <ModalHeader title={`Log off from ${name}?`} labelId="logoff-title" titleIconVariant="warning" />
       <ModalBody id="logoff-body">
         Programs in the desktop are closed and unsaved work is lost. To keep them running, disconnect instead.
       </ModalBody>
       <ModalFooter>
-        <Button variant="danger" onClick={() => pool && onConfirm(pool)}>
+        <Button variant="danger" onClick={() => subject !== null && onConfirm(subject)}>
           Log off
         </Button>
         <Button variant="link" onClick={onCancel}>

@@ -185,7 +185,12 @@ export function MyDesktopsPage() {
           ))}
         </Gallery>
       )}
-      <LogoffConfirmation pool={confirmLogoff} onConfirm={(p) => void logoff(p)} onCancel={() => setConfirmLogoff(null)} />
+      <LogoffConfirmation
+        subject={confirmLogoff}
+        name={confirmLogoff?.name ?? ''}
+        onConfirm={(p) => void logoff(p)}
+        onCancel={() => setConfirmLogoff(null)}
+      />
     </PageSection>
   );
 }

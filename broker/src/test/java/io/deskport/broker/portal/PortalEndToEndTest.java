@@ -131,7 +131,7 @@ class PortalEndToEndTest {
         await().atMost(STEP).until(() -> sessionState(session).equals("CONNECTED"));
         browser.screenshot("05-reconnected-same-session");
 
-        toolbarButton("Log off").click();
+        logOffInsideTheDesktop();
         browser.waiting(STEP).until(d -> d.getCurrentUrl().equals(base() + "/"));
         browser.waiting(STEP).until(d -> badge(card("Office desktops")).equals("Available"));
         assertThat(sessionState(session)).isEqualTo("ENDED");
@@ -196,7 +196,7 @@ class PortalEndToEndTest {
             await("the on-screen keys typed into the remote xterm").atMost(STEP).pollInterval(Duration.ofMillis(200))
                     .until(() -> Files.exists(typed) && Files.readString(typed).contains("tapped"));
             browser.screenshot("11-tablet-desktop-with-on-screen-keys");
-            toolbarButton("Log off").click();
+            logOffInsideTheDesktop();
             browser.waiting(STEP).until(d -> d.getCurrentUrl().equals(base() + "/"));
         } finally {
             browser.driver().manage().window().setSize(new Dimension(1280, 800));
@@ -265,7 +265,7 @@ class PortalEndToEndTest {
         await("the desktop's clipboard holds the pasted text").atMost(STEP).pollInterval(Duration.ofMillis(200))
                 .until(() -> clipboardOnTheDesktop().equals("pasted from the browser"));
 
-        toolbarButton("Log off").click();
+        logOffInsideTheDesktop();
         browser.waiting(STEP).until(d -> d.getCurrentUrl().equals(base() + "/"));
     }
 
@@ -327,6 +327,14 @@ class PortalEndToEndTest {
 
     private static String badge(WebElement card) {
         return card.findElement(By.cssSelector("[data-testid='desktop-state']")).getText();
+    }
+
+    /** The toolbar's Log off asks first, like the card's; the user confirms. */
+    private void logOffInsideTheDesktop() {
+        toolbarButton("Log off").click();
+        WebElement dialog = browser.waiting(STEP).until(d -> d.findElement(By.cssSelector("[role='dialog']")));
+        assertThat(dialog.getText()).contains("Log off from").contains("unsaved work is lost");
+        dialog.findElement(By.xpath(".//button[normalize-space(.)='Log off']")).click();
     }
 
     private WebElement toolbarButton(String text) {
