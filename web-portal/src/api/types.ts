@@ -28,7 +28,11 @@ export interface Session {
   connectedAt: string | null;
   /** Provisioning progress 0–100 while PREPARING, when the broker knows it. */
   progress?: number | null;
+  /** Who disconnected a DISCONNECTED session; null when its connection was lost or closed unasked. */
+  disconnectedBy?: DisconnectedBy | null;
 }
+
+export type DisconnectedBy = 'USER' | 'HELP_DESK' | 'TIMEOUT';
 
 export interface MyPool {
   id: string;

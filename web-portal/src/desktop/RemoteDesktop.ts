@@ -237,7 +237,7 @@ export class RemoteDesktop {
     if (this.stopped) {
       return;
     }
-    const decision = decideAfterClose(status, state, this.userClosing);
+    const decision = decideAfterClose(status, state, this.userClosing, session?.disconnectedBy ?? null);
     switch (decision.kind) {
       case 'ended':
         this.exit({ kind: 'ended', session });

@@ -69,3 +69,16 @@ describe('ReconnectSchedule', () => {
     expect(s.next()).toBe(100);
   });
 });
+
+describe('who disconnected', () => {
+  it('names the help desk when an admin or help-desk agent disconnected the session', () => {
+    const d = decideAfterClose(GuacStatus.SESSION_CLOSED, 'DISCONNECTED', false, 'HELP_DESK');
+    expect(d).toEqual({ kind: 'leave', why: expect.stringContaining('IT help desk disconnected') });
+  });
+
+  it('says only "disconnected" otherwise', () => {
+    const d = decideAfterClose(GuacStatus.SESSION_CLOSED, 'DISCONNECTED', false, null);
+    expect(d.kind).toBe('leave');
+    expect(d.kind === 'leave' && d.why).not.toContain('help desk');
+  });
+});

@@ -1,4 +1,4 @@
-import type { SessionState } from '../api/types';
+import type { DisconnectedBy, SessionState } from '../api/types';
 
 /** Guacamole status codes the portal reacts to (guacamole-common Status.Code). */
 export const GuacStatus = {
@@ -64,6 +64,7 @@ export function decideAfterClose(
   code: number,
   sessionState: SessionState | null,
   userInitiated: boolean,
+  disconnectedBy: DisconnectedBy | null = null,
 ): AfterClose {
   if (sessionState === 'ENDED') {
     return { kind: 'ended' };
@@ -81,6 +82,9 @@ export function decideAfterClose(
     return { kind: 'leave', why: 'Your desktop was disconnected after a time without activity. It keeps running; reconnect to continue.' };
   }
   if (code === GuacStatus.SUCCESS || code === GuacStatus.SESSION_CLOSED || code === GuacStatus.RESOURCE_CLOSED) {
+    if (sessionState === 'DISCONNECTED' && disconnectedBy === 'HELP_DESK') {
+      return { kind: 'leave', why: 'Your IT help desk disconnected your desktop. It keeps running; reconnect when you are ready.' };
+    }
     return { kind: 'leave', why: 'Your desktop was disconnected. It keeps running; reconnect when you are ready.' };
   }
   return { kind: 'leave', why: `The connection to your desktop was closed (status ${code}).` };

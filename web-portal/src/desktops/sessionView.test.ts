@@ -33,6 +33,12 @@ describe('poolView', () => {
     expect(v.secondary).toEqual([]);
   });
 
+  it('tells a user the help desk disconnected them', () => {
+    const v = poolView(pool(session('DISCONNECTED', { disconnectedBy: 'HELP_DESK' })));
+    expect(v.hint).toContain('IT help desk disconnected you');
+    expect(poolView(pool(session('DISCONNECTED'))).hint).not.toContain('help desk');
+  });
+
   it('says so when the pool has no desktops at all, and offers nothing', () => {
     const v = poolView({ ...pool(null), availability: 'NO_DESKTOPS' });
     expect(v.badge).toEqual({ label: 'Not set up', color: 'grey' });

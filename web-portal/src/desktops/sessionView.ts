@@ -100,7 +100,10 @@ export function poolView(pool: MyPool): PoolView {
     case 'DISCONNECTED':
       return {
         badge: { label: 'Disconnected · waiting', color: 'orange' },
-        hint: 'Your session keeps running; reconnect to continue where you left off.',
+        hint:
+          s.disconnectedBy === 'HELP_DESK'
+            ? 'Your IT help desk disconnected you; your session keeps running. Reconnect to continue where you left off.'
+            : 'Your session keeps running; reconnect to continue where you left off.',
         primary: 'reconnect',
         secondary: ['logoff'],
         preparing: false,

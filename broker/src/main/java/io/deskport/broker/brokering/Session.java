@@ -14,7 +14,17 @@ import io.deskport.broker.pools.PoolKind;
 public record Session(UUID id, UUID tenantId, UUID poolId, String poolName, PoolKind poolKind, UUID userId,
                       String username, SessionState state, EndReason endReason, UUID desktopId, UUID sessionHostId,
                       String machineName, Instant createdAt, Instant stateChangedAt, Instant connectedAt,
-                      Instant lastActivityAt, Instant endedAt, Preparing preparing) {
+                      Instant lastActivityAt, Instant endedAt, Preparing preparing, DisconnectedBy disconnectedBy) {
+
+    /** Who disconnected a DISCONNECTED session; null when its connection was lost or closed unasked. */
+    public enum DisconnectedBy {
+        /** The user, from the portal. */
+        USER,
+        /** An admin or help-desk agent. */
+        HELP_DESK,
+        /** The pool's idle timeout. */
+        TIMEOUT
+    }
 
     /**
      * Progress of a PREPARING session: the desktop's current phase and since when.

@@ -133,7 +133,21 @@ public class SessionLifecycle {
     }
 
     private static final String DISCONNECT = "update session set state = 'DISCONNECTED', state_changed_at = now(), "
-            + "tunnel_id = null where id = ?";
+            + "tunnel_id = null, disconnected_by = ? where id = ?";
+
+    /**
+     * Who asked for the disconnect, as the user's portal tells it: the idle timeout, the user themself, someone
+     * else (an admin or help-desk agent); nobody (null) when a connection closed by itself.
+     */
+    private static String disconnectedBy(Row row, CurrentUser actor, EndReason cause) {
+        if (cause == EndReason.IDLE_TIMEOUT) {
+            return Session.DisconnectedBy.TIMEOUT.name();
+        }
+        if (actor == null || actor == CurrentUser.SYSTEM || actor.userId() == null) {
+            return null;
+        }
+        return actor.userId().equals(row.userId()) ? Session.DisconnectedBy.USER.name() : Session.DisconnectedBy.HELP_DESK.name();
+    }
 
     /**
      * Lock, check, update, publish — the one way a session becomes DISCONNECTED.
@@ -147,9 +161,11 @@ public class SessionLifecycle {
                 : !row.state().canMoveTo(SessionState.DISCONNECTED))) {
             return false;
         }
+        // a tunnel that closed was nobody's request (a tab closed, a network lost)
+        String by = onlyTunnel ? null : disconnectedBy(row, actor, cause);
         int n = onlyTunnel
-                ? jdbc.sql(DISCONNECT + " and tunnel_id is not distinct from ?").params(sessionId, tunnelId).update()
-                : jdbc.sql(DISCONNECT).param(sessionId).update();
+                ? jdbc.sql(DISCONNECT + " and tunnel_id is not distinct from ?").params(by, sessionId, tunnelId).update()
+                : jdbc.sql(DISCONNECT).params(by, sessionId).update();
         if (n == 1) {
             publish(row, SessionState.DISCONNECTED, cause, actor);
         }

@@ -23,7 +23,8 @@ class SessionQueries {
     private static final String SELECT = "select s.id, s.tenant_id, s.pool_id, p.name as pool_name, p.kind as pool_kind, "
             + "s.user_id, u.username, s.state, s.end_reason, s.desktop_id, s.session_host_id, "
             + "coalesce(d.name, h.name) as machine_name, s.created_at, s.state_changed_at, s.connected_at, "
-            + "s.last_activity_at, s.ended_at, d.state as desktop_state, d.state_changed_at as desktop_since from session s "
+            + "s.last_activity_at, s.ended_at, d.state as desktop_state, d.state_changed_at as desktop_since, "
+            + "s.disconnected_by from session s "
             + "join pools_pools p on p.id = s.pool_id join tenancy_users u on u.id = s.user_id "
             + "left join pools_desktops d on d.id = s.desktop_id left join hosts_session_hosts h on h.id = s.session_host_id ";
 
@@ -100,7 +101,9 @@ class SessionQueries {
                 rs.getObject("session_host_id", UUID.class), rs.getString("machine_name"),
                 instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("state_changed_at")),
                 instant(rs.getTimestamp("connected_at")), instant(rs.getTimestamp("last_activity_at")),
-                instant(rs.getTimestamp("ended_at")), preparing(rs));
+                instant(rs.getTimestamp("ended_at")), preparing(rs),
+                rs.getString("disconnected_by") == null || !"DISCONNECTED".equals(rs.getString("state")) ? null
+                        : Session.DisconnectedBy.valueOf(rs.getString("disconnected_by")));
     }
 
     /** The phase of a PREPARING session on a session host: its agent is starting the user's desktop. */

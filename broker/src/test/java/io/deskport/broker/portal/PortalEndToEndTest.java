@@ -87,6 +87,25 @@ class PortalEndToEndTest {
     }
 
     @Test
+    void aDisconnectByTheHelpDeskIsAttributedInTheUsersTab() throws Exception {
+        signIn("alice", TestTenant.PASSWORD);
+        card("Office desktops").findElement(By.cssSelector("button[aria-label='Connect Office desktops']")).click();
+        browser.waiting(STEP).until(d -> d.getCurrentUrl().contains("/desktops/"));
+        String session = browser.driver().getCurrentUrl().replaceAll(".*/desktops/", "");
+        awaitPhase("connected");
+
+        check(tenant.admin.post("/api/v1/admin/sessions/" + session + "/disconnect"), 200);
+
+        browser.waiting(STEP).until(d -> d.getCurrentUrl().equals(base() + "/"));
+        assertThat(browser.waiting(STEP).until(d -> d.findElement(By.cssSelector("[data-testid='list-notice']"))).getText())
+                .contains("IT help desk disconnected");
+        assertThat(check(alice.get("/api/v1/sessions/" + session), 200).body().get("disconnectedBy").asString())
+                .isEqualTo("HELP_DESK");
+        browser.screenshot("13-disconnected-by-help-desk");
+        check(alice.post("/api/v1/sessions/" + session + "/logoff"), 200);
+    }
+
+    @Test
     void aUserSignsInWorksInTheDesktopDisconnectsAndReconnectsToTheSameSession() throws Exception {
         signIn("alice", TestTenant.PASSWORD);
         WebElement card = card("Office desktops");
