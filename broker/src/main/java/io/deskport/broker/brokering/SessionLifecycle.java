@@ -240,7 +240,8 @@ public class SessionLifecycle {
     @EventListener
     void on(DesktopStateChanged e) {
         CallerTransaction.require();
-        if (e.to() == DesktopState.FAILED || (e.to() == DesktopState.STOPPED && e.machineGone())) {
+        if (e.to() == DesktopState.FAILED || (e.machineGone()
+                && (e.to() == DesktopState.STOPPED || e.to() == DesktopState.REFRESHING))) {
             EndReason why = e.machineGone() ? EndReason.HOST_LOST : EndReason.PROVISIONING_FAILED;
             List<UUID> live = jdbc.sql("select id from session where desktop_id = ? and state <> 'ENDED'")
                     .param(e.desktopId()).query(UUID.class).list();

@@ -185,12 +185,18 @@ public class ManagedDesktops {
     /**
      * A desktop the broker had running (READY or IN_USE) whose machine was found powered off: it is STOPPED now
      * (a start brings it back with its disk), and its live session ends (HOST_LOST), the machine's console
-     * being gone.
+     * being gone. A pooled desktop that was in use is REFRESHING instead: its next user must not find what
+     * this one left on it.
      *
      * @return true when it moved
      */
     public boolean poweredOff(UUID desktopId) {
-        return move(desktopId, EnumSet.of(DesktopState.READY, DesktopState.IN_USE), DesktopState.STOPPED, true).isPresent();
+        boolean pooledInUse = jdbc.sql("select d.state = 'IN_USE' and p.kind = 'POOLED' from desktop d "
+                        + "join desktop_pool p on p.id = d.pool_id where d.id = ?")
+                .param(desktopId).query(Boolean.class).optional().orElse(false);
+        return pooledInUse
+                ? move(desktopId, EnumSet.of(DesktopState.IN_USE), DesktopState.REFRESHING, true).isPresent()
+                : move(desktopId, EnumSet.of(DesktopState.READY, DesktopState.IN_USE), DesktopState.STOPPED, true).isPresent();
     }
 
     /**

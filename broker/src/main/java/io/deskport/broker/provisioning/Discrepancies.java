@@ -138,7 +138,7 @@ class Discrepancies {
         if (moved) {
             log.warn("Desktop {} ({}) was found {} on host {}; it is {} now{}", d.name(), d.state(),
                     found == PowerState.CRASHED ? "crashed" : "powered off", host,
-                    found == PowerState.CRASHED ? "FAILED" : "STOPPED",
+                    found == PowerState.CRASHED ? "FAILED" : "STOPPED (or refreshed, if pooled and in use)",
                     d.state() == DesktopState.IN_USE ? " and its session ended (HOST_LOST)" : "");
         }
     }

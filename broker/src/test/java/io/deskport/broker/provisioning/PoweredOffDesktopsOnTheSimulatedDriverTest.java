@@ -116,9 +116,32 @@ class PoweredOffDesktopsOnTheSimulatedDriverTest {
         assertThat(ended.body().get("state").asString()).isEqualTo("ENDED");
         assertThat(ended.body().get("endReason").asString()).isEqualTo("HOST_LOST");
         assertThat(seatsInUse()).isZero();
-        assertThat(desktopState(desktop)).isIn("STOPPED", "STARTING", "REFRESHING", "READY");
-        // the pool's spare comes back: the same machine, started again (or refreshed, being pooled)
+        // pooled and in use: refreshed before anyone gets it again (alice's files must not reach the next user)
+        assertThat(desktopState(desktop)).isEqualTo("REFRESHING");
         reconcileUntil(() -> desktopState(desktop).equals("READY"));
+    }
+
+    @Test
+    void aPersistentDesktopWhoseMachinePowersOffKeepsItsOwnerWhoseNextConnectStartsIt() {
+        SimulatedDriver sim = simulatedHost();
+        UUID pool = api.pool("eng", "PERSISTENT", "{\"minSize\":1,\"maxSize\":1,\"spareTarget\":1,\"vcpus\":1,"
+                + "\"memoryMiB\":256,\"diskMiB\":64}", IMAGE);
+        reconcileUntil(() -> api.free(pool, "READY") == 1);
+        Api alice = api.user("alice", pool);
+        Api.Response connected = check(connect(alice, pool), 201);
+        String session = connected.body().get("session").get("id").asString();
+        String desktop = connected.body().get("session").get("desktopId").asString();
+
+        sim.powerOff(desktop);
+        reconciler.scanNow();
+
+        assertThat(check(alice.get("/api/v1/sessions/" + session), 200).body().get("endReason").asString())
+                .isEqualTo("HOST_LOST");
+        assertThat(desktopState(desktop)).isEqualTo("STOPPED");
+        // hers still: her next connect starts the same desktop (its disk kept)
+        Api.Response again = check(connect(alice, pool), 201);
+        assertThat(again.body().get("session").get("desktopId").asString()).isEqualTo(desktop);
+        reconcileUntil(() -> desktopState(desktop).equals("IN_USE"));
     }
 
     @Test
