@@ -27,6 +27,7 @@ import io.deskport.broker.shared.CurrentUser;
 import io.deskport.broker.shared.ProblemException;
 import io.deskport.broker.shared.Reason;
 import io.deskport.broker.shared.Role;
+import io.deskport.broker.tenancy.Users;
 
 /** Sign-in, sign-out and "who am I". */
 @RestController
@@ -39,9 +40,11 @@ class AuthController {
     private final RevokedTokens revoked;
     private final SignInThrottle throttle;
     private final SignInAudit audit;
+    private final Users users;
 
     AuthController(IdentityProvider identity, AccessTokens tokens, IdentityProperties properties, RevokedTokens revoked,
-                   SignInThrottle throttle, SignInAudit audit) {
+                   SignInThrottle throttle, SignInAudit audit, Users users) {
+        this.users = users;
         this.revoked = revoked;
         this.throttle = throttle;
         this.audit = audit;
@@ -52,6 +55,11 @@ class AuthController {
 
     record Login(@Size(max = 63) String tenant, @NotBlank @Size(max = 128) String username,
                  @NotBlank @Size(max = 200) String password) {
+    }
+
+    record PasswordChange(@NotBlank @Size(max = 200) String currentPassword,
+                          @NotBlank @Size(min = 8, max = 200, message = "must be 8 to 200 characters")
+                          String newPassword) {
     }
 
     record Me(UUID userId, UUID tenantId, String username, Set<Role> roles) {
@@ -90,6 +98,51 @@ class AuthController {
         return ResponseEntity.ok().header(HttpHeaders.SET_COOKIE, cookie.toString())
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .body(new Token(issued.token(), "Bearer", ttl, issued.expiresAt(), me(user)));
+    }
+
+    /**
+     * The signed-in user changes their own password with the current one. Every token of the user issued
+     * before the change stops counting (other browsers are signed out), so the answer carries a fresh token
+     * (and cookie) for this browser. A wrong current password counts toward the sign-in throttle like a
+     * wrong password at sign-in.
+     */
+    @PostMapping("/auth/me/password")
+    ResponseEntity<Token> changePassword(@Valid @RequestBody PasswordChange body, CurrentUser me,
+                                         HttpServletRequest request) {
+        Jwt jwt = tokens.decoder().decode(SecurityConfiguration.tokenResolver().resolve(request));
+        String tenant = jwt.getClaimAsString("tenant");
+        String address = request.getRemoteAddr();
+        String account = tenant.toLowerCase(Locale.ROOT) + "/" + me.username().toLowerCase(Locale.ROOT);
+        Optional<Duration> wait = throttle.wait(account, address);
+        if (wait.isPresent()) {
+            long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+            throw new ProblemException(Reason.TOO_MANY_ATTEMPTS, "Too many wrong passwords: try again in " + seconds
+                    + " s", Map.of("retryAfterSeconds", seconds));
+        }
+        try {
+            identity.authenticate(tenant, me.username(), body.currentPassword());
+        } catch (ProblemException refused) {
+            if (refused.reason() == Reason.BAD_CREDENTIALS) {
+                audit.failed(tenant, me.username(), address, throttle.failed(account, address));
+                throw new ProblemException(Reason.BAD_CREDENTIALS, "The current password is wrong");
+            }
+            throw refused;
+        }
+        throttle.succeeded(account, address);
+        users.changeOwnPassword(me, body.newPassword());
+        // the revocation covers tokens issued up to its millisecond: the fresh one must carry a later one
+        try {
+            Thread.sleep(2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        AccessTokens.Issued issued = tokens.issue(me, tenant);
+        long ttl = Duration.between(Instant.now(), issued.expiresAt()).toSeconds();
+        ResponseCookie cookie = ResponseCookie.from(SecurityConfiguration.TOKEN_COOKIE, issued.token())
+                .httpOnly(true).secure(properties.secureCookie()).sameSite("Strict").path("/").maxAge(ttl).build();
+        return ResponseEntity.ok().header(HttpHeaders.SET_COOKIE, cookie.toString())
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .body(new Token(issued.token(), "Bearer", ttl, issued.expiresAt(), me(me)));
     }
 
     @PostMapping("/auth/logout")

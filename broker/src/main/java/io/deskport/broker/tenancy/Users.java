@@ -16,6 +16,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import io.deskport.broker.shared.AdminActionPerformed;
 import io.deskport.broker.shared.AdminContext;
+import io.deskport.broker.shared.CurrentUser;
 import io.deskport.broker.shared.Ids;
 import io.deskport.broker.shared.ProblemException;
 import io.deskport.broker.shared.Reason;
@@ -107,6 +108,24 @@ public class Users {
                     : rolesChanged ? "ROLES_CHANGED" : "PASSWORD_RESET", disabled));
         }
         return get(ctx.tenantId(), id);
+    }
+
+    /**
+     * Sets the signed-in user's own password (the caller has checked the current one); every token of the user
+     * issued before this change stops counting, and an audit line names the user as the actor.
+     */
+    @Transactional
+    public void changeOwnPassword(CurrentUser me, String newPassword) {
+        int changed = jdbc.sql("update app_user set password_hash = ?, updated_at = now() "
+                        + "where tenant_id = ? and id = ? and enabled")
+                .params(passwords.encode(newPassword), me.tenantId(), me.userId())
+                .update();
+        if (changed != 1) {
+            throw new ProblemException(Reason.NOT_FOUND, "No such user");
+        }
+        events.publishEvent(new AdminActionPerformed(me.tenantId(), me, "PASSWORD_CHANGED", "USER",
+                me.userId().toString(), Map.of("self", true)));
+        events.publishEvent(new UserAccessChanged(me.tenantId(), me.userId(), "PASSWORD_CHANGED", false));
     }
 
     /** Removes the user after their live sessions have been ended (see {@link UserRemoved}). */
