@@ -73,13 +73,7 @@ class AuthController {
         String tenant = body.tenant() == null || body.tenant().isBlank() ? properties.defaultTenant() : body.tenant();
         String address = request.getRemoteAddr();
         String account = tenant.toLowerCase(Locale.ROOT) + "/" + body.username().toLowerCase(Locale.ROOT);
-        // a locked account or address is refused before any password hash is computed
-        Optional<Duration> wait = throttle.wait(account, address);
-        if (wait.isPresent()) {
-            long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
-            throw new ProblemException(Reason.TOO_MANY_ATTEMPTS, "Too many wrong passwords: try again in " + seconds
-                    + " s", Map.of("retryAfterSeconds", seconds));
-        }
+        refuseWhileLocked(account, address);
         CurrentUser user;
         try {
             user = identity.authenticate(tenant, body.username(), body.password());
@@ -91,6 +85,21 @@ class AuthController {
         }
         throttle.succeeded(account, address);
         audit.signedIn(user, tenant, address);
+        return tokenAnswer(user, tenant);
+    }
+
+    /** A locked account or address is refused before any password hash is computed. */
+    private void refuseWhileLocked(String account, String address) {
+        Optional<Duration> wait = throttle.wait(account, address);
+        if (wait.isPresent()) {
+            long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+            throw new ProblemException(Reason.TOO_MANY_ATTEMPTS, "Too many wrong passwords: try again in " + seconds
+                    + " s", Map.of("retryAfterSeconds", seconds));
+        }
+    }
+
+    /** A fresh access token for the user, in the answer and in the (HttpOnly, SameSite=Strict) cookie. */
+    private ResponseEntity<Token> tokenAnswer(CurrentUser user, String tenant) {
         AccessTokens.Issued issued = tokens.issue(user, tenant);
         long ttl = Duration.between(Instant.now(), issued.expiresAt()).toSeconds();
         ResponseCookie cookie = ResponseCookie.from(SecurityConfiguration.TOKEN_COOKIE, issued.token())
@@ -113,12 +122,7 @@ class AuthController {
         String tenant = jwt.getClaimAsString("tenant");
         String address = request.getRemoteAddr();
         String account = tenant.toLowerCase(Locale.ROOT) + "/" + me.username().toLowerCase(Locale.ROOT);
-        Optional<Duration> wait = throttle.wait(account, address);
-        if (wait.isPresent()) {
-            long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
-            throw new ProblemException(Reason.TOO_MANY_ATTEMPTS, "Too many wrong passwords: try again in " + seconds
-                    + " s", Map.of("retryAfterSeconds", seconds));
-        }
+        refuseWhileLocked(account, address);
         try {
             identity.authenticate(tenant, me.username(), body.currentPassword());
         } catch (ProblemException refused) {
@@ -136,13 +140,7 @@ class AuthController {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        AccessTokens.Issued issued = tokens.issue(me, tenant);
-        long ttl = Duration.between(Instant.now(), issued.expiresAt()).toSeconds();
-        ResponseCookie cookie = ResponseCookie.from(SecurityConfiguration.TOKEN_COOKIE, issued.token())
-                .httpOnly(true).secure(properties.secureCookie()).sameSite("Strict").path("/").maxAge(ttl).build();
-        return ResponseEntity.ok().header(HttpHeaders.SET_COOKIE, cookie.toString())
-                .header(HttpHeaders.CACHE_CONTROL, "no-store")
-                .body(new Token(issued.token(), "Bearer", ttl, issued.expiresAt(), me(me)));
+        return tokenAnswer(me, tenant);
     }
 
     @PostMapping("/auth/logout")

@@ -88,6 +88,21 @@ class PoweredOffDesktopsOnTheSimulatedDriverTest {
         });
     }
 
+    /** Alice's session on the one desktop of a new pool of the kind, on a new simulated host. */
+    private record InUse(SimulatedDriver sim, UUID pool, Api alice, String session, String desktop) {
+    }
+
+    private InUse inUse(String kind) {
+        SimulatedDriver sim = simulatedHost();
+        UUID pool = api.pool(kind.toLowerCase(), kind, "{\"minSize\":1,\"maxSize\":1,\"spareTarget\":1,\"vcpus\":1,"
+                + "\"memoryMiB\":256,\"diskMiB\":64}", IMAGE);
+        reconcileUntil(() -> api.free(pool, "READY") == 1);
+        Api alice = api.user("alice", pool);
+        Api.Response connected = check(connect(alice, pool), 201);
+        return new InUse(sim, pool, alice, connected.body().get("session").get("id").asString(),
+                connected.body().get("session").get("desktopId").asString());
+    }
+
     private String desktopState(String desktopId) {
         return check(tenant.admin.get("/api/v1/admin/desktops/" + desktopId), 200).body().get("state").asString();
     }
@@ -99,14 +114,11 @@ class PoweredOffDesktopsOnTheSimulatedDriverTest {
 
     @Test
     void aDesktopInUseWhoseMachinePowersOffEndsItsSessionAsHostLostAndIsStartedAgain() {
-        SimulatedDriver sim = simulatedHost();
-        UUID pool = api.pool("office", "POOLED", "{\"minSize\":1,\"maxSize\":1,\"spareTarget\":1,\"vcpus\":1,"
-                + "\"memoryMiB\":256,\"diskMiB\":64}", IMAGE);
-        reconcileUntil(() -> api.free(pool, "READY") == 1);
-        Api alice = api.user("alice", pool);
-        Api.Response connected = check(connect(alice, pool), 201);
-        String session = connected.body().get("session").get("id").asString();
-        String desktop = connected.body().get("session").get("desktopId").asString();
+        InUse u = inUse("POOLED");
+        SimulatedDriver sim = u.sim();
+        Api alice = u.alice();
+        String session = u.session();
+        String desktop = u.desktop();
         assertThat(seatsInUse()).isEqualTo(1);
 
         sim.powerOff(desktop);
@@ -123,14 +135,12 @@ class PoweredOffDesktopsOnTheSimulatedDriverTest {
 
     @Test
     void aPersistentDesktopWhoseMachinePowersOffKeepsItsOwnerWhoseNextConnectStartsIt() {
-        SimulatedDriver sim = simulatedHost();
-        UUID pool = api.pool("eng", "PERSISTENT", "{\"minSize\":1,\"maxSize\":1,\"spareTarget\":1,\"vcpus\":1,"
-                + "\"memoryMiB\":256,\"diskMiB\":64}", IMAGE);
-        reconcileUntil(() -> api.free(pool, "READY") == 1);
-        Api alice = api.user("alice", pool);
-        Api.Response connected = check(connect(alice, pool), 201);
-        String session = connected.body().get("session").get("id").asString();
-        String desktop = connected.body().get("session").get("desktopId").asString();
+        InUse u = inUse("PERSISTENT");
+        SimulatedDriver sim = u.sim();
+        UUID pool = u.pool();
+        Api alice = u.alice();
+        String session = u.session();
+        String desktop = u.desktop();
 
         sim.powerOff(desktop);
         reconciler.scanNow();
@@ -160,14 +170,11 @@ class PoweredOffDesktopsOnTheSimulatedDriverTest {
 
     @Test
     void aDesktopWhoseMachineCrashedIsFailedWithTheReasonAndItsSessionEnds() {
-        SimulatedDriver sim = simulatedHost();
-        UUID pool = api.pool("office", "POOLED", "{\"minSize\":1,\"maxSize\":1,\"spareTarget\":1,\"vcpus\":1,"
-                + "\"memoryMiB\":256,\"diskMiB\":64}", IMAGE);
-        reconcileUntil(() -> api.free(pool, "READY") == 1);
-        Api alice = api.user("alice", pool);
-        Api.Response connected = check(connect(alice, pool), 201);
-        String session = connected.body().get("session").get("id").asString();
-        String desktop = connected.body().get("session").get("desktopId").asString();
+        InUse u = inUse("POOLED");
+        SimulatedDriver sim = u.sim();
+        Api alice = u.alice();
+        String session = u.session();
+        String desktop = u.desktop();
 
         sim.crash(desktop);
         reconciler.scanNow();
