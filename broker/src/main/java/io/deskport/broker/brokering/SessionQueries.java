@@ -23,9 +23,11 @@ class SessionQueries {
     private static final String SELECT = "select s.id, s.tenant_id, s.pool_id, p.name as pool_name, p.kind as pool_kind, "
             + "s.user_id, u.username, s.state, s.end_reason, s.desktop_id, s.session_host_id, "
             + "coalesce(d.name, h.name) as machine_name, s.created_at, s.state_changed_at, s.connected_at, "
-            + "s.last_activity_at, s.ended_at, d.state as desktop_state, d.state_changed_at as desktop_since from session s "
+            + "s.last_activity_at, s.ended_at, d.state as desktop_state, d.state_changed_at as desktop_since, "
+            + "s.console_failure, s.console_failures, s.console_failure_at, a.display_name as changed_by_name from session s "
             + "join desktop_pool p on p.id = s.pool_id join app_user u on u.id = s.user_id "
-            + "left join desktop d on d.id = s.desktop_id left join session_host h on h.id = s.session_host_id ";
+            + "left join desktop d on d.id = s.desktop_id left join session_host h on h.id = s.session_host_id "
+            + "left join app_user a on a.id = s.changed_by_admin ";
 
     private final JdbcClient jdbc;
 
@@ -100,7 +102,22 @@ class SessionQueries {
                 rs.getObject("session_host_id", UUID.class), rs.getString("machine_name"),
                 instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("state_changed_at")),
                 instant(rs.getTimestamp("connected_at")), instant(rs.getTimestamp("last_activity_at")),
-                instant(rs.getTimestamp("ended_at")), preparing(rs));
+                instant(rs.getTimestamp("ended_at")), preparing(rs), consoleProblem(rs), changedBy(rs));
+    }
+
+    private static Session.ConsoleProblem consoleProblem(ResultSet rs) throws SQLException {
+        String failure = rs.getString("console_failure");
+        if (failure == null || rs.getInt("console_failures") == 0) {
+            return null;
+        }
+        ConsoleFailure f = ConsoleFailure.valueOf(failure);
+        return new Session.ConsoleProblem(f, rs.getInt("console_failures"), f.attemptsBeforeEnd(),
+                instant(rs.getTimestamp("console_failure_at")));
+    }
+
+    private static Session.ChangedBy changedBy(ResultSet rs) throws SQLException {
+        String name = rs.getString("changed_by_name");
+        return name == null ? null : new Session.ChangedBy(name);
     }
 
     /** The phase of a PREPARING session on a session host: its agent is starting the user's desktop. */
