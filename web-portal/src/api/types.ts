@@ -12,7 +12,22 @@ export type EndReason =
   | 'MAX_SESSION_LENGTH'
   | 'PROVISIONING_FAILED'
   | 'HOST_LOST'
-  | 'RESOURCE_REMOVED';
+  | 'RESOURCE_REMOVED'
+  | 'SESSION_EXITED'
+  | 'DESKTOP_UNREACHABLE';
+
+/** How the broker's gateway failed to reach a desktop's console. */
+export type ConsoleFailure = 'REFUSED' | 'UNREACHABLE' | 'TIMEOUT' | 'AUTHENTICATION_FAILED' | 'ERROR';
+
+/** Why the last attempts to reach the desktop failed (cleared once the desktop draws). */
+export interface ConsoleProblem {
+  failure: ConsoleFailure;
+  /** Failed attempts in a row. */
+  attempts: number;
+  /** After this many the broker ends the session as DESKTOP_UNREACHABLE. */
+  attemptsBeforeEnd: number;
+  at: string;
+}
 
 export interface Session {
   id: string;
@@ -28,6 +43,10 @@ export interface Session {
   connectedAt: string | null;
   /** Provisioning progress 0–100 while PREPARING, when the broker knows it. */
   progress?: number | null;
+  /** Why the desktop could not be reached, while that is so. */
+  consoleProblem?: ConsoleProblem | null;
+  /** The admin or help-desk agent whose disconnect or log off made the session's last change. */
+  changedBy?: { displayName: string } | null;
 }
 
 export interface MyPool {
@@ -37,6 +56,8 @@ export interface MyPool {
   kind: PoolKind;
   enabled: boolean;
   session: Session | null;
+  /** Desktops (or session hosts) of the pool that can be given out now; 0: none, a connect would be refused. */
+  machinesInService?: number;
 }
 
 export interface ConnectResponse {

@@ -6,7 +6,8 @@ import { CompressIcon, ExpandIcon, KeyboardIcon, PasteIcon } from '@patternfly/r
 import { broker } from '../api/broker';
 import { useAuth } from '../auth';
 import type { ListNotice } from '../desktops/MyDesktopsPage';
-import { endReasonWords } from '../desktops/sessionView';
+import { endedWords } from '../desktops/failureWords';
+import { LogoffConfirmation } from '../desktops/LogoffConfirmation';
 import { ClipboardPanel } from './ClipboardPanel';
 import { CLIPBOARD_BOTH, clipboardPolicy } from './clipboard';
 import { KEY_COMBOS } from './keyCombos';
@@ -35,6 +36,8 @@ export function DesktopPage() {
   const [touchKeys, setTouchKeys] = useState(isTouchDevice);
   const [fullScreen, setFullScreen] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [confirmLogoff, setConfirmLogoff] = useState(false);
+  const [poolName, setPoolName] = useState('');
 
   const leave = useCallback(
     (exit: DesktopExit) => {
@@ -46,9 +49,9 @@ export function DesktopPage() {
       switch (exit.kind) {
         case 'ended':
           notice = {
-            variant: exit.session?.endReason === 'LOGOFF' ? 'success' : 'info',
+            variant: exit.session?.endReason === 'LOGOFF' ? 'success' : exit.session?.endReason === 'DESKTOP_UNREACHABLE' ? 'danger' : 'info',
             title: `Your session${exit.session ? ` on ${exit.session.poolName}` : ''} has ended.`,
-            text: endReasonWords(exit.session?.endReason),
+            text: endedWords(exit.session),
           };
           break;
         case 'refused':
@@ -78,6 +81,7 @@ export function DesktopPage() {
           return;
         }
         setTitle(s.poolName + (s.machineName ? ` · ${s.machineName}` : ''));
+        setPoolName(s.poolName);
         const p = clipboardPolicy((s as unknown as { clipboard?: unknown }).clipboard);
         setPolicy(p);
         remote = new RemoteDesktop(
@@ -156,6 +160,7 @@ export function DesktopPage() {
   }
 
   async function logoff() {
+    setConfirmLogoff(false);
     setBusy(true);
     try {
       await desktop.current?.logoff();
@@ -225,7 +230,7 @@ export function DesktopPage() {
         <Button variant="secondary" size="sm" onClick={() => void disconnect()} isDisabled={busy}>
           Disconnect
         </Button>
-        <Button variant="danger" size="sm" onClick={() => void logoff()} isDisabled={busy}>
+        <Button variant="danger" size="sm" onClick={() => setConfirmLogoff(true)} isDisabled={busy}>
           Log off
         </Button>
       </div>
@@ -248,6 +253,14 @@ export function DesktopPage() {
           onText={(t) => desktop.current?.typeText(t)}
         />
       )}
+      <LogoffConfirmation
+        pool={confirmLogoff ? { name: poolName || title } : null}
+        onConfirm={() => void logoff()}
+        onCancel={() => {
+          setConfirmLogoff(false);
+          screen.current?.focus();
+        }}
+      />
       <ClipboardPanel
         open={clipboardOpen}
         policy={policy}
@@ -283,9 +296,16 @@ function PhaseOverlay({ phase, onRetryNow }: { phase: DesktopPhase; onRetryNow()
       {phase.kind === 'reconnecting' && (
         <div>
           <Spinner size="xl" aria-hidden />
-          <p>
-            The connection was interrupted. Reconnecting (attempt {phase.attempt}) in {Math.ceil(phase.inMs / 1000)} s…
-          </p>
+          {phase.cause ? (
+            <p data-testid="desktop-unreachable">
+              {phase.cause} Trying again (attempt {phase.attempt}
+              {phase.of ? ` of ${phase.of}` : ''}) in {Math.ceil(phase.inMs / 1000)} s…
+            </p>
+          ) : (
+            <p>
+              The connection was interrupted. Reconnecting (attempt {phase.attempt}) in {Math.ceil(phase.inMs / 1000)} s…
+            </p>
+          )}
           <Button variant="primary" onClick={onRetryNow}>
             Retry now
           </Button>

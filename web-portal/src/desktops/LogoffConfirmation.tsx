@@ -1,15 +1,16 @@
 import { Button, Modal, ModalBody, ModalFooter, ModalHeader } from '@patternfly/react-core';
 
-import type { MyPool } from '../api/types';
-
-/** Asks before logging off: programs in the desktop are closed and unsaved work is lost. */
-export function LogoffConfirmation({
+/**
+ * Asks before logging off: programs in the desktop are closed and unsaved work is lost. Used by the pool's
+ * card and by the desktop's own toolbar, so both ask the same way.
+ */
+export function LogoffConfirmation<P extends { name: string }>({
   pool,
   onConfirm,
   onCancel,
 }: {
-  pool: MyPool | null;
-  onConfirm(pool: MyPool): void;
+  pool: P | null;
+  onConfirm(pool: P): void;
   onCancel(): void;
 }) {
   return (

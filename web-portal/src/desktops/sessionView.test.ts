@@ -1,5 +1,6 @@
 import type { MyPool, Session, SessionState } from '../api/types';
-import { anyPreparing, endReasonWords, poolView } from './sessionView';
+import { anyLive, anyPreparing, endReasonWords, poolView } from './sessionView';
+import { endedWords } from './failureWords';
 
 const session = (state: SessionState, extra: Partial<Session> = {}): Session => ({
   id: 's1',
@@ -88,5 +89,45 @@ describe('endReasonWords', () => {
   it('explains end reasons and has a fallback', () => {
     expect(endReasonWords('IDLE_TIMEOUT')).toMatch(/without activity/);
     expect(endReasonWords(null)).toBe('The session is over.');
+  });
+});
+
+describe('a pool with nothing in service, and who disconnected', () => {
+  it('is not badged Available when the pool has no desktop in service', () => {
+    const v = poolView({ ...pool(null), machinesInService: 0 });
+    expect(v.badge).toEqual({ label: 'No desktops', color: 'grey' });
+    expect(v.hint).toMatch(/no desktop in service/);
+  });
+
+  it('is Available when it has one', () => {
+    expect(poolView({ ...pool(null), machinesInService: 1 }).badge.label).toBe('Available');
+  });
+
+  it('says who disconnected a waiting session when it was the help desk', () => {
+    const v = poolView(pool(session('DISCONNECTED', { changedBy: { displayName: 'Helen Park' } })));
+    expect(v.hint).toMatch(/^Disconnected by your IT help desk \(Helen Park\)\./);
+  });
+});
+
+describe('endedWords', () => {
+  it('explains an unreachable desktop with what happened and what to do for its kind of pool', () => {
+    const s = session('ENDED', {
+      endReason: 'DESKTOP_UNREACHABLE',
+      consoleProblem: { failure: 'REFUSED', attempts: 3, attemptsBeforeEnd: 3, at: '2026-12-05T07:00:00Z' },
+    });
+    expect(endedWords(s)).toMatch(/refused the connection.*after 3 attempts.*Connect again to get another one/);
+    expect(endedWords({ ...s, poolKind: 'PERSISTENT' })).toMatch(/needs their attention/);
+  });
+
+  it('names who logged the user off', () => {
+    expect(endedWords(session('ENDED', { endReason: 'ADMIN_LOGOFF', changedBy: { displayName: 'Helen Park' } })))
+      .toBe('You were logged off by your IT help desk (Helen Park). Connect again to start a new session.');
+  });
+});
+
+describe('anyLive', () => {
+  it('is true while a session lives, so the list refreshes every few seconds', () => {
+    expect(anyLive([pool(session('DISCONNECTED'))])).toBe(true);
+    expect(anyLive([pool(null), pool(session('ENDED'))])).toBe(false);
   });
 });

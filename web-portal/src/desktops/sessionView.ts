@@ -1,4 +1,5 @@
 import type { MyPool, Session } from '../api/types';
+import { helpDeskWords } from './failureWords';
 
 /** What the "My desktops" list shows for one pool: a badge and the actions that make sense now. */
 export type DesktopAction = 'connect' | 'open' | 'reconnect' | 'disconnect' | 'logoff';
@@ -31,6 +32,19 @@ export const ACTION_LABELS: Record<DesktopAction, string> = {
 export function poolView(pool: MyPool): PoolView {
   const s: Session | null = pool.session && pool.session.state !== 'ENDED' ? pool.session : null;
   if (!s) {
+    if (pool.enabled && pool.machinesInService === 0) {
+      return {
+        badge: { label: 'No desktops', color: 'grey' },
+        hint:
+          pool.kind === 'SHARED'
+            ? 'No server of this pool can take sessions right now. Your IT administrator has been told when you connect.'
+            : 'This pool has no desktop in service right now. Your IT administrator has been told when you connect.',
+        primary: 'connect',
+        secondary: [],
+        preparing: false,
+        progress: null,
+      };
+    }
     return pool.enabled
       ? {
           badge: { label: 'Available', color: 'green' },
@@ -80,7 +94,9 @@ export function poolView(pool: MyPool): PoolView {
     case 'DISCONNECTED':
       return {
         badge: { label: 'Disconnected · waiting', color: 'orange' },
-        hint: 'Your session keeps running; reconnect to continue where you left off.',
+        hint: s.changedBy
+          ? `Disconnected by ${helpDeskWords(s.changedBy)}. Your session keeps running; reconnect to continue where you left off.`
+          : 'Your session keeps running; reconnect to continue where you left off.',
         primary: 'reconnect',
         secondary: ['logoff'],
         preparing: false,
@@ -103,18 +119,9 @@ export function anyPreparing(pools: MyPool[]): boolean {
   return pools.some((p) => poolView(p).preparing);
 }
 
-const END_REASON_WORDS: Record<string, string> = {
-  LOGOFF: 'You logged off.',
-  ADMIN_LOGOFF: 'Your IT administrator logged you off.',
-  DISCONNECT_TIMEOUT: 'It was logged off after being disconnected too long.',
-  IDLE_TIMEOUT: 'It was ended after a long time without activity.',
-  MAX_SESSION_LENGTH: 'It reached the longest time a session may run.',
-  PROVISIONING_FAILED: 'The desktop could not be prepared. Try again or contact IT.',
-  HOST_LOST: 'The server running it stopped responding. Connect again to get a new session.',
-  RESOURCE_REMOVED: 'Its desktop was removed by your IT administrator.',
-};
-
-/** Words for why a session ended. */
-export function endReasonWords(reason: string | null | undefined): string {
-  return (reason && END_REASON_WORDS[reason]) ?? 'The session is over.';
+/** True while the user has a live session in any pool: someone else (help desk) may change it. */
+export function anyLive(pools: MyPool[]): boolean {
+  return pools.some((p) => p.session !== null && p.session.state !== 'ENDED');
 }
+
+export { endReasonWords } from './failureWords';

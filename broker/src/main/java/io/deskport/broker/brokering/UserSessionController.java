@@ -18,7 +18,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.deskport.broker.hosts.SessionHosts;
 import io.deskport.broker.pools.DesktopPool;
+import io.deskport.broker.pools.Desktops;
 import io.deskport.broker.pools.Entitlements;
 import io.deskport.broker.pools.PoolKind;
 import io.deskport.broker.shared.CurrentUser;
@@ -42,9 +44,14 @@ class UserSessionController {
     private final Entitlements entitlements;
     private final TunnelTickets tickets;
     private final JsonMapper json;
+    private final Desktops desktops;
+    private final SessionHosts hosts;
 
     UserSessionController(ConnectService connects, SessionLifecycle lifecycle, SessionQueries queries,
-                          Entitlements entitlements, TunnelTickets tickets, JsonMapper json) {
+                          Entitlements entitlements, TunnelTickets tickets, JsonMapper json, Desktops desktops,
+                          SessionHosts hosts) {
+        this.desktops = desktops;
+        this.hosts = hosts;
         this.json = json;
         this.connects = connects;
         this.lifecycle = lifecycle;
@@ -53,8 +60,14 @@ class UserSessionController {
         this.tickets = tickets;
     }
 
-    /** A pool the user may use, with their live session in it (if any). */
-    record MyPool(UUID id, String name, String description, PoolKind kind, boolean enabled, Session session) {
+    /**
+     * A pool the user may use, with their live session in it (if any).
+     *
+     * @param machinesInService desktops (or session hosts) of the pool that can be given out now; 0 says the pool
+     *                          has none, so a connect would be refused
+     */
+    record MyPool(UUID id, String name, String description, PoolKind kind, boolean enabled, Session session,
+                  int machinesInService) {
     }
 
     /** The answer to a connect: the session, and whether it already existed. */
@@ -71,9 +84,14 @@ class UserSessionController {
     List<MyPool> myPools(CurrentUser me) {
         Map<UUID, Session> live = queries.ofUser(me.tenantId(), me.userId(), false, 1000).stream()
                 .collect(Collectors.toMap(Session::poolId, Function.identity(), (a, b) -> a));
-        return entitlements.poolsFor(me.tenantId(), me.userId()).stream()
+        List<DesktopPool> pools = entitlements.poolsFor(me.tenantId(), me.userId());
+        Map<UUID, Integer> machines = new java.util.HashMap<>(desktops.inService(me.tenantId(), pools.stream()
+                .filter(p -> p.kind() != PoolKind.SHARED).map(DesktopPool::id).toList()));
+        machines.putAll(hosts.inService(me.tenantId(), pools.stream()
+                .filter(p -> p.kind() == PoolKind.SHARED).map(DesktopPool::id).toList()));
+        return pools.stream()
                 .map((DesktopPool p) -> new MyPool(p.id(), p.name(), p.description(), p.kind(), p.enabled(),
-                        live.get(p.id())))
+                        live.get(p.id()), machines.getOrDefault(p.id(), 0)))
                 .toList();
     }
 

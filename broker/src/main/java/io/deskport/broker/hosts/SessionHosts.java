@@ -44,6 +44,26 @@ public class SessionHosts {
         this.consoleNetworks = consoleNetworks;
     }
 
+    /**
+     * How many session hosts of each pool can take sessions (not removed, unreachable or draining).
+     *
+     * @return pool id → hosts in service; pools with none are absent
+     */
+    @Transactional(readOnly = true)
+    public Map<UUID, Integer> inService(UUID tenantId, java.util.Collection<UUID> poolIds) {
+        Map<UUID, Integer> counts = new java.util.HashMap<>();
+        if (poolIds.isEmpty()) {
+            return counts;
+        }
+        jdbc.sql("select pool_id, count(*) from session_host where tenant_id = ? and pool_id = any(?) "
+                        + "and state not in ('REMOVED', 'UNREACHABLE') and not draining group by pool_id")
+                .params(tenantId, poolIds.toArray(UUID[]::new))
+                .query(rs -> {
+                    counts.put(rs.getObject(1, UUID.class), rs.getInt(2));
+                });
+        return counts;
+    }
+
     /** A host registered by its console address, without an agent: its sessions are READY at once. */
     public record HostRegistration(String name, int maxSessions, String consoleHost, int consolePort,
                                    String consolePassword) {

@@ -93,6 +93,27 @@ public class Desktops {
         return get(ctx.tenantId(), id);
     }
 
+    /**
+     * How many desktops of each pool are in service (not FAILED, in MAINTENANCE or being deleted): a pool
+     * with none cannot give anyone a desktop now, which "My desktops" says.
+     *
+     * @return pool id → desktops in service; pools with none are absent
+     */
+    @Transactional(readOnly = true)
+    public Map<UUID, Integer> inService(UUID tenantId, java.util.Collection<UUID> poolIds) {
+        Map<UUID, Integer> counts = new java.util.HashMap<>();
+        if (poolIds.isEmpty()) {
+            return counts;
+        }
+        jdbc.sql("select pool_id, count(*) from desktop where tenant_id = ? and pool_id = any(?) "
+                        + "and state not in ('FAILED', 'MAINTENANCE', 'DELETING') group by pool_id")
+                .params(tenantId, poolIds.toArray(UUID[]::new))
+                .query(rs -> {
+                    counts.put(rs.getObject(1, UUID.class), rs.getInt(2));
+                });
+        return counts;
+    }
+
     @Transactional(readOnly = true)
     public List<Desktop> list(UUID tenantId, UUID poolId) {
         return jdbc.sql("select " + COLUMNS + " from desktop where tenant_id = ? and pool_id = ? order by name")
