@@ -27,6 +27,7 @@ import io.deskport.broker.shared.CurrentUser;
 import io.deskport.broker.shared.ProblemException;
 import io.deskport.broker.shared.Reason;
 import io.deskport.broker.shared.Role;
+import io.deskport.broker.tenancy.Users;
 
 /** Sign-in, sign-out and "who am I". */
 @RestController
@@ -39,9 +40,11 @@ class AuthController {
     private final RevokedTokens revoked;
     private final SignInThrottle throttle;
     private final SignInAudit audit;
+    private final Users users;
 
     AuthController(IdentityProvider identity, AccessTokens tokens, IdentityProperties properties, RevokedTokens revoked,
-                   SignInThrottle throttle, SignInAudit audit) {
+                   SignInThrottle throttle, SignInAudit audit, Users users) {
+        this.users = users;
         this.revoked = revoked;
         this.throttle = throttle;
         this.audit = audit;
@@ -60,18 +63,18 @@ class AuthController {
     record Token(String accessToken, String tokenType, long expiresIn, Instant expiresAt, Me user) {
     }
 
+    /** A user's own password change: the current password, and the new one (8 to 200 characters). */
+    record PasswordChange(@NotBlank @Size(max = 200) String currentPassword,
+                          @NotBlank @Size(min = 8, max = 200) String newPassword) {
+    }
+
     @PostMapping("/auth/login")
     ResponseEntity<Token> login(@Valid @RequestBody Login body, HttpServletRequest request) {
         String tenant = body.tenant() == null || body.tenant().isBlank() ? properties.defaultTenant() : body.tenant();
         String address = request.getRemoteAddr();
-        String account = tenant.toLowerCase(Locale.ROOT) + "/" + body.username().toLowerCase(Locale.ROOT);
+        String account = accountKey(tenant, body.username());
         // a locked account or address is refused before any password hash is computed
-        Optional<Duration> wait = throttle.wait(account, address);
-        if (wait.isPresent()) {
-            long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
-            throw new ProblemException(Reason.TOO_MANY_ATTEMPTS, "Too many wrong passwords: try again in " + seconds
-                    + " s", Map.of("retryAfterSeconds", seconds));
-        }
+        refuseWhileLocked(account, address);
         CurrentUser user;
         try {
             user = identity.authenticate(tenant, body.username(), body.password());
@@ -83,6 +86,56 @@ class AuthController {
         }
         throttle.succeeded(account, address);
         audit.signedIn(user, tenant, address);
+        return withNewToken(user, tenant);
+    }
+
+    /**
+     * A signed-in user with a local account changes their own password, giving the current one. A wrong current
+     * password counts as a failed sign-in of the account (the same throttling); success voids every token the user
+     * was issued — other browsers and devices are signed out — and answers with a fresh token (and cookie) for
+     * this browser.
+     */
+    @PostMapping("/me/password")
+    ResponseEntity<Token> changePassword(CurrentUser me, @Valid @RequestBody PasswordChange body, HttpServletRequest request) {
+        Jwt jwt = tokens.decoder().decode(SecurityConfiguration.tokenResolver().resolve(request));
+        String tenant = jwt.getClaimAsString("tenant");
+        String address = request.getRemoteAddr();
+        String account = accountKey(tenant, me.username());
+        refuseWhileLocked(account, address);
+        if (body.newPassword().equals(body.currentPassword())) {
+            throw new ProblemException(Reason.VALIDATION_FAILED, "The new password must differ from the current one",
+                    Map.of("errors", java.util.List.of(Map.of("field", "newPassword",
+                            "message", "must differ from the current password"))));
+        }
+        try {
+            users.changeOwnPassword(me.tenantId(), me.userId(), body.currentPassword(), body.newPassword());
+        } catch (ProblemException refused) {
+            audit.failed(tenant, me.username(), address, throttle.failed(account, address));
+            throw refused;
+        }
+        throttle.succeeded(account, address);
+        // the revocation voids tokens issued up to the change, to the millisecond: this browser's new one comes after
+        long changed = Instant.now().toEpochMilli();
+        while (Instant.now().toEpochMilli() <= changed) {
+            Thread.onSpinWait();
+        }
+        return withNewToken(me, tenant);
+    }
+
+    private static String accountKey(String tenant, String username) {
+        return tenant.toLowerCase(Locale.ROOT) + "/" + username.toLowerCase(Locale.ROOT);
+    }
+
+    private void refuseWhileLocked(String account, String address) {
+        Optional<Duration> wait = throttle.wait(account, address);
+        if (wait.isPresent()) {
+            long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+            throw new ProblemException(Reason.TOO_MANY_ATTEMPTS, "Too many wrong passwords: try again in " + seconds
+                    + " s", Map.of("retryAfterSeconds", seconds));
+        }
+    }
+
+    private ResponseEntity<Token> withNewToken(CurrentUser user, String tenant) {
         AccessTokens.Issued issued = tokens.issue(user, tenant);
         long ttl = Duration.between(Instant.now(), issued.expiresAt()).toSeconds();
         ResponseCookie cookie = ResponseCookie.from(SecurityConfiguration.TOKEN_COOKIE, issued.token())

@@ -55,6 +55,7 @@ class TenantIsolationTest {
 
     /** Every path this test knows; a path of the OpenAPI document that is not here fails the test. */
     private static final Set<String> KNOWN_PATHS = Set.of("/api/v1/auth/login", "/api/v1/auth/logout", "/api/v1/me",
+            "/api/v1/me/password",
             "/api/v1/pools", "/api/v1/pools/{poolId}/connect", "/api/v1/sessions", "/api/v1/sessions/{id}",
             "/api/v1/sessions/{id}/tunnel", "/api/v1/sessions/{id}/disconnect", "/api/v1/sessions/{id}/logoff",
             "/api/v1/admin/users", "/api/v1/admin/users/{id}", "/api/v1/admin/groups", "/api/v1/admin/groups/{id}",
@@ -292,6 +293,8 @@ class TenantIsolationTest {
         return switch (method + " " + template) {
             case "POST /api/v1/auth/login" -> "{\"tenant\":\"{tenantSlug}\",\"username\":\"{username}\","
                     + "\"password\":\"not-the-password\"}";
+            // a wrong current password: refused (400) for every signed-in caller, and nobody's password changes
+            case "POST /api/v1/me/password" -> json("currentPassword", "not-the-password", "newPassword", "another-password-1");
             case "POST /api/v1/admin/users" -> json("username", "new-" + UUID.randomUUID(), "password", TestTenant.PASSWORD,
                     "roles", new Api.RawJson("[\"USER\"]"));
             case "PATCH /api/v1/admin/users/{id}" -> json("displayName", "Renamed");
