@@ -58,6 +58,17 @@ public class Desktops {
 
     @Transactional
     public Desktop register(AdminContext ctx, UUID poolId, DesktopRegistration r) {
+        return register(ctx, poolId, r, null);
+    }
+
+    /**
+     * Registers a desktop after its console was checked: a READY registration whose check found the console
+     * unusable is registered FAILED with the finding as its reason (an admin sets it READY once it answers).
+     *
+     * @param check what the console said, or null when it was not checked
+     */
+    @Transactional
+    public Desktop register(AdminContext ctx, UUID poolId, DesktopRegistration r, ConsoleCheck check) {
         DesktopPool pool = pools.get(ctx.tenantId(), poolId);
         if (pool.kind() == PoolKind.SHARED) {
             throw new ProblemException(Reason.INVALID_STATE, "A SHARED pool has session hosts, not desktops",
@@ -75,12 +86,17 @@ public class Desktops {
                     .query(UUID.class).optional().orElseThrow(() -> ProblemException.notFound("User", r.assignedUserId()));
         }
         consoleNetworks.require("consoleHost", r.consoleHost());
+        String failureReason = null;
+        if (check != null && check.result().failed() && state == DesktopState.READY) {
+            state = DesktopState.FAILED;
+            failureReason = "console check at registration: " + check.result() + " (" + check.detail() + ")";
+        }
         quotas.reserveDesktop(ctx.tenantId());
         UUID id = Ids.newId();
         jdbc.sql("insert into desktop (id, tenant_id, pool_id, name, state, assigned_user_id, console_host, "
-                        + "console_port, console_password) values (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                        + "console_port, console_password, failure_reason) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(id, ctx.tenantId(), poolId, r.name(), state.name(), r.assignedUserId(), r.consoleHost(),
-                        r.consolePort(), r.consolePassword())
+                        r.consolePort(), r.consolePassword(), failureReason)
                 .update();
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("poolId", poolId.toString());
@@ -88,6 +104,10 @@ public class Desktops {
         details.put("console", r.consoleHost() + ":" + r.consolePort());
         details.put("state", state.name());
         details.put("assignedUserId", r.assignedUserId() == null ? null : r.assignedUserId().toString());
+        if (check != null) {
+            details.put("consoleCheck", check.result().name());
+            details.put("rfbVersion", check.rfbVersion());
+        }
         events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(), "DESKTOP_REGISTERED", "DESKTOP",
                 id.toString(), details));
         return get(ctx.tenantId(), id);

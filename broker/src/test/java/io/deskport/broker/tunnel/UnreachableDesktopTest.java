@@ -156,6 +156,16 @@ class UnreachableDesktopTest {
     }
 
     @Test
+    void withTheConsoleCheckSwitchedOffARegistrationSaysSoAndTheDesktopStaysUsable() throws Exception {
+        Api.Response r = check(tenant.admin.post("/api/v1/admin/pools/" + pool + "/desktops", json("name", "unchecked",
+                "consoleHost", "127.0.0.1", "consolePort", FakeConsoles.portWhereNothingListens())), 201);
+        assertThat(r.body().get("consoleCheck").get("result").asString()).isEqualTo("NOT_CHECKED");
+        assertThat(r.body().get("consoleCheck").get("detail").asString()).contains("check-on-registration");
+        assertThat(r.body().get("state").asString()).isEqualTo("READY");
+        assertThat(r.body().get("desktopUsable").asBoolean()).isTrue();
+    }
+
+    @Test
     void aFakeRfbServerRejectingThePasswordEndsTheSessionAtOnceAsAuthenticationFailed() throws Exception {
         try (FakeConsoles.Console console = FakeConsoles.rejectingEveryPassword()) {
             UUID desktopId = register(console.port(), "wrong-password");
