@@ -122,6 +122,17 @@ export class RemoteDesktop {
     element.classList.add('dp-remote-display');
     this.container.replaceChildren(element);
     display.onresize = () => this.rescale();
+    // A desktop that hides its pointer sends an empty (0×0) cursor; guacamole-common-js would copy it into a
+    // 0-sized canvas, which the browser refuses with an uncaught InvalidStateError on every connect. Hide it here.
+    const setCursor = display.setCursor.bind(display);
+    display.setCursor = (hotspotX, hotspotY, layer, srcx, srcy, srcw, srch) => {
+      if (srcw > 0 && srch > 0) {
+        setCursor(hotspotX, hotspotY, layer, srcx, srcy, srcw, srch);
+        return;
+      }
+      display.showCursor(false);
+      element.style.cursor = 'none';
+    };
     const stats = display as unknown as { statisticWindow: number; onstatistics: ((s: { processingLag: number }) => void) | null };
     stats.statisticWindow = 1000;
     stats.onstatistics = (s) => this.meter.addDisplayLag(s.processingLag);

@@ -132,6 +132,11 @@ class PortalEndToEndTest {
         browser.screenshot("05-reconnected-same-session");
 
         toolbarButton("Log off").click();
+        // as on the card, log off asks first: programs in the desktop are closed
+        WebElement confirm = browser.waiting(STEP).until(d -> d.findElement(By.cssSelector("[role='dialog']")));
+        assertThat(confirm.getText()).contains("Log off from Office desktops?").contains("unsaved work is lost");
+        browser.screenshot("05b-log-off-asks-first");
+        confirm.findElement(By.xpath(".//button[normalize-space(.)='Log off']")).click();
         browser.waiting(STEP).until(d -> d.getCurrentUrl().equals(base() + "/"));
         browser.waiting(STEP).until(d -> badge(card("Office desktops")).equals("Available"));
         assertThat(sessionState(session)).isEqualTo("ENDED");
@@ -196,8 +201,7 @@ class PortalEndToEndTest {
             await("the on-screen keys typed into the remote xterm").atMost(STEP).pollInterval(Duration.ofMillis(200))
                     .until(() -> Files.exists(typed) && Files.readString(typed).contains("tapped"));
             browser.screenshot("11-tablet-desktop-with-on-screen-keys");
-            toolbarButton("Log off").click();
-            browser.waiting(STEP).until(d -> d.getCurrentUrl().equals(base() + "/"));
+            logOffInTheDesktop();
         } finally {
             browser.driver().manage().window().setSize(new Dimension(1280, 800));
         }
@@ -260,8 +264,7 @@ class PortalEndToEndTest {
         await("the desktop's clipboard holds the pasted text").atMost(STEP).pollInterval(Duration.ofMillis(200))
                 .until(() -> clipboardOnTheDesktop().equals("pasted from the browser"));
 
-        toolbarButton("Log off").click();
-        browser.waiting(STEP).until(d -> d.getCurrentUrl().equals(base() + "/"));
+        logOffInTheDesktop();
     }
 
     /** Runs xclip on the desktop's display; with {@code -i} it offers "copied on the desktop". */
@@ -327,6 +330,14 @@ class PortalEndToEndTest {
     private WebElement toolbarButton(String text) {
         return browser.waiting(STEP).until(d -> d.findElement(By.xpath(
                 "//div[@role='toolbar']//button[normalize-space(.)='" + text + "']")));
+    }
+
+    /** The toolbar's Log off, confirmed in its dialog; back on My desktops. */
+    private void logOffInTheDesktop() {
+        toolbarButton("Log off").click();
+        browser.waiting(STEP).until(d -> d.findElement(By.xpath("//*[@role='dialog']//button[normalize-space(.)='Log off']")))
+                .click();
+        browser.waiting(STEP).until(d -> d.getCurrentUrl().equals(base() + "/"));
     }
 
     private void awaitPhase(String phase) {
