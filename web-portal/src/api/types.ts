@@ -12,7 +12,22 @@ export type EndReason =
   | 'MAX_SESSION_LENGTH'
   | 'PROVISIONING_FAILED'
   | 'HOST_LOST'
-  | 'RESOURCE_REMOVED';
+  | 'RESOURCE_REMOVED'
+  | 'SESSION_EXITED'
+  | 'DESKTOP_UNREACHABLE';
+
+/** How the broker's gateway failed to reach a desktop's console. */
+export type ConsoleFailure = 'REFUSED' | 'UNREACHABLE' | 'TIMEOUT' | 'AUTHENTICATION_FAILED' | 'ERROR';
+
+/** Why the last attempts to reach the desktop failed (cleared once the desktop draws). */
+export interface ConsoleProblem {
+  failure: ConsoleFailure;
+  /** Failed attempts in a row. */
+  attempts: number;
+  /** After this many the broker ends the session as DESKTOP_UNREACHABLE. */
+  attemptsBeforeEnd: number;
+  at: string;
+}
 
 export interface Session {
   id: string;
@@ -30,6 +45,10 @@ export interface Session {
   progress?: number | null;
   /** Who disconnected a DISCONNECTED session; null when its connection was lost or closed unasked. */
   disconnectedBy?: DisconnectedBy | null;
+  /** Why the desktop could not be reached, while that is so. */
+  consoleProblem?: ConsoleProblem | null;
+  /** The admin or help-desk agent whose disconnect or log off made the session's last change. */
+  changedBy?: { displayName: string } | null;
 }
 
 export type DisconnectedBy = 'USER' | 'HELP_DESK' | 'TIMEOUT';
@@ -45,7 +64,7 @@ export interface MyPool {
   availability?: PoolAvailability;
 }
 
-/** AVAILABLE: a desktop or seat is free; ALL_IN_USE: none free now; NO_DESKTOPS: the pool has none at all. */
+/** AVAILABLE: a desktop or seat is free; ALL_IN_USE: none free now; NO_DESKTOPS: none in service at all. */
 export type PoolAvailability = 'AVAILABLE' | 'ALL_IN_USE' | 'NO_DESKTOPS';
 
 export interface ConnectResponse {

@@ -1,6 +1,7 @@
 import { Bullseye, Spinner } from '@patternfly/react-core';
 import { Navigate, Route, Routes } from 'react-router-dom';
 
+import { PasswordPage } from '../account/PasswordPage';
 import { SignInPage, useAuth } from '../auth';
 import { DesktopPage } from '../desktop/DesktopPage';
 import { MyDesktopsPage } from '../desktops/MyDesktopsPage';
@@ -26,6 +27,14 @@ export function App() {
         element={
           <PortalPage>
             <MyDesktopsPage />
+          </PortalPage>
+        }
+      />
+      <Route
+        path="/account/password"
+        element={
+          <PortalPage>
+            <PasswordPage />
           </PortalPage>
         }
       />

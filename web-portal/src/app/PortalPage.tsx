@@ -12,6 +12,7 @@ import {
   ToolbarItem,
 } from '@patternfly/react-core';
 import { DesktopIcon } from '@patternfly/react-icons';
+import { Link } from 'react-router-dom';
 
 import { useAuth } from '../auth';
 
@@ -35,6 +36,11 @@ export function PortalPage({ children }: { children: ReactNode }) {
                 <span className="dp-user" data-testid="signed-in-user">
                   {user?.username}
                 </span>
+              </ToolbarItem>
+              <ToolbarItem>
+                <Link to="/account/password" data-testid="change-password-link">
+                  Change password
+                </Link>
               </ToolbarItem>
               <ToolbarItem>
                 <Button variant="secondary" isInline={false} onClick={() => void signOut()}>

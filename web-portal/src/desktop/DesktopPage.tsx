@@ -6,7 +6,7 @@ import { CompressIcon, ExpandIcon, KeyboardIcon, PasteIcon } from '@patternfly/r
 import { broker } from '../api/broker';
 import { useAuth } from '../auth';
 import type { ListNotice } from '../desktops/MyDesktopsPage';
-import { endReasonWords } from '../desktops/sessionView';
+import { endedWords } from '../desktops/failureWords';
 import { LogoffConfirmation } from '../desktops/LogoffConfirmation';
 import { ClipboardPanel } from './ClipboardPanel';
 import { CLIPBOARD_BOTH, clipboardPolicy } from './clipboard';
@@ -49,9 +49,9 @@ export function DesktopPage() {
       switch (exit.kind) {
         case 'ended':
           notice = {
-            variant: exit.session?.endReason === 'LOGOFF' ? 'success' : 'info',
+            variant: exit.session?.endReason === 'LOGOFF' ? 'success' : exit.session?.endReason === 'DESKTOP_UNREACHABLE' ? 'danger' : 'info',
             title: `Your session${exit.session ? ` on ${exit.session.poolName}` : ''} has ended.`,
-            text: endReasonWords(exit.session?.endReason),
+            text: endedWords(exit.session),
           };
           break;
         case 'refused':
@@ -253,6 +253,15 @@ export function DesktopPage() {
           onText={(t) => desktop.current?.typeText(t)}
         />
       )}
+      <LogoffConfirmation
+        subject={confirmLogoff}
+        name={poolName}
+        onConfirm={() => void logoff()}
+        onCancel={() => {
+          setConfirmLogoff(null);
+          screen.current?.focus();
+        }}
+      />
       <ClipboardPanel
         open={clipboardOpen}
         policy={policy}
@@ -260,15 +269,6 @@ export function DesktopPage() {
         onSend={(t) => desktop.current?.sendClipboard(t)}
         onClose={() => {
           setClipboardOpen(false);
-          screen.current?.focus();
-        }}
-      />
-      <LogoffConfirmation
-        subject={confirmLogoff}
-        name={poolName}
-        onConfirm={() => void logoff()}
-        onCancel={() => {
-          setConfirmLogoff(null);
           screen.current?.focus();
         }}
       />
@@ -297,9 +297,16 @@ function PhaseOverlay({ phase, onRetryNow }: { phase: DesktopPhase; onRetryNow()
       {phase.kind === 'reconnecting' && (
         <div>
           <Spinner size="xl" aria-hidden />
-          <p>
-            The connection was interrupted. Reconnecting (attempt {phase.attempt}) in {Math.ceil(phase.inMs / 1000)} s…
-          </p>
+          {phase.cause ? (
+            <p data-testid="desktop-unreachable">
+              {phase.cause} Trying again (attempt {phase.attempt}
+              {phase.of ? ` of ${phase.of}` : ''}) in {Math.ceil(phase.inMs / 1000)} s…
+            </p>
+          ) : (
+            <p>
+              The connection was interrupted. Reconnecting (attempt {phase.attempt}) in {Math.ceil(phase.inMs / 1000)} s…
+            </p>
+          )}
           <Button variant="primary" onClick={onRetryNow}>
             Retry now
           </Button>

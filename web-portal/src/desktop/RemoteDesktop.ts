@@ -7,7 +7,7 @@ import { captureWebSocket } from './captureSocket';
 import { CLIPBOARD_BOTH, type ClipboardPolicy } from './clipboard';
 import { sendCombo, typeText, type KeyCombo } from './keyCombos';
 import { QualityMeter, pingRoundTrip, type QualityReading } from './quality';
-import { ReconnectSchedule, decideAfterClose, GuacStatus } from './reconnect';
+import { CONSOLE_RETRY_LIMIT, ReconnectSchedule, consoleRetryDelay, decideAfterClose, GuacStatus } from './reconnect';
 import { displayRequestFor, fitScale, tunnelConnectData, tunnelWebSocketUrl } from './tunnelUrl';
 
 /** What the desktop view shows while the remote desktop runs. */
@@ -15,7 +15,7 @@ export type DesktopPhase =
   | { kind: 'preparing'; progress: number | null }
   | { kind: 'connecting' }
   | { kind: 'connected' }
-  | { kind: 'reconnecting'; attempt: number; inMs: number };
+  | { kind: 'reconnecting'; attempt: number; inMs: number; of?: number; cause?: string };
 
 /** Why the desktop view closes and returns to "My desktops". */
 export type DesktopExit =
@@ -53,6 +53,7 @@ export class RemoteDesktop {
   private keyboard: Guacamole.Keyboard | null = null;
   private readonly meter = new QualityMeter();
   private readonly schedule = new ReconnectSchedule();
+  private consoleRetries = 0;
   private lastStatus = GuacStatus.SUCCESS as number;
   private userClosing = false;
   private stopped = false;
@@ -121,6 +122,17 @@ export class RemoteDesktop {
     element.classList.add('dp-remote-display');
     this.container.replaceChildren(element);
     display.onresize = () => this.rescale();
+    // A desktop that hides its pointer sends an empty (0×0) cursor; guacamole-common-js would copy it into a
+    // 0-sized canvas, which the browser refuses with an uncaught InvalidStateError on every connect. Hide it here.
+    const setCursor = display.setCursor.bind(display);
+    display.setCursor = (hotspotX, hotspotY, layer, srcx, srcy, srcw, srch) => {
+      if (srcw > 0 && srch > 0) {
+        setCursor(hotspotX, hotspotY, layer, srcx, srcy, srcw, srch);
+        return;
+      }
+      display.showCursor(false);
+      element.style.cursor = 'none';
+    };
     const stats = display as unknown as { statisticWindow: number; onstatistics: ((s: { processingLag: number }) => void) | null };
     stats.statisticWindow = 1000;
     stats.onstatistics = (s) => this.meter.addDisplayLag(s.processingLag);
@@ -149,6 +161,7 @@ export class RemoteDesktop {
     client.onstatechange = (state) => {
       if (state === Guacamole.Client.State.CONNECTED) {
         this.schedule.reset();
+        this.consoleRetries = 0;
         this.listener.phase({ kind: 'connected' });
         this.container.focus({ preventScroll: true });
         // desktops that can resize take the window's size from the start, not only after a resize
@@ -237,8 +250,11 @@ export class RemoteDesktop {
     if (this.stopped) {
       return;
     }
-    const decision = decideAfterClose(status, state, this.userClosing, session?.disconnectedBy ?? null);
+    const decision = decideAfterClose(status, state, this.userClosing, session);
     switch (decision.kind) {
+      case 'console':
+        this.retryUnreachable(decision.problem.attempts, decision.problem.attemptsBeforeEnd, decision.why);
+        return;
       case 'ended':
         this.exit({ kind: 'ended', session });
         return;
@@ -262,6 +278,17 @@ export class RemoteDesktop {
     this.meter.reset();
     this.listener.quality(this.meter.reading());
     this.listener.phase({ kind: 'reconnecting', attempt: this.schedule.attempts, inMs: delay });
+    this.timer = setTimeout(() => void this.start(), delay);
+  }
+
+  /** The desktop could not be reached: try again shortly, saying why, until the broker decides it is over. */
+  private retryUnreachable(attempts: number, of: number, why: string): void {
+    if (++this.consoleRetries > CONSOLE_RETRY_LIMIT) {
+      this.exit({ kind: 'disconnected', note: `${why} Contact your IT help desk.` });
+      return;
+    }
+    const delay = consoleRetryDelay(attempts);
+    this.listener.phase({ kind: 'reconnecting', attempt: attempts + 1, of, inMs: delay, cause: why });
     this.timer = setTimeout(() => void this.start(), delay);
   }
 

@@ -1,4 +1,4 @@
-import { backoffDelay, decideAfterClose, GuacStatus, isTransient, ReconnectSchedule } from './reconnect';
+import { backoffDelay, consoleRetryDelay, decideAfterClose, GuacStatus, isTransient, ReconnectSchedule } from './reconnect';
 
 describe('decideAfterClose', () => {
   it('reconnects after a network blip while the session lives', () => {
@@ -72,13 +72,67 @@ describe('ReconnectSchedule', () => {
 
 describe('who disconnected', () => {
   it('names the help desk when an admin or help-desk agent disconnected the session', () => {
-    const d = decideAfterClose(GuacStatus.SESSION_CLOSED, 'DISCONNECTED', false, 'HELP_DESK');
-    expect(d).toEqual({ kind: 'leave', why: expect.stringContaining('IT help desk disconnected') });
+    const d = decideAfterClose(GuacStatus.SESSION_CLOSED, 'DISCONNECTED', false, { consoleProblem: null, changedBy: null, disconnectedBy: 'HELP_DESK' });
+    expect(d).toEqual({ kind: 'leave', why: expect.stringContaining('disconnected by your IT help desk') });
   });
 
   it('says only "disconnected" otherwise', () => {
-    const d = decideAfterClose(GuacStatus.SESSION_CLOSED, 'DISCONNECTED', false, null);
+    const d = decideAfterClose(GuacStatus.SESSION_CLOSED, 'DISCONNECTED', false, { consoleProblem: null, changedBy: null, disconnectedBy: 'USER' });
     expect(d.kind).toBe('leave');
     expect(d.kind === 'leave' && d.why).not.toContain('help desk');
+  });
+});
+
+describe('decideAfterClose with what the broker knows', () => {
+  const refused = { failure: 'REFUSED' as const, attempts: 1, attemptsBeforeEnd: 3, at: '2026-12-05T07:00:00Z' };
+
+  it('retries an unreachable desktop shortly, saying why, while the broker has not given up', () => {
+    const d = decideAfterClose(GuacStatus.UPSTREAM_NOT_FOUND, 'DISCONNECTED', false, { consoleProblem: refused, changedBy: null });
+    expect(d.kind).toBe('console');
+    expect(d.kind === 'console' && d.why).toMatch(/refused the connection/);
+  });
+
+  it('stops when the failures reached the broker’s limit even if the session still lives', () => {
+    const d = decideAfterClose(GuacStatus.UPSTREAM_NOT_FOUND, 'DISCONNECTED', false, {
+      consoleProblem: { ...refused, attempts: 3 },
+      changedBy: null,
+    });
+    expect(d.kind).toBe('leave');
+    expect(d.kind === 'leave' && d.why).toMatch(/refused the connection.*IT help desk/);
+  });
+
+  it('treats a password the desktop rejected as a console problem, not as a used ticket', () => {
+    const d = decideAfterClose(GuacStatus.CLIENT_UNAUTHORIZED, 'DISCONNECTED', false, {
+      consoleProblem: { ...refused, failure: 'AUTHENTICATION_FAILED', attemptsBeforeEnd: 2 },
+      changedBy: null,
+    });
+    expect(d.kind === 'console' && d.why).toMatch(/did not accept the connection/);
+  });
+
+  it('ends, whatever the console said, when the broker ended the session', () => {
+    expect(decideAfterClose(GuacStatus.UPSTREAM_NOT_FOUND, 'ENDED', false, { consoleProblem: refused, changedBy: null }))
+      .toEqual({ kind: 'ended' });
+  });
+
+  it('names the help desk when an admin disconnected the session, and does not reconnect', () => {
+    const d = decideAfterClose(GuacStatus.UPSTREAM_NOT_FOUND, 'DISCONNECTED', false, {
+      consoleProblem: null,
+      changedBy: { displayName: 'Helen Park' },
+    });
+    expect(d).toEqual({
+      kind: 'leave',
+      why: 'Your desktop was disconnected by your IT help desk (Helen Park). It keeps running; reconnect when you are ready.',
+    });
+  });
+
+  it('still bridges a blip when nobody else acted on the session', () => {
+    expect(decideAfterClose(GuacStatus.UPSTREAM_NOT_FOUND, 'DISCONNECTED', false, { consoleProblem: null, changedBy: null }))
+      .toEqual({ kind: 'reconnect' });
+  });
+});
+
+describe('consoleRetryDelay', () => {
+  it('waits a second per failed attempt, at most five', () => {
+    expect([0, 1, 2, 9].map(consoleRetryDelay)).toEqual([1000, 1000, 2000, 5000]);
   });
 });

@@ -1,4 +1,5 @@
-import type { DisconnectedBy, SessionState } from '../api/types';
+import type { ConsoleProblem, Session, SessionState } from '../api/types';
+import { consoleFailureWords, helpDeskWords } from '../desktops/failureWords';
 
 /** Guacamole status codes the portal reacts to (guacamole-common Status.Code). */
 export const GuacStatus = {
@@ -53,24 +54,41 @@ const FRESH_TICKET = new Set<number>([GuacStatus.CLIENT_UNAUTHORIZED]);
 /** What to do when the tunnel has closed. */
 export type AfterClose =
   | { kind: 'reconnect' }
+  | { kind: 'console'; problem: ConsoleProblem; why: string } // the desktop could not be reached: a short retry, saying why
   | { kind: 'ended' } // the session is over: back to My desktops, saying why
   | { kind: 'leave'; why: string }; // live but not worth retrying: back to My desktops with a note
 
 /**
  * Decides after a tunnel close. `sessionState` is the session's state as the broker sees it now
- * (null when the broker could not be asked, e.g. the network is down).
+ * (null when the broker could not be asked, e.g. the network is down); `session` adds what the broker
+ * knows about why: the desktop could not be reached (`consoleProblem`), or an admin disconnected it
+ * (`disconnectedBy` HELP_DESK, named by `changedBy`).
  */
 export function decideAfterClose(
   code: number,
   sessionState: SessionState | null,
   userInitiated: boolean,
-  disconnectedBy: DisconnectedBy | null = null,
+  session: Pick<Session, 'consoleProblem' | 'changedBy' | 'disconnectedBy'> | null = null,
 ): AfterClose {
   if (sessionState === 'ENDED') {
     return { kind: 'ended' };
   }
   if (userInitiated) {
     return { kind: 'leave', why: '' };
+  }
+  if (sessionState === 'DISCONNECTED' && (session?.changedBy || session?.disconnectedBy === 'HELP_DESK')) {
+    // an admin's disconnect is not a blip to bridge, whatever the close looked like
+    return {
+      kind: 'leave',
+      why: `Your desktop was disconnected by ${helpDeskWords(session.changedBy)}. It keeps running; reconnect when you are ready.`,
+    };
+  }
+  if (sessionState !== null && session?.consoleProblem) {
+    const p = session.consoleProblem;
+    if (p.attempts >= p.attemptsBeforeEnd) {
+      return { kind: 'leave', why: `${consoleFailureWords(p.failure)} Contact your IT help desk.` };
+    }
+    return { kind: 'console', problem: p, why: consoleFailureWords(p.failure) };
   }
   if (sessionState === null || isTransient(code) || FRESH_TICKET.has(code)) {
     return { kind: 'reconnect' };
@@ -82,13 +100,18 @@ export function decideAfterClose(
     return { kind: 'leave', why: 'Your desktop was disconnected after a time without activity. It keeps running; reconnect to continue.' };
   }
   if (code === GuacStatus.SUCCESS || code === GuacStatus.SESSION_CLOSED || code === GuacStatus.RESOURCE_CLOSED) {
-    if (sessionState === 'DISCONNECTED' && disconnectedBy === 'HELP_DESK') {
-      return { kind: 'leave', why: 'Your IT help desk disconnected your desktop. It keeps running; reconnect when you are ready.' };
-    }
     return { kind: 'leave', why: 'Your desktop was disconnected. It keeps running; reconnect when you are ready.' };
   }
   return { kind: 'leave', why: `The connection to your desktop was closed (status ${code}).` };
 }
+
+/** Wait before trying an unreachable desktop again: short, as the broker gives up after a few attempts. */
+export function consoleRetryDelay(attempts: number): number {
+  return 1000 * Math.max(1, Math.min(attempts, 5));
+}
+
+/** The portal's own limit on retries of an unreachable desktop, should the broker not end the session. */
+export const CONSOLE_RETRY_LIMIT = 5;
 
 export interface BackoffOptions {
   /** First delay. */

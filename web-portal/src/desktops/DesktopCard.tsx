@@ -38,11 +38,16 @@ export function DesktopCard({ pool, busy, problem, onAction, onDismissProblem }:
   return (
     <Card isFullHeight component="article" aria-labelledby={titleId} data-testid="desktop-card" data-pool={pool.name}>
       <CardHeader>
-        <Flex justifyContent={{ default: 'justifyContentSpaceBetween' }} flexWrap={{ default: 'nowrap' }}>
+        <Flex
+          justifyContent={{ default: 'justifyContentSpaceBetween' }}
+          alignItems={{ default: 'alignItemsFlexStart' }}
+          flexWrap={{ default: 'wrap' }}
+          gap={{ default: 'gapSm' }}
+        >
           <CardTitle id={titleId} component="h2">
             {pool.name}
           </CardTitle>
-          <Label color={view.badge.color} data-testid="desktop-state">
+          <Label color={view.badge.color} data-testid="desktop-state" className="dp-state-badge">
             {view.badge.label}
           </Label>
         </Flex>

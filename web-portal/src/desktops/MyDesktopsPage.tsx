@@ -22,7 +22,7 @@ import type { MyPool } from '../api/types';
 import { humanError, type HumanProblem } from '../problems/problemMessages';
 import { DesktopCard } from './DesktopCard';
 import { LogoffConfirmation } from './LogoffConfirmation';
-import { anyPreparing, type DesktopAction } from './sessionView';
+import { anyLive, anyPreparing, type DesktopAction } from './sessionView';
 
 /** A notice handed over by the desktop view when it returns here. */
 export interface ListNotice {
@@ -32,6 +32,8 @@ export interface ListNotice {
 }
 
 const PREPARING_POLL_MS = 2000;
+/** While the user has a live session, so that a help desk's disconnect or log off shows within seconds. */
+const LIVE_POLL_MS = 5000;
 const IDLE_POLL_MS = 30000;
 
 /** "My desktops": the pools the user is entitled to, each with their session and what they can do. */
@@ -68,12 +70,27 @@ export function MyDesktopsPage() {
     };
   }, [refresh]);
 
-  // Keep the list fresh: quickly while a desktop is being prepared, slowly otherwise.
+  // Keep the list fresh: quickly while a desktop is being prepared, every few seconds while a session is live
+  // (an admin may disconnect or log it off), slowly otherwise; and at once when the tab is shown again.
   const preparing = pools ? anyPreparing(pools) : false;
+  const live = pools ? anyLive(pools) : false;
   useEffect(() => {
-    const timer = setInterval(() => void refresh(), preparing ? PREPARING_POLL_MS : IDLE_POLL_MS);
+    const timer = setInterval(() => void refresh(), preparing ? PREPARING_POLL_MS : live ? LIVE_POLL_MS : IDLE_POLL_MS);
     return () => clearInterval(timer);
-  }, [preparing, refresh]);
+  }, [preparing, live, refresh]);
+  useEffect(() => {
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') {
+        void refresh();
+      }
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    window.addEventListener('focus', onVisible);
+    return () => {
+      document.removeEventListener('visibilitychange', onVisible);
+      window.removeEventListener('focus', onVisible);
+    };
+  }, [refresh]);
 
   useEffect(() => {
     if (location.state) {

@@ -1,5 +1,6 @@
 import type { MyPool, Session, SessionState } from '../api/types';
-import { anyPreparing, endReasonWords, poolView } from './sessionView';
+import { anyLive, anyPreparing, endReasonWords, poolView } from './sessionView';
+import { endedWords } from './failureWords';
 
 const session = (state: SessionState, extra: Partial<Session> = {}): Session => ({
   id: 's1',
@@ -16,11 +17,11 @@ const session = (state: SessionState, extra: Partial<Session> = {}): Session => 
   ...extra,
 });
 
-const pool = (s: Session | null, enabled = true): MyPool => ({
+const pool = (s: Session | null, enabled = true, kind: MyPool['kind'] = 'POOLED'): MyPool => ({
   id: 'p1',
   name: 'Office',
   description: null,
-  kind: 'POOLED',
+  kind,
   enabled,
   session: s,
 });
@@ -35,14 +36,16 @@ describe('poolView', () => {
 
   it('tells a user the help desk disconnected them', () => {
     const v = poolView(pool(session('DISCONNECTED', { disconnectedBy: 'HELP_DESK' })));
-    expect(v.hint).toContain('IT help desk disconnected you');
+    expect(v.hint).toMatch(/^Disconnected by your IT help desk\./);
     expect(poolView(pool(session('DISCONNECTED'))).hint).not.toContain('help desk');
   });
 
-  it('says so when the pool has no desktops at all, and offers nothing', () => {
+  it('says so when the pool has no desktop in service, and offers nothing', () => {
     const v = poolView({ ...pool(null), availability: 'NO_DESKTOPS' });
-    expect(v.badge).toEqual({ label: 'Not set up', color: 'grey' });
+    expect(v.badge).toEqual({ label: 'No desktops', color: 'grey' });
+    expect(v.hint).toMatch(/No desktop of this pool is in service/);
     expect(v.primary).toBeNull();
+    expect(poolView({ ...pool(null, true, 'SHARED'), availability: 'NO_DESKTOPS' }).hint).toMatch(/No server/);
   });
 
   it('says every desktop is in use, and still lets the user try', () => {
@@ -114,5 +117,35 @@ describe('endReasonWords', () => {
   it('explains end reasons and has a fallback', () => {
     expect(endReasonWords('IDLE_TIMEOUT')).toMatch(/without activity/);
     expect(endReasonWords(null)).toBe('The session is over.');
+  });
+});
+
+describe('who disconnected, by name', () => {
+  it('says who disconnected a waiting session when it was the help desk', () => {
+    const v = poolView(pool(session('DISCONNECTED', { changedBy: { displayName: 'Helen Park' } })));
+    expect(v.hint).toMatch(/^Disconnected by your IT help desk \(Helen Park\)\./);
+  });
+});
+
+describe('endedWords', () => {
+  it('explains an unreachable desktop with what happened and what to do for its kind of pool', () => {
+    const s = session('ENDED', {
+      endReason: 'DESKTOP_UNREACHABLE',
+      consoleProblem: { failure: 'REFUSED', attempts: 3, attemptsBeforeEnd: 3, at: '2026-12-05T07:00:00Z' },
+    });
+    expect(endedWords(s)).toMatch(/refused the connection.*after 3 attempts.*Connect again to get another one/);
+    expect(endedWords({ ...s, poolKind: 'PERSISTENT' })).toMatch(/needs their attention/);
+  });
+
+  it('names who logged the user off', () => {
+    expect(endedWords(session('ENDED', { endReason: 'ADMIN_LOGOFF', changedBy: { displayName: 'Helen Park' } })))
+      .toBe('You were logged off by your IT help desk (Helen Park). Connect again to start a new session.');
+  });
+});
+
+describe('anyLive', () => {
+  it('is true while a session lives, so the list refreshes every few seconds', () => {
+    expect(anyLive([pool(session('DISCONNECTED'))])).toBe(true);
+    expect(anyLive([pool(null), pool(session('ENDED'))])).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import type { MyPool, Session } from '../api/types';
+import { helpDeskWords } from './failureWords';
 
 /** What the "My desktops" list shows for one pool: a badge and the actions that make sense now. */
 export type DesktopAction = 'connect' | 'open' | 'reconnect' | 'disconnect' | 'logoff';
@@ -33,8 +34,11 @@ export function poolView(pool: MyPool): PoolView {
   if (!s) {
     if (pool.enabled && pool.availability === 'NO_DESKTOPS') {
       return {
-        badge: { label: 'Not set up', color: 'grey' },
-        hint: 'This pool has no desktops yet; your IT administrator is setting it up.',
+        badge: { label: 'No desktops', color: 'grey' },
+        hint:
+          pool.kind === 'SHARED'
+            ? 'No server of this pool can take sessions right now. Your IT administrator can tell you when it will.'
+            : 'No desktop of this pool is in service right now. Your IT administrator can tell you when one will be.',
         primary: null,
         secondary: [],
         preparing: false,
@@ -101,8 +105,8 @@ export function poolView(pool: MyPool): PoolView {
       return {
         badge: { label: 'Disconnected · waiting', color: 'orange' },
         hint:
-          s.disconnectedBy === 'HELP_DESK'
-            ? 'Your IT help desk disconnected you; your session keeps running. Reconnect to continue where you left off.'
+          s.disconnectedBy === 'HELP_DESK' || s.changedBy
+            ? `Disconnected by ${helpDeskWords(s.changedBy)}. Your session keeps running; reconnect to continue where you left off.`
             : 'Your session keeps running; reconnect to continue where you left off.',
         primary: 'reconnect',
         secondary: ['logoff'],
@@ -126,18 +130,9 @@ export function anyPreparing(pools: MyPool[]): boolean {
   return pools.some((p) => poolView(p).preparing);
 }
 
-const END_REASON_WORDS: Record<string, string> = {
-  LOGOFF: 'You logged off.',
-  ADMIN_LOGOFF: 'Your IT administrator logged you off.',
-  DISCONNECT_TIMEOUT: 'It was logged off after being disconnected too long.',
-  IDLE_TIMEOUT: 'It was ended after a long time without activity.',
-  MAX_SESSION_LENGTH: 'It reached the longest time a session may run.',
-  PROVISIONING_FAILED: 'The desktop could not be prepared. Try again or contact IT.',
-  HOST_LOST: 'The server running it stopped responding. Connect again to get a new session.',
-  RESOURCE_REMOVED: 'Its desktop was removed by your IT administrator.',
-};
-
-/** Words for why a session ended. */
-export function endReasonWords(reason: string | null | undefined): string {
-  return (reason && END_REASON_WORDS[reason]) ?? 'The session is over.';
+/** True while the user has a live session in any pool: someone else (help desk) may change it. */
+export function anyLive(pools: MyPool[]): boolean {
+  return pools.some((p) => p.session !== null && p.session.state !== 'ENDED');
 }
+
+export { endReasonWords } from './failureWords';

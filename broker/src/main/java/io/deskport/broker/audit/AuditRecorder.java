@@ -7,6 +7,7 @@ import java.util.UUID;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
+import io.deskport.broker.brokering.SessionConsoleFailed;
 import io.deskport.broker.brokering.SessionStateChanged;
 import io.deskport.broker.shared.AdminActionPerformed;
 import io.deskport.broker.shared.CallerTransaction;
@@ -54,6 +55,27 @@ class AuditRecorder {
             details.put("sessionHostId", e.sessionHostId());
         }
         insert(e.tenantId(), e.actor(), "SESSION_" + e.to().name(), "SESSION", e.sessionId().toString(), details);
+    }
+
+    /** A desktop that could not be reached: what failed, the how-many-th time, and whether the session ended. */
+    @EventListener
+    void on(SessionConsoleFailed e) {
+        CallerTransaction.require();
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("failure", e.failure().name());
+        details.put("attempts", e.attempts());
+        details.put("attemptsBeforeEnd", e.failure().attemptsBeforeEnd());
+        details.put("sessionEnded", e.sessionEnded());
+        details.put("detail", e.detail());
+        details.put("poolId", e.poolId());
+        details.put("userId", e.userId());
+        if (e.desktopId() != null) {
+            details.put("desktopId", e.desktopId());
+        }
+        if (e.sessionHostId() != null) {
+            details.put("sessionHostId", e.sessionHostId());
+        }
+        insert(e.tenantId(), CurrentUser.SYSTEM, "SESSION_CONSOLE_FAILED", "SESSION", e.sessionId().toString(), details);
     }
 
     private void insert(UUID tenantId, CurrentUser actor, String action, String objectType, String objectId,

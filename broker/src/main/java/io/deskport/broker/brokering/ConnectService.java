@@ -259,7 +259,7 @@ public class ConnectService {
         // last, with the COMMIT: the tenant's seat row is locked for the commit alone
         quotas.takeSessionSlot(user.tenantId());
         Session session = new Session(sessionId, user.tenantId(), pool.id(), pool.name(), pool.kind(), user.userId(),
-                user.username(), state, null, desktopId, hostId, machine, now, now, null, null, null, preparing, null);
+                user.username(), state, null, desktopId, hostId, machine, now, now, null, null, null, preparing, null, null, null);
         return new ConnectResult(session, false);
     }
 

@@ -19,5 +19,7 @@ public enum EndReason {
     /** Its user, desktop, host or pool was removed. */
     RESOURCE_REMOVED,
     /** Its desktop session ended on its host by itself: the user logged off inside it, or it died. */
-    SESSION_EXITED
+    SESSION_EXITED,
+    /** Its desktop's console could not be reached, several attempts in a row (see {@link ConsoleFailure}). */
+    DESKTOP_UNREACHABLE
 }

@@ -32,22 +32,26 @@ public class SessionAccess {
      *
      * @param console null when the machine has no reachable console (yet)
      * @param recorded whether the pool records its sessions
+     * @param consoleFailures failed attempts in a row to reach the desktop (see {@link ConsoleAttempts})
      */
     public record TunnelTarget(UUID sessionId, UUID tenantId, UUID userId, UUID poolId, SessionState state,
-                               ConsoleAddress console, boolean recorded) {
+                               ConsoleAddress console, boolean recorded, int consoleFailures) {
     }
 
     @Transactional(readOnly = true)
     public Optional<TunnelTarget> target(UUID sessionId) {
-        record Row(UUID tenantId, UUID userId, UUID poolId, SessionState state, UUID desktopId, UUID hostId) {
+        record Row(UUID tenantId, UUID userId, UUID poolId, SessionState state, UUID desktopId, UUID hostId,
+                   int consoleFailures) {
         }
-        return jdbc.sql("select tenant_id, user_id, pool_id, state, desktop_id, session_host_id from session where id = ?")
+        return jdbc.sql("select tenant_id, user_id, pool_id, state, desktop_id, session_host_id, console_failures "
+                        + "from session where id = ?")
                 .param(sessionId)
                 .query((rs, n) -> new Row(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
                         rs.getObject(3, UUID.class), SessionState.valueOf(rs.getString(4)), rs.getObject(5, UUID.class),
-                        rs.getObject(6, UUID.class)))
+                        rs.getObject(6, UUID.class), rs.getInt(7)))
                 .optional()
                 .map(r -> new TunnelTarget(sessionId, r.tenantId(), r.userId(), r.poolId(), r.state(),
-                        consoles.of(sessionId).orElse(null), pools.get(r.tenantId(), r.poolId()).recordSessions()));
+                        consoles.of(sessionId).orElse(null), pools.get(r.tenantId(), r.poolId()).recordSessions(),
+                        r.consoleFailures()));
     }
 }

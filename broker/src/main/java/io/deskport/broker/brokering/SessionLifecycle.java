@@ -62,10 +62,10 @@ public class SessionLifecycle {
         this.events = events;
     }
 
-    private record Row(UUID id, UUID tenantId, UUID poolId, UUID userId, UUID desktopId, UUID hostId, SessionState state) {
+    record Row(UUID id, UUID tenantId, UUID poolId, UUID userId, UUID desktopId, UUID hostId, SessionState state) {
     }
 
-    private Optional<Row> lock(UUID sessionId) {
+    Optional<Row> lock(UUID sessionId) {
         return jdbc.sql("select id, tenant_id, pool_id, user_id, desktop_id, session_host_id, state from session "
                         + "where id = ? for update")
                 .param(sessionId)
@@ -97,7 +97,8 @@ public class SessionLifecycle {
             return false;
         }
         jdbc.sql("update session set state = 'CONNECTED', state_changed_at = now(), connected_at = now(), "
-                + "last_activity_at = now(), tunnel_id = ? where id = ?").params(tunnelId, sessionId).update();
+                + "last_activity_at = now(), tunnel_id = ?, changed_by_admin = null where id = ?")
+                .params(tunnelId, sessionId).update();
         publish(row, SessionState.CONNECTED, null, actor);
         return true;
     }
@@ -133,7 +134,7 @@ public class SessionLifecycle {
     }
 
     private static final String DISCONNECT = "update session set state = 'DISCONNECTED', state_changed_at = now(), "
-            + "tunnel_id = null, disconnected_by = ? where id = ?";
+            + "tunnel_id = null, disconnected_by = ?, changed_by_admin = ? where id = ?";
 
     /**
      * Who asked for the disconnect, as the user's portal tells it: the idle timeout, the user themself, someone
@@ -164,8 +165,8 @@ public class SessionLifecycle {
         // a tunnel that closed was nobody's request (a tab closed, a network lost)
         String by = onlyTunnel ? null : disconnectedBy(row, actor, cause);
         int n = onlyTunnel
-                ? jdbc.sql(DISCONNECT + " and tunnel_id is not distinct from ?").params(by, sessionId, tunnelId).update()
-                : jdbc.sql(DISCONNECT).params(by, sessionId).update();
+                ? jdbc.sql(DISCONNECT + " and tunnel_id is not distinct from ?").params(by, null, sessionId, tunnelId).update()
+                : jdbc.sql(DISCONNECT).params(by, adminOtherThanTheUser(row, actor), sessionId).update();
         if (n == 1) {
             publish(row, SessionState.DISCONNECTED, cause, actor);
         }
@@ -211,15 +212,29 @@ public class SessionLifecycle {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     boolean end(UUID sessionId, EndReason reason, CurrentUser actor, boolean tellHost) {
+        return end(sessionId, reason, actor, tellHost, null);
+    }
+
+    /**
+     * @param desktopFailure when not null, the session's desktop is taken out of service (FAILED with this
+     *                       reason) instead of being given back: its console could not be reached
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    boolean end(UUID sessionId, EndReason reason, CurrentUser actor, boolean tellHost, String desktopFailure) {
         Row row = lock(sessionId).orElse(null);
         if (row == null || row.state() == SessionState.ENDED) {
             return false;
         }
         jdbc.sql("update session set state = 'ENDED', end_reason = ?, ended_at = now(), state_changed_at = now(), "
-                + "tunnel_id = null where id = ?").params(reason.name(), sessionId).update();
+                + "tunnel_id = null, changed_by_admin = ? where id = ?")
+                .params(reason.name(), adminOtherThanTheUser(row, actor), sessionId).update();
         if (row.desktopId() != null) {
             DesktopPool pool = pools.get(row.tenantId(), row.poolId());
-            claims.release(pool, row.desktopId());
+            if (desktopFailure != null) {
+                claims.takeOutOfService(pool, row.desktopId(), desktopFailure);
+            } else {
+                claims.release(pool, row.desktopId());
+            }
         }
         if (row.hostId() != null) {
             placement.release(row.hostId());
@@ -318,7 +333,12 @@ public class SessionLifecycle {
         }
     }
 
-    private void publish(Row row, SessionState to, EndReason reason, CurrentUser actor) {
+    /** The admin or help-desk agent acting on someone else's session, else null (the user, a timer, the system). */
+    private static UUID adminOtherThanTheUser(Row row, CurrentUser actor) {
+        return actor.userId() != null && !actor.userId().equals(row.userId()) ? actor.userId() : null;
+    }
+
+    void publish(Row row, SessionState to, EndReason reason, CurrentUser actor) {
         events.publishEvent(new SessionStateChanged(row.tenantId(), row.id(), row.poolId(), row.userId(), row.state(),
                 to, reason, row.desktopId(), row.hostId(), actor));
     }

@@ -24,9 +24,11 @@ class SessionQueries {
             + "s.user_id, u.username, s.state, s.end_reason, s.desktop_id, s.session_host_id, "
             + "coalesce(d.name, h.name) as machine_name, s.created_at, s.state_changed_at, s.connected_at, "
             + "s.last_activity_at, s.ended_at, d.state as desktop_state, d.state_changed_at as desktop_since, "
-            + "s.disconnected_by from session s "
+            + "s.disconnected_by, s.console_failure, s.console_failures, s.console_failure_at, "
+            + "a.display_name as changed_by_name from session s "
             + "join pools_pools p on p.id = s.pool_id join tenancy_users u on u.id = s.user_id "
-            + "left join pools_desktops d on d.id = s.desktop_id left join hosts_session_hosts h on h.id = s.session_host_id ";
+            + "left join pools_desktops d on d.id = s.desktop_id left join hosts_session_hosts h on h.id = s.session_host_id "
+            + "left join tenancy_users a on a.id = s.changed_by_admin ";
 
     private final JdbcClient jdbc;
 
@@ -103,7 +105,23 @@ class SessionQueries {
                 instant(rs.getTimestamp("connected_at")), instant(rs.getTimestamp("last_activity_at")),
                 instant(rs.getTimestamp("ended_at")), preparing(rs),
                 rs.getString("disconnected_by") == null || !"DISCONNECTED".equals(rs.getString("state")) ? null
-                        : Session.DisconnectedBy.valueOf(rs.getString("disconnected_by")));
+                        : Session.DisconnectedBy.valueOf(rs.getString("disconnected_by")),
+                consoleProblem(rs), changedBy(rs));
+    }
+
+    private static Session.ConsoleProblem consoleProblem(ResultSet rs) throws SQLException {
+        String failure = rs.getString("console_failure");
+        if (failure == null || rs.getInt("console_failures") == 0) {
+            return null;
+        }
+        ConsoleFailure f = ConsoleFailure.valueOf(failure);
+        return new Session.ConsoleProblem(f, rs.getInt("console_failures"), f.attemptsBeforeEnd(),
+                instant(rs.getTimestamp("console_failure_at")));
+    }
+
+    private static Session.ChangedBy changedBy(ResultSet rs) throws SQLException {
+        String name = rs.getString("changed_by_name");
+        return name == null ? null : new Session.ChangedBy(name);
     }
 
     /** The phase of a PREPARING session on a session host: its agent is starting the user's desktop. */

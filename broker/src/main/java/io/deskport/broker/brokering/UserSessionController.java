@@ -60,13 +60,13 @@ class UserSessionController {
         this.tickets = tickets;
     }
 
-    /** A pool the user may use, with their live session in it (if any). */
     /**
      * A pool the user may use, their live session in it, and whether a connect would find room now.
      *
      * @param availability AVAILABLE: a desktop or seat is free (or the user's own desktop is there); ALL_IN_USE:
-     *                     the pool has desktops or hosts but none free now (a connect is refused with the figures,
-     *                     or grows a provisioned pool); NO_DESKTOPS: the pool has no desktop or host at all.
+     *                     the pool has desktops or hosts in service but none free now (a connect is refused with the figures,
+     *                     or grows a provisioned pool); NO_DESKTOPS: no desktop or host of the pool is in service (none
+     *                     at all, or only failed, in maintenance, unreachable or draining ones).
      *                     A hint for the list; the connect decides.
      */
     record MyPool(UUID id, String name, String description, PoolKind kind, boolean enabled, Session session,

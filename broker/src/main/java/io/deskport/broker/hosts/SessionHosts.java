@@ -136,7 +136,10 @@ public class SessionHosts {
         jdbc.sql("delete from session_host where tenant_id = ? and id = ?").params(ctx.tenantId(), id).update();
     }
 
-    /** Per shared pool: its hosts and the seats new sessions could take now (placeable hosts only). */
+    /**
+     * Per shared pool: its hosts in service (reachable, not draining) and the seats new sessions could take now
+     * (placeable hosts only).
+     */
     public record Seats(int hosts, int free) {
     }
 
@@ -146,7 +149,7 @@ public class SessionHosts {
         if (poolIds.isEmpty()) {
             return result;
         }
-        jdbc.sql("select pool_id, count(*), coalesce(sum(greatest(max_sessions - active_sessions, 0)) filter "
+        jdbc.sql("select pool_id, count(*) filter (where state <> 'UNREACHABLE' and not draining), coalesce(sum(greatest(max_sessions - active_sessions, 0)) filter "
                         + "(where state = 'AVAILABLE' and not draining), 0) from session_host "
                         + "where tenant_id = ? and pool_id = any(?) and state <> 'REMOVED' group by pool_id")
                 .params(tenantId, poolIds.toArray(UUID[]::new))

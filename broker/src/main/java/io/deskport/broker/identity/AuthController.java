@@ -57,22 +57,23 @@ class AuthController {
                  @NotBlank @Size(max = 200) String password) {
     }
 
-    record PasswordChange(@NotBlank @Size(max = 200) String currentPassword,
-                          @NotBlank @Size(min = 8, max = 200, message = "must be 8 to 200 characters")
-                          String newPassword) {
-    }
-
     record Me(UUID userId, UUID tenantId, String username, Set<Role> roles) {
     }
 
     record Token(String accessToken, String tokenType, long expiresIn, Instant expiresAt, Me user) {
     }
 
+    /** A user's own password change: the current password, and the new one (8 to 200 characters). */
+    record PasswordChange(@NotBlank @Size(max = 200) String currentPassword,
+                          @NotBlank @Size(min = 8, max = 200, message = "must be 8 to 200 characters")
+                          String newPassword) {
+    }
+
     @PostMapping("/auth/login")
     ResponseEntity<Token> login(@Valid @RequestBody Login body, HttpServletRequest request) {
         String tenant = body.tenant() == null || body.tenant().isBlank() ? properties.defaultTenant() : body.tenant();
         String address = request.getRemoteAddr();
-        String account = tenant.toLowerCase(Locale.ROOT) + "/" + body.username().toLowerCase(Locale.ROOT);
+        String account = accountKey(tenant, body.username());
         refuseWhileLocked(account, address);
         CurrentUser user;
         try {
@@ -86,6 +87,43 @@ class AuthController {
         throttle.succeeded(account, address);
         audit.signedIn(user, tenant, address);
         return tokenAnswer(user, tenant);
+    }
+
+    /**
+     * A signed-in user with a local account changes their own password, giving the current one. A wrong current
+     * password counts as a failed sign-in of the account (the same throttling); success voids every token the user
+     * was issued — other browsers and devices are signed out — and answers with a fresh token (and cookie) for
+     * this browser.
+     */
+    @PostMapping("/me/password")
+    ResponseEntity<Token> changePassword(CurrentUser me, @Valid @RequestBody PasswordChange body, HttpServletRequest request) {
+        Jwt jwt = tokens.decoder().decode(SecurityConfiguration.tokenResolver().resolve(request));
+        String tenant = jwt.getClaimAsString("tenant");
+        String address = request.getRemoteAddr();
+        String account = accountKey(tenant, me.username());
+        refuseWhileLocked(account, address);
+        if (body.newPassword().equals(body.currentPassword())) {
+            throw new ProblemException(Reason.VALIDATION_FAILED, "The new password must differ from the current one",
+                    Map.of("errors", java.util.List.of(Map.of("field", "newPassword",
+                            "message", "must differ from the current password"))));
+        }
+        try {
+            users.changeOwnPassword(me.tenantId(), me.userId(), body.currentPassword(), body.newPassword());
+        } catch (ProblemException refused) {
+            audit.failed(tenant, me.username(), address, throttle.failed(account, address));
+            throw refused;
+        }
+        throttle.succeeded(account, address);
+        // the revocation voids tokens issued up to the change, to the millisecond: this browser's new one comes after
+        long changed = Instant.now().toEpochMilli();
+        while (Instant.now().toEpochMilli() <= changed) {
+            Thread.onSpinWait();
+        }
+        return tokenAnswer(me, tenant);
+    }
+
+    private static String accountKey(String tenant, String username) {
+        return tenant.toLowerCase(Locale.ROOT) + "/" + username.toLowerCase(Locale.ROOT);
     }
 
     /** A locked account or address is refused before any password hash is computed. */
@@ -107,40 +145,6 @@ class AuthController {
         return ResponseEntity.ok().header(HttpHeaders.SET_COOKIE, cookie.toString())
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .body(new Token(issued.token(), "Bearer", ttl, issued.expiresAt(), me(user)));
-    }
-
-    /**
-     * The signed-in user changes their own password with the current one. Every token of the user issued
-     * before the change stops counting (other browsers are signed out), so the answer carries a fresh token
-     * (and cookie) for this browser. A wrong current password counts toward the sign-in throttle like a
-     * wrong password at sign-in.
-     */
-    @PostMapping("/auth/me/password")
-    ResponseEntity<Token> changePassword(@Valid @RequestBody PasswordChange body, CurrentUser me,
-                                         HttpServletRequest request) {
-        Jwt jwt = tokens.decoder().decode(SecurityConfiguration.tokenResolver().resolve(request));
-        String tenant = jwt.getClaimAsString("tenant");
-        String address = request.getRemoteAddr();
-        String account = tenant.toLowerCase(Locale.ROOT) + "/" + me.username().toLowerCase(Locale.ROOT);
-        refuseWhileLocked(account, address);
-        try {
-            identity.authenticate(tenant, me.username(), body.currentPassword());
-        } catch (ProblemException refused) {
-            if (refused.reason() == Reason.BAD_CREDENTIALS) {
-                audit.failed(tenant, me.username(), address, throttle.failed(account, address));
-                throw new ProblemException(Reason.BAD_CREDENTIALS, "The current password is wrong");
-            }
-            throw refused;
-        }
-        throttle.succeeded(account, address);
-        users.changeOwnPassword(me, body.newPassword());
-        // the revocation covers tokens issued up to its millisecond: the fresh one must carry a later one
-        try {
-            Thread.sleep(2);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return tokenAnswer(me, tenant);
     }
 
     @PostMapping("/auth/logout")

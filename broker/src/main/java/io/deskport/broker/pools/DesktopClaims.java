@@ -251,6 +251,31 @@ public class DesktopClaims {
         }
     }
 
+    /**
+     * Takes a desktop back after its session ended because its console could not be reached: it is marked
+     * FAILED with {@code failureReason}, so that no one else is given it until an admin has looked (a
+     * persistent desktop keeps its owner; provisioning replaces a managed pooled one). A desktop already
+     * being deleted is only released.
+     */
+    public void takeOutOfService(DesktopPool pool, UUID desktopId, String failureReason) {
+        CallerTransaction.require();
+        DesktopState from = jdbc.sql("select state from desktop where id = ? for update").param(desktopId)
+                .query((rs, n) -> DesktopState.valueOf(rs.getString(1))).optional().orElse(null);
+        if (from == null) {
+            return;
+        }
+        if (from != DesktopState.FAILED && !from.canMoveTo(DesktopState.FAILED)) {
+            release(pool, desktopId);
+            return;
+        }
+        jdbc.sql("update desktop set state = 'FAILED', failure_reason = ?, state_changed_at = now()"
+                        + (pool.kind() == PoolKind.PERSISTENT ? "" : ", assigned_user_id = null") + " where id = ?")
+                .params(failureReason, desktopId).update();
+        if (from != DesktopState.FAILED) {
+            events.publishEvent(new DesktopStateChanged(pool.tenantId(), pool.id(), desktopId, from, DesktopState.FAILED));
+        }
+    }
+
     private boolean move(DesktopPool pool, UUID desktopId, DesktopState from, DesktopState to) {
         int n = jdbc.sql("update desktop set state = ?, state_changed_at = now() where id = ? and state = ?")
                 .params(to.name(), desktopId, from.name()).update();

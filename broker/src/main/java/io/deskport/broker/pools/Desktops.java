@@ -60,6 +60,17 @@ public class Desktops {
 
     @Transactional
     public Desktop register(AdminContext ctx, UUID poolId, DesktopRegistration r) {
+        return register(ctx, poolId, r, null);
+    }
+
+    /**
+     * Registers a desktop after its console was checked: a READY registration whose check found the console
+     * unusable is registered FAILED with the finding as its reason (an admin sets it READY once it answers).
+     *
+     * @param check what the console said, or null when it was not checked
+     */
+    @Transactional
+    public Desktop register(AdminContext ctx, UUID poolId, DesktopRegistration r, ConsoleCheck check) {
         DesktopPool pool = pools.get(ctx.tenantId(), poolId);
         if (pool.kind() == PoolKind.SHARED) {
             throw new ProblemException(Reason.INVALID_STATE, "A SHARED pool has session hosts, not desktops",
@@ -77,12 +88,17 @@ public class Desktops {
                     .query(UUID.class).optional().orElseThrow(() -> ProblemException.notFound("User", r.assignedUserId()));
         }
         consoleNetworks.require("consoleHost", r.consoleHost());
+        String failureReason = null;
+        if (check != null && check.result().failed() && state == DesktopState.READY) {
+            state = DesktopState.FAILED;
+            failureReason = "console check at registration: " + check.result() + " (" + check.detail() + ")";
+        }
         quotas.reserveDesktop(ctx.tenantId());
         UUID id = Ids.newId();
         jdbc.sql("insert into desktop (id, tenant_id, pool_id, name, state, assigned_user_id, console_host, "
-                        + "console_port, console_password) values (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                        + "console_port, console_password, failure_reason) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(id, ctx.tenantId(), poolId, r.name(), state.name(), r.assignedUserId(), r.consoleHost(),
-                        r.consolePort(), r.consolePassword())
+                        r.consolePort(), r.consolePassword(), failureReason)
                 .update();
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("poolId", poolId.toString());
@@ -90,6 +106,10 @@ public class Desktops {
         details.put("console", r.consoleHost() + ":" + r.consolePort());
         details.put("state", state.name());
         details.put("assignedUserId", r.assignedUserId() == null ? null : r.assignedUserId().toString());
+        if (check != null) {
+            details.put("consoleCheck", check.result().name());
+            details.put("rfbVersion", check.rfbVersion());
+        }
         events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(), "DESKTOP_REGISTERED", "DESKTOP",
                 id.toString(), details));
         return get(ctx.tenantId(), id);
@@ -192,7 +212,8 @@ public class Desktops {
     }
 
     /**
-     * For the user's "My desktops" list: per pool, how many desktops it has and how many a connect of this user
+     * For the user's "My desktops" list: per pool, how many desktops it has in service (not failed, in maintenance
+     * or being deleted) and how many a connect of this user
      * could take now or soon (free ones: ready, stopped or on their way; in a persistent pool the user's own
      * one, or free unassigned ones). A hint; the connect decides.
      */
@@ -205,7 +226,8 @@ public class Desktops {
         if (poolIds.isEmpty()) {
             return result;
         }
-        jdbc.sql("select pool_id, count(*), count(*) filter (where state in ('READY', 'STOPPED', 'STARTING', "
+        jdbc.sql("select pool_id, count(*) filter (where state not in ('FAILED', 'MAINTENANCE', 'DELETING')), "
+                        + "count(*) filter (where state in ('READY', 'STOPPED', 'STARTING', "
                         + "'REFRESHING', 'PROVISIONING') and (assigned_user_id is null or assigned_user_id = ?)) "
                         + "+ count(*) filter (where assigned_user_id = ? and state in ('IN_USE', 'STOPPING')) "
                         + "from desktop where tenant_id = ? and pool_id = any(?) group by pool_id")

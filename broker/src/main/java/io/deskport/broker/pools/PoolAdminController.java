@@ -12,7 +12,10 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import org.springframework.http.HttpStatus;
+
+import io.deskport.broker.shared.ConsoleNetworks;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -39,7 +42,13 @@ class PoolAdminController {
     private final Entitlements entitlements;
     private final Desktops desktops;
 
-    PoolAdminController(DesktopPools pools, Entitlements entitlements, Desktops desktops) {
+    private final ConsoleRegistrationCheck consoleCheck;
+    private final ConsoleNetworks consoleNetworks;
+
+    PoolAdminController(DesktopPools pools, Entitlements entitlements, Desktops desktops,
+                        ConsoleRegistrationCheck consoleCheck, ConsoleNetworks consoleNetworks) {
+        this.consoleCheck = consoleCheck;
+        this.consoleNetworks = consoleNetworks;
         this.pools = pools;
         this.entitlements = entitlements;
         this.desktops = desktops;
@@ -136,11 +145,31 @@ class PoolAdminController {
         return desktops.list(ctx.tenantId(), id);
     }
 
+    /**
+     * A registered desktop and what its console said when it was checked.
+     *
+     * @param desktopUsable whether users can be given the desktop now (READY)
+     */
+    record RegisteredDesktop(@JsonUnwrapped Desktop desktop, ConsoleCheck consoleCheck, boolean desktopUsable) {
+    }
+
+    /**
+     * Registers a desktop by its console address after checking the console (outside the registration's
+     * transaction): a READY desktop whose console does not answer as a VNC server with this password is
+     * registered FAILED with the finding, not handed to users; when the check cannot run the desktop is
+     * registered as asked and the answer says so (NOT_CHECKED).
+     */
     @PostMapping("/pools/{id}/desktops")
     @ResponseStatus(HttpStatus.CREATED)
-    Desktop register(AdminContext ctx, @PathVariable UUID id, @Valid @RequestBody RegisterDesktop b) {
-        return desktops.register(ctx, id, new Desktops.DesktopRegistration(b.name(), b.consoleHost(), b.consolePort(),
-                b.consolePassword(), b.state(), b.assignedUserId()));
+    RegisteredDesktop register(AdminContext ctx, @PathVariable UUID id, @Valid @RequestBody RegisterDesktop b) {
+        DesktopPool pool = pools.get(ctx.tenantId(), id);
+        consoleNetworks.require("consoleHost", b.consoleHost());
+        // nothing is probed for a request that is refused anyway
+        ConsoleCheck check = pool.kind() == PoolKind.SHARED ? null
+                : consoleCheck.check(b.consoleHost(), b.consolePort(), b.consolePassword());
+        Desktop d = desktops.register(ctx, id, new Desktops.DesktopRegistration(b.name(), b.consoleHost(), b.consolePort(),
+                b.consolePassword(), b.state(), b.assignedUserId()), check);
+        return new RegisteredDesktop(d, check, d.state() == DesktopState.READY);
     }
 
     @GetMapping("/desktops/{id}")

@@ -111,21 +111,29 @@ public class Users {
     }
 
     /**
-     * Sets the signed-in user's own password (the caller has checked the current one); every token of the user
-     * issued before this change stops counting, and an audit line names the user as the actor.
+     * A user changes their own password, proving the current one. Every access token they were issued so far
+     * stops counting ({@link UserAccessChanged}, {@code PASSWORD_CHANGED}); the caller issues a fresh one for the
+     * browser that made the change. The audit trail records it (never the passwords).
+     *
+     * @throws ProblemException VALIDATION_FAILED (field {@code currentPassword}) when the current password is
+     *         wrong or the account has none (it signs in through another identity provider): not 401, which
+     *         would mean the caller is not signed in
      */
     @Transactional
-    public void changeOwnPassword(CurrentUser me, String newPassword) {
-        int changed = jdbc.sql("update app_user set password_hash = ?, updated_at = now() "
-                        + "where tenant_id = ? and id = ? and enabled")
-                .params(passwords.encode(newPassword), me.tenantId(), me.userId())
-                .update();
-        if (changed != 1) {
-            throw new ProblemException(Reason.NOT_FOUND, "No such user");
+    public void changeOwnPassword(UUID tenantId, UUID userId, String currentPassword, String newPassword) {
+        String hash = jdbc.sql("select password_hash from app_user where tenant_id = ? and id = ? and enabled for update")
+                .params(tenantId, userId).query(String.class).optional().orElse(null);
+        if (hash == null || !passwords.matches(currentPassword, hash)) {
+            throw new ProblemException(Reason.VALIDATION_FAILED, "The current password is not right",
+                    Map.of("errors", List.of(Map.of("field", "currentPassword", "message", "is not right"))));
         }
-        events.publishEvent(new AdminActionPerformed(me.tenantId(), me, "PASSWORD_CHANGED", "USER",
-                me.userId().toString(), Map.of("self", true)));
-        events.publishEvent(new UserAccessChanged(me.tenantId(), me.userId(), "PASSWORD_CHANGED", false));
+        jdbc.sql("update app_user set password_hash = ?, updated_at = now() where tenant_id = ? and id = ?")
+                .params(passwords.encode(newPassword), tenantId, userId).update();
+        CurrentUser actor = new CurrentUser(userId, tenantId,
+                jdbc.sql("select username from app_user where id = ?").param(userId).query(String.class).single(), Set.of());
+        events.publishEvent(new AdminActionPerformed(tenantId, actor, "PASSWORD_CHANGED", "USER", userId.toString(),
+                Map.of("by", "self")));
+        events.publishEvent(new UserAccessChanged(tenantId, userId, "PASSWORD_CHANGED", false));
     }
 
     /** Removes the user after their live sessions have been ended (see {@link UserRemoved}). */

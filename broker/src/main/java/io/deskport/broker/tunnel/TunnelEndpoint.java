@@ -22,6 +22,8 @@ import org.apache.guacamole.protocol.GuacamoleStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.deskport.broker.brokering.ConsoleAttempts;
+import io.deskport.broker.brokering.ConsoleFailure;
 import io.deskport.broker.brokering.SessionAccess;
 import io.deskport.broker.brokering.SessionLifecycle;
 import io.deskport.broker.brokering.SessionState;
@@ -33,6 +35,11 @@ import io.deskport.broker.shared.CurrentUser;
  * through the gateway, then relays instructions both ways: the tunnel's own instructions (opcode "",
  * e.g. {@code ping}) are answered here and never forwarded; user input keeps the session's idle timer
  * fresh. Closing it disconnects the session unless another tunnel took over.
+ *
+ * <p>Until the desktop's first frame ({@code sync}) the gateway's instructions are read one by one: an
+ * {@code error} there means the desktop could not be reached, which is recorded on the session
+ * ({@link ConsoleAttempts}) before the error is passed on, so that the browser, asking the broker why its
+ * tunnel closed, learns what happened. After the first frame the stream is relayed in bulk.
  */
 class TunnelEndpoint extends Endpoint {
 
@@ -46,6 +53,7 @@ class TunnelEndpoint extends Endpoint {
     private final SessionLifecycle lifecycle;
     private final GatewayConnector gateway;
     private final LiveTunnels live;
+    private final ConsoleAttempts consoleAttempts;
 
     private final Object sendLock = new Object();
     private Session ws;
@@ -55,9 +63,11 @@ class TunnelEndpoint extends Endpoint {
     private volatile String tunnelId = "";
     private volatile boolean closedByBroker;
     private long lastActivityReport;
+    private int consoleFailuresBefore;
 
     TunnelEndpoint(SignedTunnelTickets tickets, SessionAccess access, SessionLifecycle lifecycle,
-                   GatewayConnector gateway, LiveTunnels live) {
+                   GatewayConnector gateway, LiveTunnels live, ConsoleAttempts consoleAttempts) {
+        this.consoleAttempts = consoleAttempts;
         this.tickets = tickets;
         this.access = access;
         this.lifecycle = lifecycle;
@@ -95,6 +105,7 @@ class TunnelEndpoint extends Endpoint {
             return;
         }
         sessionId = target.sessionId();
+        consoleFailuresBefore = target.consoleFailures();
         user = new CurrentUser(target.userId(), target.tenantId(), "tunnel", Set.of());
         GatewayConnector.ClientScreen screen = new GatewayConnector.ClientScreen(
                 bounded(first(params, "width"), 1024, 8192), bounded(first(params, "height"), 768, 8192),
@@ -135,6 +146,9 @@ class TunnelEndpoint extends Endpoint {
         GuacamoleStatus status = GuacamoleStatus.SUCCESS;
         String message = "the desktop session closed";
         try {
+            if (!relayUntilFirstFrame(reader, batch)) {
+                return;
+            }
             char[] chunk;
             while ((chunk = reader.read()) != null) {
                 batch.append(chunk);
@@ -155,6 +169,71 @@ class TunnelEndpoint extends Endpoint {
         }
         if (!closedByBroker) {
             close(status, message);
+        }
+    }
+
+    /**
+     * Relays the gateway's instructions one by one until the desktop's first frame.
+     *
+     * @return false when the stream ended before it (an {@code error} about the desktop has been recorded)
+     */
+    private boolean relayUntilFirstFrame(GuacamoleReader reader, StringBuilder batch) throws GuacamoleException, IOException {
+        GuacamoleInstruction instruction;
+        while ((instruction = reader.readInstruction()) != null) {
+            if ("error".equals(instruction.getOpcode())) {
+                recordUpstreamError(instruction.getArgs());
+            }
+            batch.append(instruction);
+            if (!reader.available() || batch.length() >= 8192) {
+                send(batch.toString());
+                batch.setLength(0);
+            }
+            if ("sync".equals(instruction.getOpcode())) {
+                if (consoleFailuresBefore > 0) {
+                    consoleFailuresBefore = 0;
+                    Thread.ofVirtual().start(() -> {
+                        try {
+                            consoleAttempts.reached(sessionId);
+                        } catch (RuntimeException e) {
+                            log.debug("Could not clear the console failures of session {}: {}", sessionId, e.getMessage());
+                        }
+                    });
+                }
+                return true;
+            }
+        }
+        if (!batch.isEmpty()) {
+            send(batch.toString());
+        }
+        if (!closedByBroker) {
+            close(GuacamoleStatus.SUCCESS, "the desktop session closed");
+        }
+        return false;
+    }
+
+    /**
+     * The gateway could not reach the desktop: recorded on the session (which detaches this tunnel, or ends
+     * the session after a few failures) before the browser hears of it. This tunnel leaves the live set
+     * first, so that the change it causes does not close it before the error has been passed on.
+     */
+    private void recordUpstreamError(List<String> args) {
+        int status;
+        try {
+            status = args.size() >= 2 ? Integer.parseInt(args.get(1)) : -1;
+        } catch (NumberFormatException e) {
+            status = -1;
+        }
+        String message = args.isEmpty() ? "" : args.getFirst();
+        ConsoleFailure failure = UpstreamErrors.classify(status, message).orElse(null);
+        if (failure == null) {
+            log.info("Tunnel {}: the gateway ended session {} with status {} ({})", tunnelId, sessionId, status, message);
+            return;
+        }
+        live.unregister(sessionId, this);
+        try {
+            consoleAttempts.failed(sessionId, tunnel.getUUID(), failure, message);
+        } catch (RuntimeException e) {
+            log.warn("Could not record that session {} could not reach its desktop ({}): {}", sessionId, failure, e.getMessage());
         }
     }
 

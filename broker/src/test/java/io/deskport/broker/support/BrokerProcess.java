@@ -68,6 +68,10 @@ public final class BrokerProcess implements AutoCloseable {
             // the desktops of tests and benchmarks are on this machine (local Xvnc) or nowhere (10.x)
             cmd.add("--deskport.consoles.allowed-networks=127.0.0.0/8,10.0.0.0/8");
         }
+        if (extraArgs.stream().noneMatch(a -> a.startsWith("--deskport.consoles.check-on-registration="))) {
+            // storms register many desktops at one made-up address: no console check for each
+            cmd.add("--deskport.consoles.check-on-registration=false");
+        }
         if (extraArgs.stream().noneMatch(a -> a.startsWith("--deskport.demo.credentials-file="))) {
             // a broker with the demo writes its sign-ins beside its log, not into the working directory's data/
             cmd.add("--deskport.demo.credentials-file=" + logDir.resolve("demo-credentials-" + name + ".txt"));
