@@ -454,11 +454,12 @@ public final class DesktopSessions {
         return -1;
     }
 
+    private static final XDisplays X_DISPLAYS = new XDisplays(Path.of("/tmp"));
+
     private int allocateDisplay() throws IOException {
         synchronized (displaysInUse) {
             for (int d = settings.firstDisplay(); d <= settings.lastDisplay(); d++) {
-                if (displaysInUse.contains(d) || Files.exists(Path.of("/tmp/.X" + d + "-lock"))
-                        || Files.exists(Path.of("/tmp/.X11-unix/X" + d)) || portTaken(settings.portBase() + d)) {
+                if (displaysInUse.contains(d) || !X_DISPLAYS.free(d) || portTaken(settings.portBase() + d)) {
                     continue;
                 }
                 displaysInUse.add(d);
