@@ -40,11 +40,11 @@ describe('poolView', () => {
     expect(poolView(pool(session('DISCONNECTED'))).hint).not.toContain('help desk');
   });
 
-  it('says so when the pool has no desktop in service, and offers nothing', () => {
+  it('says so when the pool has no desktop in service, and lets the user try (the refusal says why)', () => {
     const v = poolView({ ...pool(null), availability: 'NO_DESKTOPS' });
     expect(v.badge).toEqual({ label: 'No desktops', color: 'grey' });
     expect(v.hint).toMatch(/No desktop of this pool is in service/);
-    expect(v.primary).toBeNull();
+    expect(v.primary).toBe('connect');
     expect(poolView({ ...pool(null, true, 'SHARED'), availability: 'NO_DESKTOPS' }).hint).toMatch(/No server/);
   });
 

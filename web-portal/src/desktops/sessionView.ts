@@ -39,7 +39,8 @@ export function poolView(pool: MyPool): PoolView {
           pool.kind === 'SHARED'
             ? 'No server of this pool can take sessions right now. Your IT administrator can tell you when it will.'
             : 'No desktop of this pool is in service right now. Your IT administrator can tell you when one will be.',
-        primary: null,
+        // a connect is refused, but says why with the figures (and counts as demand for the admins)
+        primary: 'connect',
         secondary: [],
         preparing: false,
         progress: null,

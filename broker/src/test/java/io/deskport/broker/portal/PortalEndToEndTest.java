@@ -98,7 +98,7 @@ class PortalEndToEndTest {
 
         browser.waiting(STEP).until(d -> d.getCurrentUrl().equals(base() + "/"));
         assertThat(browser.waiting(STEP).until(d -> d.findElement(By.cssSelector("[data-testid='list-notice']"))).getText())
-                .contains("IT help desk disconnected");
+                .contains("disconnected by your IT help desk");
         assertThat(check(alice.get("/api/v1/sessions/" + session), 200).body().get("disconnectedBy").asString())
                 .isEqualTo("HELP_DESK");
         browser.screenshot("13-disconnected-by-help-desk");

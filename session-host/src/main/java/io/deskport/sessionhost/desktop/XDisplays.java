@@ -15,7 +15,8 @@ import java.nio.file.Path;
  * <p>An X server killed outright (kill -9, a cgroup killed with a broker that died) leaves both behind, and
  * a display range would fill up with the dead. A display whose lock names a process that is gone or is no X
  * server, or whose socket nobody answers on (and no lock), is free: its leftovers are removed, as an X server
- * starting on it would do.
+ * starting on it would do. So is the keymap the dead server compiled ({@code /tmp/server-<n>.xkm}): it belongs
+ * to the account that server ran as, and an X server of another account could not write its own there.
  */
 final class XDisplays {
 
@@ -45,6 +46,7 @@ final class XDisplays {
             }
             Files.deleteIfExists(lock);
             Files.deleteIfExists(socket);
+            Files.deleteIfExists(tmp.resolve("server-" + d + ".xkm"));
             return true;
         } catch (IOException e) {
             log.log(System.Logger.Level.WARNING, "Display :{0} has leftovers that cannot be removed ({1}): skipped", d, e.getMessage());

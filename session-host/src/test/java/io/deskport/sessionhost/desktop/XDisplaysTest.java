@@ -38,10 +38,12 @@ class XDisplaysTest {
         gone.waitFor();
         Files.writeString(tmp.resolve(".X7-lock"), String.format("%10d%n", gone.pid()));
         Files.createFile(tmp.resolve(".X11-unix/X7"));
+        Files.createFile(tmp.resolve("server-7.xkm"));
 
         assertThat(displays.free(7)).isTrue();
         assertThat(tmp.resolve(".X7-lock")).doesNotExist();
         assertThat(tmp.resolve(".X11-unix/X7")).doesNotExist();
+        assertThat(tmp.resolve("server-7.xkm")).as("its keymap, another account's file").doesNotExist();
     }
 
     @Test
@@ -62,8 +64,10 @@ class XDisplaysTest {
         Process x = new ProcessBuilder(fakeX.toString(), "30").start();
         try {
             Files.writeString(tmp.resolve(".X9-lock"), String.format("%10d%n", x.pid()));
+            Files.createFile(tmp.resolve("server-9.xkm"));
             assertThat(displays.free(9)).isFalse();
             assertThat(tmp.resolve(".X9-lock")).exists();
+            assertThat(tmp.resolve("server-9.xkm")).exists();
         } finally {
             x.destroyForcibly().waitFor();
         }
