@@ -151,6 +151,7 @@ public final class LogonStorm {
         double[] cpu0 = {ProcessCpu.treeMillis(brokerPid), ProcessCpu.treeMillis(pgPid), ProcessCpu.selfMillis()};
         Outcome[] saturation = new Outcome[users];
         AtomicInteger next = new AtomicInteger();
+        overloaded.set(0);
         long p1 = System.nanoTime();
         try (ExecutorService ex = Executors.newFixedThreadPool(clients)) {
             for (int c = 0; c < clients; c++) {
@@ -165,6 +166,7 @@ public final class LogonStorm {
         double p1Seconds = (System.nanoTime() - p1) / 1e9;
         double connectsPerS = users / p1Seconds;
         report("saturation (" + clients + " clients)", saturation, p1Seconds);
+        System.out.printf("  connects turned away as OVERLOADED and sent again after Retry-After: %d%n", overloaded.getAndSet(0));
         if (brokerPid > 0 && pgPid > 0) {
             double broker = (ProcessCpu.treeMillis(brokerPid) - cpu0[0]) / users;
             double pg = (ProcessCpu.treeMillis(pgPid) - cpu0[1]) / users;
@@ -215,6 +217,7 @@ public final class LogonStorm {
         }
         double p2Seconds = (System.nanoTime() - start) / 1e9;
         report("storm (" + rate + "/s open loop)", storm, p2Seconds);
+        System.out.printf("  connects turned away as OVERLOADED and sent again after Retry-After: %d%n", overloaded.getAndSet(0));
         if (profile != null) {
             new ProcessBuilder("jcmd", Long.toString(brokerPid), "JFR.stop", "name=storm").inheritIO().start().waitFor();
         }
@@ -255,12 +258,32 @@ public final class LogonStorm {
                 connectsPerS / ceiling, violations);
     }
 
+    /** Connects turned away as OVERLOADED and sent again after their Retry-After, as the portal does. */
+    private final AtomicInteger overloaded = new AtomicInteger();
+
+    /**
+     * One user's connect; a connect the broker turned away as OVERLOADED is sent again after its Retry-After,
+     * as the portal does, and its latency is the user's: from the first try to the answer.
+     */
     private Outcome connect(String token, UUID pool, long scheduledNanos) {
         LeanHttp.Response r = load.post("/api/v1/pools/" + pool + "/connect", token);
+        for (int again = 0; again < 5 && r.status() == 503 && "OVERLOADED".equals(r.firstString("reason")); again++) {
+            overloaded.incrementAndGet();
+            LockSupport.parkNanos(1_000_000_000L * retryAfterSeconds(r.retryAfter()));
+            r = load.post("/api/v1/pools/" + pool + "/connect", token);
+        }
         long latency = System.nanoTime() - scheduledNanos;
         boolean ok = r.status() == 200 || r.status() == 201;
         // the session is the first member of a connect answer, so its id is the body's first "id"
         return new Outcome(r.status(), ok ? r.firstString("id") : null, ok ? null : r.firstString("reason"), latency);
+    }
+
+    private static long retryAfterSeconds(String header) {
+        try {
+            return Math.max(1, Math.min(10, Long.parseLong(header.strip())));
+        } catch (RuntimeException notSeconds) {
+            return 1;
+        }
     }
 
     private int expectLive(UUID tenant, int expected, String phase) throws Exception {

@@ -27,7 +27,8 @@ import io.deskport.broker.support.StormEstate.Outcome;
  * (a) an exhausted pool, (b) a full tenant quota, (c) a mix of successful connects, refusals and
  * logoffs, (d) the mix again with a PostgreSQL restart in the middle — then the ledger checked in SQL.
  * Last line:
- * {@code overload: requests=N ok=A refused=B errors_500=E outage_503=O refusal_p99_ms=P recovered_s=R violations=V}
+ * {@code overload: requests=N ok=A refused=B errors_500=E outage_503=O refusal_p99_ms=P recovered_s=R violations=V
+ * overloaded=K} (K of the refusals were OVERLOADED: the broker's back-pressure, sent again after Retry-After)
  * (refusal_p99_ms over phases a and b; recovered_s from PostgreSQL accepting connections again to the
  * first successful connect on both brokers).
  */
@@ -39,6 +40,10 @@ public final class Overload {
         Path work = Path.of(args.length > 0 ? args[0] : "bench/target/overload");
         int calls = args.length > 1 ? Integer.parseInt(args[1]) : 4000;
         int mixSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+        // further arguments are broker settings (--name=value), e.g. --deskport.sessions.admission-wait=50ms
+        List<String> brokerArgs = new ArrayList<>(List.of("--deskport.sessions.timer-interval=2s"));
+        brokerArgs.addAll(Arrays.asList(args).subList(Math.min(3, args.length), args.length));
+        System.out.println("broker settings: " + brokerArgs);
         Files.createDirectories(work);
         System.out.printf("load average before: %.2f%n", loadAverage());
 
@@ -47,12 +52,12 @@ public final class Overload {
         pg.ensureDatabase(db);
         String operatorPassword = "operator-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
         BrokerProcess a = BrokerProcess.start("a", work, pg.jdbcUrl(db), pg.username(), pg.password(), operatorPassword,
-                List.of("--deskport.sessions.timer-interval=2s"));
+                brokerArgs);
         BrokerProcess b = null;
         try {
             a.awaitHealthy(Duration.ofSeconds(180));
             b = BrokerProcess.start("b", work, pg.jdbcUrl(db), pg.username(), pg.password(), operatorPassword,
-                    List.of("--deskport.sessions.timer-interval=2s"));
+                    brokerArgs);
             b.awaitHealthy(Duration.ofSeconds(180));
             List<Integer> ports = List.of(a.port(), b.port());
             Api operator = new Api(a.port()).login("platform", "operator", operatorPassword);
@@ -141,9 +146,10 @@ public final class Overload {
             phaseA.stream().filter(o -> o.status() >= 400).forEach(refusalsAB::add);
             phaseB.stream().filter(o -> o.status() >= 400).forEach(refusalsAB::add);
             System.out.printf("load average after: %.2f%n", loadAverage());
+            long overloaded = all.stream().filter(o -> "OVERLOADED".equals(o.reason())).count();
             System.out.printf("overload: requests=%d ok=%d refused=%d errors_500=%d outage_503=%d refusal_p99_ms=%.1f "
-                            + "recovered_s=%.1f violations=%d%n", all.size(), ok, refused, errors500, outage,
-                    p99Millis(refusalsAB), recovered, violationCount);
+                            + "recovered_s=%.1f violations=%d overloaded=%d%n", all.size(), ok, refused, errors500, outage,
+                    p99Millis(refusalsAB), recovered, violationCount, overloaded);
         } finally {
             if (b != null) {
                 b.close();

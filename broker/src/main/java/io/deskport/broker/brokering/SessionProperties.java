@@ -13,8 +13,8 @@ import org.springframework.validation.annotation.Validated;
  * @param prepareTimeout      a session still PREPARING after this long (its desktop never became ready) ends
  *                            as PROVISIONING_FAILED, giving back its desktop, host seat and quota seat; a
  *                            pool's {@code prepareTimeoutSeconds} overrides it
- * @param maxConcurrentConnects connect transactions this broker runs at once; 0 = as many as its database
- *                            connection pool has connections. More wait up to {@code admissionWait}.
+ * @param maxConcurrentConnects connect transactions this broker runs at once; 0 = twice the processors it
+ *                            sees, at most its connection pool's size. More wait up to {@code admissionWait}.
  * @param admissionWait       how long a connect waits for its turn before it is refused as OVERLOADED
  * @param overloadedRetryAfter the Retry-After an OVERLOADED refusal carries
  * @param refusalMemory       after a pool (or a tenant's quota) refused a connect, further connects to it on
@@ -26,7 +26,7 @@ import org.springframework.validation.annotation.Validated;
 record SessionProperties(@DefaultValue("5s") Duration timerInterval,
                                 @DefaultValue("10m") Duration prepareTimeout,
                                 @DefaultValue("0") int maxConcurrentConnects,
-                                @DefaultValue("1s") Duration admissionWait,
+                                @DefaultValue("50ms") Duration admissionWait,
                                 @DefaultValue("1s") Duration overloadedRetryAfter,
                                 @DefaultValue("250ms") Duration refusalMemory) {
 

@@ -1,5 +1,6 @@
 package io.deskport.broker.brokering;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -213,8 +214,18 @@ class ConcurrentConnectTest {
                 new Api(secondPort()).login(t.slug, name, TestTenant.PASSWORD)};
     }
 
+    /** One user's connect, as the portal makes it: turned away as OVERLOADED, it is sent again after Retry-After. */
     private static Outcome connect(Api api, UUID user, UUID pool) {
         Api.Response r = api.post("/api/v1/pools/" + pool + "/connect");
+        for (int again = 0; again < 10 && r.status() == 503 && "OVERLOADED".equals(r.reason()); again++) {
+            try {
+                Thread.sleep(Duration.ofSeconds(Long.parseLong(r.header("Retry-After").strip())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            r = api.post("/api/v1/pools/" + pool + "/connect");
+        }
         String session = r.status() < 300 ? r.body().get("session").get("id").asString() : null;
         return new Outcome(user, pool, r.status(), session, r.reason());
     }

@@ -65,12 +65,59 @@ class ConnectAdmissionTest {
     }
 
     @Test
+    void aConnectThatWouldNotGetItsTurnWithinTheWaitIsRefusedAtOnceRatherThanAfterWaitingItOut() throws Exception {
+        Duration wait = Duration.ofMillis(500);
+        ConnectAdmission admission = new ConnectAdmission(limit(1, wait), null);
+        // connects have been holding their turn for a second each: a connect behind one of them would wait ~1 s
+        admission.admit(() -> {
+            sleep(Duration.ofSeconds(1));
+            return "slow";
+        });
+        assertThat(admission.expectedWait()).isGreaterThanOrEqualTo(Duration.ofSeconds(1).toNanos());
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        CompletableFuture<String> holder = CompletableFuture.supplyAsync(() -> admission.admit(() -> {
+            inside.countDown();
+            await(finish);
+            return "holder";
+        }));
+        inside.await();
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> admission.admit(() -> "never"))
+                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.reason()).isEqualTo(Reason.OVERLOADED));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("refused without waiting out the admission wait")
+                .isLessThan(wait);
+        finish.countDown();
+        assertThat(holder.get()).isEqualTo("holder");
+    }
+
+    @Test
+    void byDefaultTwiceTheProcessorsRunAtOnceAtMostThePoolsSizeAndAtLeastOne() {
+        assertThat(ConnectAdmission.automaticLimit(16, 2)).isEqualTo(4);
+        assertThat(ConnectAdmission.automaticLimit(16, 32)).isEqualTo(16);
+        assertThat(ConnectAdmission.automaticLimit(0, 4)).isEqualTo(1);
+        SessionProperties automatic = limit(0, Duration.ofMillis(50));
+        assertThat(new ConnectAdmission(automatic, null).limit())
+                .isEqualTo(Math.min(10, 2 * Runtime.getRuntime().availableProcessors()));
+        assertThat(new ConnectAdmission(limit(7, Duration.ofMillis(50)), null).limit()).as("as set").isEqualTo(7);
+    }
+
+    @Test
     void aFailingConnectGivesItsTurnBack() {
         ConnectAdmission admission = new ConnectAdmission(limit(1, Duration.ZERO), null);
         assertThatThrownBy(() -> admission.admit(() -> {
             throw new IllegalStateException("boom");
         })).isInstanceOf(IllegalStateException.class);
         assertThat(admission.admit(() -> "after")).isEqualTo("after");
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void await(CountDownLatch latch) {

@@ -164,9 +164,30 @@ public final class StormEstate {
                 }
                 out.add(o);
                 onEach.accept(answered.incrementAndGet());
+                backOff(o, false);
             }
         });
         return new ArrayList<>(out);
+    }
+
+    /**
+     * What a client does after an answer, as the portal does: a connect the broker turned away as OVERLOADED
+     * (it tried nothing) is sent again after its Retry-After; a client that cannot reach the broker, or is
+     * refused for capacity, may back off a little ({@code patient}) or knock again at once, as a user
+     * clicking Connect does.
+     */
+    private static void backOff(Outcome o, boolean patient) {
+        if (o.status() == 503 && "OVERLOADED".equals(o.reason()) && o.retryAfter() != null) {
+            long seconds;
+            try {
+                seconds = Math.min(10, Long.parseLong(o.retryAfter().strip()));
+            } catch (NumberFormatException date) {
+                seconds = 1;
+            }
+            pause(1000L * seconds);
+        } else if (patient && (o.status() == 0 || o.status() == 503 && o.retryAfter() != null)) {
+            pause(50);
+        }
     }
 
     /** Connects until {@code stop} is set; for outages of unknown length. */
@@ -184,9 +205,7 @@ public final class StormEstate {
                     live.put(u + "/" + pool, o.sessionId());
                 }
                 out.add(o);
-                if (o.status() == 0 || o.status() == 503 && o.retryAfter() != null) {
-                    pause(50); // an honest client backs off a little
-                }
+                backOff(o, true);
             }
         });
         return new ArrayList<>(out);
@@ -220,9 +239,7 @@ public final class StormEstate {
                         }
                     }
                 }
-                if (o.status() == 0 || o.status() == 503 && o.retryAfter() != null) {
-                    pause(50); // an honest client backs off a little
-                }
+                backOff(o, true);
             }
         });
         return new ArrayList<>(out);
