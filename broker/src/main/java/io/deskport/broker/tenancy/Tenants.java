@@ -96,12 +96,19 @@ public class Tenants {
         return get(id);
     }
 
-    /** Removes the tenant and everything it owns; its audit trail stays. */
+    /**
+     * Removes the tenant and everything it owns; its audit trail stays. Every user of the tenant loses their
+     * access first, as a removed user does ({@link UserAccessChanged}): their tokens stop counting on every
+     * broker (a platform admin account of the tenant included) and their live sessions are disconnected,
+     * closing their tunnels, before the rows go.
+     */
     @Transactional
     public void delete(CurrentUser actor, UUID id) {
         Tenant tenant = get(id);
         events.publishEvent(new AdminActionPerformed(id, actor, "TENANT_DELETED", "TENANT", id.toString(),
                 Map.of("slug", tenant.slug())));
+        jdbc.sql("select id from app_user where tenant_id = ?").param(id).query(UUID.class).list()
+                .forEach(user -> events.publishEvent(new UserAccessChanged(id, user, "TENANT_REMOVED", true)));
         jdbc.sql("delete from tenant where id = ?").param(id).update();
     }
 

@@ -137,4 +137,22 @@ class TokenRevocationTest {
         refusedEverywhere(goneApi, "/api/v1/me");
         refusedEverywhere(resetApi, "/api/v1/me");
     }
+
+    @Test
+    void removingATenantVoidsEveryTokenOfItsUsersPlatformAdminsIncludedAndEndsTheirSessions() {
+        user("alice");
+        Api alice = tenant.login("alice");
+        check(alice.post("/api/v1/pools/" + pool + "/connect"), 201);
+        // a platform admin account that belongs to the tenant: its token must not outlive the tenant
+        Api insider = tenant.platformAdmin(context, "insider");
+        check(onSecond(insider).get("/api/v1/admin/tenants"), 200);
+        Api operator = TestTenant.create(context, port, 1, 1).platformAdmin(context, "operator");
+
+        check(operator.delete("/api/v1/admin/tenants/" + tenant.id), 204);
+
+        refusedEverywhere(insider, "/api/v1/admin/tenants");
+        refusedEverywhere(alice, "/api/v1/me");
+        assertThat(onSecond(insider).post("/api/v1/admin/tenants", json("slug", "comeback", "name", "Comeback"))
+                .status()).isEqualTo(401);
+    }
 }
