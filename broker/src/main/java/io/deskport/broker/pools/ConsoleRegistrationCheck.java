@@ -7,7 +7,6 @@ import java.time.Instant;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import io.deskport.provisioning.console.ConsoleProbe;
@@ -28,8 +27,8 @@ class ConsoleRegistrationCheck {
     private final boolean enabled;
     private final ConsoleProbe probe = new ConsoleProbe(TIMEOUT);
 
-    ConsoleRegistrationCheck(@Value("${deskport.consoles.check-on-registration:true}") boolean enabled) {
-        this.enabled = enabled;
+    ConsoleRegistrationCheck(ConsoleCheckSettings settings) {
+        this.enabled = settings.checkOnRegistration();
     }
 
     /** @return what the console said, or NOT_CHECKED when the check is off or could not run */

@@ -55,7 +55,7 @@ import static org.awaitility.Awaitility.await;
         "deskport.provisioning.ghosts.grace=0s",
         "deskport.provisioning.orphans.policy=DELETE",
         "deskport.provisioning.orphans.grace=0s"})
-class ReconcilerTest {
+class ReconcilerOnTheSimulatedDriverTest {
 
     private static final String SIM = "{\"cpusPerHost\":\"16\",\"memoryMiBPerHost\":\"65536\"}";
     private static final String IMAGE = "office.qcow2";
