@@ -58,7 +58,8 @@ class ConnectAdmission {
      * queueing inside the database (and lock waits between them) that every connect then waits out. The broker
      * cannot see the database's cores, so it takes its own as the measure; an operator with a larger database
      * sets {@code deskport.sessions.max-concurrent-connects}. (On two cores, two brokers and their PostgreSQL:
-     * 4 at once per broker answered a refusal storm ~40% faster than 16, at a third of the p99; see bench/README.)
+     * 4 at once per broker answered 25–45% more refusals per second than 16, at about a third of the p99;
+     * bench/README, bench/overload runs 17–19.)
      */
     static int automaticLimit(int poolSize, int processors) {
         return Math.max(1, Math.min(poolSize, 2 * processors));
