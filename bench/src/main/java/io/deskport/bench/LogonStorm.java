@@ -1,5 +1,6 @@
 package io.deskport.bench;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -13,6 +14,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+
+import io.deskport.broker.support.StormEstate;
 
 /**
  * The logon storm: 10,000 users across pools of all three kinds connect over HTTP, first as fast as 64
@@ -267,23 +270,19 @@ public final class LogonStorm {
      */
     private Outcome connect(String token, UUID pool, long scheduledNanos) {
         LeanHttp.Response r = load.post("/api/v1/pools/" + pool + "/connect", token);
-        for (int again = 0; again < 5 && r.status() == 503 && "OVERLOADED".equals(r.firstString("reason")); again++) {
+        for (int again = 0; again < 5; again++) {
+            Duration wait = StormEstate.overloadedWait(r.status(), r.firstString("reason"), r.retryAfter());
+            if (wait.isZero()) {
+                break;
+            }
             overloaded.incrementAndGet();
-            LockSupport.parkNanos(1_000_000_000L * retryAfterSeconds(r.retryAfter()));
+            LockSupport.parkNanos(wait.toNanos());
             r = load.post("/api/v1/pools/" + pool + "/connect", token);
         }
         long latency = System.nanoTime() - scheduledNanos;
         boolean ok = r.status() == 200 || r.status() == 201;
         // the session is the first member of a connect answer, so its id is the body's first "id"
         return new Outcome(r.status(), ok ? r.firstString("id") : null, ok ? null : r.firstString("reason"), latency);
-    }
-
-    private static long retryAfterSeconds(String header) {
-        try {
-            return Math.max(1, Math.min(10, Long.parseLong(header.strip())));
-        } catch (RuntimeException notSeconds) {
-            return 1;
-        }
     }
 
     private int expectLive(UUID tenant, int expected, String phase) throws Exception {

@@ -25,6 +25,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import io.deskport.broker.BrokerTest;
 import io.deskport.broker.support.Api;
 import io.deskport.broker.support.SecondBroker;
+import io.deskport.broker.support.StormEstate;
 import io.deskport.broker.support.TestTenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -217,9 +218,13 @@ class ConcurrentConnectTest {
     /** One user's connect, as the portal makes it: turned away as OVERLOADED, it is sent again after Retry-After. */
     private static Outcome connect(Api api, UUID user, UUID pool) {
         Api.Response r = api.post("/api/v1/pools/" + pool + "/connect");
-        for (int again = 0; again < 10 && r.status() == 503 && "OVERLOADED".equals(r.reason()); again++) {
+        for (int again = 0; again < 10; again++) {
+            Duration wait = StormEstate.overloadedWait(r.status(), r.reason(), r.header("Retry-After"));
+            if (wait.isZero()) {
+                break;
+            }
             try {
-                Thread.sleep(Duration.ofSeconds(Long.parseLong(r.header("Retry-After").strip())));
+                Thread.sleep(wait);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;

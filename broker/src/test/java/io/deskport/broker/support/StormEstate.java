@@ -1,5 +1,6 @@
 package io.deskport.broker.support;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -177,16 +178,27 @@ public final class StormEstate {
      * clicking Connect does.
      */
     private static void backOff(Outcome o, boolean patient) {
-        if (o.status() == 503 && "OVERLOADED".equals(o.reason()) && o.retryAfter() != null) {
-            long seconds;
-            try {
-                seconds = Math.min(10, Long.parseLong(o.retryAfter().strip()));
-            } catch (NumberFormatException date) {
-                seconds = 1;
-            }
-            pause(1000L * seconds);
+        Duration overloaded = overloadedWait(o.status(), o.reason(), o.retryAfter());
+        if (!overloaded.isZero()) {
+            pause(overloaded.toMillis());
         } else if (patient && (o.status() == 0 || o.status() == 503 && o.retryAfter() != null)) {
             pause(50);
+        }
+    }
+
+    /**
+     * How long a client waits before sending again a connect answered with this status, reason and
+     * {@code Retry-After}: for {@code 503 OVERLOADED} the header's seconds, 1–10 (1 when absent or a date), as
+     * the portal does; zero for any other answer.
+     */
+    public static Duration overloadedWait(int status, String reason, String retryAfter) {
+        if (status != 503 || !"OVERLOADED".equals(reason)) {
+            return Duration.ZERO;
+        }
+        try {
+            return Duration.ofSeconds(Math.max(1, Math.min(10, Long.parseLong(retryAfter.strip()))));
+        } catch (RuntimeException absentOrADate) {
+            return Duration.ofSeconds(1);
         }
     }
 
