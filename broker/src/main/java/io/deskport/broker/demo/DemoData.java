@@ -22,6 +22,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -32,6 +33,7 @@ import io.deskport.broker.pools.Entitlements;
 import io.deskport.broker.pools.LoadBalancing;
 import io.deskport.broker.pools.PoolKind;
 import io.deskport.broker.shared.AdminContext;
+import io.deskport.broker.shared.ConfigurationModel;
 import io.deskport.broker.provisioning.ProvisioningSetup;
 import io.deskport.broker.shared.CurrentUser;
 import io.deskport.broker.shared.Role;
@@ -68,7 +70,7 @@ class DemoData {
     private final AgentEnrolments agents;
     private final DemoDesktops demoDesktops;
 
-    DemoData(DemoProperties properties, PlatformTransactionManager txManager, JdbcClient jdbc, Tenants tenants, Users users, Groups groups,
+    DemoData(DemoProperties properties, @Qualifier(ConfigurationModel.TRANSACTION_MANAGER) PlatformTransactionManager txManager, JdbcClient jdbc, Tenants tenants, Users users, Groups groups,
              DesktopPools pools, Entitlements entitlements, ProvisioningSetup provisioning, AgentEnrolments agents,
              DemoDesktops demoDesktops) {
         this.properties = properties;
@@ -142,14 +144,14 @@ class DemoData {
     private List<String> create() {
         List<String> credentials = new ArrayList<>();
         if (tenants.findBySlug("platform").isEmpty()) {
-            Tenant platform = tenants.create(SETUP, new Tenants.NewTenant("platform", "Platform operations", 10, 10));
+            Tenant platform = tenants.create(SETUP, new Tenants.NewTenant("platform", "Platform operations", 10, 10)).body();
             String opPassword = password();
             users.create(new AdminContext(SETUP, platform.id()), new Users.NewUser("operator", "Platform operator", null,
                     opPassword, Set.of(Role.PLATFORM_ADMIN)));
             credentials.add(signIn("platform", "operator", opPassword, Role.PLATFORM_ADMIN));
         }
 
-        Tenant demo = tenants.create(SETUP, new Tenants.NewTenant("demo", "Demo Corp", 50, 100));
+        Tenant demo = tenants.create(SETUP, new Tenants.NewTenant("demo", "Demo Corp", 50, 100)).body();
         AdminContext ctx = new AdminContext(SETUP, demo.id());
         record Account(String name, String display, Role role) {
         }
@@ -158,23 +160,23 @@ class DemoData {
                 new Account("helpdesk", "Help desk", Role.HELPDESK),
                 new Account("alice", "Alice Example", Role.USER), new Account("bob", "Bob Example", Role.USER))) {
             String pw = password();
-            User u = users.create(ctx, new Users.NewUser(a.name(), a.display(), null, pw, Set.of(a.role())));
+            User u = users.create(ctx, new Users.NewUser(a.name(), a.display(), null, pw, Set.of(a.role()))).body();
             credentials.add(signIn("demo", a.name(), pw, a.role()));
             if (a.role() == Role.USER) {
                 staff.add(u);
             }
         }
-        Group group = groups.create(ctx, "staff", "Everyone at Demo Corp");
+        Group group = groups.create(ctx, "staff", "Everyone at Demo Corp").body();
         staff.forEach(u -> groups.addMember(ctx, group.id(), u.id()));
 
         DesktopPool persistent = pools.create(ctx, new DesktopPools.PoolSettings("Engineering workstations",
                 "A dedicated desktop per engineer, kept between sessions", PoolKind.PERSISTENT, true, null, null, null,
-                null, null, false, null));
+                null, null, false, null)).body();
         DesktopPool pooled = pools.create(ctx, new DesktopPools.PoolSettings("Office desktops",
-                "Fresh desktops for everyday office work", PoolKind.POOLED, true, null, null, null, 900, null, false, null));
+                "Fresh desktops for everyday office work", PoolKind.POOLED, true, null, null, null, 900, null, false, null)).body();
         DesktopPool shared = pools.create(ctx, new DesktopPools.PoolSettings("Shared applications",
                 "Sessions on shared application servers", PoolKind.SHARED, true, LoadBalancing.BREADTH_FIRST, null,
-                null, 900, null, false, null));
+                null, 900, null, false, null)).body();
         Optional<String> unavailable = demoDesktops.unavailable();
         if (unavailable.isEmpty()) {
             giveDesktops(ctx, persistent, pooled, shared);

@@ -1,11 +1,15 @@
 package io.deskport.broker.pools;
 
 import java.sql.ResultSet;
+import java.time.Instant;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -14,6 +18,9 @@ import org.springframework.transaction.annotation.Transactional;
 
 import io.deskport.broker.shared.AdminActionPerformed;
 import io.deskport.broker.shared.AdminContext;
+import io.deskport.broker.shared.ConfigurationTransactional;
+import io.deskport.broker.shared.Versions.IfMatch;
+import io.deskport.broker.shared.Versions.Versioned;
 import io.deskport.broker.shared.Ids;
 import io.deskport.broker.shared.ProblemException;
 import io.deskport.broker.tenancy.TenantQuotas;
@@ -31,11 +38,13 @@ public class DesktopPools {
     private final JdbcClient jdbc;
     private final ApplicationEventPublisher events;
     private final TenantQuotas quotas;
+    private final EntityManager em;
 
-    DesktopPools(JdbcClient jdbc, ApplicationEventPublisher events, TenantQuotas quotas) {
+    DesktopPools(JdbcClient jdbc, ApplicationEventPublisher events, TenantQuotas quotas, EntityManager em) {
         this.quotas = quotas;
         this.jdbc = jdbc;
         this.events = events;
+        this.em = em;
     }
 
     /** Settings of a pool; on change, null members stay as they are (kind cannot change). */
@@ -48,33 +57,59 @@ public class DesktopPools {
     /** Default disconnect timeout of new pools: a disconnected session is logged off after an hour. */
     public static final int DEFAULT_DISCONNECT_TIMEOUT_S = 3600;
 
-    @Transactional
-    public DesktopPool create(AdminContext ctx, PoolSettings s) {
-        UUID id = Ids.newId();
-        jdbc.sql("insert into desktop_pool (id, tenant_id, name, description, kind, enabled, load_balancing, "
-                        + "idle_timeout_s, idle_action, disconnect_timeout_s, max_session_s, record_sessions, prepare_timeout_s) "
-                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                .params(id, ctx.tenantId(), s.name(), s.description() == null ? "" : s.description(), s.kind().name(),
-                        s.enabled() == null || s.enabled(),
-                        (s.loadBalancing() == null ? LoadBalancing.BREADTH_FIRST : s.loadBalancing()).name(),
-                        s.idleTimeoutSeconds(), (s.idleAction() == null ? IdleAction.DISCONNECT : s.idleAction()).name(),
-                        s.disconnectTimeoutSeconds() == null ? DEFAULT_DISCONNECT_TIMEOUT_S : s.disconnectTimeoutSeconds(),
-                        s.maxSessionSeconds(), s.recordSessions() != null && s.recordSessions(),
-                        s.prepareTimeoutSeconds() == null || s.prepareTimeoutSeconds() == 0 ? null : s.prepareTimeoutSeconds())
-                .update();
-        DesktopPool pool = get(ctx.tenantId(), id);
+    /**
+     * Creates a pool.
+     *
+     * @return the pool and its version (the ETag of the answer)
+     */
+    @ConfigurationTransactional
+    public Versioned<DesktopPool> create(AdminContext ctx, PoolSettings s) {
+        PoolRecord p = new PoolRecord();
+        p.id = Ids.newId();
+        p.tenantId = ctx.tenantId();
+        p.name = s.name();
+        p.description = s.description() == null ? "" : s.description();
+        p.kind = s.kind();
+        p.enabled = s.enabled() == null || s.enabled();
+        p.loadBalancing = s.loadBalancing() == null ? LoadBalancing.BREADTH_FIRST : s.loadBalancing();
+        p.idleTimeoutSeconds = s.idleTimeoutSeconds();
+        p.idleAction = s.idleAction() == null ? IdleAction.DISCONNECT : s.idleAction();
+        p.disconnectTimeoutSeconds = s.disconnectTimeoutSeconds() == null ? DEFAULT_DISCONNECT_TIMEOUT_S
+                : s.disconnectTimeoutSeconds();
+        p.maxSessionSeconds = s.maxSessionSeconds();
+        p.recordSessions = s.recordSessions() != null && s.recordSessions();
+        p.prepareTimeoutSeconds = s.prepareTimeoutSeconds() == null || s.prepareTimeoutSeconds() == 0 ? null
+                : s.prepareTimeoutSeconds();
+        p.createdAt = p.updatedAt = Instant.now();
+        em.persist(p);
+        em.flush();
         events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(), "POOL_CREATED", "DESKTOP_POOL",
-                id.toString(), describe(pool)));
-        return pool;
+                p.id.toString(), describe(p.view())));
+        return new Versioned<>(p.view(), p.version);
     }
 
-    @Transactional(readOnly = true)
+    /** @return the tenant's pools by name (for the admin API) */
+    @ConfigurationTransactional(readOnly = true)
     public List<DesktopPool> list(UUID tenantId) {
-        return jdbc.sql("select " + COLUMNS + " from desktop_pool where tenant_id = ? order by name")
-                .param(tenantId).query(DesktopPools::map).list();
+        return em.createQuery("from PoolRecord p where p.tenantId = :tenant order by p.name", PoolRecord.class)
+                .setParameter("tenant", tenantId).getResultStream().map(PoolRecord::view).toList();
     }
 
     /**
+     * The pool as the admin API shows it, with its version.
+     *
+     * @throws ProblemException NOT_FOUND unless it belongs to the tenant
+     */
+    @ConfigurationTransactional(readOnly = true)
+    public Versioned<DesktopPool> find(UUID tenantId, UUID id) {
+        PoolRecord p = record(tenantId, id, LockModeType.NONE);
+        return new Versioned<>(p.view(), p.version);
+    }
+
+    /**
+     * The pool, read with plain SQL: for other modules and the hot paths, inside their JDBC transactions (no
+     * entity is loaded there).
+     *
      * @return the pool if it belongs to the tenant
      * @throws ProblemException NOT_FOUND otherwise (never revealing other tenants' pools)
      */
@@ -86,45 +121,75 @@ public class DesktopPools {
     }
 
     /**
-     * Changes the pool's settings. To clear a timeout, send 0 (stored as "never"; for the prepare
-     * timeout: "the platform's default").
+     * Changes the pool's settings, made from the version {@code ifMatch} names. To clear a timeout, send 0
+     * (stored as "never"; for the prepare timeout: "the platform's default").
+     *
+     * @throws ProblemException PRECONDITION_REQUIRED, STALE_VERSION (see {@link io.deskport.broker.shared.Versions})
      */
-    @Transactional
-    public DesktopPool update(AdminContext ctx, UUID id, PoolSettings s) {
-        get(ctx.tenantId(), id);
-        jdbc.sql("update desktop_pool set name = coalesce(?, name), description = coalesce(?, description), "
-                        + "enabled = coalesce(?, enabled), load_balancing = coalesce(?, load_balancing), "
-                        + "idle_timeout_s = case when ?::int is null then idle_timeout_s else nullif(?::int, 0) end, "
-                        + "idle_action = coalesce(?, idle_action), "
-                        + "disconnect_timeout_s = case when ?::int is null then disconnect_timeout_s else nullif(?::int, 0) end, "
-                        + "max_session_s = case when ?::int is null then max_session_s else nullif(?::int, 0) end, "
-                        + "record_sessions = coalesce(?, record_sessions), "
-                        + "prepare_timeout_s = case when ?::int is null then prepare_timeout_s else nullif(?::int, 0) end, "
-                        + "updated_at = now() where tenant_id = ? and id = ?")
-                .params(s.name(), s.description(), s.enabled(),
-                        s.loadBalancing() == null ? null : s.loadBalancing().name(),
-                        s.idleTimeoutSeconds(), s.idleTimeoutSeconds(),
-                        s.idleAction() == null ? null : s.idleAction().name(),
-                        s.disconnectTimeoutSeconds(), s.disconnectTimeoutSeconds(),
-                        s.maxSessionSeconds(), s.maxSessionSeconds(), s.recordSessions(),
-                        s.prepareTimeoutSeconds(), s.prepareTimeoutSeconds(), ctx.tenantId(), id)
-                .update();
-        DesktopPool pool = get(ctx.tenantId(), id);
+    @ConfigurationTransactional
+    public Versioned<DesktopPool> update(AdminContext ctx, UUID id, IfMatch ifMatch, PoolSettings s) {
+        PoolRecord p = record(ctx.tenantId(), id, LockModeType.PESSIMISTIC_WRITE);
+        ifMatch.check("Pool", id, p.version);
+        if (s.name() != null) {
+            p.name = s.name();
+        }
+        if (s.description() != null) {
+            p.description = s.description();
+        }
+        if (s.enabled() != null) {
+            p.enabled = s.enabled();
+        }
+        if (s.loadBalancing() != null) {
+            p.loadBalancing = s.loadBalancing();
+        }
+        if (s.idleTimeoutSeconds() != null) {
+            p.idleTimeoutSeconds = zeroIsNone(s.idleTimeoutSeconds());
+        }
+        if (s.idleAction() != null) {
+            p.idleAction = s.idleAction();
+        }
+        if (s.disconnectTimeoutSeconds() != null) {
+            p.disconnectTimeoutSeconds = zeroIsNone(s.disconnectTimeoutSeconds());
+        }
+        if (s.maxSessionSeconds() != null) {
+            p.maxSessionSeconds = zeroIsNone(s.maxSessionSeconds());
+        }
+        if (s.recordSessions() != null) {
+            p.recordSessions = s.recordSessions();
+        }
+        if (s.prepareTimeoutSeconds() != null) {
+            p.prepareTimeoutSeconds = zeroIsNone(s.prepareTimeoutSeconds());
+        }
+        p.updatedAt = Instant.now();
+        em.flush();
         events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(), "POOL_UPDATED", "DESKTOP_POOL",
-                id.toString(), describe(pool)));
-        return pool;
+                id.toString(), describe(p.view())));
+        return new Versioned<>(p.view(), p.version);
+    }
+
+    private static Integer zeroIsNone(int seconds) {
+        return seconds == 0 ? null : seconds;
     }
 
     /** Removes the pool; its live sessions are ended and its machines and hosts released first. */
-    @Transactional
+    @ConfigurationTransactional
     public void delete(AdminContext ctx, UUID id) {
-        DesktopPool pool = get(ctx.tenantId(), id);
-        events.publishEvent(new DesktopPoolRemoved(ctx.tenantId(), id, pool.name()));
+        PoolRecord pool = record(ctx.tenantId(), id, LockModeType.PESSIMISTIC_WRITE);
+        events.publishEvent(new DesktopPoolRemoved(ctx.tenantId(), id, pool.name));
         int desktops = jdbc.sql("select count(*) from desktop where pool_id = ?").param(id).query(Integer.class).single();
         events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(), "POOL_DELETED", "DESKTOP_POOL",
-                id.toString(), Map.of("name", pool.name(), "desktopsRemoved", desktops)));
-        jdbc.sql("delete from desktop_pool where tenant_id = ? and id = ?").params(ctx.tenantId(), id).update();
+                id.toString(), Map.of("name", pool.name, "desktopsRemoved", desktops)));
+        em.remove(pool);
+        em.flush();
         quotas.releaseDesktops(ctx.tenantId(), desktops);
+    }
+
+    private PoolRecord record(UUID tenantId, UUID id, LockModeType lock) {
+        PoolRecord p = em.find(PoolRecord.class, id, lock);
+        if (p == null || !p.tenantId.equals(tenantId)) {
+            throw ProblemException.notFound("Pool", id);
+        }
+        return p;
     }
 
     private static Map<String, Object> describe(DesktopPool p) {

@@ -13,7 +13,11 @@ import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.RequestHeader;
+import tools.jackson.databind.JsonNode;
 
 import io.deskport.broker.shared.ConsoleNetworks;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -28,6 +32,8 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.deskport.broker.shared.AdminContext;
+import io.deskport.broker.shared.MergePatch;
+import io.deskport.broker.shared.Versions.IfMatch;
 import io.deskport.broker.shared.ProblemException;
 import io.deskport.broker.shared.Reason;
 
@@ -44,9 +50,11 @@ class PoolAdminController {
 
     private final ConsoleRegistrationCheck consoleCheck;
     private final ConsoleNetworks consoleNetworks;
+    private final MergePatch mergePatch;
 
     PoolAdminController(DesktopPools pools, Entitlements entitlements, Desktops desktops,
-                        ConsoleRegistrationCheck consoleCheck, ConsoleNetworks consoleNetworks) {
+                        ConsoleRegistrationCheck consoleCheck, ConsoleNetworks consoleNetworks, MergePatch mergePatch) {
+        this.mergePatch = mergePatch;
         this.consoleCheck = consoleCheck;
         this.consoleNetworks = consoleNetworks;
         this.pools = pools;
@@ -90,29 +98,44 @@ class PoolAdminController {
     }
 
     @PostMapping("/pools")
-    @ResponseStatus(HttpStatus.CREATED)
-    DesktopPool create(AdminContext ctx, @Valid @RequestBody CreatePool b) {
+    ResponseEntity<DesktopPool> create(AdminContext ctx, @Valid @RequestBody CreatePool b) {
         return pools.create(ctx, new DesktopPools.PoolSettings(b.name(), b.description(), b.kind(), b.enabled(),
                 b.loadBalancing(), b.idleTimeoutSeconds(), b.idleAction(), b.disconnectTimeoutSeconds(),
-                b.maxSessionSeconds(), b.recordSessions(), b.prepareTimeoutSeconds()));
+                b.maxSessionSeconds(), b.recordSessions(), b.prepareTimeoutSeconds())).created();
     }
 
     @GetMapping("/pools/{id}")
-    DesktopPool get(AdminContext ctx, @PathVariable UUID id) {
-        return pools.get(ctx.tenantId(), id);
+    ResponseEntity<DesktopPool> get(AdminContext ctx, @PathVariable UUID id) {
+        return pools.find(ctx.tenantId(), id).ok();
     }
 
+    /** A partial change: members left out or null keep their values; 0 switches a timeout off. */
     @PatchMapping("/pools/{id}")
-    DesktopPool update(AdminContext ctx, @PathVariable UUID id, @Valid @RequestBody UpdatePool b) {
+    ResponseEntity<DesktopPool> update(AdminContext ctx, @PathVariable UUID id,
+                                       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+                                       @Valid @RequestBody UpdatePool b) {
         if (b.prepareTimeoutSeconds() != null && b.prepareTimeoutSeconds() > 0 && b.prepareTimeoutSeconds() < 10) {
             throw new ProblemException(Reason.VALIDATION_FAILED, "prepareTimeoutSeconds: must be 0 (the platform's "
                     + "default) or at least 10", Map.of("errors", List.of(Map.of("field", "prepareTimeoutSeconds",
                     "message", "must be 0 (the platform's default) or at least 10",
                     "rejectedValue", b.prepareTimeoutSeconds()))));
         }
-        return pools.update(ctx, id, new DesktopPools.PoolSettings(b.name(), b.description(), null, b.enabled(),
-                b.loadBalancing(), b.idleTimeoutSeconds(), b.idleAction(), b.disconnectTimeoutSeconds(),
-                b.maxSessionSeconds(), b.recordSessions(), b.prepareTimeoutSeconds()));
+        return pools.update(ctx, id, new IfMatch(ifMatch), new DesktopPools.PoolSettings(b.name(), b.description(),
+                null, b.enabled(), b.loadBalancing(), b.idleTimeoutSeconds(), b.idleAction(),
+                b.disconnectTimeoutSeconds(), b.maxSessionSeconds(), b.recordSessions(), b.prepareTimeoutSeconds())).ok();
+    }
+
+    /**
+     * The same change as a JSON Merge Patch (RFC 7396): null removes a timeout (never), the description
+     * (empty) or the pool's own prepare timeout (the platform's default); other members cannot be removed.
+     */
+    @PatchMapping(path = "/pools/{id}", consumes = MergePatch.MEDIA_TYPE)
+    ResponseEntity<DesktopPool> mergePatch(AdminContext ctx, @PathVariable UUID id,
+                                           @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+                                           @RequestBody JsonNode patch) {
+        return update(ctx, id, ifMatch, mergePatch.read(patch, UpdatePool.class, Map.of("description", "",
+                "idleTimeoutSeconds", 0, "disconnectTimeoutSeconds", 0, "maxSessionSeconds", 0,
+                "prepareTimeoutSeconds", 0)));
     }
 
     @DeleteMapping("/pools/{id}")

@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -171,6 +172,23 @@ class ProblemHandler {
     ResponseEntity<ProblemDetail> denied(RuntimeException e, HttpServletRequest request) {
         return respond(ProblemResponses.of(Reason.FORBIDDEN, "Your role does not allow this operation",
                 request.getRequestURI()));
+    }
+
+    /** Two changes of one configuration resource raced past each other (Hibernate's version check). */
+    @ExceptionHandler(OptimisticLockingFailureException.class)
+    ResponseEntity<ProblemDetail> stale(OptimisticLockingFailureException e, HttpServletRequest request) {
+        return respond(ProblemResponses.of(Reason.STALE_VERSION, "The resource was changed by someone else while "
+                + "this change was made; read it again and make your change on what it is now", request.getRequestURI()));
+    }
+
+    /** A constraint the database holds, met by Hibernate's flush (unique names, references). */
+    @ExceptionHandler(org.hibernate.exception.ConstraintViolationException.class)
+    ResponseEntity<ProblemDetail> constraint(org.hibernate.exception.ConstraintViolationException e,
+                                             HttpServletRequest request) {
+        if (e.getKind() == org.hibernate.exception.ConstraintViolationException.ConstraintKind.UNIQUE) {
+            return duplicate(null, request);
+        }
+        return integrity(new DataIntegrityViolationException(e.getMessage(), e), request);
     }
 
     @ExceptionHandler(DuplicateKeyException.class)

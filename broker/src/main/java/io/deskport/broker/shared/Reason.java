@@ -27,6 +27,10 @@ public enum Reason {
     CONFLICT(HttpStatus.CONFLICT, "Conflicts with the current state"),
     INVALID_STATE(HttpStatus.CONFLICT, "Not possible in the object's current state"),
     IN_USE(HttpStatus.CONFLICT, "The object is in use"),
+    /** A change of a configuration resource without {@code If-Match}: send the ETag of the version you changed. */
+    PRECONDITION_REQUIRED(HttpStatus.PRECONDITION_REQUIRED, "If-Match is required"),
+    /** Someone changed the resource since the version named in {@code If-Match}; {@code currentVersion} says which it is now. */
+    STALE_VERSION(HttpStatus.PRECONDITION_FAILED, "The resource has changed since you read it"),
     METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed"),
     UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
     PAYLOAD_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "The request body is too large"),

@@ -12,6 +12,7 @@ import javax.sql.DataSource;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.SqlTypeValue;
 import org.springframework.jdbc.core.StatementCreatorUtils;
@@ -87,9 +88,21 @@ public class WritesWithCommit extends JdbcTransactionManager {
     @Configuration(proxyBeanMethods = false)
     static class Registration {
         @Bean
+        @Primary
         WritesWithCommit transactionManager(DataSource dataSource) {
             return new WritesWithCommit(dataSource);
         }
+    }
+
+    /**
+     * A transaction of the configuration model ({@link ConfigurationTransactional}, Spring's JPA transaction
+     * manager) has bound its connection: JDBC code called inside it joins it instead of taking that connection
+     * over as a transaction of its own (whose commit would end the configuration change half-way).
+     */
+    @Override
+    protected boolean isExistingTransaction(Object transaction) {
+        return super.isExistingTransaction(transaction)
+                || (TransactionSynchronizationManager.isActualTransactionActive() && currentHolder() != null);
     }
 
     @Override

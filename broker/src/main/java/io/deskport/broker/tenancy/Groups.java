@@ -1,9 +1,13 @@
 package io.deskport.broker.tenancy;
 
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -12,6 +16,9 @@ import org.springframework.transaction.annotation.Transactional;
 
 import io.deskport.broker.shared.AdminActionPerformed;
 import io.deskport.broker.shared.AdminContext;
+import io.deskport.broker.shared.ConfigurationTransactional;
+import io.deskport.broker.shared.Versions.IfMatch;
+import io.deskport.broker.shared.Versions.Versioned;
 import io.deskport.broker.shared.Ids;
 import io.deskport.broker.shared.ProblemException;
 
@@ -25,55 +32,84 @@ public class Groups {
 
     private final JdbcClient jdbc;
     private final ApplicationEventPublisher events;
+    private final EntityManager em;
 
-    Groups(JdbcClient jdbc, ApplicationEventPublisher events) {
+    Groups(JdbcClient jdbc, ApplicationEventPublisher events, EntityManager em) {
+        this.em = em;
         this.jdbc = jdbc;
         this.events = events;
     }
 
-    @Transactional
-    public Group create(AdminContext ctx, String name, String description) {
-        UUID id = Ids.newId();
-        jdbc.sql("insert into user_group (id, tenant_id, name, description) values (?, ?, ?, ?)")
-                .params(id, ctx.tenantId(), name, description == null ? "" : description).update();
+    @ConfigurationTransactional
+    public Versioned<Group> create(AdminContext ctx, String name, String description) {
+        GroupRecord g = new GroupRecord();
+        g.id = Ids.newId();
+        g.tenantId = ctx.tenantId();
+        g.name = name;
+        g.description = description == null ? "" : description;
+        g.createdAt = Instant.now();
+        em.persist(g);
+        em.flush();
         events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(), "GROUP_CREATED", "GROUP",
-                id.toString(), Map.of("name", name)));
-        return get(ctx.tenantId(), id);
+                g.id.toString(), Map.of("name", name)));
+        return view(g);
     }
 
-    @Transactional(readOnly = true)
+    @ConfigurationTransactional(readOnly = true)
     public List<Group> list(UUID tenantId) {
         return jdbc.sql(SELECT + " where g.tenant_id = ? order by g.name").param(tenantId).query(this::map).list();
     }
 
-    @Transactional(readOnly = true)
-    public Group get(UUID tenantId, UUID id) {
-        return jdbc.sql(SELECT + " where g.tenant_id = ? and g.id = ?").params(tenantId, id).query(this::map)
-                .optional().orElseThrow(() -> ProblemException.notFound("Group", id));
+    /** @throws ProblemException NOT_FOUND unless the group belongs to the tenant */
+    @ConfigurationTransactional(readOnly = true)
+    public Versioned<Group> get(UUID tenantId, UUID id) {
+        return view(record(tenantId, id, LockModeType.NONE));
     }
 
-    @Transactional
-    public Group update(AdminContext ctx, UUID id, String name, String description) {
-        get(ctx.tenantId(), id);
-        jdbc.sql("update user_group set name = coalesce(?, name), description = coalesce(?, description) "
-                + "where tenant_id = ? and id = ?").params(name, description, ctx.tenantId(), id).update();
+    /** @throws ProblemException PRECONDITION_REQUIRED, STALE_VERSION (see {@link io.deskport.broker.shared.Versions}) */
+    @ConfigurationTransactional
+    public Versioned<Group> update(AdminContext ctx, UUID id, IfMatch ifMatch, String name, String description) {
+        GroupRecord g = record(ctx.tenantId(), id, LockModeType.PESSIMISTIC_WRITE);
+        ifMatch.check("Group", id, g.version);
+        if (name != null) {
+            g.name = name;
+        }
+        if (description != null) {
+            g.description = description;
+        }
+        em.flush();
         events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(), "GROUP_UPDATED", "GROUP",
-                id.toString(), Map.of("name", name == null ? "" : name)));
-        return get(ctx.tenantId(), id);
+                id.toString(), Map.of("name", g.name)));
+        return view(g);
     }
 
-    @Transactional
+    @ConfigurationTransactional
     public void delete(AdminContext ctx, UUID id) {
-        Group group = get(ctx.tenantId(), id);
+        GroupRecord group = record(ctx.tenantId(), id, LockModeType.PESSIMISTIC_WRITE);
         events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(), "GROUP_DELETED", "GROUP",
-                id.toString(), Map.of("name", group.name())));
-        jdbc.sql("delete from user_group where tenant_id = ? and id = ?").params(ctx.tenantId(), id).update();
+                id.toString(), Map.of("name", group.name)));
+        em.remove(group);
+        em.flush();
+    }
+
+    private GroupRecord record(UUID tenantId, UUID id, LockModeType lock) {
+        GroupRecord g = em.find(GroupRecord.class, id, lock);
+        if (g == null || !g.tenantId.equals(tenantId)) {
+            throw ProblemException.notFound("Group", id);
+        }
+        return g;
+    }
+
+    private Versioned<Group> view(GroupRecord g) {
+        List<UUID> members = jdbc.sql("select user_id from group_member where group_id = ? order by user_id")
+                .param(g.id).query(UUID.class).list();
+        return new Versioned<>(new Group(g.id, g.tenantId, g.name, g.description, members, g.createdAt), g.version);
     }
 
     /** Adds a member; both must belong to the context's tenant (enforced by the composite foreign keys). */
-    @Transactional
-    public Group addMember(AdminContext ctx, UUID groupId, UUID userId) {
-        get(ctx.tenantId(), groupId);
+    @ConfigurationTransactional
+    public Versioned<Group> addMember(AdminContext ctx, UUID groupId, UUID userId) {
+        GroupRecord group = record(ctx.tenantId(), groupId, LockModeType.PESSIMISTIC_FORCE_INCREMENT);
         int n = jdbc.sql("insert into group_member (tenant_id, group_id, user_id) "
                         + "select ?, ?, u.id from app_user u where u.tenant_id = ? and u.id = ? on conflict do nothing")
                 .params(ctx.tenantId(), groupId, ctx.tenantId(), userId).update();
@@ -82,12 +118,12 @@ public class Groups {
         }
         events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(), "GROUP_MEMBER_ADDED", "GROUP",
                 groupId.toString(), Map.of("userId", userId.toString())));
-        return get(ctx.tenantId(), groupId);
+        return view(group);
     }
 
-    @Transactional
-    public Group removeMember(AdminContext ctx, UUID groupId, UUID userId) {
-        get(ctx.tenantId(), groupId);
+    @ConfigurationTransactional
+    public Versioned<Group> removeMember(AdminContext ctx, UUID groupId, UUID userId) {
+        GroupRecord group = record(ctx.tenantId(), groupId, LockModeType.PESSIMISTIC_FORCE_INCREMENT);
         int n = jdbc.sql("delete from group_member where tenant_id = ? and group_id = ? and user_id = ?")
                 .params(ctx.tenantId(), groupId, userId).update();
         if (n == 0 && jdbc.sql("select count(*) from app_user where tenant_id = ? and id = ?")
@@ -96,7 +132,7 @@ public class Groups {
         }
         events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(), "GROUP_MEMBER_REMOVED", "GROUP",
                 groupId.toString(), Map.of("userId", userId.toString())));
-        return get(ctx.tenantId(), groupId);
+        return view(group);
     }
 
     private boolean isMember(UUID groupId, UUID userId) {

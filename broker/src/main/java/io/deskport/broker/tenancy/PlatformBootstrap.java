@@ -9,10 +9,12 @@ import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.deskport.broker.shared.AdminContext;
+import io.deskport.broker.shared.ConfigurationModel;
 import io.deskport.broker.shared.CurrentUser;
 import io.deskport.broker.shared.Role;
 
@@ -35,7 +37,7 @@ class PlatformBootstrap {
     private final Tenants tenants;
     private final Users users;
 
-    PlatformBootstrap(BootstrapProperties properties, PlatformTransactionManager txManager, JdbcClient jdbc,
+    PlatformBootstrap(BootstrapProperties properties, @Qualifier(ConfigurationModel.TRANSACTION_MANAGER) PlatformTransactionManager txManager, JdbcClient jdbc,
                       Tenants tenants, Users users) {
         this.password = properties.operatorPassword() == null ? "" : properties.operatorPassword();
         this.tx = new TransactionTemplate(txManager);
@@ -58,7 +60,7 @@ class PlatformBootstrap {
             if (tenants.findBySlug(PLATFORM_TENANT).isPresent()) {
                 return;
             }
-            Tenant platform = tenants.create(SETUP, new Tenants.NewTenant(PLATFORM_TENANT, "Platform operations", 10, 10));
+            Tenant platform = tenants.create(SETUP, new Tenants.NewTenant(PLATFORM_TENANT, "Platform operations", 10, 10)).body();
             users.create(new AdminContext(SETUP, platform.id()),
                     new Users.NewUser("operator", "Platform operator", null, password, Set.of(Role.PLATFORM_ADMIN)));
             log.info("Created the platform tenant and its operator from deskport.bootstrap.operator-password");

@@ -1,6 +1,7 @@
 package io.deskport.broker.tenancy;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.validation.Valid;
@@ -11,7 +12,11 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.RequestHeader;
+import tools.jackson.databind.JsonNode;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -23,6 +28,8 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.deskport.broker.shared.CurrentUser;
+import io.deskport.broker.shared.MergePatch;
+import io.deskport.broker.shared.Versions.IfMatch;
 
 /** Platform administration of tenants (role PLATFORM_ADMIN; enforced by the security rules). */
 @RestController
@@ -30,8 +37,10 @@ import io.deskport.broker.shared.CurrentUser;
 class TenantAdminController {
 
     private final Tenants tenants;
+    private final MergePatch mergePatch;
 
-    TenantAdminController(Tenants tenants) {
+    TenantAdminController(Tenants tenants, MergePatch mergePatch) {
+        this.mergePatch = mergePatch;
         this.tenants = tenants;
     }
 
@@ -53,21 +62,31 @@ class TenantAdminController {
     }
 
     @PostMapping
-    @ResponseStatus(HttpStatus.CREATED)
-    Tenant create(CurrentUser me, @Valid @RequestBody CreateTenant body) {
+    ResponseEntity<Tenant> create(CurrentUser me, @Valid @RequestBody CreateTenant body) {
         return tenants.create(me, new Tenants.NewTenant(body.slug(), body.name(), body.maxConcurrentSessions(),
-                body.maxDesktops()));
+                body.maxDesktops())).created();
     }
 
     @GetMapping("/{id}")
-    Tenant get(@PathVariable UUID id) {
-        return tenants.get(id);
+    ResponseEntity<Tenant> get(@PathVariable UUID id) {
+        return tenants.versioned(id).ok();
     }
 
+    /** A partial change: members left out or null keep their values. */
     @PatchMapping("/{id}")
-    Tenant update(CurrentUser me, @PathVariable UUID id, @Valid @RequestBody UpdateTenant body) {
-        return tenants.update(me, id, new Tenants.TenantChange(body.name(), body.maxConcurrentSessions(),
-                body.maxDesktops()));
+    ResponseEntity<Tenant> update(CurrentUser me, @PathVariable UUID id,
+                                  @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+                                  @Valid @RequestBody UpdateTenant body) {
+        return tenants.update(me, id, new IfMatch(ifMatch), new Tenants.TenantChange(body.name(),
+                body.maxConcurrentSessions(), body.maxDesktops())).ok();
+    }
+
+    /** The same change as a JSON Merge Patch (RFC 7396); no member of a tenant can be removed. */
+    @PatchMapping(path = "/{id}", consumes = MergePatch.MEDIA_TYPE)
+    ResponseEntity<Tenant> mergePatch(CurrentUser me, @PathVariable UUID id,
+                                      @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+                                      @RequestBody JsonNode patch) {
+        return update(me, id, ifMatch, mergePatch.read(patch, UpdateTenant.class, Map.of()));
     }
 
     @DeleteMapping("/{id}")

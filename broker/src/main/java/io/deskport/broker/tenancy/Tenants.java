@@ -2,11 +2,15 @@ package io.deskport.broker.tenancy;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -14,6 +18,9 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import io.deskport.broker.shared.AdminActionPerformed;
+import io.deskport.broker.shared.ConfigurationTransactional;
+import io.deskport.broker.shared.Versions.IfMatch;
+import io.deskport.broker.shared.Versions.Versioned;
 import io.deskport.broker.shared.CurrentUser;
 import io.deskport.broker.shared.Ids;
 import io.deskport.broker.shared.ProblemException;
@@ -24,13 +31,15 @@ public class Tenants {
 
     private static final String COLUMNS = "id, slug, name, max_concurrent_sessions, max_desktops, "
             + "coalesce((select sum(s.used) from tenant_session_seats s where s.tenant_id = tenant.id), 0) as active_sessions, "
-            + "desktop_count, created_at, updated_at";
+            + "desktop_count, created_at, updated_at, version";
 
     private final JdbcClient jdbc;
     private final ApplicationEventPublisher events;
     private final TenantQuotas quotas;
+    private final EntityManager em;
 
-    Tenants(JdbcClient jdbc, ApplicationEventPublisher events, TenantQuotas quotas) {
+    Tenants(JdbcClient jdbc, ApplicationEventPublisher events, TenantQuotas quotas, EntityManager em) {
+        this.em = em;
         this.jdbc = jdbc;
         this.events = events;
         this.quotas = quotas;
@@ -44,16 +53,21 @@ public class Tenants {
     public record TenantChange(String name, Integer maxConcurrentSessions, Integer maxDesktops) {
     }
 
-    @Transactional
-    public Tenant create(CurrentUser actor, NewTenant t) {
-        UUID id = Ids.newId();
-        jdbc.sql("insert into tenant (id, slug, name, max_concurrent_sessions, max_desktops) values (?, ?, ?, ?, ?)")
-                .params(id, t.slug(), t.name(), t.maxConcurrentSessions(), t.maxDesktops()).update();
-        Tenant created = get(id);
-        events.publishEvent(new AdminActionPerformed(id, actor, "TENANT_CREATED", "TENANT", id.toString(),
+    @ConfigurationTransactional
+    public Versioned<Tenant> create(CurrentUser actor, NewTenant t) {
+        TenantRecord r = new TenantRecord();
+        r.id = Ids.newId();
+        r.slug = t.slug();
+        r.name = t.name();
+        r.maxConcurrentSessions = t.maxConcurrentSessions();
+        r.maxDesktops = t.maxDesktops();
+        r.createdAt = r.updatedAt = Instant.now();
+        em.persist(r);
+        em.flush();
+        events.publishEvent(new AdminActionPerformed(r.id, actor, "TENANT_CREATED", "TENANT", r.id.toString(),
                 Map.of("slug", t.slug(), "name", t.name(), "maxConcurrentSessions", t.maxConcurrentSessions(),
                         "maxDesktops", t.maxDesktops())));
-        return created;
+        return versioned(r.id);
     }
 
     @Transactional(readOnly = true)
@@ -76,15 +90,30 @@ public class Tenants {
         return find(id).orElseThrow(() -> ProblemException.notFound("Tenant", id));
     }
 
-    @Transactional
-    public Tenant update(CurrentUser actor, UUID id, TenantChange change) {
-        int n = jdbc.sql("update tenant set name = coalesce(?, name), "
-                        + "max_concurrent_sessions = coalesce(?, max_concurrent_sessions), "
-                        + "max_desktops = coalesce(?, max_desktops), updated_at = now() where id = ?")
-                .params(change.name(), change.maxConcurrentSessions(), change.maxDesktops(), id).update();
-        if (n == 0) {
-            throw ProblemException.notFound("Tenant", id);
+    /** The tenant with its live counters and its version (the ETag of the admin API's answer). */
+    @Transactional(readOnly = true)
+    public Versioned<Tenant> versioned(UUID id) {
+        return jdbc.sql("select " + COLUMNS + " from tenant where id = ?").param(id)
+                .query((rs, n) -> new Versioned<>(map(rs, n), rs.getLong("version"))).optional()
+                .orElseThrow(() -> ProblemException.notFound("Tenant", id));
+    }
+
+    /** @throws ProblemException PRECONDITION_REQUIRED, STALE_VERSION (see {@link io.deskport.broker.shared.Versions}) */
+    @ConfigurationTransactional
+    public Versioned<Tenant> update(CurrentUser actor, UUID id, IfMatch ifMatch, TenantChange change) {
+        TenantRecord r = record(id, LockModeType.PESSIMISTIC_WRITE);
+        ifMatch.check("Tenant", id, r.version);
+        if (change.name() != null) {
+            r.name = change.name();
         }
+        if (change.maxConcurrentSessions() != null) {
+            r.maxConcurrentSessions = change.maxConcurrentSessions();
+        }
+        if (change.maxDesktops() != null) {
+            r.maxDesktops = change.maxDesktops();
+        }
+        r.updatedAt = Instant.now();
+        em.flush();
         if (change.maxConcurrentSessions() != null) {
             quotas.resizeSeats(id, change.maxConcurrentSessions());
         }
@@ -93,7 +122,15 @@ public class Tenants {
         details.put("maxConcurrentSessions", change.maxConcurrentSessions());
         details.put("maxDesktops", change.maxDesktops());
         events.publishEvent(new AdminActionPerformed(id, actor, "TENANT_UPDATED", "TENANT", id.toString(), details));
-        return get(id);
+        return versioned(id);
+    }
+
+    private TenantRecord record(UUID id, LockModeType lock) {
+        TenantRecord r = em.find(TenantRecord.class, id, lock);
+        if (r == null) {
+            throw ProblemException.notFound("Tenant", id);
+        }
+        return r;
     }
 
     /**
@@ -102,14 +139,15 @@ public class Tenants {
      * broker (a platform admin account of the tenant included) and their live sessions are disconnected,
      * closing their tunnels, before the rows go.
      */
-    @Transactional
+    @ConfigurationTransactional
     public void delete(CurrentUser actor, UUID id) {
-        Tenant tenant = get(id);
+        TenantRecord tenant = record(id, LockModeType.PESSIMISTIC_WRITE);
         events.publishEvent(new AdminActionPerformed(id, actor, "TENANT_DELETED", "TENANT", id.toString(),
-                Map.of("slug", tenant.slug())));
+                Map.of("slug", tenant.slug)));
         jdbc.sql("select id from app_user where tenant_id = ?").param(id).query(UUID.class).list()
                 .forEach(user -> events.publishEvent(new UserAccessChanged(id, user, "TENANT_REMOVED", true)));
-        jdbc.sql("delete from tenant where id = ?").param(id).update();
+        em.remove(tenant);
+        em.flush();
     }
 
     static Tenant map(ResultSet rs, int row) throws SQLException {

@@ -1,6 +1,7 @@
 package io.deskport.broker.tenancy;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -12,7 +13,11 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.RequestHeader;
+import tools.jackson.databind.JsonNode;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -27,6 +32,8 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.deskport.broker.shared.AdminContext;
+import io.deskport.broker.shared.MergePatch;
+import io.deskport.broker.shared.Versions.IfMatch;
 import io.deskport.broker.shared.Role;
 
 /** Tenant administration of users and groups. */
@@ -37,8 +44,10 @@ class UserAdminController {
 
     private final Users users;
     private final Groups groups;
+    private final MergePatch mergePatch;
 
-    UserAdminController(Users users, Groups groups) {
+    UserAdminController(Users users, Groups groups, MergePatch mergePatch) {
+        this.mergePatch = mergePatch;
         this.users = users;
         this.groups = groups;
     }
@@ -70,21 +79,31 @@ class UserAdminController {
     }
 
     @PostMapping("/users")
-    @ResponseStatus(HttpStatus.CREATED)
-    User createUser(AdminContext ctx, @Valid @RequestBody CreateUser body) {
+    ResponseEntity<User> createUser(AdminContext ctx, @Valid @RequestBody CreateUser body) {
         return users.create(ctx, new Users.NewUser(body.username(), body.displayName(), body.email(), body.password(),
-                body.roles()));
+                body.roles())).created();
     }
 
     @GetMapping("/users/{id}")
-    User getUser(AdminContext ctx, @PathVariable UUID id) {
-        return users.get(ctx.tenantId(), id);
+    ResponseEntity<User> getUser(AdminContext ctx, @PathVariable UUID id) {
+        return users.get(ctx.tenantId(), id).ok();
     }
 
+    /** A partial change: members left out or null keep their values. */
     @PatchMapping("/users/{id}")
-    User updateUser(AdminContext ctx, @PathVariable UUID id, @Valid @RequestBody UpdateUser body) {
-        return users.update(ctx, id, new Users.UserChange(body.displayName(), body.email(), body.password(),
-                body.roles(), body.enabled()));
+    ResponseEntity<User> updateUser(AdminContext ctx, @PathVariable UUID id,
+                                    @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+                                    @Valid @RequestBody UpdateUser body) {
+        return users.update(ctx, id, new IfMatch(ifMatch), new Users.UserChange(body.displayName(), body.email(),
+                body.password(), body.roles(), body.enabled())).ok();
+    }
+
+    /** The same change as a JSON Merge Patch (RFC 7396): null removes the e-mail address; nothing else can be removed. */
+    @PatchMapping(path = "/users/{id}", consumes = MergePatch.MEDIA_TYPE)
+    ResponseEntity<User> mergePatchUser(AdminContext ctx, @PathVariable UUID id,
+                                        @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+                                        @RequestBody JsonNode patch) {
+        return updateUser(ctx, id, ifMatch, mergePatch.read(patch, UpdateUser.class, Map.of("email", "")));
     }
 
     @DeleteMapping("/users/{id}")
@@ -99,19 +118,29 @@ class UserAdminController {
     }
 
     @PostMapping("/groups")
-    @ResponseStatus(HttpStatus.CREATED)
-    Group createGroup(AdminContext ctx, @Valid @RequestBody GroupBody body) {
-        return groups.create(ctx, body.name(), body.description());
+    ResponseEntity<Group> createGroup(AdminContext ctx, @Valid @RequestBody GroupBody body) {
+        return groups.create(ctx, body.name(), body.description()).created();
     }
 
     @GetMapping("/groups/{id}")
-    Group getGroup(AdminContext ctx, @PathVariable UUID id) {
-        return groups.get(ctx.tenantId(), id);
+    ResponseEntity<Group> getGroup(AdminContext ctx, @PathVariable UUID id) {
+        return groups.get(ctx.tenantId(), id).ok();
     }
 
+    /** A partial change: members left out or null keep their values. */
     @PatchMapping("/groups/{id}")
-    Group updateGroup(AdminContext ctx, @PathVariable UUID id, @Valid @RequestBody GroupChange body) {
-        return groups.update(ctx, id, body.name(), body.description());
+    ResponseEntity<Group> updateGroup(AdminContext ctx, @PathVariable UUID id,
+                                      @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+                                      @Valid @RequestBody GroupChange body) {
+        return groups.update(ctx, id, new IfMatch(ifMatch), body.name(), body.description()).ok();
+    }
+
+    /** The same change as a JSON Merge Patch (RFC 7396): null removes the description. */
+    @PatchMapping(path = "/groups/{id}", consumes = MergePatch.MEDIA_TYPE)
+    ResponseEntity<Group> mergePatchGroup(AdminContext ctx, @PathVariable UUID id,
+                                          @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+                                          @RequestBody JsonNode patch) {
+        return updateGroup(ctx, id, ifMatch, mergePatch.read(patch, GroupChange.class, Map.of("description", "")));
     }
 
     @DeleteMapping("/groups/{id}")
@@ -121,12 +150,12 @@ class UserAdminController {
     }
 
     @PutMapping("/groups/{id}/members/{userId}")
-    Group addMember(AdminContext ctx, @PathVariable UUID id, @PathVariable UUID userId) {
-        return groups.addMember(ctx, id, userId);
+    ResponseEntity<Group> addMember(AdminContext ctx, @PathVariable UUID id, @PathVariable UUID userId) {
+        return groups.addMember(ctx, id, userId).ok();
     }
 
     @DeleteMapping("/groups/{id}/members/{userId}")
-    Group removeMember(AdminContext ctx, @PathVariable UUID id, @PathVariable UUID userId) {
-        return groups.removeMember(ctx, id, userId);
+    ResponseEntity<Group> removeMember(AdminContext ctx, @PathVariable UUID id, @PathVariable UUID userId) {
+        return groups.removeMember(ctx, id, userId).ok();
     }
 }

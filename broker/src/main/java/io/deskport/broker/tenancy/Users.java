@@ -1,12 +1,14 @@
 package io.deskport.broker.tenancy;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -16,6 +18,9 @@ import org.springframework.transaction.annotation.Transactional;
 
 import io.deskport.broker.shared.AdminActionPerformed;
 import io.deskport.broker.shared.AdminContext;
+import io.deskport.broker.shared.ConfigurationTransactional;
+import io.deskport.broker.shared.Versions.IfMatch;
+import io.deskport.broker.shared.Versions.Versioned;
 import io.deskport.broker.shared.CurrentUser;
 import io.deskport.broker.shared.Ids;
 import io.deskport.broker.shared.ProblemException;
@@ -26,13 +31,13 @@ import io.deskport.broker.shared.Role;
 @Service
 public class Users {
 
-    private static final String COLUMNS = "id, tenant_id, username, display_name, email, roles, enabled, created_at";
-
     private final JdbcClient jdbc;
     private final PasswordEncoder passwords;
     private final ApplicationEventPublisher events;
+    private final EntityManager em;
 
-    Users(JdbcClient jdbc, PasswordEncoder passwords, ApplicationEventPublisher events) {
+    Users(JdbcClient jdbc, PasswordEncoder passwords, ApplicationEventPublisher events, EntityManager em) {
+        this.em = em;
         this.jdbc = jdbc;
         this.passwords = passwords;
         this.events = events;
@@ -46,52 +51,73 @@ public class Users {
     public record UserChange(String displayName, String email, String password, Set<Role> roles, Boolean enabled) {
     }
 
-    @Transactional
-    public User create(AdminContext ctx, NewUser u) {
+    @ConfigurationTransactional
+    public Versioned<User> create(AdminContext ctx, NewUser u) {
         Set<Role> roles = u.roles() == null || u.roles().isEmpty() ? Set.of(Role.USER) : u.roles();
         checkGrantable(ctx, roles);
-        UUID id = Ids.newId();
-        jdbc.sql("insert into app_user (id, tenant_id, username, display_name, email, password_hash, roles) "
-                        + "values (?, ?, ?, ?, ?, ?, ?)")
-                .params(id, ctx.tenantId(), u.username(), u.displayName() == null ? u.username() : u.displayName(),
-                        u.email(), u.password() == null ? null : passwords.encode(u.password()), roleArray(roles))
-                .update();
+        UserRecord r = new UserRecord();
+        r.id = Ids.newId();
+        r.tenantId = ctx.tenantId();
+        r.username = u.username();
+        r.displayName = u.displayName() == null ? u.username() : u.displayName();
+        r.email = u.email();
+        r.passwordHash = u.password() == null ? null : passwords.encode(u.password());
+        r.roles = roleArray(roles);
+        r.enabled = true;
+        r.createdAt = r.updatedAt = Instant.now();
+        em.persist(r);
+        em.flush();
         events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(), "USER_CREATED", "USER",
-                id.toString(), Map.of("username", u.username(), "roles", roles.stream().map(Enum::name).sorted().toList())));
-        return get(ctx.tenantId(), id);
+                r.id.toString(), Map.of("username", u.username(), "roles", roles.stream().map(Enum::name).sorted().toList())));
+        return new Versioned<>(r.view(), r.version);
     }
 
-    @Transactional(readOnly = true)
+    @ConfigurationTransactional(readOnly = true)
     public List<User> list(UUID tenantId, String search, int limit, int offset) {
-        String pattern = search == null || search.isBlank() ? "%" : "%" + search.strip().replace("%", "\\%") + "%";
-        return jdbc.sql("select " + COLUMNS + " from app_user where tenant_id = ? "
-                        + "and (username ilike ? or display_name ilike ?) order by username limit ? offset ?")
-                .params(tenantId, pattern, pattern, limit, offset).query(Users::map).list();
+        String pattern = search == null || search.isBlank() ? "%" : "%" + search.strip().toLowerCase()
+                .replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return em.createQuery("from UserRecord u where u.tenantId = :tenant and (lower(u.username) like :p escape '\\' "
+                        + "or lower(u.displayName) like :p escape '\\') order by u.username", UserRecord.class)
+                .setParameter("tenant", tenantId).setParameter("p", pattern)
+                .setFirstResult(offset).setMaxResults(limit).getResultStream().map(UserRecord::view).toList();
     }
 
-    @Transactional(readOnly = true)
-    public User get(UUID tenantId, UUID id) {
-        return jdbc.sql("select " + COLUMNS + " from app_user where tenant_id = ? and id = ?")
-                .params(tenantId, id).query(Users::map).optional()
-                .orElseThrow(() -> ProblemException.notFound("User", id));
+    /** @throws ProblemException NOT_FOUND unless the user belongs to the tenant */
+    @ConfigurationTransactional(readOnly = true)
+    public Versioned<User> get(UUID tenantId, UUID id) {
+        UserRecord r = record(tenantId, id, LockModeType.NONE);
+        return new Versioned<>(r.view(), r.version);
     }
 
-    @Transactional
-    public User update(AdminContext ctx, UUID id, UserChange change) {
-        User current = get(ctx.tenantId(), id);
+    /** @throws ProblemException PRECONDITION_REQUIRED, STALE_VERSION (see {@link io.deskport.broker.shared.Versions}) */
+    @ConfigurationTransactional
+    public Versioned<User> update(AdminContext ctx, UUID id, IfMatch ifMatch, UserChange change) {
+        UserRecord r = record(ctx.tenantId(), id, LockModeType.PESSIMISTIC_WRITE);
+        User current = r.view();
         // no change of any kind (password, enabled, name, roles) to an account whose roles the caller could not
         // grant: a tenant admin who could reset a platform admin's password could sign in as one
         checkGrantable(ctx, current.roles());
         if (change.roles() != null) {
             checkGrantable(ctx, change.roles());
         }
-        jdbc.sql("update app_user set display_name = coalesce(?, display_name), email = coalesce(?, email), "
-                        + "password_hash = coalesce(?, password_hash), roles = coalesce(?, roles), "
-                        + "enabled = coalesce(?, enabled), updated_at = now() where tenant_id = ? and id = ?")
-                .params(change.displayName(), change.email(),
-                        change.password() == null ? null : passwords.encode(change.password()),
-                        change.roles() == null ? null : roleArray(change.roles()), change.enabled(), ctx.tenantId(), id)
-                .update();
+        ifMatch.check("User", id, r.version);
+        if (change.displayName() != null) {
+            r.displayName = change.displayName();
+        }
+        if (change.email() != null) {
+            r.email = change.email().isEmpty() ? null : change.email();
+        }
+        if (change.password() != null) {
+            r.passwordHash = passwords.encode(change.password());
+        }
+        if (change.roles() != null) {
+            r.roles = roleArray(change.roles().isEmpty() ? Set.of(Role.USER) : change.roles());
+        }
+        if (change.enabled() != null) {
+            r.enabled = change.enabled();
+        }
+        r.updatedAt = Instant.now();
+        em.flush();
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("displayName", change.displayName());
         details.put("email", change.email());
@@ -101,13 +127,21 @@ public class Users {
         events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(), "USER_UPDATED", "USER",
                 id.toString(), details));
         boolean disabled = Boolean.FALSE.equals(change.enabled()) && current.enabled();
-        boolean rolesChanged = change.roles() != null && !change.roles().equals(current.roles());
+        boolean rolesChanged = change.roles() != null && !r.view().roles().equals(current.roles());
         if (disabled || rolesChanged || change.password() != null) {
             // the tokens issued before this change still carry what it took away
             events.publishEvent(new UserAccessChanged(ctx.tenantId(), id, disabled ? "DISABLED"
                     : rolesChanged ? "ROLES_CHANGED" : "PASSWORD_RESET", disabled));
         }
-        return get(ctx.tenantId(), id);
+        return new Versioned<>(r.view(), r.version);
+    }
+
+    private UserRecord record(UUID tenantId, UUID id, LockModeType lock) {
+        UserRecord r = em.find(UserRecord.class, id, lock);
+        if (r == null || !r.tenantId.equals(tenantId)) {
+            throw ProblemException.notFound("User", id);
+        }
+        return r;
     }
 
     /**
@@ -137,18 +171,19 @@ public class Users {
     }
 
     /** Removes the user after their live sessions have been ended (see {@link UserRemoved}). */
-    @Transactional
+    @ConfigurationTransactional
     public void delete(AdminContext ctx, UUID id) {
-        User user = get(ctx.tenantId(), id);
-        checkGrantable(ctx, user.roles());
+        UserRecord user = record(ctx.tenantId(), id, LockModeType.PESSIMISTIC_WRITE);
+        checkGrantable(ctx, user.view().roles());
         if (id.equals(ctx.actor().userId())) {
             throw new ProblemException(Reason.CONFLICT, "You cannot remove your own account");
         }
-        events.publishEvent(new UserRemoved(ctx.tenantId(), id, user.username()));
+        events.publishEvent(new UserRemoved(ctx.tenantId(), id, user.username));
         events.publishEvent(new UserAccessChanged(ctx.tenantId(), id, "REMOVED", true));
         events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(), "USER_DELETED", "USER",
-                id.toString(), Map.of("username", user.username())));
-        jdbc.sql("delete from app_user where tenant_id = ? and id = ?").params(ctx.tenantId(), id).update();
+                id.toString(), Map.of("username", user.username)));
+        em.remove(user);
+        em.flush();
     }
 
     private static void checkGrantable(AdminContext ctx, Set<Role> roles) {
@@ -160,12 +195,5 @@ public class Users {
 
     private static String[] roleArray(Set<Role> roles) {
         return roles.stream().map(Enum::name).sorted().toArray(String[]::new);
-    }
-
-    static User map(ResultSet rs, int row) throws SQLException {
-        return new User(rs.getObject("id", UUID.class), rs.getObject("tenant_id", UUID.class),
-                rs.getString("username"), rs.getString("display_name"), rs.getString("email"),
-                UserDirectory.roles((String[]) rs.getArray("roles").getArray()), rs.getBoolean("enabled"),
-                rs.getTimestamp("created_at").toInstant());
     }
 }

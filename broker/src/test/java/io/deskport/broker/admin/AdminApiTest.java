@@ -236,7 +236,7 @@ class AdminApiTest {
         tenant.entitle(pool, alice);
         Api aliceApi = tenant.login("alice");
 
-        check(tenant.admin.patch("/api/v1/admin/users/" + alice, json("enabled", false)), 200);
+        check(tenant.admin.edit("/api/v1/admin/users/" + alice, json("enabled", false)), 200);
 
         // the token itself is revoked (TokenRevocationTest): not even the entitlement is looked at
         Api.Response refused = aliceApi.post("/api/v1/pools/" + pool + "/connect");
@@ -272,7 +272,7 @@ class AdminApiTest {
         assertThat(root).isNotNull();
         for (String change : new String[] {json("password", "taken-over-password"), json("enabled", false),
                 json("displayName", "Mallory"), json("email", "mallory@example.org")}) {
-            Api.Response refused = tenant.admin.patch("/api/v1/admin/users/" + root, change);
+            Api.Response refused = tenant.admin.edit("/api/v1/admin/users/" + root, change);
             assertThat(refused.status()).as(change).isEqualTo(403);
             assertThat(refused.reason()).isEqualTo("FORBIDDEN");
         }
@@ -282,6 +282,6 @@ class AdminApiTest {
         assertThat(check(stillRoot.get("/api/v1/admin/tenants"), 200).body().size()).isPositive();
         assertThat(check(tenant.admin.get("/api/v1/admin/users/" + root), 200).body().get("enabled").asBoolean()).isTrue();
         // a platform admin may
-        check(stillRoot.patch("/api/v1/admin/users/" + root, json("displayName", "Root")), 200);
+        check(stillRoot.edit("/api/v1/admin/users/" + root, json("displayName", "Root")), 200);
     }
 }

@@ -168,7 +168,7 @@ class ConnectFlowTest {
         Api bob = userEntitledTo("bob", pool);
         String session = check(alice.post(connectPath(pool)), 201).body().get("session").get("id").asString();
 
-        check(tenant.admin.patch("/api/v1/admin/pools/" + pool, json("enabled", false)), 200);
+        check(tenant.admin.edit("/api/v1/admin/pools/" + pool, json("enabled", false)), 200);
 
         Api.Response refused = bob.post(connectPath(pool));
         assertThat(refused.status()).isEqualTo(409);
@@ -214,13 +214,13 @@ class ConnectFlowTest {
         check(users[1].post(connectPath(pool)), 201);
         Api operator = small.platformAdmin(context, "operator");
 
-        check(operator.patch("/api/v1/admin/tenants/" + small.id, json("maxConcurrentSessions", 1)), 200);
+        check(operator.edit("/api/v1/admin/tenants/" + small.id, json("maxConcurrentSessions", 1)), 200);
         Api.Response refused = users[2].post(connectPath(pool));
         assertThat(refused.reason()).isEqualTo("TENANT_QUOTA");
         assertThat(refused.body().get("activeSessions").asInt()).isEqualTo(2);
         assertThat(check(users[0].post(connectPath(pool)), 200).body().get("reconnected").asBoolean()).isTrue();
 
-        check(operator.patch("/api/v1/admin/tenants/" + small.id, json("maxConcurrentSessions", 3)), 200);
+        check(operator.edit("/api/v1/admin/tenants/" + small.id, json("maxConcurrentSessions", 3)), 200);
         check(users[2].post(connectPath(pool)), 201);
         assertThat(check(operator.get("/api/v1/admin/tenants/" + small.id), 200).body().get("activeSessions").asInt())
                 .isEqualTo(3);

@@ -68,7 +68,7 @@ class SessionTimeoutsTest {
 
     @Test
     void aSessionDisconnectedLongerThanTheTimeoutIsLoggedOff() {
-        check(tenant.admin.patch("/api/v1/admin/pools/" + pool, json("disconnectTimeoutSeconds", 60)), 200);
+        check(tenant.admin.edit("/api/v1/admin/pools/" + pool, json("disconnectTimeoutSeconds", 60)), 200);
         UUID s = connect();
         check(alice.post("/api/v1/sessions/" + s + "/disconnect"), 200);
 
@@ -86,7 +86,7 @@ class SessionTimeoutsTest {
 
     @Test
     void anIdleConnectedSessionIsDisconnectedByDefaultPolicy() {
-        check(tenant.admin.patch("/api/v1/admin/pools/" + pool, json("idleTimeoutSeconds", 600)), 200);
+        check(tenant.admin.edit("/api/v1/admin/pools/" + pool, json("idleTimeoutSeconds", 600)), 200);
         UUID s = connect();
         assertThat(lifecycle.markConnected(s, CurrentUser.SYSTEM)).isTrue();
 
@@ -102,7 +102,7 @@ class SessionTimeoutsTest {
 
     @Test
     void anIdleSessionIsLoggedOffWhenThePoolSaysSo() {
-        check(tenant.admin.patch("/api/v1/admin/pools/" + pool, json("idleTimeoutSeconds", 600, "idleAction", "LOGOFF")), 200);
+        check(tenant.admin.edit("/api/v1/admin/pools/" + pool, json("idleTimeoutSeconds", 600, "idleAction", "LOGOFF")), 200);
         UUID s = connect();
         lifecycle.markConnected(s, CurrentUser.SYSTEM);
         ageSession(s, 300);
@@ -118,7 +118,7 @@ class SessionTimeoutsTest {
 
     @Test
     void aSessionOlderThanTheMaximumLengthIsLoggedOff() {
-        check(tenant.admin.patch("/api/v1/admin/pools/" + pool, json("maxSessionSeconds", 3600)), 200);
+        check(tenant.admin.edit("/api/v1/admin/pools/" + pool, json("maxSessionSeconds", 3600)), 200);
         UUID s = connect();
         lifecycle.markConnected(s, CurrentUser.SYSTEM);
 
@@ -132,7 +132,7 @@ class SessionTimeoutsTest {
 
     @Test
     void aTimeoutSwitchedOffNeverFires() {
-        check(tenant.admin.patch("/api/v1/admin/pools/" + pool, json("disconnectTimeoutSeconds", 0)), 200);
+        check(tenant.admin.edit("/api/v1/admin/pools/" + pool, json("disconnectTimeoutSeconds", 0)), 200);
         UUID s = connect();
         check(alice.post("/api/v1/sessions/" + s + "/disconnect"), 200);
 

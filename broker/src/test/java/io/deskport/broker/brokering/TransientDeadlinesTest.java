@@ -79,7 +79,7 @@ class TransientDeadlinesTest {
 
     @Test
     void aSessionPreparingLongerThanThePoolsPrepareTimeoutEndsAsProvisioningFailedAndGivesEverythingBack() {
-        check(tenant.admin.patch("/api/v1/admin/pools/" + pool, json("prepareTimeoutSeconds", 60)), 200);
+        check(tenant.admin.edit("/api/v1/admin/pools/" + pool, json("prepareTimeoutSeconds", 60)), 200);
         UUID s = connect();
         assertThat(seatsInUse()).isEqualTo(1);
 
@@ -158,10 +158,10 @@ class TransientDeadlinesTest {
 
     @Test
     void aPrepareTimeoutBelowTenSecondsIsRefusedWithTheFieldNamed() {
-        Api.Response refused = tenant.admin.patch("/api/v1/admin/pools/" + pool, json("prepareTimeoutSeconds", 5));
+        Api.Response refused = tenant.admin.edit("/api/v1/admin/pools/" + pool, json("prepareTimeoutSeconds", 5));
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.reason()).isEqualTo("VALIDATION_FAILED");
         assertThat(refused.body().get("errors").get(0).get("field").asString()).isEqualTo("prepareTimeoutSeconds");
-        check(tenant.admin.patch("/api/v1/admin/pools/" + pool, json("prepareTimeoutSeconds", 0)), 200);
+        check(tenant.admin.edit("/api/v1/admin/pools/" + pool, json("prepareTimeoutSeconds", 0)), 200);
     }
 }

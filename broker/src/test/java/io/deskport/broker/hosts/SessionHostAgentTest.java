@@ -92,7 +92,7 @@ class SessionHostAgentTest {
         for (var s : check(tenant.admin.get("/api/v1/admin/sessions?poolId=" + pool), 200).body()) {
             tenant.admin.post("/api/v1/admin/sessions/" + s.get("id").asString() + "/logoff");
         }
-        check(tenant.admin.patch("/api/v1/admin/pools/" + pool, json("loadBalancing", "DEPTH_FIRST")), 200);
+        check(tenant.admin.edit("/api/v1/admin/pools/" + pool, json("loadBalancing", "DEPTH_FIRST")), 200);
         for (UUID h : List.of(hostA, hostB)) {
             check(tenant.admin.post("/api/v1/admin/session-hosts/" + h + "/resume"), 200);
             check(tenant.admin.patch("/api/v1/admin/session-hosts/" + h, json("maxSessions", 20)), 200);
@@ -236,7 +236,7 @@ class SessionHostAgentTest {
 
     @Test
     void breadthFirstSpreadsSessionsAndDepthFirstFillsOneHostFirst() throws Exception {
-        check(tenant.admin.patch("/api/v1/admin/pools/" + pool, json("loadBalancing", "BREADTH_FIRST")), 200);
+        check(tenant.admin.edit("/api/v1/admin/pools/" + pool, json("loadBalancing", "BREADTH_FIRST")), 200);
         Map<UUID, Integer> breadth = new HashMap<>();
         for (int i = 0; i < 4; i++) {
             Api u = newUser();

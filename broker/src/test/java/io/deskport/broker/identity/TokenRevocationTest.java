@@ -101,7 +101,7 @@ class TokenRevocationTest {
         String session = check(alice.post("/api/v1/pools/" + pool + "/connect"), 201).body().get("session").get("id")
                 .asString();
 
-        check(tenant.admin.patch("/api/v1/admin/users/" + id, json("enabled", false)), 200);
+        check(tenant.admin.edit("/api/v1/admin/users/" + id, json("enabled", false)), 200);
 
         refusedEverywhere(alice, "/api/v1/sessions");
         assertThat(onSecond(alice).post("/api/v1/sessions/" + session + "/tunnel").status()).isEqualTo(401);
@@ -115,7 +115,7 @@ class TokenRevocationTest {
         Api boss = tenant.login("boss");
         check(onSecond(boss).get("/api/v1/admin/users"), 200);
 
-        check(tenant.admin.patch("/api/v1/admin/users/" + id, json("roles", new Api.RawJson("[\"USER\"]"))), 200);
+        check(tenant.admin.edit("/api/v1/admin/users/" + id, json("roles", new Api.RawJson("[\"USER\"]"))), 200);
 
         refusedEverywhere(boss, "/api/v1/admin/users");
         assertThat(onSecond(boss).post("/api/v1/admin/users", json("username", "sneaky", "password",
@@ -132,7 +132,7 @@ class TokenRevocationTest {
         Api resetApi = tenant.login("reset");
 
         check(tenant.admin.delete("/api/v1/admin/users/" + gone), 204);
-        check(tenant.admin.patch("/api/v1/admin/users/" + reset, json("password", "a-brand-new-password")), 200);
+        check(tenant.admin.edit("/api/v1/admin/users/" + reset, json("password", "a-brand-new-password")), 200);
 
         refusedEverywhere(goneApi, "/api/v1/me");
         refusedEverywhere(resetApi, "/api/v1/me");

@@ -91,6 +91,27 @@ public final class Api {
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
+    /** PATCH with {@code If-Match} (null: without), as JSON or another content type (e.g. a merge patch). */
+    public Response patch(String path, String contentType, String ifMatch, String body) {
+        HttpRequest.Builder b = builder(path).header("Content-Type", contentType);
+        if (ifMatch != null) {
+            b.header("If-Match", ifMatch);
+        }
+        return send(b.method("PATCH", HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    /**
+     * Changes a configuration resource as an admin client does: reads it for its ETag, then PATCHes it with
+     * {@code If-Match}; answers the read's failure when it fails.
+     */
+    public Response edit(String path, String json) {
+        Response current = get(path);
+        if (current.status() != 200) {
+            return current;
+        }
+        return patch(path, "application/json", current.header("ETag"), json);
+    }
+
     public Response put(String path, String json) {
         return send(builder(path).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(json == null ? "{}" : json)).build());

@@ -41,7 +41,7 @@ public final class TestTenant {
     public static TestTenant create(ApplicationContext context, int port, int maxSessions, int maxDesktops) {
         String slug = "t" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
         Tenant tenant = context.getBean(Tenants.class).create(SETUP,
-                new Tenants.NewTenant(slug, "Test " + slug, maxSessions, maxDesktops));
+                new Tenants.NewTenant(slug, "Test " + slug, maxSessions, maxDesktops)).body();
         context.getBean(Users.class).create(new AdminContext(SETUP, tenant.id()),
                 new Users.NewUser("admin", "Admin", null, PASSWORD, Set.of(Role.TENANT_ADMIN)));
         Api anonymous = new Api(port);

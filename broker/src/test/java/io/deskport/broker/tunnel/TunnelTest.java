@@ -163,7 +163,7 @@ class TunnelTest {
 
     @Test
     void aRecordedPoolLeavesAPlayableRecordingForTheHelpDesk() throws Exception {
-        check(tenant.admin.patch("/api/v1/admin/pools/" + pool, json("recordSessions", true)), 200);
+        check(tenant.admin.edit("/api/v1/admin/pools/" + pool, json("recordSessions", true)), 200);
         Api.Response connected = connect();
         String session = connected.body().get("session").get("id").asString();
         try (BrowserTunnel tunnel = BrowserTunnel.open(port, connected.body().get("tunnel").get("token").asString(), 640, 480)) {
