@@ -33,6 +33,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.deskport.broker.shared.AdminContext;
 import io.deskport.broker.shared.MergePatch;
+import io.deskport.broker.shared.OffOrAtLeast;
 import io.deskport.broker.shared.Versions.IfMatch;
 import io.deskport.broker.shared.ProblemException;
 import io.deskport.broker.shared.Reason;
@@ -72,10 +73,11 @@ class PoolAdminController {
 
     /** Timeouts: null keeps the value, 0 switches the timeout off. */
     record UpdatePool(@Size(min = 1, max = 200) String name, @Size(max = 2000) String description, Boolean enabled,
-                      LoadBalancing loadBalancing, @PositiveOrZero @Max(30 * DAY) Integer idleTimeoutSeconds,
-                      IdleAction idleAction, @PositiveOrZero @Max(30 * DAY) Integer disconnectTimeoutSeconds,
-                      @PositiveOrZero @Max(365 * DAY) Integer maxSessionSeconds, Boolean recordSessions,
-                      @PositiveOrZero @Max(DAY) Integer prepareTimeoutSeconds) {
+                      LoadBalancing loadBalancing, @OffOrAtLeast(60) @Max(30 * DAY) Integer idleTimeoutSeconds,
+                      IdleAction idleAction, @OffOrAtLeast(10) @Max(30 * DAY) Integer disconnectTimeoutSeconds,
+                      @OffOrAtLeast(60) @Max(365 * DAY) Integer maxSessionSeconds, Boolean recordSessions,
+                      @OffOrAtLeast(value = 10, message = "must be 0 (the platform's default) or at least {value}")
+                      @Max(DAY) Integer prepareTimeoutSeconds) {
     }
 
     record Grant(UUID userId, UUID groupId) {
@@ -114,12 +116,6 @@ class PoolAdminController {
     ResponseEntity<DesktopPool> update(AdminContext ctx, @PathVariable UUID id,
                                        @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
                                        @Valid @RequestBody UpdatePool b) {
-        if (b.prepareTimeoutSeconds() != null && b.prepareTimeoutSeconds() > 0 && b.prepareTimeoutSeconds() < 10) {
-            throw new ProblemException(Reason.VALIDATION_FAILED, "prepareTimeoutSeconds: must be 0 (the platform's "
-                    + "default) or at least 10", Map.of("errors", List.of(Map.of("field", "prepareTimeoutSeconds",
-                    "message", "must be 0 (the platform's default) or at least 10",
-                    "rejectedValue", b.prepareTimeoutSeconds()))));
-        }
         return pools.update(ctx, id, new IfMatch(ifMatch), new DesktopPools.PoolSettings(b.name(), b.description(),
                 null, b.enabled(), b.loadBalancing(), b.idleTimeoutSeconds(), b.idleAction(),
                 b.disconnectTimeoutSeconds(), b.maxSessionSeconds(), b.recordSessions(), b.prepareTimeoutSeconds())).ok();
