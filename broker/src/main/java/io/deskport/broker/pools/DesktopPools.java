@@ -19,6 +19,9 @@ import org.springframework.transaction.annotation.Transactional;
 import io.deskport.broker.shared.AdminActionPerformed;
 import io.deskport.broker.shared.AdminContext;
 import io.deskport.broker.shared.ConfigurationTransactional;
+import io.deskport.broker.shared.Listing;
+import io.deskport.broker.shared.Page;
+import io.deskport.broker.shared.PageParams;
 import io.deskport.broker.shared.Versions.IfMatch;
 import io.deskport.broker.shared.Versions.Versioned;
 import io.deskport.broker.shared.Ids;
@@ -86,6 +89,22 @@ public class DesktopPools {
         events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(), "POOL_CREATED", "DESKTOP_POOL",
                 p.id.toString(), describe(p.view())));
         return new Versioned<>(p.view(), p.version);
+    }
+
+    /** Filters of the pool list; null members do not filter. {@code q}: words in the name or description. */
+    public record PoolFilter(PoolKind kind, Boolean enabled, String q) {
+    }
+
+    private static final Listing<DesktopPool> LISTING = Listing.of(COLUMNS, "desktop_pool", "id", Listing.Kind.UUID,
+                    DesktopPools::map)
+            .sort("name", "name", Listing.Kind.TEXT).sort("createdAt", "created_at", Listing.Kind.TIME)
+            .sort("updatedAt", "updated_at", Listing.Kind.TIME).build();
+
+    /** A page of the tenant's pools (sort keys: {@code name} (default), {@code createdAt}, {@code updatedAt}). */
+    @Transactional(readOnly = true)
+    public Page<DesktopPool> page(UUID tenantId, PoolFilter f, PageParams page) {
+        return LISTING.page(jdbc, Listing.Where.of("tenant_id = ?", tenantId).and("kind = ?", f.kind())
+                .and("enabled = ?", f.enabled()).text(f.q(), "name", "description"), page);
     }
 
     /** @return the tenant's pools by name (for the admin API) */

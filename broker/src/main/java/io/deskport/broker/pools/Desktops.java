@@ -18,6 +18,9 @@ import org.springframework.transaction.annotation.Transactional;
 
 import io.deskport.broker.shared.AdminActionPerformed;
 import io.deskport.broker.shared.AdminContext;
+import io.deskport.broker.shared.Listing;
+import io.deskport.broker.shared.Page;
+import io.deskport.broker.shared.PageParams;
 import io.deskport.broker.shared.ConsoleNetworks;
 import io.deskport.broker.shared.Ids;
 import io.deskport.broker.shared.ProblemException;
@@ -119,6 +122,28 @@ public class Desktops {
     public List<Desktop> list(UUID tenantId, UUID poolId) {
         return jdbc.sql("select " + COLUMNS + " from desktop where tenant_id = ? and pool_id = ? order by name")
                 .params(tenantId, poolId).query(Desktops::map).list();
+    }
+
+    /**
+     * Filters of the desktop list; null members do not filter.
+     *
+     * @param userId the assigned user (PERSISTENT: the owner; POOLED: the user of the current session)
+     * @param q words in the name or console address
+     */
+    public record DesktopFilter(UUID poolId, DesktopState state, UUID userId, Boolean managed, String q) {
+    }
+
+    private static final Listing<Desktop> LISTING = Listing.of(COLUMNS, "desktop", "id", Listing.Kind.UUID,
+                    Desktops::map)
+            .sort("name", "name", Listing.Kind.TEXT).sort("createdAt", "created_at", Listing.Kind.TIME)
+            .sort("stateChangedAt", "state_changed_at", Listing.Kind.TIME).build();
+
+    /** A page of the tenant's desktops (sort keys: {@code name} (default), {@code createdAt}, {@code stateChangedAt}). */
+    @Transactional(readOnly = true)
+    public Page<Desktop> page(UUID tenantId, DesktopFilter f, PageParams page) {
+        return LISTING.page(jdbc, Listing.Where.of("tenant_id = ?", tenantId).and("pool_id = ?", f.poolId())
+                .and("state = ?", f.state()).and("assigned_user_id = ?", f.userId()).and("managed = ?", f.managed())
+                .text(f.q(), "name", "console_host"), page);
     }
 
     @Transactional(readOnly = true)

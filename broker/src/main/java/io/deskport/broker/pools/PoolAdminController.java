@@ -33,6 +33,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.deskport.broker.shared.AdminContext;
 import io.deskport.broker.shared.MergePatch;
+import io.deskport.broker.shared.PageParams;
+import org.springdoc.core.annotations.ParameterObject;
 import io.deskport.broker.shared.OffOrAtLeast;
 import io.deskport.broker.shared.Versions.IfMatch;
 import io.deskport.broker.shared.ProblemException;
@@ -94,9 +96,15 @@ class PoolAdminController {
     record Assignment(UUID userId) {
     }
 
+    /** Filters of the pool list: {@code kind}, {@code enabled}, {@code q} (words in the name or description). */
+    record PoolQuery(PoolKind kind, Boolean enabled, @Size(max = 200) String q) {
+    }
+
+    /** The tenant's pools, a page at a time; sort: {@code name} (default), {@code createdAt}, {@code updatedAt}. */
     @GetMapping("/pools")
-    List<DesktopPool> list(AdminContext ctx) {
-        return pools.list(ctx.tenantId());
+    ResponseEntity<List<DesktopPool>> list(AdminContext ctx, @ParameterObject @Valid PoolQuery query,
+                                           @ParameterObject @Valid PageParams page) {
+        return pools.page(ctx.tenantId(), new DesktopPools.PoolFilter(query.kind(), query.enabled(), query.q()), page).ok();
     }
 
     @PostMapping("/pools")
@@ -158,10 +166,29 @@ class PoolAdminController {
         entitlements.revoke(ctx, id, entitlementId);
     }
 
+    /**
+     * Filters of the desktop lists: {@code poolId}, {@code state}, {@code userId} (the assigned user),
+     * {@code managed}, {@code q} (words in the name or console address).
+     */
+    record DesktopQuery(UUID poolId, DesktopState state, UUID userId, Boolean managed, @Size(max = 200) String q) {
+    }
+
+    /** The tenant's desktops, a page at a time; sort: {@code name} (default), {@code createdAt}, {@code stateChangedAt}. */
+    @GetMapping("/desktops")
+    ResponseEntity<List<Desktop>> allDesktops(AdminContext ctx, @ParameterObject @Valid DesktopQuery query,
+                                              @ParameterObject @Valid PageParams page) {
+        return desktops.page(ctx.tenantId(), new Desktops.DesktopFilter(query.poolId(), query.state(), query.userId(),
+                query.managed(), query.q()), page).ok();
+    }
+
+    /** The pool's desktops, a page at a time (as {@code /desktops?poolId=}). */
     @GetMapping("/pools/{id}/desktops")
-    List<Desktop> desktops(AdminContext ctx, @PathVariable UUID id) {
+    ResponseEntity<List<Desktop>> desktops(AdminContext ctx, @PathVariable UUID id,
+                                           @ParameterObject @Valid DesktopQuery query,
+                                           @ParameterObject @Valid PageParams page) {
         pools.get(ctx.tenantId(), id);
-        return desktops.list(ctx.tenantId(), id);
+        return desktops.page(ctx.tenantId(), new Desktops.DesktopFilter(id, query.state(), query.userId(),
+                query.managed(), query.q()), page).ok();
     }
 
     /**
