@@ -1,7 +1,6 @@
 package io.deskport.broker.audit;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -10,6 +9,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import io.deskport.broker.shared.Listing;
+import io.deskport.broker.shared.Page;
+import io.deskport.broker.shared.PageParams;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -20,52 +22,38 @@ class AuditTrail {
     private final JdbcClient jdbc;
     private final JsonMapper json;
 
+    private final Listing<AuditEntry> listing;
+
     AuditTrail(JdbcClient jdbc, JsonMapper json) {
         this.jdbc = jdbc;
         this.json = json;
+        this.listing = listing();
     }
 
-    /** Filters; null members do not filter. {@code beforeId} continues a previous page. */
-    public record Query(String objectType, String objectId, String action, UUID actorId, Instant since,
-                        Long beforeId, int limit) {
+    /**
+     * Filters; null members do not filter.
+     *
+     * @param since recorded at or after; {@code until}: before
+     */
+    public record Query(String objectType, String objectId, String action, UUID actorId, Instant since, Instant until) {
     }
 
+    private Listing<AuditEntry> listing() {
+        return Listing.of("id, tenant_id, occurred_at, actor_id, actor_name, action, object_type, object_id, "
+                                + "details::text as details", "audit_event", "id", Listing.Kind.NUMBER,
+                        (rs, n) -> new AuditEntry(rs.getLong("id"), rs.getObject("tenant_id", UUID.class),
+                                rs.getTimestamp("occurred_at").toInstant(), rs.getObject("actor_id", UUID.class),
+                                rs.getString("actor_name"), rs.getString("action"), rs.getString("object_type"),
+                                rs.getString("object_id"), json.readValue(rs.getString("details"),
+                                        new TypeReference<Map<String, Object>>() { })))
+                .sort("id", "id", Listing.Kind.NUMBER).defaultSort("-id").build();
+    }
+
+    /** A page of the tenant's trail, newest first (sort key {@code id}: the order lines were recorded in). */
     @Transactional(readOnly = true)
-    public List<AuditEntry> search(UUID tenantId, Query q) {
-        StringBuilder sql = new StringBuilder("select id, tenant_id, occurred_at, actor_id, actor_name, action, "
-                + "object_type, object_id, details::text from audit_event where tenant_id = ? ");
-        List<Object> params = new ArrayList<>(List.of(tenantId));
-        if (q.objectType() != null) {
-            sql.append("and object_type = ? ");
-            params.add(q.objectType());
-        }
-        if (q.objectId() != null) {
-            sql.append("and object_id = ? ");
-            params.add(q.objectId());
-        }
-        if (q.action() != null) {
-            sql.append("and action = ? ");
-            params.add(q.action());
-        }
-        if (q.actorId() != null) {
-            sql.append("and actor_id = ? ");
-            params.add(q.actorId());
-        }
-        if (q.since() != null) {
-            sql.append("and occurred_at >= ? ");
-            params.add(java.sql.Timestamp.from(q.since()));
-        }
-        if (q.beforeId() != null) {
-            sql.append("and id < ? ");
-            params.add(q.beforeId());
-        }
-        sql.append("order by id desc limit ?");
-        params.add(q.limit());
-        return jdbc.sql(sql.toString()).params(params)
-                .query((rs, n) -> new AuditEntry(rs.getLong(1), rs.getObject(2, UUID.class),
-                        rs.getTimestamp(3).toInstant(), rs.getObject(4, UUID.class), rs.getString(5), rs.getString(6),
-                        rs.getString(7), rs.getString(8), json.readValue(rs.getString(9),
-                                new TypeReference<Map<String, Object>>() { })))
-                .list();
+    public Page<AuditEntry> page(UUID tenantId, Query q, PageParams page) {
+        return listing.page(jdbc, Listing.Where.of("tenant_id = ?", tenantId).and("object_type = ?", q.objectType())
+                .and("object_id = ?", q.objectId()).and("action = ?", q.action()).and("actor_id = ?", q.actorId())
+                .between("occurred_at", q.since(), q.until()), page);
     }
 }

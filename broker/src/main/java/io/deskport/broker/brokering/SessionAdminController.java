@@ -1,20 +1,25 @@
 package io.deskport.broker.brokering;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Size;
+
+import org.springdoc.core.annotations.ParameterObject;
+import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.http.ResponseEntity;
 
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.deskport.broker.shared.AdminContext;
+import io.deskport.broker.shared.PageParams;
 
 /** Admin and help-desk view of a tenant's sessions, with disconnect and logoff. */
 @RestController
@@ -30,13 +35,23 @@ class SessionAdminController {
         this.lifecycle = lifecycle;
     }
 
+    /**
+     * Filters of the session list: {@code state}, {@code poolId}, {@code userId}, {@code hostId},
+     * {@code desktopId}, {@code liveOnly} (true when left out: sessions that have not ended, unless {@code state}
+     * names one), {@code since}/{@code until} (created in that range), {@code q} (words in the username or machine).
+     */
+    record SessionQuery(SessionState state, UUID poolId, UUID userId, UUID hostId, UUID desktopId, Boolean liveOnly,
+                        @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant since,
+                        @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant until,
+                        @Size(max = 200) String q) {
+    }
+
+    /** The tenant's sessions, a page at a time; sort: {@code createdAt} (default {@code -createdAt}), {@code stateChangedAt}. */
     @GetMapping
-    List<Session> list(AdminContext ctx, @RequestParam(required = false) SessionState state,
-                       @RequestParam(required = false) UUID poolId, @RequestParam(required = false) UUID userId,
-                       @RequestParam(defaultValue = "true") boolean liveOnly,
-                       @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit,
-                       @RequestParam(defaultValue = "0") @Min(0) int offset) {
-        return queries.search(ctx.tenantId(), new SessionQueries.Filter(state, poolId, userId, liveOnly), limit, offset);
+    ResponseEntity<List<Session>> list(AdminContext ctx, @ParameterObject @Valid SessionQuery q,
+                                       @ParameterObject @Valid PageParams page) {
+        return queries.page(ctx.tenantId(), new SessionQueries.Filter(q.state(), q.poolId(), q.userId(), q.hostId(),
+                q.desktopId(), q.liveOnly() == null || q.liveOnly(), q.since(), q.until(), q.q()), page).ok();
     }
 
     @GetMapping("/{id}")

@@ -4,7 +4,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -14,21 +13,31 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import io.deskport.broker.pools.PoolKind;
+import io.deskport.broker.shared.Listing;
+import io.deskport.broker.shared.Page;
+import io.deskport.broker.shared.PageParams;
 import io.deskport.broker.shared.ProblemException;
 
 /** Reads sessions for users (their own) and admins (their tenant's). */
 @Service
 class SessionQueries {
 
-    private static final String SELECT = "select s.id, s.tenant_id, s.pool_id, p.name as pool_name, p.kind as pool_kind, "
+    private static final String COLUMNS = "s.id, s.tenant_id, s.pool_id, p.name as pool_name, p.kind as pool_kind, "
             + "s.user_id, u.username, s.state, s.end_reason, s.desktop_id, s.session_host_id, "
             + "coalesce(d.name, h.name) as machine_name, s.created_at, s.state_changed_at, s.connected_at, "
             + "s.last_activity_at, s.ended_at, d.state as desktop_state, d.state_changed_at as desktop_since, "
             + "s.disconnected_by, s.console_failure, s.console_failures, s.console_failure_at, "
-            + "a.display_name as changed_by_name from session s "
+            + "a.display_name as changed_by_name";
+    private static final String FROM = "session s "
             + "join pools_pools p on p.id = s.pool_id join tenancy_users u on u.id = s.user_id "
             + "left join pools_desktops d on d.id = s.desktop_id left join hosts_session_hosts h on h.id = s.session_host_id "
-            + "left join tenancy_users a on a.id = s.changed_by_admin ";
+            + "left join tenancy_users a on a.id = s.changed_by_admin";
+    private static final String SELECT = "select " + COLUMNS + " from " + FROM + " ";
+
+    private static final Listing<Session> LISTING = Listing.of(COLUMNS, FROM, "s.id", Listing.Kind.UUID,
+                    SessionQueries::map)
+            .sort("createdAt", "s.created_at", Listing.Kind.TIME).sort("stateChangedAt", "s.state_changed_at",
+                    Listing.Kind.TIME).defaultSort("-createdAt").build();
 
     private final JdbcClient jdbc;
 
@@ -66,32 +75,27 @@ class SessionQueries {
         return s;
     }
 
-    /** Filters of the admin session list; null members do not filter. */
-    record Filter(SessionState state, UUID poolId, UUID userId, boolean liveOnly) {
+    /**
+     * Filters of the admin session list; null members do not filter.
+     *
+     * @param liveOnly only sessions that have not ended (unless {@code state} names one)
+     * @param hostId the session host (SHARED pools)
+     * @param desktopId the desktop (PERSISTENT and POOLED pools)
+     * @param since created at or after; {@code until}: created before
+     * @param q words in the username or the machine's name
+     */
+    record Filter(SessionState state, UUID poolId, UUID userId, UUID hostId, UUID desktopId, boolean liveOnly,
+                  Instant since, Instant until, String q) {
     }
 
+    /** A page of the tenant's sessions (sort keys: {@code createdAt} (default, newest first), {@code stateChangedAt}). */
     @Transactional(readOnly = true)
-    List<Session> search(UUID tenantId, Filter f, int limit, int offset) {
-        StringBuilder sql = new StringBuilder(SELECT).append("where s.tenant_id = ? ");
-        List<Object> params = new ArrayList<>(List.of(tenantId));
-        if (f.state() != null) {
-            sql.append("and s.state = ? ");
-            params.add(f.state().name());
-        } else if (f.liveOnly()) {
-            sql.append("and s.state <> 'ENDED' ");
-        }
-        if (f.poolId() != null) {
-            sql.append("and s.pool_id = ? ");
-            params.add(f.poolId());
-        }
-        if (f.userId() != null) {
-            sql.append("and s.user_id = ? ");
-            params.add(f.userId());
-        }
-        sql.append("order by s.created_at desc limit ? offset ?");
-        params.add(limit);
-        params.add(offset);
-        return jdbc.sql(sql.toString()).params(params).query(SessionQueries::map).list();
+    Page<Session> page(UUID tenantId, Filter f, PageParams page) {
+        return LISTING.page(jdbc, Listing.Where.of("s.tenant_id = ?", tenantId).and("s.state = ?", f.state())
+                .andIf(f.state() == null && f.liveOnly(), "s.state <> 'ENDED'").and("s.pool_id = ?", f.poolId())
+                .and("s.user_id = ?", f.userId()).and("s.session_host_id = ?", f.hostId())
+                .and("s.desktop_id = ?", f.desktopId()).between("s.created_at", f.since(), f.until())
+                .text(f.q(), "u.username", "d.name", "h.name"), page);
     }
 
     static Session map(ResultSet rs, int row) throws SQLException {

@@ -26,6 +26,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.deskport.broker.pools.DesktopPools;
 import io.deskport.broker.shared.AdminContext;
+import io.deskport.broker.shared.PageParams;
+import org.springdoc.core.annotations.ParameterObject;
+import org.springframework.http.ResponseEntity;
 
 /** Tenant administration of session hosts. */
 @RestController
@@ -66,10 +69,30 @@ class SessionHostAdminController {
     record UpdateHost(@NotNull @Min(1) @Max(10_000) Integer maxSessions) {
     }
 
+    /**
+     * Filters of the session host lists: {@code poolId}, {@code state}, {@code draining}, {@code q} (words in the
+     * name or console address).
+     */
+    record HostQuery(UUID poolId, SessionHostState state, Boolean draining, @Size(max = 200) String q) {
+    }
+
+    /**
+     * The tenant's session hosts, a page at a time; sort: {@code name} (default), {@code createdAt},
+     * {@code activeSessions}.
+     */
+    @GetMapping("/session-hosts")
+    ResponseEntity<List<SessionHost>> all(AdminContext ctx, @ParameterObject @Valid HostQuery q,
+                                          @ParameterObject @Valid PageParams page) {
+        return hosts.page(ctx.tenantId(), new SessionHosts.HostFilter(q.poolId(), q.state(), q.draining(), q.q()), page)
+                .ok();
+    }
+
+    /** The pool's session hosts, a page at a time (as {@code /session-hosts?poolId=}). */
     @GetMapping("/pools/{poolId}/session-hosts")
-    List<SessionHost> list(AdminContext ctx, @PathVariable UUID poolId) {
+    ResponseEntity<List<SessionHost>> list(AdminContext ctx, @PathVariable UUID poolId,
+                                           @ParameterObject @Valid HostQuery q, @ParameterObject @Valid PageParams page) {
         pools.get(ctx.tenantId(), poolId);
-        return hosts.list(ctx.tenantId(), poolId);
+        return hosts.page(ctx.tenantId(), new SessionHosts.HostFilter(poolId, q.state(), q.draining(), q.q()), page).ok();
     }
 
     @PostMapping("/pools/{poolId}/session-hosts")

@@ -22,6 +22,9 @@ import io.deskport.broker.shared.AdminContext;
 import io.deskport.broker.shared.ConsoleNetworks;
 import io.deskport.broker.shared.Ids;
 import io.deskport.broker.shared.ProblemException;
+import io.deskport.broker.shared.Listing;
+import io.deskport.broker.shared.Page;
+import io.deskport.broker.shared.PageParams;
 import io.deskport.broker.shared.Reason;
 
 /** The registry of session hosts: add, drain, resume, change limits, remove. */
@@ -69,6 +72,29 @@ public class SessionHosts {
                 "SESSION_HOST", id.toString(), Map.of("poolId", poolId.toString(), "name", r.name(),
                         "maxSessions", r.maxSessions(), "console", r.consoleHost() + ":" + r.consolePort())));
         return get(ctx.tenantId(), id);
+    }
+
+    /**
+     * Filters of the session host list; null members do not filter.
+     *
+     * @param q words in the name or console address
+     */
+    public record HostFilter(UUID poolId, SessionHostState state, Boolean draining, String q) {
+    }
+
+    private static final Listing<SessionHost> LISTING = Listing.of(COLUMNS, "session_host", "id", Listing.Kind.UUID,
+                    SessionHosts::map)
+            .sort("name", "name", Listing.Kind.TEXT).sort("createdAt", "created_at", Listing.Kind.TIME)
+            .sort("activeSessions", "active_sessions", Listing.Kind.NUMBER).build();
+
+    /**
+     * A page of the tenant's session hosts (sort keys: {@code name} (default), {@code createdAt},
+     * {@code activeSessions}).
+     */
+    @Transactional(readOnly = true)
+    public Page<SessionHost> page(UUID tenantId, HostFilter f, PageParams page) {
+        return LISTING.page(jdbc, Listing.Where.of("tenant_id = ?", tenantId).and("pool_id = ?", f.poolId())
+                .and("state = ?", f.state()).and("draining = ?", f.draining()).text(f.q(), "name", "console_host"), page);
     }
 
     @Transactional(readOnly = true)

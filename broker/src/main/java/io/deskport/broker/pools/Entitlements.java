@@ -11,6 +11,9 @@ import org.springframework.transaction.annotation.Transactional;
 
 import io.deskport.broker.shared.AdminActionPerformed;
 import io.deskport.broker.shared.AdminContext;
+import io.deskport.broker.shared.Listing;
+import io.deskport.broker.shared.Page;
+import io.deskport.broker.shared.PageParams;
 import io.deskport.broker.shared.Ids;
 import io.deskport.broker.shared.ProblemException;
 import io.deskport.broker.shared.Reason;
@@ -38,14 +41,17 @@ public class Entitlements {
                 .params(tenantId, userId, userId).query(DesktopPools::map).list();
     }
 
+    private static final Listing<Entitlement> LISTING = Listing.of("id, pool_id, user_id, group_id, created_at",
+                    "entitlement", "id", Listing.Kind.UUID,
+                    (rs, n) -> new Entitlement(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                            rs.getObject(3, UUID.class), rs.getObject(4, UUID.class), rs.getTimestamp(5).toInstant()))
+            .sort("createdAt", "created_at", Listing.Kind.TIME).build();
+
+    /** A page of the pool's entitlements, oldest first (sort key {@code createdAt}); filters: a user or a group. */
     @Transactional(readOnly = true)
-    public List<Entitlement> list(UUID tenantId, UUID poolId) {
-        return jdbc.sql("select id, pool_id, user_id, group_id, created_at from entitlement "
-                        + "where tenant_id = ? and pool_id = ? order by created_at")
-                .params(tenantId, poolId)
-                .query((rs, n) -> new Entitlement(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                        rs.getObject(3, UUID.class), rs.getObject(4, UUID.class), rs.getTimestamp(5).toInstant()))
-                .list();
+    public Page<Entitlement> page(UUID tenantId, UUID poolId, UUID userId, UUID groupId, PageParams page) {
+        return LISTING.page(jdbc, Listing.Where.of("tenant_id = ? and pool_id = ?", tenantId, poolId)
+                .and("user_id = ?", userId).and("group_id = ?", groupId), page);
     }
 
     /**
@@ -66,8 +72,7 @@ public class Entitlements {
         UUID id = Ids.newId();
         jdbc.sql("insert into entitlement (id, tenant_id, pool_id, user_id, group_id) values (?, ?, ?, ?, ?) "
                 + "on conflict do nothing").params(id, ctx.tenantId(), poolId, userId, groupId).update();
-        Entitlement e = list(ctx.tenantId(), poolId).stream()
-                .filter(x -> subject.equals(x.userId()) || subject.equals(x.groupId())).findFirst().orElseThrow();
+        Entitlement e = page(ctx.tenantId(), poolId, userId, groupId, PageParams.first(1)).items().getFirst();
         if (e.id().equals(id)) {
             events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(), "ENTITLEMENT_GRANTED",
                     "DESKTOP_POOL", poolId.toString(),

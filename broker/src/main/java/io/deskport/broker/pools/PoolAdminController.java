@@ -17,6 +17,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import tools.jackson.databind.JsonNode;
 
 import io.deskport.broker.shared.ConsoleNetworks;
@@ -148,10 +149,14 @@ class PoolAdminController {
         pools.delete(ctx, id);
     }
 
+    /** The pool's entitlements, a page at a time (oldest first); filters: {@code userId}, {@code groupId}. */
     @GetMapping("/pools/{id}/entitlements")
-    List<Entitlement> entitlements(AdminContext ctx, @PathVariable UUID id) {
+    ResponseEntity<List<Entitlement>> entitlements(AdminContext ctx, @PathVariable UUID id,
+                                                   @RequestParam(required = false) UUID userId,
+                                                   @RequestParam(required = false) UUID groupId,
+                                                   @ParameterObject @Valid PageParams page) {
         pools.get(ctx.tenantId(), id);
-        return entitlements.list(ctx.tenantId(), id);
+        return entitlements.page(ctx.tenantId(), id, userId, groupId, page).ok();
     }
 
     @PostMapping("/pools/{id}/entitlements")

@@ -27,6 +27,9 @@ import io.deskport.broker.pools.Desktop;
 import io.deskport.broker.pools.DesktopState;
 import io.deskport.broker.pools.ManagedDesktops;
 import io.deskport.broker.shared.AdminContext;
+import io.deskport.broker.shared.PageParams;
+import org.springdoc.core.annotations.ParameterObject;
+import org.springframework.http.ResponseEntity;
 import io.deskport.broker.shared.ProblemException;
 import io.deskport.broker.shared.Reason;
 
@@ -67,10 +70,17 @@ class HypervisorHostAdminController {
                       @Min(1) @Max(100_000) Integer cpuTotal, @Min(64) Long memoryTotalMiB, @Min(64) Long storageTotalMiB) {
     }
 
+    /** Filters of the host list: {@code driverId}, {@code maintenance}, {@code reachable}, {@code q} (words in the name). */
+    record HostQuery(@Size(max = 32) String driverId, Boolean maintenance, Boolean reachable, @Size(max = 200) String q) {
+    }
+
+    /** The hypervisor hosts, a page at a time; sort: {@code name} (default), {@code createdAt}. */
     @GetMapping
-    List<HypervisorHost> list(AdminContext ctx) {
+    ResponseEntity<List<HypervisorHost>> list(AdminContext ctx, @ParameterObject @Valid HostQuery q,
+                                              @ParameterObject @Valid PageParams page) {
         Usage used = usage(ctx);
-        return hosts.rows().stream().map(h -> view(ctx, h, used)).toList();
+        return hosts.page(new HypervisorHosts.HostFilter(q.driverId(), q.maintenance(), q.reachable(), q.q()), page)
+                .map(h -> view(ctx, h, used)).ok();
     }
 
     @GetMapping("/{id}")

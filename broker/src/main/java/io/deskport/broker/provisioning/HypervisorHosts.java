@@ -14,6 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
+
+import io.deskport.broker.shared.Listing;
+import io.deskport.broker.shared.Page;
+import io.deskport.broker.shared.PageParams;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -87,6 +91,27 @@ class HypervisorHosts {
     /** What an admin sets on a host; on update, null members stay as they are. */
     record HostSpec(String name, String driverId, Map<String, String> settings, Integer cpuTotal, Long memoryTotalMiB,
                     Long storageTotalMiB, Boolean maintenance) {
+    }
+
+    /**
+     * Filters of the host list; null members do not filter.
+     *
+     * @param q words in the name
+     */
+    record HostFilter(String driverId, Boolean maintenance, Boolean reachable, String q) {
+    }
+
+    private Listing<HostRow> listing;
+
+    /** A page of the hosts (sort keys: {@code name} (default), {@code createdAt}). */
+    @Transactional(readOnly = true)
+    Page<HostRow> page(HostFilter f, PageParams page) {
+        if (listing == null) {
+            listing = Listing.of(COLUMNS, "hypervisor_host", "id", Listing.Kind.UUID, this::map)
+                    .sort("name", "name", Listing.Kind.TEXT).sort("createdAt", "created_at", Listing.Kind.TIME).build();
+        }
+        return listing.page(jdbc, Listing.Where.of("true").and("driver_id = ?", f.driverId())
+                .and("maintenance = ?", f.maintenance()).and("reachable = ?", f.reachable()).text(f.q(), "name"), page);
     }
 
     @Transactional(readOnly = true)

@@ -33,6 +33,11 @@ import io.deskport.broker.pools.DesktopPools;
 import io.deskport.broker.pools.DesktopState;
 import io.deskport.broker.pools.Desktops;
 import io.deskport.broker.shared.AdminContext;
+import io.deskport.broker.shared.PageParams;
+import io.deskport.provisioning.planner.ActionType;
+import org.springdoc.core.annotations.ParameterObject;
+import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.http.ResponseEntity;
 import io.deskport.broker.shared.ProblemException;
 import io.deskport.provisioning.planner.PlanNote;
 
@@ -153,18 +158,32 @@ class ProvisioningAdminController {
         return view(ctx, poolId, s);
     }
 
-    @GetMapping("/pools/{poolId}/provisioning/tasks")
-    List<ProvisioningTask> poolTasks(AdminContext ctx, @PathVariable UUID poolId,
-                                     @RequestParam(required = false) ProvisioningTask.State state,
-                                     @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit) {
-        pools.get(ctx.tenantId(), poolId);
-        return journal.list(ctx.tenantId(), poolId, null, state, limit);
+    /**
+     * Filters of the task lists: {@code poolId}, {@code desktopId}, {@code hostId} (hypervisor host), {@code state},
+     * {@code type}, {@code since}/{@code until} (created in that range).
+     */
+    record TaskQuery(UUID poolId, UUID desktopId, UUID hostId, ProvisioningTask.State state, ActionType type,
+                     @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant since,
+                     @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant until) {
+        TaskJournal.TaskFilter filter(UUID pool) {
+            return new TaskJournal.TaskFilter(pool, desktopId, hostId, state, type, since, until);
+        }
     }
 
+    /** The pool's tasks, a page at a time, newest first (as {@code /provisioning/tasks?poolId=}). */
+    @GetMapping("/pools/{poolId}/provisioning/tasks")
+    ResponseEntity<List<ProvisioningTask>> poolTasks(AdminContext ctx, @PathVariable UUID poolId,
+                                                     @ParameterObject @Valid TaskQuery q,
+                                                     @ParameterObject @Valid PageParams page) {
+        pools.get(ctx.tenantId(), poolId);
+        return journal.page(ctx.tenantId(), q.filter(poolId), page).ok();
+    }
+
+    /** The tenant's provisioning tasks, a page at a time, newest first (sort key {@code createdAt}). */
     @GetMapping("/provisioning/tasks")
-    List<ProvisioningTask> tasks(AdminContext ctx, @RequestParam(required = false) ProvisioningTask.State state,
-                                 @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit) {
-        return journal.list(ctx.tenantId(), null, null, state, limit);
+    ResponseEntity<List<ProvisioningTask>> tasks(AdminContext ctx, @ParameterObject @Valid TaskQuery q,
+                                                 @ParameterObject @Valid PageParams page) {
+        return journal.page(ctx.tenantId(), q.filter(q.poolId()), page).ok();
     }
 
     /** Orphans (VMs tagged for this tenant that no desktop row knows) and ghosts (desktops whose VM is gone). */

@@ -3,6 +3,7 @@ package io.deskport.broker.provisioning;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -13,6 +14,10 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
+
+import io.deskport.broker.shared.Listing;
+import io.deskport.broker.shared.Page;
+import io.deskport.broker.shared.PageParams;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -203,6 +208,27 @@ class TaskJournal {
     }
 
     @Transactional(readOnly = true)
+    /**
+     * Filters of the task list; null members do not filter.
+     *
+     * @param since created at or after; {@code until}: before
+     */
+    record TaskFilter(UUID poolId, UUID desktopId, UUID hostId, ProvisioningTask.State state, ActionType type,
+                      Instant since, Instant until) {
+    }
+
+    private static final Listing<ProvisioningTask> LISTING = Listing.of(COLUMNS, "provisioning_task", "id",
+                    Listing.Kind.UUID, TaskJournal::map)
+            .sort("createdAt", "created_at", Listing.Kind.TIME).defaultSort("-createdAt").build();
+
+    /** A page of the tenant's tasks, newest first (sort key {@code createdAt}, default {@code -createdAt}). */
+    @Transactional(readOnly = true)
+    Page<ProvisioningTask> page(UUID tenantId, TaskFilter f, PageParams page) {
+        return LISTING.page(jdbc, Listing.Where.of("tenant_id = ?", tenantId).and("pool_id = ?", f.poolId())
+                .and("desktop_id = ?", f.desktopId()).and("host_id = ?", f.hostId()).and("state = ?", f.state())
+                .and("type = ?", f.type()).between("created_at", f.since(), f.until()), page);
+    }
+
     List<ProvisioningTask> list(UUID tenantId, UUID poolId, UUID desktopId, ProvisioningTask.State state, int limit) {
         StringBuilder sql = new StringBuilder("select " + COLUMNS + " from provisioning_task where true ");
         List<Object> params = new ArrayList<>();

@@ -57,8 +57,11 @@ class ProblemHandler {
     @ExceptionHandler(BindException.class)
     ResponseEntity<ProblemDetail> invalid(BindException e, HttpServletRequest request) {
         List<ProblemResponses.FieldError> errors = new ArrayList<>();
-        e.getFieldErrors().forEach(f -> errors.add(new ProblemResponses.FieldError(
-                f.getField(), f.getDefaultMessage(), rejected(f.getField(), f.getRejectedValue()))));
+        // a query parameter that does not convert (an enum value out of its set, a malformed id or time) is told
+        // what it must be, as a single request parameter is; never the Java type's name
+        e.getFieldErrors().forEach(f -> errors.add(new ProblemResponses.FieldError(f.getField(),
+                f.isBindingFailure() ? expected(e.getFieldType(f.getField())) : f.getDefaultMessage(),
+                f.isBindingFailure() ? safeValue(f.getRejectedValue()) : rejected(f.getField(), f.getRejectedValue()))));
         e.getGlobalErrors().forEach(g -> errors.add(new ProblemResponses.FieldError(
                 "body", g.getDefaultMessage(), null)));
         return respond(ProblemResponses.validation(errors, request.getRequestURI()));

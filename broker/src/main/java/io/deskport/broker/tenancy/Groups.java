@@ -17,6 +17,9 @@ import org.springframework.transaction.annotation.Transactional;
 import io.deskport.broker.shared.AdminActionPerformed;
 import io.deskport.broker.shared.AdminContext;
 import io.deskport.broker.shared.ConfigurationTransactional;
+import io.deskport.broker.shared.Listing;
+import io.deskport.broker.shared.Page;
+import io.deskport.broker.shared.PageParams;
 import io.deskport.broker.shared.Versions.IfMatch;
 import io.deskport.broker.shared.Versions.Versioned;
 import io.deskport.broker.shared.Ids;
@@ -25,10 +28,6 @@ import io.deskport.broker.shared.ProblemException;
 /** Groups of users and their members. */
 @Service
 public class Groups {
-
-    private static final String SELECT = "select g.id, g.tenant_id, g.name, g.description, g.created_at, "
-            + "coalesce(array(select m.user_id from group_member m where m.group_id = g.id order by m.user_id), "
-            + "'{}') as members from user_group g";
 
     private final JdbcClient jdbc;
     private final ApplicationEventPublisher events;
@@ -55,9 +54,22 @@ public class Groups {
         return view(g);
     }
 
-    @ConfigurationTransactional(readOnly = true)
-    public List<Group> list(UUID tenantId) {
-        return jdbc.sql(SELECT + " where g.tenant_id = ? order by g.name").param(tenantId).query(this::map).list();
+    private final Listing<Group> listing = Listing.of("g.id, g.tenant_id, g.name, g.description, g.created_at, "
+                    + "coalesce(array(select m.user_id from group_member m where m.group_id = g.id order by m.user_id), "
+                    + "'{}') as members", "user_group g", "g.id", Listing.Kind.UUID, this::map)
+            .sort("name", "g.name", Listing.Kind.TEXT).sort("createdAt", "g.created_at", Listing.Kind.TIME).build();
+
+    /**
+     * A page of the tenant's groups (sort keys: {@code name} (default), {@code createdAt}).
+     *
+     * @param q words in the name or description
+     * @param memberId only groups this user belongs to
+     */
+    @Transactional(readOnly = true)
+    public Page<Group> page(UUID tenantId, String q, UUID memberId, PageParams page) {
+        return listing.page(jdbc, Listing.Where.of("g.tenant_id = ?", tenantId)
+                .and("exists (select 1 from group_member m where m.group_id = g.id and m.user_id = ?)", memberId)
+                .text(q, "g.name", "g.description"), page);
     }
 
     /** @throws ProblemException NOT_FOUND unless the group belongs to the tenant */

@@ -29,6 +29,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.deskport.broker.shared.CurrentUser;
 import io.deskport.broker.shared.MergePatch;
+import io.deskport.broker.shared.PageParams;
+import org.springdoc.core.annotations.ParameterObject;
+import org.springframework.web.bind.annotation.RequestParam;
 import io.deskport.broker.shared.Versions.IfMatch;
 
 /** Platform administration of tenants (role PLATFORM_ADMIN; enforced by the security rules). */
@@ -56,9 +59,11 @@ class TenantAdminController {
                         @PositiveOrZero @Max(1_000_000) Integer maxDesktops) {
     }
 
+    /** The tenants, a page at a time; {@code q}: words in the slug or name; sort: {@code slug} (default), {@code name}, {@code createdAt}. */
     @GetMapping
-    List<Tenant> list() {
-        return tenants.list();
+    ResponseEntity<List<Tenant>> list(@RequestParam(required = false) @Size(max = 200) String q,
+                                      @ParameterObject @Valid PageParams page) {
+        return tenants.page(q, page).ok();
     }
 
     @PostMapping

@@ -19,6 +19,9 @@ import org.springframework.transaction.annotation.Transactional;
 
 import io.deskport.broker.shared.AdminActionPerformed;
 import io.deskport.broker.shared.ConfigurationTransactional;
+import io.deskport.broker.shared.Listing;
+import io.deskport.broker.shared.Page;
+import io.deskport.broker.shared.PageParams;
 import io.deskport.broker.shared.Versions.IfMatch;
 import io.deskport.broker.shared.Versions.Versioned;
 import io.deskport.broker.shared.CurrentUser;
@@ -70,9 +73,18 @@ public class Tenants {
         return versioned(r.id);
     }
 
+    private static final Listing<Tenant> LISTING = Listing.of(COLUMNS, "tenant", "id", Listing.Kind.UUID, Tenants::map)
+            .sort("slug", "slug", Listing.Kind.TEXT).sort("name", "name", Listing.Kind.TEXT)
+            .sort("createdAt", "created_at", Listing.Kind.TIME).build();
+
+    /**
+     * A page of the tenants (sort keys: {@code slug} (default), {@code name}, {@code createdAt}).
+     *
+     * @param q words in the slug or name
+     */
     @Transactional(readOnly = true)
-    public List<Tenant> list() {
-        return jdbc.sql("select " + COLUMNS + " from tenant order by slug").query(Tenants::map).list();
+    public Page<Tenant> page(String q, PageParams page) {
+        return LISTING.page(jdbc, Listing.Where.of("true").text(q, "slug", "name"), page);
     }
 
     @Transactional(readOnly = true)

@@ -33,6 +33,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.deskport.broker.shared.AdminContext;
 import io.deskport.broker.shared.MergePatch;
+import io.deskport.broker.shared.PageParams;
+import org.springdoc.core.annotations.ParameterObject;
 import io.deskport.broker.shared.Versions.IfMatch;
 import io.deskport.broker.shared.Role;
 
@@ -71,11 +73,15 @@ class UserAdminController {
     record GroupChange(@Size(min = 1, max = 200) String name, @Size(max = 2000) String description) {
     }
 
+    /** Filters of the user list: {@code q} (words in the username, display name or e-mail), {@code role}, {@code enabled}. */
+    record UserQuery(@Size(max = 200) String q, Role role, Boolean enabled) {
+    }
+
+    /** The tenant's users, a page at a time; sort: {@code username} (default), {@code displayName}, {@code createdAt}. */
     @GetMapping("/users")
-    List<User> listUsers(AdminContext ctx, @RequestParam(required = false) String search,
-                         @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit,
-                         @RequestParam(defaultValue = "0") @Min(0) int offset) {
-        return users.list(ctx.tenantId(), search, limit, offset);
+    ResponseEntity<List<User>> listUsers(AdminContext ctx, @ParameterObject @Valid UserQuery query,
+                                         @ParameterObject @Valid PageParams page) {
+        return users.page(ctx.tenantId(), new Users.UserFilter(query.q(), query.role(), query.enabled()), page).ok();
     }
 
     @PostMapping("/users")
@@ -112,9 +118,15 @@ class UserAdminController {
         users.delete(ctx, id);
     }
 
+    /** Filters of the group list: {@code q} (words in the name or description), {@code memberId} (groups of this user). */
+    record GroupQuery(@Size(max = 200) String q, UUID memberId) {
+    }
+
+    /** The tenant's groups, a page at a time; sort: {@code name} (default), {@code createdAt}. */
     @GetMapping("/groups")
-    List<Group> listGroups(AdminContext ctx) {
-        return groups.list(ctx.tenantId());
+    ResponseEntity<List<Group>> listGroups(AdminContext ctx, @ParameterObject @Valid GroupQuery query,
+                                           @ParameterObject @Valid PageParams page) {
+        return groups.page(ctx.tenantId(), query.q(), query.memberId(), page).ok();
     }
 
     @PostMapping("/groups")

@@ -19,6 +19,9 @@ import org.springframework.transaction.annotation.Transactional;
 import io.deskport.broker.shared.AdminActionPerformed;
 import io.deskport.broker.shared.AdminContext;
 import io.deskport.broker.shared.ConfigurationTransactional;
+import io.deskport.broker.shared.Listing;
+import io.deskport.broker.shared.Page;
+import io.deskport.broker.shared.PageParams;
 import io.deskport.broker.shared.Versions.IfMatch;
 import io.deskport.broker.shared.Versions.Versioned;
 import io.deskport.broker.shared.CurrentUser;
@@ -72,14 +75,29 @@ public class Users {
         return new Versioned<>(r.view(), r.version);
     }
 
-    @ConfigurationTransactional(readOnly = true)
-    public List<User> list(UUID tenantId, String search, int limit, int offset) {
-        String pattern = search == null || search.isBlank() ? "%" : "%" + search.strip().toLowerCase()
-                .replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-        return em.createQuery("from UserRecord u where u.tenantId = :tenant and (lower(u.username) like :p escape '\\' "
-                        + "or lower(u.displayName) like :p escape '\\') order by u.username", UserRecord.class)
-                .setParameter("tenant", tenantId).setParameter("p", pattern)
-                .setFirstResult(offset).setMaxResults(limit).getResultStream().map(UserRecord::view).toList();
+    /**
+     * Filters of the user list; null members do not filter.
+     *
+     * @param q words in the username, display name or e-mail address
+     */
+    public record UserFilter(String q, Role role, Boolean enabled) {
+    }
+
+    private static final Listing<User> LISTING = Listing.of(
+                    "id, tenant_id, username, display_name, email, roles, enabled, created_at", "app_user", "id",
+                    Listing.Kind.UUID, (rs, n) -> new User(rs.getObject("id", UUID.class),
+                            rs.getObject("tenant_id", UUID.class), rs.getString("username"), rs.getString("display_name"),
+                            rs.getString("email"), UserDirectory.roles((String[]) rs.getArray("roles").getArray()),
+                            rs.getBoolean("enabled"), rs.getTimestamp("created_at").toInstant()))
+            .sort("username", "username", Listing.Kind.TEXT).sort("displayName", "display_name", Listing.Kind.TEXT)
+            .sort("createdAt", "created_at", Listing.Kind.TIME).build();
+
+    /** A page of the tenant's users (sort keys: {@code username} (default), {@code displayName}, {@code createdAt}). */
+    @Transactional(readOnly = true)
+    public Page<User> page(UUID tenantId, UserFilter f, PageParams page) {
+        return LISTING.page(jdbc, Listing.Where.of("tenant_id = ?", tenantId)
+                .and("? = any(roles)", f.role()).and("enabled = ?", f.enabled())
+                .text(f.q(), "username", "display_name", "email"), page);
     }
 
     /** @throws ProblemException NOT_FOUND unless the user belongs to the tenant */

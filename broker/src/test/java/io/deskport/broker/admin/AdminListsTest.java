@@ -103,6 +103,22 @@ class AdminListsTest {
     }
 
     @Test
+    void aFilterNamingAnotherTenantsObjectFindsNothingOfIt() {
+        desktop("mine");
+        TestTenant other = TestTenant.create(context, port, 10, 10);
+        UUID theirs = other.pool("Theirs", "POOLED", "BREADTH_FIRST");
+        check(other.admin.post("/api/v1/admin/pools/" + theirs + "/desktops", json("name", "their-desktop",
+                "consoleHost", "127.0.0.1", "consolePort", 5900, "state", "READY")), 201);
+        for (String list : List.of("/api/v1/admin/desktops", "/api/v1/admin/sessions", "/api/v1/admin/session-hosts",
+                "/api/v1/admin/provisioning/tasks")) {
+            Api.Response r = check(tenant.admin.get(list + "?poolId=" + theirs), 200);
+            assertThat(r.body().size()).as(list).isZero();
+            assertThat(r.header("X-Total-Count")).as(list).isEqualTo("0");
+        }
+        assertThat(tenant.admin.get("/api/v1/admin/pools/" + theirs + "/desktops").status()).isEqualTo(404);
+    }
+
+    @Test
     void aSortOrCursorTheListDoesNotKnowIsA400NamingIt() {
         Api.Response badSort = tenant.admin.get("/api/v1/admin/desktops?sort=colour");
         Api.Response badCursor = tenant.admin.get("/api/v1/admin/desktops?cursor=bm90LWEtY3Vyc29y");

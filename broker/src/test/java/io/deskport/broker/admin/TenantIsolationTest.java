@@ -65,6 +65,7 @@ class TenantIsolationTest {
             "/api/v1/admin/sessions/{sessionId}/recordings", "/api/v1/admin/sessions/{sessionId}/recordings/{name}",
             "/api/v1/admin/pools", "/api/v1/admin/pools/{id}", "/api/v1/admin/pools/{id}/entitlements",
             "/api/v1/admin/pools/{id}/entitlements/{entitlementId}", "/api/v1/admin/pools/{id}/desktops",
+            "/api/v1/admin/desktops", "/api/v1/admin/session-hosts",
             "/api/v1/admin/desktops/{id}", "/api/v1/admin/desktops/{id}/state", "/api/v1/admin/desktops/{id}/assignment",
             "/api/v1/admin/pools/{poolId}/session-hosts", "/api/v1/admin/pools/{poolId}/session-hosts/enrolments",
             "/api/v1/admin/session-hosts/{id}/enrolment-token", "/api/v1/admin/session-hosts/{id}/revoke",

@@ -204,7 +204,7 @@ class TunnelTest {
         UUID deadPool = tenant.pool("dead", "POOLED", null);
         check(tenant.admin.post("/api/v1/admin/pools/" + deadPool + "/desktops", json("name", "gone",
                 "consoleHost", "127.0.0.1", "consolePort", 1)), 201);
-        tenant.entitle(deadPool, UUID.fromString(tenant.admin.get("/api/v1/admin/users?search=alice").body().get(0)
+        tenant.entitle(deadPool, UUID.fromString(tenant.admin.get("/api/v1/admin/users?q=alice").body().get(0)
                 .get("id").asString()));
         String token = check(alice.post("/api/v1/pools/" + deadPool + "/connect"), 201).body().get("tunnel").get("token").asString();
 
