@@ -10,15 +10,16 @@ import jakarta.validation.constraints.Size;
 import org.springdoc.core.annotations.ParameterObject;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.ResponseEntity;
-
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.deskport.broker.shared.AdminContext;
+import io.deskport.broker.shared.Bulk;
 import io.deskport.broker.shared.PageParams;
 
 /** Admin and help-desk view of a tenant's sessions, with disconnect and logoff. */
@@ -57,6 +58,23 @@ class SessionAdminController {
     @GetMapping("/{id}")
     Session get(AdminContext ctx, @PathVariable UUID id) {
         return queries.get(ctx.tenantId(), id);
+    }
+
+    /** What a bulk request does to each session. */
+    enum SessionAction { DISCONNECT, LOGOFF }
+
+    /**
+     * One action on many sessions, with a result per session: {@code DISCONNECT} closes their tunnels (the sessions
+     * wait for their users), {@code LOGOFF} ends them.
+     */
+    @PostMapping("/bulk")
+    Bulk.Result bulk(AdminContext ctx, @Valid @RequestBody Bulk.Request<SessionAction> b) {
+        return Bulk.each(b.ids(), id -> {
+            switch (b.action()) {
+                case DISCONNECT -> disconnect(ctx, id);
+                case LOGOFF -> logoff(ctx, id);
+            }
+        });
     }
 
     @PostMapping("/{id}/disconnect")

@@ -26,6 +26,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.deskport.broker.pools.DesktopPools;
 import io.deskport.broker.shared.AdminContext;
+import io.deskport.broker.shared.Bulk;
 import io.deskport.broker.shared.PageParams;
 import org.springdoc.core.annotations.ParameterObject;
 import org.springframework.http.ResponseEntity;
@@ -143,6 +144,15 @@ class SessionHostAdminController {
     @PatchMapping("/session-hosts/{id}")
     SessionHost update(AdminContext ctx, @PathVariable UUID id, @Valid @RequestBody UpdateHost b) {
         return hosts.setMaxSessions(ctx, id, b.maxSessions());
+    }
+
+    /** What a bulk request does to each session host. */
+    enum HostAction { DRAIN, RESUME }
+
+    /** One action on many session hosts, with a result per host: {@code DRAIN} takes no new sessions, {@code RESUME} does again. */
+    @PostMapping("/session-hosts/bulk")
+    Bulk.Result bulk(AdminContext ctx, @Valid @RequestBody Bulk.Request<HostAction> b) {
+        return Bulk.each(b.ids(), id -> hosts.setDraining(ctx, id, b.action() == HostAction.DRAIN));
     }
 
     @PostMapping("/session-hosts/{id}/drain")

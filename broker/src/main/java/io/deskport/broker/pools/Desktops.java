@@ -189,6 +189,24 @@ public class Desktops {
         return get(ctx.tenantId(), id);
     }
 
+    /**
+     * Resets a pooled desktop to its pool's image now (as after a logoff): it goes REFRESHING and provisioning
+     * refreshes it. Only managed desktops of POOLED pools: a persistent desktop keeps its user's disk, and a desktop
+     * registered by address has no image to go back to.
+     */
+    @Transactional
+    public Desktop refresh(AdminContext ctx, UUID id) {
+        Desktop d = get(ctx.tenantId(), id);
+        DesktopPool pool = pools.get(ctx.tenantId(), d.poolId());
+        if (pool.kind() != PoolKind.POOLED || !d.managed()) {
+            throw new ProblemException(Reason.INVALID_STATE, pool.kind() != PoolKind.POOLED
+                    ? "Only desktops of POOLED pools are refreshed; a " + pool.kind() + " desktop keeps its disk"
+                    : "This desktop is registered by address: there is no image to refresh it from",
+                    Map.of("poolKind", pool.kind(), "managed", d.managed()));
+        }
+        return changeState(ctx, id, DesktopState.REFRESHING);
+    }
+
     /** Assigns (or, with null, unassigns) the owner of a PERSISTENT pool's desktop that has no session. */
     @Transactional
     public Desktop assign(AdminContext ctx, UUID id, UUID userId) {

@@ -33,6 +33,7 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.deskport.broker.shared.AdminContext;
+import io.deskport.broker.shared.Bulk;
 import io.deskport.broker.shared.MergePatch;
 import io.deskport.broker.shared.PageParams;
 import org.springdoc.core.annotations.ParameterObject;
@@ -236,6 +237,23 @@ class PoolAdminController {
     @PutMapping("/desktops/{id}/assignment")
     Desktop assign(AdminContext ctx, @PathVariable UUID id, @RequestBody Assignment b) {
         return desktops.assign(ctx, id, b.userId());
+    }
+
+    /** What a bulk request does to each desktop. */
+    enum DesktopAction { DELETE, REFRESH }
+
+    /**
+     * One action on many desktops, with a result per desktop: {@code DELETE} removes them (a session on one is ended
+     * first), {@code REFRESH} resets managed desktops of POOLED pools to their image.
+     */
+    @PostMapping("/desktops/bulk")
+    Bulk.Result bulkDesktops(AdminContext ctx, @Valid @RequestBody Bulk.Request<DesktopAction> b) {
+        return Bulk.each(b.ids(), id -> {
+            switch (b.action()) {
+                case DELETE -> desktops.delete(ctx, id);
+                case REFRESH -> desktops.refresh(ctx, id);
+            }
+        });
     }
 
     @DeleteMapping("/desktops/{id}")

@@ -10,6 +10,8 @@ import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
@@ -32,6 +34,7 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.deskport.broker.shared.AdminContext;
+import io.deskport.broker.shared.Bulk;
 import io.deskport.broker.shared.MergePatch;
 import io.deskport.broker.shared.PageParams;
 import org.springdoc.core.annotations.ParameterObject;
@@ -164,6 +167,17 @@ class UserAdminController {
     @PutMapping("/groups/{id}/members/{userId}")
     ResponseEntity<Group> addMember(AdminContext ctx, @PathVariable UUID id, @PathVariable UUID userId) {
         return groups.addMember(ctx, id, userId).ok();
+    }
+
+    /** Users to add to a group at once. */
+    record NewMembers(@NotEmpty @Size(max = Bulk.MAX_ITEMS) List<@NotNull UUID> userIds) {
+    }
+
+    /** Adds many users to a group, with a result per user (a user of another tenant, or none, is NOT_FOUND). */
+    @PostMapping("/groups/{id}/members")
+    Bulk.Result addMembers(AdminContext ctx, @PathVariable UUID id, @Valid @RequestBody NewMembers b) {
+        groups.get(ctx.tenantId(), id);
+        return Bulk.each(b.userIds(), user -> groups.addMember(ctx, id, user));
     }
 
     @DeleteMapping("/groups/{id}/members/{userId}")
