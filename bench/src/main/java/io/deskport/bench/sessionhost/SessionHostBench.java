@@ -26,6 +26,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.deskport.sessionhost.desktop.SessionCgroups;
+
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -367,7 +369,7 @@ public final class SessionHostBench {
     }
 
     private static List<Path> sessionCgroups(String host) throws IOException {
-        Path root = cgroup2Mount().resolve("deskport-" + host);
+        Path root = SessionCgroups.cgroup2Mount().resolve("deskport-" + host);
         if (!Files.isDirectory(root)) {
             return List.of();
         }
@@ -379,11 +381,7 @@ public final class SessionHostBench {
     private static List<Long> pids(String host) throws IOException {
         List<Long> pids = new ArrayList<>();
         for (Path cg : sessionCgroups(host)) {
-            for (String l : Files.readAllLines(cg.resolve("cgroup.procs"))) {
-                if (!l.isBlank()) {
-                    pids.add(Long.parseLong(l.strip()));
-                }
-            }
+            pids.addAll(SessionCgroups.pids(cg));
         }
         return pids;
     }
@@ -471,16 +469,6 @@ public final class SessionHostBench {
                 throw new IllegalStateException(failure);
             }
             Thread.sleep(50);
-        }
-    }
-
-    /** Where cgroup v2 is mounted (/sys/fs/cgroup on pure v2 systems, /sys/fs/cgroup/unified on hybrid ones). */
-    static Path cgroup2Mount() {
-        try (var lines = Files.lines(Path.of("/proc/self/mounts"))) {
-            return lines.map(l -> l.split(" ")).filter(f -> f.length > 2 && f[2].equals("cgroup2"))
-                    .map(f -> Path.of(f[1])).findFirst().orElse(Path.of("/sys/fs/cgroup"));
-        } catch (IOException e) {
-            return Path.of("/sys/fs/cgroup");
         }
     }
 }

@@ -24,6 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.stream.Stream;
 
+import io.deskport.sessionhost.procfs.ProcFs;
+
 /**
  * Creates, watches and ends the desktop sessions of this host.
  *
@@ -77,7 +79,7 @@ public final class DesktopSessions {
         this.accounts = accounts;
         this.cgroups = cgroups;
         this.listener = listener;
-        this.root = ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+        this.root = ProcFs.runsAsRoot();
         this.sessionsDir = settings.stateDir().resolve("sessions");
         this.logsDir = settings.stateDir().resolve("logs");
         Files.createDirectories(sessionsDir);
@@ -431,7 +433,7 @@ public final class DesktopSessions {
             }
         }
         if (root && s.account != null && s.account.uid() != 0 && !accountInUse(s)) {
-            ProcessHandle.allProcesses().filter(h -> uidOf(h.pid()) == s.account.uid())
+            ProcessHandle.allProcesses().filter(h -> ProcFs.uidOf(h.pid()) == s.account.uid())
                     .forEach(ProcessHandle::destroyForcibly);
         }
     }
@@ -439,19 +441,6 @@ public final class DesktopSessions {
     private boolean accountInUse(DesktopSession ending) {
         return sessions.values().stream().anyMatch(o -> o != ending && o.account != null
                 && o.account.uid() == ending.account.uid() && o.state() != DesktopSession.State.ENDED);
-    }
-
-    private static int uidOf(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (line.startsWith("Uid:")) {
-                    return Integer.parseInt(line.split("\\s+")[1]);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // gone
-        }
-        return -1;
     }
 
     private static final XDisplays X_DISPLAYS = new XDisplays(Path.of("/tmp"));
@@ -504,9 +493,7 @@ public final class DesktopSessions {
     }
 
     private static UnixAccounts.Account currentAccount() throws IOException {
-        int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        int gid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:gid");
-        return new UnixAccounts.Account(System.getProperty("user.name"), uid, gid,
+        return new UnixAccounts.Account(System.getProperty("user.name"), ProcFs.selfUid(), ProcFs.selfGid(),
                 Path.of(System.getProperty("user.home")), "/bin/sh");
     }
 

@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 public final class SessionCgroups {
 
     private static final System.Logger log = System.getLogger(SessionCgroups.class.getName());
+    private static final Path DEFAULT_MOUNT = Path.of("/sys/fs/cgroup");
 
     private final Path root;
     /** This agent's group in a v1 cpu hierarchy (hybrid hosts), or null. */
@@ -97,9 +98,27 @@ public final class SessionCgroups {
     }
 
     private static Optional<Path> findMount() throws IOException {
+        return cgroup2Mounts().stream().filter(Files::isWritable).findFirst();
+    }
+
+    /**
+     * Where cgroup v2 is mounted (/sys/fs/cgroup on pure v2 systems, /sys/fs/cgroup/unified on hybrid ones), for
+     * those who look at an agent's cgroups from outside: the first cgroup2 mount, or /sys/fs/cgroup when none is
+     * listed or the mounts cannot be read.
+     */
+    public static Path cgroup2Mount() {
+        try {
+            return cgroup2Mounts().stream().findFirst().orElse(DEFAULT_MOUNT);
+        } catch (IOException e) {
+            return DEFAULT_MOUNT;
+        }
+    }
+
+    /** @return the cgroup2 mount points, in the order {@code /proc/self/mounts} lists them */
+    private static List<Path> cgroup2Mounts() throws IOException {
         try (Stream<String> lines = Files.lines(Path.of("/proc/self/mounts"))) {
             return lines.map(l -> l.split(" ")).filter(f -> f.length > 2 && f[2].equals("cgroup2"))
-                    .map(f -> Path.of(f[1])).filter(Files::isWritable).findFirst();
+                    .map(f -> Path.of(f[1])).toList();
         }
     }
 
