@@ -3,6 +3,7 @@ package io.deskport.sessionhost.desktop;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -175,8 +176,39 @@ public final class SessionCgroups {
         }
     }
 
+    /**
+     * Ends every process of the cgroup and removes it: TERM to everyone (a second to exit cleanly), then the
+     * cgroup's kill switch.
+     */
+    static void end(Path cgroup) {
+        pids(cgroup).forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy));
+        if (!awaitEmpty(cgroup, Duration.ofSeconds(1))) {
+            kill(cgroup);
+            if (!awaitEmpty(cgroup, Duration.ofSeconds(10))) {
+                log.log(System.Logger.Level.WARNING, "Processes of {0} survived the kill: {1}", cgroup, pids(cgroup));
+            }
+        }
+        remove(cgroup);
+    }
+
+    private static boolean awaitEmpty(Path cgroup, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!pids(cgroup).isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Kills every process in the cgroup at once (SIGKILL, including processes forked meanwhile). */
-    public static void kill(Path cgroup) {
+    private static void kill(Path cgroup) {
         try {
             Files.writeString(cgroup.resolve("cgroup.kill"), "1");
         } catch (IOException e) {
@@ -185,7 +217,7 @@ public final class SessionCgroups {
     }
 
     /** Removes the cgroup once it is empty. @return true when it is gone */
-    public static boolean remove(Path cgroup) {
+    private static boolean remove(Path cgroup) {
         try {
             Files.deleteIfExists(cgroup);
             return true;
