@@ -32,7 +32,28 @@ public final class BrokerClient {
         }
     }
 
+    /** @return the answer, status -1 when the broker could not be reached */
     public Reply call(String method, String path, String token, UUID tenant, String json) {
+        try {
+            HttpResponse<String> r = send(method, path, token, tenant, json);
+            return new Reply(r.statusCode(), r.body() == null || r.body().isBlank() ? null : JSON.readTree(r.body()));
+        } catch (IOException e) {
+            return new Reply(-1, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Reply(-1, null);
+        }
+    }
+
+    /**
+     * Sends one request to the broker's API.
+     *
+     * @param token  sent as the bearer token, when not null
+     * @param tenant sent as the tenant header, when not null
+     * @param json   the body, when not null
+     */
+    public HttpResponse<String> send(String method, String path, String token, UUID tenant, String json)
+            throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         if (json != null) {
@@ -44,15 +65,7 @@ public final class BrokerClient {
         if (tenant != null) {
             b.header("X-Deskport-Tenant", tenant.toString());
         }
-        try {
-            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            return new Reply(r.statusCode(), r.body() == null || r.body().isBlank() ? null : JSON.readTree(r.body()));
-        } catch (IOException e) {
-            return new Reply(-1, null);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Reply(-1, null);
-        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     public Reply expect(int status, String method, String path, String token, UUID tenant, String json) {

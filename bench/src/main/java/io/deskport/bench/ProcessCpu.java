@@ -1,24 +1,36 @@
 package io.deskport.bench;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+
+import io.deskport.sessionhost.procfs.ProcFs;
 
 /**
- * CPU time (user + system) consumed by processes, read from /proc: lets the benchmark say what one
- * operation costs in CPU, which holds even on a machine busy with other work.
+ * CPU time (user + system) consumed by processes, read from {@code /proc/<pid>/stat} and
+ * {@code /proc/<pid>/task/<tid>/stat}: lets a benchmark say what one operation costs in CPU, which holds even on
+ * a machine busy with other work. For a process with its descendants or alone, or for its threads in groups.
  */
-final class ProcessCpu {
+public final class ProcessCpu {
 
-    private static final double TICKS_PER_MS = 100.0 / 1000.0; // USER_HZ is 100 on Linux
+    private static final long MS_PER_TICK = 10; // USER_HZ is 100 on Linux
 
-    private ProcessCpu() {
+    private final long pid;
+
+    /** The CPU time of one process, read anew at each call. */
+    public ProcessCpu(long pid) {
+        this.pid = pid;
     }
 
     /** @return CPU milliseconds used so far by the process and all its descendants alive now */
-    static double treeMillis(long pid) {
+    public static double treeMillis(long pid) {
         double total = 0;
         for (long p : tree(pid)) {
             total += ownMillis(p);
@@ -27,19 +39,53 @@ final class ProcessCpu {
     }
 
     /** @return CPU milliseconds used so far by this JVM */
-    static double selfMillis() {
+    public static double selfMillis() {
         return ownMillis(ProcessHandle.current().pid());
     }
 
-    static double ownMillis(long pid) {
+    /** @return user + system CPU milliseconds of the whole process so far */
+    public long totalMillis() throws IOException {
+        return millis(Path.of("/proc", Long.toString(pid), "stat"));
+    }
+
+    /**
+     * @param group the group of a thread, by its name
+     * @return CPU milliseconds so far per group of threads (threads that ended meanwhile are lost)
+     */
+    public Map<String, Long> byThreadGroup(UnaryOperator<String> group) throws IOException {
+        Map<String, Long> groups = new HashMap<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).strip();
+                    groups.merge(group.apply(name), millis(task.resolve("stat")), Long::sum);
+                } catch (IOException e) {
+                    // the thread ended while we looked
+                }
+            }
+        }
+        return groups;
+    }
+
+    /** @return {@code after - before} per group */
+    public static Map<String, Long> difference(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> d = new TreeMap<>();
+        after.forEach((k, v) -> d.put(k, v - before.getOrDefault(k, 0L)));
+        return d;
+    }
+
+    /** @return CPU milliseconds used so far by the process alone, 0 when it is gone */
+    private static double ownMillis(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // fields after the command: state(0) ... utime(11) stime(12)
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_MS;
+            return millis(Path.of("/proc", Long.toString(pid), "stat"));
         } catch (IOException | RuntimeException e) {
             return 0;
         }
+    }
+
+    private static long millis(Path stat) throws IOException {
+        String[] f = ProcFs.statFields(stat);
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * MS_PER_TICK; // utime, stime
     }
 
     private static List<Long> tree(long pid) {

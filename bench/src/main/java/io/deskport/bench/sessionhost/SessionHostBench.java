@@ -3,9 +3,6 @@ package io.deskport.bench.sessionhost;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +23,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.deskport.bench.BrokerClient;
+import io.deskport.sessionhost.desktop.SessionCgroups;
+
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Session-host benchmark (not a test): N users connect at the same moment to a SHARED pool whose one
@@ -40,16 +39,14 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class SessionHostBench {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
-
     private final String broker;
+    private final BrokerClient api;
     private final Map<String, String> args;
 
     private SessionHostBench(Map<String, String> args) {
         this.args = args;
         this.broker = args.get("broker");
+        this.api = new BrokerClient(broker);
     }
 
     public static void main(String[] argv) throws Exception {
@@ -367,7 +364,7 @@ public final class SessionHostBench {
     }
 
     private static List<Path> sessionCgroups(String host) throws IOException {
-        Path root = cgroup2Mount().resolve("deskport-" + host);
+        Path root = SessionCgroups.cgroup2Mount().resolve("deskport-" + host);
         if (!Files.isDirectory(root)) {
             return List.of();
         }
@@ -379,11 +376,7 @@ public final class SessionHostBench {
     private static List<Long> pids(String host) throws IOException {
         List<Long> pids = new ArrayList<>();
         for (Path cg : sessionCgroups(host)) {
-            for (String l : Files.readAllLines(cg.resolve("cgroup.procs"))) {
-                if (!l.isBlank()) {
-                    pids.add(Long.parseLong(l.strip()));
-                }
-            }
+            pids.addAll(SessionCgroups.pids(cg));
         }
         return pids;
     }
@@ -429,35 +422,19 @@ public final class SessionHostBench {
 
     private JsonNode call(String method, String path, String token, UUID tenant, String json, int expected)
             throws Exception {
-        HttpResponse<String> r = send(method, path, token, tenant, json);
+        HttpResponse<String> r = api.send(method, path, token, tenant, json);
         if (r.statusCode() != expected) {
             throw new IllegalStateException(method + " " + path + " → " + r.statusCode() + ": " + r.body());
         }
-        return r.body() == null || r.body().isBlank() ? null : JSON.readTree(r.body());
+        return r.body() == null || r.body().isBlank() ? null : BrokerClient.JSON.readTree(r.body());
     }
 
     private JsonNode callAny(String method, String path, String token, UUID tenant, String json) throws Exception {
-        HttpResponse<String> r = send(method, path, token, tenant, json);
+        HttpResponse<String> r = api.send(method, path, token, tenant, json);
         if (r.statusCode() >= 300) {
             throw new IllegalStateException(method + " " + path + " → " + r.statusCode() + ": " + r.body());
         }
-        return JSON.readTree(r.body());
-    }
-
-    private HttpResponse<String> send(String method, String path, String token, UUID tenant, String json)
-            throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(broker + path)).timeout(Duration.ofSeconds(60))
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        if (json != null) {
-            b.header("Content-Type", "application/json");
-        }
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        if (tenant != null) {
-            b.header("X-Deskport-Tenant", tenant.toString());
-        }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return BrokerClient.JSON.readTree(r.body());
     }
 
     private interface Check {
@@ -471,16 +448,6 @@ public final class SessionHostBench {
                 throw new IllegalStateException(failure);
             }
             Thread.sleep(50);
-        }
-    }
-
-    /** Where cgroup v2 is mounted (/sys/fs/cgroup on pure v2 systems, /sys/fs/cgroup/unified on hybrid ones). */
-    static Path cgroup2Mount() {
-        try (var lines = Files.lines(Path.of("/proc/self/mounts"))) {
-            return lines.map(l -> l.split(" ")).filter(f -> f.length > 2 && f[2].equals("cgroup2"))
-                    .map(f -> Path.of(f[1])).findFirst().orElse(Path.of("/sys/fs/cgroup"));
-        } catch (IOException e) {
-            return Path.of("/sys/fs/cgroup");
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import io.deskport.bench.BrokerClient;
+import io.deskport.bench.ProcessCpu;
 
 /**
  * The streaming benchmark: one scripted desktop workload (see {@link Desktop}) watched first through
@@ -130,7 +131,7 @@ public final class StreamingBench {
                     long b0 = viewer.bytes;
                     long f0 = viewer.frames;
                     long c0 = gateway.totalMillis();
-                    Map<String, Long> r0 = gateway.byRole();
+                    Map<String, Long> r0 = gateway.byThreadGroup(StreamingBench::gatewayThreadRole);
                     long x0 = xvnc.totalMillis();
                     long k0 = broker == null ? 0 : broker.totalMillis();
                     long img0 = viewer.screen.images;
@@ -146,7 +147,7 @@ public final class StreamingBench {
                     long bytes = viewer.bytes - b0;
                     long frames = viewer.frames - f0;
                     long cpu = gateway.totalMillis() - c0;
-                    Map<String, Long> roles = ProcessCpu.difference(r0, gateway.byRole());
+                    Map<String, Long> roles = ProcessCpu.difference(r0, gateway.byThreadGroup(StreamingBench::gatewayThreadRole));
                     long xvncCpu = xvnc.totalMillis() - x0;
                     long brokerCpu = broker == null ? 0 : broker.totalMillis() - k0;
                     typing.join();
@@ -257,6 +258,27 @@ public final class StreamingBench {
         }
         int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
+    }
+
+    /** The part of the gateway a thread of it works for, by the thread's name. */
+    private static String gatewayThreadRole(String thread) {
+        if (thread.startsWith("gateway-rfb")) {
+            return "rfb";
+        }
+        if (thread.startsWith("gateway-frames")) {
+            return "frames";
+        }
+        if (thread.startsWith("ForkJoinPool") || thread.startsWith("gateway-viewer")) {
+            return "viewer-io";
+        }
+        if (thread.startsWith("GC ") || thread.startsWith("G1 ") || thread.startsWith("VM Periodic")
+                || thread.startsWith("VM Thread")) {
+            return "gc+vm";
+        }
+        if (thread.startsWith("C1 ") || thread.startsWith("C2 ")) {
+            return "jit";
+        }
+        return "other";
     }
 
     private static String loadAverage() throws IOException {

@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 import io.deskport.broker.shared.ConsoleNetworks;
+import io.deskport.sessionhost.procfs.ProcFs;
 
 /**
  * Whether this machine can give the demo real desktops, and if not, why not in words: the demo's desktops
@@ -49,7 +50,7 @@ class DemoDesktops {
                     + "(dev/run allows 127.0.0.0/8)");
         }
         try {
-            if (root()) {
+            if (ProcFs.runsAsRoot()) {
                 // each desktop's account reaches its own files below the state directory
                 for (Path p = properties.stateDir().toAbsolutePath().normalize().getParent(); p != null; p = p.getParent()) {
                     if (Files.exists(p) && !Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
@@ -63,10 +64,6 @@ class DemoDesktops {
             return Optional.of("cannot read " + properties.stateDir() + ": " + e.getMessage());
         }
         return Optional.empty();
-    }
-
-    static boolean root() throws IOException {
-        return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
     }
 
     static Optional<Path> onPath(String program) {

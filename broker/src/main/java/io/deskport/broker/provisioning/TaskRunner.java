@@ -85,6 +85,28 @@ class TaskRunner {
 
     private void execute(ProvisioningTask t, String owner) {
         Optional<Desktop> desktop = desktops.find(t.desktopId());
+        if (cancelledAsOvertaken(t, owner, desktop)) {
+            return;
+        }
+        HypervisorDriver driver = driver(t);
+        String id = t.desktopId().toString();
+        switch (t.type()) {
+            case CREATE -> create(t, owner, driver, id, desktop.get());
+            case START -> start(t, owner, driver, id);
+            case STOP -> stop(t, owner, driver, id);
+            case REFRESH, REPLACE -> refresh(t, owner, driver, id, desktop.get());
+            case DELETE -> delete(t, owner, driver, id);
+        }
+        log.debug("Task {} {} of desktop {} ({}) done", t.id(), t.type(), id, t.reason());
+    }
+
+    /**
+     * Cancels the task when events overtook it: its desktop is gone or no longer in the state it is in while the
+     * task is due (a delete: back from DELETING).
+     *
+     * @return true when it was cancelled
+     */
+    private boolean cancelledAsOvertaken(ProvisioningTask t, String owner, Optional<Desktop> desktop) {
         DesktopState expected = switch (t.type()) {
             case CREATE -> DesktopState.PROVISIONING;
             case START -> DesktopState.STARTING;
@@ -98,82 +120,92 @@ class TaskRunner {
                 driver(t).delete(t.desktopId().toString()); // in case a previous attempt cloned it
             }
             complete(t, owner, () -> journal.cancel(t.id(), owner, "desktop is " + now + ", not " + expected));
-            return;
+            return true;
         }
         if (t.type() == ActionType.DELETE && desktop.isPresent() && desktop.get().state() != DesktopState.DELETING) {
             complete(t, owner, () -> journal.cancel(t.id(), owner, "desktop is " + desktop.get().state() + " again"));
-            return;
+            return true;
         }
-        HypervisorDriver driver = driver(t);
-        String id = t.desktopId().toString();
-        switch (t.type()) {
-            case CREATE -> {
-                Desktop d = desktop.get();
-                PoolProvisioning.Settings s = settings(d);
-                PublishedImage image = image(t);
-                driver.cloneDesktop(new CloneRequest(new DesktopTag(d.tenantId().toString(), d.poolId().toString(), id),
-                        null, image.toImageVersion(), s.hardware()));
-                driver.start(id);
-                ConsoleEndpoint ep = console.awaitAnswer(driver, id);
-                boolean[] gone = {false};
-                complete(t, owner, () -> {
-                    placements.consoleAnswered(t.desktopId());
-                    gone[0] = !desktops.ready(t.desktopId(), DesktopState.PROVISIONING, ep.host(), ep.port(), ep.password());
-                    return journal.succeed(t.id(), owner);
-                });
-                if (gone[0] && desktops.find(t.desktopId()).isEmpty()) {
-                    driver.delete(id); // removed while it was being created: leave no orphan behind
-                }
-            }
-            case START -> {
-                driver.start(id);
-                ConsoleEndpoint ep = console.awaitAnswer(driver, id);
-                complete(t, owner, () -> {
-                    placements.consoleAnswered(t.desktopId());
-                    desktops.ready(t.desktopId(), DesktopState.STARTING, ep.host(), ep.port(), ep.password());
-                    return journal.succeed(t.id(), owner);
-                });
-            }
-            case STOP -> {
-                boolean graceful = driver.shutdown(id, props.shutdownGrace());
-                if (!graceful) {
-                    log.info("Desktop {} did not shut down within {}; its power was cut", id, props.shutdownGrace());
-                }
-                complete(t, owner, () -> {
-                    desktops.move(t.desktopId(), DesktopState.STOPPING, DesktopState.STOPPED);
-                    return journal.succeed(t.id(), owner);
-                });
-            }
-            case REFRESH, REPLACE -> {
-                Desktop d = desktop.get();
-                PublishedImage image = image(t);
-                driver.refresh(id, image.toImageVersion(), settings(d).hardware());
-                if (t.startAfter()) {
-                    driver.start(id);
-                    ConsoleEndpoint ep = console.awaitAnswer(driver, id);
-                    complete(t, owner, () -> {
-                        placements.imageChanged(t.desktopId(), image.id());
-                        placements.consoleAnswered(t.desktopId());
-                        desktops.ready(t.desktopId(), DesktopState.REFRESHING, ep.host(), ep.port(), ep.password());
-                        return journal.succeed(t.id(), owner);
-                    });
-                } else {
-                    complete(t, owner, () -> {
-                        placements.imageChanged(t.desktopId(), image.id());
-                        desktops.move(t.desktopId(), DesktopState.REFRESHING, DesktopState.STOPPED);
-                        return journal.succeed(t.id(), owner);
-                    });
-                }
-            }
-            case DELETE -> {
-                driver.delete(id);
-                complete(t, owner, () -> {
-                    desktops.remove(t.desktopId());
-                    return journal.succeed(t.id(), owner);
-                });
-            }
+        return false;
+    }
+
+    /** Clones the desktop from the task's image and starts it; it is ready once its console answers. */
+    private void create(ProvisioningTask t, String owner, HypervisorDriver driver, String id, Desktop d) {
+        PoolProvisioning.Settings s = settings(d);
+        PublishedImage image = image(t);
+        driver.cloneDesktop(new CloneRequest(new DesktopTag(d.tenantId().toString(), d.poolId().toString(), id),
+                null, image.toImageVersion(), s.hardware()));
+        ConsoleEndpoint ep = startAndAwaitConsole(driver, id);
+        boolean[] gone = {false};
+        succeed(t, owner, () -> gone[0] = !ready(t, DesktopState.PROVISIONING, ep));
+        if (gone[0] && desktops.find(t.desktopId()).isEmpty()) {
+            driver.delete(id); // removed while it was being created: leave no orphan behind
         }
-        log.debug("Task {} {} of desktop {} ({}) done", t.id(), t.type(), id, t.reason());
+    }
+
+    /** Powers the desktop on; it is ready once its console answers. */
+    private void start(ProvisioningTask t, String owner, HypervisorDriver driver, String id) {
+        ConsoleEndpoint ep = startAndAwaitConsole(driver, id);
+        succeed(t, owner, () -> ready(t, DesktopState.STARTING, ep));
+    }
+
+    /** Shuts the desktop down (its power cut after the grace period); it is STOPPED. */
+    private void stop(ProvisioningTask t, String owner, HypervisorDriver driver, String id) {
+        boolean graceful = driver.shutdown(id, props.shutdownGrace());
+        if (!graceful) {
+            log.info("Desktop {} did not shut down within {}; its power was cut", id, props.shutdownGrace());
+        }
+        succeed(t, owner, () -> desktops.move(t.desktopId(), DesktopState.STOPPING, DesktopState.STOPPED));
+    }
+
+    /**
+     * Gives the desktop a fresh disk from the task's image (refresh and replace alike); then it is started and
+     * ready once its console answers, or STOPPED when the task does not start it.
+     */
+    private void refresh(ProvisioningTask t, String owner, HypervisorDriver driver, String id, Desktop d) {
+        PublishedImage image = image(t);
+        driver.refresh(id, image.toImageVersion(), settings(d).hardware());
+        if (t.startAfter()) {
+            ConsoleEndpoint ep = startAndAwaitConsole(driver, id);
+            succeed(t, owner, () -> {
+                placements.imageChanged(t.desktopId(), image.id());
+                ready(t, DesktopState.REFRESHING, ep);
+            });
+        } else {
+            succeed(t, owner, () -> {
+                placements.imageChanged(t.desktopId(), image.id());
+                desktops.move(t.desktopId(), DesktopState.REFRESHING, DesktopState.STOPPED);
+            });
+        }
+    }
+
+    /** Deletes the desktop's machine, then the desktop. */
+    private void delete(ProvisioningTask t, String owner, HypervisorDriver driver, String id) {
+        driver.delete(id);
+        succeed(t, owner, () -> desktops.remove(t.desktopId()));
+    }
+
+    private ConsoleEndpoint startAndAwaitConsole(HypervisorDriver driver, String id) {
+        driver.start(id);
+        return console.awaitAnswer(driver, id);
+    }
+
+    /**
+     * The desktop's console answered: the desktop is ready there.
+     *
+     * @return false when the desktop was no longer in the state {@code from}
+     */
+    private boolean ready(ProvisioningTask t, DesktopState from, ConsoleEndpoint ep) {
+        placements.consoleAnswered(t.desktopId());
+        return desktops.ready(t.desktopId(), from, ep.host(), ep.port(), ep.password());
+    }
+
+    /** Records the outcome and the task's success in one transaction, as {@link #complete} does. */
+    private void succeed(ProvisioningTask t, String owner, Runnable outcome) {
+        complete(t, owner, () -> {
+            outcome.run();
+            return journal.succeed(t.id(), owner);
+        });
     }
 
     /** Runs the outcome in one transaction; rolls it back when the task is no longer ours. */

@@ -28,8 +28,10 @@ import io.deskport.broker.brokering.SessionConsoles;
 import io.deskport.broker.support.AgentProcess;
 import io.deskport.broker.support.Api;
 import io.deskport.broker.support.BrowserTunnel;
-import io.deskport.broker.support.LocalProcesses;
+import io.deskport.broker.support.LocalAccounts;
 import io.deskport.broker.support.TestTenant;
+import io.deskport.sessionhost.desktop.SessionCgroups;
+import io.deskport.sessionhost.procfs.ProcFs;
 
 import static io.deskport.broker.support.Api.json;
 import static io.deskport.broker.support.TestTenant.check;
@@ -106,8 +108,8 @@ class SessionHostAgentTest {
         for (AgentProcess a : agents.values()) {
             a.close();
         }
-        LocalProcesses.removeAccounts(accountPrefix);
-        assertThat(LocalProcesses.accounts(accountPrefix)).isEmpty();
+        LocalAccounts.removeAccounts(accountPrefix);
+        assertThat(LocalAccounts.accounts(accountPrefix)).isEmpty();
     }
 
     // --- the behaviour ---------------------------------------------------------------------------------
@@ -171,14 +173,14 @@ class SessionHostAgentTest {
         awaitReady(dave, id);
         Path cgroup = agents.get(hostOf(r)).sessionCgroup(id.toString());
         // Xvnc, openbox and xterm
-        await().atMost(START).until(() -> LocalProcesses.inCgroup(cgroup).size() >= 3);
-        List<Long> pids = LocalProcesses.inCgroup(cgroup);
+        await().atMost(START).until(() -> SessionCgroups.pids(cgroup).size() >= 3);
+        List<Long> pids = SessionCgroups.pids(cgroup);
         ConsoleAddress console = consoles.of(id).orElseThrow();
 
         Api.Response ended = check(dave.post("/api/v1/sessions/" + id + "/logoff"), 200);
 
         assertThat(ended.body().get("state").asString()).isEqualTo("ENDED");
-        await().atMost(START).until(() -> pids.stream().noneMatch(LocalProcesses::running));
+        await().atMost(START).until(() -> pids.stream().noneMatch(ProcFs::running));
         await().atMost(START).until(() -> !Files.exists(cgroup));
         assertThat(portAnswers(console)).isFalse();
     }
@@ -214,7 +216,7 @@ class SessionHostAgentTest {
         UUID silent = hostOf(r);
         AgentProcess agent = agents.get(silent);
         Path cgroup = agent.sessionCgroup(id.toString());
-        List<Long> pids = LocalProcesses.inCgroup(cgroup);
+        List<Long> pids = SessionCgroups.pids(cgroup);
 
         agent.freeze();
         try {
@@ -225,13 +227,13 @@ class SessionHostAgentTest {
             Api.Response session = check(heidi.get("/api/v1/sessions/" + id), 200);
             assertThat(session.body().get("endReason").asString()).isEqualTo("HOST_LOST");
             // the host's own sessions kept running while it was silent
-            assertThat(pids).anyMatch(LocalProcesses::running);
+            assertThat(pids).anyMatch(ProcFs::running);
         } finally {
             agent.thaw();
         }
         // back: the broker tells the agent that the session is over, and it is cleaned up
         await().atMost(START).until(() -> hostState(silent).equals("AVAILABLE"));
-        await().atMost(START).until(() -> pids.stream().noneMatch(LocalProcesses::running));
+        await().atMost(START).until(() -> pids.stream().noneMatch(ProcFs::running));
     }
 
     @Test
@@ -335,8 +337,8 @@ class SessionHostAgentTest {
 
     private int uidOfSession(UUID host, UUID session) {
         Path cgroup = agents.get(host).sessionCgroup(session.toString());
-        await().atMost(START).until(() -> !LocalProcesses.inCgroup(cgroup).isEmpty());
-        return LocalProcesses.uidOf(LocalProcesses.inCgroup(cgroup).getFirst());
+        await().atMost(START).until(() -> !SessionCgroups.pids(cgroup).isEmpty());
+        return ProcFs.uidOf(SessionCgroups.pids(cgroup).getFirst());
     }
 
     private static String rfbGreeting(ConsoleAddress c) throws IOException {

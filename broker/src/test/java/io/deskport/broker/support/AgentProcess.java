@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.deskport.sessionhost.desktop.SessionCgroups;
+
 /**
  * A real session-host agent ({@code io.deskport.sessionhost.SessionHostAgent}) running as a separate
  * process on this machine, with its own configuration file, state directory and display range.
@@ -84,7 +86,7 @@ public final class AgentProcess implements AutoCloseable {
 
     /** The agent's cgroup directory of a session (where every process of the session lives). */
     public Path sessionCgroup(String sessionId) {
-        return cgroup2Mount().resolve("deskport-" + hostName).resolve("session-" + sessionId);
+        return SessionCgroups.cgroup2Mount().resolve("deskport-" + hostName).resolve("session-" + sessionId);
     }
 
     /** Freezes the agent (SIGSTOP): it stops heartbeating, its sessions keep running. */
@@ -117,7 +119,7 @@ public final class AgentProcess implements AutoCloseable {
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
-        Path cgroupRoot = cgroup2Mount().resolve("deskport-" + hostName);
+        Path cgroupRoot = SessionCgroups.cgroup2Mount().resolve("deskport-" + hostName);
         if (Files.isDirectory(cgroupRoot)) {
             try (var s = Files.list(cgroupRoot)) {
                 for (Path cg : s.filter(Files::isDirectory).toList()) {
@@ -147,16 +149,6 @@ public final class AgentProcess implements AutoCloseable {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (!Files.readString(cgroup.resolve("cgroup.procs")).isBlank() && System.nanoTime() < deadline) {
             Thread.onSpinWait();
-        }
-    }
-
-    /** Where cgroup v2 is mounted (/sys/fs/cgroup on pure v2 systems, /sys/fs/cgroup/unified on hybrid ones). */
-    static Path cgroup2Mount() {
-        try (var lines = Files.lines(Path.of("/proc/self/mounts"))) {
-            return lines.map(l -> l.split(" ")).filter(f -> f.length > 2 && f[2].equals("cgroup2"))
-                    .map(f -> Path.of(f[1])).findFirst().orElse(Path.of("/sys/fs/cgroup"));
-        } catch (IOException e) {
-            return Path.of("/sys/fs/cgroup");
         }
     }
 }

@@ -7,6 +7,7 @@ import io.deskport.sessionhost.desktop.DesktopSession;
 import io.deskport.sessionhost.desktop.DesktopSessions;
 import io.deskport.sessionhost.desktop.SessionCgroups;
 import io.deskport.sessionhost.desktop.UnixAccounts;
+import io.deskport.sessionhost.procfs.ProcFs;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,7 +79,7 @@ final class XvncMachines implements AutoCloseable {
             Files.createDirectories(machinesDir);
             // the records are the broker's alone: the desktops' accounts have no business reading them
             Files.setPosixFilePermissions(machinesDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-            this.root = ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+            this.root = ProcFs.runsAsRoot();
             this.accounts = new UnixAccounts(config.accountPrefix(), true);
         } catch (IOException e) {
             throw new DriverException(DriverFailureReason.CONFIGURATION, "simulated desktops with Xvnc consoles cannot "

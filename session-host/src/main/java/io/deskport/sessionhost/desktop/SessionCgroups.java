@@ -3,6 +3,7 @@ package io.deskport.sessionhost.desktop;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,6 +25,7 @@ import java.util.stream.Stream;
 public final class SessionCgroups {
 
     private static final System.Logger log = System.getLogger(SessionCgroups.class.getName());
+    private static final Path DEFAULT_MOUNT = Path.of("/sys/fs/cgroup");
 
     private final Path root;
     /** This agent's group in a v1 cpu hierarchy (hybrid hosts), or null. */
@@ -97,9 +99,27 @@ public final class SessionCgroups {
     }
 
     private static Optional<Path> findMount() throws IOException {
+        return cgroup2Mounts().stream().filter(Files::isWritable).findFirst();
+    }
+
+    /**
+     * Where cgroup v2 is mounted (/sys/fs/cgroup on pure v2 systems, /sys/fs/cgroup/unified on hybrid ones), for
+     * those who look at an agent's cgroups from outside: the first cgroup2 mount, or /sys/fs/cgroup when none is
+     * listed or the mounts cannot be read.
+     */
+    public static Path cgroup2Mount() {
+        try {
+            return cgroup2Mounts().stream().findFirst().orElse(DEFAULT_MOUNT);
+        } catch (IOException e) {
+            return DEFAULT_MOUNT;
+        }
+    }
+
+    /** @return the cgroup2 mount points, in the order {@code /proc/self/mounts} lists them */
+    private static List<Path> cgroup2Mounts() throws IOException {
         try (Stream<String> lines = Files.lines(Path.of("/proc/self/mounts"))) {
             return lines.map(l -> l.split(" ")).filter(f -> f.length > 2 && f[2].equals("cgroup2"))
-                    .map(f -> Path.of(f[1])).filter(Files::isWritable).findFirst();
+                    .map(f -> Path.of(f[1])).toList();
         }
     }
 
@@ -156,8 +176,39 @@ public final class SessionCgroups {
         }
     }
 
+    /**
+     * Ends every process of the cgroup and removes it: TERM to everyone (a second to exit cleanly), then the
+     * cgroup's kill switch.
+     */
+    static void end(Path cgroup) {
+        pids(cgroup).forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy));
+        if (!awaitEmpty(cgroup, Duration.ofSeconds(1))) {
+            kill(cgroup);
+            if (!awaitEmpty(cgroup, Duration.ofSeconds(10))) {
+                log.log(System.Logger.Level.WARNING, "Processes of {0} survived the kill: {1}", cgroup, pids(cgroup));
+            }
+        }
+        remove(cgroup);
+    }
+
+    private static boolean awaitEmpty(Path cgroup, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!pids(cgroup).isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Kills every process in the cgroup at once (SIGKILL, including processes forked meanwhile). */
-    public static void kill(Path cgroup) {
+    private static void kill(Path cgroup) {
         try {
             Files.writeString(cgroup.resolve("cgroup.kill"), "1");
         } catch (IOException e) {
@@ -166,7 +217,7 @@ public final class SessionCgroups {
     }
 
     /** Removes the cgroup once it is empty. @return true when it is gone */
-    public static boolean remove(Path cgroup) {
+    private static boolean remove(Path cgroup) {
         try {
             Files.deleteIfExists(cgroup);
             return true;

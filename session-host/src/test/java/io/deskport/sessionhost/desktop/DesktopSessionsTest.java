@@ -10,6 +10,8 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.deskport.sessionhost.procfs.ProcFs;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -129,7 +131,7 @@ class DesktopSessionsTest {
 
         sessions.logoff(s.id(), "test");
 
-        assertThat(pids).noneMatch(TestAccounts::running);
+        assertThat(pids).noneMatch(ProcFs::running);
         assertThat(Files.exists(s.cgroup())).isFalse();
         assertThat(sessions.count()).isZero();
         assertThat(endedByItself).isEmpty();
@@ -141,7 +143,7 @@ class DesktopSessionsTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> sessions.count() == 0);
         assertThat(endedByItself).singleElement().asString().startsWith(s.id() + ": the desktop exited");
-        assertThat(TestAccounts.running(s.xvncPid())).isFalse();
+        assertThat(ProcFs.running(s.xvncPid())).isFalse();
     }
 
     @Test

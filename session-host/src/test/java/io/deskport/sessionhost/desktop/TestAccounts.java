@@ -10,16 +10,6 @@ public final class TestAccounts {
     private TestAccounts() {
     }
 
-    /** @return true when the process exists and is not a zombie waiting to be reaped */
-    public static boolean running(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     public static void removeAll(String prefix) throws IOException {
         for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
             String name = line.split(":")[0];
