@@ -20,10 +20,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 class RequestBodyLimit extends OncePerRequestFilter {
 
-    private final long limit;
+    private final long requestLimit;
+    private final long importLimit;
 
     RequestBodyLimit(ApiProperties properties) {
-        this.limit = properties.maxRequestBody().toBytes();
+        this.requestLimit = properties.maxRequestBody().toBytes();
+        this.importLimit = properties.maxImportBody().toBytes();
     }
 
     /** Read past the limit. An {@link IOException} so that every reader passes it on as a failed read. */
@@ -45,6 +47,7 @@ class RequestBodyLimit extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         long length = request.getContentLengthLong();
+        long limit = ApiProperties.IMPORT_PATH.equals(request.getRequestURI()) ? importLimit : requestLimit;
         if (length > limit) {
             ProblemResponses.write(response, ProblemResponses.of(Reason.PAYLOAD_TOO_LARGE, detail(limit),
                     java.util.Map.of("maxRequestBodyBytes", limit), request.getRequestURI()));

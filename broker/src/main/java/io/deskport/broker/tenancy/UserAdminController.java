@@ -1,5 +1,7 @@
 package io.deskport.broker.tenancy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,7 +17,12 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -50,8 +57,10 @@ class UserAdminController {
     private final Users users;
     private final Groups groups;
     private final MergePatch mergePatch;
+    private final UserImport imports;
 
-    UserAdminController(Users users, Groups groups, MergePatch mergePatch) {
+    UserAdminController(Users users, Groups groups, MergePatch mergePatch, UserImport imports) {
+        this.imports = imports;
         this.mergePatch = mergePatch;
         this.users = users;
         this.groups = groups;
@@ -91,6 +100,25 @@ class UserAdminController {
     ResponseEntity<User> createUser(AdminContext ctx, @Valid @RequestBody CreateUser body) {
         return users.create(ctx, new Users.NewUser(body.username(), body.displayName(), body.email(), body.password(),
                 body.roles())).created();
+    }
+
+    /**
+     * Creates or updates many users, and their group memberships, from CSV ({@code text/csv}, a header line naming
+     * the columns {@code username,displayName,email,password,roles,enabled,groups}; several roles or groups in a
+     * cell separated by {@code ;}) or a JSON array of objects with those members. Up to 50,000 rows; a result per
+     * row. See {@link UserImport}.
+     */
+    @PostMapping(path = "/users/import", consumes = {"text/csv", MediaType.APPLICATION_JSON_VALUE})
+    UserImport.Result importUsers(AdminContext ctx, HttpServletRequest request) throws IOException {
+        List<UserImport.Row> rows;
+        try {
+            rows = MediaType.parseMediaType(request.getContentType()).isCompatibleWith(MediaType.APPLICATION_JSON)
+                    ? imports.readJson(request.getInputStream()) : imports.readCsv(request.getInputStream());
+        } catch (UncheckedIOException e) {
+            throw new HttpMessageNotReadableException("The import could not be read", e.getCause(),
+                    new ServletServerHttpRequest(request));
+        }
+        return imports.apply(ctx, rows);
     }
 
     @GetMapping("/users/{id}")

@@ -65,7 +65,9 @@ class TenantIsolationTest {
             "/api/v1/admin/sessions/{sessionId}/recordings", "/api/v1/admin/sessions/{sessionId}/recordings/{name}",
             "/api/v1/admin/pools", "/api/v1/admin/pools/{id}", "/api/v1/admin/pools/{id}/entitlements",
             "/api/v1/admin/pools/{id}/entitlements/{entitlementId}", "/api/v1/admin/pools/{id}/desktops",
-            "/api/v1/admin/desktops", "/api/v1/admin/session-hosts",
+            "/api/v1/admin/desktops", "/api/v1/admin/session-hosts", "/api/v1/admin/users/import",
+            "/api/v1/admin/sessions/bulk", "/api/v1/admin/session-hosts/bulk", "/api/v1/admin/desktops/bulk",
+            "/api/v1/admin/groups/{id}/members",
             "/api/v1/admin/desktops/{id}", "/api/v1/admin/desktops/{id}/state", "/api/v1/admin/desktops/{id}/assignment",
             "/api/v1/admin/pools/{poolId}/session-hosts", "/api/v1/admin/pools/{poolId}/session-hosts/enrolments",
             "/api/v1/admin/session-hosts/{id}/enrolment-token", "/api/v1/admin/session-hosts/{id}/revoke",
@@ -241,6 +243,15 @@ class TenantIsolationTest {
         if (admin && !roleMayCall(c.role(), method, template)) {
             return "403";
         }
+        if (namesB && (template.endsWith("/bulk") || template.endsWith("/members"))) {
+            // a result per object: B's are NOT_FOUND among them (a group of B's in the path: 404); B's state is
+            // checked unchanged at the end
+            return "200 404";
+        }
+        if (namesB && template.equals("/api/v1/admin/users/import")) {
+            // rows name usernames, which are looked up in the caller's own tenant only (B's "user" is A's "user")
+            return "200";
+        }
         return namesB ? "403 404" : null;
     }
 
@@ -253,7 +264,7 @@ class TenantIsolationTest {
             return !template.startsWith("/api/v1/admin/hypervisor-hosts") || method.equals("GET");
         }
         if (role == Role.HELPDESK) {
-            if (method.equals("POST") && template.matches("/api/v1/admin/sessions/\\{[a-zA-Z]+}/(disconnect|logoff)")) {
+            if (method.equals("POST") && template.matches("/api/v1/admin/sessions/(\\{[a-zA-Z]+}/(disconnect|logoff)|bulk)")) {
                 return true;
             }
             return method.equals("GET") && template.matches(
@@ -305,6 +316,11 @@ class TenantIsolationTest {
                     "roles", new Api.RawJson("[\"USER\"]"));
             case "PATCH /api/v1/admin/users/{id}" -> json("displayName", "Renamed");
             case "POST /api/v1/admin/groups" -> json("name", "group-" + UUID.randomUUID());
+            case "POST /api/v1/admin/groups/{id}/members" -> "{\"userIds\":[\"{user}\"]}";
+            case "POST /api/v1/admin/users/import" -> "[{\"username\":\"{username}\",\"displayName\":\"Imported\"}]";
+            case "POST /api/v1/admin/sessions/bulk" -> "{\"action\":\"DISCONNECT\",\"ids\":[\"{session}\"]}";
+            case "POST /api/v1/admin/session-hosts/bulk" -> "{\"action\":\"DRAIN\",\"ids\":[\"{sessionHost}\"]}";
+            case "POST /api/v1/admin/desktops/bulk" -> "{\"action\":\"REFRESH\",\"ids\":[\"{desktop}\"]}";
             case "PATCH /api/v1/admin/groups/{id}" -> json("description", "changed");
             case "POST /api/v1/admin/tenants" -> json("slug", "t" + Long.toHexString(System.nanoTime()), "name", "New",
                     "maxConcurrentSessions", 1, "maxDesktops", 1);
