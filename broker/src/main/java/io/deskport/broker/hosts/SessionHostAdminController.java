@@ -27,6 +27,9 @@ import org.springframework.web.bind.annotation.RestController;
 import io.deskport.broker.pools.DesktopPools;
 import io.deskport.broker.shared.AdminContext;
 import io.deskport.broker.shared.Bulk;
+import io.deskport.broker.shared.Versions.IfMatch;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.bind.annotation.RequestHeader;
 import io.deskport.broker.shared.PageParams;
 import org.springdoc.core.annotations.ParameterObject;
 import org.springframework.http.ResponseEntity;
@@ -137,13 +140,16 @@ class SessionHostAdminController {
     }
 
     @GetMapping("/session-hosts/{id}")
-    SessionHost get(AdminContext ctx, @PathVariable UUID id) {
-        return hosts.get(ctx.tenantId(), id);
+    ResponseEntity<SessionHost> get(AdminContext ctx, @PathVariable UUID id) {
+        return hosts.versioned(ctx.tenantId(), id).ok();
     }
 
+    /** Changes the host's session limit, made from the version named in {@code If-Match}. */
     @PatchMapping("/session-hosts/{id}")
-    SessionHost update(AdminContext ctx, @PathVariable UUID id, @Valid @RequestBody UpdateHost b) {
-        return hosts.setMaxSessions(ctx, id, b.maxSessions());
+    ResponseEntity<SessionHost> update(AdminContext ctx, @PathVariable UUID id,
+                                       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+                                       @Valid @RequestBody UpdateHost b) {
+        return hosts.setMaxSessions(ctx, id, new IfMatch(ifMatch), b.maxSessions()).ok();
     }
 
     /** What a bulk request does to each session host. */

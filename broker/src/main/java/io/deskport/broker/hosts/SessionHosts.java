@@ -22,7 +22,12 @@ import io.deskport.broker.shared.AdminContext;
 import io.deskport.broker.shared.ConsoleNetworks;
 import io.deskport.broker.shared.Ids;
 import io.deskport.broker.shared.ProblemException;
+import io.deskport.broker.shared.ConfigurationTransactional;
 import io.deskport.broker.shared.Listing;
+import io.deskport.broker.shared.Versions.IfMatch;
+import io.deskport.broker.shared.Versions.Versioned;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import io.deskport.broker.shared.Page;
 import io.deskport.broker.shared.PageParams;
 import io.deskport.broker.shared.Reason;
@@ -42,7 +47,11 @@ public class SessionHosts {
     private final ApplicationEventPublisher events;
     private final ConsoleNetworks consoleNetworks;
 
-    SessionHosts(JdbcClient jdbc, DesktopPools pools, ApplicationEventPublisher events, ConsoleNetworks consoleNetworks) {
+    private final EntityManager em;
+
+    SessionHosts(JdbcClient jdbc, DesktopPools pools, ApplicationEventPublisher events, ConsoleNetworks consoleNetworks,
+                 EntityManager em) {
+        this.em = em;
         this.jdbc = jdbc;
         this.pools = pools;
         this.events = events;
@@ -125,16 +134,33 @@ public class SessionHosts {
         return get(ctx.tenantId(), id);
     }
 
-    /** Changes the host's session limit; lowering it below the live count only stops new placements. */
-    @Transactional
-    public SessionHost setMaxSessions(AdminContext ctx, UUID id, int maxSessions) {
-        SessionHost host = get(ctx.tenantId(), id);
-        jdbc.sql("update session_host set max_sessions = ? where tenant_id = ? and id = ?")
-                .params(maxSessions, ctx.tenantId(), id).update();
+    /**
+     * Changes the host's session limit, made from the version {@code ifMatch} names; lowering it below the live
+     * count only stops new placements.
+     *
+     * @throws ProblemException PRECONDITION_REQUIRED, STALE_VERSION (see {@link io.deskport.broker.shared.Versions})
+     */
+    @ConfigurationTransactional
+    public Versioned<SessionHost> setMaxSessions(AdminContext ctx, UUID id, IfMatch ifMatch, int maxSessions) {
+        SessionHostRecord host = em.find(SessionHostRecord.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (host == null || !host.tenantId.equals(ctx.tenantId())) {
+            throw ProblemException.notFound("Session host", id);
+        }
+        ifMatch.check("Session host", id, host.version);
+        int previous = host.maxSessions;
+        host.maxSessions = maxSessions;
+        em.flush();
         events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(), "SESSION_HOST_UPDATED",
-                "SESSION_HOST", id.toString(), Map.of("maxSessions", maxSessions, "previousMaxSessions",
-                        host.maxSessions())));
-        return get(ctx.tenantId(), id);
+                "SESSION_HOST", id.toString(), Map.of("maxSessions", maxSessions, "previousMaxSessions", previous)));
+        return new Versioned<>(get(ctx.tenantId(), id), host.version);
+    }
+
+    /** The host as the admin API shows it, with the version of its registration (the ETag). */
+    @Transactional(readOnly = true)
+    public Versioned<SessionHost> versioned(UUID tenantId, UUID id) {
+        SessionHost host = get(tenantId, id);
+        return new Versioned<>(host, jdbc.sql("select version from session_host where id = ?").param(id)
+                .query(Long.class).single());
     }
 
     /**

@@ -28,6 +28,10 @@ import io.deskport.broker.pools.DesktopState;
 import io.deskport.broker.pools.ManagedDesktops;
 import io.deskport.broker.shared.AdminContext;
 import io.deskport.broker.shared.PageParams;
+import io.deskport.broker.shared.Versions.IfMatch;
+import io.deskport.broker.shared.Versions.Versioned;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springdoc.core.annotations.ParameterObject;
 import org.springframework.http.ResponseEntity;
 import io.deskport.broker.shared.ProblemException;
@@ -84,8 +88,9 @@ class HypervisorHostAdminController {
     }
 
     @GetMapping("/{id}")
-    HypervisorHost get(AdminContext ctx, @PathVariable UUID id) {
-        return view(ctx, hosts.require(id), usage(ctx));
+    ResponseEntity<HypervisorHost> get(AdminContext ctx, @PathVariable UUID id) {
+        Versioned<HypervisorHosts.HostRow> h = hosts.versioned(id);
+        return new Versioned<>(view(ctx, h.body(), usage(ctx)), h.version()).ok();
     }
 
     @PostMapping
@@ -97,11 +102,15 @@ class HypervisorHostAdminController {
                 b.maintenance()), "API"), usage(ctx));
     }
 
+    /** Changes a host's settings or capacity, made from the version named in {@code If-Match}. */
     @PatchMapping("/{id}")
-    HypervisorHost update(AdminContext ctx, @PathVariable UUID id, @Valid @RequestBody UpdateHost b) {
+    ResponseEntity<HypervisorHost> update(AdminContext ctx, @PathVariable UUID id,
+                                          @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+                                          @Valid @RequestBody UpdateHost b) {
         requirePlatformAdmin(ctx);
-        return view(ctx, hosts.update(ctx, id, new HypervisorHosts.HostSpec(null, null, b.settings(), b.cpuTotal(),
-                b.memoryTotalMiB(), b.storageTotalMiB(), null)), usage(ctx));
+        Versioned<HypervisorHosts.HostRow> h = hosts.update(ctx, id, new IfMatch(ifMatch), new HypervisorHosts.HostSpec(
+                null, null, b.settings(), b.cpuTotal(), b.memoryTotalMiB(), b.storageTotalMiB(), null));
+        return new Versioned<>(view(ctx, h.body(), usage(ctx)), h.version()).ok();
     }
 
     /** Maintenance on: no new desktops; free ones are drained and replaced elsewhere. */

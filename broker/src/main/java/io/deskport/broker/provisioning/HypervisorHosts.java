@@ -15,7 +15,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import io.deskport.broker.shared.ConfigurationTransactional;
 import io.deskport.broker.shared.Listing;
+import io.deskport.broker.shared.Versions.IfMatch;
+import io.deskport.broker.shared.Versions.Versioned;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import io.deskport.broker.shared.Page;
 import io.deskport.broker.shared.PageParams;
 import org.springframework.stereotype.Service;
@@ -55,8 +60,11 @@ class HypervisorHosts {
     private final HostHealthPolicy healthPolicy;
     private final ApplicationEventPublisher events;
 
+    private final EntityManager em;
+
     HypervisorHosts(JdbcClient jdbc, JsonMapper json, HostDrivers drivers, HostHealthPolicy healthPolicy,
-                    ApplicationEventPublisher events) {
+                    ApplicationEventPublisher events, EntityManager em) {
+        this.em = em;
         this.jdbc = jdbc;
         this.json = json;
         this.drivers = drivers;
@@ -151,19 +159,50 @@ class HypervisorHosts {
         return require(id);
     }
 
-    @Transactional
-    HostRow update(AdminContext ctx, UUID id, HostSpec s) {
+    /**
+     * Changes a host's settings and capacity, made from the version {@code ifMatch} names. The capacity is the
+     * configuration model's ({@link HypervisorHostRecord}); the driver settings are checked by the driver and
+     * written with SQL in the same transaction, which the version covers.
+     *
+     * @throws ProblemException PRECONDITION_REQUIRED, STALE_VERSION (see {@link io.deskport.broker.shared.Versions})
+     */
+    @ConfigurationTransactional
+    Versioned<HostRow> update(AdminContext ctx, UUID id, IfMatch ifMatch, HostSpec s) {
+        HypervisorHostRecord r = em.find(HypervisorHostRecord.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (r == null) {
+            throw ProblemException.notFound("Hypervisor host", id);
+        }
+        ifMatch.check("Hypervisor host", id, r.version);
         HostRow h = require(id);
-        Map<String, String> settings = s.settings() == null ? h.settings() : s.settings();
-        boolean simulated = s.settings() == null ? h.simulated() : checkDriver(h.name(), h.driverId(), settings);
-        jdbc.sql("update hypervisor_host set settings = ?::jsonb, simulated = ?, cpu_total = coalesce(?, cpu_total), "
-                        + "memory_total_mib = coalesce(?, memory_total_mib), storage_total_mib = coalesce(?, storage_total_mib), "
-                        + "maintenance = coalesce(?, maintenance), updated_at = now() where id = ?")
-                .params(json.writeValueAsString(settings), simulated, s.cpuTotal(), s.memoryTotalMiB(),
-                        s.storageTotalMiB(), s.maintenance(), id)
-                .update();
+        if (s.cpuTotal() != null) {
+            r.cpuTotal = s.cpuTotal();
+        }
+        if (s.memoryTotalMiB() != null) {
+            r.memoryTotalMiB = s.memoryTotalMiB();
+        }
+        if (s.storageTotalMiB() != null) {
+            r.storageTotalMiB = s.storageTotalMiB();
+        }
+        em.flush();
+        if (s.settings() != null) {
+            boolean simulated = checkDriver(h.name(), h.driverId(), s.settings());
+            jdbc.sql("update hypervisor_host set settings = ?::jsonb, simulated = ? where id = ?")
+                    .params(json.writeValueAsString(s.settings()), simulated, id).update();
+        }
+        if (s.maintenance() != null) {
+            jdbc.sql("update hypervisor_host set maintenance = ? where id = ?").params(s.maintenance(), id).update();
+        }
+        jdbc.sql("update hypervisor_host set updated_at = now() where id = ?").param(id).update();
         audit(ctx, "HYPERVISOR_HOST_UPDATED", id, describe(s));
-        return require(id);
+        return new Versioned<>(require(id), r.version);
+    }
+
+    /** The host with the version of its registration (the ETag of the admin API's answer). */
+    @Transactional(readOnly = true)
+    Versioned<HostRow> versioned(UUID id) {
+        HostRow h = require(id);
+        return new Versioned<>(h, jdbc.sql("select version from hypervisor_host where id = ?").param(id)
+                .query(Long.class).single());
     }
 
     @Transactional

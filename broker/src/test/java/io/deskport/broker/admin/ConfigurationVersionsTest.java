@@ -200,4 +200,27 @@ class ConfigurationVersionsTest {
         assertThat(operator.patch(tenantPath, MERGE, t.header("ETag"), json("maxDesktops", 30)).status()).isEqualTo(412);
         assertThat(check(operator.get(tenantPath), 200).body().get("maxDesktops").asInt()).isEqualTo(20);
     }
+
+    @Test
+    void sessionHostsAndHypervisorHostsCarryTheVersionOfTheirRegistration() {
+        UUID shared = tenant.pool("Shared", "SHARED", "BREADTH_FIRST");
+        String host = "/api/v1/admin/session-hosts/" + tenant.host(shared, "h1", 5);
+        Api.Response read = check(tenant.admin.get(host), 200);
+        Api.Response changed = check(tenant.admin.patch(host, JSON, read.header("ETag"), json("maxSessions", 9)), 200);
+        assertThat(changed.body().get("maxSessions").asInt()).isEqualTo(9);
+        assertThat(changed.header("ETag")).isNotEqualTo(read.header("ETag"));
+        Api.Response stale = tenant.admin.patch(host, JSON, read.header("ETag"), json("maxSessions", 3));
+        assertThat(stale.status()).isEqualTo(412);
+        assertThat(stale.body().get("currentETag").asString()).isEqualTo(changed.header("ETag"));
+        assertThat(tenant.admin.patch(host, JSON, null, json("maxSessions", 3)).status()).isEqualTo(428);
+
+        Api operator = tenant.platformAdmin(context, "operator");
+        String hv = "/api/v1/admin/hypervisor-hosts/" + check(operator.post("/api/v1/admin/hypervisor-hosts", json("name",
+                "hv-" + Long.toHexString(System.nanoTime()), "driverId", "simulated")), 201).id();
+        String etag = check(operator.get(hv), 200).header("ETag");
+        check(operator.patch(hv, JSON, etag, json("cpuTotal", 64)), 200);
+        assertThat(operator.patch(hv, JSON, etag, json("cpuTotal", 32)).status()).isEqualTo(412);
+        assertThat(check(operator.get(hv), 200).body().toString()).contains("64");
+        check(operator.delete(hv), 204);
+    }
 }

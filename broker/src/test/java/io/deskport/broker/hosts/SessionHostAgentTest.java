@@ -97,7 +97,7 @@ class SessionHostAgentTest {
         check(tenant.admin.edit("/api/v1/admin/pools/" + pool, json("loadBalancing", "DEPTH_FIRST")), 200);
         for (UUID h : List.of(hostA, hostB)) {
             check(tenant.admin.post("/api/v1/admin/session-hosts/" + h + "/resume"), 200);
-            check(tenant.admin.patch("/api/v1/admin/session-hosts/" + h, json("maxSessions", 20)), 200);
+            check(tenant.admin.edit("/api/v1/admin/session-hosts/" + h, json("maxSessions", 20)), 200);
         }
         await().atMost(START).until(() -> reportedSessions(hostA) == 0 && reportedSessions(hostB) == 0
                 && hostState(hostA).equals("AVAILABLE") && hostState(hostB).equals("AVAILABLE"));
@@ -248,7 +248,7 @@ class SessionHostAgentTest {
         }
         logOffEverySessionAndResetTheHosts();
         for (UUID h : List.of(hostA, hostB)) {
-            check(tenant.admin.patch("/api/v1/admin/session-hosts/" + h, json("maxSessions", 2)), 200);
+            check(tenant.admin.edit("/api/v1/admin/session-hosts/" + h, json("maxSessions", 2)), 200);
         }
         List<UUID> depth = new java.util.ArrayList<>();
         for (int i = 0; i < 3; i++) {
