@@ -129,14 +129,16 @@ class SessionHostAdminController {
     }
 
     @GetMapping("/pools/{poolId}/session-settings")
-    SharedPoolSessionSettings.Settings sessionSettings(AdminContext ctx, @PathVariable UUID poolId) {
-        return settings.get(ctx.tenantId(), poolId);
+    ResponseEntity<SharedPoolSessionSettings.Settings> sessionSettings(AdminContext ctx, @PathVariable UUID poolId) {
+        return settings.get(ctx.tenantId(), poolId).ok();
     }
 
+    /** Sets the pool's session settings, made from the version named in {@code If-Match} ({@code "0"} before any). */
     @PutMapping("/pools/{poolId}/session-settings")
-    SharedPoolSessionSettings.Settings setSessionSettings(AdminContext ctx, @PathVariable UUID poolId,
-                                                          @Valid @RequestBody SessionSettings b) {
-        return settings.set(ctx, poolId, b.desktopCommand());
+    ResponseEntity<SharedPoolSessionSettings.Settings> setSessionSettings(AdminContext ctx, @PathVariable UUID poolId,
+            @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+            @Valid @RequestBody SessionSettings b) {
+        return settings.set(ctx, poolId, new IfMatch(ifMatch), b.desktopCommand()).ok();
     }
 
     @GetMapping("/session-hosts/{id}")

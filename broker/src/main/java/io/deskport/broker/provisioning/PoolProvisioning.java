@@ -22,6 +22,9 @@ import io.deskport.broker.pools.DesktopPools;
 import io.deskport.broker.pools.PoolKind;
 import io.deskport.broker.shared.AdminActionPerformed;
 import io.deskport.broker.shared.AdminContext;
+import io.deskport.broker.shared.Versions;
+import io.deskport.broker.shared.Versions.IfMatch;
+import io.deskport.broker.shared.Versions.Versioned;
 import io.deskport.broker.shared.Ids;
 import io.deskport.broker.shared.ProblemException;
 import io.deskport.broker.shared.Reason;
@@ -127,18 +130,31 @@ class PoolProvisioning {
                 + "order by published_at desc, id desc").params(tenantId, poolId).query(PoolProvisioning::mapImage).list();
     }
 
+    /** @return the version of the pool's provisioning settings (0 while it has none): the ETag of its answers */
+    @Transactional(readOnly = true)
+    long version(UUID poolId) {
+        return jdbc.sql("select version from pool_provisioning where pool_id = ?").param(poolId).query(Long.class)
+                .optional().orElse(0L);
+    }
+
     /**
-     * Creates or changes a pool's provisioning settings.
+     * Creates or changes a pool's provisioning settings (members left null keep their values), made from the
+     * version {@code ifMatch} names.
      *
-     * @throws ProblemException INVALID_STATE for SHARED pools, VALIDATION_FAILED when min > max
+     * @throws ProblemException INVALID_STATE for SHARED pools, VALIDATION_FAILED when min > max,
+     *         PRECONDITION_REQUIRED and STALE_VERSION (see {@link Versions})
      */
     @Transactional
-    Settings put(AdminContext ctx, UUID poolId, SettingsSpec s) {
+    Versioned<Settings> put(AdminContext ctx, UUID poolId, IfMatch ifMatch, SettingsSpec s) {
         DesktopPool pool = pools.get(ctx.tenantId(), poolId);
         if (pool.kind() == PoolKind.SHARED) {
             throw new ProblemException(Reason.INVALID_STATE, "A SHARED pool runs on session hosts; provisioning "
                     + "creates desktops for PERSISTENT and POOLED pools only", Map.of("poolKind", pool.kind()));
         }
+        // version 0: not configured yet; each change raises it (the first makes it 1), under the row's lock
+        long version = jdbc.sql("select version from pool_provisioning where pool_id = ? for update").param(poolId)
+                .query(Long.class).optional().orElse(0L);
+        ifMatch.check("Pool provisioning", poolId, version);
         Optional<Settings> old = find(ctx.tenantId(), poolId);
         int min = pick(s.minSize(), old.map(Settings::minSize), 0);
         int max = pick(s.maxSize(), old.map(Settings::maxSize), Math.max(min, 1));
@@ -160,14 +176,20 @@ class PoolProvisioning {
                     + "applies to PERSISTENT pools; pooled desktops are refreshed after logoff instead",
                     Map.of("poolKind", pool.kind()));
         }
-        jdbc.sql("insert into pool_provisioning (pool_id, tenant_id, enabled, min_size, max_size, spare_target, vcpus, "
-                        + "memory_mib, disk_mib, video, stop_after_disconnected_s) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        int changed = jdbc.sql("insert into pool_provisioning (pool_id, tenant_id, enabled, min_size, max_size, "
+                        + "spare_target, vcpus, memory_mib, disk_mib, video, stop_after_disconnected_s, version) "
+                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) "
                         + "on conflict (pool_id) do update set enabled = excluded.enabled, min_size = excluded.min_size, "
                         + "max_size = excluded.max_size, spare_target = excluded.spare_target, vcpus = excluded.vcpus, "
                         + "memory_mib = excluded.memory_mib, disk_mib = excluded.disk_mib, video = excluded.video, "
-                        + "stop_after_disconnected_s = excluded.stop_after_disconnected_s, updated_at = now()")
-                .params(poolId, ctx.tenantId(), enabled, min, max, spare, vcpus, memory, disk, video, stopAfter)
+                        + "stop_after_disconnected_s = excluded.stop_after_disconnected_s, updated_at = now(), "
+                        + "version = pool_provisioning.version + 1 where pool_provisioning.version = ?")
+                .params(poolId, ctx.tenantId(), enabled, min, max, spare, vcpus, memory, disk, video, stopAfter, version)
                 .update();
+        if (changed == 0) {
+            // configured by someone else between our read of "none" and our insert
+            throw Versions.stale("Pool provisioning", poolId, null);
+        }
         Settings now = find(ctx.tenantId(), poolId).orElseThrow();
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("enabled", enabled);
@@ -177,7 +199,7 @@ class PoolProvisioning {
         d.put("hardware", vcpus + " vCPU, " + memory + " MiB, " + disk + " MiB disk, " + video);
         d.put("stopAfterDisconnectedSeconds", stopAfter);
         audit(ctx, old.isPresent() ? "POOL_PROVISIONING_UPDATED" : "POOL_PROVISIONING_CONFIGURED", poolId, d);
-        return now;
+        return new Versioned<>(now, version + 1);
     }
 
     /**

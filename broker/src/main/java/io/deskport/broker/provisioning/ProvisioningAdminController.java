@@ -34,6 +34,10 @@ import io.deskport.broker.pools.DesktopState;
 import io.deskport.broker.pools.Desktops;
 import io.deskport.broker.shared.AdminContext;
 import io.deskport.broker.shared.PageParams;
+import io.deskport.broker.shared.Versions.IfMatch;
+import io.deskport.broker.shared.Versions.Versioned;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.bind.annotation.RequestHeader;
 import io.deskport.provisioning.planner.ActionType;
 import org.springdoc.core.annotations.ParameterObject;
 import org.springframework.format.annotation.DateTimeFormat;
@@ -110,17 +114,24 @@ class ProvisioningAdminController {
     }
 
     @GetMapping("/pools/{poolId}/provisioning")
-    PoolProvisioningView get(AdminContext ctx, @PathVariable UUID poolId) {
-        return view(ctx, poolId, poolSettings.require(ctx.tenantId(), poolId));
+    ResponseEntity<PoolProvisioningView> get(AdminContext ctx, @PathVariable UUID poolId) {
+        PoolProvisioning.Settings s = poolSettings.require(ctx.tenantId(), poolId);
+        return new Versioned<>(view(ctx, poolId, s), poolSettings.version(poolId)).ok();
     }
 
+    /**
+     * Creates or changes the pool's provisioning settings (members left out keep their values), made from the
+     * version named in {@code If-Match} ({@code "0"} for a pool not configured yet).
+     */
     @PutMapping("/pools/{poolId}/provisioning")
-    PoolProvisioningView put(AdminContext ctx, @PathVariable UUID poolId, @Valid @RequestBody ProvisioningSpec b) {
-        PoolProvisioning.Settings s = poolSettings.put(ctx, poolId, new PoolProvisioning.SettingsSpec(b.enabled(),
-                b.minSize(), b.maxSize(), b.spareTarget(), b.vcpus(), b.memoryMiB(), b.diskMiB(), b.video(),
-                b.stopAfterDisconnectedSeconds()));
+    ResponseEntity<PoolProvisioningView> put(AdminContext ctx, @PathVariable UUID poolId,
+                                             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+                                             @Valid @RequestBody ProvisioningSpec b) {
+        Versioned<PoolProvisioning.Settings> s = poolSettings.put(ctx, poolId, new IfMatch(ifMatch),
+                new PoolProvisioning.SettingsSpec(b.enabled(), b.minSize(), b.maxSize(), b.spareTarget(), b.vcpus(),
+                        b.memoryMiB(), b.diskMiB(), b.video(), b.stopAfterDisconnectedSeconds()));
         reconciler.wakeUp();
-        return view(ctx, poolId, s);
+        return new Versioned<>(view(ctx, poolId, s.body()), s.version()).ok();
     }
 
     @GetMapping("/pools/{poolId}/images")

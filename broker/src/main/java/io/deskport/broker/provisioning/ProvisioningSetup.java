@@ -8,6 +8,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import io.deskport.broker.shared.AdminContext;
+import io.deskport.broker.shared.Versions.IfMatch;
 
 /**
  * What other modules may set up in provisioning (the demo, at first start): the same operations, checks and
@@ -54,7 +55,8 @@ public class ProvisioningSetup {
     /** Provisions the pool's desktops at the given size, from an image published now and made current. */
     @Transactional
     public void provision(AdminContext ctx, UUID poolId, PoolSize size, String imageLabel, Path goldenDisk) {
-        pools.put(ctx, poolId, new PoolProvisioning.SettingsSpec(true, size.minSize(), size.maxSize(), size.spareTarget(),
+        // the setup's own change, made on whatever is there now
+        pools.put(ctx, poolId, new IfMatch("*"), new PoolProvisioning.SettingsSpec(true, size.minSize(), size.maxSize(), size.spareTarget(),
                 size.vcpus(), size.memoryMiB(), size.diskMiB(), null, null));
         pools.publish(ctx, poolId, new PoolProvisioning.ImageSpec(imageLabel, goldenDisk.toString(), null, null, null),
                 true);

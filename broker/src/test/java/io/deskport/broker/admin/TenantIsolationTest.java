@@ -440,7 +440,7 @@ class TenantIsolationTest {
                 .asString());
         ids.put("recording", "recording-" + t.slug + ".guac");
         ids.put("command", "1");
-        check(t.admin.put("/api/v1/admin/pools/" + pool + "/provisioning",
+        check(t.admin.replace("/api/v1/admin/pools/" + pool + "/provisioning",
                 "{\"minSize\":0,\"maxSize\":2,\"spareTarget\":0}"), 200);
         String imageFile = imageFile(t, "golden-" + t.slug + ".qcow2");
         ids.put("imageFile", imageFile);

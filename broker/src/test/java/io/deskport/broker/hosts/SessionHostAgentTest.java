@@ -269,7 +269,7 @@ class SessionHostAgentTest {
     @Test
     void keysTypedThroughTheTunnelAppearInTheSessionsXterm() throws Exception {
         Path typed = Path.of("/tmp", accountPrefix + "typed-" + UUID.randomUUID() + ".txt");
-        check(tenant.admin.put("/api/v1/admin/pools/" + pool + "/session-settings", json("desktopCommand",
+        check(tenant.admin.replace("/api/v1/admin/pools/" + pool + "/session-settings", json("desktopCommand",
                 "exec xterm -T agent-term -geometry 80x10+0+0 -e sh -c 'cat > " + typed + "'")), 200);
         try {
             Api zoe = newUser();
@@ -291,7 +291,7 @@ class SessionHostAgentTest {
                 assertThat(state(zoe, session)).isEqualTo("CONNECTED");
             }
         } finally {
-            check(tenant.admin.put("/api/v1/admin/pools/" + pool + "/session-settings", json("desktopCommand", null)), 200);
+            check(tenant.admin.replace("/api/v1/admin/pools/" + pool + "/session-settings", json("desktopCommand", null)), 200);
             Files.deleteIfExists(typed);
         }
     }

@@ -46,7 +46,7 @@ class ImagePathConfinementTest {
         b = new ProvisioningApi(tenantB, null, ProvisioningApi.imageRoot(context));
         pool = tenantA.pool("office", "POOLED", null);
         // no desktops: nothing for the reconciler to do with these images
-        check(tenantA.admin.put("/api/v1/admin/pools/" + pool + "/provisioning",
+        check(tenantA.admin.replace("/api/v1/admin/pools/" + pool + "/provisioning",
                 "{\"minSize\":0,\"maxSize\":1,\"spareTarget\":0}"), 200);
     }
 

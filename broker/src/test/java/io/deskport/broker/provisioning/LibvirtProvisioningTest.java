@@ -91,7 +91,7 @@ class LibvirtProvisioningTest {
      */
     private UUID pool(String name, String kind, String sizing) throws IOException {
         UUID pool = tenant.pool(name, kind, null);
-        check(tenant.admin.put("/api/v1/admin/pools/" + pool + "/provisioning", "{" + sizing + "," + TINY + "}"), 200);
+        check(tenant.admin.replace("/api/v1/admin/pools/" + pool + "/provisioning", "{" + sizing + "," + TINY + "}"), 200);
         Path golden = Path.of(api.imageFile("golden.qcow2"));
         Files.delete(golden);
         Files.createLink(golden, libvirt.image.goldenDisk());

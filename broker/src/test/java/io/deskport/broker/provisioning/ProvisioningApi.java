@@ -91,7 +91,7 @@ final class ProvisioningApi {
      */
     UUID pool(String name, String kind, String settingsJson, String goldenDisk) {
         UUID pool = tenant.pool(name, kind, null);
-        check(tenant.admin.put("/api/v1/admin/pools/" + pool + "/provisioning", settingsJson), 200);
+        check(tenant.admin.replace("/api/v1/admin/pools/" + pool + "/provisioning", settingsJson), 200);
         image(pool, "v1", goldenDisk);
         return pool;
     }

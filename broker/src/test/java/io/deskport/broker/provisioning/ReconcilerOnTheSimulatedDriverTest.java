@@ -207,7 +207,7 @@ class ReconcilerOnTheSimulatedDriverTest {
         // healed and out of quarantine, the host is used again and counts as healthy after one success
         driverOf(bad).faults().failNextClones(0);
         api.maintenance(good, true);
-        check(tenant.admin.put("/api/v1/admin/pools/" + pool + "/provisioning", "{\"minSize\":4,\"maxSize\":4}"), 200);
+        check(tenant.admin.replace("/api/v1/admin/pools/" + pool + "/provisioning", "{\"minSize\":4,\"maxSize\":4}"), 200);
         reconcileUntil(() -> api.host(bad).get("health").get("consecutiveFailures").asInt() == 0
                 && api.host(bad).get("health").get("usable").asBoolean());
         reconcileUntil(() -> api.count(pool, "READY") == 4);
@@ -389,24 +389,24 @@ class ReconcilerOnTheSimulatedDriverTest {
                 .get("detail").asString()).contains("invalid");
 
         UUID shared = tenant.pool("shared", "SHARED", "BREADTH_FIRST");
-        assertThat(check(tenant.admin.put("/api/v1/admin/pools/" + shared + "/provisioning", "{\"maxSize\":2}"), 409)
+        assertThat(check(tenant.admin.replace("/api/v1/admin/pools/" + shared + "/provisioning", "{\"maxSize\":2}"), 409)
                 .reason()).isEqualTo("INVALID_STATE");
         UUID pooled = tenant.pool("pooled", "POOLED", null);
-        assertThat(check(tenant.admin.put("/api/v1/admin/pools/" + pooled + "/provisioning",
+        assertThat(check(tenant.admin.replace("/api/v1/admin/pools/" + pooled + "/provisioning",
                 "{\"minSize\":5,\"maxSize\":2}"), 400).reason()).isEqualTo("VALIDATION_FAILED");
-        assertThat(check(tenant.admin.put("/api/v1/admin/pools/" + pooled + "/provisioning",
+        assertThat(check(tenant.admin.replace("/api/v1/admin/pools/" + pooled + "/provisioning",
                 "{\"maxSize\":2,\"stopAfterDisconnectedSeconds\":60}"), 400).body().get("detail").asString())
                 .contains("PERSISTENT");
         assertThat(check(tenant.admin.post("/api/v1/admin/pools/" + pooled + "/images", Api.json("label", "v1",
                 "goldenDiskPath", api.imageFile(IMAGE))), 409).reason()).isEqualTo("INVALID_STATE");
-        check(tenant.admin.put("/api/v1/admin/pools/" + pooled + "/provisioning", "{\"maxSize\":2}"), 200);
+        check(tenant.admin.replace("/api/v1/admin/pools/" + pooled + "/provisioning", "{\"maxSize\":2}"), 200);
         assertThat(check(tenant.admin.post("/api/v1/admin/pools/" + pooled + "/images", Api.json("label", "v 1",
                 "goldenDiskPath", "relative/path")), 400).body().get("errors").size()).isEqualTo(2);
         assertThat(check(tenant.admin.post("/api/v1/admin/pools/" + pooled + "/provisioning/rollback"), 409).reason())
                 .isEqualTo("INVALID_STATE");
 
         Api helpdesk = api.tenant.login(usernameWithRole("desk", io.deskport.broker.shared.Role.HELPDESK));
-        assertThat(helpdesk.put("/api/v1/admin/pools/" + pooled + "/provisioning", "{\"maxSize\":3}").status())
+        assertThat(helpdesk.replace("/api/v1/admin/pools/" + pooled + "/provisioning", "{\"maxSize\":3}").status())
                 .isEqualTo(403);
     }
 

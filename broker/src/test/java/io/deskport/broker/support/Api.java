@@ -112,6 +112,17 @@ public final class Api {
         return patch(path, "application/json", current.header("ETag"), json);
     }
 
+    /**
+     * Replaces a configuration resource as an admin client does: reads it for its ETag ({@code "0"} when there is
+     * none yet: a pool's settings before the first), then PUTs with {@code If-Match}.
+     */
+    public Response replace(String path, String json) {
+        Response current = get(path);
+        String etag = current.status() == 200 && current.header("ETag") != null ? current.header("ETag") : "\"0\"";
+        return send(builder(path).header("Content-Type", "application/json").header("If-Match", etag)
+                .PUT(HttpRequest.BodyPublishers.ofString(json == null ? "{}" : json)).build());
+    }
+
     public Response put(String path, String json) {
         return send(builder(path).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(json == null ? "{}" : json)).build());
