@@ -40,7 +40,6 @@ public final class Display {
     private static final int UNKNOWN = 0xff000000;
     /** Size of the cells in which changed pixels are located against the shadow. */
     private static final int DIFF_CELL = MoveDetector.CELL;
-    private static final int MAX_HINTS = 8;
     /**
      * A change this small (a typed character, a short word) may go out ahead of the frame, after input, and
      * goes first in a frame when the client should see small changes at once.
@@ -63,11 +62,8 @@ public final class Display {
     private final Framebuffer framebuffer = new Framebuffer(0, 0);
     private final DamageTracker damage = new DamageTracker();
     private final DamageTracker differences = new DamageTracker();
-    private final MoveDetector moves = new MoveDetector();
-    private final MoveDetector.Mover mover = this::move;
+    private final MoveDetector moves = new MoveDetector(this::move);
     private int[] shadow = new int[0];
-    private final int[] hints = new int[2 * MAX_HINTS];
-    private int hintCount;
     private final ColorTable colors = new ColorTable();
     private final PngEncoder png = new PngEncoder();
     private final JpegEncoder jpeg = new JpegEncoder();
@@ -114,7 +110,7 @@ public final class Display {
         differences.resize(width, height);
         shadow = new int[framebuffer.width() * framebuffer.height()];
         java.util.Arrays.fill(shadow, UNKNOWN);
-        hintCount = 0;
+        moves.clearHints();
         canvas.resize(width, height);
         drawn = true;
     }
@@ -138,18 +134,7 @@ public final class Display {
     public void copy(int sx, int sy, int w, int h, int dx, int dy) {
         framebuffer.copy(sx, sy, w, h, dx, dy);
         damage.add(dx, dy, w, h);
-        int ox = dx - sx;
-        int oy = dy - sy;
-        for (int i = 0; i < hintCount; i++) {
-            if (hints[2 * i] == ox && hints[2 * i + 1] == oy) {
-                return;
-            }
-        }
-        if (hintCount < MAX_HINTS) {
-            hints[2 * hintCount] = ox;
-            hints[2 * hintCount + 1] = oy;
-            hintCount++;
-        }
+        moves.hint(dx - sx, dy - sy);
     }
 
     /** Replaces the cursor image (ARGB, {@code w * h} pixels). */
@@ -305,7 +290,7 @@ public final class Display {
     /** @return true if anything was sent */
     private boolean encodePending(ImagePolicy policy, boolean smallFirst) {
         if (damage.isEmpty()) {
-            hintCount = 0;
+            moves.clearHints();
             return false;
         }
         List<DamageTracker.Region> regions = damage.take(System.currentTimeMillis());
@@ -316,13 +301,13 @@ public final class Display {
         int width = framebuffer.width();
         int height = framebuffer.height();
         int moved = 0;
-        moves.startFrame();
+        moves.startFrame(fb, shadow, width, height);
         for (DamageTracker.Region r : regions) {
-            moved += moves.detect(fb, shadow, width, height, r.x(), r.y(), r.width(), r.height(), hints, hintCount, mover);
+            moved += moves.detect(r.x(), r.y(), r.width(), r.height());
             // Moves only write what the framebuffer holds, so what they leave different stays different.
             locateDifferences(fb, width, r, true);
         }
-        hintCount = 0;
+        moves.clearHints();
         List<DamageTracker.Region> changed = differences.drain();
         int split = -1;
         if (smallFirst && changed.size() > 1) {
