@@ -20,30 +20,36 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.guacamole.protocol.GuacamoleInstruction;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The gateway serving a real TigerVNC Xvnc desktop (security type None) to guacamole-common clients. */
+/**
+ * The gateway serving a real TigerVNC Xvnc desktop (security type None) to guacamole-common clients. Each
+ * test has a desktop and a gateway of its own, and every program it starts on the desktop (xterms, xclip)
+ * is stopped with the desktop after it.
+ */
 class XvncSessionTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    /** A person's typing rhythm: fewer changes a second than the gateway's quiet threshold (Display.QUIET_RATE). */
+    private static final Duration KEY_INTERVAL = Duration.ofMillis(150);
 
     @TempDir
-    static Path work;
+    Path work;
 
-    static XvncDesktop desktop;
-    static GatewayServer gateway;
+    XvncDesktop desktop;
+    GatewayServer gateway;
 
-    @BeforeAll
-    static void startDesktopAndGateway() throws Exception {
+    @BeforeEach
+    void startDesktopAndGateway() throws Exception {
         desktop = XvncDesktop.start(Path.of("target", "xvnc-session"), 1280, 800, null);
         gateway = new GatewayServer(GatewayConfig.defaults().withListen(InetAddress.getLoopbackAddress(), 0)).start();
     }
 
-    @AfterAll
-    static void stop() {
+    @AfterEach
+    void stop() {
         if (gateway != null) {
             gateway.stop();
         }
@@ -60,8 +66,22 @@ class XvncSessionTest {
         return p;
     }
 
+    /** Starts an xterm that writes what is typed into it to {@code typed} (line by line), and waits until it is mapped. */
+    private void startTypingXterm(String title, String geometry, Path typed) throws Exception {
+        desktop.launch("xterm-" + title, "xterm", "-T", title, "-geometry", geometry, "-e", "sh", "-c", "cat > " + typed);
+        desktop.awaitWindow(title);
+    }
+
+    /** Puts text on the screen, so that the desktop is sent as images (an empty Xvnc screen is one fill). */
+    private void showText() throws Exception {
+        desktop.launch("xterm-text", "xterm", "-T", "text-term", "-geometry", "80x24+0+0", "-e", "sh", "-c",
+                "ls -l /etc; exec sleep 1000000");
+        desktop.awaitWindow("text-term");
+    }
+
     @Test
     void guacamoleCommonClientReceivesTheDesktopAsSizeImagesAndSync() throws Exception {
+        showText();
         try (GuacTestClient client = GuacTestClient.connect(gateway.port(), vnc())) {
             assertThat(client.connectionId()).matches("\\$[0-9a-f-]{36}");
             GuacamoleInstruction size = client.await("size of the default layer", TIMEOUT,
@@ -86,9 +106,7 @@ class XvncSessionTest {
     @Test
     void keysTypedThroughTheTunnelReachAnXterm() throws Exception {
         Path typed = work.resolve("typed.txt");
-        desktop.launch("xterm-keys", "xterm", "-T", "keys-term", "-geometry", "80x10+0+0", "-e", "sh", "-c", "cat > " + typed);
-        await("xterm mapped").atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
-                .until(() -> desktop.run(null, "xdotool", "search", "--onlyvisible", "--name", "keys-term").exitCode() == 0);
+        startTypingXterm("keys-term", "80x10+0+0", typed);
         try (GuacTestClient client = GuacTestClient.connect(gateway.port(), vnc())) {
             client.awaitOpcode("sync", TIMEOUT);
             // Without a window manager the keyboard focus follows the pointer: move it over the xterm.
@@ -106,22 +124,23 @@ class XvncSessionTest {
     @Test
     void onABusyScreenAKeyAsksXvncForTheTypingAreaFirst() throws Exception {
         Path typed = work.resolve("area.txt");
-        Process busy = desktop.launch("xterm-busy", "xterm", "-T", "busy-term", "-geometry", "40x20+700+0", "-e", "sh", "-c",
+        desktop.launch("xterm-busy", "xterm", "-T", "busy-term", "-geometry", "40x20+700+0", "-e", "sh", "-c",
                 "while :; do date +%N; sleep 0.01; done");
-        desktop.launch("xterm-area", "xterm", "-T", "area-term", "-geometry", "60x5+0+500", "-e", "sh", "-c", "cat > " + typed);
-        for (String name : List.of("busy-term", "area-term")) {
-            await(name + " mapped").atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
-                    .until(() -> desktop.run(null, "xdotool", "search", "--onlyvisible", "--name", name).exitCode() == 0);
-        }
+        desktop.awaitWindow("busy-term");
+        startTypingXterm("area-term", "60x5+0+500", typed);
         try (RfbRequestRecorder recorder = new RfbRequestRecorder(desktop.port());
              GuacTestClient client = GuacTestClient.connect(gateway.port(),
                      Map.of("hostname", "127.0.0.1", "port", String.valueOf(recorder.port())))) {
             client.awaitOpcode("sync", TIMEOUT);
+            await("the area-term on the screen").atMost(TIMEOUT).until(() -> drawsOnTheAreaTerminal(client.received(), 0));
             client.send("mouse", "100", "530", "0");
             String keys = "abcdefghijkl";
             for (char c : keys.toCharArray()) {
+                int sent = client.received().size();
                 client.type(String.valueOf(c));
-                Thread.sleep(150);
+                // the next key once this one's echo was seen, at a person's rhythm
+                await("echo of " + c).pollDelay(KEY_INTERVAL).atMost(TIMEOUT).pollInterval(Duration.ofMillis(10))
+                        .until(() -> drawsOnTheAreaTerminal(client.received(), sent));
             }
             client.type("\n");
             await("typed text in the file").atMost(TIMEOUT).pollInterval(Duration.ofMillis(100))
@@ -153,16 +172,32 @@ class XvncSessionTest {
                     assertThat(all.get(before)).isInstanceOf(RfbRequestRecorder.Key.class);
                 }
             }
-        } finally {
-            busy.destroy();
         }
+    }
+
+    /** @return whether an image or fill from instruction {@code from} on lies on the area-term (x 0, y 500, 60x5) */
+    private static boolean drawsOnTheAreaTerminal(List<GuacamoleInstruction> received, int from) {
+        for (GuacamoleInstruction i : received.subList(from, received.size())) {
+            List<String> a = i.getArgs();
+            // img: stream, mask, layer, mimetype, x, y; rect: layer, x, y, width, height
+            int[] xy = switch (i.getOpcode()) {
+                case "img" -> new int[] {Integer.parseInt(a.get(4)), Integer.parseInt(a.get(5))};
+                case "rect" -> new int[] {Integer.parseInt(a.get(1)), Integer.parseInt(a.get(2))};
+                default -> null;
+            };
+            if (xy != null && xy[0] < 600 && xy[1] >= 490 && xy[1] < 600) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test
     void clipboardTextCrossesFromTheDesktopToTheClient() throws Exception {
         try (GuacTestClient client = GuacTestClient.connect(gateway.port(), vnc())) {
             client.awaitOpcode("sync", TIMEOUT);
-            assertThat(desktop.run("from the desktop", "xclip", "-selection", "clipboard", "-i").exitCode()).isZero();
+            // in the foreground (-quiet), so that it is stopped with the desktop rather than left serving the selection
+            desktop.launch("xclip", "sh", "-c", "printf %s 'from the desktop' | exec xclip -quiet -selection clipboard -i");
             await("clipboard stream received").atMost(TIMEOUT)
                     .until(() -> client.clipboardTexts().contains("from the desktop"));
             assertThat(client.all("clipboard")).allSatisfy(c -> assertThat(c.getArgs().get(1)).isEqualTo("text/plain"));
@@ -181,7 +216,6 @@ class XvncSessionTest {
 
     @Test
     void disablePasteKeepsTheClientClipboardAwayFromTheDesktop() throws Exception {
-        desktop.run("before", "xclip", "-selection", "clipboard", "-i");
         try (GuacTestClient client = GuacTestClient.connect(gateway.port(), vnc("disable-paste", "true", "disable-copy", "true"))) {
             client.awaitOpcode("sync", TIMEOUT);
             client.sendClipboard("must not arrive");
@@ -198,6 +232,7 @@ class XvncSessionTest {
 
     @Test
     void aSecondClientJoinsByIdAndReceivesTheScreen() throws Exception {
+        showText();
         try (GuacTestClient owner = GuacTestClient.connect(gateway.port(), vnc())) {
             owner.awaitOpcode("sync", TIMEOUT);
             try (GuacTestClient joiner = GuacTestClient.join(gateway.port(), owner.connectionId(), Map.of())) {
@@ -215,9 +250,7 @@ class XvncSessionTest {
     @Test
     void joinedViewersAreReadOnlyUnlessTheOwnerAllowsInput() throws Exception {
         Path typed = work.resolve("join-typed.txt");
-        desktop.launch("xterm-join", "xterm", "-T", "join-term", "-geometry", "80x10+0+300", "-e", "sh", "-c", "cat > " + typed);
-        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
-                .until(() -> desktop.run(null, "xdotool", "search", "--onlyvisible", "--name", "join-term").exitCode() == 0);
+        startTypingXterm("join-term", "80x10+0+300", typed);
         try (GuacTestClient owner = GuacTestClient.connect(gateway.port(), vnc())) {
             owner.awaitOpcode("sync", TIMEOUT);
             try (GuacTestClient joiner = GuacTestClient.join(gateway.port(), owner.connectionId(), Map.of())) {
@@ -235,6 +268,7 @@ class XvncSessionTest {
 
     @Test
     void recordingIsAPlayableInstructionStream() throws Exception {
+        showText();
         Path recordings = work.resolve("recordings/sub");
         String id;
         try (GuacTestClient client = GuacTestClient.connect(gateway.port(), vnc("recording-path", recordings.toString(),
@@ -264,6 +298,7 @@ class XvncSessionTest {
 
     @Test
     void hextileAndRawEncodingsAlsoDeliverTheScreen() throws Exception {
+        showText();
         for (String encoding : List.of("hextile", "raw")) {
             try (GuacTestClient client = GuacTestClient.connect(gateway.port(), vnc("encodings", encoding))) {
                 client.awaitOpcode("img", TIMEOUT);

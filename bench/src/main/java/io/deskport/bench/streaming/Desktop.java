@@ -1,23 +1,21 @@
 package io.deskport.bench.streaming;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.deskport.gateway.support.XvncDesktop;
+
+import static org.awaitility.Awaitility.await;
+
 /**
  * The benchmark's desktop: one TigerVNC {@code Xvnc} (1280×800, VNC authentication) on a free display in
- * :110–:119 with openbox, and the scripted workload on it:
+ * :110–:119 with openbox ({@link XvncDesktop}, as in the gateway's tests), and the scripted workload on it:
  * <ul>
  *   <li>a "scroll" xterm on the left printing numbered lines at a fixed rate (jump scrolling, so Xvnc sees
  *       {@code CopyArea} scrolls plus new text, as with any log or build output);</li>
@@ -42,82 +40,43 @@ final class Desktop implements AutoCloseable {
     record Area(int x, int y, int width, int height) {
     }
 
+    private static final XvncDesktop.Displays DISPLAYS = new XvncDesktop.Displays(110, 119);
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration POLL = Duration.ofMillis(100);
+
     private final Path work;
-    private final List<Process> processes = new ArrayList<>();
-    private final int display;
-    private final int port;
-    private final String password;
+    private final XvncDesktop xvnc;
     private volatile boolean dragging;
     private volatile int laps;
     private Thread dragThread;
-    private Process xvnc;
 
-    private Desktop(Path work, int display, int port, String password) {
+    private Desktop(Path work, XvncDesktop xvnc) {
         this.work = work;
-        this.display = display;
-        this.port = port;
-        this.password = password;
+        this.xvnc = xvnc;
     }
 
     /** Starts Xvnc and openbox on the first free display in :110–:119. */
     static Desktop start(Path work, String password) throws Exception {
-        Files.createDirectories(work);
-        for (int n = 110; n <= 119; n++) {
-            int port = 5900 + n;
-            if (Files.exists(Path.of("/tmp/.X11-unix/X" + n)) || Files.exists(Path.of("/tmp/.X" + n + "-lock"))
-                    || !portFree(port) || !portFree(6000 + n)) {
-                continue;
-            }
-            Desktop d = new Desktop(work, n, port, password);
-            try {
-                if (d.startServer()) {
-                    d.startWindowManager();
-                    return d;
-                }
-            } catch (Exception e) {
-                d.close();
-                throw e;
-            }
-            d.close(); // lost a race for this display: try the next
+        Desktop d = new Desktop(work, XvncDesktop.start(DISPLAYS, work, WIDTH, HEIGHT, password));
+        try {
+            d.startWindowManager();
+            return d;
+        } catch (Exception e) {
+            d.close();
+            throw e;
         }
-        throw new IllegalStateException("no free X display in :110–:119");
     }
 
     int display() {
-        return display;
+        return xvnc.display();
     }
 
     int port() {
-        return port;
+        return xvnc.port();
     }
 
     long xvncPid() {
-        return xvnc.pid();
-    }
-
-    private boolean startServer() throws Exception {
-        Path passwd = work.resolve("vncpasswd");
-        Process p = new ProcessBuilder("vncpasswd", "-f").redirectOutput(passwd.toFile())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        p.getOutputStream().write((password + "\n").getBytes(StandardCharsets.US_ASCII));
-        p.getOutputStream().close();
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("vncpasswd failed");
-        }
-        xvnc = launch("xvnc", "Xvnc", ":" + display, "-geometry", WIDTH + "x" + HEIGHT, "-depth", "24",
-                "-rfbport", Integer.toString(port), "-localhost", "-nolisten", "tcp", "-AlwaysShared",
-                "-SecurityTypes", "VncAuth", "-rfbauth", passwd.toString());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            if (!xvnc.isAlive()) {
-                return false;
-            }
-            if (answers()) {
-                return true;
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("Xvnc :" + display + " did not start; see " + work.resolve("xvnc.log"));
+        return xvnc.xvncPid();
     }
 
     private void startWindowManager() throws Exception {
@@ -136,8 +95,9 @@ final class Desktop implements AutoCloseable {
                   </mouse>
                 </openbox_config>
                 """);
-        launch("openbox", "openbox", "--config-file", rc.toString());
-        awaitTrue("openbox running", () -> run("xprop", "-root", "_NET_SUPPORTING_WM_CHECK").contains("window id"));
+        xvnc.launch("openbox", "openbox", "--config-file", rc.toString());
+        await("openbox running").atMost(TIMEOUT).pollInterval(POLL)
+                .until(() -> run("xprop", "-root", "_NET_SUPPORTING_WM_CHECK").contains("window id"));
     }
 
     /**
@@ -175,15 +135,15 @@ final class Desktop implements AutoCloseable {
                         break
                     os.write(1, b'\\r' + c)
                 """);
-        launch("xterm-scroll", "xterm", "-T", "deskport-scroll", "-geometry", "100x56+0+0", "-e", "python3", "-u",
+        xvnc.launch("xterm-scroll", "xterm", "-T", "deskport-scroll", "-geometry", "100x56+0+0", "-e", "python3", "-u",
                 scroller.toString(), Integer.toString(linesPerSecond));
-        launch("xterm-drag", "xterm", "-T", "deskport-drag", "-geometry", "60x16+700+40", "-bg", "#1d3b53",
+        xvnc.launch("xterm-drag", "xterm", "-T", "deskport-drag", "-geometry", "60x16+700+40", "-bg", "#1d3b53",
                 "-fg", "#f0e6a8", "-e", "sh", "-c", "ls -l --color=always /etc | head -15; exec sleep 1000000");
-        awaitTrue("drag window mapped", () -> !run("xdotool", "search", "--onlyvisible", "--name", "deskport-drag").isBlank());
-        launch("xterm-probe", "xterm", "-T", "deskport-probe", "-geometry", "12x1+1100+720", "-e", "python3", "-u",
+        xvnc.awaitWindow("deskport-drag");
+        xvnc.launch("xterm-probe", "xterm", "-T", "deskport-probe", "-geometry", "12x1+1100+720", "-e", "python3", "-u",
                 probe.toString());
-        awaitTrue("probe window mapped", () -> !run("xdotool", "search", "--onlyvisible", "--name", "deskport-probe").isBlank());
-        awaitTrue("scroll window mapped", () -> !run("xdotool", "search", "--onlyvisible", "--name", "deskport-scroll").isBlank());
+        xvnc.awaitWindow("deskport-probe");
+        xvnc.awaitWindow("deskport-scroll");
         focusProbe();
     }
 
@@ -191,7 +151,8 @@ final class Desktop implements AutoCloseable {
     void focusProbe() throws Exception {
         String id = run("xdotool", "search", "--onlyvisible", "--name", "deskport-probe").strip().split("\\s+")[0];
         run("xdotool", "windowactivate", "--sync", id);
-        awaitTrue("probe focused", () -> run("xdotool", "getwindowfocus", "getwindowname").strip().equals("deskport-probe"));
+        await("probe focused").atMost(TIMEOUT).pollInterval(POLL)
+                .until(() -> run("xdotool", "getwindowfocus", "getwindowname").strip().equals("deskport-probe"));
     }
 
     /** @return the client area of the probe window: the only place where typed characters appear */
@@ -234,7 +195,7 @@ final class Desktop implements AutoCloseable {
                 try {
                     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                             .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("drag.log").toFile()));
-                    pb.environment().put("DISPLAY", ":" + display);
+                    pb.environment().putAll(xvnc.env());
                     Process p = pb.start();
                     p.getOutputStream().close();
                     if (p.waitFor() != 0) {
@@ -277,79 +238,12 @@ final class Desktop implements AutoCloseable {
 
     /** Runs an X client on this display and returns its output. */
     String run(String... command) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("DISPLAY", ":" + display);
-        Process p = pb.start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor(20, TimeUnit.SECONDS);
-        return out;
-    }
-
-    private Process launch(String log, String... command) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(work.resolve(log + ".log").toFile());
-        pb.environment().put("DISPLAY", ":" + display);
-        Process p = pb.start();
-        p.getOutputStream().close();
-        processes.add(p);
-        return p;
-    }
-
-    private interface Check {
-        boolean ok() throws Exception;
-    }
-
-    private static void awaitTrue(String what, Check check) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!check.ok()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("timed out waiting for: " + what);
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    private boolean answers() {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            s.setSoTimeout(1000);
-            InputStream in = s.getInputStream();
-            return new String(in.readNBytes(4), StandardCharsets.US_ASCII).equals("RFB ");
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    static boolean portFree(int port) {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress("127.0.0.1", port));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** Environment for programs that must talk to this display. */
-    Map<String, String> env() {
-        return Map.of("DISPLAY", ":" + display);
+        return xvnc.run(null, command).output();
     }
 
     @Override
     public void close() {
         dragging = false;
-        for (Process p : processes.reversed()) {
-            p.descendants().forEach(ProcessHandle::destroy);
-            p.destroy();
-        }
-        for (Process p : processes) {
-            try {
-                if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        xvnc.close();
     }
 }

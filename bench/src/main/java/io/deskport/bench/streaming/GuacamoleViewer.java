@@ -11,9 +11,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.guacamole.GuacamoleException;
 import org.apache.guacamole.protocol.GuacamoleInstruction;
-import org.apache.guacamole.protocol.GuacamoleParser;
+
+import io.deskport.gateway.protocol.Instruction;
+import io.deskport.gateway.protocol.InstructionFeed;
 
 /**
  * A browser on the broker's WebSocket tunnel, behaving like guacamole-common-js: subprotocol
@@ -24,7 +25,7 @@ import org.apache.guacamole.protocol.GuacamoleParser;
  */
 final class GuacamoleViewer implements WebSocket.Listener, AutoCloseable {
 
-    private final GuacamoleParser parser = new GuacamoleParser();
+    private final InstructionFeed feed = new InstructionFeed();
     private final StringBuilder partial = new StringBuilder();
     private final CompletableFuture<String> closed = new CompletableFuture<>();
     private final CompletableFuture<Void> firstFrame = new CompletableFuture<>();
@@ -75,21 +76,14 @@ final class GuacamoleViewer implements WebSocket.Listener, AutoCloseable {
         bytes += utf8Length(data);
         partial.append(data);
         if (last) {
-            char[] chars = partial.toString().toCharArray();
+            String message = partial.toString();
             partial.setLength(0);
             try {
-                int offset = 0;
-                while (offset < chars.length) {
-                    int used = parser.append(chars, offset, chars.length - offset);
-                    if (used == 0) {
-                        break;
-                    }
-                    offset += used;
-                    while (parser.hasNext()) {
-                        handle(parser.next());
-                    }
+                feed.append(message);
+                for (Instruction instruction = feed.next(); instruction != null; instruction = feed.next()) {
+                    handle(instruction);
                 }
-            } catch (GuacamoleException | java.io.IOException | RuntimeException e) {
+            } catch (java.io.IOException | RuntimeException e) {
                 error = e.toString();
                 closed.complete("client failed: " + e);
             }
@@ -98,10 +92,10 @@ final class GuacamoleViewer implements WebSocket.Listener, AutoCloseable {
         return null;
     }
 
-    private void handle(GuacamoleInstruction in) throws java.io.IOException {
+    private void handle(Instruction in) throws java.io.IOException {
         instructions++;
-        String op = in.getOpcode();
-        List<String> args = in.getArgs();
+        String op = in.opcode();
+        List<String> args = in.args();
         if (frameStart == 0) {
             frameStart = messageArrived;
         }

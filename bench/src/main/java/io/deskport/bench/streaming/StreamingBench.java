@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.deskport.bench.BrokerClient;
 import io.deskport.bench.ProcessCpu;
+import io.deskport.gateway.support.Ports;
 
 /**
  * The streaming benchmark: one scripted desktop workload (see {@link Desktop}) watched first through
@@ -200,7 +201,7 @@ public final class StreamingBench {
         Process p = new ProcessBuilder("websockify", "127.0.0.1:" + port, "127.0.0.1:" + vncPort)
                 .redirectErrorStream(true).redirectOutput(work.resolve("websockify.log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (Desktop.portFree(port)) {
+        while (Ports.isFree(port)) {
             if (!p.isAlive() || System.nanoTime() > deadline) {
                 throw new IllegalStateException("websockify did not start; see " + work.resolve("websockify.log"));
             }

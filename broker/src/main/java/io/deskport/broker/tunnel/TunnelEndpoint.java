@@ -17,7 +17,6 @@ import org.apache.guacamole.io.GuacamoleReader;
 import org.apache.guacamole.io.GuacamoleWriter;
 import org.apache.guacamole.net.GuacamoleTunnel;
 import org.apache.guacamole.protocol.GuacamoleInstruction;
-import org.apache.guacamole.protocol.GuacamoleParser;
 import org.apache.guacamole.protocol.GuacamoleStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +27,9 @@ import io.deskport.broker.brokering.SessionAccess;
 import io.deskport.broker.brokering.SessionLifecycle;
 import io.deskport.broker.brokering.SessionState;
 import io.deskport.broker.shared.CurrentUser;
+import io.deskport.gateway.protocol.Instruction;
+import io.deskport.gateway.protocol.InstructionFeed;
+import io.deskport.gateway.protocol.ProtocolException;
 
 /**
  * One browser tunnel ({@code /tunnel?token=…&width=…&height=…&dpi=…}, subprotocol {@code guacamole}),
@@ -242,30 +244,21 @@ class TunnelEndpoint extends Endpoint {
         if (tunnel == null || !tunnel.isOpen()) {
             return;
         }
-        GuacamoleParser parser = new GuacamoleParser();
+        InstructionFeed feed = new InstructionFeed();
         GuacamoleWriter writer = tunnel.acquireWriter();
         try {
-            char[] chars = message.toCharArray();
-            int offset = 0;
-            while (offset < chars.length) {
-                int used = parser.append(chars, offset, chars.length - offset);
-                if (used == 0) {
-                    break;
-                }
-                offset += used;
-                while (parser.hasNext()) {
-                    GuacamoleInstruction instruction = parser.next();
-                    if (instruction.getOpcode().isEmpty()) {
-                        answerInternal(instruction);
-                    } else {
-                        if (INPUT.contains(instruction.getOpcode())) {
-                            reportActivity();
-                        }
-                        writer.write(instruction.toString().toCharArray());
+            feed.append(message);
+            for (Instruction instruction = feed.next(); instruction != null; instruction = feed.next()) {
+                if (instruction.opcode().isEmpty()) {
+                    answerInternal(instruction);
+                } else {
+                    if (INPUT.contains(instruction.opcode())) {
+                        reportActivity();
                     }
+                    writer.write(instruction.encode().toCharArray());
                 }
             }
-        } catch (GuacamoleException e) {
+        } catch (ProtocolException | GuacamoleException e) {
             log.info("Tunnel {}: refused input from the browser: {}", tunnelId, e.getMessage());
             close(GuacamoleStatus.CLIENT_BAD_REQUEST, "malformed instruction");
         } catch (IOException e) {
@@ -275,8 +268,8 @@ class TunnelEndpoint extends Endpoint {
         }
     }
 
-    private void answerInternal(GuacamoleInstruction instruction) throws IOException {
-        List<String> args = instruction.getArgs();
+    private void answerInternal(Instruction instruction) throws IOException {
+        List<String> args = instruction.args();
         if (!args.isEmpty() && "ping".equals(args.getFirst()) && args.size() == 2) {
             send(new GuacamoleInstruction("", "ping", args.get(1)).toString());
         }

@@ -25,6 +25,7 @@ import io.deskport.broker.support.PortalBrowser.CanvasLook;
 import io.deskport.broker.support.SeverableProxy;
 import io.deskport.broker.support.TestTenant;
 import io.deskport.broker.support.XvncForPortal;
+import io.deskport.gateway.support.XvncDesktop;
 
 import static io.deskport.broker.support.Api.json;
 import static io.deskport.broker.support.TestTenant.check;
@@ -43,7 +44,7 @@ class PortalEndToEndTest {
     private static final Duration STEP = Duration.ofSeconds(30);
     static final Path WORK = Path.of("target", "portal-e2e").toAbsolutePath();
 
-    static XvncForPortal desktop;
+    static XvncDesktop desktop;
     static PortalBrowser browser;
 
     @LocalServerPort
@@ -59,7 +60,7 @@ class PortalEndToEndTest {
     static void startDesktopAndBrowser() throws Exception {
         assumeTrue(PortalBrowser.available(), "Debian packages chromium and chromium-driver are needed");
         desktop = XvncForPortal.start(WORK, 1024, 768, VNC_PASSWORD);
-        desktop.startXterm("portal-term", Files.createDirectories(WORK.resolve("home")));
+        XvncForPortal.startXterm(desktop, "portal-term", Files.createDirectories(WORK.resolve("home")));
         browser = PortalBrowser.start(Path.of("target", "e2e-screenshots"), 1280, 800);
     }
 

@@ -21,6 +21,7 @@ import io.deskport.broker.support.FakeConsoles;
 import io.deskport.broker.support.PortalBrowser;
 import io.deskport.broker.support.TestTenant;
 import io.deskport.broker.support.XvncForPortal;
+import io.deskport.gateway.support.XvncDesktop;
 
 import static io.deskport.broker.support.Api.json;
 import static io.deskport.broker.support.TestTenant.check;
@@ -40,7 +41,7 @@ class PortalFailuresEndToEndTest {
     private static final String VNC_PASSWORD = "failures-vnc-pw";
     private static final Duration STEP = Duration.ofSeconds(30);
 
-    static XvncForPortal desktop;
+    static XvncDesktop desktop;
     static PortalBrowser browser;
 
     @LocalServerPort
@@ -58,7 +59,7 @@ class PortalFailuresEndToEndTest {
         assumeTrue(PortalBrowser.available(), "Debian packages chromium and chromium-driver are needed");
         Path work = Path.of("target", "portal-failures-e2e").toAbsolutePath();
         desktop = XvncForPortal.start(work, 1024, 768, VNC_PASSWORD);
-        desktop.startXterm("failures-term", Files.createDirectories(work.resolve("home")));
+        XvncForPortal.startXterm(desktop, "failures-term", Files.createDirectories(work.resolve("home")));
         browser = PortalBrowser.start(Path.of("target", "e2e-screenshots"), 1280, 800);
     }
 

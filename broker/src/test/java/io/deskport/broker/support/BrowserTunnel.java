@@ -10,9 +10,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.guacamole.GuacamoleException;
 import org.apache.guacamole.protocol.GuacamoleInstruction;
-import org.apache.guacamole.protocol.GuacamoleParser;
+
+import io.deskport.gateway.protocol.Instruction;
+import io.deskport.gateway.protocol.InstructionFeed;
+import io.deskport.gateway.protocol.ProtocolException;
 
 import static org.awaitility.Awaitility.await;
 
@@ -24,7 +26,7 @@ import static org.awaitility.Awaitility.await;
 public final class BrowserTunnel implements WebSocket.Listener, AutoCloseable {
 
     private final List<GuacamoleInstruction> received = new CopyOnWriteArrayList<>();
-    private final GuacamoleParser parser = new GuacamoleParser();
+    private final InstructionFeed feed = new InstructionFeed();
     private final StringBuilder partial = new StringBuilder();
     private final CompletableFuture<String> closed = new CompletableFuture<>();
     private volatile String tunnelId;
@@ -48,19 +50,11 @@ public final class BrowserTunnel implements WebSocket.Listener, AutoCloseable {
             String message = partial.toString();
             partial.setLength(0);
             try {
-                char[] chars = message.toCharArray();
-                int offset = 0;
-                while (offset < chars.length) {
-                    int used = parser.append(chars, offset, chars.length - offset);
-                    if (used == 0) {
-                        break;
-                    }
-                    offset += used;
-                    while (parser.hasNext()) {
-                        handle(parser.next());
-                    }
+                feed.append(message);
+                for (Instruction instruction = feed.next(); instruction != null; instruction = feed.next()) {
+                    handle(new GuacamoleInstruction(instruction.opcode(), instruction.args()));
                 }
-            } catch (GuacamoleException e) {
+            } catch (ProtocolException e) {
                 closed.complete("unparsable: " + e.getMessage());
             }
         }
@@ -68,9 +62,7 @@ public final class BrowserTunnel implements WebSocket.Listener, AutoCloseable {
         return null;
     }
 
-    private void handle(GuacamoleInstruction parsed) {
-        // the parser's argument list is a view on its buffer, overwritten by the next instruction: copy it
-        GuacamoleInstruction instruction = new GuacamoleInstruction(parsed.getOpcode(), List.copyOf(parsed.getArgs()));
+    private void handle(GuacamoleInstruction instruction) {
         if (instruction.getOpcode().isEmpty() && tunnelId == null) {
             tunnelId = instruction.getArgs().getFirst();
         }

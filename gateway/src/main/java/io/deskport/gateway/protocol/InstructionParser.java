@@ -28,6 +28,8 @@ public final class InstructionParser {
     private final char[] buf = new char[8192];
     private int pos;
     private int limit;
+    /** Chars read from the stream into the buffer so far. */
+    private long filled;
     private final StringBuilder element = new StringBuilder(64);
 
     /** @param in the character stream to read; callers decode UTF-8 and buffer as they see fit */
@@ -98,6 +100,11 @@ public final class InstructionParser {
         }
     }
 
+    /** @return how many chars of the stream the instructions read so far took up (not counting what is buffered ahead) */
+    long consumed() {
+        return filled - (limit - pos);
+    }
+
     private static String describe(int c) {
         if (c < 0x20 || c > 0x7e) {
             return String.format("U+%04X", c);
@@ -133,6 +140,7 @@ public final class InstructionParser {
         }
         pos = 0;
         limit = n;
+        filled += n;
         return true;
     }
 }
