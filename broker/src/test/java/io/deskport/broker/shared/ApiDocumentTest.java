@@ -1,5 +1,9 @@
 package io.deskport.broker.shared;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +25,7 @@ import jakarta.servlet.ServletResponse;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springdoc.core.properties.SwaggerUiConfigProperties;
 import org.springframework.beans.BeanUtils;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.info.BuildProperties;
@@ -52,14 +57,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * broker serves is in the document, with a security scheme unless it is one of the open ones, the problem
  * answers it can give (each naming the reasons that go with its status), and exactly the parameters its handler
  * takes — none of the server-side ones ({@link AdminContext}, {@link CurrentUser}, the agent's principal, the
- * servlet request).
+ * servlet request). And the Swagger UI at {@code /api}: for signed-in admins, reading that document.
  */
 @BrokerTest
 class ApiDocumentTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String PROBLEM_JSON = "application/problem+json";
     private static final String MERGE_PATCH = "application/merge-patch+json";
+    /** The portal's HttpOnly sign-in cookie (identity.SecurityConfiguration.TOKEN_COOKIE). */
+    private static final String PORTAL_COOKIE = "deskport_token";
     /** The operations anyone may call (identity.SecurityConfiguration, hosts.AgentSecurityConfiguration). */
     private static final Set<String> OPEN = Set.of("POST /api/v1/auth/login", "POST /api/v1/auth/logout",
             "POST /api/v1/agent/enrol");
@@ -429,6 +437,61 @@ class ApiDocumentTest {
         check(tenant.admin.post("/api/v1/admin/pools", pool.toString()), 201);
         JsonNode user = example(doc.path("paths").path("/api/v1/admin/users").path("post"));
         check(tenant.admin.post("/api/v1/admin/users", user.toString()), 201);
+    }
+
+    @Test
+    void theSwaggerUiAtApiIsForSignedInAdminsAndReadsTheDocument() throws Exception {
+        String adminCookie = PORTAL_COOKIE + "=" + tenant.admin.token();
+        tenant.user("viewer");
+        String userCookie = PORTAL_COOKIE + "=" + tenant.login("viewer").token();
+
+        HttpResponse<String> anonymous = get("/api", null);
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("Content-Type").orElse("")).startsWith(PROBLEM_JSON);
+        assertThat(get("/api", userCookie).statusCode()).as("a user who is no admin").isEqualTo(403);
+        assertThat(get("/swagger-ui/index.html", null).statusCode()).isEqualTo(401);
+
+        // an admin signed in to the portal (its cookie), as the browser sends it
+        HttpResponse<String> page = get("/api", adminCookie);
+        assertThat(page.statusCode()).isEqualTo(302);
+        String location = page.headers().firstValue("Location").orElseThrow();
+        assertThat(URI.create(location).getPath()).isEqualTo("/swagger-ui/index.html");
+        HttpResponse<String> ui = get(URI.create(location).getPath(), adminCookie);
+        assertThat(ui.statusCode()).isEqualTo(200);
+        assertThat(ui.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        assertThat(ui.body()).contains("swagger-ui-bundle.js").doesNotContain("<div id=\"root\">");
+        String csp = ui.headers().firstValue("Content-Security-Policy").orElse("");
+        assertThat(csp).contains("frame-ancestors 'none'", "object-src 'none'").doesNotContain("unsafe-eval");
+
+        // and with a bearer token too (a client that is not the portal's browser)
+        assertThat(get("/swagger-ui/swagger-ui-bundle.js", null, "Bearer " + tenant.admin.token()).statusCode())
+                .isEqualTo(200);
+        HttpResponse<String> initializer = get("/swagger-ui/swagger-initializer.js", adminCookie);
+        assertThat(initializer.statusCode()).isEqualTo(200);
+        assertThat(initializer.body()).contains("/v3/api-docs/swagger-config");
+        JsonNode config = JSON.readTree(get("/v3/api-docs/swagger-config", null).body());
+        assertThat(config.path("url").asString()).isEqualTo("/v3/api-docs");
+
+        // the Swagger UI's own files are not also served unguarded by the portal's resource mapping
+        String webjar = "/webjars/swagger-ui/" + context.getBean(SwaggerUiConfigProperties.class).getVersion()
+                + "/index.html";
+        assertThat(get(webjar, null).statusCode()).as(webjar).isEqualTo(404);
+        assertThat(get("/swagger-ui", null).body()).doesNotContain("<div id=\"root\">");
+    }
+
+    private HttpResponse<String> get(String path, String cookie) throws Exception {
+        return get(path, cookie, null);
+    }
+
+    private HttpResponse<String> get(String path, String cookie, String authorization) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
+        if (cookie != null) {
+            b.header("Cookie", cookie);
+        }
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The first example of an operation's JSON request body. */
