@@ -79,6 +79,9 @@ class SecurityConfiguration {
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/api/v1/auth/login", "/api/v1/auth/logout").permitAll()
                         .requestMatchers("/actuator/health/**", "/actuator/health", "/v3/api-docs/**", "/v3/api-docs").permitAll()
+                        // the Swagger UI (springdoc: /api redirects to its files) for those who use the admin API; the
+                        // browser sends the portal's cookie, a script its bearer token
+                        .requestMatchers("/api", "/swagger-ui", "/swagger-ui/**").hasAnyRole(SUPPORT)
                         .requestMatchers("/api/v1/admin/tenants/**", "/api/v1/admin/tenants").hasRole("PLATFORM_ADMIN")
                         .requestMatchers(HttpMethod.GET, "/api/v1/admin/sessions/**", "/api/v1/admin/sessions",
                                 "/api/v1/admin/audit", "/api/v1/admin/users/**", "/api/v1/admin/users",
