@@ -84,7 +84,8 @@ class ApiDocumentation {
      * {@code ETag}: create, read and change, and a group's membership.
      */
     private static final Pattern ANSWERS_ETAG = Pattern.compile("POST /api/v1/admin/(tenants|users|groups|pools)"
-            + "|(GET|PATCH) /api/v1/admin/(tenants|users|groups|pools)/\\{id}"
+            + "|(GET|PATCH) /api/v1/admin/(tenants|users|groups|pools|session-hosts|hypervisor-hosts)/\\{id}"
+            + "|(GET|PUT) /api/v1/admin/pools/\\{poolId}/(provisioning|session-settings)"
             + "|(PUT|DELETE) /api/v1/admin/groups/\\{id}/members/\\{userId}");
 
     /**
@@ -503,9 +504,21 @@ class ApiDocumentation {
             passes by itself says when to come back in `Retry-After`. A method a path does not have is 405 \
             `METHOD_NOT_ALLOWED`; an `Accept` without JSON, 406 `NOT_ACCEPTABLE`.
 
-            **Changing configuration.** Tenants, users, groups and pools answer an `ETag`, their version. A `PATCH` \
-            names the version it was made from in `If-Match` (428 `PRECONDITION_REQUIRED` without it, 412 \
-            `STALE_VERSION` with `currentVersion` when someone changed it since) and takes a partial JSON object \
-            (`application/json`) or a JSON Merge Patch (`application/merge-patch+json`, RFC 7396).
+            **Changing configuration.** Tenants, users, groups, pools and their provisioning and session settings, \
+            session hosts and hypervisor hosts answer an `ETag`, their version. A `PATCH` or `PUT` names the version \
+            it was made from in `If-Match` (428 `PRECONDITION_REQUIRED` without it, 412 `STALE_VERSION` with \
+            `currentVersion` when someone changed it since; `"0"` for a pool's settings before the first). The \
+            `PATCH` of tenants, users, groups and pools takes a partial JSON object (`application/json`) or a JSON \
+            Merge Patch (`application/merge-patch+json`, RFC 7396).
+
+            **Lists.** Every list answers a JSON array, a page at a time: `limit` (1-1000, 100 by default), `sort` \
+            (a key of the list, `-key` descending) and `cursor`, from the previous page's `Link: <...>; \
+            rel="next"` header, which is absent on the last page. The first page says `X-Total-Count` (exact up to \
+            10,000; beyond, `X-Total-Count-Exact: false`). Pages are keyset pages: a deep page costs what the first \
+            does, and rows added between pages neither repeat nor shift the rest.
+
+            **Bulk.** `POST .../bulk` acts on many sessions, session hosts or desktops, `POST /api/v1/admin/groups/{id}/members` \
+            adds many users to a group, and `POST /api/v1/admin/users/import` creates or updates up to 50,000 users \
+            from CSV or JSON; each answers a result per object or row.
             """;
 }
