@@ -91,11 +91,24 @@ class SessionQueries {
     /** A page of the tenant's sessions (sort keys: {@code createdAt} (default, newest first), {@code stateChangedAt}). */
     @Transactional(readOnly = true)
     Page<Session> page(UUID tenantId, Filter f, PageParams page) {
-        return LISTING.page(jdbc, Listing.Where.of("s.tenant_id = ?", tenantId).and("s.state = ?", f.state())
+        Listing.Where where = Listing.Where.of("s.tenant_id = ?", tenantId).and("s.state = ?", f.state())
                 .andIf(f.state() == null && f.liveOnly(), "s.state <> 'ENDED'").and("s.pool_id = ?", f.poolId())
                 .and("s.user_id = ?", f.userId()).and("s.session_host_id = ?", f.hostId())
-                .and("s.desktop_id = ?", f.desktopId()).between("s.created_at", f.since(), f.until())
-                .text(f.q(), "u.username", "d.name", "h.name"), page);
+                .and("s.desktop_id = ?", f.desktopId()).between("s.created_at", f.since(), f.until());
+        if (f.q() != null && !f.q().isBlank()) {
+            // the words name users, desktops or hosts: find those first (a few small reads), then the sessions by
+            // their ids — an ilike on the joined names would be tried against every session of the tenant
+            String pattern = Listing.contains(f.q());
+            where.andAll("s.user_id = any(?) or s.desktop_id = any(?) or s.session_host_id = any(?)",
+                    ids("select id from tenancy_users where tenant_id = ? and username ilike ?", tenantId, pattern),
+                    ids("select id from pools_desktops where tenant_id = ? and name ilike ?", tenantId, pattern),
+                    ids("select id from hosts_session_hosts where tenant_id = ? and name ilike ?", tenantId, pattern));
+        }
+        return LISTING.page(jdbc, where, page);
+    }
+
+    private UUID[] ids(String sql, UUID tenantId, String pattern) {
+        return jdbc.sql(sql).params(tenantId, pattern).query(UUID.class).list().toArray(UUID[]::new);
     }
 
     static Session map(ResultSet rs, int row) throws SQLException {

@@ -2,6 +2,7 @@ package io.deskport.broker.provisioning;
 
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -32,6 +33,38 @@ class DesktopPlacements {
     void insert(UUID desktopId, UUID tenantId, UUID poolId, UUID hostId, UUID imageVersionId) {
         jdbc.sql("insert into provisioned_desktop (desktop_id, tenant_id, pool_id, host_id, image_version_id) "
                 + "values (?, ?, ?, ?, ?)").params(desktopId, tenantId, poolId, hostId, imageVersionId).update();
+    }
+
+    /** What the desktops placed on one host take of it. */
+    record HostUsage(int desktops, int vcpus, long memoryMiB, long diskMiB) {
+    }
+
+    /**
+     * vCPUs and memory of the running desktops (not STOPPED or FAILED), disk of all, and the number of desktops,
+     * per host of {@code hosts}, of one tenant or (null) of all: one aggregate over the hosts' placements, so a
+     * page of hosts costs what its hosts hold, not what the platform holds.
+     */
+    @Transactional(readOnly = true)
+    Map<UUID, HostUsage> usage(List<UUID> hosts, UUID onlyTenant) {
+        Map<UUID, HostUsage> result = new HashMap<>();
+        if (hosts.isEmpty()) {
+            return result;
+        }
+        String sized = "d.id is not null and s.pool_id is not null";
+        String running = sized + " and d.state not in ('STOPPED', 'FAILED')";
+        jdbc.sql("select p.host_id, count(*) as desktops, "
+                        + "coalesce(sum(s.vcpus) filter (where " + running + "), 0) as vcpus, "
+                        + "coalesce(sum(s.memory_mib) filter (where " + running + "), 0) as memory_mib, "
+                        + "coalesce(sum(s.disk_mib) filter (where " + sized + "), 0) as disk_mib "
+                        + "from provisioned_desktop p left join pools_desktops d on d.id = p.desktop_id "
+                        + "left join pool_provisioning s on s.pool_id = p.pool_id and s.enabled "
+                        + "where p.host_id = any(?) and (cast(? as uuid) is null or p.tenant_id = ?) group by p.host_id")
+                .params(hosts.toArray(UUID[]::new), onlyTenant, onlyTenant)
+                .query(rs -> {
+                    result.put(rs.getObject("host_id", UUID.class), new HostUsage(rs.getInt("desktops"),
+                            rs.getInt("vcpus"), rs.getLong("memory_mib"), rs.getLong("disk_mib")));
+                });
+        return result;
     }
 
     @Transactional(readOnly = true)

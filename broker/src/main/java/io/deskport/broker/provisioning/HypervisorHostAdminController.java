@@ -23,10 +23,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-import io.deskport.broker.pools.Desktop;
-import io.deskport.broker.pools.DesktopState;
-import io.deskport.broker.pools.ManagedDesktops;
 import io.deskport.broker.shared.AdminContext;
+import io.deskport.broker.shared.Page;
 import io.deskport.broker.shared.PageParams;
 import io.deskport.broker.shared.Versions.IfMatch;
 import io.deskport.broker.shared.Versions.Versioned;
@@ -51,16 +49,11 @@ class HypervisorHostAdminController {
     private static final String NAME = "[A-Za-z0-9][A-Za-z0-9_.-]{0,63}";
 
     private final HypervisorHosts hosts;
-    private final ManagedDesktops desktops;
     private final DesktopPlacements placements;
-    private final PoolProvisioning poolSettings;
 
-    HypervisorHostAdminController(HypervisorHosts hosts, ManagedDesktops desktops, DesktopPlacements placements,
-                                  PoolProvisioning poolSettings) {
+    HypervisorHostAdminController(HypervisorHosts hosts, DesktopPlacements placements) {
         this.hosts = hosts;
-        this.desktops = desktops;
         this.placements = placements;
-        this.poolSettings = poolSettings;
     }
 
     record RegisterHost(@NotBlank @Pattern(regexp = NAME) String name,
@@ -82,15 +75,16 @@ class HypervisorHostAdminController {
     @GetMapping
     ResponseEntity<List<HypervisorHost>> list(AdminContext ctx, @ParameterObject @Valid HostQuery q,
                                               @ParameterObject @Valid PageParams page) {
-        Usage used = usage(ctx);
-        return hosts.page(new HypervisorHosts.HostFilter(q.driverId(), q.maintenance(), q.reachable(), q.q()), page)
-                .map(h -> view(ctx, h, used)).ok();
+        Page<HypervisorHosts.HostRow> rows = hosts.page(new HypervisorHosts.HostFilter(q.driverId(), q.maintenance(),
+                q.reachable(), q.q()), page);
+        Usage used = usage(ctx, rows.items().stream().map(HypervisorHosts.HostRow::id).toList());
+        return rows.map(h -> view(ctx, h, used)).ok();
     }
 
     @GetMapping("/{id}")
     ResponseEntity<HypervisorHost> get(AdminContext ctx, @PathVariable UUID id) {
         Versioned<HypervisorHosts.HostRow> h = hosts.versioned(id);
-        return new Versioned<>(view(ctx, h.body(), usage(ctx)), h.version()).ok();
+        return new Versioned<>(view(ctx, h.body()), h.version()).ok();
     }
 
     @PostMapping
@@ -99,7 +93,7 @@ class HypervisorHostAdminController {
         requirePlatformAdmin(ctx);
         return view(ctx, hosts.register(ctx, new HypervisorHosts.HostSpec(b.name(), b.driverId(),
                 b.settings() == null ? Map.of() : b.settings(), b.cpuTotal(), b.memoryTotalMiB(), b.storageTotalMiB(),
-                b.maintenance()), "API"), usage(ctx));
+                b.maintenance()), "API"));
     }
 
     /** Changes a host's settings or capacity, made from the version named in {@code If-Match}. */
@@ -110,27 +104,27 @@ class HypervisorHostAdminController {
         requirePlatformAdmin(ctx);
         Versioned<HypervisorHosts.HostRow> h = hosts.update(ctx, id, new IfMatch(ifMatch), new HypervisorHosts.HostSpec(
                 null, null, b.settings(), b.cpuTotal(), b.memoryTotalMiB(), b.storageTotalMiB(), null));
-        return new Versioned<>(view(ctx, h.body(), usage(ctx)), h.version()).ok();
+        return new Versioned<>(view(ctx, h.body()), h.version()).ok();
     }
 
     /** Maintenance on: no new desktops; free ones are drained and replaced elsewhere. */
     @PostMapping("/{id}/maintenance")
     HypervisorHost maintenanceOn(AdminContext ctx, @PathVariable UUID id) {
         requirePlatformAdmin(ctx);
-        return view(ctx, hosts.setMaintenance(ctx, id, true), usage(ctx));
+        return view(ctx, hosts.setMaintenance(ctx, id, true));
     }
 
     @DeleteMapping("/{id}/maintenance")
     HypervisorHost maintenanceOff(AdminContext ctx, @PathVariable UUID id) {
         requirePlatformAdmin(ctx);
-        return view(ctx, hosts.setMaintenance(ctx, id, false), usage(ctx));
+        return view(ctx, hosts.setMaintenance(ctx, id, false));
     }
 
     /** Ends a quarantine early (it also ends by itself, and after the first successful operation). */
     @DeleteMapping("/{id}/quarantine")
     HypervisorHost releaseQuarantine(AdminContext ctx, @PathVariable UUID id) {
         requirePlatformAdmin(ctx);
-        return view(ctx, hosts.releaseQuarantine(ctx, id), usage(ctx));
+        return view(ctx, hosts.releaseQuarantine(ctx, id));
     }
 
     @DeleteMapping("/{id}")
@@ -152,40 +146,21 @@ class HypervisorHostAdminController {
     }
 
     /**
-     * vCPUs and memory of running desktops, disk of all, and the number of desktops, per host: of every
-     * tenant for platform admins, of the caller's own tenant for everyone else.
+     * vCPUs and memory of running desktops, disk of all, and the number of desktops, per host of {@code hosts}:
+     * of every tenant for platform admins, of the caller's own tenant for everyone else.
      */
-    private Usage usage(AdminContext ctx) {
-        UUID onlyTenant = ctx.actor().isPlatformAdmin() ? null : ctx.actor().tenantId();
-        Map<UUID, Desktop> byId = new HashMap<>();
-        desktops.listAll().forEach(d -> byId.put(d.id(), d));
-        Map<UUID, PoolProvisioning.Settings> settings = new HashMap<>();
-        poolSettings.allEnabled().forEach(s -> settings.put(s.poolId(), s));
-        Map<UUID, long[]> used = new HashMap<>();
-        for (DesktopPlacements.Placement p : placements.all().values()) {
-            if (onlyTenant != null && !onlyTenant.equals(p.tenantId())) {
-                continue;
-            }
-            long[] u = used.computeIfAbsent(p.hostId(), k -> new long[4]);
-            u[3]++;
-            Desktop d = byId.get(p.desktopId());
-            PoolProvisioning.Settings s = settings.get(p.poolId());
-            if (d == null || s == null) {
-                continue;
-            }
-            if (d.state() != DesktopState.STOPPED && d.state() != DesktopState.FAILED) {
-                u[0] += s.vcpus();
-                u[1] += s.memoryMiB();
-            }
-            u[2] += s.diskMiB();
-        }
-        Map<UUID, HypervisorHost.Capacity> result = new HashMap<>();
+    private Usage usage(AdminContext ctx, List<UUID> hosts) {
+        Map<UUID, HypervisorHost.Capacity> used = new HashMap<>();
         Map<UUID, Integer> counts = new HashMap<>();
-        used.forEach((k, u) -> {
-            result.put(k, new HypervisorHost.Capacity((int) u[0], u[1], u[2]));
-            counts.put(k, (int) u[3]);
+        placements.usage(hosts, ctx.actor().isPlatformAdmin() ? null : ctx.actor().tenantId()).forEach((host, u) -> {
+            used.put(host, new HypervisorHost.Capacity(u.vcpus(), u.memoryMiB(), u.diskMiB()));
+            counts.put(host, u.desktops());
         });
-        return new Usage(result, counts);
+        return new Usage(used, counts);
+    }
+
+    private HypervisorHost view(AdminContext ctx, HypervisorHosts.HostRow h) {
+        return view(ctx, h, usage(ctx, List.of(h.id())));
     }
 
     private HypervisorHost view(AdminContext ctx, HypervisorHosts.HostRow h, Usage usage) {

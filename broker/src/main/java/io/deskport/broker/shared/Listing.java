@@ -217,6 +217,11 @@ public final class Listing<T> {
         };
     }
 
+    /** @return an {@code ilike} pattern matching text that contains {@code words} as they are (wildcards escaped) */
+    public static String contains(String words) {
+        return "%" + words.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    }
+
     private static ProblemException invalid(String field, String message, Object rejected) {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("field", field);
@@ -263,12 +268,19 @@ public final class Listing<T> {
             return this;
         }
 
+        /** Adds {@code condition} with several parameters as they are. */
+        public Where andAll(String condition, Object... values) {
+            sql.append(" and (").append(condition).append(')');
+            params.addAll(List.of(values));
+            return this;
+        }
+
         /** Free text: rows where any of the columns contains the words (case-insensitive); nothing for blank text. */
         public Where text(String text, String... columns) {
             if (text == null || text.isBlank()) {
                 return this;
             }
-            String pattern = "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+            String pattern = contains(text);
             sql.append(" and (");
             for (int i = 0; i < columns.length; i++) {
                 sql.append(i > 0 ? " or " : "").append(columns[i]).append(" ilike ?");
