@@ -1,5 +1,6 @@
 package io.deskport.bench.adminapi;
 
+import io.deskport.broker.shared.Listing.Where;
 import java.lang.reflect.Field;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -52,55 +53,6 @@ final class Lists {
 
         Instant instant(String name) {
             return s(name) == null ? null : Instant.parse(s(name));
-        }
-    }
-
-    /** The filters of a request as the broker's {@code Listing.Where} builds them. */
-    static final class Where {
-        final StringBuilder sql;
-        final List<Object> params = new ArrayList<>();
-
-        private Where(String condition, Object... params) {
-            this.sql = new StringBuilder(condition);
-            this.params.addAll(List.of(params));
-        }
-
-        static Where of(String condition, Object... params) {
-            return new Where(condition, params);
-        }
-
-        Where and(String condition, Object value) {
-            if (value != null) {
-                sql.append(" and (").append(condition).append(')');
-                params.add(value);
-            }
-            return this;
-        }
-
-        Where andIf(boolean when, String condition) {
-            if (when) {
-                sql.append(" and (").append(condition).append(')');
-            }
-            return this;
-        }
-
-        Where text(String text, String... columns) {
-            if (text == null || text.isBlank()) {
-                return this;
-            }
-            String pattern = "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-            sql.append(" and (");
-            for (int i = 0; i < columns.length; i++) {
-                sql.append(i > 0 ? " or " : "").append(columns[i]).append(" ilike ?");
-                params.add(pattern);
-            }
-            sql.append(')');
-            return this;
-        }
-
-        Where between(String column, Instant since, Instant until) {
-            and(column + " >= ?", since == null ? null : since.atOffset(ZoneOffset.UTC));
-            return and(column + " < ?", until == null ? null : until.atOffset(ZoneOffset.UTC));
         }
     }
 
@@ -320,8 +272,8 @@ final class Lists {
         }
         int limit = q.get("limit") == null ? 100 : Integer.parseInt(q.get("limit"));
         StringBuilder sql = new StringBuilder("select ").append(e.select()).append(", ").append(key.expression())
-                .append(" as keyset_sort_value from ").append(e.from()).append(" where ").append(where.sql);
-        List<Object> args = new ArrayList<>(where.params);
+                .append(" as keyset_sort_value from ").append(e.from()).append(" where ").append(where.sql());
+        List<Object> args = new ArrayList<>(where.params());
         String cursor = q.get("cursor");
         if (cursor != null && !cursor.isBlank()) {
             Object[] after = decode(cursor, key.kind(), e.idKind());
@@ -337,7 +289,7 @@ final class Lists {
         out.add(new Statement("page", sql.toString(), args));
         if (cursor == null || cursor.isBlank()) {
             out.add(new Statement("count (first page: X-Total-Count)", "select count(*) from (select 1 from " + e.from()
-                    + " where " + where.sql + " limit 10001) counted", where.params));
+                    + " where " + where.sql() + " limit 10001) counted", where.params()));
         }
         for (Extra x : e.extras()) {
             out.add(new Statement(x.label(), x.sql(), List.of()));

@@ -302,12 +302,14 @@ public final class Listing<T> {
             return this;
         }
 
-        String sql() {
+        /** @return the conditions, for a statement of this list (and for the benchmark that EXPLAINs it) */
+        public String sql() {
             return sql.toString();
         }
 
-        List<Object> params() {
-            return params;
+        /** @return the conditions' parameters, in order */
+        public List<Object> params() {
+            return java.util.Collections.unmodifiableList(params);
         }
     }
 }

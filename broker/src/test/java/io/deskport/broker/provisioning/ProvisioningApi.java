@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -103,9 +102,7 @@ final class ProvisioningApi {
     }
 
     List<JsonNode> desktops(UUID pool) {
-        List<JsonNode> list = new ArrayList<>();
-        check(tenant.admin.get("/api/v1/admin/pools/" + pool + "/desktops"), 200).body().forEach(list::add);
-        return list;
+        return tenant.admin.all("/api/v1/admin/pools/" + pool + "/desktops");
     }
 
     long count(UUID pool, String state) {
@@ -126,10 +123,7 @@ final class ProvisioningApi {
     }
 
     List<JsonNode> tasks(UUID pool) {
-        List<JsonNode> list = new ArrayList<>();
-        check(tenant.admin.get("/api/v1/admin/pools/" + pool + "/provisioning/tasks?limit=1000"), 200).body()
-                .forEach(list::add);
-        return list;
+        return tenant.admin.all("/api/v1/admin/pools/" + pool + "/provisioning/tasks?limit=1000");
     }
 
     /** A user of the tenant entitled to the pools, signed in. */

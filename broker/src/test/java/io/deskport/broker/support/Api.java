@@ -77,6 +77,27 @@ public final class Api {
         return send(builder(path).GET().build());
     }
 
+    /**
+     * Every row of a list of the admin API, page after page as a client reads them: follows each answer's
+     * {@code Link: <…>; rel="next"} until there is none.
+     *
+     * @throws IllegalStateException when a page is not 200
+     */
+    public java.util.List<JsonNode> all(String path) {
+        java.util.List<JsonNode> rows = new java.util.ArrayList<>();
+        for (String next = path; next != null; ) {
+            Response r = get(next);
+            if (r.status() != 200) {
+                throw new IllegalStateException("GET " + next + ": " + r.status() + " " + r.raw());
+            }
+            r.body().forEach(rows::add);
+            String link = r.header("Link");
+            next = link == null || !link.contains("rel=\"next\"") ? null
+                    : link.substring(link.indexOf('<') + 1, link.indexOf('>'));
+        }
+        return rows;
+    }
+
     public Response post(String path, String json) {
         return send(builder(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json == null ? "" : json)).build());
