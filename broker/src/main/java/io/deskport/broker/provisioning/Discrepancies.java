@@ -13,6 +13,11 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.annotation.Transactional;
+
+import io.deskport.broker.shared.Listing;
+import io.deskport.broker.shared.Page;
+import io.deskport.broker.shared.PageParams;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -173,7 +178,7 @@ class Discrepancies {
     /** Applies the cleanup policies to findings older than their grace period. */
     private void act() {
         if (props.orphans().policy() == ProvisioningProperties.OrphanPolicy.DELETE) {
-            for (Finding f : list(null, "ORPHAN")) {
+            for (Finding f : all("ORPHAN")) {
                 UUID id = parse(f.desktopId());
                 if (f.action() != null || id == null || f.firstSeenAt().plus(props.orphans().grace()).isAfter(Instant.now())) {
                     continue;
@@ -189,7 +194,7 @@ class Discrepancies {
             }
         }
         if (props.ghosts().policy() == ProvisioningProperties.GhostPolicy.MARK_FAILED) {
-            for (Finding f : list(null, "GHOST")) {
+            for (Finding f : all("GHOST")) {
                 if (f.action() != null || f.firstSeenAt().plus(props.ghosts().grace()).isAfter(Instant.now())) {
                     continue;
                 }
@@ -207,25 +212,37 @@ class Discrepancies {
                 .params(action, kind, desktopId).update();
     }
 
-    /** Findings, of one tenant (by the VM's tag or the desktop's tenant) or all (tenantId null). */
-    List<Finding> list(UUID tenantId, String kind) {
-        StringBuilder sql = new StringBuilder("select f.kind, f.desktop_id, f.host_id, h.name, f.tenant_id, f.pool_id, "
-                + "f.vm_name, f.detail, f.first_seen_at, f.last_seen_at, f.action, f.action_at "
-                + "from provisioning_discrepancy f join hypervisor_host h on h.id = f.host_id where true ");
-        List<Object> params = new ArrayList<>();
-        if (tenantId != null) {
-            sql.append("and f.tenant_id = ? ");
-            params.add(tenantId.toString());
-        }
-        if (kind != null) {
-            sql.append("and f.kind = ? ");
-            params.add(kind);
-        }
-        sql.append("order by f.first_seen_at");
-        return jdbc.sql(sql.toString()).params(params).query((rs, n) -> new Finding(rs.getString(1), rs.getString(2),
-                rs.getObject(3, UUID.class), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
-                rs.getString(8), rs.getTimestamp(9).toInstant(), rs.getTimestamp(10).toInstant(), rs.getString(11),
-                HypervisorHosts.instant(rs.getTimestamp(12)))).list();
+    private static final Listing<Finding> LISTING = Listing.of("f.kind, f.desktop_id, f.host_id, h.name, f.tenant_id, "
+                    + "f.pool_id, f.vm_name, f.detail, f.first_seen_at, f.last_seen_at, f.action, f.action_at",
+                    "provisioning_discrepancy f join hypervisor_host h on h.id = f.host_id",
+                    "f.kind || '/' || f.desktop_id", Listing.Kind.TEXT,
+                    (rs, n) -> new Finding(rs.getString(1), rs.getString(2), rs.getObject(3, UUID.class), rs.getString(4),
+                            rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
+                            rs.getTimestamp(9).toInstant(), rs.getTimestamp(10).toInstant(), rs.getString(11),
+                            HypervisorHosts.instant(rs.getTimestamp(12))))
+            .sort("firstSeenAt", "f.first_seen_at", Listing.Kind.TIME)
+            .sort("lastSeenAt", "f.last_seen_at", Listing.Kind.TIME).build();
+
+    /**
+     * A page of findings, of one tenant (by the VM's tag or the desktop's tenant) or all (tenantId null); sort keys
+     * {@code firstSeenAt} (default), {@code lastSeenAt}.
+     */
+    @Transactional(readOnly = true)
+    Page<Finding> page(UUID tenantId, String kind, UUID hostId, PageParams page) {
+        return LISTING.page(jdbc, Listing.Where.of("true").and("f.tenant_id = ?", tenantId == null ? null
+                : tenantId.toString()).and("f.kind = ?", kind).and("f.host_id = ?", hostId), page);
+    }
+
+    /** Every finding of a kind, of all tenants (the cleanup policies' reading), a thousand at a time. */
+    private List<Finding> all(String kind) {
+        List<Finding> all = new ArrayList<>();
+        String cursor = null;
+        do {
+            Page<Finding> page = page(null, kind, null, new PageParams(1000, cursor, null));
+            all.addAll(page.items());
+            cursor = page.next();
+        } while (cursor != null);
+        return all;
     }
 
     private static UUID parse(String id) {

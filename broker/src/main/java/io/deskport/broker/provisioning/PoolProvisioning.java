@@ -22,6 +22,9 @@ import io.deskport.broker.pools.DesktopPools;
 import io.deskport.broker.pools.PoolKind;
 import io.deskport.broker.shared.AdminActionPerformed;
 import io.deskport.broker.shared.AdminContext;
+import io.deskport.broker.shared.Listing;
+import io.deskport.broker.shared.Page;
+import io.deskport.broker.shared.PageParams;
 import io.deskport.broker.shared.Versions;
 import io.deskport.broker.shared.Versions.IfMatch;
 import io.deskport.broker.shared.Versions.Versioned;
@@ -123,11 +126,16 @@ class PoolProvisioning {
         return result;
     }
 
+    private static final Listing<PublishedImage> IMAGES = Listing.of(IMAGE_COLUMNS, "image_version", "id",
+                    Listing.Kind.UUID, PoolProvisioning::mapImage)
+            .sort("publishedAt", "published_at", Listing.Kind.TIME).sort("label", "label", Listing.Kind.TEXT)
+            .defaultSort("-publishedAt").build();
+
+    /** A page of the pool's image versions (sort keys {@code publishedAt}, default newest first, and {@code label}). */
     @Transactional(readOnly = true)
-    List<PublishedImage> listImages(UUID tenantId, UUID poolId) {
+    Page<PublishedImage> pageImages(UUID tenantId, UUID poolId, PageParams page) {
         pools.get(tenantId, poolId);
-        return jdbc.sql("select " + IMAGE_COLUMNS + " from image_version where tenant_id = ? and pool_id = ? "
-                + "order by published_at desc, id desc").params(tenantId, poolId).query(PoolProvisioning::mapImage).list();
+        return IMAGES.page(jdbc, Listing.Where.of("tenant_id = ? and pool_id = ?", tenantId, poolId), page);
     }
 
     /** @return the version of the pool's provisioning settings (0 while it has none): the ETag of its answers */

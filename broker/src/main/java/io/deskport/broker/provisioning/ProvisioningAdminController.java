@@ -134,9 +134,11 @@ class ProvisioningAdminController {
         return new Versioned<>(view(ctx, poolId, s.body()), s.version()).ok();
     }
 
+    /** The pool's image versions, a page at a time, newest first; sort: {@code publishedAt} (default {@code -publishedAt}), {@code label}. */
     @GetMapping("/pools/{poolId}/images")
-    List<PublishedImage> images(AdminContext ctx, @PathVariable UUID poolId) {
-        return poolSettings.listImages(ctx.tenantId(), poolId);
+    ResponseEntity<List<PublishedImage>> images(AdminContext ctx, @PathVariable UUID poolId,
+                                                @ParameterObject @Valid PageParams page) {
+        return poolSettings.pageImages(ctx.tenantId(), poolId, page).ok();
     }
 
     @PostMapping("/pools/{poolId}/images")
@@ -199,14 +201,15 @@ class ProvisioningAdminController {
 
     /** Orphans (VMs tagged for this tenant that no desktop row knows) and ghosts (desktops whose VM is gone). */
     @GetMapping("/provisioning/discrepancies")
-    List<Discrepancies.Finding> discrepancies(AdminContext ctx,
-                                              @RequestParam(required = false) @Pattern(regexp = "ORPHAN|GHOST") String kind,
-                                              @RequestParam(defaultValue = "false") boolean allTenants) {
+    ResponseEntity<List<Discrepancies.Finding>> discrepancies(AdminContext ctx,
+            @RequestParam(required = false) @Pattern(regexp = "ORPHAN|GHOST") String kind,
+            @RequestParam(required = false) UUID hostId,
+            @RequestParam(defaultValue = "false") boolean allTenants, @ParameterObject @Valid PageParams page) {
         if (allTenants && !ctx.actor().isPlatformAdmin()) {
             throw new ProblemException(io.deskport.broker.shared.Reason.FORBIDDEN,
                     "Only platform admins see the findings of all tenants (and orphans of unknown tenants)");
         }
-        return discrepancies.list(allTenants ? null : ctx.tenantId(), kind);
+        return discrepancies.page(allTenants ? null : ctx.tenantId(), kind, hostId, page).ok();
     }
 
     @GetMapping("/desktops/{id}/provisioning")

@@ -70,7 +70,8 @@ public final class Listing<T> {
     /**
      * @param select the columns, e.g. {@code d.id, d.name, …}
      * @param from the rows: a table or view with joins, e.g. {@code desktop d join pools_pools p on …}
-     * @param id the unique column that breaks ties between equal sort values, and how its value travels
+     * @param id the unique column (or expression) that breaks ties between equal sort values, and how its value
+     *           travels
      */
     public static <T> Builder<T> of(String select, String from, String id, Kind idKind, RowMapper<T> mapper) {
         return new Builder<>(select, from, id, idKind, mapper);
@@ -135,7 +136,8 @@ public final class Listing<T> {
         }
         int limit = params.limitOrDefault();
         StringBuilder sql = new StringBuilder("select ").append(select).append(", ").append(key.expression())
-                .append(" as keyset_sort_value from ").append(from).append(" where ").append(where.sql());
+                .append(" as keyset_sort_value, ").append(id).append(" as keyset_id from ").append(from).append(" where ")
+                .append(where.sql());
         List<Object> args = new ArrayList<>(where.params());
         if (params.cursor() != null && !params.cursor().isBlank()) {
             Object[] after = decode(params.cursor(), sortName, key);
@@ -149,7 +151,7 @@ public final class Listing<T> {
         args.add(limit + 1);
         List<Row<T>> rows = jdbc.sql(sql.toString()).params(args)
                 .query((rs, n) -> new Row<>(mapper.mapRow(rs, n), rs.getObject("keyset_sort_value"),
-                        rs.getObject(idColumn())))
+                        rs.getObject("keyset_id")))
                 .list();
         String next = null;
         if (rows.size() > limit) {
@@ -166,11 +168,6 @@ public final class Listing<T> {
             total = exact ? counted : EXACT_COUNT_UP_TO;
         }
         return new Page<>(rows.stream().map(Row::item).toList(), next, total, exact);
-    }
-
-    private String idColumn() {
-        int dot = id.lastIndexOf('.');
-        return dot < 0 ? id : id.substring(dot + 1);
     }
 
     private record Row<T>(T item, Object sortValue, Object id) {
