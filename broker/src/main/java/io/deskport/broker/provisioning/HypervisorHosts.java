@@ -109,15 +109,12 @@ class HypervisorHosts {
     record HostFilter(String driverId, Boolean maintenance, Boolean reachable, String q) {
     }
 
-    private Listing<HostRow> listing;
+    private final Listing<HostRow> listing = Listing.of(COLUMNS, "hypervisor_host", "id", Listing.Kind.UUID, this::map)
+            .sort("name", "name", Listing.Kind.TEXT).sort("createdAt", "created_at", Listing.Kind.TIME).build();
 
     /** A page of the hosts (sort keys: {@code name} (default), {@code createdAt}). */
     @Transactional(readOnly = true)
     Page<HostRow> page(HostFilter f, PageParams page) {
-        if (listing == null) {
-            listing = Listing.of(COLUMNS, "hypervisor_host", "id", Listing.Kind.UUID, this::map)
-                    .sort("name", "name", Listing.Kind.TEXT).sort("createdAt", "created_at", Listing.Kind.TIME).build();
-        }
         return listing.page(jdbc, Listing.Where.of("true").and("driver_id = ?", f.driverId())
                 .and("maintenance = ?", f.maintenance()).and("reachable = ?", f.reachable()).text(f.q(), "name"), page);
     }
@@ -184,15 +181,11 @@ class HypervisorHosts {
             r.storageTotalMiB = s.storageTotalMiB();
         }
         em.flush();
-        if (s.settings() != null) {
-            boolean simulated = checkDriver(h.name(), h.driverId(), s.settings());
-            jdbc.sql("update hypervisor_host set settings = ?::jsonb, simulated = ? where id = ?")
-                    .params(json.writeValueAsString(s.settings()), simulated, id).update();
-        }
-        if (s.maintenance() != null) {
-            jdbc.sql("update hypervisor_host set maintenance = ? where id = ?").params(s.maintenance(), id).update();
-        }
-        jdbc.sql("update hypervisor_host set updated_at = now() where id = ?").param(id).update();
+        // the driver settings (JSON, checked by the driver) are the registration's SQL; maintenance has its own calls
+        Map<String, String> settings = s.settings() == null ? h.settings() : s.settings();
+        boolean simulated = s.settings() == null ? h.simulated() : checkDriver(h.name(), h.driverId(), settings);
+        jdbc.sql("update hypervisor_host set settings = ?::jsonb, simulated = ?, updated_at = now() where id = ?")
+                .params(json.writeValueAsString(settings), simulated, id).update();
         audit(ctx, "HYPERVISOR_HOST_UPDATED", id, describe(s));
         return new Versioned<>(require(id), r.version);
     }
