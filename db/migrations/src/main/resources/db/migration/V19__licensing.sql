@@ -92,11 +92,17 @@ create table licence_seat (
     released_at    timestamptz,
     release_reason text,
     -- live sessions using it now
-    sessions       non_negative_int not null default 0
+    sessions       non_negative_int not null default 0,
+    -- PER_DESKTOP: the desktop's pool
+    pool_id        uuid,
+    -- what the licensing relay has published of it: 0 nothing, 1 LicenceSeatTaken, 2 LicenceSeatReleased too
+    announced      smallint not null default 0
 );
 create unique index licence_seat_held on licence_seat (product_id, holder) where released_at is null;
 create index licence_seat_history on licence_seat (product_id, taken_at);
 create index licence_seat_by_user on licence_seat (user_id) where released_at is null;
+-- what the relay has yet to publish (a seat is here between its take or release and the relay's next pass)
+create index licence_seat_unannounced on licence_seat (id) where announced = 0 or (announced = 1 and released_at is not null);
 
 -- the seats a live session holds (given back when it ends); released: products whose seat was given back at
 -- disconnect (release_on_disconnect), taken again at reconnect
