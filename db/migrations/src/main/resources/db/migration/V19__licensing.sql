@@ -100,6 +100,7 @@ create table licence_seat (
 );
 create unique index licence_seat_held on licence_seat (product_id, holder) where released_at is null;
 create index licence_seat_history on licence_seat (product_id, taken_at);
+create index licence_seat_released on licence_seat (product_id, released_at) where released_at is not null;
 create index licence_seat_by_pool on licence_seat (pool_id) where released_at is null and pool_id is not null;
 -- what the relay has yet to publish (a seat is here between its take or release and the relay's next pass)
 create index licence_seat_unannounced on licence_seat (id) where announced = 0 or (announced = 1 and released_at is not null);

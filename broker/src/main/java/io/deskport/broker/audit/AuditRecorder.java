@@ -9,6 +9,9 @@ import org.springframework.stereotype.Component;
 
 import io.deskport.broker.brokering.SessionConsoleFailed;
 import io.deskport.broker.brokering.SessionStateChanged;
+import io.deskport.broker.licensing.LicenceExpiring;
+import io.deskport.broker.licensing.LicenceOveruseEnded;
+import io.deskport.broker.licensing.LicenceOveruseStarted;
 import io.deskport.broker.shared.AdminActionPerformed;
 import io.deskport.broker.shared.CallerTransaction;
 import io.deskport.broker.shared.CurrentUser;
@@ -76,6 +79,44 @@ class AuditRecorder {
             details.put("sessionHostId", e.sessionHostId());
         }
         insert(e.tenantId(), CurrentUser.SYSTEM, "SESSION_CONSOLE_FAILED", "SESSION", e.sessionId().toString(), details);
+    }
+
+    /** Licence alerts: overuse started and ended, a licence about to end (seats taken and given back are history enough). */
+    @EventListener
+    void on(LicenceOveruseStarted e) {
+        CallerTransaction.require();
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("product", e.product());
+        details.put("seats", e.seats());
+        details.put("excess", e.excess());
+        details.put("startedAt", e.startedAt().toString());
+        insert(e.tenantId(), CurrentUser.SYSTEM, "LICENCE_OVERUSE_STARTED", "LICENCE_PRODUCT", e.productId().toString(), details);
+    }
+
+    @EventListener
+    void on(LicenceOveruseEnded e) {
+        CallerTransaction.require();
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("product", e.product());
+        details.put("seats", e.seats());
+        details.put("peakExcess", e.peakExcess());
+        details.put("startedAt", e.startedAt().toString());
+        details.put("endedAt", e.endedAt().toString());
+        insert(e.tenantId(), CurrentUser.SYSTEM, "LICENCE_OVERUSE_ENDED", "LICENCE_PRODUCT", e.productId().toString(), details);
+    }
+
+    @EventListener
+    void on(LicenceExpiring e) {
+        CallerTransaction.require();
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("product", e.product());
+        details.put("licenceId", e.licenceId().toString());
+        details.put("seats", e.seats());
+        details.put("noticeDays", e.notice());
+        details.put("validUntil", e.validUntil().toString());
+        details.put("graceEnd", e.graceEnd().toString());
+        details.put("renewed", e.renewed());
+        insert(e.tenantId(), CurrentUser.SYSTEM, "LICENCE_EXPIRING", "LICENCE_PRODUCT", e.productId().toString(), details);
     }
 
     private void insert(UUID tenantId, CurrentUser actor, String action, String objectType, String objectId,

@@ -20,6 +20,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import io.deskport.broker.hosts.SessionHostAgents;
 import io.deskport.broker.hosts.SessionHostPlacement;
+import io.deskport.broker.licensing.LicenceSeats;
 import io.deskport.broker.pools.DesktopClaims;
 import io.deskport.broker.pools.DesktopPool;
 import io.deskport.broker.pools.PoolKind;
@@ -37,14 +38,14 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 /**
  * One click to a desktop: in ONE short transaction, entitlement → the user's live session in the pool
  * (reconnect) → pool enabled → tenant quota → capacity (claim a desktop or place on a host) → session row
- * → audit (through {@link SessionStateChanged}) → quota seat. A refusal names the tenant quota before
+ * → audit (through {@link SessionStateChanged}) → licence seats → quota seat. A refusal names the tenant quota before
  * capacity when both are exhausted. On a session host with an agent, the same transaction enqueues the
  * agent's command to create the desktop, and the session stays PREPARING until the agent reports its
  * console answering.
  *
  * <p>Three round trips for a new session: one read (pool, entitlement, live session, own desktop, the
  * transaction's time), one conditional update that claims the desktop or seats the session on a host, and
- * one message with the session row, the audit line, the tenant's seat and the COMMIT
+ * one message with the session row, the audit line, the licence seats, the tenant's seat and the COMMIT
  * ({@link WritesWithCommit}).
  *
  * <p>Correct under any number of brokers: the claim and the host seat are conditional updates of locked
@@ -53,7 +54,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * quota is full, which rolls the claim back too; and a unique index allows one live session per user and
  * pool. Two simultaneous connects of one user collide on that index; the loser's commit fails, and the
  * whole transaction is retried and then finds the winner's session — so reconnect always returns the
- * same session.
+ * same session. Licence seats are taken like the quota seat, with the commit ({@link LicenceSeats}); a
+ * product without a seat fails the commit as a full quota does.
  */
 @Service
 public class ConnectService {
@@ -78,6 +80,7 @@ public class ConnectService {
     private final DesktopClaims claims;
     private final SessionHostPlacement placement;
     private final TenantQuotas quotas;
+    private final LicenceSeats licences;
     private final SessionQueries queries;
     private final SessionHostAgents agents;
     private final ApplicationEventPublisher events;
@@ -88,8 +91,8 @@ public class ConnectService {
     private final Timer reconnectedTimer;
 
     ConnectService(WritesWithCommit txManager, JdbcClient jdbc, ConnectRead connectRead,
-                   DesktopClaims claims, SessionHostPlacement placement, TenantQuotas quotas, SessionQueries queries,
-                   SessionHostAgents agents, ApplicationEventPublisher events, ConnectAdmission admission,
+                   DesktopClaims claims, SessionHostPlacement placement, TenantQuotas quotas, LicenceSeats licences,
+                   SessionQueries queries, SessionHostAgents agents, ApplicationEventPublisher events, ConnectAdmission admission,
                    RecentRefusals refusals, ObjectProvider<MeterRegistry> meters) {
         this.admission = admission;
         this.refusals = refusals;
@@ -105,6 +108,7 @@ public class ConnectService {
         this.claims = claims;
         this.placement = placement;
         this.quotas = quotas;
+        this.licences = licences;
         this.queries = queries;
         this.agents = agents;
         this.events = events;
@@ -118,16 +122,22 @@ public class ConnectService {
     public record ConnectResult(Session session, boolean reconnected) {
     }
 
+    /** As {@link #connect(CurrentUser, UUID, String)} from a client that names no device. */
+    public ConnectResult connect(CurrentUser user, UUID poolId) {
+        return connect(user, poolId, null);
+    }
+
     /**
      * Connects the user to a desktop of the pool, or returns their live session there.
      *
-     * @throws ProblemException NOT_FOUND, NOT_ENTITLED, POOL_DISABLED, TENANT_QUOTA, POOL_EXHAUSTED,
-     *         HOST_CAPACITY or DESKTOP_UNAVAILABLE, each with the figures behind it
+     * @param deviceId the client's device id (PER_DEVICE licences), or null
+     * @throws ProblemException NOT_FOUND, NOT_ENTITLED, POOL_DISABLED, TENANT_QUOTA, LICENCE_EXHAUSTED,
+     *         DEVICE_ID_REQUIRED, POOL_EXHAUSTED, HOST_CAPACITY or DESKTOP_UNAVAILABLE, each with the figures
      */
-    public ConnectResult connect(CurrentUser user, UUID poolId) {
+    public ConnectResult connect(CurrentUser user, UUID poolId, String deviceId) {
         long start = System.nanoTime();
         try {
-            ConnectResult result = admission.admit(() -> connectWithRetries(user, poolId));
+            ConnectResult result = admission.admit(() -> connectWithRetries(user, poolId, deviceId));
             (result.reconnected() ? reconnectedTimer : createdTimer).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             return result;
         } catch (ProblemException refused) {
@@ -136,12 +146,12 @@ public class ConnectService {
         }
     }
 
-    private ConnectResult connectWithRetries(CurrentUser user, UUID poolId) {
+    private ConnectResult connectWithRetries(CurrentUser user, UUID poolId, String deviceId) {
         int hostsFilled = 0;
         int collisions = 0;
         while (true) {
             try {
-                return tx.execute(status -> connectOnce(user, poolId));
+                return tx.execute(status -> connectOnce(user, poolId, deviceId));
             } catch (HostFilled e) {
                 // the chosen host's last seats went to concurrent connects: choose again from the new state
                 if (++hostsFilled >= HOST_ATTEMPTS) {
@@ -162,9 +172,13 @@ public class ConnectService {
                     throw DatabaseOutages.refusal(e);
                 }
             } catch (DataAccessException | TransactionSystemException e) {
-                // the commit carries the tenant's seat, which fails it when the quota is full (an SQLSTATE
-                // of our own, which Spring reports as a failed commit); anything else that says the database
-                // is unavailable is answered in words; nothing committed either way
+                // the commit carries the licence seats and the tenant's seat, which fail it when a licence or
+                // the quota is full (SQLSTATEs of our own, which Spring reports as a failed commit); anything else
+                // that says the database is unavailable is answered in words; nothing committed either way
+                Optional<ProblemException> noLicence = licences.seatRefusal(user.tenantId(), e);
+                if (noLicence.isPresent()) {
+                    throw noLicence.get();
+                }
                 Optional<ProblemException> quotaFull = quotas.seatRefusal(user.tenantId(), e);
                 if (quotaFull.isPresent()) {
                     refusals.quotaRefused(user.tenantId(), quotaFull.get());
@@ -180,7 +194,7 @@ public class ConnectService {
         }
     }
 
-    private ConnectResult connectOnce(CurrentUser user, UUID poolId) {
+    private ConnectResult connectOnce(CurrentUser user, UUID poolId, String deviceId) {
         // one read: the pool, the entitlement, the user's live session in the pool (reconnect) and, in a
         // PERSISTENT pool, the user's own desktop
         ConnectRead.Start entitled = connectRead.read(user.tenantId(), user.userId(), poolId);
@@ -188,6 +202,10 @@ public class ConnectService {
         if (entitled.liveSession() != null) {
             Optional<Session> live = queries.liveSession(pool.id(), user.userId());
             if (live.isPresent()) {
+                if (live.get().state() == SessionState.DISCONNECTED) {
+                    // seats given back at disconnect are taken again (none to take: the function reads one row)
+                    licences.takeForSession(user.tenantId(), pool.id(), live.get().id(), user.userId(), deviceId);
+                }
                 return new ConnectResult(live.get(), true);
             }
         }
@@ -256,7 +274,8 @@ public class ConnectService {
                 : desktopId == null ? new Session.Preparing(SessionQueries.AGENT_STARTING_PHASE, now)
                 : jdbc.sql("select state, state_changed_at from pools_desktops where id = ?").param(desktopId)
                         .query((rs, n) -> new Session.Preparing(rs.getString(1), rs.getTimestamp(2).toInstant())).single();
-        // last, with the COMMIT: the tenant's seat row is locked for the commit alone
+        // last, with the COMMIT: the licence seats' and the tenant's seat rows are locked for the commit alone
+        licences.takeForSession(user.tenantId(), pool.id(), sessionId, user.userId(), deviceId);
         quotas.takeSessionSlot(user.tenantId());
         Session session = new Session(sessionId, user.tenantId(), pool.id(), pool.name(), pool.kind(), user.userId(),
                 user.username(), state, null, desktopId, hostId, machine, now, now, null, null, null, preparing, null, null, null);

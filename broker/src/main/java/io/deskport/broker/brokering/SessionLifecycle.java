@@ -17,6 +17,7 @@ import org.springframework.transaction.annotation.Transactional;
 import io.deskport.broker.hosts.SessionHostAgents;
 import io.deskport.broker.hosts.SessionHostPlacement;
 import io.deskport.broker.hosts.SessionHostRemoved;
+import io.deskport.broker.licensing.LicenceSeats;
 import io.deskport.broker.pools.DesktopClaims;
 import io.deskport.broker.pools.DesktopPool;
 import io.deskport.broker.pools.DesktopPoolRemoved;
@@ -36,7 +37,8 @@ import io.deskport.broker.tenancy.UserRemoved;
  * Moves sessions through their states after the connect: tunnel attached and detached, disconnect,
  * logoff and every other end. Each move is a conditional update from the states it may leave, and an
  * end gives back, in the same transaction, everything the session held: the desktop (kept by its
- * persistent owner, freed or sent to refresh when pooled), the host seat and the tenant's quota slot.
+ * persistent owner, freed or sent to refresh when pooled), the host seat, the licence seats and the
+ * tenant's quota slot.
  */
 @Service
 public class SessionLifecycle {
@@ -48,16 +50,19 @@ public class SessionLifecycle {
     private final DesktopClaims claims;
     private final SessionHostPlacement placement;
     private final TenantQuotas quotas;
+    private final LicenceSeats licences;
     private final SessionHostAgents agents;
     private final ApplicationEventPublisher events;
 
     SessionLifecycle(JdbcClient jdbc, DesktopPools pools, DesktopClaims claims, SessionHostPlacement placement,
-                     TenantQuotas quotas, SessionHostAgents agents, ApplicationEventPublisher events) {
+                     TenantQuotas quotas, LicenceSeats licences, SessionHostAgents agents,
+                     ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.pools = pools;
         this.claims = claims;
         this.placement = placement;
         this.quotas = quotas;
+        this.licences = licences;
         this.agents = agents;
         this.events = events;
     }
@@ -81,6 +86,8 @@ public class SessionLifecycle {
      *
      * @param tunnelId the attaching tunnel, remembered as the session's current one (may be null)
      * @return false when the session cannot take a client (preparing or ended)
+     * @throws ProblemException LICENCE_EXHAUSTED when a disconnected session gave a seat back at disconnect
+     *         and none is free now
      */
     @Transactional
     public boolean markConnected(UUID sessionId, UUID tunnelId, CurrentUser actor) {
@@ -95,6 +102,9 @@ public class SessionLifecycle {
         }
         if (!row.state().canMoveTo(SessionState.CONNECTED)) {
             return false;
+        }
+        if (row.state() == SessionState.DISCONNECTED) {
+            licences.takeBackAtReconnect(row.tenantId(), row.poolId(), sessionId, row.userId());
         }
         jdbc.sql("update session set state = 'CONNECTED', state_changed_at = now(), connected_at = now(), "
                 + "last_activity_at = now(), tunnel_id = ?, changed_by_admin = null where id = ?")
@@ -168,6 +178,7 @@ public class SessionLifecycle {
                 ? jdbc.sql(DISCONNECT + " and tunnel_id is not distinct from ?").params(by, null, sessionId, tunnelId).update()
                 : jdbc.sql(DISCONNECT).params(by, adminOtherThanTheUser(row, actor), sessionId).update();
         if (n == 1) {
+            licences.releaseAtDisconnect(sessionId);
             publish(row, SessionState.DISCONNECTED, cause, actor);
         }
         return n == 1;
@@ -243,6 +254,7 @@ public class SessionLifecycle {
             }
         }
         quotas.releaseSessionSlot(row.tenantId());
+        licences.releaseForSession(sessionId, reason.name());
         publish(row, SessionState.ENDED, reason, actor);
         return true;
     }

@@ -14,17 +14,20 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.deskport.broker.hosts.SessionHosts;
+import io.deskport.broker.licensing.LicenceSeats;
 import io.deskport.broker.pools.DesktopPool;
 import io.deskport.broker.pools.Desktops;
 import io.deskport.broker.pools.Entitlements;
 import io.deskport.broker.pools.PoolKind;
 import io.deskport.broker.shared.CurrentUser;
 import io.deskport.broker.shared.ProblemException;
+import io.deskport.broker.shared.Reason;
 import io.deskport.broker.shared.ProblemResponses;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -119,11 +122,18 @@ class UserSessionController {
             content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ConnectResponse.class)))
     @ApiResponse(responseCode = "200", description = "The user's live session in the pool (reconnect)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ConnectResponse.class)))
-    void connect(CurrentUser me, @PathVariable UUID poolId, HttpServletRequest request, HttpServletResponse response)
-            throws IOException {
+    void connect(CurrentUser me, @PathVariable UUID poolId,
+                 @io.swagger.v3.oas.annotations.Parameter(description = "The client device's stable id (8-64 of A-Z a-z "
+                         + "0-9 . _ : -), for pools licensed per device (PER_DEVICE); the portal keeps a random one in the browser")
+                 @RequestHeader(name = LicenceSeats.DEVICE_HEADER, required = false) String device,
+                 HttpServletRequest request, HttpServletResponse response) throws IOException {
         ConnectService.ConnectResult result;
         try {
-            result = connects.connect(me, poolId);
+            if (device != null && !LicenceSeats.DEVICE_ID.matcher(device).matches()) {
+                throw new ProblemException(Reason.VALIDATION_FAILED, "The " + LicenceSeats.DEVICE_HEADER
+                        + " header holds 8 to 64 letters, digits or ._:-", Map.of("header", LicenceSeats.DEVICE_HEADER));
+            }
+            result = connects.connect(me, poolId, device);
         } catch (ProblemException refused) {
             // a refusal storm is made of these: written here too, like the answer (problem+json, Retry-After)
             ProblemResponses.write(response, refused, request.getRequestURI());

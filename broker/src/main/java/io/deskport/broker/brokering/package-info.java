@@ -4,7 +4,7 @@
  * {@link io.deskport.broker.brokering.SessionLifecycle} (for the tunnel) and the
  * {@link io.deskport.broker.brokering.SessionStateChanged} event.
  */
-@ApplicationModule(displayName = "Brokering", allowedDependencies = {"shared", "tenancy", "pools", "hosts"})
+@ApplicationModule(displayName = "Brokering", allowedDependencies = {"shared", "tenancy", "pools", "hosts", "licensing"})
 @Tables(owns = {"session"})
 package io.deskport.broker.brokering;
 

@@ -103,6 +103,7 @@ public class Desktops {
                 .params(id, ctx.tenantId(), poolId, r.name(), state.name(), r.assignedUserId(), r.consoleHost(),
                         r.consolePort(), r.consolePassword(), failureReason)
                 .update();
+        events.publishEvent(new DesktopAdded(ctx.tenantId(), poolId, id, false));
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("poolId", poolId.toString());
         details.put("name", r.name());

@@ -67,12 +67,14 @@ public class ManagedDesktops {
      * Records a new desktop that provisioning is about to clone: PROVISIONING, managed, counted against
      * the tenant's desktop quota.
      *
-     * @throws io.deskport.broker.shared.ProblemException TENANT_QUOTA when the tenant has its maximum
+     * @throws io.deskport.broker.shared.ProblemException TENANT_QUOTA when the tenant has its maximum, or
+     *         a listener's refusal of {@link DesktopAdded} (LICENCE_EXHAUSTED)
      */
     public void create(UUID tenantId, UUID poolId, UUID desktopId, String name) {
         quotas.reserveDesktop(tenantId);
         jdbc.sql("insert into desktop (id, tenant_id, pool_id, name, state, managed) values (?, ?, ?, ?, 'PROVISIONING', true)")
                 .params(desktopId, tenantId, poolId, name).update();
+        events.publishEvent(new DesktopAdded(tenantId, poolId, desktopId, true));
     }
 
     /**

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +24,7 @@ import io.deskport.broker.pools.DesktopState;
 import io.deskport.broker.pools.ManagedDesktops;
 import io.deskport.broker.shared.Ids;
 import io.deskport.broker.shared.ProblemException;
+import io.deskport.broker.shared.Reason;
 import io.deskport.provisioning.planner.ActionType;
 import io.deskport.provisioning.planner.Plan;
 import io.deskport.provisioning.planner.PlanNote;
@@ -94,9 +96,10 @@ class ReconcileCycle {
         Plan plan = planner.plan(input);
         long t2 = System.nanoTime();
         int written = repair(snapshot);
-        written += write(snapshot, plan);
+        List<PlanNote> notes = new ArrayList<>(plan.notes());
+        written += write(snapshot, plan, notes);
         long t3 = System.nanoTime();
-        return new Report(plan.actions(), written, plan.notes(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
+        return new Report(plan.actions(), written, List.copyOf(notes), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
                 (t3 - t2) / 1_000_000);
     }
 
@@ -117,7 +120,8 @@ class ReconcileCycle {
         return written;
     }
 
-    private int write(PlanningSnapshot s, Plan plan) {
+    /** @param notes where creates the tenant's quota or a licence held back are noted */
+    private int write(PlanningSnapshot s, Plan plan, List<PlanNote> notes) {
         Map<String, List<PlannedAction>> byPool = new LinkedHashMap<>();
         for (PlannedAction a : plan.actions()) {
             if (a.type() == ActionType.DELETE && a.desktopId() != null && s.recentlyFailed.contains(a.desktopId())) {
@@ -126,23 +130,42 @@ class ReconcileCycle {
             byPool.computeIfAbsent(a.poolId(), k -> new ArrayList<>()).add(a);
         }
         int written = 0;
-        Set<UUID> tenantsAtQuota = new HashSet<>();
+        Map<UUID, ProblemException> tenantsAtQuota = new HashMap<>();
         List<PlannedAction> others = new ArrayList<>();
         for (var entry : byPool.entrySet()) {
             PoolProvisioning.Settings settings = s.settings.get(UUID.fromString(entry.getKey()));
+            ProblemException heldBack = null;
+            int creates = 0;
             for (PlannedAction a : entry.getValue()) {
                 if (a.type() != ActionType.CREATE) {
                     others.add(a);
-                } else if (!tenantsAtQuota.contains(settings.tenantId())) {
-                    try {
-                        // one transaction per create: a tenant at its desktop quota refuses just that one
-                        Boolean ok = tx.execute(st -> create(settings, a));
-                        written += Boolean.TRUE.equals(ok) ? 1 : 0;
-                    } catch (ProblemException e) {
-                        tenantsAtQuota.add(settings.tenantId());
-                        log.warn("Pool {} cannot grow: {}", settings.poolId(), e.getMessage());
-                    }
+                    continue;
                 }
+                creates++;
+                if (heldBack == null) {
+                    heldBack = tenantsAtQuota.get(settings.tenantId());
+                }
+                if (heldBack != null) {
+                    continue;
+                }
+                try {
+                    // one transaction per create: a tenant at its desktop quota, or a PER_DESKTOP licence without a
+                    // seat, refuses just that one
+                    Boolean ok = tx.execute(st -> create(settings, a));
+                    written += Boolean.TRUE.equals(ok) ? 1 : 0;
+                    creates--;
+                } catch (ProblemException e) {
+                    heldBack = e;
+                    if (e.reason() == Reason.TENANT_QUOTA) {
+                        tenantsAtQuota.put(settings.tenantId(), e);
+                    }
+                    log.warn("Pool {} cannot grow: {}", settings.poolId(), e.getMessage());
+                }
+            }
+            if (heldBack != null && creates > 0) {
+                notes.add(new PlanNote(entry.getKey(), heldBack.reason() == Reason.LICENCE_EXHAUSTED
+                        ? PlanNote.Code.LICENCE_EXHAUSTED : PlanNote.Code.TENANT_QUOTA, creates, heldBack.getMessage()
+                        + " " + heldBack.figures()));
             }
         }
         if (!others.isEmpty()) {

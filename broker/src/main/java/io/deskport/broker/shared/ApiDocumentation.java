@@ -357,7 +357,9 @@ class ApiDocumentation {
         a.put("BadRequest", problem("The request is refused as it is.",
                 Reason.VALIDATION_FAILED, "a parameter, header or member is not valid: `errors` names each one "
                         + "(`field`, `message`, and `rejectedValue` — never for a secret)",
-                Reason.MALFORMED_REQUEST, "the body is not JSON, or the request line, path or headers cannot be read"));
+                Reason.MALFORMED_REQUEST, "the body is not JSON, or the request line, path or headers cannot be read",
+                Reason.DEVICE_ID_REQUIRED, "(a connect) the pool is licensed per device and the client sent no "
+                        + "`Deskport-Device-Id`"));
         a.put("Unauthenticated", problem("No valid credential.", Reason.UNAUTHENTICATED,
                 "the access token (on the agent API: the agent's credential; for an enrolment: the enrolment token) is "
                         + "missing, expired, revoked or invalid").addHeaderObject(HttpHeaders.WWW_AUTHENTICATE,

@@ -15,6 +15,8 @@ public enum Reason {
     TENANT_QUOTA(HttpStatus.TOO_MANY_REQUESTS, "The tenant's quota is used up"),
     DESKTOP_UNAVAILABLE(HttpStatus.CONFLICT, "The assigned desktop cannot be used right now"),
     LICENCE_EXHAUSTED(HttpStatus.SERVICE_UNAVAILABLE, "No licence seat is free"),
+    /** A pool licensed per device, and the client did not say which device it is. */
+    DEVICE_ID_REQUIRED(HttpStatus.BAD_REQUEST, "The client's device id is required"),
     // general
     NOT_FOUND(HttpStatus.NOT_FOUND, "Not found"),
     VALIDATION_FAILED(HttpStatus.BAD_REQUEST, "The request is not valid"),

@@ -27,6 +27,7 @@ import io.deskport.broker.brokering.SessionAccess;
 import io.deskport.broker.brokering.SessionLifecycle;
 import io.deskport.broker.brokering.SessionState;
 import io.deskport.broker.shared.CurrentUser;
+import io.deskport.broker.shared.ProblemException;
 import io.deskport.gateway.protocol.Instruction;
 import io.deskport.gateway.protocol.InstructionFeed;
 import io.deskport.gateway.protocol.ProtocolException;
@@ -122,7 +123,16 @@ class TunnelEndpoint extends Endpoint {
             return;
         }
         tunnelId = tunnel.getUUID().toString();
-        if (!lifecycle.markConnected(sessionId, tunnel.getUUID(), user)) {
+        boolean attached;
+        try {
+            attached = lifecycle.markConnected(sessionId, tunnel.getUUID(), user);
+        } catch (ProblemException refused) {
+            // a seat given back at disconnect, and none free now
+            closeTunnel();
+            close(GuacamoleStatus.SERVER_BUSY, refused.getMessage());
+            return;
+        }
+        if (!attached) {
             closeTunnel();
             close(GuacamoleStatus.RESOURCE_CONFLICT, "the session ended meanwhile");
             return;

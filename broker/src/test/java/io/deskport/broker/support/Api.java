@@ -20,15 +20,28 @@ public final class Api {
     private final String base;
     private final String token;
     private final UUID tenantHeader;
+    private final java.util.Map<String, String> headers;
 
     public Api(int port) {
         this("http://127.0.0.1:" + port, null, null);
     }
 
     private Api(String base, String token, UUID tenantHeader) {
+        this(base, token, tenantHeader, java.util.Map.of());
+    }
+
+    private Api(String base, String token, UUID tenantHeader, java.util.Map<String, String> headers) {
         this.base = base;
         this.token = token;
         this.tenantHeader = tenantHeader;
+        this.headers = headers;
+    }
+
+    /** The same client, sending one more header with every request (e.g. the device id a portal sends). */
+    public Api withHeader(String name, String value) {
+        java.util.Map<String, String> more = new java.util.LinkedHashMap<>(headers);
+        more.put(name, value);
+        return new Api(base, token, tenantHeader, java.util.Map.copyOf(more));
     }
 
     /** A response: status, content type, the parsed JSON body (null when empty) and the headers. */
@@ -168,6 +181,7 @@ public final class Api {
         if (tenantHeader != null) {
             b.header("X-Deskport-Tenant", tenantHeader.toString());
         }
+        headers.forEach(b::header);
         return b;
     }
 

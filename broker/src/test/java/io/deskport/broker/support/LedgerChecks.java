@@ -58,6 +58,27 @@ public final class LedgerChecks {
                 + "('PROVISIONING', 'STARTING', 'STOPPING', 'REFRESHING', 'DELETING') and (not d.managed or not exists "
                 + "(select 1 from provisioning_task t where t.desktop_id = d.id and t.state in ('PENDING', 'RUNNING'))) "
                 + "and d.state_changed_at < now() - make_interval(secs => " + slackSeconds + ")");
+        // licences: the shards count exactly the seats held, never more than the licence allows, and every seat
+        // belongs to something alive
+        checks.put("licence shards differ from seats held", "select count(*) from licence_product p where "
+                + "(select coalesce(sum(used), 0) from licence_seat_shard s where s.product_id = p.id) <> "
+                + "(select count(*) from licence_seat l where l.product_id = p.id and l.released_at is null)");
+        checks.put("licence seats held above capacity", "select count(*) from licence_product p where "
+                + "(select count(*) from licence_seat l where l.product_id = p.id and l.released_at is null) > "
+                + "(select coalesce(sum(capacity), 0) from licence_seat_shard s where s.product_id = p.id)");
+        checks.put("licence seat holder twice", "select count(*) from (select 1 from licence_seat where released_at is null "
+                + "group by product_id, holder having count(*) > 1) x");
+        checks.put("concurrent-user seat sessions miscounted", "select count(*) from licence_seat l join licence_product p "
+                + "on p.id = l.product_id where p.model = 'CONCURRENT_USER' and l.released_at is null and l.sessions <> "
+                + "(select count(*) from licence_session ls join session s on s.id = ls.session_id "
+                + "where s.state <> 'ENDED' and l.id = any(ls.seat_ids))");
+        checks.put("concurrent-user seat held without a session", "select count(*) from licence_seat l join licence_product p "
+                + "on p.id = l.product_id where p.model = 'CONCURRENT_USER' and l.released_at is null and l.sessions = 0");
+        checks.put("licence seats of an ended session", "select count(*) from licence_session ls where not exists "
+                + "(select 1 from session s where s.id = ls.session_id and s.state <> 'ENDED')");
+        checks.put("desktop seat without its desktop", "select count(*) from licence_seat l join licence_product p "
+                + "on p.id = l.product_id where p.model = 'PER_DESKTOP' and l.released_at is null and not exists "
+                + "(select 1 from desktop d where d.id::text = l.holder)");
         checks.put("unfinished provisioning task without an owner", "select count(*) from provisioning_task t "
                 + "where t.state = 'RUNNING' and t.lease_until < now() - make_interval(secs => " + slackSeconds + ")");
     }

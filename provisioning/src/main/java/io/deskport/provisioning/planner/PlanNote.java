@@ -26,6 +26,10 @@ public record PlanNote(String poolId, Code code, int count, String detail) {
         /** A persistent desktop failed; it holds a user's data, so an admin decides. */
         FAILED_DESKTOP_NEEDS_ADMIN,
         /** Shared pools are served by session hosts; the VM planner skips them. */
-        SHARED_POOL_SKIPPED
+        SHARED_POOL_SKIPPED,
+        /** The tenant has its maximum of desktops: the pool does not grow. */
+        TENANT_QUOTA,
+        /** A PER_DESKTOP licence the pool consumes has no seat left: the pool does not grow. */
+        LICENCE_EXHAUSTED
     }
 }
