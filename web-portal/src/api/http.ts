@@ -59,10 +59,10 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * names, with a little jitter so that a crowd does not come back in step, at most {@link OVERLOADED_RETRIES}
  * times; any other refusal is the caller's to show.
  */
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+export async function api<T>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await apiOnce<T>(method, path, body);
+      return await apiOnce<T>(method, path, body, headers);
     } catch (e) {
       const wait = e instanceof ApiError && e.reason === 'OVERLOADED' ? e.retryAfter ?? 1 : undefined;
       if (wait === undefined || attempt >= OVERLOADED_RETRIES || wait > MAX_AUTOMATIC_WAIT_S) {
@@ -73,7 +73,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   }
 }
 
-async function apiOnce<T>(method: string, path: string, body?: unknown): Promise<T> {
+async function apiOnce<T>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -82,6 +82,7 @@ async function apiOnce<T>(method: string, path: string, body?: unknown): Promise
       headers: {
         Accept: 'application/json, application/problem+json',
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...headers,
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });

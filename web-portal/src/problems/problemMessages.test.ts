@@ -94,6 +94,21 @@ describe('humanProblem', () => {
     expect(humanProblem({ reason: 'LICENCE_EXHAUSTED' }).message).toBe('Every licence for this desktop is in use.');
   });
 
+  it('names the product and says whose seats they are, by licence model', () => {
+    const concurrent = humanProblem({ reason: 'LICENCE_EXHAUSTED', product: 'Office', model: 'CONCURRENT_USER', seats: 2, seatsInUse: 2 });
+    expect(concurrent.message).toBe('All 2 licences for “Office” are in use (2 taken).');
+    expect(concurrent.retryable).toBe(true);
+    const named = humanProblem({ reason: 'LICENCE_EXHAUSTED', product: 'CAD', model: 'NAMED_USER', seats: 5, seatsInUse: 5 });
+    expect(named.message).toBe('All 5 licences for “CAD” are assigned to named users.');
+    expect(named.retryable).toBe(false);
+    expect(named.action).toMatch(/licence of your own/);
+    const device = humanProblem({ reason: 'LICENCE_EXHAUSTED', product: 'RDS CAL', model: 'PER_DEVICE', seats: 1 });
+    expect(device.message).toBe('The one licence for “RDS CAL” is assigned to another device.');
+    const none = humanProblem({ reason: 'LICENCE_EXHAUSTED', product: 'Old', model: 'CONCURRENT_USER', seats: 0, seatsInUse: 0 });
+    expect(none.title).toBe('No licence in force');
+    expect(none.retryable).toBe(false);
+  });
+
   it('asks to sign in again when unauthenticated', () => {
     const h = humanProblem({ reason: 'UNAUTHENTICATED' });
     expect(h.signIn).toBe(true);
@@ -109,6 +124,7 @@ describe('humanProblem', () => {
       'TENANT_QUOTA',
       'DESKTOP_UNAVAILABLE',
       'LICENCE_EXHAUSTED',
+      'DEVICE_ID_REQUIRED',
       'UNAUTHENTICATED',
       'BAD_CREDENTIALS',
       'FORBIDDEN',

@@ -175,17 +175,47 @@ export function humanProblem(problem: Problem): HumanProblem {
     case 'LICENCE_EXHAUSTED': {
       const seats = num(p, 'seats') ?? num(p, 'licenceSeats');
       const used = num(p, 'seatsInUse');
+      const product = str(p, 'product');
+      const what = product ? `“${product}”` : 'this desktop';
+      const model = str(p, 'model');
+      if (seats === 0) {
+        return {
+          title: 'No licence in force',
+          message: `Your organisation has no valid licence for ${what} at the moment.`,
+          action: 'Tell your IT administrator: the licence may have expired.',
+          severity: 'danger',
+          retryable: false,
+        };
+      }
+      const one = seats === 1;
+      const held =
+        model === 'NAMED_USER'
+          ? one ? 'is assigned to a named user' : 'are assigned to named users'
+          : model === 'PER_DEVICE'
+            ? one ? 'is assigned to another device' : 'are assigned to other devices'
+            : one ? 'is in use' : 'are in use';
       return {
         title: 'No licence free',
         message:
           seats === undefined
-            ? 'Every licence for this desktop is in use.'
-            : `All ${plural(seats, 'licence')} for this desktop are in use${used === undefined ? '' : ` (${used} taken)`}.`,
-        action: 'Try again when a colleague has logged off. If it happens often, tell IT more licences are needed.',
+            ? `Every licence for ${what} is in use.`
+            : `${one ? 'The one licence' : `All ${plural(seats, 'licence')}`} for ${what} ${held}${used === undefined || model === 'NAMED_USER' || model === 'PER_DEVICE' ? '' : ` (${used} taken)`}.`,
+        action:
+          model === 'NAMED_USER' || model === 'PER_DEVICE'
+            ? 'Ask your IT administrator for a licence of your own.'
+            : 'Try again when a colleague has logged off. If it happens often, tell IT more licences are needed.',
         severity: 'warning',
-        retryable: true,
+        retryable: model !== 'NAMED_USER' && model !== 'PER_DEVICE',
       };
     }
+    case 'DEVICE_ID_REQUIRED':
+      return {
+        title: 'This browser cannot be licensed',
+        message: 'This desktop is licensed per device, and your browser did not say which device it is.',
+        action: 'Allow this site to store data in your browser (it keeps a random device id), then try again.',
+        severity: 'danger',
+        retryable: false,
+      };
     case 'UNAUTHENTICATED':
       return {
         title: 'Please sign in again',
