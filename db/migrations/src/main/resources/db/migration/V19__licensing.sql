@@ -68,6 +68,8 @@ create table pool_licence (
     primary key (pool_id, product_id)
 );
 create index pool_licence_by_product on pool_licence (product_id);
+-- licensing's read model: which products a pool consumes (the connect reads whether there are any)
+create view licensing_pool_products as select pool_id, product_id, tenant_id from pool_licence;
 
 -- the product's capacity, spread over shards; the capacities add up to the seats in force (plus the SOFT
 -- margin), `used` to the seats held
@@ -190,26 +192,13 @@ end $$;
 
 -- A new session of the pool takes a seat of every product the pool's sessions consume (PER_DESKTOP ones
 -- are the desktop's), all or none; in products' id order, so that concurrent connects lock in one order.
--- A session that holds seats already (a reconnect after release_on_disconnect) takes back those it gave.
 -- Raises DPL01 (no seat left; message: the product id) or DPL02 (a PER_DEVICE product and no device id).
 create function take_licence_seats(p_tenant uuid, p_pool uuid, p_session uuid, p_user uuid, p_device text)
     returns void language plpgsql as $$
 declare
     r       record;
     v_seats bigint[] := '{}';
-    v_held  licence_session;
 begin
-    select * into v_held from licence_session where session_id = p_session for update;
-    if found then
-        if cardinality(v_held.released) = 0 then
-            return;
-        end if;
-        for r in select p.id from licence_product p where p.id = any(v_held.released) order by p.id loop
-            v_seats := v_seats || hold_licence_seat(p_tenant, r.id, p_user::text, p_user, 1);
-        end loop;
-        update licence_session set seat_ids = seat_ids || v_seats, released = '{}' where session_id = p_session;
-        return;
-    end if;
     for r in select p.id, p.model from pool_licence pl join licence_product p on p.id = pl.product_id
              where pl.pool_id = p_pool and p.model <> 'PER_DESKTOP' order by p.id loop
         if r.model = 'PER_DEVICE' and p_device is null then
@@ -223,6 +212,25 @@ begin
         insert into licence_session (session_id, tenant_id, user_id, device_id, seat_ids)
         values (p_session, p_tenant, p_user, p_device, v_seats);
     end if;
+end $$;
+
+-- A session that gave seats back at disconnect (release_on_disconnect) takes them again at reconnect, all or
+-- none; nothing when it gave none back. Raises DPL01 like take_licence_seats.
+create function retake_licence_seats(p_session uuid) returns void
+    language plpgsql as $$
+declare
+    r       record;
+    v_seats bigint[] := '{}';
+    v_held  licence_session;
+begin
+    select * into v_held from licence_session where session_id = p_session for update;
+    if not found or cardinality(v_held.released) = 0 then
+        return;
+    end if;
+    for r in select p.id from licence_product p where p.id = any(v_held.released) order by p.id loop
+        v_seats := v_seats || hold_licence_seat(v_held.tenant_id, r.id, v_held.user_id::text, v_held.user_id, 1);
+    end loop;
+    update licence_session set seat_ids = seat_ids || v_seats, released = '{}' where session_id = p_session;
 end $$;
 
 -- A session stops using its seats: every seat counts one session less; a CONCURRENT_USER seat nobody uses

@@ -202,9 +202,9 @@ public class ConnectService {
         if (entitled.liveSession() != null) {
             Optional<Session> live = queries.liveSession(pool.id(), user.userId());
             if (live.isPresent()) {
-                if (live.get().state() == SessionState.DISCONNECTED) {
+                if (live.get().state() == SessionState.DISCONNECTED && entitled.licensed()) {
                     // seats given back at disconnect are taken again (none to take: the function reads one row)
-                    licences.takeForSession(user.tenantId(), pool.id(), live.get().id(), user.userId(), deviceId);
+                    licences.takeBackWithCommit(live.get().id());
                 }
                 return new ConnectResult(live.get(), true);
             }
@@ -275,7 +275,9 @@ public class ConnectService {
                 : jdbc.sql("select state, state_changed_at from pools_desktops where id = ?").param(desktopId)
                         .query((rs, n) -> new Session.Preparing(rs.getString(1), rs.getTimestamp(2).toInstant())).single();
         // last, with the COMMIT: the licence seats' and the tenant's seat rows are locked for the commit alone
-        licences.takeForSession(user.tenantId(), pool.id(), sessionId, user.userId(), deviceId);
+        if (entitled.licensed()) {
+            licences.takeForSession(user.tenantId(), pool.id(), sessionId, user.userId(), deviceId);
+        }
         quotas.takeSessionSlot(user.tenantId());
         Session session = new Session(sessionId, user.tenantId(), pool.id(), pool.name(), pool.kind(), user.userId(),
                 user.username(), state, null, desktopId, hostId, machine, now, now, null, null, null, preparing, null, null, null);

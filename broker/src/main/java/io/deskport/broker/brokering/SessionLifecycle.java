@@ -104,7 +104,7 @@ public class SessionLifecycle {
             return false;
         }
         if (row.state() == SessionState.DISCONNECTED) {
-            licences.takeBackAtReconnect(row.tenantId(), row.poolId(), sessionId, row.userId());
+            licences.takeBackAtReconnect(row.tenantId(), sessionId);
         }
         jdbc.sql("update session set state = 'CONNECTED', state_changed_at = now(), connected_at = now(), "
                 + "last_activity_at = now(), tunnel_id = ?, changed_by_admin = null where id = ?")

@@ -8,7 +8,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -38,11 +37,11 @@ class LicenceOveruse {
     private volatile Instant lastPass;
 
     LicenceOveruse(JdbcClient jdbc, LicenceCapacity capacity, ApplicationEventPublisher events,
-                   @Value("${deskport.licensing.overuse-lookback:1d}") Duration lookback) {
+                   LicensingProperties props) {
         this.jdbc = jdbc;
         this.capacity = capacity;
         this.events = events;
-        this.lookback = lookback;
+        this.lookback = props.overuseLookback();
     }
 
     /** One period: {@code end} null while it lasts. */

@@ -55,8 +55,7 @@ public class LicenceSeats {
     }
 
     /**
-     * A new session takes the seats its pool's products need, with the transaction's COMMIT; a session that
-     * gave seats back at disconnect takes them again (and a session that holds all it needs, nothing).
+     * A new session takes the seats its pool's products need, with the transaction's COMMIT.
      *
      * @param deviceId the client's device id, or null when it sent none
      */
@@ -66,15 +65,24 @@ public class LicenceSeats {
     }
 
     /**
+     * A disconnected session is returned to its user: the seats it gave back at disconnect are taken again,
+     * with the transaction's COMMIT (nothing, when it gave none back).
+     */
+    public void takeBackWithCommit(UUID sessionId) {
+        CallerTransaction.require();
+        writes.append("select retake_licence_seats(?)", sessionId);
+    }
+
+    /**
      * A disconnected session's tunnel attaches again: the seats it gave back at disconnect are taken now,
      * before the session counts as connected.
      *
      * @throws ProblemException LICENCE_EXHAUSTED when one of them has no seat left
      */
-    public void takeBackAtReconnect(UUID tenantId, UUID poolId, UUID sessionId, UUID userId) {
+    public void takeBackAtReconnect(UUID tenantId, UUID sessionId) {
         CallerTransaction.require();
-        refusingInWords(tenantId, () -> jdbc.sql("select take_licence_seats(?, ?, ?, ?, null)")
-                .params(tenantId, poolId, sessionId, userId).query((rs, n) -> 0).list());
+        refusingInWords(tenantId, () -> jdbc.sql("select retake_licence_seats(?)").param(sessionId)
+                .query((rs, n) -> 0).list());
     }
 
     /**

@@ -15,7 +15,7 @@
  */
 @ApplicationModule(displayName = "Licensing", allowedDependencies = {"shared", "tenancy", "pools"})
 @Tables(owns = {"licence_product", "licence", "pool_licence", "licence_seat_shard", "licence_seat", "licence_session",
-        "licence_overuse"})
+        "licence_overuse"}, publishes = {"licensing_pool_products"})
 package io.deskport.broker.licensing;
 
 import org.springframework.modulith.ApplicationModule;
