@@ -6,6 +6,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Disabled;
@@ -18,6 +22,7 @@ import org.springframework.test.context.TestPropertySource;
 
 import io.deskport.broker.BrokerTest;
 import io.deskport.broker.support.Api;
+import io.deskport.broker.support.HibernateStatements;
 import io.deskport.broker.support.TestTenant;
 import tools.jackson.databind.JsonNode;
 
@@ -258,6 +263,48 @@ class LicenceAdminApiTest {
         assertThat(line.get("details").get("changed").has("validUntil")).isTrue();
         assertThat(actions(firstId)).containsExactly("LICENCE_UPDATED", "LICENCE_UPDATED", "LICENCE_CREATED");
         assertThat(actions(renewal.id())).containsExactly("LICENCE_DELETED", "LICENCE_UPDATED", "LICENCE_CREATED");
+    }
+
+    @Test
+    void adminsAddingOverlappingLicencesAtOnceAreCheckedOneAfterTheOther() throws Exception {
+        UUID cal = product("RDS CAL", "CONCURRENT_USER");
+        String licences = PRODUCTS + "/" + cal + "/licences";
+        Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        int racers = 6;
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Api.Response>> answers = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(racers)) {
+            for (int i = 0; i < racers; i++) {
+                // each overlaps every other one
+                Instant from = start.plus(Duration.ofDays(i));
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return admin.post(licences, json("seats", 10, "validFrom", from,
+                            "validUntil", from.plus(Duration.ofDays(racers)), "enforcement", "HARD"));
+                }));
+            }
+            go.countDown();
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Api.Response> f : answers) {
+                Api.Response r = f.get();
+                statuses.add(r.status());
+                if (r.status() != 201) {
+                    assertThat(r.reason()).as(r.raw()).isEqualTo("CONFLICT");
+                    assertThat(r.body().has("conflictingLicenceId")).isTrue();
+                }
+            }
+            assertThat(statuses).containsOnly(201, 409);
+            assertThat(statuses.stream().filter(st -> st == 201).count()).isEqualTo(1);
+        }
+        assertThat(admin.all(licences)).hasSize(1);
+
+        // the product's row is locked FOR NO KEY UPDATE: a connect's new seat row (its foreign key takes KEY SHARE)
+        // does not wait for an admin's change
+        HibernateStatements.clear();
+        check(admin.edit(licences + "/" + admin.all(licences).getFirst().get("id").asString(), json("seats", 11)), 200);
+        assertThat(HibernateStatements.seen()).filteredOn(st -> st.uri() != null && st.uri().startsWith(licences))
+                .extracting(HibernateStatements.Seen::sql).filteredOn(sql -> sql.contains("from licence_product"))
+                .isNotEmpty().allSatisfy(sql -> assertThat(sql).contains(" for no key update"));
     }
 
     @Test
