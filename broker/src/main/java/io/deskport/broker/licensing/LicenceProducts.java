@@ -86,6 +86,11 @@ public class LicenceProducts {
     public record ProductFilter(String q, LicenceModel model, UUID poolId) {
     }
 
+    /**
+     * Creates a product, with its shard rows (no seats until a licence of it is in force).
+     *
+     * @throws ProblemException VALIDATION_FAILED for a setting its model does not have; CONFLICT for a name in use
+     */
     @ConfigurationTransactional
     public Versioned<LicenceProduct> create(AdminContext ctx, NewProduct n) {
         boolean releaseOnDisconnect = Boolean.TRUE.equals(n.releaseOnDisconnect());

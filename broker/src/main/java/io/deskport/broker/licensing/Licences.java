@@ -4,7 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -181,7 +181,7 @@ public class Licences {
         Instant until = Boolean.TRUE.equals(c.perpetual()) ? null : c.validUntil() != null ? micros(c.validUntil())
                 : l.validUntil;
         if (!Objects.equals(until, l.validUntil)) {
-            changed.put("validUntil", java.util.Arrays.asList(String.valueOf(l.validUntil), String.valueOf(until)));
+            changed.put("validUntil", Arrays.asList(String.valueOf(l.validUntil), String.valueOf(until)));
             l.validUntil = until;
         }
         if (c.enforcement() != null && c.enforcement() != l.enforcement) {
