@@ -82,6 +82,10 @@ class TenantIsolationTest {
             "/api/v1/admin/provisioning/discrepancies", "/api/v1/admin/desktops/{id}/provisioning",
             "/api/v1/admin/hypervisor-hosts", "/api/v1/admin/hypervisor-hosts/{id}",
             "/api/v1/admin/hypervisor-hosts/{id}/maintenance", "/api/v1/admin/hypervisor-hosts/{id}/quarantine",
+            "/api/v1/admin/licence-products", "/api/v1/admin/licence-products/{id}",
+            "/api/v1/admin/licence-products/{id}/licences", "/api/v1/admin/licence-products/{id}/licences/{licenceId}",
+            "/api/v1/admin/licence-products/{id}/seats", "/api/v1/admin/licence-products/{id}/seats/{seatId}",
+            "/api/v1/admin/pools/{poolId}/licence-products", "/api/v1/admin/pools/{poolId}/licence-products/{productId}",
             "/error");
 
     /** One tenant's objects, by the kind of id an operation names. */
@@ -295,6 +299,9 @@ class TenantIsolationTest {
                 case "tenants/id" -> "tenant";
                 case "hypervisor-hosts/id" -> "hypervisorHost";
                 case "commands/id" -> "command";
+                case "licence-products/id", "licence-products/productId" -> "licenceProduct";
+                case "licences/licenceId" -> "licence";
+                case "seats/seatId" -> "seat";
                 default -> null;
             };
             if (kind == null) {
@@ -343,6 +350,11 @@ class TenantIsolationTest {
             case "POST /api/v1/admin/hypervisor-hosts" -> json("name", "hv-" + Long.toHexString(System.nanoTime()),
                     "driverId", "simulated");
             case "PATCH /api/v1/admin/hypervisor-hosts/{id}" -> json("cpuTotal", 1);
+            case "POST /api/v1/admin/licence-products" -> json("name", "licence-" + UUID.randomUUID(), "model", "NAMED_USER");
+            case "PATCH /api/v1/admin/licence-products/{id}" -> json("vendor", "changed");
+            case "POST /api/v1/admin/licence-products/{id}/licences" -> json("seats", 1, "enforcement", "HARD",
+                    "validFrom", "2001-01-01T00:00:00Z", "validUntil", "2001-02-01T00:00:00Z");
+            case "PATCH /api/v1/admin/licence-products/{id}/licences/{licenceId}" -> json("reference", "changed");
             case "POST /api/v1/agent/enrol" -> json("token", "not-an-enrolment-token");
             case "POST /api/v1/agent/heartbeat" -> json("sessionCount", 0, "sessions", new Api.RawJson("[]"));
             case "POST /api/v1/agent/sessions/{sessionId}/report" -> json("state", "ENDED", "detail", "gone");
@@ -452,6 +464,15 @@ class TenantIsolationTest {
                     .params(d, t.id, pool, hypervisor).update();
         }
         desktops.forEach(d -> ids.putIfAbsent("pooledDesktop", d.toString()));
+        UUID product = check(t.admin.post("/api/v1/admin/licence-products", json("name", "licence-" + t.slug,
+                "model", "CONCURRENT_USER")), 201).id();
+        ids.put("licenceProduct", product.toString());
+        ids.put("licence", check(t.admin.post("/api/v1/admin/licence-products/" + product + "/licences",
+                json("seats", 5, "enforcement", "HARD")), 201).id().toString());
+        check(t.admin.put("/api/v1/admin/pools/" + pool + "/licence-products/" + product, null), 204);
+        // a seat held as the connect takes one (the function it sends with its COMMIT)
+        ids.put("seat", String.valueOf(jdbc.sql("select hold_licence_seat(?, ?, ?, ?, 1)").params(t.id, product,
+                ids.get("user"), UUID.fromString(ids.get("user"))).query(Long.class).single()));
         return new Objects(ids);
     }
 
@@ -470,8 +491,9 @@ class TenantIsolationTest {
     private static Set<String> secretsOf(TestTenant t, Objects o) {
         Set<String> s = new LinkedHashSet<>();
         o.ids().forEach((kind, id) -> {
+            // a seat's id is a small number, found in any answer: its holder (the user's id) is a secret already
             if (!Variant.NEUTRAL.contains(kind) && !kind.equals("username") && !kind.equals("imageFile")
-                    && !kind.equals("tenantSlug")) {
+                    && !kind.equals("tenantSlug") && !kind.equals("seat")) {
                 s.add(id);
             }
         });
@@ -481,6 +503,7 @@ class TenantIsolationTest {
         s.add("group-" + t.slug);
         s.add("host-" + t.slug);
         s.add("v-" + t.slug);
+        s.add("licence-" + t.slug);
         return s;
     }
 
@@ -493,7 +516,10 @@ class TenantIsolationTest {
                 "/api/v1/admin/pools/" + o.id("persistentPool") + "/desktops",
                 "/api/v1/admin/pools/" + o.id("sharedPool") + "/session-hosts",
                 "/api/v1/admin/pools/" + o.id("sharedPool") + "/session-settings",
-                "/api/v1/admin/pools/" + o.id("pool") + "/images", "/api/v1/admin/sessions/" + o.id("session"))) {
+                "/api/v1/admin/pools/" + o.id("pool") + "/images", "/api/v1/admin/sessions/" + o.id("session"),
+                "/api/v1/admin/licence-products", "/api/v1/admin/licence-products/" + o.id("licenceProduct") + "/licences",
+                "/api/v1/admin/licence-products/" + o.id("licenceProduct") + "/seats",
+                "/api/v1/admin/pools/" + o.id("pool") + "/licence-products")) {
             sb.append(path).append(" → ").append(check(t.admin.get(path), 200).raw()).append('\n');
         }
         return sb.toString();
