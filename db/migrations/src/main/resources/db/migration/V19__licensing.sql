@@ -157,6 +157,14 @@ end $$;
 create function give_back_licence_shard(p_product uuid) returns void
     language plpgsql as $$
 begin
+    -- a shard holding more than its capacity (a licence lowered by force below the seats held) first: a seat
+    -- given back there makes no room while the product is still over
+    update licence_seat_shard set used = used - 1
+    where (product_id, shard) = (select product_id, shard from licence_seat_shard
+                                 where product_id = p_product and used > capacity limit 1 for update);
+    if found then
+        return;
+    end if;
     update licence_seat_shard set used = used - 1
     where (product_id, shard) = (select product_id, shard from licence_seat_shard
                                  where product_id = p_product and used > 0

@@ -146,6 +146,10 @@ public class PoolLicences {
      * @return the seats taken
      */
     private int takeDesktopSeats(UUID tenantId, LicenceProductRecord product, DesktopPool pool) {
+        // the pool's row locked against a desktop being added meanwhile: a new desktop's row holds a key-share
+        // lock on its pool until it commits, so either this waits and then sees it, or the new desktop waits
+        // and then sees the requirement (LicenceHolders) — never a desktop that holds no seat
+        jdbc.sql("select id from pools_pools where id = ? for update").param(pool.id()).query(UUID.class).list();
         List<UUID> desktops = jdbc.sql("select id from pools_desktops where tenant_id = ? and pool_id = ? order by id")
                 .params(tenantId, pool.id()).query(UUID.class).list();
         if (desktops.isEmpty()) {

@@ -12,7 +12,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -402,7 +401,6 @@ class LicenceAdminApiTest {
      * owner; tried here, it passes).
      */
     @Test
-    @Disabled("waits for V19's give_back_licence_shard to prefer a shard over its capacity")
     void aSeatGivenBackAfterAForcedShrinkDoesNotLetANewHolderIn() {
         UUID cal = product("RDS CAL", "CONCURRENT_USER");
         String licences = PRODUCTS + "/" + cal + "/licences";
