@@ -22,6 +22,10 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.deskport.broker.shared.AdminContext;
 import io.deskport.broker.shared.PageParams;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 
 /**
@@ -35,6 +39,11 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 class LicenceReportController {
 
     private static final String JSON = MediaType.APPLICATION_JSON_VALUE;
+    private static final String CSV_FORM = "The report as CSV (RFC 4180: a header row, CRLF, times ISO-8601 with the tenant's "
+            + "offset), as an attachment named in Content-Disposition";
+    private static final String FORMAT = "`csv` for the CSV form whatever the Accept header says (a link for a browser), "
+            + "`json` for JSON; else the Accept header decides (`text/csv`, or JSON)";
+    private static final String NO_PRODUCT = "NOT_FOUND: no such licence product in the tenant";
 
     private final LicenceReports reports;
 
@@ -44,7 +53,11 @@ class LicenceReportController {
 
     /** The seats in use now per product, with the licence in force (seats, enforcement, margin, validity). */
     @GetMapping(path = "/usage", produces = {JSON, CsvTable.MEDIA_TYPE})
-    ResponseEntity<LicenceReports.UsageReport> usage(AdminContext ctx, @RequestParam(required = false) String format,
+    @ApiResponse(responseCode = "200", description = "The seats in use now", content = {
+            @Content(mediaType = JSON, schema = @Schema(implementation = LicenceReports.LicenceUsageReport.class)),
+            @Content(mediaType = CsvTable.MEDIA_TYPE, schema = @Schema(type = "string", description = CSV_FORM))})
+    ResponseEntity<LicenceReports.LicenceUsageReport> usage(AdminContext ctx,
+                                                     @Parameter(description = FORMAT) @RequestParam(required = false) String format,
                                                      HttpServletRequest request) {
         boolean csv = csv(format, request);
         return answer(reports.usage(ctx.tenantId()), csv);
@@ -56,12 +69,19 @@ class LicenceReportController {
      * exactly from the seat history.
      */
     @GetMapping(path = "/peaks", produces = {JSON, CsvTable.MEDIA_TYPE})
-    @ApiResponse(responseCode = "404", ref = "NotFound", description = "No such licence product in the tenant")
-    ResponseEntity<LicenceReports.PeakReport> peaks(AdminContext ctx, @RequestParam UUID productId,
+    @ApiResponse(responseCode = "200", description = "The peak of each day or month", content = {
+            @Content(mediaType = JSON, schema = @Schema(implementation = LicenceReports.LicencePeakReport.class)),
+            @Content(mediaType = CsvTable.MEDIA_TYPE, schema = @Schema(type = "string", description = CSV_FORM))})
+    @ApiResponse(responseCode = "404", ref = "NotFound", description = NO_PRODUCT)
+    ResponseEntity<LicenceReports.LicencePeakReport> peaks(AdminContext ctx, @RequestParam UUID productId,
+                                                    @Parameter(description = "The first day (the tenant's calendar)",
+                                                            example = "2026-10-01")
                                                     @RequestParam(required = false) String from,
+                                                    @Parameter(description = "The last day, inclusive (default: today)",
+                                                            example = "2026-10-31")
                                                     @RequestParam(required = false) String to,
                                                     @RequestParam(defaultValue = "DAY") LicenceReports.PeakPeriod period,
-                                                    @RequestParam(required = false) String format,
+                                                    @Parameter(description = FORMAT) @RequestParam(required = false) String format,
                                                     HttpServletRequest request) {
         boolean csv = csv(format, request);
         return answer(reports.peaks(ctx.tenantId(), productId, date("from", from), date("to", to), period), csv);
@@ -72,9 +92,16 @@ class LicenceReportController {
      * {@code lastUsedAt} (default), {@code takenAt}, {@code holder}); the CSV form has them all.
      */
     @GetMapping(path = "/holders", produces = {JSON, CsvTable.MEDIA_TYPE})
-    @ApiResponse(responseCode = "404", ref = "NotFound", description = "No such licence product in the tenant")
+    @ApiResponse(responseCode = "200", description = "A page of the seats held (Link rel=\"next\" and X-Total-Count as "
+            + "every list); the CSV form: all of them", content = {
+            @Content(mediaType = JSON, array = @ArraySchema(schema = @Schema(implementation = LicenceReports.LicenceHolder.class))),
+            @Content(mediaType = CsvTable.MEDIA_TYPE, schema = @Schema(type = "string", description = CSV_FORM))})
+    @ApiResponse(responseCode = "404", ref = "NotFound", description = NO_PRODUCT)
     ResponseEntity<List<LicenceReports.LicenceHolder>> holders(AdminContext ctx,
+                                                               @Parameter(description = "Only this product's (default: "
+                                                                       + "every product's)")
                                                                @RequestParam(required = false) UUID productId,
+                                                               @Parameter(description = FORMAT)
                                                                @RequestParam(required = false) String format,
                                                                @ParameterObject @Valid PageParams page,
                                                                HttpServletRequest request) {
@@ -90,10 +117,18 @@ class LicenceReportController {
      * peak excess and when it was reached.
      */
     @GetMapping(path = "/overuse", produces = {JSON, CsvTable.MEDIA_TYPE})
-    @ApiResponse(responseCode = "404", ref = "NotFound", description = "No such licence product in the tenant")
-    ResponseEntity<LicenceReports.OveruseReport> overuse(AdminContext ctx, @RequestParam UUID productId,
+    @ApiResponse(responseCode = "200", description = "The periods of overuse", content = {
+            @Content(mediaType = JSON, schema = @Schema(implementation = LicenceReports.LicenceOveruseReport.class)),
+            @Content(mediaType = CsvTable.MEDIA_TYPE, schema = @Schema(type = "string", description = CSV_FORM))})
+    @ApiResponse(responseCode = "404", ref = "NotFound", description = NO_PRODUCT)
+    ResponseEntity<LicenceReports.LicenceOveruseReport> overuse(AdminContext ctx, @RequestParam UUID productId,
+                                                         @Parameter(description = "The first day (the tenant's calendar)",
+                                                                 example = "2026-10-01")
                                                          @RequestParam(required = false) String from,
+                                                         @Parameter(description = "The last day, inclusive (default: today)",
+                                                                 example = "2026-10-31")
                                                          @RequestParam(required = false) String to,
+                                                         @Parameter(description = FORMAT)
                                                          @RequestParam(required = false) String format,
                                                          HttpServletRequest request) {
         boolean csv = csv(format, request);
@@ -102,8 +137,13 @@ class LicenceReportController {
 
     /** The licences whose validity ends within {@code withinDays} days (0 to 3650), and those in their grace period. */
     @GetMapping(path = "/expiring", produces = {JSON, CsvTable.MEDIA_TYPE})
-    ResponseEntity<LicenceReports.ExpiryReport> expiring(AdminContext ctx,
+    @ApiResponse(responseCode = "200", description = "The licences expiring or in their grace period", content = {
+            @Content(mediaType = JSON, schema = @Schema(implementation = LicenceReports.LicenceExpiryReport.class)),
+            @Content(mediaType = CsvTable.MEDIA_TYPE, schema = @Schema(type = "string", description = CSV_FORM))})
+    ResponseEntity<LicenceReports.LicenceExpiryReport> expiring(AdminContext ctx,
+                                                         @Parameter(description = "Days ahead, 0 to 3650")
                                                          @RequestParam(defaultValue = "90") int withinDays,
+                                                         @Parameter(description = FORMAT)
                                                          @RequestParam(required = false) String format,
                                                          HttpServletRequest request) {
         boolean csv = csv(format, request);

@@ -89,7 +89,7 @@ class LicenceReports {
      * @param timeZone the tenant's time zone
      * @param at the instant counted
      */
-    record UsageReport(String timeZone, OffsetDateTime at, List<ProductUsage> products) implements CsvTable {
+    record LicenceUsageReport(String timeZone, OffsetDateTime at, List<LicenceProductUsage> products) implements CsvTable {
 
         @Override
         public String csvFilename() {
@@ -123,7 +123,7 @@ class LicenceReports {
      * @param validUntil its end (null: perpetual, or none in force)
      * @param inGrace whether the licence in force has ended and counts in its grace period
      */
-    record ProductUsage(UUID productId, String name, String vendor, String sku, LicenceModel model, int seats,
+    record LicenceProductUsage(UUID productId, String name, String vendor, String sku, LicenceModel model, int seats,
                         Enforcement enforcement, int overuseMargin, int capacity, int seatsInUse, int overuse,
                         UUID licenceId, OffsetDateTime validUntil, boolean inGrace) {
     }
@@ -136,8 +136,8 @@ class LicenceReports {
      * @param peaks a line per day or month, up to now (a day or month that has not begun is left out; the current
      *              one ends now)
      */
-    record PeakReport(UUID productId, String productName, LicenceModel model, String timeZone, PeakPeriod period,
-                      LocalDate from, LocalDate to, List<PeakLine> peaks) implements CsvTable {
+    record LicencePeakReport(UUID productId, String productName, LicenceModel model, String timeZone, PeakPeriod period,
+                      LocalDate from, LocalDate to, List<LicencePeak> peaks) implements CsvTable {
 
         @Override
         public String csvFilename() {
@@ -167,7 +167,7 @@ class LicenceReports {
      * @param seats the seats of the licence in force then (0 when none was)
      * @param holders distinct users, devices or desktops that held a seat during it
      */
-    record PeakLine(String period, OffsetDateTime start, OffsetDateTime end, int peak, OffsetDateTime peakAt, int seats,
+    record LicencePeak(String period, OffsetDateTime start, OffsetDateTime end, int peak, OffsetDateTime peakAt, int seats,
                     int holders) {
     }
 
@@ -227,8 +227,8 @@ class LicenceReports {
     }
 
     /** The periods of overuse of a product that overlap the days from {@code from} to {@code to}. */
-    record OveruseReport(UUID productId, String productName, String timeZone, LocalDate from, LocalDate to,
-                         List<OveruseLine> periods) implements CsvTable {
+    record LicenceOveruseReport(UUID productId, String productName, String timeZone, LocalDate from, LocalDate to,
+                         List<LicenceOveruse> periods) implements CsvTable {
 
         @Override
         public String csvFilename() {
@@ -255,12 +255,12 @@ class LicenceReports {
      * @param endedAt null while it lasts
      * @param durationSeconds how long it lasted (while it lasts: until now)
      */
-    record OveruseLine(OffsetDateTime startedAt, OffsetDateTime endedAt, long durationSeconds, int seats, int peakExcess,
+    record LicenceOveruse(OffsetDateTime startedAt, OffsetDateTime endedAt, long durationSeconds, int seats, int peakExcess,
                        OffsetDateTime peakAt, int peakSeatsInUse) {
     }
 
     /** The licences whose validity ends within {@code withinDays} days, and those in their grace period now. */
-    record ExpiryReport(String timeZone, OffsetDateTime at, int withinDays, List<ExpiringLicence> licences)
+    record LicenceExpiryReport(String timeZone, OffsetDateTime at, int withinDays, List<ExpiringLicence> licences)
             implements CsvTable {
 
         @Override
@@ -306,11 +306,11 @@ class LicenceReports {
 
     /** The seats in use now, per product of the tenant, by name. */
     @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
-    public UsageReport usage(UUID tenantId) {
+    public LicenceUsageReport usage(UUID tenantId) {
         Instant now = now();
         ZoneId zone = tenants.timeZone(tenantId);
         Map<UUID, List<LicenceTerm>> terms = termsOf(tenantId);
-        List<ProductUsage> products = jdbc.sql("select p.id, p.name, p.vendor, p.sku, p.model, "
+        List<LicenceProductUsage> products = jdbc.sql("select p.id, p.name, p.vendor, p.sku, p.model, "
                         + "(select count(*) from licence_seat s where s.product_id = p.id and s.released_at is null) as in_use "
                         + "from licence_product p where p.tenant_id = ? order by p.name, p.id")
                 .param(tenantId)
@@ -319,14 +319,14 @@ class LicenceReports {
                     int inUse = rs.getInt("in_use");
                     LicenceTerm l = LicenceTerm.inForce(terms.getOrDefault(id, List.of()), now).orElse(null);
                     int seats = l == null ? 0 : l.seats();
-                    return new ProductUsage(id, rs.getString("name"), rs.getString("vendor"), rs.getString("sku"),
+                    return new LicenceProductUsage(id, rs.getString("name"), rs.getString("vendor"), rs.getString("sku"),
                             LicenceModel.valueOf(rs.getString("model")), seats, l == null ? null : l.enforcement(),
                             l == null || l.enforcement() != Enforcement.SOFT ? 0 : l.overuseMargin(),
                             l == null ? 0 : l.capacity(), inUse, Math.max(0, inUse - seats), l == null ? null : l.id(),
                             l == null ? null : local(l.validUntil(), zone), l != null && !l.validAt(now));
                 })
                 .list();
-        return new UsageReport(zone.getId(), local(now, zone), products);
+        return new LicenceUsageReport(zone.getId(), local(now, zone), products);
     }
 
     /**
@@ -339,7 +339,7 @@ class LicenceReports {
      *         longer than {@value #MAX_DAYS} days
      */
     @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
-    public PeakReport peaks(UUID tenantId, UUID productId, LocalDate from, LocalDate to, PeakPeriod period) {
+    public LicencePeakReport peaks(UUID tenantId, UUID productId, LocalDate from, LocalDate to, PeakPeriod period) {
         Instant now = now();
         ZoneId zone = tenants.timeZone(tenantId);
         Product product = product(tenantId, productId);
@@ -363,7 +363,7 @@ class LicenceReports {
             labels.add(period == PeakPeriod.DAY ? d.toString() : YearMonth.from(d).toString());
             d = next;
         }
-        List<PeakLine> lines = new ArrayList<>();
+        List<LicencePeak> lines = new ArrayList<>();
         if (!bounds.isEmpty()) {
             Instant end = last.plusDays(1).atStartOfDay(zone).toInstant();
             bounds.add(end.isBefore(now) ? end : now);
@@ -371,11 +371,11 @@ class LicenceReports {
             List<SeatTimeline.Peak> peaks = timeline.peaks(bounds);
             for (int i = 0; i < peaks.size(); i++) {
                 SeatTimeline.Peak p = peaks.get(i);
-                lines.add(new PeakLine(labels.get(i), local(p.start(), zone), local(p.end(), zone), p.peak(),
+                lines.add(new LicencePeak(labels.get(i), local(p.start(), zone), local(p.end(), zone), p.peak(),
                         local(p.peakAt(), zone), p.seats(), p.holders()));
             }
         }
-        return new PeakReport(productId, product.name(), product.model(), zone.getId(), period, first, last, lines);
+        return new LicencePeakReport(productId, product.name(), product.model(), zone.getId(), period, first, last, lines);
     }
 
     /**
@@ -420,19 +420,19 @@ class LicenceReports {
      * @throws ProblemException NOT_FOUND, VALIDATION_FAILED (as {@link #peaks})
      */
     @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
-    public OveruseReport overuse(UUID tenantId, UUID productId, LocalDate from, LocalDate to) {
+    public LicenceOveruseReport overuse(UUID tenantId, UUID productId, LocalDate from, LocalDate to) {
         Instant now = now();
         ZoneId zone = tenants.timeZone(tenantId);
         Product product = product(tenantId, productId);
         LocalDate last = to != null ? to : LocalDate.ofInstant(now, zone);
         LocalDate first = from != null ? from : last.minusDays(29);
         checkRange(first, last);
-        List<OveruseLine> lines = overusePeriods(tenantId, productId, first.atStartOfDay(zone).toInstant(),
+        List<LicenceOveruse> lines = overusePeriods(productId, first.atStartOfDay(zone).toInstant(),
                 last.plusDays(1).atStartOfDay(zone).toInstant(), now).stream()
-                .map(p -> new OveruseLine(local(p.startedAt(), zone), local(p.endedAt(), zone), p.duration(now).toSeconds(),
+                .map(p -> new LicenceOveruse(local(p.startedAt(), zone), local(p.endedAt(), zone), p.duration(now).toSeconds(),
                         p.seats(), p.peakExcess(), local(p.peakAt(), zone), p.peakSeatsInUse()))
                 .toList();
-        return new OveruseReport(productId, product.name(), zone.getId(), first, last, lines);
+        return new LicenceOveruseReport(productId, product.name(), zone.getId(), first, last, lines);
     }
 
     /**
@@ -447,10 +447,10 @@ class LicenceReports {
     @Transactional(readOnly = true)
     List<OverusePeriod> overusePeriods(UUID tenantId, UUID productId, Instant from, Instant to) {
         product(tenantId, productId);
-        return overusePeriods(tenantId, productId, from, to, now());
+        return overusePeriods(productId, from, to, now());
     }
 
-    private List<OverusePeriod> overusePeriods(UUID tenantId, UUID productId, Instant from, Instant to, Instant now) {
+    private List<OverusePeriod> overusePeriods(UUID productId, Instant from, Instant to, Instant now) {
         Instant end = to.isBefore(now) ? to : now;
         if (!from.isBefore(end)) {
             return List.of();
@@ -492,7 +492,7 @@ class LicenceReports {
      * @throws ProblemException VALIDATION_FAILED for days out of 0 to {@value #MAX_WITHIN_DAYS}
      */
     @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
-    public ExpiryReport expiring(UUID tenantId, int withinDays) {
+    public LicenceExpiryReport expiring(UUID tenantId, int withinDays) {
         if (withinDays < 0 || withinDays > MAX_WITHIN_DAYS) {
             throw invalid("withinDays", "must be 0 to " + MAX_WITHIN_DAYS, withinDays);
         }
@@ -520,7 +520,7 @@ class LicenceReports {
                             wholeDays(now, until), wholeDays(now, graceEnd), renewal);
                 })
                 .list();
-        return new ExpiryReport(zone.getId(), local(now, zone), withinDays, licences);
+        return new LicenceExpiryReport(zone.getId(), local(now, zone), withinDays, licences);
     }
 
     // ---- reading ----
