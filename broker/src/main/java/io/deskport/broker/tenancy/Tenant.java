@@ -8,7 +8,9 @@ import java.util.UUID;
  *
  * @param activeSessions live sessions now (counted against {@code maxConcurrentSessions})
  * @param desktopCount desktops now (counted against {@code maxDesktops})
+ * @param timeZone the tenant's IANA time zone (e.g. {@code Europe/Berlin}, {@code UTC}): its reports count days and
+ *                 months there
  */
 public record Tenant(UUID id, String slug, String name, int maxConcurrentSessions, int maxDesktops,
-                     int activeSessions, int desktopCount, Instant createdAt, Instant updatedAt) {
+                     int activeSessions, int desktopCount, String timeZone, Instant createdAt, Instant updatedAt) {
 }

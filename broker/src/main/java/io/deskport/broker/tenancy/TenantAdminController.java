@@ -27,6 +27,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+
 import io.deskport.broker.shared.CurrentUser;
 import io.deskport.broker.shared.MergePatch;
 import io.deskport.broker.shared.PageParams;
@@ -51,13 +53,19 @@ class TenantAdminController {
             @NotBlank @Pattern(regexp = "[a-z0-9][a-z0-9-]{1,62}", message = "lowercase letters, digits and '-', 2-63 characters") String slug,
             @NotBlank @Size(max = 200) String name,
             @NotNull @PositiveOrZero @Max(1_000_000) Integer maxConcurrentSessions,
-            @NotNull @PositiveOrZero @Max(1_000_000) Integer maxDesktops) {
+            @NotNull @PositiveOrZero @Max(1_000_000) Integer maxDesktops,
+            @Schema(description = TIME_ZONE, example = "Europe/Berlin", defaultValue = Tenants.DEFAULT_TIME_ZONE)
+            String timeZone) {
     }
 
     record UpdateTenant(@Size(min = 1, max = 200) String name,
                         @PositiveOrZero @Max(1_000_000) Integer maxConcurrentSessions,
-                        @PositiveOrZero @Max(1_000_000) Integer maxDesktops) {
+                        @PositiveOrZero @Max(1_000_000) Integer maxDesktops,
+                        @Schema(description = TIME_ZONE, example = "Europe/Berlin") String timeZone) {
     }
+
+    private static final String TIME_ZONE = "The tenant's IANA time zone (a region id such as Europe/Berlin, or UTC): "
+            + "its reports count days and months there. Anything else is 400 VALIDATION_FAILED.";
 
     /** The tenants, a page at a time; {@code q}: words in the slug or name; sort: {@code slug} (default), {@code name}, {@code createdAt}. */
     @GetMapping
@@ -69,7 +77,7 @@ class TenantAdminController {
     @PostMapping
     ResponseEntity<Tenant> create(CurrentUser me, @Valid @RequestBody CreateTenant body) {
         return tenants.create(me, new Tenants.NewTenant(body.slug(), body.name(), body.maxConcurrentSessions(),
-                body.maxDesktops())).created();
+                body.maxDesktops(), body.timeZone())).created();
     }
 
     @GetMapping("/{id}")
@@ -83,7 +91,7 @@ class TenantAdminController {
                                   @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
                                   @Valid @RequestBody UpdateTenant body) {
         return tenants.update(me, id, new IfMatch(ifMatch), new Tenants.TenantChange(body.name(),
-                body.maxConcurrentSessions(), body.maxDesktops())).ok();
+                body.maxConcurrentSessions(), body.maxDesktops(), body.timeZone())).ok();
     }
 
     /** The same change as a JSON Merge Patch (RFC 7396); no member of a tenant can be removed. */

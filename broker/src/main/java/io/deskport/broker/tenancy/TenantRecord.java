@@ -10,7 +10,7 @@ import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
 /**
- * A tenant's configuration as Hibernate maps it ({@code tenant}): its name and quotas. The live counters on
+ * A tenant's configuration as Hibernate maps it ({@code tenant}): its name, quotas and time zone. The live counters on
  * the same row ({@code desktop_count}) and the session seats are the hot path's, written with plain SQL by
  * {@link TenantQuotas}, and are deliberately not mapped: an admin's change never writes them back.
  */
@@ -28,6 +28,9 @@ class TenantRecord {
     int maxConcurrentSessions;
     @Column(name = "max_desktops", nullable = false)
     int maxDesktops;
+    /** An IANA region id ({@link Tenants#zone}); reports count days and months there. */
+    @Column(name = "time_zone", nullable = false)
+    String timeZone;
     @Column(name = "created_at", nullable = false, updatable = false)
     Instant createdAt;
     @Column(name = "updated_at", nullable = false)

@@ -3,6 +3,7 @@ package io.deskport.broker.tenancy;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import io.deskport.broker.shared.Versions.Versioned;
 import io.deskport.broker.shared.CurrentUser;
 import io.deskport.broker.shared.Ids;
 import io.deskport.broker.shared.ProblemException;
+import io.deskport.broker.shared.Reason;
 
 /** Creates, changes and removes tenants (platform administration). */
 @Service
@@ -34,7 +36,7 @@ public class Tenants {
 
     private static final String COLUMNS = "id, slug, name, max_concurrent_sessions, max_desktops, "
             + "coalesce((select sum(s.used) from tenant_session_seats s where s.tenant_id = tenant.id), 0) as active_sessions, "
-            + "desktop_count, created_at, updated_at, version";
+            + "desktop_count, time_zone, created_at, updated_at, version";
 
     private final JdbcClient jdbc;
     private final ApplicationEventPublisher events;
@@ -48,12 +50,49 @@ public class Tenants {
         this.quotas = quotas;
     }
 
-    /** What a new tenant looks like. */
-    public record NewTenant(String slug, String name, int maxConcurrentSessions, int maxDesktops) {
+    /**
+     * What a new tenant looks like.
+     *
+     * @param timeZone an IANA region id ({@link #zone}); null: {@code UTC}
+     */
+    public record NewTenant(String slug, String name, int maxConcurrentSessions, int maxDesktops, String timeZone) {
+
+        /** A tenant in {@code UTC}. */
+        public NewTenant(String slug, String name, int maxConcurrentSessions, int maxDesktops) {
+            this(slug, name, maxConcurrentSessions, maxDesktops, null);
+        }
     }
 
     /** A partial change: null members stay as they are. */
-    public record TenantChange(String name, Integer maxConcurrentSessions, Integer maxDesktops) {
+    public record TenantChange(String name, Integer maxConcurrentSessions, Integer maxDesktops, String timeZone) {
+
+        /** A change that keeps the time zone. */
+        public TenantChange(String name, Integer maxConcurrentSessions, Integer maxDesktops) {
+            this(name, maxConcurrentSessions, maxDesktops, null);
+        }
+    }
+
+    /** The time zone of a tenant created without one. */
+    public static final String DEFAULT_TIME_ZONE = "UTC";
+
+    /**
+     * Reads a tenant's time zone as the API takes it: an IANA region id that this Java knows ({@code Europe/Berlin},
+     * {@code America/New_York}, {@code UTC}), spelled as the tz database spells it. Offsets ({@code +02:00}) and
+     * offset-prefixed ids ({@code UTC+2}) are refused: days and months are counted with the region's daylight-saving
+     * rules, which an offset does not have.
+     *
+     * @throws ProblemException VALIDATION_FAILED naming {@code timeZone}
+     */
+    public static ZoneId zone(String id) {
+        if (id != null && ZoneId.getAvailableZoneIds().contains(id)) {
+            return ZoneId.of(id);
+        }
+        String message = "must be an IANA time zone id such as Europe/Berlin or UTC";
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("field", "timeZone");
+        error.put("message", message);
+        error.put("rejectedValue", id == null ? null : id.length() > 200 ? id.substring(0, 200) + "…" : id);
+        throw new ProblemException(Reason.VALIDATION_FAILED, "timeZone: " + message, Map.of("errors", List.of(error)));
     }
 
     @ConfigurationTransactional
@@ -64,12 +103,13 @@ public class Tenants {
         r.name = t.name();
         r.maxConcurrentSessions = t.maxConcurrentSessions();
         r.maxDesktops = t.maxDesktops();
+        r.timeZone = zone(t.timeZone() == null ? DEFAULT_TIME_ZONE : t.timeZone()).getId();
         r.createdAt = r.updatedAt = Instant.now();
         em.persist(r);
         em.flush();
         events.publishEvent(new AdminActionPerformed(r.id, actor, "TENANT_CREATED", "TENANT", r.id.toString(),
                 Map.of("slug", t.slug(), "name", t.name(), "maxConcurrentSessions", t.maxConcurrentSessions(),
-                        "maxDesktops", t.maxDesktops())));
+                        "maxDesktops", t.maxDesktops(), "timeZone", r.timeZone)));
         return versioned(r.id);
     }
 
@@ -102,6 +142,18 @@ public class Tenants {
         return find(id).orElseThrow(() -> ProblemException.notFound("Tenant", id));
     }
 
+    /**
+     * The tenant's time zone, where its reports count days and months (other modules ask here rather than read
+     * the tenant's row).
+     *
+     * @throws ProblemException NOT_FOUND for a tenant that does not exist
+     */
+    @Transactional(readOnly = true)
+    public ZoneId timeZone(UUID tenantId) {
+        return jdbc.sql("select time_zone from tenant where id = ?").param(tenantId).query(String.class).optional()
+                .map(ZoneId::of).orElseThrow(() -> ProblemException.notFound("Tenant", tenantId));
+    }
+
     /** The tenant with its live counters and its version (the ETag of the admin API's answer). */
     @Transactional(readOnly = true)
     public Versioned<Tenant> versioned(UUID id) {
@@ -113,6 +165,7 @@ public class Tenants {
     /** @throws ProblemException PRECONDITION_REQUIRED, STALE_VERSION (see {@link io.deskport.broker.shared.Versions}) */
     @ConfigurationTransactional
     public Versioned<Tenant> update(CurrentUser actor, UUID id, IfMatch ifMatch, TenantChange change) {
+        String timeZone = change.timeZone() == null ? null : zone(change.timeZone()).getId();
         TenantRecord r = record(id, LockModeType.PESSIMISTIC_WRITE);
         ifMatch.check("Tenant", id, r.version);
         if (change.name() != null) {
@@ -124,6 +177,9 @@ public class Tenants {
         if (change.maxDesktops() != null) {
             r.maxDesktops = change.maxDesktops();
         }
+        if (timeZone != null) {
+            r.timeZone = timeZone;
+        }
         r.updatedAt = Instant.now();
         em.flush();
         if (change.maxConcurrentSessions() != null) {
@@ -133,6 +189,7 @@ public class Tenants {
         details.put("name", change.name());
         details.put("maxConcurrentSessions", change.maxConcurrentSessions());
         details.put("maxDesktops", change.maxDesktops());
+        details.put("timeZone", timeZone);
         events.publishEvent(new AdminActionPerformed(id, actor, "TENANT_UPDATED", "TENANT", id.toString(), details));
         return versioned(id);
     }
@@ -165,7 +222,7 @@ public class Tenants {
     static Tenant map(ResultSet rs, int row) throws SQLException {
         return new Tenant(rs.getObject("id", UUID.class), rs.getString("slug"), rs.getString("name"),
                 rs.getInt("max_concurrent_sessions"), rs.getInt("max_desktops"), rs.getInt("active_sessions"),
-                rs.getInt("desktop_count"), rs.getTimestamp("created_at").toInstant(),
+                rs.getInt("desktop_count"), rs.getString("time_zone"), rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("updated_at").toInstant());
     }
 }
