@@ -32,11 +32,11 @@ class LicenceSweep {
 
     private final JdbcClient jdbc;
     private final LicenceCapacity capacity;
-    private final LicenceOveruse overuse;
+    private final OveruseAlerts overuse;
     private final ApplicationEventPublisher events;
     private final TransactionTemplate tx;
 
-    LicenceSweep(JdbcClient jdbc, LicenceCapacity capacity, LicenceOveruse overuse, ApplicationEventPublisher events,
+    LicenceSweep(JdbcClient jdbc, LicenceCapacity capacity, OveruseAlerts overuse, ApplicationEventPublisher events,
                  PlatformTransactionManager txManager) {
         this.jdbc = jdbc;
         this.capacity = capacity;

@@ -210,6 +210,8 @@ class TenantIsolationTest {
         assertThat(unknown).as("operations this test does not know how to call: teach it").isEmpty();
         assertThat(failures).as("isolation failures").isEmpty();
         assertThat(stateOf(b, objectsOfB)).as("B's objects after every call").isEqualTo(stateOfB);
+        // the seats held by hand above, by no session
+        io.deskport.broker.support.FabricatedLicences.remove(jdbc, a.id, b.id);
     }
 
     /**

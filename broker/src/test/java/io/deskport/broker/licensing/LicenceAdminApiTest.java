@@ -54,6 +54,13 @@ class LicenceAdminApiTest {
     TestTenant tenant;
     Api admin;
 
+    @org.junit.jupiter.api.AfterEach
+    void removeFabricatedSeats() {
+        if (tenant != null) {
+            io.deskport.broker.support.FabricatedLicences.remove(jdbc, tenant.id);
+        }
+    }
+
     @BeforeEach
     void aTenant() {
         tenant = TestTenant.create(context, port, 20, 20);

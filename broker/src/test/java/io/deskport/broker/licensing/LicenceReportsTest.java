@@ -76,6 +76,13 @@ class LicenceReportsTest {
         }
     }
 
+    @org.junit.jupiter.api.AfterEach
+    void removeFabricatedSeats() {
+        if (tenant != null) {
+            io.deskport.broker.support.FabricatedLicences.remove(jdbc, tenant.id);
+        }
+    }
+
     @BeforeEach
     void tenantInBerlin() {
         tenant = TestTenant.create(context, port, 100, 100);
