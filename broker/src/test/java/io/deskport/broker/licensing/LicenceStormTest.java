@@ -300,6 +300,60 @@ class LicenceStormTest {
         assertLedgerClean();
     }
 
+    /**
+     * A user's two connects race through the two brokers and whoever created the session logs it off at once, so
+     * that the logoff meets the other connect in flight: on the host row (both sessions' seat there), on the
+     * session's unique key and on the user's concurrent-user seat. Every logoff succeeds, every connect is admitted
+     * (there are seats for all), and the seats end where the sessions do.
+     */
+    @Test
+    void aLogoffRacingTheSameUsersConnectThroughTheOtherBrokerSucceedsAndLeavesNoSeat() throws Exception {
+        // one host: every connect and every logoff of the pool meets on its row
+        UUID pool = sharedPool("race", 1, 1000);
+        UUID product = licences.product(t.id, "Race VDA", LicenceModel.CONCURRENT_USER);
+        int users = 40;
+        licences.licence(product, users, Enforcement.HARD, 0);
+        licences.require(pool, product);
+        List<User> all = users("race", users, List.of(pool));
+
+        List<String> answers = new CopyOnWriteArrayList<>();
+        for (int round = 0; round < 8; round++) {
+            List<Call> calls = new ArrayList<>();
+            for (User u : all) {
+                calls.add(new Call(u, pool, 0, null));
+                calls.add(new Call(u, pool, 1, null));
+            }
+            Collections.shuffle(calls);
+            CountDownLatch go = new CountDownLatch(1);
+            try (ExecutorService race = Executors.newFixedThreadPool(THREADS)) {
+                List<Future<?>> fs = new ArrayList<>();
+                for (Call c : calls) {
+                    fs.add(race.submit(() -> {
+                        go.await();
+                        Outcome o = connect(c);
+                        answers.add("connect " + o.kind());
+                        if (o.status() == 201) {
+                            Api.Response off = c.user().brokers()[c.broker()].post("/api/v1/sessions/" + o.sessionId() + "/logoff");
+                            answers.add("logoff " + off.status() + (off.status() == 200 ? "" : " " + off.raw()));
+                        }
+                        return null;
+                    }));
+                }
+                go.countDown();
+                for (Future<?> f : fs) {
+                    f.get();
+                }
+            }
+        }
+        Map<String, Long> tally = answers.stream().collect(Collectors.groupingBy(a -> a, TreeMap::new, Collectors.counting()));
+        System.out.println("LicenceStormTest: connects racing logoffs: " + tally);
+        assertThat(answers).as("answers: %s", tally).allMatch(a -> a.equals("connect admitted") || a.equals("logoff 200"));
+        assertThat(answers).as("sessions logged off").contains("logoff 200");
+        assertThat(liveSessions(pool)).isZero();
+        assertShards(product, users, 0);
+        assertLedgerClean();
+    }
+
     // ---- the estate ----------------------------------------------------------------------------------------
 
     /** A SHARED pool with hosts that have room for every user (the licence is what refuses). */
