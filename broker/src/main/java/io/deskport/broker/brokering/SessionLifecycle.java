@@ -236,6 +236,14 @@ public class SessionLifecycle {
         if (row == null || row.state() == SessionState.ENDED) {
             return false;
         }
+        // The host seat before the session row's update. A connect of the same user to the pool (through another
+        // broker) may hold the host row, its seat taken first, until its COMMIT inserts the session row: while this
+        // row is only locked, that insert fails on the one-live-session key at once (and the connect, tried again,
+        // finds this session); once this row is updated, the insert waits for this transaction, which would wait
+        // for the host row: a deadlock, and a logoff refused.
+        if (row.hostId() != null) {
+            placement.release(row.hostId());
+        }
         jdbc.sql("update session set state = 'ENDED', end_reason = ?, ended_at = now(), state_changed_at = now(), "
                 + "tunnel_id = null, changed_by_admin = ? where id = ?")
                 .params(reason.name(), adminOtherThanTheUser(row, actor), sessionId).update();
@@ -247,11 +255,8 @@ public class SessionLifecycle {
                 claims.release(pool, row.desktopId());
             }
         }
-        if (row.hostId() != null) {
-            placement.release(row.hostId());
-            if (tellHost) {
-                agents.requestLogoff(row.hostId(), sessionId);
-            }
+        if (row.hostId() != null && tellHost) {
+            agents.requestLogoff(row.hostId(), sessionId);
         }
         quotas.releaseSessionSlot(row.tenantId());
         licences.releaseForSession(sessionId, reason.name());

@@ -50,7 +50,8 @@ public class SessionHostPlacement {
      * version, so no host ever exceeds its max sessions whatever the number of brokers. Waiting cannot
      * deadlock: after this a connect locks only the tenant seat, which never waits (it skips locked seat
      * rows), and takes share locks on the pool and user rows through the session row's foreign keys, which
-     * connects never hold exclusively.
+     * connects never hold exclusively; an end gives the host seat back before it updates its session row,
+     * whose one-live-session key the connect's insert would otherwise wait for.
      *
      * @return the host with the seat taken, or empty when the chosen host filled up (or was drained or lost)
      *         meanwhile: place again

@@ -12,21 +12,22 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Licence products and licences for the hot path's tests, written the way the admin API writes them (the
  * rows, then the shards' capacity from the licence in force), so that a test of the connect does not hang on
- * the admin API's own rules.
+ * the admin API's own rules. Public for the tests of other modules whose work needs a seat (provisioning's
+ * PER_DESKTOP growth).
  */
-final class LicenceFixture {
+public final class LicenceFixture {
 
     private final JdbcClient jdbc;
     private final LicenceCapacity capacity;
     private final TransactionTemplate tx;
 
-    LicenceFixture(ApplicationContext context) {
+    public LicenceFixture(ApplicationContext context) {
         this.jdbc = context.getBean(JdbcClient.class);
         this.capacity = context.getBean(LicenceCapacity.class);
         this.tx = new TransactionTemplate(context.getBean("transactionManager", PlatformTransactionManager.class));
     }
 
-    UUID product(UUID tenantId, String name, LicenceModel model, boolean releaseOnDisconnect, Integer unusedDays) {
+    public UUID product(UUID tenantId, String name, LicenceModel model, boolean releaseOnDisconnect, Integer unusedDays) {
         UUID id = UUID.randomUUID();
         tx.executeWithoutResult(s -> {
             jdbc.sql("insert into licence_product (id, tenant_id, name, vendor, sku, model, release_on_disconnect, unused_days) "
@@ -37,12 +38,12 @@ final class LicenceFixture {
         return id;
     }
 
-    UUID product(UUID tenantId, String name, LicenceModel model) {
+    public UUID product(UUID tenantId, String name, LicenceModel model) {
         return product(tenantId, name, model, false, null);
     }
 
     /** A licence valid from an hour ago, for {@code days} days (null: perpetual). */
-    UUID licence(UUID productId, int seats, Enforcement enforcement, int margin, Instant from, Instant until, int graceDays) {
+    public UUID licence(UUID productId, int seats, Enforcement enforcement, int margin, Instant from, Instant until, int graceDays) {
         UUID id = UUID.randomUUID();
         tx.executeWithoutResult(s -> {
             UUID tenant = jdbc.sql("select tenant_id from licence_product where id = ?").param(productId).query(UUID.class).single();
@@ -55,27 +56,39 @@ final class LicenceFixture {
         return id;
     }
 
-    UUID licence(UUID productId, int seats, Enforcement enforcement, int margin) {
+    public UUID licence(UUID productId, int seats, Enforcement enforcement, int margin) {
         return licence(productId, seats, enforcement, margin, Instant.now().minusSeconds(3600), null, 0);
     }
 
-    void require(UUID poolId, UUID productId) {
+    /**
+     * Changes the seats of a licence, as the admin API does: the row, then the shards' capacity from the licence in
+     * force, in one transaction (the seats in use stay where they are).
+     */
+    public void seats(UUID licenceId, int seats) {
+        tx.executeWithoutResult(s -> {
+            UUID product = jdbc.sql("update licence set seats = ?, updated_at = now(), version = version + 1 where id = ? "
+                    + "returning product_id").params(seats, licenceId).query(UUID.class).single();
+            capacity.refresh(product, now());
+        });
+    }
+
+    public void require(UUID poolId, UUID productId) {
         jdbc.sql("insert into pool_licence (pool_id, product_id, tenant_id) select ?, id, tenant_id from licence_product "
                 + "where id = ?").params(poolId, productId).update();
     }
 
     /** Seats held now, by the seat history. */
-    int held(UUID productId) {
+    public int held(UUID productId) {
         return jdbc.sql("select count(*) from licence_seat where product_id = ? and released_at is null").param(productId)
                 .query(Integer.class).single();
     }
 
     /** Seats held now, by the shards. */
-    int counted(UUID productId) {
+    public int counted(UUID productId) {
         return capacity.seatsInUse(productId, false);
     }
 
-    Instant now() {
+    public Instant now() {
         return jdbc.sql("select now()").query(Timestamp.class).single().toInstant();
     }
 }
