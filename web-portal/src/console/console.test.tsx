@@ -179,7 +179,7 @@ describe('users: edits made from a version', () => {
   it('tells the admin another admin saved first, reloads their version, and saves over that one', async () => {
     let version = 3;
     let server = { ...alice };
-    const calls = renderApp('/console/users', ['TENANT_ADMIN'], (c) => {
+    const calls = renderApp('/console/users', ['TENANT_ADMIN'], (c): Answer | undefined => {
       const p = pathOf(c.url);
       if (p === '/api/v1/admin/users' && c.method === 'GET') {
         return { body: [server], headers: { 'X-Total-Count': '1' } };
