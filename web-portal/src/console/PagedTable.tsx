@@ -141,7 +141,7 @@ export function PagedTable<T>(p: PagedTableProps<T>) {
         <Thead>
           <Tr>
             {p.columns.map((c, i) => (
-              <Th key={c.title} sort={sortFor(c, i)}>
+              <Th key={c.title} sort={sortFor(c, i)} modifier="wrap">
                 {c.title}
               </Th>
             ))}

@@ -121,9 +121,10 @@ export function AuditPage() {
                   f.setFilter('objectType', e.objectType ?? '');
                   f.setFilter('objectId', e.objectId!);
                 }}
-                aria-label={`Only lines about this ${label.toLowerCase()}`}
+                aria-label={`Only lines about this ${label.toLowerCase()} (${e.objectId})`}
+                title={e.objectId}
               >
-                {e.objectId.slice(0, 8)}
+                …{e.objectId.slice(-8)}
               </Button>
             )}
           </>

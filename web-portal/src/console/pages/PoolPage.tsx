@@ -41,9 +41,11 @@ function ProvisioningStatus({ poolId }: { poolId: string }) {
   const { client } = useConsole();
   const [view, setView] = useState<PoolProvisioning | null | undefined>(undefined);
   const [problem, setProblem] = useState<HumanProblem | null>(null);
+  const [notProvisioned, setNotProvisioned] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
     setView(undefined);
+    setNotProvisioned(null);
     client
       .get<PoolProvisioning>(`/api/v1/admin/pools/${encodeURIComponent(poolId)}/provisioning`)
       .then((r) => live && setView(r.value))
@@ -51,7 +53,9 @@ function ProvisioningStatus({ poolId }: { poolId: string }) {
         if (!live) {
           return;
         }
-        if (e instanceof ApiError && e.status === 404) {
+        if (e instanceof ApiError && (e.reason === 'INVALID_STATE' || e.status === 404)) {
+          // not provisioned yet (or a SHARED pool): the broker says why
+          setNotProvisioned(typeof e.problem.detail === 'string' ? e.problem.detail : null);
           setView(null);
         } else {
           setProblem(humanError(e, 'admin'));
@@ -72,9 +76,8 @@ function ProvisioningStatus({ poolId }: { poolId: string }) {
   if (view === null) {
     return (
       <Content component="p" data-testid="no-provisioning">
-        Deskport does not create desktops for this pool: its desktops are registered by hand (or it is served by
-        session hosts). Set sizing with <code>PUT /api/v1/admin/pools/{'{id}'}/provisioning</code> to let the
-        reconciler keep it filled.
+        Deskport does not create desktops for this pool: its desktops are registered by hand, or it is served by
+        session hosts. {notProvisioned && <span className="dp-secondary">({notProvisioned})</span>}
       </Content>
     );
   }
@@ -280,7 +283,7 @@ function Entitlements({ poolId, poolName }: { poolId: string; poolName: string }
             <label htmlFor="grant-group" className="dp-filter-label">
               Entitle a group
             </label>
-            <FormSelect id="grant-group" value={groupId} onChange={(_e, v) => setGroupId(v)}>
+            <FormSelect id="grant-group" className="dp-entitle-group" value={groupId} onChange={(_e, v) => setGroupId(v)}>
               <FormSelectOption value="" label="Choose a group" isPlaceholder />
               {groupChoices.map((g) => (
                 <FormSelectOption key={g.id} value={g.id} label={g.name} />
