@@ -11,6 +11,8 @@ export function TextFilter({ label, value, onApply, placeholder }: { label: stri
     <ToolbarItem>
       <SearchInput
         aria-label={label}
+        submitSearchButtonLabel={`Apply: ${label}`}
+        resetButtonLabel={`Clear: ${label}`}
         placeholder={placeholder ?? label}
         value={draft}
         onChange={(_e, v) => setDraft(v)}
