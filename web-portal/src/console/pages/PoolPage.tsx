@@ -1,5 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import {
+  Alert,
+  AlertActionLink,
   Breadcrumb,
   BreadcrumbItem,
   Button,
@@ -24,7 +26,9 @@ import { Link, useParams } from 'react-router-dom';
 import { useAuth } from '../../auth';
 import { ApiError } from '../../api/http';
 import { humanError, type HumanProblem } from '../../problems/problemMessages';
+import type { Versioned } from '../adminApi';
 import { useConsole } from '../ConsoleContext';
+import { saveVersioned } from '../editFlow';
 import { PagedTable, type Column } from '../PagedTable';
 import { ConfirmModal, ProblemAlert, SelectFilter, TextFilter, When } from '../controls';
 import { DESKTOP_STATES, type AdminDesktop, type AdminGroup, type AdminPool, type Entitlement, type PoolProvisioning } from '../adminTypes';
@@ -349,21 +353,22 @@ function Entitlements({ poolId, poolName }: { poolId: string; poolName: string }
 export function PoolPage() {
   const { poolId = '' } = useParams();
   const { client } = useConsole();
-  const [pool, setPool] = useState<AdminPool | null>(null);
+  const { user } = useAuth();
+  const [pool, setPool] = useState<Versioned<AdminPool> | null>(null);
   const [problem, setProblem] = useState<HumanProblem | null>(null);
+  const [generation, setGeneration] = useState(0);
 
   useEffect(() => {
     let live = true;
-    setPool(null);
     setProblem(null);
     client
       .get<AdminPool>(`/api/v1/admin/pools/${encodeURIComponent(poolId)}`)
-      .then((r) => live && setPool(r.value))
+      .then((r) => live && setPool(r))
       .catch((e: unknown) => live && setProblem(humanError(e, 'admin')));
     return () => {
       live = false;
     };
-  }, [client, poolId]);
+  }, [client, poolId, generation]);
 
   return (
     <PageSection>
@@ -371,17 +376,30 @@ export function PoolPage() {
         <BreadcrumbItem>
           <Link to="/console/pools">Pools</Link>
         </BreadcrumbItem>
-        <BreadcrumbItem isActive>{pool?.name ?? 'Pool'}</BreadcrumbItem>
+        <BreadcrumbItem isActive>{pool?.value.name ?? 'Pool'}</BreadcrumbItem>
       </Breadcrumb>
       {problem && <ProblemAlert problem={problem} />}
       {!pool && !problem && <Spinner aria-label="Loading the pool" />}
       {pool && (
+        <PoolBody
+          pool={pool.value}
+          admin={canAdminister(user)}
+          status={<PoolStatusSwitch pool={pool} onSaved={setPool} onReload={() => setGeneration((g) => g + 1)} />}
+        />
+      )}
+    </PageSection>
+  );
+}
+
+function PoolBody({ pool, admin, status }: { pool: AdminPool; admin: boolean; status: ReactNode }) {
+  return (
         <>
           <Title headingLevel="h1">
             {pool.name}{' '}
             {pool.enabled ? <Label color="green">Enabled</Label> : <Label color="grey">Disabled</Label>}
           </Title>
           {pool.description && <Content component="p">{pool.description}</Content>}
+          {admin && status}
           <DescriptionList isCompact isHorizontal columnModifier={{ lg: '3Col' }} className="pf-v6-u-my-md">
             <DescriptionListGroup>
               <DescriptionListTerm>Kind</DescriptionListTerm>
@@ -440,7 +458,72 @@ export function PoolPage() {
             <Entitlements poolId={pool.id} poolName={pool.name} />
           </section>
         </>
+  );
+}
+
+/**
+ * Enables or disables the pool, from the version shown (If-Match). Disabling is confirmed with what it does: new
+ * sessions are refused (POOL_DISABLED); running ones go on and can be reconnected.
+ */
+function PoolStatusSwitch({ pool, onSaved, onReload }: { pool: Versioned<AdminPool>; onSaved(p: Versioned<AdminPool>): void; onReload(): void }) {
+  const { client } = useConsole();
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<HumanProblem | null>(null);
+  const [stale, setStale] = useState(false);
+  const enabled = pool.value.enabled;
+
+  const save = async () => {
+    setBusy(true);
+    const outcome = await saveVersioned<AdminPool>(client, 'PATCH', `/api/v1/admin/pools/${encodeURIComponent(pool.value.id)}`, pool.etag, { enabled: !enabled });
+    setBusy(false);
+    setConfirming(false);
+    if (outcome.kind === 'saved') {
+      setProblem(null);
+      setStale(false);
+      onSaved(outcome.saved);
+    } else {
+      setProblem(outcome.problem);
+      setStale(outcome.kind === 'stale');
+    }
+  };
+
+  return (
+    <>
+      {problem && (
+        <Alert
+          variant={problem.severity}
+          isInline
+          role="alert"
+          title={problem.title}
+          data-testid={stale ? 'stale-version' : 'problem'}
+          className="pf-v6-u-mb-md"
+          actionLinks={
+            stale ? (
+              <AlertActionLink
+                onClick={() => {
+                  setProblem(null);
+                  setStale(false);
+                  onReload();
+                }}
+              >
+                Reload the pool
+              </AlertActionLink>
+            ) : undefined
+          }
+        >
+          {problem.message} {problem.action}
+        </Alert>
       )}
-    </PageSection>
+      <Button variant={enabled ? 'secondary' : 'primary'} isDanger={enabled} onClick={() => (enabled ? setConfirming(true) : void save())} isLoading={busy && !confirming} isDisabled={busy}>
+        {enabled ? 'Disable pool' : 'Enable pool'}
+      </Button>
+      {confirming && (
+        <ConfirmModal title={`Disable “${pool.value.name}”?`} confirmLabel="Disable pool" busy={busy} onConfirm={() => void save()} onCancel={() => setConfirming(false)}>
+          Users can no longer start a session in this pool: they are told IT has switched it off. Sessions running now
+          are not ended, and their users can still reconnect to them. Its desktops stay as they are.
+        </ConfirmModal>
+      )}
+    </>
   );
 }

@@ -1,5 +1,10 @@
-import { Label, PageSection, Content, Title } from '@patternfly/react-core';
-import { Link } from 'react-router-dom';
+import { useState } from 'react';
+import { Button, Label, PageSection, Content, Title, ToolbarItem } from '@patternfly/react-core';
+import { Link, useNavigate } from 'react-router-dom';
+
+import { useAuth } from '../../auth';
+import { canAdminister } from '../roles';
+import { CreatePoolModal } from './CreatePoolModal';
 
 import { useConsole } from '../ConsoleContext';
 import { PagedTable, type Column } from '../PagedTable';
@@ -16,6 +21,10 @@ export function PoolsPage() {
   const { client } = useConsole();
   const f = useUrlFilters(FILTERS, 'name');
   const list = useServerList<AdminPool>(client, '/api/v1/admin/pools', { filters: f.filters, sort: f.sort });
+  const { user } = useAuth();
+  const admin = canAdminister(user);
+  const navigate = useNavigate();
+  const [creating, setCreating] = useState(false);
 
   const columns: Column<AdminPool>[] = [
     {
@@ -79,13 +88,22 @@ export function PoolsPage() {
                 { value: 'false', label: 'Disabled' },
               ]}
             />
+            {admin && (
+              <ToolbarItem>
+                <Button onClick={() => setCreating(true)}>New pool</Button>
+              </ToolbarItem>
+            )}
           </>
         }
         empty={{
           title: 'No pools yet',
-          body: 'A pool gives users desktops. Create one through the admin API (POST /api/v1/admin/pools, see /api) — the console’s create wizard comes in the next slice — then entitle users or groups to it.',
+          body: admin
+            ? 'A pool gives users desktops. Create one, then give it desktops and entitle a group to it on its page.'
+            : 'A tenant admin creates pools; they will be listed here.',
+          action: admin ? <Button onClick={() => setCreating(true)}>New pool</Button> : undefined,
         }}
       />
+      {creating && <CreatePoolModal onClose={() => setCreating(false)} onCreated={(p) => navigate(`/console/pools/${p.id}`)} />}
     </PageSection>
   );
 }
