@@ -137,7 +137,7 @@ export function PagedTable<T>(p: PagedTableProps<T>) {
     );
   } else {
     body = (
-      <Table aria-label={p.label} variant="compact" aria-describedby={statusId} aria-busy={list.loading}>
+      <Table aria-label={p.label} variant="compact" gridBreakPoint="grid-lg" aria-describedby={statusId} aria-busy={list.loading}>
         <Thead>
           <Tr>
             {p.columns.map((c, i) => (
