@@ -191,9 +191,9 @@ export function TenantsPage() {
 
   return (
     <PageSection>
-      <Title headingLevel="h1">Organisations</Title>
+      <Title headingLevel="h1">Tenants</Title>
       <Content component="p" className="dp-secondary">
-        Every customer organisation (tenant) of this installation. “Act in” switches the whole console into one: the
+        The customer organisations (tenants) of this installation. “Act in” switches the whole console into one: the
         masthead shows which, and the broker records each change you make there under your name.
       </Content>
       {notice && <Alert variant="success" isInline title={notice} aria-live="polite" className="pf-v6-u-mb-md" actionClose={<AlertActionCloseButton onClose={() => setNotice(null)} />} />}
