@@ -6,6 +6,7 @@ import { PasswordPage } from '../account/PasswordPage';
 import { SignInPage, useAuth } from '../auth';
 import { DesktopPage } from '../desktop/DesktopPage';
 import { MyDesktopsPage } from '../desktops/MyDesktopsPage';
+import { forgetActingTenant } from '../console/ConsoleContext';
 import { ConsoleRoutes } from '../console/ConsoleRoutes';
 import { landingRedirect } from '../console/roles';
 import { PortalPage } from './PortalPage';
@@ -56,6 +57,8 @@ export function App() {
       } catch {
         // nothing kept
       }
+      // and a platform admin's tenant switch does not outlive the sign-in
+      forgetActingTenant();
     }
   }, [user]);
   if (user === undefined) {
