@@ -60,6 +60,23 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * times; any other refusal is the caller's to show.
  */
 export async function api<T>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T> {
+  return (await apiResponse<T>(method, path, body, headers)).body;
+}
+
+/** An answer with the headers the admin console reads (ETag, Link, X-Total-Count). */
+export interface ApiAnswer<T> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** {@link api}, keeping the answer's status and headers. */
+export async function apiResponse<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+): Promise<ApiAnswer<T>> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await apiOnce<T>(method, path, body, headers);
@@ -73,7 +90,12 @@ export async function api<T>(method: string, path: string, body?: unknown, heade
   }
 }
 
-async function apiOnce<T>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T> {
+async function apiOnce<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+): Promise<ApiAnswer<T>> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -113,5 +135,5 @@ async function apiOnce<T>(method: string, path: string, body?: unknown, headers?
     }
     throw new ApiError(response.status, problem);
   }
-  return parsed as T;
+  return { status: response.status, body: parsed as T, headers: response.headers };
 }

@@ -15,6 +15,7 @@ import { DesktopIcon } from '@patternfly/react-icons';
 import { Link } from 'react-router-dom';
 
 import { useAuth } from '../auth';
+import { isConsoleUser } from '../console/roles';
 
 /** The portal's frame: masthead with the product name, the signed-in user and sign-out. */
 export function PortalPage({ children }: { children: ReactNode }) {
@@ -37,6 +38,13 @@ export function PortalPage({ children }: { children: ReactNode }) {
                   {user?.username}
                 </span>
               </ToolbarItem>
+              {isConsoleUser(user) && (
+                <ToolbarItem>
+                  <Link to="/console" data-testid="console-link">
+                    Admin console
+                  </Link>
+                </ToolbarItem>
+              )}
               <ToolbarItem>
                 <Link to="/account/password" data-testid="change-password-link">
                   Change password

@@ -186,3 +186,51 @@ describe('overload and outages', () => {
     expect(h.action).toContain('5 seconds');
   });
 });
+
+describe('the admin console’s refusals', () => {
+  it('tells an admin another admin changed the object, that nothing was overwritten, and to reload', () => {
+    const h = humanProblem({ reason: 'STALE_VERSION', objectType: 'Pool', currentVersion: 8, currentETag: '"8"' }, 'admin');
+    expect(h.title).toBe('Someone else changed this');
+    expect(h.message).toBe('Another admin changed this pool after you opened it, so your change was not saved and nothing was overwritten.');
+    expect(h.action).toBe('Reload to see the pool as it is now, then make your change again.');
+    expect(humanProblem({ reason: 'STALE_VERSION', objectType: 'Tenant' }, 'admin').message).toContain('this organisation');
+  });
+
+  it('explains a change sent without its version', () => {
+    expect(humanProblem({ reason: 'PRECONDITION_REQUIRED' }, 'admin').action).toMatch(/Reload/);
+  });
+
+  it('says an object is still in use, with the broker’s figures', () => {
+    const h = humanProblem({ reason: 'IN_USE', detail: 'The host has 3 live sessions', objectType: 'Session host' }, 'admin');
+    expect(h.message).toBe('The host has 3 live sessions');
+    expect(h.action).toMatch(/End or remove what uses it first/);
+  });
+
+  it('lists the fields a VALIDATION_FAILED names, for admins and users alike', () => {
+    const p = {
+      reason: 'VALIDATION_FAILED',
+      errors: [
+        { field: 'username', message: 'letters, digits and . _ @ -, up to 128' },
+        { field: 'password', message: 'must be 8 to 200 characters' },
+      ],
+    };
+    expect(humanProblem(p, 'admin').message).toBe('username: letters, digits and . _ @ -, up to 128; password: must be 8 to 200 characters.');
+    expect(humanProblem({ reason: 'VALIDATION_FAILED', detail: 'q: too long' }).message).toBe('q: too long');
+  });
+
+  it('speaks to admins about conflicts, permissions and missing objects, not about My desktops', () => {
+    for (const reason of ['CONFLICT', 'INVALID_STATE', 'FORBIDDEN', 'NOT_FOUND']) {
+      const h = humanProblem({ reason }, 'admin');
+      expect(`${h.message} ${h.action}`, reason).not.toMatch(/My desktops/);
+    }
+    expect(humanProblem({ reason: 'NOT_FOUND', objectType: 'User' }, 'admin').message).toBe(
+      'This user no longer exists, or belongs to another organisation.',
+    );
+    // end users keep their words
+    expect(humanProblem({ reason: 'CONFLICT' }).action).toBe('Refresh My desktops and try again.');
+  });
+
+  it('reads the words for an ApiError for admins', () => {
+    expect(humanError(new ApiError(412, { reason: 'STALE_VERSION', objectType: 'User' }), 'admin').title).toBe('Someone else changed this');
+  });
+});

@@ -62,13 +62,119 @@ export function describeDesktopsByState(byState: unknown): string | undefined {
   return parts.length ? parts.join(', ') : undefined;
 }
 
+/** Who reads the words: an end user in the portal, or an admin or help-desk agent in the console. */
+export type Audience = 'user' | 'admin';
+
+/** What the broker calls an object (`objectType` of a problem) in words. */
+const OBJECT_WORDS: Record<string, string> = {
+  tenant: 'organisation',
+  user: 'user',
+  group: 'group',
+  pool: 'pool',
+  desktop: 'desktop',
+  session: 'session',
+  'session host': 'session host',
+  'hypervisor host': 'hypervisor host',
+};
+
+const objectWords = (p: Problem, fallback: string) => {
+  const t = str(p, 'objectType')?.toLowerCase();
+  return (t && (OBJECT_WORDS[t] ?? t)) || fallback;
+};
+
+/** The broker's VALIDATION_FAILED errors[] as "field: message" lines. */
+export function validationLines(problem: Problem): string[] {
+  const errors = problem.errors;
+  if (!Array.isArray(errors)) {
+    return [];
+  }
+  return errors
+    .filter((e): e is { field?: unknown; message?: unknown } => !!e && typeof e === 'object')
+    .map((e) => [typeof e.field === 'string' ? e.field : '', typeof e.message === 'string' ? e.message : 'is not valid'])
+    .map(([field, message]) => (field ? `${field}: ${message}` : message));
+}
+
+/** Words for the refusals of the admin API; undefined where the end user's words fit as well. */
+function adminProblem(p: Problem): HumanProblem | undefined {
+  switch (p.reason) {
+    case 'STALE_VERSION': {
+      const what = objectWords(p, 'object');
+      return {
+        title: 'Someone else changed this',
+        message: `Another admin changed this ${what} after you opened it, so your change was not saved and nothing was overwritten.`,
+        action: `Reload to see the ${what} as it is now, then make your change again.`,
+        severity: 'warning',
+        retryable: false,
+      };
+    }
+    case 'PRECONDITION_REQUIRED':
+      return {
+        title: 'The version of your change is missing',
+        message: 'The broker only accepts a change that says which version it was made from, and this one did not.',
+        action: 'Reload the page and make your change again.',
+        severity: 'warning',
+        retryable: false,
+      };
+    case 'IN_USE':
+      return {
+        title: 'Still in use',
+        message: p.detail ?? `This ${objectWords(p, 'object')} is in use.`,
+        action: 'End or remove what uses it first, then try again.',
+        severity: 'warning',
+        retryable: false,
+      };
+    case 'INVALID_STATE':
+    case 'CONFLICT':
+      return {
+        title: 'Not possible right now',
+        message: p.detail ?? 'This conflicts with the current state of the object.',
+        action: 'Refresh the list to see its state now, then try again.',
+        severity: 'warning',
+        retryable: true,
+      };
+    case 'FORBIDDEN':
+      return {
+        title: 'Not allowed',
+        message: p.detail ?? 'Your role may not do this.',
+        action: 'Ask a tenant admin (or the platform operator, for organisations) to do it.',
+        severity: 'danger',
+        retryable: false,
+      };
+    case 'NOT_FOUND':
+      return {
+        title: 'Not found',
+        message: `This ${objectWords(p, 'object')} no longer exists, or belongs to another organisation.`,
+        action: 'Go back to the list and refresh it.',
+        severity: 'warning',
+        retryable: false,
+      };
+    default:
+      return undefined;
+  }
+}
+
 /**
  * Turns the broker's problem body into words for the person in front of the screen. Every reason the
- * broker can give a user has an entry; unknown ones fall back to the broker's own detail.
+ * broker can give a user has an entry, and every refusal of the admin API (audience "admin"); unknown ones
+ * fall back to the broker's own detail.
  */
-export function humanProblem(problem: Problem): HumanProblem {
+export function humanProblem(problem: Problem, audience: Audience = 'user'): HumanProblem {
   const p = problem;
+  const forAdmin = audience === 'admin' ? adminProblem(p) : undefined;
+  if (forAdmin) {
+    return forAdmin;
+  }
   switch (p.reason) {
+    case 'VALIDATION_FAILED': {
+      const lines = validationLines(p);
+      return {
+        title: 'Some values are not accepted',
+        message: lines.length ? `${lines.join('; ')}.` : p.detail ?? 'The request is not valid.',
+        action: 'Correct the fields named and try again.',
+        severity: 'danger',
+        retryable: false,
+      };
+    }
     case 'NOT_ENTITLED':
       return {
         title: 'No access to this desktop',
@@ -307,9 +413,9 @@ export function humanProblem(problem: Problem): HumanProblem {
 }
 
 /** The same words for any error thrown by an API call. */
-export function humanError(error: unknown): HumanProblem {
+export function humanError(error: unknown, audience: Audience = 'user'): HumanProblem {
   if (error && typeof error === 'object' && 'problem' in error) {
-    return humanProblem((error as { problem: Problem }).problem);
+    return humanProblem((error as { problem: Problem }).problem, audience);
   }
-  return humanProblem({ reason: 'INTERNAL_ERROR' });
+  return humanProblem({ reason: 'INTERNAL_ERROR' }, audience);
 }

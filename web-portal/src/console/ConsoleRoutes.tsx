@@ -1,0 +1,39 @@
+import { Navigate, Route, Routes } from 'react-router-dom';
+
+import { useAuth } from '../auth';
+import { ConsoleLayout } from './ConsoleLayout';
+import { ConsoleProvider } from './ConsoleContext';
+import { AuditPage } from './pages/AuditPage';
+import { PoolPage } from './pages/PoolPage';
+import { PoolsPage } from './pages/PoolsPage';
+import { SessionsPage } from './pages/SessionsPage';
+import { TenantsPage } from './pages/TenantsPage';
+import { UsersPage } from './pages/UsersPage';
+import { consoleHome, consoleNav, isConsoleUser, isPlatformAdmin } from './roles';
+
+/** The console's pages under /console; a section the roles do not include goes back to the console's home. */
+export function ConsoleRoutes() {
+  const { user } = useAuth();
+  if (!isConsoleUser(user)) {
+    return <Navigate to="/" replace />;
+  }
+  const home = consoleHome(user);
+  const allowed = new Set(consoleNav(user).map((n) => n.path));
+  const guard = (path: string, element: React.ReactNode) => (allowed.has(path) ? element : <Navigate to={home} replace />);
+  return (
+    <ConsoleProvider allowSwitch={isPlatformAdmin(user)}>
+      <ConsoleLayout>
+        <Routes>
+          <Route index element={<Navigate to={home} replace />} />
+          <Route path="pools" element={guard('/console/pools', <PoolsPage />)} />
+          <Route path="pools/:poolId" element={guard('/console/pools', <PoolPage />)} />
+          <Route path="sessions" element={guard('/console/sessions', <SessionsPage />)} />
+          <Route path="users" element={guard('/console/users', <UsersPage />)} />
+          <Route path="audit" element={guard('/console/audit', <AuditPage />)} />
+          <Route path="tenants" element={guard('/console/tenants', <TenantsPage />)} />
+          <Route path="*" element={<Navigate to={home} replace />} />
+        </Routes>
+      </ConsoleLayout>
+    </ConsoleProvider>
+  );
+}

@@ -1,0 +1,179 @@
+/** The admin API's shapes the console reads (see the broker's OpenAPI document at /v3/api-docs). */
+import type { PoolKind, SessionState, EndReason } from '../api/types';
+
+export type Role = 'PLATFORM_ADMIN' | 'TENANT_ADMIN' | 'HELPDESK' | 'USER';
+export const ROLES: readonly Role[] = ['USER', 'HELPDESK', 'TENANT_ADMIN', 'PLATFORM_ADMIN'];
+
+export type DesktopState =
+  | 'PROVISIONING'
+  | 'STOPPED'
+  | 'STARTING'
+  | 'READY'
+  | 'IN_USE'
+  | 'REFRESHING'
+  | 'MAINTENANCE'
+  | 'FAILED'
+  | 'STOPPING'
+  | 'DELETING';
+export const DESKTOP_STATES: readonly DesktopState[] = [
+  'PROVISIONING',
+  'STOPPED',
+  'STARTING',
+  'READY',
+  'IN_USE',
+  'REFRESHING',
+  'MAINTENANCE',
+  'FAILED',
+  'STOPPING',
+  'DELETING',
+];
+
+export interface AdminPool {
+  id: string;
+  tenantId: string;
+  name: string;
+  description: string | null;
+  kind: PoolKind;
+  enabled: boolean;
+  loadBalancing: string | null;
+  idleTimeoutSeconds: number | null;
+  idleAction: string | null;
+  disconnectTimeoutSeconds: number | null;
+  maxSessionSeconds: number | null;
+  recordSessions: boolean;
+  prepareTimeoutSeconds: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AdminDesktop {
+  id: string;
+  poolId: string;
+  name: string;
+  state: DesktopState;
+  assignedUserId: string | null;
+  consoleHost: string | null;
+  consolePort: number | null;
+  hasConsolePassword: boolean;
+  managed: boolean;
+  failureReason: string | null;
+  createdAt: string;
+  stateChangedAt: string;
+}
+
+export interface Entitlement {
+  id: string;
+  poolId: string;
+  userId: string | null;
+  groupId: string | null;
+  createdAt: string;
+}
+
+export interface PlanNote {
+  poolId: string;
+  code: string;
+  count: number;
+  detail: string | null;
+}
+
+export interface PublishedImage {
+  id: string;
+  label: string;
+  publishedBy: string | null;
+  publishedAt: string;
+}
+
+export interface PoolProvisioning {
+  poolId: string;
+  poolKind: string;
+  enabled: boolean;
+  minSize: number;
+  maxSize: number;
+  spareTarget: number;
+  hardware: { vcpus: number; memoryMiB: number; diskMiB: number; video: string } | null;
+  stopAfterDisconnectedSeconds: number | null;
+  currentImage: PublishedImage | null;
+  previousImage: PublishedImage | null;
+  rolledBack: boolean;
+  simulated: boolean;
+  desktops: number;
+  desktopsByState: Partial<Record<DesktopState, number>>;
+  desktopsOnTargetImage: number;
+  recentRefusals: number;
+  lastExhaustedAt: string | null;
+  notes: PlanNote[];
+}
+
+export interface AdminSession {
+  id: string;
+  poolId: string;
+  poolName: string;
+  poolKind: PoolKind;
+  userId: string;
+  username: string;
+  state: SessionState;
+  endReason: EndReason | null;
+  desktopId: string | null;
+  sessionHostId: string | null;
+  machineName: string | null;
+  createdAt: string;
+  stateChangedAt: string;
+  connectedAt: string | null;
+  lastActivityAt: string | null;
+  endedAt: string | null;
+  disconnectedBy: string | null;
+  changedBy: { displayName: string } | null;
+}
+
+export interface SessionHost {
+  id: string;
+  poolId: string;
+  name: string;
+  state: string;
+  draining: boolean;
+  maxSessions: number;
+  activeSessions: number;
+}
+
+export interface AdminUser {
+  id: string;
+  tenantId: string;
+  username: string;
+  displayName: string | null;
+  email: string | null;
+  roles: Role[];
+  enabled: boolean;
+  createdAt: string;
+}
+
+export interface AdminGroup {
+  id: string;
+  name: string;
+  description: string | null;
+  memberIds: string[];
+  createdAt: string;
+}
+
+export interface Tenant {
+  id: string;
+  slug: string;
+  name: string;
+  maxConcurrentSessions: number;
+  maxDesktops: number;
+  activeSessions: number;
+  desktopCount: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AuditEntry {
+  id: number;
+  tenantId: string;
+  occurredAt: string;
+  actorId: string | null;
+  actorName: string | null;
+  action: string;
+  objectType: string | null;
+  objectId: string | null;
+  details: Record<string, unknown> | null;
+}

@@ -1,0 +1,238 @@
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { MemoryRouter } from 'react-router-dom';
+
+import { App } from '../app/App';
+import { AuthProvider } from '../auth';
+import { detailWords, objectLink } from './pages/AuditPage';
+import { sessionQuery } from './pages/SessionsPage';
+import { fakeBroker, pathOf, queryOf, type Answer, type Call } from './testBroker';
+
+function renderApp(path: string, roles: string[], route: (c: Call) => Answer | undefined) {
+  const calls = fakeBroker((c) => (c.url === '/api/v1/me' ? { body: { userId: 'me-1', tenantId: 't-1', username: 'admin', roles } } : route(c)));
+  render(
+    <MemoryRouter initialEntries={[path]}>
+      <AuthProvider>
+        <App />
+      </AuthProvider>
+    </MemoryRouter>,
+  );
+  return calls;
+}
+
+beforeEach(() => sessionStorage.clear());
+afterEach(() => vi.unstubAllGlobals());
+
+const office = {
+  id: 'p1',
+  name: 'Office',
+  description: 'Fresh desktops',
+  kind: 'POOLED',
+  enabled: true,
+  idleTimeoutSeconds: null,
+  idleAction: 'DISCONNECT',
+  disconnectTimeoutSeconds: 900,
+  maxSessionSeconds: null,
+  recordSessions: true,
+  createdAt: '2026-12-01T10:00:00Z',
+  updatedAt: '2026-12-01T10:00:00Z',
+};
+
+describe('a pool’s page', () => {
+  it('shows provisioning with the reconciler’s notes, desktops with their owners, and entitles a group', async () => {
+    const calls = renderApp('/console/pools/p1', ['TENANT_ADMIN'], (c): Answer | undefined => {
+      const p = pathOf(c.url);
+      if (p === '/api/v1/admin/pools/p1') {
+        return { body: office, headers: { ETag: '"2"' } };
+      }
+      if (p === '/api/v1/admin/pools/p1/provisioning') {
+        return {
+          body: {
+            enabled: true,
+            minSize: 2,
+            maxSize: 4,
+            spareTarget: 1,
+            simulated: true,
+            desktops: 3,
+            desktopsByState: { READY: 1, IN_USE: 1, FAILED: 1 },
+            desktopsOnTargetImage: 3,
+            currentImage: { id: 'i1', label: 'win11-2026-11' },
+            recentRefusals: 0,
+            notes: [{ poolId: 'p1', code: 'NO_HOST_CAPACITY', count: 2, detail: '0 of 2 hosts have room' }],
+          },
+        };
+      }
+      if (p === '/api/v1/admin/pools/p1/desktops') {
+        return {
+          body: [
+            { id: 'd1', name: 'office-01', state: 'IN_USE', assignedUserId: 'u1', consoleHost: '10.0.0.1', consolePort: 5900, managed: true, failureReason: null, createdAt: '2026-12-01T10:00:00Z', stateChangedAt: '2026-12-01T10:00:00Z' },
+            { id: 'd2', name: 'office-02', state: 'FAILED', assignedUserId: null, consoleHost: '10.0.0.2', consolePort: 5900, managed: true, failureReason: 'clone failed: disk full', createdAt: '2026-12-01T10:00:00Z', stateChangedAt: '2026-12-01T10:00:00Z' },
+          ],
+          headers: { 'X-Total-Count': '2' },
+        };
+      }
+      if (p === '/api/v1/admin/users/u1') {
+        return { body: { id: 'u1', username: 'alice', displayName: 'Alice Example' } };
+      }
+      if (p === '/api/v1/admin/groups/g1') {
+        return { body: { id: 'g1', name: 'Staff' } };
+      }
+      if (p === '/api/v1/admin/groups') {
+        return { body: [{ id: 'g1', name: 'Staff' }, { id: 'g2', name: 'Engineers' }] };
+      }
+      if (p === '/api/v1/admin/pools/p1/entitlements' && c.method === 'POST') {
+        return { status: 201, body: { id: 'e2', poolId: 'p1', groupId: 'g2' } };
+      }
+      if (p === '/api/v1/admin/pools/p1/entitlements') {
+        return { body: [{ id: 'e1', poolId: 'p1', userId: null, groupId: 'g1', createdAt: '2026-12-01T10:00:00Z' }] };
+      }
+      return undefined;
+    });
+    expect(await screen.findByRole('heading', { level: 1, name: /Office/ })).toBeInTheDocument();
+    expect(await screen.findByTestId('desktops-by-state')).toHaveTextContent('3: 1 ready, 1 in use, 1 broken');
+    expect(screen.getByTestId('plan-notes')).toHaveTextContent('No healthy host outside maintenance has room for another desktop. (2 actions held back) 0 of 2 hosts have room');
+    const desktops = await screen.findByRole('grid', { name: 'Desktops' });
+    expect(await within(desktops).findByText('Alice Example')).toBeInTheDocument();
+    expect(within(desktops).getByText('clone failed: disk full')).toBeInTheDocument();
+    expect(await screen.findByText('Group Staff')).toBeInTheDocument();
+
+    await userEvent.selectOptions(screen.getByLabelText('Entitle a group'), 'Engineers');
+    await userEvent.click(screen.getByRole('button', { name: 'Entitle group' }));
+    await waitFor(() => expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ groupId: 'g2' }));
+    await waitFor(() => expect(calls.filter((c) => pathOf(c.url) === '/api/v1/admin/pools/p1/entitlements' && c.method === 'GET')).toHaveLength(2));
+  });
+
+  it('says in words that a pool is not provisioned, and help desk cannot change entitlements', async () => {
+    renderApp('/console/pools/p1', ['HELPDESK'], (c): Answer | undefined => {
+      const p = pathOf(c.url);
+      if (p === '/api/v1/admin/pools/p1') {
+        return { body: office };
+      }
+      if (p === '/api/v1/admin/pools/p1/provisioning') {
+        return { status: 409, body: { reason: 'INVALID_STATE', detail: 'Pool p1 is not provisioned yet; set its provisioning settings first' } };
+      }
+      return p.startsWith('/api/v1/admin/') ? { body: [] } : undefined;
+    });
+    expect(await screen.findByTestId('no-provisioning')).toHaveTextContent('its desktops are registered by hand');
+    expect(screen.getByTestId('no-provisioning')).toHaveTextContent('not provisioned yet');
+    expect(await screen.findByText('Nobody may use this pool yet')).toBeInTheDocument();
+    expect(screen.queryByLabelText('Entitle a group')).not.toBeInTheDocument();
+  });
+});
+
+describe('audit trail', () => {
+  it('filters by an actor found by username, by action and by time, newest first', async () => {
+    const calls = renderApp('/console/audit', ['HELPDESK'], (c): Answer | undefined => {
+      const p = pathOf(c.url);
+      if (p === '/api/v1/admin/audit') {
+        return {
+          body: [{ id: 9, occurredAt: '2026-12-05T10:00:00Z', actorId: 'u9', actorName: 'admin', action: 'POOL_UPDATED', objectType: 'DESKTOP_POOL', objectId: 'p1', details: { name: 'Office' } }],
+        };
+      }
+      if (p === '/api/v1/admin/users' && queryOf(c.url).get('q') === 'admin') {
+        return { body: [{ id: 'u9', username: 'Admin' }, { id: 'u10', username: 'admin2' }] };
+      }
+      if (p === '/api/v1/admin/users/u9') {
+        return { body: { id: 'u9', username: 'admin' } };
+      }
+      return p.startsWith('/api/v1/admin/') ? { body: [] } : undefined;
+    });
+    expect(await screen.findByRole('link', { name: 'Pool' })).toHaveAttribute('href', '/console/pools/p1');
+    expect(queryOf(calls.find((c) => pathOf(c.url) === '/api/v1/admin/audit')!.url).get('sort')).toBe('-id');
+
+    await userEvent.type(screen.getByRole('textbox', { name: 'Actor (exact username)' }), 'admin{Enter}');
+    expect(await screen.findByText('Actor: admin')).toBeInTheDocument();
+    await waitFor(() => expect(calls.some((c) => queryOf(c.url).get('actorId') === 'u9')).toBe(true));
+
+    await userEvent.type(screen.getByRole('textbox', { name: 'Action, e.g. USER_UPDATED' }), 'pool_updated{Enter}');
+    await waitFor(() => expect(calls.some((c) => queryOf(c.url).get('action') === 'POOL_UPDATED')).toBe(true));
+
+    await userEvent.type(screen.getByLabelText('From'), '2026-12-01T08:30');
+    await waitFor(() => expect(calls.some((c) => queryOf(c.url).get('since') === new Date('2026-12-01T08:30').toISOString())).toBe(true));
+  });
+
+  it('says when no user has the actor’s name', async () => {
+    renderApp('/console/audit', ['TENANT_ADMIN'], (c) => (pathOf(c.url).startsWith('/api/v1/admin/') ? { body: [] } : undefined));
+    await userEvent.type(await screen.findByRole('textbox', { name: 'Actor (exact username)' }), 'nobody{Enter}');
+    expect(await screen.findByText('No user named nobody')).toBeInTheDocument();
+  });
+
+  it('links lines to their objects where the console has a page', () => {
+    expect(objectLink({ objectType: 'DESKTOP_POOL', objectId: 'p1', details: null }, false)).toBe('/console/pools/p1');
+    expect(objectLink({ objectType: 'SESSION', objectId: 's1', details: { userId: 'u1' } }, false)).toBe('/console/sessions?userId=u1&state=ALL');
+    expect(objectLink({ objectType: 'USER', objectId: 'u1', details: { username: 'alice' } }, false)).toBe('/console/users?q=alice');
+    expect(objectLink({ objectType: 'TENANT', objectId: 't1', details: { slug: 'acme' } }, false)).toBeNull();
+    expect(objectLink({ objectType: 'TENANT', objectId: 't1', details: { slug: 'acme' } }, true)).toBe('/console/tenants?q=acme');
+    expect(detailWords({ from: 'CONNECTED', to: 'DISCONNECTED', poolId: 'p1' })).toBe('from: CONNECTED, to: DISCONNECTED');
+  });
+});
+
+describe('sessionQuery', () => {
+  it('asks for live sessions by default and every session for "ALL"', () => {
+    const base = { q: '', poolId: 'p1', hostId: '', userId: '' };
+    expect(sessionQuery({ ...base, state: '' })).toEqual({ ...base, state: '' });
+    expect(sessionQuery({ ...base, state: 'ALL' })).toEqual({ ...base, liveOnly: false });
+    expect(sessionQuery({ ...base, state: 'DISCONNECTED' })).toEqual({ ...base, state: 'DISCONNECTED' });
+  });
+});
+
+describe('pools: create, enable and disable', () => {
+  it('creates a pool with its kind and session policy, then opens its page', async () => {
+    const calls = renderApp('/console/pools', ['TENANT_ADMIN'], (c): Answer | undefined => {
+      const p = pathOf(c.url);
+      if (p === '/api/v1/admin/pools' && c.method === 'POST') {
+        return { status: 201, body: { ...office, id: 'p9', name: 'Lab' } };
+      }
+      if (p === '/api/v1/admin/pools/p9') {
+        return { body: { ...office, id: 'p9', name: 'Lab', enabled: false } };
+      }
+      return p.startsWith('/api/v1/admin/') ? { body: [] } : undefined;
+    });
+    await userEvent.click((await screen.findAllByRole('button', { name: 'New pool' }))[0]);
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.type(within(dialog).getByLabelText(/^Name/), 'Lab');
+    await userEvent.selectOptions(within(dialog).getByLabelText(/^Kind/), 'PERSISTENT');
+    await userEvent.type(within(dialog).getByLabelText(/Disconnected sessions end after/), '30');
+    await userEvent.click(within(dialog).getByLabelText('Record every session'));
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Create pool' }));
+    expect(await screen.findByRole('heading', { level: 1, name: /Lab/ })).toBeInTheDocument();
+    expect(calls.find((c) => c.method === 'POST')?.body).toEqual({
+      name: 'Lab',
+      kind: 'PERSISTENT',
+      enabled: false,
+      disconnectTimeoutSeconds: 1800,
+      recordSessions: true,
+    });
+  });
+
+  it('disables a pool after saying what that does, from the version shown; a stale version is told', async () => {
+    let version = 2;
+    const calls = renderApp('/console/pools/p1', ['TENANT_ADMIN'], (c): Answer | undefined => {
+      const p = pathOf(c.url);
+      if (p === '/api/v1/admin/pools/p1' && c.method === 'PATCH') {
+        return c.headers['If-Match'] === `"${version}"`
+          ? { body: { ...office, enabled: false }, headers: { ETag: `"${++version}"` } }
+          : { status: 412, body: { reason: 'STALE_VERSION', objectType: 'Pool', currentETag: `"${version}"` } };
+      }
+      if (p === '/api/v1/admin/pools/p1') {
+        return { body: office, headers: { ETag: `"${version}"` } };
+      }
+      return p.startsWith('/api/v1/admin/') ? { body: [] } : undefined;
+    });
+    await userEvent.click(await screen.findByRole('button', { name: 'Disable pool' }));
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog).toHaveTextContent('Sessions running now are not ended');
+    version = 5; // another admin saved meanwhile
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Disable pool' }));
+    const stale = await screen.findByTestId('stale-version');
+    expect(stale).toHaveTextContent('Another admin changed this pool');
+    expect(calls.find((c) => c.method === 'PATCH')).toMatchObject({ headers: { 'If-Match': '"2"' }, body: { enabled: false } });
+
+    await userEvent.click(within(stale).getByRole('button', { name: 'Reload the pool' }));
+    await waitFor(() => expect(calls.filter((c) => pathOf(c.url) === '/api/v1/admin/pools/p1' && c.method === 'GET')).toHaveLength(2));
+    await userEvent.click(await screen.findByRole('button', { name: 'Disable pool' }));
+    await userEvent.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Disable pool' }));
+    expect(await screen.findByRole('button', { name: 'Enable pool' })).toBeInTheDocument();
+    expect(calls.filter((c) => c.method === 'PATCH').at(-1)?.headers['If-Match']).toBe('"5"');
+  });
+});

@@ -1,0 +1,200 @@
+import { useEffect, useState } from 'react';
+import { Alert, AlertActionCloseButton, Button, Content, Label, PageSection, Title, ToolbarItem } from '@patternfly/react-core';
+import { Link } from 'react-router-dom';
+
+import { humanError, type HumanProblem } from '../../problems/problemMessages';
+import { useConsole } from '../ConsoleContext';
+import { PagedTable, type Column } from '../PagedTable';
+import { ConfirmModal, SelectFilter, TextFilter, When } from '../controls';
+import type { AdminPool, AdminSession, SessionHost } from '../adminTypes';
+import { useNames } from '../names';
+import { useServerList } from '../useServerList';
+import { useUrlFilters } from '../useUrlFilters';
+import { SESSION_STATES, sessionStateWords } from '../words';
+
+const FILTERS = ['q', 'poolId', 'hostId', 'userId', 'state'] as const;
+
+/** "ALL" in the state filter: ended sessions too (liveOnly=false); "" is the broker's default, live ones only. */
+export function sessionQuery(f: Record<(typeof FILTERS)[number], string>) {
+  const { state, ...rest } = f;
+  if (state === 'ALL') {
+    return { ...rest, liveOnly: false };
+  }
+  return { ...rest, state };
+}
+
+type Action = { kind: 'disconnect' | 'logoff'; session: AdminSession };
+
+const STATE_COLOURS: Record<string, 'blue' | 'green' | 'orange' | 'grey' | 'purple'> = {
+  PREPARING: 'purple',
+  READY: 'blue',
+  CONNECTED: 'green',
+  DISCONNECTED: 'orange',
+  ENDED: 'grey',
+};
+
+/** The tenant's sessions with disconnect and log off (help desk too). */
+export function SessionsPage() {
+  const { client } = useConsole();
+  const f = useUrlFilters(FILTERS, '-createdAt');
+  const list = useServerList<AdminSession>(client, '/api/v1/admin/sessions', { filters: sessionQuery(f.filters), sort: f.sort });
+  const [pools, setPools] = useState<AdminPool[]>([]);
+  const [hosts, setHosts] = useState<SessionHost[]>([]);
+  const [action, setAction] = useState<Action | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<HumanProblem | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const filterUser = useNames(client, 'users', [f.filters.userId]);
+
+  useEffect(() => {
+    client.page<AdminPool>('/api/v1/admin/pools?sort=name&limit=1000').then((p) => setPools(p.rows)).catch(() => setPools([]));
+    client
+      .page<SessionHost>('/api/v1/admin/session-hosts?sort=name&limit=1000')
+      .then((p) => setHosts(p.rows))
+      .catch(() => setHosts([]));
+  }, [client]);
+
+  const act = async () => {
+    if (!action) {
+      return;
+    }
+    setBusy(true);
+    setProblem(null);
+    const s = action.session;
+    try {
+      await client.send('POST', `/api/v1/admin/sessions/${encodeURIComponent(s.id)}/${action.kind}`);
+      setDone(
+        action.kind === 'disconnect'
+          ? `${s.username}’s session in ${s.poolName} was disconnected; it waits for them to reconnect.`
+          : `${s.username} was logged off from ${s.poolName}.`,
+      );
+      setAction(null);
+      list.reload();
+    } catch (e) {
+      setProblem(humanError(e, 'admin'));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const columns: Column<AdminSession>[] = [
+    {
+      title: 'User',
+      render: (s) => <Link to={`/console/sessions?userId=${encodeURIComponent(s.userId)}`}>{s.username}</Link>,
+    },
+    { title: 'Pool', render: (s) => <Link to={`/console/pools/${s.poolId}`}>{s.poolName}</Link> },
+    { title: 'Machine', render: (s) => s.machineName ?? '—' },
+    {
+      title: 'State',
+      sortKey: 'stateChangedAt',
+      render: (s) => (
+        <>
+          <Label color={STATE_COLOURS[s.state] ?? 'grey'}>{sessionStateWords(s.state)}</Label>{' '}
+          <span className="dp-secondary">
+            since <When at={s.stateChangedAt} />
+            {s.changedBy && ` by ${s.changedBy.displayName}`}
+            {s.endReason && ` (${s.endReason.toLowerCase().replace(/_/g, ' ')})`}
+          </span>
+        </>
+      ),
+    },
+    { title: 'Started', sortKey: 'createdAt', render: (s) => <When at={s.createdAt} /> },
+  ];
+
+  const hostName = (id: string) => hosts.find((h) => h.id === id)?.name;
+
+  return (
+    <PageSection>
+      <Title headingLevel="h1">Sessions</Title>
+      <Content component="p" className="dp-secondary">
+        Live sessions by default. Disconnecting keeps the user’s work running until they reconnect; logging off ends
+        the session and everything open in it.
+      </Content>
+      {done && (
+        <Alert variant="success" isInline title={done} className="pf-v6-u-mb-md" aria-live="polite" actionClose={<AlertActionCloseButton onClose={() => setDone(null)} />} />
+      )}
+      <PagedTable
+        label="Sessions"
+        list={list}
+        columns={columns}
+        rowKey={(s) => s.id}
+        sort={f.sort}
+        onSort={f.setSort}
+        filtered={f.active}
+        onClearFilters={f.clear}
+        actions={(s) =>
+          s.state === 'ENDED' ? null : (
+            <>
+              {(s.state === 'CONNECTED' || s.state === 'READY') && (
+                <Button variant="secondary" size="sm" onClick={() => setAction({ kind: 'disconnect', session: s })} aria-label={`Disconnect ${s.username} from ${s.poolName}`}>
+                  Disconnect
+                </Button>
+              )}{' '}
+              <Button variant="danger" size="sm" onClick={() => setAction({ kind: 'logoff', session: s })} aria-label={`Log off ${s.username} from ${s.poolName}`}>
+                Log off
+              </Button>
+            </>
+          )
+        }
+        toolbar={
+          <>
+            <TextFilter label="Search sessions by username or machine" value={f.filters.q} onApply={(v) => f.setFilter('q', v)} placeholder="User or machine" />
+            {f.filters.userId && (
+              <ToolbarItem>
+                <Label onClose={() => f.setFilter('userId', '')} closeBtnAriaLabel="Show every user’s sessions">
+                  User: {filterUser[f.filters.userId] ?? '…'}
+                </Label>
+              </ToolbarItem>
+            )}
+            <SelectFilter
+              id="sessions-state"
+              label="State"
+              anyLabel="Live (not ended)"
+              value={f.filters.state}
+              onChange={(v) => f.setFilter('state', v)}
+              options={[...SESSION_STATES, { value: 'ALL', label: 'All, ended ones too' }]}
+            />
+            <SelectFilter
+              id="sessions-pool"
+              label="Pool"
+              value={f.filters.poolId}
+              onChange={(v) => f.setFilter('poolId', v)}
+              options={pools.map((p) => ({ value: p.id, label: p.name }))}
+            />
+            {(hosts.length > 0 || f.filters.hostId) && (
+              <SelectFilter
+                id="sessions-host"
+                label="Session host"
+                value={f.filters.hostId}
+                onChange={(v) => f.setFilter('hostId', v)}
+                options={hosts.map((h) => ({ value: h.id, label: hostName(h.id) ?? h.id }))}
+              />
+            )}
+          </>
+        }
+        empty={{
+          title: 'Nobody is working right now',
+          body: 'No session is live. Sessions appear here as soon as a user connects; choose “All, ended ones too” under State to see past ones.',
+        }}
+      />
+      {action && (
+        <ConfirmModal
+          title={action.kind === 'disconnect' ? `Disconnect ${action.session.username}?` : `Log off ${action.session.username}?`}
+          confirmLabel={action.kind === 'disconnect' ? 'Disconnect' : 'Log off'}
+          danger={action.kind === 'logoff'}
+          busy={busy}
+          problem={problem}
+          onConfirm={() => void act()}
+          onCancel={() => {
+            setAction(null);
+            setProblem(null);
+          }}
+        >
+          {action.kind === 'disconnect'
+            ? `${action.session.username}’s screen in ${action.session.poolName} closes; their programs keep running and they can reconnect. They are told a help-desk agent disconnected them.`
+            : `${action.session.username}’s session in ${action.session.poolName} ends: programs still open in it close and unsaved work is lost.`}
+        </ConfirmModal>
+      )}
+    </PageSection>
+  );
+}
