@@ -137,7 +137,9 @@ class BrokerFaultsTest {
         brokers[0].awaitHealthy(Duration.ofSeconds(120));
         CompletableFuture<Void> killedToo = new CompletableFuture<>();
         int toLogOff = estate.knownLive();
-        assertThat(toLogOff).as("sessions to log off").isGreaterThan(200);
+        // enough for the kill to land mid-storm (a loaded machine turns more of the 2,000 connects away as
+        // OVERLOADED, and a run on one found 196)
+        assertThat(toLogOff).as("sessions to log off").isGreaterThan(100);
         List<Outcome> logoffs = estate.logoffStorm(CLIENTS_PER_BROKER, n -> {
             if (n == toLogOff / 4 && !killedToo.isDone()) {
                 killInBackground(brokers[1], killedToo);
