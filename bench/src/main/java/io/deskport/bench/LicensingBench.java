@@ -33,12 +33,18 @@ public final class LicensingBench {
     private final LogonStorm storm;
     private final BenchLicences licences;
     private final LedgerChecks ledger = LedgerChecks.withDefaults();
+    private final StatementStatistics statistics;
+    /** Rows of the ledger that must not exist, seats over capacity among them, and expectations missed. */
     private int violations;
+    /** Answers other than a new session (capacity and seats cover every user). */
+    private int unexpected;
 
     private LicensingBench(Map<String, String> opt) {
         this.opt = opt;
         this.storm = new LogonStorm(opt);
         this.licences = new BenchLicences(opt.get("jdbc"), opt.get("db-user"), opt.get("db-password"));
+        this.statistics = new StatementStatistics(opt.get("jdbc"), opt.get("db-user"), opt.get("db-password"),
+                Integer.parseInt(opt.getOrDefault("statements", "15")));
     }
 
     public static void main(String[] args) throws Exception {
@@ -88,12 +94,16 @@ public final class LicensingBench {
             String load = loadAverage();
             System.out.printf("%n--- phase %d: %s (load average %s)%n", n, licensed
                     ? "licensed: every connect takes a CONCURRENT_USER and a NAMED_USER seat" : "plain", load);
+            boolean statements = statistics.reset();
             LogonStorm.Saturation s = storm.saturate(estate);
+            if (statements) {
+                statistics.print(users);
+            }
             phases.add(new Phase(n, licensed, load, s));
             String label = "phase " + n + " (" + (licensed ? "licensed" : "plain") + ")";
             // an answer other than a new session is a violation once (capacity covers every user); the ledger's
             // expectations then follow from the sessions that were made
-            violations += LogonStorm.unexpected(s.outcomes(), label);
+            unexpected += LogonStorm.unexpected(s.outcomes(), label);
             int connected = (int) Arrays.stream(s.outcomes()).filter(o -> o.status() == 201).count();
             violations += check(label + ", connected", estate, products, connected, connected);
             storm.logOff(estate, s.outcomes());
@@ -105,10 +115,12 @@ public final class LicensingBench {
 
         summary(phases);
         System.out.printf("load average at end: %s%n", loadAverage());
+        System.out.printf("violations: %d in the ledger and the seats held, %d answers other than a new session%n",
+                violations, unexpected);
         double plain = mean(phases, false, Phase::connectsPerS);
         double licensed = mean(phases, true, Phase::connectsPerS);
         System.out.printf("licensing: plain_connects_per_s=%.0f licensed_connects_per_s=%.0f relative=%.2f violations=%d%n",
-                plain, licensed, licensed / plain, violations);
+                plain, licensed, licensed / plain, violations + unexpected);
     }
 
     /** Two fresh products for the pools' sessions: a new named seat for every user, whatever earlier phases held. */

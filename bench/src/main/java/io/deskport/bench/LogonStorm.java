@@ -288,6 +288,7 @@ public final class LogonStorm {
         int clients = Integer.parseInt(opt.get("clients"));
         long brokerPid = Long.parseLong(opt.getOrDefault("broker-pid", "0"));
         long pgPid = Long.parseLong(opt.getOrDefault("postgres-pid", "0"));
+        load.closeIdle();
         double[] cpu0 = {ProcessCpu.treeMillis(brokerPid), ProcessCpu.treeMillis(pgPid), ProcessCpu.selfMillis()};
         Outcome[] saturation = new Outcome[users];
         AtomicInteger next = new AtomicInteger();
@@ -355,7 +356,9 @@ public final class LogonStorm {
         long latency = System.nanoTime() - scheduledNanos;
         boolean ok = r.status() == 200 || r.status() == 201;
         // the session is the first member of a connect answer, so its id is the body's first "id"
-        return new Outcome(r.status(), ok ? r.firstString("id") : null, ok ? null : r.firstString("reason"), latency);
+        // an answer that never came (status -1) keeps the client's error as its reason
+        return new Outcome(r.status(), ok ? r.firstString("id") : null,
+                ok ? null : r.status() < 0 ? r.body() : r.firstString("reason"), latency);
     }
 
     int expectLive(UUID tenant, int expected, String phase) throws Exception {
