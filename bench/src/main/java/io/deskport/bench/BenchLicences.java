@@ -14,8 +14,8 @@ import java.util.UUID;
  * <p>{@link #product} writes a product with a HARD licence in force the way the broker's admin API writes it
  * (the way {@code LicenceFixture} does in the broker's tests): the product row, its sixteen shard rows, the
  * licence row, then the shards' capacities from the licence (seats / 16, one more on the first seats % 16
- * shards). It goes straight to the database because the admin API for licences has not landed yet; once it has,
- * this method and {@link #require}/{@link #unrequire} become {@code POST /api/v1/admin/licence-products}
+ * shards). It goes straight to the database: the admin API for licences was not on main when this was written.
+ * With it, this method and {@link #require}/{@link #unrequire} become {@code POST /api/v1/admin/licence-products}
  * {name, vendor, sku, model}, {@code POST /api/v1/admin/licence-products/{id}/licences} {seats, enforcement:
  * "HARD"} and {@code PUT}/{@code DELETE /api/v1/admin/pools/{poolId}/licence-products/{productId}}.
  */
