@@ -53,6 +53,16 @@ final class LeanHttp {
         }
     }
 
+    /**
+     * Closes the idle connections (the next requests open new ones): a phase that starts after a long pause must
+     * not send its first requests on connections the server has closed meanwhile. Call it with no request running.
+     */
+    void closeIdle() {
+        for (Connection c : idle) {
+            c.close();
+        }
+    }
+
     Response post(String path, String bearer) {
         Connection c;
         try {

@@ -34,7 +34,7 @@ public final class LogonStorm {
     private final StormInvariants invariants;
     private int violations;
 
-    private LogonStorm(Map<String, String> opt) {
+    LogonStorm(Map<String, String> opt) {
         this.opt = opt;
         this.api = new BrokerClient(opt.get("broker"));
         this.load = new LeanHttp(opt.get("broker"), 256);
@@ -42,8 +42,18 @@ public final class LogonStorm {
     }
 
     public static void main(String[] args) throws Exception {
+        new LogonStorm(options(args, Map.of())).run();
+    }
+
+    /**
+     * The command line as options: {@code --name value} pairs over the storm's defaults (and the caller's).
+     *
+     * @throws IllegalArgumentException when a required option (broker, database, operator) is missing
+     */
+    static Map<String, String> options(String[] args, Map<String, String> moreDefaults) {
         Map<String, String> opt = new HashMap<>(Map.of("users", "10000", "rate", "500", "clients", "64",
                 "pools-per-kind", "4", "ceiling-seconds", "5", "setup-clients", "16", "warmup", "6000"));
+        opt.putAll(moreDefaults);
         for (int i = 0; i + 1 < args.length; i += 2) {
             opt.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
@@ -52,147 +62,60 @@ public final class LogonStorm {
                 throw new IllegalArgumentException("missing --" + required);
             }
         }
-        new LogonStorm(opt).run();
+        return opt;
     }
 
-    private record Pool(UUID id, String kind) {
+    record Pool(UUID id, String kind) {
     }
 
-    private record Outcome(int status, String sessionId, String reason, long latencyNanos) {
+    record Outcome(int status, String sessionId, String reason, long latencyNanos) {
+    }
+
+    /** The storm's tenant, its pools (user {@code u} connects to pool {@code u % pools}) and its users' tokens. */
+    record Estate(UUID tenant, String slug, List<Pool> pools, String[] tokens) {
+
+        int users() {
+            return tokens.length;
+        }
+
+        UUID poolOf(int user) {
+            return pools.get(user % pools.size()).id();
+        }
+    }
+
+    /**
+     * What the saturation phase measured: every answer, the connects per second, and the CPU each connect cost
+     * in the broker, PostgreSQL and the load client (NaN when the processes were not named), and how many
+     * connects were turned away as OVERLOADED (and sent again after their Retry-After).
+     */
+    record Saturation(Outcome[] outcomes, double seconds, double connectsPerS, double brokerCpuMs,
+                      double postgresCpuMs, double clientCpuMs, int overloaded) {
     }
 
     private void run() throws Exception {
-        int users = Integer.parseInt(opt.get("users"));
-        int perKind = Integer.parseInt(opt.get("pools-per-kind"));
-        int setupClients = Integer.parseInt(opt.get("setup-clients"));
-
-        // --- set-up through the admin API, as an operator would script it
-        long t0 = System.nanoTime();
-        String operator = api.login("platform", "operator", opt.get("operator-password"));
-        String slug = "storm-" + Long.toHexString(System.currentTimeMillis());
-        UUID tenant = UUID.fromString(api.expect(201, "POST", "/api/v1/admin/tenants", operator, null,
-                "{\"slug\":\"" + slug + "\",\"name\":\"Logon storm\",\"maxConcurrentSessions\":" + (users * 2)
-                        + ",\"maxDesktops\":" + (users * 2) + "}").body().get("id").asString());
-        List<Pool> pools = new ArrayList<>();
-        List<UUID> groups = new ArrayList<>();
-        for (String kind : KINDS) {
-            for (int i = 0; i < perKind; i++) {
-                String lb = i % 2 == 0 ? "BREADTH_FIRST" : "DEPTH_FIRST";
-                UUID pool = UUID.fromString(api.expect(201, "POST", "/api/v1/admin/pools", operator, tenant,
-                        "{\"name\":\"" + kind.toLowerCase() + "-" + i + "\",\"kind\":\"" + kind + "\",\"loadBalancing\":\""
-                                + lb + "\"}").body().get("id").asString());
-                UUID group = UUID.fromString(api.expect(201, "POST", "/api/v1/admin/groups", operator, tenant,
-                        "{\"name\":\"g-" + kind.toLowerCase() + "-" + i + "\"}").body().get("id").asString());
-                api.expect(201, "POST", "/api/v1/admin/pools/" + pool + "/entitlements", operator, tenant,
-                        "{\"groupId\":\"" + group + "\"}");
-                pools.add(new Pool(pool, kind));
-                groups.add(group);
-            }
-        }
-        int perPool = (users + pools.size() - 1) / pools.size();
-        int slack = Math.max(2, perPool / 20);
-        parallel(setupClients, pools.size(), p -> {
-            Pool pool = pools.get(p);
-            if (pool.kind().equals("SHARED")) {
-                int hosts = (perPool + slack + 99) / 100;
-                for (int h = 0; h < hosts; h++) {
-                    api.expect(201, "POST", "/api/v1/admin/pools/" + pool.id() + "/session-hosts", operator, tenant,
-                            "{\"name\":\"host-" + h + "\",\"maxSessions\":100,\"consoleHost\":\"10.0.0." + (h + 1)
-                                    + "\",\"consolePort\":5900}");
-                }
-            } else {
-                for (int d = 0; d < perPool + slack; d++) {
-                    api.expect(201, "POST", "/api/v1/admin/pools/" + pool.id() + "/desktops", operator, tenant,
-                            "{\"name\":\"vm-" + d + "\",\"consoleHost\":\"10.1." + (d / 250) + "." + (d % 250 + 1)
-                                    + "\",\"consolePort\":5900}");
-                }
-            }
-        });
-        String password = "storm-password-" + Long.toHexString(System.nanoTime());
-        String[] tokens = new String[users];
-        parallel(setupClients, users, u -> {
-            UUID user = UUID.fromString(api.expect(201, "POST", "/api/v1/admin/users", operator, tenant,
-                    "{\"username\":\"user" + u + "\",\"password\":\"" + password + "\"}").body().get("id").asString());
-            api.expect(200, "PUT", "/api/v1/admin/groups/" + groups.get(u % groups.size()) + "/members/" + user,
-                    operator, tenant, null);
-            tokens[u] = api.login(slug, "user" + u, password);
-        });
-        System.out.printf("set-up: tenant %s, %d pools (%d per kind), %d users, %d desktops/seats per pool, %.1f s%n",
-                slug, pools.size(), perKind, users, perPool + slack, (System.nanoTime() - t0) / 1e9);
-
-        // --- warm-up (not measured): the broker's JIT compiles the connect path, as in a broker that has been
-        // up for a while; the first users connect and log off, twice, so that the paths of users who come
-        // back (a persistent pool's own desktop) are compiled as well as those of first-time users
+        Estate estate = setUp();
+        int users = estate.users();
+        String[] tokens = estate.tokens();
+        List<Pool> pools = estate.pools();
+        UUID tenant = estate.tenant();
         int clients = Integer.parseInt(opt.get("clients"));
         int warmup = Math.min(users, Integer.parseInt(opt.get("warmup")));
         if (warmup > 0) {
-            long w0 = System.nanoTime();
-            String[] warmSessions = new String[warmup];
-            for (int round = 0; round < 2; round++) {
-                parallel(clients, warmup, u -> {
-                    Outcome o = connect(tokens[u], pools.get(u % pools.size()).id(), System.nanoTime());
-                    if (o.status() != 201) {
-                        throw new IllegalStateException("warm-up connect answered " + o.status() + " " + o.reason());
-                    }
-                    warmSessions[u] = o.sessionId();
-                });
-                parallel(clients, warmup, u -> {
-                    BrokerClient.Reply r = api.call("POST", "/api/v1/sessions/" + warmSessions[u] + "/logoff", tokens[u],
-                            null, null);
-                    if (r.status() != 200) {
-                        throw new IllegalStateException("warm-up logoff answered " + r.status());
-                    }
-                });
-            }
-            System.out.printf("warm-up: %d users connected and logged off twice, not measured, %.1f s%n", warmup,
-                    (System.nanoTime() - w0) / 1e9);
+            warmUp(estate, warmup, 2);
         }
 
         // --- phase 1: saturation, closed loop
         long brokerPid = Long.parseLong(opt.getOrDefault("broker-pid", "0"));
         long pgPid = Long.parseLong(opt.getOrDefault("postgres-pid", "0"));
-        double[] cpu0 = {ProcessCpu.treeMillis(brokerPid), ProcessCpu.treeMillis(pgPid), ProcessCpu.selfMillis()};
-        Outcome[] saturation = new Outcome[users];
-        AtomicInteger next = new AtomicInteger();
-        overloaded.set(0);
-        long p1 = System.nanoTime();
-        try (ExecutorService ex = Executors.newFixedThreadPool(clients)) {
-            for (int c = 0; c < clients; c++) {
-                ex.submit(() -> {
-                    for (int u; (u = next.getAndIncrement()) < users; ) {
-                        long s = System.nanoTime();
-                        saturation[u] = connect(tokens[u], pools.get(u % pools.size()).id(), s);
-                    }
-                });
-            }
-        }
-        double p1Seconds = (System.nanoTime() - p1) / 1e9;
-        double connectsPerS = users / p1Seconds;
-        report("saturation (" + clients + " clients)", saturation, p1Seconds);
-        System.out.printf("  connects turned away as OVERLOADED and sent again after Retry-After: %d%n", overloaded.getAndSet(0));
-        if (brokerPid > 0 && pgPid > 0) {
-            double broker = (ProcessCpu.treeMillis(brokerPid) - cpu0[0]) / users;
-            double pg = (ProcessCpu.treeMillis(pgPid) - cpu0[1]) / users;
-            double client = (ProcessCpu.selfMillis() - cpu0[2]) / users;
-            System.out.printf("cpu per connect: broker %.2f ms, postgres %.2f ms, load client %.2f ms "
-                    + "(2 cores → at most %.0f connects/s with the client on the same machine)%n",
-                    broker, pg, client, 2000 / (broker + pg + client));
-        }
+        Saturation phase1 = saturate(estate);
+        Outcome[] saturation = phase1.outcomes();
+        double connectsPerS = phase1.connectsPerS();
         violations += unexpected(saturation, "saturation");
         violations += invariants.check("saturation");
         violations += expectLive(tenant, users, "saturation");
 
         // everyone logs off (not measured)
-        parallel(clients, users, u -> {
-            if (saturation[u].sessionId() == null) {
-                return;
-            }
-            BrokerClient.Reply r = api.call("POST", "/api/v1/sessions/" + saturation[u].sessionId() + "/logoff",
-                    tokens[u], null, null);
-            if (r.status() != 200) {
-                throw new IllegalStateException("logoff answered " + r.status());
-            }
-        });
+        logOff(estate, saturation);
         violations += invariants.check("logoff");
         violations += expectLive(tenant, 0, "logoff");
 
@@ -261,6 +184,168 @@ public final class LogonStorm {
                 connectsPerS / ceiling, violations);
     }
 
+    /** The storm's tenant, pools, desktops, session hosts and users, set up through the admin API as an operator would script it. */
+    Estate setUp() throws Exception {
+        int users = Integer.parseInt(opt.get("users"));
+        int perKind = Integer.parseInt(opt.get("pools-per-kind"));
+        int setupClients = Integer.parseInt(opt.get("setup-clients"));
+
+        long t0 = System.nanoTime();
+        String operator = api.login("platform", "operator", opt.get("operator-password"));
+        String slug = "storm-" + Long.toHexString(System.currentTimeMillis());
+        UUID tenant = UUID.fromString(api.expect(201, "POST", "/api/v1/admin/tenants", operator, null,
+                "{\"slug\":\"" + slug + "\",\"name\":\"Logon storm\",\"maxConcurrentSessions\":" + (users * 2)
+                        + ",\"maxDesktops\":" + (users * 2) + "}").body().get("id").asString());
+        List<Pool> pools = new ArrayList<>();
+        List<UUID> groups = new ArrayList<>();
+        for (String kind : KINDS) {
+            for (int i = 0; i < perKind; i++) {
+                String lb = i % 2 == 0 ? "BREADTH_FIRST" : "DEPTH_FIRST";
+                UUID pool = UUID.fromString(api.expect(201, "POST", "/api/v1/admin/pools", operator, tenant,
+                        "{\"name\":\"" + kind.toLowerCase() + "-" + i + "\",\"kind\":\"" + kind + "\",\"loadBalancing\":\""
+                                + lb + "\"}").body().get("id").asString());
+                UUID group = UUID.fromString(api.expect(201, "POST", "/api/v1/admin/groups", operator, tenant,
+                        "{\"name\":\"g-" + kind.toLowerCase() + "-" + i + "\"}").body().get("id").asString());
+                api.expect(201, "POST", "/api/v1/admin/pools/" + pool + "/entitlements", operator, tenant,
+                        "{\"groupId\":\"" + group + "\"}");
+                pools.add(new Pool(pool, kind));
+                groups.add(group);
+            }
+        }
+        int perPool = (users + pools.size() - 1) / pools.size();
+        int slack = Math.max(2, perPool / 20);
+        parallel(setupClients, pools.size(), p -> {
+            Pool pool = pools.get(p);
+            if (pool.kind().equals("SHARED")) {
+                int hosts = (perPool + slack + 99) / 100;
+                for (int h = 0; h < hosts; h++) {
+                    api.expect(201, "POST", "/api/v1/admin/pools/" + pool.id() + "/session-hosts", operator, tenant,
+                            "{\"name\":\"host-" + h + "\",\"maxSessions\":100,\"consoleHost\":\"10.0.0." + (h + 1)
+                                    + "\",\"consolePort\":5900}");
+                }
+            } else {
+                for (int d = 0; d < perPool + slack; d++) {
+                    api.expect(201, "POST", "/api/v1/admin/pools/" + pool.id() + "/desktops", operator, tenant,
+                            "{\"name\":\"vm-" + d + "\",\"consoleHost\":\"10.1." + (d / 250) + "." + (d % 250 + 1)
+                                    + "\",\"consolePort\":5900}");
+                }
+            }
+        });
+        String password = "storm-password-" + Long.toHexString(System.nanoTime());
+        String[] tokens = new String[users];
+        parallel(setupClients, users, u -> {
+            UUID user = UUID.fromString(api.expect(201, "POST", "/api/v1/admin/users", operator, tenant,
+                    "{\"username\":\"user" + u + "\",\"password\":\"" + password + "\"}").body().get("id").asString());
+            api.expect(200, "PUT", "/api/v1/admin/groups/" + groups.get(u % groups.size()) + "/members/" + user,
+                    operator, tenant, null);
+            tokens[u] = api.login(slug, "user" + u, password);
+        });
+        System.out.printf("set-up: tenant %s, %d pools (%d per kind), %d users, %d desktops/seats per pool, %.1f s%n",
+                slug, pools.size(), perKind, users, perPool + slack, (System.nanoTime() - t0) / 1e9);
+        return new Estate(tenant, slug, List.copyOf(pools), tokens);
+    }
+
+    /**
+     * Warm-up (not measured): the broker's JIT compiles the connect path, as in a broker that has been up for
+     * a while; the first {@code count} users connect and log off, {@code rounds} times, so that the paths of
+     * users who come back (a persistent pool's own desktop) are compiled as well as those of first-time users.
+     */
+    void warmUp(Estate estate, int count, int rounds) throws Exception {
+        int clients = Integer.parseInt(opt.get("clients"));
+        long w0 = System.nanoTime();
+        String[] warmSessions = new String[count];
+        for (int round = 0; round < rounds; round++) {
+            parallel(clients, count, u -> {
+                Outcome o = connect(estate.tokens()[u], estate.poolOf(u), System.nanoTime());
+                // nothing is measured here: a broker still overloaded after the connect's own retries (a busy
+                // machine) is asked again rather than the run given up
+                for (int again = 0; again < 10 && o.status() == 503 && "OVERLOADED".equals(o.reason()); again++) {
+                    o = connect(estate.tokens()[u], estate.poolOf(u), System.nanoTime());
+                }
+                if (o.status() != 201) {
+                    throw new IllegalStateException("warm-up connect answered " + o.status() + " " + o.reason());
+                }
+                warmSessions[u] = o.sessionId();
+            });
+            parallel(clients, count, u -> {
+                BrokerClient.Reply r = logOff(warmSessions[u], estate.tokens()[u]);
+                if (r.status() != 200) {
+                    throw new IllegalStateException("warm-up logoff answered " + r.status());
+                }
+            });
+        }
+        System.out.printf("warm-up: %d users connected and logged off %s, not measured, %.1f s%n", count,
+                rounds == 2 ? "twice" : rounds + " time" + (rounds == 1 ? "" : "s"), (System.nanoTime() - w0) / 1e9);
+    }
+
+    /**
+     * Saturation, closed loop: every user connects once, as fast as the clients go; the answers, the rate and
+     * the CPU per connect are printed and returned.
+     */
+    Saturation saturate(Estate estate) {
+        int users = estate.users();
+        int clients = Integer.parseInt(opt.get("clients"));
+        long brokerPid = Long.parseLong(opt.getOrDefault("broker-pid", "0"));
+        long pgPid = Long.parseLong(opt.getOrDefault("postgres-pid", "0"));
+        load.closeIdle();
+        double[] cpu0 = {ProcessCpu.treeMillis(brokerPid), ProcessCpu.treeMillis(pgPid), ProcessCpu.selfMillis()};
+        Outcome[] saturation = new Outcome[users];
+        AtomicInteger next = new AtomicInteger();
+        overloaded.set(0);
+        long p1 = System.nanoTime();
+        try (ExecutorService ex = Executors.newFixedThreadPool(clients)) {
+            for (int c = 0; c < clients; c++) {
+                ex.submit(() -> {
+                    for (int u; (u = next.getAndIncrement()) < users; ) {
+                        long s = System.nanoTime();
+                        saturation[u] = connect(estate.tokens()[u], estate.poolOf(u), s);
+                    }
+                });
+            }
+        }
+        double p1Seconds = (System.nanoTime() - p1) / 1e9;
+        double[] cpu = {Double.NaN, Double.NaN, Double.NaN};
+        report("saturation (" + clients + " clients)", saturation, p1Seconds);
+        int turnedAway = overloaded.getAndSet(0);
+        System.out.printf("  connects turned away as OVERLOADED and sent again after Retry-After: %d%n", turnedAway);
+        if (brokerPid > 0 && pgPid > 0) {
+            cpu[0] = (ProcessCpu.treeMillis(brokerPid) - cpu0[0]) / users;
+            cpu[1] = (ProcessCpu.treeMillis(pgPid) - cpu0[1]) / users;
+            cpu[2] = (ProcessCpu.selfMillis() - cpu0[2]) / users;
+            System.out.printf("cpu per connect: broker %.2f ms, postgres %.2f ms, load client %.2f ms "
+                    + "(2 cores → at most %.0f connects/s with the client on the same machine)%n",
+                    cpu[0], cpu[1], cpu[2], 2000 / (cpu[0] + cpu[1] + cpu[2]));
+        }
+        return new Saturation(saturation, p1Seconds, users / p1Seconds, cpu[0], cpu[1], cpu[2], turnedAway);
+    }
+
+    /** Every session of these answers is logged off (not measured). */
+    void logOff(Estate estate, Outcome[] outcomes) throws Exception {
+        int clients = Integer.parseInt(opt.get("clients"));
+        parallel(clients, outcomes.length, u -> {
+            if (outcomes[u] == null || outcomes[u].sessionId() == null) {
+                return;
+            }
+            BrokerClient.Reply r = logOff(outcomes[u].sessionId(), estate.tokens()[u]);
+            if (r.status() != 200) {
+                throw new IllegalStateException("logoff answered " + r.status());
+            }
+        });
+    }
+
+    /**
+     * One logoff (not measured); a 503 — on a busy machine 64 logoffs at once can wait out the broker's
+     * connection pool — is sent again, up to five times, a moment later.
+     */
+    private BrokerClient.Reply logOff(String sessionId, String token) throws InterruptedException {
+        BrokerClient.Reply r = api.call("POST", "/api/v1/sessions/" + sessionId + "/logoff", token, null, null);
+        for (int again = 0; again < 5 && r.status() == 503; again++) {
+            Thread.sleep(200);
+            r = api.call("POST", "/api/v1/sessions/" + sessionId + "/logoff", token, null, null);
+        }
+        return r;
+    }
+
     /** Connects turned away as OVERLOADED and sent again after their Retry-After, as the portal does. */
     private final AtomicInteger overloaded = new AtomicInteger();
 
@@ -282,10 +367,12 @@ public final class LogonStorm {
         long latency = System.nanoTime() - scheduledNanos;
         boolean ok = r.status() == 200 || r.status() == 201;
         // the session is the first member of a connect answer, so its id is the body's first "id"
-        return new Outcome(r.status(), ok ? r.firstString("id") : null, ok ? null : r.firstString("reason"), latency);
+        // an answer that never came (status -1) keeps the client's error as its reason
+        return new Outcome(r.status(), ok ? r.firstString("id") : null,
+                ok ? null : r.status() < 0 ? r.body() : r.firstString("reason"), latency);
     }
 
-    private int expectLive(UUID tenant, int expected, String phase) throws Exception {
+    int expectLive(UUID tenant, int expected, String phase) throws Exception {
         int live = invariants.liveSessions(tenant);
         if (live != expected) {
             System.out.printf("  VIOLATION after %s: %d live sessions, expected %d%n", phase, live, expected);
@@ -295,7 +382,7 @@ public final class LogonStorm {
     }
 
     /** Capacity covers every user, so any refusal or error is a defect. */
-    private static int unexpected(Outcome[] outcomes, String phase) {
+    static int unexpected(Outcome[] outcomes, String phase) {
         Map<String, Integer> bad = new HashMap<>();
         for (Outcome o : outcomes) {
             if (o.status() != 201) {
@@ -313,13 +400,13 @@ public final class LogonStorm {
                 lat[lat.length - 1] / 1e6);
     }
 
-    private static long[] latencies(Outcome[] outcomes) {
+    static long[] latencies(Outcome[] outcomes) {
         long[] lat = Arrays.stream(outcomes).mapToLong(Outcome::latencyNanos).toArray();
         Arrays.sort(lat);
         return lat;
     }
 
-    private static double pct(long[] sorted, double p) {
+    static double pct(long[] sorted, double p) {
         int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
     }
