@@ -62,6 +62,8 @@ class LicenceCrashTest {
     static final int NAMED_SEATS = 30;
     static final int USERS = 120;
     static final int CLIENTS_PER_BROKER = 16;
+    /** Connects to the third pool that the killed broker has sent with their COMMIT when it dies. */
+    static final int IN_COMMIT = 2;
     /** Every answer a connect or logoff may give here; 0: the broker could not be reached (it was killed). */
     static final Set<String> DOCUMENTED = Set.of("0 null", "200 null", "201 null", "503 LICENCE_EXHAUSTED",
             "503 OVERLOADED", "409 CONFLICT");
@@ -126,18 +128,25 @@ class LicenceCrashTest {
         UUID suite = licences.product(t.id, "Crash CAD", LicenceModel.NAMED_USER);
         licences.licence(suite, NAMED_SEATS, Enforcement.HARD, 0);
         licences.require(cad, suite);
-        Api[][] clients = users(t, List.of(office, cad));
+        // POOLED: its connects claim desktops skipping locked ones, so that they do not queue for one host row
+        UUID spare = t.pool("spare", "POOLED", null);
+        t.desktops(spare, 2 * IN_COMMIT, "READY");
+        UUID spareProduct = licences.product(t.id, "Crash spare VDA", LicenceModel.CONCURRENT_USER);
+        licences.licence(spareProduct, 10, Enforcement.HARD, 0);
+        licences.require(spare, spareProduct);
+        Api[][] clients = users(t, List.of(office, cad, spare));
         List<UUID> pools = List.of(office, cad);
 
-        // the storm; in its middle, the tenant's session-seat rows are locked, so that the connects and logoffs
-        // in flight stop inside their transactions (a connect in its COMMIT, holding the licence seats it took;
-        // a logoff before it gives its seats back), and the broker process is killed while they wait
+        // the storm; in its middle the broker process is killed while transactions of its are inside the database:
+        // connects of a few users to a third pool wait in their COMMIT for the seat of its product (the test holds
+        // that product's shard rows), and the storm's own connects and logoffs wait for the tenant's session seats
+        // (the test holds those rows too)
         Queue<Answer> answers = new ConcurrentLinkedQueue<>();
+        Queue<Answer> inCommit = new ConcurrentLinkedQueue<>();
         AtomicBoolean stop = new AtomicBoolean();
         int atKill;
         int waitingAtKill;
-        int inCommitAtKill;
-        try (ExecutorService runner = Executors.newSingleThreadExecutor()) {
+        try (ExecutorService runner = Executors.newCachedThreadPool()) {
             Future<?> storm = runner.submit(() -> churn(clients, pools, answers, stop));
             try {
                 await("the storm under way").atMost(Duration.ofSeconds(120)).until(() -> storm.isDone()
@@ -145,28 +154,26 @@ class LicenceCrashTest {
                 assertThat(storm.isDone()).as("the storm still runs").isFalse();
                 try (Connection lock = database()) {
                     lock.setAutoCommit(false);
-                    try (PreparedStatement ps = lock.prepareStatement("select shard from tenant_session_seats "
-                            + "where tenant_id = ? order by shard for update")) {
-                        ps.setObject(1, t.id);
-                        ps.executeQuery().close();
+                    int lockPid = lockRows(lock, "select shard from licence_seat_shard where product_id = ? "
+                            + "order by shard for update", spareProduct);
+                    List<Future<?>> spares = new ArrayList<>();
+                    for (int u = 0; u < IN_COMMIT; u++) {
+                        int user = u;
+                        spares.add(runner.submit(() -> inCommit.add(connectUntilAnswered(clients[user][1], user, spare))));
                     }
-                    // among them connects whose COMMIT the broker has sent: they wait in its tenant seat statement,
-                    // and PostgreSQL runs that COMMIT when they get the row, the client gone or not (unless
-                    // client_connection_check_interval is set, which the embedded database does not)
-                    // (on a loaded machine the process may get fewer of them there in time: it is killed anyway,
-                    // mid-storm, and the figures below say what was in flight)
-                    long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                    while (System.nanoTime() < until && !(waitingOf(PROCESS_APPLICATION) >= 4
-                            && waitingInCommitOf(PROCESS_APPLICATION) >= 1)) {
-                        Thread.sleep(100);
-                    }
-                    assertThat(waitingOf(PROCESS_APPLICATION)).as("the process's transactions waiting at the kill")
-                            .isPositive();
+                    // (the first waits for the test's row lock, the others queue behind it)
+                    await("connects of the doomed broker waiting in their COMMIT").atMost(Duration.ofSeconds(60))
+                            .until(() -> blockedBy(lockPid, PROCESS_APPLICATION) == IN_COMMIT);
+                    lockRows(lock, "select shard from tenant_session_seats where tenant_id = ? order by shard for update", t.id);
+                    await("the storm's transactions of the doomed broker waiting").atMost(Duration.ofSeconds(60))
+                            .until(() -> waitingOf(PROCESS_APPLICATION) >= IN_COMMIT + 2);
                     waitingAtKill = waitingOf(PROCESS_APPLICATION);
-                    inCommitAtKill = waitingInCommitOf(PROCESS_APPLICATION);
                     process.kill9();
                     atKill = answers.size();
                     lock.rollback();
+                    for (Future<?> f : spares) {
+                        f.get();
+                    }
                 }
                 // its connections' backends finish what they were sent (a COMMIT too) and go
                 await("the killed broker's connections gone").atMost(Duration.ofSeconds(60))
@@ -182,15 +189,24 @@ class LicenceCrashTest {
         }
         assertThat(process.isAlive()).isFalse();
         Map<String, Long> tally = tally(answers);
-        // connects whose COMMIT the killed broker had sent: committed without anyone hearing of its creation
-        Set<String> answered = new java.util.HashSet<>(createdSessionsOf(answers));
+        Set<String> created = new java.util.HashSet<>(createdSessionsOf(answers));
         long unheard = jdbc.sql("select id::text from session where tenant_id = ?").param(t.id).query(String.class).list()
-                .stream().filter(id -> !answered.contains(id)).count();
+                .stream().filter(id -> !created.contains(id)).count();
         System.out.printf("LicenceCrashTest: %d answers, %d before the kill (%d transactions of the killed broker "
                 + "waiting in the database then, %d of them connects in their COMMIT; %d sessions committed that no "
-                + "client heard of): %s%n", answers.size(), atKill, waitingAtKill, inCommitAtKill, unheard, tally);
-        assertThat(unheard).as("connects whose COMMIT the killed broker had sent committed without it")
-                .isGreaterThanOrEqualTo(inCommitAtKill);
+                + "client heard of): %s%n", answers.size(), atKill, waitingAtKill, IN_COMMIT, unheard, tally);
+        // the connects the broker had sent with their COMMIT when it died committed without it, seats and all
+        assertThat(inCommit).as("their clients heard nothing").hasSize(IN_COMMIT).allMatch(a -> a.status() == 0);
+        for (int u = 0; u < IN_COMMIT; u++) {
+            String userId = jdbc.sql("select id::text from app_user where tenant_id = ? and username = ?")
+                    .params(t.id, "crash" + u).query(String.class).single();
+            assertThat(jdbc.sql("select count(*) from session where pool_id = ? and user_id = ?::uuid and state <> 'ENDED'")
+                    .params(spare, userId).query(Integer.class).single()).as("live session of crash%d in the third pool", u)
+                    .isEqualTo(1);
+        }
+        assertThat(seats(spareProduct)).as("the third pool's seats: its sessions' users, one session each")
+                .isEqualTo(sessionsByUser(t, List.of(spare))).hasSize(IN_COMMIT);
+        assertThat(unheard).isGreaterThanOrEqualTo(IN_COMMIT);
         assertThat(tally.keySet()).as("documented answers only").isSubsetOf(DOCUMENTED);
         assertThat(answers).as("clients of the killed broker found it gone")
                 .anyMatch(a -> a.broker() == 1 && a.status() == 0);
@@ -228,6 +244,8 @@ class LicenceCrashTest {
         assertSeatsEqualLiveSessions(t, vda, suite, office, cad);
         assertThat(licences.held(vda)).isZero();
         assertThat(licences.counted(vda)).isZero();
+        assertThat(licences.held(spareProduct)).isZero();
+        assertThat(licences.counted(spareProduct)).isZero();
         assertThat(licences.held(suite)).isEqualTo(licences.counted(suite)).isPositive().isLessThanOrEqualTo(NAMED_SEATS);
         assertThat(jdbc.sql("select count(*) from licence_seat where product_id = ? and released_at is null and sessions <> 0")
                 .param(suite).query(Integer.class).single()).isZero();
@@ -411,10 +429,47 @@ class LicenceCrashTest {
                 application);
     }
 
-    /** Backends of the application's connections waiting in a connect's COMMIT (its tenant seat, the last statement). */
-    private static int waitingInCommitOf(String application) throws SQLException {
-        return count("select count(*) from pg_stat_activity where application_name = ? and wait_event_type = 'Lock' "
-                + "and query like '%take_session_seat%'", application);
+    /** Backends of the application's connections that the given backend blocks, directly or behind others. */
+    private static int blockedBy(int blocker, String application) throws SQLException {
+        try (Connection c = database(); PreparedStatement ps = c.prepareStatement("with recursive blocked(pid) as ("
+                + "select pid from pg_stat_activity where ? = any(pg_blocking_pids(pid)) union "
+                + "select a.pid from pg_stat_activity a join blocked b on b.pid = any(pg_blocking_pids(a.pid))) "
+                + "select count(*) from blocked b join pg_stat_activity a on a.pid = b.pid where a.application_name = ?")) {
+            ps.setInt(1, blocker);
+            ps.setString(2, application);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    /** Locks rows in the connection's transaction; @return the connection's backend pid */
+    private static int lockRows(Connection c, String sql, UUID param) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, param);
+            ps.executeQuery().close();
+        }
+        try (PreparedStatement ps = c.prepareStatement("select pg_backend_pid()"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /** A connect, sent again after Retry-After while OVERLOADED; status 0 when the broker could not be reached. */
+    private static Answer connectUntilAnswered(Api api, int user, UUID pool) throws InterruptedException {
+        while (true) {
+            Api.Response r = send(api, "/api/v1/pools/" + pool + "/connect");
+            if (r == null) {
+                return new Answer(1, user, pool, false, 0, null, null);
+            }
+            Duration overloaded = StormEstate.overloadedWait(r.status(), r.reason(), r.header("Retry-After"));
+            if (overloaded.isZero()) {
+                return new Answer(1, user, pool, false, r.status(), r.reason(),
+                        r.status() < 300 ? r.body().get("session").get("id").asString() : null);
+            }
+            Thread.sleep(overloaded);
+        }
     }
 
     /** Backends of the application's connections. */
