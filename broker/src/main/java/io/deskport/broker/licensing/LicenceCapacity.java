@@ -70,6 +70,16 @@ class LicenceCapacity {
         return capacity;
     }
 
+    /**
+     * Gives one shard seat back for each seat released (a product listed once per seat), in product order as
+     * seats are taken, in the caller's transaction.
+     */
+    void giveBack(java.util.Collection<UUID> productsOfReleasedSeats) {
+        CallerTransaction.require();
+        productsOfReleasedSeats.stream().sorted().forEach(p ->
+                jdbc.sql("select give_back_licence_shard(?)").param(p).query((rs, n) -> 0).list());
+    }
+
     /** @return the capacity the shards give now */
     int capacity(UUID productId) {
         return jdbc.sql("select coalesce(sum(capacity), 0) from licence_seat_shard where product_id = ?")

@@ -26,10 +26,12 @@ class LicenceHolders {
 
     private final JdbcClient jdbc;
     private final LicenceSeats seats;
+    private final LicenceCapacity capacity;
 
-    LicenceHolders(JdbcClient jdbc, LicenceSeats seats) {
+    LicenceHolders(JdbcClient jdbc, LicenceSeats seats, LicenceCapacity capacity) {
         this.jdbc = jdbc;
         this.seats = seats;
+        this.capacity = capacity;
     }
 
     /**
@@ -50,7 +52,7 @@ class LicenceHolders {
     @EventListener
     void on(DesktopRemoved e) {
         CallerTransaction.require();
-        giveBack(jdbc.sql("update licence_seat set released_at = clock_timestamp(), release_reason = 'DESKTOP_REMOVED' "
+        capacity.giveBack(jdbc.sql("update licence_seat set released_at = clock_timestamp(), release_reason = 'DESKTOP_REMOVED' "
                         + "where pool_id = ? and holder = ? and released_at is null returning product_id")
                 .params(e.poolId(), e.desktopId().toString()).query(UUID.class).list());
     }
@@ -61,7 +63,7 @@ class LicenceHolders {
         List<UUID> released = jdbc.sql("update licence_seat set released_at = clock_timestamp(), "
                         + "release_reason = 'DESKTOP_REMOVED' where pool_id = ? and released_at is null returning product_id")
                 .param(e.poolId()).query(UUID.class).list();
-        giveBack(released);
+        capacity.giveBack(released);
         if (!released.isEmpty()) {
             log.info("Pool {} removed: gave back {} desktop licence seat(s)", e.poolId(), released.size());
         }
@@ -75,16 +77,11 @@ class LicenceHolders {
     @EventListener
     void on(UserRemoved e) {
         CallerTransaction.require();
-        giveBack(jdbc.sql("update licence_seat set released_at = clock_timestamp(), release_reason = 'USER_REMOVED' "
+        capacity.giveBack(jdbc.sql("update licence_seat set released_at = clock_timestamp(), release_reason = 'USER_REMOVED' "
                         + "where product_id in (select id from licence_product where tenant_id = ? "
                         + "and model in ('NAMED_USER', 'CONCURRENT_USER')) and holder = ? and released_at is null "
                         + "returning product_id")
                 .params(e.tenantId(), e.userId().toString()).query(UUID.class).list());
     }
 
-    /** Gives one shard seat back per released seat, in product order (as seats are taken). */
-    private void giveBack(List<UUID> products) {
-        products.stream().sorted().forEach(p ->
-                jdbc.sql("select give_back_licence_shard(?)").param(p).query((rs, n) -> 0).list());
-    }
 }

@@ -40,11 +40,14 @@ public class LicenceSeatAdmin {
     private final JdbcClient jdbc;
     private final ApplicationEventPublisher events;
     private final LicenceProducts products;
+    private final LicenceCapacity capacity;
 
-    LicenceSeatAdmin(JdbcClient jdbc, ApplicationEventPublisher events, LicenceProducts products) {
+    LicenceSeatAdmin(JdbcClient jdbc, ApplicationEventPublisher events, LicenceProducts products,
+                     LicenceCapacity capacity) {
         this.jdbc = jdbc;
         this.events = events;
         this.products = products;
+        this.capacity = capacity;
     }
 
     /**
@@ -127,8 +130,7 @@ public class LicenceSeatAdmin {
         }
         jdbc.sql("update licence_seat set released_at = clock_timestamp(), release_reason = ? where id = ?")
                 .params(ADMIN, seatId).update();
-        jdbc.sql("select give_back_licence_shard(?)").param(productId).query(rs -> {
-        });
+        capacity.giveBack(java.util.List.of(productId));
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("productId", productId);
         details.put("model", model.name());

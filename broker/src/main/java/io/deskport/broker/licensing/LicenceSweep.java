@@ -85,7 +85,7 @@ class LicenceSweep {
                         + "and p.model in ('NAMED_USER', 'PER_DEVICE') and s.released_at is null and s.sessions = 0 "
                         + "and s.last_used_at < now() - make_interval(days => p.unused_days) returning s.product_id")
                 .query(UUID.class).list();
-        giveBack(products);
+        capacity.giveBack(products);
         return products.size();
     }
 
@@ -117,7 +117,7 @@ class LicenceSweep {
                                 + "from licence_product p where p.id = s.product_id and p.id = ? "
                                 + "and p.model in ('NAMED_USER', 'PER_DEVICE') and s.released_at is null and s.sessions = 0 "
                                 + "returning s.product_id").param(product).query(UUID.class).list();
-                giveBack(gone);
+                capacity.giveBack(gone);
                 released += gone.size();
                 if (!gone.isEmpty()) {
                     log.info("Licence product {} has no licence in force: gave back {} unused assigned seat(s)", product,
@@ -167,8 +167,4 @@ class LicenceSweep {
         return jdbc.sql("select now()").query(Timestamp.class).single().toInstant();
     }
 
-    private void giveBack(List<UUID> products) {
-        products.stream().sorted().forEach(p ->
-                jdbc.sql("select give_back_licence_shard(?)").param(p).query((rs, n) -> 0).list());
-    }
 }

@@ -132,7 +132,7 @@ public class PoolLicences {
             List<Long> released = jdbc.sql("update licence_seat set released_at = clock_timestamp(), release_reason = ? "
                             + "where product_id = ? and pool_id = ? and released_at is null returning id")
                     .params(REQUIREMENT_REMOVED, productId, poolId).query(Long.class).list();
-            giveBack(productId, released.size());
+            capacity.giveBack(java.util.Collections.nCopies(released.size(), productId));
             details.put("desktopSeatsReleased", released.size());
         }
         events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(), "POOL_LICENCE_PRODUCT_REMOVED",
@@ -207,14 +207,6 @@ public class PoolLicences {
                 + "remove desktops from the pool first. Nothing was changed", figures);
     }
 
-    /** Gives {@code seats} seats of the product back to its shards, in one statement. */
-    private void giveBack(UUID productId, int seats) {
-        if (seats > 0) {
-            jdbc.sql("select give_back_licence_shard(?) from generate_series(1, ?)").params(productId, seats)
-                    .query(rs -> {
-                    });
-        }
-    }
 
     private static boolean noSeatLeft(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
