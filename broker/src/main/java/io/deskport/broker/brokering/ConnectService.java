@@ -269,7 +269,7 @@ public class ConnectService {
             agents.requestSession(user.tenantId(), hostId, sessionId, pool.id(), user.userId(), user.username());
         }
         events.publishEvent(new SessionStateChanged(user.tenantId(), sessionId, pool.id(), user.userId(), null, state,
-                null, desktopId, hostId, user, desktopManaged));
+                null, desktopId, hostId, user, desktopManaged, deviceId));
         Session.Preparing preparing = state != SessionState.PREPARING ? null
                 : desktopId == null ? new Session.Preparing(SessionQueries.AGENT_STARTING_PHASE, now)
                 : jdbc.sql("select state, state_changed_at from pools_desktops where id = ?").param(desktopId)

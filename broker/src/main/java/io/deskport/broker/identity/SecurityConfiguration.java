@@ -91,6 +91,7 @@ class SecurityConfiguration {
                         .requestMatchers(HttpMethod.POST, "/api/v1/admin/sessions/*/disconnect",
                                 "/api/v1/admin/sessions/*/logoff", "/api/v1/admin/sessions/bulk").hasAnyRole(SUPPORT)
                         .requestMatchers("/api/v1/admin/**").hasAnyRole(ADMINS)
+                        .requestMatchers("/api/v1/usage/**").hasAnyRole(ADMINS)
                         .requestMatchers("/api/**").authenticated()
                         .requestMatchers("/actuator/**").hasRole("PLATFORM_ADMIN")
                         .anyRequest().permitAll())

@@ -9,7 +9,8 @@
  * driven by the reconcile benchmark).
  */
 @ApplicationModule(displayName = "Provisioning", allowedDependencies = {"shared", "pools", "brokering"})
-@Tables(owns = {"hypervisor_host", "image_version", "pool_provisioning", "provisioned_desktop", "provisioning_discrepancy", "provisioning_task"})
+@Tables(owns = {"hypervisor_host", "image_version", "pool_provisioning", "provisioned_desktop", "provisioning_discrepancy", "provisioning_task"},
+        publishes = {"provisioning_pool_hardware"})
 package io.deskport.broker.provisioning;
 
 import org.springframework.modulith.ApplicationModule;

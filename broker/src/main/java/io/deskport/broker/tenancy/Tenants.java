@@ -107,6 +107,7 @@ public class Tenants {
         r.createdAt = r.updatedAt = Instant.now();
         em.persist(r);
         em.flush();
+        events.publishEvent(new TenantQuotaChanged(r.id, r.maxConcurrentSessions, r.maxDesktops, null, null));
         events.publishEvent(new AdminActionPerformed(r.id, actor, "TENANT_CREATED", "TENANT", r.id.toString(),
                 Map.of("slug", t.slug(), "name", t.name(), "maxConcurrentSessions", t.maxConcurrentSessions(),
                         "maxDesktops", t.maxDesktops(), "timeZone", r.timeZone)));
@@ -168,6 +169,8 @@ public class Tenants {
         String timeZone = change.timeZone() == null ? null : zone(change.timeZone()).getId();
         TenantRecord r = record(id, LockModeType.PESSIMISTIC_WRITE);
         ifMatch.check("Tenant", id, r.version);
+        int sessionsBefore = r.maxConcurrentSessions;
+        int desktopsBefore = r.maxDesktops;
         if (change.name() != null) {
             r.name = change.name();
         }
@@ -184,6 +187,10 @@ public class Tenants {
         em.flush();
         if (change.maxConcurrentSessions() != null) {
             quotas.resizeSeats(id, change.maxConcurrentSessions());
+        }
+        if (r.maxConcurrentSessions != sessionsBefore || r.maxDesktops != desktopsBefore) {
+            events.publishEvent(new TenantQuotaChanged(id, r.maxConcurrentSessions, r.maxDesktops, sessionsBefore,
+                    desktopsBefore));
         }
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("name", change.name());

@@ -1,0 +1,20 @@
+package io.deskport.broker.metering;
+
+import java.net.URI;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Metering settings ({@code deskport.metering.*}).
+ *
+ * @param enabled whether changes write usage events; off only for an installation that bills nothing, or to
+ *                measure what metering costs (bench/metering): no event is ever made up for a change made while off
+ * @param source  the CloudEvents {@code source} of every event: a URI reference naming this installation (give
+ *                each installation its own when one billing system reads several)
+ */
+@Validated
+@ConfigurationProperties("deskport.metering")
+record MeteringProperties(@DefaultValue("true") boolean enabled, @DefaultValue("/deskport") URI source) {
+}

@@ -1,0 +1,29 @@
+/**
+ * Metering: the usage events a bill is made from, read by billing integrations (the export API, signed
+ * webhooks) and rolled up per hour, day and month in each tenant's time zone.
+ *
+ * <p><b>Events.</b> Every change a bill is made from writes one immutable row of {@code usage_event} in the
+ * transaction that makes it ({@link UsageRecorder}, listening to the changes' events inside their
+ * transactions): a session created, connected, disconnected or ended; a desktop created, powered on or off (with
+ * its size), deleted; a licence seat taken or released; a tenant's quota changed. On the connect path the row
+ * travels with the COMMIT (no extra round trip). Licence seats are taken inside a database function at a
+ * connect's COMMIT; their events are written by the licensing relay's transaction that marks the seat row
+ * announced (the seat row is the outbox), so they too are written exactly once, with the seat's own times.
+ * Each event reads as a CloudEvents 1.0 JSON event ({@link CloudEvents}).
+ *
+ * <p><b>A cursor that never skips.</b> Readers see the log in the order of (writing transaction id, sequence
+ * number), and only the part written by transactions older than the oldest one still running
+ * ({@code pg_snapshot_xmin(pg_current_snapshot())}): every row there is committed and final, and every
+ * transaction still to commit can only add rows after it. So a reader's cursor, the last (tx, seq) it read,
+ * is never passed by an event committed later: the visible log is a prefix that only grows. No relay assigns
+ * positions after commit and no event is written twice; a long write transaction delays readers (never
+ * skips them) until it ends ({@link UsageEventLog}).
+ */
+@ApplicationModule(displayName = "Metering",
+        allowedDependencies = {"shared", "tenancy", "pools", "brokering", "licensing"})
+@Tables(owns = {"usage_event"}, publishes = {})
+package io.deskport.broker.metering;
+
+import org.springframework.modulith.ApplicationModule;
+
+import io.deskport.broker.shared.Tables;
