@@ -50,13 +50,14 @@ class UsageController {
     /**
      * Usage events after a cursor, oldest first, as CloudEvents 1.0 (a JSON array: the batched format). The order
      * is stable and a cursor is never passed by an event that commits later: reading page after page with the
-     * cursor each page gives ({@value #NEXT_CURSOR}, and the {@code next} link) returns every event exactly once.
-     * An empty page means no more events for now; poll again with the same cursor.
+     * cursor each page gives ({@value #NEXT_CURSOR}; the {@code next} link when the page is full) returns every event
+     * exactly once. A page shorter than the limit means no more events for now: poll again with its cursor.
      */
     @GetMapping(path = "/events", produces = {MediaType.APPLICATION_JSON_VALUE, CloudEvents.BATCH_MEDIA_TYPE})
     @ApiResponse(responseCode = "200", description = "Events after the cursor (possibly none)",
             headers = {@Header(name = NEXT_CURSOR, description = "The cursor to read on from (the last event's, or `after` "
-                    + "itself when the page is empty)"), @Header(name = HttpHeaders.LINK, description = "`rel=\"next\"`: the next page")},
+                    + "itself when the page is empty)"), @Header(name = HttpHeaders.LINK, description = "`rel=\"next\"`: the next page, when this one is full (a shorter "
+                    + "page means caught up for now)")},
             content = {@Content(mediaType = MediaType.APPLICATION_JSON_VALUE, array = @ArraySchema(schema = @Schema(
                     type = "object", description = "A CloudEvents 1.0 event: specversion, id, source, type "
                     + "(io.deskport.session.created, ...), subject, time, datacontenttype, tenantid, sequence, data"))),
@@ -81,12 +82,13 @@ class UsageController {
         Set<UsageEventType> types = types(type);
         List<UsageEvent> events = log.after(cursor, tenant, types, n);
         UsageCursor next = events.isEmpty() ? cursor : events.getLast().position();
-        String link = ServletUriComponentsBuilder.fromCurrentRequest().replaceQueryParam("after", next.toString())
-                .build().toUriString();
-        return ResponseEntity.ok()
-                .header(NEXT_CURSOR, next.toString())
-                .header(HttpHeaders.LINK, "<" + link + ">; rel=\"next\"")
-                .body(events.stream().map(cloudEvents::toJson).toList());
+        ResponseEntity.BodyBuilder answer = ResponseEntity.ok().header(NEXT_CURSOR, next.toString());
+        if (events.size() == n) {
+            // a full page: there may be more now (a shorter one means caught up; poll again with the cursor)
+            answer.header(HttpHeaders.LINK, "<" + ServletUriComponentsBuilder.fromCurrentRequest()
+                    .replaceQueryParam("after", next.toString()).build().toUriString() + ">; rel=\"next\"");
+        }
+        return answer.body(events.stream().map(cloudEvents::toJson).toList());
     }
 
     static UUID tenantOf(AdminContext ctx, boolean allTenants) {

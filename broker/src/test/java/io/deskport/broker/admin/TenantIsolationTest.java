@@ -90,6 +90,8 @@ class TenantIsolationTest {
             "/api/v1/admin/licence-reports/usage", "/api/v1/admin/licence-reports/peaks",
             "/api/v1/admin/licence-reports/holders", "/api/v1/admin/licence-reports/overuse",
             "/api/v1/admin/licence-reports/expiring",
+            // the usage export: the caller's tenant's events only (every tenant's only for platform admins)
+            "/api/v1/usage/events",
             "/error");
 
     /** One tenant's objects, by the kind of id an operation names. */
@@ -246,7 +248,7 @@ class TenantIsolationTest {
         if (c.agent()) {
             return namesB ? "200 204 403 404" : null; // about a session the host does not have: known=false
         }
-        boolean admin = template.startsWith("/api/v1/admin/");
+        boolean admin = template.startsWith("/api/v1/admin/") || template.startsWith("/api/v1/usage/");
         if (admin && c.namesOtherTenant()) {
             return "403";
         }
