@@ -127,21 +127,10 @@ public final class LogonStorm {
             new ProcessBuilder("jcmd", Long.toString(brokerPid), "JFR.start", "name=storm", "settings=" + opt.getOrDefault("profile-settings", "profile"),
                     "filename=" + profile).inheritIO().start().waitFor();
         }
-        Outcome[] storm = new Outcome[users];
-        long interval = 1_000_000_000L / rate;
-        long start = System.nanoTime() + 200_000_000L;
-        try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int u = 0; u < users; u++) {
-                long due = start + u * interval;
-                long wait;
-                while ((wait = due - System.nanoTime()) > 0) {
-                    LockSupport.parkNanos(wait);
-                }
-                int user = u;
-                ex.submit(() -> storm[user] = connect(tokens[user], pools.get(user % pools.size()).id(), due));
-            }
-        }
-        double p2Seconds = (System.nanoTime() - start) / 1e9;
+        long start = System.nanoTime();
+        Outcome[] storm = openLoop(estate, rate);
+        // the first connect is due 200 ms after the start
+        double p2Seconds = (System.nanoTime() - start) / 1e9 - 0.2;
         report("storm (" + rate + "/s open loop)", storm, p2Seconds);
         System.out.printf("  connects turned away as OVERLOADED and sent again after Retry-After: %d%n", overloaded.getAndSet(0));
         if (profile != null) {
@@ -279,6 +268,29 @@ public final class LogonStorm {
     }
 
     /**
+     * Open loop: every user connects once, at a fixed arrival rate (latency measured from each request's scheduled
+     * time, so a slow broker cannot hide its queue); returns the answers.
+     */
+    Outcome[] openLoop(Estate estate, int rate) {
+        int users = estate.users();
+        Outcome[] storm = new Outcome[users];
+        long interval = 1_000_000_000L / rate;
+        long start = System.nanoTime() + 200_000_000L;
+        try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int u = 0; u < users; u++) {
+                long due = start + u * interval;
+                long wait;
+                while ((wait = due - System.nanoTime()) > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                int user = u;
+                ex.submit(() -> storm[user] = connect(estate.tokens()[user], estate.poolOf(user), due));
+            }
+        }
+        return storm;
+    }
+
+    /**
      * Saturation, closed loop: every user connects once, as fast as the clients go; the answers, the rate and
      * the CPU per connect are printed and returned.
      */
@@ -393,7 +405,7 @@ public final class LogonStorm {
         return bad.values().stream().mapToInt(Integer::intValue).sum();
     }
 
-    private static void report(String phase, Outcome[] outcomes, double seconds) {
+    static void report(String phase, Outcome[] outcomes, double seconds) {
         long[] lat = latencies(outcomes);
         System.out.printf("%s: %d connects in %.2f s = %.0f/s; latency p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                 phase, outcomes.length, seconds, outcomes.length / seconds, pct(lat, 50), pct(lat, 90), pct(lat, 99),

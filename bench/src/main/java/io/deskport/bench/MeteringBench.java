@@ -1,0 +1,251 @@
+package io.deskport.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * bench/metering: what usage events and their webhooks cost, and how fast and complete the deliveries are. Two
+ * brokers on one database: one meters (every change writes its usage event), the other does not
+ * ({@code deskport.metering.enabled=false}); both run the webhook relay. The logon storm's tenant subscribes a
+ * local receiver ({@link WebhookReceiver}) to every event, then:
+ * <ol>
+ *   <li>an open-loop storm of connects at {@code --rate} (500/s) through the metering broker, then a logoff of
+ *       everyone: the lag from each event's time to its arrival at the receiver (p99), and nothing lost;</li>
+ *   <li>the delivery rate: the whole log of the tenant replayed to the subscription, timed until it arrived;</li>
+ *   <li>saturation, A B A B A: the logon storm's saturation phase alternately through the broker that does not
+ *       meter and the one that does (with its deliveries running), the same users and pools:
+ *       {@code relative} = mean connects/s metered ÷ not metered.</li>
+ * </ol>
+ * At the end every event of the tenant written after the subscription must have reached the receiver ({@code
+ * lost}); {@code duplicates} are deliveries of an event id beyond its first (allowed: the same webhook-id). Last
+ * line: {@code metering: events=N delivered_per_s=D lag_p99_ms=L lost=0 duplicates=U relative=R}.
+ */
+public final class MeteringBench {
+
+    private final Map<String, String> opt;
+    private final LogonStorm metered;
+    private final LogonStorm unmetered;
+    private final BrokerClient api;
+
+    private MeteringBench(Map<String, String> opt) {
+        this.opt = opt;
+        this.metered = new LogonStorm(opt);
+        Map<String, String> off = new java.util.HashMap<>(opt);
+        off.put("broker", opt.get("unmetered-broker"));
+        off.put("broker-pid", opt.getOrDefault("unmetered-broker-pid", "0"));
+        this.unmetered = new LogonStorm(off);
+        this.api = new BrokerClient(opt.get("broker"));
+    }
+
+    public static void main(String[] args) throws Exception {
+        new MeteringBench(LogonStorm.options(args, Map.of("pairs", "2", "warmup-rounds", "1", "drain-seconds", "180")))
+                .run();
+    }
+
+    private record Phase(int number, boolean meteredPhase, String loadAtStart, LogonStorm.Saturation saturation) {
+    }
+
+    private void run() throws Exception {
+        System.out.printf("load average at start: %s%n", loadAverage());
+        LogonStorm.Estate estate = metered.setUp();
+        int users = estate.users();
+        String operator = api.login("platform", "operator", opt.get("operator-password"));
+        int warm = Integer.parseInt(opt.get("warmup-rounds"));
+        metered.warmUp(estate, users, warm);
+        unmetered.warmUp(estate, users, warm);
+
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            Subscription sub = subscribe(operator, estate.tenant(), receiver.url());
+            long[] from = logEnd(estate.tenant());
+            System.out.printf("subscribed %s to every event of the tenant (the log at %d.%d)%n", receiver.url(), from[0], from[1]);
+
+            // 1. the open-loop storm and everyone's logoff, metered
+            int rate = Integer.parseInt(opt.get("rate"));
+            System.out.printf("%n--- open loop: %d connects/s through the metering broker (load average %s)%n", rate, loadAverage());
+            long t0 = System.nanoTime();
+            LogonStorm.Outcome[] storm = metered.openLoop(estate, rate);
+            LogonStorm.report("storm (" + rate + "/s open loop)", storm, (System.nanoTime() - t0) / 1e9 - 0.2);
+            int unexpected = LogonStorm.unexpected(storm, "open loop");
+            metered.logOff(estate, storm);
+            Set<Long> stormEvents = eventsSince(estate.tenant(), from);
+            long drained = awaitDelivered(receiver, stormEvents);
+            long[] lag = receiver.lagsOf(stormEvents);
+            double lagP99 = pct(lag, 99);
+            System.out.printf("open loop: %d events (the connects' and the logoffs'), all delivered %.1f s after the last "
+                    + "logoff; lag from the event's time to the receiver p50 %.0f ms, p99 %.0f ms, max %d ms%n",
+                    stormEvents.size(), drained / 1e9, pct(lag, 50), lagP99, lag.length == 0 ? -1 : lag[lag.length - 1]);
+
+            // 2. the delivery rate: the whole log of the tenant again (the same webhook-ids: duplicates by design)
+            Set<Long> all = eventsSince(estate.tenant(), new long[] {0, 0});
+            long before = receiver.deliveries();
+            long r0 = System.nanoTime();
+            replay(operator, estate.tenant(), sub);
+            long target = before + all.size();
+            long deadline = r0 + Long.parseLong(opt.get("drain-seconds")) * 1_000_000_000L;
+            while (receiver.deliveries() < target && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            double replaySeconds = (System.nanoTime() - r0) / 1e9;
+            long replayed = receiver.deliveries() - before;
+            double deliveredPerS = replayed / replaySeconds;
+            System.out.printf("replay: %d of %d events delivered again in %.1f s = %.0f deliveries/s (load average %s)%n",
+                    replayed, all.size(), replaySeconds, deliveredPerS, loadAverage());
+
+            // 3. saturation, A B A B A
+            int pairs = Integer.parseInt(opt.get("pairs"));
+            List<Phase> phases = new ArrayList<>();
+            for (int n = 1; n <= 2 * pairs + 1; n++) {
+                boolean isMetered = n % 2 == 0;
+                settle(receiver, estate.tenant(), from);
+                String load = loadAverage();
+                System.out.printf("%n--- phase %d: %s (load average %s)%n", n, isMetered
+                        ? "metered: every change writes its usage event, the receiver gets each" : "not metered", load);
+                LogonStorm storm3 = isMetered ? metered : unmetered;
+                LogonStorm.Saturation s = storm3.saturate(estate);
+                unexpected += LogonStorm.unexpected(s.outcomes(), "phase " + n);
+                storm3.logOff(estate, s.outcomes());
+                phases.add(new Phase(n, isMetered, load, s));
+            }
+
+            Set<Long> everything = eventsSince(estate.tenant(), from);
+            awaitDelivered(receiver, everything);
+            long lost = everything.stream().filter(id -> !receiver.has(Long.toString(id))).count();
+            // the replay sends each event of the log once more, on request: beyond that, a second delivery is a duplicate
+            long duplicates = receiver.duplicates() - all.size();
+            summary(phases);
+            double on = mean(phases, true);
+            double off = mean(phases, false);
+            System.out.printf("load average at end: %s%n", loadAverage());
+            System.out.printf("deliveries: %d in all, %d distinct events, %d malformed (no webhook-id or signature); "
+                    + "answers other than a new session: %d%n", receiver.deliveries(), receiver.distinct(), receiver.malformed(),
+                    unexpected);
+            System.out.printf("metering: events=%d delivered_per_s=%.0f lag_p99_ms=%.0f lost=%d duplicates=%d relative=%.2f%n",
+                    everything.size(), deliveredPerS, lagP99, lost, Math.max(0, duplicates), on / off);
+        }
+    }
+
+    /** The subscription of the tenant's receiver, as the admin API answered it. */
+    private record Subscription(UUID id) {
+    }
+
+    private Subscription subscribe(String operator, UUID tenant, String url) {
+        BrokerClient.Reply r = api.expect(201, "POST", "/api/v1/admin/webhooks", operator, tenant,
+                "{\"url\":\"" + url + "\",\"description\":\"bench/metering receiver\"}");
+        return new Subscription(UUID.fromString(r.body().get("id").asString()));
+    }
+
+    private void replay(String operator, UUID tenant, Subscription sub) {
+        api.expect(202, "POST", "/api/v1/admin/webhooks/" + sub.id() + "/replay", operator, tenant, "{}");
+    }
+
+    /** Waits until every one of these events reached the receiver; returns how long it took (ns). */
+    private long awaitDelivered(WebhookReceiver receiver, Set<Long> ids) throws InterruptedException {
+        long t0 = System.nanoTime();
+        long deadline = t0 + Long.parseLong(opt.get("drain-seconds")) * 1_000_000_000L;
+        List<Long> waiting = new ArrayList<>(ids);
+        while (!waiting.isEmpty() && System.nanoTime() < deadline) {
+            waiting.removeIf(id -> receiver.has(Long.toString(id)));
+            if (!waiting.isEmpty()) {
+                Thread.sleep(20);
+            }
+        }
+        if (!waiting.isEmpty()) {
+            System.out.printf("  %d events not delivered within %s s%n", waiting.size(), opt.get("drain-seconds"));
+        }
+        return System.nanoTime() - t0;
+    }
+
+    /** Before a phase: the receiver has every event so far, and the database is checkpointed. */
+    private void settle(WebhookReceiver receiver, UUID tenant, long[] from) throws Exception {
+        long t0 = System.nanoTime();
+        awaitDelivered(receiver, eventsSince(tenant, from));
+        try (Connection c = connection(); Statement st = c.createStatement()) {
+            st.execute("checkpoint");
+        }
+        System.out.printf("settled in %.1f s (every event delivered, a checkpoint)%n", (System.nanoTime() - t0) / 1e9);
+    }
+
+    private Connection connection() throws Exception {
+        return DriverManager.getConnection(opt.get("jdbc"), opt.get("db-user"), opt.get("db-password"));
+    }
+
+    /** The end of the committed log now: (tx, seq) of its last event. */
+    private long[] logEnd(UUID tenant) throws Exception {
+        try (Connection c = connection(); PreparedStatement ps = c.prepareStatement("select tx::text::bigint, seq from "
+                + "usage_event where tenant_id = ? order by tx desc, seq desc limit 1")) {
+            ps.setObject(1, tenant);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : new long[] {0, 0};
+            }
+        }
+    }
+
+    private Set<Long> eventsSince(UUID tenant, long[] from) throws Exception {
+        Set<Long> ids = new HashSet<>();
+        try (Connection c = connection(); PreparedStatement ps = c.prepareStatement("select seq from usage_event "
+                + "where tenant_id = ? and (tx, seq) > (?::text::xid8, ?)")) {
+            ps.setObject(1, tenant);
+            ps.setString(2, Long.toString(from[0]));
+            ps.setLong(3, from[1]);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+        }
+        return ids;
+    }
+
+    private static void summary(List<Phase> phases) {
+        System.out.printf("%nphase  mode         connects/s   p50 ms   p99 ms  OVERLOADED   cpu per connect: broker  postgres  client"
+                + "   load average at start%n");
+        for (Phase p : phases) {
+            long[] lat = LogonStorm.latencies(p.saturation().outcomes());
+            System.out.printf("%5d  %-11s %11.0f %8.1f %8.1f %11d %24.2f %9.2f %7.2f   %s%n", p.number(),
+                    p.meteredPhase() ? "metered" : "unmetered", p.saturation().connectsPerS(), LogonStorm.pct(lat, 50),
+                    LogonStorm.pct(lat, 99), p.saturation().overloaded(), p.saturation().brokerCpuMs(),
+                    p.saturation().postgresCpuMs(), p.saturation().clientCpuMs(), p.loadAtStart());
+        }
+        StringBuilder each = new StringBuilder();
+        for (int i = 1; i + 1 < phases.size(); i += 2) {
+            double around = (phases.get(i - 1).saturation().connectsPerS() + phases.get(i + 1).saturation().connectsPerS()) / 2;
+            each.append(each.isEmpty() ? "" : ", ").append(String.format("phase %d %.2f", phases.get(i).number(),
+                    phases.get(i).saturation().connectsPerS() / around));
+        }
+        System.out.printf("each metered phase / the mean of the unmetered phases either side: %s%n", each);
+    }
+
+    private static double mean(List<Phase> phases, boolean meteredPhases) {
+        return phases.stream().filter(p -> p.meteredPhase() == meteredPhases)
+                .mapToDouble(p -> p.saturation().connectsPerS()).average().orElse(Double.NaN);
+    }
+
+    private static double pct(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+}
