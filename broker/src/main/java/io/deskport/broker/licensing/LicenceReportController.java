@@ -2,17 +2,13 @@ package io.deskport.broker.licensing;
 
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 
 import org.springdoc.core.annotations.ParameterObject;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -21,6 +17,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.deskport.broker.shared.AdminContext;
+import io.deskport.broker.shared.CsvTable;
+import io.deskport.broker.shared.CsvTableConverter;
 import io.deskport.broker.shared.PageParams;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
@@ -41,8 +39,7 @@ class LicenceReportController {
     private static final String JSON = MediaType.APPLICATION_JSON_VALUE;
     private static final String CSV_FORM = "The report as CSV (RFC 4180: a header row, CRLF, times ISO-8601 with the tenant's "
             + "offset), as an attachment named in Content-Disposition";
-    private static final String FORMAT = "`csv` for the CSV form whatever the Accept header says (a link for a browser), "
-            + "`json` for JSON; else the Accept header decides (`text/csv`, or JSON)";
+    private static final String FORMAT = CsvTableConverter.FORMAT_PARAMETER;
     private static final String NO_PRODUCT = "NOT_FOUND: no such licence product in the tenant";
 
     private final LicenceReports reports;
@@ -155,33 +152,9 @@ class LicenceReportController {
         return ResponseEntity.ok().contentType(csv ? CsvTableConverter.CSV : MediaType.APPLICATION_JSON).body(report);
     }
 
-    /**
-     * Whether the client asked for CSV: {@code format=csv} (or {@code json}), else the first media type of its
-     * Accept header, by quality, that is JSON or CSV ({@code *}{@code /*}: JSON).
-     */
+    /** Whether the client asked for CSV (see {@link CsvTableConverter#csvAsked}). */
     static boolean csv(String format, HttpServletRequest request) {
-        if (format != null && !format.isBlank()) {
-            return switch (format.strip().toLowerCase(Locale.ROOT)) {
-                case "csv" -> true;
-                case "json" -> false;
-                default -> throw LicenceReports.invalid("format", "must be csv or json", shortened(format));
-            };
-        }
-        String accept = request.getHeader(HttpHeaders.ACCEPT);
-        if (accept == null || accept.isBlank()) {
-            return false;
-        }
-        List<MediaType> types;
-        try {
-            types = MediaType.parseMediaTypes(accept);
-        } catch (InvalidMediaTypeException e) {
-            return false; // as Spring reads it: whatever the mapping produces
-        }
-        MediaType csv = MediaType.parseMediaType(CsvTable.MEDIA_TYPE);
-        return types.stream().filter(t -> t.getQualityValue() > 0)
-                .sorted(Comparator.comparingDouble(MediaType::getQualityValue).reversed())
-                .filter(t -> t.includes(MediaType.APPLICATION_JSON) || t.includes(csv))
-                .findFirst().map(t -> !t.includes(MediaType.APPLICATION_JSON)).orElse(false);
+        return CsvTableConverter.csvAsked(format, request);
     }
 
     /** A date of the tenant's calendar, {@code 2026-10-25}; null when left out. */

@@ -22,6 +22,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
 
+import io.deskport.broker.shared.CsvTable;
 import io.deskport.broker.shared.Listing;
 import io.deskport.broker.shared.Page;
 import io.deskport.broker.shared.PageParams;

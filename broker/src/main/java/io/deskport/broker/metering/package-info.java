@@ -18,10 +18,19 @@
  * is never passed by an event committed later: the visible log is a prefix that only grows. No relay assigns
  * positions after commit and no event is written twice; a long write transaction delays readers (never
  * skips them) until it ends ({@link UsageEventLog}).
+ *
+ * <p><b>Roll-ups.</b> {@link UsageRollups} reads the log after a cursor of its own, keeps each session's, desktop's
+ * and licence seat's states over time ({@link UsageIntervals}, in time order whatever order the events arrive in),
+ * marks the UTC hours each change affects dirty and moves its cursor in the same transaction, then recomputes each
+ * dirty hour, and the tenant's local days and months that overlap it, from those intervals by delete and insert
+ * ({@link UsageRollupFigures}): re-running a period gives the same rows, and a late event (a seat released with its
+ * own, older time) re-opens the hours it falls in. The export reads them per hour, day or month
+ * ({@link UsageRollupController}).
  */
 @ApplicationModule(displayName = "Metering",
         allowedDependencies = {"shared", "tenancy", "pools", "brokering", "licensing"})
-@Tables(owns = {"usage_event"}, publishes = {})
+@Tables(owns = {"usage_event", "usage_rollup_state", "usage_interval", "usage_rollup_dirty", "usage_rollup"},
+        publishes = {})
 package io.deskport.broker.metering;
 
 import org.springframework.modulith.ApplicationModule;

@@ -1,4 +1,4 @@
-package io.deskport.broker.licensing;
+package io.deskport.broker.shared;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +13,7 @@ import java.util.List;
  * fields are values the report does not have (null). Text that a spreadsheet would take for a formula (starting
  * with {@code = + - @}, a tab or a CR) is written after a {@code '}, as OWASP advises for CSV files opened in one.
  */
-interface CsvTable {
+public interface CsvTable {
 
     /** The media type of the CSV form (answered with its charset and RFC 4180's {@code header=present}). */
     String MEDIA_TYPE = "text/csv";

@@ -1,0 +1,270 @@
+package io.deskport.broker.metering;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.deskport.broker.metering.UsageRollupFigures.Period;
+import io.deskport.broker.tenancy.Tenant;
+import io.deskport.broker.tenancy.Tenants;
+
+/**
+ * Keeps the usage roll-ups up to date, every {@code deskport.metering.rollup-interval} on one broker at a time (a
+ * PostgreSQL advisory lock, taken by each of the pass's transactions, as the licence sweep does). A pass:
+ *
+ * <ol>
+ *   <li>reads the events after its cursor, gap-free ({@link UsageEventLog}), turns each into a change of its object
+ *       ({@link UsageIntervals}), marks the UTC hours the change affects dirty, and moves the cursor, all in one
+ *       transaction per batch: a crash leaves the batch either wholly read or not read at all;</li>
+ *   <li>marks the hours since the last pass dirty for every tenant with something open (a session, a desktop, a
+ *       seat) then: the hour that was current is counted to its end, the current one up to now;</li>
+ *   <li>recomputes each dirty hour, and the tenant's local days and months that overlap it, from the intervals
+ *       ({@link UsageRollupFigures}), and clears the marks in the same transaction.</li>
+ * </ol>
+ *
+ * An event whose time is before hours already rolled up marks those hours again: a late event re-opens its hour.
+ */
+@Component
+public class UsageRollups {
+
+    private static final Logger log = LoggerFactory.getLogger(UsageRollups.class);
+    /** The advisory lock that keeps one broker rolling up ("roll-ups" in ASCII). */
+    private static final long LOCK = 0x726f6c6c2d757073L;
+    /** The events one transaction reads. */
+    static final int EVENTS_PER_TRANSACTION = 2000;
+    /** The dirty hours one transaction recomputes. */
+    static final int HOURS_PER_TRANSACTION = 500;
+    private static final Set<UsageEventType> COUNTED = EnumSet.complementOf(EnumSet.of(UsageEventType.TENANT_QUOTA_CHANGED));
+    private static final Duration HOUR = Duration.ofHours(1);
+
+    private final JdbcClient jdbc;
+    private final UsageEventLog events;
+    private final UsageIntervals intervals;
+    private final UsageRollupFigures figures;
+    private final Tenants tenants;
+    private final TransactionTemplate tx;
+
+    UsageRollups(JdbcClient jdbc, UsageEventLog events, UsageIntervals intervals, UsageRollupFigures figures,
+                 Tenants tenants, PlatformTransactionManager txManager) {
+        this.jdbc = jdbc;
+        this.events = events;
+        this.intervals = intervals;
+        this.figures = figures;
+        this.tenants = tenants;
+        this.tx = new TransactionTemplate(txManager);
+    }
+
+    /**
+     * What one pass did.
+     *
+     * @param ran    false when another broker was rolling up (nothing was done here)
+     * @param events the events read
+     * @param hours  the dirty hours recomputed (with their days and months)
+     * @param cursor the pass's place in the log after it
+     */
+    public record Pass(boolean ran, int events, int hours, UsageCursor cursor) {
+    }
+
+    @Scheduled(fixedDelayString = "${deskport.metering.rollup-interval:1m}",
+            initialDelayString = "${deskport.metering.rollup-interval:1m}")
+    void scheduled() {
+        try {
+            Pass pass = pass(false);
+            if (pass.ran() && pass.events() + pass.hours() > 0) {
+                log.debug("Usage roll-ups: {}", pass);
+            }
+        } catch (RuntimeException e) {
+            log.warn("Usage roll-up pass failed; the next one picks up where it stopped: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * Brings the roll-ups up to date now: every event visible in the log is read and every dirty hour recomputed.
+     * Waits while another broker's pass runs rather than skipping.
+     */
+    public Pass rollUpNow() {
+        return pass(true);
+    }
+
+    /**
+     * Marks a tenant's hours that overlap {@code [from, to)} dirty (up to now): the next pass recomputes them, and the
+     * days and months they fall in, from the intervals (after the tenant's time zone changed, or to check that
+     * re-rolling a period gives the same rows).
+     */
+    public void reroll(UUID tenantId, Instant from, Instant to) {
+        tx.executeWithoutResult(status -> {
+            Instant upper = to.minus(1, ChronoUnit.MICROS);
+            Instant now = now();
+            SortedSet<Instant> hours = new TreeSet<>();
+            for (Instant h = from.truncatedTo(ChronoUnit.HOURS); !h.isAfter(upper) && !h.isAfter(now); h = h.plus(HOUR)) {
+                hours.add(h);
+            }
+            markDirty(tenantId, hours);
+        });
+    }
+
+    /** @return the pass's place in the usage event log: the last event it has read */
+    public UsageCursor cursor() {
+        return jdbc.sql("select cursor_tx::text, cursor_seq from usage_rollup_state where id = 1")
+                .query((rs, n) -> new UsageCursor(Long.parseLong(rs.getString(1)), rs.getLong(2))).single();
+    }
+
+    private Pass pass(boolean wait) {
+        int read = 0;
+        UsageCursor cursor;
+        while (true) {
+            Ingested batch = tx.execute(status -> locked(wait) ? ingest() : null);
+            if (batch == null) {
+                return new Pass(false, read, 0, null);
+            }
+            read += batch.events();
+            cursor = batch.cursor();
+            if (batch.events() < EVENTS_PER_TRANSACTION) {
+                break;
+            }
+        }
+        if (!Boolean.TRUE.equals(tx.execute(status -> locked(wait) && clock()))) {
+            return new Pass(false, read, 0, cursor);
+        }
+        int hours = 0;
+        while (true) {
+            Integer done = tx.execute(status -> locked(wait) ? recompute() : null);
+            if (done == null) {
+                return new Pass(false, read, hours, cursor);
+            }
+            hours += done;
+            if (done < HOURS_PER_TRANSACTION) {
+                break;
+            }
+        }
+        return new Pass(true, read, hours, cursor);
+    }
+
+    private boolean locked(boolean wait) {
+        if (wait) {
+            jdbc.sql("select 1 from (select pg_advisory_xact_lock(?)) as waited").param(LOCK).query(Integer.class).single();
+            return true;
+        }
+        return Boolean.TRUE.equals(jdbc.sql("select pg_try_advisory_xact_lock(?)").param(LOCK).query(Boolean.class).single());
+    }
+
+    private record Ingested(int events, UsageCursor cursor) {
+    }
+
+    /** Step 1: a batch of events into intervals and dirty hours; the cursor moves with them. */
+    private Ingested ingest() {
+        UsageCursor cursor = jdbc.sql("select cursor_tx::text, cursor_seq from usage_rollup_state where id = 1 for update")
+                .query((rs, n) -> new UsageCursor(Long.parseLong(rs.getString(1)), rs.getLong(2))).single();
+        List<UsageEvent> batch = events.after(cursor, null, COUNTED, EVENTS_PER_TRANSACTION);
+        if (batch.isEmpty()) {
+            return new Ingested(0, cursor);
+        }
+        Instant now = now();
+        Map<UUID, SortedSet<Instant>> dirty = new LinkedHashMap<>();
+        for (UsageEvent e : batch) {
+            for (UsageIntervals.Affected a : intervals.apply(e)) {
+                Instant upper = a.to() == null || a.to().isAfter(now) ? now : a.to().minus(1, ChronoUnit.MICROS);
+                for (Instant h = a.from().truncatedTo(ChronoUnit.HOURS); !h.isAfter(upper); h = h.plus(HOUR)) {
+                    dirty.computeIfAbsent(a.tenantId(), t -> new TreeSet<>()).add(h);
+                }
+            }
+        }
+        dirty.forEach(this::markDirty);
+        UsageCursor last = batch.getLast().position();
+        jdbc.sql("update usage_rollup_state set cursor_tx = ?::text::xid8, cursor_seq = ?, events_read = events_read + ? "
+                + "where id = 1").params(Long.toString(last.tx()), last.seq(), batch.size()).update();
+        return new Ingested(batch.size(), last);
+    }
+
+    /** Step 2: the hours since the last pass, for every tenant with something open in them. */
+    private boolean clock() {
+        Instant now = now();
+        Timestamp until = jdbc.sql("select rolled_until from usage_rollup_state where id = 1 for update")
+                .query(Timestamp.class).optional().orElse(null);
+        Instant since = until == null || until.toInstant().isAfter(now) ? now : until.toInstant();
+        List<UUID> open = jdbc.sql("select distinct tenant_id from usage_interval where state in ('OPEN', 'CONNECTED', "
+                        + "'STOPPED', 'RUNNING', 'HELD') and tstzrange(start_at, end_at) && tstzrange(?, ?, '[]')")
+                .params(UsageIntervals.utc(since), UsageIntervals.utc(now)).query(UUID.class).list();
+        SortedSet<Instant> hours = new TreeSet<>();
+        for (Instant h = since.truncatedTo(ChronoUnit.HOURS); !h.isAfter(now); h = h.plus(HOUR)) {
+            hours.add(h);
+        }
+        open.forEach(t -> markDirty(t, hours));
+        jdbc.sql("update usage_rollup_state set rolled_until = ? where id = 1").param(UsageIntervals.utc(now)).update();
+        return true;
+    }
+
+    /** Step 3: some dirty hours, with their days and months, recomputed and unmarked. */
+    private int recompute() {
+        Instant now = now();
+        Map<UUID, List<Instant>> dirty = new LinkedHashMap<>();
+        jdbc.sql("select tenant_id, hour_start from usage_rollup_dirty where hour_start < ? order by tenant_id, hour_start "
+                        + "limit " + HOURS_PER_TRANSACTION).param(UsageIntervals.utc(now))
+                .query(rs -> {
+                    dirty.computeIfAbsent(rs.getObject(1, UUID.class), t -> new ArrayList<>())
+                            .add(rs.getTimestamp(2).toInstant());
+                });
+        int count = 0;
+        for (Map.Entry<UUID, List<Instant>> tenant : dirty.entrySet()) {
+            UUID tenantId = tenant.getKey();
+            List<Instant> hours = tenant.getValue();
+            ZoneId zone = tenants.find(tenantId).map(Tenant::timeZone).map(ZoneId::of).orElse(null);
+            if (zone == null) {
+                log.info("Usage roll-ups: tenant {} is gone; its {} dirty hour(s) are dropped and its roll-ups kept as they are",
+                        tenantId, hours.size());
+            } else {
+                SortedSet<LocalDate> days = new TreeSet<>();
+                List<Period> hourPeriods = new ArrayList<>();
+                for (Instant h : hours) {
+                    hourPeriods.add(Period.hour(h, zone));
+                    days.add(LocalDate.ofInstant(h, zone));
+                    days.add(LocalDate.ofInstant(h.plus(HOUR).minusNanos(1), zone)); // an hour of a half-hour zone: two days
+                }
+                SortedSet<YearMonth> months = new TreeSet<>();
+                days.forEach(d -> months.add(YearMonth.from(d)));
+                figures.recompute(tenantId, zone, UsageRollupGranularity.HOUR, hourPeriods, now);
+                figures.recompute(tenantId, zone, UsageRollupGranularity.DAY, days.stream().map(d -> Period.day(d, zone)).toList(), now);
+                figures.recompute(tenantId, zone, UsageRollupGranularity.MONTH,
+                        months.stream().map(m -> Period.month(m, zone)).toList(), now);
+            }
+            jdbc.sql("delete from usage_rollup_dirty where tenant_id = ? and hour_start = any(?::text[]::timestamptz[])")
+                    .params(tenantId, hours.stream().map(Instant::toString).toArray(String[]::new)).update();
+            count += hours.size();
+        }
+        return count;
+    }
+
+    private void markDirty(UUID tenantId, SortedSet<Instant> hours) {
+        if (hours.isEmpty()) {
+            return;
+        }
+        jdbc.sql("insert into usage_rollup_dirty (tenant_id, hour_start) select ?, unnest(?::text[]::timestamptz[]) "
+                        + "on conflict do nothing")
+                .params(tenantId, hours.stream().map(Instant::toString).toArray(String[]::new)).update();
+    }
+
+    private Instant now() {
+        return jdbc.sql("select now()").query(Timestamp.class).single().toInstant();
+    }
+}
