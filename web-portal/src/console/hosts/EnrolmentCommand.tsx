@@ -26,7 +26,7 @@ export function EnrolmentCommand({ hostName, token, expiresAt }: { hostName: str
       <CodeBlock
         actions={
           <CodeBlockAction>
-            <ClipboardCopyButton id="enrolment-copy" textId="enrolment-command" aria-label="Copy the commands" onClick={copy} exitDelay={1500} variant="plain" onTooltipHidden={() => setCopied(false)}>
+            <ClipboardCopyButton id="enrolment-copy" aria-label="Copy the commands" onClick={copy} exitDelay={1500} variant="plain" onTooltipHidden={() => setCopied(false)}>
               {copied ? 'Copied' : 'Copy the commands'}
             </ClipboardCopyButton>
           </CodeBlockAction>

@@ -30,7 +30,7 @@ import { ConfirmModal, ProblemAlert, When } from '../controls';
 import { useServerList } from '../useServerList';
 import { useLocalFilters } from '../useUrlFilters';
 import { SeatsBar } from './LicencesPage';
-import { MODEL_WORDS, STATUS_WORDS, capacityConflict, dateWords, seatsWords } from './licenceLogic';
+import { MODEL_WORDS, STATUS_WORDS, capacityConflict, dateWords } from './licenceLogic';
 import { LicenceModal, ProductModal } from './ProductForms';
 import { ProductReports } from './ProductReports';
 import { SeatHolders } from './SeatHolders';
@@ -289,7 +289,6 @@ export function LicenceProductPage() {
             <DescriptionListGroup>
               <DescriptionListTerm>Seats now</DescriptionListTerm>
               <DescriptionListDescription data-testid="seats-now">
-                {seatsWords(product)}
                 <SeatsBar product={product} id="product-seats" />
               </DescriptionListDescription>
             </DescriptionListGroup>
