@@ -4,6 +4,9 @@ import { useAuth } from '../auth';
 import { ConsoleLayout } from './ConsoleLayout';
 import { ConsoleProvider } from './ConsoleContext';
 import { AuditPage } from './pages/AuditPage';
+import { HostsPage } from './hosts/HostsPage';
+import { LicenceProductPage } from './licences/LicenceProductPage';
+import { LicencesPage } from './licences/LicencesPage';
 import { PoolPage } from './pages/PoolPage';
 import { PoolsPage } from './pages/PoolsPage';
 import { SessionsPage } from './pages/SessionsPage';
@@ -28,6 +31,9 @@ export function ConsoleRoutes() {
           <Route path="pools" element={guard('/console/pools', <PoolsPage />)} />
           <Route path="pools/:poolId" element={guard('/console/pools', <PoolPage />)} />
           <Route path="sessions" element={guard('/console/sessions', <SessionsPage />)} />
+          <Route path="hosts" element={guard('/console/hosts', <HostsPage />)} />
+          <Route path="licences" element={guard('/console/licences', <LicencesPage />)} />
+          <Route path="licences/:productId" element={guard('/console/licences', <LicenceProductPage />)} />
           <Route path="users" element={guard('/console/users', <UsersPage />)} />
           <Route path="audit" element={guard('/console/audit', <AuditPage />)} />
           <Route path="tenants" element={guard('/console/tenants', <TenantsPage />)} />

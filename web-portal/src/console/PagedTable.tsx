@@ -2,6 +2,7 @@ import { useId, type ReactNode } from 'react';
 import {
   Alert,
   Button,
+  Checkbox,
   EmptyState,
   EmptyStateActions,
   EmptyStateBody,
@@ -34,6 +35,16 @@ export interface EmptyWords {
   action?: ReactNode;
 }
 
+export interface RowSelection<T> {
+  isSelected(row: T): boolean;
+  onSelect(row: T, selected: boolean): void;
+  /** Whether every row of this page is picked, and picking or unpicking them all. */
+  allSelected: boolean;
+  onSelectAll(selected: boolean): void;
+  /** Names the row's checkbox for screen readers, e.g. "Select sh-01". */
+  label(row: T): string;
+}
+
 export interface PagedTableProps<T> {
   /** Names the table for screen readers, e.g. "Pools". */
   label: string;
@@ -47,6 +58,8 @@ export interface PagedTableProps<T> {
   toolbar?: ReactNode;
   /** Buttons at the end of each row. */
   actions?(row: T): ReactNode;
+  /** Rows picked for a bulk action (a checkbox per row, and one for the page), when the page offers one. */
+  selection?: RowSelection<T>;
   /** Shown when the list is empty without filters: what to do next. */
   empty: EmptyWords;
   /** Whether filters are set, and how to clear them (the empty state then offers it). */
@@ -140,6 +153,16 @@ export function PagedTable<T>(p: PagedTableProps<T>) {
       <Table aria-label={p.label} variant="compact" gridBreakPoint="grid-lg" aria-describedby={statusId} aria-busy={list.loading}>
         <Thead>
           <Tr>
+            {p.selection && (
+              <Th className="pf-v6-c-table__check" aria-label="Select">
+                <Checkbox
+                  id={`${statusId}-all`}
+                  aria-label={`Select every row of this page of ${p.label}`}
+                  isChecked={p.selection.allSelected}
+                  onChange={(_e, on) => p.selection!.onSelectAll(on)}
+                />
+              </Th>
+            )}
             {p.columns.map((c, i) => (
               <Th key={c.title} sort={sortFor(c, i)} modifier="wrap">
                 {c.title}
@@ -149,8 +172,18 @@ export function PagedTable<T>(p: PagedTableProps<T>) {
           </Tr>
         </Thead>
         <Tbody>
-          {list.rows.map((row) => (
+          {list.rows.map((row, rowIndex) => (
             <Tr key={p.rowKey(row)}>
+              {p.selection && (
+                <Td className="pf-v6-c-table__check" dataLabel="Select">
+                  <Checkbox
+                    id={`${statusId}-row-${rowIndex}`}
+                    aria-label={p.selection.label(row)}
+                    isChecked={p.selection.isSelected(row)}
+                    onChange={(_e, on) => p.selection!.onSelect(row, on)}
+                  />
+                </Td>
+              )}
               {p.columns.map((c) => (
                 <Td key={c.title} dataLabel={c.title}>
                   {c.render(row)}

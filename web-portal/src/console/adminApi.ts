@@ -1,4 +1,5 @@
-import { apiResponse } from '../api/http';
+import { ApiError, apiResponse } from '../api/http';
+import type { Problem } from '../api/types';
 import { linkTarget, totalOf, type Total } from './paging';
 
 /** The header a platform admin names the tenant they act in with (the broker's AdminContext). */
@@ -50,4 +51,35 @@ export function adminClient(tenantId: string | null): AdminClient {
       return { value: answer.body, etag: answer.headers.get('ETag') };
     },
   };
+}
+
+/** A file the broker answers as an attachment (a report's CSV form), with the name it gives it. */
+export interface Attachment {
+  blob: Blob;
+  filename: string | null;
+}
+
+/**
+ * Fetches an attachment in a tenant: for a platform admin acting in another organisation, whose tenant a plain link
+ * cannot name (the broker reads it from the X-Deskport-Tenant header only). A refusal is an {@link ApiError}.
+ */
+export async function fetchAttachment(url: string, tenantId: string | null): Promise<Attachment> {
+  let response: Response;
+  try {
+    response = await fetch(url, { credentials: 'same-origin', headers: tenantId ? { [TENANT_HEADER]: tenantId } : {} });
+  } catch {
+    throw new ApiError(0, { reason: 'NETWORK', detail: 'The broker cannot be reached' });
+  }
+  if (!response.ok) {
+    let problem: Problem;
+    try {
+      problem = (await response.json()) as Problem;
+    } catch {
+      problem = { status: response.status, title: response.statusText };
+    }
+    throw new ApiError(response.status, problem);
+  }
+  const disposition = response.headers.get('Content-Disposition');
+  const name = disposition ? /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1] : undefined;
+  return { blob: await response.blob(), filename: name ? decodeURIComponent(name) : null };
 }

@@ -1,5 +1,21 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import { Alert, Button, FormSelect, FormSelectOption, Modal, ModalBody, ModalFooter, ModalHeader, SearchInput, TextInput, ToolbarItem } from '@patternfly/react-core';
+import {
+  Alert,
+  AlertActionLink,
+  Button,
+  FormHelperText,
+  FormSelect,
+  FormSelectOption,
+  HelperText,
+  HelperTextItem,
+  Modal,
+  ModalBody,
+  ModalFooter,
+  ModalHeader,
+  SearchInput,
+  TextInput,
+  ToolbarItem,
+} from '@patternfly/react-core';
 
 import type { HumanProblem } from '../problems/problemMessages';
 
@@ -151,5 +167,36 @@ export function ConfirmModal({
         </Button>
       </ModalFooter>
     </Modal>
+  );
+}
+
+/** A field's refusal under it (the id is what the field's aria-describedby names). */
+export function FieldError({ id, message }: { id: string; message?: string }) {
+  if (!message) {
+    return null;
+  }
+  return (
+    <FormHelperText>
+      <HelperText id={id}>
+        <HelperTextItem variant="error">{message}</HelperTextItem>
+      </HelperText>
+    </FormHelperText>
+  );
+}
+
+/** The alert of a save refused because another admin changed the object: their version can be loaded. */
+export function StaleAlert({ problem, onReload }: { problem: HumanProblem; onReload(): void }) {
+  return (
+    <Alert
+      variant="warning"
+      isInline
+      title={problem.title}
+      role="alert"
+      data-testid="stale-version"
+      className="pf-v6-u-mb-md"
+      actionLinks={<AlertActionLink onClick={onReload}>Reload their version</AlertActionLink>}
+    >
+      {problem.message} {problem.action}
+    </Alert>
   );
 }

@@ -10,7 +10,7 @@ import type { AdminClient, Versioned } from './adminApi';
 export type SaveOutcome<T> =
   | { kind: 'saved'; saved: Versioned<T> }
   | { kind: 'stale'; problem: HumanProblem; currentETag: string | null }
-  | { kind: 'refused'; problem: HumanProblem; fieldErrors: Record<string, string> };
+  | { kind: 'refused'; problem: HumanProblem; fieldErrors: Record<string, string>; refusal?: Problem };
 
 /** The broker's VALIDATION_FAILED `errors[]` as field → message (the first message per field). */
 export function fieldErrors(problem: Problem | undefined): Record<string, string> {
@@ -41,7 +41,8 @@ export async function saveVersioned<T>(
       const current = problem?.currentETag;
       return { kind: 'stale', problem: humanError(e, 'admin'), currentETag: typeof current === 'string' ? current : null };
     }
-    return { kind: 'refused', problem: humanError(e, 'admin'), fieldErrors: fieldErrors(problem) };
+    // the broker's own problem too, for a refusal that offers a follow-up (e.g. a change sent again with force)
+    return { kind: 'refused', problem: humanError(e, 'admin'), fieldErrors: fieldErrors(problem), refusal: problem };
   }
 }
 

@@ -11,9 +11,9 @@ describe('console roles', () => {
     expect(isConsoleUser(null)).toBe(false);
   });
 
-  it('lets help desk read and act on sessions, not administer', () => {
+  it('lets help desk read and act on sessions, read hosts, and not see licences', () => {
     expect(canAdminister(as('HELPDESK'))).toBe(false);
-    expect(consoleNav(as('HELPDESK')).map((n) => n.label)).toEqual(['Sessions', 'Pools', 'Users and groups', 'Audit trail']);
+    expect(consoleNav(as('HELPDESK')).map((n) => n.label)).toEqual(['Sessions', 'Pools', 'Hosts', 'Users and groups', 'Audit trail']);
     expect(consoleHome(as('HELPDESK'))).toBe('/console/sessions');
   });
 
@@ -21,11 +21,14 @@ describe('console roles', () => {
     expect(consoleNav(as('TENANT_ADMIN')).map((n) => n.path)).toEqual([
       '/console/pools',
       '/console/sessions',
+      '/console/hosts',
+      '/console/licences',
       '/console/users',
       '/console/audit',
     ]);
     expect(consoleHome(as('TENANT_ADMIN'))).toBe('/console/pools');
     expect(consoleNav(as('PLATFORM_ADMIN'))[0]).toEqual({ path: '/console/tenants', label: 'Tenants' });
+    expect(consoleNav(as('PLATFORM_ADMIN')).map((n) => n.label)).toContain('Licences');
     expect(consoleNav(as('USER'))).toEqual([]);
   });
 

@@ -49,10 +49,14 @@ export function consoleNav(me: WithRoles): NavItem[] {
   if (canAdminister(me)) {
     items.push({ path: '/console/pools', label: 'Pools' });
     items.push({ path: '/console/sessions', label: 'Sessions' });
+    items.push({ path: '/console/hosts', label: 'Hosts' });
+    // the licence API is the admins' only (no help-desk reading)
+    items.push({ path: '/console/licences', label: 'Licences' });
   } else {
-    // help desk: the sessions are its work, the rest is for reading
+    // help desk: the sessions are its work, the rest is for reading (session hosts only: hypervisor hosts are the admins')
     items.push({ path: '/console/sessions', label: 'Sessions' });
     items.push({ path: '/console/pools', label: 'Pools' });
+    items.push({ path: '/console/hosts', label: 'Hosts' });
   }
   items.push({ path: '/console/users', label: 'Users and groups' });
   items.push({ path: '/console/audit', label: 'Audit trail' });

@@ -75,6 +75,10 @@ const OBJECT_WORDS: Record<string, string> = {
   session: 'session',
   'session host': 'session host',
   'hypervisor host': 'hypervisor host',
+  // the licensing module names its objects by their types
+  licenceproduct: 'licence product',
+  licence: 'licence',
+  licenceseat: 'licence seat',
 };
 
 const objectWords = (p: Problem, fallback: string) => {
@@ -140,6 +144,25 @@ function adminProblem(p: Problem): HumanProblem | undefined {
         severity: 'danger',
         retryable: false,
       };
+    case 'LICENCE_EXHAUSTED': {
+      // an admin's change that needs seats at once (a per-desktop product added to a pool with desktops)
+      const needed = num(p, 'needed');
+      if (needed === undefined) {
+        return undefined;
+      }
+      const product = str(p, 'productName');
+      const seats = num(p, 'seats') ?? 0;
+      const inUse = num(p, 'seatsInUse') ?? 0;
+      return {
+        title: 'Not enough licence seats',
+        message:
+          `The pool has ${plural(needed, 'desktop')} without a seat of ${product ? `“${product}”` : 'this product'}, which has ` +
+          `${plural(seats, 'seat')} with ${inUse} in use. Nothing was changed.`,
+        action: 'Add seats to the product’s licence (or a licence in force), or remove desktops from the pool, then try again.',
+        severity: 'warning',
+        retryable: false,
+      };
+    }
     case 'NOT_FOUND':
       return {
         title: 'Not found',

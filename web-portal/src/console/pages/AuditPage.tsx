@@ -25,6 +25,8 @@ export const OBJECT_TYPES = [
   { value: 'HYPERVISOR_HOST', label: 'Hypervisor host' },
   { value: 'TENANT', label: 'Organisation' },
   { value: 'LICENCE_PRODUCT', label: 'Licence product' },
+  { value: 'LICENCE', label: 'Licence' },
+  { value: 'LICENCE_SEAT', label: 'Licence seat' },
 ];
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
@@ -44,6 +46,15 @@ export function objectLink(e: Pick<AuditEntry, 'objectType' | 'objectId' | 'deta
       return str(d.username) ? `/console/users?q=${encodeURIComponent(str(d.username)!)}` : '/console/users';
     case 'GROUP':
       return str(d.name) ? `/console/users?tab=groups&q=${encodeURIComponent(str(d.name)!)}` : '/console/users?tab=groups';
+    case 'LICENCE_PRODUCT':
+      return id ? `/console/licences/${encodeURIComponent(id)}` : '/console/licences';
+    case 'LICENCE':
+    case 'LICENCE_SEAT':
+      return str(d.productId) ? `/console/licences/${encodeURIComponent(str(d.productId)!)}` : '/console/licences';
+    case 'SESSION_HOST':
+      return str(d.name) ? `/console/hosts?q=${encodeURIComponent(str(d.name)!)}` : '/console/hosts';
+    case 'HYPERVISOR_HOST':
+      return '/console/hosts?tab=hypervisors';
     case 'TENANT':
       return platform ? (str(d.slug) ? `/console/tenants?q=${encodeURIComponent(str(d.slug)!)}` : '/console/tenants') : null;
     default:

@@ -35,6 +35,7 @@ import { DESKTOP_STATES, type AdminDesktop, type AdminGroup, type AdminPool, typ
 import { useNames } from '../names';
 import { canAdminister } from '../roles';
 import { useServerList } from '../useServerList';
+import { PoolLicenceProducts } from '../licences/PoolLicenceProducts';
 import { useLocalFilters } from '../useUrlFilters';
 import { KIND_WORDS, PLAN_NOTE_WORDS, desktopStateLabel, durationWords } from '../words';
 
@@ -450,6 +451,12 @@ function PoolBody({ pool, admin, status }: { pool: AdminPool; admin: boolean; st
               Desktops
             </Title>
             <Desktops poolId={pool.id} />
+          </section>
+          <section aria-labelledby="pool-licences">
+            <Title headingLevel="h2" id="pool-licences" className="pf-v6-u-mt-lg pf-v6-u-mb-sm">
+              Licences consumed
+            </Title>
+            <PoolLicenceProducts pool={pool} admin={admin} />
           </section>
           <section aria-labelledby="pool-entitlements">
             <Title headingLevel="h2" id="pool-entitlements" className="pf-v6-u-mt-lg pf-v6-u-mb-sm">

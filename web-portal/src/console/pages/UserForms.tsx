@@ -1,7 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import {
-  Alert,
-  AlertActionLink,
   Button,
   Checkbox,
   Form,
@@ -22,7 +20,7 @@ import {
 import { useAuth } from '../../auth';
 import { humanError, type HumanProblem } from '../../problems/problemMessages';
 import { useConsole } from '../ConsoleContext';
-import { ProblemAlert } from '../controls';
+import { FieldError, ProblemAlert, StaleAlert } from '../controls';
 import { ROLES, type AdminGroup, type AdminUser, type Role } from '../adminTypes';
 import { changedMembers, fieldErrors as readFieldErrors } from '../editFlow';
 import { forgetName } from '../names';
@@ -30,36 +28,6 @@ import { isPlatformAdmin } from '../roles';
 import { useVersionedEdit } from '../useVersionedEdit';
 import { ROLE_WORDS } from '../words';
 import { ApiError } from '../../api/http';
-
-function FieldError({ id, message }: { id: string; message?: string }) {
-  if (!message) {
-    return null;
-  }
-  return (
-    <FormHelperText>
-      <HelperText id={id}>
-        <HelperTextItem variant="error">{message}</HelperTextItem>
-      </HelperText>
-    </FormHelperText>
-  );
-}
-
-/** The alert of a save refused because another admin changed the object: their version can be loaded. */
-function StaleAlert({ problem, onReload }: { problem: HumanProblem; onReload(): void }) {
-  return (
-    <Alert
-      variant="warning"
-      isInline
-      title={problem.title}
-      role="alert"
-      data-testid="stale-version"
-      className="pf-v6-u-mb-md"
-      actionLinks={<AlertActionLink onClick={onReload}>Reload their version</AlertActionLink>}
-    >
-      {problem.message} {problem.action}
-    </Alert>
-  );
-}
 
 interface UserValues {
   username: string;

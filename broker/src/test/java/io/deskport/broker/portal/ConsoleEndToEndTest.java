@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
@@ -28,7 +29,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The admin console in a real headless Chromium against this broker: where admins and help desk land, a help desk's
- * log off of a live session, and two admins editing the same user (the second is told, nothing is overwritten).
+ * log off of a live session, two admins editing the same user (the second is told, nothing is overwritten), and the
+ * licence and host pages: a product and licence made in the console, the seat a connect takes, a licence edit refused
+ * as stale, a session host's enrolment token with its command.
  * Screenshots of each step land in target/e2e-screenshots/ (console-*).
  */
 @BrokerTest
@@ -126,6 +129,76 @@ class ConsoleEndToEndTest {
         assertThat(saved.get("displayName").asString()).isEqualTo("Alice Martin");
         assertThat(saved.get("roles").toString()).contains("HELPDESK");
         browser.screenshot("console-06-saved-over-their-version");
+    }
+
+    @Test
+    void anAdminLicensesAPoolSeesTheSeatInUseIsToldOfAStaleLicenceEditAndEnrolsASessionHost() throws Exception {
+        signIn("admin");
+        browser.waiting(STEP).until(d -> d.getCurrentUrl().endsWith("/console/pools"));
+
+        // a product and its licence, made in the console
+        browser.driver().get(base() + "/console/licences");
+        browser.waiting(STEP).until(d -> d.findElement(By.xpath("//*[normalize-space(.)='No licence products yet']")));
+        browser.find(By.xpath("(//button[normalize-space(.)='New product'])[1]")).click();
+        browser.waiting(STEP).until(d -> d.findElement(By.id("product-name"))).sendKeys("Office suite");
+        browser.find(By.id("product-model-CONCURRENT_USER")).click();
+        browser.find(By.xpath("//button[normalize-space(.)='Create product']")).click();
+        browser.waiting(STEP).until(d -> d.getCurrentUrl().matches(".*/console/licences/[0-9a-f-]{36}$"));
+        String product = browser.driver().getCurrentUrl().replaceAll(".*/", "");
+        browser.waiting(STEP).until(d -> d.findElement(By.xpath("//*[normalize-space(.)='No licence yet']")));
+        browser.find(By.xpath("(//button[normalize-space(.)='Add licence'])[1]")).click();
+        WebElement dialog = browser.waiting(STEP).until(d -> d.findElement(By.cssSelector("[role='dialog']")));
+        dialog.findElement(By.id("licence-seats")).sendKeys("5");
+        dialog.findElement(By.xpath(".//button[normalize-space(.)='Add licence']")).click();
+        browser.waiting(STEP).until(d -> d.getPageSource().contains("A licence of 5 seats was added."));
+
+        // the pool consumes it, chosen on the product's page
+        new Select(browser.find(By.id("consume-pool"))).selectByVisibleText("Office desktops");
+        browser.find(By.xpath("//button[normalize-space(.)='Consume in pool']")).click();
+        browser.waiting(STEP).until(d -> d.getPageSource().contains("Connects to Office desktops now take a seat of Office suite."));
+        browser.screenshot("console-07-licence-product");
+
+        // alice connects (through the API): the product's page shows her seat
+        check(tenant.login("alice").post("/api/v1/pools/" + pool + "/connect"), 201);
+        browser.driver().navigate().refresh();
+        browser.waiting(STEP).until(d -> d.findElement(By.cssSelector("[data-testid='seats-now']")).getText().contains("1 of 5 seats in use"));
+        browser.waiting(STEP).until(d -> d.findElement(By.cssSelector("button[aria-label='Free the seat of alice']")));
+        browser.screenshot("console-08-seat-in-use");
+
+        // a second admin changes the licence while the first edits it: the first is told, nothing is overwritten
+        String licences = "/api/v1/admin/licence-products/" + product + "/licences";
+        String licence = check(tenant.admin.get(licences), 200).body().get(0).get("id").asString();
+        browser.find(By.xpath("//button[starts-with(@aria-label, 'Edit the licence of 5 seats')]")).click();
+        WebElement seats = browser.waiting(STEP).until(d -> d.findElement(By.id("licence-seats")));
+        browser.waiting(STEP).until(d -> "5".equals(seats.getAttribute("value")));
+        check(tenant.admin.edit(licences + "/" + licence, json("seats", 6)), 200);
+        seats.sendKeys(Keys.chord(Keys.CONTROL, "a"), "8");
+        browser.find(By.xpath("//div[@role='dialog']//button[normalize-space(.)='Save']")).click();
+        WebElement stale = browser.waiting(STEP).until(d -> d.findElement(By.cssSelector("[data-testid='stale-version']")));
+        assertThat(stale.getText()).contains("Someone else changed this").contains("Another admin changed this licence")
+                .contains("nothing was overwritten");
+        assertThat(check(tenant.admin.get(licences + "/" + licence), 200).body().get("seats").asInt()).isEqualTo(6);
+        browser.screenshot("console-09-licence-edit-refused");
+        browser.find(By.xpath("//div[@role='dialog']//button[normalize-space(.)='Cancel']")).click();
+
+        // a session host for a shared pool: the token and the command to run on the host
+        UUID shared = tenant.pool("Shared desks", "SHARED", "BREADTH_FIRST");
+        browser.driver().get(base() + "/console/hosts");
+        browser.waiting(STEP).until(d -> d.findElement(By.xpath("//*[normalize-space(.)='No session hosts yet']")));
+        browser.find(By.xpath("(//button[normalize-space(.)='Add host'])[1]")).click();
+        WebElement enrol = browser.waiting(STEP).until(d -> d.findElement(By.cssSelector("[role='dialog']")));
+        browser.waiting(STEP).until(d -> new Select(enrol.findElement(By.id("enrol-pool"))).getOptions().size() == 2);
+        new Select(enrol.findElement(By.id("enrol-pool"))).selectByVisibleText("Shared desks");
+        enrol.findElement(By.id("enrol-name")).sendKeys("sh-01");
+        enrol.findElement(By.xpath(".//button[normalize-space(.)='Create host and token']")).click();
+        WebElement command = browser.waiting(STEP).until(d -> d.findElement(By.cssSelector("[data-testid='enrolment-command']")));
+        assertThat(command.getText()).contains("broker.url=" + base()).containsPattern("enrolment.token=\\S+")
+                .contains("java -jar deskport-session-host-*-exec.jar /etc/deskport/session-host.properties");
+        browser.screenshot("console-10-session-host-enrolment");
+        var hosts = tenant.admin.all("/api/v1/admin/pools/" + shared + "/session-hosts");
+        assertThat(hosts).hasSize(1);
+        assertThat(hosts.getFirst().get("name").asString()).isEqualTo("sh-01");
+        assertThat(hosts.getFirst().get("state").asString()).isEqualTo("REGISTERED");
     }
 
     @Test

@@ -1,0 +1,263 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { Alert, AlertActionCloseButton, Button, Form, FormGroup, Label, Modal, ModalBody, ModalFooter, ModalHeader, Spinner, TextInput } from '@patternfly/react-core';
+
+import { humanError, type HumanProblem } from '../../problems/problemMessages';
+import { useConsole } from '../ConsoleContext';
+import { PagedTable, type Column } from '../PagedTable';
+import { ConfirmModal, FieldError, ProblemAlert, SelectFilter, StaleAlert, TextFilter, When } from '../controls';
+import { useServerList } from '../useServerList';
+import { useUrlFilters } from '../useUrlFilters';
+import { useVersionedEdit } from '../useVersionedEdit';
+import { hypervisorAllocation, hypervisorStateWords } from './hostLogic';
+import type { HypervisorHost } from './hostTypes';
+
+const FILTERS = ['q', 'maintenance', 'reachable'] as const;
+
+const toMiB = (gib: string) => (gib.trim() ? Math.round(Number(gib) * 1024) : undefined);
+const toGiB = (mib: number | null) => (mib === null ? '' : String(Math.round(mib / 1024)));
+
+/** Changes a host's capacity from the version read when the dialog opened (If-Match: 412 told, theirs offered). */
+function CapacityModal({ hostId, onClose, onSaved }: { hostId: string; onClose(): void; onSaved(h: HypervisorHost): void }) {
+  const edit = useVersionedEdit<HypervisorHost>(`/api/v1/admin/hypervisor-hosts/${encodeURIComponent(hostId)}`);
+  const [values, setValues] = useState<{ cpus: string; memory: string; storage: string } | null>(null);
+  const fill = (h: HypervisorHost) => setValues({ cpus: h.capacity.cpus === null ? '' : String(h.capacity.cpus), memory: toGiB(h.capacity.memoryMiB), storage: toGiB(h.capacity.storageMiB) });
+  useEffect(() => {
+    if (edit.current && !values) fill(edit.current.value);
+  }, [edit.current, values]);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!values || !edit.current) return;
+    const before = edit.current.value.capacity;
+    const change: Record<string, number> = {};
+    const cpus = values.cpus.trim() ? Number(values.cpus) : undefined;
+    if (cpus !== undefined && cpus !== before.cpus) change.cpuTotal = cpus;
+    const mem = toMiB(values.memory);
+    if (mem !== undefined && toGiB(before.memoryMiB) !== values.memory.trim()) change.memoryTotalMiB = mem;
+    const disk = toMiB(values.storage);
+    if (disk !== undefined && toGiB(before.storageMiB) !== values.storage.trim()) change.storageTotalMiB = disk;
+    const saved = await edit.save(change);
+    if (saved) onSaved(saved);
+  };
+
+  const field = (name: 'cpus' | 'memory' | 'storage', label: string, apiName: string) => (
+    <FormGroup label={label} fieldId={`capacity-${name}`}>
+      <TextInput
+        id={`capacity-${name}`}
+        type="number"
+        min={1}
+        value={values?.[name] ?? ''}
+        onChange={(_e, v) => values && setValues({ ...values, [name]: v })}
+        validated={edit.fieldErrors[apiName] ? 'error' : 'default'}
+        aria-describedby={edit.fieldErrors[apiName] ? `capacity-${name}-error` : undefined}
+      />
+      <FieldError id={`capacity-${name}-error`} message={edit.fieldErrors[apiName]} />
+    </FormGroup>
+  );
+
+  return (
+    <Modal variant="small" isOpen onClose={onClose} aria-labelledby="capacity-title">
+      <ModalHeader title={`Capacity of ${edit.current?.value.name ?? 'the host'}`} labelId="capacity-title" description="What placement counts on; empty keeps the driver’s own report." />
+      <ModalBody>
+        <ProblemAlert problem={edit.loadProblem} />
+        {edit.stale && edit.saveProblem ? <StaleAlert problem={edit.saveProblem} onReload={() => void edit.reload().then((h) => h && fill(h))} /> : <ProblemAlert problem={edit.saveProblem} />}
+        {!values ? (
+          !edit.loadProblem && <Spinner aria-label="Loading the host" />
+        ) : (
+          <Form id="capacity-form" onSubmit={(e) => void submit(e)}>
+            {field('cpus', 'CPU threads', 'cpuTotal')}
+            {field('memory', 'Memory (GiB)', 'memoryTotalMiB')}
+            {field('storage', 'Storage (GiB)', 'storageTotalMiB')}
+          </Form>
+        )}
+      </ModalBody>
+      <ModalFooter>
+        <Button type="submit" form="capacity-form" isLoading={edit.saving} isDisabled={edit.saving || !values || edit.stale}>
+          Save
+        </Button>
+        <Button variant="link" onClick={onClose}>
+          Cancel
+        </Button>
+      </ModalFooter>
+    </Modal>
+  );
+}
+
+/**
+ * The hypervisor hosts (the operator's, shared by every organisation): capacity against what the broker's desktops
+ * take, and state. Platform admins put them in maintenance and change their capacity; tenant admins read them, with
+ * their own organisation's desktops counted.
+ */
+export function HypervisorHostsTab({ platform }: { platform: boolean }) {
+  const { client } = useConsole();
+  const f = useUrlFilters(FILTERS, 'name');
+  const list = useServerList<HypervisorHost>(client, '/api/v1/admin/hypervisor-hosts', { filters: f.filters, sort: f.sort });
+  const [switching, setSwitching] = useState<HypervisorHost | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<HumanProblem | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+
+  const maintenance = async () => {
+    if (!switching) return;
+    setBusy(true);
+    setProblem(null);
+    const on = !switching.maintenance;
+    try {
+      await client.send(on ? 'POST' : 'DELETE', `/api/v1/admin/hypervisor-hosts/${encodeURIComponent(switching.id)}/maintenance`);
+      setDone(on ? `${switching.name} is in maintenance: no new desktops go there; free ones are drained and replaced elsewhere.` : `${switching.name} takes new desktops again.`);
+      setSwitching(null);
+      list.reload();
+    } catch (e) {
+      setProblem(humanError(e, 'admin'));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const columns: Column<HypervisorHost>[] = [
+    {
+      title: 'Host',
+      sortKey: 'name',
+      render: (h) => (
+        <>
+          {h.name}{' '}
+          {h.simulated && (
+            <Label color="purple" isCompact>
+              simulated
+            </Label>
+          )}
+          <div className="dp-secondary">driver {h.driverId}</div>
+        </>
+      ),
+    },
+    {
+      title: 'State',
+      render: (h) => {
+        const s = hypervisorStateWords(h);
+        return (
+          <>
+            <Label color={s.colour}>{s.label}</Label>
+            {h.health.lastError && (
+              <div className="dp-secondary">
+                last error <When at={h.health.lastErrorAt} />: {h.health.lastError}
+              </div>
+            )}
+          </>
+        );
+      },
+    },
+    {
+      title: platform ? 'Allocated' : 'Allocated to your desktops',
+      render: (h) => {
+        const a = hypervisorAllocation(h.capacity, h.used);
+        return (
+          <>
+            <div>CPU {a.cpu}</div>
+            <div>Memory {a.memory}</div>
+            <div className="dp-secondary">Disk {a.storage}</div>
+            {a.overcommitted && <Label color="orange">overcommitted</Label>}
+          </>
+        );
+      },
+    },
+    { title: 'Desktops', render: (h) => h.desktops },
+    { title: 'Inventory', render: (h) => <When at={h.inventoryAt} /> },
+  ];
+
+  return (
+    <>
+      {done && <Alert variant="success" isInline title={done} className="pf-v6-u-my-md" aria-live="polite" actionClose={<AlertActionCloseButton onClose={() => setDone(null)} />} />}
+      {!switching && <ProblemAlert problem={problem} />}
+      {!platform && (
+        <p className="dp-secondary pf-v6-u-my-sm">
+          The platform operator runs these hosts for every organisation; the figures count your organisation’s desktops. Maintenance and capacity are theirs to change.
+        </p>
+      )}
+      <PagedTable
+        label="Hypervisor hosts"
+        list={list}
+        columns={columns}
+        rowKey={(h) => h.id}
+        sort={f.sort}
+        onSort={f.setSort}
+        filtered={f.active}
+        onClearFilters={f.clear}
+        actions={
+          platform
+            ? (h) => (
+                <>
+                  <Button variant="secondary" size="sm" isDanger={!h.maintenance} onClick={() => setSwitching(h)} aria-label={`${h.maintenance ? 'End maintenance of' : 'Maintenance for'} ${h.name}`}>
+                    {h.maintenance ? 'End maintenance' : 'Maintenance'}
+                  </Button>{' '}
+                  <Button variant="link" size="sm" onClick={() => setEditing(h.id)} aria-label={`Change the capacity of ${h.name}`}>
+                    Capacity
+                  </Button>
+                </>
+              )
+            : undefined
+        }
+        toolbar={
+          <>
+            <TextFilter label="Search hypervisor hosts by name" value={f.filters.q} onApply={(v) => f.setFilter('q', v)} placeholder="Name" />
+            <SelectFilter
+              id="hv-maintenance"
+              label="Maintenance"
+              value={f.filters.maintenance}
+              onChange={(v) => f.setFilter('maintenance', v)}
+              options={[
+                { value: 'true', label: 'In maintenance' },
+                { value: 'false', label: 'In service' },
+              ]}
+            />
+            <SelectFilter
+              id="hv-reachable"
+              label="Reachable"
+              value={f.filters.reachable}
+              onChange={(v) => f.setFilter('reachable', v)}
+              options={[
+                { value: 'true', label: 'Reachable' },
+                { value: 'false', label: 'Unreachable' },
+              ]}
+            />
+          </>
+        }
+        empty={{
+          title: 'No hypervisor hosts',
+          body: platform
+            ? 'Register a host with POST /api/v1/admin/hypervisor-hosts (a libvirt URI); without one the broker uses its labelled simulated host.'
+            : 'The platform operator has not registered hypervisor hosts; desktops are provisioned nowhere until they do.',
+        }}
+      />
+      {switching && (
+        <ConfirmModal
+          title={switching.maintenance ? `End maintenance of ${switching.name}?` : `Put ${switching.name} in maintenance?`}
+          confirmLabel={switching.maintenance ? 'End maintenance' : 'Start maintenance'}
+          danger={!switching.maintenance}
+          busy={busy}
+          problem={problem}
+          onConfirm={() => void maintenance()}
+          onCancel={() => {
+            setSwitching(null);
+            setProblem(null);
+          }}
+        >
+          {switching.maintenance
+            ? 'New desktops can be placed there again.'
+            : `No new desktops are placed there; its free desktops are drained and replaced on other hosts. Desktops in use (${switching.desktops} there now in all) stay until their users are done.`}
+        </ConfirmModal>
+      )}
+      {editing && (
+        <CapacityModal
+          hostId={editing}
+          onClose={() => setEditing(null)}
+          onSaved={(h) => {
+            setEditing(null);
+            setDone(`The capacity of ${h.name} was saved.`);
+            list.reload();
+          }}
+        />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,89 @@
+import { ageWords, allocationWords, bulkWords, enrolmentCommand, heartbeatAge, hypervisorAllocation, hypervisorStateWords, loadWords, sessionHostStateWords, sessionsWords } from './hostLogic';
+import type { SessionHostAgent } from './hostTypes';
+
+const agent: SessionHostAgent = {
+  enrolled: true,
+  revokedAt: null,
+  address: '10.0.0.5',
+  os: 'Debian 13',
+  version: '0.1.0',
+  cpuCount: 8,
+  memoryMb: 16384,
+  lastHeartbeatAt: '2026-12-06T10:00:00Z',
+  cpuPercent: 34.6,
+  memoryUsedMb: 4096,
+  reportedSessions: 3,
+  loggedOnUser: null,
+};
+
+describe('session hosts in words', () => {
+  it('says how long ago the agent reported', () => {
+    const now = Date.parse('2026-12-06T10:02:05Z');
+    expect(ageWords(heartbeatAge(agent.lastHeartbeatAt, now))).toBe('2 min ago');
+    expect(ageWords(heartbeatAge('2026-12-06T10:01:58Z', now))).toBe('7 s ago');
+    expect(ageWords(heartbeatAge(null, now))).toBe('never');
+  });
+
+  it('gives the load of the last heartbeat and the sessions against the limit', () => {
+    expect(loadWords(agent)).toBe('CPU 35 % of 8 cores · memory 4.0 of 16 GiB');
+    expect(loadWords({ ...agent, cpuPercent: null, memoryUsedMb: null })).toBe('no report yet');
+    expect(loadWords(null)).toBe('no agent (registered by its console address)');
+    expect(sessionsWords({ activeSessions: 3, maxSessions: 20, agent })).toBe('3 / 20');
+    expect(sessionsWords({ activeSessions: 2, maxSessions: 20, agent })).toBe('2 / 20 (agent counts 3)');
+  });
+
+  it('names the state with its draining flag', () => {
+    expect(sessionHostStateWords({ state: 'AVAILABLE', draining: true, agent })).toEqual({ label: 'Draining', colour: 'orange' });
+    expect(sessionHostStateWords({ state: 'REGISTERED', draining: false, agent: { ...agent, enrolled: false } }).label).toBe('Waiting for its agent');
+    expect(sessionHostStateWords({ state: 'UNREACHABLE', draining: false, agent: { ...agent, enrolled: false, revokedAt: '2026-12-06T09:00:00Z' } }).label).toBe('Credential revoked');
+  });
+});
+
+describe('the enrolment command', () => {
+  it('writes the agent’s configuration readable by root only, then starts the agent on it', () => {
+    const cmd = enrolmentCommand('https://deskport.example.com/', 'det.abc');
+    expect(cmd.split('\n')).toEqual([
+      'sudo install -d -m 0755 /etc/deskport',
+      "sudo sh -c 'umask 077; cat > /etc/deskport/session-host.properties' <<'EOF'",
+      'broker.url=https://deskport.example.com',
+      'enrolment.token=det.abc',
+      'EOF',
+      'sudo java -jar deskport-session-host-*-exec.jar /etc/deskport/session-host.properties',
+    ]);
+  });
+});
+
+describe('bulk drain and resume', () => {
+  it('counts what was done and names each host refused with the reason in words', () => {
+    const w = bulkWords(
+      {
+        succeeded: 1,
+        failed: 1,
+        results: [
+          { id: 'h1', status: 200, reason: null, detail: null },
+          { id: 'h2', status: 404, reason: 'NOT_FOUND', detail: 'No session host h2' },
+        ],
+      },
+      'DRAIN',
+      { h1: 'sh-01', h2: 'sh-02' },
+    );
+    expect(w.done).toBe('1 host now draining.');
+    expect(w.refused).toEqual(['sh-02: Not found — No session host h2']);
+  });
+});
+
+describe('hypervisor hosts', () => {
+  it('gives the allocation against the capacity and spots overcommitment', () => {
+    const a = hypervisorAllocation({ cpus: 16, memoryMiB: 65536, storageMiB: null }, { cpus: 20, memoryMiB: 8192, storageMiB: 10240 });
+    expect(a).toEqual({ cpu: '20 of 16 vCPUs (125 %)', memory: '8 of 64 GiB (13 %)', storage: '10 GiB used', overcommitted: true });
+    expect(allocationWords(0, 4)).toBe('0 of 4 (0 %)');
+  });
+
+  it('puts maintenance and quarantine before reachability', () => {
+    const health = { usable: false, reachable: true, consecutiveFailures: 3, quarantinedUntil: '2026-12-06T11:00:00Z', lastError: null, lastErrorAt: null };
+    const now = Date.parse('2026-12-06T10:00:00Z');
+    expect(hypervisorStateWords({ maintenance: true, health }, now).label).toBe('In maintenance');
+    expect(hypervisorStateWords({ maintenance: false, health }, now).label).toBe('Quarantined (3 failures in a row)');
+    expect(hypervisorStateWords({ maintenance: false, health: { ...health, quarantinedUntil: null, usable: true } }, now)).toEqual({ label: 'In service', colour: 'green' });
+  });
+});

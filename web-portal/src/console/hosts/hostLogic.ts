@@ -1,0 +1,139 @@
+import { humanProblem } from '../../problems/problemMessages';
+import type { BulkResult, Capacity, HypervisorHost, SessionHostDetail } from './hostTypes';
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** Seconds since the agent's last heartbeat, or null when it never sent one. */
+export function heartbeatAge(lastHeartbeatAt: string | null | undefined, now: number = Date.now()): number | null {
+  if (!lastHeartbeatAt) {
+    return null;
+  }
+  const at = Date.parse(lastHeartbeatAt);
+  return Number.isNaN(at) ? null : Math.max(0, Math.round((now - at) / 1000));
+}
+
+/** 4 → "4 s ago", 130 → "2 min ago", 7300 → "2 h ago", null → "never". */
+export function ageWords(seconds: number | null): string {
+  if (seconds === null) {
+    return 'never';
+  }
+  if (seconds < 60) return `${seconds} s ago`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+  if (seconds < 86400) return `${Math.floor(seconds / 3600)} h ago`;
+  return `${Math.floor(seconds / 86400)} d ago`;
+}
+
+/** A session host's state in words, with its draining flag (a flag beside the state). */
+export function sessionHostStateWords(h: Pick<SessionHostDetail, 'state' | 'draining' | 'agent'>): { label: string; colour: 'green' | 'orange' | 'red' | 'grey' | 'blue' } {
+  if (h.agent?.revokedAt && !h.agent.enrolled) {
+    return { label: 'Credential revoked', colour: 'red' };
+  }
+  switch (h.state) {
+    case 'REGISTERED':
+      return { label: h.agent ? 'Waiting for its agent' : 'Registered', colour: 'blue' };
+    case 'AVAILABLE':
+      return h.draining ? { label: 'Draining', colour: 'orange' } : { label: 'Available', colour: 'green' };
+    case 'UNREACHABLE':
+      return { label: h.draining ? 'Unreachable, draining' : 'Unreachable', colour: 'red' };
+    case 'REMOVED':
+      return { label: 'Removed', colour: 'grey' };
+    default:
+      return { label: h.state, colour: 'grey' };
+  }
+}
+
+const gib = (mb: number) => (mb / 1024).toFixed(mb < 10 * 1024 ? 1 : 0);
+
+/** "CPU 35 % · memory 2.1 of 8.0 GiB" from the last heartbeat; "no report yet" before one. */
+export function loadWords(agent: SessionHostDetail['agent']): string {
+  if (!agent) {
+    return 'no agent (registered by its console address)';
+  }
+  const parts: string[] = [];
+  if (agent.cpuPercent !== null && agent.cpuPercent !== undefined) {
+    parts.push(`CPU ${Math.round(agent.cpuPercent)} %${agent.cpuCount ? ` of ${plural(agent.cpuCount, 'core')}` : ''}`);
+  }
+  if (agent.memoryUsedMb !== null && agent.memoryUsedMb !== undefined && agent.memoryMb) {
+    parts.push(`memory ${gib(agent.memoryUsedMb)} of ${gib(agent.memoryMb)} GiB`);
+  }
+  return parts.length ? parts.join(' · ') : 'no report yet';
+}
+
+/** "3 / 20", with what the agent counted when it differs from the broker's sessions. */
+export function sessionsWords(h: Pick<SessionHostDetail, 'activeSessions' | 'maxSessions' | 'agent'>): string {
+  const reported = h.agent?.reportedSessions;
+  const differs = reported !== null && reported !== undefined && reported !== h.activeSessions;
+  return `${h.activeSessions} / ${h.maxSessions}${differs ? ` (agent counts ${reported})` : ''}`;
+}
+
+/**
+ * What to run on the new host: the agent's configuration (broker URL and the one-time token, readable by root only,
+ * since the token is a secret until used) and the agent itself, as session-host/README.md describes it.
+ */
+export function enrolmentCommand(brokerUrl: string, token: string): string {
+  const url = brokerUrl.replace(/\/+$/, '');
+  return [
+    'sudo install -d -m 0755 /etc/deskport',
+    "sudo sh -c 'umask 077; cat > /etc/deskport/session-host.properties' <<'EOF'",
+    `broker.url=${url}`,
+    `enrolment.token=${token}`,
+    'EOF',
+    'sudo java -jar deskport-session-host-*-exec.jar /etc/deskport/session-host.properties',
+  ].join('\n');
+}
+
+/**
+ * A bulk drain or resume in words: how many were done, and each one refused with its host's name and the reason in
+ * words (shared.Bulk: a result per host, in the order asked).
+ */
+export function bulkWords(result: BulkResult, action: 'DRAIN' | 'RESUME', names: Record<string, string>): { done: string; refused: string[] } {
+  const verb = action === 'DRAIN' ? 'now draining' : 'taking new sessions again';
+  const done = result.succeeded ? `${plural(result.succeeded, 'host')} ${verb}.` : 'No host was changed.';
+  const refused = result.results
+    .filter((r) => r.status >= 300)
+    .map((r) => {
+      const words = humanProblem({ reason: r.reason ?? undefined, detail: r.detail ?? undefined, status: r.status, objectType: 'session host' }, 'admin');
+      return `${names[r.id] ?? r.id}: ${words.title}${r.detail ? ` — ${r.detail}` : ''}`;
+    });
+  return { done, refused };
+}
+
+/** "4 of 16 (25 %)", or "4 used" when the capacity is unknown. */
+export function allocationWords(used: number | null, total: number | null, unit = ''): string {
+  const u = used ?? 0;
+  const sfx = unit ? ` ${unit}` : '';
+  if (!total) {
+    return `${u}${sfx} used`;
+  }
+  return `${u} of ${total}${sfx} (${Math.round((u / total) * 100)} %)`;
+}
+
+const mibWords = (mib: number | null) => (mib === null ? null : Math.round(mib / 1024));
+
+/** The three allocations of a hypervisor host: vCPUs, memory and storage (GiB). */
+export function hypervisorAllocation(capacity: Capacity, used: Capacity): { cpu: string; memory: string; storage: string; overcommitted: boolean } {
+  const over =
+    (capacity.cpus !== null && (used.cpus ?? 0) > capacity.cpus) ||
+    (capacity.memoryMiB !== null && (used.memoryMiB ?? 0) > capacity.memoryMiB);
+  return {
+    cpu: allocationWords(used.cpus, capacity.cpus, 'vCPUs'),
+    memory: allocationWords(mibWords(used.memoryMiB), mibWords(capacity.memoryMiB), 'GiB'),
+    storage: allocationWords(mibWords(used.storageMiB), mibWords(capacity.storageMiB), 'GiB'),
+    overcommitted: over,
+  };
+}
+
+/** A hypervisor host's state in words: maintenance, quarantine, unreachable, usable. */
+export function hypervisorStateWords(h: Pick<HypervisorHost, 'maintenance' | 'health'>, now: number = Date.now()): { label: string; colour: 'green' | 'orange' | 'red' | 'grey' } {
+  if (h.maintenance) {
+    return { label: 'In maintenance', colour: 'orange' };
+  }
+  if (!h.health.reachable) {
+    return { label: 'Unreachable', colour: 'red' };
+  }
+  const q = h.health.quarantinedUntil ? Date.parse(h.health.quarantinedUntil) : NaN;
+  if (!Number.isNaN(q) && q > now) {
+    return { label: `Quarantined (${plural(h.health.consecutiveFailures, 'failure')} in a row)`, colour: 'red' };
+  }
+  return h.health.usable ? { label: 'In service', colour: 'green' } : { label: 'Not usable', colour: 'grey' };
+}

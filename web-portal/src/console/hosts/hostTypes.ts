@@ -1,0 +1,92 @@
+/** The hosts API's shapes (hosts.SessionHost, provisioning.HypervisorHost, shared.Bulk). */
+
+export type SessionHostState = 'REGISTERED' | 'AVAILABLE' | 'UNREACHABLE' | 'REMOVED';
+export const SESSION_HOST_STATES: readonly SessionHostState[] = ['REGISTERED', 'AVAILABLE', 'UNREACHABLE', 'REMOVED'];
+
+export interface SessionHostAgent {
+  enrolled: boolean;
+  revokedAt: string | null;
+  address: string | null;
+  os: string | null;
+  version: string | null;
+  cpuCount: number | null;
+  memoryMb: number | null;
+  lastHeartbeatAt: string | null;
+  cpuPercent: number | null;
+  memoryUsedMb: number | null;
+  reportedSessions: number | null;
+  loggedOnUser: string | null;
+}
+
+export interface SessionHostDetail {
+  id: string;
+  tenantId: string;
+  poolId: string;
+  name: string;
+  state: SessionHostState;
+  draining: boolean;
+  maxSessions: number;
+  activeSessions: number;
+  consoleHost: string | null;
+  consolePort: number | null;
+  hasConsolePassword: boolean;
+  createdAt: string;
+  stateChangedAt: string;
+  /** null for a host registered by its console address. */
+  agent: SessionHostAgent | null;
+}
+
+export interface AgentHostCreated {
+  host: SessionHostDetail;
+  enrolmentToken: string;
+  expiresAt: string;
+}
+
+export interface EnrolmentTokenIssued {
+  hostId: string;
+  enrolmentToken: string;
+  expiresAt: string;
+}
+
+export interface Capacity {
+  cpus: number | null;
+  memoryMiB: number | null;
+  storageMiB: number | null;
+}
+
+export interface HypervisorHost {
+  id: string;
+  name: string;
+  driverId: string;
+  simulated: boolean;
+  settings: Record<string, string>;
+  capacity: Capacity;
+  used: Capacity;
+  desktops: number;
+  maintenance: boolean;
+  health: {
+    usable: boolean;
+    reachable: boolean;
+    consecutiveFailures: number;
+    quarantinedUntil: string | null;
+    /** Platform admins only. */
+    lastError: string | null;
+    lastErrorAt: string | null;
+  };
+  source: string;
+  inventoryAt: string | null;
+  createdAt: string;
+}
+
+export interface BulkItemResult {
+  id: string;
+  status: number;
+  reason: string | null;
+  detail: string | null;
+}
+
+export interface BulkResult {
+  succeeded: number;
+  failed: number;
+  results: BulkItemResult[];
+}

@@ -1,0 +1,184 @@
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { MemoryRouter } from 'react-router-dom';
+
+import { App } from '../app/App';
+import { AuthProvider } from '../auth';
+import { fakeBroker, pathOf, queryOf, type Answer, type Call } from './testBroker';
+
+function renderApp(path: string, roles: string[], route: (c: Call) => Answer | undefined) {
+  const calls = fakeBroker((c) => (c.url === '/api/v1/me' ? { body: { userId: 'me-1', tenantId: 't-1', username: 'admin', roles } } : route(c)));
+  render(
+    <MemoryRouter initialEntries={[path]}>
+      <AuthProvider>
+        <App />
+      </AuthProvider>
+    </MemoryRouter>,
+  );
+  return calls;
+}
+
+beforeEach(() => sessionStorage.clear());
+afterEach(() => vi.unstubAllGlobals());
+
+const product = {
+  id: 'p1',
+  name: 'Office suite',
+  vendor: 'Acme',
+  sku: '',
+  model: 'CONCURRENT_USER',
+  releaseOnDisconnect: false,
+  unusedDays: null,
+  seats: 5,
+  enforcement: 'HARD',
+  overuseMargin: 0,
+  capacity: 5,
+  seatsInUse: 1,
+  licenceInForce: { id: 'l1', validFrom: '2026-01-01T00:00:00Z', validUntil: null, inGrace: false, graceEndsAt: null },
+  pools: 1,
+  createdAt: '2026-01-01T00:00:00Z',
+  updatedAt: '2026-01-01T00:00:00Z',
+};
+const licence = {
+  id: 'l1',
+  productId: 'p1',
+  seats: 5,
+  validFrom: '2026-01-01T00:00:00Z',
+  validUntil: null,
+  enforcement: 'HARD',
+  overuseMargin: 0,
+  graceDays: 0,
+  graceEndsAt: null,
+  reference: '',
+  status: 'VALID',
+  inForce: true,
+};
+const seat = { id: 7, productId: 'p1', holder: 'u1', userId: 'u1', username: 'alice', displayName: 'Alice', poolId: null, desktopName: null, takenAt: '2026-12-06T09:00:00Z', lastUsedAt: '2026-12-06T09:00:00Z', sessions: 1, releasedAt: null, releaseReason: null };
+
+function productBroker(extra: (c: Call) => Answer | undefined) {
+  return (c: Call): Answer | undefined => {
+    const handled = extra(c);
+    if (handled) return handled;
+    const p = pathOf(c.url);
+    if (p === '/api/v1/admin/licence-products/p1') return { body: product, headers: { ETag: '"3"' } };
+    if (p === '/api/v1/admin/licence-products/p1/licences/l1') return { body: licence, headers: { ETag: '"1"' } };
+    if (p === '/api/v1/admin/licence-products/p1/licences') return { body: [licence], headers: { 'X-Total-Count': '1' } };
+    if (p === '/api/v1/admin/licence-products/p1/seats') return { body: [seat] };
+    if (p === '/api/v1/admin/licence-reports/peaks') return { body: { productId: 'p1', productName: 'Office suite', model: 'CONCURRENT_USER', timeZone: 'Europe/Paris', period: 'DAY', from: '2026-12-05', to: '2026-12-06', peaks: [] } };
+    if (p === '/api/v1/admin/licence-reports/overuse') return { body: { productId: 'p1', productName: 'Office suite', timeZone: 'Europe/Paris', from: '2026-12-05', to: '2026-12-06', periods: [] } };
+    return p.startsWith('/api/v1/admin/') ? { body: [] } : undefined;
+  };
+}
+
+describe('a licence product’s page', () => {
+  it('shows the seats in use and tells the second admin that another saved the licence first (412)', async () => {
+    const calls = renderApp(
+      '/console/licences/p1',
+      ['TENANT_ADMIN'],
+      productBroker((c) =>
+        c.method === 'PATCH' ? { status: 412, body: { reason: 'STALE_VERSION', objectType: 'Licence', currentETag: '"2"' } } : undefined,
+      ),
+    );
+    expect(await screen.findByTestId('seats-now')).toHaveTextContent('1 of 5 seats in use');
+    expect(await screen.findByText('Alice')).toBeInTheDocument();
+    await userEvent.click(await screen.findByRole('button', { name: /^Edit the licence of 5 seats/ }));
+    const seats = within(await screen.findByRole('dialog')).getByRole('spinbutton', { name: /^Seats/ });
+    await userEvent.clear(seats);
+    await userEvent.type(seats, '8');
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByTestId('stale-version')).toHaveTextContent('Another admin changed this licence after you opened it');
+    const patch = calls.find((c) => c.method === 'PATCH')!;
+    expect(patch.headers['If-Match']).toBe('"1"');
+    expect(patch.body).toEqual({ seats: 8 });
+  });
+
+  it('frees a seat in use only after saying so in words and asking again', async () => {
+    const calls = renderApp(
+      '/console/licences/p1',
+      ['TENANT_ADMIN'],
+      productBroker((c) => {
+        if (c.method !== 'DELETE') return undefined;
+        return queryOf(c.url).get('force') === 'true' ? { status: 204 } : { status: 409, body: { reason: 'IN_USE', objectType: 'LicenceSeat', sessions: 1, detail: 'Seat 7 is used by 1 live session(s)' } };
+      }),
+    );
+    await userEvent.click(await screen.findByRole('button', { name: 'Free the seat of Alice' }));
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Free seat' }));
+    expect(await within(dialog).findByTestId('free-seat-refusal')).toHaveTextContent('Alice’s seat is used by 1 live session.');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Free it anyway' }));
+    expect(await screen.findByText('Alice’s seat of Office suite is free for someone else.')).toBeInTheDocument();
+    expect(calls.filter((c) => c.method === 'DELETE').map((c) => c.url)).toEqual([
+      '/api/v1/admin/licence-products/p1/seats/7',
+      '/api/v1/admin/licence-products/p1/seats/7?force=true',
+    ]);
+  });
+});
+
+const host = {
+  id: 'h1',
+  poolId: 'sp',
+  name: 'sh-01',
+  state: 'AVAILABLE',
+  draining: false,
+  maxSessions: 10,
+  activeSessions: 2,
+  consoleHost: null,
+  consolePort: null,
+  hasConsolePassword: false,
+  createdAt: '2026-12-01T00:00:00Z',
+  stateChangedAt: '2026-12-01T00:00:00Z',
+  agent: { enrolled: true, revokedAt: null, address: '10.0.0.5', os: 'Debian', version: '0.1.0', cpuCount: 4, memoryMb: 8192, lastHeartbeatAt: new Date().toISOString(), cpuPercent: 10, memoryUsedMb: 1024, reportedSessions: 2, loggedOnUser: null },
+};
+
+describe('the hosts page', () => {
+  it('creates an enrolment token for a shared pool’s host and shows the command with it', async () => {
+    const calls = renderApp('/console/hosts', ['TENANT_ADMIN'], (c) => {
+      const p = pathOf(c.url);
+      if (p === '/api/v1/admin/pools') return { body: [{ id: 'sp', name: 'Shared desks', kind: 'SHARED' }] };
+      if (p === '/api/v1/admin/session-hosts') return { body: [host], headers: { 'X-Total-Count': '1' } };
+      if (p === '/api/v1/admin/pools/sp/session-hosts/enrolments') {
+        return { status: 201, body: { host: { ...host, id: 'h2', name: 'sh-02' }, enrolmentToken: 'det.secret', expiresAt: '2026-12-07T10:00:00Z' } };
+      }
+      return undefined;
+    });
+    expect(await screen.findByText('2 / 10')).toBeInTheDocument();
+    await userEvent.click(screen.getAllByRole('button', { name: 'Add host' })[0]);
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.type(within(dialog).getByLabelText(/Host name/), 'sh-02');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Create host and token' }));
+    expect(await within(dialog).findByTestId('enrolment-command')).toHaveTextContent('enrolment.token=det.secret');
+    expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ name: 'sh-02' });
+    expect(queryOf(calls.find((c) => pathOf(c.url) === '/api/v1/admin/pools')!.url).get('kind')).toBe('SHARED');
+  });
+
+  it('drains the hosts picked in one bulk call and says which were refused', async () => {
+    const calls = renderApp('/console/hosts', ['TENANT_ADMIN'], (c) => {
+      const p = pathOf(c.url);
+      if (p === '/api/v1/admin/session-hosts') return { body: [host, { ...host, id: 'h3', name: 'sh-03' }] };
+      if (p === '/api/v1/admin/session-hosts/bulk') {
+        return { body: { succeeded: 1, failed: 1, results: [{ id: 'h1', status: 200, reason: null, detail: null }, { id: 'h3', status: 404, reason: 'NOT_FOUND', detail: null }] } };
+      }
+      return p.startsWith('/api/v1/admin/') ? { body: [] } : undefined;
+    });
+    await userEvent.click(await screen.findByLabelText('Select sh-01'));
+    await userEvent.click(screen.getByLabelText('Select sh-03'));
+    await userEvent.click(screen.getByRole('button', { name: 'Drain selected (2)' }));
+    await userEvent.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Drain' }));
+    const outcome = await screen.findByTestId('host-outcome');
+    expect(outcome).toHaveTextContent('1 host now draining.');
+    expect(outcome).toHaveTextContent('sh-03: Not found');
+    expect(calls.find((c) => pathOf(c.url) === '/api/v1/admin/session-hosts/bulk')?.body).toEqual({ action: 'DRAIN', ids: ['h1', 'h3'] });
+  });
+
+  it('shows help desk the session hosts read-only, without hypervisor hosts', async () => {
+    renderApp('/console/hosts', ['HELPDESK'], (c) => {
+      const p = pathOf(c.url);
+      if (p === '/api/v1/admin/session-hosts') return { body: [host] };
+      return p.startsWith('/api/v1/admin/') ? { body: [] } : undefined;
+    });
+    expect(await screen.findByText('sh-01')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Drain sh-01' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('tab', { name: 'Hypervisor hosts' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Add host' })).not.toBeInTheDocument();
+  });
+});
