@@ -18,10 +18,18 @@
  * is never passed by an event committed later: the visible log is a prefix that only grows. No relay assigns
  * positions after commit and no event is written twice; a long write transaction delays readers (never
  * skips them) until it ends ({@link UsageEventLog}).
+ *
+ * <p><b>Webhooks.</b> Subscriptions ({@link WebhookSubscriptions}: a tenant's, or the platform's for every tenant)
+ * each read the same log with a cursor of their own; the relay ({@link WebhookRelay}) runs on every broker,
+ * claims subscriptions by lease, sends each event as CloudEvents JSON signed per Standard Webhooks
+ * ({@code webhook-id} = the event's id, so receivers de-duplicate) and records a pass (attempts, retries, cursor)
+ * in one transaction: at least once, never on a request's thread, a failed event retried on its own backoff
+ * without holding the others back, an endpoint failing for the give-up window disabled.
  */
 @ApplicationModule(displayName = "Metering",
         allowedDependencies = {"shared", "tenancy", "pools", "brokering", "licensing"})
-@Tables(owns = {"usage_event"}, publishes = {})
+@Tables(owns = {"usage_event", "webhook_subscription", "webhook_secret", "webhook_delivery", "webhook_retry",
+        "webhook_replay", "webhook_attempt"}, publishes = {})
 package io.deskport.broker.metering;
 
 import org.springframework.modulith.ApplicationModule;
