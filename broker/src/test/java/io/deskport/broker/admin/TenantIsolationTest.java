@@ -90,6 +90,8 @@ class TenantIsolationTest {
             "/api/v1/admin/licence-reports/usage", "/api/v1/admin/licence-reports/peaks",
             "/api/v1/admin/licence-reports/holders", "/api/v1/admin/licence-reports/overuse",
             "/api/v1/admin/licence-reports/expiring",
+            // the usage export reads the caller's own tenant (another's: platform admins only, allTenants)
+            "/api/v1/usage/events",
             "/api/v1/admin/webhooks", "/api/v1/admin/webhooks/{id}", "/api/v1/admin/webhooks/{id}/rotate-secret",
             "/api/v1/admin/webhooks/{id}/attempts", "/api/v1/admin/webhooks/{id}/replay",
             "/api/v1/admin/platform-webhooks", "/api/v1/admin/platform-webhooks/{id}",
