@@ -216,10 +216,6 @@ class WebhookRelay implements SmartLifecycle {
             return Pass.IDLE;
         }
         boolean isFailing = state.failingSince != null;
-        if (isFailing && Duration.between(state.failingSince, Instant.now()).compareTo(settings.giveUpAfter()) > 0) {
-            failing.disable(target, state.failingSince, state.failedPasses);
-            return Pass.IDLE;
-        }
         int batch = settings.batchSize();
         List<Work> work = new ArrayList<>();
         // the retries first: they are the oldest; while failing, one event only (the oldest waiting, due or not)
@@ -271,6 +267,20 @@ class WebhookRelay implements SmartLifecycle {
             }
         }
         if (work.isEmpty() && replay == null) {
+            if (state.failingSince != null) {
+                // nothing is waiting (its last failures were given up): nothing is failing, and nothing to give up on
+                if (!ledger.finishPass(id, owner, new PassEnd(List.of(), null, null, null, false, 0,
+                        settings.pollInterval(), settings.lease()))) {
+                    return Pass.LOST;
+                }
+                state.failingSince = null;
+                state.failedPasses = 0;
+            }
+            return Pass.IDLE;
+        }
+        if (isFailing && Duration.between(state.failingSince, Instant.now()).compareTo(settings.giveUpAfter()) > 0) {
+            // events wait and the endpoint has taken none of them for the whole window
+            failing.disable(target, state.failingSince, state.failedPasses);
             return Pass.IDLE;
         }
 

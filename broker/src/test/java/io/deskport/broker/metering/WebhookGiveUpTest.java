@@ -72,7 +72,9 @@ class WebhookGiveUpTest {
             JsonNode s = check(tenant.admin.get(path), 200).body();
             assertThat(s.get("disabledReason").asString()).isEqualTo("FAILING");
             assertThat(s.get("disabledAt").isNull()).isFalse();
-            assertThat(s.get("delivery").get("retriesPending").asLong()).as("the events wait").isEqualTo(5);
+            // the events wait: those attempted in the retries, any later ones in the log behind the cursor (a failing
+            // endpoint is probed with one event at a time, so new events are not read meanwhile)
+            assertThat(s.get("delivery").get("retriesPending").asLong()).as("the events wait").isBetween(1L, 5L);
 
             List<String> audit = jdbc.sql("select actor_name || ' ' || details::text from audit_event where action = "
                     + "'WEBHOOK_DISABLED' and object_id = ?").param(failing.toString()).query(String.class).list();
