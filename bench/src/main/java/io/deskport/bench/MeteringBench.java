@@ -66,6 +66,14 @@ public final class MeteringBench {
         metered.warmUp(estate, users, warm);
         unmetered.warmUp(estate, users, warm);
 
+        if (!Boolean.parseBoolean(opt.getOrDefault("webhooks", "true"))) {
+            // the usage events' cost alone (no subscription, no deliveries): the saturation phases only
+            List<Phase> phases = saturationPhases(estate, null, null, null);
+            summary(phases);
+            System.out.printf("load average at end: %s%n", loadAverage());
+            System.out.printf("metering (no webhooks): relative=%.2f%n", mean(phases, true) / mean(phases, false));
+            return;
+        }
         try (WebhookReceiver receiver = new WebhookReceiver()) {
             Subscription sub = subscribe(operator, estate.tenant(), receiver.url());
             long[] from = logEnd(estate.tenant());
@@ -104,20 +112,9 @@ public final class MeteringBench {
                     replayed, all.size(), replaySeconds, deliveredPerS, loadAverage());
 
             // 3. saturation, A B A B A
-            int pairs = Integer.parseInt(opt.get("pairs"));
-            List<Phase> phases = new ArrayList<>();
-            for (int n = 1; n <= 2 * pairs + 1; n++) {
-                boolean isMetered = n % 2 == 0;
-                settle(receiver, estate.tenant(), from);
-                String load = loadAverage();
-                System.out.printf("%n--- phase %d: %s (load average %s)%n", n, isMetered
-                        ? "metered: every change writes its usage event, the receiver gets each" : "not metered", load);
-                LogonStorm storm3 = isMetered ? metered : unmetered;
-                LogonStorm.Saturation s = storm3.saturate(estate);
-                unexpected += LogonStorm.unexpected(s.outcomes(), "phase " + n);
-                storm3.logOff(estate, s.outcomes());
-                phases.add(new Phase(n, isMetered, load, s));
-            }
+            int[] unexpectedInPhases = new int[1];
+            List<Phase> phases = saturationPhases(estate, receiver, from, unexpectedInPhases);
+            unexpected += unexpectedInPhases[0];
 
             Set<Long> everything = eventsSince(estate.tenant(), from);
             awaitDelivered(receiver, everything);
@@ -134,6 +131,36 @@ public final class MeteringBench {
             System.out.printf("metering: events=%d delivered_per_s=%.0f lag_p99_ms=%.0f lost=%d duplicates=%d relative=%.2f%n",
                     everything.size(), deliveredPerS, lagP99, lost, Math.max(0, duplicates), on / off);
         }
+    }
+
+    /** Saturation A B A B A (unmetered first); with a receiver, each phase starts with every event delivered. */
+    private List<Phase> saturationPhases(LogonStorm.Estate estate, WebhookReceiver receiver, long[] from, int[] unexpected)
+            throws Exception {
+        int pairs = Integer.parseInt(opt.get("pairs"));
+        List<Phase> phases = new ArrayList<>();
+        for (int n = 1; n <= 2 * pairs + 1; n++) {
+            boolean isMetered = n % 2 == 0;
+            if (receiver != null) {
+                settle(receiver, estate.tenant(), from);
+            } else {
+                try (Connection c = connection(); Statement st = c.createStatement()) {
+                    st.execute("checkpoint");
+                }
+            }
+            String load = loadAverage();
+            System.out.printf("%n--- phase %d: %s (load average %s)%n", n, isMetered
+                    ? "metered: every change writes its usage event" + (receiver != null ? ", the receiver gets each" : "")
+                    : "not metered", load);
+            LogonStorm storm = isMetered ? metered : unmetered;
+            LogonStorm.Saturation s = storm.saturate(estate);
+            int bad = LogonStorm.unexpected(s.outcomes(), "phase " + n);
+            if (unexpected != null) {
+                unexpected[0] += bad;
+            }
+            storm.logOff(estate, s.outcomes());
+            phases.add(new Phase(n, isMetered, load, s));
+        }
+        return phases;
     }
 
     /** The subscription of the tenant's receiver, as the admin API answered it. */

@@ -70,6 +70,21 @@ public class UsageEventLog {
                 .orElse(UsageCursor.START);
     }
 
+    /**
+     * The events at these positions (those still in the log), in log order: what the webhook relay retries.
+     */
+    List<UsageEvent> at(Collection<UsageCursor> positions) {
+        if (positions.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("select " + COLUMNS.replace("tx::text", "e.tx::text").replace(", seq,", ", e.seq,")
+                        + " from usage_event e join unnest(?::text[]::xid8[], ?::bigint[]) as p(tx, seq) "
+                        + "on e.tx = p.tx and e.seq = p.seq order by e.tx, e.seq")
+                .params(positions.stream().map(p -> Long.toString(p.tx())).toArray(String[]::new),
+                        positions.stream().map(UsageCursor::seq).toArray(Long[]::new))
+                .query(UsageEventLog::map).list();
+    }
+
     static UsageEvent map(ResultSet rs, int n) throws SQLException {
         return new UsageEvent(new UsageCursor(Long.parseLong(rs.getString(1)), rs.getLong(2)), rs.getLong(2),
                 rs.getObject(3, UUID.class), UsageEventType.ofCode(rs.getString(4)), rs.getString(5),

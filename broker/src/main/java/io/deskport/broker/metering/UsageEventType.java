@@ -20,7 +20,9 @@ public enum UsageEventType {
     DESKTOP_DELETED("desktop.deleted", "desktops"),
     LICENCE_SEAT_TAKEN("licence.seat_taken", "licence-seats"),
     LICENCE_SEAT_RELEASED("licence.seat_released", "licence-seats"),
-    TENANT_QUOTA_CHANGED("tenant.quota_changed", "tenants");
+    TENANT_QUOTA_CHANGED("tenant.quota_changed", "tenants"),
+    /** Not usage: a tenant's webhook endpoint failed for the give-up window and was disabled (its other integrations hear of it). */
+    WEBHOOK_DISABLED("webhook.disabled", "webhook-subscriptions");
 
     /** What every CloudEvents type of Deskport starts with. */
     public static final String PREFIX = "io.deskport.";

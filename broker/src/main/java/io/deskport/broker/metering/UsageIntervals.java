@@ -158,7 +158,7 @@ class UsageIntervals {
             case DESKTOP_DELETED -> desktop(State.DELETED, false, d);
             case LICENCE_SEAT_TAKEN -> seat(State.HELD, true, d);
             case LICENCE_SEAT_RELEASED -> seat(State.RELEASED, false, d);
-            case TENANT_QUOTA_CHANGED -> null;
+            case TENANT_QUOTA_CHANGED, WEBHOOK_DISABLED -> null;
         };
     }
 

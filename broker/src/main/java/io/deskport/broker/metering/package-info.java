@@ -26,10 +26,18 @@
  * ({@link UsageRollupFigures}): re-running a period gives the same rows, and a late event (a seat released with its
  * own, older time) re-opens the hours it falls in. The export reads them per hour, day or month
  * ({@link UsageRollupController}).
+ *
+ * <p><b>Webhooks.</b> Subscriptions ({@link WebhookSubscriptions}: a tenant's, or the platform's for every tenant)
+ * each read the same log with a cursor of their own; the relay ({@link WebhookRelay}) runs on every broker,
+ * claims subscriptions by lease, sends each event as CloudEvents JSON signed per Standard Webhooks
+ * ({@code webhook-id} = the event's id, so receivers de-duplicate) and records a pass (attempts, retries, cursor)
+ * in one transaction: at least once, never on a request's thread, a failed event retried on its own backoff
+ * without holding the others back, an endpoint failing for the give-up window disabled.
  */
 @ApplicationModule(displayName = "Metering",
         allowedDependencies = {"shared", "tenancy", "pools", "brokering", "licensing"})
-@Tables(owns = {"usage_event", "usage_rollup_state", "usage_interval", "usage_rollup_dirty", "usage_rollup"},
+@Tables(owns = {"usage_event", "usage_rollup_state", "usage_interval", "usage_rollup_dirty", "usage_rollup",
+        "webhook_subscription", "webhook_secret", "webhook_delivery", "webhook_retry", "webhook_replay", "webhook_attempt"},
         publishes = {})
 package io.deskport.broker.metering;
 

@@ -1,6 +1,5 @@
 package io.deskport.broker.shared;
 
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -21,52 +20,11 @@ import org.springframework.stereotype.Component;
 @Component
 public class ConsoleNetworks {
 
-    /** One CIDR block. */
-    record Network(byte[] base, int prefix, String text) {
-
-        static Network parse(String cidr) {
-            String s = cidr.trim();
-            int slash = s.indexOf('/');
-            try {
-                if (slash < 0 || !s.substring(0, slash).matches("[0-9A-Fa-f:.]+")) {
-                    throw new IllegalArgumentException("not an address/prefix");
-                }
-                byte[] base = InetAddress.getByName(s.substring(0, slash)).getAddress();
-                int prefix = Integer.parseInt(s.substring(slash + 1));
-                if (prefix < 0 || prefix > base.length * 8) {
-                    throw new IllegalArgumentException("prefix out of range");
-                }
-                return new Network(base, prefix, s);
-            } catch (UnknownHostException | IllegalArgumentException e) {
-                throw new IllegalArgumentException("deskport.consoles.allowed-networks: '" + cidr
-                        + "' is not a CIDR block like 10.0.0.0/8 or fc00::/7", e);
-            }
-        }
-
-        boolean contains(byte[] address) {
-            if (address.length != base.length) {
-                return false;
-            }
-            int bits = base.length * 8;
-            BigInteger mask = prefix == 0 ? BigInteger.ZERO
-                    : BigInteger.ONE.shiftLeft(prefix).subtract(BigInteger.ONE).shiftLeft(bits - prefix);
-            return new BigInteger(1, address).and(mask).equals(new BigInteger(1, base).and(mask));
-        }
-
-        InetAddress baseAddress() {
-            try {
-                return InetAddress.getByAddress(base);
-            } catch (UnknownHostException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
-    private final List<Network> allowed;
+    private final List<IpNetwork> allowed;
 
     public ConsoleNetworks(ConsoleProperties settings) {
-        List<Network> parsed = new ArrayList<>();
-        settings.allowedNetworks().forEach(n -> parsed.add(Network.parse(n)));
+        List<IpNetwork> parsed = new ArrayList<>();
+        settings.allowedNetworks().forEach(n -> parsed.add(IpNetwork.parse(n, "deskport.consoles.allowed-networks")));
         this.allowed = List.copyOf(parsed);
     }
 
@@ -114,7 +72,7 @@ public class ConsoleNetworks {
         }
         boolean loopback = a.isLoopbackAddress();
         boolean linkLocal = a.isLinkLocalAddress();
-        for (Network n : allowed) {
+        for (IpNetwork n : allowed) {
             if (n.contains(a.getAddress())) {
                 InetAddress base = n.baseAddress();
                 if (loopback && !base.isLoopbackAddress() || linkLocal && !base.isLinkLocalAddress()) {

@@ -93,6 +93,11 @@ class TenantIsolationTest {
             "/api/v1/admin/licence-reports/expiring",
             // the usage export: the caller's tenant only (B's admin's rows are rolled up before the sweep)
             "/api/v1/usage/events", "/api/v1/usage/rollups",
+            "/api/v1/admin/webhooks", "/api/v1/admin/webhooks/{id}", "/api/v1/admin/webhooks/{id}/rotate-secret",
+            "/api/v1/admin/webhooks/{id}/attempts", "/api/v1/admin/webhooks/{id}/replay",
+            "/api/v1/admin/platform-webhooks", "/api/v1/admin/platform-webhooks/{id}",
+            "/api/v1/admin/platform-webhooks/{id}/rotate-secret", "/api/v1/admin/platform-webhooks/{id}/attempts",
+            "/api/v1/admin/platform-webhooks/{id}/replay",
             "/error");
 
     /** One tenant's objects, by the kind of id an operation names. */
@@ -111,7 +116,7 @@ class TenantIsolationTest {
     private record Variant(Map<String, Boolean> fromB) {
 
         /** Kinds that are nobody's (platform objects, made-up names): the same in A's and B's calls. */
-        static final Set<String> NEUTRAL = Set.of("hypervisorHost", "command", "recording");
+        static final Set<String> NEUTRAL = Set.of("hypervisorHost", "command", "recording", "platformWebhook");
 
         boolean any() {
             return fromB.entrySet().stream().anyMatch(e -> e.getValue() && !NEUTRAL.contains(e.getKey()));
@@ -130,8 +135,11 @@ class TenantIsolationTest {
         Api platform = a.platformAdmin(context, "operator-" + a.slug);
         UUID hypervisor = check(platform.post("/api/v1/admin/hypervisor-hosts", json("name", "hv-" + a.slug,
                 "driverId", "simulated", "maintenance", true)), 201).id();
-        Objects objectsOfA = objectsOf(a, hypervisor);
-        Objects objectsOfB = objectsOf(b, hypervisor);
+        // the platform's webhooks are nobody's: the same one in A's and B's calls, for platform admins only
+        UUID platformWebhook = check(platform.post("/api/v1/admin/platform-webhooks", json("url",
+                "https://203.0.113.10/platform", "enabled", false)), 201).id();
+        Objects objectsOfA = objectsOf(a, hypervisor, platformWebhook);
+        Objects objectsOfB = objectsOf(b, hypervisor, platformWebhook);
         // B's session, pool and user in today's usage roll-ups, where A's callers must not find them
         context.getBean(UsageRollups.class).rollUpNow();
         Set<String> secretsOfB = secretsOf(b, objectsOfB);
@@ -272,7 +280,7 @@ class TenantIsolationTest {
 
     /** The HTTP role rules, as the README states them. */
     private static boolean roleMayCall(Role role, String method, String template) {
-        if (template.startsWith("/api/v1/admin/tenants")) {
+        if (template.startsWith("/api/v1/admin/tenants") || template.startsWith("/api/v1/admin/platform-webhooks")) {
             return role == Role.PLATFORM_ADMIN;
         }
         if (role == Role.TENANT_ADMIN) {
@@ -313,6 +321,8 @@ class TenantIsolationTest {
                 case "licence-products/id", "licence-products/productId" -> "licenceProduct";
                 case "licences/licenceId" -> "licence";
                 case "seats/seatId" -> "seat";
+                case "webhooks/id" -> "webhook";
+                case "platform-webhooks/id" -> "platformWebhook";
                 default -> null;
             };
             if (kind == null) {
@@ -366,6 +376,14 @@ class TenantIsolationTest {
             case "POST /api/v1/admin/licence-products/{id}/licences" -> json("seats", 1, "enforcement", "HARD",
                     "validFrom", "2001-01-01T00:00:00Z", "validUntil", "2001-02-01T00:00:00Z");
             case "PATCH /api/v1/admin/licence-products/{id}/licences/{licenceId}" -> json("reference", "changed");
+            case "POST /api/v1/admin/webhooks", "POST /api/v1/admin/platform-webhooks" -> json("url",
+                    "https://203.0.113.10/hook", "enabled", false);
+            case "PATCH /api/v1/admin/webhooks/{id}", "PATCH /api/v1/admin/platform-webhooks/{id}" -> json("description",
+                    "changed");
+            case "POST /api/v1/admin/webhooks/{id}/rotate-secret", "POST /api/v1/admin/platform-webhooks/{id}/rotate-secret" ->
+                    json("previousSecretValidFor", "PT0S");
+            case "POST /api/v1/admin/webhooks/{id}/replay", "POST /api/v1/admin/platform-webhooks/{id}/replay" ->
+                    json("from", "2001-01-01T00:00:00Z");
             case "POST /api/v1/agent/enrol" -> json("token", "not-an-enrolment-token");
             case "POST /api/v1/agent/heartbeat" -> json("sessionCount", 0, "sessions", new Api.RawJson("[]"));
             case "POST /api/v1/agent/sessions/{sessionId}/report" -> json("state", "ENDED", "detail", "gone");
@@ -433,7 +451,7 @@ class TenantIsolationTest {
     }
 
     /** A tenant with one object of every kind, named after the tenant. */
-    private Objects objectsOf(TestTenant t, UUID hypervisor) {
+    private Objects objectsOf(TestTenant t, UUID hypervisor, UUID platformWebhook) {
         Map<String, String> ids = new LinkedHashMap<>();
         ids.put("tenant", t.id.toString());
         ids.put("tenantSlug", t.slug);
@@ -484,6 +502,10 @@ class TenantIsolationTest {
         // a seat held as the connect takes one (the function it sends with its COMMIT)
         ids.put("seat", String.valueOf(jdbc.sql("select hold_licence_seat(?, ?, ?, ?, 1)").params(t.id, product,
                 ids.get("user"), UUID.fromString(ids.get("user"))).query(Long.class).single()));
+        // disabled: nothing delivers to it, so its delivery state stays as it is
+        ids.put("webhook", check(t.admin.post("/api/v1/admin/webhooks", json("url", "https://203.0.113.10/webhook-" + t.slug,
+                "description", "webhook-" + t.slug, "enabled", false)), 201).id().toString());
+        ids.put("platformWebhook", platformWebhook.toString());
         return new Objects(ids);
     }
 
@@ -515,6 +537,7 @@ class TenantIsolationTest {
         s.add("host-" + t.slug);
         s.add("v-" + t.slug);
         s.add("licence-" + t.slug);
+        s.add("webhook-" + t.slug);
         return s;
     }
 
@@ -530,7 +553,8 @@ class TenantIsolationTest {
                 "/api/v1/admin/pools/" + o.id("pool") + "/images", "/api/v1/admin/sessions/" + o.id("session"),
                 "/api/v1/admin/licence-products", "/api/v1/admin/licence-products/" + o.id("licenceProduct") + "/licences",
                 "/api/v1/admin/licence-products/" + o.id("licenceProduct") + "/seats",
-                "/api/v1/admin/pools/" + o.id("pool") + "/licence-products")) {
+                "/api/v1/admin/pools/" + o.id("pool") + "/licence-products", "/api/v1/admin/webhooks",
+                "/api/v1/admin/webhooks/" + o.id("webhook") + "/attempts")) {
             sb.append(path).append(" → ").append(check(t.admin.get(path), 200).raw()).append('\n');
         }
         return sb.toString();
