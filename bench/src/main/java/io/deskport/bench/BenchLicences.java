@@ -88,10 +88,6 @@ final class BenchLicences {
         return count("select count(*) from licence_seat_shard where used > capacity");
     }
 
-    /** @return seats whose take or release the broker's relay has yet to publish */
-    int unannounced() throws SQLException {
-        return count("select count(*) from licence_seat where announced = 0 or (announced = 1 and released_at is not null)");
-    }
 
     private int count(String sql, Object... params) throws SQLException {
         try (Connection c = connect(); PreparedStatement ps = prepare(c, sql, params); ResultSet rs = ps.executeQuery()) {

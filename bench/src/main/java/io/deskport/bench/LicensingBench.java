@@ -23,7 +23,7 @@ import io.deskport.broker.support.LedgerChecks;
  * made for that phase, a {@code CONCURRENT_USER} and a {@code NAMED_USER} one, both HARD with a seat for every
  * user: every connect takes a seat of each (a first-use assignment for the named one), every logoff gives the
  * concurrent seat back. Between phases the requirement goes (its named seats stay held), everyone is logged off,
- * the ledger is checked and the database settles (the licence relay caught up, autovacuum idle, a checkpoint).
+ * the ledger is checked and the database settles (autovacuum idle, a checkpoint).
  * Last line: {@code licensing: plain_connects_per_s=A licensed_connects_per_s=B relative=R violations=V}, with A
  * and B the means of the plain and the licensed phases and R = B / A.
  */
@@ -179,16 +179,12 @@ public final class LicensingBench {
     }
 
     /**
-     * Lets the database settle before a phase, so that no phase pays for the one before: the broker's licence
-     * relay has published every seat, autovacuum is idle (waiting at most settle-seconds), a checkpoint is done.
+     * Lets the database settle before a phase, so that no phase pays for the one before: autovacuum is idle
+     * (waiting at most settle-seconds), a checkpoint is done.
      */
     private void settle() throws Exception {
         long t0 = System.nanoTime();
         long deadline = t0 + Long.parseLong(opt.get("settle-seconds")) * 1_000_000_000L;
-        int unannounced;
-        while ((unannounced = licences.unannounced()) > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
         int vacuums;
         try (Connection c = DriverManager.getConnection(opt.get("jdbc"), opt.get("db-user"), opt.get("db-password"));
              Statement st = c.createStatement()) {
@@ -197,8 +193,7 @@ public final class LicensingBench {
             }
             st.execute("checkpoint");
         }
-        System.out.printf("settled in %.1f s (seats not yet published by the relay: %d, autovacuum workers: %d)%n",
-                (System.nanoTime() - t0) / 1e9, unannounced, vacuums);
+        System.out.printf("settled in %.1f s (autovacuum workers: %d)%n", (System.nanoTime() - t0) / 1e9, vacuums);
     }
 
     private static int autovacuumWorkers(Statement st) throws Exception {

@@ -9,8 +9,6 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Licensing settings ({@code deskport.licensing.*}).
  *
- * @param relayInterval   how often a broker publishes the seats taken and given back since its last pass
- *                        ({@link LicenceSeatTaken}, {@link LicenceSeatReleased})
  * @param sweepInterval   how often the licences' clock runs (unused seats, the licence in force, expiry
  *                        notices, overuse periods); one broker at a time
  * @param overuseLookback how far back the first sweep after a start looks for overuse periods (later sweeps look
@@ -18,13 +16,12 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("deskport.licensing")
-record LicensingProperties(@DefaultValue("1s") Duration relayInterval,
-                           @DefaultValue("30s") Duration sweepInterval,
+record LicensingProperties(@DefaultValue("30s") Duration sweepInterval,
                            @DefaultValue("1d") Duration overuseLookback) {
 
     LicensingProperties {
-        if (relayInterval.isNegative() || relayInterval.isZero() || sweepInterval.isNegative() || sweepInterval.isZero()) {
-            throw new IllegalArgumentException("deskport.licensing.relay-interval and sweep-interval must be positive");
+        if (sweepInterval.isNegative() || sweepInterval.isZero()) {
+            throw new IllegalArgumentException("deskport.licensing.sweep-interval must be positive");
         }
         if (overuseLookback.isNegative()) {
             throw new IllegalArgumentException("deskport.licensing.overuse-lookback must not be negative");

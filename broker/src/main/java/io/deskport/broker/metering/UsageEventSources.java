@@ -4,8 +4,6 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import io.deskport.broker.brokering.SessionStateChanged;
-import io.deskport.broker.licensing.LicenceSeatReleased;
-import io.deskport.broker.licensing.LicenceSeatTaken;
 import io.deskport.broker.pools.DesktopAdded;
 import io.deskport.broker.pools.DesktopRemoved;
 import io.deskport.broker.pools.DesktopState;
@@ -14,10 +12,11 @@ import io.deskport.broker.tenancy.TenantQuotaChanged;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Turns the changes a bill is made from into usage events, inside the changes' own transactions (every
- * event here is published inside the transaction that made the change: the session's, the desktop's, the
- * tenant's, and for licence seats the licensing relay's, which marks the seat row announced in the same
- * transaction).
+ * Turns the changes a bill is made from into usage events, inside the changes' own transactions (every event
+ * here is published inside the transaction that made the change: the session's, the desktop's, the tenant's).
+ * Licence seats are taken and given back in SQL (inside a connect's COMMIT, among others): their events are
+ * written there, by a trigger on the seat rows through {@code record_usage_event}, the function this module
+ * publishes for changes made in SQL.
  */
 @Component
 class UsageEventSources {
@@ -110,28 +109,6 @@ class UsageEventSources {
                 .put("desktopId", e.desktopId().toString())
                 .put("poolId", e.poolId().toString())
                 .put("name", e.name()));
-    }
-
-    @EventListener
-    void on(LicenceSeatTaken e) {
-        recorder.recordAt(e.tenantId(), UsageEventType.LICENCE_SEAT_TAKEN, e.seatId(), e.takenAt(), UsageRecorder.data()
-                .put("seatId", e.seatId())
-                .put("productId", e.productId().toString())
-                .put("model", e.model().name())
-                .put("holder", e.holder())
-                .put("userId", e.userId() == null ? null : e.userId().toString()));
-    }
-
-    @EventListener
-    void on(LicenceSeatReleased e) {
-        recorder.recordAt(e.tenantId(), UsageEventType.LICENCE_SEAT_RELEASED, e.seatId(), e.releasedAt(), UsageRecorder.data()
-                .put("seatId", e.seatId())
-                .put("productId", e.productId().toString())
-                .put("model", e.model().name())
-                .put("holder", e.holder())
-                .put("userId", e.userId() == null ? null : e.userId().toString())
-                .put("takenAt", e.takenAt().toString())
-                .put("reason", e.reason()));
     }
 
     @EventListener

@@ -39,8 +39,6 @@ class LicenceEnforcementTest {
     @Autowired
     LicenceSweep sweep;
     @Autowired
-    LicenceSeatRelay relay;
-    @Autowired
     ApplicationEvents events;
 
     LicenceFixture licences;
@@ -299,26 +297,29 @@ class LicenceEnforcementTest {
     }
 
     @Test
-    void theRelayPublishesEverySeatTakenAndReleasedOnce() throws Exception {
+    void everySeatTakenAndReleasedIsOneUsageEventWrittenWithItAtTheSeatsOwnTimes() throws Exception {
         UUID pool = t.pool("office", "POOLED", null);
         t.desktops(pool, 2, "READY");
-        UUID product = licences.product(t.id, "Relay CAL", LicenceModel.CONCURRENT_USER);
+        UUID product = licences.product(t.id, "Metered CAL", LicenceModel.CONCURRENT_USER);
         licences.licence(product, 5, Enforcement.HARD, 0);
         licences.require(pool, product);
         Api ann = user("ann", pool);
         String s = session(connect(ann, pool));
-        while (relay.relayOnce() > 0) {
-            // drain what other tests left too
-        }
         assertThat(ann.post("/api/v1/sessions/" + s + "/logoff").status()).isEqualTo(200);
-        while (relay.relayOnce() > 0) {
-            // drain
-        }
-        assertThat(events.stream(LicenceSeatTaken.class).filter(e -> e.productId().equals(product)).toList())
-                .singleElement().satisfies(e -> assertThat(e.model()).isEqualTo(LicenceModel.CONCURRENT_USER));
-        assertThat(events.stream(LicenceSeatReleased.class).filter(e -> e.productId().equals(product)).toList())
-                .singleElement().satisfies(e -> assertThat(e.reason()).isEqualTo("LOGOFF"));
-        assertThat(relay.relayOnce()).isZero();
+
+        long seat = jdbc.sql("select id from licence_seat where product_id = ?").param(product).query(Long.class).single();
+        var seatEvents = jdbc.sql("select type, time, data->>'model', data->>'reason', data->>'holder' from usage_event "
+                        + "where subject = ? order by tx, seq").param("licence-seats/" + seat)
+                .query((rs, n) -> java.util.List.of(rs.getString(1), rs.getTimestamp(2).toInstant().toString(),
+                        rs.getString(3), String.valueOf(rs.getString(4)), rs.getString(5))).list();
+        var times = jdbc.sql("select taken_at, released_at from licence_seat where id = ?").param(seat)
+                .query((rs, n) -> java.util.List.of(rs.getTimestamp(1).toInstant().toString(),
+                        rs.getTimestamp(2).toInstant().toString())).single();
+        String annId = jdbc.sql("select id::text from app_user where tenant_id = ? and username = 'ann'").param(t.id)
+                .query(String.class).single();
+        assertThat(seatEvents).containsExactly(
+                java.util.List.of("licence.seat_taken", times.get(0), "CONCURRENT_USER", "null", annId),
+                java.util.List.of("licence.seat_released", times.get(1), "CONCURRENT_USER", "LOGOFF", annId));
     }
 
     @Test

@@ -79,6 +79,13 @@ public final class LedgerChecks {
         checks.put("desktop seat without its desktop", "select count(*) from licence_seat l join licence_product p "
                 + "on p.id = l.product_id where p.model = 'PER_DESKTOP' and l.released_at is null and not exists "
                 + "(select 1 from desktop d where d.id::text = l.holder)");
+        // metering: every seat taken is one usage event, every seat given back one more (written with the seat)
+        checks.put("licence seat without exactly its usage events", "select count(*) from licence_seat l left join "
+                + "(select subject, count(*) filter (where type = 'licence.seat_taken') taken, "
+                + "count(*) filter (where type = 'licence.seat_released') released from usage_event "
+                + "where type in ('licence.seat_taken', 'licence.seat_released') group by subject) e "
+                + "on e.subject = 'licence-seats/' || l.id "
+                + "where coalesce(e.taken, 0) <> 1 or coalesce(e.released, 0) <> (case when l.released_at is null then 0 else 1 end)");
         checks.put("unfinished provisioning task without an owner", "select count(*) from provisioning_task t "
                 + "where t.state = 'RUNNING' and t.lease_until < now() - make_interval(secs => " + slackSeconds + ")");
     }
