@@ -6,11 +6,15 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -36,8 +40,6 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 class UsageIntervals {
 
-    private static final Logger log = LoggerFactory.getLogger(UsageIntervals.class);
-
     /** The states an object is in; an object is counted in the states that are not final. */
     enum State {
         OPEN, CONNECTED, ENDED, STOPPED, RUNNING, DELETED, HELD, RELEASED;
@@ -56,16 +58,54 @@ class UsageIntervals {
     }
 
     /** What an event says about its object. */
-    private record Change(State state, boolean creates, UUID poolId, UUID userId, String deviceId, UUID productId,
-                          Integer vcpus, Integer memoryMiB, Integer diskMiB) {
+    record Change(State state, boolean creates, UUID poolId, UUID userId, String deviceId, UUID productId,
+                  Integer vcpus, Integer memoryMiB, Integer diskMiB) {
     }
 
     /** One stored change of an object. */
-    private record Point(Instant start, String tx, long seq, Instant end, State state, String deviceId) {
+    record Point(Instant start, String tx, long seq, Instant end, State state, String deviceId) {
+    }
+
+    /**
+     * One row of {@code usage_interval}: an object's change at its place.
+     *
+     * @param end its next change's start; null while it is the object's latest
+     */
+    record Row(UUID tenantId, String subject, Instant start, long tx, long seq, Instant end, State state, UUID poolId,
+               UUID userId, String deviceId, UUID productId, Integer vcpus, Integer memoryMiB, Integer diskMiB) {
+
+        /** The event's change at {@code at}, the object's latest; a session's device carried on from its change before. */
+        static Row of(UsageEvent e, Instant at, Change c, String deviceBefore) {
+            return new Row(e.tenantId(), e.subject(), at, e.position().tx(), e.seq(), null, c.state(), c.poolId(), c.userId(),
+                    c.deviceId() != null ? c.deviceId() : deviceBefore, c.productId(), c.vcpus(), c.memoryMiB(), c.diskMiB());
+        }
+
+        Row endingAt(Instant next) {
+            return new Row(tenantId, subject, start, tx, seq, next, state, poolId, userId, deviceId, productId, vcpus,
+                    memoryMiB, diskMiB);
+        }
+
+        Point point() {
+            return new Point(start, Long.toString(tx), seq, end, state, deviceId);
+        }
     }
 
     private static final String POINT = "select start_at, tx::text, seq, end_at, state, device_id from usage_interval ";
-    private static final String KEY = "tenant_id = ? and subject = ? and start_at = ? and tx = ?::text::xid8 and seq = ?";
+    /** The latest change of each object named by two arrays (tenants, subjects): one backward index scan each. */
+    private static final String LATEST = "select k.tenant_id, k.subject, p.start_at, p.tx::text, p.seq, p.end_at, p.state, "
+            + "p.device_id from unnest(?::text[]::uuid[], ?::text[]) as k(tenant_id, subject) cross join lateral ("
+            + "select start_at, tx, seq, end_at, state, device_id from usage_interval i where i.tenant_id = k.tenant_id "
+            + "and i.subject = k.subject order by start_at desc, tx desc, seq desc limit 1) as p";
+    private static final String INSERT = "insert into usage_interval (tenant_id, subject, start_at, tx, seq, end_at, state, "
+            + "pool_id, user_id, device_id, product_id, vcpus, memory_mib, disk_mib) "
+            + "select * from unnest(?::text[]::uuid[], ?::text[], ?::text[]::timestamptz[], ?::text[]::xid8[], "
+            + "?::text[]::bigint[], ?::text[]::timestamptz[], ?::text[], ?::text[]::uuid[], ?::text[]::uuid[], ?::text[], "
+            + "?::text[]::uuid[], ?::text[]::integer[], ?::text[]::integer[], ?::text[]::integer[]) on conflict do nothing";
+    private static final String SET_ENDS = "update usage_interval i set end_at = v.end_at "
+            + "from unnest(?::text[]::uuid[], ?::text[], ?::text[]::timestamptz[], ?::text[]::xid8[], ?::text[]::bigint[], "
+            + "?::text[]::timestamptz[]) as v(tenant_id, subject, start_at, tx, seq, end_at) "
+            + "where i.tenant_id = v.tenant_id and i.subject = v.subject and i.start_at = v.start_at and i.tx = v.tx "
+            + "and i.seq = v.seq";
 
     private final JdbcClient jdbc;
 
@@ -74,78 +114,84 @@ class UsageIntervals {
     }
 
     /**
-     * Records the change an event makes to its object.
+     * Records the changes a batch of events, in the log's order, makes to their objects: in three statements (the
+     * objects' latest changes read, the new rows inserted, the ends of the stored rows they follow set), plus four
+     * for each event that arrives before its object's latest change.
      *
-     * @return the stretches of time whose figures it changes (none when it changes nothing the roll-ups count)
+     * @return the stretches of time whose figures they change (none for events that change nothing the roll-ups count)
      */
-    List<Affected> apply(UsageEvent e) {
-        Change c = change(e);
-        if (c == null) {
+    List<Affected> apply(List<UsageEvent> events) {
+        if (events.isEmpty()) {
             return List.of();
         }
-        Point last = jdbc.sql(POINT + "where tenant_id = ? and subject = ? order by start_at desc, tx desc, seq desc limit 1")
-                .params(e.tenantId(), e.subject()).query(UsageIntervals::point).optional().orElse(null);
-        if (last != null && last.state().isFinal()) {
-            log.debug("Usage event {} ({}) after the end of {}: not counted", e.seq(), e.type().code(), e.subject());
-            return List.of();
+        UsageIntervalBatch batch = new UsageIntervalBatch(latest(events));
+        events.forEach(batch::add);
+        setEnds(batch.ends());
+        insert(batch.rows());
+        List<Affected> affected = new ArrayList<>(batch.affected());
+        for (UsageIntervalBatch.Late late : batch.late()) {
+            affected.add(place(late));
         }
-        if (c.creates() && last != null) {
-            return List.of(); // created after a change of it was seen: the changes say more
-        }
-        List<Affected> affected = new ArrayList<>();
-        Instant at = e.time();
-        if (c.state().isFinal() && last != null && at.isBefore(last.start())) {
-            at = last.start();
-        }
-        if (last == null && c.state() == State.RELEASED) {
-            Instant takenAt = instant(e.data(), "takenAt");
-            if (takenAt != null && takenAt.isBefore(at)) {
-                affected.add(insert(e, takenAt, new Change(State.HELD, true, c.poolId(), c.userId(), null, c.productId(),
-                        null, null, null), null));
-                last = new Point(takenAt, Long.toString(e.position().tx()), e.seq(), null, State.HELD, null);
-            }
-        }
-        affected.add(insert(e, at, c, last));
         return affected;
     }
 
+    /** The latest stored change of each event's object, in one statement. */
+    private Map<UsageIntervalBatch.Subject, Point> latest(Collection<UsageEvent> events) {
+        Set<UsageIntervalBatch.Subject> subjects = new LinkedHashSet<>();
+        events.forEach(e -> subjects.add(new UsageIntervalBatch.Subject(e.tenantId(), e.subject())));
+        Map<UsageIntervalBatch.Subject, Point> latest = new HashMap<>();
+        jdbc.sql(LATEST).params(texts(subjects, s -> s.tenantId()), texts(subjects, UsageIntervalBatch.Subject::subject))
+                .query(rs -> {
+                    latest.put(new UsageIntervalBatch.Subject(rs.getObject(1, UUID.class), rs.getString(2)), point(rs, 2));
+                });
+        return latest;
+    }
+
+    /** The rows, in one statement. */
+    private void insert(List<Row> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        jdbc.sql(INSERT).params(List.of(texts(rows, Row::tenantId), texts(rows, Row::subject), texts(rows, Row::start),
+                texts(rows, Row::tx), texts(rows, Row::seq), texts(rows, Row::end), texts(rows, Row::state),
+                texts(rows, Row::poolId), texts(rows, Row::userId), texts(rows, Row::deviceId), texts(rows, Row::productId),
+                texts(rows, Row::vcpus), texts(rows, Row::memoryMiB), texts(rows, Row::diskMiB))).update();
+    }
+
+    /** The stored rows' new ends, in one statement. */
+    private void setEnds(List<UsageIntervalBatch.End> ends) {
+        if (ends.isEmpty()) {
+            return;
+        }
+        jdbc.sql(SET_ENDS).params(List.of(texts(ends, e -> e.subject().tenantId()), texts(ends, e -> e.subject().subject()),
+                texts(ends, e -> e.point().start()), texts(ends, e -> e.point().tx()), texts(ends, e -> e.point().seq()),
+                texts(ends, UsageIntervalBatch.End::end))).update();
+    }
+
     /**
-     * Puts the change in its place among the object's changes: the one before it now ends at it, and it ends where
-     * that one ended (at the next change, or never).
+     * Puts a change that is before its object's latest one in its place among the object's stored changes: the one
+     * before it now ends at it, and it ends where that one ended (at the next change).
      */
-    private Affected insert(UsageEvent e, Instant at, Change c, Point last) {
+    private Affected place(UsageIntervalBatch.Late late) {
+        UsageEvent e = late.event();
+        Instant at = late.at();
         String tx = Long.toString(e.position().tx());
-        Point before;
-        Point after;
-        if (last != null && !at.isBefore(last.start())) {
-            before = last; // the usual case: the latest change so far
-            after = null;
-        } else {
-            before = jdbc.sql(POINT + "where tenant_id = ? and subject = ? and (start_at, tx, seq) < (?, ?::text::xid8, ?) "
-                            + "order by start_at desc, tx desc, seq desc limit 1")
-                    .params(e.tenantId(), e.subject(), utc(at), tx, e.seq()).query(UsageIntervals::point).optional().orElse(null);
-            after = jdbc.sql(POINT + "where tenant_id = ? and subject = ? and (start_at, tx, seq) > (?, ?::text::xid8, ?) "
-                            + "order by start_at, tx, seq limit 1")
-                    .params(e.tenantId(), e.subject(), utc(at), tx, e.seq()).query(UsageIntervals::point).optional().orElse(null);
-        }
+        Point before = jdbc.sql(POINT + "where tenant_id = ? and subject = ? and (start_at, tx, seq) < (?, ?::text::xid8, ?) "
+                        + "order by start_at desc, tx desc, seq desc limit 1")
+                .params(e.tenantId(), e.subject(), utc(at), tx, e.seq()).query((rs, n) -> point(rs, 0)).optional().orElse(null);
+        Point after = jdbc.sql(POINT + "where tenant_id = ? and subject = ? and (start_at, tx, seq) > (?, ?::text::xid8, ?) "
+                        + "order by start_at, tx, seq limit 1")
+                .params(e.tenantId(), e.subject(), utc(at), tx, e.seq()).query((rs, n) -> point(rs, 0)).optional().orElse(null);
         if (before != null) {
-            jdbc.sql("update usage_interval set end_at = ? where " + KEY)
-                    .params(utc(at), e.tenantId(), e.subject(), utc(before.start()), before.tx(), before.seq()).update();
+            setEnds(List.of(new UsageIntervalBatch.End(new UsageIntervalBatch.Subject(e.tenantId(), e.subject()), before, at)));
         }
-        // a session's device is named by its creation; its later changes carry it on
-        String device = c.deviceId() != null ? c.deviceId() : before == null ? null : before.deviceId();
-        Instant end = after == null ? null : after.start();
-        jdbc.sql("insert into usage_interval (tenant_id, subject, start_at, tx, seq, end_at, state, pool_id, user_id, "
-                        + "device_id, product_id, vcpus, memory_mib, disk_mib) "
-                        + "values (?, ?, ?, ?::text::xid8, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing")
-                .params(e.tenantId(), e.subject(), utc(at), tx, e.seq(), end == null ? null : utc(end), c.state().name(),
-                        c.poolId(), c.userId(), device, c.productId(), c.vcpus(), c.memoryMiB(), c.diskMiB())
-                .update();
-        return new Affected(e.tenantId(), at, end);
+        Row row = Row.of(e, at, late.change(), before == null ? null : before.deviceId());
+        insert(List.of(after == null ? row : row.endingAt(after.start())));
+        return new Affected(e.tenantId(), at, after == null ? null : after.start());
     }
 
     /** @return the change the event makes, or null for an event the roll-ups do not count (a quota change) */
-    private static Change change(UsageEvent e) {
+    static Change change(UsageEvent e) {
         ObjectNode d = e.data();
         return switch (e.type()) {
             case SESSION_CREATED -> session(State.OPEN, true, d);
@@ -197,7 +243,7 @@ class UsageIntervals {
         return v == null || !v.canConvertToInt() ? null : v.asInt();
     }
 
-    private static Instant instant(JsonNode d, String field) {
+    static Instant instant(JsonNode d, String field) {
         String v = text(d, field);
         try {
             return v == null ? null : OffsetDateTime.parse(v).toInstant();
@@ -210,10 +256,17 @@ class UsageIntervals {
         }
     }
 
-    private static Point point(ResultSet rs, int n) throws SQLException {
-        OffsetDateTime end = rs.getObject(4, OffsetDateTime.class);
-        return new Point(rs.getObject(1, OffsetDateTime.class).toInstant(), rs.getString(2), rs.getLong(3),
-                end == null ? null : end.toInstant(), State.valueOf(rs.getString(5)), rs.getString(6));
+    /** The stored change in the six columns after the first {@code skip} of the row. */
+    private static Point point(ResultSet rs, int skip) throws SQLException {
+        OffsetDateTime end = rs.getObject(skip + 4, OffsetDateTime.class);
+        return new Point(rs.getObject(skip + 1, OffsetDateTime.class).toInstant(), rs.getString(skip + 2),
+                rs.getLong(skip + 3), end == null ? null : end.toInstant(), State.valueOf(rs.getString(skip + 5)),
+                rs.getString(skip + 6));
+    }
+
+    /** One column of a multi-row statement, as a text array PostgreSQL casts to the column's type (nulls kept). */
+    private static <T> String[] texts(Collection<T> items, Function<T, Object> column) {
+        return items.stream().map(column).map(v -> v == null ? null : v.toString()).toArray(String[]::new);
     }
 
     static OffsetDateTime utc(Instant t) {

@@ -35,8 +35,9 @@ import io.deskport.broker.tenancy.Tenants;
  *
  * <ol>
  *   <li>reads the events after its cursor, gap-free ({@link UsageEventLog}), turns each into a change of its object
- *       ({@link UsageIntervals}), marks the UTC hours the change affects dirty, and moves the cursor, all in one
- *       transaction per batch: a crash leaves the batch either wholly read or not read at all;</li>
+ *       ({@link UsageIntervals}, a batch at a time in a few statements), marks the UTC hours the changes affect dirty,
+ *       and moves the cursor, all in one transaction per batch: a crash leaves the batch either wholly read or not read
+ *       at all;</li>
  *   <li>marks the hours since the last pass dirty for every tenant with something open (a session, a desktop, a
  *       seat) then: the hour that was current is counted to its end, the current one up to now;</li>
  *   <li>recomputes each dirty hour, and the tenant's local days and months that overlap it, from the intervals
@@ -120,7 +121,7 @@ public class UsageRollups {
             for (Instant h = from.truncatedTo(ChronoUnit.HOURS); !h.isAfter(upper) && !h.isAfter(now); h = h.plus(HOUR)) {
                 hours.add(h);
             }
-            markDirty(tenantId, hours);
+            markDirty(Map.of(tenantId, hours));
         });
     }
 
@@ -180,17 +181,7 @@ public class UsageRollups {
         if (batch.isEmpty()) {
             return new Ingested(0, cursor);
         }
-        Instant now = now();
-        Map<UUID, SortedSet<Instant>> dirty = new LinkedHashMap<>();
-        for (UsageEvent e : batch) {
-            for (UsageIntervals.Affected a : intervals.apply(e)) {
-                Instant upper = a.to() == null || a.to().isAfter(now) ? now : a.to().minus(1, ChronoUnit.MICROS);
-                for (Instant h = a.from().truncatedTo(ChronoUnit.HOURS); !h.isAfter(upper); h = h.plus(HOUR)) {
-                    dirty.computeIfAbsent(a.tenantId(), t -> new TreeSet<>()).add(h);
-                }
-            }
-        }
-        dirty.forEach(this::markDirty);
+        markDirty(hours(intervals.apply(batch), now()));
         UsageCursor last = batch.getLast().position();
         jdbc.sql("update usage_rollup_state set cursor_tx = ?::text::xid8, cursor_seq = ?, events_read = events_read + ? "
                 + "where id = 1").params(Long.toString(last.tx()), last.seq(), batch.size()).update();
@@ -207,10 +198,10 @@ public class UsageRollups {
                         + "'STOPPED', 'RUNNING', 'HELD') and tstzrange(start_at, end_at) && tstzrange(?, ?, '[]')")
                 .params(UsageIntervals.utc(since), UsageIntervals.utc(now)).query(UUID.class).list();
         SortedSet<Instant> hours = new TreeSet<>();
-        for (Instant h = since.truncatedTo(ChronoUnit.HOURS); !h.isAfter(now); h = h.plus(HOUR)) {
-            hours.add(h);
-        }
-        open.forEach(t -> markDirty(t, hours));
+        addHours(hours, since, now);
+        Map<UUID, SortedSet<Instant>> dirty = new LinkedHashMap<>();
+        open.forEach(t -> dirty.put(t, hours));
+        markDirty(dirty);
         jdbc.sql("update usage_rollup_state set rolled_until = ? where id = 1").param(UsageIntervals.utc(now)).update();
         return true;
     }
@@ -255,13 +246,45 @@ public class UsageRollups {
         return count;
     }
 
-    private void markDirty(UUID tenantId, SortedSet<Instant> hours) {
-        if (hours.isEmpty()) {
+    /**
+     * The UTC hours the stretches overlap, per tenant, up to now. Of the stretches that last up to now only the
+     * earliest start of each tenant's matters: its hours hold every other's.
+     */
+    private static Map<UUID, SortedSet<Instant>> hours(List<UsageIntervals.Affected> affected, Instant now) {
+        Map<UUID, SortedSet<Instant>> hours = new LinkedHashMap<>();
+        Map<UUID, Instant> earliestOpen = new LinkedHashMap<>();
+        for (UsageIntervals.Affected a : affected) {
+            if (a.to() == null || a.to().isAfter(now)) {
+                earliestOpen.merge(a.tenantId(), a.from(), (x, y) -> x.isBefore(y) ? x : y);
+            } else {
+                addHours(hours.computeIfAbsent(a.tenantId(), t -> new TreeSet<>()), a.from(), a.to().minus(1, ChronoUnit.MICROS));
+            }
+        }
+        earliestOpen.forEach((tenantId, from) -> addHours(hours.computeIfAbsent(tenantId, t -> new TreeSet<>()), from, now));
+        return hours;
+    }
+
+    /** Adds the hours from the one {@code from} is in to the one {@code upper} is in. */
+    private static void addHours(SortedSet<Instant> hours, Instant from, Instant upper) {
+        for (Instant h = from.truncatedTo(ChronoUnit.HOURS); !h.isAfter(upper); h = h.plus(HOUR)) {
+            hours.add(h);
+        }
+    }
+
+    /** Marks the hours of every tenant dirty, in one statement. */
+    private void markDirty(Map<UUID, SortedSet<Instant>> hours) {
+        List<String> tenantIds = new ArrayList<>();
+        List<String> starts = new ArrayList<>();
+        hours.forEach((tenantId, those) -> those.forEach(h -> {
+            tenantIds.add(tenantId.toString());
+            starts.add(h.toString());
+        }));
+        if (starts.isEmpty()) {
             return;
         }
-        jdbc.sql("insert into usage_rollup_dirty (tenant_id, hour_start) select ?, unnest(?::text[]::timestamptz[]) "
-                        + "on conflict do nothing")
-                .params(tenantId, hours.stream().map(Instant::toString).toArray(String[]::new)).update();
+        jdbc.sql("insert into usage_rollup_dirty (tenant_id, hour_start) select * from unnest(?::text[]::uuid[], "
+                        + "?::text[]::timestamptz[]) on conflict do nothing")
+                .params(tenantIds.toArray(String[]::new), starts.toArray(String[]::new)).update();
     }
 
     private Instant now() {
