@@ -50,7 +50,7 @@ public final class MeteringBench {
     }
 
     public static void main(String[] args) throws Exception {
-        new MeteringBench(LogonStorm.options(args, Map.of("pairs", "2", "warmup-rounds", "1", "drain-seconds", "180")))
+        new MeteringBench(LogonStorm.options(args, Map.of("pairs", "2", "warmup-rounds", "2", "drain-seconds", "180")))
                 .run();
     }
 
@@ -174,7 +174,7 @@ public final class MeteringBench {
     }
 
     private void replay(String operator, UUID tenant, Subscription sub) {
-        api.expect(202, "POST", "/api/v1/admin/webhooks/" + sub.id() + "/replay", operator, tenant, "{}");
+        api.expect(202, "POST", "/api/v1/admin/webhooks/" + sub.id() + "/replay", operator, tenant, "{\"after\":\"0.0\"}");
     }
 
     /** Waits until every one of these events reached the receiver; returns how long it took (ns). */

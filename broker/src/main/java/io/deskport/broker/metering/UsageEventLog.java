@@ -25,7 +25,8 @@ public class UsageEventLog {
     /** The most events one read returns. */
     public static final int MAX_BATCH = 10_000;
 
-    private static final String COLUMNS = "tx::text, seq, tenant_id, type, subject, time, data::text";
+    /** The transaction id as text ({@code tx_text}: an output column named {@code tx} would make {@code order by tx} sort text). */
+    private static final String COLUMNS = "tx::text as tx_text, seq, tenant_id, type, subject, time, data::text";
     private static final String VISIBLE = "tx < pg_snapshot_xmin(pg_current_snapshot())";
 
     private final JdbcClient jdbc;
@@ -65,7 +66,7 @@ public class UsageEventLog {
      * what comes from now on), or {@link UsageCursor#START} for an empty log.
      */
     public UsageCursor end() {
-        return jdbc.sql("select tx::text, seq from usage_event where " + VISIBLE + " order by tx desc, seq desc limit 1")
+        return jdbc.sql("select tx::text as tx_text, seq from usage_event where " + VISIBLE + " order by tx desc, seq desc limit 1")
                 .query((rs, n) -> new UsageCursor(Long.parseLong(rs.getString(1)), rs.getLong(2))).optional()
                 .orElse(UsageCursor.START);
     }

@@ -90,7 +90,7 @@ class UsageIntervals {
         }
     }
 
-    private static final String POINT = "select start_at, tx::text, seq, end_at, state, device_id from usage_interval ";
+    private static final String POINT = "select start_at, tx::text as tx_text, seq, end_at, state, device_id from usage_interval ";
     /** The latest change of each object named by two arrays (tenants, subjects): one backward index scan each. */
     private static final String LATEST = "select k.tenant_id, k.subject, p.start_at, p.tx::text, p.seq, p.end_at, p.state, "
             + "p.device_id from unnest(?::text[]::uuid[], ?::text[]) as k(tenant_id, subject) cross join lateral ("

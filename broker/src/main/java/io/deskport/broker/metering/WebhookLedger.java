@@ -88,12 +88,12 @@ class WebhookLedger {
         if (tenantId != null) {
             params.add(tenantId);
         }
-        List<UsageCursor> first = jdbc.sql("select tx::text, seq from usage_event where " + where + " order by tx, seq limit 1")
+        List<UsageCursor> first = jdbc.sql("select tx::text as tx_text, seq from usage_event where " + where + " order by tx, seq limit 1")
                 .params(params).query(WebhookLedger::cursor).list();
         if (first.isEmpty()) {
             return null;
         }
-        UsageCursor last = jdbc.sql("select tx::text, seq from usage_event where " + where
+        UsageCursor last = jdbc.sql("select tx::text as tx_text, seq from usage_event where " + where
                 + " order by tx desc, seq desc limit 1").params(params).query(WebhookLedger::cursor).single();
         return new UsageCursor[] {new UsageCursor(first.getFirst().tx(), first.getFirst().seq() - 1), last};
     }
@@ -197,7 +197,7 @@ class WebhookLedger {
 
     /** @return the retries due now (all of them, due or not, when {@code anyTime}), oldest event first */
     List<Retry> retries(UUID id, int limit, boolean anyTime) {
-        return jdbc.sql("select event_tx::text, event_seq, attempts, first_failed_at from webhook_retry "
+        return jdbc.sql("select event_tx::text as event_tx_text, event_seq, attempts, first_failed_at from webhook_retry "
                         + "where subscription_id = ?" + (anyTime ? "" : " and next_attempt_at <= now()")
                         + " order by event_tx, event_seq limit ?")
                 .params(id, limit).query((rs, n) -> new Retry(new UsageCursor(Long.parseLong(rs.getString(1)), rs.getLong(2)),
