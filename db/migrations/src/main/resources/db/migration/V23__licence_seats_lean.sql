@@ -11,8 +11,7 @@
 --    events say so, when a tenant's removal takes products with held seats).
 -- 3. The shard search starts at a random shard (as the tenant's session seats do): concurrent connects no longer
 --    compete for the lowest shards with room, nor pass the full ones first.
--- 4. A connect's seats are taken by one function (no function per seat and per shard), and a logoff gives a
---    concurrent seat back with one update of its row instead of two.
+-- 4. A logoff gives a concurrent seat back with one update of its row instead of two.
 
 -- metering's public face in SQL: a usage event written by a change made in SQL (deskport.metering = 'off' on a
 -- broker's connections when it does not meter)
@@ -121,25 +120,15 @@ create or replace function take_licence_seats(p_tenant uuid, p_pool uuid, p_sess
 declare
     r       record;
     v_seats bigint[] := '{}';
-    v_seat  bigint;
-    v_new   boolean;
-    v_start integer := floor(random() * 16)::integer;
 begin
     for r in select p.id, p.model from pool_licence pl join licence_product p on p.id = pl.product_id
              where pl.pool_id = p_pool and p.model <> 'PER_DESKTOP' order by p.id loop
         if r.model = 'PER_DEVICE' and p_device is null then
             raise exception '%', r.id using errcode = 'DPL02';
         end if;
-        insert into licence_seat as s (tenant_id, product_id, holder, user_id, sessions)
-        values (p_tenant, r.id, case when r.model = 'PER_DEVICE' then p_device else p_user::text end, p_user, 1)
-        on conflict (product_id, holder) where released_at is null
-            do update set sessions = s.sessions + 1, last_used_at = clock_timestamp(),
-                          user_id = coalesce(excluded.user_id, s.user_id)
-        returning s.id, (s.xmax = 0) into v_seat, v_new;
-        if v_new then
-            perform take_licence_shard(r.id, v_start);
-        end if;
-        v_seats := v_seats || v_seat;
+        v_seats := v_seats || hold_licence_seat(p_tenant, r.id,
+                                                case when r.model = 'PER_DEVICE' then p_device else p_user::text end,
+                                                p_user, 1);
     end loop;
     if cardinality(v_seats) > 0 then
         insert into licence_session (session_id, tenant_id, user_id, device_id, seat_ids)
