@@ -4,7 +4,8 @@
  * reach which API).
  */
 @ApplicationModule(displayName = "Identity", allowedDependencies = {"shared", "tenancy"})
-@Tables(owns = {"token_revocation"})
+@Tables(owns = {"token_revocation", "identity_organization", "identity_issuer", "external_identity", "oidc_sign_in",
+        "service_account"})
 package io.deskport.broker.identity;
 
 import org.springframework.modulith.ApplicationModule;
