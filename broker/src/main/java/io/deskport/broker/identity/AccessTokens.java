@@ -54,23 +54,67 @@ class AccessTokens {
     }
 
     Issued issue(CurrentUser user, String tenantSlug) {
+        return issue(user, tenantSlug, null);
+    }
+
+    /**
+     * A token for a local service account: its scopes ({@code scope}, space-separated) and {@code svc: true}; it
+     * lives {@link ServiceAccounts#TOKEN_TTL}.
+     */
+    Issued issueService(ServiceAccounts.Account account, java.util.Collection<String> scopes) {
+        Instant now = Instant.now();
+        Instant expires = now.plus(ServiceAccounts.TOKEN_TTL);
+        CurrentUser user = account.asUser();
+        JwtClaimsSet claims = JwtClaimsSet.builder()
+                .issuer(ISSUER)
+                .subject(account.id().toString())
+                .issuedAt(now)
+                .expiresAt(expires)
+                .id(UUID.randomUUID().toString())
+                .claim("tid", account.tenantId().toString())
+                .claim(ISSUED_MILLIS, now.toEpochMilli())
+                .claim("name", user.username())
+                .claim("roles", user.roles().stream().map(Enum::name).sorted().toList())
+                .claim("svc", true)
+                .claim("client_id", account.clientId())
+                .claim("scope", String.join(" ", new java.util.TreeSet<>(scopes)))
+                .build();
+        String token = encoder.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).build(), claims))
+                .getTokenValue();
+        return new Issued(token, expires);
+    }
+
+    /** The scopes of a local service account's token, or null for a person's token. */
+    static Set<String> serviceScopes(Jwt jwt) {
+        if (!Boolean.TRUE.equals(jwt.getClaims().get("svc"))) {
+            return null;
+        }
+        String scope = jwt.getClaimAsString("scope");
+        return scope == null || scope.isBlank() ? Set.of() : Set.of(scope.split(" "));
+    }
+
+    /**
+     * A person's token that the portal got by signing in through the identity provider: the provider's session
+     * ({@code sid}) rides along, so a sign-out there voids it.
+     */
+    Issued issue(CurrentUser user, String tenantSlug, String providerSession) {
         Instant now = Instant.now();
         Instant expires = now.plus(properties.tokenTtl());
-        JwtClaimsSet claims = JwtClaimsSet.builder()
+        JwtClaimsSet.Builder claims = JwtClaimsSet.builder()
                 .issuer(ISSUER)
                 .subject(user.userId().toString())
                 .issuedAt(now)
                 .expiresAt(expires)
                 .id(UUID.randomUUID().toString())
                 .claim("tid", user.tenantId().toString())
-                // to the millisecond (iat is in seconds): a revocation voids the tokens issued before it, not
-                // one issued in the same second after it
                 .claim(ISSUED_MILLIS, now.toEpochMilli())
                 .claim("tenant", tenantSlug)
                 .claim("name", user.username())
-                .claim("roles", user.roles().stream().map(Enum::name).sorted().toList())
-                .build();
-        String token = encoder.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).build(), claims))
+                .claim("roles", user.roles().stream().map(Enum::name).sorted().toList());
+        if (providerSession != null) {
+            claims.claim("sid", providerSession);
+        }
+        String token = encoder.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).build(), claims.build()))
                 .getTokenValue();
         return new Issued(token, expires);
     }

@@ -44,6 +44,8 @@ class RevokedTokens {
     private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
     /** user → tokens issued at or before this instant are void. */
     private final Map<UUID, Instant> users = new ConcurrentHashMap<>();
+    /** sign-in session at the identity provider ({@code sid}) → when its tokens expire anyway. */
+    private final Map<String, Instant> sessions = new ConcurrentHashMap<>();
     private volatile Instant readUpTo = Instant.EPOCH;
 
     RevokedTokens(JdbcClient jdbc, IdentityProperties properties) {
@@ -53,11 +55,35 @@ class RevokedTokens {
 
     /** True when the token was signed out, or issued before its user's access changed. */
     boolean isRevoked(UUID userId, String tokenId, Instant issuedAt) {
+        return isRevoked(userId, tokenId, issuedAt, null);
+    }
+
+    /** ... or belongs to a sign-in session ended at the identity provider. */
+    boolean isRevoked(UUID userId, String tokenId, Instant issuedAt, String sessionId) {
         if (tokenId != null && tokens.containsKey(tokenId)) {
+            return true;
+        }
+        if (sessionId != null && !sessions.isEmpty() && sessions.containsKey(sessionId)) {
             return true;
         }
         Instant notBefore = users.get(userId);
         return notBefore != null && (issuedAt == null || !issuedAt.isAfter(notBefore));
+    }
+
+    /** True when the user's access changed (a revocation of all their tokens) after {@code since}. */
+    boolean userChangedSince(UUID userId, Instant since) {
+        Instant notBefore = users.get(userId);
+        return notBefore != null && notBefore.isAfter(since);
+    }
+
+    /**
+     * Ends a sign-in session of the identity provider: every token carrying its {@code sid} stops counting, on
+     * this broker at once, on the others within {@link #REFRESH}. The user may be unknown (null).
+     */
+    void revokeSession(UUID tenantId, UUID userId, String sessionId, Instant expiresAt, String why) {
+        jdbc.sql("insert into token_revocation (tenant_id, user_id, session_id, expires_at, reason) values (?, ?, ?, ?, ?)")
+                .params(tenantId, userId, sessionId, java.sql.Timestamp.from(expiresAt), why).update();
+        sessions.merge(sessionId, expiresAt, (a, b) -> a.isAfter(b) ? a : b);
     }
 
     /** Signs one token out (the caller's transaction, or a statement of its own). */
@@ -93,13 +119,16 @@ class RevokedTokens {
         Instant since = readUpTo.equals(Instant.EPOCH) ? Instant.EPOCH : readUpTo.minus(OVERLAP);
         try {
             Instant now = jdbc.sql("select now()").query(java.sql.Timestamp.class).single().toInstant();
-            jdbc.sql("select user_id, token_id, not_before, expires_at from token_revocation "
+            jdbc.sql("select user_id, token_id, not_before, expires_at, session_id from token_revocation "
                             + "where created_at >= ? and expires_at > now()")
                     .param(java.sql.Timestamp.from(since))
                     .query(rs -> {
                         String tokenId = rs.getString(2);
+                        String sessionId = rs.getString(5);
                         if (tokenId != null) {
                             tokens.put(tokenId, rs.getTimestamp(4).toInstant());
+                        } else if (sessionId != null) {
+                            sessions.merge(sessionId, rs.getTimestamp(4).toInstant(), (a, b) -> a.isAfter(b) ? a : b);
                         } else {
                             users.merge(rs.getObject(1, UUID.class), rs.getTimestamp(3).toInstant(),
                                     (a, b) -> a.isAfter(b) ? a : b);
@@ -114,6 +143,7 @@ class RevokedTokens {
 
     private void forgetExpired(Instant now) {
         tokens.values().removeIf(expires -> expires.isBefore(now));
+        sessions.values().removeIf(expires -> expires.isBefore(now));
         // a user's entry matters while tokens issued before it can still be valid
         users.values().removeIf(notBefore -> notBefore.plus(properties.tokenTtl()).plusSeconds(1).isBefore(now));
     }

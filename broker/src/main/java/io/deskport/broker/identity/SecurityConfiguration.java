@@ -1,7 +1,6 @@
 package io.deskport.broker.identity;
 
 import java.io.IOException;
-import java.util.List;
 
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
@@ -17,7 +16,6 @@ import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.BearerTokenErrors;
@@ -60,8 +58,15 @@ class SecurityConfiguration {
         return SecurityObservationSettings.noObservations();
     }
 
+    /** The broker's own tokens and those of the trusted Keycloak realms. */
     @Bean
-    SecurityFilterChain api(HttpSecurity http, AccessTokens tokens, RevokedTokens revoked, JsonMapper json) throws Exception {
+    IdentityTokenDecoder identityTokenDecoder(AccessTokens tokens, TrustedIssuers trusted, JsonMapper json) {
+        return new IdentityTokenDecoder(tokens.decoder(), trusted, json);
+    }
+
+    @Bean
+    SecurityFilterChain api(HttpSecurity http, IdentityTokenDecoder decoder, RevokedTokens revoked,
+                            ExternalUsers externalUsers, JsonMapper json) throws Exception {
         http.csrf(c -> c.disable()) // tokens, not ambient credentials: the cookie is SameSite=Strict
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(c -> c.disable())
@@ -69,6 +74,7 @@ class SecurityConfiguration {
                 .httpBasic(b -> b.disable())
                 .logout(l -> l.disable())
                 .addFilterBefore(new CrossSiteRequestGuard(), BearerTokenAuthenticationFilter.class)
+                .addFilterAfter(new ServiceAccountScopeGuard(), BearerTokenAuthenticationFilter.class)
                 .headers(h -> h
                         // the portal has no inline script; images come as data: and blob: URLs (the remote
                         // desktop's tiles), the tunnel is a WebSocket to this origin
@@ -77,7 +83,8 @@ class SecurityConfiguration {
                         .addHeaderWriter(new StaticHeadersWriter("Permissions-Policy", PERMISSIONS_POLICY))
                         .frameOptions(f -> f.deny()))
                 .authorizeHttpRequests(a -> a
-                        .requestMatchers("/api/v1/auth/login", "/api/v1/auth/logout").permitAll()
+                        .requestMatchers("/api/v1/auth/login", "/api/v1/auth/logout", "/api/v1/auth/token",
+                                "/api/v1/auth/providers", BackChannelLogout.PATH).permitAll()
                         .requestMatchers("/actuator/health/**", "/actuator/health", "/v3/api-docs/**", "/v3/api-docs").permitAll()
                         // the Swagger UI (springdoc: /api redirects to its files) for those who use the admin API; the
                         // browser sends the portal's cookie, a script its bearer token
@@ -97,7 +104,7 @@ class SecurityConfiguration {
                         .anyRequest().permitAll())
                 .oauth2ResourceServer(o -> o
                         .bearerTokenResolver(tokenResolver())
-                        .jwt(j -> j.decoder(tokens.decoder()).jwtAuthenticationConverter(jwt -> authenticate(jwt, revoked)))
+                        .jwt(j -> j.decoder(decoder).jwtAuthenticationConverter(jwt -> authenticate(jwt, revoked, externalUsers)))
                         .authenticationEntryPoint((req, res, ex) -> problem(json, req, res, Reason.UNAUTHENTICATED,
                                 "Sign in first: the access token is missing, expired or invalid"))
                         .accessDeniedHandler((req, res, ex) -> problem(json, req, res, Reason.FORBIDDEN,
@@ -110,7 +117,16 @@ class SecurityConfiguration {
         return http.build();
     }
 
-    private static AbstractAuthenticationToken authenticate(Jwt jwt, RevokedTokens revoked) {
+    private static AbstractAuthenticationToken authenticate(Jwt jwt, RevokedTokens revoked, ExternalUsers externalUsers) {
+        String sid = jwt.getClaimAsString("sid");
+        if (!AccessTokens.ISSUER.equals(jwt.getClaimAsString("iss"))) {
+            // a Keycloak realm's token (the decoder trusted its issuer)
+            DeskportAuthentication auth = externalUsers.authenticate(jwt);
+            if (revoked.isRevoked(auth.user().userId(), jwt.getId(), jwt.getIssuedAt(), sid)) {
+                throw new InvalidBearerTokenException("The access token has been revoked");
+            }
+            return auth;
+        }
         CurrentUser user;
         try {
             user = AccessTokens.toUser(jwt);
@@ -118,25 +134,12 @@ class SecurityConfiguration {
             // signed by us but not a user we know (an unknown role, a missing or malformed claim): 401, not 500
             throw new InvalidBearerTokenException("The token's claims do not name a user");
         }
-        // signed out, or issued before the user was disabled, demoted, removed or had the password reset
-        if (revoked.isRevoked(user.userId(), jwt.getId(), AccessTokens.issuedAt(jwt))) {
+        // signed out, or issued before the user was disabled, demoted, removed or had the password reset, or its
+        // sign-in session ended at the identity provider
+        if (revoked.isRevoked(user.userId(), jwt.getId(), AccessTokens.issuedAt(jwt), sid)) {
             throw new InvalidBearerTokenException("The access token has been revoked");
         }
-        List<SimpleGrantedAuthority> authorities = user.roles().stream()
-                .map(r -> new SimpleGrantedAuthority("ROLE_" + r.name())).toList();
-        AbstractAuthenticationToken token = new AbstractAuthenticationToken(authorities) {
-            @Override
-            public Object getCredentials() {
-                return jwt;
-            }
-
-            @Override
-            public Object getPrincipal() {
-                return user;
-            }
-        };
-        token.setAuthenticated(true);
-        return token;
+        return new DeskportAuthentication(user, jwt, AccessTokens.serviceScopes(jwt));
     }
 
     /**

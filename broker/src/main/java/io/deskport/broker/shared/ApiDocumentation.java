@@ -368,7 +368,9 @@ class ApiDocumentation {
                 "wrong tenant, username or password; counted by the sign-in throttle"));
         a.put("Forbidden", problem("Not allowed.", Reason.FORBIDDEN, "the caller's role does not allow "
                 + "this operation, a tenant admin named another tenant in `" + AdminContext.TENANT_HEADER + "`, a tenant "
-                + "admin's change would touch a platform admin's account, or a browser on another site sent the portal's cookie"));
+                + "admin's change would touch a platform admin's account, or a browser on another site sent the portal's cookie",
+                Reason.SCOPE_INSUFFICIENT, "a service account's token does not carry the scope the operation needs "
+                + "(`requiredScope`), or no scope allows it"));
         a.put("NotEntitled", problem("The connect is refused.",
                 Reason.NOT_ENTITLED, "the user is not entitled to the pool, directly or through a group",
                 Reason.FORBIDDEN, "a browser on another site sent the portal's cookie"));

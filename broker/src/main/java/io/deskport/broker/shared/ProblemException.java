@@ -32,6 +32,12 @@ public class ProblemException extends RuntimeException {
         return figures;
     }
 
+    /** A 400 VALIDATION_FAILED naming one field, in the shape bean validation answers with. */
+    public static ProblemException validation(String field, String message) {
+        return new ProblemException(Reason.VALIDATION_FAILED, field + ": " + message,
+                Map.of("errors", java.util.List.of(Map.of("field", field, "message", message))));
+    }
+
     public static ProblemException notFound(String what, Object id) {
         return new ProblemException(Reason.NOT_FOUND, what + " " + id + " does not exist",
                 Map.of("objectType", what));

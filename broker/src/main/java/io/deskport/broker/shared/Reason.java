@@ -26,6 +26,7 @@ public enum Reason {
     /** Too many wrong passwords for the account or from the address: wait Retry-After. */
     TOO_MANY_ATTEMPTS(HttpStatus.TOO_MANY_REQUESTS, "Too many sign-in attempts"),
     FORBIDDEN(HttpStatus.FORBIDDEN, "Not allowed"),
+    SCOPE_INSUFFICIENT(HttpStatus.FORBIDDEN, "The token's scopes do not allow this operation"),
     CONFLICT(HttpStatus.CONFLICT, "Conflicts with the current state"),
     INVALID_STATE(HttpStatus.CONFLICT, "Not possible in the object's current state"),
     IN_USE(HttpStatus.CONFLICT, "The object is in use"),

@@ -19,13 +19,16 @@ public final class SecondBroker implements AutoCloseable {
     }
 
     /** Starts it on a free port, on the database the first broker's environment names. */
-    public static SecondBroker on(Environment firstBroker) {
+    public static SecondBroker on(Environment firstBroker, String... moreArguments) {
         // command-line arguments outrank the test profile's datasource settings
-        return new SecondBroker(new SpringApplicationBuilder(DeskportBroker.class).profiles("test").run(
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
                 "--server.port=0",
                 "--spring.datasource.url=" + firstBroker.getProperty("spring.datasource.url"),
                 "--spring.datasource.username=" + firstBroker.getProperty("spring.datasource.username"),
                 "--spring.datasource.password=" + firstBroker.getProperty("spring.datasource.password")));
+        args.addAll(java.util.List.of(moreArguments));
+        return new SecondBroker(new SpringApplicationBuilder(DeskportBroker.class).profiles("test")
+                .run(args.toArray(String[]::new)));
     }
 
     public int port() {

@@ -31,7 +31,7 @@ public final class TestTenant {
     public final Api anonymous;
     public final Api admin;
 
-    private TestTenant(UUID id, String slug, Api anonymous, Api admin) {
+    public TestTenant(UUID id, String slug, Api anonymous, Api admin) {
         this.id = id;
         this.slug = slug;
         this.anonymous = anonymous;
@@ -39,7 +39,12 @@ public final class TestTenant {
     }
 
     public static TestTenant create(ApplicationContext context, int port, int maxSessions, int maxDesktops) {
-        String slug = "t" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+        return create(context, port, "t" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE),
+                maxSessions, maxDesktops);
+    }
+
+    /** A tenant of the given slug (e.g. an identity provider's organization alias) with its admin. */
+    public static TestTenant create(ApplicationContext context, int port, String slug, int maxSessions, int maxDesktops) {
         Tenant tenant = context.getBean(Tenants.class).create(SETUP,
                 new Tenants.NewTenant(slug, "Test " + slug, maxSessions, maxDesktops)).body();
         context.getBean(Users.class).create(new AdminContext(SETUP, tenant.id()),

@@ -1,0 +1,231 @@
+package io.deskport.broker.identity;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.web.client.HttpClientErrorException;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientException;
+
+import io.deskport.broker.shared.DatabaseOutages;
+import io.deskport.broker.tenancy.UserAccessChanged;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Users disabled, removed or given other roles in Keycloak: Keycloak tells no client when a user is disabled (it
+ * records an admin event), so one broker at a time reads each trusted realm's admin events every
+ * {@code deskport.identity.keycloak.admin-events-interval}. For a user disabled or removed there, every sign-in
+ * session Keycloak still has for them stops counting (their {@code sid}s; this covers users Deskport has never
+ * seen) and, for a user Deskport knows, every token issued so far is void and their desktop sessions are
+ * disconnected; a change of their role mappings voids their tokens (the next ones carry the new roles). The realm
+ * needs admin events on ({@code adminEventsEnabled}).
+ */
+@Component
+class KeycloakUserWatch {
+
+    private static final Logger log = LoggerFactory.getLogger(KeycloakUserWatch.class);
+    private static final long LOCK = 0x6b632d7761746368L; // "kc-watch"
+    private static final Duration FIRST_LOOK_BACK = Duration.ofMinutes(10);
+    private static final int PAGE = 100;
+
+    private final KeycloakProperties keycloak;
+    private final TrustedIssuers trusted;
+    private final ExternalUsers users;
+    private final RevokedTokens revoked;
+    private final IdentityProperties properties;
+    private final ApplicationEventPublisher events;
+    private final JdbcClient jdbc;
+    private final TransactionTemplate tx;
+    private final RestClient http;
+    /** realm → events up to this time (ms) are handled. */
+    private final Map<String, Long> handledUpTo = new ConcurrentHashMap<>();
+    private volatile String adminToken;
+    private volatile Instant adminTokenExpires = Instant.EPOCH;
+    private volatile Instant nextPass = Instant.EPOCH;
+
+    KeycloakUserWatch(KeycloakProperties keycloak, TrustedIssuers trusted, ExternalUsers users, RevokedTokens revoked,
+                      IdentityProperties properties, ApplicationEventPublisher events, JdbcClient jdbc,
+                      PlatformTransactionManager txManager) {
+        this.keycloak = keycloak;
+        this.trusted = trusted;
+        this.users = users;
+        this.revoked = revoked;
+        this.properties = properties;
+        this.events = events;
+        this.jdbc = jdbc;
+        this.tx = new TransactionTemplate(txManager);
+        SimpleClientHttpRequestFactory f = new SimpleClientHttpRequestFactory();
+        f.setConnectTimeout(Duration.ofSeconds(5));
+        f.setReadTimeout(Duration.ofSeconds(10));
+        this.http = RestClient.builder().requestFactory(f).build();
+    }
+
+    @Scheduled(fixedDelay = 1000, initialDelay = 2000)
+    void poll() {
+        if (!keycloak.enabled() || keycloak.adminClientId().isBlank() || Instant.now().isBefore(nextPass)) {
+            return;
+        }
+        nextPass = Instant.now().plus(keycloak.adminEventsInterval());
+        try {
+            tx.executeWithoutResult(s -> {
+                if (!jdbc.sql("select pg_try_advisory_xact_lock(?)").param(LOCK).query(Boolean.class).single()) {
+                    return; // another broker watches
+                }
+                Set<String> realms = new LinkedHashSet<>();
+                realms.add(keycloak.realm());
+                trusted.dedicated().values().forEach(i -> realms.add(i.realm()));
+                for (String realm : realms) {
+                    watch(realm);
+                }
+            });
+        } catch (RestClientException | IllegalStateException e) {
+            log.warn("Could not read Keycloak's admin events ({}); trying again in {}", e.getMessage(),
+                    keycloak.adminEventsInterval());
+        } catch (RuntimeException e) {
+            log.warn("Could not watch Keycloak's users ({})", DatabaseOutages.rootMessage(e));
+        }
+    }
+
+    /** Reads one realm's user events since the last pass, oldest first, and acts on each. */
+    void watch(String realm) {
+        long now = System.currentTimeMillis();
+        long since = handledUpTo.computeIfAbsent(realm, r -> now - FIRST_LOOK_BACK.toMillis());
+        String from = LocalDate.ofInstant(Instant.ofEpochMilli(since), ZoneOffset.UTC).minusDays(1).toString();
+        Map<String, String> changed = new LinkedHashMap<>(); // user id → what happened (the latest)
+        long newest = since;
+        for (int first = 0; first < 20 * PAGE; first += PAGE) {
+            JsonNode page = get("/admin/realms/" + realm + "/admin-events?resourceTypes=USER&dateFrom=" + from
+                    + "&first=" + first + "&max=" + PAGE);
+            if (page == null || !page.isArray() || page.isEmpty()) {
+                break;
+            }
+            boolean older = false;
+            for (JsonNode e : page) {
+                long time = e.path("time").asLong();
+                if (time <= since) {
+                    older = true;
+                    continue;
+                }
+                newest = Math.max(newest, time);
+                String path = e.path("resourcePath").asString("");
+                String op = e.path("operationType").asString("");
+                if (!path.startsWith("users/")) {
+                    continue;
+                }
+                String rest = path.substring("users/".length());
+                int slash = rest.indexOf('/');
+                String userId = slash < 0 ? rest : rest.substring(0, slash);
+                String what = slash < 0 ? op : "ROLES";
+                if (slash >= 0 && !rest.substring(slash).startsWith("/role-mappings")) {
+                    continue;
+                }
+                changed.putIfAbsent(userId, what); // newest first: the first one seen is the latest
+            }
+            if (older || page.size() < PAGE) {
+                break;
+            }
+        }
+        String issuer = keycloak.issuer(realm);
+        changed.forEach((userId, what) -> act(realm, issuer, userId, what));
+        handledUpTo.put(realm, newest);
+    }
+
+    private void act(String realm, String issuer, String userId, String what) {
+        boolean gone;
+        if (what.equals("DELETE")) {
+            gone = true;
+        } else {
+            JsonNode user = get("/admin/realms/" + realm + "/users/" + userId);
+            gone = user == null || !user.path("enabled").asBoolean(true);
+        }
+        var linked = users.linked(issuer, userId);
+        if (gone) {
+            JsonNode sessions = get("/admin/realms/" + realm + "/users/" + userId + "/sessions");
+            Instant expires = Instant.now().plus(properties.tokenTtl()).plusSeconds(60);
+            if (sessions != null && sessions.isArray()) {
+                for (JsonNode session : sessions) {
+                    String sid = session.path("id").asString(null);
+                    if (sid != null) {
+                        revoked.revokeSession(linked.map(ExternalUsers.Linked::tenantId).orElse(null),
+                                linked.map(ExternalUsers.Linked::userId).orElse(null), sid, expires,
+                                "DISABLED_AT_PROVIDER");
+                    }
+                }
+            }
+        }
+        linked.ifPresent(u -> {
+            events.publishEvent(new UserAccessChanged(u.tenantId(), u.userId(),
+                    gone ? (what.equals("DELETE") ? "REMOVED_AT_PROVIDER" : "DISABLED_AT_PROVIDER")
+                            : "ROLES_CHANGED_AT_PROVIDER", gone));
+        });
+        if (gone || linked.isPresent()) {
+            log.info("Keycloak user {} of realm {}: {} — {}", userId, realm, gone ? "disabled or removed" : what,
+                    linked.isPresent() ? "access revoked in Deskport" : "sessions revoked (never signed in here)");
+        }
+    }
+
+    private JsonNode get(String path) {
+        try {
+            return http.get().uri(URI.create(stripSlash(keycloak.url()) + path))
+                    .header("Authorization", "Bearer " + adminToken()).accept(MediaType.APPLICATION_JSON)
+                    .retrieve().body(JsonNode.class);
+        } catch (HttpClientErrorException.NotFound e) {
+            return null;
+        } catch (HttpClientErrorException.Unauthorized e) {
+            adminTokenExpires = Instant.EPOCH;
+            throw e;
+        }
+    }
+
+    private String adminToken() {
+        if (adminToken != null && Instant.now().isBefore(adminTokenExpires)) {
+            return adminToken;
+        }
+        LinkedMultiValueMap<String, String> form = new LinkedMultiValueMap<>();
+        form.add("grant_type", "client_credentials");
+        form.add("client_id", keycloak.adminClientId());
+        form.add("client_secret", keycloak.adminClientSecret());
+        JsonNode answer = http.post().uri(URI.create(stripSlash(keycloak.url()) + "/realms/" + keycloak.adminRealm()
+                        + "/protocol/openid-connect/token"))
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED).body(form).retrieve().body(JsonNode.class);
+        if (answer == null || !answer.hasNonNull("access_token")) {
+            throw new IllegalStateException("Keycloak gave no admin token");
+        }
+        adminToken = answer.get("access_token").asString();
+        adminTokenExpires = Instant.now().plusSeconds(Math.max(10, answer.path("expires_in").asLong(60) - 10));
+        return adminToken;
+    }
+
+    private static String stripSlash(String s) {
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    /** Tests: which realms were read up to when. */
+    Map<String, Long> handled() {
+        return Map.copyOf(handledUpTo);
+    }
+
+    static List<String> kinds() {
+        return List.of("UPDATE", "DELETE", "ROLES");
+    }
+}
