@@ -97,8 +97,17 @@ class AuthController {
      */
     @PostMapping("/me/password")
     ResponseEntity<Token> changePassword(CurrentUser me, @Valid @RequestBody PasswordChange body, HttpServletRequest request) {
-        Jwt jwt = tokens.decoder().decode(SecurityConfiguration.tokenResolver().resolve(request));
+        String presented = SecurityConfiguration.tokenResolver().resolve(request);
+        Jwt jwt;
+        try {
+            jwt = tokens.decoder().decode(presented);
+        } catch (RuntimeException notOurs) {
+            throw new ProblemException(Reason.INVALID_STATE, "Your password is your identity provider's: change it there");
+        }
         String tenant = jwt.getClaimAsString("tenant");
+        if (tenant == null || jwt.hasClaim("sid") || jwt.hasClaim("svc")) {
+            throw new ProblemException(Reason.INVALID_STATE, "Your password is your identity provider's: change it there");
+        }
         String address = request.getRemoteAddr();
         String account = accountKey(tenant, me.username());
         refuseWhileLocked(account, address);

@@ -47,6 +47,7 @@ class TrustedIssuers {
     private volatile Map<String, Issuer> issuers = Map.of();
     private volatile Map<String, Organization> organizations = Map.of();
     private volatile Instant lastRead = Instant.EPOCH;
+    private final Map<String, Instant> unknownOrganizations = new java.util.concurrent.ConcurrentHashMap<>();
 
     TrustedIssuers(JdbcClient jdbc, KeycloakProperties keycloak, Tenants tenants) {
         this.jdbc = jdbc;
@@ -80,17 +81,23 @@ class TrustedIssuers {
      */
     Optional<Organization> organization(String alias) {
         Organization found = organizations.get(alias);
-        if (found == null && rereadAfterMiss()) {
-            found = organizations.get(alias);
-            if (found == null) {
-                Optional<Tenant> tenant = tenants.findBySlug(alias);
-                if (tenant.isPresent()) {
-                    jdbc.sql("insert into identity_organization (tenant_id, alias) values (?, ?) on conflict do nothing")
-                            .params(tenant.get().id(), alias).update();
-                    refresh();
-                    found = organizations.get(alias);
-                }
-            }
+        if (found != null) {
+            return Optional.of(found);
+        }
+        Instant unknownUntil = unknownOrganizations.get(alias);
+        if (unknownUntil != null && Instant.now().isBefore(unknownUntil)) {
+            return Optional.empty();
+        }
+        Optional<Tenant> tenant = tenants.findBySlug(alias);
+        if (tenant.isPresent()) {
+            jdbc.sql("insert into identity_organization (tenant_id, alias) values (?, ?) on conflict do nothing")
+                    .params(tenant.get().id(), alias).update();
+        }
+        refresh();
+        found = organizations.get(alias);
+        if (found == null) {
+            // no tenant of that name: asked again at most once a second
+            unknownOrganizations.put(alias, Instant.now().plus(MISS_REREAD));
         }
         return Optional.ofNullable(found);
     }
@@ -125,6 +132,7 @@ class TrustedIssuers {
                     });
             issuers = Map.copyOf(is);
             organizations = Map.copyOf(os);
+            unknownOrganizations.values().removeIf(until -> Instant.now().isAfter(until));
         } catch (RuntimeException e) {
             log.warn("Could not read the trusted identity realms ({}); keeping the ones known",
                     DatabaseOutages.rootMessage(e));

@@ -188,7 +188,7 @@ class ApiDocumentation {
         if (input) {
             problems.put(400, "BadRequest");
         }
-        if (key.equals(LOGIN)) {
+        if (key.equals(LOGIN) || key.equals("POST /api/v1/auth/token")) {
             problems.put(401, "BadCredentials");
         } else if (!OPEN.contains(key) || key.equals(ENROL)) {
             problems.put(401, "Unauthenticated");
@@ -203,7 +203,8 @@ class ApiDocumentation {
         }
         if (key.equals(CONNECT)) {
             problems.put(409, "ConnectConflict");
-        } else if (!safe && (admin || path.contains("/sessions/{") || key.equals(ENROL))) {
+        } else if (!safe && (admin || path.contains("/sessions/{") || key.equals(ENROL)
+                || key.equals("POST /api/v1/me/password"))) {
             problems.put(409, "Conflict");
         }
         if (ifMatch != null) {
@@ -218,7 +219,7 @@ class ApiDocumentation {
             problems.put(413, "PayloadTooLarge");
             problems.put(415, "UnsupportedMediaType");
         }
-        if (key.equals(LOGIN) || key.equals("POST /api/v1/me/password")) {
+        if (key.equals(LOGIN) || key.equals("POST /api/v1/me/password") || key.equals("POST /api/v1/auth/token")) {
             problems.put(429, "TooManyAttempts");
         } else if (key.equals(CONNECT) || key.equals("POST /api/v1/admin/pools/{id}/desktops")) {
             problems.put(429, "TenantQuota");
@@ -365,7 +366,7 @@ class ApiDocumentation {
                         + "missing, expired, revoked or invalid").addHeaderObject(HttpHeaders.WWW_AUTHENTICATE,
                 new Header().schema(string()).description("`Bearer`")));
         a.put("BadCredentials", problem("Sign-in refused.", Reason.BAD_CREDENTIALS,
-                "wrong tenant, username or password; counted by the sign-in throttle"));
+                "wrong tenant, username or password (or a service account's client id or secret); counted by the sign-in throttle"));
         a.put("Forbidden", problem("Not allowed.", Reason.FORBIDDEN, "the caller's role does not allow "
                 + "this operation, a tenant admin named another tenant in `" + AdminContext.TENANT_HEADER + "`, a tenant "
                 + "admin's change would touch a platform admin's account, or a browser on another site sent the portal's cookie",

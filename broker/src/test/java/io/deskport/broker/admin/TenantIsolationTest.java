@@ -98,6 +98,9 @@ class TenantIsolationTest {
             "/api/v1/admin/platform-webhooks", "/api/v1/admin/platform-webhooks/{id}",
             "/api/v1/admin/platform-webhooks/{id}/rotate-secret", "/api/v1/admin/platform-webhooks/{id}/attempts",
             "/api/v1/admin/platform-webhooks/{id}/replay",
+            "/api/v1/auth/token", "/api/v1/auth/oidc/backchannel-logout", "/api/v1/auth/providers",
+            "/api/v1/admin/service-accounts", "/api/v1/admin/service-accounts/{id}",
+            "/api/v1/admin/service-accounts/{id}/rotate-secret",
             "/error");
 
     /** One tenant's objects, by the kind of id an operation names. */
@@ -247,6 +250,12 @@ class TenantIsolationTest {
         if (template.equals("/api/v1/agent/enrol")) {
             return "400 401 403 404"; // an enrolment token that is not one
         }
+        if (template.equals("/api/v1/auth/token") || template.equals("/api/v1/auth/oidc/backchannel-logout")) {
+            return "400 401 415"; // form posts; no credentials, no logout token
+        }
+        if (template.equals("/api/v1/auth/providers")) {
+            return null;
+        }
         if (open) {
             return null;
         }
@@ -323,6 +332,7 @@ class TenantIsolationTest {
                 case "seats/seatId" -> "seat";
                 case "webhooks/id" -> "webhook";
                 case "platform-webhooks/id" -> "platformWebhook";
+                case "service-accounts/id" -> "serviceAccount";
                 default -> null;
             };
             if (kind == null) {
@@ -384,6 +394,12 @@ class TenantIsolationTest {
                     json("previousSecretValidFor", "PT0S");
             case "POST /api/v1/admin/webhooks/{id}/replay", "POST /api/v1/admin/platform-webhooks/{id}/replay" ->
                     json("from", "2001-01-01T00:00:00Z");
+            case "POST /api/v1/admin/service-accounts" -> json("name", "reader", "scopes",
+                    new Api.RawJson("[\"usage:read\"]"));
+            case "PATCH /api/v1/admin/service-accounts/{id}" -> json("name", "changed");
+            // form posts both: a JSON body is refused before anything is looked at
+            case "POST /api/v1/auth/token" -> json("grant_type", "client_credentials");
+            case "POST /api/v1/auth/oidc/backchannel-logout" -> json("logout_token", "x");
             case "POST /api/v1/agent/enrol" -> json("token", "not-an-enrolment-token");
             case "POST /api/v1/agent/heartbeat" -> json("sessionCount", 0, "sessions", new Api.RawJson("[]"));
             case "POST /api/v1/agent/sessions/{sessionId}/report" -> json("state", "ENDED", "detail", "gone");
@@ -506,6 +522,8 @@ class TenantIsolationTest {
         ids.put("webhook", check(t.admin.post("/api/v1/admin/webhooks", json("url", "https://203.0.113.10/webhook-" + t.slug,
                 "description", "webhook-" + t.slug, "enabled", false)), 201).id().toString());
         ids.put("platformWebhook", platformWebhook.toString());
+        ids.put("serviceAccount", check(t.admin.post("/api/v1/admin/service-accounts", json("name", "billing-" + t.slug,
+                "scopes", new Api.RawJson("[\"usage:read\"]"))), 201).body().get("account").get("id").asString());
         return new Objects(ids);
     }
 
@@ -554,7 +572,7 @@ class TenantIsolationTest {
                 "/api/v1/admin/licence-products", "/api/v1/admin/licence-products/" + o.id("licenceProduct") + "/licences",
                 "/api/v1/admin/licence-products/" + o.id("licenceProduct") + "/seats",
                 "/api/v1/admin/pools/" + o.id("pool") + "/licence-products", "/api/v1/admin/webhooks",
-                "/api/v1/admin/webhooks/" + o.id("webhook") + "/attempts")) {
+                "/api/v1/admin/webhooks/" + o.id("webhook") + "/attempts", "/api/v1/admin/service-accounts")) {
             sb.append(path).append(" → ").append(check(t.admin.get(path), 200).raw()).append('\n');
         }
         return sb.toString();
