@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs and starts what the tests need on a fresh Debian 12 machine: Xvnc session hosts, QEMU +
-# libvirt for desktop VMs (software emulation), the Debian kernel and busybox for the tiny test image.
+# libvirt for desktop VMs (software emulation), the Debian kernel and busybox for the tiny test image, and the
+# Keycloak distribution the identity tests start (from Maven Central into ./data/keycloak/).
 # Idempotent: installs only what is missing; needs root (or sudo) when something is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,7 +9,7 @@ cd "$(dirname "$0")/.."
 packages=(
   tigervnc-standalone-server tigervnc-tools openbox xterm x11-utils xdotool xclip
   qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients linux-image-amd64 busybox-static
-  procps iproute2 curl python3
+  procps iproute2 curl python3 unzip jq
   chromium chromium-driver
 )
 missing=()
@@ -30,6 +31,9 @@ if ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.
   echo "web-portal needs Node.js >= 20.19 with npm on the PATH (found: $(node --version 2>/dev/null || echo none))" >&2
   exit 1
 fi
+
+# Keycloak for the identity tests and dev/run --keycloak (does nothing when it is there)
+dev/keycloak fetch
 
 if [ -x provisioning/scripts/start-libvirt.sh ]; then
   provisioning/scripts/start-libvirt.sh
