@@ -95,9 +95,14 @@ class KeycloakAdmin implements DisposableBean {
 
     // ---- organizations of the platform realm -----------------------------------------------------------------
 
+    /** The attribute that marks an organization as a tenant's (Keycloak's search matches names, not aliases). */
+    static final String TENANT_ATTRIBUTE = "deskport-tenant";
+
+    /** The tenant's organization: the one with its slug as alias and {@link #TENANT_ATTRIBUTE}. */
     Optional<OrganizationRepresentation> organization(String alias) {
         return call("find organization " + alias, () -> realm(platformRealm()).organizations()
-                .search(alias, true, 0, 10).stream().filter(o -> alias.equals(o.getAlias())).findFirst());
+                .searchByAttribute(TENANT_ATTRIBUTE + ":" + alias, 0, 10).stream()
+                .filter(o -> alias.equals(o.getAlias())).findFirst());
     }
 
     /** Creates the organization (alias = the tenant's slug) with its e-mail domains, or returns the one there. */
@@ -110,6 +115,7 @@ class KeycloakAdmin implements DisposableBean {
         o.setAlias(alias);
         o.setName(name);
         o.setEnabled(true);
+        o.singleAttribute(TENANT_ATTRIBUTE, alias);
         domains.forEach(d -> o.addDomain(new OrganizationDomainRepresentation(d)));
         return call("create organization " + alias, () -> {
             try (Response r = realm(platformRealm()).organizations().create(o)) {
@@ -295,34 +301,46 @@ class KeycloakAdmin implements DisposableBean {
 
     // ---- users -----------------------------------------------------------------------------------------------
 
-    Optional<UserRepresentation> user(String realm, String username) {
-        return call("find user " + username, () -> realm(realm).users().search(username, true).stream()
-                .filter(u -> username.equalsIgnoreCase(u.getUsername())).findFirst());
+    /**
+     * A user by username, or by e-mail address: a realm with "e-mail as username" (identity-first sign-in) keeps the
+     * address as the username whatever was asked for.
+     */
+    Optional<UserRepresentation> user(String realm, String usernameOrEmail) {
+        return call("find user " + usernameOrEmail, () -> {
+            Optional<UserRepresentation> byName = realm(realm).users().search(usernameOrEmail, true).stream()
+                    .filter(u -> usernameOrEmail.equalsIgnoreCase(u.getUsername())).findFirst();
+            return byName.isPresent() || !usernameOrEmail.contains("@") ? byName
+                    : realm(realm).users().searchByEmail(usernameOrEmail, true).stream().findFirst();
+        });
     }
 
     /**
-     * Creates the user (or finds the one there) with the given realm role.
+     * Creates the tenant's first admin with the given realm role, marked as the tenant's ({@link #TENANT_ATTRIBUTE}).
+     * An account that exists already under the name or e-mail address is never taken over (that would hand a
+     * stranger the tenant): it fails the step.
      *
      * @param temporaryPassword a password the user must change at their first sign-in, or null for none
      * @return the user's id in Keycloak
      */
-    String createUser(String realm, String username, String email, String displayName, String temporaryPassword,
-                      Role role) {
-        String id = user(realm, username).map(UserRepresentation::getId).orElseGet(() -> {
-            UserRepresentation u = new UserRepresentation();
-            u.setUsername(username);
-            u.setEmail(email);
-            u.setEnabled(true);
-            if (displayName != null) {
-                int space = displayName.lastIndexOf(' ');
-                u.setFirstName(space < 0 ? displayName : displayName.substring(0, space));
-                u.setLastName(space < 0 ? null : displayName.substring(space + 1));
+    String createUser(String realm, String tenant, String username, String email, String displayName,
+                      String temporaryPassword, Role role) {
+        if (user(realm, username).isPresent() || email != null && user(realm, email).isPresent()) {
+            throw failed("a user named " + username + " or with that e-mail address exists in realm " + realm);
+        }
+        UserRepresentation u = new UserRepresentation();
+        u.setUsername(username);
+        u.setEmail(email);
+        u.setEnabled(true);
+        u.singleAttribute(TENANT_ATTRIBUTE, tenant);
+        if (displayName != null) {
+            int space = displayName.lastIndexOf(' ');
+            u.setFirstName(space < 0 ? displayName : displayName.substring(0, space));
+            u.setLastName(space < 0 ? null : displayName.substring(space + 1));
+        }
+        String id = call("create user " + username, () -> {
+            try (Response r = realm(realm).users().create(u)) {
+                return CreatedResponseUtil.getCreatedId(r);
             }
-            return call("create user " + username, () -> {
-                try (Response r = realm(realm).users().create(u)) {
-                    return CreatedResponseUtil.getCreatedId(r);
-                }
-            });
         });
         call("set up user " + username, () -> {
             if (temporaryPassword != null) {
@@ -339,12 +357,15 @@ class KeycloakAdmin implements DisposableBean {
         return id;
     }
 
-    void deleteUser(String realm, String username) {
-        user(realm, username).ifPresent(u -> call("delete user " + username, () -> {
-            try (Response r = realm(realm).users().delete(u.getId())) {
-                return expect(r, "delete user " + username);
-            }
-        }));
+    /** Removes the tenant's first admin, only if the account is marked as this tenant's (never a stranger's). */
+    void deleteUser(String realm, String tenant, String usernameOrEmail) {
+        user(realm, usernameOrEmail).filter(u -> u.getAttributes() != null
+                        && List.of(tenant).equals(u.getAttributes().get(TENANT_ATTRIBUTE)))
+                .ifPresent(u -> call("delete user " + usernameOrEmail, () -> {
+                    try (Response r = realm(realm).users().delete(u.getId())) {
+                        return expect(r, "delete user " + usernameOrEmail);
+                    }
+                }));
     }
 
     /** The realm roles a user has (for tests and checks). */

@@ -35,7 +35,7 @@ import io.deskport.broker.tenancy.Users;
  *
  * <p>Nothing is left half-done. Without Keycloak it is one transaction. With Keycloak, a pending row
  * ({@code identity_onboarding}) is committed before Keycloak is touched, every Keycloak step looks up before it
- * creates, and the tenant is created in the transaction that removes the pending row; a failure on the way removes
+ * creates (never adopting an account that is not marked as the tenant's), and the tenant is created in the transaction that removes the pending row; a failure on the way removes
  * what Keycloak got and the pending row, and a broker that dies on the way leaves a pending row that
  * {@link OnboardingReconciler} undoes. (Undone rather than completed: the temporary password was never handed out.)
  */
@@ -147,7 +147,7 @@ class TenantOnboarding {
         }
         try {
             jdbc.sql("insert into identity_onboarding (slug, dedicated_realm, first_admin) values (?, ?, ?)")
-                    .params(slug, o.dedicatedRealm(), f == null ? null : f.username()).update();
+                    .params(slug, o.dedicatedRealm(), f == null ? null : firstAdminKey(f)).update();
         } catch (DuplicateKeyException e) {
             throw new ProblemException(Reason.CONFLICT, "The tenant '" + slug + "' is being onboarded already");
         }
@@ -162,7 +162,7 @@ class TenantOnboarding {
             OnboardedAdmin admin = null;
             if (f != null) {
                 String password = f.invite() ? null : temporaryPassword(f.username());
-                String userId = keycloak.createUser(realm, f.username(), f.email(), f.displayName(), password,
+                String userId = keycloak.createUser(realm, slug, f.username(), f.email(), f.displayName(), password,
                         Role.TENANT_ADMIN);
                 if (!o.dedicatedRealm()) {
                     keycloak.addMember(slug, userId);
@@ -176,7 +176,7 @@ class TenantOnboarding {
             OnboardedAdmin firstAdmin = admin;
             return tx.execute(status -> complete(actor, o, orgId, firstAdmin));
         } catch (RuntimeException failed) {
-            undo(slug, o.dedicatedRealm(), f == null ? null : f.username());
+            undo(slug, o.dedicatedRealm(), f == null ? null : firstAdminKey(f));
             log.warn("Onboarding of tenant '{}' failed and was undone: {}", slug, failed.toString());
             throw failed;
         }
@@ -214,7 +214,7 @@ class TenantOnboarding {
                     keycloak.deleteRealm(slug);
                 } else {
                     if (firstAdmin != null) {
-                        keycloak.deleteUser(keycloak.platformRealm(), firstAdmin);
+                        keycloak.deleteUser(keycloak.platformRealm(), slug, firstAdmin);
                     }
                     keycloak.deleteOrganization(slug);
                 }
@@ -224,6 +224,11 @@ class TenantOnboarding {
             // the pending row stays: the reconciler tries again
             log.warn("Could not undo the onboarding of tenant '{}' yet ({}); the reconciler will", slug, e.toString());
         }
+    }
+
+    /** How Keycloak will know the first admin: by e-mail in a realm that uses it as the username, else by name. */
+    private static String firstAdminKey(FirstAdmin f) {
+        return f.email() == null || f.email().isBlank() ? f.username() : f.email();
     }
 
     private void audit(CurrentUser actor, Tenant tenant, String provider, String organization, String realm,

@@ -85,14 +85,15 @@ class KeycloakOnboardingTest {
         JsonNode org = kc.admin("GET", "/" + PLATFORM + "/organizations/" + organization, null);
         assertThat(org.get("domains").toString()).contains(slug + ".example");
         assertThat(org.get("enabled").asBoolean()).isTrue();
-        String user = kc.userId(PLATFORM, "first-" + slug);
+        // the platform realm takes e-mail addresses as usernames (identity-first sign-in)
+        String user = kc.userId(PLATFORM, "first@" + slug + ".example");
         assertThat(kc.admin("GET", "/" + PLATFORM + "/users/" + user + "/role-mappings/realm/composite", null).toString())
                 .contains("\"TENANT_ADMIN\"");
         assertThat(kc.admin("GET", "/" + PLATFORM + "/organizations/" + organization + "/members", null).toString())
                 .contains(user);
         // the password is temporary: Keycloak wants it changed before it issues tokens
         String password = body.get("firstAdmin").get("temporaryPassword").asString();
-        assertThatThrownBy(() -> kc.password(PLATFORM, "first-" + slug, password))
+        assertThatThrownBy(() -> kc.password(PLATFORM, "first@" + slug + ".example", password))
                 .isInstanceOf(KeycloakServer.Refused.class).hasMessageContaining("not fully set up");
         UUID tenant = UUID.fromString(body.get("tenant").get("id").asString());
         assertThat(jdbc.sql("select organization_id from identity_organization where tenant_id = ?").param(tenant)
@@ -120,7 +121,7 @@ class KeycloakOnboardingTest {
     void aKeycloakFailureMidWayLeavesNoTenantAndNothingInKeycloak() {
         String slug = newSlug();
         String taken = "taken-" + slug + "@example.org";
-        kc.createUser(PLATFORM, "holder-" + slug, taken, KeycloakServer.PASSWORD, Set.of(), List.of(), null);
+        kc.createUser(PLATFORM, taken, taken, KeycloakServer.PASSWORD, Set.of(), List.of(), null);
 
         // the organization is created, then the first admin is refused (the e-mail address is someone else's)
         Api.Response failed = onboard(slug, false, "first-" + slug, taken, false);
@@ -129,6 +130,7 @@ class KeycloakOnboardingTest {
         assertThat(failed.body().get("reason").asString()).isEqualTo("IDENTITY_PROVIDER_FAILED");
         assertThat(tenants(slug)).isZero();
         assertThatThrownBy(() -> kc.organizationId(PLATFORM, slug)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(kc.userId(PLATFORM, taken)).as("the stranger's account was neither taken over nor removed").isNotBlank();
         assertThat(jdbc.sql("select count(*) from identity_onboarding where slug = ?").param(slug).query(Integer.class)
                 .single()).isZero();
         // and the slug can be onboarded afterwards
