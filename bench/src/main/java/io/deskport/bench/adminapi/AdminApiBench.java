@@ -85,7 +85,7 @@ public final class AdminApiBench {
         EmbeddedPostgres pg = EmbeddedPostgres.start(work.resolve("postgres"), 0);
         String db = "adminapi";
         pg.ensureDatabase(db);
-        String operatorPassword = "operator-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+        String operatorPassword = "platform-op-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
         BrokerProcess broker = BrokerProcess.start("admin", work, pg.jdbcUrl(db), pg.username(), pg.password(),
                 operatorPassword, brokerArgs);
         try {

@@ -72,7 +72,7 @@ final class Estate {
                 "maxConcurrentSessions", 5_000, "maxDesktops", 12_000));
         check(t, 201);
         UUID tenant = t.id();
-        String adminPassword = "admin-" + Long.toHexString(System.nanoTime());
+        String adminPassword = "estate-pw-" + Long.toHexString(System.nanoTime());
         check(operator.inTenant(tenant).post("/api/v1/admin/users", json("username", "admin", "displayName",
                 "Estate administrator", "password", adminPassword, "roles", new Api.RawJson("[\"TENANT_ADMIN\"]"))), 201);
         Api admin = new Api(brokerPort).login(slug, "admin", adminPassword);

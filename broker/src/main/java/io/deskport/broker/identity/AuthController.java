@@ -27,6 +27,7 @@ import io.deskport.broker.shared.CurrentUser;
 import io.deskport.broker.shared.ProblemException;
 import io.deskport.broker.shared.Reason;
 import io.deskport.broker.shared.Role;
+import io.deskport.broker.tenancy.PasswordPolicy;
 import io.deskport.broker.tenancy.Users;
 
 /** Sign-in, sign-out and "who am I". */
@@ -41,9 +42,11 @@ class AuthController {
     private final SignInThrottle throttle;
     private final SignInAudit audit;
     private final Users users;
+    private final PasswordPolicy policy;
 
     AuthController(IdentityProvider identity, AccessTokens tokens, IdentityProperties properties, RevokedTokens revoked,
-                   SignInThrottle throttle, SignInAudit audit, Users users) {
+                   SignInThrottle throttle, SignInAudit audit, Users users, PasswordPolicy policy) {
+        this.policy = policy;
         this.users = users;
         this.revoked = revoked;
         this.throttle = throttle;
@@ -63,9 +66,9 @@ class AuthController {
     record Token(String accessToken, String tokenType, long expiresIn, Instant expiresAt, Me user) {
     }
 
-    /** A user's own password change: the current password, and the new one (8 to 200 characters). */
+    /** A user's own password change: the current password, and the new one (as the password policy wants it). */
     record PasswordChange(@NotBlank @Size(max = 200) String currentPassword,
-                          @NotBlank @Size(min = 8, max = 200, message = "must be 8 to 200 characters")
+                          @NotBlank @Size(max = 200, message = "must be at most 200 characters")
                           String newPassword) {
     }
 
@@ -116,6 +119,8 @@ class AuthController {
                     Map.of("errors", java.util.List.of(Map.of("field", "newPassword",
                             "message", "must differ from the current password"))));
         }
+        // a weak new password is the caller's mistake, not a wrong guess: checked before the throttle counts
+        policy.check("newPassword", me.username(), body.newPassword());
         try {
             users.changeOwnPassword(me.tenantId(), me.userId(), body.currentPassword(), body.newPassword());
         } catch (ProblemException refused) {

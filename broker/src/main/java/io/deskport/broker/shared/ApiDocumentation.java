@@ -224,6 +224,12 @@ class ApiDocumentation {
         } else if (key.equals(CONNECT) || key.equals("POST /api/v1/admin/pools/{id}/desktops")) {
             problems.put(429, "TenantQuota");
         }
+        if (key.equals("POST /api/v1/admin/tenants/onboard")) {
+            problems.put(422, "InvitationUnavailable");
+        }
+        if (key.matches("POST /api/v1/admin/tenants/(onboard|\\{id}/offboard|\\{id}/reactivate)")) {
+            problems.put(502, "IdentityProviderFailed");
+        }
         problems.put(500, "InternalError");
         problems.put(503, key.equals(CONNECT) ? "ConnectUnavailable" : "ServiceUnavailable");
         ApiResponses answers = responses;
@@ -404,6 +410,13 @@ class ApiDocumentation {
                 "too many wrong passwords for the account or from the address; nothing was checked")));
         a.put("TenantQuota", problem("The tenant's quota is used up.", Reason.TENANT_QUOTA,
                 "`quota` names it (concurrent sessions or desktops) with the figures"));
+        a.put("InvitationUnavailable", problem("No invitation can be sent; nothing was created.",
+                Reason.INVITATION_UNAVAILABLE, "the realm has no mail server (or the tenant's realm is new, or there is "
+                        + "no Keycloak): leave `invite` out to get a temporary password"));
+        a.put("IdentityProviderFailed", problem("Keycloak failed or could not be reached.",
+                Reason.IDENTITY_PROVIDER_FAILED, "onboarding: what was created in Keycloak has been removed and no "
+                        + "tenant was created; offboarding: the tenant is offboarded in Deskport, call again to finish "
+                        + "in Keycloak"));
         a.put("InternalError", problem("The broker failed; it has been logged.", Reason.INTERNAL_ERROR,
                 "an unexpected failure"));
         a.put("ServiceUnavailable", retryAfter(problem("Temporarily unavailable; nothing was changed.",

@@ -38,6 +38,10 @@ public enum Reason {
     UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
     PAYLOAD_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "The request body is too large"),
     NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE, "Not acceptable"),
+    /** The identity provider (Keycloak) failed or could not be reached: what this call had created there is undone. */
+    IDENTITY_PROVIDER_FAILED(HttpStatus.BAD_GATEWAY, "The identity provider failed"),
+    /** An invitation by e-mail was asked for, and the identity provider has no mail server (or there is none). */
+    INVITATION_UNAVAILABLE(HttpStatus.UNPROCESSABLE_ENTITY, "Invitations cannot be sent"),
     INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error"),
     /** The database cannot be reached or keeps failing: nothing was changed; try again after Retry-After. */
     SERVICE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Temporarily unavailable"),

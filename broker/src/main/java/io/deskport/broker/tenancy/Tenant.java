@@ -10,7 +10,14 @@ import java.util.UUID;
  * @param desktopCount desktops now (counted against {@code maxDesktops})
  * @param timeZone the tenant's IANA time zone (e.g. {@code Europe/Berlin}, {@code UTC}): its reports count days and
  *                 months there
+ * @param offboardedAt when the tenant was offboarded (nobody of it signs in), or null for an active tenant
  */
 public record Tenant(UUID id, String slug, String name, int maxConcurrentSessions, int maxDesktops,
-                     int activeSessions, int desktopCount, String timeZone, Instant createdAt, Instant updatedAt) {
+                     int activeSessions, int desktopCount, String timeZone, Instant createdAt, Instant updatedAt,
+                     Instant offboardedAt) {
+
+    /** Whether the tenant's users may sign in (it is not offboarded). */
+    public boolean active() {
+        return offboardedAt == null;
+    }
 }

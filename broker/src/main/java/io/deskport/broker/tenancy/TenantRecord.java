@@ -35,6 +35,9 @@ class TenantRecord {
     Instant createdAt;
     @Column(name = "updated_at", nullable = false)
     Instant updatedAt;
+    /** Set by offboarding, cleared by reactivation ({@link Tenants#offboard}). */
+    @Column(name = "offboarded_at")
+    Instant offboardedAt;
     @Version
     long version;
 }

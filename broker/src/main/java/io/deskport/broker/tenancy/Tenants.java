@@ -36,12 +36,16 @@ public class Tenants {
 
     private static final String COLUMNS = "id, slug, name, max_concurrent_sessions, max_desktops, "
             + "coalesce((select sum(s.used) from tenant_session_seats s where s.tenant_id = tenant.id), 0) as active_sessions, "
-            + "desktop_count, time_zone, created_at, updated_at, version";
+            + "desktop_count, time_zone, created_at, updated_at, offboarded_at, version";
+    /** How long a broker trusts what it read about a tenant being active (another broker's offboarding shows after it). */
+    static final java.time.Duration ACTIVE_CACHE = java.time.Duration.ofSeconds(5);
 
     private final JdbcClient jdbc;
     private final ApplicationEventPublisher events;
     private final TenantQuotas quotas;
     private final EntityManager em;
+    /** tenant id or slug → whether it is active, and until when (System.nanoTime) that is trusted. */
+    private final java.util.concurrent.ConcurrentHashMap<Object, long[]> active = new java.util.concurrent.ConcurrentHashMap<>();
 
     Tenants(JdbcClient jdbc, ApplicationEventPublisher events, TenantQuotas quotas, EntityManager em) {
         this.em = em;
@@ -226,10 +230,94 @@ public class Tenants {
         em.flush();
     }
 
+    /**
+     * Offboards the tenant: nobody of it signs in any more (local accounts: {@link UserDirectory#findAccount};
+     * identity providers ask {@link #isActive}), and every user loses their access as a disabled user does
+     * ({@link UserAccessChanged}, {@code TENANT_OFFBOARDED}): their tokens stop counting on every broker and their live
+     * sessions are disconnected, in this transaction. Its data stays; {@link #reactivate} undoes it. Offboarding an
+     * offboarded tenant changes nothing.
+     *
+     * @throws ProblemException NOT_FOUND; CONFLICT for the caller's own tenant (a platform admin would lock
+     *         themselves out)
+     */
+    @ConfigurationTransactional
+    public Versioned<Tenant> offboard(CurrentUser actor, UUID id) {
+        TenantRecord r = record(id, LockModeType.PESSIMISTIC_WRITE);
+        if (id.equals(actor.tenantId())) {
+            throw new ProblemException(Reason.CONFLICT, "You cannot offboard your own tenant");
+        }
+        if (r.offboardedAt == null) {
+            r.offboardedAt = r.updatedAt = Instant.now();
+            em.flush();
+            List<UUID> users = jdbc.sql("select id from app_user where tenant_id = ?").param(id).query(UUID.class).list();
+            users.forEach(user -> events.publishEvent(new UserAccessChanged(id, user, "TENANT_OFFBOARDED", true)));
+            events.publishEvent(new AdminActionPerformed(id, actor, "TENANT_OFFBOARDED", "TENANT", id.toString(),
+                    Map.of("slug", r.slug, "usersSignedOut", users.size())));
+            forgetActiveAfterCommit(id, r.slug);
+        }
+        return versioned(id);
+    }
+
+    /** Undoes {@link #offboard}: the tenant's users may sign in again (with new tokens). */
+    @ConfigurationTransactional
+    public Versioned<Tenant> reactivate(CurrentUser actor, UUID id) {
+        TenantRecord r = record(id, LockModeType.PESSIMISTIC_WRITE);
+        if (r.offboardedAt != null) {
+            r.offboardedAt = null;
+            r.updatedAt = Instant.now();
+            em.flush();
+            events.publishEvent(new AdminActionPerformed(id, actor, "TENANT_REACTIVATED", "TENANT", id.toString(),
+                    Map.of("slug", r.slug)));
+            forgetActiveAfterCommit(id, r.slug);
+        }
+        return versioned(id);
+    }
+
+    /**
+     * Whether the tenant exists and is not offboarded: for identity providers, which refuse sign-in (and tokens)
+     * of inactive tenants. Cached per broker for {@link #ACTIVE_CACHE}; this broker's own changes show at once.
+     */
+    public boolean isActive(UUID tenantId) {
+        return cachedActive(tenantId, () -> jdbc.sql("select offboarded_at is null from tenant where id = ?")
+                .param(tenantId).query(Boolean.class).optional().orElse(false));
+    }
+
+    /** {@link #isActive(UUID)} by the tenant's slug (the organization alias of its Keycloak organization). */
+    public boolean isActive(String slug) {
+        return cachedActive(slug, () -> jdbc.sql("select offboarded_at is null from tenant where slug = ?")
+                .param(slug).query(Boolean.class).optional().orElse(false));
+    }
+
+    private boolean cachedActive(Object key, java.util.function.BooleanSupplier read) {
+        long now = System.nanoTime();
+        long[] known = active.get(key);
+        if (known != null && known[1] - now > 0) {
+            return known[0] == 1;
+        }
+        boolean is = read.getAsBoolean();
+        if (active.size() > 100_000) {
+            active.clear();
+        }
+        active.put(key, new long[] {is ? 1 : 0, now + ACTIVE_CACHE.toNanos()});
+        return is;
+    }
+
+    private void forgetActiveAfterCommit(UUID id, String slug) {
+        org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
+                new org.springframework.transaction.support.TransactionSynchronization() {
+                    @Override
+                    public void afterCompletion(int status) {
+                        active.remove(id);
+                        active.remove(slug);
+                    }
+                });
+    }
+
     static Tenant map(ResultSet rs, int row) throws SQLException {
         return new Tenant(rs.getObject("id", UUID.class), rs.getString("slug"), rs.getString("name"),
                 rs.getInt("max_concurrent_sessions"), rs.getInt("max_desktops"), rs.getInt("active_sessions"),
                 rs.getInt("desktop_count"), rs.getString("time_zone"), rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("updated_at").toInstant());
+                rs.getTimestamp("updated_at").toInstant(),
+                rs.getTimestamp("offboarded_at") == null ? null : rs.getTimestamp("offboarded_at").toInstant());
     }
 }

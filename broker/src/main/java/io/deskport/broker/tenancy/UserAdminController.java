@@ -70,12 +70,12 @@ class UserAdminController {
             @NotBlank @Pattern(regexp = "[A-Za-z0-9._@-]{1,128}", message = "letters, digits and . _ @ -, up to 128") String username,
             @Size(max = 200) String displayName,
             @Email @Size(max = 320) String email,
-            @NotBlank @Size(min = 8, max = 200, message = "must be 8 to 200 characters") String password,
+            @NotBlank @Size(max = 200, message = "must be at most 200 characters") String password,
             Set<Role> roles) {
     }
 
     record UpdateUser(@Size(min = 1, max = 200) String displayName, @Email @Size(max = 320) String email,
-                      @Size(min = 8, max = 200, message = "must be 8 to 200 characters") String password,
+                      @Size(max = 200, message = "must be at most 200 characters") String password,
                       Set<Role> roles, Boolean enabled) {
     }
 

@@ -31,10 +31,12 @@ public class UserDirectory {
                           Set<Role> roles, boolean enabled) {
     }
 
+    /** The account, unless it is unknown or its tenant is offboarded (nobody of an offboarded tenant signs in). */
     @Transactional(readOnly = true)
     public Optional<Account> findAccount(String tenantSlug, String username) {
         return jdbc.sql("select u.id, u.tenant_id, t.slug, u.username, u.password_hash, u.roles, u.enabled "
-                        + "from app_user u join tenant t on t.id = u.tenant_id where t.slug = ? and u.username = ?")
+                        + "from app_user u join tenant t on t.id = u.tenant_id where t.slug = ? and u.username = ? "
+                        + "and t.offboarded_at is null")
                 .params(tenantSlug, username)
                 .query((rs, n) -> new Account(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
                         rs.getString(3), rs.getString(4), rs.getString(5), roles((String[]) rs.getArray(6).getArray()),

@@ -46,8 +46,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>The body is read a record at a time; a body that is not CSV or JSON of the expected shape (an unclosed
  * quote, an unknown column, more than {@value #MAX_ROWS} rows) is refused whole and nothing is changed. Every
- * row is then checked by itself (a username, an e-mail address, known roles, a password of 8 to 200
- * characters); a row that fails is reported with its errors and the others go on. Rows are applied
+ * row is then checked by itself (a username, an e-mail address, known roles, a password that
+ * {@link PasswordPolicy} accepts); a row that fails is reported with its errors and the others go on. Rows are applied
  * {@value #CHUNK} at a time, each chunk in one transaction of set-based SQL (this is bulk work, not the
  * configuration model's one-at-a-time edits), so ten thousand rows take seconds; should a chunk fail as a whole,
  * its rows are tried one by one so that only the rows at fault are reported failed.
@@ -82,9 +82,11 @@ class UserImport {
     private final ApplicationEventPublisher events;
     private final TransactionTemplate tx;
     private final JsonMapper json;
+    private final PasswordPolicy policy;
 
     UserImport(JdbcClient jdbc, JdbcTemplate batch, PasswordEncoder passwords, ApplicationEventPublisher events,
-               PlatformTransactionManager txManager, JsonMapper json) {
+               PlatformTransactionManager txManager, JsonMapper json, PasswordPolicy policy) {
+        this.policy = policy;
         this.jdbc = jdbc;
         this.batch = batch;
         this.passwords = passwords;
@@ -246,7 +248,7 @@ class UserImport {
     }
 
     /** A row with its own checks made; errors name the field at fault. */
-    private static Row row(int number, String username, String displayName, String email, String password,
+    private Row row(int number, String username, String displayName, String email, String password,
                            List<String> roleNames, String enabled, List<String> groups) {
         List<Map<String, String>> errors = new ArrayList<>();
         if (username == null) {
@@ -260,8 +262,8 @@ class UserImport {
         if (email != null && (email.length() > 320 || !EMAIL.matcher(email).matches())) {
             errors.add(error("email", "must be a well-formed email address"));
         }
-        if (password != null && (password.length() < 8 || password.length() > 200)) {
-            errors.add(error("password", "must be 8 to 200 characters"));
+        if (password != null) {
+            policy.violations(username == null ? "" : username, password).forEach(v -> errors.add(error("password", v)));
         }
         Set<Role> roles = null;
         if (roleNames != null) {

@@ -38,9 +38,12 @@ public class Users {
     private final PasswordEncoder passwords;
     private final ApplicationEventPublisher events;
     private final EntityManager em;
+    private final PasswordPolicy policy;
 
-    Users(JdbcClient jdbc, PasswordEncoder passwords, ApplicationEventPublisher events, EntityManager em) {
+    Users(JdbcClient jdbc, PasswordEncoder passwords, ApplicationEventPublisher events, EntityManager em,
+          PasswordPolicy policy) {
         this.em = em;
+        this.policy = policy;
         this.jdbc = jdbc;
         this.passwords = passwords;
         this.events = events;
@@ -58,6 +61,9 @@ public class Users {
     public Versioned<User> create(AdminContext ctx, NewUser u) {
         Set<Role> roles = u.roles() == null || u.roles().isEmpty() ? Set.of(Role.USER) : u.roles();
         checkGrantable(ctx, roles);
+        if (u.password() != null) {
+            policy.check("password", u.username(), u.password());
+        }
         UserRecord r = new UserRecord();
         r.id = Ids.newId();
         r.tenantId = ctx.tenantId();
@@ -119,6 +125,9 @@ public class Users {
             checkGrantable(ctx, change.roles());
         }
         ifMatch.check("User", id, r.version);
+        if (change.password() != null) {
+            policy.check("password", r.username, change.password());
+        }
         if (change.displayName() != null) {
             r.displayName = change.displayName();
         }
@@ -179,6 +188,8 @@ public class Users {
             throw new ProblemException(Reason.VALIDATION_FAILED, "The current password is not right",
                     Map.of("errors", List.of(Map.of("field", "currentPassword", "message", "is not right"))));
         }
+        policy.check("newPassword", jdbc.sql("select username from app_user where id = ?").param(userId)
+                .query(String.class).single(), newPassword);
         jdbc.sql("update app_user set password_hash = ?, updated_at = now() where tenant_id = ? and id = ?")
                 .params(passwords.encode(newPassword), tenantId, userId).update();
         CurrentUser actor = new CurrentUser(userId, tenantId,

@@ -61,6 +61,7 @@ class TenantIsolationTest {
             "/api/v1/sessions/{id}/tunnel", "/api/v1/sessions/{id}/disconnect", "/api/v1/sessions/{id}/logoff",
             "/api/v1/admin/users", "/api/v1/admin/users/{id}", "/api/v1/admin/groups", "/api/v1/admin/groups/{id}",
             "/api/v1/admin/groups/{id}/members/{userId}", "/api/v1/admin/tenants", "/api/v1/admin/tenants/{id}",
+            "/api/v1/admin/tenants/onboard", "/api/v1/admin/tenants/{id}/offboard", "/api/v1/admin/tenants/{id}/reactivate",
             "/api/v1/admin/audit", "/api/v1/admin/sessions", "/api/v1/admin/sessions/{id}",
             "/api/v1/admin/sessions/{id}/disconnect", "/api/v1/admin/sessions/{id}/logoff",
             "/api/v1/admin/sessions/{sessionId}/recordings", "/api/v1/admin/sessions/{sessionId}/recordings/{name}",
@@ -363,6 +364,9 @@ class TenantIsolationTest {
             case "POST /api/v1/admin/tenants" -> json("slug", "t" + Long.toHexString(System.nanoTime()), "name", "New",
                     "maxConcurrentSessions", 1, "maxDesktops", 1);
             case "PATCH /api/v1/admin/tenants/{id}" -> json("maxDesktops", 0);
+            case "POST /api/v1/admin/tenants/onboard" -> json("slug", "t" + Long.toHexString(System.nanoTime()), "name",
+                    "New", "maxConcurrentSessions", 1, "maxDesktops", 1, "firstAdmin",
+                    new Api.RawJson(json("username", "first")));
             case "POST /api/v1/admin/pools" -> json("name", "pool-" + UUID.randomUUID(), "kind", "POOLED");
             case "PATCH /api/v1/admin/pools/{id}" -> json("enabled", false);
             case "POST /api/v1/admin/pools/{id}/entitlements" -> "{\"userId\":\"{user}\"}";

@@ -90,8 +90,8 @@ class UserImportTest {
     @Test
     void jsonRowsUpdateExistingAccountsAndDisablingVoidsTheirTokens() {
         check(tenant.admin.postRaw(IMPORT, "application/json", "[{\"username\": \"alice\", \"password\": "
-                + "\"alice-password-1\", \"groups\": [\"staff\"]}]"), 200);
-        Api alice = tenant.anonymous.login(tenant.slug, "alice", "alice-password-1");
+                + "\"kettle-passphrase-1\", \"groups\": [\"staff\"]}]"), 200);
+        Api alice = tenant.anonymous.login(tenant.slug, "alice", "kettle-passphrase-1");
         check(alice.get("/api/v1/pools"), 200);
 
         JsonNode r = check(tenant.admin.postRaw(IMPORT, "application/json", "[{\"username\": \"alice\", "

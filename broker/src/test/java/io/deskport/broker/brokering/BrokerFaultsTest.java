@@ -56,7 +56,7 @@ class BrokerFaultsTest {
         postgres = EmbeddedPostgres.start(dir.resolve("postgres"), 0);
         database = "faults";
         postgres.ensureDatabase(database);
-        operatorPassword = "operator-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+        operatorPassword = "platform-op-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
         brokers = new BrokerProcess[2];
         for (int i = 0; i < 2; i++) {
             brokers[i] = BrokerProcess.start("ab".substring(i, i + 1), dir, postgres.jdbcUrl(database),

@@ -65,7 +65,7 @@ class DemoEndToEndTest {
         postgres = EmbeddedPostgres.start(dir.resolve("postgres"), 0);
         postgres.ensureDatabase("demo");
         broker = BrokerProcess.start("demo", dir, postgres.jdbcUrl("demo"), postgres.username(), postgres.password(),
-                "operator-" + System.nanoTime(), List.of("--deskport.demo.enabled=true",
+                "platform-op-" + System.nanoTime(), List.of("--deskport.demo.enabled=true",
                         "--deskport.demo.first-display=" + FIRST_DISPLAY, "--server.address=127.0.0.1"));
         broker.awaitHealthy(Duration.ofSeconds(120));
         // the demo's desktops are provisioned and its session host enrols in the first seconds: until then the

@@ -1,0 +1,165 @@
+package io.deskport.broker.identity;
+
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.deskport.broker.BrokerTest;
+import io.deskport.broker.support.Api;
+import io.deskport.broker.support.KeycloakServer;
+import io.deskport.broker.support.TestTenant;
+import tools.jackson.databind.JsonNode;
+
+import static io.deskport.broker.support.Api.json;
+import static io.deskport.broker.support.TestTenant.check;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Onboarding and offboarding against a real Keycloak ({@link KeycloakServer}): the organization with its domains and
+ * the first admin (TENANT_ADMIN, a member, a temporary password), a dedicated realm with the broker's client and the
+ * issuer row, a failure of Keycloak's mid-way leaving nothing behind, and offboarding disabling the organization.
+ */
+@BrokerTest
+class KeycloakOnboardingTest {
+
+    private static final String PLATFORM = KeycloakServer.PLATFORM_REALM;
+
+    @DynamicPropertySource
+    static void keycloak(DynamicPropertyRegistry registry) {
+        KeycloakServer kc = KeycloakServer.get();
+        registry.add("deskport.identity.keycloak.url", kc::url);
+        registry.add("deskport.identity.keycloak.client-secret", () -> KeycloakServer.CLIENT_SECRET);
+        registry.add("deskport.identity.keycloak.admin-realm", () -> "master");
+        registry.add("deskport.identity.keycloak.admin-client-id", () -> KeycloakServer.ADMIN_CLIENT_ID);
+        registry.add("deskport.identity.keycloak.admin-client-secret", () -> KeycloakServer.ADMIN_CLIENT_SECRET);
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    ApplicationContext context;
+    @Autowired
+    JdbcClient jdbc;
+
+    private final KeycloakServer kc = KeycloakServer.get();
+    private Api operator;
+
+    @BeforeEach
+    void setUp() {
+        TestTenant home = TestTenant.create(context, port, 10, 10);
+        operator = home.platformAdmin(context, "platform-" + home.slug);
+    }
+
+    private static String newSlug() {
+        return "kc" + Long.toHexString(System.nanoTime());
+    }
+
+    private Api.Response onboard(String slug, boolean dedicated, String username, String email, boolean invite) {
+        return operator.post("/api/v1/admin/tenants/onboard", json("slug", slug, "name", "Tenant " + slug,
+                "maxConcurrentSessions", 5, "maxDesktops", 5, "domains", new Api.RawJson("[\"" + slug + ".example\"]"),
+                "dedicatedRealm", dedicated, "firstAdmin", new Api.RawJson(json("username", username, "email", email,
+                        "displayName", "First Admin", "invite", invite))));
+    }
+
+    private int tenants(String slug) {
+        return jdbc.sql("select count(*) from tenant where slug = ?").param(slug).query(Integer.class).single();
+    }
+
+    @Test
+    void onboardingCreatesTheOrganizationWithItsDomainsAndTheFirstAdminAsAMember() {
+        String slug = newSlug();
+        JsonNode body = check(onboard(slug, false, "first-" + slug, "first@" + slug + ".example", false), 201).body();
+
+        assertThat(body.get("identityProvider").asString()).isEqualTo("keycloak");
+        String organization = kc.organizationId(PLATFORM, slug);
+        JsonNode org = kc.admin("GET", "/" + PLATFORM + "/organizations/" + organization, null);
+        assertThat(org.get("domains").toString()).contains(slug + ".example");
+        assertThat(org.get("enabled").asBoolean()).isTrue();
+        // the platform realm takes e-mail addresses as usernames (identity-first sign-in)
+        String user = kc.userId(PLATFORM, "first@" + slug + ".example");
+        assertThat(kc.admin("GET", "/" + PLATFORM + "/users/" + user + "/role-mappings/realm/composite", null).toString())
+                .contains("\"TENANT_ADMIN\"");
+        assertThat(kc.admin("GET", "/" + PLATFORM + "/organizations/" + organization + "/members", null).toString())
+                .contains(user);
+        // the password is temporary: Keycloak wants it changed before it issues tokens
+        String password = body.get("firstAdmin").get("temporaryPassword").asString();
+        assertThatThrownBy(() -> kc.password(PLATFORM, "first@" + slug + ".example", password))
+                .isInstanceOf(KeycloakServer.Refused.class).hasMessageContaining("not fully set up");
+        UUID tenant = UUID.fromString(body.get("tenant").get("id").asString());
+        assertThat(jdbc.sql("select organization_id from identity_organization where tenant_id = ?").param(tenant)
+                .query(String.class).single()).isEqualTo(organization);
+    }
+
+    @Test
+    void aDedicatedRealmGetsTheRolesTheBrokersClientAndAnIssuerRow() {
+        String slug = newSlug();
+        JsonNode body = check(onboard(slug, true, "first", "first@" + slug + ".example", false), 201).body();
+
+        assertThat(body.get("realm").asString()).isEqualTo(slug);
+        assertThat(kc.admin("GET", "/" + slug + "/roles", null).toString()).contains("TENANT_ADMIN", "HELPDESK",
+                "PLATFORM_ADMIN", "\"USER\"");
+        JsonNode client = kc.admin("GET", "/" + slug + "/clients?clientId=" + KeycloakServer.CLIENT_ID, null).get(0);
+        assertThat(client.get("publicClient").asBoolean()).isFalse();
+        assertThat(kc.clientSecret(slug, KeycloakServer.CLIENT_ID)).isEqualTo(KeycloakServer.CLIENT_SECRET);
+        assertThat(kc.admin("GET", "/" + slug + "/users/" + kc.userId(slug, "first") + "/role-mappings/realm", null)
+                .toString()).contains("TENANT_ADMIN");
+        assertThat(jdbc.sql("select issuer from identity_issuer where realm = ?").param(slug).query(String.class).single())
+                .isEqualTo(kc.issuer(slug));
+    }
+
+    @Test
+    void aKeycloakFailureMidWayLeavesNoTenantAndNothingInKeycloak() {
+        String slug = newSlug();
+        String taken = "taken-" + slug + "@example.org";
+        kc.createUser(PLATFORM, taken, taken, KeycloakServer.PASSWORD, Set.of(), List.of(), null);
+
+        // the organization is created, then the first admin is refused (the e-mail address is someone else's)
+        Api.Response failed = onboard(slug, false, "first-" + slug, taken, false);
+
+        assertThat(failed.status()).as(failed.raw()).isEqualTo(502);
+        assertThat(failed.body().get("reason").asString()).isEqualTo("IDENTITY_PROVIDER_FAILED");
+        assertThat(tenants(slug)).isZero();
+        assertThatThrownBy(() -> kc.organizationId(PLATFORM, slug)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(kc.userId(PLATFORM, taken)).as("the stranger's account was neither taken over nor removed").isNotBlank();
+        assertThat(jdbc.sql("select count(*) from identity_onboarding where slug = ?").param(slug).query(Integer.class)
+                .single()).isZero();
+        // and the slug can be onboarded afterwards
+        check(onboard(slug, false, "first-" + slug, "first@" + slug + ".example", false), 201);
+    }
+
+    @Test
+    void anInvitationWithoutAMailServerIsRefusedBeforeAnythingIsCreated() {
+        String slug = newSlug();
+        Api.Response refused = onboard(slug, false, "first-" + slug, "first@" + slug + ".example", true);
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.body().get("reason").asString()).isEqualTo("INVITATION_UNAVAILABLE");
+        assertThat(tenants(slug)).isZero();
+        assertThatThrownBy(() -> kc.organizationId(PLATFORM, slug)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void offboardingDisablesTheOrganizationAndReactivationEnablesIt() {
+        String slug = newSlug();
+        String id = check(onboard(slug, false, "first-" + slug, "first@" + slug + ".example", false), 201).body()
+                .get("tenant").get("id").asString();
+        String organization = kc.organizationId(PLATFORM, slug);
+
+        check(operator.post("/api/v1/admin/tenants/" + id + "/offboard"), 200);
+        assertThat(kc.admin("GET", "/" + PLATFORM + "/organizations/" + organization, null).get("enabled").asBoolean())
+                .isFalse();
+
+        check(operator.post("/api/v1/admin/tenants/" + id + "/reactivate"), 200);
+        assertThat(kc.admin("GET", "/" + PLATFORM + "/organizations/" + organization, null).get("enabled").asBoolean())
+                .isTrue();
+    }
+}
