@@ -26,6 +26,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import io.deskport.broker.shared.CurrentUser;
 import io.deskport.broker.shared.Role;
 import io.deskport.broker.tenancy.ExternalAccounts;
+import io.deskport.broker.tenancy.Tenants;
 
 /**
  * Who a Keycloak token's subject is in Deskport. The tenant: the organization the token names (platform realm) or
@@ -46,6 +47,7 @@ class ExternalUsers {
     private final ExternalAccounts accounts;
     private final RevokedTokens revoked;
     private final ServiceAccounts serviceAccounts;
+    private final Tenants tenants;
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
     private final Map<String, Known> known = new ConcurrentHashMap<>();
@@ -54,7 +56,8 @@ class ExternalUsers {
     }
 
     ExternalUsers(TrustedIssuers trusted, ExternalAccounts accounts, RevokedTokens revoked,
-                  ServiceAccounts serviceAccounts, JdbcClient jdbc, PlatformTransactionManager txManager) {
+                  ServiceAccounts serviceAccounts, Tenants tenants, JdbcClient jdbc, PlatformTransactionManager txManager) {
+        this.tenants = tenants;
         this.trusted = trusted;
         this.accounts = accounts;
         this.revoked = revoked;
@@ -90,6 +93,9 @@ class ExternalUsers {
             tenantId = org.tenantId();
         } else {
             tenantId = issuer.tenantId();
+        }
+        if (!tenants.isActive(tenantId)) {
+            throw new InvalidBearerTokenException("The token's tenant has been offboarded");
         }
         String subject = jwt.getSubject();
         if (subject == null || subject.isBlank()) {

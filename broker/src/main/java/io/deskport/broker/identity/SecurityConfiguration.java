@@ -29,6 +29,7 @@ import org.springframework.security.web.header.writers.StaticHeadersWriter;
 import io.deskport.broker.shared.CurrentUser;
 import io.deskport.broker.shared.ProblemResponses;
 import io.deskport.broker.shared.Reason;
+import io.deskport.broker.tenancy.Tenants;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -66,7 +67,7 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain api(HttpSecurity http, IdentityTokenDecoder decoder, RevokedTokens revoked,
-                            ExternalUsers externalUsers, JsonMapper json) throws Exception {
+                            ExternalUsers externalUsers, Tenants tenants, JsonMapper json) throws Exception {
         http.csrf(c -> c.disable()) // tokens, not ambient credentials: the cookie is SameSite=Strict
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(c -> c.disable())
@@ -104,7 +105,7 @@ class SecurityConfiguration {
                         .anyRequest().permitAll())
                 .oauth2ResourceServer(o -> o
                         .bearerTokenResolver(tokenResolver())
-                        .jwt(j -> j.decoder(decoder).jwtAuthenticationConverter(jwt -> authenticate(jwt, revoked, externalUsers)))
+                        .jwt(j -> j.decoder(decoder).jwtAuthenticationConverter(jwt -> authenticate(jwt, revoked, externalUsers, tenants)))
                         .authenticationEntryPoint((req, res, ex) -> problem(json, req, res, Reason.UNAUTHENTICATED,
                                 "Sign in first: the access token is missing, expired or invalid"))
                         .accessDeniedHandler((req, res, ex) -> problem(json, req, res, Reason.FORBIDDEN,
@@ -117,7 +118,8 @@ class SecurityConfiguration {
         return http.build();
     }
 
-    private static AbstractAuthenticationToken authenticate(Jwt jwt, RevokedTokens revoked, ExternalUsers externalUsers) {
+    private static AbstractAuthenticationToken authenticate(Jwt jwt, RevokedTokens revoked, ExternalUsers externalUsers,
+                                                           Tenants tenants) {
         String sid = jwt.getClaimAsString("sid");
         if (!AccessTokens.ISSUER.equals(jwt.getClaimAsString("iss"))) {
             // a Keycloak realm's token (the decoder trusted its issuer)
@@ -139,7 +141,12 @@ class SecurityConfiguration {
         if (revoked.isRevoked(user.userId(), jwt.getId(), AccessTokens.issuedAt(jwt), sid)) {
             throw new InvalidBearerTokenException("The access token has been revoked");
         }
-        return new DeskportAuthentication(user, jwt, AccessTokens.serviceScopes(jwt));
+        java.util.Set<String> scopes = AccessTokens.serviceScopes(jwt);
+        if (scopes != null && !tenants.isActive(user.tenantId())) {
+            // a local service account's token: its tenant was offboarded after it was issued
+            throw new InvalidBearerTokenException("The token's tenant has been offboarded");
+        }
+        return new DeskportAuthentication(user, jwt, scopes);
     }
 
     /**

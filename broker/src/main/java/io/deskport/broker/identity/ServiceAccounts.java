@@ -33,6 +33,7 @@ import io.deskport.broker.shared.ProblemException;
 import io.deskport.broker.shared.Reason;
 import io.deskport.broker.shared.Role;
 import io.deskport.broker.shared.Versions;
+import io.deskport.broker.tenancy.Tenants;
 import io.deskport.broker.tenancy.UserAccessChanged;
 
 /**
@@ -69,10 +70,13 @@ class ServiceAccounts {
     private final PasswordEncoder passwords;
     private final ApplicationEventPublisher events;
     private final RevokedTokens revoked;
+    private final Tenants tenants;
     private volatile Map<String, Account> external = Map.of();
     private volatile Instant lastRead = Instant.EPOCH;
 
-    ServiceAccounts(JdbcClient jdbc, PasswordEncoder passwords, ApplicationEventPublisher events, RevokedTokens revoked) {
+    ServiceAccounts(JdbcClient jdbc, PasswordEncoder passwords, ApplicationEventPublisher events, RevokedTokens revoked,
+                    Tenants tenants) {
+        this.tenants = tenants;
         this.jdbc = jdbc;
         this.passwords = passwords;
         this.events = events;
@@ -97,7 +101,8 @@ class ServiceAccounts {
             refresh();
             a = external.get(key);
         }
-        if (a == null || !a.enabled() || realmTenant != null && !realmTenant.equals(a.tenantId())) {
+        if (a == null || !a.enabled() || realmTenant != null && !realmTenant.equals(a.tenantId())
+                || !tenants.isActive(a.tenantId())) {
             return Optional.empty();
         }
         if (revoked.isRevoked(a.id(), null, issuedAt(jwt))) {
@@ -154,7 +159,8 @@ class ServiceAccounts {
             return Optional.empty();
         }
         boolean ok = passwords.matches(secret, row.get().getValue());
-        return ok && row.get().getKey().enabled() ? Optional.of(row.get().getKey()) : Optional.empty();
+        Account a = row.get().getKey();
+        return ok && a.enabled() && tenants.isActive(a.tenantId()) ? Optional.of(a) : Optional.empty();
     }
 
     private static final String DUMMY_HASH = "$2a$10$7EqJtq98hPqEX7fNZaFWoOhi5BWX4Z6ZB9WLxCZt7hxsB0fYAf7Su";

@@ -334,6 +334,35 @@ class KeycloakIdentityTest {
                 .until(() -> bearer(dave).get("/api/v1/me").status() == 401 && onSecond(dave).get("/api/v1/me").status() == 401);
     }
 
+    @Test
+    void anOnboardedTenantsKeycloakUsersAndServiceAccountsLoseAccessWhenItIsOffboarded() {
+        Api operator = acme.platformAdmin(context, unique("operator"));
+        String slug = unique("umbrella");
+        JsonNode onboarded = check(operator.post("/api/v1/admin/tenants/onboard", json("slug", slug, "name", "Umbrella",
+                "maxConcurrentSessions", 5, "maxDesktops", 5, "domains", new Api.RawJson("[\"" + slug + ".test\"]"))), 201)
+                .body();
+        String tenantId = onboarded.get("tenant").get("id").asString();
+        String name = unique("una") + "@" + slug + ".test";
+        kc.createUser(REALM, name, name, PW, Set.of("TENANT_ADMIN"), List.of(), slug);
+        KeycloakServer.Tokens una = kc.password(REALM, name, PW);
+        assertThat(check(bearer(una).get("/api/v1/me"), 200).body().get("tenantId").asString()).isEqualTo(tenantId);
+        Api.Response local = check(bearer(una).post("/api/v1/admin/service-accounts", json("name", "reader",
+                "scopes", new Api.RawJson("[\"usage:read\"]"))), 201);
+        String form = "grant_type=client_credentials&client_id=" + local.body().get("account").get("clientId").asString()
+                + "&client_secret=" + local.body().get("clientSecret").asString();
+        Api reader = new Api(port).withToken(check(new Api(port).postRaw("/api/v1/auth/token",
+                "application/x-www-form-urlencoded", form), 200).body().get("access_token").asString());
+        check(reader.get("/api/v1/usage/events"), 200);
+
+        check(operator.post("/api/v1/admin/tenants/" + tenantId + "/offboard"), 200);
+
+        await("refused by both brokers").atMost(EVERY_REPLICA).pollInterval(Duration.ofMillis(200))
+                .until(() -> bearer(una).get("/api/v1/me").status() == 401 && onSecond(una).get("/api/v1/me").status() == 401
+                        && reader.get("/api/v1/usage/events").status() == 401);
+        assertThat(new Api(port).postRaw("/api/v1/auth/token", "application/x-www-form-urlencoded", form).status())
+                .isEqualTo(401);
+    }
+
     private static boolean catchRefusal(Runnable r) {
         try {
             r.run();
