@@ -203,9 +203,11 @@ final class IsolationSweep {
                             failures.add("B's data (" + secret + ") in the answer to " + what);
                         }
                     }
-                    String refusal = v.any() && v.onlyImageFile() && c.role() == Role.TENANT_ADMIN && !c.namesOtherTenant()
-                            ? "400" // a file in B's image directory: refused as outside A's (VALIDATION_FAILED)
-                            : expectedRefusal(c, method, template, v.any());
+                    String refusal = expectedRefusal(c, method, template, v.any());
+                    if (!SCOPE_REFUSAL.equals(refusal) && v.any() && v.onlyImageFile() && c.role() == Role.TENANT_ADMIN
+                            && !c.namesOtherTenant()) {
+                        refusal = "400"; // a file in B's image directory: refused as outside A's (VALIDATION_FAILED)
+                    }
                     if (refusal != null && !refusal.contains(String.valueOf(r.status()))) {
                         failures.add("expected " + refusal + ": " + what);
                     } else if (refusal != null && refusal.equals(SCOPE_REFUSAL) && !"SCOPE_INSUFFICIENT".equals(r.reason())) {

@@ -230,8 +230,15 @@ class KeycloakTenantIsolationTest {
         return callers;
     }
 
+    /**
+     * A person's token, once the broker takes it: a tenant made a moment ago is linked to its organization when a
+     * token first names it, and the broker reads its organizations again at most once a second.
+     */
     private Api person(String realm, String username) {
-        return new Api(port).withToken(kc.password(realm, username, PW).access());
+        Api api = new Api(port).withToken(kc.password(realm, username, PW).access());
+        org.awaitility.Awaitility.await(username + " signs in").atMost(java.time.Duration.ofSeconds(5))
+                .pollInterval(java.time.Duration.ofMillis(300)).until(() -> api.get("/api/v1/me").status() == 200);
+        return api;
     }
 
     private TestTenant tenant(String slug) {
