@@ -89,7 +89,7 @@ public final class LicensingBench {
         List<Phase> phases = new ArrayList<>();
         for (int n = 1; n <= 2 * pairs + 1; n++) {
             boolean licensed = n % 2 == 0;
-            settle();
+            settle(opt);
             Products products = licensed ? requireProducts(estate, pools, "phase-" + n, seats) : null;
             String load = loadAverage();
             System.out.printf("%n--- phase %d: %s (load average %s)%n", n, licensed
@@ -182,7 +182,7 @@ public final class LicensingBench {
      * Lets the database settle before a phase, so that no phase pays for the one before: autovacuum is idle
      * (waiting at most settle-seconds), a checkpoint is done.
      */
-    private void settle() throws Exception {
+    static void settle(Map<String, String> opt) throws Exception {
         long t0 = System.nanoTime();
         long deadline = t0 + Long.parseLong(opt.get("settle-seconds")) * 1_000_000_000L;
         int vacuums;
@@ -233,7 +233,7 @@ public final class LicensingBench {
         return phases.stream().filter(p -> p.licensed() == licensed).mapToDouble(f).average().orElse(Double.NaN);
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
             return f[0] + " " + f[1] + " " + f[2];

@@ -176,17 +176,62 @@ public final class LogonStorm {
     /** The storm's tenant, pools, desktops, session hosts and users, set up through the admin API as an operator would script it. */
     Estate setUp() throws Exception {
         int users = Integer.parseInt(opt.get("users"));
+        int setupClients = Integer.parseInt(opt.get("setup-clients"));
+        long t0 = System.nanoTime();
+        String operator = operator();
+        Site site = setUpSite(operator, "storm-" + Long.toHexString(System.currentTimeMillis()), "Logon storm");
+        String password = "storm-password-" + Long.toHexString(System.nanoTime());
+        String[] tokens = new String[users];
+        parallel(setupClients, users, u -> {
+            UUID user = UUID.fromString(api.expect(201, "POST", "/api/v1/admin/users", operator, site.tenant(),
+                    "{\"username\":\"user" + u + "\",\"password\":\"" + password + "\"}").body().get("id").asString());
+            api.expect(200, "PUT", "/api/v1/admin/groups/" + site.groups().get(u % site.groups().size()) + "/members/" + user,
+                    operator, site.tenant(), null);
+            tokens[u] = api.login(site.slug(), "user" + u, password);
+        });
+        System.out.printf("set-up: tenant %s, %d pools (%d per kind), %d users, %d desktops/seats per pool, %.1f s%n",
+                site.slug(), site.pools().size(), site.pools().size() / KINDS.length, users, site.placesPerPool(),
+                (System.nanoTime() - t0) / 1e9);
+        return new Estate(site.tenant(), site.slug(), site.pools(), tokens);
+    }
+
+    /** A platform operator's token. */
+    String operator() {
+        return api.login("platform", "operator", opt.get("operator-password"));
+    }
+
+    /**
+     * The storm's tenant without its users: pools of every kind, a group per pool entitled to it (user {@code u} is
+     * to be a member of group {@code u % pools}, named as {@link #groupNames} names them), and places for every user.
+     */
+    record Site(UUID tenant, String slug, List<Pool> pools, List<UUID> groups, int placesPerPool) {
+    }
+
+    /** The names of the storm's groups, in the order of its pools. */
+    static List<String> groupNames(int perKind) {
+        List<String> names = new ArrayList<>();
+        for (String kind : KINDS) {
+            for (int i = 0; i < perKind; i++) {
+                names.add("g-" + kind.toLowerCase() + "-" + i);
+            }
+        }
+        return names;
+    }
+
+    /**
+     * Creates the storm's tenant (with this slug), its pools, groups, entitlements, desktops and session hosts for
+     * {@code --users} users, through the admin API.
+     */
+    Site setUpSite(String operator, String slug, String name) throws Exception {
+        int users = Integer.parseInt(opt.get("users"));
         int perKind = Integer.parseInt(opt.get("pools-per-kind"));
         int setupClients = Integer.parseInt(opt.get("setup-clients"));
-
-        long t0 = System.nanoTime();
-        String operator = api.login("platform", "operator", opt.get("operator-password"));
-        String slug = "storm-" + Long.toHexString(System.currentTimeMillis());
         UUID tenant = UUID.fromString(api.expect(201, "POST", "/api/v1/admin/tenants", operator, null,
-                "{\"slug\":\"" + slug + "\",\"name\":\"Logon storm\",\"maxConcurrentSessions\":" + (users * 2)
+                "{\"slug\":\"" + slug + "\",\"name\":\"" + name + "\",\"maxConcurrentSessions\":" + (users * 2)
                         + ",\"maxDesktops\":" + (users * 2) + "}").body().get("id").asString());
         List<Pool> pools = new ArrayList<>();
         List<UUID> groups = new ArrayList<>();
+        List<String> groupNames = groupNames(perKind);
         for (String kind : KINDS) {
             for (int i = 0; i < perKind; i++) {
                 String lb = i % 2 == 0 ? "BREADTH_FIRST" : "DEPTH_FIRST";
@@ -194,7 +239,7 @@ public final class LogonStorm {
                         "{\"name\":\"" + kind.toLowerCase() + "-" + i + "\",\"kind\":\"" + kind + "\",\"loadBalancing\":\""
                                 + lb + "\"}").body().get("id").asString());
                 UUID group = UUID.fromString(api.expect(201, "POST", "/api/v1/admin/groups", operator, tenant,
-                        "{\"name\":\"g-" + kind.toLowerCase() + "-" + i + "\"}").body().get("id").asString());
+                        "{\"name\":\"" + groupNames.get(pools.size()) + "\"}").body().get("id").asString());
                 api.expect(201, "POST", "/api/v1/admin/pools/" + pool + "/entitlements", operator, tenant,
                         "{\"groupId\":\"" + group + "\"}");
                 pools.add(new Pool(pool, kind));
@@ -220,18 +265,7 @@ public final class LogonStorm {
                 }
             }
         });
-        String password = "storm-password-" + Long.toHexString(System.nanoTime());
-        String[] tokens = new String[users];
-        parallel(setupClients, users, u -> {
-            UUID user = UUID.fromString(api.expect(201, "POST", "/api/v1/admin/users", operator, tenant,
-                    "{\"username\":\"user" + u + "\",\"password\":\"" + password + "\"}").body().get("id").asString());
-            api.expect(200, "PUT", "/api/v1/admin/groups/" + groups.get(u % groups.size()) + "/members/" + user,
-                    operator, tenant, null);
-            tokens[u] = api.login(slug, "user" + u, password);
-        });
-        System.out.printf("set-up: tenant %s, %d pools (%d per kind), %d users, %d desktops/seats per pool, %.1f s%n",
-                slug, pools.size(), perKind, users, perPool + slack, (System.nanoTime() - t0) / 1e9);
-        return new Estate(tenant, slug, List.copyOf(pools), tokens);
+        return new Site(tenant, slug, List.copyOf(pools), List.copyOf(groups), perPool + slack);
     }
 
     /**
@@ -423,11 +457,11 @@ public final class LogonStorm {
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
     }
 
-    private interface IndexTask {
+    interface IndexTask {
         void run(int i) throws Exception;
     }
 
-    private static void parallel(int threads, int count, IndexTask task) throws Exception {
+    static void parallel(int threads, int count, IndexTask task) throws Exception {
         AtomicInteger next = new AtomicInteger();
         Map<Integer, Throwable> failures = new ConcurrentHashMap<>();
         try (ExecutorService ex = Executors.newFixedThreadPool(threads)) {

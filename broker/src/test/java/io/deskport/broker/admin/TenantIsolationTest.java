@@ -1,14 +1,8 @@
 package io.deskport.broker.admin;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -19,11 +13,9 @@ import org.springframework.test.context.TestPropertySource;
 
 import io.deskport.broker.BrokerTest;
 import io.deskport.broker.metering.UsageRollups;
-import io.deskport.broker.provisioning.ProvisioningProperties;
 import io.deskport.broker.shared.Role;
 import io.deskport.broker.support.Api;
 import io.deskport.broker.support.TestTenant;
-import tools.jackson.databind.JsonNode;
 
 import static io.deskport.broker.support.Api.json;
 import static io.deskport.broker.support.TestTenant.check;
@@ -38,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * what it may not do. Afterwards B's objects are as they were.
  *
  * <p>An operation this test does not know how to call (a new path, a path parameter it cannot fill, a
- * request body it has no example of) fails it: a new endpoint must be taught here, and so gets checked.
+ * request body it has no example of) fails it: a new endpoint must be taught {@link IsolationSweep}, and so gets
+ * checked. The sweep is shared with {@link KeycloakTenantIsolationTest} (callers with Keycloak's tokens).
  */
 @BrokerTest
 @TestPropertySource(properties = "deskport.provisioning.enabled=false") // nothing changes B's objects behind the test's back
@@ -51,87 +44,6 @@ class TenantIsolationTest {
     @Autowired
     JdbcClient jdbc;
 
-    private static final Pattern PARAM = Pattern.compile("\\{([A-Za-z]+)}");
-    private static final Set<String> METHODS = Set.of("get", "post", "put", "patch", "delete");
-
-    /** Every path this test knows; a path of the OpenAPI document that is not here fails the test. */
-    private static final Set<String> KNOWN_PATHS = Set.of("/api/v1/auth/login", "/api/v1/auth/logout", "/api/v1/me",
-            "/api/v1/me/password",
-            "/api/v1/pools", "/api/v1/pools/{poolId}/connect", "/api/v1/sessions", "/api/v1/sessions/{id}",
-            "/api/v1/sessions/{id}/tunnel", "/api/v1/sessions/{id}/disconnect", "/api/v1/sessions/{id}/logoff",
-            "/api/v1/admin/users", "/api/v1/admin/users/{id}", "/api/v1/admin/groups", "/api/v1/admin/groups/{id}",
-            "/api/v1/admin/groups/{id}/members/{userId}", "/api/v1/admin/tenants", "/api/v1/admin/tenants/{id}",
-            "/api/v1/admin/tenants/onboard", "/api/v1/admin/tenants/{id}/offboard", "/api/v1/admin/tenants/{id}/reactivate",
-            "/api/v1/admin/audit", "/api/v1/admin/sessions", "/api/v1/admin/sessions/{id}",
-            "/api/v1/admin/sessions/{id}/disconnect", "/api/v1/admin/sessions/{id}/logoff",
-            "/api/v1/admin/sessions/{sessionId}/recordings", "/api/v1/admin/sessions/{sessionId}/recordings/{name}",
-            "/api/v1/admin/pools", "/api/v1/admin/pools/{id}", "/api/v1/admin/pools/{id}/entitlements",
-            "/api/v1/admin/pools/{id}/entitlements/{entitlementId}", "/api/v1/admin/pools/{id}/desktops",
-            "/api/v1/admin/desktops", "/api/v1/admin/session-hosts", "/api/v1/admin/users/import",
-            "/api/v1/admin/sessions/bulk", "/api/v1/admin/session-hosts/bulk", "/api/v1/admin/desktops/bulk",
-            "/api/v1/admin/groups/{id}/members",
-            "/api/v1/admin/desktops/{id}", "/api/v1/admin/desktops/{id}/state", "/api/v1/admin/desktops/{id}/assignment",
-            "/api/v1/admin/pools/{poolId}/session-hosts", "/api/v1/admin/pools/{poolId}/session-hosts/enrolments",
-            "/api/v1/admin/session-hosts/{id}/enrolment-token", "/api/v1/admin/session-hosts/{id}/revoke",
-            "/api/v1/admin/pools/{poolId}/session-settings", "/api/v1/admin/session-hosts/{id}",
-            "/api/v1/admin/session-hosts/{id}/drain", "/api/v1/admin/session-hosts/{id}/resume",
-            "/api/v1/agent/enrol", "/api/v1/agent/heartbeat", "/api/v1/agent/commands", "/api/v1/agent/commands/{id}/ack",
-            "/api/v1/agent/sessions/{sessionId}/report", "/api/v1/admin/pools/{poolId}/provisioning",
-            "/api/v1/admin/pools/{poolId}/images", "/api/v1/admin/pools/{poolId}/images/{imageId}/current",
-            "/api/v1/admin/pools/{poolId}/provisioning/rollback",
-            "/api/v1/admin/pools/{poolId}/provisioning/update-persistent-desktops",
-            "/api/v1/admin/pools/{poolId}/provisioning/tasks", "/api/v1/admin/provisioning/tasks",
-            "/api/v1/admin/provisioning/discrepancies", "/api/v1/admin/desktops/{id}/provisioning",
-            "/api/v1/admin/hypervisor-hosts", "/api/v1/admin/hypervisor-hosts/{id}",
-            "/api/v1/admin/hypervisor-hosts/{id}/maintenance", "/api/v1/admin/hypervisor-hosts/{id}/quarantine",
-            "/api/v1/admin/licence-products", "/api/v1/admin/licence-products/{id}",
-            "/api/v1/admin/licence-products/{id}/licences", "/api/v1/admin/licence-products/{id}/licences/{licenceId}",
-            "/api/v1/admin/licence-products/{id}/seats", "/api/v1/admin/licence-products/{id}/seats/{seatId}",
-            "/api/v1/admin/pools/{poolId}/licence-products", "/api/v1/admin/pools/{poolId}/licence-products/{productId}",
-            // the licence reports name a product in the query (another tenant's: 404, LicenceReportsTest)
-            "/api/v1/admin/licence-reports/usage", "/api/v1/admin/licence-reports/peaks",
-            "/api/v1/admin/licence-reports/holders", "/api/v1/admin/licence-reports/overuse",
-            "/api/v1/admin/licence-reports/expiring",
-            // the usage export: the caller's tenant only (B's admin's rows are rolled up before the sweep)
-            "/api/v1/usage/events", "/api/v1/usage/rollups",
-            "/api/v1/admin/webhooks", "/api/v1/admin/webhooks/{id}", "/api/v1/admin/webhooks/{id}/rotate-secret",
-            "/api/v1/admin/webhooks/{id}/attempts", "/api/v1/admin/webhooks/{id}/replay",
-            "/api/v1/admin/platform-webhooks", "/api/v1/admin/platform-webhooks/{id}",
-            "/api/v1/admin/platform-webhooks/{id}/rotate-secret", "/api/v1/admin/platform-webhooks/{id}/attempts",
-            "/api/v1/admin/platform-webhooks/{id}/replay",
-            "/api/v1/auth/token", "/api/v1/auth/oidc/backchannel-logout", "/api/v1/auth/providers",
-            "/api/v1/admin/service-accounts", "/api/v1/admin/service-accounts/{id}",
-            "/api/v1/admin/service-accounts/{id}/rotate-secret",
-            "/error");
-
-    /** One tenant's objects, by the kind of id an operation names. */
-    private record Objects(Map<String, String> ids) {
-
-        String id(String kind) {
-            return ids.get(kind);
-        }
-    }
-
-    /** Who calls. */
-    private record Caller(String name, Api api, Role role, boolean agent, boolean namesOtherTenant) {
-    }
-
-    /** What one call refers to: each kind of object from tenant A or B. */
-    private record Variant(Map<String, Boolean> fromB) {
-
-        /** Kinds that are nobody's (platform objects, made-up names): the same in A's and B's calls. */
-        static final Set<String> NEUTRAL = Set.of("hypervisorHost", "command", "recording", "platformWebhook");
-
-        boolean any() {
-            return fromB.entrySet().stream().anyMatch(e -> e.getValue() && !NEUTRAL.contains(e.getKey()));
-        }
-
-        boolean onlyImageFile() {
-            return fromB.entrySet().stream().filter(e -> e.getValue() && !NEUTRAL.contains(e.getKey()))
-                    .allMatch(e -> e.getKey().equals("imageFile"));
-        }
-    }
-
     @Test
     void noCallerOfTenantAGetsOrChangesTenantBsData() {
         TestTenant a = TestTenant.create(context, port, 100, 100);
@@ -142,443 +54,30 @@ class TenantIsolationTest {
         // the platform's webhooks are nobody's: the same one in A's and B's calls, for platform admins only
         UUID platformWebhook = check(platform.post("/api/v1/admin/platform-webhooks", json("url",
                 "https://203.0.113.10/platform", "enabled", false)), 201).id();
-        Objects objectsOfA = objectsOf(a, hypervisor, platformWebhook);
-        Objects objectsOfB = objectsOf(b, hypervisor, platformWebhook);
+        IsolationSweep.Objects objectsOfA = IsolationSweep.objectsOf(context, jdbc, a, hypervisor, platformWebhook);
+        IsolationSweep.Objects objectsOfB = IsolationSweep.objectsOf(context, jdbc, b, hypervisor, platformWebhook);
         // B's session, pool and user in today's usage roll-ups, where A's callers must not find them
         context.getBean(UsageRollups.class).rollUpNow();
-        Set<String> secretsOfB = secretsOf(b, objectsOfB);
-        String stateOfB = stateOf(b, objectsOfB);
+        Set<String> secretsOfB = IsolationSweep.secretsOf(b, objectsOfB);
+        String stateOfB = IsolationSweep.stateOf(b, objectsOfB);
 
-        List<Caller> callers = List.of(
-                new Caller("A's tenant admin", a.admin, Role.TENANT_ADMIN, false, false),
-                new Caller("A's help desk", a.login("helpdesk"), Role.HELPDESK, false, false),
-                new Caller("A's user", a.login("user"), Role.USER, false, false),
-                new Caller("an agent of A", a.anonymous.withToken(objectsOfA.id("agentCredential")), null, true, false),
-                new Caller("A's tenant admin naming B's tenant", a.admin.inTenant(b.id), Role.TENANT_ADMIN, false, true),
-                new Caller("anonymous", a.anonymous, null, false, false));
+        List<IsolationSweep.Caller> callers = List.of(
+                new IsolationSweep.Caller("A's tenant admin", a.admin, Role.TENANT_ADMIN, false, false),
+                new IsolationSweep.Caller("A's help desk", a.login("helpdesk"), Role.HELPDESK, false, false),
+                new IsolationSweep.Caller("A's user", a.login("user"), Role.USER, false, false),
+                new IsolationSweep.Caller("an agent of A", a.anonymous.withToken(objectsOfA.id("agentCredential")), null, true, false),
+                new IsolationSweep.Caller("A's tenant admin naming B's tenant", a.admin.inTenant(b.id), Role.TENANT_ADMIN, false, true),
+                new IsolationSweep.Caller("anonymous", a.anonymous, null, false, false));
 
-        JsonNode paths = check(a.anonymous.get("/v3/api-docs"), 200).body().get("paths");
-        List<String> unknown = new ArrayList<>();
-        List<String> failures = new ArrayList<>();
-        List<String[]> operations = new ArrayList<>();
-        for (Map.Entry<String, JsonNode> path : paths.properties()) {
-            for (Map.Entry<String, JsonNode> op : path.getValue().properties()) {
-                if (METHODS.contains(op.getKey())) {
-                    operations.add(new String[] {op.getKey().toUpperCase(), path.getKey()});
-                }
-            }
-        }
-        // signing out last: it may end the caller's token
-        operations.sort((x, y) -> Boolean.compare(x[1].endsWith("/auth/logout"), y[1].endsWith("/auth/logout")));
-        int pairs = 0;
-        for (String[] op : operations) {
-            String method = op[0];
-            String template = op[1];
-            if (!KNOWN_PATHS.contains(template)) {
-                unknown.add(method + " " + template + ": a path this test does not know");
-                continue;
-            }
-            List<String> kinds = kindsOf(method, template);
-            if (kinds == null) {
-                unknown.add(method + " " + template + ": a path parameter this test cannot fill");
-                continue;
-            }
-            String bodyTemplate = bodyOf(method, template);
-            if (bodyTemplate == null && needsBody(paths.get(template).get(op[0].toLowerCase()))) {
-                unknown.add(method + " " + template + ": a request body this test has no example of");
-                continue;
-            }
-            List<String> allKinds = new ArrayList<>(kinds);
-            if (bodyTemplate != null) {
-                Matcher m = PARAM.matcher(bodyTemplate);
-                while (m.find()) {
-                    if (!allKinds.contains(m.group(1))) {
-                        allKinds.add(m.group(1));
-                    }
-                }
-            }
-            for (Variant v : variants(allKinds)) {
-                for (Caller c : callers) {
-                    pairs++;
-                    String uri = fillPath(method, template, v, objectsOfA, objectsOfB) + query(method, template);
-                    String body = bodyTemplate == null ? null : fillBody(bodyTemplate, v, objectsOfA, objectsOfB);
-                    Api.Response r = call(c.api(), method, uri, body);
-                    String what = c.name() + " " + method + " " + uri + (body == null ? "" : " " + body) + " → "
-                            + r.status() + " " + r.raw();
-                    String sent = uri + " " + body;
-                    for (String secret : secretsOfB) {
-                        // what the caller sent may be echoed (the problem's instance, "User … does not exist")
-                        if (r.raw() != null && !sent.contains(secret) && r.raw().contains(secret)) {
-                            failures.add("B's data (" + secret + ") in the answer to " + what);
-                        }
-                    }
-                    String refusal = v.any() && v.onlyImageFile() && c.role() == Role.TENANT_ADMIN && !c.namesOtherTenant()
-                            ? "400" // a file in B's image directory: refused as outside A's (VALIDATION_FAILED)
-                            : expectedRefusal(c, method, template, v.any());
-                    if (refusal != null && !refusal.contains(String.valueOf(r.status()))) {
-                        failures.add("expected " + refusal + ": " + what);
-                    }
-                }
-            }
-        }
-        System.out.println("TenantIsolationTest: " + pairs + " operation × caller pairs tried over " + operations.size()
+        IsolationSweep.Result result = IsolationSweep.run(a.anonymous, callers, objectsOfA, objectsOfB, secretsOfB);
+        System.out.println("TenantIsolationTest: " + result.pairs() + " operation × caller pairs tried over " + result.operations()
                 + " operations and " + callers.size() + " callers");
 
-        assertThat(unknown).as("operations this test does not know how to call: teach it").isEmpty();
-        assertThat(failures).as("isolation failures").isEmpty();
-        assertThat(stateOf(b, objectsOfB)).as("B's objects after every call").isEqualTo(stateOfB);
+        assertThat(result.unknown()).as("operations this test does not know how to call: teach it").isEmpty();
+        assertThat(result.failures()).as("isolation failures").isEmpty();
+        assertThat(IsolationSweep.stateOf(b, objectsOfB)).as("B's objects after every call").isEqualTo(stateOfB);
         // the seats held by hand above, by no session
         io.deskport.broker.support.FabricatedLicences.remove(jdbc, a.id, b.id);
     }
 
-    /**
-     * The statuses a caller must get, or null when the call may succeed (nothing of B's is named and the
-     * role may do it; the answer is still checked for B's data).
-     */
-    private static String expectedRefusal(Caller c, String method, String template, boolean namesB) {
-        boolean agentApi = template.startsWith("/api/v1/agent/");
-        boolean open = template.equals("/api/v1/auth/login") || template.equals("/api/v1/auth/logout")
-                || template.equals("/api/v1/agent/enrol") || template.startsWith("/v3/api-docs") || template.equals("/error");
-        if (template.equals("/api/v1/auth/login")) {
-            // B's tenant and username with a wrong password; after a few, the account is locked for a moment
-            return "401 429";
-        }
-        if (template.equals("/api/v1/me/password")) {
-            // the caller's own account only, with a wrong current password (a right one would end the caller's
-            // token): refused in words, or throttled after a few; no user token, no change at all
-            return c.role() == null || c.agent() ? "401" : "400 429";
-        }
-        if (template.equals("/api/v1/agent/enrol")) {
-            return "400 401 403 404"; // an enrolment token that is not one
-        }
-        if (template.equals("/api/v1/auth/token") || template.equals("/api/v1/auth/oidc/backchannel-logout")) {
-            return "400 401 415"; // form posts; no credentials, no logout token
-        }
-        if (template.equals("/api/v1/auth/providers")) {
-            return null;
-        }
-        if (open) {
-            return null;
-        }
-        if (c.role() == null && !c.agent()) {
-            return "401";
-        }
-        if (c.agent() != agentApi) {
-            return "401"; // agents' credentials only on the agent API, users' tokens never there
-        }
-        if (c.agent()) {
-            return namesB ? "200 204 403 404" : null; // about a session the host does not have: known=false
-        }
-        boolean admin = template.startsWith("/api/v1/admin/") || template.startsWith("/api/v1/usage/");
-        if (admin && c.namesOtherTenant()) {
-            return "403";
-        }
-        if (admin && !roleMayCall(c.role(), method, template)) {
-            return "403";
-        }
-        if (namesB && (template.endsWith("/bulk") || template.endsWith("/members"))) {
-            // a result per object: B's are NOT_FOUND among them (a group of B's in the path: 404); B's state is
-            // checked unchanged at the end
-            return "200 404";
-        }
-        if (namesB && template.equals("/api/v1/admin/users/import")) {
-            // rows name usernames, which are looked up in the caller's own tenant only (B's "user" is A's "user")
-            return "200";
-        }
-        return namesB ? "403 404" : null;
-    }
-
-    /** The HTTP role rules, as the README states them. */
-    private static boolean roleMayCall(Role role, String method, String template) {
-        if (template.startsWith("/api/v1/admin/tenants") || template.startsWith("/api/v1/admin/platform-webhooks")) {
-            return role == Role.PLATFORM_ADMIN;
-        }
-        if (role == Role.TENANT_ADMIN) {
-            return !template.startsWith("/api/v1/admin/hypervisor-hosts") || method.equals("GET");
-        }
-        if (role == Role.HELPDESK) {
-            if (method.equals("POST") && template.matches("/api/v1/admin/sessions/(\\{[a-zA-Z]+}/(disconnect|logoff)|bulk)")) {
-                return true;
-            }
-            return method.equals("GET") && template.matches(
-                    "/api/v1/admin/(sessions|audit|users|groups|pools|desktops|session-hosts)(/.*)?");
-        }
-        return false;
-    }
-
-    /** The kinds of object the path names, in order; null when a parameter is not known to this test. */
-    private static List<String> kindsOf(String method, String template) {
-        List<String> kinds = new ArrayList<>();
-        Matcher m = PARAM.matcher(template);
-        while (m.find()) {
-            String before = template.substring(0, m.start());
-            String segment = before.substring(before.lastIndexOf('/', before.length() - 2) + 1, before.length() - 1);
-            String kind = switch (segment + "/" + m.group(1)) {
-                case "users/id", "members/userId" -> "user";
-                case "groups/id" -> "group";
-                case "pools/id", "pools/poolId" -> template.contains("/desktops") && method.equals("POST") ? "persistentPool"
-                        : template.contains("session-") ? "sharedPool" : "pool";
-                case "entitlements/entitlementId" -> "entitlement";
-                case "desktops/id" -> "desktop";
-                case "images/imageId" -> "image";
-                case "session-hosts/id" -> template.contains("enrolment-token") || template.contains("revoke")
-                        ? "agentHost" : "sessionHost";
-                case "sessions/id", "sessions/sessionId" -> "session";
-                case "recordings/name" -> "recording";
-                case "tenants/id" -> "tenant";
-                case "hypervisor-hosts/id" -> "hypervisorHost";
-                case "commands/id" -> "command";
-                case "licence-products/id", "licence-products/productId" -> "licenceProduct";
-                case "licences/licenceId" -> "licence";
-                case "seats/seatId" -> "seat";
-                case "webhooks/id" -> "webhook";
-                case "platform-webhooks/id" -> "platformWebhook";
-                case "service-accounts/id" -> "serviceAccount";
-                default -> null;
-            };
-            if (kind == null) {
-                return null;
-            }
-            kinds.add(kind);
-        }
-        return kinds;
-    }
-
-    /** A valid body for each operation that takes one, naming objects by {kind}. */
-    private static String bodyOf(String method, String template) {
-        return switch (method + " " + template) {
-            case "POST /api/v1/auth/login" -> "{\"tenant\":\"{tenantSlug}\",\"username\":\"{username}\","
-                    + "\"password\":\"not-the-password\"}";
-            // a wrong current password: refused (400) for every signed-in caller, and nobody's password changes
-            case "POST /api/v1/me/password" -> json("currentPassword", "not-the-password", "newPassword", "another-password-1");
-            case "POST /api/v1/admin/users" -> json("username", "new-" + UUID.randomUUID(), "password", TestTenant.PASSWORD,
-                    "roles", new Api.RawJson("[\"USER\"]"));
-            case "PATCH /api/v1/admin/users/{id}" -> json("displayName", "Renamed");
-            case "POST /api/v1/admin/groups" -> json("name", "group-" + UUID.randomUUID());
-            case "POST /api/v1/admin/groups/{id}/members" -> "{\"userIds\":[\"{user}\"]}";
-            case "POST /api/v1/admin/users/import" -> "[{\"username\":\"{username}\",\"displayName\":\"Imported\"}]";
-            case "POST /api/v1/admin/sessions/bulk" -> "{\"action\":\"DISCONNECT\",\"ids\":[\"{session}\"]}";
-            case "POST /api/v1/admin/session-hosts/bulk" -> "{\"action\":\"DRAIN\",\"ids\":[\"{sessionHost}\"]}";
-            case "POST /api/v1/admin/desktops/bulk" -> "{\"action\":\"REFRESH\",\"ids\":[\"{desktop}\"]}";
-            case "PATCH /api/v1/admin/groups/{id}" -> json("description", "changed");
-            case "POST /api/v1/admin/tenants" -> json("slug", "t" + Long.toHexString(System.nanoTime()), "name", "New",
-                    "maxConcurrentSessions", 1, "maxDesktops", 1);
-            case "PATCH /api/v1/admin/tenants/{id}" -> json("maxDesktops", 0);
-            case "POST /api/v1/admin/tenants/onboard" -> json("slug", "t" + Long.toHexString(System.nanoTime()), "name",
-                    "New", "maxConcurrentSessions", 1, "maxDesktops", 1, "firstAdmin",
-                    new Api.RawJson(json("username", "first")));
-            case "POST /api/v1/admin/pools" -> json("name", "pool-" + UUID.randomUUID(), "kind", "POOLED");
-            case "PATCH /api/v1/admin/pools/{id}" -> json("enabled", false);
-            case "POST /api/v1/admin/pools/{id}/entitlements" -> "{\"userId\":\"{user}\"}";
-            case "POST /api/v1/admin/pools/{id}/desktops" -> "{\"name\":\"new\",\"consoleHost\":\"10.9.9.9\","
-                    + "\"consolePort\":5900,\"assignedUserId\":\"{user}\"}";
-            case "POST /api/v1/admin/desktops/{id}/state" -> json("state", "MAINTENANCE");
-            case "PUT /api/v1/admin/desktops/{id}/assignment" -> "{\"userId\":\"{user}\"}";
-            case "POST /api/v1/admin/pools/{poolId}/session-hosts" -> json("name", "new-host", "maxSessions", 2,
-                    "consoleHost", "10.9.9.8", "consolePort", 5999);
-            case "POST /api/v1/admin/pools/{poolId}/session-hosts/enrolments" -> json("name", "new-agent-host");
-            case "PUT /api/v1/admin/pools/{poolId}/session-settings" -> json("desktopCommand", "xterm");
-            case "PATCH /api/v1/admin/session-hosts/{id}" -> json("maxSessions", 1);
-            case "PUT /api/v1/admin/pools/{poolId}/provisioning" -> json("maxSize", 1);
-            case "POST /api/v1/admin/pools/{poolId}/images" -> "{\"label\":\"v9\",\"goldenDiskPath\":\"{imageFile}\","
-                    + "\"makeCurrent\":false}";
-            case "POST /api/v1/admin/hypervisor-hosts" -> json("name", "hv-" + Long.toHexString(System.nanoTime()),
-                    "driverId", "simulated");
-            case "PATCH /api/v1/admin/hypervisor-hosts/{id}" -> json("cpuTotal", 1);
-            case "POST /api/v1/admin/licence-products" -> json("name", "licence-" + UUID.randomUUID(), "model", "NAMED_USER");
-            case "PATCH /api/v1/admin/licence-products/{id}" -> json("vendor", "changed");
-            case "POST /api/v1/admin/licence-products/{id}/licences" -> json("seats", 1, "enforcement", "HARD",
-                    "validFrom", "2001-01-01T00:00:00Z", "validUntil", "2001-02-01T00:00:00Z");
-            case "PATCH /api/v1/admin/licence-products/{id}/licences/{licenceId}" -> json("reference", "changed");
-            case "POST /api/v1/admin/webhooks", "POST /api/v1/admin/platform-webhooks" -> json("url",
-                    "https://203.0.113.10/hook", "enabled", false);
-            case "PATCH /api/v1/admin/webhooks/{id}", "PATCH /api/v1/admin/platform-webhooks/{id}" -> json("description",
-                    "changed");
-            case "POST /api/v1/admin/webhooks/{id}/rotate-secret", "POST /api/v1/admin/platform-webhooks/{id}/rotate-secret" ->
-                    json("previousSecretValidFor", "PT0S");
-            case "POST /api/v1/admin/webhooks/{id}/replay", "POST /api/v1/admin/platform-webhooks/{id}/replay" ->
-                    json("from", "2001-01-01T00:00:00Z");
-            case "POST /api/v1/admin/service-accounts" -> json("name", "reader", "scopes",
-                    new Api.RawJson("[\"usage:read\"]"));
-            case "PATCH /api/v1/admin/service-accounts/{id}" -> json("name", "changed");
-            // form posts both: a JSON body is refused before anything is looked at
-            case "POST /api/v1/auth/token" -> json("grant_type", "client_credentials");
-            case "POST /api/v1/auth/oidc/backchannel-logout" -> json("logout_token", "x");
-            case "POST /api/v1/agent/enrol" -> json("token", "not-an-enrolment-token");
-            case "POST /api/v1/agent/heartbeat" -> json("sessionCount", 0, "sessions", new Api.RawJson("[]"));
-            case "POST /api/v1/agent/sessions/{sessionId}/report" -> json("state", "ENDED", "detail", "gone");
-            default -> null;
-        };
-    }
-
-    private static boolean needsBody(JsonNode operation) {
-        return operation.has("requestBody");
-    }
-
-    private static String query(String method, String template) {
-        return template.equals("/api/v1/agent/commands") ? "?waitMillis=0" : "";
-    }
-
-    /** Every reference from B, and — where there are several — each one from B among A's own. */
-    private static List<Variant> variants(List<String> kinds) {
-        List<Variant> list = new ArrayList<>();
-        Map<String, Boolean> allB = new LinkedHashMap<>();
-        kinds.forEach(k -> allB.put(k, true));
-        list.add(new Variant(allB));
-        if (kinds.size() > 1) {
-            for (String k : kinds) {
-                Map<String, Boolean> one = new LinkedHashMap<>();
-                kinds.forEach(x -> one.put(x, x.equals(k)));
-                list.add(new Variant(one));
-            }
-        }
-        return list;
-    }
-
-    private static String fillPath(String method, String template, Variant v, Objects a, Objects b) {
-        List<String> kinds = kindsOf(method, template);
-        Matcher m = PARAM.matcher(template);
-        StringBuilder sb = new StringBuilder();
-        int i = 0;
-        while (m.find()) {
-            String kind = kinds.get(i++);
-            m.appendReplacement(sb, Matcher.quoteReplacement((v.fromB().get(kind) ? b : a).id(kind)));
-        }
-        m.appendTail(sb);
-        return sb.toString();
-    }
-
-    private static String fillBody(String body, Variant v, Objects a, Objects b) {
-        Matcher m = PARAM.matcher(body);
-        StringBuilder sb = new StringBuilder();
-        while (m.find()) {
-            String kind = m.group(1);
-            m.appendReplacement(sb, Matcher.quoteReplacement((v.fromB().get(kind) ? b : a).id(kind)));
-        }
-        m.appendTail(sb);
-        return sb.toString();
-    }
-
-    private static Api.Response call(Api api, String method, String uri, String body) {
-        return switch (method) {
-            case "GET" -> api.get(uri);
-            case "POST" -> api.post(uri, body);
-            case "PUT" -> api.put(uri, body);
-            case "PATCH" -> api.patch(uri, body == null ? "{}" : body);
-            case "DELETE" -> api.delete(uri);
-            default -> throw new IllegalArgumentException(method);
-        };
-    }
-
-    /** A tenant with one object of every kind, named after the tenant. */
-    private Objects objectsOf(TestTenant t, UUID hypervisor, UUID platformWebhook) {
-        Map<String, String> ids = new LinkedHashMap<>();
-        ids.put("tenant", t.id.toString());
-        ids.put("tenantSlug", t.slug);
-        t.user("helpdesk", Role.HELPDESK);
-        ids.put("username", "user");
-        ids.put("user", t.user("user").toString());
-        ids.put("group", check(t.admin.post("/api/v1/admin/groups", json("name", "group-" + t.slug)), 201).id().toString());
-        UUID pool = t.pool("pooled-" + t.slug, "POOLED", null);
-        UUID persistent = t.pool("persistent-" + t.slug, "PERSISTENT", null);
-        UUID shared = t.pool("shared-" + t.slug, "SHARED", "BREADTH_FIRST");
-        ids.put("pool", pool.toString());
-        ids.put("persistentPool", persistent.toString());
-        ids.put("sharedPool", shared.toString());
-        ids.put("entitlement", check(t.admin.post("/api/v1/admin/pools/" + pool + "/entitlements",
-                json("userId", ids.get("user"))), 201).id().toString());
-        t.entitle(persistent, UUID.fromString(ids.get("user")));
-        List<UUID> desktops = t.desktops(pool, 2, "READY");
-        ids.put("desktop", t.desktops(persistent, 1, "READY").getFirst().toString());
-        ids.put("sessionHost", t.host(shared, "host-" + t.slug, 5).toString());
-        Api.Response agentHost = check(t.admin.post("/api/v1/admin/pools/" + shared + "/session-hosts/enrolments",
-                json("name", "agent-host-" + t.slug)), 201);
-        ids.put("agentHost", agentHost.body().get("host").get("id").asString());
-        ids.put("agentCredential", check(t.anonymous.post("/api/v1/agent/enrol", json("token",
-                agentHost.body().get("enrolmentToken").asString(), "maxSessions", 5)), 200).body().get("credential").asString());
-        Api user = t.login("user");
-        ids.put("session", check(user.post("/api/v1/pools/" + pool + "/connect"), 201).body().get("session").get("id")
-                .asString());
-        ids.put("recording", "recording-" + t.slug + ".guac");
-        ids.put("command", "1");
-        check(t.admin.replace("/api/v1/admin/pools/" + pool + "/provisioning",
-                "{\"minSize\":0,\"maxSize\":2,\"spareTarget\":0}"), 200);
-        String imageFile = imageFile(t, "golden-" + t.slug + ".qcow2");
-        ids.put("imageFile", imageFile);
-        ids.put("image", check(t.admin.post("/api/v1/admin/pools/" + pool + "/images", json("label", "v-" + t.slug,
-                "goldenDiskPath", imageFile, "makeCurrent", false)), 201).id().toString());
-        ids.put("hypervisorHost", hypervisor.toString());
-        for (UUID d : desktops) { // the tenant's desktops on a hypervisor host every tenant sees
-            jdbc.sql("insert into provisioned_desktop (desktop_id, tenant_id, pool_id, host_id) values (?, ?, ?, ?)")
-                    .params(d, t.id, pool, hypervisor).update();
-        }
-        desktops.forEach(d -> ids.putIfAbsent("pooledDesktop", d.toString()));
-        UUID product = check(t.admin.post("/api/v1/admin/licence-products", json("name", "licence-" + t.slug,
-                "model", "CONCURRENT_USER")), 201).id();
-        ids.put("licenceProduct", product.toString());
-        ids.put("licence", check(t.admin.post("/api/v1/admin/licence-products/" + product + "/licences",
-                json("seats", 5, "enforcement", "HARD")), 201).id().toString());
-        check(t.admin.put("/api/v1/admin/pools/" + pool + "/licence-products/" + product, null), 204);
-        // a seat held as the connect takes one (the function it sends with its COMMIT)
-        ids.put("seat", String.valueOf(jdbc.sql("select hold_licence_seat(?, ?, ?, ?, 1)").params(t.id, product,
-                ids.get("user"), UUID.fromString(ids.get("user"))).query(Long.class).single()));
-        // disabled: nothing delivers to it, so its delivery state stays as it is
-        ids.put("webhook", check(t.admin.post("/api/v1/admin/webhooks", json("url", "https://203.0.113.10/webhook-" + t.slug,
-                "description", "webhook-" + t.slug, "enabled", false)), 201).id().toString());
-        ids.put("platformWebhook", platformWebhook.toString());
-        ids.put("serviceAccount", check(t.admin.post("/api/v1/admin/service-accounts", json("name", "billing-" + t.slug,
-                "scopes", new Api.RawJson("[\"usage:read\"]"))), 201).body().get("account").get("id").asString());
-        return new Objects(ids);
-    }
-
-    private String imageFile(TestTenant t, String name) {
-        try {
-            java.nio.file.Path dir = context.getBean(ProvisioningProperties.class).imageRoot().toAbsolutePath()
-                    .resolve(t.id.toString());
-            java.nio.file.Files.createDirectories(dir);
-            return java.nio.file.Files.createFile(dir.resolve(name)).toString();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    /** What must never reach tenant A: B's ids and distinctive names. */
-    private static Set<String> secretsOf(TestTenant t, Objects o) {
-        Set<String> s = new LinkedHashSet<>();
-        o.ids().forEach((kind, id) -> {
-            // a seat's id is a small number, found in any answer: its holder (the user's id) is a secret already
-            if (!Variant.NEUTRAL.contains(kind) && !kind.equals("username") && !kind.equals("imageFile")
-                    && !kind.equals("tenantSlug") && !kind.equals("seat")) {
-                s.add(id);
-            }
-        });
-        s.add("pooled-" + t.slug);
-        s.add("persistent-" + t.slug);
-        s.add("shared-" + t.slug);
-        s.add("group-" + t.slug);
-        s.add("host-" + t.slug);
-        s.add("v-" + t.slug);
-        s.add("licence-" + t.slug);
-        s.add("webhook-" + t.slug);
-        return s;
-    }
-
-    /** Everything of B's that a call could change, as B's admin and user see it. */
-    private static String stateOf(TestTenant t, Objects o) {
-        StringBuilder sb = new StringBuilder();
-        for (String path : List.of("/api/v1/admin/users", "/api/v1/admin/groups", "/api/v1/admin/pools",
-                "/api/v1/admin/groups/" + o.id("group"), "/api/v1/admin/pools/" + o.id("pool") + "/entitlements",
-                "/api/v1/admin/pools/" + o.id("pool") + "/desktops",
-                "/api/v1/admin/pools/" + o.id("persistentPool") + "/desktops",
-                "/api/v1/admin/pools/" + o.id("sharedPool") + "/session-hosts",
-                "/api/v1/admin/pools/" + o.id("sharedPool") + "/session-settings",
-                "/api/v1/admin/pools/" + o.id("pool") + "/images", "/api/v1/admin/sessions/" + o.id("session"),
-                "/api/v1/admin/licence-products", "/api/v1/admin/licence-products/" + o.id("licenceProduct") + "/licences",
-                "/api/v1/admin/licence-products/" + o.id("licenceProduct") + "/seats",
-                "/api/v1/admin/pools/" + o.id("pool") + "/licence-products", "/api/v1/admin/webhooks",
-                "/api/v1/admin/webhooks/" + o.id("webhook") + "/attempts", "/api/v1/admin/service-accounts")) {
-            sb.append(path).append(" → ").append(check(t.admin.get(path), 200).raw()).append('\n');
-        }
-        return sb.toString();
-    }
 }

@@ -281,8 +281,12 @@ public final class KeycloakServer {
      * @return the answer's JSON, or an empty object when it has no body
      */
     public JsonNode admin(String method, String path, Object body) {
+        return admin(method, path, body, Duration.ofSeconds(30));
+    }
+
+    private JsonNode admin(String method, String path, Object body, Duration timeout) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + "/admin/realms" + path))
-                .header("Authorization", "Bearer " + adminToken()).timeout(Duration.ofSeconds(30));
+                .header("Authorization", "Bearer " + adminToken()).timeout(timeout);
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
@@ -332,19 +336,32 @@ public final class KeycloakServer {
      * both kinds of scope.
      */
     private void importRealm(String resource) {
-        JsonNode realm;
+        importRealm(realmFile(resource), Duration.ofSeconds(30));
+    }
+
+    /** A realm file of the class path (e.g. {@code /keycloak/deskport-realm.json}) as JSON, for a caller to adapt. */
+    public static ObjectNode realmFile(String resource) {
         try (InputStream in = KeycloakServer.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException(resource + " is not on the class path");
             }
-            realm = JSON.readTree(in);
+            return (ObjectNode) JSON.readTree(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Imports a realm, as the test realms are imported (see below): for a benchmark's own realm, with its users
+     * and organizations in the representation.
+     *
+     * @param creation how long the realm's creation may take (its users are imported with it)
+     */
+    public void importRealm(JsonNode realm, Duration creation) {
         String name = realm.path("realm").asString();
         ObjectNode bare = ((ObjectNode) realm).deepCopy();
         bare.remove(List.of("clientScopes", "clients"));
-        admin("POST", "", bare);
+        admin("POST", "", bare, creation);
         for (JsonNode scope : realm.path("clientScopes")) {
             admin("POST", "/" + name + "/client-scopes", scope);
         }
