@@ -88,3 +88,10 @@ create table service_account (
 );
 create unique index service_account_client on service_account (coalesce(issuer, ''), client_id);
 create index service_account_tenant on service_account (tenant_id);
+
+-- How far each realm's admin events are handled (the watch of users disabled in Keycloak): whichever broker
+-- takes the watch's lock goes on from here, so no event is acted on twice.
+create table identity_watch (
+    realm          text primary key,
+    handled_up_to  bigint not null
+);

@@ -109,7 +109,9 @@ class KeycloakUserWatch {
     /** Reads one realm's user events since the last pass, oldest first, and acts on each. */
     void watch(String realm) {
         long now = System.currentTimeMillis();
-        long since = handledUpTo.computeIfAbsent(realm, r -> now - FIRST_LOOK_BACK.toMillis());
+        // the cursor is the database's: whichever broker holds the lock goes on where the last one stopped
+        long since = jdbc.sql("select handled_up_to from identity_watch where realm = ?").param(realm)
+                .query(Long.class).optional().orElse(now - FIRST_LOOK_BACK.toMillis());
         String from = LocalDate.ofInstant(Instant.ofEpochMilli(since), ZoneOffset.UTC).minusDays(1).toString();
         Map<String, String> changed = new LinkedHashMap<>(); // user id → what happened (the latest)
         long newest = since;
@@ -147,6 +149,8 @@ class KeycloakUserWatch {
         }
         String issuer = keycloak.issuer(realm);
         changed.forEach((userId, what) -> act(realm, issuer, userId, what));
+        jdbc.sql("insert into identity_watch (realm, handled_up_to) values (?, ?) on conflict (realm) do update "
+                + "set handled_up_to = excluded.handled_up_to").params(realm, newest).update();
         handledUpTo.put(realm, newest);
     }
 

@@ -46,8 +46,8 @@ class TrustedIssuers {
     private final Tenants tenants;
     private volatile Map<String, Issuer> issuers = Map.of();
     private volatile Map<String, Organization> organizations = Map.of();
-    private volatile Instant lastRead = Instant.EPOCH;
     private final Map<String, Instant> unknownOrganizations = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Instant> unknownIssuers = new java.util.concurrent.ConcurrentHashMap<>();
 
     TrustedIssuers(JdbcClient jdbc, KeycloakProperties keycloak, Tenants tenants) {
         this.jdbc = jdbc;
@@ -68,7 +68,7 @@ class TrustedIssuers {
             return Optional.of(new Issuer(iss, keycloak.realm(), null, keycloak.clientId()));
         }
         Issuer found = issuers.get(iss);
-        if (found == null && rereadAfterMiss()) {
+        if (found == null && rereadAfterMiss(iss)) {
             found = issuers.get(iss);
         }
         return Optional.ofNullable(found);
@@ -107,10 +107,20 @@ class TrustedIssuers {
         return issuers;
     }
 
-    private boolean rereadAfterMiss() {
-        if (Instant.now().isBefore(lastRead.plus(MISS_REREAD))) {
+    /**
+     * Reads the realms again for an issuer not known, at most once a second per issuer (the issuer comes from a token
+     * not verified yet: anyone can name any; the memory of unknown ones is bounded).
+     */
+    private boolean rereadAfterMiss(String iss) {
+        Instant now = Instant.now();
+        Instant until = unknownIssuers.get(iss);
+        if (until != null && now.isBefore(until)) {
             return false;
         }
+        if (unknownIssuers.size() >= 10_000) {
+            unknownIssuers.clear();
+        }
+        unknownIssuers.put(iss, now.plus(MISS_REREAD));
         refresh();
         return true;
     }
@@ -133,11 +143,10 @@ class TrustedIssuers {
             issuers = Map.copyOf(is);
             organizations = Map.copyOf(os);
             unknownOrganizations.values().removeIf(until -> Instant.now().isAfter(until));
+            unknownIssuers.values().removeIf(until -> Instant.now().isAfter(until));
         } catch (RuntimeException e) {
             log.warn("Could not read the trusted identity realms ({}); keeping the ones known",
                     DatabaseOutages.rootMessage(e));
-        } finally {
-            lastRead = Instant.now();
         }
     }
 }

@@ -5,6 +5,7 @@
  */
 @ApplicationModule(displayName = "Identity", allowedDependencies = {"shared", "tenancy"})
 @Tables(owns = {"token_revocation", "identity_organization", "identity_issuer", "external_identity", "oidc_sign_in",
+        "identity_watch",
         "service_account", "identity_onboarding"})
 package io.deskport.broker.identity;
 

@@ -239,7 +239,8 @@ final class IsolationSweep {
             // within its scopes, the rules of its role: a tenant's admin
         }
         if (template.equals("/api/v1/auth/token") || template.equals("/api/v1/auth/oidc/backchannel-logout")) {
-            return "400 401"; // B's client with a wrong secret; a logout token that is not one
+            // B's client with a wrong secret (throttled after a few); a logout token that is not one
+            return "400 401 429";
         }
         boolean open = template.equals("/api/v1/auth/login") || template.equals("/api/v1/auth/logout")
                 || template.equals("/api/v1/auth/providers")
@@ -251,7 +252,9 @@ final class IsolationSweep {
         if (template.equals("/api/v1/me/password")) {
             // the caller's own account only, with a wrong current password (a right one would end the caller's
             // token): refused in words, or throttled after a few; no user token, no change at all
-            return c.role() == null || c.agent() ? "401" : "400 429";
+            // a Keycloak user's password is Keycloak's: 409 INVALID_STATE in words
+            return c.role() == null || c.agent() ? "401" : c.name().contains("(Keycloak)") || c.name().contains("(its own realm)") ? "409"
+                    : "400 429";
         }
         if (template.equals("/api/v1/agent/enrol")) {
             return "400 401 403 404"; // an enrolment token that is not one

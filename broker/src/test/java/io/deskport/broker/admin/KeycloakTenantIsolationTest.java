@@ -140,7 +140,7 @@ class KeycloakTenantIsolationTest {
                         false, false),
                 new IsolationSweep.Caller("acme's user alice (Keycloak)", person(REALM, "alice@acme.test"), Role.USER,
                         false, false),
-                new IsolationSweep.Caller("acme's admin adam naming globex", adam.inTenant(globex.id), Role.TENANT_ADMIN,
+                new IsolationSweep.Caller("acme's admin adam (Keycloak) naming globex", adam.inTenant(globex.id), Role.TENANT_ADMIN,
                         false, true)));
         callers.addAll(serviceAccounts(REALM, "acme", adam, acme, globex));
         sweep(acme, globex, callers);
@@ -155,7 +155,7 @@ class KeycloakTenantIsolationTest {
                 new IsolationSweep.Caller("globex's admin gil (Keycloak)", gil, Role.TENANT_ADMIN, false, false),
                 new IsolationSweep.Caller("globex's user gina (Keycloak)", person(REALM, "gina@globex.test"), Role.USER,
                         false, false),
-                new IsolationSweep.Caller("globex's admin gil naming acme", gil.inTenant(acme.id), Role.TENANT_ADMIN,
+                new IsolationSweep.Caller("globex's admin gil (Keycloak) naming acme", gil.inTenant(acme.id), Role.TENANT_ADMIN,
                         false, true)));
         callers.addAll(serviceAccounts(REALM, "globex", gil, globex, acme));
         sweep(globex, acme, callers);
@@ -170,7 +170,7 @@ class KeycloakTenantIsolationTest {
                 new IsolationSweep.Caller("initech's admin ian (its own realm)", ian, Role.TENANT_ADMIN, false, false),
                 new IsolationSweep.Caller("initech's user iris (its own realm)", person(DEDICATED, "iris@initech.test"),
                         Role.USER, false, false),
-                new IsolationSweep.Caller("initech's admin ian naming acme", ian.inTenant(acme.id), Role.TENANT_ADMIN,
+                new IsolationSweep.Caller("initech's admin ian (Keycloak) naming acme", ian.inTenant(acme.id), Role.TENANT_ADMIN,
                         false, true)));
         callers.addAll(serviceAccounts(DEDICATED, "initech", ian, initech, acme));
         sweep(initech, acme, callers);
