@@ -27,7 +27,7 @@ record KeycloakProperties(@DefaultValue("") String url, @DefaultValue("") String
                           @DefaultValue("deskport") String realm, @DefaultValue("deskport") String clientId,
                           @DefaultValue("") String clientSecret, @DefaultValue("master") String adminRealm,
                           @DefaultValue("") String adminClientId, @DefaultValue("") String adminClientSecret,
-                          @DefaultValue("5s") Duration adminEventsInterval) {
+                          @DefaultValue("2s") Duration adminEventsInterval) {
 
     boolean enabled() {
         return !url.isBlank();
