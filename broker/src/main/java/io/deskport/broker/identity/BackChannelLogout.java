@@ -41,14 +41,16 @@ import io.deskport.broker.tenancy.UserAccessChanged;
 /**
  * OpenID Connect Back-Channel Logout 1.0: Keycloak posts a signed logout token here when a user signs out there, or
  * an admin ends their sessions. The token's session ({@code sid}) stops counting on every broker — the Keycloak
- * tokens of that session and the portal's cookie token issued for it — and, when Deskport knows the user, every
- * token of theirs issued so far is void and their desktop sessions are disconnected (they stay, to reconnect to
- * after signing in again). Audited as SIGNED_OUT with {@code via: identity-provider}.
+ * tokens of that session and the portal's cookie token issued for it — and, when Deskport knows the user, their
+ * desktop sessions are disconnected (they stay, to reconnect to after signing in again). A logout token with no
+ * session voids every token of the user issued so far. Audited as SIGNED_OUT with {@code via: identity-provider}.
  */
 @RestController
 class BackChannelLogout {
 
     static final String PATH = "/api/v1/auth/oidc/backchannel-logout";
+    /** Why the user's access changed: their desktop sessions are disconnected, their tokens void by session. */
+    static final String WHY = "SIGNED_OUT_AT_PROVIDER";
     private static final Logger log = LoggerFactory.getLogger(BackChannelLogout.class);
     private static final String EVENT = "http://schemas.openid.net/event/backchannel-logout";
 
@@ -97,10 +99,13 @@ class BackChannelLogout {
             if (sid != null) {
                 revoked.revokeSession(user.map(ExternalUsers.Linked::tenantId).orElse(null),
                         user.map(ExternalUsers.Linked::userId).orElse(null), sid,
-                        Instant.now().plus(properties.tokenTtl()).plusSeconds(60), "SIGNED_OUT_AT_PROVIDER");
+                        Instant.now().plus(properties.tokenTtl()).plusSeconds(60), WHY);
             }
             user.ifPresent(u -> {
-                events.publishEvent(new UserAccessChanged(u.tenantId(), u.userId(), "SIGNED_OUT_AT_PROVIDER", true));
+                // the desktop sessions are disconnected (they stay, to reconnect to after signing in again); a logout
+                // without a session id voids every token of the user instead
+                events.publishEvent(new UserAccessChanged(u.tenantId(), u.userId(), sid != null ? WHY
+                        : "SIGNED_OUT_EVERYWHERE_AT_PROVIDER", true));
                 events.publishEvent(new AdminActionPerformed(u.tenantId(), new CurrentUser(u.userId(), u.tenantId(),
                         "identity-provider", java.util.Set.of()), "SIGNED_OUT", "USER", u.userId().toString(),
                         Map.of("via", "identity-provider", "issuer", issuer.issuer(), "clientAddress",

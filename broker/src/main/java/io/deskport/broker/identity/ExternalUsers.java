@@ -133,6 +133,9 @@ class ExternalUsers {
                 return new Known(new CurrentUser(a.userId(), tenantId, a.username(), a.roles()), profileKey,
                         a.enabled(), readAt);
             });
+        } catch (ExternalAccounts.UsernameTaken e) {
+            throw new InvalidBearerTokenException("The username " + profile.username() + " is a local account's in "
+                    + "this tenant: an admin must rename or remove it first");
         } catch (DataIntegrityViolationException e) {
             // the tenant's user of that name is another identity's already
             throw new InvalidBearerTokenException("The account " + profile.username() + " belongs to another identity");

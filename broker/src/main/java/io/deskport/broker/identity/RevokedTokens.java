@@ -97,6 +97,12 @@ class RevokedTokens {
     @EventListener
     void on(UserAccessChanged e) {
         CallerTransaction.require();
+        if (BackChannelLogout.WHY.equals(e.why())) {
+            // the provider's session ended: its tokens are void by their sid (revokeSession), and a sign-in a moment
+            // later must work (the provider's iat is in whole seconds: a revocation of every token up to now would
+            // void a token issued in the same second after it)
+            return;
+        }
         // tokens carry their issue time to the millisecond (AccessTokens.ISSUED_MILLIS)
         Instant notBefore = Instant.now();
         jdbc.sql("insert into token_revocation (tenant_id, user_id, not_before, expires_at, reason) values (?, ?, ?, ?, ?)")

@@ -51,7 +51,9 @@ public class ExternalAccounts {
      * Creates or updates the user in one transaction of its own.
      *
      * @param knownUserId the user this identity was linked to before, or null on a first sign-in; a first sign-in
-     *                    adopts the tenant's user of the same username (created by an admin ahead of it)
+     *                    adopts the tenant's user of the same username when it has no local password (created by an
+     *                    admin ahead of it)
+     * @throws UsernameTaken when the username is a local account's (with a password)
      * @param provider names the provider in the audit line, e.g. the issuer
      */
     @Transactional
@@ -67,8 +69,7 @@ public class ExternalAccounts {
             id = null; // removed in Deskport since: signs in as a new user
         }
         if (id == null) {
-            id = jdbc.sql("select id from app_user where tenant_id = ? and username = ?").params(tenantId, username)
-                    .query(UUID.class).optional().orElse(null);
+            id = adoptable(tenantId, username);
         }
         if (id == null) {
             id = Ids.newId();
@@ -76,8 +77,7 @@ public class ExternalAccounts {
                             + "values (?, ?, ?, ?, ?, ?) on conflict (tenant_id, username) do nothing")
                     .params(id, tenantId, username, displayName, p.email(), roleNames).update() == 1;
             if (!created) { // another broker created them a moment ago
-                id = jdbc.sql("select id from app_user where tenant_id = ? and username = ?").params(tenantId, username)
-                        .query(UUID.class).single();
+                id = adoptable(tenantId, username);
             }
         }
         if (!created) {
@@ -100,6 +100,29 @@ public class ExternalAccounts {
                 .query((rs, n) -> new Account(userId, rs.getString(1),
                         UserDirectory.roles((String[]) rs.getArray(2).getArray()), rs.getBoolean(3)))
                 .single();
+    }
+
+    /**
+     * The tenant's user of that name, when it may become this identity's: one without a local password (created
+     * ahead by an admin, or by another broker a moment ago). A local account with a password stays its owner's.
+     *
+     * @throws UsernameTaken when the name is a local account's
+     */
+    private UUID adoptable(UUID tenantId, String username) {
+        var row = jdbc.sql("select id, password_hash is not null from app_user where tenant_id = ? and username = ?")
+                .params(tenantId, username)
+                .query((rs, n) -> Map.entry(rs.getObject(1, UUID.class), rs.getBoolean(2))).optional();
+        if (row.isPresent() && row.get().getValue()) {
+            throw new UsernameTaken(username);
+        }
+        return row.map(Map.Entry::getKey).orElse(null);
+    }
+
+    /** The username is a local account's (with a password): the provider's user cannot take it over. */
+    public static final class UsernameTaken extends RuntimeException {
+        UsernameTaken(String username) {
+            super("The username " + username + " is a local account's", null, false, false);
+        }
     }
 
     private void syncGroups(UUID tenantId, UUID userId, Set<String> groups) {

@@ -363,6 +363,18 @@ class KeycloakIdentityTest {
                 .isEqualTo(401);
     }
 
+    @Test
+    void aKeycloakUserCannotTakeOverALocalAccountOfTheSameName() {
+        String name = unique("eve") + "@acme.test";
+        UUID local = acme.user(name); // a local account, with a password
+        kc.createUser(REALM, name, name, PW, Set.of("TENANT_ADMIN"), List.of(), "acme");
+        Api.Response refused = bearer(kc.password(REALM, name, PW)).get("/api/v1/me");
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.reason()).isEqualTo("UNAUTHENTICATED");
+        assertThat(jdbc.sql("select count(*) from external_identity where user_id = ?").param(local)
+                .query(Integer.class).single()).isZero();
+    }
+
     private static boolean catchRefusal(Runnable r) {
         try {
             r.run();
