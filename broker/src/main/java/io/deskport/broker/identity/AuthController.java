@@ -41,10 +41,12 @@ class AuthController {
     private final SignInThrottle throttle;
     private final SignInAudit audit;
     private final Users users;
+    private final ProviderSignIns providerSignIns;
 
     AuthController(IdentityProvider identity, AccessTokens tokens, IdentityProperties properties, RevokedTokens revoked,
-                   SignInThrottle throttle, SignInAudit audit, Users users) {
+                   SignInThrottle throttle, SignInAudit audit, Users users, ProviderSignIns providerSignIns) {
         this.users = users;
+        this.providerSignIns = providerSignIns;
         this.revoked = revoked;
         this.throttle = throttle;
         this.audit = audit;
@@ -157,6 +159,8 @@ class AuthController {
                 CurrentUser user = AccessTokens.toUser(jwt);
                 if (jwt.getId() != null && jwt.getExpiresAt() != null) {
                     revoked.revokeToken(user.tenantId(), user.userId(), jwt.getId(), jwt.getExpiresAt());
+                    // signed in through Keycloak: its session ends too, so coming back means its login page again
+                    providerSignIns.end(jwt.getId());
                     audit.signedOut(user, request.getRemoteAddr());
                 }
             }
