@@ -158,7 +158,7 @@ class SecurityConfiguration {
                 return token;
             }
             Cookie[] cookies = request.getCookies();
-            if (cookies != null) {
+            if (cookies != null && cookieCounts(request.getRequestURI())) {
                 for (Cookie c : cookies) {
                     if (TOKEN_COOKIE.equals(c.getName()) && !c.getValue().isBlank()) {
                         return c.getValue();
@@ -167,6 +167,16 @@ class SecurityConfiguration {
             }
             return null;
         };
+    }
+
+    /**
+     * Where the portal's cookie is a credential: the API, the Swagger UI and the actuator. Elsewhere (the portal's own
+     * files, what the sign-in page offers) it is not read, so a revoked or stale cookie cannot make the portal itself,
+     * or its sign-in page, answer 401.
+     */
+    static boolean cookieCounts(String uri) {
+        return (uri.startsWith("/api") || uri.startsWith("/swagger-ui") || uri.startsWith("/actuator"))
+                && !uri.equals(SignInProvidersController.PATH);
     }
 
     /** RFC 6750's b64token: {@code 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="}. */

@@ -9,6 +9,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class SignInProvidersController {
 
+    static final String PATH = "/api/v1/auth/providers";
+
     private final KeycloakProperties keycloak;
 
     SignInProvidersController(KeycloakProperties keycloak) {
@@ -33,7 +35,7 @@ class SignInProvidersController {
     record Organisation(String signInUrl) {
     }
 
-    @GetMapping("/api/v1/auth/providers")
+    @GetMapping(PATH)
     ResponseEntity<Providers> providers() {
         Organisation organisation = keycloak.enabled() ? new Organisation(KeycloakSignInConfiguration.SIGN_IN_URL) : null;
         return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(new Providers(true, organisation));
