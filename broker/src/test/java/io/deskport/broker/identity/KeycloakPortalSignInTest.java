@@ -241,7 +241,10 @@ class KeycloakPortalSignInTest {
             assertThat(check(onFirst.get("/api/v1/auth/providers"), 200).body().path("organisation").path("signInUrl")
                     .asString()).isEqualTo("/oauth2/authorization/keycloak");
             // and the portal itself loads (the refused cookie is no credential for its files)
-            assertThat(onFirst.get("/").status()).isEqualTo(200);
+            java.net.http.HttpResponse<String> portal = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(base() + "/")).header("Cookie", cookie)
+                            .header("Accept", "text/html").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(portal.statusCode()).isEqualTo(200);
             browser.driver().navigate().refresh();
             browser.waiting(STEP).until(d -> d.findElement(By.cssSelector("[data-testid='signin-organisation']")));
             browser.screenshot("kc-13-signed-out-by-keycloak");
