@@ -5,7 +5,8 @@ import type { Me } from '../api/types';
 
 /**
  * Who is signed in, and how to sign in and out. This module is the one place that knows how the portal
- * authenticates (local accounts through the broker today); Keycloak OIDC replaces it here.
+ * authenticates: local accounts through the broker, or the organisation sign-in (Keycloak) that the broker runs
+ * as a backend for frontend and ends in the same cookie.
  *
  * The broker answers a sign-in with an HttpOnly, SameSite=Strict cookie; the portal never keeps the
  * token in JavaScript, it only asks "who am I" (GET /api/v1/me).

@@ -1,8 +1,9 @@
-import { render, screen } from '@testing-library/react';
+import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 
 import { AuthProvider, useAuth } from './AuthContext';
 import { SignInPage } from './SignInPage';
+import { browserNavigation } from './signInProviders';
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
@@ -100,5 +101,66 @@ describe('SignInPage', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
     expect(await screen.findByText('Sign-in failed')).toBeInTheDocument();
     expect(screen.getByLabelText(/Password/)).toHaveValue('');
+  });
+});
+
+describe('SignInPage with an organisation sign-in', () => {
+  const providers = { local: true, organisation: { signInUrl: '/oauth2/authorization/keycloak' } };
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+    window.history.replaceState(null, '', '/');
+  });
+
+  it('leaves for the broker sign-in address with the typed e-mail address as login_hint; local sign-in stays', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) => (url === '/api/v1/auth/providers' ? json(200, providers) : json(401, { reason: 'UNAUTHENTICATED' }))),
+    );
+    const go = vi.spyOn(browserNavigation, 'go').mockImplementation(() => undefined);
+    render(
+      <AuthProvider>
+        <Shell />
+      </AuthProvider>,
+    );
+    const organisation = await screen.findByRole('button', { name: 'Sign in with your organisation' });
+    expect(screen.getByRole('button', { name: 'Sign in' })).toBeInTheDocument();
+    await userEvent.type(screen.getByLabelText(/Username/), 'alice@acme.test');
+    await userEvent.click(organisation);
+    expect(go).toHaveBeenCalledWith('/oauth2/authorization/keycloak?login_hint=alice%40acme.test');
+  });
+
+  it('offers no organisation sign-in when the broker has none', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) =>
+        url === '/api/v1/auth/providers' ? json(200, { local: true, organisation: null }) : json(401, { reason: 'UNAUTHENTICATED' }),
+      ),
+    );
+    render(
+      <AuthProvider>
+        <Shell />
+      </AuthProvider>,
+    );
+    expect(await screen.findByRole('button', { name: 'Sign in' })).toBeInTheDocument();
+    await waitFor(() => expect(fetch).toHaveBeenCalledWith('/api/v1/auth/providers', expect.anything()));
+    expect(screen.queryByRole('button', { name: 'Sign in with your organisation' })).toBeNull();
+  });
+
+  it('says why the broker refused the organisation sign-in, once', async () => {
+    window.history.replaceState(null, '', '/?signin_error=TENANT_OFFBOARDED');
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) => (url === '/api/v1/auth/providers' ? json(200, providers) : json(401, { reason: 'UNAUTHENTICATED' }))),
+    );
+    render(
+      <AuthProvider>
+        <Shell />
+      </AuthProvider>,
+    );
+    const problem = await screen.findByTestId('signin-problem');
+    expect(problem).toHaveTextContent("Your organisation's access has ended");
+    expect(problem).toHaveTextContent('Ask your IT help desk where your desktops are now.');
+    expect(window.location.search).toBe('');
   });
 });

@@ -1,8 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import {
   ActionGroup,
   Alert,
   Button,
+  Divider,
   Form,
   FormGroup,
   FormHelperText,
@@ -14,10 +15,22 @@ import {
 
 import { humanError, type HumanProblem } from '../problems/problemMessages';
 import { useAuth } from './AuthContext';
+import {
+  browserNavigation,
+  forgetSignInError,
+  loadSignInProviders,
+  LOCAL_ONLY,
+  organisationSignInUrl,
+  signInErrorIn,
+  type SignInProviders,
+} from './signInProviders';
 
 /**
- * Local-account sign-in. The organisation (tenant) is optional: empty means the default one. Platform
- * operators belong to the organisation `platform`, which is never the default: the helper text says so.
+ * Sign-in. When the broker has an identity provider (Keycloak), "Sign in with your organisation" leaves for the
+ * broker's sign-in address, which runs the organisation's sign-in page and comes back signed in (or with a refusal
+ * the page words); an e-mail address typed as the username rides along so that page does not ask for it again.
+ * Local accounts stay: the organisation (tenant) is optional, empty means the default one. Platform operators
+ * belong to the organisation `platform`, which is never the default: the helper text says so.
  */
 export function SignInPage() {
   const { signIn, expired } = useAuth();
@@ -25,7 +38,26 @@ export function SignInPage() {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<HumanProblem | null>(null);
+  const [problem, setProblem] = useState<HumanProblem | null>(() => signInErrorIn(window.location.search));
+  const [providers, setProviders] = useState<SignInProviders>(LOCAL_ONLY);
+  const [leaving, setLeaving] = useState(false);
+
+  useEffect(() => {
+    forgetSignInError();
+    let cancelled = false;
+    void loadSignInProviders().then((p) => !cancelled && setProviders(p));
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+
+  function signInWithOrganisation() {
+    if (!providers.organisation) {
+      return;
+    }
+    setLeaving(true);
+    browserNavigation.go(organisationSignInUrl(providers.organisation.signInUrl, username));
+  }
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -52,6 +84,29 @@ export function SignInPage() {
         <Alert variant={problem.severity} isInline title={problem.title} className="pf-v6-u-mb-md" data-testid="signin-problem">
           {problem.message} {problem.action}
         </Alert>
+      )}
+      {providers.organisation && (
+        <>
+          <Button
+            variant="primary"
+            isBlock
+            onClick={signInWithOrganisation}
+            isLoading={leaving}
+            isDisabled={leaving}
+            aria-describedby="signin-organisation-help"
+            data-testid="signin-organisation"
+          >
+            Sign in with your organisation
+          </Button>
+          <HelperText id="signin-organisation-help" className="pf-v6-u-mt-sm">
+            <HelperTextItem>
+              Your organisation's own sign-in page (single sign-on). Type your e-mail address as the username first to
+              skip typing it there.
+            </HelperTextItem>
+          </HelperText>
+          <Divider className="pf-v6-u-my-md" />
+          <p className="pf-v6-u-mb-md pf-v6-u-color-200">Or with a Deskport account:</p>
+        </>
       )}
       <Form onSubmit={submit} aria-label="Sign in">
         <FormGroup label="Organisation" fieldId="signin-tenant">
@@ -94,7 +149,7 @@ export function SignInPage() {
           />
         </FormGroup>
         <ActionGroup>
-          <Button type="submit" variant="primary" isBlock isLoading={busy} isDisabled={busy || !username || !password}>
+          <Button type="submit" variant={providers.organisation ? 'secondary' : 'primary'} isBlock isLoading={busy} isDisabled={busy || !username || !password}>
             Sign in
           </Button>
         </ActionGroup>

@@ -1,3 +1,3 @@
-/** The portal's sign-in, behind one module: replace these exports to sign in through Keycloak (OIDC). */
+/** The portal's sign-in, behind one module: local accounts, and the organisation's through the broker (Keycloak). */
 export { AuthProvider, useAuth, type Auth } from './AuthContext';
 export { SignInPage } from './SignInPage';

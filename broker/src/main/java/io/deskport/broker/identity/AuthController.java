@@ -43,11 +43,14 @@ class AuthController {
     private final SignInAudit audit;
     private final Users users;
     private final PasswordPolicy policy;
+    private final ProviderSignIns providerSignIns;
 
     AuthController(IdentityProvider identity, AccessTokens tokens, IdentityProperties properties, RevokedTokens revoked,
-                   SignInThrottle throttle, SignInAudit audit, Users users, PasswordPolicy policy) {
+                   SignInThrottle throttle, SignInAudit audit, Users users, PasswordPolicy policy,
+                   ProviderSignIns providerSignIns) {
         this.policy = policy;
         this.users = users;
+        this.providerSignIns = providerSignIns;
         this.revoked = revoked;
         this.throttle = throttle;
         this.audit = audit;
@@ -165,12 +168,14 @@ class AuthController {
     ResponseEntity<Void> logout(HttpServletRequest request) {
         // the token itself stops counting, on every broker, not only the cookie in this browser
         try {
-            String token = SecurityConfiguration.tokenResolver().resolve(request);
+            String token = SecurityConfiguration.presentedToken(request, true);
             if (token != null) {
                 Jwt jwt = tokens.decoder().decode(token);
                 CurrentUser user = AccessTokens.toUser(jwt);
                 if (jwt.getId() != null && jwt.getExpiresAt() != null) {
                     revoked.revokeToken(user.tenantId(), user.userId(), jwt.getId(), jwt.getExpiresAt());
+                    // signed in through Keycloak: its session ends too, so coming back means its login page again
+                    providerSignIns.end(jwt.getId());
                     audit.signedOut(user, request.getRemoteAddr());
                 }
             }

@@ -61,11 +61,13 @@ class BackChannelLogout {
     private final IdentityProperties properties;
     private final ApplicationEventPublisher events;
     private final TransactionTemplate tx;
+    private final ProviderSignIns signIns;
     private final Map<String, JwtDecoder> decoders = new ConcurrentHashMap<>();
 
     BackChannelLogout(TrustedIssuers trusted, IdentityTokenDecoder tokens, RevokedTokens revoked, ExternalUsers users,
                       IdentityProperties properties, ApplicationEventPublisher events,
-                      PlatformTransactionManager txManager) {
+                      PlatformTransactionManager txManager, ProviderSignIns signIns) {
+        this.signIns = signIns;
         this.trusted = trusted;
         this.tokens = tokens;
         this.revoked = revoked;
@@ -100,6 +102,7 @@ class BackChannelLogout {
                 revoked.revokeSession(user.map(ExternalUsers.Linked::tenantId).orElse(null),
                         user.map(ExternalUsers.Linked::userId).orElse(null), sid,
                         Instant.now().plus(properties.tokenTtl()).plusSeconds(60), WHY);
+                signIns.forgetSession(issuer.issuer(), sid); // the portal's sign-ins of that session are over
             }
             user.ifPresent(u -> {
                 // the desktop sessions are disconnected (they stay, to reconnect to after signing in again); a logout

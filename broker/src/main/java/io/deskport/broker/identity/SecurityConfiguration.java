@@ -155,26 +155,46 @@ class SecurityConfiguration {
      * case-insensitive regular expression on every request).
      */
     static BearerTokenResolver tokenResolver() {
-        return request -> {
-            String header = request.getHeader(HttpHeaders.AUTHORIZATION);
-            if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                String token = header.substring(7);
-                if (!isTokenSyntax(token)) {
-                    throw new OAuth2AuthenticationException(BearerTokenErrors.invalidToken("Bearer token is malformed"));
-                }
-                return token;
-            }
-            Cookie[] cookies = request.getCookies();
-            if (cookies != null) {
-                for (Cookie c : cookies) {
-                    if (TOKEN_COOKIE.equals(c.getName()) && !c.getValue().isBlank()) {
-                        return c.getValue();
-                    }
-                }
-            }
-            return null;
-        };
+        return request -> presentedToken(request, cookieCounts(request.getRequestURI()));
     }
+
+    /** The token a request presents: its Authorization header, else (when {@code cookieToo}) the portal's cookie. */
+    static String presentedToken(HttpServletRequest request, boolean cookieToo) {
+        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            String token = header.substring(7);
+            if (!isTokenSyntax(token)) {
+                throw new OAuth2AuthenticationException(BearerTokenErrors.invalidToken("Bearer token is malformed"));
+            }
+            return token;
+        }
+        Cookie[] cookies = request.getCookies();
+        if (cookies != null && cookieToo) {
+            for (Cookie c : cookies) {
+                if (TOKEN_COOKIE.equals(c.getName()) && !c.getValue().isBlank()) {
+                    return c.getValue();
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Where the portal's cookie is a credential: the API, the Swagger UI and the actuator. Elsewhere (the portal's own
+     * files, what the sign-in page offers) it is not read, so a revoked or stale cookie cannot make the portal itself,
+     * or its sign-in page, answer 401.
+     */
+    static boolean cookieCounts(String uri) {
+        return (uri.startsWith("/api") || uri.startsWith("/swagger-ui") || uri.startsWith("/actuator"))
+                && !uri.equals(SignInProvidersController.PATH) && !OPEN_AUTH.contains(uri);
+    }
+
+    /**
+     * Sign-in, sign-out and the other calls made without a sign-in: a stale or revoked cookie must not make them
+     * 401 (signing in again, or out, must work); sign-out reads the cookie itself to revoke it.
+     */
+    private static final java.util.Set<String> OPEN_AUTH = java.util.Set.of("/api/v1/auth/login", "/api/v1/auth/logout",
+            "/api/v1/auth/token", BackChannelLogout.PATH);
 
     /** RFC 6750's b64token: {@code 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="}. */
     static boolean isTokenSyntax(String token) {

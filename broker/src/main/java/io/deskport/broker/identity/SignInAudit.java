@@ -42,6 +42,24 @@ class SignInAudit {
         record(user.tenantId(), user.userId(), user.username(), "SIGNED_IN", tenantSlug, address);
     }
 
+    /** A sign-in to the portal through the identity provider (Keycloak): {@code via: identity-provider}. */
+    void signedInAtProvider(CurrentUser user, String tenantSlug, String address) {
+        record(user.tenantId(), user.userId(), user.username(), "SIGNED_IN", tenantSlug, address,
+                Map.of("via", "identity-provider"));
+    }
+
+    /**
+     * A sign-in through the identity provider that Deskport refused, or that failed there: the organization and the
+     * person when Keycloak's token named them, and the refusal's code.
+     */
+    void failedAtProvider(String organization, String username, String code, String address) {
+        var account = organization == null || username == null ? java.util.Optional.<UserDirectory.Account>empty()
+                : directory.findAccount(organization, username);
+        record(account.map(UserDirectory.Account::tenantId).orElse(null), account.map(UserDirectory.Account::userId)
+                .orElse(null), username == null ? "-" : username, "SIGN_IN_FAILED", organization, address,
+                Map.of("via", "identity-provider", "refusal", code));
+    }
+
     void signedOut(CurrentUser user, String address) {
         record(user.tenantId(), user.userId(), user.username(), "SIGNED_OUT", null, address);
     }
@@ -54,12 +72,18 @@ class SignInAudit {
     }
 
     private void record(UUID tenantId, UUID userId, String username, String action, String tenantSlug, String address) {
+        record(tenantId, userId, username, action, tenantSlug, address, Map.of());
+    }
+
+    private void record(UUID tenantId, UUID userId, String username, String action, String tenantSlug, String address,
+                        Map<String, String> more) {
         Map<String, Object> details = new LinkedHashMap<>();
         if (tenantSlug != null) {
             details.put("tenant", tenantSlug);
         }
         details.put("username", username);
         details.put("clientAddress", address);
+        details.putAll(more);
         CurrentUser actor = new CurrentUser(userId, tenantId, username, Set.of());
         try {
             tx.executeWithoutResult(s -> events.publishEvent(new AdminActionPerformed(tenantId, actor, action, "USER",

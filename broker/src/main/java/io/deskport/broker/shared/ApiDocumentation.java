@@ -74,7 +74,7 @@ class ApiDocumentation {
     static final String JSON = org.springframework.http.MediaType.APPLICATION_JSON_VALUE;
     /** The operations anyone may call (identity.SecurityConfiguration, hosts.AgentSecurityConfiguration). */
     static final Set<String> OPEN = Set.of("POST /api/v1/auth/login", "POST /api/v1/auth/logout",
-            "POST /api/v1/agent/enrol");
+            "GET /api/v1/auth/providers", "POST /api/v1/agent/enrol");
     static final String LOGIN = "POST /api/v1/auth/login";
     static final String LOGOUT = "POST /api/v1/auth/logout";
     static final String ENROL = "POST /api/v1/agent/enrol";

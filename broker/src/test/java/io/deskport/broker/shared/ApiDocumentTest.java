@@ -70,7 +70,7 @@ class ApiDocumentTest {
     private static final String PORTAL_COOKIE = "deskport_token";
     /** The operations anyone may call (identity.SecurityConfiguration, hosts.AgentSecurityConfiguration). */
     private static final Set<String> OPEN = Set.of("POST /api/v1/auth/login", "POST /api/v1/auth/logout",
-            "POST /api/v1/agent/enrol");
+            "GET /api/v1/auth/providers", "POST /api/v1/agent/enrol");
     /** Names the handlers give their server-side parameters: never a parameter of the document. */
     private static final Set<String> SERVER_SIDE_NAMES = Set.of("ctx", "me", "agent", "request", "response", "actor");
     private static final Set<String> SERVER_SIDE_TYPES = Set.of("AdminContext", "CurrentUser", "AgentPrincipal",
