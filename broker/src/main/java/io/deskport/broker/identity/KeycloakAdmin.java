@@ -383,6 +383,61 @@ class KeycloakAdmin implements DisposableBean {
 
     // ---- failures --------------------------------------------------------------------------------------------
 
+    // ---- service accounts ---------------------------------------------------------------------------------------
+
+    /**
+     * The Keycloak client of a service account: created when the realm has none of that id — confidential, client
+     * credentials only, the broker's client as audience, the scopes as optional client scopes (made when the realm
+     * has none of that name) — and then its generated secret returned (shown once by the API); an existing client is
+     * left as it is (its secret is Keycloak's) and nothing returned.
+     */
+    Optional<String> ensureServiceClient(String realm, String clientId, String name, java.util.Collection<String> scopes) {
+        return call("create client " + clientId + " in " + realm, () -> {
+            if (!realm(realm).clients().findByClientId(clientId).isEmpty()) {
+                return Optional.<String>empty();
+            }
+            Set<String> existing = new java.util.HashSet<>();
+            realm(realm).clientScopes().findAll().forEach(cs -> existing.add(cs.getName()));
+            for (String scope : scopes) {
+                if (!existing.contains(scope)) {
+                    org.keycloak.representations.idm.ClientScopeRepresentation cs =
+                            new org.keycloak.representations.idm.ClientScopeRepresentation();
+                    cs.setName(scope);
+                    cs.setProtocol("openid-connect");
+                    cs.setAttributes(java.util.Map.of("include.in.token.scope", "true",
+                            "display.on.consent.screen", "false"));
+                    try (Response created = realm(realm).clientScopes().create(cs)) {
+                        expect(created, "create client scope " + scope);
+                    }
+                }
+            }
+            ClientRepresentation c = new ClientRepresentation();
+            c.setClientId(clientId);
+            c.setName(name);
+            c.setEnabled(true);
+            c.setProtocol("openid-connect");
+            c.setPublicClient(false);
+            c.setClientAuthenticatorType("client-secret");
+            c.setServiceAccountsEnabled(true);
+            c.setStandardFlowEnabled(false);
+            c.setImplicitFlowEnabled(false);
+            c.setDirectAccessGrantsEnabled(false);
+            c.setOptionalClientScopes(new ArrayList<>(scopes));
+            ProtocolMapperRepresentation audience = new ProtocolMapperRepresentation();
+            audience.setName("deskport audience");
+            audience.setProtocol("openid-connect");
+            audience.setProtocolMapper("oidc-audience-mapper");
+            audience.setConfig(java.util.Map.of("included.client.audience", clientId(), "access.token.claim", "true",
+                    "id.token.claim", "false"));
+            c.setProtocolMappers(List.of(audience));
+            try (Response created = realm(realm).clients().create(c)) {
+                expect(created, "create client " + clientId);
+            }
+            ClientRepresentation made = realm(realm).clients().findByClientId(clientId).get(0);
+            return Optional.of(realm(realm).clients().get(made.getId()).getSecret().getValue());
+        });
+    }
+
     private interface Step<T> {
         T run();
     }

@@ -39,8 +39,11 @@ class ServiceAccountController {
     private final ServiceAccounts accounts;
     private final TrustedIssuers trusted;
     private final KeycloakProperties keycloak;
+    private final KeycloakAdmin keycloakAdmin;
 
-    ServiceAccountController(ServiceAccounts accounts, TrustedIssuers trusted, KeycloakProperties keycloak) {
+    ServiceAccountController(ServiceAccounts accounts, TrustedIssuers trusted, KeycloakProperties keycloak,
+                             KeycloakAdmin keycloakAdmin) {
+        this.keycloakAdmin = keycloakAdmin;
         this.accounts = accounts;
         this.trusted = trusted;
         this.keycloak = keycloak;
@@ -52,7 +55,7 @@ class ServiceAccountController {
      * @param clientId for a Keycloak account, the client's id in its realm; for a local one, optional (generated)
      * @param issuer null or absent: a local account with a secret; else the Keycloak realm (its issuer URL) whose
      *               client-credentials tokens for {@code clientId} the API accepts — the platform realm, or the
-     *               tenant's dedicated realm
+     *               tenant's dedicated realm; a client of that id is created there when the realm has none
      */
     record NewAccount(@NotBlank @Size(max = 200) String name,
                       @Pattern(regexp = "[A-Za-z0-9._:-]{3,100}") String clientId,
@@ -63,7 +66,10 @@ class ServiceAccountController {
     record Change(@Size(min = 1, max = 200) String name, Set<@NotBlank String> scopes, Boolean enabled) {
     }
 
-    /** A created account; {@code clientSecret} only for local ones, this once. */
+    /**
+     * A created account. {@code clientSecret}: a local account's, or the Keycloak client's when Deskport created the
+     * client (the realm had none of that id) — this once; {@code tokenEndpoint}: where the account gets its tokens.
+     */
     record Created(ServiceAccounts.Account account, String clientSecret, String tokenEndpoint) {
     }
 
@@ -91,9 +97,24 @@ class ServiceAccountController {
                 .forEach(i -> issuers.add(i.issuer()));
         ServiceAccounts.Created c = accounts.create(ctx.actor(), ctx.tenantId(), new ServiceAccounts.NewAccount(
                 body.name(), body.clientId(), body.scopes(), Boolean.TRUE.equals(body.platformWide()), body.issuer()), issuers);
+        String secret = c.secret();
+        String tokenEndpoint = secret == null ? null : "/api/v1/auth/token";
+        if (body.issuer() != null && keycloakAdmin.enabled()) {
+            // the client in Keycloak too, when the realm has none of that id (its secret shown this once)
+            String realm = body.issuer().equals(keycloak.issuer()) ? keycloak.realm()
+                    : trusted.dedicated().get(body.issuer()).realm();
+            try {
+                secret = keycloakAdmin.ensureServiceClient(realm, c.account().clientId(), body.name(), body.scopes())
+                        .orElse(null);
+            } catch (RuntimeException e) {
+                accounts.delete(ctx.actor(), ctx.tenantId(), c.account().id());
+                throw e;
+            }
+            tokenEndpoint = body.issuer() + "/protocol/openid-connect/token";
+        }
         return ResponseEntity.status(HttpStatus.CREATED).eTag(Versions.etag(c.account().version()))
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
-                .body(new Created(c.account(), c.secret(), c.secret() == null ? null : "/api/v1/auth/token"));
+                .body(new Created(c.account(), secret, tokenEndpoint));
     }
 
     @PatchMapping("/{id}")

@@ -227,7 +227,8 @@ class ApiDocumentation {
         if (key.equals("POST /api/v1/admin/tenants/onboard")) {
             problems.put(422, "InvitationUnavailable");
         }
-        if (key.matches("POST /api/v1/admin/tenants/(onboard|\\{id}/offboard|\\{id}/reactivate)")) {
+        if (key.matches("POST /api/v1/admin/tenants/(onboard|\\{id}/offboard|\\{id}/reactivate)")
+                || key.equals("POST /api/v1/admin/service-accounts")) {
             problems.put(502, "IdentityProviderFailed");
         }
         problems.put(500, "InternalError");
@@ -416,7 +417,7 @@ class ApiDocumentation {
         a.put("IdentityProviderFailed", problem("Keycloak failed or could not be reached.",
                 Reason.IDENTITY_PROVIDER_FAILED, "onboarding: what was created in Keycloak has been removed and no "
                         + "tenant was created; offboarding: the tenant is offboarded in Deskport, call again to finish "
-                        + "in Keycloak"));
+                        + "in Keycloak; a service account: its Keycloak client could not be made, nor was the account"));
         a.put("InternalError", problem("The broker failed; it has been logged.", Reason.INTERNAL_ERROR,
                 "an unexpected failure"));
         a.put("ServiceUnavailable", retryAfter(problem("Temporarily unavailable; nothing was changed.",

@@ -259,6 +259,15 @@ class KeycloakIdentityTest {
         // its usage is its tenant's: it cannot ask for every tenant's
         assertThat(billing.get("/api/v1/usage/events?allTenants=true").status()).isEqualTo(403);
 
+        // a client Keycloak does not have yet: Deskport makes it there and shows its secret once
+        String reports = unique("acme-reports");
+        JsonNode made = check(adam.post("/api/v1/admin/service-accounts", json("name", "Acme reports", "clientId", reports,
+                "scopes", new Api.RawJson("[\"admin:read\"]"), "issuer", kc.issuer(REALM))), 201).body();
+        assertThat(made.get("tokenEndpoint").asString()).isEqualTo(kc.issuer(REALM) + "/protocol/openid-connect/token");
+        Api reporter = bearer(kc.clientCredentials(REALM, reports, made.get("clientSecret").asString(), "admin:read"));
+        check(reporter.get("/api/v1/admin/pools"), 200);
+        assertThat(reporter.get("/api/v1/usage/events").reason()).isEqualTo("SCOPE_INSUFFICIENT");
+
         // a local service account, the same rules
         Api.Response local = check(adam.post("/api/v1/admin/service-accounts", json("name", "Local reader",
                 "scopes", new Api.RawJson("[\"usage:read\", \"admin:read\"]"))), 201);

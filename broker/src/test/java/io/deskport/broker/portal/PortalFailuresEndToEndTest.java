@@ -158,8 +158,8 @@ class PortalFailuresEndToEndTest {
         signIn("alice", TestTenant.PASSWORD);
         browser.find(By.cssSelector("[data-testid='change-password-link']")).click();
         browser.waiting(STEP).until(d -> d.findElement(By.id("password-current"))).sendKeys(TestTenant.PASSWORD);
-        browser.find(By.id("password-new")).sendKeys("alice-new-secret");
-        browser.find(By.id("password-repeat")).sendKeys("alice-new-secret");
+        browser.find(By.id("password-new")).sendKeys("harbour-lamp-93");
+        browser.find(By.id("password-repeat")).sendKeys("harbour-lamp-93");
         browser.find(By.xpath("//button[normalize-space(.)='Change password']")).click();
         browser.waiting(STEP).until(d -> d.findElement(By.cssSelector("[data-testid='password-changed']")));
         browser.screenshot("f05-password-changed");
@@ -171,7 +171,7 @@ class PortalFailuresEndToEndTest {
                 .contains("Sign-in failed");
         browser.screenshot("f06-old-password-refused");
         browser.driver().get(base() + "/");
-        signIn("alice", "alice-new-secret");
+        signIn("alice", "harbour-lamp-93");
         browser.screenshot("f07-signed-in-with-new-password");
     }
 
