@@ -80,7 +80,7 @@ public final class IdentityStorm {
         System.out.printf("keycloak: realm %s with organization %s and %d users imported in %.1f s%n", REALM, slug,
                 users, (System.nanoTime() - t1) / 1e9);
 
-        String operatorPassword = "operator-" + UUID.randomUUID();
+        String operatorPassword = "bench-" + UUID.randomUUID();
         try (StormBroker broker = StormBroker.start(work, operatorPassword, List.of(
                 "--deskport.identity.keycloak.url=" + kc.url(),
                 "--deskport.identity.keycloak.realm=" + REALM,

@@ -180,7 +180,7 @@ public final class LogonStorm {
         long t0 = System.nanoTime();
         String operator = operator();
         Site site = setUpSite(operator, "storm-" + Long.toHexString(System.currentTimeMillis()), "Logon storm");
-        String password = "storm-password-" + Long.toHexString(System.nanoTime());
+        String password = "stormkey-" + Long.toHexString(System.nanoTime());
         String[] tokens = new String[users];
         parallel(setupClients, users, u -> {
             UUID user = UUID.fromString(api.expect(201, "POST", "/api/v1/admin/users", operator, site.tenant(),

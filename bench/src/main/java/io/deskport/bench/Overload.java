@@ -50,7 +50,7 @@ public final class Overload {
         EmbeddedPostgres pg = EmbeddedPostgres.start(work.resolve("postgres"), 0);
         String db = "overload";
         pg.ensureDatabase(db);
-        String operatorPassword = "operator-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+        String operatorPassword = "bench-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
         BrokerProcess a = BrokerProcess.start("a", work, pg.jdbcUrl(db), pg.username(), pg.password(), operatorPassword,
                 brokerArgs);
         BrokerProcess b = null;

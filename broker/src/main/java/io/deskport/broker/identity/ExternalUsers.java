@@ -55,6 +55,13 @@ class ExternalUsers {
     private record Known(CurrentUser user, String profile, boolean enabled, Instant readAt) {
     }
 
+    /** A person's token as resolved: who, and what its revocation check needs. */
+    private record Resolved(Known known, String tokenId, Instant issuedAt, String sessionId) {
+    }
+
+    private static final int MAX_REMEMBERED = 100_000;
+    private final Map<Jwt, Resolved> byToken = new ConcurrentHashMap<>();
+
     ExternalUsers(TrustedIssuers trusted, ExternalAccounts accounts, RevokedTokens revoked,
                   ServiceAccounts serviceAccounts, Tenants tenants, JdbcClient jdbc, PlatformTransactionManager txManager) {
         this.tenants = tenants;
@@ -68,6 +75,42 @@ class ExternalUsers {
 
     /** @throws InvalidBearerTokenException (401) when the token names no tenant, a disabled one, or a disabled user */
     DeskportAuthentication authenticate(Jwt jwt) {
+        // the decoder hands out one Jwt per token for its whole life: what it resolved to is remembered with it, so a
+        // request of a known token reads no claim again (Spring's claim accessors convert on every call)
+        Resolved r = byToken.get(jwt);
+        if (r != null && r.known().enabled() && tenants.isActive(r.known().user().tenantId())
+                && !revoked.userChangedSince(r.known().user().userId(), r.known().readAt())) {
+            refuseRevoked(r);
+            return new DeskportAuthentication(r.known().user(), jwt, null);
+        }
+        DeskportAuthentication auth = resolve(jwt);
+        if (auth.serviceAccount()) {
+            return auth;
+        }
+        Known k = known.get(keyOf(jwt));
+        Resolved resolved = new Resolved(k, jwt.getId(), jwt.getIssuedAt(), jwt.getClaimAsString("sid"));
+        refuseRevoked(resolved);
+        if (byToken.size() >= MAX_REMEMBERED) {
+            byToken.keySet().removeIf(t -> t.getExpiresAt() == null || t.getExpiresAt().isBefore(Instant.now()));
+            if (byToken.size() >= MAX_REMEMBERED) {
+                byToken.clear();
+            }
+        }
+        byToken.put(jwt, resolved);
+        return auth;
+    }
+
+    private void refuseRevoked(Resolved r) {
+        if (revoked.isRevoked(r.known().user().userId(), r.tokenId(), r.issuedAt(), r.sessionId())) {
+            throw new InvalidBearerTokenException("The access token has been revoked");
+        }
+    }
+
+    private static String keyOf(Jwt jwt) {
+        return String.valueOf(jwt.getClaims().get("iss")) + "\n" + jwt.getSubject();
+    }
+
+    private DeskportAuthentication resolve(Jwt jwt) {
         TrustedIssuers.Issuer issuer = trusted.find(jwt.getIssuer() == null ? null : jwt.getIssuer().toString())
                 .orElseThrow(() -> new InvalidBearerTokenException("The token was issued by someone else"));
         String azp = jwt.getClaimAsString("azp");
@@ -103,7 +146,7 @@ class ExternalUsers {
         }
         ExternalAccounts.Profile profile = profile(jwt, issuer, alias);
         String profileKey = tenantId + "\n" + profile;
-        String key = issuer.issuer() + "\n" + subject;
+        String key = keyOf(jwt);
         Known k = known.get(key);
         if (k == null || !k.profile().equals(profileKey) || revoked.userChangedSince(k.user().userId(), k.readAt())) {
             k = sync(issuer, subject, tenantId, profile, profileKey, k);
@@ -226,6 +269,7 @@ class ExternalUsers {
     /** Forgets what this broker remembers (tests). */
     void forget() {
         known.clear();
+        byToken.clear();
     }
 
     static List<String> sorted(Collection<String> c) {

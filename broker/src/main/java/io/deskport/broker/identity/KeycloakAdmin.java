@@ -383,6 +383,18 @@ class KeycloakAdmin implements DisposableBean {
 
     // ---- failures --------------------------------------------------------------------------------------------
 
+    /** Ends one sign-in session of a realm (its {@code sid}), as an admin does; nothing when it is gone already. */
+    void endSession(String realm, String sessionId) {
+        call("end session in " + realm, () -> {
+            try {
+                realm(realm).deleteSession(sessionId, false);
+            } catch (jakarta.ws.rs.NotFoundException gone) {
+                // ended already
+            }
+            return null;
+        });
+    }
+
     // ---- service accounts ---------------------------------------------------------------------------------------
 
     /**

@@ -112,7 +112,8 @@ final class KeycloakPortalUsers implements OAuth2UserService<OidcUserRequest, Oi
             auth = users.authenticate(jwt);
         } catch (InvalidBearerTokenException e) {
             throw new Refused(why(jwt, e), e.getMessage(), firstOf(jwt.getClaimAsString("email"),
-                    jwt.getClaimAsString("preferred_username"), jwt.getSubject()), organizationOrNull(jwt));
+                    jwt.getClaimAsString("preferred_username"), jwt.getSubject()), organizationOrNull(jwt),
+                    jwt.getClaimAsString("sid"));
         }
         if (auth.user().userId() == null || auth.serviceAccount()) {
             throw refused(Refusal.PROVIDER_ERROR, "Not a person's sign-in");
@@ -145,11 +146,18 @@ final class KeycloakPortalUsers implements OAuth2UserService<OidcUserRequest, Oi
     static final class Refused extends OAuth2AuthenticationException {
         private final String username;
         private final String organization;
+        private final String providerSession;
 
-        Refused(Refusal refusal, String description, String username, String organization) {
+        Refused(Refusal refusal, String description, String username, String organization, String providerSession) {
             super(new OAuth2Error(refusal.name(), description, null), description);
             this.username = username;
             this.organization = organization;
+            this.providerSession = providerSession;
+        }
+
+        /** The Keycloak session the refused person signed in with ({@code sid}), if any. */
+        String providerSession() {
+            return providerSession;
         }
 
         String username() {

@@ -81,10 +81,10 @@ class KeycloakSignInConfiguration {
                                        KeycloakProperties keycloak, IdentityProperties properties,
                                        PlatformSecrets secrets, IdentityTokenDecoder decoder, ExternalUsers users,
                                        TrustedIssuers trusted, Tenants tenants, AccessTokens tokens,
-                                       ProviderSignIns signIns, SignInAudit audit) throws Exception {
+                                       ProviderSignIns signIns, SignInAudit audit, KeycloakAdmin admin) throws Exception {
         SignInRequestCookie requests = new SignInRequestCookie(SealedBox.of(secrets, KEY_NAME),
                 properties.secureCookie(), Clock.systemUTC());
-        KeycloakSignInOutcome outcome = new KeycloakSignInOutcome(tokens, signIns, audit, keycloak,
+        KeycloakSignInOutcome outcome = new KeycloakSignInOutcome(tokens, signIns, audit, keycloak, admin,
                 properties.secureCookie());
         http.securityMatcher(START + "/**", CALLBACK + "**")
                 // only GETs, and a sign-in cannot be planted: the state must match this browser's sealed cookie

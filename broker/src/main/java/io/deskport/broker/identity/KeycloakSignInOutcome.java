@@ -44,10 +44,12 @@ final class KeycloakSignInOutcome implements AuthenticationSuccessHandler, Authe
     private final ProviderSignIns signIns;
     private final SignInAudit audit;
     private final KeycloakProperties keycloak;
+    private final KeycloakAdmin admin;
     private final boolean secureCookie;
 
     KeycloakSignInOutcome(AccessTokens tokens, ProviderSignIns signIns, SignInAudit audit, KeycloakProperties keycloak,
-                          boolean secureCookie) {
+                          KeycloakAdmin admin, boolean secureCookie) {
+        this.admin = admin;
         this.tokens = tokens;
         this.signIns = signIns;
         this.audit = audit;
@@ -85,6 +87,15 @@ final class KeycloakSignInOutcome implements AuthenticationSuccessHandler, Authe
         log.info("A portal sign-in through Keycloak was refused: {} ({})", refusal, exception.getMessage());
         if (exception instanceof KeycloakPortalUsers.Refused who) {
             audit.failedAtProvider(who.organization(), who.username(), refusal.name(), request.getRemoteAddr());
+            if (who.providerSession() != null && admin.enabled() && !keycloak.adminClientId().isBlank()) {
+                // Keycloak signed them in, Deskport refuses them: their Keycloak session ends too, or the next try in
+                // this browser (perhaps another person's) would be signed in as them again without being asked
+                try {
+                    admin.endSession(keycloak.realm(), who.providerSession());
+                } catch (RuntimeException e) {
+                    log.warn("Could not end the refused person's Keycloak session ({})", e.getMessage());
+                }
+            }
         } else {
             audit.failedAtProvider(null, null, refusal.name(), request.getRemoteAddr());
         }

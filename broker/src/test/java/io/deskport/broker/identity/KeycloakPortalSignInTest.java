@@ -291,6 +291,10 @@ class KeycloakPortalSignInTest {
         assertThat(jdbc.sql("select count(*) from audit_event where action = 'SIGN_IN_FAILED' and "
                         + "details ->> 'refusal' = 'UNKNOWN_ORGANIZATION' and details ->> 'username' = 'ops@platform.test'")
                 .query(Integer.class).single()).isPositive();
+        // Deskport refused them, so their Keycloak session is over too: the next try asks Keycloak's login page again
+        browser.find(By.cssSelector("[data-testid='signin-organisation']")).click();
+        browser.waiting(STEP).until(d -> d.findElement(By.id("username")));
+        assertThat(browser.driver().getCurrentUrl()).startsWith(kc.url() + "/realms/" + REALM + "/");
     }
 
     /** No cookie of the portal but its own, and nothing Keycloak issued in the page's storage. */

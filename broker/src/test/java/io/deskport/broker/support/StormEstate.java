@@ -113,7 +113,7 @@ public final class StormEstate {
                         "host-" + i, "maxSessions", hostSeats, "consoleHost", "127.0.0.1", "consolePort", 5900)), 201);
             }
         });
-        String password = "storm-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+        String password = "storm-" + java.util.UUID.randomUUID();
         Api[][] clients = new Api[users][ports.size()];
         parallel(8, users, u -> {
             UUID id = TestTenant.check(admin.post("/api/v1/admin/users", json("username", "user" + u,
