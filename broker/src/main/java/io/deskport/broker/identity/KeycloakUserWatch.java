@@ -114,6 +114,7 @@ class KeycloakUserWatch {
                 .query(Long.class).optional().orElse(now - FIRST_LOOK_BACK.toMillis());
         String from = LocalDate.ofInstant(Instant.ofEpochMilli(since), ZoneOffset.UTC).minusDays(1).toString();
         Map<String, String> changed = new LinkedHashMap<>(); // user id → what happened (the latest)
+        Map<String, Long> changedAt = new LinkedHashMap<>(); // user id → when (Keycloak's clock, ms)
         long newest = since;
         for (int first = 0; first < 20 * PAGE; first += PAGE) {
             JsonNode page = get("/admin/realms/" + realm + "/admin-events?resourceTypes=USER&dateFrom=" + from
@@ -142,19 +143,20 @@ class KeycloakUserWatch {
                     continue;
                 }
                 changed.putIfAbsent(userId, what); // newest first: the first one seen is the latest
+                changedAt.putIfAbsent(userId, time);
             }
             if (older || page.size() < PAGE) {
                 break;
             }
         }
         String issuer = keycloak.issuer(realm);
-        changed.forEach((userId, what) -> act(realm, issuer, userId, what));
+        changed.forEach((userId, what) -> act(realm, issuer, userId, what, changedAt.get(userId)));
         jdbc.sql("insert into identity_watch (realm, handled_up_to) values (?, ?) on conflict (realm) do update "
                 + "set handled_up_to = excluded.handled_up_to").params(realm, newest).update();
         handledUpTo.put(realm, newest);
     }
 
-    private void act(String realm, String issuer, String userId, String what) {
+    private void act(String realm, String issuer, String userId, String what, long at) {
         boolean gone;
         if (what.equals("DELETE")) {
             gone = true;
@@ -178,9 +180,15 @@ class KeycloakUserWatch {
             }
         }
         linked.ifPresent(u -> {
-            events.publishEvent(new UserAccessChanged(u.tenantId(), u.userId(),
-                    gone ? (what.equals("DELETE") ? "REMOVED_AT_PROVIDER" : "DISABLED_AT_PROVIDER")
-                            : "ROLES_CHANGED_AT_PROVIDER", gone));
+            if (gone) {
+                events.publishEvent(new UserAccessChanged(u.tenantId(), u.userId(),
+                        what.equals("DELETE") ? "REMOVED_AT_PROVIDER" : "DISABLED_AT_PROVIDER", true));
+            } else {
+                // the tokens issued before the change carry the old roles; those issued after it (the same second
+                // included: Keycloak's iat is in whole seconds) carry the new ones and keep counting
+                Instant second = Instant.ofEpochMilli(at).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+                revoked.revokeUser(u.tenantId(), u.userId(), second.minusMillis(1), "ROLES_CHANGED_AT_PROVIDER");
+            }
         });
         if (gone || linked.isPresent()) {
             log.info("Keycloak user {} of realm {}: {} — {}", userId, realm, gone ? "disabled or removed" : what,

@@ -104,19 +104,27 @@ class RevokedTokens {
             return;
         }
         // tokens carry their issue time to the millisecond (AccessTokens.ISSUED_MILLIS)
-        Instant notBefore = Instant.now();
+        revokeUser(e.tenantId(), e.userId(), Instant.now(), e.why());
+    }
+
+    /**
+     * Voids every token of a user issued at or before {@code notBefore}, in the caller's transaction (in memory once
+     * it commits).
+     */
+    void revokeUser(UUID tenantId, UUID userId, Instant notBefore, String why) {
+        CallerTransaction.require();
         jdbc.sql("insert into token_revocation (tenant_id, user_id, not_before, expires_at, reason) values (?, ?, ?, ?, ?)")
-                .params(e.tenantId(), e.userId(), java.sql.Timestamp.from(notBefore),
-                        java.sql.Timestamp.from(notBefore.plus(properties.tokenTtl()).plusSeconds(1)), e.why())
+                .params(tenantId, userId, java.sql.Timestamp.from(notBefore),
+                        java.sql.Timestamp.from(notBefore.plus(properties.tokenTtl()).plusSeconds(1)), why)
                 .update();
         // in memory once it is committed (a change that rolls back revokes nothing)
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
-                users.merge(e.userId(), notBefore, (a, b) -> a.isAfter(b) ? a : b);
+                users.merge(userId, notBefore, (a, b) -> a.isAfter(b) ? a : b);
             }
         });
-        log.info("Access tokens of user {} issued up to {} revoked ({})", e.userId(), notBefore, e.why());
+        log.info("Access tokens of user {} issued up to {} revoked ({})", userId, notBefore, why);
     }
 
     /** Reads the revocations written since the last look (by any broker); every broker runs it. */
