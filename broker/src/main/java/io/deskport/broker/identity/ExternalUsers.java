@@ -83,12 +83,12 @@ class ExternalUsers {
             refuseRevoked(r);
             return new DeskportAuthentication(r.known().user(), jwt, null);
         }
-        DeskportAuthentication auth = resolve(jwt);
-        if (auth.serviceAccount()) {
-            return auth;
+        Outcome outcome = resolve(jwt);
+        if (outcome.known() == null) {
+            return outcome.auth(); // a service account's
         }
-        Known k = known.get(keyOf(jwt));
-        Resolved resolved = new Resolved(k, jwt.getId(), jwt.getIssuedAt(), jwt.getClaimAsString("sid"));
+        // what this token resolved to (not the subject's latest: another token of theirs may say something else)
+        Resolved resolved = new Resolved(outcome.known(), jwt.getId(), jwt.getIssuedAt(), jwt.getClaimAsString("sid"));
         refuseRevoked(resolved);
         if (byToken.size() >= MAX_REMEMBERED) {
             byToken.keySet().removeIf(t -> t.getExpiresAt() == null || t.getExpiresAt().isBefore(Instant.now()));
@@ -97,7 +97,11 @@ class ExternalUsers {
             }
         }
         byToken.put(jwt, resolved);
-        return auth;
+        return outcome.auth();
+    }
+
+    /** A token resolved: who calls, and for a person what was known of them ({@code known} null: a service account). */
+    private record Outcome(DeskportAuthentication auth, Known known) {
     }
 
     private void refuseRevoked(Resolved r) {
@@ -110,19 +114,19 @@ class ExternalUsers {
         return String.valueOf(jwt.getClaims().get("iss")) + "\n" + jwt.getSubject();
     }
 
-    private DeskportAuthentication resolve(Jwt jwt) {
+    private Outcome resolve(Jwt jwt) {
         TrustedIssuers.Issuer issuer = trusted.find(jwt.getIssuer() == null ? null : jwt.getIssuer().toString())
                 .orElseThrow(() -> new InvalidBearerTokenException("The token was issued by someone else"));
         String azp = jwt.getClaimAsString("azp");
         if (!IdentityTokenDecoder.hasAudience(jwt, issuer.audience())) {
             // not meant for Deskport's client: only a registered service account's own client may call with it
-            return serviceAccounts.external(issuer.issuer(), azp, jwt, issuer.tenantId())
-                    .orElseThrow(() -> new InvalidBearerTokenException("The token is not meant for Deskport"));
+            return new Outcome(serviceAccounts.external(issuer.issuer(), azp, jwt, issuer.tenantId())
+                    .orElseThrow(() -> new InvalidBearerTokenException("The token is not meant for Deskport")), null);
         }
         if (jwt.hasClaim("client_id") || isServiceAccountName(jwt.getClaimAsString("preferred_username"))) {
-            return serviceAccounts.external(issuer.issuer(), azp, jwt, issuer.tenantId())
+            return new Outcome(serviceAccounts.external(issuer.issuer(), azp, jwt, issuer.tenantId())
                     .orElseThrow(() -> new InvalidBearerTokenException(
-                            "The client " + azp + " is not a Deskport service account"));
+                            "The client " + azp + " is not a Deskport service account")), null);
         }
         UUID tenantId;
         String alias = null;
@@ -155,7 +159,7 @@ class ExternalUsers {
         if (!k.enabled()) {
             throw new InvalidBearerTokenException("The account is disabled in Deskport");
         }
-        return new DeskportAuthentication(k.user(), jwt, null);
+        return new Outcome(new DeskportAuthentication(k.user(), jwt, null), k);
     }
 
     private Known sync(TrustedIssuers.Issuer issuer, String subject, UUID tenantId, ExternalAccounts.Profile profile,
