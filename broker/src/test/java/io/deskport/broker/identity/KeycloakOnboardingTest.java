@@ -138,6 +138,99 @@ class KeycloakOnboardingTest {
     }
 
     @Test
+    void anInvitationIsMailedByKeycloakWhenTheRealmHasAMailServer() throws Exception {
+        try (MailSink sink = new MailSink()) {
+            kc.admin("PUT", "/" + PLATFORM, java.util.Map.of("smtpServer", java.util.Map.of("host", "127.0.0.1",
+                    "port", String.valueOf(sink.port()), "from", "deskport@platform.example")));
+            try {
+                String slug = newSlug();
+                String email = "first@" + slug + ".example";
+                Api.Response invited = check(onboard(slug, false, "first-" + slug, email, true), 201);
+                assertThat(invited.body().get("firstAdmin").get("invited").asBoolean()).isTrue();
+                assertThat(invited.body().get("firstAdmin").path("temporaryPassword").isMissingNode()
+                        || invited.body().get("firstAdmin").get("temporaryPassword").isNull()).isTrue();
+                String mail = sink.await(java.time.Duration.ofSeconds(30));
+                assertThat(mail).contains(email);
+                assertThat(mail.toLowerCase(java.util.Locale.ROOT)).contains("organization");
+            } finally {
+                kc.admin("PUT", "/" + PLATFORM, java.util.Map.of("smtpServer", java.util.Map.of()));
+            }
+        }
+    }
+
+    /**
+     * A mail server that takes every message and keeps it (the minimum of SMTP Keycloak's mail client speaks: no TLS,
+     * no authentication): a stand-in for a real one, which this machine has not.
+     */
+    static final class MailSink implements AutoCloseable {
+        private final java.net.ServerSocket server = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress());
+        private final java.util.concurrent.BlockingQueue<String> messages = new java.util.concurrent.LinkedBlockingQueue<>();
+        private final Thread thread;
+
+        MailSink() throws java.io.IOException {
+            thread = new Thread(this::serve, "mail-sink");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        String await(java.time.Duration timeout) throws InterruptedException {
+            String m = messages.poll(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            assertThat(m).as("a message at the mail sink").isNotNull();
+            return m;
+        }
+
+        private void serve() {
+            while (!server.isClosed()) {
+                try (java.net.Socket s = server.accept()) {
+                    var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                            java.nio.charset.StandardCharsets.UTF_8));
+                    var out = new java.io.PrintWriter(new java.io.OutputStreamWriter(s.getOutputStream(),
+                            java.nio.charset.StandardCharsets.UTF_8), true);
+                    out.print("220 mail-sink\r\n");
+                    out.flush();
+                    StringBuilder message = new StringBuilder();
+                    String line;
+                    while ((line = in.readLine()) != null) {
+                        String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase(java.util.Locale.ROOT) : line;
+                        if (verb.equals("DATA")) {
+                            out.print("354 end with .\r\n");
+                            out.flush();
+                            String data;
+                            while ((data = in.readLine()) != null && !data.equals(".")) {
+                                message.append(data).append('\n');
+                            }
+                            messages.add(message.toString());
+                            message.setLength(0);
+                            out.print("250 kept\r\n");
+                        } else if (verb.equals("QUIT")) {
+                            out.print("221 bye\r\n");
+                            out.flush();
+                            break;
+                        } else {
+                            if (verb.equals("RCPT")) {
+                                message.append(line).append('\n');
+                            }
+                            out.print("250 ok\r\n");
+                        }
+                        out.flush();
+                    }
+                } catch (java.io.IOException e) {
+                    // closed
+                }
+            }
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            server.close();
+        }
+    }
+
+    @Test
     void anInvitationWithoutAMailServerIsRefusedBeforeAnythingIsCreated() {
         String slug = newSlug();
         Api.Response refused = onboard(slug, false, "first-" + slug, "first@" + slug + ".example", true);
