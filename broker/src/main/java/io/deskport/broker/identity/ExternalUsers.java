@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HexFormat;
@@ -243,7 +242,8 @@ class ExternalUsers {
         return username != null && username.startsWith("service-account-");
     }
 
-    private static String firstOf(String... values) {
+    /** The first of the values that is not blank, or {@code ""}. */
+    static String firstOf(String... values) {
         for (String v : values) {
             if (v != null && !v.isBlank()) {
                 return v;
@@ -270,13 +270,5 @@ class ExternalUsers {
     record Linked(UUID tenantId, UUID userId) {
     }
 
-    /** Forgets what this broker remembers (tests). */
-    void forget() {
-        known.clear();
-        byToken.clear();
-    }
 
-    static List<String> sorted(Collection<String> c) {
-        return new ArrayList<>(new TreeSet<>(c));
-    }
 }

@@ -130,10 +130,6 @@ final class IdentityTokenDecoder implements JwtDecoder {
         return aud != null && aud.contains(audience);
     }
 
-    /** Tests and benchmarks: forget remembered tokens. */
-    void forget() {
-        verified.clear();
-    }
 
     static OAuth2TokenValidator<Jwt> timestamps() {
         return new JwtTimestampValidator(SKEW);

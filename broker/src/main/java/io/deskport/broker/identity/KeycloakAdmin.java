@@ -383,6 +383,40 @@ class KeycloakAdmin implements DisposableBean {
 
     // ---- failures --------------------------------------------------------------------------------------------
 
+    /** One admin event about a user: when (Keycloak's clock, ms), what, and the resource path ({@code users/<id>…}). */
+    record UserEvent(long time, String operation, String resourcePath) {
+    }
+
+    /** A page of a realm's admin events about users from {@code dateFrom} (a day, {@code yyyy-MM-dd}) on, newest first. */
+    List<UserEvent> userEvents(String realm, String dateFrom, int first, int max) {
+        return call("read admin events of " + realm, () -> realm(realm).getAdminEvents(null, null, null, null, null,
+                        null, List.of("USER"), dateFrom, null, first, max).stream()
+                .map(e -> new UserEvent(e.getTime(), e.getOperationType(), e.getResourcePath() == null ? ""
+                        : e.getResourcePath())).toList());
+    }
+
+    /** Whether a user may sign in: empty when the realm has no such user (removed). */
+    Optional<Boolean> userEnabled(String realm, String userId) {
+        return call("read user of " + realm, () -> {
+            try {
+                return Optional.of(!Boolean.FALSE.equals(realm(realm).users().get(userId).toRepresentation().isEnabled()));
+            } catch (jakarta.ws.rs.NotFoundException gone) {
+                return Optional.<Boolean>empty();
+            }
+        });
+    }
+
+    /** The ids of a user's sign-in sessions (the {@code sid} of their tokens); none when the user is gone. */
+    List<String> userSessions(String realm, String userId) {
+        return call("read sessions of " + realm, () -> {
+            try {
+                return realm(realm).users().get(userId).getUserSessions().stream().map(u -> u.getId()).toList();
+            } catch (jakarta.ws.rs.NotFoundException gone) {
+                return List.<String>of();
+            }
+        });
+    }
+
     /** Ends one sign-in session of a realm (its {@code sid}), as an admin does; nothing when it is gone already. */
     void endSession(String realm, String sessionId) {
         call("end session in " + realm, () -> {

@@ -111,7 +111,7 @@ final class KeycloakPortalUsers implements OAuth2UserService<OidcUserRequest, Oi
         try {
             auth = users.authenticate(jwt);
         } catch (InvalidBearerTokenException e) {
-            throw new Refused(why(jwt, e), e.getMessage(), firstOf(jwt.getClaimAsString("email"),
+            throw new Refused(why(jwt, e), e.getMessage(), ExternalUsers.firstOf(jwt.getClaimAsString("email"),
                     jwt.getClaimAsString("preferred_username"), jwt.getSubject()), organizationOrNull(jwt),
                     jwt.getClaimAsString("sid"));
         }
@@ -177,14 +177,6 @@ final class KeycloakPortalUsers implements OAuth2UserService<OidcUserRequest, Oi
         }
     }
 
-    private static String firstOf(String... values) {
-        for (String v : values) {
-            if (v != null && !v.isBlank()) {
-                return v;
-            }
-        }
-        return null;
-    }
 
     static OAuth2AuthenticationException refused(Refusal refusal, String description) {
         return new OAuth2AuthenticationException(new OAuth2Error(refusal.name(), description, null), description);

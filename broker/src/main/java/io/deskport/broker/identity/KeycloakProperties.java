@@ -1,6 +1,5 @@
 package io.deskport.broker.identity;
 
-import java.net.URI;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -47,11 +46,9 @@ record KeycloakProperties(@DefaultValue("") String url, @DefaultValue("") String
         return stripSlash(publicUrl.isBlank() ? url : publicUrl);
     }
 
-    URI adminBase() {
-        return URI.create(stripSlash(url) + "/admin/realms/");
-    }
 
-    private static String stripSlash(String s) {
+    /** {@code s} without a trailing slash. */
+    static String stripSlash(String s) {
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
 }

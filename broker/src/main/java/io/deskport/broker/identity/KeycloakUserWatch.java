@@ -1,6 +1,5 @@
 package io.deskport.broker.identity;
 
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -10,26 +9,19 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.http.MediaType;
-import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
-import org.springframework.util.LinkedMultiValueMap;
-import org.springframework.web.client.HttpClientErrorException;
-import org.springframework.web.client.RestClient;
-import org.springframework.web.client.RestClientException;
 
 import io.deskport.broker.shared.DatabaseOutages;
+import io.deskport.broker.shared.ProblemException;
 import io.deskport.broker.tenancy.UserAccessChanged;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Users disabled, removed or given other roles in Keycloak: Keycloak tells no client when a user is disabled (it
@@ -56,17 +48,14 @@ class KeycloakUserWatch {
     private final ApplicationEventPublisher events;
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
-    private final RestClient http;
-    /** realm → events up to this time (ms) are handled. */
-    private final Map<String, Long> handledUpTo = new ConcurrentHashMap<>();
-    private volatile String adminToken;
-    private volatile Instant adminTokenExpires = Instant.EPOCH;
+    private final KeycloakAdmin admin;
     private volatile Instant nextPass = Instant.EPOCH;
 
     KeycloakUserWatch(KeycloakProperties keycloak, TrustedIssuers trusted, ExternalUsers users, RevokedTokens revoked,
                       IdentityProperties properties, ApplicationEventPublisher events, JdbcClient jdbc,
-                      PlatformTransactionManager txManager) {
+                      PlatformTransactionManager txManager, KeycloakAdmin admin) {
         this.keycloak = keycloak;
+        this.admin = admin;
         this.trusted = trusted;
         this.users = users;
         this.revoked = revoked;
@@ -74,10 +63,6 @@ class KeycloakUserWatch {
         this.events = events;
         this.jdbc = jdbc;
         this.tx = new TransactionTemplate(txManager);
-        SimpleClientHttpRequestFactory f = new SimpleClientHttpRequestFactory();
-        f.setConnectTimeout(Duration.ofSeconds(5));
-        f.setReadTimeout(Duration.ofSeconds(10));
-        this.http = RestClient.builder().requestFactory(f).build();
     }
 
     @Scheduled(fixedDelay = 1000, initialDelay = 2000)
@@ -98,7 +83,7 @@ class KeycloakUserWatch {
                     watch(realm);
                 }
             });
-        } catch (RestClientException | IllegalStateException e) {
+        } catch (ProblemException e) {
             log.warn("Could not read Keycloak's admin events ({}); trying again in {}", e.getMessage(),
                     keycloak.adminEventsInterval());
         } catch (RuntimeException e) {
@@ -117,28 +102,23 @@ class KeycloakUserWatch {
         Map<String, Long> changedAt = new LinkedHashMap<>(); // user id → when (Keycloak's clock, ms)
         long newest = since;
         for (int first = 0; first < 20 * PAGE; first += PAGE) {
-            JsonNode page = get("/admin/realms/" + realm + "/admin-events?resourceTypes=USER&dateFrom=" + from
-                    + "&first=" + first + "&max=" + PAGE);
-            if (page == null || !page.isArray() || page.isEmpty()) {
-                break;
-            }
+            List<KeycloakAdmin.UserEvent> page = admin.userEvents(realm, from, first, PAGE);
             boolean older = false;
-            for (JsonNode e : page) {
-                long time = e.path("time").asLong();
+            for (KeycloakAdmin.UserEvent e : page) {
+                long time = e.time();
                 if (time <= since) {
                     older = true;
                     continue;
                 }
                 newest = Math.max(newest, time);
-                String path = e.path("resourcePath").asString("");
-                String op = e.path("operationType").asString("");
+                String path = e.resourcePath();
                 if (!path.startsWith("users/")) {
                     continue;
                 }
                 String rest = path.substring("users/".length());
                 int slash = rest.indexOf('/');
                 String userId = slash < 0 ? rest : rest.substring(0, slash);
-                String what = slash < 0 ? op : "ROLES";
+                String what = slash < 0 ? e.operation() : "ROLES";
                 if (slash >= 0 && !rest.substring(slash).startsWith("/role-mappings")) {
                     continue;
                 }
@@ -153,30 +133,16 @@ class KeycloakUserWatch {
         changed.forEach((userId, what) -> act(realm, issuer, userId, what, changedAt.get(userId)));
         jdbc.sql("insert into identity_watch (realm, handled_up_to) values (?, ?) on conflict (realm) do update "
                 + "set handled_up_to = excluded.handled_up_to").params(realm, newest).update();
-        handledUpTo.put(realm, newest);
     }
 
     private void act(String realm, String issuer, String userId, String what, long at) {
-        boolean gone;
-        if (what.equals("DELETE")) {
-            gone = true;
-        } else {
-            JsonNode user = get("/admin/realms/" + realm + "/users/" + userId);
-            gone = user == null || !user.path("enabled").asBoolean(true);
-        }
+        boolean gone = what.equals("DELETE") || !admin.userEnabled(realm, userId).orElse(false);
         var linked = users.linked(issuer, userId);
         if (gone) {
-            JsonNode sessions = get("/admin/realms/" + realm + "/users/" + userId + "/sessions");
             Instant expires = Instant.now().plus(properties.tokenTtl()).plusSeconds(60);
-            if (sessions != null && sessions.isArray()) {
-                for (JsonNode session : sessions) {
-                    String sid = session.path("id").asString(null);
-                    if (sid != null) {
-                        revoked.revokeSession(linked.map(ExternalUsers.Linked::tenantId).orElse(null),
-                                linked.map(ExternalUsers.Linked::userId).orElse(null), sid, expires,
-                                "DISABLED_AT_PROVIDER");
-                    }
-                }
+            for (String sid : admin.userSessions(realm, userId)) {
+                revoked.revokeSession(linked.map(ExternalUsers.Linked::tenantId).orElse(null),
+                        linked.map(ExternalUsers.Linked::userId).orElse(null), sid, expires, "DISABLED_AT_PROVIDER");
             }
         }
         linked.ifPresent(u -> {
@@ -196,48 +162,4 @@ class KeycloakUserWatch {
         }
     }
 
-    private JsonNode get(String path) {
-        try {
-            return http.get().uri(URI.create(stripSlash(keycloak.url()) + path))
-                    .header("Authorization", "Bearer " + adminToken()).accept(MediaType.APPLICATION_JSON)
-                    .retrieve().body(JsonNode.class);
-        } catch (HttpClientErrorException.NotFound e) {
-            return null;
-        } catch (HttpClientErrorException.Unauthorized e) {
-            adminTokenExpires = Instant.EPOCH;
-            throw e;
-        }
-    }
-
-    private String adminToken() {
-        if (adminToken != null && Instant.now().isBefore(adminTokenExpires)) {
-            return adminToken;
-        }
-        LinkedMultiValueMap<String, String> form = new LinkedMultiValueMap<>();
-        form.add("grant_type", "client_credentials");
-        form.add("client_id", keycloak.adminClientId());
-        form.add("client_secret", keycloak.adminClientSecret());
-        JsonNode answer = http.post().uri(URI.create(stripSlash(keycloak.url()) + "/realms/" + keycloak.adminRealm()
-                        + "/protocol/openid-connect/token"))
-                .contentType(MediaType.APPLICATION_FORM_URLENCODED).body(form).retrieve().body(JsonNode.class);
-        if (answer == null || !answer.hasNonNull("access_token")) {
-            throw new IllegalStateException("Keycloak gave no admin token");
-        }
-        adminToken = answer.get("access_token").asString();
-        adminTokenExpires = Instant.now().plusSeconds(Math.max(10, answer.path("expires_in").asLong(60) - 10));
-        return adminToken;
-    }
-
-    private static String stripSlash(String s) {
-        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
-    }
-
-    /** Tests: which realms were read up to when. */
-    Map<String, Long> handled() {
-        return Map.copyOf(handledUpTo);
-    }
-
-    static List<String> kinds() {
-        return List.of("UPDATE", "DELETE", "ROLES");
-    }
 }

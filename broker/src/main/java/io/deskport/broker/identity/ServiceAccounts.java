@@ -105,15 +105,12 @@ class ServiceAccounts {
                 || !tenants.isActive(a.tenantId())) {
             return Optional.empty();
         }
-        if (revoked.isRevoked(a.id(), null, issuedAt(jwt))) {
+        if (revoked.isRevoked(a.id(), null, jwt.getIssuedAt())) {
             return Optional.empty();
         }
         return Optional.of(new DeskportAuthentication(a.asUser(), jwt, granted(a.scopes(), jwt.getClaimAsString("scope"))));
     }
 
-    private static Instant issuedAt(Jwt jwt) {
-        return jwt.getIssuedAt();
-    }
 
     /** The scopes of {@code granted} that a token's space-separated {@code scope} names. */
     static Set<String> granted(Set<String> granted, String scope) {

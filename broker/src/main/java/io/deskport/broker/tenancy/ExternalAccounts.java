@@ -1,6 +1,5 @@
 package io.deskport.broker.tenancy;
 
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -151,10 +150,4 @@ public class ExternalAccounts {
         return b.isEmpty() ? "_" : b.toString();
     }
 
-    /** When the user was created, for tests and diagnostics. */
-    @Transactional(readOnly = true)
-    public Instant createdAt(UUID userId) {
-        return jdbc.sql("select created_at from app_user where id = ?").param(userId)
-                .query(java.sql.Timestamp.class).single().toInstant();
-    }
 }

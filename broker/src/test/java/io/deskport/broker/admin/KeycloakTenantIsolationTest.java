@@ -61,14 +61,7 @@ class KeycloakTenantIsolationTest {
     @DynamicPropertySource
     static void keycloak(DynamicPropertyRegistry registry) {
         KeycloakServer kc = KeycloakServer.get();
-        Map<String, String> settings = Map.of(
-                "deskport.identity.keycloak.url", kc.url(),
-                "deskport.identity.keycloak.realm", REALM,
-                "deskport.identity.keycloak.client-id", KeycloakServer.CLIENT_ID,
-                "deskport.identity.keycloak.client-secret", KeycloakServer.CLIENT_SECRET,
-                "deskport.identity.keycloak.admin-realm", "master",
-                "deskport.identity.keycloak.admin-client-id", KeycloakServer.ADMIN_CLIENT_ID,
-                "deskport.identity.keycloak.admin-client-secret", KeycloakServer.ADMIN_CLIENT_SECRET);
+        Map<String, String> settings = kc.brokerSettings();
         settings.forEach((k, v) -> registry.add(k, () -> v));
     }
 

@@ -37,11 +37,7 @@ class KeycloakOnboardingTest {
     @DynamicPropertySource
     static void keycloak(DynamicPropertyRegistry registry) {
         KeycloakServer kc = KeycloakServer.get();
-        registry.add("deskport.identity.keycloak.url", kc::url);
-        registry.add("deskport.identity.keycloak.client-secret", () -> KeycloakServer.CLIENT_SECRET);
-        registry.add("deskport.identity.keycloak.admin-realm", () -> "master");
-        registry.add("deskport.identity.keycloak.admin-client-id", () -> KeycloakServer.ADMIN_CLIENT_ID);
-        registry.add("deskport.identity.keycloak.admin-client-secret", () -> KeycloakServer.ADMIN_CLIENT_SECRET);
+        kc.brokerSettings().forEach((k, v) -> registry.add(k, () -> v));
     }
 
     @LocalServerPort

@@ -77,15 +77,7 @@ class KeycloakPortalSignInTest {
     }
 
     private static Map<String, String> settings(KeycloakServer kc) {
-        return Map.of(
-                "deskport.identity.keycloak.url", kc.url(),
-                "deskport.identity.keycloak.realm", REALM,
-                "deskport.identity.keycloak.client-id", KeycloakServer.CLIENT_ID,
-                "deskport.identity.keycloak.client-secret", KeycloakServer.CLIENT_SECRET,
-                "deskport.identity.keycloak.admin-realm", "master",
-                "deskport.identity.keycloak.admin-client-id", KeycloakServer.ADMIN_CLIENT_ID,
-                "deskport.identity.keycloak.admin-client-secret", KeycloakServer.ADMIN_CLIENT_SECRET,
-                "deskport.identity.keycloak.admin-events-interval", "1s");
+        return kc.brokerSettings("deskport.identity.keycloak.admin-events-interval", "1s");
     }
 
     @BeforeAll

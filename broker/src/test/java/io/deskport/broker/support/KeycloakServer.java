@@ -99,6 +99,25 @@ public final class KeycloakServer {
         this.startedIn = startedIn;
     }
 
+    /**
+     * The broker's settings for this server's platform realm (its url, realm, client and admin client), plus
+     * {@code more} (name, value, ...): what a test registers as dynamic properties, or passes to a second broker.
+     */
+    public java.util.Map<String, String> brokerSettings(String... more) {
+        java.util.Map<String, String> s = new java.util.LinkedHashMap<>();
+        s.put("deskport.identity.keycloak.url", url);
+        s.put("deskport.identity.keycloak.realm", PLATFORM_REALM);
+        s.put("deskport.identity.keycloak.client-id", CLIENT_ID);
+        s.put("deskport.identity.keycloak.client-secret", CLIENT_SECRET);
+        s.put("deskport.identity.keycloak.admin-realm", "master");
+        s.put("deskport.identity.keycloak.admin-client-id", ADMIN_CLIENT_ID);
+        s.put("deskport.identity.keycloak.admin-client-secret", ADMIN_CLIENT_SECRET);
+        for (int i = 0; i + 1 < more.length; i += 2) {
+            s.put(more[i], more[i + 1]);
+        }
+        return s;
+    }
+
     /** The server of this JVM, started (and the test realms imported) on the first call. */
     public static synchronized KeycloakServer get() {
         if (instance == null) {
