@@ -7,6 +7,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import io.deskport.broker.pools.DesktopPool;
 import io.deskport.broker.pools.DesktopPools;
 import io.deskport.broker.shared.ConsoleAddress;
 
@@ -33,9 +34,12 @@ public class SessionAccess {
      * @param console null when the machine has no reachable console (yet)
      * @param recorded whether the pool records its sessions
      * @param consoleFailures failed attempts in a row to reach the desktop (see {@link ConsoleAttempts})
+     * @param clipboardToDesktop whether the pool lets the browser's clipboard reach the desktop
+     * @param clipboardFromDesktop whether the pool lets the desktop's clipboard reach the browser
      */
     public record TunnelTarget(UUID sessionId, UUID tenantId, UUID userId, UUID poolId, SessionState state,
-                               ConsoleAddress console, boolean recorded, int consoleFailures) {
+                               ConsoleAddress console, boolean recorded, int consoleFailures,
+                               boolean clipboardToDesktop, boolean clipboardFromDesktop) {
     }
 
     @Transactional(readOnly = true)
@@ -50,8 +54,11 @@ public class SessionAccess {
                         rs.getObject(3, UUID.class), SessionState.valueOf(rs.getString(4)), rs.getObject(5, UUID.class),
                         rs.getObject(6, UUID.class), rs.getInt(7)))
                 .optional()
-                .map(r -> new TunnelTarget(sessionId, r.tenantId(), r.userId(), r.poolId(), r.state(),
-                        consoles.of(sessionId).orElse(null), pools.get(r.tenantId(), r.poolId()).recordSessions(),
-                        r.consoleFailures()));
+                .map(r -> {
+                    DesktopPool pool = pools.get(r.tenantId(), r.poolId());
+                    return new TunnelTarget(sessionId, r.tenantId(), r.userId(), r.poolId(), r.state(),
+                            consoles.of(sessionId).orElse(null), pool.recordSessions(), r.consoleFailures(),
+                            pool.clipboardPolicy().allowsToDesktop(), pool.clipboardPolicy().allowsFromDesktop());
+                });
     }
 }

@@ -12,9 +12,11 @@ import java.util.UUID;
  * @param recordSessions whether every tunnel to a session of this pool is recorded
  * @param prepareTimeoutSeconds a session still preparing (its desktop starting) after this long ends as
  *        PROVISIONING_FAILED; null = the platform's default ({@code deskport.sessions.prepare-timeout})
+ * @param clipboardPolicy which way clipboard text may cross between the browser and the desktop
  */
 public record DesktopPool(UUID id, UUID tenantId, String name, String description, PoolKind kind, boolean enabled,
                           LoadBalancing loadBalancing, Integer idleTimeoutSeconds, IdleAction idleAction,
                           Integer disconnectTimeoutSeconds, Integer maxSessionSeconds, boolean recordSessions,
-                          Integer prepareTimeoutSeconds, Instant createdAt, Instant updatedAt) {
+                          Integer prepareTimeoutSeconds, Instant createdAt, Instant updatedAt,
+                          ClipboardPolicy clipboardPolicy) {
 }

@@ -48,6 +48,9 @@ class PoolRecord {
     boolean recordSessions;
     @Column(name = "prepare_timeout_s")
     Integer prepareTimeoutSeconds;
+    @Enumerated(EnumType.STRING)
+    @Column(name = "clipboard_policy", nullable = false)
+    ClipboardPolicy clipboardPolicy;
     @Column(name = "created_at", nullable = false, updatable = false)
     Instant createdAt;
     @Column(name = "updated_at", nullable = false)
@@ -58,6 +61,6 @@ class PoolRecord {
     DesktopPool view() {
         return new DesktopPool(id, tenantId, name, description, kind, enabled, loadBalancing, idleTimeoutSeconds,
                 idleAction, disconnectTimeoutSeconds, maxSessionSeconds, recordSessions, prepareTimeoutSeconds,
-                createdAt, updatedAt);
+                createdAt, updatedAt, clipboardPolicy);
     }
 }

@@ -43,6 +43,9 @@ import io.deskport.gateway.protocol.ProtocolException;
  * {@code error} there means the desktop could not be reached, which is recorded on the session
  * ({@link ConsoleAttempts}) before the error is passed on, so that the browser, asking the broker why its
  * tunnel closed, learns what happened. After the first frame the stream is relayed in bulk.
+ *
+ * <p>The pool's clipboard policy holds both ways ({@link ClipboardFilter}): a refused direction's clipboard
+ * streams are dropped here.
  */
 class TunnelEndpoint extends Endpoint {
 
@@ -67,6 +70,7 @@ class TunnelEndpoint extends Endpoint {
     private volatile boolean closedByBroker;
     private long lastActivityReport;
     private int consoleFailuresBefore;
+    private ClipboardFilter clipboard;
 
     TunnelEndpoint(SignedTunnelTickets tickets, SessionAccess access, SessionLifecycle lifecycle,
                    GatewayConnector gateway, LiveTunnels live, ConsoleAttempts consoleAttempts) {
@@ -109,6 +113,7 @@ class TunnelEndpoint extends Endpoint {
         }
         sessionId = target.sessionId();
         consoleFailuresBefore = target.consoleFailures();
+        clipboard = new ClipboardFilter(target.clipboardToDesktop(), target.clipboardFromDesktop(), this::sendQuietly);
         user = new CurrentUser(target.userId(), target.tenantId(), "tunnel", Set.of());
         GatewayConnector.ClientScreen screen = new GatewayConnector.ClientScreen(
                 bounded(first(params, "width"), 1024, 8192), bounded(first(params, "height"), 768, 8192),
@@ -163,7 +168,7 @@ class TunnelEndpoint extends Endpoint {
             }
             char[] chunk;
             while ((chunk = reader.read()) != null) {
-                batch.append(chunk);
+                clipboard.appendToBrowser(batch, chunk);
                 if (!reader.available() || batch.length() >= 8192) {
                     send(batch.toString());
                     batch.setLength(0);
@@ -174,6 +179,10 @@ class TunnelEndpoint extends Endpoint {
                 status = e.getStatus();
                 message = e.getMessage();
             }
+        } catch (ProtocolException e) {
+            log.info("Tunnel {}: the gateway's stream broke the protocol: {}", tunnelId, e.getMessage());
+            status = GuacamoleStatus.SERVER_ERROR;
+            message = "the gateway's stream broke the protocol";
         } catch (IOException e) {
             log.debug("Tunnel {}: the browser went away ({})", tunnelId, e.getMessage());
         } finally {
@@ -194,6 +203,9 @@ class TunnelEndpoint extends Endpoint {
         while ((instruction = reader.readInstruction()) != null) {
             if ("error".equals(instruction.getOpcode())) {
                 recordUpstreamError(instruction.getArgs());
+            }
+            if (!clipboard.passesToBrowser(instruction.getOpcode(), instruction.getArgs())) {
+                continue;
             }
             batch.append(instruction);
             if (!reader.available() || batch.length() >= 8192) {
@@ -265,7 +277,9 @@ class TunnelEndpoint extends Endpoint {
                     if (INPUT.contains(instruction.opcode())) {
                         reportActivity();
                     }
-                    writer.write(instruction.encode().toCharArray());
+                    if (clipboard.passesFromBrowser(instruction)) {
+                        writer.write(instruction.encode().toCharArray());
+                    }
                 }
             }
         } catch (ProtocolException | GuacamoleException e) {
@@ -335,6 +349,15 @@ class TunnelEndpoint extends Endpoint {
             } catch (GuacamoleException e) {
                 log.debug("Closing gateway connection of tunnel {} failed: {}", tunnelId, e.getMessage());
             }
+        }
+    }
+
+    /** Sends an answer of the broker's own; a browser that left meanwhile is noticed by the relay. */
+    private void sendQuietly(String text) {
+        try {
+            send(text);
+        } catch (IOException e) {
+            log.debug("Tunnel {}: the browser went away ({})", tunnelId, e.getMessage());
         }
     }
 
