@@ -79,7 +79,7 @@ public class DesktopPools {
         p.idleTimeoutSeconds = s.idleTimeoutSeconds();
         p.idleAction = s.idleAction() == null ? IdleAction.DISCONNECT : s.idleAction();
         p.disconnectTimeoutSeconds = s.disconnectTimeoutSeconds() == null ? DEFAULT_DISCONNECT_TIMEOUT_S
-                : s.disconnectTimeoutSeconds();
+                : zeroIsNone(s.disconnectTimeoutSeconds());
         p.maxSessionSeconds = s.maxSessionSeconds();
         p.recordSessions = s.recordSessions() != null && s.recordSessions();
         p.prepareTimeoutSeconds = s.prepareTimeoutSeconds() == null || s.prepareTimeoutSeconds() == 0 ? null
