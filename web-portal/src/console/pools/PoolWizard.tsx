@@ -225,8 +225,16 @@ export function PoolWizard({ mode, poolId, onClose, onDone }: {
   };
 
   return (
-    <Modal isOpen onClose={onClose} variant="large" aria-labelledby="pool-wizard-title" className="dp-pool-wizard">
-      {mode === 'edit' && !original && !loadProblem && <Spinner aria-label="Loading the pool" />}
+    // the wizard's header has the close button (and Escape closes it too): the modal adds none of its own
+    <Modal isOpen onEscapePress={onClose} variant="large" aria-labelledby="pool-wizard-title" className="dp-pool-wizard">
+      {mode === 'edit' && !original && !loadProblem && (
+        <div className="pf-v6-u-p-lg">
+          <Spinner aria-label="Loading the pool" />{' '}
+          <Button variant="link" onClick={onClose}>
+            Cancel
+          </Button>
+        </div>
+      )}
       {loadProblem && (
         <div className="pf-v6-u-p-lg">
           <ProblemAlert problem={loadProblem} />
@@ -237,7 +245,7 @@ export function PoolWizard({ mode, poolId, onClose, onDone }: {
       )}
       {(mode === 'create' || original) && (
         <Wizard
-          height={640}
+          height="80vh"
           header={<WizardHeader title={title} titleId="pool-wizard-title" onClose={onClose} closeButtonAriaLabel="Close the pool wizard" description={mode === 'edit' ? 'Each part you change is saved with the version you opened; nothing is overwritten silently.' : 'Nothing is created until you confirm on the last step, and then all of it or nothing.'} />}
           footer={<Controls check={check} submit={(goTo) => void submit(goTo)} busy={busy} submitLabel={mode === 'create' ? 'Create pool' : 'Save changes'} />}
           onClose={onClose}

@@ -333,7 +333,10 @@ export function EntitlementsStep({ form, set }: StepProps) {
           onPick={(g) => set({ groups: [...form.groups, { id: g.id, name: g.name }] })}
           onUnpick={(id) => set({ groups: form.groups.filter((g) => g.id !== id) })}
           rowLabel={(g) => g.name}
-          rowDetail={(g) => `${g.memberIds?.length ?? 0} members`}
+          rowDetail={(g) => {
+            const members = g.memberIds?.length ?? 0;
+            return `${members} ${members === 1 ? 'member' : 'members'}`;
+          }}
           emptyWords="No group yet."
         />
       </FormGroup>
@@ -346,7 +349,7 @@ export function EntitlementsStep({ form, set }: StepProps) {
           pickedLabels={form.users}
           onPick={(u) => set({ users: [...form.users, { id: u.id, name: u.displayName || u.username }] })}
           onUnpick={(id) => set({ users: form.users.filter((u) => u.id !== id) })}
-          rowLabel={(u) => (u.displayName ? `${u.displayName} (${u.username})` : u.username)}
+          rowLabel={(u) => (u.displayName && u.displayName !== u.username ? `${u.displayName} (${u.username})` : u.username)}
           emptyWords="No user yet."
         />
       </FormGroup>
