@@ -1,7 +1,7 @@
 /**
  * The browser's way to its desktop: one-time tunnel tickets, the Jakarta WebSocket endpoint
- * ({@code /tunnel}, subprotocol {@code guacamole}) and the connection to the display gateway (embedded,
- * or a remote gateway / guacd) through guacamole-common.
+ * ({@code /tunnel}, subprotocol {@code guacamole}) with the pool's clipboard policy enforced on it, and the
+ * connection to the display gateway (embedded, or a remote gateway / guacd) through guacamole-common.
  */
 @ApplicationModule(displayName = "Tunnel", allowedDependencies = {"shared", "brokering"})
 @Tables(owns = {"tunnel_token_use"})
