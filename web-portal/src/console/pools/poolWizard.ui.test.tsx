@@ -237,6 +237,42 @@ describe('disabling and deleting a pool', () => {
     expect(await screen.findByRole('button', { name: 'Enable pool' })).toBeInTheDocument();
   });
 
+  it('tells the admin another saved the pool first, and disables it from the version reloaded', async () => {
+    let version = 2;
+    const calls = renderApp('/console/pools/p1', (c): Answer | undefined => {
+      const p = pathOf(c.url);
+      if (p === '/api/v1/admin/pools/p1' && c.method === 'PATCH') {
+        return c.headers['If-Match'] === `"${version}"`
+          ? { body: { ...office, enabled: false }, headers: { ETag: `"${++version}"` } }
+          : { status: 412, body: { reason: 'STALE_VERSION', objectType: 'Pool', currentETag: `"${version}"` } };
+      }
+      if (p === '/api/v1/admin/pools/p1') {
+        return { body: office, headers: { ETag: `"${version}"` } };
+      }
+      if (p === '/api/v1/admin/pools/p1/impact') {
+        return { body: impact };
+      }
+      return p.startsWith('/api/v1/admin/') ? { body: [] } : undefined;
+    });
+    await userEvent.click(await screen.findByRole('button', { name: 'Disable pool' }));
+    version = 5; // another admin saved meanwhile
+    const dialog = await screen.findByRole('dialog');
+    await within(dialog).findByTestId('impact-disable');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Disable pool' }));
+    const stale = await screen.findByTestId('stale-version');
+    expect(stale).toHaveTextContent('Another admin changed this pool');
+    expect(calls.find((c) => c.method === 'PATCH')).toMatchObject({ headers: { 'If-Match': '"2"' }, body: { enabled: false } });
+
+    await userEvent.click(within(stale).getByRole('button', { name: 'Reload the pool' }));
+    await waitFor(() => expect(calls.filter((c) => pathOf(c.url) === '/api/v1/admin/pools/p1' && c.method === 'GET')).toHaveLength(2));
+    await userEvent.click(await screen.findByRole('button', { name: 'Disable pool' }));
+    const again = await screen.findByRole('dialog');
+    await within(again).findByTestId('impact-disable');
+    await userEvent.click(within(again).getByRole('button', { name: 'Disable pool' }));
+    expect(await screen.findByRole('button', { name: 'Enable pool' })).toBeInTheDocument();
+    expect(calls.filter((c) => c.method === 'PATCH').at(-1)?.headers['If-Match']).toBe('"5"');
+  });
+
   it('shows what deleting ends and removes, wants the name typed, and says what it did', async () => {
     const calls = renderApp('/console/pools/p1', (c): Answer | undefined => {
       const p = pathOf(c.url);
