@@ -62,7 +62,7 @@ describe('what deleting a pool does', () => {
 
   it('names the session hosts a shared pool loses', () => {
     const shared = { ...impact, kind: 'SHARED' as const, whenDeleted: { ...impact.whenDeleted, desktopsRemoved: 0, machinesDeleted: 0, registeredDesktopsForgotten: 0, assignedDesktopsRemoved: 0, sessionHostsRemoved: 3 } };
-    expect(deleteWords(shared)).toContain('3 session hosts are removed: their agents are no longer accepted; the machines keep running.');
+    expect(deleteWords(shared)).toContain('3 session hosts are removed: their agents, no longer accepted, log off every session there and stop; the machines keep running.');
     expect(deleteWords(shared)).toContain('It has no desktops.');
   });
 });

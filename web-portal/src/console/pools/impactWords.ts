@@ -59,7 +59,7 @@ export function deleteWords(i: PoolImpact): string[] {
     lines.push('It has no desktops.');
   }
   if (d.sessionHostsRemoved) {
-    lines.push(`${n(d.sessionHostsRemoved, 'session host')} ${isAre(d.sessionHostsRemoved)} removed: their agents are no longer accepted; the machines keep running.`);
+    lines.push(`${n(d.sessionHostsRemoved, 'session host')} ${isAre(d.sessionHostsRemoved)} removed: their agents, no longer accepted, log off every session there and stop; the machines keep running.`);
   }
   const entitlements = d.userEntitlementsRemoved + d.groupEntitlementsRemoved;
   lines.push(

@@ -28,8 +28,8 @@ import io.deskport.broker.shared.ProblemException;
  * session hosts, entitlements, licences stay, and provisioning keeps the pool at its size.</li>
  * <li><b>Removing</b> ({@code DELETE …/pools/{id}}) ends every live session ({@code RESOURCE_REMOVED}, giving back
  * their seats), deletes the machine of every desktop provisioning created (a DELETE task each), forgets the
- * desktops registered by address (the machines keep running), removes the pool's session hosts (their agents are
- * no longer accepted), its entitlements, the products it consumes (its desktops' PER_DESKTOP seats given back),
+ * desktops registered by address (the machines keep running), removes the pool's session hosts (their agents, no
+ * longer accepted, log off every session there and stop), its entitlements, the products it consumes (its desktops' PER_DESKTOP seats given back),
  * its provisioning settings and image versions (the image files stay), and its sessions' history (the audit trail
  * and usage events keep theirs).</li>
  * </ul>
@@ -85,7 +85,8 @@ public class PoolImpacts {
      * @param machinesDeleted of which created by provisioning: their machines are deleted (a DELETE task each)
      * @param registeredDesktopsForgotten of which registered by address: Deskport forgets them, the machines run on
      * @param assignedDesktopsRemoved of which assigned to a user now (a persistent desktop's owner loses it)
-     * @param sessionHostsRemoved the pool's session hosts (SHARED), removed: their agents are no longer accepted
+     * @param sessionHostsRemoved the pool's session hosts (SHARED), removed: their agents, no longer accepted, log off
+     *                            every session there and stop
      * @param userEntitlementsRemoved entitlements of single users removed
      * @param groupEntitlementsRemoved entitlements of groups removed
      * @param entitledUsersLosingAccess the people those entitle, who lose the pool
