@@ -78,7 +78,7 @@ public class DesktopPools {
         p.loadBalancing = s.loadBalancing() == null ? LoadBalancing.BREADTH_FIRST : s.loadBalancing();
         p.idleTimeoutSeconds = s.idleTimeoutSeconds();
         p.idleAction = s.idleAction() == null ? IdleAction.DISCONNECT : s.idleAction();
-        p.disconnectTimeoutSeconds = s.disconnectTimeoutSeconds() == null ? DEFAULT_DISCONNECT_TIMEOUT_S
+        p.disconnectTimeoutSeconds = s.disconnectTimeoutSeconds() == null ? Integer.valueOf(DEFAULT_DISCONNECT_TIMEOUT_S)
                 : zeroIsNone(s.disconnectTimeoutSeconds());
         p.maxSessionSeconds = s.maxSessionSeconds();
         p.recordSessions = s.recordSessions() != null && s.recordSessions();
