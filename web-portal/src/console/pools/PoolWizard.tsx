@@ -14,15 +14,12 @@ import {
 import { humanError, type HumanProblem } from '../../problems/problemMessages';
 import { useConsole } from '../ConsoleContext';
 import { ProblemAlert } from '../controls';
+import { editPlan, formFieldOf, planWords, stepOfRefusal } from './poolChanges';
 import {
   STEP_NAMES,
-  editPlan,
   firstInvalidStep,
-  formFieldOf,
   formFrom,
   newForm,
-  planWords,
-  stepOfRefusal,
   stepsFor,
   validateStep,
   type FieldErrors,

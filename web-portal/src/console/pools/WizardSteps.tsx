@@ -34,13 +34,13 @@ import {
   FILE_TRANSFER_WORDS,
   LOAD_BALANCING_WORDS,
   STEP_NAMES,
-  reviewSections,
   type ClipboardPolicy,
   type FieldErrors,
   type LoadBalancing,
   type WizardForm,
   type WizardMode,
 } from './poolWizard';
+import { reviewSections } from './poolReview';
 import { SearchPick } from './SearchPick';
 
 /** What every step gets: the form, how to change it, the errors to show and whether it creates or edits. */

@@ -1,20 +1,7 @@
 import type { AdminPool, PoolProvisioning } from '../adminTypes';
-import {
-  editPlan,
-  firstInvalidStep,
-  formFieldOf,
-  formFrom,
-  newForm,
-  planIsEmpty,
-  planWords,
-  reviewSections,
-  setupRequest,
-  stepOfRefusal,
-  stepsFor,
-  validateStep,
-  type PoolOriginal,
-  type WizardForm,
-} from './poolWizard';
+import { editPlan, formFieldOf, planIsEmpty, planWords, setupRequest, stepOfRefusal } from './poolChanges';
+import { reviewSections } from './poolReview';
+import { firstInvalidStep, formFrom, newForm, stepsFor, validateStep, type PoolOriginal, type WizardForm } from './poolWizard';
 
 const form = (patch: Partial<WizardForm>): WizardForm => ({ ...newForm(), name: 'Office', ...patch });
 

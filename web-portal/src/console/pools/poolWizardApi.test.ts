@@ -1,6 +1,7 @@
 import { adminClient } from '../adminApi';
 import { fakeBroker, pathOf } from '../testBroker';
-import { editPlan, formFrom, type PoolOriginal } from './poolWizard';
+import { editPlan } from './poolChanges';
+import { formFrom, type PoolOriginal } from './poolWizard';
 import { saveEdit } from './poolWizardApi';
 
 afterEach(() => vi.unstubAllGlobals());

@@ -9,8 +9,8 @@ import type { AdminClient } from '../adminApi';
 import type { AdminPool, Entitlement, PoolProvisioning } from '../adminTypes';
 import { fieldErrors, saveVersioned } from '../editFlow';
 import type { LicenceProduct } from '../licences/licenceTypes';
-import type { EditPlan, PoolOriginal, ProductChoice, WizardForm } from './poolWizard';
-import { setupRequest } from './poolWizard';
+import { setupRequest, type EditPlan } from './poolChanges';
+import type { PoolOriginal, ProductChoice, WizardForm } from './poolWizard';
 
 const poolPath = (id: string) => `/api/v1/admin/pools/${encodeURIComponent(id)}`;
 
