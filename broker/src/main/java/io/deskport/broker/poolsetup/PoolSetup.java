@@ -66,7 +66,7 @@ public class PoolSetup {
      * @param licenceProductIds the licence products its sessions (or desktops) consume
      * @param entitlements who may use it
      */
-    public record Request(@NotNull @Valid NewPool pool, @Valid ProvisioningSpec provisioning,
+    public record WholePool(@NotNull @Valid NewPool pool, @Valid ProvisioningSpec provisioning,
                           @Valid ProvisioningSetup.ImageSource image,
                           @Size(max = 100) List<@NotNull UUID> licenceProductIds, @Valid Grants entitlements) {
     }
@@ -89,7 +89,7 @@ public class PoolSetup {
      *         tenant's), CONFLICT (a pool of that name exists) — whatever a part refuses, nothing is kept
      */
     @ConfigurationTransactional
-    public Versioned<SetUpPool> setUp(AdminContext ctx, Request r) {
+    public Versioned<SetUpPool> setUp(AdminContext ctx, WholePool r) {
         List<FieldError> errors = new ArrayList<>();
         if (r.provisioning() != null && r.pool().kind() == PoolKind.SHARED) {
             errors.add(new FieldError("provisioning", "a SHARED pool runs on session hosts: Deskport creates no desktops "

@@ -36,7 +36,7 @@ class PoolSetupController {
      * a file outside its image directory, sizes that do not fit) leaves no pool. Answered with the pool's ETag.
      */
     @PostMapping("/setup")
-    ResponseEntity<PoolSetup.SetUpPool> setUp(AdminContext ctx, @Valid @RequestBody PoolSetup.Request b) {
+    ResponseEntity<PoolSetup.SetUpPool> setUp(AdminContext ctx, @Valid @RequestBody PoolSetup.WholePool b) {
         ResponseEntity<PoolSetup.SetUpPool> answer = setup.setUp(ctx, b).created();
         if (b.provisioning() != null) {
             reconciler.wakeUp(); // committed: the reconciler starts filling the pool
