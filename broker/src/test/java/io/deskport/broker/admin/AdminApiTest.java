@@ -104,6 +104,29 @@ class AdminApiTest {
     }
 
     @Test
+    void aPlatformAdminsSwitchIntoATenantIsAuditedInThatTenantOnceAndAnUnknownTenantIsNotFound() {
+        Api operator = tenant.platformAdmin(context, "operator");
+        UUID acme = check(operator.post("/api/v1/admin/tenants", json("slug", "acme-" + System.nanoTime() % 100000,
+                "name", "Acme", "maxConcurrentSessions", 5, "maxDesktops", 5)), 201).id();
+
+        for (int i = 0; i < 3; i++) {
+            check(operator.inTenant(acme).get("/api/v1/admin/pools"), 200);
+        }
+        check(tenant.admin.get("/api/v1/admin/pools"), 200);
+
+        var entered = check(operator.inTenant(acme).get("/api/v1/admin/audit?action=TENANT_VIEW_ENTERED"), 200).body();
+        assertThat(entered.size()).isEqualTo(1);
+        assertThat(entered.get(0).get("actorName").asString()).isEqualTo("operator");
+        assertThat(entered.get(0).get("objectId").asString()).isEqualTo(acme.toString());
+        assertThat(entered.get(0).get("details").get("adminTenantId").asString()).isEqualTo(tenant.id.toString());
+        assertThat(check(tenant.admin.get("/api/v1/admin/audit?action=TENANT_VIEW_ENTERED"), 200).body().size()).isZero();
+
+        Api.Response unknown = operator.inTenant(UUID.randomUUID()).get("/api/v1/admin/pools");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.reason()).isEqualTo("NOT_FOUND");
+    }
+
+    @Test
     void helpDeskSeesAndEndsSessionsButCannotChangePools() {
         UUID pool = tenant.pool("office", "POOLED", null);
         tenant.desktops(pool, 1, "READY");
