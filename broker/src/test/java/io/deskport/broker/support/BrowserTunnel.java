@@ -34,10 +34,15 @@ public final class BrowserTunnel implements WebSocket.Listener, AutoCloseable {
 
     /** Opens {@code /tunnel?token=…&width=…&height=…&dpi=96}; fails when the upgrade is refused. */
     public static BrowserTunnel open(int port, String token, int width, int height) throws Exception {
+        return open(port, "/tunnel", token, width, height);
+    }
+
+    /** Opens the tunnel at {@code path} (e.g. an admin's shadow, {@code /tunnel/shadow}) with the ticket. */
+    public static BrowserTunnel open(int port, String path, String token, int width, int height) throws Exception {
         BrowserTunnel t = new BrowserTunnel();
         t.socket = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("guacamole")
                 .connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/tunnel?token=" + token + "&width=" + width
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + path + "?token=" + token + "&width=" + width
                         + "&height=" + height + "&dpi=96"), t)
                 .get(10, TimeUnit.SECONDS);
         return t;
@@ -103,6 +108,18 @@ public final class BrowserTunnel implements WebSocket.Listener, AutoCloseable {
         await(opcode).atMost(Duration.ofSeconds(20)).until(() -> hasReceived(opcode) || closed.isDone());
         return received.stream().filter(i -> i.getOpcode().equals(opcode)).findFirst()
                 .orElseThrow(() -> new AssertionError("tunnel closed (" + closed.getNow("") + ") before " + opcode));
+    }
+
+    /** @return the first instruction received that matches, once one is (fails when the tunnel closes first) */
+    public GuacamoleInstruction awaitInstruction(String what, java.util.function.Predicate<GuacamoleInstruction> which) {
+        await(what).atMost(Duration.ofSeconds(20)).until(() -> received.stream().anyMatch(which) || closed.isDone());
+        return received.stream().filter(which).findFirst()
+                .orElseThrow(() -> new AssertionError("tunnel closed (" + closed.getNow("") + ") before " + what));
+    }
+
+    /** @return how many {@code sync}s (frames) were received so far */
+    public long frames() {
+        return received.stream().filter(i -> i.getOpcode().equals("sync")).count();
     }
 
     /** @return "code reason" once the server closed the tunnel */
