@@ -3,8 +3,7 @@ import { Breadcrumb, BreadcrumbItem, Button, Flex, FlexItem, PageSection, Slider
 import { PauseIcon, PlayIcon } from '@patternfly/react-icons';
 import { Link, useParams } from 'react-router-dom';
 
-import { humanError, type HumanProblem } from '../../problems/problemMessages';
-import { fetchAttachment } from '../adminApi';
+import { TENANT_HEADER } from '../adminApi';
 import { useConsole } from '../ConsoleContext';
 import { ProblemAlert } from '../controls';
 import { RecordingPlayer } from './RecordingPlayer';
@@ -18,7 +17,6 @@ export function RecordingPage() {
   const screen = useRef<HTMLDivElement>(null);
   const player = useRef<RecordingPlayer | null>(null);
   const [state, setState] = useState<Playback>(LOADING);
-  const [problem, setProblem] = useState<HumanProblem | null>(null);
 
   useEffect(() => {
     const container = screen.current;
@@ -26,20 +24,12 @@ export function RecordingPage() {
       return;
     }
     let active = true;
-    let p: RecordingPlayer | null = null;
     const url = `/api/v1/admin/sessions/${encodeURIComponent(sessionId)}/recordings/${encodeURIComponent(name)}`;
-    fetchAttachment(url, client.tenantId)
-      .then((file) => {
-        if (!active) {
-          return;
-        }
-        p = new RecordingPlayer(container, file.blob, (s) => active && setState(s));
-        player.current = p;
-      })
-      .catch((e) => active && setProblem(humanError(e, 'admin')));
+    const p = new RecordingPlayer(container, url, client.tenantId ? { [TENANT_HEADER]: client.tenantId } : {}, (s) => active && setState(s));
+    player.current = p;
     return () => {
       active = false;
-      p?.dispose();
+      p.dispose();
       player.current = null;
     };
   }, [client, sessionId, name]);
@@ -60,10 +50,9 @@ export function RecordingPage() {
       <Title headingLevel="h1" size="xl" className="pf-v6-u-mb-sm">
         Recording of the session
       </Title>
-      <ProblemAlert problem={problem} />
       {state.status === 'error' && (
         <ProblemAlert
-          problem={{ title: 'The recording cannot be played', message: state.error ?? '', action: 'Download it and check the file.', severity: 'danger', retryable: false }}
+          problem={{ title: 'The recording cannot be played', message: state.error ?? '', action: 'Go back to the session and try again.', severity: 'danger', retryable: false }}
         />
       )}
       <Flex alignItems={{ default: 'alignItemsCenter' }} className="pf-v6-u-mb-sm" flexWrap={{ default: 'nowrap' }}>

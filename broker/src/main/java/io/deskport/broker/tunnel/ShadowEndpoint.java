@@ -52,7 +52,9 @@ class ShadowEndpoint extends Endpoint {
     private final Object sendLock = new Object();
     private final ShadowFilter filter = new ShadowFilter();
     private final UUID shadowId = UUID.randomUUID();
-    private final AtomicBoolean ended = new AtomicBoolean();
+    /** Set as soon as anyone ends the shadow (before the gateway's connection is left, so its end is not taken for the gateway's). */
+    private final AtomicBoolean ending = new AtomicBoolean();
+    private final AtomicBoolean endAudited = new AtomicBoolean();
     private Session ws;
     private volatile GuacamoleTunnel tunnel;
     private ShadowTickets.Grant grant;
@@ -184,7 +186,7 @@ class ShadowEndpoint extends Endpoint {
         } finally {
             tunnel.releaseReader();
         }
-        if (!ended.get()) {
+        if (!ending.get()) {
             endedBy = ShadowAudit.EndedBy.GATEWAY;
             close(status, "the desktop stream ended");
         }
@@ -208,7 +210,9 @@ class ShadowEndpoint extends Endpoint {
                         send(new GuacamoleInstruction("", "ping", args.get(1)).toString());
                     }
                 } else if ("disconnect".equals(instruction.opcode())) {
+                    ending.set(true);
                     close(GuacamoleStatus.SUCCESS, "the viewer left");
+                    end();
                     return;
                 } else if (filter.fromBrowser(instruction.opcode())) {
                     writer.write(instruction.encode().toCharArray());
@@ -240,17 +244,19 @@ class ShadowEndpoint extends Endpoint {
     /** Closes this shadow because the tunnel it watches closed (or the broker stops). */
     void closeFromBroker(GuacamoleStatus status) {
         endedBy = status == GuacamoleStatus.SERVER_BUSY ? ShadowAudit.EndedBy.BROKER : ShadowAudit.EndedBy.SESSION;
+        ending.set(true);
         close(status, status.name());
         end();
     }
 
     /** Leaves the gateway's connection; once started, once: the audit line of the end and the user's notice. */
     private void end() {
+        ending.set(true);
         closeGateway();
         if (grant != null) {
             live.unregisterShadow(grant.sessionId(), this);
         }
-        if (!started || !ended.compareAndSet(false, true)) {
+        if (!started || !endAudited.compareAndSet(false, true)) {
             return;
         }
         long seconds = (System.nanoTime() - startedAt) / 1_000_000_000L;
