@@ -26,6 +26,9 @@ import static org.awaitility.Awaitility.await;
 public final class BrowserTunnel implements WebSocket.Listener, AutoCloseable {
 
     private final List<GuacamoleInstruction> received = new CopyOnWriteArrayList<>();
+    /** When each of {@link #received} arrived ({@link System#nanoTime()}), in the same order. */
+    private final List<Long> arrivals = new CopyOnWriteArrayList<>();
+    private volatile long closedAt;
     private final InstructionFeed feed = new InstructionFeed();
     private final StringBuilder partial = new StringBuilder();
     private final CompletableFuture<String> closed = new CompletableFuture<>();
@@ -71,6 +74,7 @@ public final class BrowserTunnel implements WebSocket.Listener, AutoCloseable {
         if (instruction.getOpcode().isEmpty() && tunnelId == null) {
             tunnelId = instruction.getArgs().getFirst();
         }
+        arrivals.add(System.nanoTime());
         received.add(instruction);
         if (instruction.getOpcode().equals("sync")) {
             send("sync", instruction.getArgs().getFirst());
@@ -79,6 +83,7 @@ public final class BrowserTunnel implements WebSocket.Listener, AutoCloseable {
 
     @Override
     public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+        closedAt = System.nanoTime();
         closed.complete(statusCode + " " + reason);
         return null;
     }
@@ -115,6 +120,21 @@ public final class BrowserTunnel implements WebSocket.Listener, AutoCloseable {
         await(what).atMost(Duration.ofSeconds(20)).until(() -> received.stream().anyMatch(which) || closed.isDone());
         return received.stream().filter(which).findFirst()
                 .orElseThrow(() -> new AssertionError("tunnel closed (" + closed.getNow("") + ") before " + what));
+    }
+
+    /** @return when the instruction arrived ({@link System#nanoTime()}) */
+    public long arrivalOf(GuacamoleInstruction instruction) {
+        for (int i = 0; i < received.size(); i++) {
+            if (received.get(i) == instruction) {
+                return arrivals.get(i);
+            }
+        }
+        throw new IllegalArgumentException("not received here: " + instruction);
+    }
+
+    /** @return when the server closed the tunnel ({@link System#nanoTime()}), 0 while it is open */
+    public long closedAt() {
+        return closedAt;
     }
 
     /** @return how many {@code sync}s (frames) were received so far */

@@ -144,6 +144,7 @@ class ShadowTest {
         assertThat(ticket.get("path").asString()).isEqualTo("/tunnel/shadow");
         assertThat(ticket.get("announced").asBoolean()).isTrue();
 
+        long opening = System.nanoTime();
         try (BrowserTunnel shadow = BrowserTunnel.open(port, "/tunnel/shadow", ticket.get("token").asString(), 800, 600)) {
             assertThat(shadow.awaitOpcode("").getArgs().getFirst()).hasSize(36);
             // the desktop's own screen, whatever size the shadow's browser has
@@ -153,8 +154,12 @@ class ShadowTest {
 
             GuacamoleInstruction started = notice(a.user(), "started");
             assertThat(started.getArgs().get(2)).isEqualTo("Helen Park");
+            long closing = System.nanoTime();
             shadow.close();
             GuacamoleInstruction ended = notice(a.user(), "ended");
+            System.out.printf("ShadowTest: the user was told %d ms after the shadow's WebSocket was opened, and %d ms after "
+                    + "it was closed%n", (a.user().arrivalOf(started) - opening) / 1_000_000,
+                    (a.user().arrivalOf(ended) - closing) / 1_000_000);
             assertThat(ended.getArgs().get(1)).isEqualTo(started.getArgs().get(1));
             assertThat(ended.getArgs().get(2)).isEqualTo("Helen Park");
         }
