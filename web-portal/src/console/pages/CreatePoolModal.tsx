@@ -60,6 +60,7 @@ export function CreatePoolModal({ onClose, onCreated }: { onClose(): void; onCre
   const [idle, setIdle] = useState('');
   const [disconnected, setDisconnected] = useState('');
   const [record, setRecord] = useState(false);
+  const [announce, setAnnounce] = useState(true);
   const [enabled, setEnabled] = useState(false);
   const [problem, setProblem] = useState<HumanProblem | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -77,6 +78,8 @@ export function CreatePoolModal({ onClose, onCreated }: { onClose(): void; onCre
         idleTimeoutSeconds: minutesToSeconds(idle),
         disconnectTimeoutSeconds: minutesToSeconds(disconnected),
         recordSessions: record,
+        // on by default at the broker: sent only when switched off
+        announceShadowing: announce ? undefined : false,
       });
       onCreated(created.value);
     } catch (err) {
@@ -124,6 +127,13 @@ export function CreatePoolModal({ onClose, onCreated }: { onClose(): void; onCre
           </FormGroup>
           <FormGroup role="group" isStack fieldId="pool-options" label="Options">
             <Checkbox id="pool-record" label="Record every session" isChecked={record} onChange={(_e, v) => setRecord(v)} />
+            <Checkbox
+              id="pool-announce-shadowing"
+              label="Tell users while IT views their screen"
+              isChecked={announce}
+              onChange={(_e, v) => setAnnounce(v)}
+              description="When help desk shadows a session, the user sees who is watching, and when they stop."
+            />
             <Checkbox id="pool-enabled" label="Enabled at once (users entitled to it can connect)" isChecked={enabled} onChange={(_e, v) => setEnabled(v)} description="Leave it off until its desktops and entitlements are set." />
           </FormGroup>
         </Form>

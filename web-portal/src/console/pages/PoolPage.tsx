@@ -425,6 +425,12 @@ function PoolBody({ pool, admin, status }: { pool: AdminPool; admin: boolean; st
               <DescriptionListTerm>Recording</DescriptionListTerm>
               <DescriptionListDescription>{pool.recordSessions ? 'Every session is recorded' : 'Off'}</DescriptionListDescription>
             </DescriptionListGroup>
+            <DescriptionListGroup>
+              <DescriptionListTerm>Shadowing</DescriptionListTerm>
+              <DescriptionListDescription>
+                {pool.announceShadowing === false ? 'Users are not told when IT views their screen' : 'Users are told when IT views their screen'}
+              </DescriptionListDescription>
+            </DescriptionListGroup>
             {pool.kind === 'SHARED' && (
               <DescriptionListGroup>
                 <DescriptionListTerm>Load balancing</DescriptionListTerm>

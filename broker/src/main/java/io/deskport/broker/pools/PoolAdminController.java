@@ -72,7 +72,7 @@ class PoolAdminController {
                       @Min(60) @Max(30 * DAY) Integer idleTimeoutSeconds, IdleAction idleAction,
                       @Min(10) @Max(30 * DAY) Integer disconnectTimeoutSeconds,
                       @Min(60) @Max(365 * DAY) Integer maxSessionSeconds, Boolean recordSessions,
-                      @Min(10) @Max(DAY) Integer prepareTimeoutSeconds) {
+                      @Min(10) @Max(DAY) Integer prepareTimeoutSeconds, Boolean announceShadowing) {
     }
 
     /** Timeouts: null keeps the value, 0 switches the timeout off. */
@@ -81,7 +81,7 @@ class PoolAdminController {
                       IdleAction idleAction, @OffOrAtLeast(10) @Max(30 * DAY) Integer disconnectTimeoutSeconds,
                       @OffOrAtLeast(60) @Max(365 * DAY) Integer maxSessionSeconds, Boolean recordSessions,
                       @OffOrAtLeast(value = 10, message = "must be 0 (the platform's default) or at least {value}")
-                      @Max(DAY) Integer prepareTimeoutSeconds) {
+                      @Max(DAY) Integer prepareTimeoutSeconds, Boolean announceShadowing) {
     }
 
     record Grant(UUID userId, UUID groupId) {
@@ -113,7 +113,7 @@ class PoolAdminController {
     ResponseEntity<DesktopPool> create(AdminContext ctx, @Valid @RequestBody CreatePool b) {
         return pools.create(ctx, new DesktopPools.PoolSettings(b.name(), b.description(), b.kind(), b.enabled(),
                 b.loadBalancing(), b.idleTimeoutSeconds(), b.idleAction(), b.disconnectTimeoutSeconds(),
-                b.maxSessionSeconds(), b.recordSessions(), b.prepareTimeoutSeconds())).created();
+                b.maxSessionSeconds(), b.recordSessions(), b.prepareTimeoutSeconds(), b.announceShadowing())).created();
     }
 
     @GetMapping("/pools/{id}")
@@ -128,7 +128,8 @@ class PoolAdminController {
                                        @Valid @RequestBody UpdatePool b) {
         return pools.update(ctx, id, new IfMatch(ifMatch), new DesktopPools.PoolSettings(b.name(), b.description(),
                 null, b.enabled(), b.loadBalancing(), b.idleTimeoutSeconds(), b.idleAction(),
-                b.disconnectTimeoutSeconds(), b.maxSessionSeconds(), b.recordSessions(), b.prepareTimeoutSeconds())).ok();
+                b.disconnectTimeoutSeconds(), b.maxSessionSeconds(), b.recordSessions(), b.prepareTimeoutSeconds(),
+                b.announceShadowing())).ok();
     }
 
     /**

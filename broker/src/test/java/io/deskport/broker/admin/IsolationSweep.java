@@ -52,7 +52,8 @@ final class IsolationSweep {
             "/api/v1/admin/tenants/onboard", "/api/v1/admin/tenants/{id}/offboard", "/api/v1/admin/tenants/{id}/reactivate",
             "/api/v1/admin/audit", "/api/v1/admin/sessions", "/api/v1/admin/sessions/{id}",
             "/api/v1/admin/sessions/{id}/disconnect", "/api/v1/admin/sessions/{id}/logoff",
-            "/api/v1/admin/sessions/{sessionId}/recordings", "/api/v1/admin/sessions/{sessionId}/recordings/{name}",
+            "/api/v1/admin/sessions/{id}/shadow", "/api/v1/admin/sessions/{sessionId}/recordings",
+            "/api/v1/admin/sessions/{sessionId}/recordings/{name}",
             "/api/v1/admin/pools", "/api/v1/admin/pools/{id}", "/api/v1/admin/pools/{id}/entitlements",
             "/api/v1/admin/pools/{id}/entitlements/{entitlementId}", "/api/v1/admin/pools/{id}/desktops",
             "/api/v1/admin/desktops", "/api/v1/admin/session-hosts", "/api/v1/admin/users/import",
@@ -296,15 +297,16 @@ final class IsolationSweep {
     /**
      * The scope a service account needs for an operation, as the README states it: {@code usage:read} reads usage,
      * {@code admin:read} reads the admin API, {@code admin:write} changes it, {@code sessions:write} disconnects and
-     * logs off sessions; null when no scope allows it (its own kind's accounts, tenants, everything outside the usage
-     * and admin APIs).
+     * logs off sessions; null when no scope allows it (its own kind's accounts, tenants, watching a session's screen,
+     * everything outside the usage and admin APIs).
      */
     static String scopeNeeded(String method, String template) {
         boolean read = method.equals("GET");
         if (template.startsWith("/api/v1/usage/")) {
             return read ? "usage:read" : null;
         }
-        if (template.startsWith("/api/v1/admin/service-accounts") || template.startsWith("/api/v1/admin/tenants") && !read) {
+        if (template.startsWith("/api/v1/admin/service-accounts") || template.startsWith("/api/v1/admin/tenants") && !read
+                || template.endsWith("/shadow")) {
             return null;
         }
         if (template.startsWith("/api/v1/admin/sessions") && method.equals("POST")) {
@@ -325,7 +327,7 @@ final class IsolationSweep {
             return !template.startsWith("/api/v1/admin/hypervisor-hosts") || method.equals("GET");
         }
         if (role == Role.HELPDESK) {
-            if (method.equals("POST") && template.matches("/api/v1/admin/sessions/(\\{[a-zA-Z]+}/(disconnect|logoff)|bulk)")) {
+            if (method.equals("POST") && template.matches("/api/v1/admin/sessions/(\\{[a-zA-Z]+}/(disconnect|logoff|shadow)|bulk)")) {
                 return true;
             }
             return method.equals("GET") && template.matches(
