@@ -41,6 +41,8 @@ export interface AdminPool {
   disconnectTimeoutSeconds: number | null;
   maxSessionSeconds: number | null;
   recordSessions: boolean;
+  /** Whether the pool's users are told while IT views their screen (absent from brokers before it: true). */
+  announceShadowing?: boolean;
   prepareTimeoutSeconds: number | null;
   /** Which way clipboard text may cross between the browser and the desktop. */
   clipboardPolicy?: 'BOTH' | 'TO_DESKTOP' | 'FROM_DESKTOP' | 'NONE';
@@ -171,6 +173,23 @@ export interface AdminSession {
   endedAt: string | null;
   disconnectedBy: string | null;
   changedBy: { displayName: string } | null;
+}
+
+/** `POST /api/v1/admin/sessions/{id}/shadow`: a one-time ticket to watch the session's screen, view only. */
+export interface ShadowTicket {
+  token: string;
+  expiresAt: string;
+  /** Where to open the shadow's WebSocket, e.g. `/tunnel/shadow`. */
+  path: string;
+  /** Whether the session's user is told while the shadow is open. */
+  announced: boolean;
+}
+
+/** One recording of a session (one attachment of its user's browser), `GET …/sessions/{id}/recordings`. */
+export interface SessionRecordingFile {
+  name: string;
+  bytes: number;
+  modifiedAt: string;
 }
 
 export interface SessionHost {

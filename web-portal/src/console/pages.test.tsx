@@ -159,7 +159,8 @@ describe('audit trail', () => {
 
   it('links lines to their objects where the console has a page', () => {
     expect(objectLink({ objectType: 'DESKTOP_POOL', objectId: 'p1', details: null }, false)).toBe('/console/pools/p1');
-    expect(objectLink({ objectType: 'SESSION', objectId: 's1', details: { userId: 'u1' } }, false)).toBe('/console/sessions?userId=u1&state=ALL');
+    expect(objectLink({ objectType: 'SESSION', objectId: 's1', details: { userId: 'u1' } }, false)).toBe('/console/sessions/s1');
+    expect(objectLink({ objectType: 'SESSION', objectId: '', details: { userId: 'u1' } }, false)).toBe('/console/sessions?userId=u1&state=ALL');
     expect(objectLink({ objectType: 'USER', objectId: 'u1', details: { username: 'alice' } }, false)).toBe('/console/users?q=alice');
     expect(objectLink({ objectType: 'TENANT', objectId: 't1', details: { slug: 'acme' } }, false)).toBeNull();
     expect(objectLink({ objectType: 'TENANT', objectId: 't1', details: { slug: 'acme' } }, true)).toBe('/console/tenants?q=acme');

@@ -456,6 +456,12 @@ function PoolBody({ pool, admin, status }: { pool: AdminPool; admin: boolean; st
               <DescriptionListTerm>File transfer</DescriptionListTerm>
               <DescriptionListDescription>Not offered</DescriptionListDescription>
             </DescriptionListGroup>
+            <DescriptionListGroup>
+              <DescriptionListTerm>Shadowing</DescriptionListTerm>
+              <DescriptionListDescription>
+                {pool.announceShadowing === false ? 'Users are not told when IT views their screen' : 'Users are told when IT views their screen'}
+              </DescriptionListDescription>
+            </DescriptionListGroup>
             {pool.kind === 'SHARED' && (
               <DescriptionListGroup>
                 <DescriptionListTerm>Load balancing</DescriptionListTerm>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Alert, AlertActionCloseButton, Button, Content, Label, PageSection, Title, ToolbarItem } from '@patternfly/react-core';
-import { Link } from 'react-router-dom';
+import { EyeIcon } from '@patternfly/react-icons';
+import { Link, useNavigate } from 'react-router-dom';
 
 import { humanError, type HumanProblem } from '../../problems/problemMessages';
 import { useConsole } from '../ConsoleContext';
@@ -11,6 +12,7 @@ import { useNames } from '../names';
 import { useServerList } from '../useServerList';
 import { useUrlFilters } from '../useUrlFilters';
 import { SESSION_STATES, sessionStateWords } from '../words';
+import { canShadow, sessionPath, shadowPath } from '../sessions/SessionPage';
 
 const FILTERS = ['q', 'poolId', 'hostId', 'userId', 'state'] as const;
 
@@ -33,9 +35,10 @@ const STATE_COLOURS: Record<string, 'blue' | 'green' | 'orange' | 'grey' | 'purp
   ENDED: 'grey',
 };
 
-/** The tenant's sessions with disconnect and log off (help desk too). */
+/** The tenant's sessions with shadow (view only), disconnect and log off (help desk too). */
 export function SessionsPage() {
   const { client } = useConsole();
+  const navigate = useNavigate();
   const f = useUrlFilters(FILTERS, '-createdAt');
   const list = useServerList<AdminSession>(client, '/api/v1/admin/sessions', { filters: sessionQuery(f.filters), sort: f.sort });
   const [pools, setPools] = useState<AdminPool[]>([]);
@@ -99,6 +102,14 @@ export function SessionsPage() {
       ),
     },
     { title: 'Started', sortKey: 'createdAt', render: (s) => <When at={s.createdAt} /> },
+    {
+      title: 'Session',
+      render: (s) => (
+        <Link to={sessionPath(s.id)} aria-label={`Details and recordings of ${s.username}’s session in ${s.poolName}`}>
+          Details
+        </Link>
+      ),
+    },
   ];
 
   const hostName = (id: string) => hosts.find((h) => h.id === id)?.name;
@@ -107,8 +118,9 @@ export function SessionsPage() {
     <PageSection>
       <Title headingLevel="h1">Sessions</Title>
       <Content component="p" className="dp-secondary">
-        Live sessions by default. Disconnecting keeps the user’s work running until they reconnect; logging off ends
-        the session and everything open in it.
+        Live sessions by default. Shadowing shows you the user’s screen, view only (where the pool says so, they are
+        told). Disconnecting keeps the user’s work running until they reconnect; logging off ends the session and
+        everything open in it.
       </Content>
       {done && (
         <Alert variant="success" isInline title={done} className="pf-v6-u-mb-md" aria-live="polite" actionClose={<AlertActionCloseButton onClose={() => setDone(null)} />} />
@@ -125,6 +137,11 @@ export function SessionsPage() {
         actions={(s) =>
           s.state === 'ENDED' ? null : (
             <>
+              {canShadow(s) && (
+                <Button variant="secondary" size="sm" icon={<EyeIcon />} onClick={() => navigate(shadowPath(s.id))} aria-label={`Shadow ${s.username}’s screen in ${s.poolName} (view only)`}>
+                  Shadow
+                </Button>
+              )}{' '}
               {(s.state === 'CONNECTED' || s.state === 'READY') && (
                 <Button variant="secondary" size="sm" onClick={() => setAction({ kind: 'disconnect', session: s })} aria-label={`Disconnect ${s.username} from ${s.poolName}`}>
                   Disconnect

@@ -19,6 +19,7 @@ export function poolSettings(f: WizardForm) {
     disconnectTimeoutSeconds: secondsOfMinutes(f.disconnectMinutes),
     maxSessionSeconds: secondsOfHours(f.maxSessionHours),
     recordSessions: f.recordSessions,
+    announceShadowing: f.announceShadowing,
     clipboardPolicy: f.clipboardPolicy,
   };
 }
@@ -104,6 +105,7 @@ export function editPlan(o: PoolOriginal, f: WizardForm): EditPlan {
     disconnectTimeoutSeconds: p.disconnectTimeoutSeconds ?? 0,
     maxSessionSeconds: p.maxSessionSeconds ?? 0,
     recordSessions: p.recordSessions,
+    announceShadowing: p.announceShadowing !== false,
     clipboardPolicy: p.clipboardPolicy ?? 'BOTH',
   };
   const now: Record<string, unknown> = poolSettings(f);
@@ -170,7 +172,7 @@ export function planIsEmpty(plan: EditPlan): boolean {
 const FIELD_STEPS: ReadonlyArray<[RegExp, StepId]> = [
   [/^(pool\.)?(name|description|kind|enabled)$/, 'kind'],
   [/^(pool\.)?loadBalancing$/, 'balancing'],
-  [/^(pool\.)?(idle|disconnect|maxSession|prepareTimeout|recordSessions|clipboardPolicy)/, 'session'],
+  [/^(pool\.)?(idle|disconnect|maxSession|prepareTimeout|recordSessions|announceShadowing|clipboardPolicy)/, 'session'],
   [/^(image(\.|$)|label$|goldenDiskPath$|kernel|initrd)/, 'image'],
   [/^(provisioning(\.|$)|minSize|maxSize|spareTarget|vcpus|memoryMiB|diskMiB|video|stopAfter)/, 'sizing'],
   [/^(licenceProductIds|productId)/, 'licences'],

@@ -57,6 +57,7 @@ export function reviewSections(f: WizardForm, mode: WizardMode): Array<{ step: S
       ['Disconnected sessions end after', durationOf(f.disconnectMinutes, 'min', 'never')],
       ['Longest session', durationOf(f.maxSessionHours, 'h', 'no limit')],
       ['Recording', f.recordSessions ? 'Every session is recorded' : 'Off'],
+      ['Shadowing', f.announceShadowing ? 'Users are told when IT views their screen' : 'Users are not told when IT views their screen'],
       ['Clipboard', CLIPBOARD_WORDS[f.clipboardPolicy]],
       ['File transfer', 'Not offered'],
     ],

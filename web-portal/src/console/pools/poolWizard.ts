@@ -53,6 +53,8 @@ export interface WizardForm {
   disconnectMinutes: string;
   maxSessionHours: string;
   recordSessions: boolean;
+  /** The user's portal says so while an admin or help-desk agent views (shadows) their screen. */
+  announceShadowing: boolean;
   clipboardPolicy: ClipboardPolicy;
   loadBalancing: LoadBalancing;
   products: ProductChoice[];
@@ -112,6 +114,7 @@ export function newForm(): WizardForm {
     disconnectMinutes: '60',
     maxSessionHours: '',
     recordSessions: false,
+    announceShadowing: true,
     clipboardPolicy: 'BOTH',
     loadBalancing: 'BREADTH_FIRST',
     products: [],
@@ -163,6 +166,7 @@ export function formFrom(o: PoolOriginal): WizardForm {
     disconnectMinutes: minutes(p.disconnectTimeoutSeconds),
     maxSessionHours: hours(p.maxSessionSeconds),
     recordSessions: p.recordSessions,
+    announceShadowing: p.announceShadowing !== false,
     clipboardPolicy: p.clipboardPolicy ?? 'BOTH',
     loadBalancing: p.loadBalancing === 'DEPTH_FIRST' ? 'DEPTH_FIRST' : 'BREADTH_FIRST',
     products: o.products,

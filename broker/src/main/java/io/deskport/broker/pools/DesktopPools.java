@@ -34,7 +34,7 @@ public class DesktopPools {
 
     static final String COLUMNS = "id, tenant_id, name, description, kind, enabled, load_balancing, idle_timeout_s, "
             + "idle_action, disconnect_timeout_s, max_session_s, record_sessions, prepare_timeout_s, created_at, updated_at, "
-            + "clipboard_policy";
+            + "announce_shadowing, clipboard_policy";
 
     /** The columns of the published read model {@code pools_pools}, which {@link #map} reads into a pool. */
     public static final String PUBLISHED_COLUMNS = COLUMNS;
@@ -55,7 +55,7 @@ public class DesktopPools {
     public record PoolSettings(String name, String description, PoolKind kind, Boolean enabled,
                                LoadBalancing loadBalancing, Integer idleTimeoutSeconds, IdleAction idleAction,
                                Integer disconnectTimeoutSeconds, Integer maxSessionSeconds, Boolean recordSessions,
-                               Integer prepareTimeoutSeconds, ClipboardPolicy clipboardPolicy) {
+                               Integer prepareTimeoutSeconds, Boolean announceShadowing, ClipboardPolicy clipboardPolicy) {
     }
 
     /** Default disconnect timeout of new pools: a disconnected session is logged off after an hour. */
@@ -82,6 +82,7 @@ public class DesktopPools {
                 : zeroIsNone(s.disconnectTimeoutSeconds());
         p.maxSessionSeconds = s.maxSessionSeconds();
         p.recordSessions = s.recordSessions() != null && s.recordSessions();
+        p.announceShadowing = s.announceShadowing() == null || s.announceShadowing();
         p.prepareTimeoutSeconds = s.prepareTimeoutSeconds() == null || s.prepareTimeoutSeconds() == 0 ? null
                 : s.prepareTimeoutSeconds();
         p.clipboardPolicy = s.clipboardPolicy() == null ? ClipboardPolicy.BOTH : s.clipboardPolicy();
@@ -181,6 +182,9 @@ public class DesktopPools {
         if (s.prepareTimeoutSeconds() != null) {
             p.prepareTimeoutSeconds = zeroIsNone(s.prepareTimeoutSeconds());
         }
+        if (s.announceShadowing() != null) {
+            p.announceShadowing = s.announceShadowing();
+        }
         if (s.clipboardPolicy() != null) {
             p.clipboardPolicy = s.clipboardPolicy();
         }
@@ -227,6 +231,7 @@ public class DesktopPools {
         d.put("disconnectTimeoutSeconds", p.disconnectTimeoutSeconds());
         d.put("maxSessionSeconds", p.maxSessionSeconds());
         d.put("recordSessions", p.recordSessions());
+        d.put("announceShadowing", p.announceShadowing());
         d.put("prepareTimeoutSeconds", p.prepareTimeoutSeconds());
         d.put("clipboardPolicy", p.clipboardPolicy().name());
         return d;
@@ -239,7 +244,8 @@ public class DesktopPools {
                 rs.getBoolean("enabled"), LoadBalancing.valueOf(rs.getString("load_balancing")),
                 (Integer) rs.getObject("idle_timeout_s"), IdleAction.valueOf(rs.getString("idle_action")),
                 (Integer) rs.getObject("disconnect_timeout_s"), (Integer) rs.getObject("max_session_s"),
-                rs.getBoolean("record_sessions"), (Integer) rs.getObject("prepare_timeout_s"),
+                rs.getBoolean("record_sessions"), rs.getBoolean("announce_shadowing"),
+                (Integer) rs.getObject("prepare_timeout_s"),
                 rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant(),
                 ClipboardPolicy.valueOf(rs.getString("clipboard_policy")));
     }

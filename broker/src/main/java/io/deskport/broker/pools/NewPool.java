@@ -11,15 +11,16 @@ import io.deskport.broker.shared.OffOrAtLeast;
 /**
  * A new pool as the admin API takes it ({@code POST /api/v1/admin/pools}, and the {@code pool} of a whole pool's
  * setup): its kind and session policy; members left out take their defaults (enabled, breadth first, idle →
- * disconnect, disconnected sessions logged off after an hour, no recording, the clipboard both ways). A
- * {@code disconnectTimeoutSeconds} of 0 keeps disconnected sessions until they end otherwise.
+ * disconnect, disconnected sessions logged off after an hour, no recording, shadowing announced, the clipboard both
+ * ways). A {@code disconnectTimeoutSeconds} of 0 keeps disconnected sessions until they end otherwise.
  */
 public record NewPool(@NotBlank @Size(max = 200) String name, @Size(max = 2000) String description,
                       @NotNull PoolKind kind, Boolean enabled, LoadBalancing loadBalancing,
                       @Min(60) @Max(30 * NewPool.DAY) Integer idleTimeoutSeconds, IdleAction idleAction,
                       @OffOrAtLeast(10) @Max(30 * NewPool.DAY) Integer disconnectTimeoutSeconds,
                       @Min(60) @Max(365 * NewPool.DAY) Integer maxSessionSeconds, Boolean recordSessions,
-                      @Min(10) @Max(NewPool.DAY) Integer prepareTimeoutSeconds, ClipboardPolicy clipboardPolicy) {
+                      @Min(10) @Max(NewPool.DAY) Integer prepareTimeoutSeconds, Boolean announceShadowing,
+                      ClipboardPolicy clipboardPolicy) {
 
     static final int DAY = 86_400;
 
@@ -27,6 +28,6 @@ public record NewPool(@NotBlank @Size(max = 200) String name, @Size(max = 2000) 
     public DesktopPools.PoolSettings settings() {
         return new DesktopPools.PoolSettings(name, description, kind, enabled, loadBalancing, idleTimeoutSeconds,
                 idleAction, disconnectTimeoutSeconds, maxSessionSeconds, recordSessions, prepareTimeoutSeconds,
-                clipboardPolicy);
+                announceShadowing, clipboardPolicy);
     }
 }

@@ -73,7 +73,7 @@ class PoolAdminController {
                       IdleAction idleAction, @OffOrAtLeast(10) @Max(30 * DAY) Integer disconnectTimeoutSeconds,
                       @OffOrAtLeast(60) @Max(365 * DAY) Integer maxSessionSeconds, Boolean recordSessions,
                       @OffOrAtLeast(value = 10, message = "must be 0 (the platform's default) or at least {value}")
-                      @Max(DAY) Integer prepareTimeoutSeconds, ClipboardPolicy clipboardPolicy) {
+                      @Max(DAY) Integer prepareTimeoutSeconds, Boolean announceShadowing, ClipboardPolicy clipboardPolicy) {
     }
 
     record Grant(UUID userId, UUID groupId) {
@@ -119,7 +119,7 @@ class PoolAdminController {
         return pools.update(ctx, id, new IfMatch(ifMatch), new DesktopPools.PoolSettings(b.name(), b.description(),
                 null, b.enabled(), b.loadBalancing(), b.idleTimeoutSeconds(), b.idleAction(),
                 b.disconnectTimeoutSeconds(), b.maxSessionSeconds(), b.recordSessions(), b.prepareTimeoutSeconds(),
-                b.clipboardPolicy())).ok();
+                b.announceShadowing(), b.clipboardPolicy())).ok();
     }
 
     /**
@@ -149,6 +149,20 @@ class PoolAdminController {
                                                    @ParameterObject @Valid PageParams page) {
         pools.get(ctx.tenantId(), id);
         return entitlements.page(ctx.tenantId(), id, userId, groupId, page).ok();
+    }
+
+    /** What the user may use, directly and through their groups: a page at a time, by pool name. */
+    @GetMapping("/users/{id}/pools")
+    ResponseEntity<List<Entitlements.SubjectEntitlement>> poolsOfUser(AdminContext ctx, @PathVariable UUID id,
+                                                                       @ParameterObject @Valid PageParams page) {
+        return entitlements.ofUser(ctx.tenantId(), id, page).ok();
+    }
+
+    /** The pools the group is entitled to: a page at a time, by pool name. */
+    @GetMapping("/groups/{id}/pools")
+    ResponseEntity<List<Entitlements.SubjectEntitlement>> poolsOfGroup(AdminContext ctx, @PathVariable UUID id,
+                                                                        @ParameterObject @Valid PageParams page) {
+        return entitlements.ofGroup(ctx.tenantId(), id, page).ok();
     }
 
     @PostMapping("/pools/{id}/entitlements")

@@ -46,6 +46,8 @@ class PoolRecord {
     Integer maxSessionSeconds;
     @Column(name = "record_sessions", nullable = false)
     boolean recordSessions;
+    @Column(name = "announce_shadowing", nullable = false)
+    boolean announceShadowing;
     @Column(name = "prepare_timeout_s")
     Integer prepareTimeoutSeconds;
     @Enumerated(EnumType.STRING)
@@ -60,7 +62,7 @@ class PoolRecord {
 
     DesktopPool view() {
         return new DesktopPool(id, tenantId, name, description, kind, enabled, loadBalancing, idleTimeoutSeconds,
-                idleAction, disconnectTimeoutSeconds, maxSessionSeconds, recordSessions, prepareTimeoutSeconds,
+                idleAction, disconnectTimeoutSeconds, maxSessionSeconds, recordSessions, announceShadowing, prepareTimeoutSeconds,
                 createdAt, updatedAt, clipboardPolicy);
     }
 }

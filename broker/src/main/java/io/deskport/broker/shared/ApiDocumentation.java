@@ -79,6 +79,7 @@ class ApiDocumentation {
     static final String LOGOUT = "POST /api/v1/auth/logout";
     static final String ENROL = "POST /api/v1/agent/enrol";
     static final String CONNECT = "POST /api/v1/pools/{poolId}/connect";
+    static final String SHADOW = "POST /api/v1/admin/sessions/{id}/shadow";
     /**
      * The operations of the configuration resources (versioned: PATCH with If-Match) that answer one with its
      * {@code ETag}: create, read and change, and a group's membership.
@@ -204,6 +205,8 @@ class ApiDocumentation {
         }
         if (key.equals(CONNECT)) {
             problems.put(409, "ConnectConflict");
+        } else if (key.equals(SHADOW)) {
+            problems.put(409, "ShadowConflict");
         } else if (!safe && (admin || path.contains("/sessions/{") || key.equals(ENROL)
                 || key.equals("POST /api/v1/me/password"))) {
             problems.put(409, "Conflict");
@@ -410,6 +413,11 @@ class ApiDocumentation {
                 Reason.DESKTOP_UNAVAILABLE, "the user's assigned desktop cannot be used right now",
                 Reason.CONFLICT, "another connect of the user's to this pool is in progress, or too many logons "
                         + "competed for the last seats: try again"));
+        a.put("ShadowConflict", problem("The session's screen cannot be watched now; nothing was issued.",
+                Reason.SESSION_NOT_CONNECTED, "no client is attached to the session (`sessionState` says what it is)",
+                Reason.SESSION_NOT_LIVE, "the session counts as connected, but no desktop stream of it runs",
+                Reason.SESSION_ON_OTHER_BROKER, "the session's stream runs through the embedded gateway of another broker "
+                        + "replica, which only that replica reaches: ask again, or run a remote gateway"));
         a.put("StaleVersion", problem("The resource has changed since the version named in `If-Match`; nothing "
                 + "was changed.", Reason.STALE_VERSION, "`currentVersion` and `currentETag` say what it is "
                 + "now: read it again and make the change on that"));

@@ -52,7 +52,8 @@ final class IsolationSweep {
             "/api/v1/admin/tenants/onboard", "/api/v1/admin/tenants/{id}/offboard", "/api/v1/admin/tenants/{id}/reactivate",
             "/api/v1/admin/audit", "/api/v1/admin/sessions", "/api/v1/admin/sessions/{id}",
             "/api/v1/admin/sessions/{id}/disconnect", "/api/v1/admin/sessions/{id}/logoff",
-            "/api/v1/admin/sessions/{sessionId}/recordings", "/api/v1/admin/sessions/{sessionId}/recordings/{name}",
+            "/api/v1/admin/sessions/{id}/shadow", "/api/v1/admin/sessions/{sessionId}/recordings",
+            "/api/v1/admin/sessions/{sessionId}/recordings/{name}",
             "/api/v1/admin/pools", "/api/v1/admin/pools/{id}", "/api/v1/admin/pools/{id}/entitlements",
             // a whole pool's setup names B's objects in its body (refused: and no pool of A's is left half-made,
             // PoolSetupTest); what disabling or removing one of B's would do
@@ -60,7 +61,7 @@ final class IsolationSweep {
             "/api/v1/admin/pools/{id}/entitlements/{entitlementId}", "/api/v1/admin/pools/{id}/desktops",
             "/api/v1/admin/desktops", "/api/v1/admin/session-hosts", "/api/v1/admin/users/import",
             "/api/v1/admin/sessions/bulk", "/api/v1/admin/session-hosts/bulk", "/api/v1/admin/desktops/bulk",
-            "/api/v1/admin/groups/{id}/members",
+            "/api/v1/admin/groups/{id}/members", "/api/v1/admin/users/{id}/pools", "/api/v1/admin/groups/{id}/pools",
             "/api/v1/admin/desktops/{id}", "/api/v1/admin/desktops/{id}/state", "/api/v1/admin/desktops/{id}/assignment",
             "/api/v1/admin/pools/{poolId}/session-hosts", "/api/v1/admin/pools/{poolId}/session-hosts/enrolments",
             "/api/v1/admin/session-hosts/{id}/enrolment-token", "/api/v1/admin/session-hosts/{id}/revoke",
@@ -299,15 +300,16 @@ final class IsolationSweep {
     /**
      * The scope a service account needs for an operation, as the README states it: {@code usage:read} reads usage,
      * {@code admin:read} reads the admin API, {@code admin:write} changes it, {@code sessions:write} disconnects and
-     * logs off sessions; null when no scope allows it (its own kind's accounts, tenants, everything outside the usage
-     * and admin APIs).
+     * logs off sessions; null when no scope allows it (its own kind's accounts, tenants, watching a session's screen,
+     * everything outside the usage and admin APIs).
      */
     static String scopeNeeded(String method, String template) {
         boolean read = method.equals("GET");
         if (template.startsWith("/api/v1/usage/")) {
             return read ? "usage:read" : null;
         }
-        if (template.startsWith("/api/v1/admin/service-accounts") || template.startsWith("/api/v1/admin/tenants") && !read) {
+        if (template.startsWith("/api/v1/admin/service-accounts") || template.startsWith("/api/v1/admin/tenants") && !read
+                || template.endsWith("/shadow")) {
             return null;
         }
         if (template.startsWith("/api/v1/admin/sessions") && method.equals("POST")) {
@@ -328,7 +330,7 @@ final class IsolationSweep {
             return !template.startsWith("/api/v1/admin/hypervisor-hosts") || method.equals("GET");
         }
         if (role == Role.HELPDESK) {
-            if (method.equals("POST") && template.matches("/api/v1/admin/sessions/(\\{[a-zA-Z]+}/(disconnect|logoff)|bulk)")) {
+            if (method.equals("POST") && template.matches("/api/v1/admin/sessions/(\\{[a-zA-Z]+}/(disconnect|logoff|shadow)|bulk)")) {
                 return true;
             }
             return method.equals("GET") && template.matches(
