@@ -34,8 +34,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The pool wizard in a real headless Chromium against this broker, whose hypervisor is the simulated driver (the
  * test broker's labelled default host; no VM runs): an admin creates a provisioned pool with the wizard, entitling a
  * group; the reconciler fills it; the admin edits it, is told another admin saved first and sees their values; and
- * disabling it shows what it does with the broker's figures before it is done. Screenshots: target/e2e-screenshots/
- * (wizard-*).
+ * disabling it shows what it does with the broker's figures before it is done. Each step is checked by axe-core (no
+ * serious or critical violation). Screenshots and axe's reports: target/e2e-screenshots/ (wizard-*).
  */
 @BrokerTest
 class PoolWizardEndToEndTest {
@@ -102,14 +102,14 @@ class PoolWizardEndToEndTest {
         WebElement wizard = browser.waiting(STEP).until(d -> d.findElement(By.cssSelector("[role='dialog']")));
         next(wizard);
         browser.waiting(STEP).until(d -> wizard.getText().contains("Give the pool a name"));
-        browser.screenshot("wizard-01-kind-needs-a-name");
+        shot("wizard-01-kind-needs-a-name");
         wizard.findElement(By.id("pool-name")).sendKeys("Engineering");
         wizard.findElement(By.id("pool-kind-POOLED")).click();
         next(wizard);
         click(browser.waiting(STEP).until(d -> wizard.findElement(By.id("image-publish"))));
         wizard.findElement(By.id("image-label")).sendKeys("v1");
         wizard.findElement(By.id("image-path")).sendKeys(golden);
-        browser.screenshot("wizard-02-image");
+        shot("wizard-02-image");
         next(wizard);
         type(wizard, "sizing-min", "1");
         type(wizard, "sizing-max", "2");
@@ -117,24 +117,24 @@ class PoolWizardEndToEndTest {
         type(wizard, "sizing-vcpus", "1");
         type(wizard, "sizing-memory", "64");
         type(wizard, "sizing-disk", "64");
-        browser.screenshot("wizard-03-sizing");
+        shot("wizard-03-sizing");
         next(wizard);
         click(browser.waiting(STEP).until(d -> wizard.findElement(By.id("session-clipboard-TO_DESKTOP"))));
         assertThat(wizard.findElement(By.cssSelector("[data-testid='file-transfer']")).getText())
                 .isEqualTo("File transfer: not offered. The display gateway carries no files between the browser and the desktop.");
-        browser.screenshot("wizard-04-session-policy");
+        shot("wizard-04-session-policy");
         next(wizard);
         next(wizard); // no licence product
         WebElement search = browser.waiting(STEP).until(d -> wizard.findElement(By.cssSelector("input[aria-label='Search groups']")));
         search.sendKeys("sta", Keys.ENTER);
         click(browser.waiting(STEP).until(d -> wizard.findElement(By.id("entitle-groups-" + staff))));
-        browser.screenshot("wizard-05-entitlements");
+        shot("wizard-05-entitlements");
         next(wizard);
         WebElement review = browser.waiting(STEP).until(d -> wizard.findElement(By.cssSelector("[data-testid='review-entitlements']")));
         assertThat(review.getText()).contains("staff");
         assertThat(wizard.findElement(By.cssSelector("[data-testid='review-image']")).getText()).contains("Publish version v1 from " + golden);
         assertThat(wizard.findElement(By.cssSelector("[data-testid='review-session']")).getText()).contains("Into the desktop only");
-        browser.screenshot("wizard-06-review");
+        shot("wizard-06-review");
         wizard.findElement(By.xpath(".//button[normalize-space(.)='Create pool']")).click();
 
         // its page: provisioned on the simulated driver, which the reconciler fills
@@ -153,7 +153,7 @@ class PoolWizardEndToEndTest {
         browser.driver().navigate().refresh();
         browser.waiting(STEP).until(d -> d.findElement(By.xpath("//*[normalize-space(.)='simulated driver']")));
         assertThat(browser.find(By.cssSelector("[data-testid='pool-clipboard']")).getText()).startsWith("Into the desktop only");
-        browser.screenshot("wizard-07-pool-page-simulated-driver");
+        shot("wizard-07-pool-page-simulated-driver");
 
         // the edit: another admin saves first; this one is told and sees their values, then saves on them
         browser.find(By.xpath("//button[normalize-space(.)='Edit pool']")).click();
@@ -171,7 +171,7 @@ class PoolWizardEndToEndTest {
         browser.waiting(STEP).until(d -> edit.findElement(By.cssSelector("[data-testid='review-kind']")).getText()
                 .contains("Engineering (renamed)"));
         assertThat(edit.findElement(By.cssSelector("[data-testid='review-session']")).getText()).contains("Into the desktop only");
-        browser.screenshot("wizard-08-stale-edit-told-their-values-shown");
+        shot("wizard-08-stale-edit-told-their-values-shown");
         assertThat(check(tenant.admin.get("/api/v1/admin/pools/" + pool), 200).body().get("clipboardPolicy").asString())
                 .isEqualTo("TO_DESKTOP");
 
@@ -194,12 +194,19 @@ class PoolWizardEndToEndTest {
         WebElement consequences = browser.waiting(STEP).until(d -> confirm.findElement(By.cssSelector("[data-testid='impact-disable']")));
         assertThat(consequences.getText()).contains("1 entitled user can no longer start a session in it")
                 .contains("1 live session of 1 user goes on").contains("provisioning keeps 1 spare desktop started meanwhile");
-        browser.screenshot("wizard-10-disable-consequences");
+        shot("wizard-10-disable-consequences");
         confirm.findElement(By.xpath(".//button[normalize-space(.)='Disable pool']")).click();
         browser.waiting(STEP).until(d -> d.findElement(By.cssSelector("[data-testid='pool-action-done']")).getText()
                 .contains("is disabled: new sessions are refused; 1 live session goes on."));
         assertThat(check(tenant.admin.get("/api/v1/admin/pools/" + pool), 200).body().get("enabled").asBoolean()).isFalse();
         browser.screenshot("wizard-11-disabled");
+    }
+
+    /** A screenshot of the step, and axe-core's check of it: no serious or critical violation. */
+    private void shot(String name) throws Exception {
+        browser.screenshot(name);
+        assertThat(browser.seriousAccessibilityViolations(name)).as("serious or critical axe-core violations of " + name)
+                .isEmpty();
     }
 
     private void next(WebElement wizard) {
