@@ -44,8 +44,56 @@ export interface AdminPool {
   /** Whether the pool's users are told while IT views their screen (absent from brokers before it: true). */
   announceShadowing?: boolean;
   prepareTimeoutSeconds: number | null;
+  /** Which way clipboard text may cross between the browser and the desktop. */
+  clipboardPolicy?: 'BOTH' | 'TO_DESKTOP' | 'FROM_DESKTOP' | 'NONE';
   createdAt: string;
   updatedAt: string;
+}
+
+/** What disabling and removing a pool would do now (GET /api/v1/admin/pools/{id}/impact). */
+export interface PoolImpact {
+  poolId: string;
+  poolName: string;
+  kind: PoolKind;
+  enabled: boolean;
+  whenDisabled: {
+    liveSessionsGoOn: number;
+    usersWithLiveSessions: number;
+    entitledUsers: number;
+    desktopsKept: number;
+    provisioningGoesOn: boolean;
+    spareDesktopsKeptStarted: number;
+  };
+  whenDeleted: {
+    sessionsEnded: number;
+    connectedSessionsEnded: number;
+    disconnectedSessionsEnded: number;
+    startingSessionsEnded: number;
+    usersAffected: number;
+    sessionHistoryRemoved: number;
+    desktopsRemoved: number;
+    machinesDeleted: number;
+    registeredDesktopsForgotten: number;
+    assignedDesktopsRemoved: number;
+    sessionHostsRemoved: number;
+    userEntitlementsRemoved: number;
+    groupEntitlementsRemoved: number;
+    entitledUsersLosingAccess: number;
+    desktopSeatsFreed: number;
+    concurrentSeatsFreed: number;
+    licenceProducts: string[];
+    imageVersionsRemoved: number;
+  };
+}
+
+/** An image version as the organisation's catalogue lists it (GET /api/v1/admin/images). */
+export interface ImageVersion {
+  id: string;
+  poolId: string;
+  label: string;
+  goldenDiskPath: string;
+  publishedBy: string | null;
+  publishedAt: string;
 }
 
 export interface AdminDesktop {

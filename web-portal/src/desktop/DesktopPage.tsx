@@ -86,7 +86,7 @@ export function DesktopPage() {
         }
         setTitle(s.poolName + (s.machineName ? ` · ${s.machineName}` : ''));
         setPoolName(s.poolName);
-        const p = clipboardPolicy((s as unknown as { clipboard?: unknown }).clipboard);
+        const p = clipboardPolicy(s.clipboardPolicy);
         setPolicy(p);
         remote = new RemoteDesktop(
           container,

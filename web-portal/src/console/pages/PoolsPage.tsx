@@ -1,10 +1,10 @@
-import { useState } from 'react';
-import { Button, Label, PageSection, Content, Title, ToolbarItem } from '@patternfly/react-core';
-import { Link, useNavigate } from 'react-router-dom';
+import { useEffect, useState } from 'react';
+import { Alert, AlertActionCloseButton, Button, Label, PageSection, Content, Title, ToolbarItem } from '@patternfly/react-core';
+import { Link, useLocation, useNavigate } from 'react-router-dom';
 
 import { useAuth } from '../../auth';
 import { canAdminister } from '../roles';
-import { CreatePoolModal } from './CreatePoolModal';
+import { PoolWizard } from '../pools/PoolWizard';
 
 import { useConsole } from '../ConsoleContext';
 import { PagedTable, type Column } from '../PagedTable';
@@ -15,6 +15,7 @@ import { useUrlFilters } from '../useUrlFilters';
 import { KIND_WORDS, durationWords } from '../words';
 
 const FILTERS = ['q', 'kind', 'enabled'] as const;
+const CLIPBOARD_SHORT = { TO_DESKTOP: 'into the desktop only', FROM_DESKTOP: 'out of the desktop only', NONE: 'off' } as const;
 
 /** The tenant's pools: GET /api/v1/admin/pools (filters q, kind, enabled; sort name, createdAt, updatedAt). */
 export function PoolsPage() {
@@ -24,7 +25,21 @@ export function PoolsPage() {
   const { user } = useAuth();
   const admin = canAdminister(user);
   const navigate = useNavigate();
+  const location = useLocation();
   const [creating, setCreating] = useState(false);
+  // what an action on a pool's page did (a deletion), said here where the admin lands
+  const [notice, setNotice] = useState<string | null>(() => {
+    const state = location.state as { notice?: unknown } | null;
+    return typeof state?.notice === 'string' ? state.notice : null;
+  });
+  useEffect(() => {
+    if (notice) {
+      // said once: a reload or Back does not say it again
+      navigate(location.pathname + location.search, { replace: true, state: null });
+    }
+    // only when the page is reached with a notice
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
 
   const columns: Column<AdminPool>[] = [
     {
@@ -46,7 +61,8 @@ export function PoolsPage() {
       title: 'Session policy',
       render: (p) =>
         `idle ${durationWords(p.idleTimeoutSeconds)}, disconnected ${durationWords(p.disconnectTimeoutSeconds)}` +
-        (p.recordSessions ? ', recorded' : ''),
+        (p.recordSessions ? ', recorded' : '') +
+        (p.clipboardPolicy && p.clipboardPolicy !== 'BOTH' ? `, clipboard ${CLIPBOARD_SHORT[p.clipboardPolicy]}` : ''),
     },
     { title: 'Created', sortKey: 'createdAt', render: (p) => <When at={p.createdAt} /> },
     { title: 'Changed', sortKey: 'updatedAt', render: (p) => <When at={p.updatedAt} /> },
@@ -55,6 +71,9 @@ export function PoolsPage() {
   return (
     <PageSection>
       <Title headingLevel="h1">Pools</Title>
+      {notice && (
+        <Alert variant="success" isInline title={notice} data-testid="pools-notice" className="pf-v6-u-my-md" actionClose={<AlertActionCloseButton onClose={() => setNotice(null)} />} />
+      )}
       <Content component="p" className="dp-secondary">
         Sets of desktops handed out under one policy. Open a pool to see its desktops, who may use it and what its
         provisioning is doing.
@@ -103,7 +122,7 @@ export function PoolsPage() {
           action: admin ? <Button onClick={() => setCreating(true)}>New pool</Button> : undefined,
         }}
       />
-      {creating && <CreatePoolModal onClose={() => setCreating(false)} onCreated={(p) => navigate(`/console/pools/${p.id}`)} />}
+      {creating && <PoolWizard mode="create" onClose={() => setCreating(false)} onDone={(id) => navigate(`/console/pools/${id}`)} />}
     </PageSection>
   );
 }

@@ -36,10 +36,12 @@ public class SessionAccess {
      * @param consoleFailures failed attempts in a row to reach the desktop (see {@link ConsoleAttempts})
      * @param tunnelId the tunnel the session's client is attached through now (null unless CONNECTED through one)
      * @param announceShadowing whether the pool tells its users while someone watches their screen
+     * @param clipboardToDesktop whether the pool lets the browser's clipboard reach the desktop
+     * @param clipboardFromDesktop whether the pool lets the desktop's clipboard reach the browser
      */
     public record TunnelTarget(UUID sessionId, UUID tenantId, UUID userId, UUID poolId, SessionState state,
                                ConsoleAddress console, boolean recorded, int consoleFailures, UUID tunnelId,
-                               boolean announceShadowing) {
+                               boolean announceShadowing, boolean clipboardToDesktop, boolean clipboardFromDesktop) {
     }
 
     @Transactional(readOnly = true)
@@ -58,7 +60,8 @@ public class SessionAccess {
                     DesktopPool pool = pools.get(r.tenantId(), r.poolId());
                     return new TunnelTarget(sessionId, r.tenantId(), r.userId(), r.poolId(), r.state(),
                             consoles.of(sessionId).orElse(null), pool.recordSessions(), r.consoleFailures(),
-                            r.tunnelId(), pool.announceShadowing());
+                            r.tunnelId(), pool.announceShadowing(),
+                            pool.clipboardPolicy().allowsToDesktop(), pool.clipboardPolicy().allowsFromDesktop());
                 });
     }
 }

@@ -14,10 +14,11 @@ import java.util.UUID;
  *        their screen
  * @param prepareTimeoutSeconds a session still preparing (its desktop starting) after this long ends as
  *        PROVISIONING_FAILED; null = the platform's default ({@code deskport.sessions.prepare-timeout})
+ * @param clipboardPolicy which way clipboard text may cross between the browser and the desktop
  */
 public record DesktopPool(UUID id, UUID tenantId, String name, String description, PoolKind kind, boolean enabled,
                           LoadBalancing loadBalancing, Integer idleTimeoutSeconds, IdleAction idleAction,
                           Integer disconnectTimeoutSeconds, Integer maxSessionSeconds, boolean recordSessions,
                           boolean announceShadowing, Integer prepareTimeoutSeconds, Instant createdAt,
-                          Instant updatedAt) {
+                          Instant updatedAt, ClipboardPolicy clipboardPolicy) {
 }

@@ -50,6 +50,9 @@ class PoolRecord {
     boolean announceShadowing;
     @Column(name = "prepare_timeout_s")
     Integer prepareTimeoutSeconds;
+    @Enumerated(EnumType.STRING)
+    @Column(name = "clipboard_policy", nullable = false)
+    ClipboardPolicy clipboardPolicy;
     @Column(name = "created_at", nullable = false, updatable = false)
     Instant createdAt;
     @Column(name = "updated_at", nullable = false)
@@ -60,6 +63,6 @@ class PoolRecord {
     DesktopPool view() {
         return new DesktopPool(id, tenantId, name, description, kind, enabled, loadBalancing, idleTimeoutSeconds,
                 idleAction, disconnectTimeoutSeconds, maxSessionSeconds, recordSessions, announceShadowing, prepareTimeoutSeconds,
-                createdAt, updatedAt);
+                createdAt, updatedAt, clipboardPolicy);
     }
 }

@@ -48,6 +48,9 @@ import io.deskport.gateway.protocol.ProtocolException;
  * that an admin can watch it ({@link ShadowEndpoint}); the browser is told a random id of its own. While someone
  * watches, the browser may be told so ({@link ShadowNotice}); when this tunnel closes, the shadows watching it
  * close too.
+ *
+ * <p>The pool's clipboard policy holds both ways ({@link ClipboardFilter}): a refused direction's clipboard
+ * streams are dropped here.
  */
 class TunnelEndpoint extends Endpoint {
 
@@ -74,6 +77,7 @@ class TunnelEndpoint extends Endpoint {
     private volatile boolean closedByBroker;
     private long lastActivityReport;
     private int consoleFailuresBefore;
+    private ClipboardFilter clipboard;
 
     TunnelEndpoint(SignedTunnelTickets tickets, SessionAccess access, SessionLifecycle lifecycle,
                    GatewayConnector gateway, LiveTunnels live, ConsoleAttempts consoleAttempts) {
@@ -116,6 +120,7 @@ class TunnelEndpoint extends Endpoint {
         }
         sessionId = target.sessionId();
         consoleFailuresBefore = target.consoleFailures();
+        clipboard = new ClipboardFilter(target.clipboardToDesktop(), target.clipboardFromDesktop(), this::sendQuietly);
         user = new CurrentUser(target.userId(), target.tenantId(), "tunnel", Set.of());
         GatewayConnector.ClientScreen screen = TunnelParameters.screen(params, target.userId().toString());
         try {
@@ -171,7 +176,7 @@ class TunnelEndpoint extends Endpoint {
             }
             char[] chunk;
             while ((chunk = reader.read()) != null) {
-                batch.append(chunk);
+                clipboard.appendToBrowser(batch, chunk);
                 if (!reader.available() || batch.length() >= 8192) {
                     send(batch.toString());
                     batch.setLength(0);
@@ -182,6 +187,10 @@ class TunnelEndpoint extends Endpoint {
                 status = e.getStatus();
                 message = e.getMessage();
             }
+        } catch (ProtocolException e) {
+            log.info("Tunnel {}: the gateway's stream broke the protocol: {}", tunnelId, e.getMessage());
+            status = GuacamoleStatus.SERVER_ERROR;
+            message = "the gateway's stream broke the protocol";
         } catch (IOException e) {
             log.debug("Tunnel {}: the browser went away ({})", tunnelId, e.getMessage());
         } finally {
@@ -202,6 +211,9 @@ class TunnelEndpoint extends Endpoint {
         while ((instruction = reader.readInstruction()) != null) {
             if ("error".equals(instruction.getOpcode())) {
                 recordUpstreamError(instruction.getArgs());
+            }
+            if (!clipboard.passesToBrowser(instruction.getOpcode(), instruction.getArgs())) {
+                continue;
             }
             batch.append(instruction);
             if (!reader.available() || batch.length() >= 8192) {
@@ -273,7 +285,9 @@ class TunnelEndpoint extends Endpoint {
                     if (INPUT.contains(instruction.opcode())) {
                         reportActivity();
                     }
-                    writer.write(instruction.encode().toCharArray());
+                    if (clipboard.passesFromBrowser(instruction)) {
+                        writer.write(instruction.encode().toCharArray());
+                    }
                 }
             }
         } catch (ProtocolException | GuacamoleException e) {
@@ -353,6 +367,15 @@ class TunnelEndpoint extends Endpoint {
             } catch (GuacamoleException e) {
                 log.debug("Closing gateway connection of tunnel {} failed: {}", tunnelId, e.getMessage());
             }
+        }
+    }
+
+    /** Sends an answer of the broker's own; a browser that left meanwhile is noticed by the relay. */
+    private void sendQuietly(String text) {
+        try {
+            send(text);
+        } catch (IOException e) {
+            log.debug("Tunnel {}: the browser went away ({})", tunnelId, e.getMessage());
         }
     }
 

@@ -55,6 +55,9 @@ final class IsolationSweep {
             "/api/v1/admin/sessions/{id}/shadow", "/api/v1/admin/sessions/{sessionId}/recordings",
             "/api/v1/admin/sessions/{sessionId}/recordings/{name}",
             "/api/v1/admin/pools", "/api/v1/admin/pools/{id}", "/api/v1/admin/pools/{id}/entitlements",
+            // a whole pool's setup names B's objects in its body (refused: and no pool of A's is left half-made,
+            // PoolSetupTest); what disabling or removing one of B's would do
+            "/api/v1/admin/pools/setup", "/api/v1/admin/pools/{id}/impact", "/api/v1/admin/images",
             "/api/v1/admin/pools/{id}/entitlements/{entitlementId}", "/api/v1/admin/pools/{id}/desktops",
             "/api/v1/admin/desktops", "/api/v1/admin/session-hosts", "/api/v1/admin/users/import",
             "/api/v1/admin/sessions/bulk", "/api/v1/admin/session-hosts/bulk", "/api/v1/admin/desktops/bulk",
@@ -396,6 +399,10 @@ final class IsolationSweep {
             case "PATCH /api/v1/admin/tenants/{id}" -> json("maxDesktops", 0);
             case "POST /api/v1/admin/pools" -> json("name", "pool-" + UUID.randomUUID(), "kind", "POOLED");
             case "PATCH /api/v1/admin/pools/{id}" -> json("enabled", false);
+            case "POST /api/v1/admin/pools/setup" -> "{\"pool\":{\"name\":\"setup-" + UUID.randomUUID()
+                    + "\",\"kind\":\"POOLED\"},\"provisioning\":{\"minSize\":0,\"maxSize\":1},"
+                    + "\"image\":{\"copyOf\":\"{image}\"},\"licenceProductIds\":[\"{licenceProduct}\"],"
+                    + "\"entitlements\":{\"userIds\":[\"{user}\"],\"groupIds\":[\"{group}\"]}}";
             case "POST /api/v1/admin/pools/{id}/entitlements" -> "{\"userId\":\"{user}\"}";
             case "POST /api/v1/admin/pools/{id}/desktops" -> "{\"name\":\"new\",\"consoleHost\":\"10.9.9.9\","
                     + "\"consolePort\":5900,\"assignedUserId\":\"{user}\"}";
