@@ -449,18 +449,18 @@ function PoolBody({ pool, admin, status }: { pool: AdminPool; admin: boolean; st
               <DescriptionListDescription>{pool.recordSessions ? 'Every session is recorded' : 'Off'}</DescriptionListDescription>
             </DescriptionListGroup>
             <DescriptionListGroup>
-              <DescriptionListTerm>Shadowing</DescriptionListTerm>
-              <DescriptionListDescription>
-                {pool.announceShadowing === false ? 'Users are not told when IT views their screen' : 'Users are told when IT views their screen'}
-              </DescriptionListDescription>
-            </DescriptionListGroup>
-            <DescriptionListGroup>
               <DescriptionListTerm>Clipboard</DescriptionListTerm>
               <DescriptionListDescription data-testid="pool-clipboard">{CLIPBOARD_WORDS[pool.clipboardPolicy ?? 'BOTH']}</DescriptionListDescription>
             </DescriptionListGroup>
             <DescriptionListGroup>
               <DescriptionListTerm>File transfer</DescriptionListTerm>
               <DescriptionListDescription>Not offered</DescriptionListDescription>
+            </DescriptionListGroup>
+            <DescriptionListGroup>
+              <DescriptionListTerm>Shadowing</DescriptionListTerm>
+              <DescriptionListDescription>
+                {pool.announceShadowing === false ? 'Users are not told when IT views their screen' : 'Users are told when IT views their screen'}
+              </DescriptionListDescription>
             </DescriptionListGroup>
             {pool.kind === 'SHARED' && (
               <DescriptionListGroup>

@@ -269,7 +269,13 @@ export function SessionStep({ form, set, errors }: StepProps) {
       <NumberField id="session-disconnected" label="Disconnected sessions end after (minutes)" value={form.disconnectMinutes} onChange={(v) => set({ disconnectMinutes: v })} error={errors.disconnectMinutes} help="Empty: never. Unsaved work in a session that ends is lost." />
       <NumberField id="session-max" label="Longest session (hours)" value={form.maxSessionHours} onChange={(v) => set({ maxSessionHours: v })} error={errors.maxSessionHours} help="Older sessions are logged off. Empty: no limit." />
       <Checkbox id="session-record" label="Record every session" description="Help desk can play recordings back." isChecked={form.recordSessions} onChange={(_e, v) => set({ recordSessions: v })} />
-      <Checkbox id="session-announce-shadowing" label="Tell users when IT views their screen" description="While help desk watches a session, its user sees who is watching." isChecked={form.announceShadowing} onChange={(_e, v) => set({ announceShadowing: v })} />
+      <Checkbox
+        id="session-announce-shadowing"
+        label="Tell users while IT views their screen"
+        description="When help desk shadows a session, the user sees who is watching, and when they stop."
+        isChecked={form.announceShadowing}
+        onChange={(_e, v) => set({ announceShadowing: v })}
+      />
       <FormGroup role="radiogroup" isStack fieldId="session-clipboard" label="Clipboard between the browser and the desktop">
         {(Object.keys(CLIPBOARD_WORDS) as ClipboardPolicy[]).map((c) => (
           <Radio key={c} id={`session-clipboard-${c}`} name="session-clipboard" label={CLIPBOARD_WORDS[c]} isChecked={form.clipboardPolicy === c} onChange={() => set({ clipboardPolicy: c })} />

@@ -105,7 +105,7 @@ export function editPlan(o: PoolOriginal, f: WizardForm): EditPlan {
     disconnectTimeoutSeconds: p.disconnectTimeoutSeconds ?? 0,
     maxSessionSeconds: p.maxSessionSeconds ?? 0,
     recordSessions: p.recordSessions,
-    announceShadowing: p.announceShadowing ?? true,
+    announceShadowing: p.announceShadowing !== false,
     clipboardPolicy: p.clipboardPolicy ?? 'BOTH',
   };
   const now: Record<string, unknown> = poolSettings(f);

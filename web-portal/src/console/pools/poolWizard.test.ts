@@ -131,7 +131,6 @@ describe('the setup request', () => {
         disconnectMinutes: '',
         maxSessionHours: '12',
         recordSessions: true,
-        announceShadowing: false,
         clipboardPolicy: 'TO_DESKTOP',
         products: [{ id: 'l1', name: 'CAL', model: 'NAMED_USER' }],
         users: [{ id: 'u1', name: 'Alice' }],
@@ -149,7 +148,7 @@ describe('the setup request', () => {
         disconnectTimeoutSeconds: 0,
         maxSessionSeconds: 43200,
         recordSessions: true,
-        announceShadowing: false,
+        announceShadowing: true,
         clipboardPolicy: 'TO_DESKTOP',
       },
       provisioning: { minSize: 1, maxSize: 4, spareTarget: 0, vcpus: 2, memoryMiB: 4096, diskMiB: 40960, stopAfterDisconnectedSeconds: 1800 },
@@ -181,6 +180,7 @@ describe('editing', () => {
     const plan = editPlan(original, {
       ...f,
       clipboardPolicy: 'NONE',
+      announceShadowing: false,
       idleMinutes: '',
       maxSize: '8',
       powerOffMinutes: '20',
@@ -189,7 +189,7 @@ describe('editing', () => {
       groups: [...f.groups, { id: 'g2', name: 'Engineers' }],
     });
     expect(plan).toEqual({
-      pool: { idleTimeoutSeconds: 0, clipboardPolicy: 'NONE' },
+      pool: { idleTimeoutSeconds: 0, announceShadowing: false, clipboardPolicy: 'NONE' },
       provisioning: { maxSize: 8, stopAfterDisconnectedSeconds: 1200 },
       image: null,
       addProducts: ['l2'],
@@ -199,7 +199,7 @@ describe('editing', () => {
       revoke: ['e1'],
     });
     expect(planWords(plan)).toEqual([
-      'Settings: idleTimeoutSeconds, clipboardPolicy',
+      'Settings: idleTimeoutSeconds, announceShadowing, clipboardPolicy',
       'Sizing: maxSize, stopAfterDisconnectedSeconds',
       'Licences: 1 product added, 1 product removed',
       'Entitlements: 1 added, 1 removed',

@@ -53,7 +53,7 @@ export interface WizardForm {
   disconnectMinutes: string;
   maxSessionHours: string;
   recordSessions: boolean;
-  /** Users are told while IT views their screen. */
+  /** The user's portal says so while an admin or help-desk agent views (shadows) their screen. */
   announceShadowing: boolean;
   clipboardPolicy: ClipboardPolicy;
   loadBalancing: LoadBalancing;
@@ -166,7 +166,7 @@ export function formFrom(o: PoolOriginal): WizardForm {
     disconnectMinutes: minutes(p.disconnectTimeoutSeconds),
     maxSessionHours: hours(p.maxSessionSeconds),
     recordSessions: p.recordSessions,
-    announceShadowing: p.announceShadowing ?? true,
+    announceShadowing: p.announceShadowing !== false,
     clipboardPolicy: p.clipboardPolicy ?? 'BOTH',
     loadBalancing: p.loadBalancing === 'DEPTH_FIRST' ? 'DEPTH_FIRST' : 'BREADTH_FIRST',
     products: o.products,

@@ -1,4 +1,4 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { configure, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router-dom';
 
@@ -20,8 +20,9 @@ function renderApp(path: string, route: (c: Call) => Answer | undefined) {
   return calls;
 }
 
-// a wizard walked through key by key: seconds on a busy machine
+// a wizard walked through key by key, pages that render late: seconds on a busy machine
 vi.setConfig({ testTimeout: 30_000 });
+configure({ asyncUtilTimeout: 5_000 });
 beforeEach(() => sessionStorage.clear());
 afterEach(() => vi.unstubAllGlobals());
 

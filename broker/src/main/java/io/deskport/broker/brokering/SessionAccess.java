@@ -60,8 +60,8 @@ public class SessionAccess {
                     DesktopPool pool = pools.get(r.tenantId(), r.poolId());
                     return new TunnelTarget(sessionId, r.tenantId(), r.userId(), r.poolId(), r.state(),
                             consoles.of(sessionId).orElse(null), pool.recordSessions(), r.consoleFailures(),
-                            r.tunnelId(), pool.announceShadowing(),
-                            pool.clipboardPolicy().allowsToDesktop(), pool.clipboardPolicy().allowsFromDesktop());
+                            r.tunnelId(), pool.announceShadowing(), pool.clipboardPolicy().allowsToDesktop(),
+                            pool.clipboardPolicy().allowsFromDesktop());
                 });
     }
 }

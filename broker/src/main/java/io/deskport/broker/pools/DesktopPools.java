@@ -55,8 +55,7 @@ public class DesktopPools {
     public record PoolSettings(String name, String description, PoolKind kind, Boolean enabled,
                                LoadBalancing loadBalancing, Integer idleTimeoutSeconds, IdleAction idleAction,
                                Integer disconnectTimeoutSeconds, Integer maxSessionSeconds, Boolean recordSessions,
-                               Integer prepareTimeoutSeconds, Boolean announceShadowing,
-                               ClipboardPolicy clipboardPolicy) {
+                               Integer prepareTimeoutSeconds, Boolean announceShadowing, ClipboardPolicy clipboardPolicy) {
     }
 
     /** Default disconnect timeout of new pools: a disconnected session is logged off after an hour. */

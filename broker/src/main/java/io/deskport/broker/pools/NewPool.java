@@ -11,8 +11,8 @@ import io.deskport.broker.shared.OffOrAtLeast;
 /**
  * A new pool as the admin API takes it ({@code POST /api/v1/admin/pools}, and the {@code pool} of a whole pool's
  * setup): its kind and session policy; members left out take their defaults (enabled, breadth first, idle →
- * disconnect, disconnected sessions logged off after an hour, no recording, the clipboard both ways). A
- * {@code disconnectTimeoutSeconds} of 0 keeps disconnected sessions until they end otherwise.
+ * disconnect, disconnected sessions logged off after an hour, no recording, shadowing announced, the clipboard both
+ * ways). A {@code disconnectTimeoutSeconds} of 0 keeps disconnected sessions until they end otherwise.
  */
 public record NewPool(@NotBlank @Size(max = 200) String name, @Size(max = 2000) String description,
                       @NotNull PoolKind kind, Boolean enabled, LoadBalancing loadBalancing,

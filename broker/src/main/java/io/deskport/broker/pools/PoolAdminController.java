@@ -73,8 +73,7 @@ class PoolAdminController {
                       IdleAction idleAction, @OffOrAtLeast(10) @Max(30 * DAY) Integer disconnectTimeoutSeconds,
                       @OffOrAtLeast(60) @Max(365 * DAY) Integer maxSessionSeconds, Boolean recordSessions,
                       @OffOrAtLeast(value = 10, message = "must be 0 (the platform's default) or at least {value}")
-                      @Max(DAY) Integer prepareTimeoutSeconds, Boolean announceShadowing,
-                      ClipboardPolicy clipboardPolicy) {
+                      @Max(DAY) Integer prepareTimeoutSeconds, Boolean announceShadowing, ClipboardPolicy clipboardPolicy) {
     }
 
     record Grant(UUID userId, UUID groupId) {
