@@ -63,6 +63,8 @@ public final class Estate {
     public final List<Pool> pools;
     /** Ids the measured requests filter on (filled after seeding). */
     public final Map<String, String> ids = new LinkedHashMap<>();
+    /** Where the seed writes its audit lines: {@code audit_event}, or a staging table {@link #seedAll} merges. */
+    private String auditTable = "audit_event";
 
     private Estate(UUID tenant, String slug, Scale scale, String adminToken, String operatorToken, List<Pool> pools) {
         this.tenant = tenant;
@@ -156,6 +158,38 @@ public final class Estate {
             throw new IllegalStateException("expected " + status + ", got " + r.status() + ": " + r.raw());
         }
         return r;
+    }
+
+    /**
+     * Seeds several estates as {@link #seed} does, their audit lines interleaved by time as a broker would have
+     * written them (ids follow time across tenants): each estate's lines are staged, then inserted together in the
+     * order of their time.
+     */
+    public static void seedAll(String jdbcUrl, String user, String password, List<Estate> estates) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, user, password); Statement st = c.createStatement()) {
+            st.execute("create unlogged table bench_audit_staging (tenant_id uuid, occurred_at timestamptz, actor_id uuid, "
+                    + "actor_name text, action text, object_type text, object_id text, details jsonb)");
+        }
+        for (Estate e : estates) {
+            System.out.printf("tenant %s:%n", e.slug);
+            e.auditTable = "bench_audit_staging";
+            e.seed(jdbcUrl, user, password);
+        }
+        try (Connection c = DriverManager.getConnection(jdbcUrl, user, password); Statement st = c.createStatement()) {
+            long t0 = System.nanoTime();
+            st.execute("set work_mem = '768MB'");
+            st.execute("set synchronous_commit = off");
+            int rows = st.executeUpdate("insert into audit_event (tenant_id, occurred_at, actor_id, actor_name, action, "
+                    + "object_type, object_id, details) select tenant_id, occurred_at, actor_id, actor_name, action, object_type, "
+                    + "object_id, details from bench_audit_staging order by occurred_at");
+            st.execute("drop table bench_audit_staging");
+            st.execute("vacuum (analyze) audit_event");
+            System.out.printf("  seed %-42s %,10d rows %7.1f s%n", "audit lines of every tenant, by time", rows,
+                    (System.nanoTime() - t0) / 1e9);
+        }
+        for (Estate e : estates) {
+            e.auditTable = "audit_event";
+        }
     }
 
     /** Everything else, with SQL on one connection; then VACUUM (ANALYZE) and a checkpoint. */
@@ -461,7 +495,7 @@ public final class Estate {
               s.created_at, s.ended_at, u.username from session s join bu u on u.id = s.user_id where s.tenant_id = :tenant;
             create temp table badmin as select row_number() over (order by id) - 1 as n, id, username from app_user
               where tenant_id = :tenant and 'TENANT_ADMIN' = any(roles);
-            insert into audit_event (tenant_id, occurred_at, actor_id, actor_name, action, object_type, object_id, details)
+            insert into {AUDIT_TABLE} (tenant_id, occurred_at, actor_id, actor_name, action, object_type, object_id, details)
             select :tenant, a.at, a.actor_id, a.actor_name, a.action, a.object_type, a.object_id, a.details
             from (
                 select s.created_at as at, s.user_id as actor_id, s.username as actor_name, 'SESSION_READY' as action,
@@ -520,7 +554,7 @@ public final class Estate {
                 .replace("{TASKS}", Integer.toString(scale.tasks())).replace("{ADMIN_LINES}", Integer.toString(scale.adminAuditLines()))
                 .replace("{AUDIT_LINES}", Integer.toString(scale.auditLines())).replace("{SLUG}", slug)
                 .replace("{SMALL}", Integer.toString(small))
-                .replace("{OWN_HV}", Boolean.toString(scale.ownHypervisorHosts()))
+                .replace("{OWN_HV}", Boolean.toString(scale.ownHypervisorHosts())).replace("{AUDIT_TABLE}", auditTable)
                 .replace(":tenant", "'" + tenant + "'::uuid");
     }
 
@@ -539,12 +573,12 @@ public final class Estate {
                    (select count(*) from session_host h left join (select session_host_id, count(*) as n from session
                        where tenant_id = :tenant and state <> 'ENDED' and session_host_id is not null group by 1) s
                        on s.session_host_id = h.id where h.tenant_id = :tenant and h.active_sessions <> coalesce(s.n, 0)),
-                   (select count(*) from audit_event where tenant_id = :tenant),
+                   (select count(*) from {AUDIT_TABLE} where tenant_id = :tenant),
                    (select count(*) from provisioning_task where tenant_id = :tenant),
                    (select count(*) from entitlement where tenant_id = :tenant),
                    (select desktop_count from tenant where id = :tenant),
                    (select count(*) from desktop where tenant_id = :tenant and managed)
-            """.replace(":tenant", "'" + tenant + "'::uuid");
+            """.replace(":tenant", "'" + tenant + "'::uuid").replace("{AUDIT_TABLE}", auditTable);
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             System.out.printf("  estate: %,d desktops (%,d managed; tenant desktop_count %,d), %,d session hosts, %,d hypervisor "

@@ -108,11 +108,9 @@ public final class ConsoleBench {
             }
             System.out.printf("%d tenants, their admins and pools made through the API in %.1f s; seeding with SQL:%n",
                     1 + others, (System.nanoTime() - t0) / 1e9);
-            estate.seed(url, pg.username(), pg.password());
-            for (Estate e : small) {
-                System.out.printf("tenant %s:%n", e.slug);
-                e.seed(url, pg.username(), pg.password());
-            }
+            List<Estate> all = new ArrayList<>(List.of(estate));
+            all.addAll(small);
+            Estate.seedAll(url, pg.username(), pg.password(), all);
             t0 = System.nanoTime();
             LicenceEstate licences = new LicenceEstate();
             licences.create(broker.port(), estate.adminToken, estate);
