@@ -42,7 +42,10 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code dashboard_ms} the p95 of {@code GET /api/v1/admin/dashboard} ({@code n/a} while the broker has none).
  * Targets: p95_ms ≤ 100, dashboard_ms ≤ 300.
  *
- * <p>Arguments: {@code work-dir [--rounds 20] [--warmup 5] [--others 3] [--explain] [--broker.setting=value ...]}.
+ * <p>Then, unless {@code --no-write-cost}: what the indexes of migration V28 cost the writes of a connect ({@link WriteCost}).
+ *
+ * <p>Arguments: {@code work-dir [--rounds 20] [--warmup 5] [--others 3] [--explain] [--no-write-cost]
+ * [--broker.setting=value ...]}.
  */
 public final class ConsoleBench {
 
@@ -73,6 +76,7 @@ public final class ConsoleBench {
         int warmup = 5;
         int others = 3;
         boolean explainAll = false;
+        boolean writeCost = true;
         List<String> brokerArgs = new ArrayList<>(List.of(
                 // the seeded managed desktops have no VMs behind them: a reconciler would mark them GHOST and replace
                 // them, and prune the seeded tasks (older than its retention); it runs nowhere here
@@ -83,6 +87,7 @@ public final class ConsoleBench {
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--others" -> others = Integer.parseInt(args[++i]);
                 case "--explain" -> explainAll = true;
+                case "--no-write-cost" -> writeCost = false;
                 default -> brokerArgs.add(args[i]);
             }
         }
@@ -147,6 +152,11 @@ public final class ConsoleBench {
             report(results, rounds, warmup);
             try (Connection c = DriverManager.getConnection(url, pg.username(), pg.password())) {
                 explain(c, estate, results, explainAll);
+            }
+            if (writeCost) {
+                // the broker waits meanwhile: the indexes are dropped (and put back) in a transaction of their own
+                WriteCost.measure(url, pg.username(), pg.password(), estate.tenant, estate.pool("persistent-7").id(),
+                        20_000, 5_000);
             }
             summary(results);
         } finally {

@@ -258,29 +258,29 @@ final class ConsolePages {
         String dayAgo = Instant.now().minus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MINUTES) + "";
         String weekAgo = Instant.now().minus(7, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MINUTES) + "";
         String sixDaysAgo = Instant.now().minus(6, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MINUTES) + "";
-        v.add(new View("audit", "first", "", List.of(Call.get("audit", a + "?sort=-id&limit=50"))));
+        v.add(new View("audit", "first", "", List.of(Call.get("audit", a + "?sort=-occurredAt&limit=50"))));
         v.add(new View("audit", "filter", "actor user0042", List.of(
                 Call.get("user by name", u + "?" + q("q", "user0042") + "&limit=50"),
-                Call.get("audit", a + "?" + q("actorId", user) + "&sort=-id&limit=50"),
+                Call.get("audit", a + "?" + q("actorId", user) + "&sort=-occurredAt&limit=50"),
                 Call.get("actor's name", API + "/users/" + user))));
         v.add(new View("audit", "filter", "actor admin (a tenant admin)", List.of(
                 Call.get("user by name", u + "?" + q("q", "user0250") + "&limit=50"),
-                Call.get("audit", a + "?" + q("actorId", id.get("tenantAdmin")) + "&sort=-id&limit=50"),
+                Call.get("audit", a + "?" + q("actorId", id.get("tenantAdmin")) + "&sort=-occurredAt&limit=50"),
                 Call.get("actor's name", API + "/users/" + id.get("tenantAdmin")))));
-        v.add(new View("audit", "filter", "action=USER_CREATED", List.of(Call.get("audit", a + "?action=USER_CREATED&sort=-id&limit=50"))));
-        v.add(new View("audit", "filter", "action=SESSION_ENDED", List.of(Call.get("audit", a + "?action=SESSION_ENDED&sort=-id&limit=50"))));
-        v.add(new View("audit", "filter", "objectType=DESKTOP", List.of(Call.get("audit", a + "?objectType=DESKTOP&sort=-id&limit=50"))));
+        v.add(new View("audit", "filter", "action=USER_CREATED", List.of(Call.get("audit", a + "?action=USER_CREATED&sort=-occurredAt&limit=50"))));
+        v.add(new View("audit", "filter", "action=SESSION_ENDED", List.of(Call.get("audit", a + "?action=SESSION_ENDED&sort=-occurredAt&limit=50"))));
+        v.add(new View("audit", "filter", "objectType=DESKTOP", List.of(Call.get("audit", a + "?objectType=DESKTOP&sort=-occurredAt&limit=50"))));
         v.add(new View("audit", "filter", "object: the call centre (from its page)", List.of(
-                Call.get("audit", a + "?" + q("objectId", big.toString()) + "&objectType=DESKTOP_POOL&sort=-id&limit=50"))));
+                Call.get("audit", a + "?" + q("objectId", big.toString()) + "&objectType=DESKTOP_POOL&sort=-occurredAt&limit=50"))));
         v.add(new View("audit", "filter", "object: a session", List.of(
-                Call.get("audit", a + "?" + q("objectId", id.get("session")) + "&objectType=SESSION&sort=-id&limit=50"))));
-        v.add(new View("audit", "filter", "since a day ago", List.of(Call.get("audit", a + "?" + q("since", dayAgo) + "&sort=-id&limit=50"))));
+                Call.get("audit", a + "?" + q("objectId", id.get("session")) + "&objectType=SESSION&sort=-occurredAt&limit=50"))));
+        v.add(new View("audit", "filter", "since a day ago", List.of(Call.get("audit", a + "?" + q("since", dayAgo) + "&sort=-occurredAt&limit=50"))));
         v.add(new View("audit", "filter", "since 7 until 6 days ago", List.of(
-                Call.get("audit", a + "?" + q("since", weekAgo) + "&" + q("until", sixDaysAgo) + "&sort=-id&limit=50"))));
-        v.add(new View("audit", "sort", "id (oldest first)", List.of(Call.get("audit", a + "?sort=id&limit=50"))));
-        v.add(new View("audit", "next", "page 2", List.of(Call.page("audit", a + "?sort=-id&limit=50", 1))));
-        v.add(new View("audit", "deep", "page 60", List.of(Call.page("audit", a + "?sort=-id&limit=50", 59))));
-        v.add(new View("audit", "next", "action=SESSION_ENDED, page 2", List.of(Call.page("audit", a + "?action=SESSION_ENDED&sort=-id&limit=50", 1))));
+                Call.get("audit", a + "?" + q("since", weekAgo) + "&" + q("until", sixDaysAgo) + "&sort=-occurredAt&limit=50"))));
+        v.add(new View("audit", "sort", "occurredAt (oldest first)", List.of(Call.get("audit", a + "?sort=occurredAt&limit=50"))));
+        v.add(new View("audit", "next", "page 2", List.of(Call.page("audit", a + "?sort=-occurredAt&limit=50", 1))));
+        v.add(new View("audit", "deep", "page 60", List.of(Call.page("audit", a + "?sort=-occurredAt&limit=50", 59))));
+        v.add(new View("audit", "next", "action=SESSION_ENDED, page 2", List.of(Call.page("audit", a + "?action=SESSION_ENDED&sort=-occurredAt&limit=50", 1))));
 
         // Tenants (TenantsPage, platform operator); the operator's tenant switch reads them on every console page
         String t = API + "/tenants";
