@@ -217,11 +217,22 @@ final class Lists {
             "-createdAt", r -> {
                 String state = r.s("state");
                 boolean liveOnly = r.s("liveOnly") == null || Boolean.parseBoolean(r.s("liveOnly"));
-                return Where.of("s.tenant_id = ?", r.tenant()).and("s.state = ?", state)
-                        .andIf(state == null && liveOnly, "s.state <> 'ENDED'").and("s.pool_id = ?", r.uuid("poolId"))
-                        .and("s.user_id = ?", r.uuid("userId")).and("s.session_host_id = ?", r.uuid("hostId"))
+                Where w = Where.of("s.tenant_id = ?", r.tenant()).and("s.state = ?", state)
+                        .andIf(state == null && liveOnly, "s.state <> 'ENDED'")
+                        .and("s.user_id = ?", r.uuid("userId"))
                         .and("s.desktop_id = ?", r.uuid("desktopId")).between("s.created_at", r.instant("since"), r.instant("until"))
+                        // (the broker finds the users, desktops and hosts the words name first, then sessions by their ids)
                         .text(r.s("q"), "u.username", "d.name", "h.name");
+                // SessionQueries.ofPoolOrHost: a history asks for its ended and its live sessions as two ranges
+                for (String[] f : new String[][] {{"s.pool_id", "poolId"}, {"s.session_host_id", "hostId"}}) {
+                    UUID value = r.uuid(f[1]);
+                    if (value != null && state == null && !liveOnly) {
+                        w.andAll("(s.state = 'ENDED' and " + f[0] + " = ?) or (s.state <> 'ENDED' and " + f[0] + " = ?)", value, value);
+                    } else {
+                        w.and(f[0] + " = ?", value);
+                    }
+                }
+                return w;
             }, List.of(), "io.deskport.broker.brokering.SessionQueries", "LISTING");
 
     static final Endpoint AUDIT = new Endpoint("audit", "/audit", false, false, AUDIT_COLUMNS, "audit_event", "id", Kind.NUMBER,

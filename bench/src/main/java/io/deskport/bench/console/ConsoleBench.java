@@ -23,19 +23,17 @@ import io.deskport.bench.adminapi.RequestPlans;
 import io.deskport.broker.database.EmbeddedPostgres;
 import io.deskport.broker.support.BrokerProcess;
 
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * bench/console (issue #22): the admin API calls behind each page of the console, over a tenant of 10,000 desktops,
  * 200 session hosts and 200 hypervisor hosts, 2,000 users, 100,000 ended sessions and 1,000,000 audit lines
  * ({@link Estate}), with three smaller tenants beside it (a fifth of it each, so that every list filters by tenant)
- * and its licences ({@link LicenceEstate}). One broker on an embedded PostgreSQL; every view of every page
+ * and its licences ({@link LicenceEstate}); the tenants' audit lines interleaved by time as a broker writes them
+ * ({@link Estate#seedAll}). One broker on an embedded PostgreSQL; every view of every page
  * ({@link ConsolePages}: opening it, each filter, sort, next and deep page) is made concrete once (next links
- * followed, names to look up read from the rows), then all views take turns: {@code warmup} rounds, then
+ * followed), then all views take turns: {@code warmup} rounds, then
  * {@code rounds} measured rounds, each call over one keep-alive HTTP/1.1 connection with the tenant admin's bearer
- * token (the tenant list with the platform operator's), from writing the request to the last byte of the answer. A
- * look-up of names (one GET per id a table shows) counts as one call, its GETs one after the other.
+ * token (the tenant list with the platform operator's), from writing the request to the last byte of the answer.
  *
  * <p>Last line: {@code console: pages=N p95_ms=P slowest=<page> dashboard_ms=D} — {@code p95_ms} over every
  * measurement of every call of every page, {@code slowest} the page whose calls have the highest p95,
@@ -52,7 +50,6 @@ public final class ConsoleBench {
     static final double TARGET_MS = 100;
     static final double DASHBOARD_TARGET_MS = 300;
     static final String DASHBOARD = ConsolePages.API + "/dashboard";
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** A view made concrete: its calls' paths. */
     record ReadyView(ConsolePages.View view, List<ConsolePages.Resolved> calls) {
@@ -194,30 +191,14 @@ public final class ConsoleBench {
         return r;
     }
 
-    /** Follows next links and reads the ids of names, once per view. */
+    /** Follows next links, once per view. */
     private static List<ReadyView> resolve(ListHttp http, Estate e, List<ConsolePages.View> views) throws Exception {
         List<ReadyView> out = new ArrayList<>();
         long t0 = System.nanoTime();
         for (ConsolePages.View v : views) {
             List<ConsolePages.Resolved> calls = new ArrayList<>();
-            List<JsonNode> bodies = new ArrayList<>();
             boolean missing = false;
             for (ConsolePages.Call c : v.calls()) {
-                if (c.names() != null) {
-                    JsonNode rows = bodies.get(c.names().ofCall());
-                    Set<String> paths = new LinkedHashSet<>();
-                    for (JsonNode row : rows) {
-                        for (var f : c.names().fieldToKind().entrySet()) {
-                            JsonNode idNode = row.get(f.getKey());
-                            if (idNode != null && !idNode.isNull()) {
-                                paths.add(ConsolePages.API + "/" + f.getValue() + "/" + idNode.asString());
-                            }
-                        }
-                    }
-                    calls.add(new ConsolePages.Resolved(c.label() + " (" + paths.size() + " GETs)", List.copyOf(paths), false, 200));
-                    bodies.add(JSON.createArrayNode());
-                    continue;
-                }
                 String path = c.list();
                 int page = 1;
                 ListHttp.Response r = get(http, e, path, c.operator(), c.status());
@@ -231,8 +212,7 @@ public final class ConsoleBench {
                     missing = true;
                     break;
                 }
-                calls.add(new ConsolePages.Resolved(c.label(), List.of(path), c.operator(), c.status()));
-                bodies.add(JSON.readTree(r.body()));
+                calls.add(new ConsolePages.Resolved(c.label(), path, c.operator(), c.status()));
             }
             if (!missing) {
                 out.add(new ReadyView(v, calls));
@@ -278,13 +258,9 @@ public final class ConsoleBench {
         return out;
     }
 
-    /** @return the call's time in ms (a look-up of names: its GETs one after the other) */
+    /** @return the call's time in ms */
     private static double time(ListHttp http, Estate e, ConsolePages.Resolved c) throws Exception {
-        long nanos = 0;
-        for (String path : c.paths()) {
-            nanos += get(http, e, path, c.operator(), c.status()).nanos();
-        }
-        return nanos / 1e6;
+        return get(http, e, c.path(), c.operator(), c.status()).nanos() / 1e6;
     }
 
     // --- the report
@@ -331,7 +307,7 @@ public final class ConsoleBench {
                     ConsolePages.Resolved call = r.view().calls().get(c);
                     System.out.printf("  %-20s %-38s p50 %7.1f p95 %7.1f  %s%n", r.view().view().page(),
                             shorten(r.view().view().kind() + " " + r.view().view().label(), 38), percentile(r.ms()[c], 0.5), p95,
-                            call.paths().size() == 1 ? shorten(call.paths().get(0), 160) : call.label());
+                            shorten(call.path(), 160));
                 }
             }
         }
@@ -369,14 +345,13 @@ public final class ConsoleBench {
         for (Result r : results) {
             for (int i = 0; i < r.ms().length; i++) {
                 ConsolePages.Resolved call = r.view().calls().get(i);
-                if (call.paths().size() != 1 || call.operator() || !(all || percentile(r.ms()[i], 0.95) > TARGET_MS)
-                        || !done.add(call.paths().get(0))) {
+                if (call.operator() || !(all || percentile(r.ms()[i], 0.95) > TARGET_MS) || !done.add(call.path())) {
                     continue;
                 }
-                String plans = RequestPlans.explain(c, e.tenant, call.paths().get(0));
+                String plans = RequestPlans.explain(c, e.tenant, call.path());
                 System.out.printf("%n== %s %s %s: p50 %.1f ms, p95 %.1f ms — GET %s%n", r.view().view().page(),
                         r.view().view().kind(), r.view().view().label(), percentile(r.ms()[i], 0.5),
-                        percentile(r.ms()[i], 0.95), call.paths().get(0));
+                        percentile(r.ms()[i], 0.95), call.path());
                 System.out.print(plans == null ? "  (not a list bench/admin-api rebuilds: EXPLAIN it by hand)\n" : plans);
             }
         }

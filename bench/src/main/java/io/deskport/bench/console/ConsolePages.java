@@ -17,60 +17,51 @@ import io.deskport.bench.adminapi.Estate;
  * The console's pages (web-portal/src/console) and the admin API calls each makes, with the query parameters the
  * portal builds ({@code paging.ts listUrl}: the filters in alphabetical order, then {@code sort}, then {@code limit},
  * 50 rows unless the page asks for more): on opening (the list and every call beside it: the pools, hosts, groups or
- * products a filter or form offers, the names of the ids a table shows), then one view per filter, sort, next page
+ * products a filter or form offers, the name of a user a filter names), then one view per filter, sort, next page
  * ({@code Link rel="next"}, followed as the portal does) and deep page (the page reached by pressing "next" N times;
- * every list pages by keyset, none by offset). A view lists the calls it makes; {@link Call#names} marks the
- * look-ups of names ({@code names.ts useNames}: one GET per id of the page not seen before), resolved from the rows
- * the list answers when the views are prepared.
+ * every list pages by keyset, none by offset). A view lists the calls it makes. (Until V28 the pool's page also
+ * looked up the name of each desktop's user and each entitlement's user or group, one GET per id: runs 1–3 of
+ * bench/README.md measured those look-ups; the lists now carry the names.)
  */
 final class ConsolePages {
 
     static final String API = "/api/v1/admin";
 
     /**
-     * One call of a view, or the names it looks up.
+     * One call of a view.
      *
      * @param list the path of a list (or object) to GET
-     * @param names for a look-up of names: which ids of which list's rows name what ({@code users}/{@code groups} by
-     *              field), resolved into {@link Resolved#paths} before measuring
      * @param operator sent with the platform operator's token (the tenant list), else the tenant admin's
      * @param walk for a next or deep page: how many times {@code Link rel="next"} is followed from {@code list}
+     * @param status the answer the page expects
      */
-    record Call(String label, String list, Names names, boolean operator, int walk, int status) {
+    record Call(String label, String list, boolean operator, int walk, int status) {
 
         static Call get(String label, String path) {
-            return new Call(label, path, null, false, 0, 200);
+            return new Call(label, path, false, 0, 200);
         }
 
         /** A call the broker refuses as the page expects (e.g. the provisioning of a pool that has none: 409). */
         static Call refused(String label, String path, int status) {
-            return new Call(label, path, null, false, 0, status);
+            return new Call(label, path, false, 0, status);
         }
 
         static Call operatorGet(String label, String path) {
-            return new Call(label, path, null, true, 0, 200);
+            return new Call(label, path, true, 0, 200);
         }
 
         /** The page reached by following next {@code walk} times from {@code first}. */
         static Call page(String label, String first, int walk) {
-            return new Call(label, first, null, false, walk, 200);
+            return new Call(label, first, false, walk, 200);
         }
-
-        static Call names(String label, Names names) {
-            return new Call(label, null, names, false, 0, 200);
-        }
-    }
-
-    /** The ids of the rows of one call of the same view, looked up one GET each ({@code /users/{id}}, …). */
-    record Names(int ofCall, Map<String, String> fieldToKind) {
     }
 
     /** One view of a page: opening it, a filter, a sort, a next or deep page. */
     record View(String page, String kind, String label, List<Call> calls) {
     }
 
-    /** A call made concrete: the paths it GETs (a look-up of names: one per id), each with its token. */
-    record Resolved(String label, List<String> paths, boolean operator, int status) {
+    /** A call made concrete: the path it GETs, with its token and the answer expected. */
+    record Resolved(String label, String path, boolean operator, int status) {
     }
 
     private static String q(String name, String value) {
@@ -96,46 +87,38 @@ final class ConsolePages {
         v.add(new View("pools", "filter", "q=persistent", List.of(Call.get("pools", pools + "?q=persistent&sort=name&limit=50"))));
         v.add(new View("pools", "sort", "-updatedAt", List.of(Call.get("pools", pools + "?sort=-updatedAt&limit=50"))));
 
-        // A pool's page (PoolPage): the call centre's 5,200 desktops, its products and its 2,005 entitlements
+        // A pool's page (PoolPage): the call centre's 5,200 desktops, its products and its 2,005 entitlements; a
+        // persistent pool, every desktop of which has its owner
         for (UUID pool : List.of(big, persistent)) {
             String p = API + "/pools/" + pool;
             String desktops = p + "/desktops";
             String ents = p + "/entitlements";
             String page = "pool";
             String of = pool.equals(big) ? "" : "persistent-5: ";
-            Names owners = new Names(2, Map.of("assignedUserId", "users"));
             v.add(new View(page, "first", of, List.of(
                     Call.get("pool", p),
                     pool.equals(big) ? Call.get("provisioning", p + "/provisioning")
                             // registered desktops: the page shows the broker's "not provisioned" answer
                             : Call.refused("provisioning (409: none)", p + "/provisioning", 409),
                     Call.get("desktops", desktops + "?sort=name&limit=50"),
-                    Call.names("desktop owners' names", owners),
                     Call.get("pool's licence products", p + "/licence-products?sort=name&limit=50"),
                     Call.get("licence products (choices)", API + "/licence-products?sort=name&limit=1000"),
                     Call.get("entitlements", ents + "?limit=50"),
-                    Call.names("entitled users' and groups' names", new Names(6, Map.of("userId", "users", "groupId", "groups"))),
                     Call.get("groups (choices)", API + "/groups?sort=name&limit=1000"))));
-            Names first = new Names(0, Map.of("assignedUserId", "users"));
             if (pool.equals(big)) {
                 v.add(new View(page, "filter", "desktops state=FAILED", List.of(
-                        Call.get("desktops", desktops + "?state=FAILED&sort=name&limit=50"), Call.names("owners", first))));
+                        Call.get("desktops", desktops + "?state=FAILED&sort=name&limit=50"))));
                 v.add(new View(page, "filter", "desktops q=vdi-0-0042", List.of(
-                        Call.get("desktops", desktops + "?" + q("q", "vdi-0-0042") + "&sort=name&limit=50"), Call.names("owners", first))));
+                        Call.get("desktops", desktops + "?" + q("q", "vdi-0-0042") + "&sort=name&limit=50"))));
                 v.add(new View(page, "sort", "desktops -stateChangedAt", List.of(
-                        Call.get("desktops", desktops + "?sort=-stateChangedAt&limit=50"), Call.names("owners", first))));
-                v.add(new View(page, "next", "desktops page 2", List.of(
-                        Call.page("desktops", desktops + "?sort=name&limit=50", 1), Call.names("owners", first))));
-                v.add(new View(page, "deep", "desktops page 60", List.of(
-                        Call.page("desktops", desktops + "?sort=name&limit=50", 59), Call.names("owners", first))));
-                v.add(new View(page, "next", "entitlements page 2", List.of(
-                        Call.page("entitlements", ents + "?limit=50", 1),
-                        Call.names("names", new Names(0, Map.of("userId", "users", "groupId", "groups"))))));
+                        Call.get("desktops", desktops + "?sort=-stateChangedAt&limit=50"))));
+                v.add(new View(page, "next", "desktops page 2", List.of(Call.page("desktops", desktops + "?sort=name&limit=50", 1))));
+                v.add(new View(page, "deep", "desktops page 60", List.of(Call.page("desktops", desktops + "?sort=name&limit=50", 59))));
+                v.add(new View(page, "next", "entitlements page 2", List.of(Call.page("entitlements", ents + "?limit=50", 1))));
             } else {
                 v.add(new View(page, "sort", of + "desktops -createdAt", List.of(
-                        Call.get("desktops", desktops + "?sort=-createdAt&limit=50"), Call.names("owners", first))));
-                v.add(new View(page, "next", of + "desktops page 2", List.of(
-                        Call.page("desktops", desktops + "?sort=name&limit=50", 1), Call.names("owners", first))));
+                        Call.get("desktops", desktops + "?sort=-createdAt&limit=50"))));
+                v.add(new View(page, "next", of + "desktops page 2", List.of(Call.page("desktops", desktops + "?sort=name&limit=50", 1))));
             }
         }
 

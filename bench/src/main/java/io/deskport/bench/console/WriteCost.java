@@ -22,7 +22,7 @@ final class WriteCost {
 
     /** The indexes of V28 on the tables a connect writes. */
     static final List<String> INDEXES = List.of("audit_by_time", "audit_by_actor", "audit_by_action",
-            "session_by_state_change", "session_by_pool", "session_by_host");
+            "session_ended_by_pool", "session_ended_by_host");
 
     private WriteCost() {
     }

@@ -185,6 +185,10 @@ class AdminListFiltersTest {
         String list = "/api/v1/admin/sessions";
         assertThat(ids(t.admin, list)).as("live only by default").containsExactlyInAnyOrder(sessions.get(1), sessions.get(2));
         assertThat(ids(t.admin, list + "?liveOnly=false")).hasSize(3);
+        // a pool's history: its ended and its live sessions
+        assertThat(ids(t.admin, list + "?liveOnly=false&poolId=" + pool)).containsExactlyInAnyOrderElementsOf(sessions);
+        assertThat(ids(t.admin, list + "?liveOnly=false&poolId=" + UUID.randomUUID())).isEmpty();
+        assertThat(ids(t.admin, list + "?state=ENDED&poolId=" + pool)).containsExactly(sessions.get(0));
         assertThat(ids(t.admin, list + "?state=ENDED")).containsExactly(sessions.get(0));
         assertThat(ids(t.admin, list + "?userId=" + users.get(2))).containsExactly(sessions.get(2));
         assertThat(ids(t.admin, list + "?poolId=" + pool + "&q=TOM")).containsExactly(sessions.get(1));
