@@ -21,7 +21,8 @@ create table connect_tally (
 );
 
 -- 2. The sessions that ended recently, per tenant: the dashboard's 24 hours of sessions per pool read the sessions
---    that overlap them (live ones through session_live_by_state, ended ones through this), never the whole history.
---    A session's end is already an update that writes every index of the row again (its state is indexed); this adds
---    one entry to it, and none to any other update (partial: ended sessions only).
-create index session_ended_by_tenant on session (tenant_id, ended_at) where state = 'ENDED';
+--    that overlap them (live ones through session_live_by_state, ended ones through this), never the whole history;
+--    the pool and start are in the index, so an old, vacuumed history is read without visiting the rows. A session's
+--    end is already an update that writes every index of the row again (its state is indexed); this adds one entry to
+--    it, and none to any other update (partial: ended sessions only).
+create index session_ended_by_tenant on session (tenant_id, ended_at) include (pool_id, created_at) where state = 'ENDED';

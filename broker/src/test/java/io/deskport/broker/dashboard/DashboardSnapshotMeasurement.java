@@ -38,7 +38,8 @@ import static io.deskport.broker.support.TestTenant.check;
  * {@code MEASUREMENT} lines; the target is 300 ms.
  */
 @BrokerTest
-@TestPropertySource(properties = {"deskport.provisioning.enabled=false", "deskport.sessions.timer-interval=1h"})
+@TestPropertySource(properties = {"deskport.provisioning.enabled=false", "deskport.sessions.timer-interval=1h",
+        "deskport.hosts.heartbeat-timeout=1h", "deskport.hosts.lost-session-grace=1h"})
 class DashboardSnapshotMeasurement {
 
     private static final int WARMUP = 15;
@@ -109,11 +110,54 @@ class DashboardSnapshotMeasurement {
             System.out.printf("MEASUREMENT %-45s median %7.1f ms  p95 %7.1f ms  max %7.1f ms%n", p.getKey(),
                     ms[ROUNDS / 2], ms[(int) Math.ceil(ROUNDS * 0.95) - 1], ms[ROUNDS - 1]);
         }
+        explain(t.id);
         System.out.println("MEASUREMENT answer size: " + check(admin.get("/api/v1/admin/dashboard"), 200).raw().length()
                 + " bytes");
         System.out.println("MEASUREMENT load average: " + String.join(" ",
                 new String(readLoad()).trim().split(" ")).substring(0, 14));
     }
+
+    /** EXPLAIN ANALYZE of the dashboard's heaviest statements (copied from SessionActivity and DesktopPlacements). */
+    private void explain(UUID tenant) {
+        Map<String, String> statements = new LinkedHashMap<>();
+        statements.put("last day's peaks", PEAKS);
+        statements.put("hypervisor host usage", "select p.host_id, count(*) as desktops, "
+                + "coalesce(sum(s.vcpus) filter (where d.id is not null and s.pool_id is not null and d.state not in "
+                + "('STOPPED', 'FAILED')), 0) from provisioned_desktop p left join pools_desktops d on d.id = p.desktop_id "
+                + "left join pool_provisioning s on s.pool_id = p.pool_id and s.enabled "
+                + "where p.host_id = any(array(select id from hypervisor_host)) and (cast('" + tenant + "' as uuid) is null "
+                + "or p.tenant_id = '" + tenant + "') group by p.host_id");
+        statements.put("desktops per state", "select p.id, p.name, p.kind, p.enabled, d.state, count(d.id), "
+                + "count(d.id) filter (where d.state = 'READY' and d.assigned_user_id is null) "
+                + "from desktop_pool p left join desktop d on d.pool_id = p.id and d.tenant_id = p.tenant_id "
+                + "where p.tenant_id = '" + tenant + "' group by p.id, p.name, p.kind, p.enabled, d.state order by p.name, p.id");
+        statements.forEach((name, sql) -> {
+            String plan = String.join("\n", jdbc.sql("explain (analyze, buffers) " + sql.replace("?", "'" + tenant + "'"))
+                    .query(String.class).list());
+            System.out.println("MEASUREMENT plan of " + name + ":\n" + plan);
+        });
+    }
+
+    /** SessionActivity's statement of the last day's peaks, for EXPLAIN (its parameter: the tenant). */
+    private static final String PEAKS = "with win as (select date_trunc('hour', now()) - make_interval(hours => 23) as lo, now() as hi), "
+            + "spans as ("
+            + " select s.pool_id, greatest(s.created_at, win.lo) as a, s.ended_at as b from session s, win"
+            + " where s.state <> 'ENDED' and s.tenant_id = ?"
+            + " union all"
+            + " select s.pool_id, greatest(s.created_at, win.lo), s.ended_at from session s, win"
+            + " where s.state = 'ENDED' and s.tenant_id = ? and s.ended_at > win.lo), "
+            + "steps as ("
+            + " select pool_id, a as at, 1 as d from spans"
+            + " union all select pool_id, b, -1 from spans where b is not null"
+            + " union all select p.pool_id, h, 0 from (select distinct pool_id from spans) p, win,"
+            + " generate_series(win.lo, win.hi, interval '1 hour') h), "
+            + "counted as ("
+            + " select pool_id, at,"
+            + " sum(d) over (partition by pool_id order by at, d rows unbounded preceding) as in_pool,"
+            + " sum(d) over (order by at, d rows unbounded preceding) as in_tenant"
+            + " from steps) "
+            + "select date_trunc('hour', at) as hour, pool_id, max(in_pool), max(in_tenant) from counted "
+            + "group by 1, 2 order by 1, 2";
 
     private static byte[] readLoad() {
         try {
@@ -157,7 +201,7 @@ class DashboardSnapshotMeasurement {
                 + "state, created_at, state_changed_at, connected_at) "
                 + "select gen_random_uuid(), d.tenant_id, d.pool_id, u.id, d.id, "
                 + "case when d.r % 10 < 7 then 'CONNECTED' when d.r % 10 < 9 then 'DISCONNECTED' else 'READY' end, "
-                + "now() - make_interval(mins => d.r % 500), now() - make_interval(mins => d.r % 300), now() "
+                + "now() - make_interval(mins => (d.r % 500)::int), now() - make_interval(mins => (d.r % 300)::int), now() "
                 + "from (select id, tenant_id, pool_id, row_number() over (partition by pool_id order by id) as r "
                 + "from desktop where tenant_id = ? and state = 'IN_USE') d join seed_user u on u.n = d.r % 2000")
                 .param(tenant).update());
