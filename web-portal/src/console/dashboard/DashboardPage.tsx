@@ -168,7 +168,7 @@ function TimelineCard({ s }: { s: NonNullable<DashboardSnapshot['sessions']> }) 
   return (
     <DashCard title="Sessions, last 24 hours" testId="card-timeline">
       <Content component="p" className="dp-secondary">
-        The most sessions open at once in each hour. {data.summary}
+        Peak of concurrent sessions in each hour. {data.summary}
         {data.otherPools > 0 && ` ${data.otherPools} more pools are in the total only.`}
       </Content>
       {data.any && (

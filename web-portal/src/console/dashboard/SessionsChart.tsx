@@ -20,11 +20,11 @@ export default function SessionsChart({ data }: { data: TimelineView }) {
         legendData={lines.map((l) => ({ name: l.name }))}
         legendComponent={<ChartLegend />}
         legendPosition="bottom"
-        height={260}
-        width={720}
+        height={240}
+        width={600}
         padding={{ bottom: 80, left: 50, right: 20, top: 20 }}
       >
-        <ChartAxis tickValues={data.labels.filter((_, i) => i % 3 === 2)} fixLabelOverlap />
+        <ChartAxis tickValues={data.labels.filter((_, i) => i % 6 === 5)} fixLabelOverlap />
         <ChartAxis dependentAxis showGrid tickFormat={(t: number) => (Number.isInteger(t) ? String(t) : '')} />
         <ChartGroup>
           {lines.map((l, i) => (

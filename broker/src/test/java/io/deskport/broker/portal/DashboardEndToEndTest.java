@@ -114,6 +114,9 @@ class DashboardEndToEndTest {
         assertThat(tenant.login("bob").post("/api/v1/pools/" + empty + "/connect").status()).isEqualTo(503);
         WebElement refusals = browser.waiting(STEP).until(d -> d.findElement(By.cssSelector("[data-testid='refusals']")));
         assertThat(refusals.getText()).contains("No free desktop: 1").contains("Design studio");
+        // the charts are fetched when a card first draws one
+        browser.waiting(STEP).until(d -> d.findElement(By.cssSelector("[data-testid='connects-chart'] svg")));
+        browser.waiting(STEP).until(d -> d.findElement(By.cssSelector("[data-testid='sessions-chart'] svg")));
         assertThat(refusals.findElement(By.linkText("Design studio")).getAttribute("href"))
                 .endsWith("/console/pools/" + empty);
         browser.screenshot("dashboard-04-a-refused-connect");
