@@ -26,3 +26,7 @@ create table connect_tally (
 --    end is already an update that writes every index of the row again (its state is indexed); this adds one entry to
 --    it, and none to any other update (partial: ended sessions only).
 create index session_ended_by_tenant on session (tenant_id, ended_at) include (pool_id, created_at) where state = 'ENDED';
+
+-- 3. A tenant's placements on the hypervisor hosts (what its dashboard and its host list sum per host): read by the
+--    tenant, not by every host's placements of every tenant. Written once per desktop created.
+create index provisioned_desktop_by_tenant on provisioned_desktop (tenant_id, host_id);
