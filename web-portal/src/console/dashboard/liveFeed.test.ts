@@ -168,6 +168,16 @@ describe('the live dashboard', () => {
     expect(h.last()).toEqual({ state: 'stopped', reason: 'NOT_FOUND', detail: 'This organisation no longer exists' });
   });
 
+  it('stops, and says why, when the user opened the dashboard in more places since', async () => {
+    const h = harness(async () => emptySnapshot());
+    h.feed.start();
+    h.streams[0].open();
+    h.streams[0].emit('end', { reason: 'CONFLICT', detail: 'This dashboard stopped: you opened it in 5 other places since' });
+    expect(h.last()).toMatchObject({ state: 'stopped', reason: 'CONFLICT' });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(h.streams).toHaveLength(1); // reconnecting would end another of the user's dashboards
+  });
+
   it('connects again when the broker stops (another one answers)', async () => {
     const h = harness(async () => emptySnapshot());
     h.feed.start();

@@ -138,7 +138,8 @@ export class LiveDashboard {
       }
       const end = parseEnd(ev.data);
       this.closeSource();
-      if (end.reason === 'NOT_FOUND') {
+      if (end.reason === 'NOT_FOUND' || end.reason === 'CONFLICT') {
+        // the organisation is gone, or the user opened the dashboard in more places since: reconnecting would end another
         this.finish({ state: 'stopped', reason: end.reason, detail: end.detail });
       } else {
         // UNAUTHENTICATED: the read before reconnecting answers 401 and the app signs the user in again;

@@ -12,6 +12,8 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import io.deskport.broker.shared.AdminContext;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.deskport.broker.shared.ProblemException;
 import io.deskport.broker.shared.Role;
 
@@ -33,6 +35,8 @@ class DashboardController {
     }
 
     /** The tenant's dashboard now (read afresh: sessions, connects, pools, hosts, licences, provisioning). */
+    @Operation(summary = "The tenant's dashboard now: sessions, connects and refusals, pool health, host load, licence "
+            + "seats, provisioning tasks")
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
     DashboardSnapshot get(AdminContext ctx) {
         DashboardSnapshot snapshot = dashboards.read(ctx.tenantId(), ctx.actor().isPlatformAdmin());
@@ -45,14 +49,18 @@ class DashboardController {
      * each time a figure changes — on this broker or another — at most once per {@code deskport.dashboard.push-interval}
      * (changes within it come as one snapshot). A comment line every {@code deskport.dashboard.heartbeat-interval}
      * keeps the stream open. The stream ends with {@code event: end} (data: {@code reason}, {@code detail}) when the
-     * caller's access token expires or is signed out or revoked, when the tenant is removed, or when the broker
-     * stops; a client then connects again (the browser's EventSource sends the portal's cookie).
+     * caller's access token expires or is signed out or revoked, when the tenant is removed, when the caller opened
+     * more streams since than they may have at once (their oldest ends), or when the broker stops; a client then
+     * connects again (the browser's EventSource sends the portal's cookie).
      *
      * @param tenant platform admins: the tenant to watch, for clients that cannot send {@value AdminContext#TENANT_HEADER}
      *               (a browser's EventSource); the same rules as the header
      */
+    @Operation(summary = "The tenant's dashboard as server-sent events, pushed when a figure changes")
     @GetMapping(path = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter stream(AdminContext ctx, @RequestParam(name = "tenant", required = false) UUID tenant) {
+    SseEmitter stream(AdminContext ctx, @Parameter(description = "Platform admins: the tenant to watch, for clients "
+            + "that cannot send X-Deskport-Tenant (a browser's EventSource); the same rules as the header")
+                      @RequestParam(name = "tenant", required = false) UUID tenant) {
         if (tenant != null && !tenant.equals(ctx.tenantId())) {
             if (!ctx.tenantId().equals(ctx.actor().tenantId())) {
                 throw ProblemException.validation("tenant", "names another tenant than the "

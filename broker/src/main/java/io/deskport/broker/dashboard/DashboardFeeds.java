@@ -32,7 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
  * the last one pushed (help desk gets it without the sections it may not read). Without a change it is read again
  * every {@code refresh-interval}. Every {@code heartbeat-interval} each stream gets a comment line, and each
  * subscriber's access token is checked again: a token that expired, was signed out or revoked ends its stream with
- * an {@code end} event (also checked before every push). Subscribers are counted per broker and per user.
+ * an {@code end} event (also checked before every push). Streams are bounded per broker (more are refused) and per
+ * user (a new one ends the user's oldest).
  */
 @Component
 class DashboardFeeds implements SmartLifecycle {
@@ -65,7 +66,8 @@ class DashboardFeeds implements SmartLifecycle {
     }
 
     private final Map<Key, Feed> feeds = new ConcurrentHashMap<>();
-    private final Map<UUID, Integer> perUser = new ConcurrentHashMap<>();
+    /** Each user's open streams, oldest first. */
+    private final Map<UUID, java.util.Deque<DashboardStream>> perUser = new ConcurrentHashMap<>();
     private final AtomicInteger subscribers = new AtomicInteger();
     private final Dashboards dashboards;
     private final CallerCredentials credentials;
@@ -84,8 +86,10 @@ class DashboardFeeds implements SmartLifecycle {
     /**
      * A new stream of the tenant's dashboard for the signed-in caller: its first event is the dashboard as it is now.
      *
-     * @throws ProblemException SERVICE_UNAVAILABLE (with Retry-After) when this broker, or this user on it, has as
-     *         many streams open as it serves
+     * A user's stream beyond {@code max-subscribers-per-user} ends their oldest one ({@code end} with {@code CONFLICT}).
+     *
+     * @throws ProblemException SERVICE_UNAVAILABLE (with Retry-After) when this broker has as many streams open as it
+     *         serves
      */
     SseEmitter subscribe(Key key, Authentication signIn, UUID userId, boolean helpDesk) {
         if (!running) {
@@ -96,17 +100,26 @@ class DashboardFeeds implements SmartLifecycle {
             throw unavailable("This broker streams " + properties.maxSubscribers() + " dashboards already; try again "
                     + "in a moment");
         }
-        if (perUser.merge(userId, 1, Integer::sum) > properties.maxSubscribersPerUser()) {
-            release(userId);
-            throw unavailable("You have " + properties.maxSubscribersPerUser() + " live dashboards open on this broker "
-                    + "already; close one, or try again in a moment");
-        }
         // the stream ends on its own soon after the token does (the heartbeat's check ends it first, in words)
         long lifeMillis = credentials.expiresAt(signIn)
                 .map(t -> Duration.between(Instant.now(), t).plus(properties.heartbeatInterval().multipliedBy(2)).toMillis())
                 .orElse(properties.heartbeatInterval().toMillis());
         SseEmitter emitter = new SseEmitter(Math.max(1000, lifeMillis));
         DashboardStream stream = new DashboardStream(emitter, signIn, userId, helpDesk);
+        // one user's streams beyond their share: the oldest ends (a page reloaded leaves its old stream open until the
+        // next write finds it gone; a tab left open is told why it stopped)
+        DashboardStream evicted = null;
+        synchronized (perUser) {
+            java.util.Deque<DashboardStream> mine = perUser.computeIfAbsent(userId, k -> new java.util.ArrayDeque<>());
+            mine.addLast(stream);
+            if (mine.size() > properties.maxSubscribersPerUser()) {
+                evicted = mine.pollFirst();
+            }
+        }
+        if (evicted != null) {
+            evicted.end(endOf(Reason.CONFLICT, "This dashboard stopped: you opened it in " + properties.maxSubscribersPerUser()
+                    + " other places since; reload the page to see it live here again"));
+        }
         while (true) {
             Feed feed = feeds.computeIfAbsent(key, Feed::new);
             synchronized (feed) {
@@ -158,11 +171,12 @@ class DashboardFeeds implements SmartLifecycle {
             }
         }
         subscribers.decrementAndGet();
-        release(stream.userId);
-    }
-
-    private void release(UUID userId) {
-        perUser.computeIfPresent(userId, (k, n) -> n <= 1 ? null : n - 1);
+        synchronized (perUser) {
+            java.util.Deque<DashboardStream> mine = perUser.get(stream.userId);
+            if (mine != null && mine.remove(stream) && mine.isEmpty()) {
+                perUser.remove(stream.userId);
+            }
+        }
     }
 
     /** Marks the feed to be read; schedules the reading no sooner than a push interval after the last. Holds its lock. */

@@ -16,7 +16,8 @@ import org.springframework.validation.annotation.Validated;
  * @param refreshInterval how often a dashboard with subscribers is read again even without a change this broker heard
  *                        of (heartbeats, inventories, the clock); pushed only when a figure differs
  * @param maxSubscribers  streams this broker serves at once; more are refused (503 SERVICE_UNAVAILABLE, Retry-After)
- * @param maxSubscribersPerUser streams one user has open on this broker at once (tabs); more are refused alike
+ * @param maxSubscribersPerUser streams one user has open on this broker at once (tabs, and pages reloaded before the
+ *                        broker noticed the old stream gone); a new one beyond ends the user's oldest
  */
 @Validated
 @ConfigurationProperties("deskport.dashboard")

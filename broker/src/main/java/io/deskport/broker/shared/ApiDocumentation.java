@@ -203,8 +203,8 @@ class ApiDocumentation {
         } else if (admin || !agent && !safe) {
             problems.put(403, "Forbidden"); // a role or tenant not allowed; a cross-site request with the cookie
         }
-        if (path.contains("{")) {
-            problems.put(404, "NotFound");
+        if (path.contains("{") || path.startsWith("/api/v1/admin/dashboard")) {
+            problems.put(404, "NotFound"); // the dashboard: a platform admin naming a tenant that does not exist
         }
         if (key.equals(CONNECT)) {
             problems.put(409, "ConnectConflict");
@@ -293,8 +293,9 @@ class ApiDocumentation {
                 + "snapshot), then one each time a figure changes (at most once per `deskport.dashboard.push-interval`); "
                 + "a comment line (`:heartbeat`) every `deskport.dashboard.heartbeat-interval`; last, `event: end` with "
                 + "`reason` and `detail` when the stream ends because the caller's access token expired or was signed "
-                + "out or revoked (`UNAUTHENTICATED`), the tenant was removed (`NOT_FOUND`) or the broker is stopping "
-                + "(`SERVICE_UNAVAILABLE`): connect again (a browser's EventSource sends the portal's cookie).")
+                + "out or revoked (`UNAUTHENTICATED`), the tenant was removed (`NOT_FOUND`), the caller opened more streams "
+                + "than `deskport.dashboard.max-subscribers-per-user` since (`CONFLICT`: their oldest ends) or the broker "
+                + "is stopping (`SERVICE_UNAVAILABLE`): connect again (a browser's EventSource sends the portal's cookie).")
                 .content(new Content().addMediaType(org.springframework.http.MediaType.TEXT_EVENT_STREAM_VALUE,
                         new MediaType().schema(text))));
     }
@@ -454,9 +455,8 @@ class ApiDocumentation {
         a.put("ServiceUnavailable", retryAfter(problem("Temporarily unavailable; nothing was changed.",
                 Reason.SERVICE_UNAVAILABLE, "the database cannot be reached or keeps failing")));
         a.put("StreamUnavailable", retryAfter(problem("No stream now; try again after `Retry-After`.",
-                Reason.SERVICE_UNAVAILABLE, "the database cannot be reached, or this broker (or the caller on it) has as "
-                        + "many dashboard streams open as it serves (`deskport.dashboard.max-subscribers`, "
-                        + "`max-subscribers-per-user`)")));
+                Reason.SERVICE_UNAVAILABLE, "the database cannot be reached, or this broker has as many dashboard streams "
+                        + "open as it serves (`deskport.dashboard.max-subscribers`)")));
         a.put("ConnectUnavailable", retryAfter(problem("No room for the connect now; nothing was changed.",
                 Reason.POOL_EXHAUSTED, "no desktop is free in the pool (the figures say how many there are)",
                 Reason.HOST_CAPACITY, "no session host of the pool has room for another session",

@@ -37,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @BrokerTest
 @TestPropertySource(properties = {"deskport.provisioning.enabled=false", "deskport.dashboard.push-interval=200ms",
-        "deskport.dashboard.heartbeat-interval=1s", "deskport.dashboard.max-subscribers-per-user=3"})
+        "deskport.dashboard.heartbeat-interval=1s", "deskport.dashboard.max-subscribers-per-user=3",
+        "deskport.dashboard.max-subscribers=10"})
 class DashboardApiTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -329,7 +330,7 @@ class DashboardApiTest {
     }
 
     @Test
-    void aUserHasAtMostTheirShareOfStreams() {
+    void aUsersNewStreamBeyondTheirShareEndsTheirOldestAndABrokerRefusesBeyondItsOwn() {
         Estate e = estate();
         List<EventStream> open = new ArrayList<>();
         try {
@@ -339,17 +340,36 @@ class DashboardApiTest {
                 assertThat(s.status()).isEqualTo(200);
                 s.next(WAIT);
             }
-            try (EventStream fourth = EventStream.open(port, STREAM, e.tenant().admin.token(), null)) {
-                assertThat(fourth.status()).isEqualTo(503);
-                assertThat(fourth.problem().get("reason").asString()).isEqualTo("SERVICE_UNAVAILABLE");
-                assertThat(fourth.problem().get("retryAfterSeconds").asInt()).isPositive();
+            EventStream fourth = EventStream.open(port, STREAM, e.tenant().admin.token(), null);
+            open.add(fourth);
+            assertThat(fourth.status()).isEqualTo(200);
+            fourth.next(WAIT);
+            EventStream.Event end = open.getFirst().next(ev -> ev.name().equals("end"), WAIT);
+            assertThat(end.json().get("reason").asString()).isEqualTo("CONFLICT");
+            assertThat(open.getFirst().endsWithin(WAIT)).isTrue();
+            for (int i = 1; i < 4; i++) {
+                assertThat(open.get(i).endsWithin(Duration.ofMillis(100))).as("stream %d", i).isFalse();
             }
-            open.removeFirst().close();
-            org.awaitility.Awaitility.await().atMost(WAIT).until(() -> {
-                try (EventStream again = EventStream.open(port, STREAM, e.tenant().admin.token(), null)) {
-                    return again.status() == 200;
+
+            // other users' streams up to the broker's own limit, then a refusal with Retry-After
+            List<Api> desks = new ArrayList<>();
+            for (String desk : List.of("desk1", "desk2", "desk3")) {
+                e.tenant().user(desk, Role.HELPDESK);
+                desks.add(e.tenant().login(desk));
+            }
+            Api.Response refused = null;
+            for (int i = 0; i < 9 && refused == null; i++) {
+                Api someone = desks.get(i % 3);
+                EventStream s = EventStream.open(port, STREAM, someone.token(), null);
+                open.add(s);
+                if (s.status() != 200) {
+                    refused = new Api.Response(s.status(), s.contentType(), s.problem(), String.valueOf(s.problem()), null);
                 }
-            });
+            }
+            assertThat(refused).as("a stream beyond deskport.dashboard.max-subscribers").isNotNull();
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.reason()).isEqualTo("SERVICE_UNAVAILABLE");
+            assertThat(refused.body().get("retryAfterSeconds").asInt()).isPositive();
         } finally {
             open.forEach(EventStream::close);
         }
