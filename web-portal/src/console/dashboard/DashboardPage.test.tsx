@@ -92,11 +92,11 @@ describe('the dashboard page', () => {
     expect(first.closed).toBe(true);
     expect(screen.getByTestId('live-status')).toHaveTextContent(/Reconnecting in \d s/);
     // after the wait: the dashboard is read once, then a new stream opens
-    await waitFor(() => expect(FakeEventSource.all).toHaveLength(2), { timeout: 3000 });
+    await waitFor(() => expect(FakeEventSource.all).toHaveLength(2), { timeout: 10_000 });
     expect(await screen.findByTestId('sessions-live')).toHaveTextContent('7');
     await openStream();
     expect(screen.getByTestId('live-status')).toHaveTextContent('Live');
-  });
+  }, 30_000);
 
   it('names the tenant a platform admin acts in, in the stream’s address', async () => {
     sessionStorage.setItem('deskport.console.tenant', JSON.stringify({ id: 't-2', slug: 'acme', name: 'Acme' }));
