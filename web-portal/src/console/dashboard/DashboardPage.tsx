@@ -455,18 +455,18 @@ export function DashboardPage() {
       {s && (
         <Grid hasGutter className="pf-v6-u-mt-md">
           {s.sessions && (
-            <GridItem md={6} xl={3}>
+            <GridItem md={5} xl={3}>
               <SessionsCard s={s.sessions} hint={hints.sessions} />
             </GridItem>
           )}
-          {s.connects && (
-            <GridItem md={6} xl={3}>
-              <ConnectsCard c={s.connects} hint={hints.connects} />
+          {s.sessions && (
+            <GridItem md={7} xl={9}>
+              <TimelineCard s={s.sessions} />
             </GridItem>
           )}
-          {s.sessions && (
+          {s.connects && (
             <GridItem md={12} xl={6}>
-              <TimelineCard s={s.sessions} />
+              <ConnectsCard c={s.connects} hint={hints.connects} />
             </GridItem>
           )}
           {s.pools && (
@@ -475,22 +475,22 @@ export function DashboardPage() {
             </GridItem>
           )}
           {s.sessionHosts && (
-            <GridItem md={6} xl={3}>
+            <GridItem md={6}>
               <SessionHostsCard s={s.sessionHosts} generatedAt={s.generatedAt} hint={hints.sessionHosts} />
             </GridItem>
           )}
           {s.hypervisorHosts && (
-            <GridItem md={6} xl={3}>
+            <GridItem md={6}>
               <HypervisorHostsCard h={s.hypervisorHosts} hint={hints.hypervisorHosts} />
             </GridItem>
           )}
           {s.licences && (
-            <GridItem md={6} xl={6}>
+            <GridItem md={6}>
               <LicencesCard licences={s.licences} hint={hints.licences} />
             </GridItem>
           )}
           {s.provisioning && (
-            <GridItem md={6} xl={6}>
+            <GridItem md={6}>
               <ProvisioningCard p={s.provisioning} />
             </GridItem>
           )}

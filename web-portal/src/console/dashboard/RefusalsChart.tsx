@@ -19,9 +19,9 @@ export default function RefusalsChart({ data }: { data: ConnectsView }) {
         domain={{ y: [0, maxY] }}
         domainPadding={{ x: [24, 24] }}
         horizontal
-        height={Math.max(140, 40 * bars.length + 60)}
-        width={520}
-        padding={{ bottom: 40, left: 190, right: 30, top: 10 }}
+        height={Math.max(150, 36 * bars.length + 60)}
+        width={600}
+        padding={{ bottom: 40, left: 200, right: 30, top: 10 }}
       >
         <ChartAxis />
         <ChartAxis dependentAxis showGrid tickFormat={(t: number) => (Number.isInteger(t) ? String(t) : '')} />

@@ -14,17 +14,24 @@ export default function SessionsChart({ data }: { data: TimelineView }) {
         ariaTitle="Peak of concurrent sessions per hour, last 24 hours"
         ariaDesc={data.summary}
         containerComponent={
-          <ChartVoronoiContainer labels={({ datum }) => `${datum.childName} ${datum.x}: ${datum.y}`} constrainToVisibleArea />
+          <ChartVoronoiContainer
+            labels={({ datum }) => `${datum.childName}, ${data.labels[datum.x] ?? ''}: ${datum.y}`}
+            constrainToVisibleArea
+          />
         }
-        domain={{ y: [0, data.maxY] }}
+        domain={{ x: [0, data.labels.length - 1], y: [0, data.maxY] }}
         legendData={lines.map((l) => ({ name: l.name }))}
         legendComponent={<ChartLegend />}
         legendPosition="bottom"
-        height={240}
-        width={600}
+        height={260}
+        width={800}
         padding={{ bottom: 80, left: 50, right: 20, top: 20 }}
       >
-        <ChartAxis tickValues={data.labels.filter((_, i) => i % 6 === 5)} fixLabelOverlap />
+        <ChartAxis
+          tickValues={data.labels.map((_, i) => i).filter((i) => i % 4 === 3)}
+          tickFormat={(t: number) => data.labels[t] ?? ''}
+          fixLabelOverlap
+        />
         <ChartAxis dependentAxis showGrid tickFormat={(t: number) => (Number.isInteger(t) ? String(t) : '')} />
         <ChartGroup>
           {lines.map((l, i) => (

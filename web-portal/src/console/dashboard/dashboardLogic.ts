@@ -160,7 +160,8 @@ export function hourLabel(iso: string): string {
 
 export interface TimelineLine {
   name: string;
-  points: Array<{ x: string; y: number }>;
+  /** x: the hour's index (0 the oldest), so that the chart keeps the hours in order; `labels[x]` names it. */
+  points: Array<{ x: number; y: number }>;
 }
 
 export interface TimelineView {
@@ -185,7 +186,7 @@ export function timelineView(sessions: Sessions, topPools = 5): TimelineView {
   const labels = t.hours.map(hourLabel);
   const line = (name: string, values: number[]): TimelineLine => ({
     name,
-    points: values.map((y, i) => ({ x: labels[i], y })),
+    points: values.map((y, i) => ({ x: i, y })),
   });
   const ranked = [...t.pools].sort(
     (a, b) => Math.max(...b.peaks) - Math.max(...a.peaks) || String(a.poolName).localeCompare(String(b.poolName)),
