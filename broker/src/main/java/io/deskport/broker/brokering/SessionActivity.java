@@ -1,8 +1,13 @@
 package io.deskport.broker.brokering;
 
+import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -57,40 +62,82 @@ public class SessionActivity {
     /**
      * The peak of concurrent sessions per pool in each of the last {@value #HOURS} hours (the current hour up to
      * now), from the sessions that overlap them: a sweep over their starts and ends, with a step at each hour's
-     * start so that an hour without a start or end still counts the sessions open through it. At one instant ends
-     * are counted before starts. A pool without a session in the last day has no line. In a transaction of the
-     * caller's, the window is its {@code now()}.
+     * start so that an hour without a start or end still counts the sessions open through it. Starts and ends at
+     * one instant are netted (an end counts before a start). A pool without a session in the last day has no line.
+     * In a transaction of the caller's, the window is its {@code now()}.
+     *
+     * <p>An hour that has ended keeps its peaks: every session that overlapped it is known by then (one that ends
+     * later was open through it, one that starts later cannot touch it). So the 23 hours before the current one are
+     * read once per hour per tenant and kept ({@link #PAST_HOURS_SETTLE} after the hour ended, so that a session
+     * whose transaction began before the hour's end has committed); each reading then sweeps the current hour only:
+     * the live sessions and the sessions ended since it began.
      */
     @Transactional(readOnly = true)
     public LastDay hourlyPeaks(UUID tenantId) {
-        // the transaction's now(): the same instant in both statements
+        // the transaction's now(): the same instant in every statement
         Instant[] window = jdbc.sql("select date_trunc('hour', now()) - make_interval(hours => ?), now()")
                 .param(HOURS - 1)
                 .query((rs, n) -> new Instant[] {rs.getTimestamp(1).toInstant(), rs.getTimestamp(2).toInstant()}).single();
-        List<HourlyPeak> peaks = jdbc.sql("with win as (select date_trunc('hour', now()) - make_interval(hours => ?) as lo, now() as hi), "
+        Instant firstHour = window[0];
+        Instant now = window[1];
+        Instant currentHour = firstHour.plus(Duration.ofHours(HOURS - 1));
+        PastHours past = pastHours.get(tenantId);
+        if (past == null || !past.firstHour().equals(firstHour)) {
+            past = new PastHours(firstHour, sweep(tenantId, firstHour, currentHour));
+            if (Duration.between(currentHour, now).compareTo(PAST_HOURS_SETTLE) >= 0) {
+                if (pastHours.size() >= MAX_TENANTS_KEPT) {
+                    pastHours.clear();
+                }
+                pastHours.put(tenantId, past);
+            }
+        }
+        List<HourlyPeak> peaks = new ArrayList<>(past.peaks());
+        peaks.addAll(sweep(tenantId, currentHour, now));
+        return new LastDay(firstHour, now, peaks);
+    }
+
+    /** How long after an hour's end its peaks are kept (before, a session begun in it may not have committed yet). */
+    static final Duration PAST_HOURS_SETTLE = Duration.ofMinutes(1);
+    private static final int MAX_TENANTS_KEPT = 10_000;
+
+    /** The peaks of the hours that ended, as read for the day that begins at {@code firstHour}. */
+    private record PastHours(Instant firstHour, List<HourlyPeak> peaks) {
+    }
+
+    private final Map<UUID, PastHours> pastHours = new ConcurrentHashMap<>();
+
+    /** The peaks of the hours from {@code lo} (a whole hour) up to {@code hi}, from the sessions overlapping them. */
+    private List<HourlyPeak> sweep(UUID tenantId, Instant lo, Instant hi) {
+        if (!hi.isAfter(lo)) {
+            return List.of();
+        }
+        return jdbc.sql("with win as (select cast(? as timestamptz) as lo, cast(? as timestamptz) as hi), "
                         + "spans as ("
                         + " select s.pool_id, greatest(s.created_at, win.lo) as a, s.ended_at as b from session s, win"
-                        + " where s.state <> 'ENDED' and s.tenant_id = ?"
+                        + " where s.state <> 'ENDED' and s.tenant_id = ? and s.created_at < win.hi"
                         + " union all"
                         + " select s.pool_id, greatest(s.created_at, win.lo), s.ended_at from session s, win"
-                        + " where s.state = 'ENDED' and s.tenant_id = ? and s.ended_at > win.lo), "
+                        + " where s.state = 'ENDED' and s.tenant_id = ? and s.ended_at > win.lo and s.created_at < win.hi), "
+                        // one step per pool and instant: starts and ends netted, and an empty step at each hour's start
                         + "steps as ("
-                        + " select pool_id, a as at, 1 as d from spans"
-                        + " union all select pool_id, b, -1 from spans where b is not null"
-                        + " union all select p.pool_id, h, 0 from (select distinct pool_id from spans) p, win,"
-                        + " generate_series(win.lo, win.hi, interval '1 hour') h), "
+                        + " select pool_id, at, sum(d) as d from ("
+                        + "  select pool_id, a as at, 1 as d from spans"
+                        + "  union all select pool_id, b, -1 from spans, win where b < win.hi"
+                        + "  union all select p.pool_id, h, 0 from (select distinct pool_id from spans) p, win,"
+                        + "  generate_series(win.lo, win.hi - interval '1 microsecond', interval '1 hour') h"
+                        + " ) e group by pool_id, at), "
+                        // across pools, at one instant the decreases first: the running count never passes the true one
                         + "counted as ("
                         + " select pool_id, at,"
-                        + " sum(d) over (partition by pool_id order by at, d rows unbounded preceding) as in_pool,"
+                        + " sum(d) over (partition by pool_id order by at rows unbounded preceding) as in_pool,"
                         + " sum(d) over (order by at, d rows unbounded preceding) as in_tenant"
                         + " from steps) "
-                        + "select date_trunc('hour', at) as hour, pool_id, max(in_pool), max(in_tenant) from counted "
-                        + "group by 1, 2 order by 1, 2")
-                .params(HOURS - 1, tenantId, tenantId)
+                        + "select date_bin(interval '1 hour', at, win.lo) as hour, pool_id, max(in_pool), max(in_tenant) "
+                        + "from counted, win group by 1, 2 order by 1, 2")
+                .params(Timestamp.from(lo), Timestamp.from(hi), tenantId, tenantId)
                 .query((rs, n) -> new HourlyPeak(rs.getTimestamp(1).toInstant(), rs.getObject(2, UUID.class), rs.getInt(3),
                         rs.getInt(4)))
                 .list();
-        return new LastDay(window[0], window[1], peaks);
     }
 
     /**

@@ -165,8 +165,12 @@ class Dashboards {
             tenantPeaks[i] = Math.max(tenantPeaks[i], p.tenantPeak());
         }
         List<DashboardSnapshot.PoolSeries> series = new ArrayList<>();
-        poolPeaks.forEach((pool, peaks) -> series.add(new DashboardSnapshot.PoolSeries(pool, poolNames.get(pool),
-                list(peaks))));
+        poolPeaks.forEach((pool, peaks) -> {
+            // a pool removed since (its sessions went with it) stays in the tenant's line only
+            if (poolNames.containsKey(pool)) {
+                series.add(new DashboardSnapshot.PoolSeries(pool, poolNames.get(pool), list(peaks)));
+            }
+        });
         series.sort(Comparator.comparing(s -> String.valueOf(s.poolName())));
         return new DashboardSnapshot.Sessions(total, byState, pools,
                 new DashboardSnapshot.Timeline("PEAK_CONCURRENT", hours, day.until(), list(tenantPeaks), series));

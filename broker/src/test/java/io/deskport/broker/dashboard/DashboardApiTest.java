@@ -131,29 +131,11 @@ class DashboardApiTest {
         assertThat(poolRow(sessions.get("byPool"), e.shared()).get("live").asInt()).isEqualTo(1);
 
         // the last day, hour by hour, against a count at every instant where it can change
-        JsonNode day = sessions.get("lastDay");
-        assertThat(day.get("measure").asString()).isEqualTo("PEAK_CONCURRENT");
-        List<Instant> hours = new ArrayList<>();
-        day.get("hours").forEach(h -> hours.add(Instant.parse(h.asString())));
-        assertThat(hours).hasSize(24);
-        assertThat(hours.getLast()).isEqualTo(Instant.parse(day.get("until").asString()).truncatedTo(ChronoUnit.HOURS));
-        List<Instant[]> pooledSpans = new ArrayList<>();
-        List<Instant[]> allSpans = new ArrayList<>();
-        for (JsonNode s : t.admin.all("/api/v1/admin/sessions?liveOnly=false")) {
-            Instant[] span = {Instant.parse(s.get("createdAt").asString()),
-                    s.get("endedAt").isNull() ? null : Instant.parse(s.get("endedAt").asString())};
-            allSpans.add(span);
-            if (s.get("poolId").asString().equals(e.pooled().toString())) {
-                pooledSpans.add(span);
-            }
-        }
-        assertThat(allSpans).hasSize(3);
-        Instant until = Instant.parse(day.get("until").asString());
-        assertThat(ints(day.get("total"))).isEqualTo(peaks(allSpans, hours, until));
-        assertThat(ints(series(day, e.pooled()).get("peaks"))).isEqualTo(peaks(pooledSpans, hours, until));
+        assertLastDay(t, e.pooled(), sessions.get("lastDay"), 3);
         // the ended session's two hours touch three of them, the live session the last
-        assertThat(ints(series(day, e.pooled()).get("peaks")).stream().filter(p -> p > 0).count()).isGreaterThanOrEqualTo(4);
-        assertThat(ints(day.get("total")).getLast()).isEqualTo(2);
+        assertThat(ints(series(sessions.get("lastDay"), e.pooled()).get("peaks")).stream().filter(p -> p > 0).count())
+                .isGreaterThanOrEqualTo(4);
+        assertThat(ints(sessions.get("lastDay").get("total")).getLast()).isEqualTo(2);
 
         // connects of the last hour: two sessions, one refusal of the empty pool
         JsonNode connects = d.get("connects");
@@ -202,6 +184,41 @@ class DashboardApiTest {
         assertThat(tasks.get("failedRecently").asInt()).isEqualTo(1);
         assertThat(tasks.get("recentFailures").get(0).get("taskId").asString()).isEqualTo(task.toString());
         assertThat(tasks.get("recentFailures").get(0).get("poolName").asString()).isEqualTo("Call centre " + t.slug);
+
+        // read again after a logoff: the hours that ended are kept from the first reading, the current one read anew
+        Api ann = t.login("ann");
+        String annSession = check(ann.get("/api/v1/sessions"), 200).body().get(0).get("id").asString();
+        check(ann.post("/api/v1/sessions/" + annSession + "/logoff"), 200);
+        JsonNode again = check(t.admin.get(DASHBOARD), 200).body();
+        assertThat(again.get("sessions").get("live").asInt()).isEqualTo(1);
+        assertLastDay(t, e.pooled(), again.get("sessions").get("lastDay"), 3);
+    }
+
+    /** The last day's lines against a brute-force count of the tenant's sessions ({@code sessions} of them in all). */
+    private static void assertLastDay(TestTenant t, UUID pool, JsonNode day, int sessions) {
+        assertThat(day.get("measure").asString()).isEqualTo("PEAK_CONCURRENT");
+        List<Instant> hours = new ArrayList<>();
+        day.get("hours").forEach(h -> hours.add(Instant.parse(h.asString())));
+        assertThat(hours).hasSize(24);
+        Instant until = Instant.parse(day.get("until").asString());
+        assertThat(hours.getLast()).isEqualTo(until.truncatedTo(ChronoUnit.HOURS));
+        List<Instant[]> poolSpans = new ArrayList<>();
+        List<Instant[]> allSpans = new ArrayList<>();
+        for (JsonNode s : t.admin.all("/api/v1/admin/sessions?liveOnly=false")) {
+            Instant[] span = {Instant.parse(s.get("createdAt").asString()),
+                    s.get("endedAt").isNull() ? null : Instant.parse(s.get("endedAt").asString())};
+            // as of the reading: an end after it had not happened yet
+            if (span[1] != null && span[1].isAfter(until)) {
+                span[1] = null;
+            }
+            allSpans.add(span);
+            if (s.get("poolId").asString().equals(pool.toString())) {
+                poolSpans.add(span);
+            }
+        }
+        assertThat(allSpans).hasSize(sessions);
+        assertThat(ints(day.get("total"))).as("the tenant's peaks").isEqualTo(peaks(allSpans, hours, until));
+        assertThat(ints(series(day, pool).get("peaks"))).as("the pool's peaks").isEqualTo(peaks(poolSpans, hours, until));
     }
 
     @Test

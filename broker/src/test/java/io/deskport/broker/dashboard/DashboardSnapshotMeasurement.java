@@ -120,7 +120,10 @@ class DashboardSnapshotMeasurement {
     /** EXPLAIN ANALYZE of the dashboard's heaviest statements (copied from SessionActivity and DesktopPlacements). */
     private void explain(UUID tenant) {
         Map<String, String> statements = new LinkedHashMap<>();
-        statements.put("last day's peaks", PEAKS);
+        statements.put("last day's peaks: the 23 hours that ended", SWEEP.replaceFirst("\\?", "date_trunc('hour', now()) - interval '23 hours'")
+                .replaceFirst("\\?", "date_trunc('hour', now())"));
+        statements.put("last day's peaks: the current hour", SWEEP.replaceFirst("\\?", "date_trunc('hour', now())")
+                .replaceFirst("\\?", "now()"));
         statements.put("hypervisor host usage", "select p.host_id, count(*) as desktops, "
                 + "coalesce(sum(s.vcpus) filter (where d.id is not null and s.pool_id is not null and d.state not in "
                 + "('STOPPED', 'FAILED')), 0) from provisioned_desktop p left join pools_desktops d on d.id = p.desktop_id "
@@ -138,26 +141,31 @@ class DashboardSnapshotMeasurement {
         });
     }
 
-    /** SessionActivity's statement of the last day's peaks, for EXPLAIN (its parameter: the tenant). */
-    private static final String PEAKS = "with win as (select date_trunc('hour', now()) - make_interval(hours => 23) as lo, now() as hi), "
+    /**
+     * SessionActivity's sweep of the last day's peaks (its parameters: the window's bounds, the tenant twice), for
+     * EXPLAIN over the 23 hours that ended (read once an hour) and over the current hour (read every time).
+     */
+    private static final String SWEEP = "with win as (select cast(? as timestamptz) as lo, cast(? as timestamptz) as hi), "
             + "spans as ("
             + " select s.pool_id, greatest(s.created_at, win.lo) as a, s.ended_at as b from session s, win"
-            + " where s.state <> 'ENDED' and s.tenant_id = ?"
+            + " where s.state <> 'ENDED' and s.tenant_id = ? and s.created_at < win.hi"
             + " union all"
             + " select s.pool_id, greatest(s.created_at, win.lo), s.ended_at from session s, win"
-            + " where s.state = 'ENDED' and s.tenant_id = ? and s.ended_at > win.lo), "
+            + " where s.state = 'ENDED' and s.tenant_id = ? and s.ended_at > win.lo and s.created_at < win.hi), "
             + "steps as ("
-            + " select pool_id, a as at, 1 as d from spans"
-            + " union all select pool_id, b, -1 from spans where b is not null"
-            + " union all select p.pool_id, h, 0 from (select distinct pool_id from spans) p, win,"
-            + " generate_series(win.lo, win.hi, interval '1 hour') h), "
+            + " select pool_id, at, sum(d) as d from ("
+            + "  select pool_id, a as at, 1 as d from spans"
+            + "  union all select pool_id, b, -1 from spans, win where b < win.hi"
+            + "  union all select p.pool_id, h, 0 from (select distinct pool_id from spans) p, win,"
+            + "  generate_series(win.lo, win.hi - interval '1 microsecond', interval '1 hour') h"
+            + " ) e group by pool_id, at), "
             + "counted as ("
             + " select pool_id, at,"
-            + " sum(d) over (partition by pool_id order by at, d rows unbounded preceding) as in_pool,"
+            + " sum(d) over (partition by pool_id order by at rows unbounded preceding) as in_pool,"
             + " sum(d) over (order by at, d rows unbounded preceding) as in_tenant"
             + " from steps) "
-            + "select date_trunc('hour', at) as hour, pool_id, max(in_pool), max(in_tenant) from counted "
-            + "group by 1, 2 order by 1, 2";
+            + "select date_bin(interval '1 hour', at, win.lo) as hour, pool_id, max(in_pool), max(in_tenant) "
+            + "from counted, win group by 1, 2 order by 1, 2";
 
     private static byte[] readLoad() {
         try {
