@@ -161,6 +161,7 @@ public class ProvisioningFigures {
     public record TaskSummary(int running, int waiting, int failedRecently, List<FailedTask> recentFailures) {
     }
 
+    /** The tenant's tasks running and waiting, and those failed in the last day with the {@code top} latest. */
     @Transactional(readOnly = true)
     public TaskSummary tasks(UUID tenantId, int top) {
         int running = jdbc.sql("select count(*) from provisioning_task where state = 'RUNNING' and tenant_id = ?")
