@@ -4,6 +4,7 @@ import { useAuth } from '../auth';
 import { ConsoleLayout } from './ConsoleLayout';
 import { ConsoleProvider } from './ConsoleContext';
 import { AuditPage } from './pages/AuditPage';
+import { DashboardPage } from './dashboard/DashboardPage';
 import { HostsPage } from './hosts/HostsPage';
 import { LicenceProductPage } from './licences/LicenceProductPage';
 import { LicencesPage } from './licences/LicencesPage';
@@ -31,6 +32,7 @@ export function ConsoleRoutes() {
       <ConsoleLayout>
         <Routes>
           <Route index element={<Navigate to={home} replace />} />
+          <Route path="dashboard" element={guard('/console/dashboard', <DashboardPage />)} />
           <Route path="pools" element={guard('/console/pools', <PoolsPage />)} />
           <Route path="pools/:poolId" element={guard('/console/pools', <PoolPage />)} />
           <Route path="sessions" element={guard('/console/sessions', <SessionsPage />)} />

@@ -102,6 +102,9 @@ export interface AdminDesktop {
   name: string;
   state: DesktopState;
   assignedUserId: string | null;
+  /** The assigned user's names, listed with the desktop (null when nobody is assigned). */
+  assignedUsername?: string | null;
+  assignedUserDisplayName?: string | null;
   consoleHost: string | null;
   consolePort: number | null;
   hasConsolePassword: boolean;
@@ -117,6 +120,10 @@ export interface Entitlement {
   userId: string | null;
   groupId: string | null;
   createdAt: string;
+  /** The names of whom it entitles, listed with it. */
+  username?: string | null;
+  userDisplayName?: string | null;
+  groupName?: string | null;
 }
 
 export interface PlanNote {

@@ -4,6 +4,7 @@ import { MemoryRouter } from 'react-router-dom';
 
 import { App } from '../app/App';
 import { AuthProvider } from '../auth';
+import { emptySnapshot } from './dashboard/dashboardFixture';
 import { fakeBroker, pathOf, queryOf, type Call, type Answer } from './testBroker';
 
 const me = (...roles: string[]) => ({ userId: 'me-1', tenantId: 't-1', username: 'admin', roles });
@@ -44,13 +45,16 @@ afterEach(() => vi.unstubAllGlobals());
 describe('landing by role', () => {
   it('lands a tenant admin on the console, with a link to their own desktops', async () => {
     renderApp('/', ['TENANT_ADMIN', 'USER'], (c) =>
-      pathOf(c.url) === '/api/v1/admin/pools' || c.url === '/api/v1/pools' ? { body: [] } : undefined,
+      c.url === '/api/v1/admin/dashboard' ? { body: emptySnapshot() } : c.url === '/api/v1/pools' ? { body: [] } : undefined,
     );
-    expect(await screen.findByRole('heading', { level: 1, name: 'Pools' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Dashboard' })).toBeInTheDocument();
+    // no EventSource here (jsdom): the dashboard is read every 30 s instead, and says so
+    expect(await screen.findByText('No pools yet')).toBeInTheDocument();
+    expect(screen.getByTestId('live-status')).toHaveTextContent('Updated every 30 s');
     // below the xl breakpoint (jsdom's window) the sections sit behind the masthead's toggle
     await userEvent.click(screen.getByRole('button', { name: "Show or hide the console's sections" }));
     const nav = screen.getByRole('navigation', { name: 'Console sections' });
-    expect(within(nav).getAllByRole('link').map((l) => l.textContent)).toEqual(['Pools', 'Sessions', 'Hosts', 'Licences', 'Users and groups', 'Audit trail']);
+    expect(within(nav).getAllByRole('link').map((l) => l.textContent)).toEqual(['Dashboard', 'Pools', 'Sessions', 'Hosts', 'Licences', 'Users and groups', 'Audit trail']);
     expect(screen.queryByTestId('tenant-switcher')).not.toBeInTheDocument();
     await userEvent.click(screen.getByTestId('my-desktops-link'));
     expect(await screen.findByText('No desktops yet')).toBeInTheDocument();

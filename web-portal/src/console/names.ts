@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 
 import type { AdminClient } from './adminApi';
+import type { AdminDesktop, Entitlement } from './adminTypes';
 
 /** What an id names, for the lists that only carry ids (entitlements, desktops' owners, audit objects). */
 export type NameKind = 'users' | 'groups' | 'pools';
@@ -61,4 +62,23 @@ export function useNames(client: AdminClient, kind: NameKind, ids: ReadonlyArray
 /** Forget the names (after an edit renamed something). */
 export function forgetName(client: AdminClient, kind: NameKind, id: string) {
   cache.delete(key(client, kind, id));
+}
+
+/**
+ * Who a desktop is assigned to, from the names the broker lists with it (a page of desktops needs no request per
+ * user): the display name, else the username, "—" when nobody is assigned.
+ */
+export function assignedUserWords(d: Pick<AdminDesktop, 'assignedUserId' | 'assignedUsername' | 'assignedUserDisplayName'>): string {
+  if (!d.assignedUserId) {
+    return '—';
+  }
+  return d.assignedUserDisplayName || d.assignedUsername || 'unknown';
+}
+
+/** Whom an entitlement entitles, in words, from the names the broker lists with it: "User Alice", "Group Staff". */
+export function entitledWords(e: Pick<Entitlement, 'userId' | 'groupId' | 'username' | 'userDisplayName' | 'groupName'>): string {
+  if (e.userId) {
+    return `User ${e.userDisplayName || e.username || 'unknown'}`;
+  }
+  return e.groupId ? `Group ${e.groupName || 'unknown'}` : '—';
 }

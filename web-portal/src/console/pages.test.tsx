@@ -39,7 +39,7 @@ const office = {
 };
 
 describe('a pool’s page', () => {
-  it('shows provisioning with the reconciler’s notes, desktops with their owners, and entitles a group', async () => {
+  it('shows provisioning with the reconciler’s notes, desktops with their owners’ names as listed, and entitles a group', async () => {
     const calls = renderApp('/console/pools/p1', ['TENANT_ADMIN'], (c): Answer | undefined => {
       const p = pathOf(c.url);
       if (p === '/api/v1/admin/pools/p1') {
@@ -65,17 +65,11 @@ describe('a pool’s page', () => {
       if (p === '/api/v1/admin/pools/p1/desktops') {
         return {
           body: [
-            { id: 'd1', name: 'office-01', state: 'IN_USE', assignedUserId: 'u1', consoleHost: '10.0.0.1', consolePort: 5900, managed: true, failureReason: null, createdAt: '2026-12-01T10:00:00Z', stateChangedAt: '2026-12-01T10:00:00Z' },
+            { id: 'd1', name: 'office-01', state: 'IN_USE', assignedUserId: 'u1', assignedUsername: 'alice', assignedUserDisplayName: 'Alice Example', consoleHost: '10.0.0.1', consolePort: 5900, managed: true, failureReason: null, createdAt: '2026-12-01T10:00:00Z', stateChangedAt: '2026-12-01T10:00:00Z' },
             { id: 'd2', name: 'office-02', state: 'FAILED', assignedUserId: null, consoleHost: '10.0.0.2', consolePort: 5900, managed: true, failureReason: 'clone failed: disk full', createdAt: '2026-12-01T10:00:00Z', stateChangedAt: '2026-12-01T10:00:00Z' },
           ],
           headers: { 'X-Total-Count': '2' },
         };
-      }
-      if (p === '/api/v1/admin/users/u1') {
-        return { body: { id: 'u1', username: 'alice', displayName: 'Alice Example' } };
-      }
-      if (p === '/api/v1/admin/groups/g1') {
-        return { body: { id: 'g1', name: 'Staff' } };
       }
       if (p === '/api/v1/admin/groups') {
         return { body: [{ id: 'g1', name: 'Staff' }, { id: 'g2', name: 'Engineers' }] };
@@ -84,7 +78,12 @@ describe('a pool’s page', () => {
         return { status: 201, body: { id: 'e2', poolId: 'p1', groupId: 'g2' } };
       }
       if (p === '/api/v1/admin/pools/p1/entitlements') {
-        return { body: [{ id: 'e1', poolId: 'p1', userId: null, groupId: 'g1', createdAt: '2026-12-01T10:00:00Z' }] };
+        return {
+          body: [
+            { id: 'e1', poolId: 'p1', userId: null, groupId: 'g1', createdAt: '2026-12-01T10:00:00Z', groupName: 'Staff' },
+            { id: 'e3', poolId: 'p1', userId: 'u2', groupId: null, createdAt: '2026-12-01T10:00:00Z', username: 'bob', userDisplayName: null },
+          ],
+        };
       }
       return undefined;
     });
@@ -95,6 +94,9 @@ describe('a pool’s page', () => {
     expect(await within(desktops).findByText('Alice Example')).toBeInTheDocument();
     expect(within(desktops).getByText('clone failed: disk full')).toBeInTheDocument();
     expect(await screen.findByText('Group Staff')).toBeInTheDocument();
+    expect(screen.getByText('User bob')).toBeInTheDocument();
+    // the names come with the rows: no request per user or group
+    expect(calls.filter((c) => /^\/api\/v1\/admin\/(users|groups)\/[^/]+$/.test(pathOf(c.url)))).toEqual([]);
 
     await userEvent.selectOptions(screen.getByLabelText('Entitle a group'), 'Engineers');
     await userEvent.click(screen.getByRole('button', { name: 'Entitle group' }));
@@ -138,7 +140,8 @@ describe('audit trail', () => {
       return p.startsWith('/api/v1/admin/') ? { body: [] } : undefined;
     });
     expect(await screen.findByRole('link', { name: 'Pool' })).toHaveAttribute('href', '/console/pools/p1');
-    expect(queryOf(calls.find((c) => pathOf(c.url) === '/api/v1/admin/audit')!.url).get('sort')).toBe('-id');
+    // newest first by time: each filter is then one range of the trail's indexes
+    expect(queryOf(calls.find((c) => pathOf(c.url) === '/api/v1/admin/audit')!.url).get('sort')).toBe('-occurredAt');
 
     await userEvent.type(screen.getByRole('textbox', { name: 'Actor (exact username)' }), 'admin{Enter}');
     expect(await screen.findByText('Actor: admin')).toBeInTheDocument();

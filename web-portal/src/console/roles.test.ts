@@ -13,12 +13,13 @@ describe('console roles', () => {
 
   it('lets help desk read and act on sessions, read hosts, and not see licences', () => {
     expect(canAdminister(as('HELPDESK'))).toBe(false);
-    expect(consoleNav(as('HELPDESK')).map((n) => n.label)).toEqual(['Sessions', 'Pools', 'Hosts', 'Users and groups', 'Audit trail']);
+    expect(consoleNav(as('HELPDESK')).map((n) => n.label)).toEqual(['Sessions', 'Dashboard', 'Pools', 'Hosts', 'Users and groups', 'Audit trail']);
     expect(consoleHome(as('HELPDESK'))).toBe('/console/sessions');
   });
 
-  it('gives tenant admins their tenant and platform admins the tenants too', () => {
+  it('lands admins on the dashboard, and gives platform admins the tenants too', () => {
     expect(consoleNav(as('TENANT_ADMIN')).map((n) => n.path)).toEqual([
+      '/console/dashboard',
       '/console/pools',
       '/console/sessions',
       '/console/hosts',
@@ -26,8 +27,12 @@ describe('console roles', () => {
       '/console/users',
       '/console/audit',
     ]);
-    expect(consoleHome(as('TENANT_ADMIN'))).toBe('/console/pools');
-    expect(consoleNav(as('PLATFORM_ADMIN'))[0]).toEqual({ path: '/console/tenants', label: 'Tenants' });
+    expect(consoleHome(as('TENANT_ADMIN'))).toBe('/console/dashboard');
+    expect(consoleNav(as('PLATFORM_ADMIN')).slice(0, 2)).toEqual([
+      { path: '/console/dashboard', label: 'Dashboard' },
+      { path: '/console/tenants', label: 'Tenants' },
+    ]);
+    expect(consoleHome(as('PLATFORM_ADMIN'))).toBe('/console/dashboard');
     expect(consoleNav(as('PLATFORM_ADMIN')).map((n) => n.label)).toContain('Licences');
     expect(consoleNav(as('USER'))).toEqual([]);
   });

@@ -43,6 +43,10 @@ export function consoleNav(me: WithRoles): NavItem[] {
     return [];
   }
   const items: NavItem[] = [];
+  if (canAdminister(me)) {
+    // the admins' landing page: the estate at a glance, live
+    items.push({ path: '/console/dashboard', label: 'Dashboard' });
+  }
   if (isPlatformAdmin(me)) {
     items.push({ path: '/console/tenants', label: 'Tenants' });
   }
@@ -53,8 +57,10 @@ export function consoleNav(me: WithRoles): NavItem[] {
     // the licence API is the admins' only (no help-desk reading)
     items.push({ path: '/console/licences', label: 'Licences' });
   } else {
-    // help desk: the sessions are its work, the rest is for reading (session hosts only: hypervisor hosts are the admins')
+    // help desk: the sessions are its work (and its landing), the rest is for reading (the dashboard without licences,
+    // hypervisor hosts and provisioning; session hosts only: hypervisor hosts are the admins')
     items.push({ path: '/console/sessions', label: 'Sessions' });
+    items.push({ path: '/console/dashboard', label: 'Dashboard' });
     items.push({ path: '/console/pools', label: 'Pools' });
     items.push({ path: '/console/hosts', label: 'Hosts' });
   }

@@ -78,7 +78,7 @@ export function detailWords(details: Record<string, unknown> | null): string {
 export function AuditPage() {
   const { client } = useConsole();
   const { user } = useAuth();
-  const f = useUrlFilters(FILTERS, '-id');
+  const f = useUrlFilters(FILTERS, '-occurredAt');
   const list = useServerList<AuditEntry>(client, '/api/v1/admin/audit', { filters: f.filters, sort: f.sort });
   const actor = useNames(client, 'users', [f.filters.actorId]);
   const [actorMissing, setActorMissing] = useState<string | null>(null);
@@ -103,7 +103,7 @@ export function AuditPage() {
   };
 
   const columns: Column<AuditEntry>[] = [
-    { title: 'When', sortKey: 'id', render: (e) => <When at={e.occurredAt} /> },
+    { title: 'When', sortKey: 'occurredAt', render: (e) => <When at={e.occurredAt} /> },
     {
       title: 'Who',
       render: (e) =>

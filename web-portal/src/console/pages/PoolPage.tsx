@@ -31,7 +31,7 @@ import { useConsole } from '../ConsoleContext';
 import { PagedTable, type Column } from '../PagedTable';
 import { ConfirmModal, ProblemAlert, SelectFilter, TextFilter, When } from '../controls';
 import { DESKTOP_STATES, type AdminDesktop, type AdminGroup, type AdminPool, type Entitlement, type PoolProvisioning } from '../adminTypes';
-import { useNames } from '../names';
+import { assignedUserWords, entitledWords } from '../names';
 import { canAdminister } from '../roles';
 import { useServerList } from '../useServerList';
 import { PoolLicenceProducts } from '../licences/PoolLicenceProducts';
@@ -170,7 +170,6 @@ function Desktops({ poolId }: { poolId: string }) {
     filters: f.filters,
     sort: f.sort,
   });
-  const owners = useNames(client, 'users', list.rows.map((d) => d.assignedUserId));
   const columns: Column<AdminDesktop>[] = [
     { title: 'Name', sortKey: 'name', render: (d) => d.name },
     {
@@ -187,7 +186,7 @@ function Desktops({ poolId }: { poolId: string }) {
         </>
       ),
     },
-    { title: 'User', render: (d) => (d.assignedUserId ? owners[d.assignedUserId] ?? '…' : '—') },
+    { title: 'User', render: (d) => assignedUserWords(d) },
     { title: 'Console', render: (d) => (d.consoleHost ? `${d.consoleHost}:${d.consolePort ?? ''}` : '—') },
     { title: 'Origin', render: (d) => (d.managed ? 'Provisioned' : 'Registered') },
     { title: 'Last error', render: (d) => d.failureReason ?? '—' },
@@ -229,8 +228,6 @@ function Entitlements({ poolId, poolName }: { poolId: string; poolName: string }
   const admin = canAdminister(user);
   const f = useLocalFilters(NO_FILTERS, '');
   const list = useServerList<Entitlement>(client, `/api/v1/admin/pools/${encodeURIComponent(poolId)}/entitlements`, {});
-  const users = useNames(client, 'users', list.rows.map((e) => e.userId));
-  const groups = useNames(client, 'groups', list.rows.map((e) => e.groupId));
   const [groupChoices, setGroupChoices] = useState<AdminGroup[]>([]);
   const [groupId, setGroupId] = useState('');
   const [busy, setBusy] = useState(false);
@@ -247,8 +244,7 @@ function Entitlements({ poolId, poolName }: { poolId: string; poolName: string }
       .catch(() => setGroupChoices([]));
   }, [client, admin]);
 
-  const who = (e: Entitlement) =>
-    e.userId ? `User ${users[e.userId] ?? '…'}` : e.groupId ? `Group ${groups[e.groupId] ?? '…'}` : '—';
+  const who = (e: Entitlement) => entitledWords(e);
 
   const grant = useCallback(async () => {
     setBusy(true);

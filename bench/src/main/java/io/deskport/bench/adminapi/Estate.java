@@ -27,49 +27,69 @@ import static io.deskport.broker.support.Api.json;
  * the composite (tenant_id, …) foreign keys, the state domains, one live session per user and pool and per desktop,
  * one desktop per user and pool, the tenant's seat rows and desktop count, the session hosts' seat counts.
  */
-final class Estate {
+public final class Estate {
 
-    static final int DESKTOPS = 10_000;
-    static final int BIG_POOL_DESKTOPS = 5_200;
-    static final int USERS = 2_000;
-    static final int SESSION_HOSTS = 200;
-    static final int HYPERVISOR_HOSTS = 200;
-    static final int ENDED_SESSIONS = 100_000;
-    static final int TASKS = 30_000;
-    static final int AUDIT_LINES = 1_000_000;
-    /** Audit lines recorded by admins (the rest: sign-ins, session transitions, desktop state changes). */
-    static final int ADMIN_AUDIT_LINES = 20_000;
+    /**
+     * How big an estate is. {@link #ISSUE_18} is the estate of issue #18; {@link #divided} makes a smaller tenant of
+     * the same shape (bench/console puts a few beside the big one, so that every list filters by tenant).
+     *
+     * @param hypervisorHosts the platform's hypervisor hosts the estate's desktops are placed on
+     * @param ownHypervisorHosts whether this estate inserts them (the first one does; the others use them)
+     */
+    public record Scale(int desktops, int bigPoolDesktops, int users, int sessionHosts, int bigPoolSessionHosts,
+                        int hypervisorHosts, boolean ownHypervisorHosts, int endedSessions, int tasks, int auditLines,
+                        int adminAuditLines) {
 
-    /** A pool as made through the API, with what the seed puts in it. */
-    record Pool(int idx, UUID id, String kind, String name, int size, boolean managed, int ended) {
+        /** 10,000 desktops, 200 session hosts and 200 hypervisor hosts, 2,000 users, 100,000 ended sessions, … */
+        public static final Scale ISSUE_18 = new Scale(10_000, 5_200, 2_000, 200, 120, 200, true, 100_000, 30_000,
+                1_000_000, 20_000);
+
+        /** @return the same shape divided by {@code d}, placed on this scale's hypervisor hosts (not inserting them) */
+        public Scale divided(int d) {
+            return new Scale(desktops / d, bigPoolDesktops / d, users / d, sessionHosts / d, bigPoolSessionHosts / d,
+                    hypervisorHosts, false, endedSessions / d, tasks / d, auditLines / d, adminAuditLines / d);
+        }
     }
 
-    final UUID tenant;
-    final String slug;
-    final String adminToken;
-    final String operatorToken;
-    final List<Pool> pools;
-    /** Ids the measured requests filter on (filled after seeding). */
-    final Map<String, String> ids = new LinkedHashMap<>();
+    /** A pool as made through the API, with what the seed puts in it. */
+    public record Pool(int idx, UUID id, String kind, String name, int size, boolean managed, int ended) {
+    }
 
-    private Estate(UUID tenant, String slug, String adminToken, String operatorToken, List<Pool> pools) {
+    public final UUID tenant;
+    public final String slug;
+    public final Scale scale;
+    public final String adminToken;
+    public final String operatorToken;
+    public final List<Pool> pools;
+    /** Ids the measured requests filter on (filled after seeding). */
+    public final Map<String, String> ids = new LinkedHashMap<>();
+    /** Where the seed writes its audit lines: {@code audit_event}, or a staging table {@link #seedAll} merges. */
+    private String auditTable = "audit_event";
+
+    private Estate(UUID tenant, String slug, Scale scale, String adminToken, String operatorToken, List<Pool> pools) {
         this.tenant = tenant;
         this.slug = slug;
+        this.scale = scale;
         this.adminToken = adminToken;
         this.operatorToken = operatorToken;
         this.pools = pools;
     }
 
-    Pool pool(String name) {
+    public Pool pool(String name) {
         return pools.stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
     }
 
-    /** The tenant, its admin and its 20 pools, through the API. */
+    /** The estate of issue #18 (tenant {@code estate}), through the API. */
     static Estate create(int brokerPort, String operatorPassword) {
+        return create(brokerPort, operatorPassword, "estate", Scale.ISSUE_18);
+    }
+
+    /** The tenant, its admin and its 20 pools, through the API. */
+    public static Estate create(int brokerPort, String operatorPassword, String slug, Scale scale) {
         Api operator = new Api(brokerPort).login("platform", "operator", operatorPassword);
-        String slug = "estate";
-        Api.Response t = operator.post("/api/v1/admin/tenants", json("slug", slug, "name", "Estate of 10,000 desktops",
-                "maxConcurrentSessions", 5_000, "maxDesktops", 12_000));
+        Api.Response t = operator.post("/api/v1/admin/tenants", json("slug", slug, "name",
+                String.format("Estate of %,d desktops (%s)", scale.desktops(), slug),
+                "maxConcurrentSessions", scale.desktops() / 2, "maxDesktops", scale.desktops() * 6 / 5));
         check(t, 201);
         UUID tenant = t.id();
         String adminPassword = "estate-pw-" + Long.toHexString(System.nanoTime());
@@ -91,21 +111,22 @@ final class Estate {
             plan.add(new String[] {"SHARED", "apps-" + i});
         }
         int small = plan.size() - 5 - 1;
-        int rest = DESKTOPS - BIG_POOL_DESKTOPS;
+        int rest = scale.desktops() - scale.bigPoolDesktops();
         List<Integer> sizes = new ArrayList<>();
         int desktopPoolIndex = 0;
         for (String[] p : plan) {
             if (p[0].equals("SHARED")) {
-                sizes.add(p[1].equals("apps-0") ? 120 : (SESSION_HOSTS - 120) / 4);
+                sizes.add(p[1].equals("apps-0") ? scale.bigPoolSessionHosts()
+                        : (scale.sessionHosts() - scale.bigPoolSessionHosts()) / 4);
             } else if (p[1].equals("callcentre")) {
-                sizes.add(BIG_POOL_DESKTOPS);
+                sizes.add(scale.bigPoolDesktops());
             } else {
                 sizes.add(rest / small + (desktopPoolIndex++ < rest % small ? 1 : 0));
             }
         }
         List<Pool> pools = new ArrayList<>();
-        int endedOnDesktops = ENDED_SESSIONS * 4 / 5;
-        int endedOnHosts = ENDED_SESSIONS - endedOnDesktops;
+        int endedOnDesktops = scale.endedSessions() * 4 / 5;
+        int endedOnHosts = scale.endedSessions() - endedOnDesktops;
         int endedLeftDesktops = endedOnDesktops;
         int endedLeftHosts = endedOnHosts;
         for (int i = 0; i < plan.size(); i++) {
@@ -114,10 +135,10 @@ final class Estate {
             boolean last = kind.equals("SHARED") ? i == plan.size() - 1 : i == plan.size() - 6;
             int ended;
             if (kind.equals("SHARED")) {
-                ended = last ? endedLeftHosts : (int) ((long) endedOnHosts * sizes.get(i) / SESSION_HOSTS);
+                ended = last ? endedLeftHosts : (int) ((long) endedOnHosts * sizes.get(i) / scale.sessionHosts());
                 endedLeftHosts -= ended;
             } else {
-                ended = last ? endedLeftDesktops : (int) ((long) endedOnDesktops * sizes.get(i) / DESKTOPS);
+                ended = last ? endedLeftDesktops : (int) ((long) endedOnDesktops * sizes.get(i) / scale.desktops());
                 endedLeftDesktops -= ended;
             }
             boolean managed = kind.equals("POOLED") || kind.equals("PERSISTENT") && name.compareTo("persistent-4") < 0;
@@ -129,7 +150,7 @@ final class Estate {
             check(r, 201);
             pools.add(new Pool(i, r.id(), kind, name, sizes.get(i), managed, ended));
         }
-        return new Estate(tenant, slug, admin.token(), operator.token(), pools);
+        return new Estate(tenant, slug, scale, admin.token(), operator.token(), pools);
     }
 
     private static Api.Response check(Api.Response r, int status) {
@@ -139,8 +160,40 @@ final class Estate {
         return r;
     }
 
+    /**
+     * Seeds several estates as {@link #seed} does, their audit lines interleaved by time as a broker would have
+     * written them (ids follow time across tenants): each estate's lines are staged, then inserted together in the
+     * order of their time.
+     */
+    public static void seedAll(String jdbcUrl, String user, String password, List<Estate> estates) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, user, password); Statement st = c.createStatement()) {
+            st.execute("create unlogged table bench_audit_staging (tenant_id uuid, occurred_at timestamptz, actor_id uuid, "
+                    + "actor_name text, action text, object_type text, object_id text, details jsonb)");
+        }
+        for (Estate e : estates) {
+            System.out.printf("tenant %s:%n", e.slug);
+            e.auditTable = "bench_audit_staging";
+            e.seed(jdbcUrl, user, password);
+        }
+        try (Connection c = DriverManager.getConnection(jdbcUrl, user, password); Statement st = c.createStatement()) {
+            long t0 = System.nanoTime();
+            st.execute("set work_mem = '768MB'");
+            st.execute("set synchronous_commit = off");
+            int rows = st.executeUpdate("insert into audit_event (tenant_id, occurred_at, actor_id, actor_name, action, "
+                    + "object_type, object_id, details) select tenant_id, occurred_at, actor_id, actor_name, action, object_type, "
+                    + "object_id, details from bench_audit_staging order by occurred_at");
+            st.execute("drop table bench_audit_staging");
+            st.execute("vacuum (analyze) audit_event");
+            System.out.printf("  seed %-42s %,10d rows %7.1f s%n", "audit lines of every tenant, by time", rows,
+                    (System.nanoTime() - t0) / 1e9);
+        }
+        for (Estate e : estates) {
+            e.auditTable = "audit_event";
+        }
+    }
+
     /** Everything else, with SQL on one connection; then VACUUM (ANALYZE) and a checkpoint. */
-    void seed(String jdbcUrl, String user, String password) throws SQLException {
+    public void seed(String jdbcUrl, String user, String password) throws SQLException {
         try (Connection c = DriverManager.getConnection(jdbcUrl, user, password)) {
             c.setAutoCommit(true);
             try (Statement st = c.createStatement()) {
@@ -256,7 +309,7 @@ final class Estate {
                        case when g % 40 = 17 then 3 else 0 end, case when g % 40 = 17 then 'connection refused' end,
                        case when g % 40 = 17 then now() - interval '5 minutes' end, 'API',
                        now() - interval '400 days' + g * interval '1 day', now() - interval '1 day'
-                from generate_series(0, {HV_MAX}) g;
+                from generate_series(0, {HV_MAX}) g where {OWN_HV};
                 create temp table bh as select (row_number() over (order by name) - 1)::int as n, id from hypervisor_host
                   where name ~ '^hv-[0-9]{3}$'
                 """},
@@ -413,7 +466,7 @@ final class Estate {
                                    when 'START' then 'a connect needs a stopped desktop' when 'STOP' then 'disconnected for 2h (power policy)'
                                    when 'CREATE' then 'pool below its spare target' when 'REPLACE' then 'image update'
                                    else 'pool above its maximum' end,
-                       t.type in ('REFRESH', 'REPLACE'), 'bench-' || g.i, t.state,
+                       t.type in ('REFRESH', 'REPLACE'), 'bench-{SLUG}-' || g.i, t.state,
                        case when t.state = 'FAILED' then 5 else 1 end, 5, g.c,
                        case when t.state = 'FAILED' then 'HYPERVISOR_ERROR' end,
                        case when t.state = 'FAILED' then 'libvirt: operation timed out after 120 s' end,
@@ -442,7 +495,7 @@ final class Estate {
               s.created_at, s.ended_at, u.username from session s join bu u on u.id = s.user_id where s.tenant_id = :tenant;
             create temp table badmin as select row_number() over (order by id) - 1 as n, id, username from app_user
               where tenant_id = :tenant and 'TENANT_ADMIN' = any(roles);
-            insert into audit_event (tenant_id, occurred_at, actor_id, actor_name, action, object_type, object_id, details)
+            insert into {AUDIT_TABLE} (tenant_id, occurred_at, actor_id, actor_name, action, object_type, object_id, details)
             select :tenant, a.at, a.actor_id, a.actor_name, a.action, a.object_type, a.object_id, a.details
             from (
                 select s.created_at as at, s.user_id as actor_id, s.username as actor_name, 'SESSION_READY' as action,
@@ -479,13 +532,13 @@ final class Estate {
                 join bu u on u.n = (g * 7) % {USERS}
                 join bg gr on gr.n = g % 100
                 join bp p on p.idx = g % 20
-                join bd d on d.pool_id = (select id from bp where idx = (g % 15)) and d.n = g % 300
+                join bd d on d.pool_id = (select id from bp where idx = (g % 15)) and d.n = g % {SMALL}
                 union all
                 select now() - interval '30 days' + random() * interval '30 days', null, 'system', 'DESKTOP_STATE_CHANGED',
                        'DESKTOP', d.id::text, jsonb_build_object('from', 'IN_USE', 'to', 'REFRESHING', 'poolId', d.pool_id)
                 from generate_series(1, {AUDIT_LINES} - (select 3 * count(*) filter (where state = 'ENDED') + 2 * count(*) filter (where state <> 'ENDED')
                                                          + count(*) filter (where state = 'ENDED') from bsess) - {ADMIN_LINES}) g
-                join bd d on d.pool_id = (select id from bp where idx = g % 15) and d.n = (g * 31) % 300
+                join bd d on d.pool_id = (select id from bp where idx = g % 15) and d.n = (g * 31) % {SMALL}
             ) a
             order by a.at
             """;
@@ -493,10 +546,15 @@ final class Estate {
 
     /** The SQL with the estate's figures and the tenant in place of {@code {NAME}} and {@code :tenant}. */
     private String tokens(String sql) {
-        return sql.replace("{USERS_MAX}", Integer.toString(USERS - 1)).replace("{USERS}", Integer.toString(USERS))
-                .replace("{HV_MAX}", Integer.toString(HYPERVISOR_HOSTS - 1)).replace("{HV}", Integer.toString(HYPERVISOR_HOSTS))
-                .replace("{TASKS}", Integer.toString(TASKS)).replace("{ADMIN_LINES}", Integer.toString(ADMIN_AUDIT_LINES))
-                .replace("{AUDIT_LINES}", Integer.toString(AUDIT_LINES)).replace("{SLUG}", slug)
+        // the audit lines about desktops name one of the first 300 desktops of each pool (fewer in a smaller pool)
+        int small = Math.min(300, pools.stream().filter(p -> !p.kind().equals("SHARED")).mapToInt(Pool::size).min().orElse(1));
+        return sql.replace("{USERS_MAX}", Integer.toString(scale.users() - 1)).replace("{USERS}", Integer.toString(scale.users()))
+                .replace("{HV_MAX}", Integer.toString(scale.hypervisorHosts() - 1))
+                .replace("{HV}", Integer.toString(scale.hypervisorHosts()))
+                .replace("{TASKS}", Integer.toString(scale.tasks())).replace("{ADMIN_LINES}", Integer.toString(scale.adminAuditLines()))
+                .replace("{AUDIT_LINES}", Integer.toString(scale.auditLines())).replace("{SLUG}", slug)
+                .replace("{SMALL}", Integer.toString(small))
+                .replace("{OWN_HV}", Boolean.toString(scale.ownHypervisorHosts())).replace("{AUDIT_TABLE}", auditTable)
                 .replace(":tenant", "'" + tenant + "'::uuid");
     }
 
@@ -515,12 +573,12 @@ final class Estate {
                    (select count(*) from session_host h left join (select session_host_id, count(*) as n from session
                        where tenant_id = :tenant and state <> 'ENDED' and session_host_id is not null group by 1) s
                        on s.session_host_id = h.id where h.tenant_id = :tenant and h.active_sessions <> coalesce(s.n, 0)),
-                   (select count(*) from audit_event where tenant_id = :tenant),
+                   (select count(*) from {AUDIT_TABLE} where tenant_id = :tenant),
                    (select count(*) from provisioning_task where tenant_id = :tenant),
                    (select count(*) from entitlement where tenant_id = :tenant),
                    (select desktop_count from tenant where id = :tenant),
                    (select count(*) from desktop where tenant_id = :tenant and managed)
-            """.replace(":tenant", "'" + tenant + "'::uuid");
+            """.replace(":tenant", "'" + tenant + "'::uuid").replace("{AUDIT_TABLE}", auditTable);
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             System.out.printf("  estate: %,d desktops (%,d managed; tenant desktop_count %,d), %,d session hosts, %,d hypervisor "

@@ -16,7 +16,7 @@ import java.util.Map;
  * shared with the broker and PostgreSQL): the time of a request is from writing it to the last byte of its body.
  * Answers the status, the headers (names lower case) and the body.
  */
-final class ListHttp implements AutoCloseable {
+public final class ListHttp implements AutoCloseable {
 
     private final String host;
     private final int port;
@@ -24,24 +24,24 @@ final class ListHttp implements AutoCloseable {
     private InputStream in;
     private OutputStream out;
 
-    ListHttp(String host, int port) {
+    public ListHttp(String host, int port) {
         this.host = host;
         this.port = port;
     }
 
     /** A response: status, headers (lower-case names), body, and the nanoseconds from request to last byte. */
-    record Response(int status, Map<String, String> headers, byte[] body, long nanos) {
+    public record Response(int status, Map<String, String> headers, byte[] body, long nanos) {
 
-        String header(String name) {
+        public String header(String name) {
             return headers.get(name.toLowerCase());
         }
 
-        String text() {
+        public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
 
         /** The target of {@code Link: <…>; rel="next"}, or null. */
-        String next() {
+        public String next() {
             String link = header("link");
             if (link == null) {
                 return null;
@@ -57,7 +57,7 @@ final class ListHttp implements AutoCloseable {
         }
     }
 
-    Response get(String pathAndQuery, String bearer) throws IOException {
+    public Response get(String pathAndQuery, String bearer) throws IOException {
         try {
             return exchange(pathAndQuery, bearer);
         } catch (IOException first) {

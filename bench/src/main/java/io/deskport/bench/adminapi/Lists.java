@@ -94,6 +94,18 @@ final class Lists {
             + "idle_action, disconnect_timeout_s, max_session_s, record_sessions, prepare_timeout_s, created_at, updated_at";
     static final String DESKTOP_COLUMNS = "id, tenant_id, pool_id, name, state, assigned_user_id, console_host, console_port, "
             + "console_password is not null as has_password, managed, failure_reason, created_at, state_changed_at";
+    private static final String LISTED_DESKTOP_COLUMNS = DESKTOP_COLUMNS
+            + ", (select u.username from tenancy_users u where u.id = desktop.assigned_user_id "
+            + "and u.tenant_id = desktop.tenant_id) as assigned_username"
+            + ", (select u.display_name from tenancy_users u where u.id = desktop.assigned_user_id "
+            + "and u.tenant_id = desktop.tenant_id) as assigned_display_name";
+    private static final String ENTITLEMENT_COLUMNS = "id, pool_id, user_id, group_id, created_at"
+            + ", (select u.username from tenancy_users u where u.id = entitlement.user_id "
+            + "and u.tenant_id = entitlement.tenant_id) as username"
+            + ", (select u.display_name from tenancy_users u where u.id = entitlement.user_id "
+            + "and u.tenant_id = entitlement.tenant_id) as user_display_name"
+            + ", (select g.name from tenancy_groups g where g.id = entitlement.group_id "
+            + "and g.tenant_id = entitlement.tenant_id) as group_name";
     private static final String HOST_COLUMNS = "id, tenant_id, pool_id, name, state, draining, max_sessions, active_sessions, "
             + "console_host, console_port, console_password is not null as has_password, created_at, state_changed_at, "
             + "agent_managed, credential_hash is not null as enrolled, revoked_at, agent_address, agent_os, agent_version, "
@@ -171,11 +183,11 @@ final class Lists {
     private static final Map<String, Sort> DESKTOP_SORTS = sorts("name", "name", Kind.TEXT, "createdAt", "created_at", Kind.TIME,
             "stateChangedAt", "state_changed_at", Kind.TIME);
 
-    static final Endpoint DESKTOPS = new Endpoint("desktops", "/desktops", false, false, DESKTOP_COLUMNS, "desktop", "id",
+    static final Endpoint DESKTOPS = new Endpoint("desktops", "/desktops", false, false, LISTED_DESKTOP_COLUMNS, "desktop", "id",
             Kind.UUID, DESKTOP_SORTS, "name", desktops(), List.of(), "io.deskport.broker.pools.Desktops", "LISTING");
 
     static final Endpoint POOL_DESKTOPS = new Endpoint("pools/{id}/desktops", "/pools/{id}/desktops", false, true,
-            DESKTOP_COLUMNS, "desktop", "id", Kind.UUID, DESKTOP_SORTS, "name", desktops(), List.of(), null, null);
+            LISTED_DESKTOP_COLUMNS, "desktop", "id", Kind.UUID, DESKTOP_SORTS, "name", desktops(), List.of(), null, null);
 
     private static final Map<String, Sort> HOST_SORTS = sorts("name", "name", Kind.TEXT, "createdAt", "created_at", Kind.TIME,
             "activeSessions", "active_sessions", Kind.NUMBER);
@@ -205,15 +217,26 @@ final class Lists {
             "-createdAt", r -> {
                 String state = r.s("state");
                 boolean liveOnly = r.s("liveOnly") == null || Boolean.parseBoolean(r.s("liveOnly"));
-                return Where.of("s.tenant_id = ?", r.tenant()).and("s.state = ?", state)
-                        .andIf(state == null && liveOnly, "s.state <> 'ENDED'").and("s.pool_id = ?", r.uuid("poolId"))
-                        .and("s.user_id = ?", r.uuid("userId")).and("s.session_host_id = ?", r.uuid("hostId"))
+                Where w = Where.of("s.tenant_id = ?", r.tenant()).and("s.state = ?", state)
+                        .andIf(state == null && liveOnly, "s.state <> 'ENDED'")
+                        .and("s.user_id = ?", r.uuid("userId"))
                         .and("s.desktop_id = ?", r.uuid("desktopId")).between("s.created_at", r.instant("since"), r.instant("until"))
+                        // (the broker finds the users, desktops and hosts the words name first, then sessions by their ids)
                         .text(r.s("q"), "u.username", "d.name", "h.name");
+                // SessionQueries.ofPoolOrHost: a history asks for its ended and its live sessions as two ranges
+                for (String[] f : new String[][] {{"s.pool_id", "poolId"}, {"s.session_host_id", "hostId"}}) {
+                    UUID value = r.uuid(f[1]);
+                    if (value != null && state == null && !liveOnly) {
+                        w.andAll("(s.state = 'ENDED' and " + f[0] + " = ?) or (s.state <> 'ENDED' and " + f[0] + " = ?)", value, value);
+                    } else {
+                        w.and(f[0] + " = ?", value);
+                    }
+                }
+                return w;
             }, List.of(), "io.deskport.broker.brokering.SessionQueries", "LISTING");
 
     static final Endpoint AUDIT = new Endpoint("audit", "/audit", false, false, AUDIT_COLUMNS, "audit_event", "id", Kind.NUMBER,
-            sorts("id", "id", Kind.NUMBER), "-id",
+            sorts("id", "id", Kind.NUMBER, "occurredAt", "occurred_at", Kind.TIME), "-id",
             r -> Where.of("tenant_id = ?", r.tenant()).and("object_type = ?", r.s("objectType")).and("object_id = ?", r.s("objectId"))
                     .and("action = ?", r.s("action")).and("actor_id = ?", r.uuid("actorId"))
                     .between("occurred_at", r.instant("since"), r.instant("until")), List.of(), null, null);
@@ -227,7 +250,7 @@ final class Lists {
             tasks(), List.of(), null, null);
 
     static final Endpoint ENTITLEMENTS = new Endpoint("pools/{id}/entitlements", "/pools/{id}/entitlements", false, true,
-            "id, pool_id, user_id, group_id, created_at", "entitlement", "id", Kind.UUID,
+            ENTITLEMENT_COLUMNS, "entitlement", "id", Kind.UUID,
             sorts("createdAt", "created_at", Kind.TIME), "createdAt",
             r -> Where.of("tenant_id = ? and pool_id = ?", r.tenant(), r.pathPool()).and("user_id = ?", r.uuid("userId"))
                     .and("group_id = ?", r.uuid("groupId")), List.of(), "io.deskport.broker.pools.Entitlements", "LISTING");
@@ -277,9 +300,14 @@ final class Lists {
         String cursor = q.get("cursor");
         if (cursor != null && !cursor.isBlank()) {
             Object[] after = decode(cursor, key.kind(), e.idKind());
-            sql.append(" and (").append(key.expression()).append(", ").append(e.id()).append(descending ? ") < (?, ?)" : ") > (?, ?)");
-            args.add(after[0]);
-            args.add(after[1]);
+            if (key.expression().equals(e.id())) {
+                sql.append(" and ").append(e.id()).append(descending ? " < ?" : " > ?");
+                args.add(after[1]);
+            } else {
+                sql.append(" and (").append(key.expression()).append(", ").append(e.id()).append(descending ? ") < (?, ?)" : ") > (?, ?)");
+                args.add(after[0]);
+                args.add(after[1]);
+            }
         }
         String direction = descending ? " desc" : " asc";
         sql.append(" order by ").append(key.expression()).append(direction).append(", ").append(e.id()).append(direction)

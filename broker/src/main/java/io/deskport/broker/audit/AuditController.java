@@ -40,7 +40,7 @@ class AuditController {
                       @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant until) {
     }
 
-    /** The tenant's trail, a page at a time, newest first (sort key {@code id}, default {@code -id}). */
+    /** The tenant's trail, a page at a time, newest first (sort keys {@code id}, default {@code -id}, and {@code occurredAt}). */
     @GetMapping
     ResponseEntity<List<AuditEntry>> search(AdminContext ctx, @ParameterObject @Valid AuditQuery q,
                                             @ParameterObject @Valid PageParams page) {

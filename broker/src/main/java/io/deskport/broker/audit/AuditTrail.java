@@ -46,10 +46,15 @@ class AuditTrail {
                                 rs.getString("actor_name"), rs.getString("action"), rs.getString("object_type"),
                                 rs.getString("object_id"), json.readValue(rs.getString("details"),
                                         new TypeReference<Map<String, Object>>() { })))
-                .sort("id", "id", Listing.Kind.NUMBER).defaultSort("-id").build();
+                .sort("id", "id", Listing.Kind.NUMBER)
+                // the console's order: a time range, an actor or an action is then one range of an index (V28)
+                .sort("occurredAt", "occurred_at", Listing.Kind.TIME).defaultSort("-id").build();
     }
 
-    /** A page of the tenant's trail, newest first (sort key {@code id}: the order lines were recorded in). */
+    /**
+     * A page of the tenant's trail, newest first (sort keys: {@code id}, the order lines were recorded in, the
+     * default; {@code occurredAt}, their time).
+     */
     @Transactional(readOnly = true)
     public Page<AuditEntry> page(UUID tenantId, Query q, PageParams page) {
         return listing.page(jdbc, Listing.Where.of("tenant_id = ?", tenantId).and("object_type = ?", q.objectType())

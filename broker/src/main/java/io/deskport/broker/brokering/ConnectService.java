@@ -86,6 +86,7 @@ public class ConnectService {
     private final ApplicationEventPublisher events;
     private final ConnectAdmission admission;
     private final RecentRefusals refusals;
+    private final ConnectTally tally;
     private final MeterRegistry meters;
     private final Timer createdTimer;
     private final Timer reconnectedTimer;
@@ -93,9 +94,10 @@ public class ConnectService {
     ConnectService(WritesWithCommit txManager, JdbcClient jdbc, ConnectRead connectRead,
                    DesktopClaims claims, SessionHostPlacement placement, TenantQuotas quotas, LicenceSeats licences,
                    SessionQueries queries, SessionHostAgents agents, ApplicationEventPublisher events, ConnectAdmission admission,
-                   RecentRefusals refusals, ObjectProvider<MeterRegistry> meters) {
+                   RecentRefusals refusals, ConnectTally tally, ObjectProvider<MeterRegistry> meters) {
         this.admission = admission;
         this.refusals = refusals;
+        this.tally = tally;
         this.meters = meters.getIfAvailable(SimpleMeterRegistry::new);
         this.createdTimer = Timer.builder(CONNECTS_METER).description("Connects answered with a new session")
                 .tag("outcome", "created").register(this.meters);
@@ -139,9 +141,14 @@ public class ConnectService {
         try {
             ConnectResult result = admission.admit(() -> connectWithRetries(user, poolId, deviceId));
             (result.reconnected() ? reconnectedTimer : createdTimer).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            tally.count(user.tenantId(), poolId, result.reconnected() ? ConnectTally.RECONNECTED : ConnectTally.CREATED);
             return result;
         } catch (ProblemException refused) {
             meters.counter(REFUSED_METER, "reason", refused.reason().name()).increment();
+            // a pool that is not the tenant's (or not known yet) is not named in the figures
+            boolean poolKnown = refused.reason() != Reason.NOT_FOUND && refused.reason() != Reason.OVERLOADED
+                    && refused.reason() != Reason.SERVICE_UNAVAILABLE;
+            tally.count(user.tenantId(), poolKnown ? poolId : null, refused.reason().name());
             throw refused;
         }
     }

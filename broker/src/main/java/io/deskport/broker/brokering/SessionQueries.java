@@ -93,9 +93,12 @@ class SessionQueries {
     @Transactional(readOnly = true)
     Page<Session> page(UUID tenantId, Filter f, PageParams page) {
         Listing.Where where = Listing.Where.of("s.tenant_id = ?", tenantId).and("s.state = ?", f.state())
-                .andIf(f.state() == null && f.liveOnly(), "s.state <> 'ENDED'").and("s.pool_id = ?", f.poolId())
-                .and("s.user_id = ?", f.userId()).and("s.session_host_id = ?", f.hostId())
-                .and("s.desktop_id = ?", f.desktopId()).between("s.created_at", f.since(), f.until());
+                .andIf(f.state() == null && f.liveOnly(), "s.state <> 'ENDED'")
+                .and("s.user_id = ?", f.userId()).and("s.desktop_id = ?", f.desktopId())
+                .between("s.created_at", f.since(), f.until());
+        boolean history = f.state() == null && !f.liveOnly();
+        ofPoolOrHost(where, "s.pool_id", f.poolId(), history);
+        ofPoolOrHost(where, "s.session_host_id", f.hostId(), history);
         if (f.q() != null && !f.q().isBlank()) {
             // the words name users, desktops or hosts: find those first (a few small reads), then the sessions by
             // their ids — an ilike on the joined names would be tried against every session of the tenant
@@ -106,6 +109,20 @@ class SessionQueries {
                     ids("select id from hosts_session_hosts where tenant_id = ? and name ilike ?", tenantId, pattern));
         }
         return LISTING.page(jdbc, where, page);
+    }
+
+    /**
+     * A filter on a pool or a session host. Over a history (ended sessions too) the ended sessions are found by their
+     * own index (V28: ended ones only, an entry written once, at the session's end) and the live ones by the live
+     * sessions' index: the two halves are asked for as such, so that the planner ORs two index ranges.
+     */
+    private static void ofPoolOrHost(Listing.Where where, String column, UUID value, boolean history) {
+        if (value != null && history) {
+            where.andAll("(s.state = 'ENDED' and " + column + " = ?) or (s.state <> 'ENDED' and " + column + " = ?)",
+                    value, value);
+        } else {
+            where.and(column + " = ?", value);
+        }
     }
 
     private UUID[] ids(String sql, UUID tenantId, String pattern) {

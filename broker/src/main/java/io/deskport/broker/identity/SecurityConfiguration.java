@@ -2,6 +2,7 @@ package io.deskport.broker.identity;
 
 import java.io.IOException;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -12,24 +13,19 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
-import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
-import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.BearerTokenErrors;
-import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 import org.springframework.security.web.header.writers.StaticHeadersWriter;
 
-import io.deskport.broker.shared.CurrentUser;
 import io.deskport.broker.shared.ProblemResponses;
 import io.deskport.broker.shared.Reason;
-import io.deskport.broker.tenancy.Tenants;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -66,8 +62,8 @@ class SecurityConfiguration {
     }
 
     @Bean
-    SecurityFilterChain api(HttpSecurity http, IdentityTokenDecoder decoder, RevokedTokens revoked,
-                            ExternalUsers externalUsers, Tenants tenants, JsonMapper json) throws Exception {
+    SecurityFilterChain api(HttpSecurity http, IdentityTokenDecoder decoder, TokenAuthentication tokens, JsonMapper json)
+            throws Exception {
         http.csrf(c -> c.disable()) // tokens, not ambient credentials: the cookie is SameSite=Strict
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(c -> c.disable())
@@ -84,6 +80,9 @@ class SecurityConfiguration {
                         .addHeaderWriter(new StaticHeadersWriter("Permissions-Policy", PERMISSIONS_POLICY))
                         .frameOptions(f -> f.deny()))
                 .authorizeHttpRequests(a -> a
+                        // the dispatch that finishes an asynchronous answer (the dashboard's event stream) belongs to a
+                        // request these rules let through already
+                        .dispatcherTypeMatchers(DispatcherType.ASYNC).permitAll()
                         .requestMatchers("/api/v1/auth/login", "/api/v1/auth/logout", "/api/v1/auth/token",
                                 "/api/v1/auth/providers", BackChannelLogout.PATH).permitAll()
                         .requestMatchers("/actuator/health/**", "/actuator/health", "/v3/api-docs/**", "/v3/api-docs").permitAll()
@@ -94,7 +93,8 @@ class SecurityConfiguration {
                         .requestMatchers(HttpMethod.GET, "/api/v1/admin/sessions/**", "/api/v1/admin/sessions",
                                 "/api/v1/admin/audit", "/api/v1/admin/users/**", "/api/v1/admin/users",
                                 "/api/v1/admin/groups/**", "/api/v1/admin/groups", "/api/v1/admin/pools/**",
-                                "/api/v1/admin/pools", "/api/v1/admin/desktops/**", "/api/v1/admin/session-hosts/**")
+                                "/api/v1/admin/pools", "/api/v1/admin/desktops/**", "/api/v1/admin/session-hosts/**",
+                                "/api/v1/admin/dashboard", "/api/v1/admin/dashboard/stream")
                         .hasAnyRole(SUPPORT)
                         .requestMatchers(HttpMethod.POST, "/api/v1/admin/sessions/*/disconnect",
                                 "/api/v1/admin/sessions/*/logoff", "/api/v1/admin/sessions/*/shadow",
@@ -106,7 +106,7 @@ class SecurityConfiguration {
                         .anyRequest().permitAll())
                 .oauth2ResourceServer(o -> o
                         .bearerTokenResolver(tokenResolver())
-                        .jwt(j -> j.decoder(decoder).jwtAuthenticationConverter(jwt -> authenticate(jwt, revoked, externalUsers, tenants)))
+                        .jwt(j -> j.decoder(decoder).jwtAuthenticationConverter(tokens::authenticate))
                         .authenticationEntryPoint((req, res, ex) -> problem(json, req, res, Reason.UNAUTHENTICATED,
                                 "Sign in first: the access token is missing, expired or invalid"))
                         .accessDeniedHandler((req, res, ex) -> problem(json, req, res, Reason.FORBIDDEN,
@@ -117,33 +117,6 @@ class SecurityConfiguration {
                         .accessDeniedHandler((req, res, ex) -> problem(json, req, res, Reason.FORBIDDEN,
                                 "Your role does not allow this operation")));
         return http.build();
-    }
-
-    private static AbstractAuthenticationToken authenticate(Jwt jwt, RevokedTokens revoked, ExternalUsers externalUsers,
-                                                           Tenants tenants) {
-        if (!AccessTokens.ISSUER.equals(jwt.getClaims().get("iss"))) {
-            // a Keycloak realm's token (the decoder trusted its issuer); revocations checked there too
-            return externalUsers.authenticate(jwt);
-        }
-        String sid = jwt.getClaims().get("sid") instanceof String s ? s : null;
-        CurrentUser user;
-        try {
-            user = AccessTokens.toUser(jwt);
-        } catch (IllegalArgumentException | NullPointerException e) {
-            // signed by us but not a user we know (an unknown role, a missing or malformed claim): 401, not 500
-            throw new InvalidBearerTokenException("The token's claims do not name a user");
-        }
-        // signed out, or issued before the user was disabled, demoted, removed or had the password reset, or its
-        // sign-in session ended at the identity provider
-        if (revoked.isRevoked(user.userId(), jwt.getId(), AccessTokens.issuedAt(jwt), sid)) {
-            throw new InvalidBearerTokenException("The access token has been revoked");
-        }
-        java.util.Set<String> scopes = AccessTokens.serviceScopes(jwt);
-        if (scopes != null && !tenants.isActive(user.tenantId())) {
-            // a local service account's token: its tenant was offboarded after it was issued
-            throw new InvalidBearerTokenException("The token's tenant has been offboarded");
-        }
-        return new DeskportAuthentication(user, jwt, scopes);
     }
 
     /**

@@ -2,8 +2,9 @@
  * Licences: products (what a seat is of, and what holds it: {@link io.deskport.broker.licensing.LicenceModel}),
  * licences (purchased seats with validity, enforcement and grace), the products a pool consumes, the seats and
  * their history, enforcement in the connect transaction, sweeps (unused seats, expiry, overuse) and compliance
- * reports. Public face: {@link io.deskport.broker.licensing.LicenceSeats} (the hot path's take and release) and
- * the events of this package.
+ * reports. Public face: {@link io.deskport.broker.licensing.LicenceSeats} (the hot path's take and release),
+ * {@link io.deskport.broker.licensing.LicenceSeatsInUse} (the seats in use now, for the dashboard) and the events of
+ * this package.
  *
  * <p>How a seat is taken without a hot row: the product's capacity (the seats of the licence in force, plus
  * the margin of a SOFT one) is spread over sixteen shard rows ({@code licence_seat_shard}); a new holding takes

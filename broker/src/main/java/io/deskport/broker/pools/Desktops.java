@@ -6,7 +6,6 @@ import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -136,10 +135,16 @@ public class Desktops {
                 .query((rs, n) -> new Tally(rs.getInt(1), rs.getInt(2), rs.getInt(3))).single();
     }
 
+    /** @return how many desktops the pool has in each state (states it has none in are left out) */
     @Transactional(readOnly = true)
-    public List<Desktop> list(UUID tenantId, UUID poolId) {
-        return jdbc.sql("select " + COLUMNS + " from desktop where tenant_id = ? and pool_id = ? order by name")
-                .params(tenantId, poolId).query(Desktops::map).list();
+    public Map<DesktopState, Integer> countByState(UUID tenantId, UUID poolId) {
+        Map<DesktopState, Integer> counts = new java.util.EnumMap<>(DesktopState.class);
+        jdbc.sql("select state, count(*) from desktop where tenant_id = ? and pool_id = ? group by state")
+                .params(tenantId, poolId)
+                .query(rs -> {
+                    counts.put(DesktopState.valueOf(rs.getString(1)), rs.getInt(2));
+                });
+        return counts;
     }
 
     /**
@@ -151,14 +156,22 @@ public class Desktops {
     public record DesktopFilter(UUID poolId, DesktopState state, UUID userId, Boolean managed, String q) {
     }
 
-    private static final Listing<Desktop> LISTING = Listing.of(COLUMNS, "desktop", "id", Listing.Kind.UUID,
-                    Desktops::map)
+    /** The admin list's columns: the desktop's, and its assigned user's names from tenancy's published users. */
+    private static final String LISTED_COLUMNS = COLUMNS
+            + ", (select u.username from tenancy_users u where u.id = desktop.assigned_user_id "
+            + "and u.tenant_id = desktop.tenant_id) as assigned_username"
+            + ", (select u.display_name from tenancy_users u where u.id = desktop.assigned_user_id "
+            + "and u.tenant_id = desktop.tenant_id) as assigned_display_name";
+
+    private static final Listing<ListedDesktop> LISTING = Listing.of(LISTED_COLUMNS, "desktop", "id", Listing.Kind.UUID,
+                    (rs, n) -> new ListedDesktop(map(rs, n), rs.getString("assigned_username"),
+                            rs.getString("assigned_display_name")))
             .sort("name", "name", Listing.Kind.TEXT).sort("createdAt", "created_at", Listing.Kind.TIME)
             .sort("stateChangedAt", "state_changed_at", Listing.Kind.TIME).build();
 
     /** A page of the tenant's desktops (sort keys: {@code name} (default), {@code createdAt}, {@code stateChangedAt}). */
     @Transactional(readOnly = true)
-    public Page<Desktop> page(UUID tenantId, DesktopFilter f, PageParams page) {
+    public Page<ListedDesktop> page(UUID tenantId, DesktopFilter f, PageParams page) {
         return LISTING.page(jdbc, Listing.Where.of("tenant_id = ?", tenantId).and("pool_id = ?", f.poolId())
                 .and("state = ?", f.state()).and("assigned_user_id = ?", f.userId()).and("managed = ?", f.managed())
                 .text(f.q(), "name", "console_host"), page);

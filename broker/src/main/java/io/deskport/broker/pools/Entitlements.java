@@ -62,10 +62,20 @@ public class Entitlements {
                 .query((rs, n) -> new Tally(rs.getInt(1), rs.getInt(2), rs.getInt(3))).single();
     }
 
-    private static final Listing<Entitlement> LISTING = Listing.of("id, pool_id, user_id, group_id, created_at",
-                    "entitlement", "id", Listing.Kind.UUID,
-                    (rs, n) -> new Entitlement(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                            rs.getObject(3, UUID.class), rs.getObject(4, UUID.class), rs.getTimestamp(5).toInstant()))
+    /** The entitlement's columns, and the names of whom it entitles (from tenancy's published users and groups). */
+    private static final String COLUMNS = "id, pool_id, user_id, group_id, created_at"
+            + ", (select u.username from tenancy_users u where u.id = entitlement.user_id "
+            + "and u.tenant_id = entitlement.tenant_id) as username"
+            + ", (select u.display_name from tenancy_users u where u.id = entitlement.user_id "
+            + "and u.tenant_id = entitlement.tenant_id) as user_display_name"
+            + ", (select g.name from tenancy_groups g where g.id = entitlement.group_id "
+            + "and g.tenant_id = entitlement.tenant_id) as group_name";
+
+    private static final Listing<Entitlement> LISTING = Listing.of(COLUMNS, "entitlement", "id", Listing.Kind.UUID,
+                    (rs, n) -> new Entitlement(rs.getObject("id", UUID.class), rs.getObject("pool_id", UUID.class),
+                            rs.getObject("user_id", UUID.class), rs.getObject("group_id", UUID.class),
+                            rs.getTimestamp("created_at").toInstant(), rs.getString("username"),
+                            rs.getString("user_display_name"), rs.getString("group_name")))
             .sort("createdAt", "created_at", Listing.Kind.TIME).build();
 
     /** A page of the pool's entitlements, oldest first (sort key {@code createdAt}); filters: a user or a group. */

@@ -186,7 +186,7 @@ class PoolAdminController {
 
     /** The tenant's desktops, a page at a time; sort: {@code name} (default), {@code createdAt}, {@code stateChangedAt}. */
     @GetMapping("/desktops")
-    ResponseEntity<List<Desktop>> allDesktops(AdminContext ctx, @ParameterObject @Valid DesktopQuery query,
+    ResponseEntity<List<ListedDesktop>> allDesktops(AdminContext ctx, @ParameterObject @Valid DesktopQuery query,
                                               @ParameterObject @Valid PageParams page) {
         return desktops.page(ctx.tenantId(), new Desktops.DesktopFilter(query.poolId(), query.state(), query.userId(),
                 query.managed(), query.q()), page).ok();
@@ -194,7 +194,7 @@ class PoolAdminController {
 
     /** The pool's desktops, a page at a time (as {@code /desktops?poolId=}). */
     @GetMapping("/pools/{id}/desktops")
-    ResponseEntity<List<Desktop>> desktops(AdminContext ctx, @PathVariable UUID id,
+    ResponseEntity<List<ListedDesktop>> desktops(AdminContext ctx, @PathVariable UUID id,
                                            @ParameterObject @Valid DesktopQuery query,
                                            @ParameterObject @Valid PageParams page) {
         pools.get(ctx.tenantId(), id);

@@ -81,6 +81,22 @@ class DesktopPlacements {
         return result;
     }
 
+    /** The placements of one pool's desktops, by desktop. */
+    @Transactional(readOnly = true)
+    Map<UUID, Placement> ofPool(UUID tenantId, UUID poolId) {
+        Map<UUID, Placement> result = new HashMap<>();
+        jdbc.sql("select desktop_id, tenant_id, pool_id, host_id, image_version_id, last_disconnected_at, "
+                        + "console_checked_at from provisioned_desktop where tenant_id = ? and pool_id = ?")
+                .params(tenantId, poolId)
+                .query(rs -> {
+                    Placement p = new Placement(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                            rs.getObject(3, UUID.class), rs.getObject(4, UUID.class), rs.getObject(5, UUID.class),
+                            HypervisorHosts.instant(rs.getTimestamp(6)), HypervisorHosts.instant(rs.getTimestamp(7)));
+                    result.put(p.desktopId(), p);
+                });
+        return result;
+    }
+
     @Transactional(readOnly = true)
     Optional<Placement> find(UUID desktopId) {
         return jdbc.sql("select desktop_id, tenant_id, pool_id, host_id, image_version_id, last_disconnected_at, "

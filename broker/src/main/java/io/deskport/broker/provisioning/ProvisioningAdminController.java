@@ -237,19 +237,13 @@ class ProvisioningAdminController {
         DesktopPool pool = pools.get(ctx.tenantId(), poolId);
         Map<UUID, PublishedImage> images = poolSettings.images(java.util.stream.Stream.of(s.currentImageId(),
                 s.previousImageId()).filter(java.util.Objects::nonNull).toList());
-        Map<DesktopState, Integer> byState = new EnumMap<>(DesktopState.class);
-        Map<UUID, DesktopPlacements.Placement> where = new HashMap<>();
-        placements.all().values().stream().filter(x -> x.poolId().equals(poolId)).forEach(x -> where.put(x.desktopId(), x));
-        int total = 0;
-        int onTarget = 0;
-        for (Desktop d : desktops.list(ctx.tenantId(), poolId)) {
-            total++;
-            byState.merge(d.state(), 1, Integer::sum);
-            DesktopPlacements.Placement x = where.get(d.id());
-            if (x != null && s.targetImageId() != null && s.targetImageId().equals(x.imageVersionId())) {
-                onTarget++;
-            }
-        }
+        // counted in SQL and read for this pool only: the view costs what the pool's page costs, not the estate
+        Map<DesktopState, Integer> byState = new EnumMap<>(desktops.countByState(ctx.tenantId(), poolId));
+        int total = byState.values().stream().mapToInt(Integer::intValue).sum();
+        // a placement goes with its desktop (provisioned_desktop's foreign key): each is one of the pool's desktops
+        Map<UUID, DesktopPlacements.Placement> where = placements.ofPool(ctx.tenantId(), poolId);
+        int onTarget = s.targetImageId() == null ? 0
+                : (int) where.values().stream().filter(x -> s.targetImageId().equals(x.imageVersionId())).count();
         boolean simulated = hostsSimulated(where);
         boolean recent = s.lastExhaustedAt() != null && s.lastExhaustedAt().isAfter(Instant.now().minusSeconds(300));
         List<PlanNote> notes = reconciler.lastNotes().stream().filter(n -> n.poolId().equals(poolId.toString())).toList();

@@ -6,7 +6,8 @@
  * the admin API. It talks to {@code pools} through {@link io.deskport.broker.pools.ManagedDesktops}
  * and events. Public face: {@link io.deskport.broker.provisioning.ProvisioningSetup} (what other modules may set
  * up: hosts, pool sizes, images) and {@link io.deskport.broker.provisioning.Reconciler} (its passes can also be
- * driven by the reconcile benchmark).
+ * driven by the reconcile benchmark); for the dashboard, {@link io.deskport.broker.provisioning.ProvisioningFigures}
+ * (pool targets, hypervisor allocation against capacity, tasks running and failed).
  */
 @ApplicationModule(displayName = "Provisioning", allowedDependencies = {"shared", "pools", "brokering"})
 @Tables(owns = {"hypervisor_host", "image_version", "pool_provisioning", "provisioned_desktop", "provisioning_discrepancy", "provisioning_task"},

@@ -80,6 +80,8 @@ class ApiDocumentation {
     static final String ENROL = "POST /api/v1/agent/enrol";
     static final String CONNECT = "POST /api/v1/pools/{poolId}/connect";
     static final String SHADOW = "POST /api/v1/admin/sessions/{id}/shadow";
+    /** The dashboard's server-sent events. */
+    static final String DASHBOARD_STREAM = "GET /api/v1/admin/dashboard/stream";
     /**
      * The operations of the configuration resources (versioned: PATCH with If-Match) that answer one with its
      * {@code ETag}: create, read and change, and a group's membership.
@@ -177,6 +179,9 @@ class ApiDocumentation {
         ApiResponses responses = op.getResponses() == null ? new ApiResponses() : op.getResponses();
         op.setResponses(responses);
         jsonContent(responses);
+        if (key.equals(DASHBOARD_STREAM)) {
+            eventStream(responses);
+        }
         String success = SUCCESS.get(key);
         if (success != null && responses.containsKey("200") && !responses.containsKey(success)) {
             ApiResponse answer = responses.remove("200");
@@ -200,8 +205,8 @@ class ApiDocumentation {
         } else if (admin || !agent && !safe) {
             problems.put(403, "Forbidden"); // a role or tenant not allowed; a cross-site request with the cookie
         }
-        if (path.contains("{")) {
-            problems.put(404, "NotFound");
+        if (path.contains("{") || path.startsWith("/api/v1/admin/dashboard")) {
+            problems.put(404, "NotFound"); // the dashboard: a platform admin naming a tenant that does not exist
         }
         if (key.equals(CONNECT)) {
             problems.put(409, "ConnectConflict");
@@ -236,7 +241,8 @@ class ApiDocumentation {
             problems.put(502, "IdentityProviderFailed");
         }
         problems.put(500, "InternalError");
-        problems.put(503, key.equals(CONNECT) ? "ConnectUnavailable" : "ServiceUnavailable");
+        problems.put(503, key.equals(CONNECT) ? "ConnectUnavailable"
+                : key.equals(DASHBOARD_STREAM) ? "StreamUnavailable" : "ServiceUnavailable");
         ApiResponses answers = responses;
         problems.forEach((status, name) -> {
             if (!answers.containsKey(String.valueOf(status))) {
@@ -270,6 +276,32 @@ class ApiDocumentation {
                 }
             }
         });
+    }
+
+    /** The dashboard's stream: server-sent events, described as the text they are (springdoc sees the emitter class). */
+    private static void eventStream(ApiResponses responses) {
+        Schema<String> text = string();
+        text.description("Server-sent events (text/event-stream, UTF-8), one blank line after each");
+        text.example("""
+                id: 1
+                event: snapshot
+                data: {"tenantId":"5b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d","generatedAt":"2026-03-02T09:00:00.412Z",...}
+
+                :heartbeat
+
+                event: end
+                data: {"reason":"UNAUTHENTICATED","detail":"Your sign-in has ended; sign in again"}
+                """);
+        responses.addApiResponse("200", new ApiResponse().description("The stream: first `event: snapshot` with the "
+                + "dashboard now (its `data` is the JSON `GET /api/v1/admin/dashboard` answers, its `id` grows with each "
+                + "snapshot), then one each time a figure changes (at most once per `deskport.dashboard.push-interval`); "
+                + "a comment line (`:heartbeat`) every `deskport.dashboard.heartbeat-interval`; last, `event: end` with "
+                + "`reason` and `detail` when the stream ends because the caller's access token expired or was signed "
+                + "out or revoked (`UNAUTHENTICATED`), the tenant was removed (`NOT_FOUND`), the caller opened more streams "
+                + "than `deskport.dashboard.max-subscribers-per-user` since (`CONFLICT`: their oldest ends) or the broker "
+                + "is stopping (`SERVICE_UNAVAILABLE`): connect again (a browser's EventSource sends the portal's cookie).")
+                .content(new Content().addMediaType(org.springframework.http.MediaType.TEXT_EVENT_STREAM_VALUE,
+                        new MediaType().schema(text))));
     }
 
     /**
@@ -443,6 +475,9 @@ class ApiDocumentation {
                 "an unexpected failure"));
         a.put("ServiceUnavailable", retryAfter(problem("Temporarily unavailable; nothing was changed.",
                 Reason.SERVICE_UNAVAILABLE, "the database cannot be reached or keeps failing")));
+        a.put("StreamUnavailable", retryAfter(problem("No stream now; try again after `Retry-After`.",
+                Reason.SERVICE_UNAVAILABLE, "the database cannot be reached, or this broker has as many dashboard streams "
+                        + "open as it serves (`deskport.dashboard.max-subscribers`)")));
         a.put("ConnectUnavailable", retryAfter(problem("No room for the connect now; nothing was changed.",
                 Reason.POOL_EXHAUSTED, "no desktop is free in the pool (the figures say how many there are)",
                 Reason.HOST_CAPACITY, "no session host of the pool has room for another session",

@@ -141,9 +141,16 @@ public final class Listing<T> {
         List<Object> args = new ArrayList<>(where.params());
         if (params.cursor() != null && !params.cursor().isBlank()) {
             Object[] after = decode(params.cursor(), sortName, key);
-            sql.append(" and (").append(key.expression()).append(", ").append(id).append(descending ? ") < (?, ?)" : ") > (?, ?)");
-            args.add(after[0]);
-            args.add(after[1]);
+            if (key.expression().equals(id)) {
+                // sorted by the id itself: one comparison, which an index on (tenant, id) can start from; PostgreSQL
+                // cannot use (id, id) < (?, ?) there and walked the primary key through every other tenant's rows
+                sql.append(" and ").append(id).append(descending ? " < ?" : " > ?");
+                args.add(after[1]);
+            } else {
+                sql.append(" and (").append(key.expression()).append(", ").append(id).append(descending ? ") < (?, ?)" : ") > (?, ?)");
+                args.add(after[0]);
+                args.add(after[1]);
+            }
         }
         String direction = descending ? " desc" : " asc";
         sql.append(" order by ").append(key.expression()).append(direction).append(", ").append(id).append(direction)

@@ -100,6 +100,9 @@ class AdminListFiltersTest {
         assertThat(names(t.admin, desktops + "?poolId=" + office, "name")).containsExactly("o-ready", "o-stopped");
         assertThat(names(t.admin, desktops + "?state=STOPPED", "name")).containsExactly("o-stopped");
         assertThat(names(t.admin, desktops + "?userId=" + owner, "name")).containsExactly("l-owned");
+        // a desktop's row names its user, so that a page needs no request per user
+        assertThat(names(t.admin, desktops + "?userId=" + owner, "assignedUsername")).containsExactly("owner");
+        assertThat(all(t.admin, desktops + "?poolId=" + office)).allMatch(d -> d.get("assignedUsername").isNull());
         assertThat(names(t.admin, desktops + "?managed=false", "name")).hasSize(3);
         assertThat(names(t.admin, desktops + "?managed=true", "name")).isEmpty();
         assertThat(names(t.admin, desktops + "?q=127.0.0.2", "name")).containsExactly("o-stopped");
@@ -116,6 +119,9 @@ class AdminListFiltersTest {
         assertThat(all(t.admin, entitlements + "?userId=" + owner)).hasSize(1);
         assertThat(all(t.admin, entitlements + "?groupId=" + group).getFirst().get("groupId").asString())
                 .isEqualTo(group.toString());
+        // an entitlement's row names whom it entitles
+        assertThat(names(t.admin, entitlements + "?userId=" + owner, "username")).containsExactly("owner");
+        assertThat(names(t.admin, entitlements + "?groupId=" + group, "groupName")).containsExactly("g");
         assertTimeSorted(t.admin, entitlements, "createdAt");
     }
 
@@ -179,6 +185,10 @@ class AdminListFiltersTest {
         String list = "/api/v1/admin/sessions";
         assertThat(ids(t.admin, list)).as("live only by default").containsExactlyInAnyOrder(sessions.get(1), sessions.get(2));
         assertThat(ids(t.admin, list + "?liveOnly=false")).hasSize(3);
+        // a pool's history: its ended and its live sessions
+        assertThat(ids(t.admin, list + "?liveOnly=false&poolId=" + pool)).containsExactlyInAnyOrderElementsOf(sessions);
+        assertThat(ids(t.admin, list + "?liveOnly=false&poolId=" + UUID.randomUUID())).isEmpty();
+        assertThat(ids(t.admin, list + "?state=ENDED&poolId=" + pool)).containsExactly(sessions.get(0));
         assertThat(ids(t.admin, list + "?state=ENDED")).containsExactly(sessions.get(0));
         assertThat(ids(t.admin, list + "?userId=" + users.get(2))).containsExactly(sessions.get(2));
         assertThat(ids(t.admin, list + "?poolId=" + pool + "&q=TOM")).containsExactly(sessions.get(1));
@@ -198,6 +208,11 @@ class AdminListFiltersTest {
         List<JsonNode> trail = all(t.admin, audit);
         assertThat(trail).isNotEmpty();
         assertSorted(t.admin, audit, "id", Long::parseLong);
+        // by time too (the console's order), also within a filter and a range
+        assertTimeSorted(t.admin, audit, "occurredAt");
+        assertThat(all(t.admin, audit + "?sort=-occurredAt&limit=2")).extracting(e -> e.get("id").asLong())
+                .containsExactlyInAnyOrderElementsOf(trail.stream().map(e -> e.get("id").asLong()).toList());
+        assertTimeSorted(t.admin, audit + "?actorId=" + users.get(1), "occurredAt");
         assertThat(all(t.admin, audit + "?action=SESSION_ENDED&objectType=SESSION&objectId=" + sessions.get(0)))
                 .hasSize(1);
         assertThat(all(t.admin, audit + "?action=SESSION_ENDED")).hasSize(1);

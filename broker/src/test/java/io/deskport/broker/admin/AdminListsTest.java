@@ -89,6 +89,28 @@ class AdminListsTest {
     }
 
     @Test
+    void aListSortedByItsIdPagesThroughEveryRowInBothDirections() {
+        // the audit trail is sorted by its id: its next pages continue from the last id alone
+        for (int i = 0; i < 7; i++) {
+            desktop("audited-" + i);
+        }
+        TestTenant other = TestTenant.create(context, port, 10, 10);
+        other.pool("Interleaved", "POOLED", "BREADTH_FIRST");
+        desktop("audited-last");
+        List<Long> newestFirst = new ArrayList<>();
+        check(tenant.admin.get("/api/v1/admin/audit?limit=1000&sort=-id"), 200).body()
+                .forEach(e -> newestFirst.add(e.get("id").asLong()));
+        assertThat(newestFirst).hasSizeGreaterThan(8).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+
+        List<Long> pagedDown = new ArrayList<>();
+        all("/api/v1/admin/audit?limit=3&sort=-id").forEach(e -> pagedDown.add(e.get("id").asLong()));
+        List<Long> pagedUp = new ArrayList<>();
+        all("/api/v1/admin/audit?limit=3&sort=id").forEach(e -> pagedUp.add(e.get("id").asLong()));
+        assertThat(pagedDown).containsExactlyElementsOf(newestFirst);
+        assertThat(pagedUp).containsExactlyElementsOf(newestFirst.reversed());
+    }
+
+    @Test
     void filtersNarrowEveryList() {
         UUID other = tenant.pool("Lab", "PERSISTENT", "BREADTH_FIRST");
         String ready = desktop("ready-1");

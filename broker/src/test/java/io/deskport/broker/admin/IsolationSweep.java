@@ -16,6 +16,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import io.deskport.broker.provisioning.ProvisioningProperties;
 import io.deskport.broker.shared.Role;
 import io.deskport.broker.support.Api;
+import io.deskport.broker.support.EventStream;
 import io.deskport.broker.support.TestTenant;
 import tools.jackson.databind.JsonNode;
 
@@ -96,6 +97,8 @@ final class IsolationSweep {
             "/api/v1/admin/service-accounts", "/api/v1/admin/service-accounts/{id}",
             "/api/v1/admin/service-accounts/{id}/rotate-secret", "/api/v1/auth/token",
             "/api/v1/auth/oidc/backchannel-logout", "/api/v1/auth/providers",
+            // the dashboard and its event stream: the caller's tenant only (the stream is read up to its first event)
+            "/api/v1/admin/dashboard", "/api/v1/admin/dashboard/stream",
             "/error");
 
     /** One tenant's objects, by the kind of id an operation names. */
@@ -334,7 +337,7 @@ final class IsolationSweep {
                 return true;
             }
             return method.equals("GET") && template.matches(
-                    "/api/v1/admin/(sessions|audit|users|groups|pools|desktops|session-hosts)(/.*)?");
+                    "/api/v1/admin/(sessions|audit|users|groups|pools|desktops|session-hosts|dashboard)(/.*)?");
         }
         return false;
     }
@@ -498,6 +501,18 @@ final class IsolationSweep {
     }
 
     private static Api.Response call(Api api, String method, String template, String uri, String body) {
+        if (template.equals("/api/v1/admin/dashboard/stream")) {
+            // server-sent events: the answer is the stream's first event (or the refusal), then the stream is closed
+            try (EventStream s = EventStream.open(api.port(), uri, api.token(), api.tenantHeader())) {
+                if (s.status() != 200) {
+                    JsonNode problem = s.problem();
+                    return new Api.Response(s.status(), s.contentType(), problem, problem == null ? "" : problem.toString(),
+                            null);
+                }
+                EventStream.Event first = s.next(java.time.Duration.ofSeconds(30));
+                return new Api.Response(200, s.contentType(), first.json(), first.data(), null);
+            }
+        }
         if (template.equals("/api/v1/auth/token") || template.equals("/api/v1/auth/oidc/backchannel-logout")) {
             return api.postRaw(uri, "application/x-www-form-urlencoded", body);
         }

@@ -472,6 +472,10 @@ class LicenceAdminApiTest {
             assertThat(s.get("desktopName").asString()).startsWith("d");
             assertThat(s.get("userId").isNull()).isTrue();
         });
+        // words find a desktop's seat by the desktop's name
+        String oneName = held.getFirst().get("desktopName").asString();
+        assertThat(admin.all(PRODUCTS + "/" + vda + "/seats?q=" + oneName.toUpperCase()))
+                .extracting(s -> s.get("desktopName").asString()).containsExactly(oneName);
 
         // a desktop's seat goes with the desktop or the requirement, not by hand
         Api.Response byHand = admin.delete(PRODUCTS + "/" + vda + "/seats/" + held.getFirst().get("id").asLong()
@@ -554,6 +558,10 @@ class LicenceAdminApiTest {
         assertThat(alices.get("takenAt").isNull()).isFalse();
         assertThat(admin.all(PRODUCTS + "/" + cal + "/seats?userId=" + alice)).hasSize(1);
         assertThat(admin.all(PRODUCTS + "/" + cal + "/seats?q=ALI")).hasSize(1);
+        // words find a holder that is no user or desktop by the holder itself, and the user's seat by their display name
+        assertThat(admin.all(PRODUCTS + "/" + cal + "/seats?q=USER-GONE")).extracting(s -> s.get("id").asLong())
+                .containsExactly(idle);
+        assertThat(admin.all(PRODUCTS + "/" + cal + "/seats?q=nobody-is-called-this")).isEmpty();
 
         String path = PRODUCTS + "/" + cal + "/seats/" + seat;
         Api.Response inUse = admin.delete(path);

@@ -101,9 +101,9 @@ class ConsoleEndToEndTest {
     @Test
     void aSecondAdminIsToldSomeoneSavedFirstAndNothingIsOverwritten() throws Exception {
         signIn("admin");
-        browser.waiting(STEP).until(d -> d.getCurrentUrl().endsWith("/console/pools"));
+        browser.waiting(STEP).until(d -> d.getCurrentUrl().endsWith("/console/dashboard"));
         browser.waiting(STEP).until(d -> d.findElement(By.linkText("Office desktops")));
-        browser.screenshot("console-04-admin-lands-on-pools");
+        browser.screenshot("console-04-admin-lands-on-the-dashboard");
 
         browser.driver().get(base() + "/console/users");
         browser.waiting(STEP).until(d -> d.findElement(By.cssSelector("button[aria-label='Edit alice']"))).click();
@@ -134,7 +134,7 @@ class ConsoleEndToEndTest {
     @Test
     void anAdminLicensesAPoolSeesTheSeatInUseIsToldOfAStaleLicenceEditAndEnrolsASessionHost() throws Exception {
         signIn("admin");
-        browser.waiting(STEP).until(d -> d.getCurrentUrl().endsWith("/console/pools"));
+        browser.waiting(STEP).until(d -> d.getCurrentUrl().endsWith("/console/dashboard"));
 
         // a product and its licence, made in the console
         browser.driver().get(base() + "/console/licences");

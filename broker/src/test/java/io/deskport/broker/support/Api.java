@@ -76,6 +76,16 @@ public final class Api {
         return token;
     }
 
+    /** @return the port of the broker this client calls */
+    public int port() {
+        return java.net.URI.create(base).getPort();
+    }
+
+    /** @return the tenant this client names in X-Deskport-Tenant, or null */
+    public UUID tenantHeader() {
+        return tenantHeader;
+    }
+
     /** The same server with another bearer token (e.g. a session-host agent's credential). */
     public Api withToken(String bearer) {
         return new Api(base, bearer, null);
