@@ -47,6 +47,14 @@ function Controls({ check, submit, busy, submitLabel }: { check(step: StepId): b
   const { activeStep, goToNextStep, goToPrevStep, goToStepById, close, steps } = useWizardContext();
   const id = activeStep?.id as StepId;
   const first = steps.find((s) => !s.isHidden)?.id === id;
+  // PatternFly's step toggle (narrow screens) is named "Wizard toggle" whatever it shows, and v6 offers no prop to
+  // name it: without that name it is named by what it shows ("2 Image"), as WCAG 2.5.3 (label in name) wants. Here,
+  // inside the wizard, the toggle exists (the modal renders its content after its own mount)
+  useEffect(() => {
+    document
+      .querySelectorAll('.dp-pool-wizard .pf-v6-c-wizard__toggle[aria-label="Wizard toggle"]')
+      .forEach((toggle) => toggle.removeAttribute('aria-label'));
+  });
   return (
     <WizardFooterWrapper>
       {id === 'review' ? (
