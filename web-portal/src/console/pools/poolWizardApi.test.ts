@@ -2,7 +2,7 @@ import { adminClient } from '../adminApi';
 import { fakeBroker, pathOf } from '../testBroker';
 import { editPlan } from './poolChanges';
 import { formFrom, type PoolOriginal } from './poolWizard';
-import { saveEdit } from './poolWizardApi';
+import { loadOriginal, saveEdit } from './poolWizardApi';
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -108,5 +108,33 @@ describe('saving an edit', () => {
 
     expect(outcome).toMatchObject({ kind: 'refused', part: 'the licences', saved: ['settings and session policy'] });
     expect(outcome.kind === 'refused' && outcome.problem.title).toBe('Not enough licence seats');
+  });
+
+  it('reads the pool with each part’s version, and the entitled people’s names from the rows', async () => {
+    const calls = fakeBroker((c) => {
+      switch (pathOf(c.url)) {
+        case '/api/v1/admin/pools/p1':
+          return { body: original.pool, headers: { ETag: '"4"' } };
+        case '/api/v1/admin/pools/p1/provisioning':
+          return { status: 409, body: { reason: 'INVALID_STATE', detail: 'not provisioned' } };
+        case '/api/v1/admin/pools/p1/licence-products':
+          return { body: [{ id: 'l1', name: 'Office CAL', model: 'NAMED_USER' }] };
+        case '/api/v1/admin/pools/p1/entitlements':
+          return {
+            body: [
+              { id: 'e1', poolId: 'p1', userId: 'u1', groupId: null, createdAt: '2026-12-01T10:00:00Z', username: 'alice', userDisplayName: 'Alice Example' },
+              { id: 'e2', poolId: 'p1', userId: null, groupId: 'g1', createdAt: '2026-12-01T10:00:00Z', groupName: 'Staff' },
+            ],
+          };
+        default:
+          return undefined;
+      }
+    });
+
+    const o = await loadOriginal(adminClient(null), 'p1');
+
+    expect(o).toMatchObject({ poolETag: '"4"', provisioning: null, products: [{ id: 'l1', name: 'Office CAL', model: 'NAMED_USER' }] });
+    expect(o.names).toEqual({ u1: 'Alice Example', g1: 'Staff' });
+    expect(calls.filter((c) => /\/(users|groups)\//.test(pathOf(c.url)))).toEqual([]);
   });
 });

@@ -44,23 +44,15 @@ export async function loadOriginal(client: AdminClient, poolId: string): Promise
     all<LicenceProduct>(client, `${poolPath(poolId)}/licence-products?limit=1000`),
     all<Entitlement>(client, `${poolPath(poolId)}/entitlements?limit=1000`),
   ]);
+  // the rows carry the names of whom they entitle
   const names: Record<string, string> = {};
-  await Promise.all(
-    entitlements.map(async (e) => {
-      const id = e.userId ?? e.groupId;
-      if (!id) {
-        return;
-      }
-      try {
-        const r = await client.get<{ name?: string; username?: string; displayName?: string }>(
-          `/api/v1/admin/${e.userId ? 'users' : 'groups'}/${encodeURIComponent(id)}`,
-        );
-        names[id] = r.value.displayName || r.value.username || r.value.name || 'unknown';
-      } catch {
-        names[id] = 'unknown';
-      }
-    }),
-  );
+  for (const e of entitlements) {
+    if (e.userId) {
+      names[e.userId] = e.userDisplayName || e.username || 'unknown';
+    } else if (e.groupId) {
+      names[e.groupId] = e.groupName || 'unknown';
+    }
+  }
   return {
     pool: pool.value,
     poolETag: pool.etag,
