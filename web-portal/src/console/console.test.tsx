@@ -47,9 +47,9 @@ describe('landing by role', () => {
     renderApp('/', ['TENANT_ADMIN', 'USER'], (c) =>
       c.url === '/api/v1/admin/dashboard' ? { body: emptySnapshot() } : c.url === '/api/v1/pools' ? { body: [] } : undefined,
     );
-    expect(await screen.findByRole('heading', { level: 1, name: 'Dashboard' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Dashboard' }, { timeout: 5000 })).toBeInTheDocument();
     // no EventSource here (jsdom): the dashboard is read every 30 s instead, and says so
-    expect(await screen.findByText('No pools yet')).toBeInTheDocument();
+    expect(await screen.findByText('No pools yet', {}, { timeout: 5000 })).toBeInTheDocument();
     expect(screen.getByTestId('live-status')).toHaveTextContent('Updated every 30 s');
     // below the xl breakpoint (jsdom's window) the sections sit behind the masthead's toggle
     await userEvent.click(screen.getByRole('button', { name: "Show or hide the console's sections" }));

@@ -31,6 +31,9 @@ class FakeEventSource {
   }
 }
 
+/** How long a test waits for the page (a machine busy with other builds renders slowly). */
+const SLOW = 10_000;
+
 const me = (...roles: string[]) => ({ userId: 'me-1', tenantId: 't-1', username: 'admin', roles });
 
 function renderConsole(path: string, roles: string[], route: (c: Call) => Answer | undefined = () => undefined) {
@@ -46,7 +49,7 @@ function renderConsole(path: string, roles: string[], route: (c: Call) => Answer
 }
 
 async function openStream(): Promise<FakeEventSource> {
-  await waitFor(() => expect(FakeEventSource.all.length).toBeGreaterThan(0));
+  await waitFor(() => expect(FakeEventSource.all.length).toBeGreaterThan(0), { timeout: SLOW });
   const s = FakeEventSource.all[FakeEventSource.all.length - 1];
   act(() => s.onopen?.(new Event('open')));
   return s;
@@ -59,16 +62,16 @@ beforeEach(() => {
 });
 afterEach(() => vi.unstubAllGlobals());
 
-describe('the dashboard page', () => {
+describe('the dashboard page', { timeout: 30_000 }, () => {
   it('shows the figures the stream pushes, each linked to the page that explains it, without reloading', async () => {
     renderConsole('/console', ['TENANT_ADMIN']);
-    expect(await screen.findByRole('heading', { level: 1, name: 'Dashboard' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Dashboard' }, { timeout: SLOW })).toBeInTheDocument();
     const stream = await openStream();
     expect(stream.url).toBe('/api/v1/admin/dashboard/stream');
     expect(screen.getByTestId('live-status')).toHaveTextContent('Live');
 
     stream.push('snapshot', busySnapshot());
-    expect(await screen.findByTestId('sessions-live')).toHaveTextContent('7');
+    expect(await screen.findByTestId('sessions-live', {}, { timeout: SLOW })).toHaveTextContent('7');
     expect(screen.getByTestId('dashboard-headline')).toHaveTextContent('7 live sessions, 2 pools need attention');
     const pools = screen.getByTestId('card-pools');
     expect(within(pools).getByRole('link', { name: 'Engineers' })).toHaveAttribute('href', '/console/pools/p2');
@@ -81,7 +84,7 @@ describe('the dashboard page', () => {
 
     // a change: the next snapshot replaces the figures in place
     stream.push('snapshot', busySnapshot({ generatedAt: '2026-12-06T09:31:00Z', sessions: { ...busySnapshot().sessions!, live: 8 } }));
-    await waitFor(() => expect(screen.getByTestId('sessions-live')).toHaveTextContent('8'));
+    await waitFor(() => expect(screen.getByTestId('sessions-live')).toHaveTextContent('8'), { timeout: SLOW });
   });
 
   it('says it is reconnecting when the stream breaks, and is live again once it is back', async () => {
@@ -93,10 +96,10 @@ describe('the dashboard page', () => {
     expect(screen.getByTestId('live-status')).toHaveTextContent(/Reconnecting in \d s/);
     // after the wait: the dashboard is read once, then a new stream opens
     await waitFor(() => expect(FakeEventSource.all).toHaveLength(2), { timeout: 10_000 });
-    expect(await screen.findByTestId('sessions-live')).toHaveTextContent('7');
+    expect(await screen.findByTestId('sessions-live', {}, { timeout: SLOW })).toHaveTextContent('7');
     await openStream();
     expect(screen.getByTestId('live-status')).toHaveTextContent('Live');
-  }, 30_000);
+  });
 
   it('names the tenant a platform admin acts in, in the stream’s address', async () => {
     sessionStorage.setItem('deskport.console.tenant', JSON.stringify({ id: 't-2', slug: 'acme', name: 'Acme' }));
@@ -109,27 +112,27 @@ describe('the dashboard page', () => {
     renderConsole('/console/dashboard', ['TENANT_ADMIN']);
     const stream = await openStream();
     stream.push('snapshot', emptySnapshot());
-    expect(await screen.findByText('No pools yet')).toBeInTheDocument();
+    expect(await screen.findByText('No pools yet', {}, { timeout: SLOW })).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Create a pool' })).toHaveAttribute('href', '/console/pools');
     expect(screen.getByRole('link', { name: 'Add a licence product' })).toHaveAttribute('href', '/console/licences');
   });
 
   it('keeps help desk landing on the sessions', async () => {
     renderConsole('/console', ['HELPDESK'], (c) => (c.url.startsWith('/api/v1/admin/sessions') ? { body: [] } : undefined));
-    expect(await screen.findByRole('heading', { level: 1, name: 'Sessions' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Sessions' }, { timeout: SLOW })).toBeInTheDocument();
   });
 
   it('shows help desk the sections the broker sends them, without the admins’ ones', async () => {
     renderConsole('/console/dashboard', ['HELPDESK']);
     const stream = await openStream();
     stream.push('snapshot', busySnapshot({ sections: ['SESSIONS', 'CONNECTS', 'POOLS', 'SESSION_HOSTS'], hypervisorHosts: null, licences: null, provisioning: null }));
-    expect(await screen.findByTestId('card-pools')).toBeInTheDocument();
+    expect(await screen.findByTestId('card-pools', {}, { timeout: SLOW })).toBeInTheDocument();
     expect(screen.getByTestId('card-sessions')).toBeInTheDocument();
     expect(screen.queryByTestId('card-licences')).not.toBeInTheDocument();
     expect(screen.queryByTestId('card-hypervisor-hosts')).not.toBeInTheDocument();
     expect(screen.queryByTestId('card-provisioning')).not.toBeInTheDocument();
     // help desk creates no pools: the hint says who does
     stream.push('snapshot', emptySnapshot({ generatedAt: '2026-12-06T09:40:00Z', sections: ['SESSIONS', 'CONNECTS', 'POOLS', 'SESSION_HOSTS'], hypervisorHosts: null, licences: null, provisioning: null }));
-    expect(await screen.findByText('A tenant admin creates pools; their health shows here.')).toBeInTheDocument();
+    expect(await screen.findByText('A tenant admin creates pools; their health shows here.', {}, { timeout: SLOW })).toBeInTheDocument();
   });
 });

@@ -41,12 +41,23 @@ record DashboardSnapshot(UUID tenantId, Instant generatedAt, List<Section> secti
                 sessions, connects, pools, sessionHosts, null, null, null);
     }
 
-    /** The same figures read at another instant: whether anything but the time differs. */
+    /**
+     * The same figures read at another instant: whether anything but the clock differs (when they were read, the
+     * end of the last hour, the start of the last hour's connects), so that a reading that found nothing new is not
+     * pushed.
+     */
     boolean sameFiguresAs(DashboardSnapshot other) {
-        return other != null && new DashboardSnapshot(tenantId, null, sections, sessions, connects, pools, sessionHosts,
-                hypervisorHosts, licences, provisioning).equals(new DashboardSnapshot(other.tenantId, null, other.sections,
-                other.sessions, other.connects, other.pools, other.sessionHosts, other.hypervisorHosts, other.licences,
-                other.provisioning));
+        return other != null && withoutClock().equals(other.withoutClock());
+    }
+
+    private DashboardSnapshot withoutClock() {
+        Sessions s = sessions == null ? null : new Sessions(sessions.live(), sessions.byState(), sessions.byPool(),
+                sessions.lastDay() == null ? null : new Timeline(sessions.lastDay().measure(), sessions.lastDay().hours(),
+                        null, sessions.lastDay().total(), sessions.lastDay().pools()));
+        Connects c = connects == null ? null : new Connects(null, connects.created(), connects.reconnected(),
+                connects.refused(), connects.refusals());
+        return new DashboardSnapshot(tenantId, null, sections, s, c, pools, sessionHosts, hypervisorHosts, licences,
+                provisioning);
     }
 
     /**

@@ -32,6 +32,7 @@ import org.springframework.web.bind.MissingRequestHeaderException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
@@ -207,6 +208,15 @@ class ProblemHandler {
         return respond(ProblemResponses.of(Reason.CONFLICT,
                 "The change conflicts with existing data (a referenced object is missing or a value is out of range)",
                 request.getRequestURI()));
+    }
+
+    /**
+     * The client went away while a long answer (the dashboard's event stream) was being written: nobody to answer,
+     * and nothing went wrong on this side.
+     */
+    @ExceptionHandler(AsyncRequestNotUsableException.class)
+    void clientGone(AsyncRequestNotUsableException e, HttpServletRequest request) {
+        log.debug("{} {}: the client went away ({})", request.getMethod(), request.getRequestURI(), e.getMessage());
     }
 
     @ExceptionHandler(Exception.class)

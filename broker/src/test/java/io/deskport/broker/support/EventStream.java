@@ -146,6 +146,7 @@ public final class EventStream implements AutoCloseable {
      * @throws AssertionError when none comes within {@code timeout}
      */
     public Event next(Duration timeout) {
+        refusedIfSo();
         try {
             Event e = events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (e == null) {
@@ -160,6 +161,7 @@ public final class EventStream implements AutoCloseable {
 
     /** The first event (skipping others) that matches, within {@code timeout} in all. */
     public Event next(Predicate<Event> wanted, Duration timeout) {
+        refusedIfSo();
         long until = System.nanoTime() + timeout.toNanos();
         List<Event> skipped = new ArrayList<>();
         while (true) {
@@ -180,6 +182,12 @@ public final class EventStream implements AutoCloseable {
             if (e != null) {
                 skipped.add(e);
             }
+        }
+    }
+
+    private void refusedIfSo() {
+        if (status != 200) {
+            throw new AssertionError("no stream: the answer was " + status + " " + body);
         }
     }
 
