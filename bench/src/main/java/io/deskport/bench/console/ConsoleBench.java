@@ -121,6 +121,16 @@ public final class ConsoleBench {
             licences.seed(url, pg.username(), pg.password(), estate);
             try (Connection c = DriverManager.getConnection(url, pg.username(), pg.password()); Statement st = c.createStatement()) {
                 t0 = System.nanoTime();
+                // the dashboard's last hour of connects and refusals (V29's connect_tally, which each broker adds its
+                // in-memory counts to every couple of seconds): two hours of minutes, for the estate's pools
+                int tallies = st.executeUpdate("insert into connect_tally (tenant_id, minute, outcome, pool_id, count) "
+                        + "select p.tenant_id, date_trunc('minute', now()) - m * interval '1 minute', o.outcome, p.id, "
+                        + "1 + (abs(hashtext(p.id::text || m || o.outcome)) % 40) from desktop_pool p "
+                        + "cross join generate_series(1, 120) m cross join (values ('CREATED'), ('RECONNECTED'), "
+                        + "('POOL_EXHAUSTED'), ('LICENCE_EXHAUSTED'), ('TENANT_QUOTA')) o(outcome) "
+                        + "where p.tenant_id = '" + estate.tenant + "' and (o.outcome in ('CREATED', 'RECONNECTED') "
+                        + "or abs(hashtext(p.id::text || m)) % 7 = 0)");
+                System.out.printf("  connect tallies of the last two hours: %,d rows%n", tallies);
                 st.execute("vacuum (analyze)");
                 st.execute("checkpoint");
                 System.out.printf("  vacuum (analyze) of the whole database, checkpoint: %.1f s%n", (System.nanoTime() - t0) / 1e9);

@@ -18,8 +18,9 @@ import io.deskport.bench.adminapi.Estate;
  * portal builds ({@code paging.ts listUrl}: the filters in alphabetical order, then {@code sort}, then {@code limit},
  * 50 rows unless the page asks for more): on opening (the list and every call beside it: the pools, hosts, groups or
  * products a filter or form offers, the name of a user a filter names), then one view per filter, sort, next page
- * ({@code Link rel="next"}, followed as the portal does) and deep page (the page reached by pressing "next" N times;
- * every list pages by keyset, none by offset). A view lists the calls it makes. (Until V28 the pool's page also
+ * ({@code Link rel="next"}, followed as the portal does), deep page (the page reached by pressing "next" N times;
+ * every list pages by keyset, none by offset) and the dialogs that read at scale (a pool's impact, a user's or a
+ * group's pools). A view lists the calls it makes. (Until V28 the pool's page also
  * looked up the name of each desktop's user and each entitlement's user or group, one GET per id: runs 1–3 of
  * bench/README.md measured those look-ups; the lists now carry the names.)
  */
@@ -115,6 +116,8 @@ final class ConsolePages {
                 v.add(new View(page, "next", "desktops page 2", List.of(Call.page("desktops", desktops + "?sort=name&limit=50", 1))));
                 v.add(new View(page, "deep", "desktops page 60", List.of(Call.page("desktops", desktops + "?sort=name&limit=50", 59))));
                 v.add(new View(page, "next", "entitlements page 2", List.of(Call.page("entitlements", ents + "?limit=50", 1))));
+                // disable or delete (PoolActions): what it would do, counted before the admin confirms
+                v.add(new View(page, "action", "disable or delete: its impact", List.of(Call.get("impact", p + "/impact"))));
             } else {
                 v.add(new View(page, "sort", of + "desktops -createdAt", List.of(
                         Call.get("desktops", desktops + "?sort=-createdAt&limit=50"))));
@@ -150,6 +153,11 @@ final class ConsolePages {
         v.add(new View("sessions", "next", "page 2", List.of(Call.page("sessions", s + "?sort=-createdAt&limit=50", 1))));
         v.add(new View("sessions", "next", "state=ALL, page 2", List.of(Call.page("sessions", s + "?liveOnly=false&sort=-createdAt&limit=50", 1))));
         v.add(new View("sessions", "deep", "state=ALL, page 60", List.of(Call.page("sessions", s + "?liveOnly=false&sort=-createdAt&limit=50", 59))));
+
+        // A session's page (SessionPage): an ended session from the history, and its recordings
+        String one = s + "/" + id.get("session");
+        v.add(new View("session", "first", "an ended session", List.of(
+                Call.get("session", one), Call.get("recordings", one + "/recordings"))));
 
         // Hosts, session hosts tab (SessionHostsTab)
         String sh = API + "/session-hosts";
@@ -229,12 +237,17 @@ final class ConsolePages {
         v.add(new View("users", "sort", "displayName", List.of(Call.get("users", u + "?sort=displayName&limit=50"))));
         v.add(new View("users", "next", "page 2", List.of(Call.page("users", u + "?sort=username&limit=50", 1))));
         v.add(new View("users", "deep", "page 41 (the last)", List.of(Call.page("users", u + "?sort=username&limit=50", 40))));
+        // a user's dialog (UserForms, SubjectPools): the user and the pools they may use
+        v.add(new View("users", "action", "a user's dialog", List.of(
+                Call.get("user", u + "/" + user), Call.get("the user's pools", u + "/" + user + "/pools?sort=poolName&limit=50"))));
         String g = API + "/groups";
         v.add(new View("groups", "first", "", List.of(Call.get("groups", g + "?sort=name&limit=50"))));
         v.add(new View("groups", "filter", "q=dept-01", List.of(Call.get("groups", g + "?" + q("q", "dept-01") + "&sort=name&limit=50"))));
         v.add(new View("groups", "sort", "-createdAt", List.of(Call.get("groups", g + "?sort=-createdAt&limit=50"))));
         v.add(new View("groups", "next", "page 2", List.of(Call.page("groups", g + "?sort=name&limit=50", 1))));
         v.add(new View("groups", "deep", "page 3 (the last)", List.of(Call.page("groups", g + "?sort=name&limit=50", 2))));
+        v.add(new View("groups", "action", "a group's dialog", List.of(
+                Call.get("group", g + "/" + id.get("group")), Call.get("the group's pools", g + "/" + id.get("group") + "/pools?sort=poolName&limit=50"))));
 
         // Audit trail (AuditPage): newest first; the actor is found by exact username first
         String a = API + "/audit";
