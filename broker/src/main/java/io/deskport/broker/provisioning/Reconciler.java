@@ -51,7 +51,7 @@ public class Reconciler implements SmartLifecycle {
     private final Semaphore permits;
     private final Set<UUID> runningTasks = ConcurrentHashMap.newKeySet();
     private final Object wake = new Object();
-    private ExecutorService executor;
+    private volatile ExecutorService executor;
     private ScheduledExecutorService heartbeats;
     private Thread loop;
     private volatile boolean running;
@@ -72,7 +72,11 @@ public class Reconciler implements SmartLifecycle {
         this.instanceId = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
         this.leadership = new ReconcilerLeadership(connections, instanceId);
         this.permits = new Semaphore(props.maxConcurrentOperations());
-        this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("deskport-task-", 0).factory());
+        this.executor = newTaskExecutor();
+    }
+
+    private static ExecutorService newTaskExecutor() {
+        return Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("deskport-task-", 0).factory());
     }
 
     /** This broker's id as a task lease owner. */
@@ -272,8 +276,16 @@ public class Reconciler implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        if (!props.enabled() || running) {
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        // a stopped broker context may be started again (Spring's test contexts are paused and resumed): its tasks
+        // need an executor again, also where tests drive the passes themselves
+        if (executor.isShutdown()) {
+            executor = newTaskExecutor();
+        }
+        if (!props.enabled()) {
             return;
         }
         running = true;
@@ -285,7 +297,7 @@ public class Reconciler implements SmartLifecycle {
     }
 
     @Override
-    public void stop() {
+    public synchronized void stop() {
         running = false;
         if (loop != null) {
             loop.interrupt();

@@ -167,6 +167,8 @@ class WebhookApiTest {
         assertThat(platform.get(HOOKS + "/" + id).status()).as("not a tenant's").isEqualTo(404);
         assertThat(tenant.admin.get(PLATFORM + "/" + id).status()).isEqualTo(403);
         // a platform admin acting in a tenant manages that tenant's, not the platform's
-        assertThat(platform.inTenant(UUID.randomUUID()).get(PLATFORM).status()).isEqualTo(403);
+        TestTenant other = TestTenant.create(context, port, 1, 1);
+        assertThat(platform.inTenant(other.id).get(PLATFORM).status()).isEqualTo(403);
+        assertThat(platform.inTenant(UUID.randomUUID()).get(PLATFORM).status()).as("no such tenant").isEqualTo(404);
     }
 }

@@ -129,6 +129,7 @@ class PoolImpactTest {
 
     @Test
     void aProvisionedPoolsMachinesAreCountedAndQueuedForDeletionOnTheSimulatedDriver() {
+        tenant.simulatedHypervisor(context);
         Path images = context.getBean(ProvisioningProperties.class).imageRoot().toAbsolutePath().resolve(tenant.id.toString());
         String disk = createFile(images.resolve("golden.qcow2"));
         UUID provisioned = check(tenant.admin.post("/api/v1/admin/pools/setup", "{\"pool\":" + json("name", "fleet",

@@ -93,6 +93,7 @@ class PoolWizardEndToEndTest {
     @Test
     void onTheSimulatedDriverAnAdminCreatesAPoolWithTheWizardEditsItIsToldOfAStaleEditAndSeesWhatDisablingDoes()
             throws Exception {
+        tenant.simulatedHypervisor(context);
         String golden = Files.createFile(imageDirectory.resolve("engineering.qcow2")).toRealPath().toString();
         signIn("admin");
         browser.waiting(STEP).until(d -> d.getCurrentUrl().contains("/console/"));

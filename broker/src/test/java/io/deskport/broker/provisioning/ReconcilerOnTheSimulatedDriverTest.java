@@ -135,6 +135,19 @@ class ReconcilerOnTheSimulatedDriverTest {
     }
 
     @Test
+    void aReconcilerStoppedAndStartedAgainStillProvisions() {
+        // Spring pauses a cached test context (stop) and resumes it (start); an operator's restart of the
+        // lifecycle does the same: the task executor must come back with it
+        reconciler.stop();
+        reconciler.start();
+        simulatedHost("sim-a");
+        UUID pool = api.pool("restarted", "POOLED", "{\"minSize\":1,\"maxSize\":1,\"spareTarget\":1,\"vcpus\":1,"
+                + "\"memoryMiB\":256,\"diskMiB\":64}", IMAGE);
+
+        reconcileUntil(() -> api.free(pool, "READY") == 1);
+    }
+
+    @Test
     void refusedConnectsGrowThePoolUpToItsMaximumAndNoFurther() {
         simulatedHost("sim-a");
         UUID pool = api.pool("on-demand", "POOLED", "{\"minSize\":0,\"maxSize\":2,\"spareTarget\":0,\"vcpus\":1,"

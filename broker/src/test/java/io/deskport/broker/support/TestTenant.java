@@ -72,6 +72,19 @@ public final class TestTenant {
         return login(username);
     }
 
+    /**
+     * Registers a hypervisor host of the simulated driver for this test's pools. The shared test broker's default
+     * simulated host is gone as soon as any test registers a host of its own (another host takes its place), so a test
+     * whose pools must be provisioned brings its own rather than depend on the order tests run in.
+     */
+    public UUID simulatedHypervisor(ApplicationContext context) {
+        Api platform = platformAdmin(context, "hv-operator");
+        Api.Response res = platform.post("/api/v1/admin/hypervisor-hosts", json("name", "sim-" + slug, "driverId",
+                "simulated"));
+        check(res, 201);
+        return res.id();
+    }
+
     public Api login(String username) {
         return anonymous.login(slug, username, PASSWORD);
     }
