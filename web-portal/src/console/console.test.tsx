@@ -1,24 +1,7 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { MemoryRouter } from 'react-router-dom';
 
-import { App } from '../app/App';
-import { AuthProvider } from '../auth';
-import { fakeBroker, pathOf, queryOf, type Call, type Answer } from './testBroker';
-
-const me = (...roles: string[]) => ({ userId: 'me-1', tenantId: 't-1', username: 'admin', roles });
-
-function renderApp(path: string, roles: string[], route: (c: Call) => Answer | undefined) {
-  const calls = fakeBroker((c) => (c.url === '/api/v1/me' ? { body: me(...roles) } : route(c)));
-  render(
-    <MemoryRouter initialEntries={[path]}>
-      <AuthProvider>
-        <App />
-      </AuthProvider>
-    </MemoryRouter>,
-  );
-  return calls;
-}
+import { pathOf, queryOf, renderApp, resetBetweenTests, type Answer } from './testConsole';
 
 const pool = (id: string, name: string) => ({
   id,
@@ -38,8 +21,7 @@ const pool = (id: string, name: string) => ({
   updatedAt: '2026-12-01T10:00:00Z',
 });
 
-beforeEach(() => sessionStorage.clear());
-afterEach(() => vi.unstubAllGlobals());
+resetBetweenTests();
 
 describe('landing by role', () => {
   it('lands a tenant admin on the console, with a link to their own desktops', async () => {

@@ -3,14 +3,12 @@ import { Button, Content, FormHelperText, HelperText, HelperTextItem, Label, Pag
 import { Link } from 'react-router-dom';
 
 import { useAuth } from '../../auth';
-import { useConsole } from '../ConsoleContext';
-import { PagedTable, type Column } from '../PagedTable';
+import { ConsoleList, useConsoleList, type FilterKey } from '../ConsoleList';
+import type { Column } from '../PagedTable';
 import { SelectFilter, TextFilter, TimeFilter, When } from '../controls';
 import type { AdminUser, AuditEntry } from '../adminTypes';
 import { useNames } from '../names';
 import { isPlatformAdmin } from '../roles';
-import { useServerList } from '../useServerList';
-import { useUrlFilters } from '../useUrlFilters';
 
 const FILTERS = ['actorId', 'action', 'objectType', 'objectId', 'since', 'until'] as const;
 
@@ -75,10 +73,9 @@ export function detailWords(details: Record<string, unknown> | null): string {
 
 /** The tenant's audit trail, newest first, filtered by actor, action, object and time. */
 export function AuditPage() {
-  const { client } = useConsole();
   const { user } = useAuth();
-  const f = useUrlFilters(FILTERS, '-id');
-  const list = useServerList<AuditEntry>(client, '/api/v1/admin/audit', { filters: f.filters, sort: f.sort });
+  const state = useConsoleList<AuditEntry, FilterKey<typeof FILTERS>>('/api/v1/admin/audit', FILTERS, '-id');
+  const { client, filters: f } = state;
   const actor = useNames(client, 'users', [f.filters.actorId]);
   const [actorMissing, setActorMissing] = useState<string | null>(null);
 
@@ -151,18 +148,12 @@ export function AuditPage() {
       <Content component="p" className="dp-secondary">
         Who did what, newest first: sign-ins, admin changes, session changes and the system’s own actions.
       </Content>
-      <PagedTable
+      <ConsoleList
+        state={state}
         label="Audit lines"
-        list={list}
         columns={columns}
         rowKey={(e) => String(e.id)}
-        sort={f.sort}
-        onSort={f.setSort}
-        filtered={f.active}
-        onClearFilters={() => {
-          setActorMissing(null);
-          f.clear();
-        }}
+        onClearFilters={() => setActorMissing(null)}
         toolbar={
           <>
             {f.filters.actorId ? (

@@ -6,21 +6,18 @@ import { useAuth } from '../../auth';
 import { canAdminister } from '../roles';
 import { CreatePoolModal } from './CreatePoolModal';
 
-import { useConsole } from '../ConsoleContext';
-import { PagedTable, type Column } from '../PagedTable';
+import { ConsoleList, useConsoleList, type FilterKey } from '../ConsoleList';
+import type { Column } from '../PagedTable';
 import { SelectFilter, TextFilter, When } from '../controls';
 import type { AdminPool } from '../adminTypes';
-import { useServerList } from '../useServerList';
-import { useUrlFilters } from '../useUrlFilters';
 import { KIND_WORDS, durationWords } from '../words';
 
 const FILTERS = ['q', 'kind', 'enabled'] as const;
 
 /** The tenant's pools: GET /api/v1/admin/pools (filters q, kind, enabled; sort name, createdAt, updatedAt). */
 export function PoolsPage() {
-  const { client } = useConsole();
-  const f = useUrlFilters(FILTERS, 'name');
-  const list = useServerList<AdminPool>(client, '/api/v1/admin/pools', { filters: f.filters, sort: f.sort });
+  const state = useConsoleList<AdminPool, FilterKey<typeof FILTERS>>('/api/v1/admin/pools', FILTERS, 'name');
+  const f = state.filters;
   const { user } = useAuth();
   const admin = canAdminister(user);
   const navigate = useNavigate();
@@ -59,15 +56,11 @@ export function PoolsPage() {
         Sets of desktops handed out under one policy. Open a pool to see its desktops, who may use it and what its
         provisioning is doing.
       </Content>
-      <PagedTable
+      <ConsoleList
+        state={state}
         label="Pools"
-        list={list}
         columns={columns}
         rowKey={(p) => p.id}
-        sort={f.sort}
-        onSort={f.setSort}
-        filtered={f.active}
-        onClearFilters={f.clear}
         toolbar={
           <>
             <TextFilter label="Search pools by name or description" value={f.filters.q} onApply={(v) => f.setFilter('q', v)} placeholder="Name or description" />
