@@ -32,7 +32,7 @@ describe('landing by role', () => {
     // below the xl breakpoint (jsdom's window) the sections sit behind the masthead's toggle
     await userEvent.click(screen.getByRole('button', { name: "Show or hide the console's sections" }));
     const nav = screen.getByRole('navigation', { name: 'Console sections' });
-    expect(within(nav).getAllByRole('link').map((l) => l.textContent)).toEqual(['Pools', 'Sessions', 'Hosts', 'Licences', 'Users and groups', 'Audit trail']);
+    expect(within(nav).getAllByRole('link').map((l) => l.textContent)).toEqual(['Pools', 'Sessions', 'Hosts', 'Licences', 'Usage', 'Webhooks', 'Users and groups', 'Audit trail']);
     expect(screen.queryByTestId('tenant-switcher')).not.toBeInTheDocument();
     await userEvent.click(screen.getByTestId('my-desktops-link'));
     expect(await screen.findByText('No desktops yet')).toBeInTheDocument();

@@ -23,6 +23,8 @@ describe('console roles', () => {
       '/console/sessions',
       '/console/hosts',
       '/console/licences',
+      '/console/usage',
+      '/console/webhooks',
       '/console/users',
       '/console/audit',
     ]);

@@ -25,6 +25,7 @@ export const OBJECT_TYPES = [
   { value: 'LICENCE_PRODUCT', label: 'Licence product' },
   { value: 'LICENCE', label: 'Licence' },
   { value: 'LICENCE_SEAT', label: 'Licence seat' },
+  { value: 'WEBHOOK_SUBSCRIPTION', label: 'Webhook subscription' },
 ];
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
@@ -51,6 +52,8 @@ export function objectLink(e: Pick<AuditEntry, 'objectType' | 'objectId' | 'deta
       return str(d.productId) ? `/console/licences/${encodeURIComponent(str(d.productId)!)}` : '/console/licences';
     case 'SESSION_HOST':
       return str(d.name) ? `/console/hosts?q=${encodeURIComponent(str(d.name)!)}` : '/console/hosts';
+    case 'WEBHOOK_SUBSCRIPTION':
+      return id ? `/console/webhooks/${encodeURIComponent(id)}` : '/console/webhooks';
     case 'HYPERVISOR_HOST':
       return '/console/hosts?tab=hypervisors';
     case 'TENANT':

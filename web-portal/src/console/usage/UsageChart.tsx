@@ -1,0 +1,65 @@
+import {
+  Chart,
+  ChartAxis,
+  ChartBar,
+  ChartGroup,
+  ChartLegend,
+  ChartLine,
+  ChartStack,
+  ChartThemeColor,
+  ChartVoronoiContainer,
+} from '@patternfly/react-charts/victory';
+
+import { formatNumber, type ChartData } from './usageLogic';
+
+/**
+ * Usage over the periods: stacked bars (hours per pool, size or product) or lines (peaks and distinct counts), with a
+ * legend and the value under the pointer. The x axis counts periods (an hour label can repeat when the clocks go
+ * back) and names them with the tenant's wall clock. Loaded on its own (React.lazy): the charting library is only
+ * fetched by the pages that draw one.
+ */
+export default function UsageChart({ data, kind, title, yLabel }: { data: ChartData; kind: 'stack' | 'lines'; title: string; yLabel: string }) {
+  const tickValues = data.labels.map((l, i) => ({ l, i: i + 1 })).filter(({ l }) => data.ticks.includes(l)).map(({ i }) => i);
+  const points = (values: number[], name: string) => values.map((y, i) => ({ x: i + 1, y, name }));
+  const top = kind === 'stack' ? Math.max(...data.periods.map((_, i) => data.series.reduce((s, x) => s + x.values[i], 0)), 0) : Math.max(0, ...data.series.flatMap((s) => s.values));
+  return (
+    <div className="dp-usage-chart" data-testid="usage-chart">
+      <Chart
+        ariaTitle={title}
+        ariaDesc={data.summary}
+        containerComponent={
+          <ChartVoronoiContainer
+            labels={({ datum }: { datum: { name: string; x: number; y: number } }) => `${datum.name}, ${data.labels[datum.x - 1]}: ${formatNumber(datum.y)}`}
+            constrainToVisibleArea
+          />
+        }
+        domain={{ y: [0, top > 0 ? top * 1.1 : 1] }}
+        domainPadding={{ x: [12, 12] }}
+        legendData={data.series.map((s) => ({ name: s.label }))}
+        legendComponent={<ChartLegend />}
+        legendPosition="bottom"
+        legendAllowWrap
+        themeColor={kind === 'stack' ? ChartThemeColor.multiOrdered : ChartThemeColor.multiUnordered}
+        height={300}
+        width={760}
+        padding={{ bottom: 90, left: 60, right: 20, top: 20 }}
+      >
+        <ChartAxis tickValues={tickValues} tickFormat={(t: number) => data.labels[t - 1] ?? ''} fixLabelOverlap />
+        <ChartAxis dependentAxis showGrid label={yLabel} tickFormat={(t: number) => formatNumber(t)} />
+        {kind === 'stack' ? (
+          <ChartStack>
+            {data.series.map((s) => (
+              <ChartBar key={s.key} name={s.key} data={points(s.values, s.label)} />
+            ))}
+          </ChartStack>
+        ) : (
+          <ChartGroup>
+            {data.series.map((s) => (
+              <ChartLine key={s.key} name={s.key} data={points(s.values, s.label)} />
+            ))}
+          </ChartGroup>
+        )}
+      </Chart>
+    </div>
+  );
+}
