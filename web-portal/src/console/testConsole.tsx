@@ -1,4 +1,4 @@
-import { render } from '@testing-library/react';
+import { configure, render } from '@testing-library/react';
 import { MemoryRouter } from 'react-router-dom';
 
 import { App } from '../app/App';
@@ -31,8 +31,20 @@ export function orEmptyLists(route: Route): Route {
   return (c: Call): Answer | undefined => route(c) ?? (pathOf(c.url).startsWith('/api/v1/admin/') ? { body: [] } : undefined);
 }
 
-/** Each test starts signed out of any tenant switch, and with the real fetch back. */
+/**
+ * Each test starts signed out of any tenant switch, and with the real fetch back; what a page shows is waited for up
+ * to 5 s (the pages read several lists before they show one; the machine may be busy with other builds).
+ */
 export function resetBetweenTests() {
+  patientQueries();
   beforeEach(() => sessionStorage.clear());
   afterEach(() => vi.unstubAllGlobals());
+}
+
+/**
+ * Waits up to `ms` for what a page shows (findBy…, waitFor): for the pages that read several lists or draw charts
+ * before they show what a test looks for, on a machine busy with other builds.
+ */
+export function patientQueries(ms = 5000) {
+  configure({ asyncUtilTimeout: ms });
 }
