@@ -3,6 +3,7 @@ import {
   ChartAxis,
   ChartBar,
   ChartGroup,
+  ChartLabel,
   ChartLegend,
   ChartLine,
   ChartStack,
@@ -20,8 +21,13 @@ import { formatNumber, type ChartData } from './usageLogic';
  */
 export default function UsageChart({ data, kind, title, yLabel }: { data: ChartData; kind: 'stack' | 'lines'; title: string; yLabel: string }) {
   const tickValues = data.labels.map((l, i) => ({ l, i: i + 1 })).filter(({ l }) => data.ticks.includes(l)).map(({ i }) => i);
-  const points = (values: number[], name: string) => values.map((y, i) => ({ x: i + 1, y, name }));
-  const top = kind === 'stack' ? Math.max(...data.periods.map((_, i) => data.series.reduce((s, x) => s + x.values[i], 0)), 0) : Math.max(0, ...data.series.flatMap((s) => s.values));
+  const highest = kind === 'stack' ? Math.max(...data.periods.map((_, i) => data.series.reduce((s, x) => s + x.values[i], 0)), 0) : Math.max(0, ...data.series.flatMap((s) => s.values));
+  // under an hour at most: the axis counts minutes, which read better than 0.0006 h
+  const minutes = yLabel.endsWith('hours') && highest > 0 && highest < 1;
+  const scale = minutes ? 60 : 1;
+  const axisLabel = minutes ? yLabel.replace(/hours$/, 'minutes') : yLabel;
+  const top = highest * scale;
+  const points = (values: number[], name: string) => values.map((y, i) => ({ x: i + 1, y: y * scale, name }));
   return (
     <div className="dp-usage-chart" data-testid="usage-chart">
       <Chart
@@ -29,7 +35,7 @@ export default function UsageChart({ data, kind, title, yLabel }: { data: ChartD
         ariaDesc={data.summary}
         containerComponent={
           <ChartVoronoiContainer
-            labels={({ datum }: { datum: { name: string; x: number; y: number } }) => `${datum.name}, ${data.labels[datum.x - 1]}: ${formatNumber(datum.y)}`}
+            labels={({ datum }: { datum: { name: string; x: number; y: number } }) => `${datum.name}, ${data.labels[datum.x - 1]}: ${formatNumber(datum.y)} ${axisLabel}`}
             constrainToVisibleArea
           />
         }
@@ -42,10 +48,10 @@ export default function UsageChart({ data, kind, title, yLabel }: { data: ChartD
         themeColor={kind === 'stack' ? ChartThemeColor.multiOrdered : ChartThemeColor.multiUnordered}
         height={300}
         width={760}
-        padding={{ bottom: 90, left: 60, right: 20, top: 20 }}
+        padding={{ bottom: 90, left: 80, right: 20, top: 20 }}
       >
         <ChartAxis tickValues={tickValues} tickFormat={(t: number) => data.labels[t - 1] ?? ''} fixLabelOverlap />
-        <ChartAxis dependentAxis showGrid label={yLabel} tickFormat={(t: number) => formatNumber(t)} />
+        <ChartAxis dependentAxis showGrid label={axisLabel} axisLabelComponent={<ChartLabel dy={-30} />} tickFormat={(t: number) => formatNumber(t)} />
         {kind === 'stack' ? (
           <ChartStack>
             {data.series.map((s) => (

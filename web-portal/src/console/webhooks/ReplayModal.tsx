@@ -81,8 +81,8 @@ export function ReplayModal({ path, subscription, onClose, onReplayed }: { path:
             </>
           ) : (
             <>
-              {field('after', 'After (exclusive; empty: from the first event)', 'text', '4711.12')}
-              {field('until', 'Until (inclusive; empty: up to now)', 'text', '4711.99')}
+              {field('after', 'After (exclusive; empty: from the first event)', 'text', 'e.g. 4711.12')}
+              {field('until', 'Until (inclusive; empty: up to now)', 'text', 'e.g. 4711.99')}
             </>
           )}
         </Form>
