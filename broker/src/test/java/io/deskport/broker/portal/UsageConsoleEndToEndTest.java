@@ -171,6 +171,8 @@ class UsageConsoleEndToEndTest {
             browser.waiting(STEP).until(d -> d.findElements(By.cssSelector("[data-testid='usage-chart'] svg")).size() >= 2);
             assertThat(browser.find(By.cssSelector("[data-testid='usage-zone']")).getText()).contains("UTC");
             browser.screenshot("usage-04-usage-page");
+            browser.driver().executeScript("arguments[0].scrollIntoView()", browser.find(By.id("usage-desktops")));
+            browser.screenshot("usage-04b-usage-desktops-seats-peaks");
 
             // the CSV of the sessions, downloaded by the browser as the broker names it
             browser.driver().executeCdpCommand("Browser.setDownloadBehavior",
