@@ -15,10 +15,13 @@ import {
 } from '@patternfly/react-core';
 
 import { api } from '../api/http';
+import { useAuth } from '../auth';
 import { checkPasswordForm, MIN_PASSWORD_LENGTH, passwordChangeProblem, type PasswordFormProblem } from './passwordChange';
 
 /** A user changes their own password (local accounts), giving the current one. */
 export function PasswordPage() {
+  const { user } = useAuth();
+  const minLength = user?.passwordMinLength ?? MIN_PASSWORD_LENGTH;
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [repeat, setRepeat] = useState('');
@@ -28,7 +31,7 @@ export function PasswordPage() {
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const invalid = checkPasswordForm(current, next, repeat);
+    const invalid = checkPasswordForm(current, next, repeat, minLength);
     setProblem(invalid);
     if (invalid) {
       return;
@@ -87,7 +90,7 @@ export function PasswordPage() {
           {helper('newPassword') ?? (
             <FormHelperText>
               <HelperText>
-                <HelperTextItem>At least {MIN_PASSWORD_LENGTH} characters.</HelperTextItem>
+                <HelperTextItem>At least {minLength} characters.</HelperTextItem>
               </HelperText>
             </FormHelperText>
           )}

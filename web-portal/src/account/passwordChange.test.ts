@@ -2,15 +2,17 @@ import { ApiError } from '../api/http';
 import { checkPasswordForm, passwordChangeProblem } from './passwordChange';
 
 describe('checkPasswordForm', () => {
-  it('accepts a new password of eight characters typed twice', () => {
-    expect(checkPasswordForm('old-secret', 'new-secret', 'new-secret')).toBeNull();
+  it('accepts a new password as long as the broker asks, typed twice', () => {
+    expect(checkPasswordForm('old-secret', 'new-secret-12', 'new-secret-12')).toBeNull();
+    expect(checkPasswordForm('old-secret', 'new-secret', 'new-secret')?.message).toBe('The new password needs at least 12 characters.');
+    expect(checkPasswordForm('old-secret', 'new-secret', 'new-secret', 8)).toBeNull();
   });
 
   it('names the field that is wrong', () => {
     expect(checkPasswordForm('', 'new-secret', 'new-secret')?.field).toBe('currentPassword');
     expect(checkPasswordForm('old-secret', 'short', 'short')?.field).toBe('newPassword');
-    expect(checkPasswordForm('same-secret', 'same-secret', 'same-secret')?.field).toBe('newPassword');
-    expect(checkPasswordForm('old-secret', 'new-secret', 'new-secreT')?.field).toBe('repeat');
+    expect(checkPasswordForm('same-secret-12', 'same-secret-12', 'same-secret-12')?.field).toBe('newPassword');
+    expect(checkPasswordForm('old-secret', 'new-secret-12', 'new-secret-1T')?.field).toBe('repeat');
   });
 });
 

@@ -6,15 +6,16 @@ export interface PasswordFormProblem {
   message: string;
 }
 
-export const MIN_PASSWORD_LENGTH = 8;
+/** The broker's default; the signed-in user's `passwordMinLength` says what this broker asks. */
+export const MIN_PASSWORD_LENGTH = 12;
 
 /** Checks the form before asking the broker; null when it may be sent. */
-export function checkPasswordForm(current: string, next: string, repeat: string): PasswordFormProblem | null {
+export function checkPasswordForm(current: string, next: string, repeat: string, minLength = MIN_PASSWORD_LENGTH): PasswordFormProblem | null {
   if (!current) {
     return { field: 'currentPassword', message: 'Type your current password.' };
   }
-  if (next.length < MIN_PASSWORD_LENGTH) {
-    return { field: 'newPassword', message: `The new password needs at least ${MIN_PASSWORD_LENGTH} characters.` };
+  if (next.length < minLength) {
+    return { field: 'newPassword', message: `The new password needs at least ${minLength} characters.` };
   }
   if (next === current) {
     return { field: 'newPassword', message: 'The new password must differ from the current one.' };

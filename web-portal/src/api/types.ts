@@ -85,6 +85,8 @@ export interface Me {
   tenantId: string;
   username: string;
   roles: string[];
+  /** The fewest characters a new local password needs (the broker's policy). */
+  passwordMinLength?: number;
 }
 
 /** An RFC 9457 problem body with the broker's stable reason and the figures behind it. */

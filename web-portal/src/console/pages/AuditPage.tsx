@@ -132,7 +132,7 @@ export function AuditPage() {
                   f.setFilter('objectType', e.objectType ?? '');
                   f.setFilter('objectId', e.objectId!);
                 }}
-                aria-label={`Only lines about this ${label.toLowerCase()} (${e.objectId})`}
+                aria-label={`…${e.objectId.slice(-8)}: only lines about this ${label.toLowerCase()} (${e.objectId})`}
                 title={e.objectId}
               >
                 …{e.objectId.slice(-8)}

@@ -28,6 +28,8 @@ import { isPlatformAdmin } from '../roles';
 import { useVersionedEdit } from '../useVersionedEdit';
 import { ROLE_WORDS } from '../words';
 import { ApiError } from '../../api/http';
+import { SubjectPools } from './SubjectPools';
+import { MIN_PASSWORD_LENGTH } from '../../account/passwordChange';
 
 interface UserValues {
   username: string;
@@ -86,7 +88,7 @@ function UserFields({ values, set, errors, creating }: { values: UserValues; set
         type: 'password',
         required: creating,
         autoComplete: 'new-password',
-        help: creating ? '8 to 200 characters.' : 'Leave empty to keep the password. A new one signs the user out everywhere.',
+        help: creating ? `${user?.passwordMinLength ?? MIN_PASSWORD_LENGTH} to 200 characters; not a common password, not the user name.` : 'Leave empty to keep the password. A new one signs the user out everywhere.',
       })}
       <FormGroup role="group" isStack label="Roles" fieldId="user-roles">
         {grantable.map((r) => (
@@ -227,6 +229,7 @@ export function EditUserModal({ userId, onClose, onSaved }: { userId: string; on
             <UserFields values={values} set={setValues} errors={edit.fieldErrors} creating={false} />
           </Form>
         )}
+        {values && <SubjectPools kind="users" id={userId} />}
       </ModalBody>
       <ModalFooter>
         <Button type="submit" form="edit-user-form" isLoading={edit.saving} isDisabled={edit.saving || !values || edit.stale}>
@@ -306,15 +309,18 @@ export function GroupModal({ groupId, onClose, onSaved }: { groupId: string | nu
         {!loaded ? (
           !edit.loadProblem && <Spinner aria-label="Loading the group" />
         ) : (
-          <Form id="group-form" onSubmit={(e) => void submit(e)}>
-            <FormGroup label="Name" isRequired fieldId="group-name">
-              <TextInput id="group-name" isRequired value={name} onChange={(_e, v) => setName(v)} validated={allErrors.name ? 'error' : 'default'} aria-describedby={allErrors.name ? 'group-name-error' : undefined} />
-              <FieldError id="group-name-error" message={allErrors.name} />
-            </FormGroup>
-            <FormGroup label="Description" fieldId="group-description">
-              <TextArea id="group-description" value={description} onChange={(_e, v) => setDescription(v)} resizeOrientation="vertical" />
-            </FormGroup>
-          </Form>
+          <>
+            <Form id="group-form" onSubmit={(e) => void submit(e)}>
+              <FormGroup label="Name" isRequired fieldId="group-name">
+                <TextInput id="group-name" isRequired value={name} onChange={(_e, v) => setName(v)} validated={allErrors.name ? 'error' : 'default'} aria-describedby={allErrors.name ? 'group-name-error' : undefined} />
+                <FieldError id="group-name-error" message={allErrors.name} />
+              </FormGroup>
+              <FormGroup label="Description" fieldId="group-description">
+                <TextArea id="group-description" value={description} onChange={(_e, v) => setDescription(v)} resizeOrientation="vertical" />
+              </FormGroup>
+            </Form>
+            {groupId && <SubjectPools kind="groups" id={groupId} />}
+          </>
         )}
       </ModalBody>
       <ModalFooter>

@@ -63,7 +63,8 @@ class AuthController {
                  @NotBlank @Size(max = 200) String password) {
     }
 
-    record Me(UUID userId, UUID tenantId, String username, Set<Role> roles) {
+    /** Who is signed in, and the fewest characters a new local password needs (the forms say it beforehand). */
+    record Me(UUID userId, UUID tenantId, String username, Set<Role> roles, int passwordMinLength) {
     }
 
     record Token(String accessToken, String tokenType, long expiresIn, Instant expiresAt, Me user) {
@@ -189,6 +190,6 @@ class AuthController {
 
     @GetMapping("/me")
     Me me(CurrentUser me) {
-        return new Me(me.userId(), me.tenantId(), me.username(), me.roles());
+        return new Me(me.userId(), me.tenantId(), me.username(), me.roles(), properties.passwordMinLength());
     }
 }

@@ -1,5 +1,6 @@
 package io.deskport.broker.pools;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -55,6 +56,52 @@ public class Entitlements {
     }
 
     /**
+     * An entitlement seen from its user's or group's side: the pool it opens and, for a user, the group it comes
+     * through (null when the user is entitled directly).
+     */
+    public record SubjectEntitlement(UUID entitlementId, UUID poolId, String poolName, PoolKind poolKind,
+                                     boolean poolEnabled, UUID groupId, Instant createdAt) {
+    }
+
+    private static final Listing<SubjectEntitlement> SUBJECT_LISTING = Listing.of(
+                    "e.id, e.pool_id, p.name, p.kind, p.enabled, e.group_id, e.created_at",
+                    "entitlement e join desktop_pool p on p.id = e.pool_id", "e.id", Listing.Kind.UUID,
+                    (rs, n) -> new SubjectEntitlement(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                            rs.getString(3), PoolKind.valueOf(rs.getString(4)), rs.getBoolean(5),
+                            rs.getObject(6, UUID.class), rs.getTimestamp(7).toInstant()))
+            .sort("poolName", "p.name", Listing.Kind.TEXT)
+            .sort("createdAt", "e.created_at", Listing.Kind.TIME).build();
+
+    /**
+     * A page of what a user may use: their own entitlements and those of their groups (a pool open to them both ways
+     * is listed once per way), by pool name.
+     *
+     * @throws ProblemException NOT_FOUND when the tenant has no such user
+     */
+    @Transactional(readOnly = true)
+    public Page<SubjectEntitlement> ofUser(UUID tenantId, UUID userId, PageParams page) {
+        requireSubject(tenantId, "tenancy_users", "User", userId);
+        return SUBJECT_LISTING.page(jdbc, Listing.Where.of("e.tenant_id = ? and (e.user_id = ? or e.group_id in "
+                + "(select m.group_id from tenancy_group_members m where m.user_id = ?))", tenantId, userId, userId), page);
+    }
+
+    /**
+     * A page of the pools a group is entitled to, by pool name.
+     *
+     * @throws ProblemException NOT_FOUND when the tenant has no such group
+     */
+    @Transactional(readOnly = true)
+    public Page<SubjectEntitlement> ofGroup(UUID tenantId, UUID groupId, PageParams page) {
+        requireSubject(tenantId, "tenancy_groups", "Group", groupId);
+        return SUBJECT_LISTING.page(jdbc, Listing.Where.of("e.tenant_id = ? and e.group_id = ?", tenantId, groupId), page);
+    }
+
+    private void requireSubject(UUID tenantId, String table, String what, UUID id) {
+        jdbc.sql("select id from " + table + " where tenant_id = ? and id = ?").params(tenantId, id)
+                .query(UUID.class).optional().orElseThrow(() -> ProblemException.notFound(what, id));
+    }
+
+    /**
      * Entitles a user or a group (exactly one) to a pool; granting twice returns the existing entitlement.
      */
     @Transactional
@@ -64,11 +111,9 @@ public class Entitlements {
         }
         jdbc.sql("select id from desktop_pool where tenant_id = ? and id = ?").params(ctx.tenantId(), poolId)
                 .query(UUID.class).optional().orElseThrow(() -> ProblemException.notFound("Pool", poolId));
-        String subjectTable = userId != null ? "tenancy_users" : "tenancy_groups";
         UUID subject = userId != null ? userId : groupId;
-        jdbc.sql("select id from " + subjectTable + " where tenant_id = ? and id = ?").params(ctx.tenantId(), subject)
-                .query(UUID.class).optional()
-                .orElseThrow(() -> ProblemException.notFound(userId != null ? "User" : "Group", subject));
+        requireSubject(ctx.tenantId(), userId != null ? "tenancy_users" : "tenancy_groups",
+                userId != null ? "User" : "Group", subject);
         UUID id = Ids.newId();
         jdbc.sql("insert into entitlement (id, tenant_id, pool_id, user_id, group_id) values (?, ?, ?, ?, ?) "
                 + "on conflict do nothing").params(id, ctx.tenantId(), poolId, userId, groupId).update();

@@ -160,6 +160,20 @@ class PoolAdminController {
         return entitlements.page(ctx.tenantId(), id, userId, groupId, page).ok();
     }
 
+    /** What the user may use, directly and through their groups: a page at a time, by pool name. */
+    @GetMapping("/users/{id}/pools")
+    ResponseEntity<List<Entitlements.SubjectEntitlement>> poolsOfUser(AdminContext ctx, @PathVariable UUID id,
+                                                                       @ParameterObject @Valid PageParams page) {
+        return entitlements.ofUser(ctx.tenantId(), id, page).ok();
+    }
+
+    /** The pools the group is entitled to: a page at a time, by pool name. */
+    @GetMapping("/groups/{id}/pools")
+    ResponseEntity<List<Entitlements.SubjectEntitlement>> poolsOfGroup(AdminContext ctx, @PathVariable UUID id,
+                                                                        @ParameterObject @Valid PageParams page) {
+        return entitlements.ofGroup(ctx.tenantId(), id, page).ok();
+    }
+
     @PostMapping("/pools/{id}/entitlements")
     @ResponseStatus(HttpStatus.CREATED)
     Entitlement grant(AdminContext ctx, @PathVariable UUID id, @RequestBody Grant b) {

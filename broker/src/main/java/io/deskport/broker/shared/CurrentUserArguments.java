@@ -3,6 +3,7 @@ package io.deskport.broker.shared;
 import java.util.List;
 import java.util.UUID;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.MethodParameter;
 import org.springframework.security.core.Authentication;
@@ -13,13 +14,22 @@ import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.method.support.ModelAndViewContainer;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-/** Lets controllers declare {@link CurrentUser} and {@link AdminContext} parameters. */
+/**
+ * Lets controllers declare {@link CurrentUser} and {@link AdminContext} parameters. A platform admin's request in
+ * another tenant publishes {@link TenantViewed} first (checked and audited by the tenancy module).
+ */
 @Configuration(proxyBeanMethods = false)
 class CurrentUserArguments implements WebMvcConfigurer {
 
+    private final ApplicationEventPublisher events;
+
+    CurrentUserArguments(ApplicationEventPublisher events) {
+        this.events = events;
+    }
+
     @Override
     public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
-        resolvers.add(new Resolver());
+        resolvers.add(new Resolver(events));
     }
 
     /** @return the signed-in user of this request */
@@ -32,6 +42,12 @@ class CurrentUserArguments implements WebMvcConfigurer {
     }
 
     private static final class Resolver implements HandlerMethodArgumentResolver {
+
+        private final ApplicationEventPublisher events;
+
+        Resolver(ApplicationEventPublisher events) {
+            this.events = events;
+        }
 
         @Override
         public boolean supportsParameter(MethodParameter parameter) {
@@ -56,7 +72,11 @@ class CurrentUserArguments implements WebMvcConfigurer {
                             AdminContext.TENANT_HEADER + " must be a tenant id (UUID)");
                 }
             }
-            return AdminContext.resolve(user, tenant);
+            AdminContext ctx = AdminContext.resolve(user, tenant);
+            if (ctx.tenantId() != null && !ctx.tenantId().equals(user.tenantId())) {
+                events.publishEvent(new TenantViewed(user, ctx.tenantId()));
+            }
+            return ctx;
         }
     }
 }

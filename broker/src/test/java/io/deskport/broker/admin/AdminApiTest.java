@@ -104,6 +104,61 @@ class AdminApiTest {
     }
 
     @Test
+    void aPlatformAdminsSwitchIntoATenantIsAuditedInThatTenantOnceAndAnUnknownTenantIsNotFound() {
+        Api operator = tenant.platformAdmin(context, "operator");
+        UUID acme = check(operator.post("/api/v1/admin/tenants", json("slug", "acme-" + System.nanoTime() % 100000,
+                "name", "Acme", "maxConcurrentSessions", 5, "maxDesktops", 5)), 201).id();
+
+        for (int i = 0; i < 3; i++) {
+            check(operator.inTenant(acme).get("/api/v1/admin/pools"), 200);
+        }
+        check(tenant.admin.get("/api/v1/admin/pools"), 200);
+
+        var entered = check(operator.inTenant(acme).get("/api/v1/admin/audit?action=TENANT_VIEW_ENTERED"), 200).body();
+        assertThat(entered.size()).isEqualTo(1);
+        assertThat(entered.get(0).get("actorName").asString()).isEqualTo("operator");
+        assertThat(entered.get(0).get("objectId").asString()).isEqualTo(acme.toString());
+        assertThat(entered.get(0).get("details").get("adminTenantId").asString()).isEqualTo(tenant.id.toString());
+        assertThat(check(tenant.admin.get("/api/v1/admin/audit?action=TENANT_VIEW_ENTERED"), 200).body().size()).isZero();
+
+        Api.Response unknown = operator.inTenant(UUID.randomUUID()).get("/api/v1/admin/pools");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.reason()).isEqualTo("NOT_FOUND");
+    }
+
+    @Test
+    void aUsersPoolsAreListedFromTheirSideDirectAndThroughGroupsAndAGroupsPoolsFromItsSide() {
+        UUID office = tenant.pool("office", "POOLED", null);
+        UUID cad = tenant.pool("cad", "PERSISTENT", null);
+        tenant.pool("lab", "POOLED", null);
+        UUID alice = tenant.user("alice");
+        UUID designers = check(tenant.admin.post("/api/v1/admin/groups", json("name", "designers")), 201).id();
+        check(tenant.admin.post("/api/v1/admin/groups/" + designers + "/members",
+                json("userIds", new Api.RawJson("[\"" + alice + "\"]"))), 200);
+        tenant.entitle(office, alice);
+        tenant.entitleGroup(cad, designers);
+        tenant.entitleGroup(office, designers);
+
+        var mine = check(tenant.admin.get("/api/v1/admin/users/" + alice + "/pools?sort=poolName"), 200).body();
+        assertThat(mine.findValuesAsString("poolName")).containsExactly("cad", "office", "office");
+        assertThat(mine.get(0).get("groupId").asString()).isEqualTo(designers.toString());
+        assertThat(mine.findValuesAsString("poolKind")).containsExactly("PERSISTENT", "POOLED", "POOLED");
+        long direct = 0;
+        for (var e : mine) {
+            direct += e.get("groupId").isNull() ? 1 : 0;
+        }
+        assertThat(direct).isEqualTo(1);
+
+        tenant.user("desk", Role.HELPDESK);
+        var groups = check(tenant.login("desk").get("/api/v1/admin/groups/" + designers + "/pools"), 200).body();
+        assertThat(groups.findValuesAsString("poolName")).containsExactly("cad", "office");
+
+        Api.Response unknown = tenant.admin.get("/api/v1/admin/users/" + UUID.randomUUID() + "/pools");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.reason()).isEqualTo("NOT_FOUND");
+    }
+
+    @Test
     void helpDeskSeesAndEndsSessionsButCannotChangePools() {
         UUID pool = tenant.pool("office", "POOLED", null);
         tenant.desktops(pool, 1, "READY");

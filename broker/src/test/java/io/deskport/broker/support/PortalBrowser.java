@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,9 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * Debian's headless Chromium driven through its chromedriver (no browser download), with a fresh
@@ -117,6 +121,63 @@ public final class PortalBrowser implements AutoCloseable {
                 """);
         return new CanvasLook(((Number) look.get("width")).longValue(), ((Number) look.get("height")).longValue(),
                 ((Number) look.get("colours")).longValue(), ((Number) look.get("hash")).longValue());
+    }
+
+    /** One rule axe-core found broken on the page, with the elements that break it. */
+    public record AxeViolation(String rule, String impact, String help, List<String> elements) {
+
+        @Override
+        public String toString() {
+            String some = String.join(" | ", elements.subList(0, Math.min(3, elements.size())));
+            return impact + " " + rule + " (" + help + "): " + some
+                    + (elements.size() > 3 ? " … and " + (elements.size() - 3) + " more elements" : "");
+        }
+    }
+
+    /**
+     * Runs axe-core (the npm package the portal's build installs, {@code web-portal/node_modules/axe-core}) on the page
+     * as it is now, saves its whole report as {@code <name>.axe.json} beside the screenshots, and answers the
+     * violations whose impact is {@code serious} or {@code critical}.
+     */
+    public List<AxeViolation> seriousAccessibilityViolations(String name) throws IOException {
+        JavascriptExecutor js = driver;
+        if (!Boolean.TRUE.equals(js.executeScript("return typeof window.axe === 'object';"))) {
+            js.executeScript(Files.readString(axeScript()));
+        }
+        Object report = js.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                window.axe.run(document, {resultTypes: ['violations']})
+                  .then(r => done(JSON.stringify(r.violations.map(v => ({
+                      rule: v.id, impact: v.impact, help: v.help,
+                      elements: v.nodes.map(n => n.target.join(' ') + ' — ' + (n.failureSummary || '').replace(/\\s+/g, ' '))})))))
+                  .catch(e => done(JSON.stringify({error: String(e)})));
+                """);
+        String json = String.valueOf(report);
+        Files.writeString(screenshots.resolve(name + ".axe.json"), json);
+        JsonNode tree = new ObjectMapper().readTree(json);
+        if (tree.has("error")) {
+            throw new IllegalStateException("axe-core failed on " + name + ": " + tree.get("error").asString());
+        }
+        List<AxeViolation> serious = new ArrayList<>();
+        for (JsonNode v : tree) {
+            String impact = v.get("impact").asString();
+            if ("serious".equals(impact) || "critical".equals(impact)) {
+                List<String> elements = new ArrayList<>();
+                v.get("elements").forEach(e -> elements.add(e.asString()));
+                serious.add(new AxeViolation(v.get("rule").asString(), impact, v.get("help").asString(), elements));
+            }
+        }
+        return serious;
+    }
+
+    private static Path axeScript() {
+        for (Path candidate : List.of(Path.of("..", "web-portal", "node_modules", "axe-core", "axe.min.js"),
+                Path.of("web-portal", "node_modules", "axe-core", "axe.min.js"))) {
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("axe-core is not installed: run npm ci in web-portal/ (the portal's build does)");
     }
 
     public void clearCookies() {
