@@ -33,10 +33,12 @@ export function orEmptyLists(route: Route): Route {
 
 /**
  * Each test starts signed out of any tenant switch, and with the real fetch back; what a page shows is waited for up
- * to 5 s (the pages read several lists before they show one; the machine may be busy with other builds).
+ * to 5 s, and a whole test up to 20 s (the pages read several lists before they show one, and the machine may be busy
+ * with other builds: a page test took 6 s at a load of 11 on two cores).
  */
 export function resetBetweenTests() {
   patientQueries();
+  vi.setConfig({ testTimeout: 20_000 });
   beforeEach(() => sessionStorage.clear());
   afterEach(() => vi.unstubAllGlobals());
 }

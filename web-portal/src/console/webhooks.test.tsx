@@ -5,8 +5,6 @@ import { orEmptyLists, pathOf, queryOf, renderApp, resetBetweenTests, type Answe
 import type { WebhookAttempt, WebhookSubscription } from './webhooks/webhookTypes';
 
 resetBetweenTests();
-// whole dialogs typed into: slower than a page's first rendering on a busy machine
-vi.setConfig({ testTimeout: 20_000 });
 
 const HOOKS = '/api/v1/admin/webhooks';
 
