@@ -132,7 +132,7 @@ describe('a licence product’s consuming pools', () => {
     expect(within(pools).getByText('2')).toBeInTheDocument();
     expect(queryOf(calls.find((c) => pathOf(c.url) === '/api/v1/admin/licence-products/lp1/pools')!.url).get('sort')).toBe('name');
 
-    await userEvent.click(within(pools).getByRole('button', { name: 'Stop Office consuming VDA' }));
+    await userEvent.click(within(pools).getByRole('button', { name: 'Stop consuming VDA in Office' }));
     const dialog = await screen.findByRole('dialog');
     expect(dialog).toHaveTextContent('The seats of this pool’s desktops are given back at once.');
     await userEvent.click(within(dialog).getByRole('button', { name: 'Stop consuming' }));

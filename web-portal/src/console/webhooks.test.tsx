@@ -101,7 +101,7 @@ describe('webhook subscriptions', () => {
     expect(await screen.findByText('Nothing more is sent to https://billing.example.com/hooks until it is enabled again.')).toBeInTheDocument();
     expect(calls.find((c) => c.method === 'PATCH')).toMatchObject({ headers: { 'If-Match': '"4"' }, body: { enabled: false } });
 
-    await userEvent.click(screen.getByRole('button', { name: 'Rotate the secret of https://billing.example.com/hooks' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Rotate secret of https://billing.example.com/hooks' }));
     open = await dialog();
     await userEvent.selectOptions(within(open).getByLabelText('The current secret keeps signing for'), 'P7D');
     await userEvent.click(within(open).getByRole('button', { name: 'Rotate secret' }));

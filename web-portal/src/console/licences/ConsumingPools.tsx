@@ -112,7 +112,7 @@ export function ConsumingPools({ product, onChanged }: { product: LicenceProduct
           </>
         }
         actions={(p) => (
-          <Button variant="link" isDanger size="sm" onClick={() => removing.ask(p)} aria-label={`Stop ${p.name} consuming ${product.name}`}>
+          <Button variant="link" isDanger size="sm" onClick={() => removing.ask(p)} aria-label={`Stop consuming ${product.name} in ${p.name}`}>
             Stop consuming
           </Button>
         )}

@@ -82,7 +82,7 @@ function Subscriptions({ scope }: { scope: WebhookScope }) {
             <Button variant="secondary" size="sm" onClick={() => actions.edit(s)} aria-label={`Edit the subscription to ${s.url}`}>
               Edit
             </Button>{' '}
-            <Button variant="link" size="sm" onClick={() => actions.rotate(s)} aria-label={`Rotate the secret of ${s.url}`}>
+            <Button variant="link" size="sm" onClick={() => actions.rotate(s)} aria-label={`Rotate secret of ${s.url}`}>
               Rotate secret
             </Button>
             <Button variant="link" size="sm" onClick={() => actions.setEnabled(s, !s.enabled)} aria-label={`${s.enabled ? 'Disable' : 'Enable'} the subscription to ${s.url}`}>
