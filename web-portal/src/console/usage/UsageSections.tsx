@@ -8,7 +8,7 @@ import { useConsole } from '../ConsoleContext';
 import { ProblemAlert, When } from '../controls';
 import { CsvLink } from '../licences/CsvLink';
 import { useNames, type NameKind } from '../names';
-import { OTHERS, activityChart, activityOf, hoursWords, periodsOf, seriesBy, sizeKey, sizeWords, totalsBy, type ChartData } from './usageLogic';
+import { OTHERS, activityChart, activityOf, desktopKey, desktopWords, hoursWords, periodsOf, seriesBy, sizeKey, sizeWords, totalsBy, type ChartData } from './usageLogic';
 import type { Granularity, UsageMetric, UsageRollupReport, UsageRollupRow } from './usageTypes';
 
 const UsageChart = lazy(() => import('./UsageChart'));
@@ -86,9 +86,11 @@ function Totals({ label, keyTitle, columns, totals, name }: { label: string; key
       <Table aria-label={label} variant="compact" gridBreakPoint="grid-md">
         <Thead>
           <Tr>
-            <Th>{keyTitle}</Th>
+            <Th modifier="wrap">{keyTitle}</Th>
             {columns.map((c) => (
-              <Th key={c}>{c}</Th>
+              <Th key={c} modifier="wrap">
+                {c}
+              </Th>
             ))}
           </Tr>
         </Thead>
@@ -149,11 +151,11 @@ export const DESKTOP_METRICS: readonly UsageMetric[] = ['DESKTOP_RUNNING_SECONDS
 
 function DesktopCharts({ rows, report }: { rows: UsageRollupRow[]; report: UsageRollupReport }) {
   const periods = periodsOf(report, rows);
-  const running = seriesBy(rows, periods, { metric: 'DESKTOP_RUNNING_SECONDS', key: sizeKey, label: sizeWords, what: 'desktops running', unit: 'hours' });
+  const hours = seriesBy(rows, periods, { metric: DESKTOP_METRICS, key: desktopKey, label: desktopWords, what: 'desktops', unit: 'hours' });
   return (
     <Grid hasGutter>
       <GridItem lg={7}>
-        <Chart data={running} kind="stack" title="Desktop hours running, by size" yLabel="hours" />
+        <Chart data={hours} kind="stack" title="Desktop hours by size, running and stopped" yLabel="hours" />
       </GridItem>
       <GridItem lg={5}>
         <Totals label="Desktop hours by size" keyTitle="Size" columns={['Running', 'Stopped']} totals={totalsBy(rows, DESKTOP_METRICS, sizeKey)} name={sizeWords} />
@@ -193,10 +195,10 @@ function ActivityCharts({ rows, report }: { rows: UsageRollupRow[]; report: Usag
         <Table aria-label={`Peaks, users and devices per ${unit}`} variant="compact" gridBreakPoint="grid-md">
           <Thead>
             <Tr>
-              <Th>{Unit}</Th>
-              <Th>Peak sessions</Th>
-              <Th>Users</Th>
-              <Th>Devices</Th>
+              <Th modifier="wrap">{Unit}</Th>
+              <Th modifier="wrap">Peak sessions</Th>
+              <Th modifier="wrap">Users</Th>
+              <Th modifier="wrap">Devices</Th>
             </Tr>
           </Thead>
           <Tbody>

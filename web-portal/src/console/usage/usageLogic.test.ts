@@ -2,6 +2,8 @@ import {
   OTHERS,
   activityChart,
   activityOf,
+  desktopKey,
+  desktopWords,
   hoursWords,
   lastDayOfMonth,
   periodLabel,
@@ -149,6 +151,22 @@ describe('roll-ups as chart series', () => {
     expect(totalsBy(rows, ['SESSION_SECONDS', 'CONNECTED_SECONDS'], (r) => r.userId)).toEqual([
       { key: 'u2', totals: [4, 0] },
       { key: 'u1', totals: [3, 0.5] },
+    ]);
+  });
+
+  it('stacks desktops running and stopped by size in one chart', () => {
+    const size = { vcpus: 2, memoryMiB: 4096, diskMiB: 40960 };
+    const rows = [
+      row('2026-10-01', 'DESKTOP_RUNNING_SECONDS', 7200, size),
+      row('2026-10-01', 'DESKTOP_STOPPED_SECONDS', 3600, size),
+      row('2026-10-02', 'DESKTOP_STOPPED_SECONDS', 1800, {}),
+      row('2026-10-02', 'SESSION_SECONDS', 99999, size), // not a desktop figure
+    ];
+    const data = seriesBy(rows, periods, { metric: ['DESKTOP_RUNNING_SECONDS', 'DESKTOP_STOPPED_SECONDS'], key: desktopKey, label: desktopWords, what: 'desktops', unit: 'hours' });
+    expect(data.series.map((s) => [s.label, s.values])).toEqual([
+      ['Running: 2 vCPUs · 4 GiB · 40 GiB disk', [2, 0]],
+      ['Stopped: 2 vCPUs · 4 GiB · 40 GiB disk', [1, 0]],
+      ['Stopped: Size not managed (registered by hand)', [0, 0.5]],
     ]);
   });
 

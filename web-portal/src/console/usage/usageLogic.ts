@@ -158,19 +158,20 @@ export interface ChartData {
 export const OTHERS = '__others';
 
 /**
- * Rows of some metrics as series over the periods: one per key (a pool, a user, a size, a product), the `top` largest
+ * Rows of a metric (or several) as series over the periods: one per key (a pool, a user, a size, a product), the `top` largest
  * by their total over the range, the rest summed as "others" so a chart stays readable (the table and the CSV have
  * every one). Rows whose key is null are left out.
  */
 export function seriesBy(
   rows: readonly UsageRollupRow[],
   periods: readonly string[],
-  opts: { metric: UsageMetric; key(r: UsageRollupRow): string | null; label(key: string): string; top?: number; what: string; unit: string },
+  opts: { metric: UsageMetric | readonly UsageMetric[]; key(r: UsageRollupRow): string | null; label(key: string): string; top?: number; what: string; unit: string },
 ): ChartData {
   const index = new Map(periods.map((p, i) => [p, i]));
+  const metrics: readonly UsageMetric[] = typeof opts.metric === 'string' ? [opts.metric] : opts.metric;
   const byKey = new Map<string, number[]>();
   for (const r of rows) {
-    const k = r.metric === opts.metric ? opts.key(r) : null;
+    const k = metrics.includes(r.metric) ? opts.key(r) : null;
     const i = index.get(r.period);
     if (k === null || i === undefined) continue;
     const values = byKey.get(k) ?? Array<number>(periods.length).fill(0);
@@ -236,6 +237,17 @@ export function sizeWords(key: string): string {
   }
   const [cpus, memory, disk] = key.split('/');
   return `${cpus} vCPU${cpus === '1' ? '' : 's'} · ${gib(memory)} · ${gib(disk)} disk`;
+}
+
+/** A desktop row's key for the chart: whether it ran or stood stopped, and its size ("running 2/4096/40960"). */
+export function desktopKey(r: Pick<UsageRollupRow, 'metric' | 'vcpus' | 'memoryMiB' | 'diskMiB'>): string {
+  return `${r.metric === 'DESKTOP_RUNNING_SECONDS' ? 'running' : 'stopped'} ${sizeKey(r)}`;
+}
+
+/** "running 2/4096/40960" → "Running: 2 vCPUs · 4 GiB · 40 GiB disk". */
+export function desktopWords(key: string): string {
+  const [state, size] = key.split(' ');
+  return `${state === 'running' ? 'Running' : 'Stopped'}: ${sizeWords(size)}`;
 }
 
 /** 1.5 → "1.5"; 1234.56 → "1,234.6"; 0.004 → "0.004" (small figures keep their first digits). */
