@@ -19,6 +19,9 @@ import { formatNumber, type ChartData } from './usageLogic';
  * back) and names them with the tenant's wall clock. Loaded on its own (React.lazy): the charting library is only
  * fetched by the pages that draw one.
  */
+/** An axis tick with the digits that tell neighbours apart: 0.15 and 0.2, 1,250 and 1,500. */
+const tickWords = (t: number) => (Math.abs(t) >= 100 ? t.toLocaleString('en-GB', { maximumFractionDigits: 0 }) : t.toLocaleString('en-GB', { maximumSignificantDigits: 3 }));
+
 export default function UsageChart({ data, kind, title, yLabel }: { data: ChartData; kind: 'stack' | 'lines'; title: string; yLabel: string }) {
   const tickValues = data.labels.map((l, i) => ({ l, i: i + 1 })).filter(({ l }) => data.ticks.includes(l)).map(({ i }) => i);
   const highest = kind === 'stack' ? Math.max(...data.periods.map((_, i) => data.series.reduce((s, x) => s + x.values[i], 0)), 0) : Math.max(0, ...data.series.flatMap((s) => s.values));
@@ -51,7 +54,7 @@ export default function UsageChart({ data, kind, title, yLabel }: { data: ChartD
         padding={{ bottom: 90, left: 80, right: 20, top: 20 }}
       >
         <ChartAxis tickValues={tickValues} tickFormat={(t: number) => data.labels[t - 1] ?? ''} fixLabelOverlap />
-        <ChartAxis dependentAxis showGrid label={axisLabel} axisLabelComponent={<ChartLabel dy={-30} />} tickFormat={(t: number) => formatNumber(t)} />
+        <ChartAxis dependentAxis showGrid label={axisLabel} axisLabelComponent={<ChartLabel dy={-30} />} tickFormat={tickWords} />
         {kind === 'stack' ? (
           <ChartStack>
             {data.series.map((s) => (
