@@ -49,6 +49,8 @@ export interface Session {
   consoleProblem?: ConsoleProblem | null;
   /** The admin or help-desk agent whose disconnect or log off made the session's last change. */
   changedBy?: { displayName: string } | null;
+  /** Which way clipboard text may cross (the pool's policy, enforced by the broker's tunnel). */
+  clipboardPolicy?: 'BOTH' | 'TO_DESKTOP' | 'FROM_DESKTOP' | 'NONE';
 }
 
 export type DisconnectedBy = 'USER' | 'HELP_DESK' | 'TIMEOUT';

@@ -10,6 +10,9 @@ import { LicencesPage } from './licences/LicencesPage';
 import { PoolPage } from './pages/PoolPage';
 import { PoolsPage } from './pages/PoolsPage';
 import { SessionsPage } from './pages/SessionsPage';
+import { RecordingPage } from './sessions/RecordingPage';
+import { SessionPage } from './sessions/SessionPage';
+import { ShadowPage } from './sessions/ShadowPage';
 import { TenantsPage } from './pages/TenantsPage';
 import { UsersPage } from './pages/UsersPage';
 import { UsagePage } from './usage/UsagePage';
@@ -34,6 +37,9 @@ export function ConsoleRoutes() {
           <Route path="pools" element={guard('/console/pools', <PoolsPage />)} />
           <Route path="pools/:poolId" element={guard('/console/pools', <PoolPage />)} />
           <Route path="sessions" element={guard('/console/sessions', <SessionsPage />)} />
+          <Route path="sessions/:sessionId" element={guard('/console/sessions', <SessionPage />)} />
+          <Route path="sessions/:sessionId/shadow" element={guard('/console/sessions', <ShadowPage />)} />
+          <Route path="sessions/:sessionId/recordings/:name" element={guard('/console/sessions', <RecordingPage />)} />
           <Route path="hosts" element={guard('/console/hosts', <HostsPage />)} />
           <Route path="licences" element={guard('/console/licences', <LicencesPage />)} />
           <Route path="licences/:productId" element={guard('/console/licences', <LicenceProductPage />)} />

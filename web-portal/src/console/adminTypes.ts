@@ -41,9 +41,59 @@ export interface AdminPool {
   disconnectTimeoutSeconds: number | null;
   maxSessionSeconds: number | null;
   recordSessions: boolean;
+  /** Whether the pool's users are told while IT views their screen (absent from brokers before it: true). */
+  announceShadowing?: boolean;
   prepareTimeoutSeconds: number | null;
+  /** Which way clipboard text may cross between the browser and the desktop. */
+  clipboardPolicy?: 'BOTH' | 'TO_DESKTOP' | 'FROM_DESKTOP' | 'NONE';
   createdAt: string;
   updatedAt: string;
+}
+
+/** What disabling and removing a pool would do now (GET /api/v1/admin/pools/{id}/impact). */
+export interface PoolImpact {
+  poolId: string;
+  poolName: string;
+  kind: PoolKind;
+  enabled: boolean;
+  whenDisabled: {
+    liveSessionsGoOn: number;
+    usersWithLiveSessions: number;
+    entitledUsers: number;
+    desktopsKept: number;
+    provisioningGoesOn: boolean;
+    spareDesktopsKeptStarted: number;
+  };
+  whenDeleted: {
+    sessionsEnded: number;
+    connectedSessionsEnded: number;
+    disconnectedSessionsEnded: number;
+    startingSessionsEnded: number;
+    usersAffected: number;
+    sessionHistoryRemoved: number;
+    desktopsRemoved: number;
+    machinesDeleted: number;
+    registeredDesktopsForgotten: number;
+    assignedDesktopsRemoved: number;
+    sessionHostsRemoved: number;
+    userEntitlementsRemoved: number;
+    groupEntitlementsRemoved: number;
+    entitledUsersLosingAccess: number;
+    desktopSeatsFreed: number;
+    concurrentSeatsFreed: number;
+    licenceProducts: string[];
+    imageVersionsRemoved: number;
+  };
+}
+
+/** An image version as the organisation's catalogue lists it (GET /api/v1/admin/images). */
+export interface ImageVersion {
+  id: string;
+  poolId: string;
+  label: string;
+  goldenDiskPath: string;
+  publishedBy: string | null;
+  publishedAt: string;
 }
 
 export interface AdminDesktop {
@@ -123,6 +173,23 @@ export interface AdminSession {
   endedAt: string | null;
   disconnectedBy: string | null;
   changedBy: { displayName: string } | null;
+}
+
+/** `POST /api/v1/admin/sessions/{id}/shadow`: a one-time ticket to watch the session's screen, view only. */
+export interface ShadowTicket {
+  token: string;
+  expiresAt: string;
+  /** Where to open the shadow's WebSocket, e.g. `/tunnel/shadow`. */
+  path: string;
+  /** Whether the session's user is told while the shadow is open. */
+  announced: boolean;
+}
+
+/** One recording of a session (one attachment of its user's browser), `GET …/sessions/{id}/recordings`. */
+export interface SessionRecordingFile {
+  name: string;
+  bytes: number;
+  modifiedAt: string;
 }
 
 export interface SessionHost {

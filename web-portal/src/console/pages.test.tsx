@@ -143,7 +143,8 @@ describe('audit trail', () => {
 
   it('links lines to their objects where the console has a page', () => {
     expect(objectLink({ objectType: 'DESKTOP_POOL', objectId: 'p1', details: null }, false)).toBe('/console/pools/p1');
-    expect(objectLink({ objectType: 'SESSION', objectId: 's1', details: { userId: 'u1' } }, false)).toBe('/console/sessions?userId=u1&state=ALL');
+    expect(objectLink({ objectType: 'SESSION', objectId: 's1', details: { userId: 'u1' } }, false)).toBe('/console/sessions/s1');
+    expect(objectLink({ objectType: 'SESSION', objectId: '', details: { userId: 'u1' } }, false)).toBe('/console/sessions?userId=u1&state=ALL');
     expect(objectLink({ objectType: 'USER', objectId: 'u1', details: { username: 'alice' } }, false)).toBe('/console/users?q=alice');
     expect(objectLink({ objectType: 'TENANT', objectId: 't1', details: { slug: 'acme' } }, false)).toBeNull();
     expect(objectLink({ objectType: 'TENANT', objectId: 't1', details: { slug: 'acme' } }, true)).toBe('/console/tenants?q=acme');
@@ -157,66 +158,5 @@ describe('sessionQuery', () => {
     expect(sessionQuery({ ...base, state: '' })).toEqual({ ...base, state: '' });
     expect(sessionQuery({ ...base, state: 'ALL' })).toEqual({ ...base, liveOnly: false });
     expect(sessionQuery({ ...base, state: 'DISCONNECTED' })).toEqual({ ...base, state: 'DISCONNECTED' });
-  });
-});
-
-describe('pools: create, enable and disable', () => {
-  it('creates a pool with its kind and session policy, then opens its page', async () => {
-    const calls = renderApp('/console/pools', ['TENANT_ADMIN'], (c): Answer | undefined => {
-      const p = pathOf(c.url);
-      if (p === '/api/v1/admin/pools' && c.method === 'POST') {
-        return { status: 201, body: { ...office, id: 'p9', name: 'Lab' } };
-      }
-      if (p === '/api/v1/admin/pools/p9') {
-        return { body: { ...office, id: 'p9', name: 'Lab', enabled: false } };
-      }
-      return p.startsWith('/api/v1/admin/') ? { body: [] } : undefined;
-    });
-    await userEvent.click((await screen.findAllByRole('button', { name: 'New pool' }))[0]);
-    const dialog = await screen.findByRole('dialog');
-    await userEvent.type(within(dialog).getByLabelText(/^Name/), 'Lab');
-    await userEvent.selectOptions(within(dialog).getByLabelText(/^Kind/), 'PERSISTENT');
-    await userEvent.type(within(dialog).getByLabelText(/Disconnected sessions end after/), '30');
-    await userEvent.click(within(dialog).getByLabelText('Record every session'));
-    await userEvent.click(within(dialog).getByRole('button', { name: 'Create pool' }));
-    expect(await screen.findByRole('heading', { level: 1, name: /Lab/ })).toBeInTheDocument();
-    expect(calls.find((c) => c.method === 'POST')?.body).toEqual({
-      name: 'Lab',
-      kind: 'PERSISTENT',
-      enabled: false,
-      disconnectTimeoutSeconds: 1800,
-      recordSessions: true,
-    });
-  });
-
-  it('disables a pool after saying what that does, from the version shown; a stale version is told', async () => {
-    let version = 2;
-    const calls = renderApp('/console/pools/p1', ['TENANT_ADMIN'], (c): Answer | undefined => {
-      const p = pathOf(c.url);
-      if (p === '/api/v1/admin/pools/p1' && c.method === 'PATCH') {
-        return c.headers['If-Match'] === `"${version}"`
-          ? { body: { ...office, enabled: false }, headers: { ETag: `"${++version}"` } }
-          : { status: 412, body: { reason: 'STALE_VERSION', objectType: 'Pool', currentETag: `"${version}"` } };
-      }
-      if (p === '/api/v1/admin/pools/p1') {
-        return { body: office, headers: { ETag: `"${version}"` } };
-      }
-      return p.startsWith('/api/v1/admin/') ? { body: [] } : undefined;
-    });
-    await userEvent.click(await screen.findByRole('button', { name: 'Disable pool' }));
-    const dialog = await screen.findByRole('dialog');
-    expect(dialog).toHaveTextContent('Sessions running now are not ended');
-    version = 5; // another admin saved meanwhile
-    await userEvent.click(within(dialog).getByRole('button', { name: 'Disable pool' }));
-    const stale = await screen.findByTestId('stale-version');
-    expect(stale).toHaveTextContent('Another admin changed this pool');
-    expect(calls.find((c) => c.method === 'PATCH')).toMatchObject({ headers: { 'If-Match': '"2"' }, body: { enabled: false } });
-
-    await userEvent.click(within(stale).getByRole('button', { name: 'Reload the pool' }));
-    await waitFor(() => expect(calls.filter((c) => pathOf(c.url) === '/api/v1/admin/pools/p1' && c.method === 'GET')).toHaveLength(2));
-    await userEvent.click(await screen.findByRole('button', { name: 'Disable pool' }));
-    await userEvent.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Disable pool' }));
-    expect(await screen.findByRole('button', { name: 'Enable pool' })).toBeInTheDocument();
-    expect(calls.filter((c) => c.method === 'PATCH').at(-1)?.headers['If-Match']).toBe('"5"');
   });
 });

@@ -11,11 +11,11 @@ export { fakeBroker, pathOf, queryOf, type Answer, type Call, type Route } from 
 export const me = (...roles: string[]) => ({ userId: 'me-1', tenantId: 't-1', username: 'admin', roles });
 
 /**
- * The whole app at `path`, signed in with `roles`, against a fake broker that answers `route` (and `/api/v1/me`);
- * returns every call the app made, in order.
+ * The whole app at `path`, signed in with `roles` (as `username`), against a fake broker that answers `route` (and
+ * `/api/v1/me`); returns every call the app made, in order.
  */
-export function renderApp(path: string, roles: string[], route: Route): Call[] {
-  const calls = fakeBroker((c) => (c.url === '/api/v1/me' ? { body: me(...roles) } : route(c)));
+export function renderApp(path: string, roles: string[], route: Route, username = 'admin'): Call[] {
+  const calls = fakeBroker((c) => (c.url === '/api/v1/me' ? { body: { ...me(...roles), username } } : route(c)));
   render(
     <MemoryRouter initialEntries={[path]}>
       <AuthProvider>

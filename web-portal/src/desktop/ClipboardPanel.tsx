@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Form, FormGroup, Modal, ModalBody, ModalFooter, ModalHeader, TextArea } from '@patternfly/react-core';
 
-import type { ClipboardPolicy } from './clipboard';
+import { clipboardWords, type ClipboardPolicy } from './clipboard';
 
 /**
  * Moves text between this computer and the desktop by hand, for browsers that do not let the page read
@@ -26,9 +26,7 @@ export function ClipboardPanel({
     <Modal isOpen={open} onClose={onClose} variant="small" aria-labelledby="clipboard-title">
       <ModalHeader title="Clipboard" labelId="clipboard-title" />
       <ModalBody>
-        {!policy.copy && !policy.paste && (
-          <Alert variant="info" isInline title="Your IT administrator has turned the clipboard off for this desktop." />
-        )}
+        <Alert variant="info" isInline isPlain={policy.copy && policy.paste} title={clipboardWords(policy)} data-testid="clipboard-policy" className="pf-v6-u-mb-md" />
         {(policy.copy || policy.paste) && (
           <Form onSubmit={(e) => e.preventDefault()}>
             <FormGroup

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import { Button, Dropdown, DropdownItem, DropdownList, MenuToggle, Progress, Spinner } from '@patternfly/react-core';
-import { CompressIcon, ExpandIcon, KeyboardIcon, PasteIcon } from '@patternfly/react-icons';
+import { Alert, AlertActionCloseButton, Button, Dropdown, DropdownItem, DropdownList, MenuToggle, Progress, Spinner } from '@patternfly/react-core';
+import { CompressIcon, ExpandIcon, EyeIcon, KeyboardIcon, PasteIcon } from '@patternfly/react-icons';
 
 import { broker } from '../api/broker';
 import { useAuth } from '../auth';
@@ -14,7 +14,10 @@ import { KEY_COMBOS } from './keyCombos';
 import { QualityIndicator } from './QualityIndicator';
 import type { QualityReading } from './quality';
 import { RemoteDesktop, type DesktopExit, type DesktopPhase } from './RemoteDesktop';
+import { NOBODY_WATCHING, applyShadowEvent, stoppedWords, watchingWords, type ShadowWatch } from './shadowNotices';
 import { TouchKeys } from './TouchKeys';
+
+const STOPPED_NOTICE_MS = 8000;
 
 const isTouchDevice = () => typeof window.matchMedia === 'function' && window.matchMedia('(pointer: coarse)').matches;
 
@@ -38,6 +41,7 @@ export function DesktopPage() {
   const [busy, setBusy] = useState(false);
   const [confirmLogoff, setConfirmLogoff] = useState<true | null>(null);
   const [poolName, setPoolName] = useState('this desktop');
+  const [watch, setWatch] = useState<ShadowWatch>(NOBODY_WATCHING);
 
   const leave = useCallback(
     (exit: DesktopExit) => {
@@ -82,7 +86,7 @@ export function DesktopPage() {
         }
         setTitle(s.poolName + (s.machineName ? ` · ${s.machineName}` : ''));
         setPoolName(s.poolName);
-        const p = clipboardPolicy((s as unknown as { clipboard?: unknown }).clipboard);
+        const p = clipboardPolicy(s.clipboardPolicy);
         setPolicy(p);
         remote = new RemoteDesktop(
           container,
@@ -98,6 +102,7 @@ export function DesktopPage() {
               setRemoteClipboard(text);
               navigator.clipboard?.writeText(text).catch(() => undefined);
             },
+            shadow: (event) => active && setWatch((w) => (event ? applyShadowEvent(w, event) : NOBODY_WATCHING)),
             exit: (e) => active && leave(e),
           },
           p,
@@ -132,6 +137,15 @@ export function DesktopPage() {
       })
       .catch(() => undefined);
   }, [policy.paste]);
+
+  // "… stopped viewing your screen" stays a few seconds, then goes by itself
+  useEffect(() => {
+    if (!watch.stopped || watch.watching.length > 0) {
+      return;
+    }
+    const timer = setTimeout(() => setWatch((w) => ({ ...w, stopped: null })), STOPPED_NOTICE_MS);
+    return () => clearTimeout(timer);
+  }, [watch]);
 
   useEffect(() => {
     const onChange = () => {
@@ -246,6 +260,7 @@ export function DesktopPage() {
         onFocus={syncClipboardIn}
       />
       <PhaseOverlay phase={phase} onRetryNow={() => desktop.current?.retryNow()} />
+      <ShadowNotice watch={watch} onDismiss={() => setWatch((w) => ({ ...w, stopped: null }))} />
       </div>
       {touchKeys && (
         <TouchKeys
@@ -272,6 +287,30 @@ export function DesktopPage() {
           screen.current?.focus();
         }}
       />
+    </div>
+  );
+}
+
+/** Tells the user, in a live region, while someone from IT views their screen, and when they stop. */
+function ShadowNotice({ watch, onDismiss }: { watch: ShadowWatch; onDismiss(): void }) {
+  const watching = watchingWords(watch);
+  const stopped = watching ? null : stoppedWords(watch);
+  return (
+    <div className="dp-desktop__notice" role="status" aria-live="polite" data-testid="shadow-notice">
+      {watching && (
+        <Alert variant="warning" isInline customIcon={<EyeIcon />} title={watching} data-testid="shadow-watching">
+          They see your screen but cannot type, click or read your clipboard.
+        </Alert>
+      )}
+      {stopped && (
+        <Alert
+          variant="info"
+          isInline
+          title={stopped}
+          data-testid="shadow-stopped"
+          actionClose={<AlertActionCloseButton title="Dismiss" onClose={onDismiss} />}
+        />
+      )}
     </div>
   );
 }

@@ -7,8 +7,10 @@ import { captureWebSocket } from './captureSocket';
 import { CLIPBOARD_BOTH, type ClipboardPolicy } from './clipboard';
 import { sendCombo, typeText, type KeyCombo } from './keyCombos';
 import { QualityMeter, pingRoundTrip, type QualityReading } from './quality';
+import { mountDisplay, type MountedDisplay } from './displayMount';
 import { CONSOLE_RETRY_LIMIT, ReconnectSchedule, consoleRetryDelay, decideAfterClose, GuacStatus } from './reconnect';
-import { displayRequestFor, fitScale, tunnelConnectData, tunnelWebSocketUrl } from './tunnelUrl';
+import { parseShadowInstruction, type ShadowEvent } from './shadowNotices';
+import { displayRequestFor, tunnelConnectData, tunnelWebSocketUrl } from './tunnelUrl';
 
 /** What the desktop view shows while the remote desktop runs. */
 export type DesktopPhase =
@@ -37,6 +39,8 @@ export interface DesktopListener {
   quality(reading: QualityReading): void;
   /** Text the desktop put on its clipboard (only when the policy allows copying out). */
   clipboard(text: string): void;
+  /** Someone from IT started or stopped watching this screen; null: the screen closed, nobody watches it now. */
+  shadow(event: ShadowEvent | null): void;
   exit(exit: DesktopExit): void;
 }
 
@@ -50,6 +54,7 @@ const RESIZE_DEBOUNCE_MS = 250;
  */
 export class RemoteDesktop {
   private client: Guacamole.Client | null = null;
+  private mounted: MountedDisplay | null = null;
   private keyboard: Guacamole.Keyboard | null = null;
   private readonly meter = new QualityMeter();
   private readonly schedule = new ReconnectSchedule();
@@ -118,20 +123,16 @@ export class RemoteDesktop {
     this.lastStatus = GuacStatus.SUCCESS;
 
     const display = client.getDisplay();
-    const element = display.getElement();
-    element.classList.add('dp-remote-display');
-    this.container.replaceChildren(element);
-    display.onresize = () => this.rescale();
-    // A desktop that hides its pointer sends an empty (0×0) cursor; guacamole-common-js would copy it into a
-    // 0-sized canvas, which the browser refuses with an uncaught InvalidStateError on every connect. Hide it here.
-    const setCursor = display.setCursor.bind(display);
-    display.setCursor = (hotspotX, hotspotY, layer, srcx, srcy, srcw, srch) => {
-      if (srcw > 0 && srch > 0) {
-        setCursor(hotspotX, hotspotY, layer, srcx, srcy, srcw, srch);
+    this.mounted = mountDisplay(display, this.container);
+    // the broker's notice that someone from IT watches this screen travels with the desktop's own instructions
+    const handle = tunnel.oninstruction;
+    tunnel.oninstruction = (opcode, args) => {
+      const shadow = parseShadowInstruction(opcode, args);
+      if (shadow) {
+        this.listener.shadow(shadow);
         return;
       }
-      display.showCursor(false);
-      element.style.cursor = 'none';
+      handle?.(opcode, args);
     };
     const stats = display as unknown as { statisticWindow: number; onstatistics: ((s: { processingLag: number }) => void) | null };
     stats.statisticWindow = 1000;
@@ -227,6 +228,7 @@ export class RemoteDesktop {
     this.detach(client);
     tunnel.onstatechange = null;
     tunnel.onerror = null;
+    this.listener.shadow(null); // whoever watched this screen watched it through this tunnel
     client.disconnect(); // stops the client's keep-alive; its tunnel is closed already
     if (this.stopped) {
       return;
@@ -335,11 +337,9 @@ export class RemoteDesktop {
 
   /** Fits the remote display into the container. */
   rescale(): void {
-    const display = this.client?.getDisplay();
-    if (!display) {
-      return;
+    if (this.client) {
+      this.mounted?.fit();
     }
-    display.scale(fitScale(this.container.clientWidth, this.container.clientHeight, display.getWidth(), display.getHeight()));
   }
 
   /** Skips the wait before the next reconnect attempt. */

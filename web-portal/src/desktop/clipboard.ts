@@ -9,21 +9,33 @@ export interface ClipboardPolicy {
 export const CLIPBOARD_BOTH: ClipboardPolicy = { copy: true, paste: true };
 
 /**
- * The policy from the broker's value (e.g. a pool or tunnel field `clipboard`: BOTH, COPY_ONLY
- * (desktop → local), PASTE_ONLY (local → desktop), NONE). No value means both ways.
+ * The policy from the session's `clipboardPolicy` (the pool's): BOTH, TO_DESKTOP (local → desktop only),
+ * FROM_DESKTOP (desktop → local only) or NONE. No value means both ways. The broker's tunnel enforces it; the
+ * portal only says so and does not offer what would be dropped.
  */
 export function clipboardPolicy(value: unknown): ClipboardPolicy {
   switch (typeof value === 'string' ? value.toUpperCase() : undefined) {
     case 'NONE':
-    case 'DISABLED':
       return { copy: false, paste: false };
-    case 'COPY_ONLY':
-    case 'TO_CLIENT':
+    case 'FROM_DESKTOP':
       return { copy: true, paste: false };
-    case 'PASTE_ONLY':
     case 'TO_DESKTOP':
       return { copy: false, paste: true };
     default:
       return CLIPBOARD_BOTH;
   }
+}
+
+/** What the pool allows, in the user's words. */
+export function clipboardWords(p: ClipboardPolicy): string {
+  if (p.copy && p.paste) {
+    return 'Text can be copied and pasted both ways between this computer and the desktop.';
+  }
+  if (p.paste) {
+    return 'You can paste text into the desktop. Your IT administrator keeps what is copied in the desktop inside it.';
+  }
+  if (p.copy) {
+    return 'You can copy text out of the desktop. Your IT administrator has turned pasting into it off.';
+  }
+  return 'Your IT administrator has turned the clipboard off for this desktop.';
 }

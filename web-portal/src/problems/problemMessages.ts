@@ -164,6 +164,32 @@ function adminProblem(p: Problem): HumanProblem | undefined {
         retryable: false,
       };
     }
+    case 'SESSION_NOT_CONNECTED': {
+      const state = str(p, 'sessionState');
+      return {
+        title: 'Nobody is looking at this session’s screen',
+        message: `The session is ${state ? state.toLowerCase() : 'not connected'}: its user does not have their desktop open, so there is nothing to watch.`,
+        action: 'Watch it once the user has connected again.',
+        severity: 'info',
+        retryable: false,
+      };
+    }
+    case 'SESSION_NOT_LIVE':
+      return {
+        title: 'The session’s screen is not running',
+        message: 'The session counts as connected, but no desktop stream of it is running now.',
+        action: 'Ask the user to reconnect, then watch again.',
+        severity: 'warning',
+        retryable: true,
+      };
+    case 'SESSION_ON_OTHER_BROKER':
+      return {
+        title: 'Another broker serves this session',
+        message: 'The user’s desktop stream runs through another broker’s built-in gateway, which this broker cannot reach.',
+        action: 'Try again: your request may reach that broker. For shadowing from any broker, IT can run a separate gateway.',
+        severity: 'warning',
+        retryable: true,
+      };
     case 'NOT_FOUND':
       return {
         title: 'Not found',

@@ -40,7 +40,8 @@ export function objectLink(e: Pick<AuditEntry, 'objectType' | 'objectId' | 'deta
     case 'DESKTOP':
       return str(d.poolId) ? `/console/pools/${encodeURIComponent(str(d.poolId)!)}` : null;
     case 'SESSION':
-      return str(d.userId) ? `/console/sessions?userId=${encodeURIComponent(str(d.userId)!)}&state=ALL` : null;
+      // the session's own page (its state, its recordings); a line without the id: the user's sessions
+      return id ? `/console/sessions/${encodeURIComponent(id)}` : str(d.userId) ? `/console/sessions?userId=${encodeURIComponent(str(d.userId)!)}&state=ALL` : null;
     case 'USER':
       return str(d.username) ? `/console/users?q=${encodeURIComponent(str(d.username)!)}` : '/console/users';
     case 'GROUP':

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import {
   Alert,
-  AlertActionLink,
+  AlertActionCloseButton,
   Breadcrumb,
   BreadcrumbItem,
   Button,
@@ -28,7 +28,6 @@ import { ApiError } from '../../api/http';
 import { humanError, type HumanProblem } from '../../problems/problemMessages';
 import type { Versioned } from '../adminApi';
 import { useConsole } from '../ConsoleContext';
-import { saveVersioned } from '../editFlow';
 import { PagedTable, type Column } from '../PagedTable';
 import { ConfirmModal, ProblemAlert, SelectFilter, TextFilter, When } from '../controls';
 import { DESKTOP_STATES, type AdminDesktop, type AdminGroup, type AdminPool, type Entitlement, type PoolProvisioning } from '../adminTypes';
@@ -36,6 +35,9 @@ import { useNames } from '../names';
 import { canAdminister } from '../roles';
 import { useServerList } from '../useServerList';
 import { PoolLicenceProducts } from '../licences/PoolLicenceProducts';
+import { PoolActions } from '../pools/PoolActions';
+import { CLIPBOARD_WORDS } from '../pools/poolWizard';
+import { PoolWizard } from '../pools/PoolWizard';
 import { useLocalFilters } from '../useUrlFilters';
 import { KIND_WORDS, PLAN_NOTE_WORDS, desktopStateLabel, durationWords } from '../words';
 
@@ -358,6 +360,8 @@ export function PoolPage() {
   const [pool, setPool] = useState<Versioned<AdminPool> | null>(null);
   const [problem, setProblem] = useState<HumanProblem | null>(null);
   const [generation, setGeneration] = useState(0);
+  const [editing, setEditing] = useState(false);
+  const [savedNotice, setSavedNotice] = useState<string | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -380,12 +384,31 @@ export function PoolPage() {
         <BreadcrumbItem isActive>{pool?.value.name ?? 'Pool'}</BreadcrumbItem>
       </Breadcrumb>
       {problem && <ProblemAlert problem={problem} />}
+      {savedNotice && (
+        <Alert variant="success" isInline title={savedNotice} data-testid="pool-saved" className="pf-v6-u-mb-md" actionClose={<AlertActionCloseButton onClose={() => setSavedNotice(null)} />} />
+      )}
       {!pool && !problem && <Spinner aria-label="Loading the pool" />}
       {pool && (
         <PoolBody
+          key={generation}
           pool={pool.value}
           admin={canAdminister(user)}
-          status={<PoolStatusSwitch pool={pool} onSaved={setPool} onReload={() => setGeneration((g) => g + 1)} />}
+          status={<PoolActions pool={pool} onSaved={setPool} onReload={() => setGeneration((g) => g + 1)} onEdit={() => setEditing(true)} />}
+        />
+      )}
+      {editing && pool && (
+        <PoolWizard
+          mode="edit"
+          poolId={pool.value.id}
+          onClose={() => {
+            setEditing(false);
+            setGeneration((g) => g + 1);
+          }}
+          onDone={(_id, saved) => {
+            setEditing(false);
+            setSavedNotice(saved.length ? `Saved: ${saved.join(', ')}.` : 'Nothing had changed.');
+            setGeneration((g) => g + 1);
+          }}
         />
       )}
     </PageSection>
@@ -424,6 +447,20 @@ function PoolBody({ pool, admin, status }: { pool: AdminPool; admin: boolean; st
             <DescriptionListGroup>
               <DescriptionListTerm>Recording</DescriptionListTerm>
               <DescriptionListDescription>{pool.recordSessions ? 'Every session is recorded' : 'Off'}</DescriptionListDescription>
+            </DescriptionListGroup>
+            <DescriptionListGroup>
+              <DescriptionListTerm>Shadowing</DescriptionListTerm>
+              <DescriptionListDescription>
+                {pool.announceShadowing === false ? 'Users are not told when IT views their screen' : 'Users are told when IT views their screen'}
+              </DescriptionListDescription>
+            </DescriptionListGroup>
+            <DescriptionListGroup>
+              <DescriptionListTerm>Clipboard</DescriptionListTerm>
+              <DescriptionListDescription data-testid="pool-clipboard">{CLIPBOARD_WORDS[pool.clipboardPolicy ?? 'BOTH']}</DescriptionListDescription>
+            </DescriptionListGroup>
+            <DescriptionListGroup>
+              <DescriptionListTerm>File transfer</DescriptionListTerm>
+              <DescriptionListDescription>Not offered</DescriptionListDescription>
             </DescriptionListGroup>
             {pool.kind === 'SHARED' && (
               <DescriptionListGroup>
@@ -465,72 +502,5 @@ function PoolBody({ pool, admin, status }: { pool: AdminPool; admin: boolean; st
             <Entitlements poolId={pool.id} poolName={pool.name} />
           </section>
         </>
-  );
-}
-
-/**
- * Enables or disables the pool, from the version shown (If-Match). Disabling is confirmed with what it does: new
- * sessions are refused (POOL_DISABLED); running ones go on and can be reconnected.
- */
-function PoolStatusSwitch({ pool, onSaved, onReload }: { pool: Versioned<AdminPool>; onSaved(p: Versioned<AdminPool>): void; onReload(): void }) {
-  const { client } = useConsole();
-  const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<HumanProblem | null>(null);
-  const [stale, setStale] = useState(false);
-  const enabled = pool.value.enabled;
-
-  const save = async () => {
-    setBusy(true);
-    const outcome = await saveVersioned<AdminPool>(client, 'PATCH', `/api/v1/admin/pools/${encodeURIComponent(pool.value.id)}`, pool.etag, { enabled: !enabled });
-    setBusy(false);
-    setConfirming(false);
-    if (outcome.kind === 'saved') {
-      setProblem(null);
-      setStale(false);
-      onSaved(outcome.saved);
-    } else {
-      setProblem(outcome.problem);
-      setStale(outcome.kind === 'stale');
-    }
-  };
-
-  return (
-    <>
-      {problem && (
-        <Alert
-          variant={problem.severity}
-          isInline
-          role="alert"
-          title={problem.title}
-          data-testid={stale ? 'stale-version' : 'problem'}
-          className="pf-v6-u-mb-md"
-          actionLinks={
-            stale ? (
-              <AlertActionLink
-                onClick={() => {
-                  setProblem(null);
-                  setStale(false);
-                  onReload();
-                }}
-              >
-                Reload the pool
-              </AlertActionLink>
-            ) : undefined
-          }
-        >
-          {problem.message} {problem.action}
-        </Alert>
-      )}
-      <Button variant={enabled ? 'secondary' : 'primary'} isDanger={enabled} onClick={() => (enabled ? setConfirming(true) : void save())} isLoading={busy && !confirming} isDisabled={busy}>
-        {enabled ? 'Disable pool' : 'Enable pool'}
-      </Button>
-      {confirming && (
-        <ConfirmModal title={`Disable “${pool.value.name}”?`} confirmLabel="Disable pool" busy={busy} onConfirm={() => void save()} onCancel={() => setConfirming(false)}>
-          Users can no longer start a session in this pool: they are told IT has switched it off. Sessions running now
-          are not ended, and their users can still reconnect to them. Its desktops stay as they are.
-        </ConfirmModal>
-      )}
-    </>
   );
 }

@@ -1,10 +1,10 @@
-import { useState } from 'react';
-import { Button, Label, PageSection, Content, Title, ToolbarItem } from '@patternfly/react-core';
-import { Link, useNavigate } from 'react-router-dom';
+import { useEffect, useState } from 'react';
+import { Alert, AlertActionCloseButton, Button, Label, PageSection, Content, Title, ToolbarItem } from '@patternfly/react-core';
+import { Link, useLocation, useNavigate } from 'react-router-dom';
 
 import { useAuth } from '../../auth';
 import { canAdminister } from '../roles';
-import { CreatePoolModal } from './CreatePoolModal';
+import { PoolWizard } from '../pools/PoolWizard';
 
 import { ConsoleList, useConsoleList, type FilterKey } from '../ConsoleList';
 import type { Column } from '../PagedTable';
@@ -13,6 +13,7 @@ import type { AdminPool } from '../adminTypes';
 import { KIND_WORDS, durationWords } from '../words';
 
 const FILTERS = ['q', 'kind', 'enabled'] as const;
+const CLIPBOARD_SHORT = { TO_DESKTOP: 'into the desktop only', FROM_DESKTOP: 'out of the desktop only', NONE: 'off' } as const;
 
 /** The tenant's pools: GET /api/v1/admin/pools (filters q, kind, enabled; sort name, createdAt, updatedAt). */
 export function PoolsPage() {
@@ -21,7 +22,21 @@ export function PoolsPage() {
   const { user } = useAuth();
   const admin = canAdminister(user);
   const navigate = useNavigate();
+  const location = useLocation();
   const [creating, setCreating] = useState(false);
+  // what an action on a pool's page did (a deletion), said here where the admin lands
+  const [notice, setNotice] = useState<string | null>(() => {
+    const arrived = location.state as { notice?: unknown } | null;
+    return typeof arrived?.notice === 'string' ? arrived.notice : null;
+  });
+  useEffect(() => {
+    if (notice) {
+      // said once: a reload or Back does not say it again
+      navigate(location.pathname + location.search, { replace: true, state: null });
+    }
+    // only when the page is reached with a notice
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
 
   const columns: Column<AdminPool>[] = [
     {
@@ -43,7 +58,8 @@ export function PoolsPage() {
       title: 'Session policy',
       render: (p) =>
         `idle ${durationWords(p.idleTimeoutSeconds)}, disconnected ${durationWords(p.disconnectTimeoutSeconds)}` +
-        (p.recordSessions ? ', recorded' : ''),
+        (p.recordSessions ? ', recorded' : '') +
+        (p.clipboardPolicy && p.clipboardPolicy !== 'BOTH' ? `, clipboard ${CLIPBOARD_SHORT[p.clipboardPolicy]}` : ''),
     },
     { title: 'Created', sortKey: 'createdAt', render: (p) => <When at={p.createdAt} /> },
     { title: 'Changed', sortKey: 'updatedAt', render: (p) => <When at={p.updatedAt} /> },
@@ -52,6 +68,9 @@ export function PoolsPage() {
   return (
     <PageSection>
       <Title headingLevel="h1">Pools</Title>
+      {notice && (
+        <Alert variant="success" isInline title={notice} data-testid="pools-notice" className="pf-v6-u-my-md" actionClose={<AlertActionCloseButton onClose={() => setNotice(null)} />} />
+      )}
       <Content component="p" className="dp-secondary">
         Sets of desktops handed out under one policy. Open a pool to see its desktops, who may use it and what its
         provisioning is doing.
@@ -96,7 +115,7 @@ export function PoolsPage() {
           action: admin ? <Button onClick={() => setCreating(true)}>New pool</Button> : undefined,
         }}
       />
-      {creating && <CreatePoolModal onClose={() => setCreating(false)} onCreated={(p) => navigate(`/console/pools/${p.id}`)} />}
+      {creating && <PoolWizard mode="create" onClose={() => setCreating(false)} onDone={(id) => navigate(`/console/pools/${id}`)} />}
     </PageSection>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Button, Content, Label, PageSection, Title, ToolbarItem } from '@patternfly/react-core';
-import { Link } from 'react-router-dom';
+import { EyeIcon } from '@patternfly/react-icons';
+import { Link, useNavigate } from 'react-router-dom';
 
 import { ConsoleList, useConsoleList, useNotice, usePendingAction, type FilterKey } from '../ConsoleList';
 import type { Column } from '../PagedTable';
@@ -8,6 +9,7 @@ import { ConfirmModal, SelectFilter, TextFilter, When } from '../controls';
 import type { AdminPool, AdminSession, SessionHost } from '../adminTypes';
 import { useNames } from '../names';
 import { SESSION_STATES, sessionStateWords } from '../words';
+import { canShadow, sessionPath, shadowPath } from '../sessions/SessionPage';
 
 const FILTERS = ['q', 'poolId', 'hostId', 'userId', 'state'] as const;
 
@@ -30,10 +32,11 @@ const STATE_COLOURS: Record<string, 'blue' | 'green' | 'orange' | 'grey' | 'purp
   ENDED: 'grey',
 };
 
-/** The tenant's sessions with disconnect and log off (help desk too). */
+/** The tenant's sessions with shadow (view only), disconnect and log off (help desk too). */
 export function SessionsPage() {
   const state = useConsoleList<AdminSession, FilterKey<typeof FILTERS>>('/api/v1/admin/sessions', FILTERS, '-createdAt', { query: sessionQuery });
   const { client, filters: f, list } = state;
+  const navigate = useNavigate();
   const [pools, setPools] = useState<AdminPool[]>([]);
   const [hosts, setHosts] = useState<SessionHost[]>([]);
   const action = usePendingAction<Action>();
@@ -81,6 +84,14 @@ export function SessionsPage() {
       ),
     },
     { title: 'Started', sortKey: 'createdAt', render: (s) => <When at={s.createdAt} /> },
+    {
+      title: 'Session',
+      render: (s) => (
+        <Link to={sessionPath(s.id)} aria-label={`Details and recordings of ${s.username}’s session in ${s.poolName}`}>
+          Details
+        </Link>
+      ),
+    },
   ];
 
   const hostName = (id: string) => hosts.find((h) => h.id === id)?.name;
@@ -89,8 +100,9 @@ export function SessionsPage() {
     <PageSection>
       <Title headingLevel="h1">Sessions</Title>
       <Content component="p" className="dp-secondary">
-        Live sessions by default. Disconnecting keeps the user’s work running until they reconnect; logging off ends
-        the session and everything open in it.
+        Live sessions by default. Shadowing shows you the user’s screen, view only (where the pool says so, they are
+        told). Disconnecting keeps the user’s work running until they reconnect; logging off ends the session and
+        everything open in it.
       </Content>
       <ConsoleList
         state={state}
@@ -101,6 +113,11 @@ export function SessionsPage() {
         actions={(s) =>
           s.state === 'ENDED' ? null : (
             <>
+              {canShadow(s) && (
+                <Button variant="secondary" size="sm" icon={<EyeIcon />} onClick={() => navigate(shadowPath(s.id))} aria-label={`Shadow ${s.username}’s screen in ${s.poolName} (view only)`}>
+                  Shadow
+                </Button>
+              )}{' '}
               {(s.state === 'CONNECTED' || s.state === 'READY') && (
                 <Button variant="secondary" size="sm" onClick={() => action.ask({ kind: 'disconnect', session: s })} aria-label={`Disconnect ${s.username} from ${s.poolName}`}>
                   Disconnect

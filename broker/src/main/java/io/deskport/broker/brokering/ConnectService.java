@@ -280,7 +280,8 @@ public class ConnectService {
         }
         quotas.takeSessionSlot(user.tenantId());
         Session session = new Session(sessionId, user.tenantId(), pool.id(), pool.name(), pool.kind(), user.userId(),
-                user.username(), state, null, desktopId, hostId, machine, now, now, null, null, null, preparing, null, null, null);
+                user.username(), state, null, desktopId, hostId, machine, now, now, null, null, null, preparing, null, null, null,
+                pool.clipboardPolicy());
         return new ConnectResult(session, false);
     }
 

@@ -3,6 +3,7 @@ package io.deskport.broker.brokering;
 import java.time.Instant;
 import java.util.UUID;
 
+import io.deskport.broker.pools.ClipboardPolicy;
 import io.deskport.broker.pools.PoolKind;
 
 /**
@@ -15,12 +16,13 @@ import io.deskport.broker.pools.PoolKind;
  *                       last attempt worked or none was made)
  * @param changedBy      the admin or help-desk agent whose disconnect or log off made the session's last change
  *                       (null when the user, a timer or the system did)
+ * @param clipboardPolicy which way clipboard text may cross between the browser and the desktop (the pool's)
  */
 public record Session(UUID id, UUID tenantId, UUID poolId, String poolName, PoolKind poolKind, UUID userId,
                       String username, SessionState state, EndReason endReason, UUID desktopId, UUID sessionHostId,
                       String machineName, Instant createdAt, Instant stateChangedAt, Instant connectedAt,
                       Instant lastActivityAt, Instant endedAt, Preparing preparing, DisconnectedBy disconnectedBy,
-                      ConsoleProblem consoleProblem, ChangedBy changedBy) {
+                      ConsoleProblem consoleProblem, ChangedBy changedBy, ClipboardPolicy clipboardPolicy) {
 
     /** Who disconnected a DISCONNECTED session; null when its connection was lost or closed unasked. */
     public enum DisconnectedBy {

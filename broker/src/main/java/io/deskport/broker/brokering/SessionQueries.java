@@ -12,6 +12,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import io.deskport.broker.pools.ClipboardPolicy;
 import io.deskport.broker.pools.PoolKind;
 import io.deskport.broker.shared.Listing;
 import io.deskport.broker.shared.Page;
@@ -27,7 +28,7 @@ class SessionQueries {
             + "coalesce(d.name, h.name) as machine_name, s.created_at, s.state_changed_at, s.connected_at, "
             + "s.last_activity_at, s.ended_at, d.state as desktop_state, d.state_changed_at as desktop_since, "
             + "s.disconnected_by, s.console_failure, s.console_failures, s.console_failure_at, "
-            + "a.display_name as changed_by_name";
+            + "a.display_name as changed_by_name, p.clipboard_policy";
     private static final String FROM = "session s "
             + "join pools_pools p on p.id = s.pool_id join tenancy_users u on u.id = s.user_id "
             + "left join pools_desktops d on d.id = s.desktop_id left join hosts_session_hosts h on h.id = s.session_host_id "
@@ -123,7 +124,7 @@ class SessionQueries {
                 instant(rs.getTimestamp("ended_at")), preparing(rs),
                 rs.getString("disconnected_by") == null || !"DISCONNECTED".equals(rs.getString("state")) ? null
                         : Session.DisconnectedBy.valueOf(rs.getString("disconnected_by")),
-                consoleProblem(rs), changedBy(rs));
+                consoleProblem(rs), changedBy(rs), ClipboardPolicy.valueOf(rs.getString("clipboard_policy")));
     }
 
     private static Session.ConsoleProblem consoleProblem(ResultSet rs) throws SQLException {

@@ -171,12 +171,13 @@ class DemoData {
 
         DesktopPool persistent = pools.create(ctx, new DesktopPools.PoolSettings("Engineering workstations",
                 "A dedicated desktop per engineer, kept between sessions", PoolKind.PERSISTENT, true, null, null, null,
-                null, null, false, null)).body();
+                null, null, false, null, null, null)).body();
         DesktopPool pooled = pools.create(ctx, new DesktopPools.PoolSettings("Office desktops",
-                "Fresh desktops for everyday office work", PoolKind.POOLED, true, null, null, null, 900, null, false, null)).body();
+                "Fresh desktops for everyday office work", PoolKind.POOLED, true, null, null, null, 900, null, false, null,
+                null, null)).body();
         DesktopPool shared = pools.create(ctx, new DesktopPools.PoolSettings("Shared applications",
                 "Sessions on shared application servers", PoolKind.SHARED, true, LoadBalancing.BREADTH_FIRST, null,
-                null, 900, null, false, null)).body();
+                null, 900, null, false, null, null, null)).body();
         Optional<String> unavailable = demoDesktops.unavailable();
         if (unavailable.isEmpty()) {
             giveDesktops(ctx, persistent, pooled, shared);

@@ -97,7 +97,8 @@ class SecurityConfiguration {
                                 "/api/v1/admin/pools", "/api/v1/admin/desktops/**", "/api/v1/admin/session-hosts/**")
                         .hasAnyRole(SUPPORT)
                         .requestMatchers(HttpMethod.POST, "/api/v1/admin/sessions/*/disconnect",
-                                "/api/v1/admin/sessions/*/logoff", "/api/v1/admin/sessions/bulk").hasAnyRole(SUPPORT)
+                                "/api/v1/admin/sessions/*/logoff", "/api/v1/admin/sessions/*/shadow",
+                                "/api/v1/admin/sessions/bulk").hasAnyRole(SUPPORT)
                         .requestMatchers("/api/v1/admin/**").hasAnyRole(ADMINS)
                         .requestMatchers("/api/v1/usage/**").hasAnyRole(ADMINS)
                         .requestMatchers("/api/**").authenticated()

@@ -19,7 +19,8 @@ import io.deskport.broker.shared.Reason;
 /**
  * What a service account's scopes allow: {@code usage:read} the usage API, {@code admin:read} reading the admin
  * API, {@code admin:write} changing it, {@code sessions:write} disconnecting and logging off sessions. Nothing else
- * — no desktop connects, no tunnel tickets, no service accounts (an account cannot mint itself wider ones). The
+ * — no desktop connects, no tunnel or shadow tickets (nobody watches a screen through an integration), no service
+ * accounts (an account cannot mint itself wider ones). The
  * roles' rules still apply on top (a tenant's account stays in its tenant). Refusals are 403 SCOPE_INSUFFICIENT
  * naming the scope needed.
  */
@@ -50,7 +51,7 @@ final class ServiceAccountScopeGuard extends OncePerRequestFilter {
             return read ? "usage:read" : null;
         }
         if (path.startsWith("/api/v1/admin/service-accounts") || path.startsWith("/api/v1/admin/tenants")
-                && !read) {
+                && !read || path.startsWith("/api/v1/admin/sessions/") && path.endsWith("/shadow")) {
             return null;
         }
         if (path.startsWith("/api/v1/admin/sessions") && method.equals("POST")) {

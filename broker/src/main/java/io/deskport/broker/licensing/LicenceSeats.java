@@ -2,6 +2,7 @@ package io.deskport.broker.licensing;
 
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
 
 import io.deskport.broker.shared.CallerTransaction;
 import io.deskport.broker.shared.ProblemException;
@@ -106,6 +108,24 @@ public class LicenceSeats {
     public void releaseForSession(UUID sessionId, String reason) {
         CallerTransaction.require();
         writes.append("select release_licence_seats(?, false, ?)", sessionId, reason);
+    }
+
+    /**
+     * What ending these sessions at once would give back of the concurrent-user seats: each seat that no live
+     * session other than these uses. (Named-user and device seats stay with their holders.)
+     */
+    @Transactional(readOnly = true)
+    public int concurrentSeatsFreedBy(UUID tenantId, Collection<UUID> sessionIds) {
+        if (sessionIds.isEmpty()) {
+            return 0;
+        }
+        // per seat, how many of these sessions use it; a seat used by no other session goes
+        return jdbc.sql("select count(*) from (select seat_id, count(*) as n from (select unnest(l.seat_ids) as seat_id "
+                        + "from licence_session l where l.session_id = any(?)) x group by seat_id) e "
+                        + "join licence_seat s on s.id = e.seat_id join licence_product p on p.id = s.product_id "
+                        + "where s.tenant_id = ? and p.model = 'CONCURRENT_USER' and s.released_at is null "
+                        + "and s.sessions <= e.n")
+                .params(sessionIds.toArray(UUID[]::new), tenantId).query(Integer.class).single();
     }
 
     /** A session disconnected: it gives back the seats of products released on disconnect. */

@@ -184,6 +184,34 @@ public class PoolLicences {
         return true;
     }
 
+    /** A product a pool consumes. */
+    public record Consumed(UUID productId, String name, LicenceModel model) {
+    }
+
+    /**
+     * What licensing has of a pool, and so what removing it lets go.
+     *
+     * @param products the products the pool consumes (the requirement goes with the pool)
+     * @param desktopSeats the PER_DESKTOP seats its desktops hold (given back with the pool)
+     */
+    public record Footprint(List<Consumed> products, int desktopSeats) {
+    }
+
+    /** @return what licensing has of the pool */
+    @Transactional(readOnly = true)
+    public Footprint footprint(UUID tenantId, UUID poolId) {
+        List<Consumed> products = jdbc.sql("select p.id, p.name, p.model from pool_licence pl "
+                        + "join licence_product p on p.id = pl.product_id where pl.tenant_id = ? and pl.pool_id = ? "
+                        + "order by p.name, p.id")
+                .params(tenantId, poolId)
+                .query((rs, n) -> new Consumed(rs.getObject(1, UUID.class), rs.getString(2),
+                        LicenceModel.valueOf(rs.getString(3))))
+                .list();
+        int seats = jdbc.sql("select count(*) from licence_seat where tenant_id = ? and pool_id = ? and released_at is null")
+                .params(tenantId, poolId).query(Integer.class).single();
+        return new Footprint(products, seats);
+    }
+
     /**
      * A seat for each of the pool's desktops that holds none: all of them, or LICENCE_EXHAUSTED and nothing.
      *

@@ -33,7 +33,8 @@ import io.deskport.broker.tenancy.TenantQuotas;
 public class DesktopPools {
 
     static final String COLUMNS = "id, tenant_id, name, description, kind, enabled, load_balancing, idle_timeout_s, "
-            + "idle_action, disconnect_timeout_s, max_session_s, record_sessions, prepare_timeout_s, created_at, updated_at";
+            + "idle_action, disconnect_timeout_s, max_session_s, record_sessions, prepare_timeout_s, created_at, updated_at, "
+            + "announce_shadowing, clipboard_policy";
 
     /** The columns of the published read model {@code pools_pools}, which {@link #map} reads into a pool. */
     public static final String PUBLISHED_COLUMNS = COLUMNS;
@@ -54,7 +55,8 @@ public class DesktopPools {
     public record PoolSettings(String name, String description, PoolKind kind, Boolean enabled,
                                LoadBalancing loadBalancing, Integer idleTimeoutSeconds, IdleAction idleAction,
                                Integer disconnectTimeoutSeconds, Integer maxSessionSeconds, Boolean recordSessions,
-                               Integer prepareTimeoutSeconds) {
+                               Integer prepareTimeoutSeconds, Boolean announceShadowing,
+                               ClipboardPolicy clipboardPolicy) {
     }
 
     /** Default disconnect timeout of new pools: a disconnected session is logged off after an hour. */
@@ -77,12 +79,14 @@ public class DesktopPools {
         p.loadBalancing = s.loadBalancing() == null ? LoadBalancing.BREADTH_FIRST : s.loadBalancing();
         p.idleTimeoutSeconds = s.idleTimeoutSeconds();
         p.idleAction = s.idleAction() == null ? IdleAction.DISCONNECT : s.idleAction();
-        p.disconnectTimeoutSeconds = s.disconnectTimeoutSeconds() == null ? DEFAULT_DISCONNECT_TIMEOUT_S
-                : s.disconnectTimeoutSeconds();
+        p.disconnectTimeoutSeconds = s.disconnectTimeoutSeconds() == null ? Integer.valueOf(DEFAULT_DISCONNECT_TIMEOUT_S)
+                : zeroIsNone(s.disconnectTimeoutSeconds());
         p.maxSessionSeconds = s.maxSessionSeconds();
         p.recordSessions = s.recordSessions() != null && s.recordSessions();
+        p.announceShadowing = s.announceShadowing() == null || s.announceShadowing();
         p.prepareTimeoutSeconds = s.prepareTimeoutSeconds() == null || s.prepareTimeoutSeconds() == 0 ? null
                 : s.prepareTimeoutSeconds();
+        p.clipboardPolicy = s.clipboardPolicy() == null ? ClipboardPolicy.BOTH : s.clipboardPolicy();
         p.createdAt = p.updatedAt = Instant.now();
         em.persist(p);
         em.flush();
@@ -179,6 +183,12 @@ public class DesktopPools {
         if (s.prepareTimeoutSeconds() != null) {
             p.prepareTimeoutSeconds = zeroIsNone(s.prepareTimeoutSeconds());
         }
+        if (s.announceShadowing() != null) {
+            p.announceShadowing = s.announceShadowing();
+        }
+        if (s.clipboardPolicy() != null) {
+            p.clipboardPolicy = s.clipboardPolicy();
+        }
         p.updatedAt = Instant.now();
         em.flush();
         events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(), "POOL_UPDATED", "DESKTOP_POOL",
@@ -222,7 +232,9 @@ public class DesktopPools {
         d.put("disconnectTimeoutSeconds", p.disconnectTimeoutSeconds());
         d.put("maxSessionSeconds", p.maxSessionSeconds());
         d.put("recordSessions", p.recordSessions());
+        d.put("announceShadowing", p.announceShadowing());
         d.put("prepareTimeoutSeconds", p.prepareTimeoutSeconds());
+        d.put("clipboardPolicy", p.clipboardPolicy().name());
         return d;
     }
 
@@ -233,7 +245,9 @@ public class DesktopPools {
                 rs.getBoolean("enabled"), LoadBalancing.valueOf(rs.getString("load_balancing")),
                 (Integer) rs.getObject("idle_timeout_s"), IdleAction.valueOf(rs.getString("idle_action")),
                 (Integer) rs.getObject("disconnect_timeout_s"), (Integer) rs.getObject("max_session_s"),
-                rs.getBoolean("record_sessions"), (Integer) rs.getObject("prepare_timeout_s"),
-                rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
+                rs.getBoolean("record_sessions"), rs.getBoolean("announce_shadowing"),
+                (Integer) rs.getObject("prepare_timeout_s"),
+                rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant(),
+                ClipboardPolicy.valueOf(rs.getString("clipboard_policy")));
     }
 }

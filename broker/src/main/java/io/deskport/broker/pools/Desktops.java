@@ -119,6 +119,23 @@ public class Desktops {
         return get(ctx.tenantId(), id);
     }
 
+    /**
+     * A pool's desktops counted.
+     *
+     * @param managed those provisioning created (their machines are its); the others were registered by address
+     * @param assigned those assigned to a user now (PERSISTENT: owned; POOLED: in use)
+     */
+    public record Tally(int total, int managed, int assigned) {
+    }
+
+    /** @return the pool's desktops counted */
+    @Transactional(readOnly = true)
+    public Tally tally(UUID tenantId, UUID poolId) {
+        return jdbc.sql("select count(*), count(*) filter (where managed), count(assigned_user_id) from desktop "
+                        + "where tenant_id = ? and pool_id = ?").params(tenantId, poolId)
+                .query((rs, n) -> new Tally(rs.getInt(1), rs.getInt(2), rs.getInt(3))).single();
+    }
+
     @Transactional(readOnly = true)
     public List<Desktop> list(UUID tenantId, UUID poolId) {
         return jdbc.sql("select " + COLUMNS + " from desktop where tenant_id = ? and pool_id = ? order by name")

@@ -42,6 +42,26 @@ public class Entitlements {
                 .params(tenantId, userId, userId).query(DesktopPools::map).list();
     }
 
+    /**
+     * A pool's entitlements counted.
+     *
+     * @param users entitlements of single users
+     * @param groups entitlements of groups
+     * @param entitledUsers the people these entitle, each counted once (directly or through any group)
+     */
+    public record Tally(int users, int groups, int entitledUsers) {
+    }
+
+    /** @return the pool's entitlements counted */
+    @Transactional(readOnly = true)
+    public Tally tally(UUID tenantId, UUID poolId) {
+        return jdbc.sql("select (select count(*) from entitlement where tenant_id = ? and pool_id = ? and user_id is not null), "
+                        + "(select count(*) from entitlement where tenant_id = ? and pool_id = ? and group_id is not null), "
+                        + "(select count(distinct user_id) from pools_entitled_users where tenant_id = ? and pool_id = ?)")
+                .params(tenantId, poolId, tenantId, poolId, tenantId, poolId)
+                .query((rs, n) -> new Tally(rs.getInt(1), rs.getInt(2), rs.getInt(3))).single();
+    }
+
     private static final Listing<Entitlement> LISTING = Listing.of("id, pool_id, user_id, group_id, created_at",
                     "entitlement", "id", Listing.Kind.UUID,
                     (rs, n) -> new Entitlement(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),

@@ -67,21 +67,14 @@ class PoolAdminController {
         this.desktops = desktops;
     }
 
-    record CreatePool(@NotBlank @Size(max = 200) String name, @Size(max = 2000) String description,
-                      @NotNull PoolKind kind, Boolean enabled, LoadBalancing loadBalancing,
-                      @Min(60) @Max(30 * DAY) Integer idleTimeoutSeconds, IdleAction idleAction,
-                      @Min(10) @Max(30 * DAY) Integer disconnectTimeoutSeconds,
-                      @Min(60) @Max(365 * DAY) Integer maxSessionSeconds, Boolean recordSessions,
-                      @Min(10) @Max(DAY) Integer prepareTimeoutSeconds) {
-    }
-
     /** Timeouts: null keeps the value, 0 switches the timeout off. */
     record UpdatePool(@Size(min = 1, max = 200) String name, @Size(max = 2000) String description, Boolean enabled,
                       LoadBalancing loadBalancing, @OffOrAtLeast(60) @Max(30 * DAY) Integer idleTimeoutSeconds,
                       IdleAction idleAction, @OffOrAtLeast(10) @Max(30 * DAY) Integer disconnectTimeoutSeconds,
                       @OffOrAtLeast(60) @Max(365 * DAY) Integer maxSessionSeconds, Boolean recordSessions,
                       @OffOrAtLeast(value = 10, message = "must be 0 (the platform's default) or at least {value}")
-                      @Max(DAY) Integer prepareTimeoutSeconds) {
+                      @Max(DAY) Integer prepareTimeoutSeconds, Boolean announceShadowing,
+                      ClipboardPolicy clipboardPolicy) {
     }
 
     record Grant(UUID userId, UUID groupId) {
@@ -110,10 +103,8 @@ class PoolAdminController {
     }
 
     @PostMapping("/pools")
-    ResponseEntity<DesktopPool> create(AdminContext ctx, @Valid @RequestBody CreatePool b) {
-        return pools.create(ctx, new DesktopPools.PoolSettings(b.name(), b.description(), b.kind(), b.enabled(),
-                b.loadBalancing(), b.idleTimeoutSeconds(), b.idleAction(), b.disconnectTimeoutSeconds(),
-                b.maxSessionSeconds(), b.recordSessions(), b.prepareTimeoutSeconds())).created();
+    ResponseEntity<DesktopPool> create(AdminContext ctx, @Valid @RequestBody NewPool b) {
+        return pools.create(ctx, b.settings()).created();
     }
 
     @GetMapping("/pools/{id}")
@@ -128,7 +119,8 @@ class PoolAdminController {
                                        @Valid @RequestBody UpdatePool b) {
         return pools.update(ctx, id, new IfMatch(ifMatch), new DesktopPools.PoolSettings(b.name(), b.description(),
                 null, b.enabled(), b.loadBalancing(), b.idleTimeoutSeconds(), b.idleAction(),
-                b.disconnectTimeoutSeconds(), b.maxSessionSeconds(), b.recordSessions(), b.prepareTimeoutSeconds())).ok();
+                b.disconnectTimeoutSeconds(), b.maxSessionSeconds(), b.recordSessions(), b.prepareTimeoutSeconds(),
+                b.announceShadowing(), b.clipboardPolicy())).ok();
     }
 
     /**

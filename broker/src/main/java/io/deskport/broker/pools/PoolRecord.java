@@ -46,8 +46,13 @@ class PoolRecord {
     Integer maxSessionSeconds;
     @Column(name = "record_sessions", nullable = false)
     boolean recordSessions;
+    @Column(name = "announce_shadowing", nullable = false)
+    boolean announceShadowing;
     @Column(name = "prepare_timeout_s")
     Integer prepareTimeoutSeconds;
+    @Enumerated(EnumType.STRING)
+    @Column(name = "clipboard_policy", nullable = false)
+    ClipboardPolicy clipboardPolicy;
     @Column(name = "created_at", nullable = false, updatable = false)
     Instant createdAt;
     @Column(name = "updated_at", nullable = false)
@@ -57,7 +62,7 @@ class PoolRecord {
 
     DesktopPool view() {
         return new DesktopPool(id, tenantId, name, description, kind, enabled, loadBalancing, idleTimeoutSeconds,
-                idleAction, disconnectTimeoutSeconds, maxSessionSeconds, recordSessions, prepareTimeoutSeconds,
-                createdAt, updatedAt);
+                idleAction, disconnectTimeoutSeconds, maxSessionSeconds, recordSessions, announceShadowing, prepareTimeoutSeconds,
+                createdAt, updatedAt, clipboardPolicy);
     }
 }

@@ -53,11 +53,13 @@ class ImageFiles {
      * Checks an image version before it is published and returns it with every path resolved (real
      * paths: a symbolic link changed later does not move a published image).
      *
+     * @param bootSettingsGiven the boot settings are those a platform admin gave a version of the tenant's already
+     *                          (a copy): they are kept whoever publishes it, their files checked again
      * @throws ProblemException VALIDATION_FAILED naming each refused member
      */
-    PoolProvisioning.ImageSpec confine(AdminContext ctx, PoolProvisioning.ImageSpec spec) {
+    PoolProvisioning.ImageSpec confine(AdminContext ctx, PoolProvisioning.ImageSpec spec, boolean bootSettingsGiven) {
         List<ProblemResponses.FieldError> errors = new ArrayList<>();
-        boolean platform = ctx.actor().isPlatformAdmin();
+        boolean platform = bootSettingsGiven || ctx.actor().isPlatformAdmin();
         String golden = file(errors, "goldenDiskPath", spec.goldenDiskPath(), tenantDirectory(ctx.tenantId()),
                 "the tenant's image directory");
         String kernel = null;

@@ -131,11 +131,14 @@ class PoolProvisioning {
             .sort("publishedAt", "published_at", Listing.Kind.TIME).sort("label", "label", Listing.Kind.TEXT)
             .defaultSort("-publishedAt").build();
 
-    /** A page of the pool's image versions (sort keys {@code publishedAt}, default newest first, and {@code label}). */
+    /**
+     * A page of the tenant's image versions, of one pool or of all (sort keys {@code publishedAt}, default newest
+     * first, and {@code label}); {@code q}: words in the label or the golden disk's path.
+     */
     @Transactional(readOnly = true)
-    Page<PublishedImage> pageImages(UUID tenantId, UUID poolId, PageParams page) {
-        pools.get(tenantId, poolId);
-        return IMAGES.page(jdbc, Listing.Where.of("tenant_id = ? and pool_id = ?", tenantId, poolId), page);
+    Page<PublishedImage> pageImages(UUID tenantId, UUID poolId, String q, PageParams page) {
+        return IMAGES.page(jdbc, Listing.Where.of("tenant_id = ?", tenantId).and("pool_id = ?", poolId)
+                .text(q, "label", "golden_disk_path"), page);
     }
 
     /** @return the version of the pool's provisioning settings (0 while it has none): the ETag of its answers */
@@ -219,7 +222,30 @@ class PoolProvisioning {
     @Transactional
     PublishedImage publish(AdminContext ctx, UUID poolId, ImageSpec spec, boolean makeCurrent) {
         require(ctx.tenantId(), poolId);
-        ImageSpec s = imageFiles.confine(ctx, spec);
+        return insertImage(ctx, poolId, imageFiles.confine(ctx, spec, false), makeCurrent, null);
+    }
+
+    /**
+     * Publishes in the pool, and makes current, a copy of an image version of another of the tenant's pools: its
+     * files checked again (the golden disk inside the tenant's image directory, the boot files still there), and
+     * its boot settings as a platform admin gave them, whoever copies it.
+     *
+     * @param label the copy's label; null: the original's
+     * @throws ProblemException NOT_FOUND for a version that is not the tenant's; VALIDATION_FAILED for files that
+     *         are gone or moved out of the tenant's image directory
+     */
+    @Transactional
+    PublishedImage publishCopy(AdminContext ctx, UUID poolId, UUID sourceId, String label) {
+        require(ctx.tenantId(), poolId);
+        PublishedImage source = jdbc.sql("select " + IMAGE_COLUMNS + " from image_version where tenant_id = ? and id = ?")
+                .params(ctx.tenantId(), sourceId).query(PoolProvisioning::mapImage).optional()
+                .orElseThrow(() -> ProblemException.notFound("Image version", sourceId));
+        ImageSpec s = imageFiles.confine(ctx, new ImageSpec(label == null ? source.label() : label,
+                source.goldenDiskPath(), source.kernelPath(), source.initrdPath(), source.kernelCmdline()), true);
+        return insertImage(ctx, poolId, s, true, source.id());
+    }
+
+    private PublishedImage insertImage(AdminContext ctx, UUID poolId, ImageSpec s, boolean makeCurrent, UUID copiedFrom) {
         UUID id = Ids.newId();
         jdbc.sql("insert into image_version (id, tenant_id, pool_id, label, golden_disk_path, kernel_path, initrd_path, "
                         + "kernel_cmdline, published_by) values (?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -231,6 +257,9 @@ class PoolProvisioning {
         d.put("label", s.label());
         d.put("goldenDiskPath", s.goldenDiskPath());
         d.put("current", makeCurrent);
+        if (copiedFrom != null) {
+            d.put("copiedFrom", copiedFrom.toString());
+        }
         audit(ctx, "IMAGE_VERSION_PUBLISHED", poolId, d);
         if (makeCurrent) {
             setCurrent(ctx, poolId, id);

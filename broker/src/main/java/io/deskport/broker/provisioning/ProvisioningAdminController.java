@@ -55,8 +55,8 @@ import io.deskport.provisioning.planner.PlanNote;
 @RequestMapping("/api/v1/admin")
 class ProvisioningAdminController {
 
-    private static final String LABEL = "[A-Za-z0-9][A-Za-z0-9_.-]{0,63}";
-    private static final String PATH = "/[^\\x00]{0,4095}";
+    static final String LABEL = "[A-Za-z0-9][A-Za-z0-9_.-]{0,63}";
+    static final String PATH = "/[^\\x00]{0,4095}";
 
     private final PoolProvisioning poolSettings;
     private final DesktopPools pools;
@@ -78,14 +78,6 @@ class ProvisioningAdminController {
         this.journal = journal;
         this.discrepancies = discrepancies;
         this.reconciler = reconciler;
-    }
-
-    /** Sizing and hardware; null keeps the value. {@code stopAfterDisconnectedSeconds}: -1 switches the power policy off. */
-    record ProvisioningSpec(Boolean enabled, @Min(0) @Max(10_000) Integer minSize, @Min(1) @Max(10_000) Integer maxSize,
-                            @Min(0) @Max(10_000) Integer spareTarget, @Min(1) @Max(128) Integer vcpus,
-                            @Min(16) @Max(4_194_304) Integer memoryMiB, @Min(1) @Max(67_108_864) Integer diskMiB,
-                            @Pattern(regexp = "vga|cirrus|virtio|qxl|bochs") String video,
-                            @Min(-1) @Max(30 * 86_400) Integer stopAfterDisconnectedSeconds) {
     }
 
     record PublishImage(@NotBlank @Pattern(regexp = LABEL) String label,
@@ -127,9 +119,7 @@ class ProvisioningAdminController {
     ResponseEntity<PoolProvisioningView> put(AdminContext ctx, @PathVariable UUID poolId,
                                              @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
                                              @Valid @RequestBody ProvisioningSpec b) {
-        Versioned<PoolProvisioning.Settings> s = poolSettings.put(ctx, poolId, new IfMatch(ifMatch),
-                new PoolProvisioning.SettingsSpec(b.enabled(), b.minSize(), b.maxSize(), b.spareTarget(), b.vcpus(),
-                        b.memoryMiB(), b.diskMiB(), b.video(), b.stopAfterDisconnectedSeconds()));
+        Versioned<PoolProvisioning.Settings> s = poolSettings.put(ctx, poolId, new IfMatch(ifMatch), b.settings());
         reconciler.wakeUp();
         return new Versioned<>(view(ctx, poolId, s.body()), s.version()).ok();
     }
@@ -138,7 +128,22 @@ class ProvisioningAdminController {
     @GetMapping("/pools/{poolId}/images")
     ResponseEntity<List<PublishedImage>> images(AdminContext ctx, @PathVariable UUID poolId,
                                                 @ParameterObject @Valid PageParams page) {
-        return poolSettings.pageImages(ctx.tenantId(), poolId, page).ok();
+        pools.get(ctx.tenantId(), poolId);
+        return poolSettings.pageImages(ctx.tenantId(), poolId, null, page).ok();
+    }
+
+    /** Filters of the tenant's image versions: {@code poolId}, {@code q} (words in the label or the golden disk's path). */
+    record ImageQuery(UUID poolId, @Size(max = 200) String q) {
+    }
+
+    /**
+     * The image versions published in every pool of the tenant, a page at a time, newest first (sort as a pool's
+     * list): what a new pool's desktops can start from (a whole pool's setup copies one).
+     */
+    @GetMapping("/images")
+    ResponseEntity<List<PublishedImage>> allImages(AdminContext ctx, @ParameterObject @Valid ImageQuery query,
+                                                   @ParameterObject @Valid PageParams page) {
+        return poolSettings.pageImages(ctx.tenantId(), query.poolId(), query.q(), page).ok();
     }
 
     @PostMapping("/pools/{poolId}/images")

@@ -79,11 +79,12 @@ class ApiDocumentation {
     static final String LOGOUT = "POST /api/v1/auth/logout";
     static final String ENROL = "POST /api/v1/agent/enrol";
     static final String CONNECT = "POST /api/v1/pools/{poolId}/connect";
+    static final String SHADOW = "POST /api/v1/admin/sessions/{id}/shadow";
     /**
      * The operations of the configuration resources (versioned: PATCH with If-Match) that answer one with its
      * {@code ETag}: create, read and change, and a group's membership.
      */
-    private static final Pattern ANSWERS_ETAG = Pattern.compile("POST /api/v1/admin/(tenants|users|groups|pools)"
+    private static final Pattern ANSWERS_ETAG = Pattern.compile("POST /api/v1/admin/(tenants|users|groups|pools|pools/setup)"
             + "|(GET|PATCH) /api/v1/admin/(tenants|users|groups|pools|session-hosts|hypervisor-hosts)/\\{id}"
             + "|(GET|PUT) /api/v1/admin/pools/\\{poolId}/(provisioning|session-settings)"
             + "|(PUT|DELETE) /api/v1/admin/groups/\\{id}/members/\\{userId}");
@@ -94,7 +95,8 @@ class ApiDocumentation {
      */
     private static final Map<String, String> SUCCESS = Map.of(LOGOUT, "204",
             "POST /api/v1/admin/tenants", "201", "POST /api/v1/admin/users", "201", "POST /api/v1/admin/groups", "201",
-            "POST /api/v1/admin/pools", "201", "POST /api/v1/sessions/{id}/tunnel", "201");
+            "POST /api/v1/admin/pools", "201", "POST /api/v1/admin/pools/setup", "201",
+            "POST /api/v1/sessions/{id}/tunnel", "201");
 
     static {
         // resolved on the server (CurrentUserArguments), never sent as such: not parameters of the API
@@ -203,6 +205,8 @@ class ApiDocumentation {
         }
         if (key.equals(CONNECT)) {
             problems.put(409, "ConnectConflict");
+        } else if (key.equals(SHADOW)) {
+            problems.put(409, "ShadowConflict");
         } else if (!safe && (admin || path.contains("/sessions/{") || key.equals(ENROL)
                 || key.equals("POST /api/v1/me/password"))) {
             problems.put(409, "Conflict");
@@ -297,6 +301,17 @@ class ApiDocumentation {
                     ordered("name", "Finance desktops", "description", "Non-persistent desktops for the finance team",
                             "kind", "POOLED", "enabled", true, "idleTimeoutSeconds", 1800, "idleAction", "DISCONNECT",
                             "disconnectTimeoutSeconds", 3600, "maxSessionSeconds", 43200, "recordSessions", false));
+            case "POST /api/v1/admin/pools/setup" -> requestExample(op, "provisionedPool", "A pooled pool Deskport "
+                    + "fills from a golden image, consuming a licence product, for a group", ordered(
+                    "pool", ordered("name", "Finance desktops", "kind", "POOLED", "enabled", true, "idleTimeoutSeconds",
+                            1800, "idleAction", "DISCONNECT", "disconnectTimeoutSeconds", 3600, "recordSessions", false,
+                            "clipboardPolicy", "TO_DESKTOP"),
+                    "provisioning", ordered("minSize", 2, "maxSize", 20, "spareTarget", 2, "vcpus", 2, "memoryMiB", 4096,
+                            "diskMiB", 40960),
+                    "image", ordered("label", "2026-11", "goldenDiskPath",
+                            "/var/lib/deskport/images/8a7b6c5d-4e3f-4a1b-9c8d-7e6f5a4b3c2d/win11-finance.qcow2"),
+                    "licenceProductIds", List.of("3f2e1d0c-9b8a-4765-8432-10fedcba9876"),
+                    "entitlements", ordered("groupIds", List.of("0f1e2d3c-4b5a-4968-8776-5a4b3c2d1e0f"))));
             case "POST /api/v1/admin/users" -> requestExample(op, "user", "A user who connects to desktops",
                     ordered("username", "jdoe", "displayName", "Jane Doe", "email", "jane.doe@example.com",
                             "password", "a-long-passphrase", "roles", List.of("USER")));
@@ -337,7 +352,8 @@ class ApiDocumentation {
                 "endReason": null, "desktopId": "2f3e4d5c-6b7a-4891-a2b3-c4d5e6f7a8b9", "sessionHostId": null,
                 "machineName": "fin-017", "createdAt": "2026-03-02T08:59:58.412Z",
                 "stateChangedAt": "2026-03-02T08:59:58.412Z", "connectedAt": null, "lastActivityAt": null,
-                "endedAt": null, "preparing": null, "disconnectedBy": null, "consoleProblem": null, "changedBy": null
+                "endedAt": null, "preparing": null, "disconnectedBy": null, "consoleProblem": null, "changedBy": null,
+                "clipboardPolicy": "BOTH"
               },
               "state": "READY",
               "reconnected": false,
@@ -397,6 +413,11 @@ class ApiDocumentation {
                 Reason.DESKTOP_UNAVAILABLE, "the user's assigned desktop cannot be used right now",
                 Reason.CONFLICT, "another connect of the user's to this pool is in progress, or too many logons "
                         + "competed for the last seats: try again"));
+        a.put("ShadowConflict", problem("The session's screen cannot be watched now; nothing was issued.",
+                Reason.SESSION_NOT_CONNECTED, "no client is attached to the session (`sessionState` says what it is)",
+                Reason.SESSION_NOT_LIVE, "the session counts as connected, but no desktop stream of it runs",
+                Reason.SESSION_ON_OTHER_BROKER, "the session's stream runs through the embedded gateway of another broker "
+                        + "replica, which only that replica reaches: ask again, or run a remote gateway"));
         a.put("StaleVersion", problem("The resource has changed since the version named in `If-Match`; nothing "
                 + "was changed.", Reason.STALE_VERSION, "`currentVersion` and `currentETag` say what it is "
                 + "now: read it again and make the change on that"));

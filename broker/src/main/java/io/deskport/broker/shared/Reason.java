@@ -17,6 +17,16 @@ public enum Reason {
     LICENCE_EXHAUSTED(HttpStatus.SERVICE_UNAVAILABLE, "No licence seat is free"),
     /** A pool licensed per device, and the client did not say which device it is. */
     DEVICE_ID_REQUIRED(HttpStatus.BAD_REQUEST, "The client's device id is required"),
+    // shadowing refusals: watching a session needs its user's screen open now, where this broker can join it
+    /** The session has no client attached (it is preparing, ready, disconnected or ended): nothing to watch. */
+    SESSION_NOT_CONNECTED(HttpStatus.CONFLICT, "The session has no client attached"),
+    /** The session counts as connected, but its desktop stream is not running through any tunnel now. */
+    SESSION_NOT_LIVE(HttpStatus.CONFLICT, "The session's desktop stream is not running"),
+    /**
+     * The session's desktop stream runs through another broker replica's embedded gateway, which listens on that
+     * replica's loopback only: this replica cannot join it.
+     */
+    SESSION_ON_OTHER_BROKER(HttpStatus.CONFLICT, "The session's desktop stream runs on another broker"),
     // general
     NOT_FOUND(HttpStatus.NOT_FOUND, "Not found"),
     VALIDATION_FAILED(HttpStatus.BAD_REQUEST, "The request is not valid"),

@@ -3,6 +3,7 @@ package io.deskport.broker.tunnel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.util.UUID;
 
 import org.apache.guacamole.GuacamoleException;
 import org.apache.guacamole.net.GuacamoleTunnel;
@@ -23,7 +24,12 @@ import io.deskport.gateway.server.GatewayServer;
 /**
  * Opens Guacamole connections to desktops through a display gateway with guacamole-common — the same
  * code for the embedded gateway (started here, on a loopback port), a standalone Deskport gateway, or a
- * real guacd.
+ * real guacd — and joins running ones, view-only, for an admin who shadows a session.
+ *
+ * <p>The gateway names each connection in its {@code ready} ({@code $<uuid>}): that id, as a UUID, is the
+ * tunnel's id on the server side (the session's current tunnel), so that any replica that can reach the gateway
+ * can join the connection by it. The embedded gateway listens on this broker's loopback address only: only this
+ * broker can join the connections it runs.
  */
 @Component
 class GatewayConnector implements SmartLifecycle {
@@ -71,9 +77,70 @@ class GatewayConnector implements SmartLifecycle {
         info.getImageMimetypes().add("image/png");
         info.getImageMimetypes().add("image/jpeg");
         info.setName(screen.userName());
-        String host = embedded != null ? InetAddress.getLoopbackAddress().getHostAddress() : properties.gatewayHost();
-        int port = embedded != null ? embedded.port() : properties.gatewayPort();
+        return connect(config, info);
+    }
+
+    /**
+     * Joins the gateway's running connection {@code connection} as a viewer who only watches: the joiner's
+     * {@code read-only} is set (the gateway then drops whatever input it would send) and the owner's connection
+     * never allows joined input.
+     *
+     * @throws GuacamoleException with the gateway's status, e.g. 516 (RESOURCE_NOT_FOUND) when the connection has
+     *         ended or runs on another gateway
+     */
+    GuacamoleTunnel join(UUID connection, ClientScreen screen) throws GuacamoleException {
+        GuacamoleConfiguration config = new GuacamoleConfiguration();
+        config.setConnectionID("$" + connection);
+        config.setParameter("read-only", "true");
+        GuacamoleClientInformation info = new GuacamoleClientInformation();
+        info.setOptimalScreenWidth(screen.width());
+        info.setOptimalScreenHeight(screen.height());
+        info.setOptimalResolution(screen.dpi());
+        info.getImageMimetypes().add("image/png");
+        info.getImageMimetypes().add("image/jpeg");
+        info.setName(screen.userName());
+        return connect(config, info);
+    }
+
+    private GuacamoleTunnel connect(GuacamoleConfiguration config, GuacamoleClientInformation info) throws GuacamoleException {
+        GatewayServer gateway = embedded;
+        String host = gateway != null ? InetAddress.getLoopbackAddress().getHostAddress() : properties.gatewayHost();
+        int port = gateway != null ? gateway.port() : properties.gatewayPort();
         return new SimpleGuacamoleTunnel(new ConfiguredGuacamoleSocket(new InetGuacamoleSocket(host, port), config, info));
+    }
+
+    /**
+     * The gateway's id of the connection behind a tunnel this connector opened, as a UUID.
+     *
+     * @return null when the gateway names its connections otherwise than {@code $<uuid>}
+     */
+    static UUID connectionOf(GuacamoleTunnel tunnel) {
+        if (!(tunnel.getSocket() instanceof ConfiguredGuacamoleSocket configured) || configured.getConnectionID() == null) {
+            return null;
+        }
+        String id = configured.getConnectionID();
+        try {
+            return UUID.fromString(id.startsWith("$") ? id.substring(1) : id);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** @return true when the gateway is embedded in this broker (and so reachable by this broker only) */
+    boolean isEmbedded() {
+        return "embedded".equals(properties.gateway());
+    }
+
+    /**
+     * Whether this broker can join the connection: with the embedded gateway, only when it runs it; with a remote
+     * gateway, always (whether the gateway still has it is known when joining).
+     */
+    boolean canJoin(UUID connection) {
+        GatewayServer gateway = embedded;
+        if (!isEmbedded()) {
+            return true;
+        }
+        return gateway != null && gateway.connection("$" + connection).isPresent();
     }
 
     @Override

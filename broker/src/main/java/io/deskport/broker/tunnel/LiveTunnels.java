@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 
 import org.apache.guacamole.protocol.GuacamoleStatus;
@@ -26,18 +27,25 @@ import io.deskport.broker.shared.CallerTransaction;
 import io.deskport.broker.shared.DedicatedConnections;
 
 /**
- * The tunnels open on this broker, and the signal that closes them from whichever broker changed the
- * session: a session that is disconnected or ended, or whose client attached again elsewhere, has its
- * other tunnels closed on every replica through PostgreSQL {@code NOTIFY} (sent with the commit of the
- * change).
+ * The tunnels open on this broker, users' and shadows', and the signals between brokers about them, through
+ * PostgreSQL {@code NOTIFY}:
+ * <ul>
+ * <li>a session that is disconnected or ended, or whose client attached again elsewhere, has its other tunnels
+ * closed on every replica (sent with the commit of the change) — and with them every shadow watching a tunnel
+ * that closes: a shadow never outlives what it watches;</li>
+ * <li>a shadow that starts or ends is announced to the user's tunnel, on whichever replica serves it
+ * ({@link ShadowNotice}), for pools that say so.</li>
+ * </ul>
  */
 @Component
 class LiveTunnels implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(LiveTunnels.class);
     static final String CHANNEL = "deskport_tunnels";
+    static final String SHADOW_CHANNEL = "deskport_shadows";
 
     private final Map<UUID, Set<TunnelEndpoint>> bySession = new ConcurrentHashMap<>();
+    private final Map<UUID, Set<ShadowEndpoint>> shadowsBySession = new ConcurrentHashMap<>();
     private final JdbcClient jdbc;
     private final DedicatedConnections connections;
     private final SignedTunnelTickets tickets;
@@ -65,6 +73,37 @@ class LiveTunnels implements SmartLifecycle {
         return bySession.values().stream().mapToInt(Set::size).sum();
     }
 
+    void registerShadow(UUID sessionId, ShadowEndpoint shadow) {
+        shadowsBySession.computeIfAbsent(sessionId, k -> ConcurrentHashMap.newKeySet()).add(shadow);
+    }
+
+    void unregisterShadow(UUID sessionId, ShadowEndpoint shadow) {
+        shadowsBySession.computeIfPresent(sessionId, (k, set) -> {
+            set.remove(shadow);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    /** @return whether the session's client is attached through {@code tunnelId} on this broker */
+    boolean attachedHere(UUID sessionId, UUID tunnelId) {
+        Set<TunnelEndpoint> tunnels = bySession.get(sessionId);
+        return tunnels != null && tunnels.stream().anyMatch(t -> t.tunnelId().equals(tunnelId.toString()));
+    }
+
+    /** A user's tunnel closed on this broker: the shadows here that watch it close now. */
+    void tunnelClosed(UUID sessionId, String tunnelId) {
+        closeShadows(sessionId, s -> s.watchedTunnel().equals(tunnelId), GuacamoleStatus.SESSION_CLOSED);
+    }
+
+    /**
+     * Tells the user's browser, through whichever broker serves the session's tunnel {@code tunnelId}, that a
+     * shadow started or ended.
+     */
+    void announceShadow(UUID sessionId, UUID tunnelId, ShadowNotice notice) {
+        jdbc.sql("select pg_notify(?, ?)").params(SHADOW_CHANNEL, sessionId + " " + tunnelId + " " + notice.encode())
+                .query(Object.class).single();
+    }
+
     /** Tells every broker that the session's client is now attached through {@code tunnelId} only. */
     void announceTakeover(UUID sessionId, UUID tunnelId) {
         jdbc.sql("select pg_notify(?, ?)").params(CHANNEL, sessionId + " " + tunnelId + " "
@@ -86,6 +125,7 @@ class LiveTunnels implements SmartLifecycle {
     }
 
     private void closeLocal(UUID sessionId, String keepTunnel, GuacamoleStatus status) {
+        closeShadows(sessionId, s -> !s.watchedTunnel().equals(keepTunnel), status);
         Set<TunnelEndpoint> tunnels = bySession.get(sessionId);
         if (tunnels == null) {
             return;
@@ -98,11 +138,37 @@ class LiveTunnels implements SmartLifecycle {
         }
     }
 
+    private void closeShadows(UUID sessionId, Predicate<ShadowEndpoint> which, GuacamoleStatus status) {
+        Set<ShadowEndpoint> shadows = shadowsBySession.get(sessionId);
+        if (shadows == null) {
+            return;
+        }
+        for (ShadowEndpoint s : Set.copyOf(shadows)) {
+            if (which.test(s)) {
+                log.info("Closing shadow {} of session {}: the tunnel it watches closed ({})", s.shadowId(), sessionId, status);
+                s.closeFromBroker(status);
+            }
+        }
+    }
+
+    private void showNotice(UUID sessionId, String tunnelId, ShadowNotice notice) {
+        Set<TunnelEndpoint> tunnels = bySession.get(sessionId);
+        if (tunnels == null) {
+            return;
+        }
+        for (TunnelEndpoint t : Set.copyOf(tunnels)) {
+            if (t.tunnelId().equals(tunnelId)) {
+                t.show(notice);
+            }
+        }
+    }
+
     private void listen() {
         while (running) {
             // a dedicated connection: LISTEN holds it for as long as the broker runs
             try (Connection c = connections.open("tunnel notifications"); Statement st = c.createStatement()) {
                 st.execute("listen " + CHANNEL);
+                st.execute("listen " + SHADOW_CHANNEL);
                 PGConnection pg = c.unwrap(PGConnection.class);
                 while (running) {
                     PGNotification[] notes = pg.getNotifications(1000);
@@ -110,7 +176,11 @@ class LiveTunnels implements SmartLifecycle {
                         continue;
                     }
                     for (PGNotification n : notes) {
-                        handle(n.getParameter());
+                        if (SHADOW_CHANNEL.equals(n.getName())) {
+                            handleShadow(n.getParameter());
+                        } else {
+                            handle(n.getParameter());
+                        }
                     }
                 }
             } catch (Exception e) {
@@ -139,6 +209,17 @@ class LiveTunnels implements SmartLifecycle {
         }
     }
 
+    private void handleShadow(String message) {
+        String[] parts = message.split(" ");
+        try {
+            UUID sessionId = UUID.fromString(parts[0]);
+            ShadowNotice.decode(parts, 2).ifPresentOrElse(n -> showNotice(sessionId, parts[1], n),
+                    () -> log.debug("Ignoring malformed shadow notification '{}'", message));
+        } catch (IllegalArgumentException e) {
+            log.debug("Ignoring malformed shadow notification '{}'", message);
+        }
+    }
+
     @Scheduled(fixedDelay = 60_000, initialDelay = 60_000)
     void forgetUsedTickets() {
         tickets.forgetExpired();
@@ -156,6 +237,7 @@ class LiveTunnels implements SmartLifecycle {
         if (listener != null) {
             listener.interrupt();
         }
+        shadowsBySession.values().forEach(set -> set.forEach(s -> s.closeFromBroker(GuacamoleStatus.SERVER_BUSY)));
         bySession.values().forEach(set -> set.forEach(t -> t.closeFromBroker(GuacamoleStatus.SERVER_BUSY)));
     }
 

@@ -7,7 +7,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.server.standard.ServerEndpointExporter;
 import org.springframework.web.socket.server.standard.ServerEndpointRegistration;
 
-/** Registers the tunnel's WebSocket endpoint at {@code /tunnel} with the subprotocol {@code guacamole}. */
+/**
+ * Registers the tunnel's WebSocket endpoints with the subprotocol {@code guacamole}: a user's desktop at
+ * {@code /tunnel}, an admin's view-only shadow of one at {@value ShadowTickets#PATH}.
+ */
 @Configuration(proxyBeanMethods = false)
 class TunnelConfiguration {
 
@@ -20,6 +23,13 @@ class TunnelConfiguration {
     ServerEndpointRegistration tunnelEndpoint() {
         // a new endpoint per connection, built by the bean factory (constructor injection)
         ServerEndpointRegistration registration = new ServerEndpointRegistration("/tunnel", TunnelEndpoint.class);
+        registration.setSubprotocols(List.of("guacamole"));
+        return registration;
+    }
+
+    @Bean
+    ServerEndpointRegistration shadowEndpoint() {
+        ServerEndpointRegistration registration = new ServerEndpointRegistration(ShadowTickets.PATH, ShadowEndpoint.class);
         registration.setSubprotocols(List.of("guacamole"));
         return registration;
     }

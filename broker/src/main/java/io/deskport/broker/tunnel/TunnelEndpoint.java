@@ -43,6 +43,14 @@ import io.deskport.gateway.protocol.ProtocolException;
  * {@code error} there means the desktop could not be reached, which is recorded on the session
  * ({@link ConsoleAttempts}) before the error is passed on, so that the browser, asking the broker why its
  * tunnel closed, learns what happened. After the first frame the stream is relayed in bulk.
+ *
+ * <p>The tunnel's id on the server side (the session's current tunnel) is the gateway's id of its connection, so
+ * that an admin can watch it ({@link ShadowEndpoint}); the browser is told a random id of its own. While someone
+ * watches, the browser may be told so ({@link ShadowNotice}); when this tunnel closes, the shadows watching it
+ * close too.
+ *
+ * <p>The pool's clipboard policy holds both ways ({@link ClipboardFilter}): a refused direction's clipboard
+ * streams are dropped here.
  */
 class TunnelEndpoint extends Endpoint {
 
@@ -61,12 +69,15 @@ class TunnelEndpoint extends Endpoint {
     private final Object sendLock = new Object();
     private Session ws;
     private GuacamoleTunnel tunnel;
+    /** The gateway's id of the connection (else the tunnel's own id): the session's tunnel id. */
+    private UUID attachment;
     private UUID sessionId;
     private CurrentUser user;
     private volatile String tunnelId = "";
     private volatile boolean closedByBroker;
     private long lastActivityReport;
     private int consoleFailuresBefore;
+    private ClipboardFilter clipboard;
 
     TunnelEndpoint(SignedTunnelTickets tickets, SessionAccess access, SessionLifecycle lifecycle,
                    GatewayConnector gateway, LiveTunnels live, ConsoleAttempts consoleAttempts) {
@@ -88,7 +99,7 @@ class TunnelEndpoint extends Endpoint {
         session.setMaxTextMessageBufferSize(MAX_MESSAGE);
         session.setMaxIdleTimeout(30_000);
         Map<String, List<String>> params = session.getRequestParameterMap();
-        var grant = tickets.redeem(first(params, "token"));
+        var grant = tickets.redeem(TunnelParameters.first(params, "token"));
         if (grant.isEmpty()) {
             close(GuacamoleStatus.CLIENT_UNAUTHORIZED, "tunnel ticket invalid, expired or already used");
             return;
@@ -109,10 +120,9 @@ class TunnelEndpoint extends Endpoint {
         }
         sessionId = target.sessionId();
         consoleFailuresBefore = target.consoleFailures();
+        clipboard = new ClipboardFilter(target.clipboardToDesktop(), target.clipboardFromDesktop(), this::sendQuietly);
         user = new CurrentUser(target.userId(), target.tenantId(), "tunnel", Set.of());
-        GatewayConnector.ClientScreen screen = new GatewayConnector.ClientScreen(
-                bounded(first(params, "width"), 1024, 8192), bounded(first(params, "height"), 768, 8192),
-                bounded(first(params, "dpi"), 96, 1200), target.userId().toString());
+        GatewayConnector.ClientScreen screen = TunnelParameters.screen(params, target.userId().toString());
         try {
             GatewayConnector.Recording recording = target.recorded() ? new GatewayConnector.Recording(
                     target.tenantId().toString(), sessionId + "-" + System.currentTimeMillis()) : null;
@@ -122,10 +132,12 @@ class TunnelEndpoint extends Endpoint {
             close(e.getStatus(), e.getMessage());
             return;
         }
-        tunnelId = tunnel.getUUID().toString();
+        UUID connection = GatewayConnector.connectionOf(tunnel);
+        attachment = connection != null ? connection : tunnel.getUUID();
+        tunnelId = attachment.toString();
         boolean attached;
         try {
-            attached = lifecycle.markConnected(sessionId, tunnel.getUUID(), user);
+            attached = lifecycle.markConnected(sessionId, attachment, user);
         } catch (ProblemException refused) {
             // a seat given back at disconnect, and none free now
             closeTunnel();
@@ -138,9 +150,10 @@ class TunnelEndpoint extends Endpoint {
             return;
         }
         live.register(sessionId, this);
-        live.announceTakeover(sessionId, tunnel.getUUID());
+        live.announceTakeover(sessionId, attachment);
         try {
-            send("0.," + tunnelId.length() + "." + tunnelId + ";");
+            String browserId = tunnel.getUUID().toString(); // never the gateway's id
+            send("0.," + browserId.length() + "." + browserId + ";");
         } catch (IOException e) {
             log.debug("Tunnel {}: the browser left during the handshake", tunnelId);
             closeTunnel();
@@ -163,7 +176,7 @@ class TunnelEndpoint extends Endpoint {
             }
             char[] chunk;
             while ((chunk = reader.read()) != null) {
-                batch.append(chunk);
+                clipboard.appendToBrowser(batch, chunk);
                 if (!reader.available() || batch.length() >= 8192) {
                     send(batch.toString());
                     batch.setLength(0);
@@ -174,6 +187,10 @@ class TunnelEndpoint extends Endpoint {
                 status = e.getStatus();
                 message = e.getMessage();
             }
+        } catch (ProtocolException e) {
+            log.info("Tunnel {}: the gateway's stream broke the protocol: {}", tunnelId, e.getMessage());
+            status = GuacamoleStatus.SERVER_ERROR;
+            message = "the gateway's stream broke the protocol";
         } catch (IOException e) {
             log.debug("Tunnel {}: the browser went away ({})", tunnelId, e.getMessage());
         } finally {
@@ -194,6 +211,9 @@ class TunnelEndpoint extends Endpoint {
         while ((instruction = reader.readInstruction()) != null) {
             if ("error".equals(instruction.getOpcode())) {
                 recordUpstreamError(instruction.getArgs());
+            }
+            if (!clipboard.passesToBrowser(instruction.getOpcode(), instruction.getArgs())) {
+                continue;
             }
             batch.append(instruction);
             if (!reader.available() || batch.length() >= 8192) {
@@ -243,7 +263,7 @@ class TunnelEndpoint extends Endpoint {
         }
         live.unregister(sessionId, this);
         try {
-            consoleAttempts.failed(sessionId, tunnel.getUUID(), failure, message);
+            consoleAttempts.failed(sessionId, attachment, failure, message);
         } catch (RuntimeException e) {
             log.warn("Could not record that session {} could not reach its desktop ({}): {}", sessionId, failure, e.getMessage());
         }
@@ -265,7 +285,9 @@ class TunnelEndpoint extends Endpoint {
                     if (INPUT.contains(instruction.opcode())) {
                         reportActivity();
                     }
-                    writer.write(instruction.encode().toCharArray());
+                    if (clipboard.passesFromBrowser(instruction)) {
+                        writer.write(instruction.encode().toCharArray());
+                    }
                 }
             }
         } catch (ProtocolException | GuacamoleException e) {
@@ -304,9 +326,10 @@ class TunnelEndpoint extends Endpoint {
         closeTunnel();
         if (sessionId != null) {
             live.unregister(sessionId, this);
-            if (!closedByBroker && tunnel != null) {
+            live.tunnelClosed(sessionId, tunnelId);
+            if (!closedByBroker && attachment != null) {
                 try {
-                    lifecycle.markTunnelClosed(sessionId, tunnel.getUUID(), user);
+                    lifecycle.markTunnelClosed(sessionId, attachment, user);
                 } catch (RuntimeException e) {
                     log.warn("Could not mark session {} disconnected after its tunnel closed: {}", sessionId, e.getMessage());
                 }
@@ -327,6 +350,15 @@ class TunnelEndpoint extends Endpoint {
         closeTunnel();
     }
 
+    /** Tells the browser that someone started or stopped watching this screen. */
+    void show(ShadowNotice notice) {
+        try {
+            send(notice.instruction());
+        } catch (IOException e) {
+            log.debug("Tunnel {}: the browser left before it was told of shadow {}", tunnelId, notice.shadowId());
+        }
+    }
+
     private void closeTunnel() {
         GuacamoleTunnel t = tunnel;
         if (t != null && t.isOpen()) {
@@ -335,6 +367,15 @@ class TunnelEndpoint extends Endpoint {
             } catch (GuacamoleException e) {
                 log.debug("Closing gateway connection of tunnel {} failed: {}", tunnelId, e.getMessage());
             }
+        }
+    }
+
+    /** Sends an answer of the broker's own; a browser that left meanwhile is noticed by the relay. */
+    private void sendQuietly(String text) {
+        try {
+            send(text);
+        } catch (IOException e) {
+            log.debug("Tunnel {}: the browser went away ({})", tunnelId, e.getMessage());
         }
     }
 
@@ -360,20 +401,6 @@ class TunnelEndpoint extends Endpoint {
             }
         } catch (IOException | IllegalStateException e) {
             log.debug("Closing WebSocket of tunnel {} failed: {}", tunnelId, e.getMessage());
-        }
-    }
-
-    private static String first(Map<String, List<String>> params, String name) {
-        List<String> values = params.get(name);
-        return values == null || values.isEmpty() ? null : values.getFirst();
-    }
-
-    private static int bounded(String value, int fallback, int max) {
-        try {
-            int v = Integer.parseInt(value);
-            return v >= 1 && v <= max ? v : fallback;
-        } catch (NumberFormatException e) {
-            return fallback;
         }
     }
 }

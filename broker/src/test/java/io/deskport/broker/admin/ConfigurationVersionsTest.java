@@ -176,6 +176,26 @@ class ConfigurationVersionsTest {
     }
 
     @Test
+    void aPoolAnnouncesShadowingUnlessItsAdminSaysOtherwise() {
+        assertThat(check(tenant.admin.get(poolPath), 200).body().get("announceShadowing").asBoolean())
+                .as("on by default").isTrue();
+        Api.Response quiet = check(tenant.admin.post("/api/v1/admin/pools", json("name", "Quiet", "kind", "POOLED",
+                "announceShadowing", false)), 201);
+        assertThat(quiet.body().get("announceShadowing").asBoolean()).isFalse();
+
+        String etag = check(tenant.admin.get(poolPath), 200).header("ETag");
+        Api.Response off = check(tenant.admin.patch(poolPath, JSON, etag, json("announceShadowing", false)), 200);
+        assertThat(off.body().get("announceShadowing").asBoolean()).isFalse();
+        Api.Response on = check(tenant.admin.patch(poolPath, MERGE, off.header("ETag"), "{\"announceShadowing\": true}"), 200);
+        assertThat(on.body().get("announceShadowing").asBoolean()).isTrue();
+        Api.Response removed = tenant.admin.patch(poolPath, MERGE, on.header("ETag"), "{\"announceShadowing\": null}");
+        assertThat(removed.status()).isEqualTo(400);
+        assertThat(removed.body().get("errors").findValuesAsString("field")).containsExactly("announceShadowing");
+        assertThat(tenant.admin.all("/api/v1/admin/audit?action=POOL_UPDATED&objectId=" + poolPath.replaceAll(".*/", "")))
+                .anyMatch(line -> line.get("details").get("announceShadowing").asBoolean(true) == false);
+    }
+
+    @Test
     void usersGroupsAndTenantsCarryTheirVersionsToo() {
         String user = "/api/v1/admin/users/" + tenant.user("dave", Role.USER);
         String etag = check(tenant.admin.get(user), 200).header("ETag");

@@ -81,6 +81,7 @@ class KeycloakClaimsTest {
         assertThat(ServiceAccountScopeGuard.requiredScope("PATCH", "/api/v1/admin/pools/x")).isEqualTo("admin:write");
         assertThat(ServiceAccountScopeGuard.requiredScope("POST", "/api/v1/admin/sessions/x/logoff"))
                 .isEqualTo("sessions:write");
+        assertThat(ServiceAccountScopeGuard.requiredScope("POST", "/api/v1/admin/sessions/x/shadow")).isNull();
         assertThat(ServiceAccountScopeGuard.requiredScope("GET", "/api/v1/admin/sessions")).isEqualTo("admin:read");
         assertThat(ServiceAccountScopeGuard.requiredScope("POST", "/api/v1/admin/service-accounts")).isNull();
         assertThat(ServiceAccountScopeGuard.requiredScope("GET", "/api/v1/admin/service-accounts")).isNull();

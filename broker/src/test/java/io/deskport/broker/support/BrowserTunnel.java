@@ -26,6 +26,9 @@ import static org.awaitility.Awaitility.await;
 public final class BrowserTunnel implements WebSocket.Listener, AutoCloseable {
 
     private final List<GuacamoleInstruction> received = new CopyOnWriteArrayList<>();
+    /** When each of {@link #received} arrived ({@link System#nanoTime()}), in the same order. */
+    private final List<Long> arrivals = new CopyOnWriteArrayList<>();
+    private volatile long closedAt;
     private final InstructionFeed feed = new InstructionFeed();
     private final StringBuilder partial = new StringBuilder();
     private final CompletableFuture<String> closed = new CompletableFuture<>();
@@ -34,10 +37,15 @@ public final class BrowserTunnel implements WebSocket.Listener, AutoCloseable {
 
     /** Opens {@code /tunnel?token=…&width=…&height=…&dpi=96}; fails when the upgrade is refused. */
     public static BrowserTunnel open(int port, String token, int width, int height) throws Exception {
+        return open(port, "/tunnel", token, width, height);
+    }
+
+    /** Opens the tunnel at {@code path} (e.g. an admin's shadow, {@code /tunnel/shadow}) with the ticket. */
+    public static BrowserTunnel open(int port, String path, String token, int width, int height) throws Exception {
         BrowserTunnel t = new BrowserTunnel();
         t.socket = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("guacamole")
                 .connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/tunnel?token=" + token + "&width=" + width
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + path + "?token=" + token + "&width=" + width
                         + "&height=" + height + "&dpi=96"), t)
                 .get(10, TimeUnit.SECONDS);
         return t;
@@ -66,6 +74,7 @@ public final class BrowserTunnel implements WebSocket.Listener, AutoCloseable {
         if (instruction.getOpcode().isEmpty() && tunnelId == null) {
             tunnelId = instruction.getArgs().getFirst();
         }
+        arrivals.add(System.nanoTime());
         received.add(instruction);
         if (instruction.getOpcode().equals("sync")) {
             send("sync", instruction.getArgs().getFirst());
@@ -74,6 +83,7 @@ public final class BrowserTunnel implements WebSocket.Listener, AutoCloseable {
 
     @Override
     public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+        closedAt = System.nanoTime();
         closed.complete(statusCode + " " + reason);
         return null;
     }
@@ -103,6 +113,33 @@ public final class BrowserTunnel implements WebSocket.Listener, AutoCloseable {
         await(opcode).atMost(Duration.ofSeconds(20)).until(() -> hasReceived(opcode) || closed.isDone());
         return received.stream().filter(i -> i.getOpcode().equals(opcode)).findFirst()
                 .orElseThrow(() -> new AssertionError("tunnel closed (" + closed.getNow("") + ") before " + opcode));
+    }
+
+    /** @return the first instruction received that matches, once one is (fails when the tunnel closes first) */
+    public GuacamoleInstruction awaitInstruction(String what, java.util.function.Predicate<GuacamoleInstruction> which) {
+        await(what).atMost(Duration.ofSeconds(20)).until(() -> received.stream().anyMatch(which) || closed.isDone());
+        return received.stream().filter(which).findFirst()
+                .orElseThrow(() -> new AssertionError("tunnel closed (" + closed.getNow("") + ") before " + what));
+    }
+
+    /** @return when the instruction arrived ({@link System#nanoTime()}) */
+    public long arrivalOf(GuacamoleInstruction instruction) {
+        for (int i = 0; i < received.size(); i++) {
+            if (received.get(i) == instruction) {
+                return arrivals.get(i);
+            }
+        }
+        throw new IllegalArgumentException("not received here: " + instruction);
+    }
+
+    /** @return when the server closed the tunnel ({@link System#nanoTime()}), 0 while it is open */
+    public long closedAt() {
+        return closedAt;
+    }
+
+    /** @return how many {@code sync}s (frames) were received so far */
+    public long frames() {
+        return received.stream().filter(i -> i.getOpcode().equals("sync")).count();
     }
 
     /** @return "code reason" once the server closed the tunnel */

@@ -102,9 +102,14 @@ public final class PortalBrowser implements AutoCloseable {
     }
 
     public CanvasLook remoteCanvas() {
+        return canvasIn("desktop-screen");
+    }
+
+    /** The look of the largest canvas (a Guacamole display's default layer) inside the element of that test id. */
+    public CanvasLook canvasIn(String testId) {
         @SuppressWarnings("unchecked")
         Map<String, Object> look = (Map<String, Object>) ((JavascriptExecutor) driver).executeScript("""
-                const canvases = [...document.querySelectorAll('[data-testid="desktop-screen"] canvas')];
+                const canvases = [...document.querySelectorAll('[data-testid="' + arguments[0] + '"] canvas')];
                 const canvas = canvases.sort((a, b) => b.width * b.height - a.width * a.height)[0];
                 if (!canvas || canvas.width === 0 || canvas.height === 0) {
                   return {width: 0, height: 0, colours: 0, hash: 0};
@@ -118,7 +123,7 @@ public final class PortalBrowser implements AutoCloseable {
                   hash = (Math.imul(hash, 31) + rgb) | 0;
                 }
                 return {width: canvas.width, height: canvas.height, colours: colours.size, hash: hash};
-                """);
+                """, testId);
         return new CanvasLook(((Number) look.get("width")).longValue(), ((Number) look.get("height")).longValue(),
                 ((Number) look.get("colours")).longValue(), ((Number) look.get("hash")).longValue());
     }
