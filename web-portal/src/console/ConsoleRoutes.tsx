@@ -16,6 +16,9 @@ import { SessionPage } from './sessions/SessionPage';
 import { ShadowPage } from './sessions/ShadowPage';
 import { TenantsPage } from './pages/TenantsPage';
 import { UsersPage } from './pages/UsersPage';
+import { UsagePage } from './usage/UsagePage';
+import { WebhookPage } from './webhooks/WebhookPage';
+import { WebhooksPage } from './webhooks/WebhooksPage';
 import { consoleHome, consoleNav, isConsoleUser, isPlatformAdmin } from './roles';
 
 /** The console's pages under /console; a section the roles do not include goes back to the console's home. */
@@ -42,6 +45,9 @@ export function ConsoleRoutes() {
           <Route path="hosts" element={guard('/console/hosts', <HostsPage />)} />
           <Route path="licences" element={guard('/console/licences', <LicencesPage />)} />
           <Route path="licences/:productId" element={guard('/console/licences', <LicenceProductPage />)} />
+          <Route path="usage" element={guard('/console/usage', <UsagePage />)} />
+          <Route path="webhooks" element={guard('/console/webhooks', <WebhooksPage />)} />
+          <Route path="webhooks/:subscriptionId" element={guard('/console/webhooks', <WebhookPage />)} />
           <Route path="users" element={guard('/console/users', <UsersPage />)} />
           <Route path="audit" element={guard('/console/audit', <AuditPage />)} />
           <Route path="tenants" element={guard('/console/tenants', <TenantsPage />)} />

@@ -1,25 +1,8 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { MemoryRouter } from 'react-router-dom';
 
-import { App } from '../app/App';
-import { AuthProvider } from '../auth';
+import { pathOf, queryOf, renderApp, resetBetweenTests, type Answer } from './testConsole';
 import { emptySnapshot } from './dashboard/dashboardFixture';
-import { fakeBroker, pathOf, queryOf, type Call, type Answer } from './testBroker';
-
-const me = (...roles: string[]) => ({ userId: 'me-1', tenantId: 't-1', username: 'admin', roles });
-
-function renderApp(path: string, roles: string[], route: (c: Call) => Answer | undefined) {
-  const calls = fakeBroker((c) => (c.url === '/api/v1/me' ? { body: me(...roles) } : route(c)));
-  render(
-    <MemoryRouter initialEntries={[path]}>
-      <AuthProvider>
-        <App />
-      </AuthProvider>
-    </MemoryRouter>,
-  );
-  return calls;
-}
 
 const pool = (id: string, name: string) => ({
   id,
@@ -39,8 +22,7 @@ const pool = (id: string, name: string) => ({
   updatedAt: '2026-12-01T10:00:00Z',
 });
 
-beforeEach(() => sessionStorage.clear());
-afterEach(() => vi.unstubAllGlobals());
+resetBetweenTests();
 
 describe('landing by role', () => {
   it('lands a tenant admin on the console, with a link to their own desktops', async () => {
@@ -54,7 +36,7 @@ describe('landing by role', () => {
     // below the xl breakpoint (jsdom's window) the sections sit behind the masthead's toggle
     await userEvent.click(screen.getByRole('button', { name: "Show or hide the console's sections" }));
     const nav = screen.getByRole('navigation', { name: 'Console sections' });
-    expect(within(nav).getAllByRole('link').map((l) => l.textContent)).toEqual(['Dashboard', 'Pools', 'Sessions', 'Hosts', 'Licences', 'Users and groups', 'Audit trail']);
+    expect(within(nav).getAllByRole('link').map((l) => l.textContent)).toEqual(['Dashboard', 'Pools', 'Sessions', 'Hosts', 'Licences', 'Usage', 'Webhooks', 'Users and groups', 'Audit trail']);
     expect(screen.queryByTestId('tenant-switcher')).not.toBeInTheDocument();
     await userEvent.click(screen.getByTestId('my-desktops-link'));
     expect(await screen.findByText('No desktops yet')).toBeInTheDocument();

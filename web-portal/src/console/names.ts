@@ -3,8 +3,8 @@ import { useEffect, useState } from 'react';
 import type { AdminClient } from './adminApi';
 import type { AdminDesktop, Entitlement } from './adminTypes';
 
-/** What an id names, for the lists that only carry ids (entitlements, desktops' owners, audit objects). */
-export type NameKind = 'users' | 'groups' | 'pools';
+/** What an id names, for the lists that only carry ids (entitlements, desktops' owners, audit objects, usage). */
+export type NameKind = 'users' | 'groups' | 'pools' | 'licence-products';
 
 const cache = new Map<string, string>();
 const key = (client: AdminClient, kind: NameKind, id: string) => `${client.tenantId ?? ''}/${kind}/${id}`;

@@ -1,27 +1,11 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { MemoryRouter } from 'react-router-dom';
 
-import { App } from '../app/App';
-import { AuthProvider } from '../auth';
 import { detailWords, objectLink } from './pages/AuditPage';
 import { sessionQuery } from './pages/SessionsPage';
-import { fakeBroker, pathOf, queryOf, type Answer, type Call } from './testBroker';
+import { pathOf, queryOf, renderApp, resetBetweenTests, type Answer } from './testConsole';
 
-function renderApp(path: string, roles: string[], route: (c: Call) => Answer | undefined) {
-  const calls = fakeBroker((c) => (c.url === '/api/v1/me' ? { body: { userId: 'me-1', tenantId: 't-1', username: 'admin', roles } } : route(c)));
-  render(
-    <MemoryRouter initialEntries={[path]}>
-      <AuthProvider>
-        <App />
-      </AuthProvider>
-    </MemoryRouter>,
-  );
-  return calls;
-}
-
-beforeEach(() => sessionStorage.clear());
-afterEach(() => vi.unstubAllGlobals());
+resetBetweenTests();
 
 const office = {
   id: 'p1',

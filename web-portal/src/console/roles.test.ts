@@ -24,6 +24,8 @@ describe('console roles', () => {
       '/console/sessions',
       '/console/hosts',
       '/console/licences',
+      '/console/usage',
+      '/console/webhooks',
       '/console/users',
       '/console/audit',
     ]);

@@ -56,6 +56,9 @@ export function consoleNav(me: WithRoles): NavItem[] {
     items.push({ path: '/console/hosts', label: 'Hosts' });
     // the licence API is the admins' only (no help-desk reading)
     items.push({ path: '/console/licences', label: 'Licences' });
+    // usage and webhooks: the broker lets admins only read them (/api/v1/usage/**, /api/v1/admin/webhooks)
+    items.push({ path: '/console/usage', label: 'Usage' });
+    items.push({ path: '/console/webhooks', label: 'Webhooks' });
   } else {
     // help desk: the sessions are its work (and its landing), the rest is for reading (the dashboard without licences,
     // hypervisor hosts and provisioning; session hosts only: hypervisor hosts are the admins')

@@ -79,6 +79,7 @@ const OBJECT_WORDS: Record<string, string> = {
   licenceproduct: 'licence product',
   licence: 'licence',
   licenceseat: 'licence seat',
+  webhooksubscription: 'webhook subscription',
 };
 
 const objectWords = (p: Problem, fallback: string) => {

@@ -1,12 +1,9 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { Alert, AlertActionCloseButton, Button, Form, FormGroup, Label, Modal, ModalBody, ModalFooter, ModalHeader, Spinner, TextInput } from '@patternfly/react-core';
+import { Button, Form, FormGroup, Label, Modal, ModalBody, ModalFooter, ModalHeader, Spinner, TextInput } from '@patternfly/react-core';
 
-import { humanError, type HumanProblem } from '../../problems/problemMessages';
-import { useConsole } from '../ConsoleContext';
-import { PagedTable, type Column } from '../PagedTable';
+import { ConsoleList, useConsoleList, useNotice, usePendingAction, type FilterKey } from '../ConsoleList';
+import type { Column } from '../PagedTable';
 import { ConfirmModal, FieldError, ProblemAlert, SelectFilter, StaleAlert, TextFilter, When } from '../controls';
-import { useServerList } from '../useServerList';
-import { useUrlFilters } from '../useUrlFilters';
 import { useVersionedEdit } from '../useVersionedEdit';
 import { hypervisorAllocation, hypervisorStateWords } from './hostLogic';
 import type { HypervisorHost } from './hostTypes';
@@ -89,31 +86,19 @@ function CapacityModal({ hostId, onClose, onSaved }: { hostId: string; onClose()
  * their own organisation's desktops counted.
  */
 export function HypervisorHostsTab({ platform }: { platform: boolean }) {
-  const { client } = useConsole();
-  const f = useUrlFilters(FILTERS, 'name');
-  const list = useServerList<HypervisorHost>(client, '/api/v1/admin/hypervisor-hosts', { filters: f.filters, sort: f.sort });
-  const [switching, setSwitching] = useState<HypervisorHost | null>(null);
+  const state = useConsoleList<HypervisorHost, FilterKey<typeof FILTERS>>('/api/v1/admin/hypervisor-hosts', FILTERS, 'name');
+  const { client, filters: f, list } = state;
+  const switching = usePendingAction<HypervisorHost>();
   const [editing, setEditing] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<HumanProblem | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const notice = useNotice();
 
-  const maintenance = async () => {
-    if (!switching) return;
-    setBusy(true);
-    setProblem(null);
-    const on = !switching.maintenance;
-    try {
-      await client.send(on ? 'POST' : 'DELETE', `/api/v1/admin/hypervisor-hosts/${encodeURIComponent(switching.id)}/maintenance`);
-      setDone(on ? `${switching.name} is in maintenance: no new desktops go there; free ones are drained and replaced elsewhere.` : `${switching.name} takes new desktops again.`);
-      setSwitching(null);
+  const maintenance = () =>
+    switching.run(async (host) => {
+      const on = !host.maintenance;
+      await client.send(on ? 'POST' : 'DELETE', `/api/v1/admin/hypervisor-hosts/${encodeURIComponent(host.id)}/maintenance`);
+      notice.show(on ? `${host.name} is in maintenance: no new desktops go there; free ones are drained and replaced elsewhere.` : `${host.name} takes new desktops again.`);
       list.reload();
-    } catch (e) {
-      setProblem(humanError(e, 'admin'));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   const columns: Column<HypervisorHost>[] = [
     {
@@ -167,27 +152,22 @@ export function HypervisorHostsTab({ platform }: { platform: boolean }) {
 
   return (
     <>
-      {done && <Alert variant="success" isInline title={done} className="pf-v6-u-my-md" aria-live="polite" actionClose={<AlertActionCloseButton onClose={() => setDone(null)} />} />}
-      {!switching && <ProblemAlert problem={problem} />}
       {!platform && (
         <p className="dp-secondary pf-v6-u-my-sm">
           The platform operator runs these hosts for every organisation; the figures count your organisation’s desktops. Maintenance and capacity are theirs to change.
         </p>
       )}
-      <PagedTable
+      <ConsoleList
+        state={state}
+        notice={notice}
         label="Hypervisor hosts"
-        list={list}
         columns={columns}
         rowKey={(h) => h.id}
-        sort={f.sort}
-        onSort={f.setSort}
-        filtered={f.active}
-        onClearFilters={f.clear}
         actions={
           platform
             ? (h) => (
                 <>
-                  <Button variant="secondary" size="sm" isDanger={!h.maintenance} onClick={() => setSwitching(h)} aria-label={`${h.maintenance ? 'End maintenance of' : 'Maintenance for'} ${h.name}`}>
+                  <Button variant="secondary" size="sm" isDanger={!h.maintenance} onClick={() => switching.ask(h)} aria-label={`${h.maintenance ? 'End maintenance of' : 'Maintenance for'} ${h.name}`}>
                     {h.maintenance ? 'End maintenance' : 'Maintenance'}
                   </Button>{' '}
                   <Button variant="link" size="sm" onClick={() => setEditing(h.id)} aria-label={`Change the capacity of ${h.name}`}>
@@ -229,22 +209,19 @@ export function HypervisorHostsTab({ platform }: { platform: boolean }) {
             : 'The platform operator has not registered hypervisor hosts; desktops are provisioned nowhere until they do.',
         }}
       />
-      {switching && (
+      {switching.pending && (
         <ConfirmModal
-          title={switching.maintenance ? `End maintenance of ${switching.name}?` : `Put ${switching.name} in maintenance?`}
-          confirmLabel={switching.maintenance ? 'End maintenance' : 'Start maintenance'}
-          danger={!switching.maintenance}
-          busy={busy}
-          problem={problem}
+          title={switching.pending.maintenance ? `End maintenance of ${switching.pending.name}?` : `Put ${switching.pending.name} in maintenance?`}
+          confirmLabel={switching.pending.maintenance ? 'End maintenance' : 'Start maintenance'}
+          danger={!switching.pending.maintenance}
+          busy={switching.busy}
+          problem={switching.problem}
           onConfirm={() => void maintenance()}
-          onCancel={() => {
-            setSwitching(null);
-            setProblem(null);
-          }}
+          onCancel={switching.cancel}
         >
-          {switching.maintenance
+          {switching.pending.maintenance
             ? 'New desktops can be placed there again.'
-            : `No new desktops are placed there; its free desktops are drained and replaced on other hosts. Desktops in use (${switching.desktops} there now in all) stay until their users are done.`}
+            : `No new desktops are placed there; its free desktops are drained and replaced on other hosts. Desktops in use (${switching.pending.desktops} there now in all) stay until their users are done.`}
         </ConfirmModal>
       )}
       {editing && (
@@ -253,7 +230,7 @@ export function HypervisorHostsTab({ platform }: { platform: boolean }) {
           onClose={() => setEditing(null)}
           onSaved={(h) => {
             setEditing(null);
-            setDone(`The capacity of ${h.name} was saved.`);
+            notice.show(`The capacity of ${h.name} was saved.`);
             list.reload();
           }}
         />

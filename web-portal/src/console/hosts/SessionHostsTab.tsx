@@ -1,14 +1,11 @@
 import { useEffect, useState } from 'react';
-import { Alert, AlertActionCloseButton, Button, Label, List, ListItem, ToolbarItem } from '@patternfly/react-core';
+import { Button, Label, List, ListItem, ToolbarItem } from '@patternfly/react-core';
 import { Link } from 'react-router-dom';
 
-import { humanError, type HumanProblem } from '../../problems/problemMessages';
 import type { AdminPool } from '../adminTypes';
-import { useConsole } from '../ConsoleContext';
-import { PagedTable, type Column } from '../PagedTable';
-import { ConfirmModal, ProblemAlert, SelectFilter, TextFilter, When } from '../controls';
-import { useServerList } from '../useServerList';
-import { useUrlFilters } from '../useUrlFilters';
+import { ConsoleList, useConsoleList, useNotice, usePendingAction, type FilterKey } from '../ConsoleList';
+import type { Column } from '../PagedTable';
+import { ConfirmModal, SelectFilter, TextFilter, When } from '../controls';
 import { EnrolHostModal } from './EnrolHostModal';
 import { ageWords, bulkWords, heartbeatAge, loadWords, sessionHostStateWords, sessionsWords } from './hostLogic';
 import { SESSION_HOST_STATES, type BulkResult, type SessionHostDetail } from './hostTypes';
@@ -19,16 +16,13 @@ type Pending = { action: 'DRAIN' | 'RESUME'; hosts: SessionHostDetail[] };
 
 /** The tenant's session hosts: load and heartbeats, drain and resume (one or many), and enrolment of new ones. */
 export function SessionHostsTab({ admin }: { admin: boolean }) {
-  const { client } = useConsole();
-  const f = useUrlFilters(FILTERS, 'name');
-  const list = useServerList<SessionHostDetail>(client, '/api/v1/admin/session-hosts', { filters: f.filters, sort: f.sort });
+  const state = useConsoleList<SessionHostDetail, FilterKey<typeof FILTERS>>('/api/v1/admin/session-hosts', FILTERS, 'name');
+  const { client, filters: f, list } = state;
   const [pools, setPools] = useState<AdminPool[]>([]);
   const [selected, setSelected] = useState<Map<string, SessionHostDetail>>(new Map());
-  const [pending, setPending] = useState<Pending | null>(null);
+  const pending = usePendingAction<Pending>();
   const [enrolling, setEnrolling] = useState<SessionHostDetail | 'new' | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<HumanProblem | null>(null);
-  const [outcome, setOutcome] = useState<{ done: string; refused: string[] } | null>(null);
+  const notice = useNotice();
   const [now, setNow] = useState(() => Date.now());
 
   useEffect(() => {
@@ -39,29 +33,32 @@ export function SessionHostsTab({ admin }: { admin: boolean }) {
 
   const poolName = (id: string) => pools.find((p) => p.id === id)?.name ?? '…';
 
-  const act = async () => {
-    if (!pending) return;
-    setBusy(true);
-    setProblem(null);
-    try {
-      const ids = pending.hosts.map((h) => h.id);
+  const act = () =>
+    pending.run(async ({ action, hosts }) => {
+      const ids = hosts.map((h) => h.id);
       let result: BulkResult;
       if (ids.length === 1) {
-        await client.send('POST', `/api/v1/admin/session-hosts/${encodeURIComponent(ids[0])}/${pending.action === 'DRAIN' ? 'drain' : 'resume'}`);
+        await client.send('POST', `/api/v1/admin/session-hosts/${encodeURIComponent(ids[0])}/${action === 'DRAIN' ? 'drain' : 'resume'}`);
         result = { succeeded: 1, failed: 0, results: [{ id: ids[0], status: 200, reason: null, detail: null }] };
       } else {
-        result = (await client.send<BulkResult>('POST', '/api/v1/admin/session-hosts/bulk', { action: pending.action, ids })).value;
+        result = (await client.send<BulkResult>('POST', '/api/v1/admin/session-hosts/bulk', { action, ids })).value;
       }
-      setOutcome(bulkWords(result, pending.action, Object.fromEntries(pending.hosts.map((h) => [h.id, h.name]))));
-      setPending(null);
+      const outcome = bulkWords(result, action, Object.fromEntries(hosts.map((h) => [h.id, h.name])));
+      notice.show(outcome.done, {
+        variant: outcome.refused.length ? 'warning' : 'success',
+        testId: 'host-outcome',
+        body:
+          outcome.refused.length > 0 ? (
+            <List>
+              {outcome.refused.map((r) => (
+                <ListItem key={r}>{r}</ListItem>
+              ))}
+            </List>
+          ) : undefined,
+      });
       setSelected(new Map());
       list.reload();
-    } catch (e) {
-      setProblem(humanError(e, 'admin'));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   const columns: Column<SessionHostDetail>[] = [
     {
@@ -101,42 +98,19 @@ export function SessionHostsTab({ admin }: { admin: boolean }) {
 
   const rows = list.rows;
   const pick = (hosts: SessionHostDetail[], action: 'DRAIN' | 'RESUME') => {
-    setOutcome(null);
-    setPending({ action, hosts });
+    notice.clear();
+    pending.ask({ action, hosts });
   };
   const selectedHosts = [...selected.values()];
 
   return (
     <>
-      {outcome && (
-        <Alert
-          variant={outcome.refused.length ? 'warning' : 'success'}
-          isInline
-          title={outcome.done}
-          className="pf-v6-u-my-md"
-          aria-live="polite"
-          data-testid="host-outcome"
-          actionClose={<AlertActionCloseButton onClose={() => setOutcome(null)} />}
-        >
-          {outcome.refused.length > 0 && (
-            <List>
-              {outcome.refused.map((r) => (
-                <ListItem key={r}>{r}</ListItem>
-              ))}
-            </List>
-          )}
-        </Alert>
-      )}
-      {!pending && <ProblemAlert problem={problem} />}
-      <PagedTable
+      <ConsoleList
+        state={state}
+        notice={notice}
         label="Session hosts"
-        list={list}
         columns={columns}
         rowKey={(h) => h.id}
-        sort={f.sort}
-        onSort={f.setSort}
-        filtered={f.active}
-        onClearFilters={f.clear}
         selection={
           admin
             ? {
@@ -223,24 +197,21 @@ export function SessionHostsTab({ admin }: { admin: boolean }) {
           action: admin ? <Button onClick={() => setEnrolling('new')}>Add host</Button> : undefined,
         }}
       />
-      {pending && (
+      {pending.pending && (
         <ConfirmModal
           title={
-            pending.action === 'DRAIN'
-              ? `Drain ${pending.hosts.length === 1 ? pending.hosts[0].name : `${pending.hosts.length} hosts`}?`
-              : `Resume ${pending.hosts.length === 1 ? pending.hosts[0].name : `${pending.hosts.length} hosts`}?`
+            pending.pending.action === 'DRAIN'
+              ? `Drain ${pending.pending.hosts.length === 1 ? pending.pending.hosts[0].name : `${pending.pending.hosts.length} hosts`}?`
+              : `Resume ${pending.pending.hosts.length === 1 ? pending.pending.hosts[0].name : `${pending.pending.hosts.length} hosts`}?`
           }
-          confirmLabel={pending.action === 'DRAIN' ? 'Drain' : 'Resume'}
-          danger={pending.action === 'DRAIN'}
-          busy={busy}
-          problem={problem}
+          confirmLabel={pending.pending.action === 'DRAIN' ? 'Drain' : 'Resume'}
+          danger={pending.pending.action === 'DRAIN'}
+          busy={pending.busy}
+          problem={pending.problem}
           onConfirm={() => void act()}
-          onCancel={() => {
-            setPending(null);
-            setProblem(null);
-          }}
+          onCancel={pending.cancel}
         >
-          {pending.action === 'DRAIN'
+          {pending.pending.action === 'DRAIN'
             ? 'New sessions are no longer placed there; sessions running now go on and their users can reconnect. Use it before maintenance, then log the remaining users off or wait for them to leave.'
             : 'New sessions can be placed there again.'}
         </ConfirmModal>

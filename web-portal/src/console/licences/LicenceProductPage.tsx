@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import {
   Alert,
-  AlertActionCloseButton,
   Breadcrumb,
   BreadcrumbItem,
   Button,
@@ -11,8 +10,6 @@ import {
   DescriptionListTerm,
   Flex,
   FlexItem,
-  FormSelect,
-  FormSelectOption,
   Label,
   PageSection,
   Spinner,
@@ -23,12 +20,11 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ApiError } from '../../api/http';
 import type { Problem } from '../../api/types';
 import { humanError, type HumanProblem } from '../../problems/problemMessages';
-import type { AdminPool } from '../adminTypes';
 import { useConsole } from '../ConsoleContext';
-import { PagedTable, type Column } from '../PagedTable';
+import { ConsoleList, useConsoleList, useNotice } from '../ConsoleList';
+import type { Column } from '../PagedTable';
 import { ConfirmModal, ProblemAlert, When } from '../controls';
-import { useServerList } from '../useServerList';
-import { useLocalFilters } from '../useUrlFilters';
+import { ConsumingPools } from './ConsumingPools';
 import { SeatsBar } from './LicencesPage';
 import { MODEL_WORDS, STATUS_WORDS, capacityConflict, dateWords } from './licenceLogic';
 import { LicenceModal, ProductModal } from './ProductForms';
@@ -39,16 +35,15 @@ import type { Licence, LicenceProduct } from './licenceTypes';
 const NO_FILTERS = [] as const;
 
 function Licences({ product, onChanged }: { product: LicenceProduct; onChanged(): void }) {
-  const { client } = useConsole();
-  const f = useLocalFilters(NO_FILTERS, 'validFrom');
   const base = `/api/v1/admin/licence-products/${encodeURIComponent(product.id)}/licences`;
-  const list = useServerList<Licence>(client, base, { sort: f.sort });
+  const state = useConsoleList<Licence, never>(base, NO_FILTERS, 'validFrom', { local: true });
+  const { client, list } = state;
+  const notice = useNotice();
   const [editing, setEditing] = useState<string | null | 'new'>(null);
   const [removing, setRemoving] = useState<Licence | null>(null);
   const [problem, setProblem] = useState<HumanProblem | null>(null);
   const [refusal, setRefusal] = useState<Problem | undefined>(undefined);
   const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState<string | null>(null);
 
   const remove = async (force: boolean) => {
     if (!removing) return;
@@ -97,16 +92,12 @@ function Licences({ product, onChanged }: { product: LicenceProduct; onChanged()
 
   return (
     <>
-      {done && <Alert variant="success" isInline title={done} className="pf-v6-u-mb-md" aria-live="polite" actionClose={<AlertActionCloseButton onClose={() => setDone(null)} />} />}
-      <PagedTable
+      <ConsoleList
+        state={state}
+        notice={notice}
         label="Licences"
-        list={list}
         columns={columns}
         rowKey={(l) => l.id}
-        sort={f.sort}
-        onSort={f.setSort}
-        filtered={false}
-        onClearFilters={f.clear}
         toolbar={
           <FlexItem>
             <Button onClick={() => setEditing('new')}>Add licence</Button>
@@ -134,7 +125,7 @@ function Licences({ product, onChanged }: { product: LicenceProduct; onChanged()
           licenceId={editing === 'new' ? null : editing}
           onClose={() => setEditing(null)}
           onSaved={(l) => {
-            setDone(editing === 'new' ? `A licence of ${l.seats} seats was added.` : 'The licence was saved.');
+            notice.show(editing === 'new' ? `A licence of ${l.seats} seats was added.` : 'The licence was saved.');
             setEditing(null);
             list.reload();
             onChanged();
@@ -163,60 +154,6 @@ function Licences({ product, onChanged }: { product: LicenceProduct; onChanged()
           {removing.inForce ? ' It is the licence in force: the product’s seats follow the next licence valid now, or it has none.' : ''}
         </ConfirmModal>
       )}
-    </>
-  );
-}
-
-/** Lets a pool's connects take seats of the product (PUT /pools/{id}/licence-products/{productId}). */
-function AddToPool({ product, onAdded }: { product: LicenceProduct; onAdded(): void }) {
-  const { client } = useConsole();
-  const [pools, setPools] = useState<AdminPool[]>([]);
-  const [poolId, setPoolId] = useState('');
-  const [problem, setProblem] = useState<HumanProblem | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    client.page<AdminPool>('/api/v1/admin/pools?sort=name&limit=1000').then((p) => setPools(p.rows)).catch(() => setPools([]));
-  }, [client]);
-  // a per-desktop product needs desktops of the pool's own: shared pools cannot consume it
-  const choices = product.model === 'PER_DESKTOP' ? pools.filter((p) => p.kind !== 'SHARED') : pools;
-  const add = async () => {
-    setBusy(true);
-    setProblem(null);
-    setDone(null);
-    try {
-      await client.send('PUT', `/api/v1/admin/pools/${encodeURIComponent(poolId)}/licence-products/${encodeURIComponent(product.id)}`);
-      setDone(`Connects to ${pools.find((p) => p.id === poolId)?.name ?? 'the pool'} now take a seat of ${product.name}.`);
-      setPoolId('');
-      onAdded();
-    } catch (e) {
-      setProblem(humanError(e, 'admin'));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <>
-      <ProblemAlert problem={problem} />
-      {done && <Alert variant="success" isInline title={done} className="pf-v6-u-mb-md" aria-live="polite" actionClose={<AlertActionCloseButton onClose={() => setDone(null)} />} />}
-      <Flex alignItems={{ default: 'alignItemsFlexEnd' }}>
-        <FlexItem>
-          <label htmlFor="consume-pool" className="dp-filter-label">
-            Let a pool consume it
-          </label>
-          <FormSelect id="consume-pool" value={poolId} onChange={(_e, v) => setPoolId(v)} className="dp-entitle-group">
-            <FormSelectOption value="" label="Choose a pool" isPlaceholder />
-            {choices.map((p) => (
-              <FormSelectOption key={p.id} value={p.id} label={p.name} />
-            ))}
-          </FormSelect>
-        </FlexItem>
-        <FlexItem>
-          <Button variant="secondary" onClick={() => void add()} isDisabled={!poolId || busy} isLoading={busy}>
-            Consume in pool
-          </Button>
-        </FlexItem>
-      </Flex>
     </>
   );
 }
@@ -322,7 +259,7 @@ export function LicenceProductPage() {
               <DescriptionListTerm>Pools consuming it</DescriptionListTerm>
               <DescriptionListDescription data-testid="consuming-pools">
                 {product.pools === 0 ? 'none yet' : product.pools}
-                <span className="dp-secondary"> — a pool’s page lists the products it consumes and removes one</span>
+                <span className="dp-secondary"> — listed below</span>
               </DescriptionListDescription>
             </DescriptionListGroup>
             <DescriptionListGroup>
@@ -332,7 +269,12 @@ export function LicenceProductPage() {
               </DescriptionListDescription>
             </DescriptionListGroup>
           </DescriptionList>
-          <AddToPool product={product} onAdded={reload} />
+          <section aria-labelledby="product-pools">
+            <Title headingLevel="h2" id="product-pools" className="pf-v6-u-mt-lg pf-v6-u-mb-sm">
+              Pools consuming it
+            </Title>
+            <ConsumingPools product={product} onChanged={reload} />
+          </section>
           <section aria-labelledby="product-licences">
             <Title headingLevel="h2" id="product-licences" className="pf-v6-u-mt-lg pf-v6-u-mb-sm">
               Licences

@@ -24,10 +24,9 @@ import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 
 import { humanError, type HumanProblem } from '../../problems/problemMessages';
 import { useConsole } from '../ConsoleContext';
-import { PagedTable, type Column } from '../PagedTable';
+import { ConsoleList, useConsoleList, type FilterKey } from '../ConsoleList';
+import type { Column } from '../PagedTable';
 import { ProblemAlert, SelectFilter, TextFilter, When } from '../controls';
-import { useServerList } from '../useServerList';
-import { useUrlFilters } from '../useUrlFilters';
 import { CsvLink } from './CsvLink';
 import { ENFORCEMENT_WORDS, MODEL_SHORT, dateWords, reportUrl, seatsPercent, seatsWords } from './licenceLogic';
 import { ProductModal } from './ProductForms';
@@ -53,9 +52,8 @@ export function SeatsBar({ product, id }: { product: LicenceProduct; id: string 
 }
 
 function ProductsTab() {
-  const { client } = useConsole();
-  const f = useUrlFilters(FILTERS, 'name');
-  const list = useServerList<LicenceProduct>(client, '/api/v1/admin/licence-products', { filters: f.filters, sort: f.sort });
+  const state = useConsoleList<LicenceProduct, FilterKey<typeof FILTERS>>('/api/v1/admin/licence-products', FILTERS, 'name');
+  const f = state.filters;
   const navigate = useNavigate();
   const [creating, setCreating] = useState(false);
 
@@ -90,15 +88,11 @@ function ProductsTab() {
 
   return (
     <>
-      <PagedTable
+      <ConsoleList
+        state={state}
         label="Licence products"
-        list={list}
         columns={columns}
         rowKey={(p) => p.id}
-        sort={f.sort}
-        onSort={f.setSort}
-        filtered={f.active}
-        onClearFilters={f.clear}
         toolbar={
           <>
             <TextFilter label="Search products by name, vendor or SKU" value={f.filters.q} onApply={(v) => f.setFilter('q', v)} placeholder="Name, vendor or SKU" />

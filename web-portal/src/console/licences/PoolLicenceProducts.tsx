@@ -99,7 +99,7 @@ export function PoolLicenceProducts({ pool, admin }: { pool: AdminPool; admin: b
           admin
             ? (p) => (
                 <Button variant="link" isDanger onClick={() => setRemoving(p)} aria-label={`Stop consuming ${p.name}`}>
-                  Remove
+                  Stop consuming
                 </Button>
               )
             : undefined

@@ -160,3 +160,14 @@ export interface LicenceExpiryReport {
   withinDays: number;
   licences: ExpiringLicence[];
 }
+
+/** A pool that consumes a product (GET /licence-products/{id}/pools: licensing.ConsumingPool). */
+export interface ConsumingPool {
+  id: string;
+  name: string;
+  kind: 'PERSISTENT' | 'POOLED' | 'SHARED';
+  enabled: boolean;
+  /** PER_DESKTOP: the seats the pool's desktops hold now; null for the other models. */
+  desktopSeats: number | null;
+  createdAt: string;
+}

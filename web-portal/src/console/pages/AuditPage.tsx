@@ -3,14 +3,12 @@ import { Button, Content, FormHelperText, HelperText, HelperTextItem, Label, Pag
 import { Link } from 'react-router-dom';
 
 import { useAuth } from '../../auth';
-import { useConsole } from '../ConsoleContext';
-import { PagedTable, type Column } from '../PagedTable';
+import { ConsoleList, useConsoleList, type FilterKey } from '../ConsoleList';
+import type { Column } from '../PagedTable';
 import { SelectFilter, TextFilter, TimeFilter, When } from '../controls';
 import type { AdminUser, AuditEntry } from '../adminTypes';
 import { useNames } from '../names';
 import { isPlatformAdmin } from '../roles';
-import { useServerList } from '../useServerList';
-import { useUrlFilters } from '../useUrlFilters';
 
 const FILTERS = ['actorId', 'action', 'objectType', 'objectId', 'since', 'until'] as const;
 
@@ -27,6 +25,7 @@ export const OBJECT_TYPES = [
   { value: 'LICENCE_PRODUCT', label: 'Licence product' },
   { value: 'LICENCE', label: 'Licence' },
   { value: 'LICENCE_SEAT', label: 'Licence seat' },
+  { value: 'WEBHOOK_SUBSCRIPTION', label: 'Webhook subscription' },
 ];
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
@@ -54,6 +53,8 @@ export function objectLink(e: Pick<AuditEntry, 'objectType' | 'objectId' | 'deta
       return str(d.productId) ? `/console/licences/${encodeURIComponent(str(d.productId)!)}` : '/console/licences';
     case 'SESSION_HOST':
       return str(d.name) ? `/console/hosts?q=${encodeURIComponent(str(d.name)!)}` : '/console/hosts';
+    case 'WEBHOOK_SUBSCRIPTION':
+      return id ? `/console/webhooks/${encodeURIComponent(id)}` : '/console/webhooks';
     case 'HYPERVISOR_HOST':
       return '/console/hosts?tab=hypervisors';
     case 'TENANT':
@@ -76,10 +77,9 @@ export function detailWords(details: Record<string, unknown> | null): string {
 
 /** The tenant's audit trail, newest first, filtered by actor, action, object and time. */
 export function AuditPage() {
-  const { client } = useConsole();
   const { user } = useAuth();
-  const f = useUrlFilters(FILTERS, '-occurredAt');
-  const list = useServerList<AuditEntry>(client, '/api/v1/admin/audit', { filters: f.filters, sort: f.sort });
+  const state = useConsoleList<AuditEntry, FilterKey<typeof FILTERS>>('/api/v1/admin/audit', FILTERS, '-occurredAt');
+  const { client, filters: f } = state;
   const actor = useNames(client, 'users', [f.filters.actorId]);
   const [actorMissing, setActorMissing] = useState<string | null>(null);
 
@@ -152,18 +152,12 @@ export function AuditPage() {
       <Content component="p" className="dp-secondary">
         Who did what, newest first: sign-ins, admin changes, session changes and the system’s own actions.
       </Content>
-      <PagedTable
+      <ConsoleList
+        state={state}
         label="Audit lines"
-        list={list}
         columns={columns}
         rowKey={(e) => String(e.id)}
-        sort={f.sort}
-        onSort={f.setSort}
-        filtered={f.active}
-        onClearFilters={() => {
-          setActorMissing(null);
-          f.clear();
-        }}
+        onClearFilters={() => setActorMissing(null)}
         toolbar={
           <>
             {f.filters.actorId ? (

@@ -6,12 +6,10 @@ import { useAuth } from '../../auth';
 import { canAdminister } from '../roles';
 import { PoolWizard } from '../pools/PoolWizard';
 
-import { useConsole } from '../ConsoleContext';
-import { PagedTable, type Column } from '../PagedTable';
+import { ConsoleList, useConsoleList, type FilterKey } from '../ConsoleList';
+import type { Column } from '../PagedTable';
 import { SelectFilter, TextFilter, When } from '../controls';
 import type { AdminPool } from '../adminTypes';
-import { useServerList } from '../useServerList';
-import { useUrlFilters } from '../useUrlFilters';
 import { KIND_WORDS, durationWords } from '../words';
 
 const FILTERS = ['q', 'kind', 'enabled'] as const;
@@ -19,9 +17,8 @@ const CLIPBOARD_SHORT = { TO_DESKTOP: 'into the desktop only', FROM_DESKTOP: 'ou
 
 /** The tenant's pools: GET /api/v1/admin/pools (filters q, kind, enabled; sort name, createdAt, updatedAt). */
 export function PoolsPage() {
-  const { client } = useConsole();
-  const f = useUrlFilters(FILTERS, 'name');
-  const list = useServerList<AdminPool>(client, '/api/v1/admin/pools', { filters: f.filters, sort: f.sort });
+  const state = useConsoleList<AdminPool, FilterKey<typeof FILTERS>>('/api/v1/admin/pools', FILTERS, 'name');
+  const f = state.filters;
   const { user } = useAuth();
   const admin = canAdminister(user);
   const navigate = useNavigate();
@@ -29,8 +26,8 @@ export function PoolsPage() {
   const [creating, setCreating] = useState(false);
   // what an action on a pool's page did (a deletion), said here where the admin lands
   const [notice, setNotice] = useState<string | null>(() => {
-    const state = location.state as { notice?: unknown } | null;
-    return typeof state?.notice === 'string' ? state.notice : null;
+    const arrived = location.state as { notice?: unknown } | null;
+    return typeof arrived?.notice === 'string' ? arrived.notice : null;
   });
   useEffect(() => {
     if (notice) {
@@ -78,15 +75,11 @@ export function PoolsPage() {
         Sets of desktops handed out under one policy. Open a pool to see its desktops, who may use it and what its
         provisioning is doing.
       </Content>
-      <PagedTable
+      <ConsoleList
+        state={state}
         label="Pools"
-        list={list}
         columns={columns}
         rowKey={(p) => p.id}
-        sort={f.sort}
-        onSort={f.setSort}
-        filtered={f.active}
-        onClearFilters={f.clear}
         toolbar={
           <>
             <TextFilter label="Search pools by name or description" value={f.filters.q} onApply={(v) => f.setFilter('q', v)} placeholder="Name or description" />

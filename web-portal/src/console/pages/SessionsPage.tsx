@@ -1,23 +1,20 @@
 import { useEffect, useState } from 'react';
-import { Alert, AlertActionCloseButton, Button, Content, Label, PageSection, Title, ToolbarItem } from '@patternfly/react-core';
+import { Button, Content, Label, PageSection, Title, ToolbarItem } from '@patternfly/react-core';
 import { EyeIcon } from '@patternfly/react-icons';
 import { Link, useNavigate } from 'react-router-dom';
 
-import { humanError, type HumanProblem } from '../../problems/problemMessages';
-import { useConsole } from '../ConsoleContext';
-import { PagedTable, type Column } from '../PagedTable';
+import { ConsoleList, useConsoleList, useNotice, usePendingAction, type FilterKey } from '../ConsoleList';
+import type { Column } from '../PagedTable';
 import { ConfirmModal, SelectFilter, TextFilter, When } from '../controls';
 import type { AdminPool, AdminSession, SessionHost } from '../adminTypes';
 import { useNames } from '../names';
-import { useServerList } from '../useServerList';
-import { useUrlFilters } from '../useUrlFilters';
 import { SESSION_STATES, sessionStateWords } from '../words';
 import { canShadow, sessionPath, shadowPath } from '../sessions/SessionPage';
 
 const FILTERS = ['q', 'poolId', 'hostId', 'userId', 'state'] as const;
 
 /** "ALL" in the state filter: ended sessions too (liveOnly=false); "" is the broker's default, live ones only. */
-export function sessionQuery(f: Record<(typeof FILTERS)[number], string>) {
+export function sessionQuery(f: Record<FilterKey<typeof FILTERS>, string>) {
   const { state, ...rest } = f;
   if (state === 'ALL') {
     return { ...rest, liveOnly: false };
@@ -37,16 +34,13 @@ const STATE_COLOURS: Record<string, 'blue' | 'green' | 'orange' | 'grey' | 'purp
 
 /** The tenant's sessions with shadow (view only), disconnect and log off (help desk too). */
 export function SessionsPage() {
-  const { client } = useConsole();
+  const state = useConsoleList<AdminSession, FilterKey<typeof FILTERS>>('/api/v1/admin/sessions', FILTERS, '-createdAt', { query: sessionQuery });
+  const { client, filters: f, list } = state;
   const navigate = useNavigate();
-  const f = useUrlFilters(FILTERS, '-createdAt');
-  const list = useServerList<AdminSession>(client, '/api/v1/admin/sessions', { filters: sessionQuery(f.filters), sort: f.sort });
   const [pools, setPools] = useState<AdminPool[]>([]);
   const [hosts, setHosts] = useState<SessionHost[]>([]);
-  const [action, setAction] = useState<Action | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<HumanProblem | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const action = usePendingAction<Action>();
+  const notice = useNotice();
   const filterUser = useNames(client, 'users', [f.filters.userId]);
 
   useEffect(() => {
@@ -57,28 +51,16 @@ export function SessionsPage() {
       .catch(() => setHosts([]));
   }, [client]);
 
-  const act = async () => {
-    if (!action) {
-      return;
-    }
-    setBusy(true);
-    setProblem(null);
-    const s = action.session;
-    try {
-      await client.send('POST', `/api/v1/admin/sessions/${encodeURIComponent(s.id)}/${action.kind}`);
-      setDone(
-        action.kind === 'disconnect'
+  const act = () =>
+    action.run(async ({ kind, session: s }) => {
+      await client.send('POST', `/api/v1/admin/sessions/${encodeURIComponent(s.id)}/${kind}`);
+      notice.show(
+        kind === 'disconnect'
           ? `${s.username}’s session in ${s.poolName} was disconnected; it waits for them to reconnect.`
           : `${s.username} was logged off from ${s.poolName}.`,
       );
-      setAction(null);
       list.reload();
-    } catch (e) {
-      setProblem(humanError(e, 'admin'));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   const columns: Column<AdminSession>[] = [
     {
@@ -122,18 +104,12 @@ export function SessionsPage() {
         told). Disconnecting keeps the user’s work running until they reconnect; logging off ends the session and
         everything open in it.
       </Content>
-      {done && (
-        <Alert variant="success" isInline title={done} className="pf-v6-u-mb-md" aria-live="polite" actionClose={<AlertActionCloseButton onClose={() => setDone(null)} />} />
-      )}
-      <PagedTable
+      <ConsoleList
+        state={state}
+        notice={notice}
         label="Sessions"
-        list={list}
         columns={columns}
         rowKey={(s) => s.id}
-        sort={f.sort}
-        onSort={f.setSort}
-        filtered={f.active}
-        onClearFilters={f.clear}
         actions={(s) =>
           s.state === 'ENDED' ? null : (
             <>
@@ -143,11 +119,11 @@ export function SessionsPage() {
                 </Button>
               )}{' '}
               {(s.state === 'CONNECTED' || s.state === 'READY') && (
-                <Button variant="secondary" size="sm" onClick={() => setAction({ kind: 'disconnect', session: s })} aria-label={`Disconnect ${s.username} from ${s.poolName}`}>
+                <Button variant="secondary" size="sm" onClick={() => action.ask({ kind: 'disconnect', session: s })} aria-label={`Disconnect ${s.username} from ${s.poolName}`}>
                   Disconnect
                 </Button>
               )}{' '}
-              <Button variant="danger" size="sm" onClick={() => setAction({ kind: 'logoff', session: s })} aria-label={`Log off ${s.username} from ${s.poolName}`}>
+              <Button variant="danger" size="sm" onClick={() => action.ask({ kind: 'logoff', session: s })} aria-label={`Log off ${s.username} from ${s.poolName}`}>
                 Log off
               </Button>
             </>
@@ -194,22 +170,19 @@ export function SessionsPage() {
           body: 'No session is live. Sessions appear here as soon as a user connects; choose “All, ended ones too” under State to see past ones.',
         }}
       />
-      {action && (
+      {action.pending && (
         <ConfirmModal
-          title={action.kind === 'disconnect' ? `Disconnect ${action.session.username}?` : `Log off ${action.session.username}?`}
-          confirmLabel={action.kind === 'disconnect' ? 'Disconnect' : 'Log off'}
-          danger={action.kind === 'logoff'}
-          busy={busy}
-          problem={problem}
+          title={action.pending.kind === 'disconnect' ? `Disconnect ${action.pending.session.username}?` : `Log off ${action.pending.session.username}?`}
+          confirmLabel={action.pending.kind === 'disconnect' ? 'Disconnect' : 'Log off'}
+          danger={action.pending.kind === 'logoff'}
+          busy={action.busy}
+          problem={action.problem}
           onConfirm={() => void act()}
-          onCancel={() => {
-            setAction(null);
-            setProblem(null);
-          }}
+          onCancel={action.cancel}
         >
-          {action.kind === 'disconnect'
-            ? `${action.session.username}’s screen in ${action.session.poolName} closes; their programs keep running and they can reconnect. They are told a help-desk agent disconnected them.`
-            : `${action.session.username}’s session in ${action.session.poolName} ends: programs still open in it close and unsaved work is lost.`}
+          {action.pending.kind === 'disconnect'
+            ? `${action.pending.session.username}’s screen in ${action.pending.session.poolName} closes; their programs keep running and they can reconnect. They are told a help-desk agent disconnected them.`
+            : `${action.pending.session.username}’s session in ${action.pending.session.poolName} ends: programs still open in it close and unsaved work is lost.`}
         </ConfirmModal>
       )}
     </PageSection>

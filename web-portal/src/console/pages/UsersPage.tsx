@@ -3,13 +3,11 @@ import { Alert, AlertActionCloseButton, Button, Content, Label, LabelGroup, Page
 import { Link, useSearchParams } from 'react-router-dom';
 
 import { useAuth } from '../../auth';
-import { useConsole } from '../ConsoleContext';
-import { PagedTable, type Column } from '../PagedTable';
+import { ConsoleList, useConsoleList, type FilterKey } from '../ConsoleList';
+import type { Column } from '../PagedTable';
 import { SelectFilter, TextFilter, When } from '../controls';
 import { ROLES, type AdminGroup, type AdminUser } from '../adminTypes';
 import { canAdminister } from '../roles';
-import { useServerList } from '../useServerList';
-import { useUrlFilters } from '../useUrlFilters';
 import { ROLE_WORDS } from '../words';
 import { CreateUserModal, EditUserModal, GroupModal } from './UserForms';
 
@@ -17,9 +15,8 @@ const USER_FILTERS = ['q', 'role', 'enabled'] as const;
 const GROUP_FILTERS = ['q'] as const;
 
 function UsersTab({ admin, notify }: { admin: boolean; notify(s: string): void }) {
-  const { client } = useConsole();
-  const f = useUrlFilters(USER_FILTERS, 'username');
-  const list = useServerList<AdminUser>(client, '/api/v1/admin/users', { filters: f.filters, sort: f.sort });
+  const state = useConsoleList<AdminUser, FilterKey<typeof USER_FILTERS>>('/api/v1/admin/users', USER_FILTERS, 'username');
+  const { filters: f, list } = state;
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<string | null>(null);
 
@@ -46,15 +43,11 @@ function UsersTab({ admin, notify }: { admin: boolean; notify(s: string): void }
 
   return (
     <>
-      <PagedTable
+      <ConsoleList
+        state={state}
         label="Users"
-        list={list}
         columns={columns}
         rowKey={(u) => u.id}
-        sort={f.sort}
-        onSort={f.setSort}
-        filtered={f.active}
-        onClearFilters={f.clear}
         actions={
           admin
             ? (u) => (
@@ -117,9 +110,8 @@ function UsersTab({ admin, notify }: { admin: boolean; notify(s: string): void }
 }
 
 function GroupsTab({ admin, notify }: { admin: boolean; notify(s: string): void }) {
-  const { client } = useConsole();
-  const f = useUrlFilters(GROUP_FILTERS, 'name');
-  const list = useServerList<AdminGroup>(client, '/api/v1/admin/groups', { filters: f.filters, sort: f.sort });
+  const state = useConsoleList<AdminGroup, FilterKey<typeof GROUP_FILTERS>>('/api/v1/admin/groups', GROUP_FILTERS, 'name');
+  const { filters: f, list } = state;
   const [open, setOpen] = useState<{ groupId: string | null } | null>(null);
   const columns: Column<AdminGroup>[] = [
     { title: 'Name', sortKey: 'name', render: (g) => g.name },
@@ -129,15 +121,11 @@ function GroupsTab({ admin, notify }: { admin: boolean; notify(s: string): void 
   ];
   return (
     <>
-      <PagedTable
+      <ConsoleList
+        state={state}
         label="Groups"
-        list={list}
         columns={columns}
         rowKey={(g) => g.id}
-        sort={f.sort}
-        onSort={f.setSort}
-        filtered={f.active}
-        onClearFilters={f.clear}
         actions={
           admin
             ? (g) => (

@@ -1,30 +1,15 @@
-import { configure, render, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { MemoryRouter } from 'react-router-dom';
 
-import { App } from '../../app/App';
-import { AuthProvider } from '../../auth';
-import { fakeBroker, pathOf, queryOf, type Answer, type Call } from '../testBroker';
+import { pathOf, queryOf, renderApp as renderConsole, resetBetweenTests, type Answer, type Route } from '../testConsole';
 
-function renderApp(path: string, route: (c: Call) => Answer | undefined) {
-  const calls = fakeBroker((c) =>
-    c.url === '/api/v1/me' ? { body: { userId: 'me-1', tenantId: 't-1', username: 'admin', roles: ['TENANT_ADMIN'] } } : route(c),
-  );
-  render(
-    <MemoryRouter initialEntries={[path]}>
-      <AuthProvider>
-        <App />
-      </AuthProvider>
-    </MemoryRouter>,
-  );
-  return calls;
-}
+/** The app signed in as a tenant admin (the console's one fake broker). */
+const renderApp = (path: string, route: Route) => renderConsole(path, ['TENANT_ADMIN'], route);
+
+resetBetweenTests();
 
 // a wizard walked through key by key, pages that render late: seconds on a busy machine
 vi.setConfig({ testTimeout: 30_000 });
-configure({ asyncUtilTimeout: 5_000 });
-beforeEach(() => sessionStorage.clear());
-afterEach(() => vi.unstubAllGlobals());
 
 const office = {
   id: 'p1',

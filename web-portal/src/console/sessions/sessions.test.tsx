@@ -1,25 +1,12 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { MemoryRouter } from 'react-router-dom';
 
-import { App } from '../../app/App';
-import { AuthProvider } from '../../auth';
-import { fakeBroker, pathOf, type Answer, type Call } from '../testBroker';
+import { pathOf, renderApp as renderConsole, resetBetweenTests, type Answer, type Route } from '../testConsole';
 
-function renderApp(path: string, roles: string[], route: (c: Call) => Answer | undefined) {
-  const calls = fakeBroker((c) => (c.url === '/api/v1/me' ? { body: { userId: 'me-1', tenantId: 't-1', username: 'desk', roles } } : route(c)));
-  render(
-    <MemoryRouter initialEntries={[path]}>
-      <AuthProvider>
-        <App />
-      </AuthProvider>
-    </MemoryRouter>,
-  );
-  return calls;
-}
+/** The app signed in as `desk` with these roles (the console's one fake broker). */
+const renderApp = (path: string, roles: string[], route: Route) => renderConsole(path, roles, route, 'desk');
 
-beforeEach(() => sessionStorage.clear());
-afterEach(() => vi.unstubAllGlobals());
+resetBetweenTests();
 
 const session = (id: string, state: string) => ({
   id,

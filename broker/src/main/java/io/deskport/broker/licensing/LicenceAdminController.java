@@ -40,6 +40,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import io.deskport.broker.pools.PoolKind;
 import io.deskport.broker.shared.AdminContext;
 import io.deskport.broker.shared.MergePatch;
 import io.deskport.broker.shared.PageParams;
@@ -108,6 +109,10 @@ class LicenceAdminController {
      * ended), {@code userId}, {@code q} (words in the holder, the user's name or the desktop's name).
      */
     record SeatQuery(Boolean released, UUID userId, @Size(max = 200) String q) {
+    }
+
+    /** Filters of the pools consuming a product: {@code q} (words in the pool's name or description), {@code kind}. */
+    record ConsumerQuery(@Size(max = 200) String q, PoolKind kind) {
     }
 
     /** The tenant's licence products with their figures now, a page at a time; sort: {@code name} (default), {@code createdAt}. */
@@ -257,6 +262,20 @@ class LicenceAdminController {
     void freeSeat(AdminContext ctx, @PathVariable UUID id, @PathVariable long seatId,
                   @RequestParam(defaultValue = "false") boolean force) {
         seats.free(ctx, id, seatId, force);
+    }
+
+    /** The pools that consume the product, a page at a time; sort: {@code name} (default), {@code createdAt}. */
+    @GetMapping("/licence-products/{id}/pools")
+    @Operation(description = "The pools whose connects take a seat of the product (the other side of "
+            + "`/pools/{poolId}/licence-products`): each pool's id, name, kind, whether it is enabled and, for a "
+            + "PER_DESKTOP product, the seats its desktops hold now (`desktopSeats`; null for the other models, whose "
+            + "seats are the users' or devices'). Filters: `q` (words in the name or description), `kind`. Sort: "
+            + "`name` (default), `createdAt`.")
+    ResponseEntity<List<ConsumingPool>> listConsumers(AdminContext ctx, @PathVariable UUID id,
+                                                      @ParameterObject @Valid ConsumerQuery query,
+                                                      @ParameterObject @Valid PageParams page) {
+        return poolLicences.consumers(ctx.tenantId(), id, new PoolLicences.ConsumerFilter(query.q(), query.kind()), page)
+                .ok();
     }
 
     /** The licence products the pool consumes, a page at a time (as the product list). */

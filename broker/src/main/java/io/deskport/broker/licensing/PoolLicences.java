@@ -1,5 +1,6 @@
 package io.deskport.broker.licensing;
 
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,7 @@ import io.deskport.broker.pools.PoolKind;
 import io.deskport.broker.shared.AdminActionPerformed;
 import io.deskport.broker.shared.AdminContext;
 import io.deskport.broker.shared.ConfigurationTransactional;
+import io.deskport.broker.shared.Listing;
 import io.deskport.broker.shared.Page;
 import io.deskport.broker.shared.PageParams;
 import io.deskport.broker.shared.ProblemException;
@@ -66,6 +68,48 @@ public class PoolLicences {
     public Page<LicenceProduct> page(UUID tenantId, UUID poolId, PageParams page) {
         pools.get(tenantId, poolId);
         return products.page(tenantId, new LicenceProducts.ProductFilter(null, null, poolId), page);
+    }
+
+    /**
+     * Filters of the pools consuming a product; null members do not filter.
+     *
+     * @param q words in the pool's name or description
+     * @param kind only pools of this kind
+     */
+    public record ConsumerFilter(String q, PoolKind kind) {
+    }
+
+    // a product is consumed by few pools (pool_licence_by_product finds them); the seat count per pool reads the
+    // held seats of the pool (licence_seat_by_pool)
+    private static final String CONSUMER_COLUMNS = "pp.id, pp.name, pp.kind, pp.enabled, pp.created_at, "
+            + "(select count(*) from licence_seat s where s.pool_id = pp.id and s.product_id = pl.product_id "
+            + "and s.released_at is null) as desktop_seats";
+    private static final String CONSUMER_FROM = "pool_licence pl join pools_pools pp on pp.id = pl.pool_id";
+
+    private final Listing<ConsumingPool> consumers = Listing.of(CONSUMER_COLUMNS, CONSUMER_FROM, "pp.id",
+                    Listing.Kind.UUID, PoolLicences::consumer)
+            .sort("name", "pp.name", Listing.Kind.TEXT).sort("createdAt", "pp.created_at", Listing.Kind.TIME).build();
+
+    /**
+     * A page of the pools that consume the product (sort keys: {@code name} (default), {@code createdAt}).
+     *
+     * @throws ProblemException NOT_FOUND unless the product belongs to the tenant
+     */
+    @Transactional(readOnly = true)
+    public Page<ConsumingPool> consumers(UUID tenantId, UUID productId, ConsumerFilter f, PageParams page) {
+        boolean perDesktop = products.modelOf(tenantId, productId) == LicenceModel.PER_DESKTOP;
+        Page<ConsumingPool> rows = consumers.page(jdbc, Listing.Where.of("pl.tenant_id = ? and pl.product_id = ?",
+                        tenantId, productId)
+                .and("pp.kind = ?", f.kind(), PoolKind::name)
+                .text(f.q(), "pp.name", "pp.description"), page);
+        return perDesktop ? rows : rows.map(p -> new ConsumingPool(p.id(), p.name(), p.kind(), p.enabled(), null,
+                p.createdAt()));
+    }
+
+    private static ConsumingPool consumer(ResultSet rs, int n) throws SQLException {
+        return new ConsumingPool(rs.getObject("id", UUID.class), rs.getString("name"),
+                PoolKind.valueOf(rs.getString("kind")), rs.getBoolean("enabled"), rs.getInt("desktop_seats"),
+                LicenceProducts.instant(rs.getTimestamp("created_at")));
     }
 
     /**

@@ -80,6 +80,7 @@ final class IsolationSweep {
             "/api/v1/admin/licence-products", "/api/v1/admin/licence-products/{id}",
             "/api/v1/admin/licence-products/{id}/licences", "/api/v1/admin/licence-products/{id}/licences/{licenceId}",
             "/api/v1/admin/licence-products/{id}/seats", "/api/v1/admin/licence-products/{id}/seats/{seatId}",
+            "/api/v1/admin/licence-products/{id}/pools",
             "/api/v1/admin/pools/{poolId}/licence-products", "/api/v1/admin/pools/{poolId}/licence-products/{productId}",
             // the licence reports name a product in the query (another tenant's: 404, LicenceReportsTest)
             "/api/v1/admin/licence-reports/usage", "/api/v1/admin/licence-reports/peaks",
@@ -635,6 +636,7 @@ final class IsolationSweep {
                 "/api/v1/admin/pools/" + o.id("pool") + "/images", "/api/v1/admin/sessions/" + o.id("session"),
                 "/api/v1/admin/licence-products", "/api/v1/admin/licence-products/" + o.id("licenceProduct") + "/licences",
                 "/api/v1/admin/licence-products/" + o.id("licenceProduct") + "/seats",
+                "/api/v1/admin/licence-products/" + o.id("licenceProduct") + "/pools",
                 "/api/v1/admin/pools/" + o.id("pool") + "/licence-products", "/api/v1/admin/webhooks",
                 "/api/v1/admin/webhooks/" + o.id("webhook") + "/attempts", "/api/v1/admin/service-accounts")) {
             sb.append(path).append(" → ").append(check(t.admin.get(path), 200).raw()).append('\n');

@@ -596,6 +596,47 @@ class LicenceAdminApiTest {
     }
 
     @Test
+    void thePoolsConsumingAProductArePagedFilteredAndCountTheirDesktopsSeats() {
+        UUID alpha = tenant.pool("Alpha", "POOLED", null);
+        tenant.desktops(alpha, 2, "READY");
+        UUID beta = tenant.pool("Beta", "PERSISTENT", null);
+        tenant.pool("Gamma", "POOLED", null); // consumes nothing
+        UUID vda = product("VDA per desktop", "PER_DESKTOP");
+        check(admin.post(PRODUCTS + "/" + vda + "/licences", json("seats", 10, "enforcement", "HARD")), 201);
+        UUID cal = product("RDS CAL", "CONCURRENT_USER");
+        String consumers = PRODUCTS + "/" + vda + "/pools";
+        assertThat(admin.all(consumers)).as("none yet").isEmpty();
+
+        check(admin.put("/api/v1/admin/pools/" + alpha + "/licence-products/" + vda, null), 204);
+        check(admin.put("/api/v1/admin/pools/" + beta + "/licence-products/" + vda, null), 204);
+        check(admin.put("/api/v1/admin/pools/" + alpha + "/licence-products/" + cal, null), 204);
+
+        List<JsonNode> pools = admin.all(consumers);
+        assertThat(pools).extracting(p -> p.get("name").asString() + " " + p.get("kind").asString() + " "
+                + p.get("enabled").asBoolean() + " " + p.get("desktopSeats").asInt())
+                .containsExactly("Alpha POOLED true 2", "Beta PERSISTENT true 0");
+        assertThat(pools.getFirst().get("id").asString()).isEqualTo(alpha.toString());
+        assertThat(names(consumers + "?sort=-name")).containsExactly("Beta", "Alpha");
+        assertThat(names(consumers + "?q=alp")).containsExactly("Alpha");
+        assertThat(names(consumers + "?kind=PERSISTENT")).containsExactly("Beta");
+        Api.Response firstPage = check(admin.get(consumers + "?limit=1"), 200);
+        assertThat(firstPage.header("X-Total-Count")).isEqualTo("2");
+        assertThat(firstPage.header("Link")).contains("rel=\"next\"");
+        assertThat(admin.all(consumers + "?limit=1")).hasSize(2);
+        assertThat(admin.get(consumers + "?sort=seats").status()).isEqualTo(400);
+        assertThat(admin.get(consumers + "?kind=BIG").status()).isEqualTo(400);
+
+        // the seats of the other models are the users': no count per pool
+        JsonNode calPool = admin.all(PRODUCTS + "/" + cal + "/pools").getFirst();
+        assertThat(calPool.get("name").asString()).isEqualTo("Alpha");
+        assertThat(calPool.get("desktopSeats").isNull()).isTrue();
+
+        check(admin.delete("/api/v1/admin/pools/" + alpha + "/licence-products/" + vda), 204);
+        assertThat(names(consumers)).containsExactly("Beta");
+        assertThat(admin.get(PRODUCTS + "/" + UUID.randomUUID() + "/pools").status()).isEqualTo(404);
+    }
+
+    @Test
     void anotherTenantsProductsLicencesPoolsAndSeatsAreNotFound() {
         UUID pool = tenant.pool("Office", "POOLED", null);
         UUID cal = product("RDS CAL", "CONCURRENT_USER");
@@ -616,6 +657,7 @@ class LicenceAdminApiTest {
                 them.get(product + "/licences/" + licence), them.patch(product + "/licences/" + licence, JSON, "*",
                         json("seats", 0)), them.delete(product + "/licences/" + licence + "?force=true"),
                 them.get(product + "/seats"), them.delete(product + "/seats/" + seat + "?force=true"),
+                them.get(product + "/pools"),
                 // their own product, with this tenant's licence and seat
                 them.get(PRODUCTS + "/" + theirProduct + "/licences/" + licence),
                 them.delete(PRODUCTS + "/" + theirProduct + "/seats/" + seat + "?force=true"),
@@ -634,6 +676,7 @@ class LicenceAdminApiTest {
         // a platform admin acts in the tenant by naming it
         Api platform = other.platformAdmin(context, "operator").inTenant(tenant.id);
         assertThat(check(platform.get(product), 200).body().get("name").asString()).isEqualTo("RDS CAL");
+        assertThat(platform.all(product + "/pools")).extracting(p -> p.get("name").asString()).containsExactly("Office");
         assertThat(tenant.login("admin").inTenant(other.id).get(PRODUCTS + "/" + theirProduct).status())
                 .as("a tenant admin naming another tenant").isEqualTo(403);
     }
@@ -680,7 +723,7 @@ class LicenceAdminApiTest {
     private static String state(Api api, UUID product, UUID pool) {
         StringBuilder sb = new StringBuilder();
         for (String path : List.of(PRODUCTS, PRODUCTS + "/" + product + "/licences", PRODUCTS + "/" + product + "/seats",
-                "/api/v1/admin/pools/" + pool + "/licence-products")) {
+                PRODUCTS + "/" + product + "/pools", "/api/v1/admin/pools/" + pool + "/licence-products")) {
             sb.append(check(api.get(path), 200).raw()).append('\n');
         }
         return sb.toString();

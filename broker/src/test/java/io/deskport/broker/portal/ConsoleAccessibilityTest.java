@@ -18,6 +18,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 
 import io.deskport.broker.BrokerTest;
+import io.deskport.broker.metering.UsageRollups;
 import io.deskport.broker.shared.Role;
 import io.deskport.broker.support.Api;
 import io.deskport.broker.support.PortalBrowser;
@@ -79,6 +80,12 @@ class ConsoleAccessibilityTest {
                 json("name", "Office suite", "model", "CONCURRENT_USER")), 201).id().toString();
         check(tenant.admin.post("/api/v1/admin/licence-products/" + product + "/licences", json("seats", 5, "enforcement", "HARD")), 201);
         tenant.platformAdmin(context, "operator");
+        // the product's page with a pool consuming it
+        check(tenant.admin.put("/api/v1/admin/pools/" + pool + "/licence-products/" + product, null), 204);
+        // the usage page with figures (alice's session, rolled up) and a webhook subscription (disabled: never sent)
+        context.getBean(UsageRollups.class).rollUpNow();
+        String hook = check(tenant.admin.post("/api/v1/admin/webhooks", json("url", "https://203.0.113.10/hooks",
+                "enabled", false)), 201).id().toString();
 
         Map<String, List<PortalBrowser.AxeViolation>> found = new LinkedHashMap<>();
         for (PortalBrowser browser : List.of(laptop, tablet)) {
@@ -103,7 +110,7 @@ class ConsoleAccessibilityTest {
             browser.waiting(STEP).until(d -> d.getCurrentUrl().contains("/console/"));
             for (String page : List.of("/console/dashboard", "/console/pools", "/console/pools/" + pool, "/console/pools/" + shared,
                     "/console/sessions", "/console/hosts", "/console/licences", "/console/licences/" + product,
-                    "/console/users", "/console/audit")) {
+                    "/console/users", "/console/audit", "/console/usage", "/console/webhooks", "/console/webhooks/" + hook)) {
                 visit(browser, page);
                 inspect(browser, found, screen + "-admin" + page.replace('/', '-'));
             }
@@ -112,6 +119,10 @@ class ConsoleAccessibilityTest {
             browser.waiting(STEP).until(d -> d.findElement(By.xpath("(//button[normalize-space(.)='New pool'])[1]"))).click();
             browser.waiting(STEP).until(d -> d.findElement(By.cssSelector("[role='dialog']")));
             inspect(browser, found, screen + "-admin-new-pool");
+            visit(browser, "/console/webhooks");
+            browser.waiting(STEP).until(d -> d.findElement(By.xpath("(//button[normalize-space(.)='New subscription'])[1]"))).click();
+            browser.waiting(STEP).until(d -> d.findElement(By.cssSelector("[role='dialog']")));
+            inspect(browser, found, screen + "-admin-new-webhook");
 
             signOut(browser);
             signIn(browser, tenant, "operator");
