@@ -28,20 +28,20 @@ import { ApiError } from '../../api/http';
 import { humanError, type HumanProblem } from '../../problems/problemMessages';
 import type { Versioned } from '../adminApi';
 import { useConsole } from '../ConsoleContext';
-import { PagedTable, type Column } from '../PagedTable';
-import { ConfirmModal, ProblemAlert, SelectFilter, TextFilter, When } from '../controls';
-import { DESKTOP_STATES, type AdminDesktop, type AdminGroup, type AdminPool, type Entitlement, type PoolProvisioning } from '../adminTypes';
-import { assignedUserWords, entitledWords } from '../names';
+import { PagedTable } from '../PagedTable';
+import { ConfirmModal, ProblemAlert, When } from '../controls';
+import { type AdminGroup, type AdminPool, type Entitlement, type PoolProvisioning } from '../adminTypes';
+import { entitledWords } from '../names';
 import { canAdminister } from '../roles';
 import { useServerList } from '../useServerList';
 import { PoolLicenceProducts } from '../licences/PoolLicenceProducts';
 import { PoolActions } from '../pools/PoolActions';
+import { PoolDesktops } from '../pools/PoolDesktops';
 import { CLIPBOARD_WORDS } from '../pools/poolWizard';
 import { PoolWizard } from '../pools/PoolWizard';
 import { useLocalFilters } from '../useUrlFilters';
 import { KIND_WORDS, PLAN_NOTE_WORDS, desktopStateLabel, durationWords } from '../words';
 
-const DESKTOP_FILTERS = ['q', 'state'] as const;
 const NO_FILTERS = [] as const;
 
 function ProvisioningStatus({ poolId }: { poolId: string }) {
@@ -160,65 +160,6 @@ function ProvisioningStatus({ poolId }: { poolId: string }) {
         <Content component="p">Nothing holds the pool back in the reconciler’s last cycle.</Content>
       )}
     </>
-  );
-}
-
-function Desktops({ poolId }: { poolId: string }) {
-  const { client } = useConsole();
-  const f = useLocalFilters(DESKTOP_FILTERS, 'name');
-  const list = useServerList<AdminDesktop>(client, `/api/v1/admin/pools/${encodeURIComponent(poolId)}/desktops`, {
-    filters: f.filters,
-    sort: f.sort,
-  });
-  const columns: Column<AdminDesktop>[] = [
-    { title: 'Name', sortKey: 'name', render: (d) => d.name },
-    {
-      title: 'State',
-      sortKey: 'stateChangedAt',
-      render: (d) => (
-        <>
-          <Label color={d.state === 'FAILED' ? 'red' : d.state === 'READY' ? 'green' : d.state === 'IN_USE' ? 'blue' : 'grey'}>
-            {desktopStateLabel(d.state)}
-          </Label>{' '}
-          <span className="dp-secondary">
-            since <When at={d.stateChangedAt} />
-          </span>
-        </>
-      ),
-    },
-    { title: 'User', render: (d) => assignedUserWords(d) },
-    { title: 'Console', render: (d) => (d.consoleHost ? `${d.consoleHost}:${d.consolePort ?? ''}` : '—') },
-    { title: 'Origin', render: (d) => (d.managed ? 'Provisioned' : 'Registered') },
-    { title: 'Last error', render: (d) => d.failureReason ?? '—' },
-    { title: 'Created', sortKey: 'createdAt', render: (d) => <When at={d.createdAt} /> },
-  ];
-  return (
-    <PagedTable
-      label="Desktops"
-      list={list}
-      columns={columns}
-      rowKey={(d) => d.id}
-      sort={f.sort}
-      onSort={f.setSort}
-      filtered={f.active}
-      onClearFilters={f.clear}
-      toolbar={
-        <>
-          <TextFilter label="Search desktops by name or console address" value={f.filters.q} onApply={(v) => f.setFilter('q', v)} placeholder="Name or address" />
-          <SelectFilter
-            id="desktops-state"
-            label="State"
-            value={f.filters.state}
-            onChange={(v) => f.setFilter('state', v)}
-            options={DESKTOP_STATES.map((s) => ({ value: s, label: desktopStateLabel(s) }))}
-          />
-        </>
-      }
-      empty={{
-        title: 'No desktops in this pool',
-        body: 'Provisioned pools fill themselves once sizing and an image are set; otherwise register desktops by their console address (POST /api/v1/admin/pools/{id}/desktops).',
-      }}
-    />
   );
 }
 
@@ -483,7 +424,7 @@ function PoolBody({ pool, admin, status }: { pool: AdminPool; admin: boolean; st
             <Title headingLevel="h2" id="pool-desktops" className="pf-v6-u-mt-lg">
               Desktops
             </Title>
-            <Desktops poolId={pool.id} />
+            <PoolDesktops pool={pool} admin={admin} />
           </section>
           <section aria-labelledby="pool-licences">
             <Title headingLevel="h2" id="pool-licences" className="pf-v6-u-mt-lg pf-v6-u-mb-sm">
