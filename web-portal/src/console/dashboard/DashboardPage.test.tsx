@@ -5,31 +5,7 @@ import { App } from '../../app/App';
 import { AuthProvider } from '../../auth';
 import { fakeBroker, type Answer, type Call } from '../testBroker';
 import { busySnapshot, emptySnapshot } from './dashboardFixture';
-
-/** The browser's EventSource as the page uses it, driven by the test. */
-class FakeEventSource {
-  static all: FakeEventSource[] = [];
-  onopen: ((ev: Event) => void) | null = null;
-  onerror: ((ev: Event) => void) | null = null;
-  closed = false;
-  private readonly listeners = new Map<string, Array<(ev: MessageEvent) => void>>();
-
-  constructor(readonly url: string) {
-    FakeEventSource.all.push(this);
-  }
-
-  addEventListener(type: string, l: (ev: MessageEvent) => void) {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), l]);
-  }
-
-  close() {
-    this.closed = true;
-  }
-
-  push(type: string, data: unknown) {
-    act(() => (this.listeners.get(type) ?? []).forEach((l) => l(new MessageEvent(type, { data: JSON.stringify(data) }))));
-  }
-}
+import { FakeEventSource, openStream } from './fakeEventSource';
 
 /** How long a test waits for the page (a machine busy with other builds renders slowly). */
 const SLOW = 10_000;
@@ -46,13 +22,6 @@ function renderConsole(path: string, roles: string[], route: (c: Call) => Answer
     </MemoryRouter>,
   );
   return calls;
-}
-
-async function openStream(): Promise<FakeEventSource> {
-  await waitFor(() => expect(FakeEventSource.all.length).toBeGreaterThan(0), { timeout: SLOW });
-  const s = FakeEventSource.all[FakeEventSource.all.length - 1];
-  act(() => s.onopen?.(new Event('open')));
-  return s;
 }
 
 beforeEach(() => {

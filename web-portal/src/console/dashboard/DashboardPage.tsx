@@ -45,7 +45,7 @@ import {
   type Tone,
 } from './dashboardLogic';
 import type { DashboardSnapshot } from './dashboardTypes';
-import type { LiveStatus } from './liveFeed';
+import { LiveIndicator } from './LiveIndicator';
 import { useLiveDashboard } from './useLiveDashboard';
 
 const SessionsChart = lazy(() => import('./SessionsChart'));
@@ -58,28 +58,6 @@ const progressVariant = (tone: Tone) =>
   tone === 'red' ? ProgressVariant.danger : tone === 'orange' ? ProgressVariant.warning : undefined;
 
 /** Live, reconnecting, or why not: announced politely to screen readers. */
-function LiveIndicator({ status }: { status: LiveStatus }) {
-  const [color, text] = ((): [Tone, string] => {
-    switch (status.state) {
-      case 'live':
-        return ['green', 'Live'];
-      case 'connecting':
-        return ['grey', 'Connecting…'];
-      case 'reconnecting':
-        return ['orange', `Reconnecting${status.retryInSeconds ? ` in ${status.retryInSeconds} s` : ''}…`];
-      case 'polling':
-        return ['blue', 'Updated every 30 s'];
-      default:
-        return ['red', status.detail ? `Not updating: ${status.detail}` : 'Not updating'];
-    }
-  })();
-  return (
-    <span role="status" aria-live="polite" data-testid="live-status" data-state={status.state}>
-      <Label color={color}>{text}</Label>
-    </span>
-  );
-}
-
 function Hint({ hint }: { hint: EmptyHint }) {
   return (
     <EmptyState titleText={hint.title} headingLevel="h3" variant="xs">

@@ -235,3 +235,15 @@ function parseEnd(data: unknown): { reason?: string; detail?: string } {
     return {};
   }
 }
+
+/**
+ * What a list of sessions shows that a snapshot can tell has changed: the live sessions by pool and state, and the
+ * connects of the last hour (a reconnect changes no count but is a connect). Equal signatures: nothing to reload.
+ */
+export function sessionsSignature(s: DashboardSnapshot): string {
+  const pools = (s.sessions?.byPool ?? [])
+    .map((p) => `${p.poolId}:${p.byState.PREPARING ?? 0}/${p.byState.READY ?? 0}/${p.byState.CONNECTED ?? 0}/${p.byState.DISCONNECTED ?? 0}`)
+    .sort()
+    .join(',');
+  return `${pools}|${s.connects?.created ?? 0}/${s.connects?.reconnected ?? 0}`;
+}

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 
 import type { AdminClient } from '../adminApi';
 import type { DashboardSnapshot } from './dashboardTypes';
@@ -34,4 +34,29 @@ export function useLiveDashboard(client: AdminClient): { snapshot: DashboardSnap
     return () => feed.stop();
   }, [client]);
   return { snapshot, status };
+}
+
+/**
+ * Calls `onChange` whenever the tenant's live dashboard tells of a change that `signature` sees (not for the first
+ * reading): a list kept live on the broker's event stream rather than by polling. Returns the stream's state.
+ */
+export function useLiveChanges(client: AdminClient, signature: (s: DashboardSnapshot) => string, onChange: () => void): LiveStatus {
+  const { snapshot, status } = useLiveDashboard(client);
+  const last = useRef<string | null>(null);
+  const changed = useRef(onChange);
+  changed.current = onChange;
+  useEffect(() => {
+    last.current = null;
+  }, [client]);
+  useEffect(() => {
+    if (!snapshot) {
+      return;
+    }
+    const now = signature(snapshot);
+    if (last.current !== null && last.current !== now) {
+      changed.current();
+    }
+    last.current = now;
+  }, [snapshot, signature]);
+  return status;
 }

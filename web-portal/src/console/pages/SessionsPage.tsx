@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Button, Content, Label, PageSection, Title, ToolbarItem } from '@patternfly/react-core';
+import { Button, Content, Flex, FlexItem, Label, PageSection, Title, ToolbarItem } from '@patternfly/react-core';
 import { EyeIcon } from '@patternfly/react-icons';
 import { Link, useNavigate } from 'react-router-dom';
 
@@ -10,6 +10,9 @@ import type { AdminPool, AdminSession, SessionHost } from '../adminTypes';
 import { useNames } from '../names';
 import { SESSION_STATES, sessionStateWords } from '../words';
 import { canShadow, sessionPath, shadowPath } from '../sessions/SessionPage';
+import { LiveIndicator } from '../dashboard/LiveIndicator';
+import { sessionsSignature } from '../dashboard/liveFeed';
+import { useLiveChanges } from '../dashboard/useLiveDashboard';
 
 const FILTERS = ['q', 'poolId', 'hostId', 'userId', 'state'] as const;
 
@@ -36,6 +39,8 @@ const STATE_COLOURS: Record<string, 'blue' | 'green' | 'orange' | 'grey' | 'purp
 export function SessionsPage() {
   const state = useConsoleList<AdminSession, FilterKey<typeof FILTERS>>('/api/v1/admin/sessions', FILTERS, '-createdAt', { query: sessionQuery });
   const { client, filters: f, list } = state;
+  // kept live: the tenant's dashboard stream tells when sessions start, change or end, and the page shown is read again
+  const live = useLiveChanges(client, sessionsSignature, list.reload);
   const navigate = useNavigate();
   const [pools, setPools] = useState<AdminPool[]>([]);
   const [hosts, setHosts] = useState<SessionHost[]>([]);
@@ -98,7 +103,14 @@ export function SessionsPage() {
 
   return (
     <PageSection>
-      <Title headingLevel="h1">Sessions</Title>
+      <Flex alignItems={{ default: 'alignItemsCenter' }}>
+        <FlexItem>
+          <Title headingLevel="h1">Sessions</Title>
+        </FlexItem>
+        <FlexItem>
+          <LiveIndicator status={live} />
+        </FlexItem>
+      </Flex>
       <Content component="p" className="dp-secondary">
         Live sessions by default. Shadowing shows you the user’s screen, view only (where the pool says so, they are
         told). Disconnecting keeps the user’s work running until they reconnect; logging off ends the session and
