@@ -257,8 +257,9 @@ export function PoolWizard({ mode, poolId, onClose, onDone }: {
           isVisitRequired={mode === 'create'}
           navAriaLabel="Steps of the pool wizard"
         >
-          {ALL_STEPS.map((step) => (
-            <WizardStep key={step} id={step} name={STEP_NAMES[step]} isHidden={!visible.has(step)} status={Object.keys(errorsOf(step)).length ? 'error' : 'default'}>
+          {/* only the steps of this kind of pool: hidden steps would still count in the steps' numbers */}
+          {ALL_STEPS.filter((step) => visible.has(step)).map((step) => (
+            <WizardStep key={step} id={step} name={STEP_NAMES[step]} status={Object.keys(errorsOf(step)).length ? 'error' : 'default'}>
               {banner}
               {step === 'review' ? <ReviewStep form={form} mode={mode} changes={plan ? planWords(plan) : null} /> : body(step)}
             </WizardStep>

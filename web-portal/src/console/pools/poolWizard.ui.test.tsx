@@ -128,6 +128,19 @@ describe('the pool wizard', () => {
     });
   });
 
+  it('lists only the steps the kind of pool has, as the kind changes', async () => {
+    renderApp('/console/pools', (c): Answer | undefined => (pathOf(c.url).startsWith('/api/v1/admin/') ? { body: [] } : undefined));
+    await userEvent.click((await screen.findAllByRole('button', { name: 'New pool' }))[0]);
+    const dialog = await screen.findByRole('dialog');
+    // every item, hidden ones too: a hidden item still counts in the CSS counter that numbers the steps
+    const nav = () => [...within(dialog).getByRole('navigation', { name: 'Steps of the pool wizard' }).querySelectorAll('li')].map((li) => li.textContent);
+    expect(nav()).toEqual(['Kind', 'Image', 'Sizing', 'Session policy', 'Licences', 'Entitlements', 'Review']);
+    await userEvent.click(within(dialog).getByLabelText('Registered by their console address'));
+    await waitFor(() => expect(nav()).toEqual(['Kind', 'Session policy', 'Licences', 'Entitlements', 'Review']));
+    await userEvent.click(within(dialog).getByLabelText('Created by Deskport from an image'));
+    await waitFor(() => expect(nav()).toHaveLength(7));
+  });
+
   it('takes the admin to the step the broker refused, and says nothing was created', async () => {
     renderApp('/console/pools', (c): Answer | undefined => {
       const p = pathOf(c.url);

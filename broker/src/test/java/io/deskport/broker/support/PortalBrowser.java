@@ -185,6 +185,21 @@ public final class PortalBrowser implements AutoCloseable {
         throw new IllegalStateException("axe-core is not installed: run npm ci in web-portal/ (the portal's build does)");
     }
 
+    /**
+     * Signs in to the portal at {@code base} as a fresh visitor (the cookies of any earlier sign-in dropped first):
+     * the sign-in form filled with the tenant, the username and the password, and sent.
+     */
+    public void signIn(String base, String tenant, String username, String password) {
+        driver.get(base + "/");
+        clearCookies();
+        driver.get(base + "/");
+        waiting(Duration.ofSeconds(30)).until(d -> d.findElement(By.id("signin-username")));
+        find(By.id("signin-tenant")).sendKeys(tenant);
+        find(By.id("signin-username")).sendKeys(username);
+        find(By.id("signin-password")).sendKeys(password);
+        find(By.cssSelector("button[type='submit']")).click();
+    }
+
     public void clearCookies() {
         driver.manage().deleteAllCookies();
     }
