@@ -33,7 +33,7 @@ class SettingsWiringTest {
     /** Spring Boot's own properties the chart sets (documented by Spring Boot, not declared in this repository). */
     private static final List<String> SPRING_BOOT = List.of("spring.datasource.url", "spring.datasource.username",
             "spring.datasource.password", "server.shutdown", "spring.lifecycle.timeout-per-shutdown-phase",
-            "spring.config.import", "management.endpoints.web.exposure.include");
+            "spring.config.import", "management.endpoints.web.exposure.include", "spring.flyway.lock-retry-count");
     /** Read by the JVM itself. */
     private static final List<String> JVM = List.of("JAVA_TOOL_OPTIONS");
 
