@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 
@@ -49,6 +50,14 @@ final class Chart {
                 .withValuesFile(values(valuesFile));
         sets.forEach(command::set);
         return command.call();
+    }
+
+    /** @return what {@code helm install} prints after installing (a client-only dry run: NOTES.txt rendered) */
+    static String installOutput(String valuesFile, Map<String, Object> sets) {
+        InstallCommand command = new Helm(DIR).install().withName(RELEASE).withNamespace(NAMESPACE)
+                .withKubeVersion(KUBE_VERSION).withValuesFile(values(valuesFile)).clientOnly().dryRun();
+        sets.forEach(command::set);
+        return command.call().getOutput();
     }
 
     static Manifests render(String valuesFile, Map<String, Object> sets) {
