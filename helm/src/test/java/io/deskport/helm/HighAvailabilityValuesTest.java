@@ -198,6 +198,21 @@ class HighAvailabilityValuesTest {
                 .containsExactlyInAnyOrder("ingress-nginx", "monitoring"));
     }
 
+    @Test
+    void brokersAndTheGatewayShareTheRecordingsVolumeAtThePathTheBrokerNames() {
+        Deployment gateway = manifests.get(Deployment.class, Chart.FULLNAME + "-gateway");
+        String path = env.get("DESKPORT_TUNNEL_RECORDINGDIR");
+
+        assertThat(Pods.env(gateway)).containsEntry("DESKPORT_GATEWAY_RECORDING_DIR", path);
+        for (Deployment d : List.of(broker, gateway)) {
+            VolumeMount mount = Pods.container(d).getVolumeMounts().stream()
+                    .filter(m -> m.getMountPath().equals(path)).findFirst().orElseThrow();
+            Volume volume = d.getSpec().getTemplate().getSpec().getVolumes().stream()
+                    .filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow();
+            assertThat(volume.getPersistentVolumeClaim().getClaimName()).isEqualTo("deskport-recordings");
+        }
+    }
+
     private static String mountedSecret(String path) {
         VolumeMount mount = Pods.container(broker).getVolumeMounts().stream()
                 .filter(m -> m.getMountPath().equals(path)).findFirst().orElseThrow();
