@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -251,6 +252,22 @@ class MinimalValuesTest {
 
         assertThat(streaming.getMetadata().getAnnotations())
                 .containsEntry("nginx.ingress.kubernetes.io/proxy-read-timeout", "7200");
+    }
+
+    @Test
+    void furtherBrokerSettingsArriveAsAnApplicationYamlTheBrokerImports() throws IOException {
+        Manifests configured = Chart.render(Chart.MINIMAL, Map.of("broker.config.deskport.sessions.prepare-timeout", "5m"));
+        ConfigMap config = configured.get(ConfigMap.class, BROKER);
+        Deployment b = configured.get(Deployment.class, BROKER);
+
+        assertThat(new YAMLMapper().readTree(config.getData().get("application.yaml"))
+                .at("/deskport/sessions/prepare-timeout").asText()).isEqualTo("5m");
+        assertThat(Pods.env(b).get("SPRING_CONFIG_IMPORT")).isEqualTo("optional:file:/etc/deskport/config/application.yaml");
+        assertThat(b.getSpec().getTemplate().getSpec().getVolumes())
+                .anySatisfy(v -> assertThat(v.getConfigMap()).isNotNull()
+                        .satisfies(c -> assertThat(c.getName()).isEqualTo(BROKER)));
+        assertThat(Pods.container(b).getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/etc/deskport/config"));
+        assertThat(manifests.all(ConfigMap.class)).as("none without settings").isEmpty();
     }
 
     private String secretRef(String name) {
