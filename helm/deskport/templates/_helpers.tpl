@@ -65,14 +65,14 @@ app.kubernetes.io/component: {{ .component }}
 {{- default (printf "%s-keycloak" (include "deskport.fullname" .)) .Values.keycloak.existingSecret -}}
 {{- end -}}
 
-{{/* Keycloak's base address as the broker reaches it. */}}
+{{/*
+Keycloak's base address as the broker reaches it. It must be the address Keycloak names itself by in its tokens
+(iss = <url>/realms/<realm>, which the broker checks): for the operator's Keycloak that is its public hostname, not
+its in-cluster Service.
+*/}}
 {{- define "deskport.keycloakUrl" -}}
 {{- if eq .Values.keycloak.mode "operator" -}}
-{{- if .Values.keycloak.operator.tlsSecret -}}
-{{- printf "https://%s-service:8443" (include "deskport.keycloakName" .) -}}
-{{- else -}}
-{{- printf "http://%s-service:8080" (include "deskport.keycloakName" .) -}}
-{{- end -}}
+{{- printf "https://%s" .Values.keycloak.operator.hostname -}}
 {{- else -}}
 {{- .Values.keycloak.url -}}
 {{- end -}}

@@ -94,10 +94,15 @@ class HighAvailabilityValuesTest {
         assertThat(keycloak.spec().instances()).isEqualTo(2);
         assertThat(keycloak.spec().hostname().hostname()).isEqualTo("https://auth.example.com");
         assertThat(keycloak.spec().db().usernameSecret().name()).isEqualTo("keycloak-db");
-        // the operator's Service is <name>-service, on 8443 with TLS
-        assertThat(env).containsEntry("DESKPORT_IDENTITY_KEYCLOAK_URL",
-                        "https://" + keycloak.metadata().getName() + "-service:8443")
-                .containsEntry("DESKPORT_IDENTITY_KEYCLOAK_PUBLICURL", "https://auth.example.com");
+        assertThat(keycloak.spec().ingress().enabled()).isTrue();
+        // the broker checks a token's issuer against <url>/realms/<realm>: Keycloak names itself by its hostname
+        assertThat(env).containsEntry("DESKPORT_IDENTITY_KEYCLOAK_URL", keycloak.spec().hostname().hostname())
+                .containsEntry("DESKPORT_IDENTITY_KEYCLOAK_PUBLICURL", keycloak.spec().hostname().hostname());
+        assertThat(manifests.get(NetworkPolicy.class, BROKER).getSpec().getEgress()).anySatisfy(rule -> {
+            assertThat(rule.getTo()).extracting(peer -> peer.getNamespaceSelector() == null ? null
+                    : peer.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name")).contains("ingress-nginx");
+            assertThat(rule.getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(443);
+        });
     }
 
     @Test

@@ -27,6 +27,6 @@ record KeycloakResource(String apiVersion, String kind, ObjectMeta metadata, Spe
     record Proxy(String headers) {
     }
 
-    record Ingress(Boolean enabled) {
+    record Ingress(Boolean enabled, String className, java.util.Map<String, String> annotations) {
     }
 }
