@@ -329,11 +329,7 @@ class PortalEndToEndTest {
     }
 
     private void fillSignIn(String username, String password) {
-        browser.waiting(STEP).until(d -> d.findElement(By.id("signin-username")));
-        browser.find(By.id("signin-tenant")).sendKeys(tenant.slug);
-        browser.find(By.id("signin-username")).sendKeys(username);
-        browser.find(By.id("signin-password")).sendKeys(password);
-        browser.find(By.cssSelector("button[type='submit']")).click();
+        browser.fillSignIn(tenant.slug, username, password);
     }
 
     private void signIn(String username, String password) {

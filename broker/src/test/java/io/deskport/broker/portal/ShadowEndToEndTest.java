@@ -211,13 +211,6 @@ class ShadowEndToEndTest {
     }
 
     private void signIn(PortalBrowser browser, String username) {
-        browser.driver().get(base() + "/");
-        browser.clearCookies();
-        browser.driver().get(base() + "/");
-        browser.waiting(STEP).until(d -> d.findElement(By.id("signin-username")));
-        browser.find(By.id("signin-tenant")).sendKeys(tenant.slug);
-        browser.find(By.id("signin-username")).sendKeys(username);
-        browser.find(By.id("signin-password")).sendKeys(TestTenant.PASSWORD);
-        browser.find(By.cssSelector("button[type='submit']")).click();
+        browser.signIn(base(), tenant.slug, username, TestTenant.PASSWORD);
     }
 }

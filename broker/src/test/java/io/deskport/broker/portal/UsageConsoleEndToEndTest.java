@@ -248,10 +248,6 @@ class UsageConsoleEndToEndTest {
     }
 
     private void signIn(String username) {
-        browser.waiting(STEP).until(d -> d.findElement(By.id("signin-username")));
-        browser.find(By.id("signin-tenant")).sendKeys(tenant.slug);
-        browser.find(By.id("signin-username")).sendKeys(username);
-        browser.find(By.id("signin-password")).sendKeys(TestTenant.PASSWORD);
-        browser.find(By.cssSelector("button[type='submit']")).click();
+        browser.fillSignIn(tenant.slug, username, TestTenant.PASSWORD);
     }
 }

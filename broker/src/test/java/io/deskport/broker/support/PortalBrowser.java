@@ -193,6 +193,11 @@ public final class PortalBrowser implements AutoCloseable {
         driver.get(base + "/");
         clearCookies();
         driver.get(base + "/");
+        fillSignIn(tenant, username, password);
+    }
+
+    /** On the sign-in page (waited for): the form filled with the tenant, the username and the password, and sent. */
+    public void fillSignIn(String tenant, String username, String password) {
         waiting(Duration.ofSeconds(30)).until(d -> d.findElement(By.id("signin-username")));
         find(By.id("signin-tenant")).sendKeys(tenant);
         find(By.id("signin-username")).sendKeys(username);
