@@ -106,34 +106,41 @@ public class SessionActivity {
 
     private final Map<UUID, PastHours> pastHours = new ConcurrentHashMap<>();
 
+    /**
+     * The sweep of {@link #hourlyPeaks} (its parameters: the window's bounds {@code lo} and {@code hi}, the tenant
+     * twice): per hour of the window and pool, the peak of sessions open at once in the pool and in the tenant. Public
+     * for the measurement that explains its plan at scale (DashboardSnapshotMeasurement).
+     */
+    public static final String HOURLY_PEAKS_SQL = "with win as (select cast(? as timestamptz) as lo, cast(? as timestamptz) as hi), "
+        + "spans as ("
+        + " select s.pool_id, greatest(s.created_at, win.lo) as a, s.ended_at as b from session s, win"
+        + " where s.state <> 'ENDED' and s.tenant_id = ? and s.created_at < win.hi"
+        + " union all"
+        + " select s.pool_id, greatest(s.created_at, win.lo), s.ended_at from session s, win"
+        + " where s.state = 'ENDED' and s.tenant_id = ? and s.ended_at > win.lo and s.created_at < win.hi), "
+        // one step per pool and instant: starts and ends netted, and an empty step at each hour's start
+        + "steps as ("
+        + " select pool_id, at, sum(d) as d from ("
+        + "  select pool_id, a as at, 1 as d from spans"
+        + "  union all select pool_id, b, -1 from spans, win where b < win.hi"
+        + "  union all select p.pool_id, h, 0 from (select distinct pool_id from spans) p, win,"
+        + "  generate_series(win.lo, win.hi - interval '1 microsecond', interval '1 hour') h"
+        + " ) e group by pool_id, at), "
+        // across pools, at one instant the decreases first: the running count never passes the true one
+        + "counted as ("
+        + " select pool_id, at,"
+        + " sum(d) over (partition by pool_id order by at rows unbounded preceding) as in_pool,"
+        + " sum(d) over (order by at, d rows unbounded preceding) as in_tenant"
+        + " from steps) "
+        + "select date_bin(interval '1 hour', at, win.lo) as hour, pool_id, max(in_pool), max(in_tenant) "
+        + "from counted, win group by 1, 2 order by 1, 2";
+
     /** The peaks of the hours from {@code lo} (a whole hour) up to {@code hi}, from the sessions overlapping them. */
     private List<HourlyPeak> sweep(UUID tenantId, Instant lo, Instant hi) {
         if (!hi.isAfter(lo)) {
             return List.of();
         }
-        return jdbc.sql("with win as (select cast(? as timestamptz) as lo, cast(? as timestamptz) as hi), "
-                        + "spans as ("
-                        + " select s.pool_id, greatest(s.created_at, win.lo) as a, s.ended_at as b from session s, win"
-                        + " where s.state <> 'ENDED' and s.tenant_id = ? and s.created_at < win.hi"
-                        + " union all"
-                        + " select s.pool_id, greatest(s.created_at, win.lo), s.ended_at from session s, win"
-                        + " where s.state = 'ENDED' and s.tenant_id = ? and s.ended_at > win.lo and s.created_at < win.hi), "
-                        // one step per pool and instant: starts and ends netted, and an empty step at each hour's start
-                        + "steps as ("
-                        + " select pool_id, at, sum(d) as d from ("
-                        + "  select pool_id, a as at, 1 as d from spans"
-                        + "  union all select pool_id, b, -1 from spans, win where b < win.hi"
-                        + "  union all select p.pool_id, h, 0 from (select distinct pool_id from spans) p, win,"
-                        + "  generate_series(win.lo, win.hi - interval '1 microsecond', interval '1 hour') h"
-                        + " ) e group by pool_id, at), "
-                        // across pools, at one instant the decreases first: the running count never passes the true one
-                        + "counted as ("
-                        + " select pool_id, at,"
-                        + " sum(d) over (partition by pool_id order by at rows unbounded preceding) as in_pool,"
-                        + " sum(d) over (order by at, d rows unbounded preceding) as in_tenant"
-                        + " from steps) "
-                        + "select date_bin(interval '1 hour', at, win.lo) as hour, pool_id, max(in_pool), max(in_tenant) "
-                        + "from counted, win group by 1, 2 order by 1, 2")
+        return jdbc.sql(HOURLY_PEAKS_SQL)
                 .params(Timestamp.from(lo), Timestamp.from(hi), tenantId, tenantId)
                 .query((rs, n) -> new HourlyPeak(rs.getTimestamp(1).toInstant(), rs.getObject(2, UUID.class), rs.getInt(3),
                         rs.getInt(4)))

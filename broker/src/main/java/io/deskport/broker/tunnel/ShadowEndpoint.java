@@ -49,13 +49,12 @@ class ShadowEndpoint extends Endpoint {
     private final LiveTunnels live;
     private final ShadowAudit audit;
 
-    private final Object sendLock = new Object();
     private final ShadowFilter filter = new ShadowFilter();
     private final UUID shadowId = UUID.randomUUID();
     /** Set as soon as anyone ends the shadow (before the gateway's connection is left, so its end is not taken for the gateway's). */
     private final AtomicBoolean ending = new AtomicBoolean();
     private final AtomicBoolean endAudited = new AtomicBoolean();
-    private Session ws;
+    private BrowserSocket browser;
     private volatile GuacamoleTunnel tunnel;
     private ShadowTickets.Grant grant;
     private SessionAccess.TunnelTarget target;
@@ -86,7 +85,7 @@ class ShadowEndpoint extends Endpoint {
 
     @Override
     public void onOpen(Session session, EndpointConfig config) {
-        this.ws = session;
+        this.browser = new BrowserSocket(session, () -> "shadow " + shadowId);
         session.setMaxTextMessageBufferSize(MAX_MESSAGE);
         session.setMaxIdleTimeout(30_000);
         Map<String, List<String>> params = session.getRequestParameterMap();
@@ -279,38 +278,15 @@ class ShadowEndpoint extends Endpoint {
     }
 
     private void closeGateway() {
-        GuacamoleTunnel t = tunnel;
-        if (t != null && t.isOpen()) {
-            try {
-                t.close();
-            } catch (GuacamoleException e) {
-                log.debug("Closing the gateway connection of shadow {} failed: {}", shadowId, e.getMessage());
-            }
-        }
+        BrowserSocket.closeGateway(tunnel, "shadow " + shadowId);
     }
 
     private void send(String text) throws IOException {
-        synchronized (sendLock) {
-            try {
-                ws.getBasicRemote().sendText(text);
-            } catch (IllegalStateException e) {
-                throw new IOException("the WebSocket is closed", e);
-            }
-        }
+        browser.send(text);
     }
 
     /** Closes the WebSocket the way guacamole-common-js understands: the reason is the Guacamole status code. */
     private void close(GuacamoleStatus status, String why) {
-        log.debug("Closing shadow {}: {} ({})", shadowId, status, why);
-        try {
-            synchronized (sendLock) {
-                if (ws.isOpen()) {
-                    ws.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(status.getWebSocketCode()),
-                            Integer.toString(status.getGuacamoleStatusCode())));
-                }
-            }
-        } catch (IOException | IllegalStateException e) {
-            log.debug("Closing the WebSocket of shadow {} failed: {}", shadowId, e.getMessage());
-        }
+        browser.close(status, why);
     }
 }

@@ -66,8 +66,7 @@ class TunnelEndpoint extends Endpoint {
     private final LiveTunnels live;
     private final ConsoleAttempts consoleAttempts;
 
-    private final Object sendLock = new Object();
-    private Session ws;
+    private BrowserSocket browser;
     private GuacamoleTunnel tunnel;
     /** The gateway's id of the connection (else the tunnel's own id): the session's tunnel id. */
     private UUID attachment;
@@ -95,7 +94,7 @@ class TunnelEndpoint extends Endpoint {
 
     @Override
     public void onOpen(Session session, EndpointConfig config) {
-        this.ws = session;
+        this.browser = new BrowserSocket(session, () -> "tunnel " + tunnelId);
         session.setMaxTextMessageBufferSize(MAX_MESSAGE);
         session.setMaxIdleTimeout(30_000);
         Map<String, List<String>> params = session.getRequestParameterMap();
@@ -360,47 +359,20 @@ class TunnelEndpoint extends Endpoint {
     }
 
     private void closeTunnel() {
-        GuacamoleTunnel t = tunnel;
-        if (t != null && t.isOpen()) {
-            try {
-                t.close();
-            } catch (GuacamoleException e) {
-                log.debug("Closing gateway connection of tunnel {} failed: {}", tunnelId, e.getMessage());
-            }
-        }
+        BrowserSocket.closeGateway(tunnel, "tunnel " + tunnelId);
     }
 
     /** Sends an answer of the broker's own; a browser that left meanwhile is noticed by the relay. */
     private void sendQuietly(String text) {
-        try {
-            send(text);
-        } catch (IOException e) {
-            log.debug("Tunnel {}: the browser went away ({})", tunnelId, e.getMessage());
-        }
+        browser.sendQuietly(text);
     }
 
     private void send(String text) throws IOException {
-        synchronized (sendLock) {
-            try {
-                ws.getBasicRemote().sendText(text);
-            } catch (IllegalStateException e) {
-                throw new IOException("the WebSocket is closed", e); // closed by the browser meanwhile
-            }
-        }
+        browser.send(text);
     }
 
     /** Closes the WebSocket the way guacamole-common-js understands: the reason is the Guacamole status code. */
     private void close(GuacamoleStatus status, String why) {
-        log.debug("Closing tunnel {}: {} ({})", tunnelId, status, why);
-        try {
-            synchronized (sendLock) {
-                if (ws.isOpen()) {
-                    ws.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(status.getWebSocketCode()),
-                            Integer.toString(status.getGuacamoleStatusCode())));
-                }
-            }
-        } catch (IOException | IllegalStateException e) {
-            log.debug("Closing WebSocket of tunnel {} failed: {}", tunnelId, e.getMessage());
-        }
+        browser.close(status, why);
     }
 }

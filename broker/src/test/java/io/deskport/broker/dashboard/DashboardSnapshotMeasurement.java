@@ -117,7 +117,7 @@ class DashboardSnapshotMeasurement {
                 new String(readLoad()).trim().split(" ")).substring(0, 14));
     }
 
-    /** EXPLAIN ANALYZE of the dashboard's heaviest statements (copied from SessionActivity and DesktopPlacements). */
+    /** EXPLAIN ANALYZE of the dashboard's heaviest statements (SessionActivity's own; the others copied from DesktopPlacements and the pools module). */
     private void explain(UUID tenant) {
         Map<String, String> statements = new LinkedHashMap<>();
         statements.put("last day's peaks: the 23 hours that ended", SWEEP.replaceFirst("\\?", "date_trunc('hour', now()) - interval '23 hours'")
@@ -141,31 +141,8 @@ class DashboardSnapshotMeasurement {
         });
     }
 
-    /**
-     * SessionActivity's sweep of the last day's peaks (its parameters: the window's bounds, the tenant twice), for
-     * EXPLAIN over the 23 hours that ended (read once an hour) and over the current hour (read every time).
-     */
-    private static final String SWEEP = "with win as (select cast(? as timestamptz) as lo, cast(? as timestamptz) as hi), "
-            + "spans as ("
-            + " select s.pool_id, greatest(s.created_at, win.lo) as a, s.ended_at as b from session s, win"
-            + " where s.state <> 'ENDED' and s.tenant_id = ? and s.created_at < win.hi"
-            + " union all"
-            + " select s.pool_id, greatest(s.created_at, win.lo), s.ended_at from session s, win"
-            + " where s.state = 'ENDED' and s.tenant_id = ? and s.ended_at > win.lo and s.created_at < win.hi), "
-            + "steps as ("
-            + " select pool_id, at, sum(d) as d from ("
-            + "  select pool_id, a as at, 1 as d from spans"
-            + "  union all select pool_id, b, -1 from spans, win where b < win.hi"
-            + "  union all select p.pool_id, h, 0 from (select distinct pool_id from spans) p, win,"
-            + "  generate_series(win.lo, win.hi - interval '1 microsecond', interval '1 hour') h"
-            + " ) e group by pool_id, at), "
-            + "counted as ("
-            + " select pool_id, at,"
-            + " sum(d) over (partition by pool_id order by at rows unbounded preceding) as in_pool,"
-            + " sum(d) over (order by at, d rows unbounded preceding) as in_tenant"
-            + " from steps) "
-            + "select date_bin(interval '1 hour', at, win.lo) as hour, pool_id, max(in_pool), max(in_tenant) "
-            + "from counted, win group by 1, 2 order by 1, 2";
+    /** SessionActivity's sweep of the last day's peaks, explained over the 23 hours that ended and the current hour. */
+    private static final String SWEEP = SessionActivity.HOURLY_PEAKS_SQL;
 
     private static byte[] readLoad() {
         try {
