@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react';
-import { Alert, AlertActionCloseButton, Button, Label, PageSection, Content, Title, ToolbarItem } from '@patternfly/react-core';
+import { useEffect, useMemo, useState } from 'react';
+import { Alert, AlertActionCloseButton, Button, Flex, FlexItem, Label, PageSection, Content, Title, ToolbarItem } from '@patternfly/react-core';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
 
 import { useAuth } from '../../auth';
@@ -11,6 +11,9 @@ import type { Column } from '../PagedTable';
 import { SelectFilter, TextFilter, When } from '../controls';
 import type { AdminPool } from '../adminTypes';
 import { KIND_WORDS, durationWords } from '../words';
+import { poolHealthView, type PoolHealthView } from '../dashboard/dashboardLogic';
+import { LiveIndicator } from '../dashboard/LiveIndicator';
+import { useLiveDashboard } from '../dashboard/useLiveDashboard';
 
 const FILTERS = ['q', 'kind', 'enabled'] as const;
 const CLIPBOARD_SHORT = { TO_DESKTOP: 'into the desktop only', FROM_DESKTOP: 'out of the desktop only', NONE: 'off' } as const;
@@ -24,6 +27,9 @@ export function PoolsPage() {
   const navigate = useNavigate();
   const location = useLocation();
   const [creating, setCreating] = useState(false);
+  // each pool's health, kept live by the tenant's dashboard stream (the same figures as the dashboard's)
+  const { snapshot, status: live } = useLiveDashboard(state.client);
+  const health = useMemo(() => new Map<string, PoolHealthView>((snapshot?.pools ?? []).map((p) => [p.poolId, poolHealthView(p)])), [snapshot]);
   // what an action on a pool's page did (a deletion), said here where the admin lands
   const [notice, setNotice] = useState<string | null>(() => {
     const arrived = location.state as { notice?: unknown } | null;
@@ -51,8 +57,20 @@ export function PoolsPage() {
     },
     { title: 'Kind', render: (p) => KIND_WORDS[p.kind] ?? p.kind },
     {
-      title: 'Status',
-      render: (p) => (p.enabled ? <Label color="green">Enabled</Label> : <Label color="grey">Disabled</Label>),
+      title: 'Health',
+      render: (p) => {
+        const h = health.get(p.id);
+        if (!h) {
+          return p.enabled ? <Label color="green">Enabled</Label> : <Label color="grey">Disabled</Label>;
+        }
+        return (
+          <div data-testid={`pool-row-health-${p.id}`}>
+            <Label color={h.tone}>{h.status}</Label>
+            <div className="dp-secondary">{h.figures}</div>
+            {h.target && <div className="dp-secondary">{h.target}</div>}
+          </div>
+        );
+      },
     },
     {
       title: 'Session policy',
@@ -67,7 +85,14 @@ export function PoolsPage() {
 
   return (
     <PageSection>
-      <Title headingLevel="h1">Pools</Title>
+      <Flex alignItems={{ default: 'alignItemsCenter' }}>
+        <FlexItem>
+          <Title headingLevel="h1">Pools</Title>
+        </FlexItem>
+        <FlexItem>
+          <LiveIndicator status={live} />
+        </FlexItem>
+      </Flex>
       {notice && (
         <Alert variant="success" isInline title={notice} data-testid="pools-notice" className="pf-v6-u-my-md" actionClose={<AlertActionCloseButton onClose={() => setNotice(null)} />} />
       )}

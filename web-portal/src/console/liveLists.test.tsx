@@ -57,3 +57,37 @@ describe('the sessions list kept live', () => {
     expect(sessionsSignature({ ...withSessions(0), sessions: null, connects: null })).toBe('|0/0');
   });
 });
+
+describe('the pools list', () => {
+  const pool = (id: string, name: string) => ({
+    id, tenantId: 't-1', name, description: '', kind: 'POOLED', enabled: true, idleTimeoutSeconds: null, idleAction: 'DISCONNECT',
+    disconnectTimeoutSeconds: 900, maxSessionSeconds: null, recordSessions: false, createdAt: '2026-12-01T10:00:00Z', updatedAt: '2026-12-01T10:00:00Z',
+  });
+  const health = (poolId: string, name: string, p: Partial<{ readyFree: number; inUse: number; failed: number; desktops: number }>) => ({
+    poolId, name, kind: 'POOLED' as const, enabled: true, desktops: 0, byState: {}, readyFree: 0, inUse: 0, preparing: 0, failed: 0, sessions: 0,
+    target: { enabled: true, minSize: 2, maxSize: 10, spareTarget: 2 }, hosts: null, ...p,
+  });
+
+  it('shows each pool’s health from the dashboard stream, and keeps it live', async () => {
+    renderApp('/console/pools', ['TENANT_ADMIN'], (c) => {
+      const p = pathOf(c.url);
+      if (p === '/api/v1/admin/pools') return { body: [pool('p1', 'Office'), pool('p2', 'Lab')] };
+      if (p === '/api/v1/admin/dashboard') return { body: emptySnapshot() };
+      return p.startsWith('/api/v1/admin/') ? { body: [] } : undefined;
+    });
+    expect(await screen.findByRole('link', { name: 'Office' })).toBeInTheDocument();
+    const stream = await openStream();
+    stream.push('snapshot', emptySnapshot({
+      generatedAt: '2026-12-06T09:31:00Z',
+      pools: [health('p1', 'Office', { readyFree: 2, inUse: 3, desktops: 5 }), health('p2', 'Lab', { failed: 2, desktops: 2 })],
+    }));
+    expect(await screen.findByTestId('pool-row-health-p1')).toHaveTextContent('2 ready · 3 in use');
+    expect(screen.getByTestId('pool-row-health-p1')).toHaveTextContent('target: 2–10 desktops, 2 spares');
+    expect(screen.getByTestId('pool-row-health-p2')).toHaveTextContent('2 failed');
+    stream.push('snapshot', emptySnapshot({
+      generatedAt: '2026-12-06T09:31:05Z',
+      pools: [health('p1', 'Office', { readyFree: 1, inUse: 4, desktops: 5 }), health('p2', 'Lab', { failed: 2, desktops: 2 })],
+    }));
+    await waitFor(() => expect(screen.getByTestId('pool-row-health-p1')).toHaveTextContent('1 ready · 4 in use'));
+  });
+});
