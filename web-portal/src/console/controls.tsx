@@ -3,6 +3,7 @@ import {
   Alert,
   AlertActionLink,
   Button,
+  FormGroup,
   FormHelperText,
   FormSelect,
   FormSelectOption,
@@ -198,5 +199,50 @@ export function StaleAlert({ problem, onReload }: { problem: HumanProblem; onRel
     >
       {problem.message} {problem.action}
     </Alert>
+  );
+}
+
+/**
+ * A labelled text field of a form: its refusal under it (named by aria-describedby), or else its help. `id` is the
+ * field's id; the refusal's is `${id}-error`, the help's `${id}-help`.
+ */
+export function TextField(p: {
+  id: string;
+  label: string;
+  value: string;
+  onChange(v: string): void;
+  error?: string;
+  help?: ReactNode;
+  required?: boolean;
+  type?: 'text' | 'email' | 'password';
+  autoComplete?: string;
+  placeholder?: string;
+}) {
+  return (
+    <FormGroup label={p.label} isRequired={p.required} fieldId={p.id}>
+      <TextInput
+        id={p.id}
+        type={p.type ?? 'text'}
+        isRequired={p.required}
+        value={p.value}
+        onChange={(_e, v) => p.onChange(v)}
+        placeholder={p.placeholder}
+        validated={p.error ? 'error' : 'default'}
+        aria-invalid={!!p.error}
+        aria-describedby={p.error ? `${p.id}-error` : p.help ? `${p.id}-help` : undefined}
+        autoComplete={p.autoComplete ?? 'off'}
+      />
+      {p.error ? (
+        <FieldError id={`${p.id}-error`} message={p.error} />
+      ) : (
+        p.help && (
+          <FormHelperText>
+            <HelperText id={`${p.id}-help`}>
+              <HelperTextItem>{p.help}</HelperTextItem>
+            </HelperText>
+          </FormHelperText>
+        )
+      )}
+    </FormGroup>
   );
 }

@@ -20,7 +20,7 @@ import {
 import { useAuth } from '../../auth';
 import { humanError, type HumanProblem } from '../../problems/problemMessages';
 import { useConsole } from '../ConsoleContext';
-import { FieldError, ProblemAlert, StaleAlert } from '../controls';
+import { FieldError, ProblemAlert, StaleAlert, TextField } from '../controls';
 import { ROLES, type AdminGroup, type AdminUser, type Role } from '../adminTypes';
 import { changedMembers, fieldErrors as readFieldErrors } from '../editFlow';
 import { forgetName } from '../names';
@@ -55,29 +55,7 @@ function UserFields({ values, set, errors, creating }: { values: UserValues; set
   const { user } = useAuth();
   const grantable = ROLES.filter((r) => r !== 'PLATFORM_ADMIN' || isPlatformAdmin(user));
   const text = (name: keyof UserValues, label: string, opts: { type?: 'text' | 'email' | 'password'; required?: boolean; help?: string; autoComplete?: string } = {}) => (
-    <FormGroup label={label} isRequired={opts.required} fieldId={`user-${name}`}>
-      <TextInput
-        id={`user-${name}`}
-        type={opts.type ?? 'text'}
-        isRequired={opts.required}
-        value={values[name] as string}
-        onChange={(_e, v) => set({ ...values, [name]: v })}
-        validated={errors[name] ? 'error' : 'default'}
-        aria-describedby={errors[name] ? `user-${name}-error` : opts.help ? `user-${name}-help` : undefined}
-        autoComplete={opts.autoComplete ?? 'off'}
-      />
-      {errors[name] ? (
-        <FieldError id={`user-${name}-error`} message={errors[name]} />
-      ) : (
-        opts.help && (
-          <FormHelperText>
-            <HelperText id={`user-${name}-help`}>
-              <HelperTextItem>{opts.help}</HelperTextItem>
-            </HelperText>
-          </FormHelperText>
-        )
-      )}
-    </FormGroup>
+    <TextField id={`user-${name}`} label={label} value={values[name] as string} onChange={(v) => set({ ...values, [name]: v })} error={errors[name]} {...opts} />
   );
   return (
     <>

@@ -11,9 +11,6 @@ import {
   DropdownList,
   Form,
   FormGroup,
-  FormHelperText,
-  HelperText,
-  HelperTextItem,
   Label,
   MenuToggle,
   Modal,
@@ -22,7 +19,6 @@ import {
   ModalHeader,
   Radio,
   Spinner,
-  TextInput,
 } from '@patternfly/react-core';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 
@@ -31,7 +27,7 @@ import { humanError, type HumanProblem } from '../../problems/problemMessages';
 import { DESKTOP_STATES, type AdminDesktop, type AdminPool } from '../adminTypes';
 import { ConsoleList, useConsoleList, useNotice, usePendingAction, type FilterKey } from '../ConsoleList';
 import { useConsole } from '../ConsoleContext';
-import { ConfirmModal, FieldError, ProblemAlert, SelectFilter, TextFilter, When } from '../controls';
+import { ConfirmModal, ProblemAlert, SelectFilter, TextField, TextFilter, When } from '../controls';
 import { fieldErrors } from '../editFlow';
 import { assignedUserWords } from '../names';
 import type { Column } from '../PagedTable';
@@ -268,31 +264,15 @@ export function RegisterDesktopModal({ pool, onClose, onRegistered }: { pool: Ad
   };
 
   const field = (id: keyof RegistrationForm, label: string, props: { type?: 'text' | 'password'; placeholder?: string; help?: string; required?: boolean }) => (
-    <FormGroup label={label} isRequired={props.required} fieldId={`desktop-${id}`}>
-      <TextInput
-        id={`desktop-${id}`}
-        type={props.type ?? 'text'}
-        autoComplete={props.type === 'password' ? 'new-password' : 'off'}
-        isRequired={props.required}
-        value={form[id]}
-        onChange={(_e, v) => set({ [id]: v } as Partial<RegistrationForm>)}
-        placeholder={props.placeholder}
-        validated={errors[id] ? 'error' : 'default'}
-        aria-invalid={!!errors[id]}
-        aria-describedby={errors[id] ? `desktop-${id}-error` : props.help ? `desktop-${id}-help` : undefined}
-      />
-      {errors[id] ? (
-        <FieldError id={`desktop-${id}-error`} message={errors[id]} />
-      ) : (
-        props.help && (
-          <FormHelperText>
-            <HelperText id={`desktop-${id}-help`}>
-              <HelperTextItem>{props.help}</HelperTextItem>
-            </HelperText>
-          </FormHelperText>
-        )
-      )}
-    </FormGroup>
+    <TextField
+      id={`desktop-${id}`}
+      label={label}
+      value={form[id]}
+      onChange={(v) => set({ [id]: v } as Partial<RegistrationForm>)}
+      error={errors[id]}
+      autoComplete={props.type === 'password' ? 'new-password' : 'off'}
+      {...props}
+    />
   );
 
   return (
