@@ -240,8 +240,9 @@ class LiveTunnels implements SmartLifecycle {
      * The broker stops (SIGTERM; its readiness is already {@code REFUSING_TRAFFIC}): no new tunnel is taken, and
      * every open one is handed to another replica — its session left DISCONNECTED, resumable, and its browser told
      * {@code SERVER_BUSY}, after which the portal fetches a fresh ticket and reconnects (through the load balancer,
-     * to a replica that is ready). Runs first of the broker's lifecycle beans (highest phase), before the web
-     * server's graceful shutdown, which would otherwise wait for the tunnels' WebSockets until its timeout.
+     * to a replica that is ready). Runs first of the broker's lifecycle beans (the highest phase): before the embedded
+     * gateway stops ({@link GatewayConnector}), whose end of stream would tell the browsers something else, and before
+     * the web server's graceful shutdown, which would otherwise wait for the tunnels' WebSockets until its timeout.
      */
     @Override
     public void stop() {

@@ -10,7 +10,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * upstream and timeout codes, a dropped connection, a used ticket) and the session has not ended, it waits the
  * portal's back-off (1 s × 2^attempt, ±20 %), fetches a fresh ticket through the API and opens a new tunnel to the
  * same session. Any other close, or an ENDED session, loses the desktop (the portal would leave it). It counts the
- * reconnects and the longest gap from a close to the new tunnel's first frame.
+ * reconnects and the longest gap from a close to the new tunnel's first frame. While open it pings as the browser
+ * does.
  */
 public final class PortalLikeTunnel implements AutoCloseable {
 
@@ -74,8 +75,25 @@ public final class PortalLikeTunnel implements AutoCloseable {
                     maxGapNanos = Math.max(maxGapNanos, gap);
                 }
             }
+            // what guacamole-common-js sends while the screen is still: the tunnel's ping every 500 ms and the
+            // client's nop every 5 s (a viewer silent for 15 s is dropped by the gateway)
+            long nextPing = 0;
+            long nextNop = 0;
             while (running && !t.isClosed()) {
-                pause(10);
+                long now = System.nanoTime();
+                try {
+                    if (now - nextPing >= 0) {
+                        t.send("", "ping", Long.toString(System.currentTimeMillis()));
+                        nextPing = now + 500_000_000L;
+                    }
+                    if (now - nextNop >= 0) {
+                        t.send("nop");
+                        nextNop = now + 5_000_000_000L;
+                    }
+                } catch (RuntimeException closing) {
+                    // the tunnel closes; seen below
+                }
+                pause(20);
             }
             if (!running) {
                 return;
