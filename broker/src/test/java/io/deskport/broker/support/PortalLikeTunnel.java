@@ -29,6 +29,9 @@ public final class PortalLikeTunnel implements AutoCloseable {
     private volatile long maxGapNanos;
     private volatile long openedTunnels;
     private volatile String lost;
+    /** Each reconnect: its gap in ms, and the closes and failures on the way (for the benchmark's breakdown). */
+    private final java.util.List<String> history = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final StringBuilder attempts = new StringBuilder();
 
     /**
      * @param api       the user's API client (through the load balancer)
@@ -47,6 +50,9 @@ public final class PortalLikeTunnel implements AutoCloseable {
         int attempt = 0;
         while (running) {
             BrowserTunnel t;
+            long begun = System.nanoTime();
+            long ticketed;
+            long opened;
             try {
                 Api.Response grant = call(() -> api.post("/api/v1/sessions/" + sessionId + "/tunnel"));
                 if (grant.status() != 200 && grant.status() != 201) {
@@ -54,8 +60,11 @@ public final class PortalLikeTunnel implements AutoCloseable {
                 }
                 String path = grant.body().has("path") && !grant.body().get("path").isNull()
                         ? grant.body().get("path").asString() : "/tunnel";
+                ticketed = System.nanoTime();
                 t = BrowserTunnel.open(port, path, grant.body().get("token").asString(), 320, 240);
+                opened = System.nanoTime();
             } catch (Exception e) {
+                attempts.append(" open failed (").append(e.getMessage()).append(")");
                 if (!waitBeforeRetry(attempt++, "could not open a tunnel: " + e.getMessage())) {
                     return;
                 }
@@ -66,6 +75,9 @@ public final class PortalLikeTunnel implements AutoCloseable {
                 pause(10);
             }
             if (t.frames() > 0) {
+                attempts.append(" [ticket ").append((ticketed - begun) / 1_000_000).append(" ms, open ")
+                        .append((opened - ticketed) / 1_000_000).append(" ms, first frame ")
+                        .append((System.nanoTime() - opened) / 1_000_000).append(" ms]");
                 openedTunnels++;
                 attempt = 0;
                 if (closedAt != 0) {
@@ -73,7 +85,9 @@ public final class PortalLikeTunnel implements AutoCloseable {
                     long gap = t.arrivalOf(t.received().stream().filter(i -> i.getOpcode().equals("sync")).findFirst()
                             .orElseThrow()) - closedAt;
                     maxGapNanos = Math.max(maxGapNanos, gap);
+                    history.add(gap / 1_000_000 + " ms:" + attempts);
                 }
+                attempts.setLength(0);
             }
             // what guacamole-common-js sends while the screen is still: the tunnel's ping every 500 ms and the
             // client's nop every 5 s (a viewer silent for 15 s is dropped by the gateway)
@@ -100,6 +114,7 @@ public final class PortalLikeTunnel implements AutoCloseable {
             }
             closedAt = closedAt == 0 || t.frames() > 0 ? t.closedAt() : closedAt;
             String close = t.awaitClose();
+            attempts.append(" closed ").append(close).append(t.frames() > 0 ? "" : " before a frame");
             int code = guacamoleCode(close);
             String state = stateNow();
             if ("ENDED".equals(state)) {
@@ -180,6 +195,11 @@ public final class PortalLikeTunnel implements AutoCloseable {
 
     public int reconnects() {
         return reconnects;
+    }
+
+    /** Each reconnect: its gap in ms and what happened on the way. */
+    public java.util.List<String> history() {
+        return java.util.List.copyOf(history);
     }
 
     public Duration maxGap() {

@@ -126,6 +126,9 @@ public final class RollingRestart {
                 out.println("replica " + b.name() + " restarted; " + (clients.stream()
                         .mapToLong(PortalLikeTunnel::tunnelsShown).sum() - shown) + " tunnels reconnected meanwhile");
             }
+            for (PortalLikeTunnel c : clients) {
+                out.println("session " + c.sessionId() + " reconnects: " + c.history());
+            }
             int reconnected = 0;
             int lost = 0;
             long maxGap = 0;
