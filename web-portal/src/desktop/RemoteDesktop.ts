@@ -8,7 +8,7 @@ import { CLIPBOARD_BOTH, type ClipboardPolicy } from './clipboard';
 import { sendCombo, typeText, type KeyCombo } from './keyCombos';
 import { QualityMeter, pingRoundTrip, type QualityReading } from './quality';
 import { mountDisplay, type MountedDisplay } from './displayMount';
-import { CONSOLE_RETRY_LIMIT, ReconnectSchedule, consoleRetryDelay, decideAfterClose, firstReconnectDelay, GuacStatus } from './reconnect';
+import { CONSOLE_RETRY_LIMIT, ReconnectSchedule, consoleRetryDelay, decideAfterClose, GuacStatus } from './reconnect';
 import { parseShadowInstruction, type ShadowEvent } from './shadowNotices';
 import { displayRequestFor, tunnelConnectData, tunnelWebSocketUrl } from './tunnelUrl';
 
@@ -264,16 +264,12 @@ export class RemoteDesktop {
         this.exit({ kind: 'disconnected', note: decision.why || undefined });
         return;
       case 'reconnect':
-        this.retry(status);
+        this.retry();
     }
   }
 
-  private retry(status?: number): void {
-    const backoff = this.schedule.next();
-    // a stopping broker's hand-over: the first attempt goes at once (spread), not after the back-off
-    const delay = backoff !== null && status !== undefined && this.schedule.attempts === 1
-      ? firstReconnectDelay(status, backoff)
-      : backoff;
+  private retry(): void {
+    const delay = this.schedule.next();
     if (delay === null) {
       this.exit({
         kind: 'disconnected',

@@ -1,4 +1,4 @@
-import { backoffDelay, consoleRetryDelay, decideAfterClose, firstReconnectDelay, GuacStatus, HANDOVER_SPREAD_MS, isTransient, ReconnectSchedule } from './reconnect';
+import { backoffDelay, consoleRetryDelay, decideAfterClose, GuacStatus, isTransient, ReconnectSchedule } from './reconnect';
 
 describe('decideAfterClose', () => {
   it('reconnects after a network blip while the session lives', () => {
@@ -62,18 +62,6 @@ describe('backoffDelay', () => {
     expect(backoffDelay(1, opts, () => 0)).toBe(1600);
     expect(backoffDelay(1, opts, () => 1)).toBe(2400);
     expect(backoffDelay(10, opts, () => 1)).toBe(15000);
-  });
-});
-
-describe('firstReconnectDelay', () => {
-  it('goes within the hand-over spread after a stopping broker closed the tunnel, at random', () => {
-    expect(firstReconnectDelay(GuacStatus.SERVER_BUSY, 1000, () => 0)).toBe(0);
-    expect(firstReconnectDelay(GuacStatus.SERVER_BUSY, 1000, () => 0.999)).toBeLessThanOrEqual(HANDOVER_SPREAD_MS);
-  });
-
-  it('waits the back-off after any other close', () => {
-    expect(firstReconnectDelay(GuacStatus.UPSTREAM_NOT_FOUND, 1000, () => 0)).toBe(1000);
-    expect(firstReconnectDelay(GuacStatus.CLIENT_UNAUTHORIZED, 1100, () => 0)).toBe(1100);
   });
 });
 

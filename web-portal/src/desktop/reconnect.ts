@@ -105,19 +105,6 @@ export function decideAfterClose(
   return { kind: 'leave', why: `The connection to your desktop was closed (status ${code}).` };
 }
 
-/** The longest wait before the first attempt after a hand-over (see {@link firstReconnectDelay}). */
-export const HANDOVER_SPREAD_MS = 500;
-
-/**
- * The wait before the first reconnect attempt of an outage. A broker replica that stops hands its tunnels over
- * with SERVER_BUSY (the session stays resumable): another replica is ready, so the first attempt goes within
- * {@link HANDOVER_SPREAD_MS}, spread at random so that a replica's browsers do not all arrive at once; any other
- * close waits the usual back-off (`backoff`).
- */
-export function firstReconnectDelay(code: number, backoff: number, random = Math.random): number {
-  return code === GuacStatus.SERVER_BUSY ? Math.round(HANDOVER_SPREAD_MS * random()) : backoff;
-}
-
 /** Wait before trying an unreachable desktop again: short, as the broker gives up after a few attempts. */
 export function consoleRetryDelay(attempts: number): number {
   return 1000 * Math.max(1, Math.min(attempts, 5));

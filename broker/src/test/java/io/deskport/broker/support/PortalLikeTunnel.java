@@ -8,8 +8,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * A user's desktop tab as the web portal's {@code RemoteDesktop} keeps it (web-portal/src/desktop): a tunnel to one
  * session; when the tunnel closes with a code the portal treats as a blip ({@code reconnect.ts}: SERVER_BUSY, the
  * upstream and timeout codes, a dropped connection, a used ticket) and the session has not ended, it waits the
- * portal's back-off (1 s × 2^attempt, ±20 %; the first attempt after a SERVER_BUSY hand-over within 500 ms), fetches
- * a fresh ticket through the API and opens a new tunnel to the same session. Any other close, or an ENDED session, loses the desktop (the portal would leave it). It counts the
+ * portal's back-off (1 s × 2^attempt, ±20 %), fetches a fresh ticket through the API and opens a new tunnel to the
+ * same session. Any other close, or an ENDED session, loses the desktop (the portal would leave it). It counts the
  * reconnects and the longest gap from a close to the new tunnel's first frame. While open it pings as the browser
  * does.
  */
@@ -125,11 +125,7 @@ public final class PortalLikeTunnel implements AutoCloseable {
                 lost = "the tunnel closed with " + close + ", which the portal does not bridge (session " + state + ")";
                 return;
             }
-            if (attempt == 0 && code == 0x201) {
-                // a stopping broker's hand-over: the portal's first attempt goes within 500 ms (firstReconnectDelay)
-                attempt++;
-                pause(ThreadLocalRandom.current().nextLong(501));
-            } else if (!waitBeforeRetry(attempt++, close)) {
+            if (!waitBeforeRetry(attempt++, close)) {
                 return;
             }
         }
