@@ -6,6 +6,11 @@ describe('decideAfterClose', () => {
     expect(decideAfterClose(GuacStatus.UPSTREAM_TIMEOUT, 'CONNECTED', false)).toEqual({ kind: 'reconnect' });
   });
 
+  it('reconnects when a stopping broker handed the tunnel over (SERVER_BUSY, the session left DISCONNECTED by nobody)', () => {
+    const session = { consoleProblem: null, changedBy: null, disconnectedBy: null };
+    expect(decideAfterClose(GuacStatus.SERVER_BUSY, 'DISCONNECTED', false, session)).toEqual({ kind: 'reconnect' });
+  });
+
   it('reconnects when the broker cannot even be asked (the network is down)', () => {
     expect(decideAfterClose(GuacStatus.SESSION_CLOSED, null, false)).toEqual({ kind: 'reconnect' });
   });

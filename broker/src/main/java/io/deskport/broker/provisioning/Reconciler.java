@@ -21,11 +21,12 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import io.deskport.broker.shared.DedicatedConnections;
+import io.deskport.broker.shared.ReplicaLeadership;
 import io.deskport.provisioning.driver.HostInventory;
 import io.deskport.provisioning.planner.PlanNote;
 
 /**
- * The reconciler loop. Every broker runs it; only the elected one ({@link ReconcilerLeadership}) acts:
+ * The reconciler loop. Every broker runs it; only the elected one ({@link ReplicaLeadership}, lock {@link #LOCK_KEY}) acts:
  * it refreshes host inventory, runs a {@link ReconcileCycle} (read → plan → write tasks), scans for
  * orphans and ghosts now and then, and runs due tasks of the journal with bounded concurrency
  * ({@code maxConcurrentOperations}) on virtual threads, extending their leases while they run. A change
@@ -33,6 +34,9 @@ import io.deskport.provisioning.planner.PlanNote;
  */
 @Component
 public class Reconciler implements SmartLifecycle {
+
+    /** The advisory lock that elects the reconciling broker: "dp-recon" in ASCII. */
+    static final long LOCK_KEY = 0x64702d7265636f6eL;
 
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
     private static final Duration INVENTORY_TIMEOUT = Duration.ofSeconds(10);
@@ -46,7 +50,7 @@ public class Reconciler implements SmartLifecycle {
     private final TaskJournal journal;
     private final HypervisorHosts hosts;
     private final Discrepancies discrepancies;
-    private final ReconcilerLeadership leadership;
+    private final ReplicaLeadership leadership;
     private final String instanceId;
     private final Semaphore permits;
     private final Set<UUID> runningTasks = ConcurrentHashMap.newKeySet();
@@ -70,7 +74,7 @@ public class Reconciler implements SmartLifecycle {
         this.hosts = hosts;
         this.discrepancies = discrepancies;
         this.instanceId = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
-        this.leadership = new ReconcilerLeadership(connections, instanceId);
+        this.leadership = new ReplicaLeadership(connections, "reconciler", LOCK_KEY, instanceId);
         this.permits = new Semaphore(props.maxConcurrentOperations());
         this.executor = newTaskExecutor();
     }

@@ -173,4 +173,10 @@ class GatewayConnector implements SmartLifecycle {
     public boolean isRunning() {
         return running;
     }
+
+    /** Stops after the tunnels that use it ({@link LiveTunnels}, the default phase): they are handed over first. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 100;
+    }
 }

@@ -225,12 +225,25 @@ class LiveTunnels implements SmartLifecycle {
         tickets.forgetExpired();
     }
 
+    /** Whether this broker takes new tunnels: not once it is stopping (its browsers go to another replica). */
+    boolean accepting() {
+        return running;
+    }
+
     @Override
     public void start() {
         running = true;
         listener = Thread.ofPlatform().daemon().name("tunnel-notifications").start(this::listen);
     }
 
+    /**
+     * The broker stops (SIGTERM; its readiness is already {@code REFUSING_TRAFFIC}): no new tunnel is taken, and
+     * every open one is handed to another replica — its session left DISCONNECTED, resumable, and its browser told
+     * {@code SERVER_BUSY}, after which the portal fetches a fresh ticket and reconnects (through the load balancer,
+     * to a replica that is ready). Runs first of the broker's lifecycle beans (the highest phase): before the embedded
+     * gateway stops ({@link GatewayConnector}), whose end of stream would tell the browsers something else, and before
+     * the web server's graceful shutdown, which would otherwise wait for the tunnels' WebSockets until its timeout.
+     */
     @Override
     public void stop() {
         running = false;
@@ -238,7 +251,16 @@ class LiveTunnels implements SmartLifecycle {
             listener.interrupt();
         }
         shadowsBySession.values().forEach(set -> set.forEach(s -> s.closeFromBroker(GuacamoleStatus.SERVER_BUSY)));
-        bySession.values().forEach(set -> set.forEach(t -> t.closeFromBroker(GuacamoleStatus.SERVER_BUSY)));
+        int handed = 0;
+        for (Set<TunnelEndpoint> set : bySession.values()) {
+            for (TunnelEndpoint t : Set.copyOf(set)) {
+                t.handOver();
+                handed++;
+            }
+        }
+        if (handed > 0) {
+            log.info("Broker stopping: {} tunnel(s) told to reconnect through another replica", handed);
+        }
     }
 
     @Override

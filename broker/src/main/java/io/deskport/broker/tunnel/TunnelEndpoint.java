@@ -97,6 +97,11 @@ class TunnelEndpoint extends Endpoint {
         this.browser = new BrowserSocket(session, () -> "tunnel " + tunnelId);
         session.setMaxTextMessageBufferSize(MAX_MESSAGE);
         session.setMaxIdleTimeout(30_000);
+        if (!live.accepting()) {
+            // a stopping broker: the browser reconnects at once, and the load balancer sends it to a ready replica
+            close(GuacamoleStatus.SERVER_BUSY, "this broker is shutting down");
+            return;
+        }
         Map<String, List<String>> params = session.getRequestParameterMap();
         var grant = tickets.redeem(TunnelParameters.first(params, "token"));
         if (grant.isEmpty()) {
@@ -346,6 +351,28 @@ class TunnelEndpoint extends Endpoint {
     void closeFromBroker(GuacamoleStatus status) {
         closedByBroker = true;
         close(status, status.name()); // first, so the browser learns why rather than a plain end of stream
+        closeTunnel();
+    }
+
+    /**
+     * This broker stops: the session is left DISCONNECTED (as when a browser's network drops: resumable, its
+     * disconnect timeout running, nothing ended) and the browser is told {@code SERVER_BUSY}, which the portal
+     * answers with a fresh ticket and a new tunnel (to another replica). The session is marked before the close, so
+     * that the browser, asking for the session's state, finds it settled.
+     */
+    void handOver() {
+        closedByBroker = true;
+        if (sessionId != null) {
+            live.unregister(sessionId, this);
+            if (attachment != null) {
+                try {
+                    lifecycle.markTunnelClosed(sessionId, attachment, user);
+                } catch (RuntimeException e) {
+                    log.warn("Could not mark session {} disconnected while its broker stops: {}", sessionId, e.getMessage());
+                }
+            }
+        }
+        close(GuacamoleStatus.SERVER_BUSY, "this broker is shutting down; reconnect");
         closeTunnel();
     }
 
