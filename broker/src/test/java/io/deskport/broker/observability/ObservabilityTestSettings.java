@@ -1,0 +1,25 @@
+package io.deskport.broker.observability;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.springframework.test.context.TestPropertySource;
+
+import io.deskport.broker.BrokerTest;
+
+/**
+ * The observability tests' broker (one Spring context for all of them): a scrape token, and figures read from the
+ * database every second rather than every 15 s.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@BrokerTest
+@TestPropertySource(properties = {
+        "deskport.metrics.scrape-token=" + ObservabilityTestSettings.SCRAPE_TOKEN,
+        "deskport.metrics.reading-interval=1s"})
+@interface ObservabilityTestSettings {
+
+    String SCRAPE_TOKEN = "scrape-token-for-the-observability-tests";
+}
