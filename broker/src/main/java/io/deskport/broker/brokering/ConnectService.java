@@ -28,6 +28,7 @@ import io.deskport.broker.shared.DatabaseOutages;
 import io.deskport.broker.shared.Ids;
 import io.deskport.broker.shared.ProblemException;
 import io.deskport.broker.shared.Reason;
+import io.deskport.broker.shared.Spans;
 import io.deskport.broker.shared.WritesWithCommit;
 import io.deskport.broker.tenancy.TenantQuotas;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -86,11 +87,13 @@ public class ConnectService {
     private final RecentRefusals refusals;
     private final ConnectTally tally;
     private final ConnectMeters meters;
+    private final Spans spans;
 
     ConnectService(WritesWithCommit txManager, JdbcClient jdbc, ConnectRead connectRead,
                    DesktopClaims claims, SessionHostPlacement placement, TenantQuotas quotas, LicenceSeats licences,
                    SessionQueries queries, SessionHostAgents agents, ApplicationEventPublisher events, ConnectAdmission admission,
-                   RecentRefusals refusals, ConnectTally tally, ObjectProvider<MeterRegistry> meters) {
+                   RecentRefusals refusals, ConnectTally tally, ObjectProvider<MeterRegistry> meters, Spans spans) {
+        this.spans = spans;
         this.admission = admission;
         this.refusals = refusals;
         this.tally = tally;
@@ -132,21 +135,29 @@ public class ConnectService {
         long start = System.nanoTime();
         // the pool's kind, once the connect has read the pool (refusals before that are of no kind)
         PoolKind[] kind = new PoolKind[1];
-        try {
-            ConnectResult result = admission.admit(() -> connectWithRetries(user, poolId, deviceId, kind));
-            meters.connected(kind[0], result.reconnected(), System.nanoTime() - start);
-            tally.count(user.tenantId(), poolId, result.reconnected() ? ConnectTally.RECONNECTED : ConnectTally.CREATED);
-            return result;
-        } catch (ProblemException refused) {
-            meters.refused(kind[0], refused.reason(), System.nanoTime() - start);
-            // a pool that is not the tenant's (or not known yet) is not named in the figures
-            boolean poolKnown = refused.reason() != Reason.NOT_FOUND && refused.reason() != Reason.OVERLOADED
-                    && refused.reason() != Reason.SERVICE_UNAVAILABLE;
-            tally.count(user.tenantId(), poolKnown ? poolId : null, refused.reason().name());
-            throw refused;
-        } catch (RuntimeException | Error failed) {
-            meters.failed(kind[0], System.nanoTime() - start);
-            throw failed;
+        try (Spans.Traced span = spans.start("deskport.connect")) {
+            span.tag("deskport.tenant.id", user.tenantId()).tag("deskport.user.id", user.userId())
+                    .tag("deskport.pool.id", poolId);
+            try {
+                ConnectResult result = admission.admit(() -> connectWithRetries(user, poolId, deviceId, kind));
+                meters.connected(kind[0], result.reconnected(), System.nanoTime() - start);
+                tally.count(user.tenantId(), poolId, result.reconnected() ? ConnectTally.RECONNECTED : ConnectTally.CREATED);
+                span.tag("deskport.pool.kind", kind[0]).tag("deskport.session.id", result.session().id())
+                        .tag("deskport.connect.outcome", result.reconnected() ? "RESUMED" : "CONNECTED");
+                return result;
+            } catch (ProblemException refused) {
+                meters.refused(kind[0], refused.reason(), System.nanoTime() - start);
+                // a pool that is not the tenant's (or not known yet) is not named in the figures
+                boolean poolKnown = refused.reason() != Reason.NOT_FOUND && refused.reason() != Reason.OVERLOADED
+                        && refused.reason() != Reason.SERVICE_UNAVAILABLE;
+                tally.count(user.tenantId(), poolKnown ? poolId : null, refused.reason().name());
+                span.tag("deskport.connect.outcome", "REFUSED").tag("deskport.refusal.reason", refused.reason());
+                throw refused;
+            } catch (RuntimeException | Error failed) {
+                meters.failed(kind[0], System.nanoTime() - start);
+                span.tag("deskport.connect.outcome", "ERROR").error(failed);
+                throw failed;
+            }
         }
     }
 

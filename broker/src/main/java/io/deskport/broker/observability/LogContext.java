@@ -18,21 +18,22 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import io.deskport.broker.shared.CurrentUser;
+import io.deskport.broker.shared.LogIds;
 
 /**
  * The ids every log line of a request carries in the MDC (and so in the structured JSON logs): {@code requestId}
  * (the caller's {@code X-Request-Id} when it is a plain token of at most 64 characters, else one made here; answered in
  * the same header), and once the caller is known {@code tenantId}, {@code userId} and, on a session's own path
- * ({@code …/sessions/{id}…}), {@code sessionId}. The tunnel puts the same keys itself ({@code tunnel.TunnelEndpoint}).
+ * ({@code …/sessions/{id}…}), {@code sessionId}. The tunnel puts the same keys itself ({@code tunnel.TunnelEndpoint}, through {@link LogIds}).
  * Ids only: never a name, a token or anything the caller typed apart from a checked request id.
  */
 @Configuration(proxyBeanMethods = false)
 public class LogContext {
 
-    public static final String REQUEST_ID = "requestId";
-    public static final String TENANT_ID = "tenantId";
-    public static final String USER_ID = "userId";
-    public static final String SESSION_ID = "sessionId";
+    static final String REQUEST_ID = LogIds.REQUEST_ID;
+    static final String TENANT_ID = LogIds.TENANT_ID;
+    static final String USER_ID = LogIds.USER_ID;
+    static final String SESSION_ID = LogIds.SESSION_ID;
     static final String REQUEST_ID_HEADER = "X-Request-Id";
 
     @Bean
