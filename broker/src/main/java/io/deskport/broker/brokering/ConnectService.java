@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,10 +28,10 @@ import io.deskport.broker.shared.DatabaseOutages;
 import io.deskport.broker.shared.Ids;
 import io.deskport.broker.shared.ProblemException;
 import io.deskport.broker.shared.Reason;
+import io.deskport.broker.shared.Spans;
 import io.deskport.broker.shared.WritesWithCommit;
 import io.deskport.broker.tenancy.TenantQuotas;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
@@ -63,10 +62,10 @@ public class ConnectService {
     private static final Logger log = LoggerFactory.getLogger(ConnectService.class);
     private static final int ATTEMPTS = 3;
     private static final int HOST_ATTEMPTS = 20;
-    /** Connect durations by outcome (created, reconnected). */
-    static final String CONNECTS_METER = "deskport.connects";
+    /** Connect durations by pool kind and outcome ({@link ConnectMeters}). */
+    static final String CONNECTS_METER = ConnectMeters.CONNECT;
     /** Refused connects by reason. */
-    static final String REFUSED_METER = "deskport.connects.refused";
+    static final String REFUSED_METER = ConnectMeters.REFUSALS;
 
     private static final String INSERT_DESKTOP_SESSION = "insert into session (id, tenant_id, pool_id, user_id, "
             + "desktop_id, state) values (?, ?, ?, ?, ?, ?)";
@@ -87,22 +86,18 @@ public class ConnectService {
     private final ConnectAdmission admission;
     private final RecentRefusals refusals;
     private final ConnectTally tally;
-    private final MeterRegistry meters;
-    private final Timer createdTimer;
-    private final Timer reconnectedTimer;
+    private final ConnectMeters meters;
+    private final Spans spans;
 
     ConnectService(WritesWithCommit txManager, JdbcClient jdbc, ConnectRead connectRead,
                    DesktopClaims claims, SessionHostPlacement placement, TenantQuotas quotas, LicenceSeats licences,
                    SessionQueries queries, SessionHostAgents agents, ApplicationEventPublisher events, ConnectAdmission admission,
-                   RecentRefusals refusals, ConnectTally tally, ObjectProvider<MeterRegistry> meters) {
+                   RecentRefusals refusals, ConnectTally tally, ObjectProvider<MeterRegistry> meters, Spans spans) {
+        this.spans = spans;
         this.admission = admission;
         this.refusals = refusals;
         this.tally = tally;
-        this.meters = meters.getIfAvailable(SimpleMeterRegistry::new);
-        this.createdTimer = Timer.builder(CONNECTS_METER).description("Connects answered with a new session")
-                .tag("outcome", "created").register(this.meters);
-        this.reconnectedTimer = Timer.builder(CONNECTS_METER).description("Connects answered with the user's live session")
-                .tag("outcome", "reconnected").register(this.meters);
+        this.meters = new ConnectMeters(meters.getIfAvailable(SimpleMeterRegistry::new));
         this.tx = new TransactionTemplate(txManager);
         this.writes = txManager;
         this.jdbc = jdbc;
@@ -138,27 +133,40 @@ public class ConnectService {
      */
     public ConnectResult connect(CurrentUser user, UUID poolId, String deviceId) {
         long start = System.nanoTime();
-        try {
-            ConnectResult result = admission.admit(() -> connectWithRetries(user, poolId, deviceId));
-            (result.reconnected() ? reconnectedTimer : createdTimer).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            tally.count(user.tenantId(), poolId, result.reconnected() ? ConnectTally.RECONNECTED : ConnectTally.CREATED);
-            return result;
-        } catch (ProblemException refused) {
-            meters.counter(REFUSED_METER, "reason", refused.reason().name()).increment();
-            // a pool that is not the tenant's (or not known yet) is not named in the figures
-            boolean poolKnown = refused.reason() != Reason.NOT_FOUND && refused.reason() != Reason.OVERLOADED
-                    && refused.reason() != Reason.SERVICE_UNAVAILABLE;
-            tally.count(user.tenantId(), poolKnown ? poolId : null, refused.reason().name());
-            throw refused;
+        // the pool's kind, once the connect has read the pool (refusals before that are of no kind)
+        PoolKind[] kind = new PoolKind[1];
+        try (Spans.Traced span = spans.start("deskport.connect")) {
+            span.tag("deskport.tenant.id", user.tenantId()).tag("deskport.user.id", user.userId())
+                    .tag("deskport.pool.id", poolId);
+            try {
+                ConnectResult result = admission.admit(() -> connectWithRetries(user, poolId, deviceId, kind));
+                meters.connected(kind[0], result.reconnected(), System.nanoTime() - start);
+                tally.count(user.tenantId(), poolId, result.reconnected() ? ConnectTally.RECONNECTED : ConnectTally.CREATED);
+                span.tag("deskport.pool.kind", kind[0]).tag("deskport.session.id", result.session().id())
+                        .tag("deskport.connect.outcome", result.reconnected() ? "RESUMED" : "CONNECTED");
+                return result;
+            } catch (ProblemException refused) {
+                meters.refused(kind[0], refused.reason(), System.nanoTime() - start);
+                // a pool that is not the tenant's (or not known yet) is not named in the figures
+                boolean poolKnown = refused.reason() != Reason.NOT_FOUND && refused.reason() != Reason.OVERLOADED
+                        && refused.reason() != Reason.SERVICE_UNAVAILABLE;
+                tally.count(user.tenantId(), poolKnown ? poolId : null, refused.reason().name());
+                span.tag("deskport.connect.outcome", "REFUSED").tag("deskport.refusal.reason", refused.reason());
+                throw refused;
+            } catch (RuntimeException | Error failed) {
+                meters.failed(kind[0], System.nanoTime() - start);
+                span.tag("deskport.connect.outcome", "ERROR").error(failed);
+                throw failed;
+            }
         }
     }
 
-    private ConnectResult connectWithRetries(CurrentUser user, UUID poolId, String deviceId) {
+    private ConnectResult connectWithRetries(CurrentUser user, UUID poolId, String deviceId, PoolKind[] kind) {
         int hostsFilled = 0;
         int collisions = 0;
         while (true) {
             try {
-                return tx.execute(status -> connectOnce(user, poolId, deviceId));
+                return tx.execute(status -> connectOnce(user, poolId, deviceId, kind));
             } catch (HostFilled e) {
                 // the chosen host's last seats went to concurrent connects: choose again from the new state
                 if (++hostsFilled >= HOST_ATTEMPTS) {
@@ -201,11 +209,12 @@ public class ConnectService {
         }
     }
 
-    private ConnectResult connectOnce(CurrentUser user, UUID poolId, String deviceId) {
+    private ConnectResult connectOnce(CurrentUser user, UUID poolId, String deviceId, PoolKind[] kind) {
         // one read: the pool, the entitlement, the user's live session in the pool (reconnect) and, in a
         // PERSISTENT pool, the user's own desktop
         ConnectRead.Start entitled = connectRead.read(user.tenantId(), user.userId(), poolId);
         DesktopPool pool = entitled.pool();
+        kind[0] = pool.kind();
         if (entitled.liveSession() != null) {
             Optional<Session> live = queries.liveSession(pool.id(), user.userId());
             if (live.isPresent()) {

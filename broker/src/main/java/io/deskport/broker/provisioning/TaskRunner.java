@@ -44,10 +44,12 @@ class TaskRunner {
     private final TaskJournal journal;
     private final ConsoleCheck console;
     private final TransactionTemplate tx;
+    private final TaskMeters meters;
 
     TaskRunner(ProvisioningProperties props, HypervisorHosts hosts, PoolProvisioning poolSettings,
                ManagedDesktops desktops, DesktopPlacements placements, TaskJournal journal, ConsoleCheck console,
-               PlatformTransactionManager txManager) {
+               PlatformTransactionManager txManager, TaskMeters meters) {
+        this.meters = meters;
         this.props = props;
         this.hosts = hosts;
         this.poolSettings = poolSettings;
@@ -67,8 +69,10 @@ class TaskRunner {
 
     /** Runs a task this broker ({@code owner}) has claimed; never throws. */
     void run(ProvisioningTask t, String owner) {
+        long start = System.nanoTime();
         try {
             execute(t, owner);
+            meters.succeeded(t.type(), System.nanoTime() - start);
             // Only running desktops proves a host healthy; a delete succeeds even on a broken one.
             if (t.hostId() != null && t.type() != ActionType.DELETE) {
                 hosts.recordSuccess(t.hostId());
@@ -76,9 +80,11 @@ class TaskRunner {
         } catch (LeaseLost e) {
             log.warn("{}; its outcome is left to the new holder", e.getMessage());
         } catch (DriverException e) {
+            meters.failed(t.type(), e.reason().name(), System.nanoTime() - start);
             failed(t, owner, e.reason().name(), e.getMessage(), e.retryable(), HOST_FAULTS.contains(e.reason()), e.reason());
         } catch (RuntimeException e) {
             log.error("Task {} ({} of desktop {}) failed unexpectedly", t.id(), t.type(), t.desktopId(), e);
+            meters.failed(t.type(), TaskMeters.INTERNAL_ERROR, System.nanoTime() - start);
             failed(t, owner, "INTERNAL_ERROR", String.valueOf(e.getMessage()), true, false, null);
         }
     }

@@ -14,12 +14,16 @@ import org.apache.guacamole.protocol.GuacamoleClientInformation;
 import org.apache.guacamole.protocol.GuacamoleConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import io.deskport.broker.shared.ConsoleAddress;
 import io.deskport.gateway.server.GatewayConfig;
+import io.deskport.gateway.server.GatewayMetrics;
 import io.deskport.gateway.server.GatewayServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * Opens Guacamole connections to desktops through a display gateway with guacamole-common — the same
@@ -38,10 +42,13 @@ class GatewayConnector implements SmartLifecycle {
 
     private final TunnelProperties properties;
     private GatewayServer embedded;
+    private final GatewayMetrics metrics;
     private volatile boolean running;
 
-    GatewayConnector(TunnelProperties properties) {
+    GatewayConnector(TunnelProperties properties, ObjectProvider<MeterRegistry> meters) {
         this.properties = properties;
+        // the embedded gateway's frames, bytes and input latency go to the broker's registry (/actuator/prometheus)
+        this.metrics = new GatewayMetrics(meters.getIfAvailable(SimpleMeterRegistry::new));
     }
 
     /** The screen of the client that attaches. */
@@ -149,7 +156,7 @@ class GatewayConnector implements SmartLifecycle {
             try {
                 embedded = new GatewayServer(GatewayConfig.defaults()
                         .withListen(InetAddress.getLoopbackAddress(), 0)
-                        .withRecordingRoot(properties.recordingDir().toAbsolutePath())).start();
+                        .withRecordingRoot(properties.recordingDir().toAbsolutePath()), metrics).start();
                 log.info("Embedded display gateway listening on {}", embedded.address());
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot start the embedded display gateway", e);

@@ -27,6 +27,8 @@ import io.deskport.broker.brokering.SessionAccess;
 import io.deskport.broker.brokering.SessionLifecycle;
 import io.deskport.broker.brokering.SessionState;
 import io.deskport.broker.shared.CurrentUser;
+import io.deskport.broker.shared.LogIds;
+import io.deskport.broker.shared.Spans;
 import io.deskport.broker.shared.ProblemException;
 import io.deskport.gateway.protocol.Instruction;
 import io.deskport.gateway.protocol.InstructionFeed;
@@ -65,6 +67,7 @@ class TunnelEndpoint extends Endpoint {
     private final GatewayConnector gateway;
     private final LiveTunnels live;
     private final ConsoleAttempts consoleAttempts;
+    private final Spans spans;
 
     private BrowserSocket browser;
     private GuacamoleTunnel tunnel;
@@ -79,7 +82,8 @@ class TunnelEndpoint extends Endpoint {
     private ClipboardFilter clipboard;
 
     TunnelEndpoint(SignedTunnelTickets tickets, SessionAccess access, SessionLifecycle lifecycle,
-                   GatewayConnector gateway, LiveTunnels live, ConsoleAttempts consoleAttempts) {
+                   GatewayConnector gateway, LiveTunnels live, ConsoleAttempts consoleAttempts, Spans spans) {
+        this.spans = spans;
         this.consoleAttempts = consoleAttempts;
         this.tickets = tickets;
         this.access = access;
@@ -94,6 +98,14 @@ class TunnelEndpoint extends Endpoint {
 
     @Override
     public void onOpen(Session session, EndpointConfig config) {
+        try (Spans.Traced span = spans.start("deskport.tunnel.open")) {
+            open(session, span);
+        } finally {
+            LogIds.clear();
+        }
+    }
+
+    private void open(Session session, Spans.Traced span) {
         this.browser = new BrowserSocket(session, () -> "tunnel " + tunnelId);
         session.setMaxTextMessageBufferSize(MAX_MESSAGE);
         session.setMaxIdleTimeout(30_000);
@@ -123,6 +135,9 @@ class TunnelEndpoint extends Endpoint {
             return;
         }
         sessionId = target.sessionId();
+        LogIds.put(target.tenantId(), target.userId(), sessionId);
+        span.tag("deskport.tenant.id", target.tenantId()).tag("deskport.user.id", target.userId())
+                .tag("deskport.session.id", sessionId);
         consoleFailuresBefore = target.consoleFailures();
         clipboard = new ClipboardFilter(target.clipboardToDesktop(), target.clipboardFromDesktop(), this::sendQuietly);
         user = new CurrentUser(target.userId(), target.tenantId(), "tunnel", Set.of());
@@ -139,6 +154,7 @@ class TunnelEndpoint extends Endpoint {
         UUID connection = GatewayConnector.connectionOf(tunnel);
         attachment = connection != null ? connection : tunnel.getUUID();
         tunnelId = attachment.toString();
+        span.tag("deskport.tunnel.id", tunnelId);
         boolean attached;
         try {
             attached = lifecycle.markConnected(sessionId, attachment, user);
@@ -170,6 +186,7 @@ class TunnelEndpoint extends Endpoint {
 
     /** Gateway → browser. */
     private void toBrowser() {
+        LogIds.put(user.tenantId(), user.userId(), sessionId);
         GuacamoleReader reader = tunnel.acquireReader();
         StringBuilder batch = new StringBuilder(8192);
         GuacamoleStatus status = GuacamoleStatus.SUCCESS;
@@ -327,8 +344,17 @@ class TunnelEndpoint extends Endpoint {
 
     @Override
     public void onClose(Session session, CloseReason reason) {
+        try {
+            closed(reason);
+        } finally {
+            LogIds.clear();
+        }
+    }
+
+    private void closed(CloseReason reason) {
         closeTunnel();
         if (sessionId != null) {
+            LogIds.put(user.tenantId(), user.userId(), sessionId);
             live.unregister(sessionId, this);
             live.tunnelClosed(sessionId, tunnelId);
             if (!closedByBroker && attachment != null) {

@@ -87,11 +87,12 @@ class ConnectFlowTest {
     }
 
     @Test
-    void connectsAreMeteredByOutcomeAndRefusalReason() {
+    void connectsAreMeteredByPoolKindOutcomeAndRefusalReason() {
         MeterRegistry meters = context.getBean(MeterRegistry.class);
-        double created = count(meters, ConnectService.CONNECTS_METER, "outcome", "created");
-        double reconnected = count(meters, ConnectService.CONNECTS_METER, "outcome", "reconnected");
-        double exhausted = count(meters, ConnectService.REFUSED_METER, "reason", "POOL_EXHAUSTED");
+        double created = timed(meters, "POOLED", "CONNECTED");
+        double resumed = timed(meters, "POOLED", "RESUMED");
+        double refused = timed(meters, "POOLED", "REFUSED");
+        double exhausted = refusals(meters, "POOL_EXHAUSTED");
         UUID pool = tenant.pool("office", "POOLED", null);
         tenant.desktops(pool, 1, "READY");
         Api alice = userEntitledTo("alice", pool);
@@ -100,19 +101,19 @@ class ConnectFlowTest {
         check(alice.post(connectPath(pool)), 200);
         check(userEntitledTo("bob", pool).post(connectPath(pool)), 503);
 
-        assertThat(count(meters, ConnectService.CONNECTS_METER, "outcome", "created")).isEqualTo(created + 1);
-        assertThat(count(meters, ConnectService.CONNECTS_METER, "outcome", "reconnected")).isEqualTo(reconnected + 1);
-        assertThat(count(meters, ConnectService.REFUSED_METER, "reason", "POOL_EXHAUSTED")).isEqualTo(exhausted + 1);
+        assertThat(timed(meters, "POOLED", "CONNECTED")).isEqualTo(created + 1);
+        assertThat(timed(meters, "POOLED", "RESUMED")).isEqualTo(resumed + 1);
+        assertThat(timed(meters, "POOLED", "REFUSED")).isEqualTo(refused + 1);
+        assertThat(refusals(meters, "POOL_EXHAUSTED")).isEqualTo(exhausted + 1);
     }
 
-    private static double count(MeterRegistry meters, String name, String tag, String value) {
-        // other tests of this context connect too: read before and after, compare
-        var timer = meters.find(name).tag(tag, value).timer();
-        if (timer != null) {
-            return timer.count();
-        }
-        var counter = meters.find(name).tag(tag, value).counter();
-        return counter == null ? 0 : counter.count();
+    // other tests of this context connect too: read before and after, compare
+    private static double timed(MeterRegistry meters, String kind, String outcome) {
+        return meters.get(ConnectService.CONNECTS_METER).tag("kind", kind).tag("outcome", outcome).timer().count();
+    }
+
+    private static double refusals(MeterRegistry meters, String reason) {
+        return meters.get(ConnectService.REFUSED_METER).tag("reason", reason).counter().count();
     }
 
     @Test

@@ -32,8 +32,10 @@ final class ClientHandshakeHandler implements Runnable {
     private final Socket socket;
     private final GatewayConfig config;
     private final ConnectionRegistry registry;
+    private final GatewayMetrics metrics;
 
-    ClientHandshakeHandler(Socket socket, GatewayConfig config, ConnectionRegistry registry) {
+    ClientHandshakeHandler(Socket socket, GatewayConfig config, ConnectionRegistry registry, GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.socket = socket;
         this.config = config;
         this.registry = registry;
@@ -88,7 +90,7 @@ final class ClientHandshakeHandler implements Runnable {
         }
         String id = "$" + UUID.randomUUID();
         handshake.sendReady(id);
-        Viewer viewer = new Viewer(viewerName(result, peer), socket, parser, out, result.client(), !settings.readOnly(), config);
+        Viewer viewer = new Viewer(viewerName(result, peer), socket, parser, out, result.client(), !settings.readOnly(), config, metrics);
         VncConnection connection = new VncConnection(id, settings, config, recorder, registry::remove);
         registry.add(connection);
         LOG.info("Connection {} opened by {} ({}) to {}", id, viewer.id(), peer, settings);
@@ -109,7 +111,7 @@ final class ClientHandshakeHandler implements Runnable {
         boolean joinerReadOnly = "true".equals(result.argument("read-only"));
         boolean interactive = !owner.readOnly() && owner.allowJoinedInput() && !joinerReadOnly;
         handshake.sendReady(connection.id());
-        Viewer viewer = new Viewer(viewerName(result, peer), socket, parser, out, result.client(), interactive, config);
+        Viewer viewer = new Viewer(viewerName(result, peer), socket, parser, out, result.client(), interactive, config, metrics);
         if (!connection.join(viewer)) {
             fail(handshake, "No such connection.", GuacamoleStatus.RESOURCE_NOT_FOUND);
         }

@@ -32,6 +32,7 @@ public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
 
     private final GatewayConfig config;
+    private final GatewayMetrics metrics;
     private final ConnectionRegistry registry = new ConnectionRegistry();
     private ServerSocket serverSocket;
     private Thread acceptor;
@@ -39,7 +40,17 @@ public final class GatewayServer implements AutoCloseable {
 
     /** @param config listen address, timeouts and limits */
     public GatewayServer(GatewayConfig config) {
+        this(config, GatewayMetrics.none());
+    }
+
+    /**
+     * @param config  listen address, timeouts and limits
+     * @param metrics where frames, bytes, input latency and open connections are counted
+     */
+    public GatewayServer(GatewayConfig config, GatewayMetrics metrics) {
         this.config = config;
+        this.metrics = metrics;
+        metrics.connectionsFrom(() -> registry.all().size());
     }
 
     /**
@@ -140,7 +151,7 @@ public final class GatewayServer implements AutoCloseable {
                 refuseBusy(client);
                 continue;
             }
-            Thread.ofVirtual().name("gateway-handshake").start(new ClientHandshakeHandler(client, config, registry));
+            Thread.ofVirtual().name("gateway-handshake").start(new ClientHandshakeHandler(client, config, registry, metrics));
         }
     }
 

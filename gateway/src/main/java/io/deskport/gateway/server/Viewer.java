@@ -63,9 +63,18 @@ final class Viewer {
     /** Timestamps of the frames sent and not yet acknowledged, oldest first. */
     private final java.util.ArrayDeque<Long> inFlight = new java.util.ArrayDeque<>();
     private volatile long processingLag;
+    private final GatewayMetrics metrics;
+    /** When the oldest key press not yet followed by a frame arrived (System.nanoTime), or 0. */
+    private volatile long keyPressedAt;
 
     Viewer(String id, Socket socket, InstructionParser parser, OutputStream out, ClientInfo client,
            boolean interactive, GatewayConfig config) {
+        this(id, socket, parser, out, client, interactive, config, GatewayMetrics.none());
+    }
+
+    Viewer(String id, Socket socket, InstructionParser parser, OutputStream out, ClientInfo client,
+           boolean interactive, GatewayConfig config, GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.id = id;
         this.socket = socket;
         this.parser = parser;
@@ -108,6 +117,12 @@ final class Viewer {
             return;
         }
         if (syncTimestamp > 0) {
+            metrics.frame();
+            long pressed = keyPressedAt;
+            if (pressed != 0) {
+                keyPressedAt = 0;
+                metrics.inputAnswered(System.nanoTime() - pressed);
+            }
             lastSentSync = syncTimestamp;
             synchronized (inFlight) {
                 inFlight.addLast(syncTimestamp);
@@ -161,6 +176,7 @@ final class Viewer {
                 }
                 queuedBytes.addAndGet(-item.length);
                 out.write(item);
+                metrics.bytes(item.length);
                 if (queue.isEmpty()) {
                     out.flush();
                 }
@@ -206,7 +222,13 @@ final class Viewer {
         switch (in.opcode()) {
             case "sync" -> acknowledge(in.arg(0, ""), events);
             case "mouse" -> events.mouse(this, in.intArg(0, 0), in.intArg(1, 0), in.intArg(2, 0));
-            case "key" -> events.key(this, in.intArg(0, 0), "1".equals(in.arg(1, "0")));
+            case "key" -> {
+                boolean pressed = "1".equals(in.arg(1, "0"));
+                if (pressed && interactive && keyPressedAt == 0) {
+                    keyPressedAt = System.nanoTime();
+                }
+                events.key(this, in.intArg(0, 0), pressed);
+            }
             case "size" -> events.resize(this, in.intArg(0, 0), in.intArg(1, 0));
             case "clipboard" -> clipboard.begin(in.arg(0, ""), in.arg(1, ""));
             case "blob" -> {
