@@ -60,15 +60,33 @@ class ReplicaFailoverTest {
         postgres.ensureDatabase(DATABASE);
         operatorPassword = "platform-op-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
         brokers = new BrokerProcess[2];
+        // both at once on the empty database, as a Deployment's replicas start: one migrates the schema and bootstraps
+        // the platform while the other waits for Flyway's lock (see bothStartedAtOnceOnAnEmptyDatabase…)
         for (int i = 0; i < 2; i++) {
             brokers[i] = BrokerProcess.start("ab".substring(i, i + 1), dir, postgres.jdbcUrl(DATABASE),
                     postgres.username(), postgres.password(), operatorPassword,
                     List.of("--deskport.sessions.timer-interval=1s"));
-            if (i == 0) {
-                brokers[0].awaitHealthy(Duration.ofSeconds(120)); // the first one migrates the schema
-            }
         }
-        brokers[1].awaitHealthy(Duration.ofSeconds(120));
+        brokers[0].awaitHealthy(Duration.ofSeconds(180));
+        brokers[1].awaitHealthy(Duration.ofSeconds(180));
+    }
+
+    @Test
+    void bothStartedAtOnceOnAnEmptyDatabaseMigratedItOnceAndBootstrappedOnePlatform() throws Exception {
+        try (Connection c = connect(); var st = c.createStatement()) {
+            ResultSet rs = st.executeQuery("""
+                    select count(*), count(distinct version), bool_and(success) from flyway_schema_history
+                    where version is not null""");
+            rs.next();
+            assertThat(rs.getInt(1)).as("every migration applied once").isEqualTo(rs.getInt(2)).isPositive();
+            assertThat(rs.getBoolean(3)).as("every migration succeeded").isTrue();
+            rs = st.executeQuery("select count(*) from tenant where slug = 'platform'");
+            rs.next();
+            assertThat(rs.getInt(1)).as("one platform tenant").isEqualTo(1);
+        }
+        for (BrokerProcess b : brokers) {
+            new Api(b.port()).login("platform", "operator", operatorPassword); // each broker signs the operator in
+        }
     }
 
     @AfterAll
