@@ -53,11 +53,13 @@ public class SessionLifecycle {
     private final LicenceSeats licences;
     private final SessionHostAgents agents;
     private final ApplicationEventPublisher events;
+    private final ReplicaPresence presence;
 
     SessionLifecycle(JdbcClient jdbc, DesktopPools pools, DesktopClaims claims, SessionHostPlacement placement,
                      TenantQuotas quotas, LicenceSeats licences, SessionHostAgents agents,
-                     ApplicationEventPublisher events) {
+                     ApplicationEventPublisher events, ReplicaPresence presence) {
         this.jdbc = jdbc;
+        this.presence = presence;
         this.pools = pools;
         this.claims = claims;
         this.placement = placement;
@@ -84,7 +86,8 @@ public class SessionLifecycle {
      * A client's tunnel attached: READY or DISCONNECTED → CONNECTED (a CONNECTED session stays so, and the
      * new tunnel takes over from the previous one).
      *
-     * @param tunnelId the attaching tunnel, remembered as the session's current one (may be null)
+     * @param tunnelId the attaching tunnel, remembered as the session's current one with this replica's
+     *                 {@link ReplicaPresence} key (may be null: then no replica is recorded)
      * @return false when the session cannot take a client (preparing or ended)
      * @throws ProblemException LICENCE_EXHAUSTED when a disconnected session gave a seat back at disconnect
      *         and none is free now
@@ -96,8 +99,8 @@ public class SessionLifecycle {
             return false;
         }
         if (row.state() == SessionState.CONNECTED) {
-            jdbc.sql("update session set tunnel_id = ?, last_activity_at = now() where id = ?")
-                    .params(tunnelId, sessionId).update();
+            jdbc.sql("update session set tunnel_id = ?, tunnel_replica = ?, last_activity_at = now() where id = ?")
+                    .params(tunnelId, replicaOf(tunnelId), sessionId).update();
             return true;
         }
         if (!row.state().canMoveTo(SessionState.CONNECTED)) {
@@ -107,10 +110,14 @@ public class SessionLifecycle {
             licences.takeBackAtReconnect(row.tenantId(), sessionId);
         }
         jdbc.sql("update session set state = 'CONNECTED', state_changed_at = now(), connected_at = now(), "
-                + "last_activity_at = now(), tunnel_id = ?, changed_by_admin = null where id = ?")
-                .params(tunnelId, sessionId).update();
+                + "last_activity_at = now(), tunnel_id = ?, tunnel_replica = ?, changed_by_admin = null where id = ?")
+                .params(tunnelId, replicaOf(tunnelId), sessionId).update();
         publish(row, SessionState.CONNECTED, null, actor);
         return true;
+    }
+
+    private Long replicaOf(UUID tunnelId) {
+        return tunnelId == null ? null : presence.key();
     }
 
     /** @see #markConnected(UUID, UUID, CurrentUser) */
@@ -144,7 +151,7 @@ public class SessionLifecycle {
     }
 
     private static final String DISCONNECT = "update session set state = 'DISCONNECTED', state_changed_at = now(), "
-            + "tunnel_id = null, disconnected_by = ?, changed_by_admin = ? where id = ?";
+            + "tunnel_id = null, tunnel_replica = null, disconnected_by = ?, changed_by_admin = ? where id = ?";
 
     /**
      * Who asked for the disconnect, as the user's portal tells it: the idle timeout, the user themself, someone
@@ -245,7 +252,7 @@ public class SessionLifecycle {
             placement.release(row.hostId());
         }
         jdbc.sql("update session set state = 'ENDED', end_reason = ?, ended_at = now(), state_changed_at = now(), "
-                + "tunnel_id = null, changed_by_admin = ? where id = ?")
+                + "tunnel_id = null, tunnel_replica = null, changed_by_admin = ? where id = ?")
                 .params(reason.name(), adminOtherThanTheUser(row, actor), sessionId).update();
         if (row.desktopId() != null) {
             DesktopPool pool = pools.get(row.tenantId(), row.poolId());

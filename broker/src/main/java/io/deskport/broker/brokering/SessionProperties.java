@@ -20,6 +20,10 @@ import org.springframework.validation.annotation.Validated;
  * @param refusalMemory       after a pool (or a tenant's quota) refused a connect, further connects to it on
  *                            this broker are answered with that refusal for this long, unless this broker sees
  *                            a session end or a desktop become ready meanwhile; 0 = always look
+ * @param orphanedTunnelGrace how long a CONNECTED session's tunnel must have been on a replica that is gone (its
+ *                            {@link ReplicaPresence} lock no longer held) before the session timers mark it
+ *                            DISCONNECTED: a replica whose database connection broke for a moment takes its
+ *                            lock again well within it
  */
 @Validated
 @ConfigurationProperties("deskport.sessions")
@@ -28,7 +32,8 @@ record SessionProperties(@DefaultValue("5s") Duration timerInterval,
                                 @DefaultValue("0") int maxConcurrentConnects,
                                 @DefaultValue("50ms") Duration admissionWait,
                                 @DefaultValue("1s") Duration overloadedRetryAfter,
-                                @DefaultValue("250ms") Duration refusalMemory) {
+                                @DefaultValue("250ms") Duration refusalMemory,
+                                @DefaultValue("10s") Duration orphanedTunnelGrace) {
 
     public SessionProperties {
         if (prepareTimeout.isNegative() || prepareTimeout.isZero()) {
@@ -39,6 +44,9 @@ record SessionProperties(@DefaultValue("5s") Duration timerInterval,
         }
         if (refusalMemory.isNegative() || refusalMemory.compareTo(Duration.ofSeconds(5)) > 0) {
             throw new IllegalArgumentException("deskport.sessions.refusal-memory must be between 0 and 5s");
+        }
+        if (orphanedTunnelGrace.isNegative()) {
+            throw new IllegalArgumentException("deskport.sessions.orphaned-tunnel-grace must not be negative");
         }
         if (admissionWait.isNegative()) {
             throw new IllegalArgumentException("deskport.sessions.admission-wait must not be negative");

@@ -17,7 +17,7 @@ class ConnectAdmissionTest {
 
     private static SessionProperties limit(int concurrent, Duration wait) {
         return new SessionProperties(Duration.ofSeconds(5), Duration.ofMinutes(10), concurrent, wait, Duration.ofSeconds(2),
-                Duration.ZERO);
+                Duration.ZERO, Duration.ofSeconds(10));
     }
 
     @Test
