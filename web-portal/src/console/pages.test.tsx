@@ -99,8 +99,9 @@ describe('a pool’s page', () => {
       }
       return p.startsWith('/api/v1/admin/') ? { body: [] } : undefined;
     });
-    expect(await screen.findByTestId('no-provisioning')).toHaveTextContent('its desktops are registered by hand');
-    expect(screen.getByTestId('no-provisioning')).toHaveTextContent('not provisioned yet');
+    expect(await screen.findByTestId('no-provisioning')).toHaveTextContent('its desktops are registered by their console address');
+    // the console's words, not the API's detail (no request paths on the page)
+    expect(screen.getByTestId('no-provisioning')).not.toHaveTextContent('not provisioned yet');
     expect(await screen.findByText('Nobody may use this pool yet')).toBeInTheDocument();
     expect(screen.queryByLabelText('Entitle a group')).not.toBeInTheDocument();
   });

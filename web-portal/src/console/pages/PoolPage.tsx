@@ -44,15 +44,13 @@ import { KIND_WORDS, PLAN_NOTE_WORDS, desktopStateLabel, durationWords } from '.
 
 const NO_FILTERS = [] as const;
 
-function ProvisioningStatus({ poolId }: { poolId: string }) {
+function ProvisioningStatus({ poolId, kind }: { poolId: string; kind: AdminPool['kind'] }) {
   const { client } = useConsole();
   const [view, setView] = useState<PoolProvisioning | null | undefined>(undefined);
   const [problem, setProblem] = useState<HumanProblem | null>(null);
-  const [notProvisioned, setNotProvisioned] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
     setView(undefined);
-    setNotProvisioned(null);
     client
       .get<PoolProvisioning>(`/api/v1/admin/pools/${encodeURIComponent(poolId)}/provisioning`)
       .then((r) => live && setView(r.value))
@@ -61,8 +59,7 @@ function ProvisioningStatus({ poolId }: { poolId: string }) {
           return;
         }
         if (e instanceof ApiError && (e.reason === 'INVALID_STATE' || e.status === 404)) {
-          // not provisioned yet (or a SHARED pool): the broker says why
-          setNotProvisioned(typeof e.problem.detail === 'string' ? e.problem.detail : null);
+          // not provisioned (registered desktops, or a SHARED pool): said below in the console's words, not the API's
           setView(null);
         } else {
           setProblem(humanError(e, 'admin'));
@@ -83,8 +80,11 @@ function ProvisioningStatus({ poolId }: { poolId: string }) {
   if (view === null) {
     return (
       <Content component="p" data-testid="no-provisioning">
-        Deskport does not create desktops for this pool: its desktops are registered by hand, or it is served by
-        session hosts. {notProvisioned && <span className="dp-secondary">({notProvisioned})</span>}
+        {kind === 'SHARED'
+          ? 'Deskport does not create desktops for this pool: it is served by session hosts (see Hosts).'
+          : 'Deskport does not create desktops for this pool: its desktops are registered by their console address '
+            + '(Register a desktop, below). To have them created from an image instead, edit the pool: Its desktops, '
+            + '“Created by Deskport from an image”.'}
       </Content>
     );
   }
@@ -418,7 +418,7 @@ function PoolBody({ pool, admin, status }: { pool: AdminPool; admin: boolean; st
             <Title headingLevel="h2" id="pool-provisioning" className="pf-v6-u-mt-lg pf-v6-u-mb-sm">
               Provisioning
             </Title>
-            <ProvisioningStatus poolId={pool.id} />
+            <ProvisioningStatus poolId={pool.id} kind={pool.kind} />
           </section>
           <section aria-labelledby="pool-desktops">
             <Title headingLevel="h2" id="pool-desktops" className="pf-v6-u-mt-lg">
