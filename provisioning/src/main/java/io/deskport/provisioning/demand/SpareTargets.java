@@ -1,0 +1,45 @@
+package io.deskport.provisioning.demand;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import io.deskport.provisioning.planner.SpareForecast;
+
+/**
+ * Sets a demand-driven pool's spare target ahead of demand: spares started now are ready after the measured ready
+ * time, and the reconciler looks again one interval later, so the spares (ready or on their way) must cover the
+ * logons of {@code [now, now + ready time + interval)}. The target is the forecast mean plus a safety margin of
+ * {@code safety} standard deviations of a Poisson count ({@code ceil(m + safety·√m)}), clamped to the admin's floor
+ * and cap. Off-peak the forecast falls towards zero and the floor holds; before the morning peak the window reaches
+ * into the storm's first slots one ready time ahead, which is the ramp-up.
+ *
+ * @param safety standard deviations of margin (2 by default)
+ */
+public record SpareTargets(double safety) {
+
+    /** Two standard deviations. */
+    public static final SpareTargets DEFAULT = new SpareTargets(2.0);
+
+    public SpareTargets {
+        if (safety < 0 || Double.isNaN(safety)) {
+            throw new IllegalArgumentException("safety must be >= 0");
+        }
+    }
+
+    /**
+     * @param model     the pool's learned curve
+     * @param now       the planning instant (the broker's clock)
+     * @param readyTime the measured time to make a desktop ready
+     * @param interval  the reconcile interval
+     * @param floor     never fewer spares
+     * @param cap       never more spares
+     */
+    public SpareForecast forecast(DemandModel model, Instant now, Duration readyTime, Duration interval, int floor,
+                                  int cap) {
+        Duration window = readyTime.plus(interval);
+        double expected = model.forecast(now, window);
+        int target = expected <= 0 ? 0 : (int) Math.ceil(expected + safety * Math.sqrt(expected) - 1e-9);
+        target = Math.max(floor, Math.min(cap, target));
+        return new SpareForecast(expected, window, readyTime, model.dayKind(now).name(), target, floor, cap);
+    }
+}
