@@ -31,6 +31,8 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.deskport.broker.brokering.SessionArrivals;
+import io.deskport.broker.pools.DesktopPools;
+import io.deskport.broker.pools.PoolKind;
 import io.deskport.broker.shared.AdminContext;
 import io.deskport.broker.shared.ProblemException;
 import io.deskport.broker.shared.Reason;
@@ -42,8 +44,8 @@ import io.deskport.provisioning.demand.SpareTargets;
 import io.deskport.provisioning.planner.SpareForecast;
 
 /**
- * Tenant administration of capacity: a provisioned pool's capacity mode (FIXED spares or DEMAND between a floor and
- * a cap), with its measured ready time, the forecast the reconciler works from now and the day's forecast curve beside
+ * Tenant administration of capacity: a pool's capacity mode (FIXED spares or DEMAND between a floor and a cap; for a
+ * SHARED pool, of session hosts kept open), with its measured ready time, the forecast the reconciler works from now and the day's forecast curve beside
  * the actual arrivals; and the tenant's holiday calendar.
  */
 @RestController
@@ -57,9 +59,14 @@ class CapacityAdminController {
     private final Tenants tenants;
     private final ProvisioningProperties props;
     private final Reconciler reconciler;
+    private final SharedPoolConsolidation consolidation;
+    private final DesktopPools pools;
 
     CapacityAdminController(PoolCapacity capacity, DemandForecasts forecasts, SessionArrivals arrivals, Tenants tenants,
-                            ProvisioningProperties props, Reconciler reconciler) {
+                            ProvisioningProperties props, Reconciler reconciler, SharedPoolConsolidation consolidation,
+                            DesktopPools pools) {
+        this.consolidation = consolidation;
+        this.pools = pools;
         this.capacity = capacity;
         this.forecasts = forecasts;
         this.arrivals = arrivals;
@@ -76,10 +83,13 @@ class CapacityAdminController {
     /**
      * A pool's capacity: its settings; for DEMAND, the measured ready time and the forecast the reconciler works
      * from now ({@code forecast.explain} says it in words), and the local day's curve: the mean arrivals forecast
-     * per 5-minute slot beside the arrivals so far ({@code slotMinutes} = 5, slot 0 = local midnight).
+     * per 5-minute slot beside the arrivals so far ({@code slotMinutes} = 5, slot 0 = local midnight). For a SHARED
+     * pool in DEMAND mode, {@code consolidation} is the last consolidation pass (hosts open and drained, and why) and
+     * there is no spare forecast.
      */
-    record CapacityView(UUID poolId, PoolCapacity.Mode mode, int floor, int cap, int historyWeeks, Long readyTimeSeconds,
-                        SpareForecast forecast, String explain, Curve curve) {
+    record CapacityView(UUID poolId, String poolKind, PoolCapacity.Mode mode, int floor, int cap, int historyWeeks,
+                        Long readyTimeSeconds, SpareForecast forecast, String explain, Curve curve,
+                        SharedPoolConsolidation.Report consolidation) {
     }
 
     /** The forecast and the actual arrivals of one local day, per slot. */
@@ -141,14 +151,23 @@ class CapacityAdminController {
     }
 
     private CapacityView view(PoolCapacity.Settings s) {
+        PoolKind kind = pools.get(s.tenantId(), s.poolId()).kind();
         if (s.mode() != PoolCapacity.Mode.DEMAND) {
-            return new CapacityView(s.poolId(), s.mode(), s.floor(), s.cap(), s.historyWeeks(), null, null, null, null);
+            return new CapacityView(s.poolId(), kind.name(), s.mode(), s.floor(), s.cap(), s.historyWeeks(), null, null,
+                    null, null, null);
         }
         Instant now = forecasts.now();
         DemandForecasts.Learned l = forecasts.learnedFor(s, now);
+        Curve curve = curve(s, l.model(), now);
+        if (kind == PoolKind.SHARED) {
+            SharedPoolConsolidation.Report r = consolidation.report(s.poolId()).orElse(null);
+            return new CapacityView(s.poolId(), kind.name(), s.mode(), s.floor(), s.cap(), s.historyWeeks(), null, null,
+                    r == null ? "not consolidated yet: the reconciler looks at the pool within "
+                            + SharedPoolConsolidation.EVERY.toSeconds() + " s" : r.explain(), curve, r);
+        }
         SpareForecast f = SpareTargets.DEFAULT.forecast(l.model(), now, l.readyTime(), props.interval(), s.floor(), s.cap());
-        return new CapacityView(s.poolId(), s.mode(), s.floor(), s.cap(), s.historyWeeks(), l.readyTime().toSeconds(), f,
-                f.explain(), curve(s, l.model(), now));
+        return new CapacityView(s.poolId(), kind.name(), s.mode(), s.floor(), s.cap(), s.historyWeeks(),
+                l.readyTime().toSeconds(), f, f.explain(), curve, null);
     }
 
     private Curve curve(PoolCapacity.Settings s, DemandModel model, Instant now) {

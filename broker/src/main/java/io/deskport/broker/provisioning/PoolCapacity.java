@@ -15,6 +15,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import io.deskport.broker.pools.DesktopPool;
+import io.deskport.broker.pools.DesktopPools;
+import io.deskport.broker.pools.PoolKind;
 import io.deskport.broker.shared.AdminActionPerformed;
 import io.deskport.broker.shared.AdminContext;
 import io.deskport.broker.shared.ProblemException;
@@ -24,8 +27,8 @@ import io.deskport.broker.shared.Versions.IfMatch;
 import io.deskport.broker.shared.Versions.Versioned;
 
 /**
- * How a provisioned pool sizes its spares ({@code pool_capacity}): {@link Mode#FIXED} keeps the pool's spare target,
- * {@link Mode#DEMAND} follows its forecast between a floor and a cap; and the tenant's holiday calendar
+ * How a pool sizes its spares ({@code pool_capacity}): {@link Mode#FIXED} keeps a provisioned pool's spare target,
+ * {@link Mode#DEMAND} follows its forecast between a floor and a cap (a SHARED pool: of session hosts kept open); and the tenant's holiday calendar
  * ({@code capacity_holiday}), which the demand model learns and forecasts apart from weekdays. A pool without a row is
  * FIXED.
  */
@@ -65,22 +68,38 @@ class PoolCapacity {
 
     private final JdbcClient jdbc;
     private final PoolProvisioning provisioning;
+    private final DesktopPools pools;
     private final ApplicationEventPublisher events;
 
-    PoolCapacity(JdbcClient jdbc, PoolProvisioning provisioning, ApplicationEventPublisher events) {
+    PoolCapacity(JdbcClient jdbc, PoolProvisioning provisioning, DesktopPools pools, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.provisioning = provisioning;
+        this.pools = pools;
         this.events = events;
+    }
+
+    /**
+     * A pool whose capacity can be set: a SHARED one (its session hosts), or one provisioning manages.
+     *
+     * @return the pool's maximum of spares (its maxSize), or null for a SHARED pool
+     */
+    private Integer requireCapacityPool(UUID tenantId, UUID poolId) {
+        DesktopPool pool = pools.get(tenantId, poolId);
+        if (pool.kind() == PoolKind.SHARED) {
+            return null;
+        }
+        return provisioning.require(tenantId, poolId).maxSize();
     }
 
     /**
      * The pool's capacity settings (FIXED when it has none).
      *
-     * @throws ProblemException NOT_FOUND for another tenant's pool; INVALID_STATE for a pool not provisioned
+     * @throws ProblemException NOT_FOUND for another tenant's pool; INVALID_STATE for a PERSISTENT or POOLED pool
+     *         not provisioned
      */
     @Transactional(readOnly = true)
     public Versioned<Settings> get(UUID tenantId, UUID poolId) {
-        provisioning.require(tenantId, poolId);
+        requireCapacityPool(tenantId, poolId);
         return jdbc.sql("select pool_id, tenant_id, mode, spare_floor, spare_cap, history_weeks, version from pool_capacity "
                         + "where tenant_id = ? and pool_id = ?").params(tenantId, poolId)
                 .query((rs, n) -> new Versioned<>(map(rs, n), rs.getLong("version"))).optional()
@@ -103,23 +122,28 @@ class PoolCapacity {
      */
     @Transactional
     public Versioned<Settings> put(AdminContext ctx, UUID poolId, IfMatch ifMatch, Change change) {
-        PoolProvisioning.Settings pool = provisioning.require(ctx.tenantId(), poolId);
+        Integer maxSize = requireCapacityPool(ctx.tenantId(), poolId);
         long version = jdbc.sql("select version from pool_capacity where pool_id = ? for update").param(poolId)
                 .query(Long.class).optional().orElse(0L);
         ifMatch.check("Pool capacity", poolId, version);
         Settings old = get(ctx.tenantId(), poolId).body();
         Mode mode = change.mode() != null ? change.mode() : old.mode();
         int floor = change.floor() != null ? change.floor() : old.floor();
-        int cap = change.cap() != null ? change.cap() : (version == 0 ? Math.max(floor, pool.maxSize()) : old.cap());
+        int firstCap = maxSize == null ? Math.max(floor, 1) : Math.max(floor, maxSize);
+        int cap = change.cap() != null ? change.cap() : (version == 0 ? firstCap : old.cap());
         int weeks = change.historyWeeks() != null ? change.historyWeeks() : old.historyWeeks();
         if (floor > cap) {
             throw new ProblemException(Reason.VALIDATION_FAILED, "The floor (" + floor + ") must not exceed the cap ("
                     + cap + ")", Map.of("floor", floor, "cap", cap));
         }
-        if (cap > pool.maxSize()) {
+        if (maxSize != null && cap > maxSize) {
             throw new ProblemException(Reason.VALIDATION_FAILED, "The cap (" + cap + ") must not exceed the pool's "
-                    + "maximum size (" + pool.maxSize() + "): spares are desktops of the pool", Map.of("cap", cap,
-                    "maxSize", pool.maxSize()));
+                    + "maximum size (" + maxSize + "): spares are desktops of the pool", Map.of("cap", cap,
+                    "maxSize", maxSize));
+        }
+        if (maxSize == null && mode == Mode.DEMAND && floor < 1) {
+            throw new ProblemException(Reason.VALIDATION_FAILED, "A SHARED pool keeps at least one session host open: "
+                    + "the floor must be 1 or more", Map.of("floor", floor));
         }
         int changed = jdbc.sql("insert into pool_capacity (pool_id, tenant_id, mode, spare_floor, spare_cap, history_weeks, "
                         + "version) values (?, ?, ?, ?, ?, ?, 1) on conflict (pool_id) do update set mode = excluded.mode, "
@@ -182,6 +206,24 @@ class PoolCapacity {
                         + "and state = 'SUCCEEDED' and type in ('CREATE', 'START', 'REFRESH', 'REPLACE') "
                         + "order by finished_at desc limit ?").params(poolId, limit)
                 .query((rs, n) -> Duration.ofMillis(Math.round(rs.getDouble(1)))).list();
+    }
+
+    /** The session hosts of a pool that consolidation drained (and may resume). */
+    @Transactional(readOnly = true)
+    java.util.Set<UUID> drainedByConsolidation(UUID poolId) {
+        return new java.util.HashSet<>(jdbc.sql("select host_id from capacity_drained_host where pool_id = ?").param(poolId)
+                .query(UUID.class).list());
+    }
+
+    /** Remembers (or forgets) that consolidation drained a host. */
+    @Transactional
+    void markDrained(UUID tenantId, UUID poolId, UUID hostId, boolean drained) {
+        if (drained) {
+            jdbc.sql("insert into capacity_drained_host (host_id, tenant_id, pool_id) values (?, ?, ?) on conflict do nothing")
+                    .params(hostId, tenantId, poolId).update();
+        } else {
+            jdbc.sql("delete from capacity_drained_host where host_id = ?").param(hostId).update();
+        }
     }
 
     Optional<Settings> find(UUID poolId) {

@@ -56,12 +56,15 @@ class ReconcileCycle {
     private final TransactionTemplate snapshotTx;
     private final TransactionTemplate tx;
     private final DemandForecasts demand;
+    private final SharedPoolConsolidation consolidation;
     private final Clock clock;
 
     ReconcileCycle(ProvisioningProperties props, ReconcilePlanner planner, HypervisorHosts hosts,
                    PoolProvisioning poolSettings, ManagedDesktops desktops, DesktopPlacements placements,
-                   TaskJournal journal, PlatformTransactionManager txManager, DemandForecasts demand, Clock clock) {
+                   TaskJournal journal, PlatformTransactionManager txManager, DemandForecasts demand,
+                   SharedPoolConsolidation consolidation, Clock clock) {
         this.demand = demand;
+        this.consolidation = consolidation;
         this.clock = clock;
         this.props = props;
         this.planner = planner;
@@ -107,6 +110,8 @@ class ReconcileCycle {
         int written = repair(snapshot);
         List<PlanNote> notes = new ArrayList<>(plan.notes());
         written += write(snapshot, plan, notes);
+        // SHARED pools in DEMAND mode: drain the session hosts the next hour does not need (every 30 s)
+        consolidation.runIfDue(now);
         long t3 = System.nanoTime();
         return new Report(plan.actions(), written, List.copyOf(notes), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
                 (t3 - t2) / 1_000_000);

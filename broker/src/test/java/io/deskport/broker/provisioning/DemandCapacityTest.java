@@ -246,7 +246,7 @@ class DemandCapacityTest {
         // two Mondays of history: 24 logons between 08:00 and 08:05 each
         pastSessions(pool, user, Instant.parse("2026-11-16T08:00:00Z"), 24);
         pastSessions(pool, user, Instant.parse("2026-11-23T08:00:00Z"), 24);
-        check(tenant.admin.replace(capacityPath(pool), "{\"mode\":\"DEMAND\",\"floor\":1,\"cap\":12,\"historyWeeks\":2}"),
+        check(tenant.admin.replace(capacityPath(pool), "{\"mode\":\"DEMAND\",\"floor\":1,\"cap\":12,\"historyWeeks\":3}"),
                 200);
 
         // at 07:50 the storm is beyond the window (ready time 120 s, unmeasured, plus the 2 s interval): the floor
@@ -275,5 +275,47 @@ class DemandCapacityTest {
         assertThat(api.free(pool, "READY")).isEqualTo(1);
         assertThat(api.tasks(pool)).filteredOn(t -> t.get("type").asString().equals("STOP")).hasSize(9)
                 .allSatisfy(t -> assertThat(t.get("reason").asString()).isEqualTo("FORECAST_LOW"));
+    }
+
+    @Test
+    void aSharedPoolOffPeakDrainsTheHostsTheNextHourDoesNotNeedAndResumesThemBeforeTheStorm() {
+        UUID pool = tenant.pool("apps", "SHARED", null);
+        UUID a = tenant.host(pool, "host-a", 10);
+        UUID b = tenant.host(pool, "host-b", 10);
+        UUID c = tenant.host(pool, "host-c", 10);
+        UUID user = tenant.user("history-user");
+        pastSessions(pool, user, Instant.parse("2026-11-16T08:00:00Z"), 30);
+        pastSessions(pool, user, Instant.parse("2026-11-23T08:00:00Z"), 30);
+        check(tenant.admin.replace(capacityPath(pool), "{\"mode\":\"DEMAND\",\"floor\":1,\"historyWeeks\":3}"), 200);
+
+        // at night nothing is forecast: the floor's one host stays open, the others are drained and reported
+        clock.now = Instant.parse("2026-11-30T03:00:00Z");
+        reconciler.tick();
+        assertThat(draining(a, b, c)).containsExactly(false, true, true);
+        JsonNode night = check(tenant.admin.get(capacityPath(pool)), 200).body();
+        assertThat(night.get("consolidation").get("hostsOpen").asInt()).isEqualTo(1);
+        assertThat(night.get("explain").asString()).contains("1 of 3 hosts open (floor 1)")
+                .contains("host-b (empty: can be powered off)");
+
+        // an admin drains the open host: consolidation opens one of its own again, and never resumes the admin's
+        check(tenant.admin.post("/api/v1/admin/session-hosts/" + a + "/drain"), 200);
+        clock.now = Instant.parse("2026-11-30T03:05:00Z");
+        reconciler.tick();
+        assertThat(draining(a, b, c)).containsExactly(true, false, true);
+
+        // an hour before the storm (30 logons at 08:00 on Mondays) every host it drained is open again
+        clock.now = Instant.parse("2026-11-30T07:30:00Z");
+        reconciler.tick();
+        assertThat(draining(a, b, c)).containsExactly(true, false, false);
+        assertThat(check(tenant.admin.get(capacityPath(pool)), 200).body().get("explain").asString())
+                .contains("forecast 30.0 logons in the next hour");
+    }
+
+    private List<Boolean> draining(UUID... ids) {
+        List<Boolean> out = new ArrayList<>();
+        for (UUID id : ids) {
+            out.add(check(tenant.admin.get("/api/v1/admin/session-hosts/" + id), 200).body().get("draining").asBoolean());
+        }
+        return out;
     }
 }
