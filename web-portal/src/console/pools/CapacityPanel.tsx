@@ -44,13 +44,14 @@ export function CapacityPanel({ poolId }: { poolId: string }) {
   if (!view) {
     return null;
   }
+  const shared = view.poolKind === 'SHARED';
   const save = async () => {
     const f = Number(floor);
     const c = Number(cap);
-    const problem = mode === 'DEMAND' ? capacityProblem(f, c) : null;
+    const problem = mode === 'DEMAND' ? capacityProblem(f, shared ? Math.max(f, c) : c) : null;
     setLocal(problem);
     if (!problem) {
-      await edit.save(mode === 'DEMAND' ? { mode, floor: f, cap: c } : { mode });
+      await edit.save(mode !== 'DEMAND' ? { mode } : shared ? { mode, floor: f, cap: Math.max(f, c) } : { mode, floor: f, cap: c });
     }
   };
   const hours = view.curve ? perHour(view.curve) : [];
@@ -67,12 +68,14 @@ export function CapacityPanel({ poolId }: { poolId: string }) {
         </FormGroup>
         {mode === 'DEMAND' && (
           <>
-            <FormGroup label="Floor" fieldId="capacity-floor">
+            <FormGroup label={shared ? 'Hosts kept open' : 'Floor'} fieldId="capacity-floor">
               <TextInput id="capacity-floor" type="number" value={floor} onChange={(_e, v) => setFloor(v)} />
             </FormGroup>
-            <FormGroup label="Cap" fieldId="capacity-cap">
-              <TextInput id="capacity-cap" type="number" value={cap} onChange={(_e, v) => setCap(v)} />
-            </FormGroup>
+            {!shared && (
+              <FormGroup label="Cap" fieldId="capacity-cap">
+                <TextInput id="capacity-cap" type="number" value={cap} onChange={(_e, v) => setCap(v)} />
+              </FormGroup>
+            )}
           </>
         )}
         {local && <Alert variant="danger" isInline title={local} />}

@@ -1,6 +1,7 @@
 /** A pool's capacity as the broker answers `GET /api/v1/admin/pools/{id}/provisioning/capacity`. */
 export interface CapacityView {
   poolId: string;
+  poolKind?: string;
   mode: 'FIXED' | 'DEMAND';
   floor: number;
   cap: number;
@@ -9,6 +10,8 @@ export interface CapacityView {
   forecast: { expectedArrivals: number; spareTarget: number; dayKind: string } | null;
   explain: string | null;
   curve: CapacityCurve | null;
+  /** SHARED pools in DEMAND mode: the last consolidation pass (hosts open and drained). */
+  consolidation?: { hostsOpen: number; hosts: number; drained: { name: string; activeSessions: number; empty: boolean }[] } | null;
 }
 
 /** The local day's forecast (mean arrivals) and actual arrivals per 5-minute slot. */

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import io.deskport.provisioning.planner.SpareForecast;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /** The spare target ahead of demand: lead time, safety margin, floor and cap; and the measured ready time. */
 class SpareTargetsTest {
@@ -43,7 +44,7 @@ class SpareTargetsTest {
                 Duration.ofSeconds(10), 0, 100);
 
         assertThat(f.window()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(f.expectedArrivals()).isEqualTo(12.0);
+        assertThat(f.expectedArrivals()).isCloseTo(12.0, within(1e-9));
         assertThat(f.spareTarget()).isEqualTo((int) Math.ceil(12 + 2 * Math.sqrt(12))); // 19
         assertThat(f.dayKind()).isEqualTo("MONDAY");
         assertThat(f.explain()).contains("forecast 12.0 logons in the next 5 min, ready time 290 s");
@@ -58,7 +59,7 @@ class SpareTargetsTest {
         SpareForecast justBefore = SpareTargets.DEFAULT.forecast(morningStorm(), nextMonday(7, 59), ready, interval, 1, 100);
 
         assertThat(wellBefore.spareTarget()).isEqualTo(1); // the floor
-        assertThat(justBefore.expectedArrivals()).isEqualTo(2.4); // 08:00–08:01 of the storm is inside the window
+        assertThat(justBefore.expectedArrivals()).isCloseTo(2.4, within(1e-9)); // 08:00–08:01 of the storm is inside the window
         assertThat(justBefore.spareTarget()).isGreaterThan(1);
     }
 
@@ -81,8 +82,8 @@ class SpareTargetsTest {
         SpareForecast slow = SpareTargets.DEFAULT.forecast(morningStorm(), nextMonday(8, 5), Duration.ofSeconds(170),
                 Duration.ofSeconds(10), 0, 100);
 
-        assertThat(quick.expectedArrivals()).isEqualTo(1.2);
-        assertThat(slow.expectedArrivals()).isEqualTo(7.2);
+        assertThat(quick.expectedArrivals()).isCloseTo(1.2, within(1e-9));
+        assertThat(slow.expectedArrivals()).isCloseTo(7.2, within(1e-9));
         assertThat(slow.spareTarget()).isGreaterThan(quick.spareTarget());
     }
 
