@@ -16,7 +16,8 @@ import java.util.Set;
  * 5-minute slot of the local day, per {@link DayKind}, in the tenant's time zone. Pure and immutable.
  *
  * <p><b>Learning.</b> Every arrival of the history window counts in the slot of its local date and wall-clock
- * time; a slot's mean is its count over the number of days of that kind the window covers wholly. Dates of the
+ * time; a slot's mean is its count over the number of days of that kind the window covers wholly, and its spread the
+ * standard deviation of the days' counts (how much one Monday's 08:10 differs from another's). Dates of the
  * holiday calendar count as {@link DayKind#HOLIDAY}, never as their weekday, so one holiday does not drag a
  * Monday's curve down.
  *
@@ -37,12 +38,14 @@ public final class DemandModel {
     private final ZoneId zone;
     private final Set<LocalDate> holidays;
     private final double[][] mean;
+    private final double[][] spread;
     private final int[] daysSeen;
 
-    private DemandModel(ZoneId zone, Set<LocalDate> holidays, double[][] mean, int[] daysSeen) {
+    private DemandModel(ZoneId zone, Set<LocalDate> holidays, double[][] mean, double[][] spread, int[] daysSeen) {
         this.zone = zone;
         this.holidays = holidays;
         this.mean = mean;
+        this.spread = spread;
         this.daysSeen = daysSeen;
     }
 
@@ -74,26 +77,42 @@ public final class DemandModel {
         }
         Instant wholeFrom = first.atStartOfDay(zone).toInstant();
         Instant wholeTo = end.atStartOfDay(zone).toInstant();
+        // each whole day's counts per slot first: the spread of a slot across days is part of the curve
+        Map<LocalDate, double[]> perDay = new java.util.HashMap<>();
         for (Map.Entry<Instant, Integer> a : arrivals.entrySet()) {
             Instant t = a.getKey();
             if (t.isBefore(wholeFrom) || !t.isBefore(wholeTo) || t.isBefore(from) || !t.isBefore(to)) {
                 continue;
             }
             ZonedDateTime local = t.atZone(zone);
-            counts[DayKind.of(local.toLocalDate(), calendar).ordinal()][slotOf(local.toLocalTime())] += a.getValue();
+            perDay.computeIfAbsent(local.toLocalDate(), d -> new double[SLOTS_PER_DAY])[slotOf(local.toLocalTime())]
+                    += a.getValue();
         }
+        double[][] squares = new double[kinds.length][SLOTS_PER_DAY];
+        for (Map.Entry<LocalDate, double[]> d : perDay.entrySet()) {
+            int k = DayKind.of(d.getKey(), calendar).ordinal();
+            for (int s = 0; s < SLOTS_PER_DAY; s++) {
+                counts[k][s] += d.getValue()[s];
+                squares[k][s] += d.getValue()[s] * d.getValue()[s];
+            }
+        }
+        double[][] spread = new double[kinds.length][SLOTS_PER_DAY];
         for (int k = 0; k < kinds.length; k++) {
             for (int s = 0; s < SLOTS_PER_DAY; s++) {
-                counts[k][s] = days[k] == 0 ? 0 : counts[k][s] / days[k];
+                double m = days[k] == 0 ? 0 : counts[k][s] / days[k];
+                // the standard deviation across the days of this kind (none from a single day)
+                spread[k][s] = days[k] < 2 ? 0 : Math.sqrt(Math.max(0, squares[k][s] / days[k] - m * m));
+                counts[k][s] = m;
             }
         }
         if (days[DayKind.HOLIDAY.ordinal()] == 0) {
             double saturday = total(counts[DayKind.SATURDAY.ordinal()]);
             double sunday = total(counts[DayKind.SUNDAY.ordinal()]);
-            counts[DayKind.HOLIDAY.ordinal()] = (saturday <= sunday ? counts[DayKind.SATURDAY.ordinal()]
-                    : counts[DayKind.SUNDAY.ordinal()]).clone();
+            int like = saturday <= sunday ? DayKind.SATURDAY.ordinal() : DayKind.SUNDAY.ordinal();
+            counts[DayKind.HOLIDAY.ordinal()] = counts[like].clone();
+            spread[DayKind.HOLIDAY.ordinal()] = spread[like].clone();
         }
-        return new DemandModel(zone, calendar, counts, days);
+        return new DemandModel(zone, calendar, counts, spread, days);
     }
 
     /** The slot (0–287) a local wall-clock time falls in. */
@@ -132,17 +151,36 @@ public final class DemandModel {
      * window across a daylight-saving change reads the wall-clock slots the instants really have.
      */
     public double forecast(Instant start, Duration window) {
+        return walk(start, window, mean);
+    }
+
+    /**
+     * How far the arrivals of {@code [start, start + window)} strayed from the forecast on the days learned: the
+     * standard deviations of the slots the window overlaps across the days of their kind, summed by the part of each
+     * slot covered (as if the slots strayed together: a logon storm that starts ten minutes early is early in all of
+     * them). Zero where a kind of day was seen once or never.
+     */
+    public double spread(Instant start, Duration window) {
+        return walk(start, window, spread);
+    }
+
+    /** The standard deviation of one slot across the days of its kind. */
+    public double spread(DayKind kind, int slot) {
+        return spread[kind.ordinal()][slot];
+    }
+
+    private double walk(Instant start, Duration window, double[][] perSlot) {
         Instant end = start.plus(window);
         double sum = 0;
         Instant t = start;
+        long slotSeconds = SLOT.toSeconds();
         while (t.isBefore(end)) {
             ZonedDateTime local = t.atZone(zone);
             // every zone's offset today is a whole number of quarter hours: local slots start on the UTC 5-minute grid
-            long slotSeconds = SLOT.toSeconds();
             Instant slotEnd = Instant.ofEpochSecond(Math.floorDiv(t.getEpochSecond(), slotSeconds) * slotSeconds + slotSeconds);
             Instant until = slotEnd.isBefore(end) ? slotEnd : end;
             double part = Duration.between(t, until).toMillis() / (double) SLOT.toMillis();
-            sum += mean[DayKind.of(local.toLocalDate(), holidays).ordinal()][slotOf(local.toLocalTime())] * part;
+            sum += perSlot[DayKind.of(local.toLocalDate(), holidays).ordinal()][slotOf(local.toLocalTime())] * part;
             t = until;
         }
         return sum;

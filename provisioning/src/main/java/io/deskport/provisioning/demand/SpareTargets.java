@@ -9,8 +9,9 @@ import io.deskport.provisioning.planner.SpareForecast;
  * Sets a demand-driven pool's spare target ahead of demand: spares started now are ready after the measured ready
  * time, and the reconciler looks again one interval later, so the spares (ready or on their way) must cover the
  * logons of {@code [now, now + ready time + interval)}. The target is the forecast mean plus a safety margin of
- * {@code safety} standard deviations of a Poisson count ({@code ceil(m + safety·√m)}), clamped to the admin's floor
- * and cap. Off-peak the forecast falls towards zero and the floor holds; before the morning peak the window reaches
+ * {@code safety} standard deviations, {@code ceil(m + safety·σ)}, clamped to the admin's floor and cap; σ is the larger
+ * of a Poisson count's ({@code √m}) and how far the window's logons strayed across the days learned
+ * ({@link DemandModel#spread}: a storm that comes ten minutes early one day). Off-peak the forecast falls towards zero and the floor holds; before the morning peak the window reaches
  * into the storm's first slots one ready time ahead, which is the ramp-up.
  *
  * @param safety standard deviations of margin (2 by default)
@@ -38,7 +39,8 @@ public record SpareTargets(double safety) {
                                   int cap) {
         Duration window = readyTime.plus(interval);
         double expected = model.forecast(now, window);
-        int target = expected <= 0 ? 0 : (int) Math.ceil(expected + safety * Math.sqrt(expected) - 1e-9);
+        double sigma = Math.max(Math.sqrt(expected), model.spread(now, window));
+        int target = expected <= 0 ? 0 : (int) Math.ceil(expected + safety * sigma - 1e-9);
         target = Math.max(floor, Math.min(cap, target));
         return new SpareForecast(expected, window, readyTime, model.dayKind(now).name(), target, floor, cap);
     }

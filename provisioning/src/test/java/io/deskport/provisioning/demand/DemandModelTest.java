@@ -51,6 +51,24 @@ class DemandModelTest {
     }
 
     @Test
+    void aSlotsSpreadIsHowMuchItsDaysDiffer() {
+        Map<Instant, Integer> arrivals = new HashMap<>();
+        for (int week = 0; week < 3; week++) {
+            arrive(arrivals, BERLIN, MONDAY.plusWeeks(week), 8, 2, 10 + week * 5); // 10, 15, 20
+            arrive(arrivals, BERLIN, MONDAY.plusWeeks(week).plusDays(1), 8, 2, 7);  // Tuesdays alike
+        }
+        DemandModel m = DemandModel.learn(BERLIN, Set.of(), arrivals, at(MONDAY, 0, 0, BERLIN),
+                at(MONDAY.plusWeeks(3), 0, 0, BERLIN));
+        int eight = DemandModel.slotOf(LocalTime.of(8, 0));
+
+        assertThat(m.spread(DayKind.MONDAY, eight)).isCloseTo(Math.sqrt(50.0 / 3), within(1e-9));
+        assertThat(m.spread(DayKind.TUESDAY, eight)).isZero();
+        // half a slot's window strays by half its spread
+        assertThat(m.spread(at(MONDAY.plusWeeks(3), 8, 2, BERLIN).plusSeconds(30), Duration.ofSeconds(150)))
+                .isCloseTo(Math.sqrt(50.0 / 3) / 2, within(1e-9));
+    }
+
+    @Test
     void slotsAreTheTenantsWallClockNotUtc() {
         Map<Instant, Integer> arrivals = new HashMap<>();
         ZoneId tokyo = ZoneId.of("Asia/Tokyo");

@@ -88,6 +88,24 @@ class SpareTargetsTest {
     }
 
     @Test
+    void aStormThatStraysFromDayToDayGetsAWiderMarginThanAPoissonCount() {
+        // three Mondays: 08:00–08:05 brings 2, 12 and 22 logons (mean 12, spread 8.2; a Poisson count's would be 3.5)
+        Map<Instant, Integer> arrivals = new HashMap<>();
+        int[] counts = {2, 12, 22};
+        for (int w = 0; w < 3; w++) {
+            arrivals.put(LocalDateTime.of(MONDAY.plusWeeks(w), LocalTime.of(8, 0)).atZone(UTC).toInstant(), counts[w]);
+        }
+        DemandModel m = DemandModel.learn(UTC, Set.of(), arrivals, MONDAY.atStartOfDay(UTC).toInstant(),
+                MONDAY.plusWeeks(3).atStartOfDay(UTC).toInstant());
+        Instant eight = LocalDateTime.of(MONDAY.plusWeeks(3), LocalTime.of(8, 0)).atZone(UTC).toInstant();
+
+        SpareForecast f = SpareTargets.DEFAULT.forecast(m, eight, Duration.ofSeconds(290), Duration.ofSeconds(10), 0, 100);
+
+        assertThat(f.expectedArrivals()).isCloseTo(12.0, within(1e-9));
+        assertThat(f.spareTarget()).isEqualTo((int) Math.ceil(12 + 2 * Math.sqrt(200.0 / 3))); // 29, not 19
+    }
+
+    @Test
     void theReadyTimeIsTheNinetiethPercentileOfTheSamplesOrACautiousDefaultWithoutAny() {
         List<Duration> samples = new java.util.ArrayList<>();
         for (int s = 1; s <= 20; s++) {
