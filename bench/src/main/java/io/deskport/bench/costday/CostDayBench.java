@@ -27,7 +27,7 @@ import io.deskport.provisioning.planner.PlannerSettings;
  * the training weeks are the logon curve's sessions, not a simulation of desktops). The measured week has a holiday
  * on its Wednesday that the training never saw, and ends with the change to summer time (Europe/Berlin).
  *
- * <p>Arguments (all optional): {@code users=1000 fixed=40 floor=2 cap=120 safety=2 interval=10 seed=7}.
+ * <p>Arguments (all optional): {@code users=1000 fixed=40 floor=2 cap=120 safety=3 interval=10 seed=7}.
  */
 public final class CostDayBench {
 
@@ -44,7 +44,7 @@ public final class CostDayBench {
         int fixed = Integer.parseInt(a.getOrDefault("fixed", "40"));
         int floor = Integer.parseInt(a.getOrDefault("floor", "2"));
         int cap = Integer.parseInt(a.getOrDefault("cap", "120"));
-        double safety = Double.parseDouble(a.getOrDefault("safety", "2"));
+        double safety = Double.parseDouble(a.getOrDefault("safety", String.valueOf(SpareTargets.DEFAULT.safety())));
         Duration interval = Duration.ofSeconds(Long.parseLong(a.getOrDefault("interval", "10")));
         long seed = Long.parseLong(a.getOrDefault("seed", "7"));
 
@@ -99,6 +99,7 @@ public final class CostDayBench {
             long started = System.nanoTime();
             SimulatedClock clock = new SimulatedClock(from);
             PoolSimulation sim = new PoolSimulation(strategy, timings, interval, settings, poolSize, poolSize, clock, seed);
+            sim.zone = zone;
             PoolSimulation.Result r = sim.run(week, from, to, strategy instanceof CapacityStrategy.Demand
                     ? explainAt : Set.of());
             results.add(r);
@@ -108,6 +109,9 @@ public final class CostDayBench {
                     r.coldStarts(), r.connects(), r.maxWaitSeconds(), r.peakRunning(), r.stoppedVmHours(),
                     (System.nanoTime() - started) / 1e9);
             System.out.println("  actions: " + r.actions());
+            if (!r.coldStartsWhen().isEmpty()) {
+                System.out.println("  cold starts by local day and hour: " + r.coldStartsWhen());
+            }
             r.explanations().forEach(e -> System.out.println("  note " + e));
             if (strategy instanceof CapacityStrategy.Demand d && d.model() != null) {
                 DemandModel m = d.model();

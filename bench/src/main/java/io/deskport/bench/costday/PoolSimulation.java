@@ -59,7 +59,7 @@ final class PoolSimulation {
     /** What a period cost and how users fared. */
     record Result(String strategy, double vmHours, double stoppedVmHours, double sessionHours, int connects,
                   int coldStarts, double maxWaitSeconds, int peakRunning, Map<String, Integer> actions,
-                  List<String> explanations) {
+                  List<String> explanations, Map<String, Integer> coldStartsWhen) {
         double ratio() {
             return vmHours / sessionHours;
         }
@@ -110,6 +110,9 @@ final class PoolSimulation {
     private final ReconcilePlanner planner;
     private final Map<String, Integer> actionCounts = new java.util.TreeMap<>();
     private final List<String> explanations = new ArrayList<>();
+    private final Map<String, Integer> coldWhen = new java.util.TreeMap<>();
+    /** Where cold starts are counted by local day and hour. */
+    java.time.ZoneId zone = java.time.ZoneOffset.UTC;
     private int nextDesk;
     private int running;
     private int inUse;
@@ -196,6 +199,9 @@ final class PoolSimulation {
                     continue;
                 }
                 cold++;
+                var local = s.start().atZone(zone);
+                coldWhen.merge(local.getDayOfWeek().toString().substring(0, 3) + " " + local.getHour() + "h", 1,
+                        Integer::sum);
                 if (!stopped.isEmpty()) {
                     Desk d = stopped.iterator().next();
                     stopped.remove(d);
@@ -239,7 +245,7 @@ final class PoolSimulation {
         }
         maxWait = Math.max(maxWait, waitedMax);
         return new Result(strategy.name(), vmSeconds / 3600, stoppedSeconds / 3600, sessionSeconds / 3600, connects,
-                cold, maxWait, peak, actionCounts, explanations);
+                cold, maxWait, peak, actionCounts, explanations, coldWhen);
     }
 
     private double waitedMax;

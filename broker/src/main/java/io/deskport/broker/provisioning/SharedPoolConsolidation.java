@@ -24,6 +24,7 @@ import io.deskport.broker.pools.DesktopPools;
 import io.deskport.broker.pools.PoolKind;
 import io.deskport.broker.shared.AdminContext;
 import io.deskport.broker.shared.CurrentUser;
+import io.deskport.provisioning.demand.SpareTargets;
 
 /**
  * Off-peak consolidation of SHARED pools in DEMAND mode, on the elected reconciler every {@link #EVERY}: the pool keeps
@@ -115,7 +116,8 @@ class SharedPoolConsolidation {
                 .toList());
         candidates.sort(Comparator.comparingInt(SessionHost::activeSessions).reversed().thenComparing(SessionHost::name));
         double expected = forecasts.learnedFor(s, now).model().forecast(now, LOOK_AHEAD);
-        int margin = expected <= 0 ? 0 : (int) Math.ceil(expected + 2 * Math.sqrt(expected) - 1e-9);
+        double safety = SpareTargets.DEFAULT.safety();
+        int margin = expected <= 0 ? 0 : (int) Math.ceil(expected + safety * Math.sqrt(expected) - 1e-9);
         int live = candidates.stream().mapToInt(SessionHost::activeSessions).sum();
         int open = 0;
         int freeSeats = 0;

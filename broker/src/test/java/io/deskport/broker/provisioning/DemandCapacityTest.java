@@ -259,21 +259,21 @@ class DemandCapacityTest {
         assertThat(api.poolStatus(pool).get("notes").toString()).contains("SPARE_FORECAST").contains("forecast 0.0 logons");
         reconcileUntil(() -> api.free(pool, "READY") == 1);
 
-        // at 07:59 the window reaches 62 s into the 08:00 slot: 24 × 62/300 = 4.96 logons, + 2σ = 10 spares
+        // at 07:59 the window reaches 62 s into the 08:00 slot: 24 × 62/300 = 4.96 logons, + 3σ = 12 spares (the cap)
         clock.now = MONDAY_0759;
         // (the curve and ready time learned at 07:50 are used again: within DemandForecasts.RELEARN)
         reconciler.tick();
         List<JsonNode> morning = api.tasks(pool);
-        assertThat(morning).hasSize(10).allSatisfy(t -> assertThat(t.get("reason").asString()).isEqualTo("FORECAST"));
+        assertThat(morning).hasSize(12).allSatisfy(t -> assertThat(t.get("reason").asString()).isEqualTo("FORECAST"));
         assertThat(api.poolStatus(pool).get("notes").toString()).contains("SPARE_FORECAST")
-                .contains("forecast 5.0 logons in the next 2.0 min, ready time 120 s (MONDAY): 10 spares (floor 1, cap 12)");
-        reconcileUntil(() -> api.free(pool, "READY") == 10);
+                .contains("forecast 5.0 logons in the next 2.0 min, ready time 120 s (MONDAY): 12 spares (floor 1, cap 12)");
+        reconcileUntil(() -> api.free(pool, "READY") == 12);
 
         // in the evening the forecast is empty: the spares beyond the floor are powered off, not deleted
         clock.now = Instant.parse("2026-11-30T22:00:00Z");
-        reconcileUntil(() -> api.free(pool, "STOPPED") == 9);
+        reconcileUntil(() -> api.free(pool, "STOPPED") == 11);
         assertThat(api.free(pool, "READY")).isEqualTo(1);
-        assertThat(api.tasks(pool)).filteredOn(t -> t.get("type").asString().equals("STOP")).hasSize(9)
+        assertThat(api.tasks(pool)).filteredOn(t -> t.get("type").asString().equals("STOP")).hasSize(11)
                 .allSatisfy(t -> assertThat(t.get("reason").asString()).isEqualTo("FORECAST_LOW"));
     }
 

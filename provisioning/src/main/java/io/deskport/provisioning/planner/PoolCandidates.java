@@ -163,8 +163,9 @@ final class PoolCandidates {
                 overBy--;
             } else if (pool.forecast() != null) {
                 // demand-driven: a spare beyond the forecast is powered off, not deleted (starting it again before
-                // the next peak is quicker than a clone); it stays part of the pool's size
-                if (isReady && spares - desiredSpares > 0 && readyLeft > 0) {
+                // the next peak is quicker than a clone); it stays part of the pool's size. Only ready spares beyond
+                // the target go: those still refreshing or starting cannot take a logon yet (after lunch, many are)
+                if (isReady && spares - desiredSpares > 0 && readyLeft > desiredSpares) {
                     want(d, ActionType.STOP, null, ActionReason.FORECAST_LOW);
                     spares--;
                     readyLeft--;

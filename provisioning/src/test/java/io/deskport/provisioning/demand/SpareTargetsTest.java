@@ -45,7 +45,7 @@ class SpareTargetsTest {
 
         assertThat(f.window()).isEqualTo(Duration.ofMinutes(5));
         assertThat(f.expectedArrivals()).isCloseTo(12.0, within(1e-9));
-        assertThat(f.spareTarget()).isEqualTo((int) Math.ceil(12 + 2 * Math.sqrt(12))); // 19
+        assertThat(f.spareTarget()).isEqualTo((int) Math.ceil(12 + 3 * Math.sqrt(12))); // 23
         assertThat(f.dayKind()).isEqualTo("MONDAY");
         assertThat(f.explain()).contains("forecast 12.0 logons in the next 5 min, ready time 290 s");
     }
@@ -102,7 +102,7 @@ class SpareTargetsTest {
         SpareForecast f = SpareTargets.DEFAULT.forecast(m, eight, Duration.ofSeconds(290), Duration.ofSeconds(10), 0, 100);
 
         assertThat(f.expectedArrivals()).isCloseTo(12.0, within(1e-9));
-        assertThat(f.spareTarget()).isEqualTo((int) Math.ceil(12 + 2 * Math.sqrt(200.0 / 3))); // 29, not 19
+        assertThat(f.spareTarget()).isEqualTo((int) Math.ceil(12 + 3 * Math.sqrt(200.0 / 3))); // 37, not 23
     }
 
     @Test

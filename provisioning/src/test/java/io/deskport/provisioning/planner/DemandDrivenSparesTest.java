@@ -52,6 +52,17 @@ class DemandDrivenSparesTest {
     }
 
     @Test
+    void readySparesAreNotPoweredOffInFavourOfOnesStillRefreshing() {
+        // after lunch: two ready spares, three desktops of users who logged off waiting for their refresh
+        Plan plan = plan(input(hosts, demandPool(pooled("p", 0, 10, 0), forecast(1.5, 2),
+                desktop("d1", READY, "h1"), desktop("d2", READY, "h2"), dirty("d3", READY, "h1", "v2"),
+                dirty("d4", READY, "h2", "v2"), dirty("d5", READY, "h1", "v2"))));
+
+        assertThat(ofType(plan, ActionType.STOP)).isEmpty();
+        assertThat(ofType(plan, ActionType.REFRESH)).hasSize(3);
+    }
+
+    @Test
     void withAFixedTargetExcessSparesAreStillDeleted() {
         Plan plan = plan(input(hosts, snapshot(pooled("p", 0, 10, 1),
                 desktop("d1", READY, "h1"), desktop("d2", READY, "h2"))));
