@@ -44,7 +44,8 @@ import static org.awaitility.Awaitility.await;
         "deskport.provisioning.enabled=false",
         "deskport.provisioning.simulate-when-empty=false",
         "deskport.provisioning.interval=2s",
-        "deskport.provisioning.max-operations-per-host=20"})
+        "deskport.provisioning.max-operations-per-host=20",
+        "deskport.provisioning.max-operations-per-pool=20"})
 class DemandCapacityTest {
 
     /** Monday 30 November 2026, 07:59 UTC (the test tenants' time zone). */
