@@ -14,8 +14,8 @@ import io.deskport.provisioning.planner.SpareForecast;
  * ({@link DemandModel#spread}: a storm that comes ten minutes early one day). Off-peak the forecast falls towards zero and the floor holds; before the morning peak the window reaches
  * into the storm's first slots one ready time ahead, which is the ramp-up.
  *
- * @param safety standard deviations of margin (3 by default: bench/cost-day measured 2.2% cold starts with 2, 0.8% with
- *               2.5 and 0.4% with 3, for 0.3% more VM-hours)
+ * @param safety standard deviations of margin (3 by default: bench/cost-day measured 1.4% cold starts with 2, 0.8% with
+ *               2.5 and 0.4% with 3, for 0.2% more VM-hours)
  */
 public record SpareTargets(double safety) {
 
