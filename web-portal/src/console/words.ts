@@ -60,4 +60,6 @@ export const PLAN_NOTE_WORDS: Record<string, string> = {
   SHARED_POOL_SKIPPED: 'Shared pools are served by session hosts; the desktop planner leaves them alone.',
   TENANT_QUOTA: 'The organisation has its maximum of desktops: the pool does not grow.',
   LICENCE_EXHAUSTED: 'A per-desktop licence the pool consumes has no seat left: the pool does not grow.',
+  SPARE_FORECAST: 'The pool’s demand model set its spare target (the numbers say why).',
+  SPARES_POWERED_OFF: 'Ready spares beyond the forecast are being powered off until the next peak.',
 };

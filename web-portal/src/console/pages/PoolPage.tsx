@@ -39,8 +39,12 @@ import { PoolActions } from '../pools/PoolActions';
 import { PoolDesktops } from '../pools/PoolDesktops';
 import { CLIPBOARD_WORDS } from '../pools/poolWizard';
 import { PoolWizard } from '../pools/PoolWizard';
+import { CapacityPanel } from '../pools/CapacityPanel';
 import { useLocalFilters } from '../useUrlFilters';
 import { KIND_WORDS, PLAN_NOTE_WORDS, desktopStateLabel, durationWords } from '../words';
+
+/** Plan notes that explain a decision rather than count what was held back (their count is a target or a number powered off). */
+const EXPLANATIONS = new Set(['SPARE_FORECAST', 'SPARES_POWERED_OFF']);
 
 const NO_FILTERS = [] as const;
 
@@ -152,7 +156,7 @@ function ProvisioningStatus({ poolId, kind }: { poolId: string; kind: AdminPool[
         <List data-testid="plan-notes">
           {view.notes.map((n, i) => (
             <ListItem key={`${n.code}-${i}`}>
-              {PLAN_NOTE_WORDS[n.code] ?? n.code} {n.count > 1 && `(${n.count} actions held back)`} {n.detail && <span className="dp-secondary">{n.detail}</span>}
+              {PLAN_NOTE_WORDS[n.code] ?? n.code} {n.count > 1 && !EXPLANATIONS.has(n.code) && `(${n.count} actions held back)`} {n.detail && <span className="dp-secondary">{n.detail}</span>}
             </ListItem>
           ))}
         </List>
@@ -419,6 +423,7 @@ function PoolBody({ pool, admin, status }: { pool: AdminPool; admin: boolean; st
               Provisioning
             </Title>
             <ProvisioningStatus poolId={pool.id} kind={pool.kind} />
+            <CapacityPanel poolId={pool.id} />
           </section>
           <section aria-labelledby="pool-desktops">
             <Title headingLevel="h2" id="pool-desktops" className="pf-v6-u-mt-lg">

@@ -36,9 +36,31 @@ class UsageRollupController {
     private static final String JSON = MediaType.APPLICATION_JSON_VALUE;
 
     private final UsageRollupExport export;
+    private final UsageCost cost;
 
-    UsageRollupController(UsageRollupExport export) {
+    UsageRollupController(UsageRollupExport export, UsageCost cost) {
         this.export = export;
+        this.cost = cost;
+    }
+
+    /**
+     * What capacity cost against what it served, per pool, over the tenant's local days {@code from}..{@code to}
+     * (both inclusive; default: the last 30 days): running and stopped VM-hours per desktop size against session-hours,
+     * and running VM-hours per session-hour; from the daily roll-ups. JSON or CSV (one row per pool and size).
+     */
+    @GetMapping(path = "/cost", produces = {JSON, CsvTable.MEDIA_TYPE})
+    @ApiResponse(responseCode = "400", ref = "BadRequest", description = "VALIDATION_FAILED: a bound that is not a day, "
+            + "a range that ends before it starts or is longer than 400 days")
+    ResponseEntity<UsageCost.CostReport> cost(AdminContext ctx,
+            @Parameter(description = "The first local day", example = "2026-10-01") @RequestParam(required = false) String from,
+            @Parameter(description = "The last local day (inclusive; default: today)", example = "2026-10-31")
+            @RequestParam(required = false) String to,
+            @Parameter(description = "Only this pool") @RequestParam(required = false) UUID poolId,
+            @Parameter(description = CsvTableConverter.FORMAT_PARAMETER) @RequestParam(required = false) String format,
+            HttpServletRequest request) {
+        boolean csv = CsvTableConverter.csvAsked(format, request);
+        UsageCost.CostReport report = cost.report(ctx.tenantId(), blankToNull(from), blankToNull(to), poolId);
+        return ResponseEntity.ok().contentType(csv ? CsvTableConverter.CSV : MediaType.APPLICATION_JSON).body(report);
     }
 
     /**

@@ -20,6 +20,7 @@ import io.deskport.provisioning.planner.PoolDemand;
 import io.deskport.provisioning.planner.PoolKind;
 import io.deskport.provisioning.planner.PoolSnapshot;
 import io.deskport.provisioning.planner.PoolSpec;
+import io.deskport.provisioning.planner.SpareForecast;
 import io.deskport.provisioning.planner.ActionType;
 
 /**
@@ -68,8 +69,13 @@ final class PlanningSnapshot {
         desktops.forEach(d -> this.desktops.put(d.id(), d));
     }
 
-    /** Builds the planner's input for the enabled pools that have an image. */
-    PlanningInput toInput(java.time.Duration failedRetention, java.time.Duration demandWindow) {
+    /**
+     * Builds the planner's input for the enabled pools that have an image.
+     *
+     * @param forecasts this cycle's forecasts of the pools in DEMAND mode (their spare target), by pool
+     */
+    PlanningInput toInput(java.time.Duration failedRetention, java.time.Duration demandWindow,
+                          Map<UUID, SpareForecast> forecasts) {
         Map<UUID, List<DesktopView>> viewsByPool = new HashMap<>();
         Map<UUID, Set<String>> waitingByPool = new HashMap<>();
         for (Desktop d : desktops.values()) {
@@ -132,7 +138,7 @@ final class PlanningSnapshot {
                     s.rolledBack(), s.updatePersistent());
             snapshots.add(new PoolSnapshot(spec, viewsByPool.getOrDefault(s.poolId(), List.of()),
                     new PoolDemand(pending, waitingByPool.getOrDefault(s.poolId(), Set.of())),
-                    inFlightByPool.getOrDefault(s.poolId(), 0)));
+                    inFlightByPool.getOrDefault(s.poolId(), 0), forecasts.get(s.poolId())));
         }
         return new PlanningInput(now, hostViews(), inFlightByHost, snapshots);
     }

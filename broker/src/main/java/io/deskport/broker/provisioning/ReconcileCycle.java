@@ -1,5 +1,6 @@
 package io.deskport.broker.provisioning;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ import io.deskport.provisioning.planner.Plan;
 import io.deskport.provisioning.planner.PlanNote;
 import io.deskport.provisioning.planner.PlannedAction;
 import io.deskport.provisioning.planner.ReconcilePlanner;
+import io.deskport.provisioning.planner.SpareForecast;
 
 /**
  * One reconcile cycle: read the database in one consistent snapshot, plan with
@@ -53,10 +55,17 @@ class ReconcileCycle {
     private final TaskJournal journal;
     private final TransactionTemplate snapshotTx;
     private final TransactionTemplate tx;
+    private final DemandForecasts demand;
+    private final SharedPoolConsolidation consolidation;
+    private final Clock clock;
 
     ReconcileCycle(ProvisioningProperties props, ReconcilePlanner planner, HypervisorHosts hosts,
                    PoolProvisioning poolSettings, ManagedDesktops desktops, DesktopPlacements placements,
-                   TaskJournal journal, PlatformTransactionManager txManager) {
+                   TaskJournal journal, PlatformTransactionManager txManager, DemandForecasts demand,
+                   SharedPoolConsolidation consolidation, Clock clock) {
+        this.demand = demand;
+        this.consolidation = consolidation;
+        this.clock = clock;
         this.props = props;
         this.planner = planner;
         this.hosts = hosts;
@@ -83,21 +92,26 @@ class ReconcileCycle {
 
     Report run() {
         long t0 = System.nanoTime();
+        Instant now = clock.instant();
         PlanningSnapshot snapshot = snapshotTx.execute(status -> {
             List<PoolProvisioning.Settings> enabled = poolSettings.allEnabled();
             List<Desktop> all = desktops.listAll();
             Set<UUID> poolIds = new HashSet<>();
             enabled.forEach(s -> poolIds.add(s.poolId()));
-            return new PlanningSnapshot(Instant.now(), hosts.rows(), enabled, desktops.pools(poolIds), all,
+            return new PlanningSnapshot(now, hosts.rows(), enabled, desktops.pools(poolIds), all,
                     placements.all(), journal.open());
         });
-        var input = snapshot.toInput(props.failedRetention(), props.demandWindow());
+        // pools in DEMAND mode: their spare target from the forecast (learned curves are cached; read outside the snapshot)
+        Map<UUID, SpareForecast> forecasts = demand.forecasts(snapshot.settings.keySet(), now);
+        var input = snapshot.toInput(props.failedRetention(), props.demandWindow(), forecasts);
         long t1 = System.nanoTime();
         Plan plan = planner.plan(input);
         long t2 = System.nanoTime();
         int written = repair(snapshot);
         List<PlanNote> notes = new ArrayList<>(plan.notes());
         written += write(snapshot, plan, notes);
+        // SHARED pools in DEMAND mode: drain the session hosts the next hour does not need (every 30 s)
+        consolidation.runIfDue(now);
         long t3 = System.nanoTime();
         return new Report(plan.actions(), written, List.copyOf(notes), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
                 (t3 - t2) / 1_000_000);

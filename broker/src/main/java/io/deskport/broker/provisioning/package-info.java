@@ -7,10 +7,17 @@
  * and events. Public face: {@link io.deskport.broker.provisioning.ProvisioningSetup} (what other modules may set
  * up: hosts, pool sizes, images) and {@link io.deskport.broker.provisioning.Reconciler} (its passes can also be
  * driven by the reconcile benchmark); for the dashboard, {@link io.deskport.broker.provisioning.ProvisioningFigures}
- * (pool targets, hypervisor allocation against capacity, tasks running and failed).
+ * (pool targets, hypervisor allocation against capacity, tasks running and failed). Capacity that follows demand
+ * ({@link io.deskport.broker.provisioning.PoolCapacity}, {@link io.deskport.broker.provisioning.DemandForecasts}): a
+ * pool in DEMAND mode gets its spare target each cycle from its logon curve (brokering's
+ * {@link io.deskport.broker.brokering.SessionArrivals}, in the tenant's time zone from tenancy) and the measured ready
+ * time; the tenant's holiday calendar is kept here. A SHARED pool in DEMAND mode is consolidated off-peak
+ * ({@link io.deskport.broker.provisioning.SharedPoolConsolidation}): hosts beyond the forecast are drained through
+ * {@link io.deskport.broker.hosts.SessionHosts}.
  */
-@ApplicationModule(displayName = "Provisioning", allowedDependencies = {"shared", "pools", "brokering"})
-@Tables(owns = {"hypervisor_host", "image_version", "pool_provisioning", "provisioned_desktop", "provisioning_discrepancy", "provisioning_task"},
+@ApplicationModule(displayName = "Provisioning", allowedDependencies = {"shared", "pools", "brokering", "tenancy", "hosts"})
+@Tables(owns = {"hypervisor_host", "image_version", "pool_provisioning", "provisioned_desktop", "provisioning_discrepancy", "provisioning_task",
+        "pool_capacity", "capacity_holiday", "capacity_drained_host"},
         publishes = {"provisioning_pool_hardware"})
 package io.deskport.broker.provisioning;
 

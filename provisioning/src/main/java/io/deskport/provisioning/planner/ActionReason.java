@@ -25,5 +25,15 @@ public enum ActionReason {
     /** The pool has more desktops than its maximum size. */
     OVER_MAX,
     /** The pool has more ready spares than it needs. */
-    EXCESS_SPARE
+    EXCESS_SPARE,
+    /**
+     * A pool whose capacity follows its demand model: a spare is started or created ahead of the logons the
+     * model forecasts (see {@link SpareForecast}).
+     */
+    FORECAST,
+    /**
+     * A pool whose capacity follows its demand model: a ready spare beyond the forecast is powered off (kept, to
+     * be started again before the next peak) rather than deleted.
+     */
+    FORECAST_LOW
 }

@@ -7,8 +7,8 @@ record Candidate(int poolOrder, int tier, ActionType type, PoolSnapshot pool, De
     static int tierOf(ActionReason reason) {
         return switch (reason) {
             case USER_WAITING, DEMAND -> 0;
-            case MIN_SIZE, DIRTY_AFTER_LOGOFF, SPARE_TARGET -> 1;
-            case FAILED_CLEANUP, HOST_DRAIN, OVER_MAX, IDLE_POWER_OFF, EXCESS_SPARE -> 2;
+            case MIN_SIZE, DIRTY_AFTER_LOGOFF, SPARE_TARGET, FORECAST -> 1;
+            case FAILED_CLEANUP, HOST_DRAIN, OVER_MAX, IDLE_POWER_OFF, EXCESS_SPARE, FORECAST_LOW -> 2;
             case IMAGE_ROLLOUT, ROLLBACK -> 3;
         };
     }

@@ -1,8 +1,8 @@
 package io.deskport.provisioning.planner;
 
 /**
- * Something the planner wanted to do but could not (or a condition the admin should see), with how
- * many times it happened in the cycle.
+ * Something the planner wanted to do but could not (or a condition the admin should see, such as why a
+ * demand-driven pool keeps the spares it keeps), with how many times it happened in the cycle.
  *
  * @param poolId the pool
  * @param code   what held it back
@@ -30,6 +30,13 @@ public record PlanNote(String poolId, Code code, int count, String detail) {
         /** The tenant has its maximum of desktops: the pool does not grow. */
         TENANT_QUOTA,
         /** A PER_DESKTOP licence the pool consumes has no seat left: the pool does not grow. */
-        LICENCE_EXHAUSTED
+        LICENCE_EXHAUSTED,
+        /**
+         * Not a hold-back: the pool's demand model set its spare target this cycle; {@code count} is the target,
+         * {@code detail} the numbers behind it ("forecast 14 logons in the next 10 min, ready time 95 s").
+         */
+        SPARE_FORECAST,
+        /** Not a hold-back: ready spares beyond the forecast were powered off; {@code count} of them. */
+        SPARES_POWERED_OFF
     }
 }

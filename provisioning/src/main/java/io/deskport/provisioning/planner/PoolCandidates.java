@@ -85,7 +85,13 @@ final class PoolCandidates {
             }
         }
 
-        int desiredSpares = spec.spareTarget() + demand.pendingConnects();
+        SpareForecast forecast = pool.forecast();
+        ActionReason spareReason = forecast == null ? ActionReason.SPARE_TARGET : ActionReason.FORECAST;
+        int desiredSpares = (forecast == null ? spec.spareTarget() : forecast.spareTarget()) + demand.pendingConnects();
+        if (forecast != null) {
+            notes.add(new PlanNote(spec.poolId(), PlanNote.Code.SPARE_FORECAST, forecast.spareTarget(),
+                    forecast.explain() + "; " + spares + " spare(s) ready or on their way"));
+        }
         int deficit = desiredSpares - spares;
         int demandDeficit = Math.min(demand.pendingConnects(), Math.max(0, deficit));
         stoppedFreeClean.sort(Comparator.comparing((DesktopView d) -> !target.equals(d.imageVersion())));
@@ -93,7 +99,7 @@ final class PoolCandidates {
             if (deficit <= 0) {
                 break;
             }
-            want(d, ActionType.START, null, demandDeficit-- > 0 ? ActionReason.DEMAND : ActionReason.SPARE_TARGET);
+            want(d, ActionType.START, null, demandDeficit-- > 0 ? ActionReason.DEMAND : spareReason);
             deficit--;
         }
         int minDeficit = spec.minSize() - (size - failed);
@@ -106,7 +112,7 @@ final class PoolCandidates {
         }
         for (int i = 0; i < creates; i++) {
             ActionReason reason = i < demandDeficit ? ActionReason.DEMAND
-                    : i < minDeficit ? ActionReason.MIN_SIZE : ActionReason.SPARE_TARGET;
+                    : i < minDeficit ? ActionReason.MIN_SIZE : spareReason;
             out.add(new Candidate(poolOrder, Candidate.tierOf(reason), ActionType.CREATE, pool, null, target, reason));
         }
 
@@ -145,6 +151,7 @@ final class PoolCandidates {
         ready.sort(Comparator.comparing((DesktopView d) -> spec.targetImageVersion().equals(d.imageVersion())));
         removable.addAll(ready);
         int readyLeft = readyFreeClean.size();
+        int poweredOff = 0;
         int sizeLeft = size - failed + creates - drained; // healthy desktops, for the minimum
         for (DesktopView d : removable) {
             if (touched.contains(d.desktopId())) {
@@ -154,6 +161,17 @@ final class PoolCandidates {
             if (overBy > 0) {
                 want(d, ActionType.DELETE, null, ActionReason.OVER_MAX);
                 overBy--;
+            } else if (pool.forecast() != null) {
+                // demand-driven: a spare beyond the forecast is powered off, not deleted (starting it again before
+                // the next peak is quicker than a clone); it stays part of the pool's size. Only ready spares beyond
+                // the target go: those still refreshing or starting cannot take a logon yet (after lunch, many are)
+                if (isReady && spares - desiredSpares > 0 && readyLeft > desiredSpares) {
+                    want(d, ActionType.STOP, null, ActionReason.FORECAST_LOW);
+                    spares--;
+                    readyLeft--;
+                    poweredOff++;
+                }
+                continue;
             } else if (isReady && spares - desiredSpares > 0 && sizeLeft > spec.minSize() && readyLeft > 0) {
                 want(d, ActionType.DELETE, null, ActionReason.EXCESS_SPARE);
                 spares--;
@@ -164,6 +182,11 @@ final class PoolCandidates {
             if (isReady) {
                 readyLeft--;
             }
+        }
+        if (poweredOff > 0) {
+            notes.add(new PlanNote(spec.poolId(), PlanNote.Code.SPARES_POWERED_OFF, poweredOff, "powering off "
+                    + poweredOff + " ready spare(s) beyond the forecast's " + desiredSpares + ": "
+                    + pool.forecast().explain()));
         }
     }
 
