@@ -302,6 +302,9 @@ public class ConnectService {
             throw capacityRefusal;
         }
 
+        if (application != null && !agentCreatesDesktop) {
+            throw noAgent(application, hostId); // rolls back the host seat just taken
+        }
         UUID sessionId = Ids.newId();
         // the session row travels with the COMMIT: nothing in this transaction reads it, and its times are the
         // transaction's now(), read with the entitlement. One statement per kind of machine, so that the
@@ -316,8 +319,6 @@ public class ConnectService {
                 agents.requestSession(user.tenantId(), hostId, sessionId, pool.id(), user.userId(), user.username(),
                         application);
             }
-        } else if (application != null) {
-            throw noAgent(application, hostId);
         }
         events.publishEvent(new SessionStateChanged(user.tenantId(), sessionId, pool.id(), user.userId(), null, state,
                 null, desktopId, hostId, user, desktopManaged, deviceId));
