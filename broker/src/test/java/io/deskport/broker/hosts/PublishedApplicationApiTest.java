@@ -89,8 +89,17 @@ class PublishedApplicationApiTest {
         assertThat(changed.body().get("icon").isNull()).isTrue();
         assertThat(changed.body().get("arguments").size()).isZero();
 
+        Api.Response stale = tenant.admin.withHeader("If-Match", "\"1\"").put("/api/v1/admin/applications/" + id,
+                app("Terminal", "xterm", null));
+        assertThat(stale.status()).isEqualTo(412);
+        assertThat(stale.reason()).isEqualTo("STALE_VERSION");
+        assertThat(stale.body().get("currentVersion").asLong()).isEqualTo(2);
+
         check(tenant.admin.delete("/api/v1/admin/applications/" + id), 204);
         assertThat(tenant.admin.get("/api/v1/admin/applications/" + id).status()).isEqualTo(404);
+        tenant.entitle(pool, tenant.user("ann"));
+        Api.Response gone = tenant.login("ann").post("/api/v1/applications/" + id + "/launch");
+        assertThat(gone.status()).as("an unpublished application cannot be launched").isEqualTo(404);
         JsonNode audit = check(tenant.admin.get("/api/v1/admin/audit?limit=50"), 200).body();
         assertThat(audit.valueStream().map(a -> a.get("action").asString()).toList())
                 .contains("APPLICATION_PUBLISHED", "APPLICATION_UPDATED", "APPLICATION_UNPUBLISHED");
