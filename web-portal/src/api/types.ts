@@ -75,6 +75,21 @@ export interface ConnectResponse {
   reconnected: boolean;
 }
 
+/** An application published on a SHARED pool the user is entitled to: launched, it opens alone in the browser. */
+export interface MyApplication {
+  id: string;
+  name: string;
+  /** A PNG or SVG data URL, or null. */
+  icon: string | null;
+  poolId: string;
+  poolName: string;
+}
+
+/** The answer to an application's launch: the session it runs in (a new one, or the user's live one in the pool). */
+export interface LaunchResponse extends ConnectResponse {
+  applicationId: string;
+}
+
 /** A one-time permission to open the WebSocket tunnel of a session (valid for at most 60 s). */
 export interface TunnelGrant {
   token: string;

@@ -18,8 +18,9 @@ import {
 import { SyncAltIcon } from '@patternfly/react-icons';
 
 import { broker } from '../api/broker';
-import type { MyPool } from '../api/types';
+import type { MyApplication, MyPool } from '../api/types';
 import { humanError, type HumanProblem } from '../problems/problemMessages';
+import { ApplicationTiles } from './ApplicationTiles';
 import { DesktopCard } from './DesktopCard';
 import { LogoffConfirmation } from './LogoffConfirmation';
 import { anyLive, anyPreparing, type DesktopAction } from './sessionView';
@@ -46,13 +47,22 @@ export function MyDesktopsPage() {
   const [busy, setBusy] = useState<Record<string, DesktopAction>>({});
   const [notice, setNotice] = useState<ListNotice | null>((location.state as { notice?: ListNotice } | null)?.notice ?? null);
   const [confirmLogoff, setConfirmLogoff] = useState<MyPool | null>(null);
+  const [applications, setApplications] = useState<MyApplication[]>([]);
+  const [launching, setLaunching] = useState<Record<string, boolean>>({});
+  const [appProblems, setAppProblems] = useState<Record<string, HumanProblem>>({});
   const mounted = useRef(true);
 
   const refresh = useCallback(async () => {
+    // the applications are read beside the desktops; a failure there leaves the desktops shown
+    const apps = broker.myApplications().catch(() => null);
     try {
       const list = await broker.myPools();
+      const appList = await apps;
       if (mounted.current) {
         setPools(list);
+        if (Array.isArray(appList)) {
+          setApplications(appList.filter((a) => typeof a?.id === 'string' && typeof a?.poolId === 'string'));
+        }
         setLoadProblem(null);
       }
     } catch (e) {
@@ -125,6 +135,22 @@ export function MyDesktopsPage() {
     }
   }
 
+  /** Launches the application: a connect to its pool with the application's intent, then the session's view. */
+  async function launch(app: MyApplication) {
+    setLaunching((b) => ({ ...b, [app.id]: true }));
+    setAppProblems(({ [app.id]: _gone, ...rest }) => rest);
+    try {
+      const result = await broker.launchApplication(app.id);
+      navigate(`/desktops/${result.session.id}`);
+    } catch (e) {
+      if (mounted.current) {
+        setAppProblems((p) => ({ ...p, [app.id]: humanError(e) }));
+        setLaunching(({ [app.id]: _done, ...rest }) => rest);
+      }
+      void refresh();
+    }
+  }
+
   async function logoff(pool: MyPool) {
     setConfirmLogoff(null);
     if (!pool.session) {
@@ -179,6 +205,16 @@ export function MyDesktopsPage() {
         <Bullseye>
           <Spinner aria-label="Loading your desktops" />
         </Bullseye>
+      )}
+      {pools && (
+        <ApplicationTiles
+          applications={applications}
+          pools={pools}
+          busy={launching}
+          problems={appProblems}
+          onLaunch={(a) => void launch(a)}
+          onDismissProblem={(a) => setAppProblems(({ [a.id]: _gone, ...rest }) => rest)}
+        />
       )}
       {pools && pools.length === 0 && (
         <EmptyState titleText="No desktops yet" headingLevel="h2">

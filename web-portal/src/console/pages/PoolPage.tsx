@@ -36,6 +36,7 @@ import { canAdminister } from '../roles';
 import { useServerList } from '../useServerList';
 import { PoolLicenceProducts } from '../licences/PoolLicenceProducts';
 import { PoolActions } from '../pools/PoolActions';
+import { PoolApplications } from '../pools/PoolApplications';
 import { PoolDesktops } from '../pools/PoolDesktops';
 import { CLIPBOARD_WORDS } from '../pools/poolWizard';
 import { PoolWizard } from '../pools/PoolWizard';
@@ -431,6 +432,14 @@ function PoolBody({ pool, admin, status }: { pool: AdminPool; admin: boolean; st
             </Title>
             <PoolDesktops pool={pool} admin={admin} />
           </section>
+          {pool.kind === 'SHARED' && (
+            <section aria-labelledby="pool-applications">
+              <Title headingLevel="h2" id="pool-applications" className="pf-v6-u-mt-lg pf-v6-u-mb-sm">
+                Published applications
+              </Title>
+              <PoolApplications pool={pool} admin={admin} />
+            </section>
+          )}
           <section aria-labelledby="pool-licences">
             <Title headingLevel="h2" id="pool-licences" className="pf-v6-u-mt-lg pf-v6-u-mb-sm">
               Licences consumed

@@ -33,13 +33,16 @@ import java.util.Properties;
  * @param mode MULTI_SESSION (session host) or SINGLE_SESSION (inside a VDI desktop: report logon/logoff)
  * @param xvncArgs extra Xvnc arguments (default {@code -extension GLX}: software OpenGL costs each session
  *        ~15 MB and a slower start; set it empty to offer GLX)
+ * @param applicationExitGrace how long a session of published applications lives on after its last application
+ *        and window are gone
  * @param cgroupRoot the cgroup v2 directory under which session cgroups are made ({@code auto}: find it; {@code none}: do not use cgroups)
  */
 public record AgentConfig(URI brokerUrl, Path stateDir, String enrolmentToken, String hostName, String hostAddress,
                           String vncListen, int firstDisplay, int lastDisplay, int vncPortBase, int maxSessions,
                           String desktopCommand, String geometry, int depth, boolean createAccounts,
                           String accountPrefix, boolean removeAccountsOnLogoff, Mode mode, String loggedOnUserCommand,
-                          String xvncArgs, String cgroupRoot, Duration commandWait, Duration readyTimeout) {
+                          String xvncArgs, String cgroupRoot, Duration commandWait, Duration readyTimeout,
+                          Duration applicationExitGrace) {
 
     /** What the agent does on this machine. */
     public enum Mode { MULTI_SESSION, SINGLE_SESSION }
@@ -94,7 +97,8 @@ public record AgentConfig(URI brokerUrl, Path stateDir, String enrolmentToken, S
                 p.getProperty("xvnc.args", "-extension GLX").strip(),
                 get(p, "cgroup.root", "auto"),
                 Duration.ofMillis(integer(p, "commands.wait-ms", 10_000)),
-                Duration.ofMillis(integer(p, "sessions.ready-timeout-ms", 15_000)));
+                Duration.ofMillis(integer(p, "sessions.ready-timeout-ms", 15_000)),
+                Duration.ofMillis(integer(p, "applications.exit-grace-ms", 5_000)));
     }
 
     private static String get(Properties p, String key, String fallback) {

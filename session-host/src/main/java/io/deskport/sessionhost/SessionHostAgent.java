@@ -15,15 +15,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import io.deskport.sessionhost.desktop.Application;
 import io.deskport.sessionhost.desktop.DesktopSession;
 import io.deskport.sessionhost.desktop.DesktopSessions;
 import io.deskport.sessionhost.desktop.SessionCgroups;
 import io.deskport.sessionhost.desktop.UnixAccounts;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The session-host agent: enrols once, then keeps three things going — heartbeats (load, sessions,
  * idle times; the broker answers with sessions to log off and the drain flag), a long poll for the
- * broker's commands (create a desktop session, log one off), and reports of sessions that became ready
+ * broker's commands (create a desktop session or one of published applications, start an application
+ * in a session, log one off), and reports of sessions that became ready
  * or ended by themselves.
  *
  * <p>Run it as {@code java -jar deskport-session-host-exec.jar /etc/deskport/session-host.properties};
@@ -103,7 +106,7 @@ public final class SessionHostAgent implements AutoCloseable {
                 config.geometry(), config.depth(), config.removeAccountsOnLogoff(), config.readyTimeout(),
                 config.hostName(), config.xvncArgs().isBlank() ? List.of() : List.of(config.xvncArgs().split("\\s+"))),
                 new UnixAccounts(config.accountPrefix(), config.createAccounts()), cgroups,
-                this::endedByItself);
+                this::endedByItself, config.applicationExitGrace());
         int orphans = sessions.endLeftovers();
         if (orphans > 0) {
             log.log(System.Logger.Level.WARNING, "Ended {0} desktop sessions a previous run left behind", orphans);
@@ -190,6 +193,7 @@ public final class SessionHostAgent implements AutoCloseable {
             switch (c.kind()) {
                 case "CREATE_SESSION" -> create(c);
                 case "LOGOFF_SESSION" -> sessions.logoff(c.sessionId(), "logged off by the broker");
+                case "LAUNCH_APPLICATION" -> launch(c);
                 default -> log.log(System.Logger.Level.WARNING, "Ignoring unknown command {0}", c.kind());
             }
             broker.acknowledge(c.id());
@@ -208,8 +212,9 @@ public final class SessionHostAgent implements AutoCloseable {
         }
         String username = c.payload().get("username").asString();
         String desktop = c.payload().hasNonNull("desktopCommand") ? c.payload().get("desktopCommand").asString() : null;
+        Application application = c.payload().hasNonNull("application") ? application(c.payload().get("application")) : null;
         try {
-            DesktopSession s = sessions.create(c.sessionId(), username, desktop);
+            DesktopSession s = sessions.create(c.sessionId(), username, desktop, application);
             if (s.state() == DesktopSession.State.READY && !report(c.sessionId(), "READY", s, null)) {
                 sessions.logoff(c.sessionId(), "the broker no longer wants it");
             }
@@ -217,6 +222,25 @@ public final class SessionHostAgent implements AutoCloseable {
             log.log(System.Logger.Level.WARNING, e.getMessage());
             report(c.sessionId(), "FAILED", null, e.getMessage());
         }
+    }
+
+    /** Starts a published application in the user's session here (waiting for one still starting). */
+    private void launch(BrokerClient.Command c) throws IOException {
+        Application application = application(c.payload().get("application"));
+        if (!sessions.launch(c.sessionId(), application)) {
+            log.log(System.Logger.Level.INFO, "Not launching {0}: session {1} is not here (ended?)", application.name(),
+                    c.sessionId());
+        }
+    }
+
+    private static Application application(JsonNode a) {
+        List<String> arguments = new ArrayList<>();
+        if (a.hasNonNull("arguments")) {
+            a.get("arguments").forEach(v -> arguments.add(v.asString()));
+        }
+        return new Application(a.hasNonNull("id") ? a.get("id").asString() : null, a.get("name").asString(),
+                a.get("command").asString(), arguments,
+                a.hasNonNull("workingDirectory") ? a.get("workingDirectory").asString() : null);
     }
 
     private void endedByItself(DesktopSession s, String detail) {

@@ -17,6 +17,8 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.TransactionSystemException;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.deskport.broker.hosts.PublishedApplication;
+import io.deskport.broker.hosts.PublishedApplications;
 import io.deskport.broker.hosts.SessionHostAgents;
 import io.deskport.broker.hosts.SessionHostPlacement;
 import io.deskport.broker.licensing.LicenceSeats;
@@ -88,12 +90,15 @@ public class ConnectService {
     private final ConnectTally tally;
     private final ConnectMeters meters;
     private final Spans spans;
+    private final PublishedApplications applications;
 
     ConnectService(WritesWithCommit txManager, JdbcClient jdbc, ConnectRead connectRead,
                    DesktopClaims claims, SessionHostPlacement placement, TenantQuotas quotas, LicenceSeats licences,
                    SessionQueries queries, SessionHostAgents agents, ApplicationEventPublisher events, ConnectAdmission admission,
-                   RecentRefusals refusals, ConnectTally tally, ObjectProvider<MeterRegistry> meters, Spans spans) {
+                   RecentRefusals refusals, ConnectTally tally, ObjectProvider<MeterRegistry> meters, Spans spans,
+                   PublishedApplications applications) {
         this.spans = spans;
+        this.applications = applications;
         this.admission = admission;
         this.refusals = refusals;
         this.tally = tally;
@@ -132,6 +137,24 @@ public class ConnectService {
      *         DEVICE_ID_REQUIRED, POOL_EXHAUSTED, HOST_CAPACITY or DESKTOP_UNAVAILABLE, each with the figures
      */
     public ConnectResult connect(CurrentUser user, UUID poolId, String deviceId) {
+        return connect(user, poolId, deviceId, null);
+    }
+
+    /**
+     * Launches a published application: a connect to the application's pool with the intent "this application".
+     * The user's live session in the pool (a reconnect) gets the application started in it; a new session is
+     * created without a desktop shell, running the application. Entitlement, licences, quota and metering are the
+     * connect's: an application session is a session of the pool, and several applications share it.
+     *
+     * @throws ProblemException NOT_FOUND (the application is not the tenant's), INVALID_STATE (the session's host has
+     *         no agent to start it), and every refusal of {@link #connect(CurrentUser, UUID, String)}
+     */
+    public ConnectResult launch(CurrentUser user, UUID applicationId, String deviceId) {
+        PublishedApplication application = applications.get(user.tenantId(), applicationId).body();
+        return connect(user, application.poolId(), deviceId, application);
+    }
+
+    private ConnectResult connect(CurrentUser user, UUID poolId, String deviceId, PublishedApplication application) {
         long start = System.nanoTime();
         // the pool's kind, once the connect has read the pool (refusals before that are of no kind)
         PoolKind[] kind = new PoolKind[1];
@@ -139,7 +162,7 @@ public class ConnectService {
             span.tag("deskport.tenant.id", user.tenantId()).tag("deskport.user.id", user.userId())
                     .tag("deskport.pool.id", poolId);
             try {
-                ConnectResult result = admission.admit(() -> connectWithRetries(user, poolId, deviceId, kind));
+                ConnectResult result = admission.admit(() -> connectWithRetries(user, poolId, deviceId, application, kind));
                 meters.connected(kind[0], result.reconnected(), System.nanoTime() - start);
                 tally.count(user.tenantId(), poolId, result.reconnected() ? ConnectTally.RECONNECTED : ConnectTally.CREATED);
                 span.tag("deskport.pool.kind", kind[0]).tag("deskport.session.id", result.session().id())
@@ -161,12 +184,13 @@ public class ConnectService {
         }
     }
 
-    private ConnectResult connectWithRetries(CurrentUser user, UUID poolId, String deviceId, PoolKind[] kind) {
+    private ConnectResult connectWithRetries(CurrentUser user, UUID poolId, String deviceId,
+                                             PublishedApplication application, PoolKind[] kind) {
         int hostsFilled = 0;
         int collisions = 0;
         while (true) {
             try {
-                return tx.execute(status -> connectOnce(user, poolId, deviceId, kind));
+                return tx.execute(status -> connectOnce(user, poolId, deviceId, application, kind));
             } catch (HostFilled e) {
                 // the chosen host's last seats went to concurrent connects: choose again from the new state
                 if (++hostsFilled >= HOST_ATTEMPTS) {
@@ -209,7 +233,8 @@ public class ConnectService {
         }
     }
 
-    private ConnectResult connectOnce(CurrentUser user, UUID poolId, String deviceId, PoolKind[] kind) {
+    private ConnectResult connectOnce(CurrentUser user, UUID poolId, String deviceId, PublishedApplication application,
+                                      PoolKind[] kind) {
         // one read: the pool, the entitlement, the user's live session in the pool (reconnect) and, in a
         // PERSISTENT pool, the user's own desktop
         ConnectRead.Start entitled = connectRead.read(user.tenantId(), user.userId(), poolId);
@@ -221,6 +246,9 @@ public class ConnectService {
                 if (live.get().state() == SessionState.DISCONNECTED && entitled.licensed()) {
                     // seats given back at disconnect are taken again (none to take: the function reads one row)
                     licences.takeBackWithCommit(live.get().id());
+                }
+                if (application != null) {
+                    launchInto(live.get(), application);
                 }
                 return new ConnectResult(live.get(), true);
             }
@@ -274,6 +302,9 @@ public class ConnectService {
             throw capacityRefusal;
         }
 
+        if (application != null && !agentCreatesDesktop) {
+            throw noAgent(application, hostId); // rolls back the host seat just taken
+        }
         UUID sessionId = Ids.newId();
         // the session row travels with the COMMIT: nothing in this transaction reads it, and its times are the
         // transaction's now(), read with the entitlement. One statement per kind of machine, so that the
@@ -282,7 +313,12 @@ public class ConnectService {
                 sessionId, user.tenantId(), pool.id(), user.userId(), hostId != null ? hostId : desktopId, state.name());
         Instant now = entitled.now();
         if (agentCreatesDesktop) {
-            agents.requestSession(user.tenantId(), hostId, sessionId, pool.id(), user.userId(), user.username());
+            if (application == null) {
+                agents.requestSession(user.tenantId(), hostId, sessionId, pool.id(), user.userId(), user.username());
+            } else {
+                agents.requestSession(user.tenantId(), hostId, sessionId, pool.id(), user.userId(), user.username(),
+                        application);
+            }
         }
         events.publishEvent(new SessionStateChanged(user.tenantId(), sessionId, pool.id(), user.userId(), null, state,
                 null, desktopId, hostId, user, desktopManaged, deviceId));
@@ -299,6 +335,21 @@ public class ConnectService {
                 user.username(), state, null, desktopId, hostId, machine, now, now, null, null, null, preparing, null, null, null,
                 pool.clipboardPolicy());
         return new ConnectResult(session, false);
+    }
+
+    /** Starts the application in the user's live session (its window joins the session's display). */
+    private void launchInto(Session live, PublishedApplication application) {
+        if (live.sessionHostId() == null || !agents.requestLaunch(live.sessionHostId(), live.id(), application)) {
+            throw noAgent(application, live.sessionHostId());
+        }
+    }
+
+    private static ProblemException noAgent(PublishedApplication application, UUID hostId) {
+        Map<String, Object> figures = new java.util.LinkedHashMap<>();
+        figures.put("applicationId", application.id());
+        figures.put("sessionHostId", hostId);
+        return new ProblemException(Reason.INVALID_STATE, "The application '" + application.name() + "' cannot start: "
+                + "the session host is registered by its console address and runs no Deskport agent", figures);
     }
 
     /** The chosen host had no room left when its seat was to be taken; the transaction rolls back. */

@@ -150,6 +150,35 @@ class UserSessionController {
         response.getOutputStream().write(body);
     }
 
+    /** The answer to an application's launch: the session it runs in (new, or the user's live one in the pool). */
+    record LaunchResponse(Session session, SessionState state, boolean reconnected, TunnelTickets.Ticket tunnel,
+                          UUID applicationId) {
+    }
+
+    /**
+     * Launches a published application: a connect to its pool with the intent "this application" (201 with a new
+     * session without a desktop shell; 200 with the user's live session in the pool, into which the application is
+     * started). The refusals are the connect's.
+     */
+    @PostMapping(path = "/applications/{applicationId}/launch", produces = MediaType.APPLICATION_JSON_VALUE)
+    @ApiResponse(responseCode = "201", description = "A new session of the application's pool, without a desktop, running it",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = LaunchResponse.class)))
+    @ApiResponse(responseCode = "200", description = "The user's live session in the pool, into which the application is started",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = LaunchResponse.class)))
+    ResponseEntity<LaunchResponse> launch(CurrentUser me, @PathVariable UUID applicationId,
+                 @io.swagger.v3.oas.annotations.Parameter(description = "The client device's stable id, as for a connect")
+                 @RequestHeader(name = LicenceSeats.DEVICE_HEADER, required = false) String device) {
+        if (device != null && !LicenceSeats.DEVICE_ID.matcher(device).matches()) {
+            throw new ProblemException(Reason.VALIDATION_FAILED, "The " + LicenceSeats.DEVICE_HEADER
+                    + " header holds 8 to 64 letters, digits or ._:-", Map.of("header", LicenceSeats.DEVICE_HEADER));
+        }
+        ConnectService.ConnectResult result = connects.launch(me, applicationId, device);
+        Session s = result.session();
+        LaunchResponse body = new LaunchResponse(s, s.state(), result.reconnected(), ticketFor(s), applicationId);
+        return result.reconnected() ? ResponseEntity.ok(body)
+                : ResponseEntity.status(HttpStatus.CREATED).header(HttpHeaders.LOCATION, "/api/v1/sessions/" + s.id()).body(body);
+    }
+
     @GetMapping("/sessions")
     List<Session> mySessions(CurrentUser me, @RequestParam(defaultValue = "false") boolean includeEnded) {
         return queries.ofUser(me.tenantId(), me.userId(), includeEnded, 100);

@@ -27,6 +27,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.deskport.broker.hosts.AgentEnrolments;
+import io.deskport.broker.hosts.PublishedApplications;
 import io.deskport.broker.pools.DesktopPool;
 import io.deskport.broker.pools.DesktopPools;
 import io.deskport.broker.pools.Entitlements;
@@ -68,11 +69,13 @@ class DemoData {
     private final Entitlements entitlements;
     private final ProvisioningSetup provisioning;
     private final AgentEnrolments agents;
+    private final PublishedApplications applications;
     private final DemoDesktops demoDesktops;
 
     DemoData(DemoProperties properties, @Qualifier(ConfigurationModel.TRANSACTION_MANAGER) PlatformTransactionManager txManager, JdbcClient jdbc, Tenants tenants, Users users, Groups groups,
              DesktopPools pools, Entitlements entitlements, ProvisioningSetup provisioning, AgentEnrolments agents,
-             DemoDesktops demoDesktops) {
+             PublishedApplications applications, DemoDesktops demoDesktops) {
+        this.applications = applications;
         this.properties = properties;
         this.provisioning = provisioning;
         this.agents = agents;
@@ -217,6 +220,9 @@ class DemoData {
         provisioning.provision(ctx, pooled.id(), new ProvisioningSetup.PoolSize(2, 4, 2, 1, 512, 1024),
                 "demo-1", golden);
         agents.createHost(ctx, shared.id(), DemoDesktops.SESSION_HOST);
+        // a published application: a terminal alone in the browser, in a session of the shared pool without a desktop
+        applications.publish(ctx, shared.id(), new PublishedApplications.Draft("Terminal", "xterm",
+                List.of("-T", "Terminal"), null, null));
         log.info("Demo desktops: the persistent and pooled pools run on hypervisor host {} (simulated VMs whose screens "
                 + "are Xvnc displays :{} on this machine, each with an account and home of its own); the shared pool on "
                 + "session host {}, served by the session-host agent started with the broker", DemoDesktops.HYPERVISOR,

@@ -29,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
 class AgentCommands implements SmartLifecycle {
 
     /** What an agent is asked to do. */
-    enum Kind { CREATE_SESSION, LOGOFF_SESSION }
+    enum Kind { CREATE_SESSION, LOGOFF_SESSION, LAUNCH_APPLICATION }
 
     /** A command as the agent receives it. */
     record Command(long id, Kind kind, UUID sessionId, JsonNode payload) {

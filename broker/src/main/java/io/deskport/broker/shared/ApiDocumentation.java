@@ -79,6 +79,8 @@ class ApiDocumentation {
     static final String LOGOUT = "POST /api/v1/auth/logout";
     static final String ENROL = "POST /api/v1/agent/enrol";
     static final String CONNECT = "POST /api/v1/pools/{poolId}/connect";
+    /** A published application's launch: a connect to its pool, with the connect's refusals. */
+    static final String LAUNCH = "POST /api/v1/applications/{applicationId}/launch";
     static final String SHADOW = "POST /api/v1/admin/sessions/{id}/shadow";
     /** The dashboard's server-sent events. */
     static final String DASHBOARD_STREAM = "GET /api/v1/admin/dashboard/stream";
@@ -89,6 +91,7 @@ class ApiDocumentation {
     private static final Pattern ANSWERS_ETAG = Pattern.compile("POST /api/v1/admin/(tenants|users|groups|pools|pools/setup)"
             + "|(GET|PATCH) /api/v1/admin/(tenants|users|groups|pools|session-hosts|hypervisor-hosts)/\\{id}"
             + "|(GET|PUT) /api/v1/admin/pools/\\{poolId}/(provisioning|session-settings)"
+            + "|POST /api/v1/admin/pools/\\{poolId}/applications|(GET|PUT) /api/v1/admin/applications/\\{id}"
             + "|(PUT|DELETE) /api/v1/admin/groups/\\{id}/members/\\{userId}");
 
     /**
@@ -98,7 +101,7 @@ class ApiDocumentation {
     private static final Map<String, String> SUCCESS = Map.of(LOGOUT, "204",
             "POST /api/v1/admin/tenants", "201", "POST /api/v1/admin/users", "201", "POST /api/v1/admin/groups", "201",
             "POST /api/v1/admin/pools", "201", "POST /api/v1/admin/pools/setup", "201",
-            "POST /api/v1/sessions/{id}/tunnel", "201");
+            "POST /api/v1/sessions/{id}/tunnel", "201", "POST /api/v1/admin/pools/{poolId}/applications", "201");
 
     static {
         // resolved on the server (CurrentUserArguments), never sent as such: not parameters of the API
@@ -200,7 +203,7 @@ class ApiDocumentation {
         } else if (!OPEN.contains(key) || key.equals(ENROL)) {
             problems.put(401, "Unauthenticated");
         }
-        if (key.equals(CONNECT)) {
+        if (key.equals(CONNECT) || key.equals(LAUNCH)) {
             problems.put(403, "NotEntitled");
         } else if (admin || !agent && !safe) {
             problems.put(403, "Forbidden"); // a role or tenant not allowed; a cross-site request with the cookie
@@ -208,7 +211,7 @@ class ApiDocumentation {
         if (path.contains("{") || path.startsWith("/api/v1/admin/dashboard")) {
             problems.put(404, "NotFound"); // the dashboard: a platform admin naming a tenant that does not exist
         }
-        if (key.equals(CONNECT)) {
+        if (key.equals(CONNECT) || key.equals(LAUNCH)) {
             problems.put(409, "ConnectConflict");
         } else if (key.equals(SHADOW)) {
             problems.put(409, "ShadowConflict");
@@ -230,7 +233,7 @@ class ApiDocumentation {
         }
         if (key.equals(LOGIN) || key.equals("POST /api/v1/me/password") || key.equals("POST /api/v1/auth/token")) {
             problems.put(429, "TooManyAttempts");
-        } else if (key.equals(CONNECT) || key.equals("POST /api/v1/admin/pools/{id}/desktops")) {
+        } else if (key.equals(CONNECT) || key.equals(LAUNCH) || key.equals("POST /api/v1/admin/pools/{id}/desktops")) {
             problems.put(429, "TenantQuota");
         }
         if (key.equals("POST /api/v1/admin/tenants/onboard")) {
@@ -241,7 +244,7 @@ class ApiDocumentation {
             problems.put(502, "IdentityProviderFailed");
         }
         problems.put(500, "InternalError");
-        problems.put(503, key.equals(CONNECT) ? "ConnectUnavailable"
+        problems.put(503, key.equals(CONNECT) || key.equals(LAUNCH) ? "ConnectUnavailable"
                 : key.equals(DASHBOARD_STREAM) ? "StreamUnavailable" : "ServiceUnavailable");
         ApiResponses answers = responses;
         problems.forEach((status, name) -> {

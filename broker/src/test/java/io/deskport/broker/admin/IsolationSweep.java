@@ -100,6 +100,9 @@ final class IsolationSweep {
             "/api/v1/auth/oidc/backchannel-logout", "/api/v1/auth/providers",
             // the dashboard and its event stream: the caller's tenant only (the stream is read up to its first event)
             "/api/v1/admin/dashboard", "/api/v1/admin/dashboard/stream",
+            // published applications: the admin API, the users' list and launch (B's: 404)
+            "/api/v1/admin/pools/{poolId}/applications", "/api/v1/admin/applications/{id}", "/api/v1/applications",
+            "/api/v1/applications/{applicationId}/launch",
             "/error");
 
     /** One tenant's objects, by the kind of id an operation names. */
@@ -354,7 +357,8 @@ final class IsolationSweep {
                 case "users/id", "members/userId" -> "user";
                 case "groups/id" -> "group";
                 case "pools/id", "pools/poolId" -> template.contains("/desktops") && method.equals("POST") ? "persistentPool"
-                        : template.contains("session-") ? "sharedPool" : "pool";
+                        : template.contains("session-") || template.contains("/applications") ? "sharedPool" : "pool";
+                case "applications/id", "applications/applicationId" -> "application";
                 case "entitlements/entitlementId" -> "entitlement";
                 case "desktops/id" -> "desktop";
                 case "images/imageId" -> "image";
@@ -416,6 +420,8 @@ final class IsolationSweep {
                     "consoleHost", "10.9.9.8", "consolePort", 5999);
             case "POST /api/v1/admin/pools/{poolId}/session-hosts/enrolments" -> json("name", "new-agent-host");
             case "PUT /api/v1/admin/pools/{poolId}/session-settings" -> json("desktopCommand", "xterm");
+            case "POST /api/v1/admin/pools/{poolId}/applications" -> json("name", "app-" + UUID.randomUUID(), "command", "xterm");
+            case "PUT /api/v1/admin/applications/{id}" -> json("name", "Renamed", "command", "xterm");
             case "PATCH /api/v1/admin/session-hosts/{id}" -> json("maxSessions", 1);
             case "PUT /api/v1/admin/pools/{poolId}/provisioning" -> json("maxSize", 1);
             case "POST /api/v1/admin/pools/{poolId}/images" -> "{\"label\":\"v9\",\"goldenDiskPath\":\"{imageFile}\","
@@ -554,6 +560,8 @@ final class IsolationSweep {
         ids.put("agentHost", agentHost.body().get("host").get("id").asString());
         ids.put("agentCredential", check(t.anonymous.post("/api/v1/agent/enrol", json("token",
                 agentHost.body().get("enrolmentToken").asString(), "maxSessions", 5)), 200).body().get("credential").asString());
+        ids.put("application", check(t.admin.post("/api/v1/admin/pools/" + shared + "/applications",
+                json("name", "app-" + t.slug, "command", "xterm")), 201).id().toString());
         Api user = t.login("user");
         ids.put("session", check(user.post("/api/v1/pools/" + pool + "/connect"), 201).body().get("session").get("id")
                 .asString());
@@ -621,6 +629,7 @@ final class IsolationSweep {
         s.add("licence-" + t.slug);
         s.add("webhook-" + t.slug);
         s.add("service-" + t.slug);
+        s.add("app-" + t.slug);
         return s;
     }
 
@@ -633,6 +642,7 @@ final class IsolationSweep {
                 "/api/v1/admin/pools/" + o.id("persistentPool") + "/desktops",
                 "/api/v1/admin/pools/" + o.id("sharedPool") + "/session-hosts",
                 "/api/v1/admin/pools/" + o.id("sharedPool") + "/session-settings",
+                "/api/v1/admin/pools/" + o.id("sharedPool") + "/applications",
                 "/api/v1/admin/pools/" + o.id("pool") + "/images", "/api/v1/admin/sessions/" + o.id("session"),
                 "/api/v1/admin/licence-products", "/api/v1/admin/licence-products/" + o.id("licenceProduct") + "/licences",
                 "/api/v1/admin/licence-products/" + o.id("licenceProduct") + "/seats",

@@ -26,6 +26,11 @@ public final class DesktopSession {
     volatile Process xvnc;
     volatile Process desktop;
     volatile boolean accountCreated;
+    /** A session of published applications: no desktop, its windows kept at full screen by the agent. */
+    volatile boolean applicationsOnly;
+    volatile ApplicationWindows windows;
+    /** The processes of the applications launched into the session. */
+    final java.util.List<Process> applications = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Instant requestedAt = Instant.now();
     volatile Instant readyAt;
     volatile Instant accountAt;
@@ -76,6 +81,16 @@ public final class DesktopSession {
     /** The VNC password of the session (reported to the broker only). */
     public String password() {
         return password;
+    }
+
+    /** @return whether the session runs published applications only (no desktop shell) */
+    public boolean applicationsOnly() {
+        return applicationsOnly;
+    }
+
+    /** @return how many launched applications still run */
+    public long runningApplications() {
+        return applications.stream().filter(Process::isAlive).count();
     }
 
     public Path cgroup() {

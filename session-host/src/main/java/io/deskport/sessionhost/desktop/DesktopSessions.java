@@ -60,9 +60,26 @@ public final class DesktopSessions {
     private final Displays displays;
     private final SessionProcesses processes;
     private final XvncLauncher xvnc;
+    private final Duration readyTimeout;
+    private final Duration applicationExitGrace;
 
+    /** Sessions whose last application ended after {@link #DEFAULT_APPLICATION_EXIT_GRACE}. */
     public DesktopSessions(Settings settings, UnixAccounts accounts, Optional<SessionCgroups> cgroups,
                            Listener listener) throws IOException {
+        this(settings, accounts, cgroups, listener, DEFAULT_APPLICATION_EXIT_GRACE);
+    }
+
+    /** How long an application session waits, once its last application is gone, before it ends. */
+    public static final Duration DEFAULT_APPLICATION_EXIT_GRACE = Duration.ofSeconds(5);
+
+    /**
+     * @param applicationExitGrace how long a session of published applications lives on once its last application
+     *                             and window are gone (one started meanwhile keeps it)
+     */
+    public DesktopSessions(Settings settings, UnixAccounts accounts, Optional<SessionCgroups> cgroups,
+                           Listener listener, Duration applicationExitGrace) throws IOException {
+        this.readyTimeout = settings.readyTimeout();
+        this.applicationExitGrace = applicationExitGrace;
         boolean root = ProcFs.runsAsRoot();
         this.defaultDesktopCommand = settings.defaultDesktopCommand();
         this.listener = listener;
@@ -93,13 +110,30 @@ public final class DesktopSessions {
      * @throws SessionFailed when it could not be started; nothing of it is left running
      */
     public DesktopSession create(UUID id, String brokerUsername, String desktopCommand) throws SessionFailed {
+        return create(id, brokerUsername, desktopCommand, null);
+    }
+
+    /**
+     * Creates the session (or returns it when it exists: commands may be delivered twice) and returns once its VNC
+     * port answers. With an application, the session has no desktop: the application runs alone, its windows at
+     * full screen ({@link ApplicationWindows}), and the session ends once the last application is gone.
+     *
+     * @throws SessionFailed when it could not be started; nothing of it is left running
+     */
+    public DesktopSession create(UUID id, String brokerUsername, String desktopCommand, Application application)
+            throws SessionFailed {
         DesktopSession fresh = new DesktopSession(id, brokerUsername);
+        fresh.applicationsOnly = application != null;
         DesktopSession existing = sessions.putIfAbsent(id, fresh);
         if (existing != null) {
             return existing;
         }
         try {
-            start(fresh, desktopCommand == null || desktopCommand.isBlank() ? defaultDesktopCommand : desktopCommand);
+            if (application != null) {
+                startForApplications(fresh, application);
+            } else {
+                start(fresh, desktopCommand == null || desktopCommand.isBlank() ? defaultDesktopCommand : desktopCommand);
+            }
             return fresh;
         } catch (IOException | RuntimeException e) {
             if (fresh.moveTo(DesktopSession.State.ENDING)) {
@@ -108,6 +142,39 @@ public final class DesktopSessions {
                 cleanUp(fresh); // a logoff arrived while starting: make sure nothing started after it survives
             }
             throw new SessionFailed("Session " + id + " for " + brokerUsername + " could not start: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts an application in the session (a desktop session or one of applications), waiting for a session still
+     * starting (the command to create it may be handled at the same time).
+     *
+     * @return false when the session is not here, or ended
+     * @throws IOException when the application could not be started, or the session did not become ready in time
+     */
+    public boolean launch(UUID id, Application application) throws IOException {
+        long deadline = System.nanoTime() + readyTimeout.plusSeconds(5).toNanos();
+        while (true) {
+            DesktopSession s = sessions.get(id);
+            if (s != null && s.state() == DesktopSession.State.READY) {
+                launchIn(s, application);
+                return true;
+            }
+            if (s != null && (s.state() == DesktopSession.State.ENDING || s.state() == DesktopSession.State.ENDED)) {
+                return false;
+            }
+            if (System.nanoTime() > deadline) {
+                if (s == null) {
+                    return false;
+                }
+                throw new IOException("session " + id + " did not become ready to launch " + application.name());
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            }
         }
     }
 
@@ -191,6 +258,72 @@ public final class DesktopSessions {
                 Long.toString(Duration.between(s.requestedAt(), s.accountAt).toMillis()));
     }
 
+    /** An application session: Xvnc, the agent's window management, the application; no desktop. */
+    private void startForApplications(DesktopSession s, Application application) throws IOException {
+        s.account = accounts.of(s.brokerUsername());
+        s.accountAt = Instant.now();
+        s.password = VncPassword.random();
+        s.cookie = XAuthority.newCookie();
+        files.create(s);
+        processes.createCgroup(s);
+        xvnc.start(s);
+        s.windows = ApplicationWindows.manage(s.display, s.cookie);
+        s.readyAt = Instant.now();
+        if (!s.moveTo(DesktopSession.State.READY)) {
+            throw new IOException("logged off while starting");
+        }
+        Process x = s.xvnc;
+        x.onExit().thenRun(() -> {
+            if (s.state() == DesktopSession.State.READY) {
+                end(s, "its X server (Xvnc) exited with code " + x.exitValue(), true);
+            }
+        });
+        launchIn(s, application);
+        log.log(System.Logger.Level.INFO, "Started application session {0} for account {1} on :{2} (VNC port {3}) "
+                        + "with {4} in {5} ms", s, s.account.name(), Integer.toString(s.display), Integer.toString(s.port),
+                application.name(), Long.toString(Duration.between(s.requestedAt(), s.readyAt).toMillis()));
+    }
+
+    private void launchIn(DesktopSession s, Application application) throws IOException {
+        Path directory = application.workingDirectory() == null ? null : Path.of(application.workingDirectory());
+        Process p = processes.spawn(s, application.argv(), Map.of("DISPLAY", ":" + s.display,
+                "DESKPORT_APPLICATION_ID", application.id() == null ? "" : application.id()), directory);
+        s.applications.add(p);
+        log.log(System.Logger.Level.INFO, "Launched {0} ({1}) in {2}", application.name(), application.command(), s);
+        if (s.applicationsOnly) {
+            p.onExit().thenRun(() -> afterApplicationExit(s, application));
+        }
+    }
+
+    /**
+     * An application of an application session ended: once no application runs and no window is shown for the
+     * grace period, the session ends (as a logoff would), reported as ended by itself.
+     */
+    private void afterApplicationExit(DesktopSession s, Application application) {
+        log.log(System.Logger.Level.INFO, "{0} exited in {1}", application.name(), s);
+        Thread.ofVirtual().start(() -> {
+            long deadline = System.nanoTime() + applicationExitGrace.toNanos();
+            while (System.nanoTime() < deadline) {
+                if (s.state() != DesktopSession.State.READY || anyApplicationLeft(s)) {
+                    return;
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            if (!anyApplicationLeft(s)) {
+                end(s, "its last application exited", true);
+            }
+        });
+    }
+
+    private static boolean anyApplicationLeft(DesktopSession s) {
+        ApplicationWindows w = s.windows;
+        return s.runningApplications() > 0 || (w != null && w.shownWindows() > 0);
+    }
+
     /** Ends the session and every process of it; idempotent. */
     private void end(DesktopSession s, String why, boolean byItself) {
         if (s.moveTo(DesktopSession.State.ENDING)) {
@@ -210,6 +343,10 @@ public final class DesktopSessions {
 
     private void cleanUp(DesktopSession s) {
         try {
+            ApplicationWindows w = s.windows;
+            if (w != null) {
+                w.close();
+            }
             processes.end(s);
             if (s.cgroup == null && s.account != null && !accountInUse(s)) {
                 accounts.endProcesses(s.account); // without a cgroup, anything else the account runs

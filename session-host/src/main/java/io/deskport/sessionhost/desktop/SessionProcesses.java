@@ -36,6 +36,12 @@ final class SessionProcesses {
 
     /** Starts a process of the session. */
     Process spawn(DesktopSession s, List<String> command, Map<String, String> extraEnv) throws IOException {
+        return spawn(s, command, extraEnv, null);
+    }
+
+    /** Starts a process of the session in the directory (null: the account's home). */
+    Process spawn(DesktopSession s, List<String> command, Map<String, String> extraEnv, Path directory)
+            throws IOException {
         List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c",
                 "if [ -n \"$DESKPORT_CGROUP_PROCS\" ]; then echo $$ > \"$DESKPORT_CGROUP_PROCS\" || exit 97; fi; "
                         + "if [ -n \"$DESKPORT_CPU_CGROUP_PROCS\" ]; then echo $$ > \"$DESKPORT_CPU_CGROUP_PROCS\" 2>/dev/null; fi; "
@@ -66,7 +72,7 @@ final class SessionProcesses {
         }
         base.putAll(extraEnv);
         env.putAll(base);
-        File home = s.account.home().toFile();
+        File home = directory != null && directory.toFile().isDirectory() ? directory.toFile() : s.account.home().toFile();
         pb.directory(home.isDirectory() ? home : new File("/"));
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(files.log(s).toFile()));
@@ -83,7 +89,10 @@ final class SessionProcesses {
             SessionCgroups.end(s.cgroup);
             cgroups.ifPresent(c -> c.removeCpu(s.cgroup));
         } else {
-            for (Process p : new Process[] {s.desktop, s.xvnc}) {
+            List<Process> all = new ArrayList<>(s.applications);
+            all.add(s.desktop);
+            all.add(s.xvnc);
+            for (Process p : all) {
                 if (p != null) {
                     p.descendants().forEach(ProcessHandle::destroyForcibly);
                     p.destroyForcibly();
