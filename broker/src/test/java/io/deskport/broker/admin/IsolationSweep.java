@@ -103,7 +103,14 @@ final class IsolationSweep {
             // published applications: the admin API, the users' list and launch (B's: 404)
             "/api/v1/admin/pools/{poolId}/applications", "/api/v1/admin/applications/{id}", "/api/v1/applications",
             "/api/v1/applications/{applicationId}/launch",
+            // capacity: a pool's demand settings (B's pool: 404), the tenant's holidays (a date names the caller's own
+            // holiday: B's on the same date stays), the cost report (the caller's tenant only)
+            "/api/v1/admin/pools/{poolId}/provisioning/capacity", "/api/v1/admin/capacity/holidays",
+            "/api/v1/admin/capacity/holidays/{day}", "/api/v1/usage/cost",
             "/error");
+
+    /** The date both tenants name a holiday (each its own). */
+    private static final String HOLIDAY = "2031-12-25";
 
     /** One tenant's objects, by the kind of id an operation names. */
     record Objects(Map<String, String> ids) {
@@ -140,7 +147,7 @@ final class IsolationSweep {
     private record Variant(Map<String, Boolean> fromB) {
 
         /** Kinds that are nobody's (platform objects, made-up names): the same in A's and B's calls. */
-        static final Set<String> NEUTRAL = Set.of("hypervisorHost", "command", "recording", "platformWebhook");
+        static final Set<String> NEUTRAL = Set.of("hypervisorHost", "command", "recording", "platformWebhook", "day");
 
         boolean any() {
             return fromB.entrySet().stream().anyMatch(e -> e.getValue() && !NEUTRAL.contains(e.getKey()));
@@ -375,6 +382,7 @@ final class IsolationSweep {
                 case "webhooks/id" -> "webhook";
                 case "platform-webhooks/id" -> "platformWebhook";
                 case "service-accounts/id" -> "serviceAccount";
+                case "holidays/day" -> "day";
                 default -> null;
             };
             if (kind == null) {
@@ -424,6 +432,8 @@ final class IsolationSweep {
             case "PUT /api/v1/admin/applications/{id}" -> json("name", "Renamed", "command", "xterm");
             case "PATCH /api/v1/admin/session-hosts/{id}" -> json("maxSessions", 1);
             case "PUT /api/v1/admin/pools/{poolId}/provisioning" -> json("maxSize", 1);
+            case "PUT /api/v1/admin/pools/{poolId}/provisioning/capacity" -> json("mode", "DEMAND", "floor", 1, "cap", 2);
+            case "PUT /api/v1/admin/capacity/holidays/{day}" -> json("label", "Renamed holiday");
             case "POST /api/v1/admin/pools/{poolId}/images" -> "{\"label\":\"v9\",\"goldenDiskPath\":\"{imageFile}\","
                     + "\"makeCurrent\":false}";
             case "POST /api/v1/admin/hypervisor-hosts" -> json("name", "hv-" + Long.toHexString(System.nanoTime()),
@@ -566,6 +576,8 @@ final class IsolationSweep {
         ids.put("session", check(user.post("/api/v1/pools/" + pool + "/connect"), 201).body().get("session").get("id")
                 .asString());
         ids.put("recording", "recording-" + t.slug + ".guac");
+        ids.put("day", HOLIDAY);
+        check(t.admin.put("/api/v1/admin/capacity/holidays/" + HOLIDAY, json("label", "holiday-" + t.slug)), 200);
         ids.put("command", "1");
         check(t.admin.replace("/api/v1/admin/pools/" + pool + "/provisioning",
                 "{\"minSize\":0,\"maxSize\":2,\"spareTarget\":0}"), 200);
@@ -630,6 +642,7 @@ final class IsolationSweep {
         s.add("webhook-" + t.slug);
         s.add("service-" + t.slug);
         s.add("app-" + t.slug);
+        s.add("holiday-" + t.slug);
         return s;
     }
 
@@ -648,6 +661,8 @@ final class IsolationSweep {
                 "/api/v1/admin/licence-products/" + o.id("licenceProduct") + "/seats",
                 "/api/v1/admin/licence-products/" + o.id("licenceProduct") + "/pools",
                 "/api/v1/admin/pools/" + o.id("pool") + "/licence-products", "/api/v1/admin/webhooks",
+                "/api/v1/admin/pools/" + o.id("pool") + "/provisioning/capacity",
+                "/api/v1/admin/capacity/holidays?from=" + HOLIDAY + "&to=" + HOLIDAY,
                 "/api/v1/admin/webhooks/" + o.id("webhook") + "/attempts", "/api/v1/admin/service-accounts")) {
             sb.append(path).append(" → ").append(check(t.admin.get(path), 200).raw()).append('\n');
         }
