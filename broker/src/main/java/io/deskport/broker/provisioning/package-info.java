@@ -8,9 +8,17 @@
  * up: hosts, pool sizes, images) and {@link io.deskport.broker.provisioning.Reconciler} (its passes can also be
  * driven by the reconcile benchmark); for the dashboard, {@link io.deskport.broker.provisioning.ProvisioningFigures}
  * (pool targets, hypervisor allocation against capacity, tasks running and failed).
+ *
+ * <p>Snapshots of persistent desktops ({@link io.deskport.broker.provisioning.DesktopSnapshots}, scheduled by
+ * {@link io.deskport.broker.provisioning.SnapshotSchedule}) run as tasks of the same journal; they are told to
+ * metering by the {@link io.deskport.broker.provisioning.DesktopSnapshotKept} and
+ * {@link io.deskport.broker.provisioning.DesktopSnapshotRemoved} events. The overcommit guard: per-host ratios in
+ * placement, and {@link io.deskport.broker.provisioning.HypervisorStorageNearlyFull} when a host's thin disks fill
+ * its storage.
  */
-@ApplicationModule(displayName = "Provisioning", allowedDependencies = {"shared", "pools", "brokering"})
-@Tables(owns = {"hypervisor_host", "image_version", "pool_provisioning", "provisioned_desktop", "provisioning_discrepancy", "provisioning_task"},
+@ApplicationModule(displayName = "Provisioning", allowedDependencies = {"shared", "pools", "brokering", "tenancy"})
+@Tables(owns = {"hypervisor_host", "image_version", "pool_provisioning", "provisioned_desktop", "provisioning_discrepancy", "provisioning_task",
+        "desktop_snapshot"},
         publishes = {"provisioning_pool_hardware"})
 package io.deskport.broker.provisioning;
 
