@@ -5,7 +5,7 @@ import { ConsoleList, useConsoleList, useNotice, usePendingAction, type FilterKe
 import type { Column } from '../PagedTable';
 import { ConfirmModal, FieldError, ProblemAlert, SelectFilter, StaleAlert, TextFilter, When } from '../controls';
 import { useVersionedEdit } from '../useVersionedEdit';
-import { hypervisorAllocation, hypervisorStateWords } from './hostLogic';
+import { hypervisorAllocation, hypervisorStateWords, overcommitLines, storageUseWords } from './hostLogic';
 import type { HypervisorHost } from './hostTypes';
 
 const FILTERS = ['q', 'maintenance', 'reachable'] as const;
@@ -133,8 +133,32 @@ export function HypervisorHostsTab({ platform }: { platform: boolean }) {
       },
     },
     {
-      title: platform ? 'Allocated' : 'Allocated to your desktops',
+      title: platform ? 'Allocated (physical × overcommit ratio)' : 'Allocated to your desktops (physical × ratio)',
       render: (h) => {
+        const lines = overcommitLines(h);
+        const disk = storageUseWords(h.storage);
+        if (lines) {
+          return (
+            <div data-testid="host-overcommit">
+              {lines.map((l) => (
+                <div key={l.resource} className={l.resource === 'Disk' ? 'dp-secondary' : undefined}>
+                  {l.resource} {l.words}
+                </div>
+              ))}
+              {disk && (
+                <div data-testid="host-storage-use">
+                  Storage {disk.words}{' '}
+                  {disk.nearlyFull && (
+                    <Label color="red" isCompact>
+                      nearly full
+                    </Label>
+                  )}
+                </div>
+              )}
+              {lines.some((l) => l.share !== null && l.share > 1) && <Label color="orange">overcommitted</Label>}
+            </div>
+          );
+        }
         const a = hypervisorAllocation(h.capacity, h.used);
         return (
           <>
