@@ -94,7 +94,7 @@ class DesktopSnapshotAdminController {
                                    @RequestHeader(name = "Idempotency-Key", required = false) String key,
                                    @Valid @RequestBody(required = false) TakeSnapshot b) {
         Desktop d = desktops.get(ctx.tenantId(), id);
-        DesktopSnapshots.Snapshot s = snapshots.request(d, ctx.actor().username(), b == null ? null : b.label(),
+        DesktopSnapshots.Snapshot s = snapshots.request(d, ctx.actor(), b == null ? null : b.label(),
                 idempotencyKey(key));
         reconciler.wakeUp();
         return s;
@@ -122,7 +122,7 @@ class DesktopSnapshotAdminController {
     @ResponseStatus(HttpStatus.ACCEPTED)
     void delete(AdminContext ctx, @PathVariable UUID id, @PathVariable UUID snapshotId) {
         Desktop d = desktops.get(ctx.tenantId(), id);
-        snapshots.delete(d, snapshotId, "DELETED");
+        snapshots.delete(d, snapshotId, ctx.actor());
         reconciler.wakeUp();
     }
 

@@ -121,7 +121,8 @@ class DesktopSnapshots {
      *                          or busy with another operation), SNAPSHOT_QUOTA (its snapshots hold the pool's quota)
      */
     @Transactional
-    Snapshot request(Desktop d, String requestedBy, String label, String requestKey) {
+    Snapshot request(Desktop d, CurrentUser actor, String label, String requestKey) {
+        String requestedBy = actor.username();
         if (requestKey != null) {
             Optional<Snapshot> earlier = jdbc.sql("select " + COLUMNS + " from desktop_snapshot where desktop_id = ? "
                     + "and request_key = ?").params(d.id(), requestKey).query(DesktopSnapshots::map).optional();
@@ -143,6 +144,7 @@ class DesktopSnapshots {
                         + "request_key, label) values (?, ?, ?, ?, 'ON_DEMAND', 'CREATING', ?, ?, ?)")
                 .params(id, d.tenantId(), d.poolId(), d.id(), requestedBy, requestKey, label).update();
         enqueueOrRefuse(d, ActionType.SNAPSHOT, id, "ON_DEMAND", "SNAPSHOT:" + id);
+        audit(d, actor, "DESKTOP_SNAPSHOT_REQUESTED", id);
         log.info("Snapshot {} of desktop {} asked for by {}", id, d.id(), requestedBy);
         return get(d.tenantId(), d.id(), id);
     }
@@ -192,6 +194,7 @@ class DesktopSnapshots {
                 .update();
         enqueueOrRefuse(d, ActionType.RESTORE_SNAPSHOT, snapshotId, "RESTORE",
                 "RESTORE_SNAPSHOT:" + snapshotId + ":" + Ids.newId());
+        audit(d, actor, "DESKTOP_SNAPSHOT_RESTORE_REQUESTED", snapshotId);
         log.info("Desktop {} is being restored to snapshot {} by {} ({} session(s) logged off)", d.id(), snapshotId,
                 actor.username(), ended);
         return get(d.tenantId(), d.id(), snapshotId);
@@ -203,8 +206,10 @@ class DesktopSnapshots {
      * @throws ProblemException INVALID_STATE while it is being taken or restored, or the desktop is busy
      */
     @Transactional
-    void delete(Desktop d, UUID snapshotId, String why) {
+    void delete(Desktop d, UUID snapshotId, CurrentUser actor) {
+        String why = "DELETED";
         Snapshot snap = get(d.tenantId(), d.id(), snapshotId);
+        audit(d, actor, "DESKTOP_SNAPSHOT_DELETED", snapshotId);
         switch (snap.state()) {
             case DELETING -> {
                 return;
@@ -348,6 +353,12 @@ class DesktopSnapshots {
                 false, key, props.maxAttempts(), snapshotId))) {
             throw busy(d);
         }
+    }
+
+    /** The audit trail's line of a snapshot asked for, restored or deleted by a person (in the same transaction). */
+    private void audit(Desktop d, CurrentUser actor, String action, UUID snapshotId) {
+        events.publishEvent(new io.deskport.broker.shared.AdminActionPerformed(d.tenantId(), actor, action, "DESKTOP",
+                d.id().toString(), Map.of("snapshotId", snapshotId.toString(), "desktopName", d.name())));
     }
 
     private static ProblemException busy(Desktop d) {

@@ -60,7 +60,7 @@ class UserSnapshotController {
                                    @RequestHeader(name = "Idempotency-Key", required = false) String key,
                                    @Valid @RequestBody(required = false) DesktopSnapshotAdminController.TakeSnapshot b) {
         Desktop d = myDesktop(me, poolId);
-        DesktopSnapshots.Snapshot s = snapshots.request(d, me.username(), b == null ? null : b.label(),
+        DesktopSnapshots.Snapshot s = snapshots.request(d, me, b == null ? null : b.label(),
                 DesktopSnapshotAdminController.idempotencyKey(key));
         reconciler.wakeUp();
         return s;
@@ -84,7 +84,7 @@ class UserSnapshotController {
             throw new ProblemException(Reason.FORBIDDEN, "Scheduled snapshots are kept by the pool's policy; only your "
                     + "own saved snapshots can be deleted");
         }
-        snapshots.delete(d, snapshotId, "DELETED");
+        snapshots.delete(d, snapshotId, me);
         reconciler.wakeUp();
     }
 
