@@ -49,7 +49,7 @@ class DesktopSnapshotsOnTheSimulatedDriverTest {
 
     private static final String SIM = "{\"cpusPerHost\":\"16\",\"memoryMiBPerHost\":\"65536\",\"cloneMiB\":\"3\"}";
     private static final String PERSONAL = "{\"minSize\":1,\"maxSize\":3,\"spareTarget\":1,\"vcpus\":1,"
-            + "\"memoryMiB\":256,\"diskMiB\":64}";
+            + "\"memoryMiB\":256,\"diskMiB\":2048}";
 
     @LocalServerPort
     int port;
