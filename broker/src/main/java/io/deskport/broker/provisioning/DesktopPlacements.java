@@ -67,17 +67,6 @@ class DesktopPlacements {
         return result;
     }
 
-    /** Where one desktop lives, if it is placed. */
-    @Transactional(readOnly = true)
-    Optional<Placement> find(UUID desktopId) {
-        return jdbc.sql("select desktop_id, tenant_id, pool_id, host_id, image_version_id, last_disconnected_at, "
-                        + "console_checked_at from provisioned_desktop where desktop_id = ?").param(desktopId)
-                .query((rs, n) -> new Placement(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                        rs.getObject(3, UUID.class), rs.getObject(4, UUID.class), rs.getObject(5, UUID.class),
-                        HypervisorHosts.instant(rs.getTimestamp(6)), HypervisorHosts.instant(rs.getTimestamp(7))))
-                .optional();
-    }
-
     @Transactional(readOnly = true)
     Map<UUID, Placement> all() {
         Map<UUID, Placement> result = new HashMap<>();
