@@ -160,8 +160,8 @@ class DesktopSnapshots {
      */
     @Transactional
     Snapshot restore(Desktop d, UUID snapshotId, CurrentUser actor, boolean confirmed) {
+        Snapshot snap = get(d.tenantId(), d.id(), snapshotId); // another's snapshot: not found, before anything else
         requirePersistent(d);
-        Snapshot snap = get(d.tenantId(), d.id(), snapshotId);
         if (snap.state() != State.READY) {
             throw new ProblemException(Reason.INVALID_STATE, "Snapshot " + snapshotId + " is " + snap.state()
                     + "; only a READY snapshot can be restored", Map.of("snapshotState", snap.state()));
