@@ -89,7 +89,7 @@ describe('SnapshotsPanel', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Saved states of your desktop' }));
 
     await userEvent.click(await screen.findByRole('button', { name: 'Restore Before the upgrade' }));
-    const dialog = await screen.findByRole('dialog', { name: 'Restore this saved state?' });
+    const dialog = await screen.findByRole('dialog', { name: /Restore this saved state\?/ });
     expect(within(dialog).getByTestId('restore-warning')).toHaveTextContent('will be logged off');
     expect(restored).not.toHaveBeenCalled();
     await userEvent.click(within(dialog).getByRole('button', { name: 'Restore' }));

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Button, Content, Label, Spinner } from '@patternfly/react-core';
+import { Alert, Button, Content, Label, Spinner } from '@patternfly/react-core';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 
 import { ApiError } from '../../api/http';
@@ -7,7 +7,7 @@ import type { DesktopSnapshot, DesktopSnapshots, Problem } from '../../api/types
 import { quotaWords, restoreWarning, sizeWords } from '../../desktops/snapshotWords';
 import { humanError, type HumanProblem } from '../../problems/problemMessages';
 import { useConsole } from '../ConsoleContext';
-import { ConfirmModal, ProblemAlert, When } from '../controls';
+import { ProblemAlert, When } from '../controls';
 
 const STATE_COLOUR: Record<DesktopSnapshot['state'], 'green' | 'blue' | 'red' | 'grey'> = {
   READY: 'green',
@@ -161,22 +161,38 @@ export function DesktopSnapshotsSection({ desktopId, admin }: { desktopId: strin
         </>
       )}
       {restoring && (
-        <ConfirmModal
+        // inline, not a second dialog over the desktop's details
+        <Alert
+          variant="warning"
+          isInline
           title="Restore the desktop to this snapshot?"
-          confirmLabel="Restore"
-          busy={busy}
-          onCancel={() => setRestoring(null)}
-          onConfirm={() => {
-            const s = restoring.snapshot;
-            setRestoring(null);
-            void act(
-              () => client.send('POST', `${base}/${encodeURIComponent(s.id)}/restore`, { confirm: true }),
-              'The desktop is being restored; it is powered off afterwards and starts at its user’s next connect.',
-            );
-          }}
+          className="pf-v6-u-mt-sm"
+          data-testid="admin-restore-confirm"
+          actionLinks={
+            <>
+              <Button
+                variant="danger"
+                size="sm"
+                isDisabled={busy}
+                onClick={() => {
+                  const s = restoring.snapshot;
+                  setRestoring(null);
+                  void act(
+                    () => client.send('POST', `${base}/${encodeURIComponent(s.id)}/restore`, { confirm: true }),
+                    'The desktop is being restored; it is powered off afterwards and starts at its user’s next connect.',
+                  );
+                }}
+              >
+                Restore
+              </Button>
+              <Button variant="link" size="sm" onClick={() => setRestoring(null)}>
+                Cancel
+              </Button>
+            </>
+          }
         >
           <span data-testid="admin-restore-warning">{restoreWarning(restoring.problem).text}</span>
-        </ConfirmModal>
+        </Alert>
       )}
     </section>
   );

@@ -153,7 +153,8 @@ describe('a pool’s desktops', () => {
     expect(rows[1]).toHaveTextContent('2.0 GiB (with memory)');
 
     await userEvent.click(within(section).getByRole('button', { name: 'Restore snapshot s1' }));
-    const confirm = await screen.findByRole('dialog', { name: 'Restore the desktop to this snapshot?' });
+    const confirm = await within(section).findByTestId('admin-restore-confirm');
+    expect(confirm).toHaveTextContent('Restore the desktop to this snapshot?');
     expect(within(confirm).getByTestId('admin-restore-warning')).toHaveTextContent('will be logged off');
     await userEvent.click(within(confirm).getByRole('button', { name: 'Restore' }));
 
