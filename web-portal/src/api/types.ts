@@ -116,3 +116,28 @@ export interface Problem {
   reason?: string;
   [figure: string]: unknown;
 }
+
+/** A saved state of a persistent desktop (provisioning.DesktopSnapshots.Snapshot). */
+export interface DesktopSnapshot {
+  id: string;
+  desktopId: string;
+  kind: 'SCHEDULED' | 'ON_DEMAND';
+  state: 'CREATING' | 'READY' | 'RESTORING' | 'DELETING' | 'FAILED';
+  scheduledFor: string | null;
+  requestedBy: string;
+  label: string | null;
+  /** Known once taken. */
+  sizeMiB: number | null;
+  withMemory: boolean;
+  error: string | null;
+  createdAt: string;
+  takenAt: string | null;
+}
+
+/** A desktop's snapshots with the storage they hold against the pool's quota. */
+export interface DesktopSnapshots {
+  desktopId: string;
+  usedMiB: number;
+  quotaMiB: number | null;
+  snapshots: DesktopSnapshot[];
+}

@@ -154,6 +154,70 @@ describe('the hosts page', () => {
     expect(calls.find((c) => pathOf(c.url) === '/api/v1/admin/session-hosts/bulk')?.body).toEqual({ action: 'DRAIN', ids: ['h1', 'h3'] });
   });
 
+  it('shows a hypervisor host’s allocation against physical capacity times its ratios, and its disk filling up', async () => {
+    const hv = {
+      id: 'hv1',
+      name: 'rack-1',
+      driverId: 'libvirt',
+      simulated: false,
+      settings: {},
+      capacity: { cpus: 16, memoryMiB: 65536, storageMiB: 1048576 },
+      used: { cpus: 20, memoryMiB: 32768, storageMiB: 1572864 },
+      desktops: 12,
+      maintenance: false,
+      health: { usable: true, reachable: true, consecutiveFailures: 0, quarantinedUntil: null, lastError: null, lastErrorAt: null },
+      source: 'API',
+      inventoryAt: '2026-12-06T10:00:00Z',
+      createdAt: '2026-12-01T10:00:00Z',
+      overcommit: { cpu: 4, memory: 1, storage: 2, ownCpu: false, ownMemory: false, ownStorage: true },
+      allocatable: { cpus: 64, memoryMiB: 65536, storageMiB: 2097152 },
+      storage: { totalMiB: 1048576, usedMiB: 943718, availableMiB: 104858, usedRatio: 0.9, alertThreshold: 0.85, nearlyFull: true, nearlyFullSince: '2026-12-06T09:00:00Z' },
+    };
+    renderApp('/console/hosts', ['TENANT_ADMIN'], (c) => {
+      const p = pathOf(c.url);
+      if (p === '/api/v1/admin/hypervisor-hosts') return { body: [hv] };
+      return p.startsWith('/api/v1/admin/') ? { body: [] } : undefined;
+    });
+    await userEvent.click(await screen.findByRole('tab', { name: 'Hypervisor hosts' }));
+
+    const figures = await screen.findByTestId('host-overcommit');
+    expect(figures).toHaveTextContent('CPU 20 of 64 vCPUs allocatable (16 × 4.0)');
+    expect(figures).toHaveTextContent('Disk 1536 of 2048 GiB allocatable (1024 × 2.0, this host’s ratio)');
+    expect(within(figures).getByTestId('host-storage-use')).toHaveTextContent('Storage 90 % really written (922 of 1024 GiB; alert at 85 %) nearly full');
+  });
+
+  it('lets a platform admin give a host overcommit ratios of its own, all three at once', async () => {
+    const hv = {
+      id: 'hv1', name: 'rack-1', driverId: 'libvirt', simulated: false, settings: {},
+      capacity: { cpus: 16, memoryMiB: 65536, storageMiB: 1048576 }, used: { cpus: 0, memoryMiB: 0, storageMiB: 0 }, desktops: 0,
+      maintenance: false,
+      health: { usable: true, reachable: true, consecutiveFailures: 0, quarantinedUntil: null, lastError: null, lastErrorAt: null },
+      source: 'API', inventoryAt: null, createdAt: '2026-12-01T10:00:00Z',
+      overcommit: { cpu: 4, memory: 1, storage: 3, ownCpu: false, ownMemory: false, ownStorage: true },
+      allocatable: { cpus: 64, memoryMiB: 65536, storageMiB: 3145728 },
+    };
+    const calls = renderApp('/console/hosts', ['PLATFORM_ADMIN'], (c) => {
+      const p = pathOf(c.url);
+      if (p === '/api/v1/admin/hypervisor-hosts') return { body: [hv] };
+      if (p === '/api/v1/admin/hypervisor-hosts/hv1') {
+        return c.method === 'PATCH' ? { body: { ...hv, overcommit: { ...hv.overcommit, cpu: 6, ownCpu: true } }, headers: { ETag: '"4"' } } : { body: hv, headers: { ETag: '"3"' } };
+      }
+      return p.startsWith('/api/v1/admin/') ? { body: [] } : undefined;
+    });
+    await userEvent.click(await screen.findByRole('tab', { name: 'Hypervisor hosts' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Change the capacity of rack-1' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Capacity of rack-1' });
+    const storageRatio = await within(dialog).findByLabelText('Disk overcommit (thin disks per GiB of storage)');
+    expect(storageRatio).toHaveValue(3);
+    await userEvent.type(within(dialog).getByLabelText('CPU overcommit (vCPUs per thread)'), '6');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+    await screen.findByText('The capacity of rack-1 was saved.');
+    const patch = calls.find((c) => c.method === 'PATCH');
+    expect(patch?.headers['If-Match']).toBe('"3"');
+    expect(patch?.body).toEqual({ overcommit: { cpu: 6, memory: null, storage: 3 } });
+  });
+
   it('shows help desk the session hosts read-only, without hypervisor hosts', async () => {
     renderApp('/console/hosts', ['HELPDESK'], (c) => {
       const p = pathOf(c.url);

@@ -16,6 +16,7 @@ import {
 import type { MyPool } from '../api/types';
 import type { HumanProblem } from '../problems/problemMessages';
 import { ACTION_LABELS, poolView, type DesktopAction } from './sessionView';
+import { SnapshotsPanel } from './SnapshotsPanel';
 
 const KIND_WORDS: Record<string, string> = {
   PERSISTENT: 'Personal desktop',
@@ -29,10 +30,12 @@ interface Props {
   problem?: HumanProblem;
   onAction(action: DesktopAction): void;
   onDismissProblem(): void;
+  /** A restore of the user's desktop started (its session was logged off): the list is read again. */
+  onRestored?(): void;
 }
 
 /** One pool on "My desktops": state badge, what it means, the actions and any refusal in words. */
-export function DesktopCard({ pool, busy, problem, onAction, onDismissProblem }: Props) {
+export function DesktopCard({ pool, busy, problem, onAction, onDismissProblem, onRestored }: Props) {
   const view = poolView(pool);
   const titleId = `pool-${pool.id}-title`;
   return (
@@ -84,6 +87,7 @@ export function DesktopCard({ pool, busy, problem, onAction, onDismissProblem }:
             <p>{problem.action}</p>
           </Alert>
         )}
+        {pool.kind === 'PERSISTENT' && <SnapshotsPanel pool={pool} onRestored={onRestored} />}
       </CardBody>
       <CardFooter>
         <Flex gap={{ default: 'gapSm' }}>

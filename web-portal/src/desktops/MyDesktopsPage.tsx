@@ -233,6 +233,7 @@ export function MyDesktopsPage() {
                 problem={problems[pool.id]}
                 onAction={(a) => void act(pool, a)}
                 onDismissProblem={() => setProblems(({ [pool.id]: _gone, ...rest }) => rest)}
+                onRestored={() => void refresh()}
               />
             </li>
           ))}

@@ -397,6 +397,22 @@ export function humanProblem(problem: Problem, audience: Audience = 'user'): Hum
         severity: 'danger',
         retryable: false,
       };
+    case 'SNAPSHOT_QUOTA':
+      return {
+        title: 'No room for another saved state',
+        message: `Your desktop's saved states hold ${num(p, 'usedMiB') ?? 'all'} MiB of the ${num(p, 'quotaMiB') ?? 'allowed'} MiB your IT administrator allows.`,
+        action: 'Delete a saved state you no longer need, then save again.',
+        severity: 'warning',
+        retryable: false,
+      };
+    case 'CONFIRMATION_REQUIRED':
+      return {
+        title: 'Please confirm first',
+        message: typeof p.warning === 'string' ? p.warning : 'This cannot be undone.',
+        action: 'Confirm to go ahead, or cancel.',
+        severity: 'warning',
+        retryable: true,
+      };
     case 'NOT_FOUND':
       return {
         title: 'Not found',

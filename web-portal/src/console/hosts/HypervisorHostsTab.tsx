@@ -5,10 +5,28 @@ import { ConsoleList, useConsoleList, useNotice, usePendingAction, type FilterKe
 import type { Column } from '../PagedTable';
 import { ConfirmModal, FieldError, ProblemAlert, SelectFilter, StaleAlert, TextFilter, When } from '../controls';
 import { useVersionedEdit } from '../useVersionedEdit';
-import { hypervisorAllocation, hypervisorStateWords } from './hostLogic';
+import { hypervisorAllocation, hypervisorStateWords, overcommitLines, storageUseWords } from './hostLogic';
 import type { HypervisorHost } from './hostTypes';
 
 const FILTERS = ['q', 'maintenance', 'reachable'] as const;
+
+interface Values {
+  cpus: string;
+  memory: string;
+  storage: string;
+  /** The host's own overcommit ratios; empty: the global one. */
+  cpuRatio: string;
+  memoryRatio: string;
+  storageRatio: string;
+}
+
+/** The host's own ratios as form values (empty where it uses the global one). */
+const ownRatios = (h: HypervisorHost) => ({
+  cpuRatio: h.overcommit?.ownCpu ? String(h.overcommit.cpu) : '',
+  memoryRatio: h.overcommit?.ownMemory ? String(h.overcommit.memory) : '',
+  storageRatio: h.overcommit?.ownStorage ? String(h.overcommit.storage) : '',
+});
+const toRatio = (v: string) => (v.trim() ? Number(v) : null);
 
 const toMiB = (gib: string) => (gib.trim() ? Math.round(Number(gib) * 1024) : undefined);
 const toGiB = (mib: number | null) => (mib === null ? '' : String(Math.round(mib / 1024)));
@@ -16,8 +34,14 @@ const toGiB = (mib: number | null) => (mib === null ? '' : String(Math.round(mib
 /** Changes a host's capacity from the version read when the dialog opened (If-Match: 412 told, theirs offered). */
 function CapacityModal({ hostId, onClose, onSaved }: { hostId: string; onClose(): void; onSaved(h: HypervisorHost): void }) {
   const edit = useVersionedEdit<HypervisorHost>(`/api/v1/admin/hypervisor-hosts/${encodeURIComponent(hostId)}`);
-  const [values, setValues] = useState<{ cpus: string; memory: string; storage: string } | null>(null);
-  const fill = (h: HypervisorHost) => setValues({ cpus: h.capacity.cpus === null ? '' : String(h.capacity.cpus), memory: toGiB(h.capacity.memoryMiB), storage: toGiB(h.capacity.storageMiB) });
+  const [values, setValues] = useState<Values | null>(null);
+  const fill = (h: HypervisorHost) =>
+    setValues({
+      cpus: h.capacity.cpus === null ? '' : String(h.capacity.cpus),
+      memory: toGiB(h.capacity.memoryMiB),
+      storage: toGiB(h.capacity.storageMiB),
+      ...ownRatios(h),
+    });
   useEffect(() => {
     if (edit.current && !values) fill(edit.current.value);
   }, [edit.current, values]);
@@ -33,16 +57,24 @@ function CapacityModal({ hostId, onClose, onSaved }: { hostId: string; onClose()
     if (mem !== undefined && toGiB(before.memoryMiB) !== values.memory.trim()) change.memoryTotalMiB = mem;
     const disk = toMiB(values.storage);
     if (disk !== undefined && toGiB(before.storageMiB) !== values.storage.trim()) change.storageTotalMiB = disk;
-    const saved = await edit.save(change);
+    const ratios = ownRatios(edit.current.value);
+    const body: Record<string, unknown> = { ...change };
+    if (ratios.cpuRatio !== values.cpuRatio || ratios.memoryRatio !== values.memoryRatio || ratios.storageRatio !== values.storageRatio) {
+      // all three at once; an empty one goes back to the global ratio
+      body.overcommit = { cpu: toRatio(values.cpuRatio), memory: toRatio(values.memoryRatio), storage: toRatio(values.storageRatio) };
+    }
+    const saved = await edit.save(body);
     if (saved) onSaved(saved);
   };
 
-  const field = (name: 'cpus' | 'memory' | 'storage', label: string, apiName: string) => (
+  const field = (name: keyof Values, label: string, apiName: string, placeholder?: string) => (
     <FormGroup label={label} fieldId={`capacity-${name}`}>
       <TextInput
         id={`capacity-${name}`}
         type="number"
-        min={1}
+        min={name.endsWith('Ratio') ? 0.1 : 1}
+        step={name.endsWith('Ratio') ? 0.1 : 1}
+        placeholder={placeholder}
         value={values?.[name] ?? ''}
         onChange={(_e, v) => values && setValues({ ...values, [name]: v })}
         validated={edit.fieldErrors[apiName] ? 'error' : 'default'}
@@ -54,7 +86,11 @@ function CapacityModal({ hostId, onClose, onSaved }: { hostId: string; onClose()
 
   return (
     <Modal variant="small" isOpen onClose={onClose} aria-labelledby="capacity-title">
-      <ModalHeader title={`Capacity of ${edit.current?.value.name ?? 'the host'}`} labelId="capacity-title" description="What placement counts on; empty keeps the driver’s own report." />
+      <ModalHeader
+        title={`Capacity of ${edit.current?.value.name ?? 'the host'}`}
+        labelId="capacity-title"
+        description="What placement counts on; an empty capacity keeps the driver’s own report, an empty ratio the global one. Placement keeps what desktops are allocated under capacity × ratio."
+      />
       <ModalBody>
         <ProblemAlert problem={edit.loadProblem} />
         {edit.stale && edit.saveProblem ? <StaleAlert problem={edit.saveProblem} onReload={() => void edit.reload().then((h) => h && fill(h))} /> : <ProblemAlert problem={edit.saveProblem} />}
@@ -65,6 +101,9 @@ function CapacityModal({ hostId, onClose, onSaved }: { hostId: string; onClose()
             {field('cpus', 'CPU threads', 'cpuTotal')}
             {field('memory', 'Memory (GiB)', 'memoryTotalMiB')}
             {field('storage', 'Storage (GiB)', 'storageTotalMiB')}
+            {field('cpuRatio', 'CPU overcommit (vCPUs per thread)', 'overcommit.cpu', 'global ratio')}
+            {field('memoryRatio', 'Memory overcommit', 'overcommit.memory', 'global ratio')}
+            {field('storageRatio', 'Disk overcommit (thin disks per GiB of storage)', 'overcommit.storage', 'global ratio')}
           </Form>
         )}
       </ModalBody>
@@ -133,8 +172,32 @@ export function HypervisorHostsTab({ platform }: { platform: boolean }) {
       },
     },
     {
-      title: platform ? 'Allocated' : 'Allocated to your desktops',
+      title: platform ? 'Allocated (physical × overcommit ratio)' : 'Allocated to your desktops (physical × ratio)',
       render: (h) => {
+        const lines = overcommitLines(h);
+        const disk = storageUseWords(h.storage);
+        if (lines) {
+          return (
+            <div data-testid="host-overcommit">
+              {lines.map((l) => (
+                <div key={l.resource} className={l.resource === 'Disk' ? 'dp-secondary' : undefined}>
+                  {l.resource} {l.words}
+                </div>
+              ))}
+              {disk && (
+                <div data-testid="host-storage-use">
+                  Storage {disk.words}{' '}
+                  {disk.nearlyFull && (
+                    <Label color="red" isCompact>
+                      nearly full
+                    </Label>
+                  )}
+                </div>
+              )}
+              {lines.some((l) => l.share !== null && l.share > 1) && <Label color="orange">overcommitted</Label>}
+            </div>
+          );
+        }
         const a = hypervisorAllocation(h.capacity, h.used);
         return (
           <>

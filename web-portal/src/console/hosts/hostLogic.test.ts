@@ -1,4 +1,4 @@
-import { ageWords, allocationWords, bulkWords, enrolmentCommand, heartbeatAge, hypervisorAllocation, hypervisorStateWords, loadWords, sessionHostStateWords, sessionsWords } from './hostLogic';
+import { ageWords, allocationWords, bulkWords, enrolmentCommand, heartbeatAge, hypervisorAllocation, hypervisorStateWords, loadWords, overcommitLines, sessionHostStateWords, sessionsWords, storageUseWords } from './hostLogic';
 import type { SessionHostAgent } from './hostTypes';
 
 const agent: SessionHostAgent = {
@@ -85,5 +85,38 @@ describe('hypervisor hosts', () => {
     expect(hypervisorStateWords({ maintenance: true, health }, now).label).toBe('In maintenance');
     expect(hypervisorStateWords({ maintenance: false, health }, now).label).toBe('Quarantined (3 failures in a row)');
     expect(hypervisorStateWords({ maintenance: false, health: { ...health, quarantinedUntil: null, usable: true } }, now)).toEqual({ label: 'In service', colour: 'green' });
+  });
+});
+
+describe('overcommit guard words', () => {
+  const host = {
+    capacity: { cpus: 16, memoryMiB: 65536, storageMiB: 1048576 },
+    used: { cpus: 20, memoryMiB: 32768, storageMiB: 1572864 },
+    overcommit: { cpu: 4, memory: 1, storage: 2, ownCpu: false, ownMemory: false, ownStorage: true },
+    allocatable: { cpus: 64, memoryMiB: 65536, storageMiB: 2097152 },
+  };
+
+  it('puts each resource’s allocation against physical capacity times the ratio', () => {
+    const lines = overcommitLines(host)!;
+    expect(lines.map((l) => `${l.resource} ${l.words}`)).toEqual([
+      'CPU 20 of 64 vCPUs allocatable (16 × 4.0)',
+      'Memory 32 of 64 GiB allocatable (64 × 1.0)',
+      'Disk 1536 of 2048 GiB allocatable (1024 × 2.0, this host’s ratio)',
+    ]);
+    expect(lines.map((l) => l.share)).toEqual([20 / 64, 0.5, 0.75]);
+    expect(lines[2].own).toBe(true);
+  });
+
+  it('has no lines without the broker’s figures, and none for an unknown capacity', () => {
+    expect(overcommitLines({ capacity: host.capacity, used: host.used })).toBeNull();
+    const unknown = overcommitLines({ ...host, capacity: { ...host.capacity, cpus: null }, allocatable: { ...host.allocatable, cpus: null } })!;
+    expect(unknown[0]).toEqual({ resource: 'CPU', words: '20 vCPUs allocated (capacity not known yet)', share: null, own: false });
+  });
+
+  it('says how full the storage really is and whether it is past the alert threshold', () => {
+    const storage = { totalMiB: 102400, usedMiB: 90000, availableMiB: 10240, usedRatio: 0.9, alertThreshold: 0.85, nearlyFull: true, nearlyFullSince: '2026-12-06T10:00:00Z' };
+    expect(storageUseWords(storage)).toEqual({ words: '90 % really written (90 of 100 GiB; alert at 85 %)', nearlyFull: true });
+    expect(storageUseWords({ ...storage, usedRatio: null })).toBeNull();
+    expect(storageUseWords(undefined)).toBeNull();
   });
 });

@@ -123,6 +123,58 @@ export function hypervisorAllocation(capacity: Capacity, used: Capacity): { cpu:
   };
 }
 
+/** One resource of a host's overcommit guard: allocated against physical × ratio. */
+export interface OvercommitLine {
+  resource: 'CPU' | 'Memory' | 'Disk';
+  /** "20 of 64 vCPUs allocatable (16 × 4.0)" */
+  words: string;
+  /** Allocated over allocatable, 0..; over 1 only if capacity or ratios were lowered under existing desktops. */
+  share: number | null;
+  /** The host's own ratio rather than the global one. */
+  own: boolean;
+}
+
+const ratioWords = (r: number) => (Number.isInteger(r) ? r.toFixed(1) : String(r));
+
+/**
+ * The overcommit guard of a hypervisor host per resource: what the broker's desktops are allocated, against the
+ * physical capacity times the overcommit ratio (the ceiling placement keeps to). Null without the broker's figures.
+ */
+export function overcommitLines(h: Pick<HypervisorHost, 'capacity' | 'used' | 'overcommit' | 'allocatable'>): OvercommitLine[] | null {
+  if (!h.overcommit || !h.allocatable) {
+    return null;
+  }
+  const o = h.overcommit;
+  const line = (resource: OvercommitLine['resource'], used: number | null, physical: number | null, allocatable: number | null, ratio: number, own: boolean, unit: string, scale: (n: number) => number): OvercommitLine => {
+    const u = scale(used ?? 0);
+    if (physical === null || allocatable === null || allocatable <= 0) {
+      return { resource, words: `${u} ${unit} allocated (capacity not known yet)`, share: null, own };
+    }
+    const words = `${u} of ${scale(allocatable)} ${unit} allocatable (${scale(physical)} × ${ratioWords(ratio)}${own ? ', this host’s ratio' : ''})`;
+    return { resource, words, share: (used ?? 0) / allocatable, own };
+  };
+  const gib = (mib: number) => Math.round(mib / 1024);
+  const same = (n: number) => n;
+  return [
+    line('CPU', h.used.cpus, h.capacity.cpus, h.allocatable.cpus, o.cpu, o.ownCpu, 'vCPUs', same),
+    line('Memory', h.used.memoryMiB, h.capacity.memoryMiB, h.allocatable.memoryMiB, o.memory, o.ownMemory, 'GiB', gib),
+    line('Disk', h.used.storageMiB, h.capacity.storageMiB, h.allocatable.storageMiB, o.storage, o.ownStorage, 'GiB', gib),
+  ];
+}
+
+/** The real use of a host's storage in words, and whether it is past the alert threshold. */
+export function storageUseWords(s: HypervisorHost['storage']): { words: string; nearlyFull: boolean } | null {
+  if (!s || s.usedRatio === null || s.totalMiB === null) {
+    return null;
+  }
+  const pct = Math.round(s.usedRatio * 100);
+  const used = Math.round(((s.totalMiB ?? 0) - (s.availableMiB ?? 0)) / 1024);
+  return {
+    words: `${pct} % really written (${used} of ${Math.round(s.totalMiB / 1024)} GiB; alert at ${Math.round(s.alertThreshold * 100)} %)`,
+    nearlyFull: s.nearlyFull,
+  };
+}
+
 /** A hypervisor host's state in words: maintenance, quarantine, unreachable, usable. */
 export function hypervisorStateWords(h: Pick<HypervisorHost, 'maintenance' | 'health'>, now: number = Date.now()): { label: string; colour: 'green' | 'orange' | 'red' | 'grey' } {
   if (h.maintenance) {

@@ -76,6 +76,31 @@ export interface HypervisorHost {
   source: string;
   inventoryAt: string | null;
   createdAt: string;
+  /** The overcommit ratios placement uses there: the host's own (own*) or the global ones. */
+  overcommit?: HypervisorOvercommit;
+  /** What placement may allocate: capacity × the ratios. */
+  allocatable?: Capacity;
+  /** The real use of its storage at the last inventory (thin disks fill it as guests write). */
+  storage?: HypervisorStorage;
+}
+
+export interface HypervisorOvercommit {
+  cpu: number;
+  memory: number;
+  storage: number;
+  ownCpu: boolean;
+  ownMemory: boolean;
+  ownStorage: boolean;
+}
+
+export interface HypervisorStorage {
+  totalMiB: number | null;
+  usedMiB: number | null;
+  availableMiB: number | null;
+  usedRatio: number | null;
+  alertThreshold: number;
+  nearlyFull: boolean;
+  nearlyFullSince: string | null;
 }
 
 export interface BulkItemResult {

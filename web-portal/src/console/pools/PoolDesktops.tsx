@@ -26,6 +26,7 @@ import { ApiError } from '../../api/http';
 import { humanError, type HumanProblem } from '../../problems/problemMessages';
 import { DESKTOP_STATES, type AdminDesktop, type AdminPool } from '../adminTypes';
 import { ConsoleList, useConsoleList, useNotice, usePendingAction, type FilterKey } from '../ConsoleList';
+import { DesktopSnapshotsSection } from './DesktopSnapshotsSection';
 import { useConsole } from '../ConsoleContext';
 import { ConfirmModal, ProblemAlert, SelectFilter, TextField, TextFilter, When } from '../controls';
 import { fieldErrors } from '../editFlow';
@@ -168,7 +169,7 @@ export function PoolDesktops({ pool, admin }: { pool: AdminPool; admin: boolean 
           }}
         />
       )}
-      {details && <DesktopDetailsModal desktop={details} onClose={() => setDetails(null)} />}
+      {details && <DesktopDetailsModal desktop={details} snapshots={pool.kind === 'PERSISTENT' && details.managed} admin={admin} onClose={() => setDetails(null)} />}
       {action.pending && (
         <ConfirmModal
           title={action.pending.action.id === 'remove' ? `Remove “${action.pending.desktop.name}”?` : `${action.pending.action.label}: “${action.pending.desktop.name}”?`}
@@ -310,8 +311,11 @@ export function RegisterDesktopModal({ pool, onClose, onRegistered }: { pool: Ad
   );
 }
 
-/** A desktop's details: where it runs, from which image, when its console was checked, its provisioning history. */
-function DesktopDetailsModal({ desktop, onClose }: { desktop: AdminDesktop; onClose(): void }) {
+/**
+ * A desktop's details: where it runs, from which image, when its console was checked, its provisioning history, and
+ * (a provisioned persistent desktop) its snapshots.
+ */
+function DesktopDetailsModal({ desktop, snapshots, admin, onClose }: { desktop: AdminDesktop; snapshots: boolean; admin: boolean; onClose(): void }) {
   const { client } = useConsole();
   const [view, setView] = useState<DesktopProvisioning | null>(null);
   const [problem, setProblem] = useState<HumanProblem | null>(null);
@@ -422,6 +426,7 @@ function DesktopDetailsModal({ desktop, onClose }: { desktop: AdminDesktop; onCl
                 </Tbody>
               </Table>
             )}
+            {snapshots && <DesktopSnapshotsSection desktopId={desktop.id} admin={admin} />}
           </>
         )}
       </ModalBody>

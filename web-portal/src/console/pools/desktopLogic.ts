@@ -211,6 +211,9 @@ export const TASK_WORDS: Record<string, string> = {
   REFRESH: 'Reset to its image',
   REPLACE: 'Rebuild from another image version',
   DELETE: 'Delete the machine',
+  SNAPSHOT: 'Take a snapshot',
+  RESTORE_SNAPSHOT: 'Restore a snapshot',
+  DELETE_SNAPSHOT: 'Delete a snapshot',
 };
 
 /** A task's outcome in words: done, running, waiting to retry, failed with its reason. */

@@ -117,6 +117,51 @@ describe('a pool’s desktops', () => {
     expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ state: 'MAINTENANCE' });
   });
 
+  it('lists a persistent desktop’s snapshots and restores one after the broker’s warning is confirmed', async () => {
+    const managed = desktop({ id: 'd2', name: 'finance-02', state: 'IN_USE', managed: true, assignedUserId: 'u1' });
+    const snapshot = {
+      id: 's1', desktopId: 'd2', kind: 'SCHEDULED', state: 'READY', scheduledFor: '2026-12-06T02:00:00Z', requestedBy: 'schedule',
+      label: null, sizeMiB: 2048, withMemory: true, error: null, createdAt: '2026-12-06T02:00:00Z', takenAt: '2026-12-06T02:00:09Z',
+    };
+    const calls = renderApp('/console/pools/p1', ['TENANT_ADMIN'], broker((c) => {
+      const p = pathOf(c.url);
+      if (p === '/api/v1/admin/pools/p1/desktops') return { body: [managed] };
+      if (p === '/api/v1/admin/desktops/d2/provisioning') {
+        return {
+          body: {
+            desktopId: 'd2', name: 'finance-02', state: 'IN_USE', failureReason: null, managed: true, simulated: false, hostId: 'h1',
+            hostName: 'rack-3', driverId: 'libvirt', imageVersionId: 'i1', imageLabel: 'win11', consoleCheckedAt: null, lastDisconnectedAt: null, tasks: [],
+          },
+        };
+      }
+      if (p === '/api/v1/admin/desktops/d2/snapshots' && c.method === 'GET') {
+        return { body: { desktopId: 'd2', usedMiB: 2048, quotaMiB: 10240, snapshots: [snapshot] } };
+      }
+      if (p === '/api/v1/admin/desktops/d2/snapshots/s1/restore') {
+        return (c.body as { confirm: boolean }).confirm
+          ? { status: 202, body: { ...snapshot, state: 'RESTORING' } }
+          : { status: 409, body: { reason: 'CONFIRMATION_REQUIRED', warning: 'The session on this desktop will be logged off.', sessionWillBeLoggedOff: true } };
+      }
+      return undefined;
+    }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Details of desktop finance-02' }));
+    const details = await screen.findByRole('dialog', { name: 'Desktop finance-02' });
+    const section = await within(details).findByTestId('desktop-snapshots');
+    expect(await within(section).findByText('2.0 GiB of 10.0 GiB used by snapshots')).toBeInTheDocument();
+    const rows = within(section).getAllByRole('row');
+    expect(rows[1]).toHaveTextContent('Scheduledby the pool’s schedule');
+    expect(rows[1]).toHaveTextContent('2.0 GiB (with memory)');
+
+    await userEvent.click(within(section).getByRole('button', { name: 'Restore snapshot s1' }));
+    const confirm = await within(section).findByTestId('admin-restore-confirm');
+    expect(confirm).toHaveTextContent('Restore the desktop to this snapshot?');
+    expect(within(confirm).getByTestId('admin-restore-warning')).toHaveTextContent('will be logged off');
+    await userEvent.click(within(confirm).getByRole('button', { name: 'Restore' }));
+
+    expect(await within(section).findByTestId('snapshot-admin-notice')).toHaveTextContent('The desktop is being restored');
+    expect(calls.filter((c) => pathOf(c.url).endsWith('/restore')).map((c) => c.body)).toEqual([{ confirm: false }, { confirm: true }]);
+  });
+
   it('is read-only for help desk', async () => {
     renderApp('/console/pools/p1', ['HELPDESK'], broker((c) =>
       pathOf(c.url) === '/api/v1/admin/pools/p1/desktops' ? { body: [desktop({ id: 'd3', name: 'finance-03', state: 'READY' })] } : undefined,

@@ -216,6 +216,24 @@ public class SessionLifecycle {
     }
 
     /**
+     * Ends every live session on a desktop of the tenant (e.g. before the desktop is restored to a snapshot), in the
+     * caller's transaction, each as {@link #end} does.
+     *
+     * @return how many this call ended
+     */
+    @Transactional
+    public int endSessionsOnDesktop(UUID tenantId, UUID desktopId, EndReason reason, CurrentUser actor) {
+        int ended = 0;
+        for (UUID id : jdbc.sql("select id from session where tenant_id = ? and desktop_id = ? and state <> 'ENDED'")
+                .params(tenantId, desktopId).query(UUID.class).list()) {
+            if (end(id, reason, actor, true)) {
+                ended++;
+            }
+        }
+        return ended;
+    }
+
+    /**
      * Ends a session and gives back what it held. Ending an ended session changes nothing.
      *
      * @return true when this call ended it

@@ -8,6 +8,8 @@ import io.deskport.broker.pools.DesktopAdded;
 import io.deskport.broker.pools.DesktopRemoved;
 import io.deskport.broker.pools.DesktopState;
 import io.deskport.broker.pools.DesktopStateChanged;
+import io.deskport.broker.provisioning.DesktopSnapshotKept;
+import io.deskport.broker.provisioning.DesktopSnapshotRemoved;
 import io.deskport.broker.tenancy.TenantQuotaChanged;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -109,6 +111,25 @@ class UsageEventSources {
                 .put("desktopId", e.desktopId().toString())
                 .put("poolId", e.poolId().toString())
                 .put("name", e.name()));
+    }
+
+    @EventListener
+    void on(DesktopSnapshotKept e) {
+        recorder.record(e.tenantId(), UsageEventType.SNAPSHOT_CREATED, e.snapshotId(), UsageRecorder.data()
+                .put("snapshotId", e.snapshotId().toString())
+                .put("desktopId", e.desktopId().toString())
+                .put("poolId", e.poolId().toString())
+                .put("kind", e.kind())
+                .put("sizeMiB", e.sizeMiB()));
+    }
+
+    @EventListener
+    void on(DesktopSnapshotRemoved e) {
+        recorder.record(e.tenantId(), UsageEventType.SNAPSHOT_DELETED, e.snapshotId(), UsageRecorder.data()
+                .put("snapshotId", e.snapshotId().toString())
+                .put("desktopId", e.desktopId().toString())
+                .put("poolId", e.poolId().toString())
+                .put("why", e.why()));
     }
 
     @EventListener

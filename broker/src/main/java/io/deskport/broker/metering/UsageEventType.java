@@ -21,6 +21,10 @@ public enum UsageEventType {
     LICENCE_SEAT_TAKEN("licence.seat_taken", "licence-seats"),
     LICENCE_SEAT_RELEASED("licence.seat_released", "licence-seats"),
     TENANT_QUOTA_CHANGED("tenant.quota_changed", "tenants"),
+    /** A snapshot of a desktop was taken; {@code data.sizeMiB} is the storage it holds. */
+    SNAPSHOT_CREATED("snapshot.created", "snapshots"),
+    /** A snapshot was deleted (by a user, an admin, the keep-N policy, or with its desktop). */
+    SNAPSHOT_DELETED("snapshot.deleted", "snapshots"),
     /** Not usage: a tenant's webhook endpoint failed for the give-up window and was disabled (its other integrations hear of it). */
     WEBHOOK_DISABLED("webhook.disabled", "webhook-subscriptions");
 

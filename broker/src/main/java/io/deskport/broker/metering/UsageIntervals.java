@@ -25,7 +25,8 @@ import tools.jackson.databind.node.ObjectNode;
  * Each object's states over time ({@code usage_interval}), from its usage events: a session is OPEN from
  * session.created (and after each disconnect), CONNECTED from each connect, ENDED from session.ended; a desktop is
  * STOPPED from desktop.created and each power-off, RUNNING from each power-on, DELETED from desktop.deleted; a
- * licence seat is HELD from seat_taken, RELEASED from seat_released. An object is in a state from its change until
+ * licence seat is HELD from seat_taken, RELEASED from seat_released; a snapshot is KEPT from snapshot.created,
+ * DELETED from snapshot.deleted. An object is in a state from its change until
  * its next one, so a repeated power-on changes nothing.
  *
  * <p>Changes are kept in time order whatever order their events are read in: one that arrives after a later one
@@ -42,7 +43,7 @@ class UsageIntervals {
 
     /** The states an object is in; an object is counted in the states that are not final. */
     enum State {
-        OPEN, CONNECTED, ENDED, STOPPED, RUNNING, DELETED, HELD, RELEASED;
+        OPEN, CONNECTED, ENDED, STOPPED, RUNNING, DELETED, HELD, RELEASED, KEPT;
 
         boolean isFinal() {
             return this == ENDED || this == DELETED || this == RELEASED;
@@ -204,6 +205,8 @@ class UsageIntervals {
             case DESKTOP_DELETED -> desktop(State.DELETED, false, d);
             case LICENCE_SEAT_TAKEN -> seat(State.HELD, true, d);
             case LICENCE_SEAT_RELEASED -> seat(State.RELEASED, false, d);
+            case SNAPSHOT_CREATED -> snapshot(State.KEPT, true, d);
+            case SNAPSHOT_DELETED -> snapshot(State.DELETED, false, d);
             case TENANT_QUOTA_CHANGED, WEBHOOK_DISABLED -> null;
         };
     }
@@ -217,6 +220,11 @@ class UsageIntervals {
         boolean sized = size != null && size.isObject();
         return new Change(state, creates, uuid(d, "poolId"), null, null, null, sized ? integer(size, "vcpus") : null,
                 sized ? integer(size, "memoryMiB") : null, sized ? integer(size, "diskMiB") : null);
+    }
+
+    /** A snapshot's size travels as {@code disk_mib}: the roll-ups count its seconds per size. */
+    private static Change snapshot(State state, boolean creates, ObjectNode d) {
+        return new Change(state, creates, uuid(d, "poolId"), null, null, null, null, null, integer(d, "sizeMiB"));
     }
 
     private static Change seat(State state, boolean creates, ObjectNode d) {

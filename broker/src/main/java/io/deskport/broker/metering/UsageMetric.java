@@ -13,6 +13,11 @@ public enum UsageMetric {
     DESKTOP_RUNNING_SECONDS(Unit.SECONDS),
     /** Seconds desktops existed powered off (created or powered off, until powered on or deleted), per pool and size. */
     DESKTOP_STOPPED_SECONDS(Unit.SECONDS),
+    /**
+     * Seconds snapshots of desktops were kept (from snapshot.created to snapshot.deleted), per pool and size: the
+     * row's {@code diskMiB} is the snapshot's size, so snapshot-GB-hours = value × diskMiB / 1024 / 3600.
+     */
+    SNAPSHOT_SECONDS(Unit.SECONDS),
     /** Seconds licence seats were held (from taken to released), per product. */
     SEAT_SECONDS(Unit.SECONDS),
     /** The most sessions open at one instant (days and months), with the first instant it was reached. */

@@ -90,7 +90,7 @@ class UsageRollupController {
                     + "tenant's local days and months)", schema = @Schema(allowableValues = {"hour", "day", "month"}))
             @RequestParam(defaultValue = "hour") String granularity,
             @Parameter(description = "Only these figures (SESSION_SECONDS, CONNECTED_SECONDS, DESKTOP_RUNNING_SECONDS, "
-                    + "DESKTOP_STOPPED_SECONDS, SEAT_SECONDS, PEAK_SESSIONS, DISTINCT_USERS, DISTINCT_DEVICES), repeated or "
+                    + "DESKTOP_STOPPED_SECONDS, SEAT_SECONDS, SNAPSHOT_SECONDS, PEAK_SESSIONS, DISTINCT_USERS, DISTINCT_DEVICES), repeated or "
                     + "comma-separated") @RequestParam(required = false) List<String> metric,
             @Parameter(description = "Only this pool's figures") @RequestParam(required = false) UUID poolId,
             @Parameter(description = "Only this user's figures") @RequestParam(required = false) UUID userId,

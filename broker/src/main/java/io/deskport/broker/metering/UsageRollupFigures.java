@@ -27,7 +27,8 @@ class UsageRollupFigures {
 
     /** The figures kept in seconds. */
     static final List<UsageMetric> SECONDS = List.of(UsageMetric.SESSION_SECONDS, UsageMetric.CONNECTED_SECONDS,
-            UsageMetric.DESKTOP_RUNNING_SECONDS, UsageMetric.DESKTOP_STOPPED_SECONDS, UsageMetric.SEAT_SECONDS);
+            UsageMetric.DESKTOP_RUNNING_SECONDS, UsageMetric.DESKTOP_STOPPED_SECONDS, UsageMetric.SEAT_SECONDS,
+            UsageMetric.SNAPSHOT_SECONDS);
 
     /**
      * One period to compute.
@@ -83,7 +84,8 @@ class UsageRollupFigures {
             + "('CONNECTED_SECONDS', i.state = 'CONNECTED', i.pool_id, i.user_id, null, null, null, null), "
             + "('DESKTOP_RUNNING_SECONDS', i.state = 'RUNNING', i.pool_id, null, null, i.vcpus, i.memory_mib, i.disk_mib), "
             + "('DESKTOP_STOPPED_SECONDS', i.state = 'STOPPED', i.pool_id, null, null, i.vcpus, i.memory_mib, i.disk_mib), "
-            + "('SEAT_SECONDS', i.state = 'HELD', null, null, i.product_id, null, null, null)"
+            + "('SEAT_SECONDS', i.state = 'HELD', null, null, i.product_id, null, null, null), "
+            + "('SNAPSHOT_SECONDS', i.state = 'KEPT', i.pool_id, null, null, null, null, i.disk_mib)"
             + ") as m(metric, counted, pool_id, user_id, product_id, vcpus, memory_mib, disk_mib) "
             + "where m.counted "
             + "group by p.start_at, p.end_at, p.local_start, p.utc_offset_seconds, p.cap, m.metric, m.pool_id, m.user_id, "

@@ -195,7 +195,7 @@ public class UsageRollups {
                 .query(Timestamp.class).optional().orElse(null);
         Instant since = until == null || until.toInstant().isAfter(now) ? now : until.toInstant();
         List<UUID> open = jdbc.sql("select distinct tenant_id from usage_interval where state in ('OPEN', 'CONNECTED', "
-                        + "'STOPPED', 'RUNNING', 'HELD') and tstzrange(start_at, end_at) && tstzrange(?, ?, '[]')")
+                        + "'STOPPED', 'RUNNING', 'HELD', 'KEPT') and tstzrange(start_at, end_at) && tstzrange(?, ?, '[]')")
                 .params(UsageIntervals.utc(since), UsageIntervals.utc(now)).query(UUID.class).list();
         SortedSet<Instant> hours = new TreeSet<>();
         addHours(hours, since, now);

@@ -5,7 +5,7 @@
  * <p><b>Events.</b> Every change a bill is made from writes one immutable row of {@code usage_event} in the
  * transaction that makes it ({@link UsageRecorder}, listening to the changes' events inside their
  * transactions): a session created, connected, disconnected or ended; a desktop created, powered on or off (with
- * its size), deleted; a licence seat taken or released; a tenant's quota changed. On the connect path the row
+ * its size), deleted; a snapshot of a desktop kept (with its size) or deleted; a licence seat taken or released; a tenant's quota changed. On the connect path the row
  * travels with the COMMIT (no extra round trip). Licence seats are taken inside a database function at a
  * connect's COMMIT; their events are written there too, by a trigger on the seat rows that calls the function this
  * module publishes for changes made in SQL ({@code record_usage_event}), with the seat's own times.
@@ -35,7 +35,7 @@
  * without holding the others back, an endpoint failing for the give-up window disabled.
  */
 @ApplicationModule(displayName = "Metering",
-        allowedDependencies = {"shared", "tenancy", "pools", "brokering", "licensing"})
+        allowedDependencies = {"shared", "tenancy", "pools", "brokering", "licensing", "provisioning"})
 @Tables(owns = {"usage_event", "usage_rollup_state", "usage_interval", "usage_rollup_dirty", "usage_rollup",
         "webhook_subscription", "webhook_secret", "webhook_delivery", "webhook_retry", "webhook_replay", "webhook_attempt"},
         publishes = {})

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -50,21 +52,35 @@ class HypervisorHostAdminController {
 
     private final HypervisorHosts hosts;
     private final DesktopPlacements placements;
+    private final ProvisioningProperties props;
 
-    HypervisorHostAdminController(HypervisorHosts hosts, DesktopPlacements placements) {
+    HypervisorHostAdminController(HypervisorHosts hosts, DesktopPlacements placements, ProvisioningProperties props) {
         this.hosts = hosts;
         this.placements = placements;
+        this.props = props;
+    }
+
+    /** A host's own overcommit ratios; a missing (null) one is the global ratio. */
+    record OvercommitRatios(@DecimalMin("0.1") @DecimalMax("100") Double cpu,
+                            @DecimalMin("0.1") @DecimalMax("100") Double memory,
+                            @DecimalMin("0.1") @DecimalMax("100") Double storage) {
+
+        io.deskport.provisioning.planner.HostView.Overcommit toPlanner() {
+            return new io.deskport.provisioning.planner.HostView.Overcommit(cpu, memory, storage);
+        }
     }
 
     record RegisterHost(@NotBlank @Pattern(regexp = NAME) String name,
                         @NotBlank @Pattern(regexp = "[a-z0-9][a-z0-9_-]{0,31}") String driverId,
                         @Size(max = 50) Map<@Size(max = 64) String, @Size(max = 1000) String> settings,
                         @Min(1) @Max(100_000) Integer cpuTotal, @Min(64) Long memoryTotalMiB, @Min(64) Long storageTotalMiB,
-                        Boolean maintenance) {
+                        Boolean maintenance, @Valid OvercommitRatios overcommit) {
     }
 
+    /** {@code overcommit}, when sent, sets all three ratios (a null one: back to the global ratio). */
     record UpdateHost(@Size(max = 50) Map<@Size(max = 64) String, @Size(max = 1000) String> settings,
-                      @Min(1) @Max(100_000) Integer cpuTotal, @Min(64) Long memoryTotalMiB, @Min(64) Long storageTotalMiB) {
+                      @Min(1) @Max(100_000) Integer cpuTotal, @Min(64) Long memoryTotalMiB, @Min(64) Long storageTotalMiB,
+                      @Valid OvercommitRatios overcommit) {
     }
 
     /** Filters of the host list: {@code driverId}, {@code maintenance}, {@code reachable}, {@code q} (words in the name). */
@@ -93,7 +109,7 @@ class HypervisorHostAdminController {
         requirePlatformAdmin(ctx);
         return view(ctx, hosts.register(ctx, new HypervisorHosts.HostSpec(b.name(), b.driverId(),
                 b.settings() == null ? Map.of() : b.settings(), b.cpuTotal(), b.memoryTotalMiB(), b.storageTotalMiB(),
-                b.maintenance()), "API"));
+                b.maintenance(), b.overcommit() == null ? null : b.overcommit().toPlanner()), "API"));
     }
 
     /** Changes a host's settings or capacity, made from the version named in {@code If-Match}. */
@@ -103,7 +119,8 @@ class HypervisorHostAdminController {
                                           @Valid @RequestBody UpdateHost b) {
         requirePlatformAdmin(ctx);
         Versioned<HypervisorHosts.HostRow> h = hosts.update(ctx, id, new IfMatch(ifMatch), new HypervisorHosts.HostSpec(
-                null, null, b.settings(), b.cpuTotal(), b.memoryTotalMiB(), b.storageTotalMiB(), null));
+                null, null, b.settings(), b.cpuTotal(), b.memoryTotalMiB(), b.storageTotalMiB(), null,
+                b.overcommit() == null ? null : b.overcommit().toPlanner()));
         return new Versioned<>(view(ctx, h.body()), h.version()).ok();
     }
 
@@ -166,12 +183,22 @@ class HypervisorHostAdminController {
     private HypervisorHost view(AdminContext ctx, HypervisorHosts.HostRow h, Usage usage) {
         boolean platform = ctx.actor().isPlatformAdmin();
         boolean usable = h.reachable() && !h.health().quarantinedAt(java.time.Instant.now()) && !h.maintenance();
+        var r = h.overcommit().orElse(new io.deskport.provisioning.planner.PlannerSettings(1, 1, props.cpuOvercommit(),
+                props.memoryOvercommit(), props.storageOvercommit()));
+        HypervisorHost.Overcommit ratios = new HypervisorHost.Overcommit(r.cpu(), r.memory(), r.storage(),
+                h.cpuOvercommit() != null, h.memoryOvercommit() != null, h.storageOvercommit() != null);
+        HypervisorHost.Capacity allocatable = new HypervisorHost.Capacity((int) Math.floor(h.effectiveCpus() * r.cpu()),
+                (long) Math.floor(h.effectiveMemoryMiB() * r.memory()), (long) Math.floor(h.effectiveStorageMiB() * r.storage()));
+        Double usedRatio = h.storageUsedRatio();
+        HypervisorHost.StorageUse storage = new HypervisorHost.StorageUse(h.reportedStorageTotalMiB(),
+                h.reportedStorageUsedMiB(), h.reportedStorageAvailableMiB(), usedRatio, props.storageAlertThreshold(),
+                h.storageNearlyFullSince() != null, h.storageNearlyFullSince());
         return new HypervisorHost(h.id(), h.name(), h.driverId(), h.simulated(), h.settings(),
                 new HypervisorHost.Capacity(h.effectiveCpus(), h.effectiveMemoryMiB(), h.effectiveStorageMiB()),
                 usage.used().getOrDefault(h.id(), new HypervisorHost.Capacity(0, 0L, 0L)),
                 usage.desktops().getOrDefault(h.id(), 0),
                 h.maintenance(), new HypervisorHost.Health(usable, h.reachable(), h.consecutiveFailures(),
                 h.quarantinedUntil(), platform ? h.lastError() : null, platform ? h.lastErrorAt() : null), h.source(),
-                h.inventoryAt(), h.createdAt());
+                h.inventoryAt(), h.createdAt(), ratios, allocatable, storage);
     }
 }

@@ -10,7 +10,7 @@ import jakarta.persistence.Version;
 
 /**
  * A hypervisor host's registration as Hibernate maps it ({@code hypervisor_host}): the capacity an admin sets,
- * with its version. The driver settings (JSON), the inventory and the health columns of the same row are the
+ * and its own overcommit ratios, with its version. The driver settings (JSON), the inventory and the health columns of the same row are the
  * reconciler's and the registration's SQL ({@link HypervisorHosts}), and are deliberately not mapped.
  */
 @Entity
@@ -27,6 +27,12 @@ class HypervisorHostRecord {
     Long memoryTotalMiB;
     @Column(name = "storage_total_mib", insertable = false)
     Long storageTotalMiB;
+    @Column(name = "cpu_overcommit")
+    Double cpuOvercommit;
+    @Column(name = "memory_overcommit")
+    Double memoryOvercommit;
+    @Column(name = "storage_overcommit")
+    Double storageOvercommit;
     @Version
     long version;
 }

@@ -52,7 +52,8 @@ class HypervisorHosts {
     private static final String COLUMNS = "id, name, driver_id, settings::text as settings, cpu_total, memory_total_mib, "
             + "storage_total_mib, reported_cpu_total, reported_memory_total_mib, reported_storage_total_mib, "
             + "inventory_at, simulated, maintenance, reachable, consecutive_failures, quarantined_until, last_error, "
-            + "last_error_at, source, created_at";
+            + "last_error_at, source, created_at, cpu_overcommit, memory_overcommit, storage_overcommit, "
+            + "reported_storage_used_mib, reported_storage_available_mib, storage_nearly_full_since";
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -61,10 +62,15 @@ class HypervisorHosts {
     private final ApplicationEventPublisher events;
 
     private final EntityManager em;
+    private final DesktopPlacements placements;
+    private final ProvisioningProperties props;
 
     HypervisorHosts(JdbcClient jdbc, JsonMapper json, HostDrivers drivers, HostHealthPolicy healthPolicy,
-                    ApplicationEventPublisher events, EntityManager em) {
+                    ApplicationEventPublisher events, EntityManager em, DesktopPlacements placements,
+                    ProvisioningProperties props) {
         this.em = em;
+        this.placements = placements;
+        this.props = props;
         this.jdbc = jdbc;
         this.json = json;
         this.drivers = drivers;
@@ -72,12 +78,35 @@ class HypervisorHosts {
         this.events = events;
     }
 
-    /** A host row with everything the reconciler needs. */
+    /**
+     * A host row with everything the reconciler needs.
+     *
+     * @param cpuOvercommit               the host's own ratio (null: the global one); so the memory and storage ones
+     * @param reportedStorageUsedMiB      what the driver last saw really written on the host's storage
+     * @param reportedStorageAvailableMiB what it saw still free there
+     * @param storageNearlyFullSince      since when that use has been at or over the alert threshold (null: below)
+     */
     record HostRow(UUID id, String name, String driverId, Map<String, String> settings, Integer cpuTotal,
                    Long memoryTotalMiB, Long storageTotalMiB, Integer reportedCpuTotal, Long reportedMemoryTotalMiB,
                    Long reportedStorageTotalMiB, Instant inventoryAt, boolean simulated, boolean maintenance,
                    boolean reachable, int consecutiveFailures, Instant quarantinedUntil, String lastError,
-                   Instant lastErrorAt, String source, Instant createdAt) {
+                   Instant lastErrorAt, String source, Instant createdAt, Double cpuOvercommit,
+                   Double memoryOvercommit, Double storageOvercommit, Long reportedStorageUsedMiB,
+                   Long reportedStorageAvailableMiB, Instant storageNearlyFullSince) {
+
+        /** The host's own overcommit ratios (null members: the global ones). */
+        io.deskport.provisioning.planner.HostView.Overcommit overcommit() {
+            return new io.deskport.provisioning.planner.HostView.Overcommit(cpuOvercommit, memoryOvercommit,
+                    storageOvercommit);
+        }
+
+        /** The share of the host's storage really used at the last inventory (null: not reported). */
+        Double storageUsedRatio() {
+            if (reportedStorageTotalMiB == null || reportedStorageTotalMiB <= 0 || reportedStorageAvailableMiB == null) {
+                return null;
+            }
+            return Math.min(1.0, (double) (reportedStorageTotalMiB - reportedStorageAvailableMiB) / reportedStorageTotalMiB);
+        }
 
         int effectiveCpus() {
             return cpuTotal != null ? cpuTotal : reportedCpuTotal != null ? reportedCpuTotal : 0;
@@ -96,9 +125,19 @@ class HypervisorHosts {
         }
     }
 
-    /** What an admin sets on a host; on update, null members stay as they are. */
+    /**
+     * What an admin sets on a host; on update, null members stay as they are.
+     *
+     * @param overcommit the host's own overcommit ratios, all three at once (a null ratio: the global one); null:
+     *                   unchanged (on registration: the global ones)
+     */
     record HostSpec(String name, String driverId, Map<String, String> settings, Integer cpuTotal, Long memoryTotalMiB,
-                    Long storageTotalMiB, Boolean maintenance) {
+                    Long storageTotalMiB, Boolean maintenance, io.deskport.provisioning.planner.HostView.Overcommit overcommit) {
+
+        HostSpec(String name, String driverId, Map<String, String> settings, Integer cpuTotal, Long memoryTotalMiB,
+                 Long storageTotalMiB, Boolean maintenance) {
+            this(name, driverId, settings, cpuTotal, memoryTotalMiB, storageTotalMiB, maintenance, null);
+        }
     }
 
     /**
@@ -147,10 +186,13 @@ class HypervisorHosts {
     HostRow register(AdminContext ctx, HostSpec s, String source) {
         boolean simulated = checkDriver(s.name(), s.driverId(), s.settings());
         UUID id = Ids.newId();
+        var ratios = s.overcommit() == null ? io.deskport.provisioning.planner.HostView.Overcommit.GLOBAL : s.overcommit();
         jdbc.sql("insert into hypervisor_host (id, name, driver_id, settings, cpu_total, memory_total_mib, "
-                        + "storage_total_mib, simulated, maintenance, source) values (?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?)")
+                        + "storage_total_mib, simulated, maintenance, source, cpu_overcommit, memory_overcommit, "
+                        + "storage_overcommit) values (?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(id, s.name(), s.driverId(), json.writeValueAsString(s.settings()), s.cpuTotal(),
-                        s.memoryTotalMiB(), s.storageTotalMiB(), simulated, Boolean.TRUE.equals(s.maintenance()), source)
+                        s.memoryTotalMiB(), s.storageTotalMiB(), simulated, Boolean.TRUE.equals(s.maintenance()), source,
+                        ratios.cpu(), ratios.memory(), ratios.storage())
                 .update();
         audit(ctx, "HYPERVISOR_HOST_REGISTERED", id, describe(s));
         return require(id);
@@ -179,6 +221,11 @@ class HypervisorHosts {
         }
         if (s.storageTotalMiB() != null) {
             r.storageTotalMiB = s.storageTotalMiB();
+        }
+        if (s.overcommit() != null) {
+            r.cpuOvercommit = s.overcommit().cpu();
+            r.memoryOvercommit = s.overcommit().memory();
+            r.storageOvercommit = s.overcommit().storage();
         }
         em.flush();
         // the driver settings (JSON, checked by the driver) are the registration's SQL; maintenance has its own calls
@@ -275,14 +322,45 @@ class HypervisorHosts {
         }
     }
 
-    /** The driver's inventory of a host, or that it could not be reached. */
+    /**
+     * The driver's inventory of a host, with the real use of its storage: when that crosses the alert threshold
+     * ({@code deskport.provisioning.storage-alert-threshold}) either way, {@link HypervisorStorageNearlyFull} is
+     * published (once per crossing) and logged.
+     */
     @Transactional
     void recordInventory(UUID hostId, HostInventory inventory) {
-        jdbc.sql("update hypervisor_host set reported_cpu_total = ?, reported_memory_total_mib = ?, "
-                        + "reported_storage_total_mib = ?, inventory_at = now(), reachable = ? where id = ?")
+        double threshold = props.storageAlertThreshold();
+        boolean nearlyFull = inventory.storageTotalMiB() > 0 && inventory.storageUseRatio() >= threshold;
+        record Before(String name, Instant nearlyFullSince) {
+        }
+        Optional<Before> before = jdbc.sql("update hypervisor_host h set reported_cpu_total = ?, reported_memory_total_mib = ?, "
+                        + "reported_storage_total_mib = ?, reported_storage_used_mib = ?, reported_storage_available_mib = ?, "
+                        + "storage_nearly_full_since = case when ? then coalesce(o.storage_nearly_full_since, now()) end, "
+                        + "inventory_at = now(), reachable = ? "
+                        + "from (select id, storage_nearly_full_since from hypervisor_host where id = ? for update) o "
+                        + "where h.id = o.id returning h.name, o.storage_nearly_full_since")
                 .params(inventory.cpuTotal(), inventory.memoryTotalMiB(), inventory.storageTotalMiB(),
-                        inventory.available(), hostId)
-                .update();
+                        inventory.storageUsedMiB(), inventory.storageAvailableMiB(), nearlyFull, inventory.available(),
+                        hostId)
+                .query((rs, n) -> new Before(rs.getString(1), instant(rs.getTimestamp(2)))).optional();
+        if (before.isEmpty() || (before.get().nearlyFullSince() != null) == nearlyFull) {
+            return;
+        }
+        long allocated = placements.usage(List.of(hostId), null).getOrDefault(hostId,
+                new DesktopPlacements.HostUsage(0, 0, 0, 0)).diskMiB();
+        long used = inventory.storageTotalMiB() - inventory.storageAvailableMiB();
+        if (nearlyFull) {
+            log.warn("Hypervisor host {} ({}): its storage is {}% used ({} of {} MiB; thin desktop disks of {} MiB "
+                            + "allocated), at or over the alert threshold of {}%: remove desktops or snapshots, or add "
+                            + "storage, before it runs out", before.get().name(), hostId,
+                    Math.round(inventory.storageUseRatio() * 100), used, inventory.storageTotalMiB(), allocated,
+                    Math.round(threshold * 100));
+        } else {
+            log.info("Hypervisor host {} ({}): its storage is back under the alert threshold ({}% used)",
+                    before.get().name(), hostId, Math.round(inventory.storageUseRatio() * 100));
+        }
+        events.publishEvent(new HypervisorStorageNearlyFull(hostId, before.get().name(), nearlyFull,
+                inventory.storageUseRatio(), threshold, used, inventory.storageTotalMiB(), allocated));
     }
 
     @Transactional
@@ -354,6 +432,10 @@ class HypervisorHosts {
         d.put("memoryTotalMiB", s.memoryTotalMiB());
         d.put("storageTotalMiB", s.storageTotalMiB());
         d.put("maintenance", s.maintenance());
+        if (s.overcommit() != null) {
+            d.put("overcommit", Map.of("cpu", String.valueOf(s.overcommit().cpu()), "memory",
+                    String.valueOf(s.overcommit().memory()), "storage", String.valueOf(s.overcommit().storage())));
+        }
         return d;
     }
 
@@ -367,7 +449,10 @@ class HypervisorHosts {
                 instant(rs.getTimestamp("inventory_at")), rs.getBoolean("simulated"), rs.getBoolean("maintenance"),
                 rs.getBoolean("reachable"), rs.getInt("consecutive_failures"), instant(rs.getTimestamp("quarantined_until")),
                 rs.getString("last_error"), instant(rs.getTimestamp("last_error_at")), rs.getString("source"),
-                instant(rs.getTimestamp("created_at")));
+                instant(rs.getTimestamp("created_at")), (Double) rs.getObject("cpu_overcommit"),
+                (Double) rs.getObject("memory_overcommit"), (Double) rs.getObject("storage_overcommit"),
+                (Long) rs.getObject("reported_storage_used_mib"), (Long) rs.getObject("reported_storage_available_mib"),
+                instant(rs.getTimestamp("storage_nearly_full_since")));
     }
 
     static Instant instant(Timestamp t) {

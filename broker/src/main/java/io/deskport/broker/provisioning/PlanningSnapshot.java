@@ -164,7 +164,7 @@ final class PlanningSnapshot {
         for (HypervisorHosts.HostRow h : hosts) {
             long[] u = used.getOrDefault(h.id(), new long[3]);
             views.add(new HostView(h.id().toString(), h.effectiveCpus(), h.effectiveMemoryMiB(), h.effectiveStorageMiB(),
-                    (int) u[0], u[1], u[2], h.maintenance(), h.health()));
+                    (int) u[0], u[1], u[2], h.maintenance(), h.health(), h.overcommit()));
         }
         return views;
     }
@@ -176,6 +176,8 @@ final class PlanningSnapshot {
             case STOP -> DesktopState.STOPPING;
             case REFRESH, REPLACE -> DesktopState.REFRESHING;
             case DELETE -> DesktopState.DELETING;
+            // hands-off while its snapshot is taken, restored or deleted
+            case SNAPSHOT, RESTORE_SNAPSHOT, DELETE_SNAPSHOT -> DesktopState.IN_USE;
         };
     }
 

@@ -36,6 +36,14 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  *     — 10,000 healthy pools cost no series, and an incident at most that many;</li>
  * <li>{@code deskport.hypervisor.host.up} (tag {@code host}): 1 while the host answered its last inventory, 0 when it
  *     did not (unreachable or quarantined); hosts in maintenance are left out.</li>
+ * <li>{@code deskport.hypervisor.storage.used.ratio} (tag {@code host}): the share of the host's storage really used
+ *     at its last inventory (thin desktop disks grow as their guests write);</li>
+ * <li>{@code deskport.hypervisor.storage.nearly.full} (tag {@code host}): 1 while that share is at or over
+ *     {@code deskport.provisioning.storage-alert-threshold}, else 0 (the {@code DeskportHypervisorStorageNearlyFull}
+ *     alert);</li>
+ * <li>{@code deskport.hypervisor.allocation.ratio} (tags {@code host}, {@code resource} = cpu | memory | storage): what
+ *     the broker's desktops are allocated there over what placement may allocate (capacity × overcommit ratio); 1 is
+ *     the ceiling the planner keeps to.</li>
  * </ul>
  */
 @Component
@@ -47,6 +55,9 @@ class ProvisioningMetrics implements MeterBinder {
     static final String BELOW_TARGET = "deskport.pools.below.target";
     static final String SHORTFALL = "deskport.pool.ready.shortfall";
     static final String HOST_UP = "deskport.hypervisor.host.up";
+    static final String STORAGE_USED = "deskport.hypervisor.storage.used.ratio";
+    static final String STORAGE_NEARLY_FULL = "deskport.hypervisor.storage.nearly.full";
+    static final String ALLOCATION = "deskport.hypervisor.allocation.ratio";
 
     record PoolFigures(UUID id, String name, PoolKind kind, Integer target, int ready, int inUse, int failed) {
         int shortfall() {
@@ -54,18 +65,29 @@ class ProvisioningMetrics implements MeterBinder {
         }
     }
 
-    record HostFigures(String name, boolean up) {
+    /**
+     * @param storageUsed real use of its storage (null: not reported)
+     * @param allocation  allocated over allocatable: cpu, memory, storage (null where the capacity is unknown)
+     */
+    record HostFigures(String name, boolean up, boolean maintenance, Double storageUsed, boolean nearlyFull,
+                       Double[] allocation) {
     }
 
     private final JdbcClient jdbc;
     private final MetricsProperties props;
+    private final ProvisioningProperties provisioning;
     private final AtomicReference<Map<PoolKind, int[]>> byKind = new AtomicReference<>(Map.of());
     private MultiGauge shortfalls;
     private MultiGauge hostsUp;
 
-    ProvisioningMetrics(JdbcClient jdbc, MetricsProperties props) {
+    private MultiGauge storageUsed;
+    private MultiGauge storageNearlyFull;
+    private MultiGauge allocation;
+
+    ProvisioningMetrics(JdbcClient jdbc, MetricsProperties props, ProvisioningProperties provisioning) {
         this.jdbc = jdbc;
         this.props = props;
+        this.provisioning = provisioning;
     }
 
     @Override
@@ -88,6 +110,14 @@ class ProvisioningMetrics implements MeterBinder {
         shortfalls = MultiGauge.builder(SHORTFALL)
                 .description("Ready desktops missing to the pool's target (pools below it only)").register(registry);
         hostsUp = MultiGauge.builder(HOST_UP).description("1 while the hypervisor host answers, 0 when it does not")
+                .register(registry);
+        storageUsed = MultiGauge.builder(STORAGE_USED)
+                .description("Share of the hypervisor host's storage really used (thin disks fill it as guests write)")
+                .register(registry);
+        storageNearlyFull = MultiGauge.builder(STORAGE_NEARLY_FULL)
+                .description("1 while the host's storage use is at or over the alert threshold").register(registry);
+        allocation = MultiGauge.builder(ALLOCATION)
+                .description("Allocated to desktops over allocatable (capacity x overcommit ratio) on the host")
                 .register(registry);
         read();
     }
@@ -124,8 +154,23 @@ class ProvisioningMetrics implements MeterBinder {
                     .map(p -> MultiGauge.Row.of(Tags.of("pool", p.id().toString(), "pool_name", p.name(), "kind",
                             p.kind().name()), p.shortfall()))
                     .toList(), true);
-            hostsUp.register(hosts().stream().map(h -> MultiGauge.Row.of(Tags.of("host", h.name()), h.up() ? 1 : 0))
-                    .toList(), true);
+            List<HostFigures> hosts = hosts();
+            hostsUp.register(hosts.stream().filter(h -> !h.maintenance())
+                    .map(h -> MultiGauge.Row.of(Tags.of("host", h.name()), h.up() ? 1 : 0)).toList(), true);
+            storageUsed.register(hosts.stream().filter(h -> h.storageUsed() != null)
+                    .map(h -> MultiGauge.Row.of(Tags.of("host", h.name()), h.storageUsed())).toList(), true);
+            storageNearlyFull.register(hosts.stream().filter(h -> h.storageUsed() != null)
+                    .map(h -> MultiGauge.Row.of(Tags.of("host", h.name()), h.nearlyFull() ? 1 : 0)).toList(), true);
+            String[] resources = {"cpu", "memory", "storage"};
+            List<MultiGauge.Row<?>> rows = new ArrayList<>();
+            for (HostFigures h : hosts) {
+                for (int i = 0; i < 3; i++) {
+                    if (h.allocation()[i] != null) {
+                        rows.add(MultiGauge.Row.of(Tags.of("host", h.name(), "resource", resources[i]), h.allocation()[i]));
+                    }
+                }
+            }
+            allocation.register(rows, true);
         } catch (RuntimeException e) {
             log.warn("Could not read the pools and hosts for the metrics; keeping the last reading: {}", e.toString());
         }
@@ -147,9 +192,34 @@ class ProvisioningMetrics implements MeterBinder {
     }
 
     List<HostFigures> hosts() {
-        return jdbc.sql("select name, reachable and (quarantined_until is null or quarantined_until <= now()) "
-                        + "from hypervisor_host where not maintenance order by name")
-                .query((rs, n) -> new HostFigures(rs.getString(1), rs.getBoolean(2)))
+        String running = "d.id is not null and s.pool_id is not null and d.state not in ('STOPPED', 'FAILED')";
+        return jdbc.sql("select h.name, h.reachable and (h.quarantined_until is null or h.quarantined_until <= now()), "
+                        + "h.maintenance, case when h.reported_storage_total_mib > 0 and h.reported_storage_available_mib "
+                        + "is not null then least(1.0, (h.reported_storage_total_mib - h.reported_storage_available_mib)"
+                        + "::float8 / h.reported_storage_total_mib) end, h.storage_nearly_full_since is not null, "
+                        + "coalesce(h.cpu_total, h.reported_cpu_total) * coalesce(h.cpu_overcommit, ?), "
+                        + "coalesce(h.memory_total_mib, h.reported_memory_total_mib) * coalesce(h.memory_overcommit, ?), "
+                        + "coalesce(h.storage_total_mib, h.reported_storage_total_mib) * coalesce(h.storage_overcommit, ?), "
+                        + "coalesce(u.vcpus, 0), coalesce(u.memory_mib, 0), coalesce(u.disk_mib, 0) "
+                        + "from hypervisor_host h left join (select p.host_id, "
+                        + "sum(s.vcpus) filter (where " + running + ") as vcpus, "
+                        + "sum(s.memory_mib) filter (where " + running + ") as memory_mib, "
+                        + "sum(s.disk_mib) filter (where d.id is not null and s.pool_id is not null) as disk_mib "
+                        + "from provisioned_desktop p left join pools_desktops d on d.id = p.desktop_id "
+                        + "left join pool_provisioning s on s.pool_id = p.pool_id and s.enabled group by p.host_id) u "
+                        + "on u.host_id = h.id order by h.name")
+                .params(provisioning.cpuOvercommit(), provisioning.memoryOvercommit(), provisioning.storageOvercommit())
+                .query((rs, n) -> {
+                    double usedRatio = rs.getDouble(4);
+                    Double storageUse = rs.wasNull() ? null : usedRatio;
+                    Double[] allocation = new Double[3];
+                    for (int i = 0; i < 3; i++) {
+                        double allocatable = rs.getDouble(6 + i);
+                        allocation[i] = rs.wasNull() || allocatable <= 0 ? null : rs.getDouble(9 + i) / allocatable;
+                    }
+                    return new HostFigures(rs.getString(1), rs.getBoolean(2), rs.getBoolean(3), storageUse,
+                            rs.getBoolean(5), allocation);
+                })
                 .list();
     }
 }

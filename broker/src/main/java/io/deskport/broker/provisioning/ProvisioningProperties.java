@@ -49,6 +49,9 @@ import org.springframework.validation.annotation.Validated;
  * @param orphans                 what to do with VMs no desktop row knows
  * @param ghosts                  what to do with desktop rows whose VM is gone
  * @param hypervisors             hosts to register (or update) at start, by name
+ * @param snapshotScheduleInterval how often the snapshot schedule looks for desktops whose daily snapshot is due
+ * @param storageAlertThreshold   share (0..1) of a hypervisor host's storage really used (thin disks fill as their
+ *                                guests write) from which it is reported nearly full: event, metric, alert
  * @param imageRoot               the directory image files are published from: a tenant's golden disks
  *                                lie under {@code <imageRoot>/<tenant id>/}, the kernels and initrds only
  *                                platform admins may name anywhere under it; the hypervisor hosts see it
@@ -82,7 +85,10 @@ public record ProvisioningProperties(
         @DefaultValue @Valid Orphans orphans,
         @DefaultValue @Valid Ghosts ghosts,
         @DefaultValue List<@Valid Hypervisor> hypervisors,
-        @DefaultValue("./data/images") @NotNull Path imageRoot) {
+        @DefaultValue("./data/images") @NotNull Path imageRoot,
+        @DefaultValue("1m") @NotNull Duration snapshotScheduleInterval,
+        @DefaultValue("0.85") @DecimalMin("0.05") @jakarta.validation.constraints.DecimalMax("1.0")
+        double storageAlertThreshold) {
 
     /** VMs on a hypervisor that carry a Deskport tag but that no desktop row knows. */
     public enum OrphanPolicy {

@@ -16,12 +16,13 @@ import io.deskport.provisioning.planner.ActionType;
  * @param leaseOwner      RUNNING: the broker instance running it
  * @param leaseUntil      RUNNING: claimed again by anyone after this (its runner died)
  * @param errorReason     last failure's stable reason (a driver reason, CONSOLE_TIMEOUT, …)
+ * @param snapshotId      the snapshot of a snapshot operation (SNAPSHOT, RESTORE_SNAPSHOT, DELETE_SNAPSHOT)
  */
 record ProvisioningTask(UUID id, UUID tenantId, UUID poolId, UUID desktopId, UUID hostId, ActionType type,
                                String reason, UUID imageVersionId, boolean startAfter, String idempotencyKey,
                                State state, int attempts, int maxAttempts, Instant nextAttemptAt, String leaseOwner,
                                Instant leaseUntil, String errorReason, String errorDetail, Instant createdAt,
-                               Instant startedAt, Instant finishedAt) {
+                               Instant startedAt, Instant finishedAt, UUID snapshotId) {
 
     /** Task states; SUCCEEDED, FAILED and CANCELLED are terminal. */
     public enum State {

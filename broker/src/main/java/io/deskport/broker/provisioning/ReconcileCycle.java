@@ -231,6 +231,8 @@ class ReconcileCycle {
                         DesktopState.REFRESHING), DesktopState.REFRESHING);
                 case DELETE -> desktops.moveAll(mine, DELETABLE, DesktopState.DELETING);
                 case CREATE -> throw new IllegalStateException("creates are written apart");
+                case SNAPSHOT, RESTORE_SNAPSHOT, DELETE_SNAPSHOT ->
+                        throw new IllegalStateException("the planner plans no snapshot operations");
             });
         });
         Set<UUID> moot = new HashSet<>(written);

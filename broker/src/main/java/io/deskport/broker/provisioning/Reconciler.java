@@ -50,6 +50,7 @@ public class Reconciler implements SmartLifecycle {
     private final TaskJournal journal;
     private final HypervisorHosts hosts;
     private final Discrepancies discrepancies;
+    private final SnapshotSchedule snapshotSchedule;
     private final ReplicaLeadership leadership;
     private final String instanceId;
     private final Semaphore permits;
@@ -63,10 +64,13 @@ public class Reconciler implements SmartLifecycle {
     private boolean seeded;
     private Instant lastScan = Instant.EPOCH;
     private Instant lastPrune = Instant.EPOCH;
+    private Instant lastSnapshotSchedule = Instant.EPOCH;
     private volatile ReconcileCycle.Report lastReport;
 
     Reconciler(ProvisioningProperties props, ReconcileCycle cycle, TaskRunner runner, TaskJournal journal,
-               HypervisorHosts hosts, Discrepancies discrepancies, DedicatedConnections connections) {
+               HypervisorHosts hosts, Discrepancies discrepancies, DedicatedConnections connections,
+               SnapshotSchedule snapshotSchedule) {
+        this.snapshotSchedule = snapshotSchedule;
         this.props = props;
         this.cycle = cycle;
         this.runner = runner;
@@ -135,6 +139,15 @@ public class Reconciler implements SmartLifecycle {
         if (lastScan.plus(props.scanInterval()).isBefore(now)) {
             lastScan = now;
             discrepancies.scan();
+        }
+        if (lastSnapshotSchedule.plus(props.snapshotScheduleInterval()).isBefore(now)) {
+            lastSnapshotSchedule = now;
+            try {
+                snapshotSchedule.run();
+            } catch (RuntimeException e) {
+                log.warn("The snapshot schedule's pass failed; it runs again in {}: {}", props.snapshotScheduleInterval(),
+                        e.toString());
+            }
         }
         if (lastPrune.plus(PRUNE_INTERVAL).isBefore(now)) {
             lastPrune = now;

@@ -37,7 +37,7 @@ class TaskJournal {
 
     private static final String COLUMNS = "id, tenant_id, pool_id, desktop_id, host_id, type, reason, image_version_id, "
             + "start_after, idempotency_key, state, attempts, max_attempts, next_attempt_at, lease_owner, lease_until, "
-            + "error_reason, error_detail, created_at, started_at, finished_at";
+            + "error_reason, error_detail, created_at, started_at, finished_at, snapshot_id";
 
     private final JdbcClient jdbc;
 
@@ -45,9 +45,20 @@ class TaskJournal {
         this.jdbc = jdbc;
     }
 
-    /** A task to write. */
+    /**
+     * A task to write.
+     *
+     * @param snapshotId the snapshot of a snapshot operation, else null
+     */
     record NewTask(java.util.UUID tenantId, UUID poolId, UUID desktopId, UUID hostId, ActionType type, String reason,
-                   UUID imageVersionId, boolean startAfter, String idempotencyKey, int maxAttempts) {
+                   UUID imageVersionId, boolean startAfter, String idempotencyKey, int maxAttempts, UUID snapshotId) {
+
+        /** A task of the planner's (no snapshot). */
+        NewTask(java.util.UUID tenantId, UUID poolId, UUID desktopId, UUID hostId, ActionType type, String reason,
+                UUID imageVersionId, boolean startAfter, String idempotencyKey, int maxAttempts) {
+            this(tenantId, poolId, desktopId, hostId, type, reason, imageVersionId, startAfter, idempotencyKey,
+                    maxAttempts, null);
+        }
     }
 
     /** An open task as the planner needs it. */
@@ -62,10 +73,10 @@ class TaskJournal {
     @Transactional
     boolean enqueue(NewTask t) {
         return jdbc.sql("insert into provisioning_task (id, tenant_id, pool_id, desktop_id, host_id, type, reason, "
-                        + "image_version_id, start_after, idempotency_key, state, max_attempts) "
-                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?) on conflict do nothing")
+                        + "image_version_id, start_after, idempotency_key, state, max_attempts, snapshot_id) "
+                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?) on conflict do nothing")
                 .params(Ids.newId(), t.tenantId(), t.poolId(), t.desktopId(), t.hostId(), t.type().name(), t.reason(),
-                        t.imageVersionId(), t.startAfter(), t.idempotencyKey(), t.maxAttempts())
+                        t.imageVersionId(), t.startAfter(), t.idempotencyKey(), t.maxAttempts(), t.snapshotId())
                 .update() == 1;
     }
 
@@ -194,6 +205,15 @@ class TaskJournal {
                 + "where desktop_id = ? and state = 'PENDING'").params(detail, desktopId).update();
     }
 
+    /** A desktop's open (PENDING or RUNNING) task, if it has one. */
+    @Transactional(readOnly = true)
+    java.util.Optional<OpenTask> openTask(UUID desktopId) {
+        return jdbc.sql("select desktop_id, pool_id, host_id, type from provisioning_task where desktop_id = ? "
+                        + "and state in ('PENDING', 'RUNNING')").param(desktopId)
+                .query((rs, n) -> new OpenTask(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                        rs.getObject(3, UUID.class), ActionType.valueOf(rs.getString(4)))).optional();
+    }
+
     /** The open tasks by desktop. */
     @Transactional(readOnly = true)
     Map<UUID, OpenTask> open() {
@@ -279,6 +299,6 @@ class TaskJournal {
                 HypervisorHosts.instant(rs.getTimestamp("lease_until")), rs.getString("error_reason"),
                 rs.getString("error_detail"), HypervisorHosts.instant(rs.getTimestamp("created_at")),
                 HypervisorHosts.instant(rs.getTimestamp("started_at")),
-                HypervisorHosts.instant(rs.getTimestamp("finished_at")));
+                HypervisorHosts.instant(rs.getTimestamp("finished_at")), rs.getObject("snapshot_id", UUID.class));
     }
 }

@@ -45,11 +45,13 @@ class TaskRunner {
     private final ConsoleCheck console;
     private final TransactionTemplate tx;
     private final TaskMeters meters;
+    private final DesktopSnapshots snapshots;
 
     TaskRunner(ProvisioningProperties props, HypervisorHosts hosts, PoolProvisioning poolSettings,
                ManagedDesktops desktops, DesktopPlacements placements, TaskJournal journal, ConsoleCheck console,
-               PlatformTransactionManager txManager, TaskMeters meters) {
+               PlatformTransactionManager txManager, TaskMeters meters, DesktopSnapshots snapshots) {
         this.meters = meters;
+        this.snapshots = snapshots;
         this.props = props;
         this.hosts = hosts;
         this.poolSettings = poolSettings;
@@ -102,6 +104,9 @@ class TaskRunner {
             case STOP -> stop(t, owner, driver, id);
             case REFRESH, REPLACE -> refresh(t, owner, driver, id, desktop.get());
             case DELETE -> delete(t, owner, driver, id);
+            case SNAPSHOT -> snapshot(t, owner, driver, id);
+            case RESTORE_SNAPSHOT -> restoreSnapshot(t, owner, driver, id);
+            case DELETE_SNAPSHOT -> deleteSnapshot(t, owner, driver, id);
         }
         log.debug("Task {} {} of desktop {} ({}) done", t.id(), t.type(), id, t.reason());
     }
@@ -113,12 +118,30 @@ class TaskRunner {
      * @return true when it was cancelled
      */
     private boolean cancelledAsOvertaken(ProvisioningTask t, String owner, Optional<Desktop> desktop) {
+        if (t.type().isSnapshotOperation()) {
+            // a snapshot is taken or deleted in whatever state its desktop is; a restore holds it in MAINTENANCE
+            boolean gone = desktop.isEmpty();
+            boolean released = t.type() == ActionType.RESTORE_SNAPSHOT && !gone
+                    && desktop.get().state() != DesktopState.MAINTENANCE;
+            if (gone || released) {
+                String now = desktop.map(d -> d.state().name()).orElse("gone");
+                complete(t, owner, () -> {
+                    if (released) {
+                        snapshots.restoreEnded(t.desktopId(), t.snapshotId());
+                    }
+                    return journal.cancel(t.id(), owner, "desktop is " + now);
+                });
+                return true;
+            }
+            return false;
+        }
         DesktopState expected = switch (t.type()) {
             case CREATE -> DesktopState.PROVISIONING;
             case START -> DesktopState.STARTING;
             case STOP -> DesktopState.STOPPING;
             case REFRESH, REPLACE -> DesktopState.REFRESHING;
             case DELETE -> DesktopState.DELETING;
+            case SNAPSHOT, RESTORE_SNAPSHOT, DELETE_SNAPSHOT -> throw new IllegalStateException("handled above");
         };
         if (t.type() != ActionType.DELETE && desktop.map(Desktop::state).orElse(null) != expected) {
             String now = desktop.map(d -> d.state().name()).orElse("gone");
@@ -175,14 +198,37 @@ class TaskRunner {
             ConsoleEndpoint ep = startAndAwaitConsole(driver, id);
             succeed(t, owner, () -> {
                 placements.imageChanged(t.desktopId(), image.id());
+                snapshots.forgetAll(t.desktopId(), "DESKTOP_REFRESHED");
                 ready(t, DesktopState.REFRESHING, ep);
             });
         } else {
             succeed(t, owner, () -> {
                 placements.imageChanged(t.desktopId(), image.id());
+                snapshots.forgetAll(t.desktopId(), "DESKTOP_REFRESHED");
                 desktops.move(t.desktopId(), DesktopState.REFRESHING, DesktopState.STOPPED);
             });
         }
+    }
+
+    /** Takes the snapshot (idempotent by its id); then the oldest scheduled one beyond the pool's N goes. */
+    private void snapshot(ProvisioningTask t, String owner, HypervisorDriver driver, String id) {
+        var taken = driver.createSnapshot(id, t.snapshotId().toString());
+        succeed(t, owner, () -> snapshots.taken(t.snapshotId(), taken));
+        snapshots.pruneScheduled(t.desktopId());
+    }
+
+    /** Puts the desktop's disk back to the snapshot (idempotent: the same restore again gives the same disk). */
+    private void restoreSnapshot(ProvisioningTask t, String owner, HypervisorDriver driver, String id) {
+        driver.restoreSnapshot(id, t.snapshotId().toString());
+        succeed(t, owner, () -> snapshots.restoreEnded(t.desktopId(), t.snapshotId()));
+    }
+
+    /** Deletes the snapshot on the host (a missing one is fine), then forgets it; the next beyond N follows. */
+    private void deleteSnapshot(ProvisioningTask t, String owner, HypervisorDriver driver, String id) {
+        driver.deleteSnapshot(id, t.snapshotId().toString());
+        succeed(t, owner, () -> snapshots.deleted(t.snapshotId(), t.reason().equals("KEEP_POLICY") ? "KEEP_POLICY"
+                : "DELETED"));
+        snapshots.pruneScheduled(t.desktopId());
     }
 
     /** Deletes the desktop's machine, then the desktop. */
@@ -236,12 +282,26 @@ class TaskRunner {
                     t.desktopId(), t.attempts(), t.maxAttempts(), delay, reason, detail);
             return;
         }
+        if (t.type() == ActionType.SNAPSHOT) {
+            // leave no half of it behind on the host (deleting a missing snapshot succeeds)
+            try {
+                driver(t).deleteSnapshot(t.desktopId().toString(), t.snapshotId().toString());
+            } catch (DriverException | IllegalArgumentException e) {
+                log.warn("Could not remove what the failed snapshot {} left on its host: {}", t.snapshotId(), e.toString());
+            }
+        }
         tx.executeWithoutResult(status -> {
             if (!journal.fail(t.id(), owner, reason, detail)) {
                 return;
             }
             String why = reason + ": " + detail + (t.attempts() > 1 ? " (after " + t.attempts() + " attempts)" : "");
-            desktops.fail(t.desktopId(), t.type() + " failed — " + why);
+            // a snapshot operation that fails leaves the desktop as it was: only the snapshot says so
+            switch (t.type()) {
+                case SNAPSHOT -> snapshots.notTaken(t.snapshotId(), why);
+                case RESTORE_SNAPSHOT -> snapshots.restoreEnded(t.desktopId(), t.snapshotId());
+                case DELETE_SNAPSHOT -> snapshots.deleteFailed(t.snapshotId(), why);
+                default -> desktops.fail(t.desktopId(), t.type() + " failed — " + why);
+            }
         });
         log.warn("Task {} ({} of desktop {}) failed for good after {} attempts; the desktop is FAILED: {} {}", t.id(),
                 t.type(), t.desktopId(), t.attempts(), reason, detail);

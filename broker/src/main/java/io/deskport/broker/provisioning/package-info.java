@@ -14,10 +14,17 @@
  * time; the tenant's holiday calendar is kept here. A SHARED pool in DEMAND mode is consolidated off-peak
  * ({@link io.deskport.broker.provisioning.SharedPoolConsolidation}): hosts beyond the forecast are drained through
  * {@link io.deskport.broker.hosts.SessionHosts}.
+ *
+ * <p>Snapshots of persistent desktops ({@link io.deskport.broker.provisioning.DesktopSnapshots}, scheduled by
+ * {@link io.deskport.broker.provisioning.SnapshotSchedule}) run as tasks of the same journal; they are told to
+ * metering by the {@link io.deskport.broker.provisioning.DesktopSnapshotKept} and
+ * {@link io.deskport.broker.provisioning.DesktopSnapshotRemoved} events. The overcommit guard: per-host ratios in
+ * placement, and {@link io.deskport.broker.provisioning.HypervisorStorageNearlyFull} when a host's thin disks fill
+ * its storage.
  */
 @ApplicationModule(displayName = "Provisioning", allowedDependencies = {"shared", "pools", "brokering", "tenancy", "hosts"})
 @Tables(owns = {"hypervisor_host", "image_version", "pool_provisioning", "provisioned_desktop", "provisioning_discrepancy", "provisioning_task",
-        "pool_capacity", "capacity_holiday", "capacity_drained_host"},
+        "pool_capacity", "capacity_holiday", "capacity_drained_host", "desktop_snapshot"},
         publishes = {"provisioning_pool_hardware"})
 package io.deskport.broker.provisioning;
 

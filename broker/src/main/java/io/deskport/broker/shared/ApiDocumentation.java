@@ -215,6 +215,8 @@ class ApiDocumentation {
             problems.put(409, "ConnectConflict");
         } else if (key.equals(SHADOW)) {
             problems.put(409, "ShadowConflict");
+        } else if (!safe && path.contains("/snapshots")) {
+            problems.put(409, "SnapshotConflict");
         } else if (!safe && (admin || path.contains("/sessions/{") || key.equals(ENROL)
                 || key.equals("POST /api/v1/me/password"))) {
             problems.put(409, "Conflict");
@@ -453,6 +455,12 @@ class ApiDocumentation {
                 Reason.SESSION_NOT_LIVE, "the session counts as connected, but no desktop stream of it runs",
                 Reason.SESSION_ON_OTHER_BROKER, "the session's stream runs through the embedded gateway of another broker "
                         + "replica, which only that replica reaches: ask again, or run a remote gateway"));
+        a.put("SnapshotConflict", problem("The snapshot operation is refused; nothing was changed.",
+                Reason.CONFIRMATION_REQUIRED, "a restore throws away what was written since the snapshot (and logs the "
+                        + "desktop's session off): `warning` says what; send it again with `confirm=true`",
+                Reason.SNAPSHOT_QUOTA, "the desktop's snapshots hold the pool's quota (`usedMiB`, `quotaMiB`): delete one",
+                Reason.INVALID_STATE, "not a desktop of a provisioned persistent pool, a desktop in a state without a "
+                        + "machine to snapshot, busy with another operation (`busy`), or a snapshot not READY"));
         a.put("StaleVersion", problem("The resource has changed since the version named in `If-Match`; nothing "
                 + "was changed.", Reason.STALE_VERSION, "`currentVersion` and `currentETag` say what it is "
                 + "now: read it again and make the change on that"));

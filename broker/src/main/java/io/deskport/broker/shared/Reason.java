@@ -27,6 +27,14 @@ public enum Reason {
      * replica's loopback only: this replica cannot join it.
      */
     SESSION_ON_OTHER_BROKER(HttpStatus.CONFLICT, "The session's desktop stream runs on another broker"),
+    // snapshots of desktops
+    /** The desktop's snapshots hold its pool's snapshot quota: delete one first ({@code usedMiB}, {@code quotaMiB}). */
+    SNAPSHOT_QUOTA(HttpStatus.CONFLICT, "The desktop's snapshot quota is used up"),
+    /**
+     * The operation loses something (a restore: the work since the snapshot, and the live session): nothing was
+     * done; {@code warning} says what would be lost; send the request again with {@code confirm=true}.
+     */
+    CONFIRMATION_REQUIRED(HttpStatus.CONFLICT, "Confirmation required"),
     // general
     NOT_FOUND(HttpStatus.NOT_FOUND, "Not found"),
     VALIDATION_FAILED(HttpStatus.BAD_REQUEST, "The request is not valid"),

@@ -76,6 +76,11 @@ final class IsolationSweep {
             "/api/v1/admin/pools/{poolId}/provisioning/tasks", "/api/v1/admin/provisioning/tasks",
             "/api/v1/admin/provisioning/discrepancies", "/api/v1/admin/desktops/{id}/provisioning",
             "/api/v1/admin/hypervisor-hosts", "/api/v1/admin/hypervisor-hosts/{id}",
+            // snapshots of persistent desktops: a user's own (by pool), an admin's (by desktop), a pool's policy
+            "/api/v1/pools/{poolId}/snapshots", "/api/v1/pools/{poolId}/snapshots/{snapshotId}",
+            "/api/v1/pools/{poolId}/snapshots/{snapshotId}/restore", "/api/v1/admin/desktops/{id}/snapshots",
+            "/api/v1/admin/desktops/{id}/snapshots/{snapshotId}", "/api/v1/admin/desktops/{id}/snapshots/{snapshotId}/restore",
+            "/api/v1/admin/pools/{poolId}/snapshot-policy",
             "/api/v1/admin/hypervisor-hosts/{id}/maintenance", "/api/v1/admin/hypervisor-hosts/{id}/quarantine",
             "/api/v1/admin/licence-products", "/api/v1/admin/licence-products/{id}",
             "/api/v1/admin/licence-products/{id}/licences", "/api/v1/admin/licence-products/{id}/licences/{licenceId}",
@@ -363,11 +368,13 @@ final class IsolationSweep {
             String kind = switch (segment + "/" + m.group(1)) {
                 case "users/id", "members/userId" -> "user";
                 case "groups/id" -> "group";
-                case "pools/id", "pools/poolId" -> template.contains("/desktops") && method.equals("POST") ? "persistentPool"
+                case "pools/id", "pools/poolId" -> template.contains("/desktops") && method.equals("POST")
+                        || template.contains("/snapshot") ? "persistentPool"
                         : template.contains("session-") || template.contains("/applications") ? "sharedPool" : "pool";
                 case "applications/id", "applications/applicationId" -> "application";
                 case "entitlements/entitlementId" -> "entitlement";
                 case "desktops/id" -> "desktop";
+                case "snapshots/snapshotId" -> "snapshot";
                 case "images/imageId" -> "image";
                 case "session-hosts/id" -> template.contains("enrolment-token") || template.contains("revoke")
                         ? "agentHost" : "sessionHost";
@@ -439,6 +446,11 @@ final class IsolationSweep {
             case "POST /api/v1/admin/hypervisor-hosts" -> json("name", "hv-" + Long.toHexString(System.nanoTime()),
                     "driverId", "simulated");
             case "PATCH /api/v1/admin/hypervisor-hosts/{id}" -> json("cpuTotal", 1);
+            case "POST /api/v1/pools/{poolId}/snapshots", "POST /api/v1/admin/desktops/{id}/snapshots" -> json("label", "sweep");
+            // confirmed: B's snapshot must be not found, never restored (A's own desktop is not a provisioned one: refused)
+            case "POST /api/v1/pools/{poolId}/snapshots/{snapshotId}/restore",
+                 "POST /api/v1/admin/desktops/{id}/snapshots/{snapshotId}/restore" -> json("confirm", true);
+            case "PUT /api/v1/admin/pools/{poolId}/snapshot-policy" -> json("keep", 3);
             case "POST /api/v1/admin/licence-products" -> json("name", "licence-" + UUID.randomUUID(), "model", "NAMED_USER");
             case "PATCH /api/v1/admin/licence-products/{id}" -> json("vendor", "changed");
             case "POST /api/v1/admin/licence-products/{id}/licences" -> json("seats", 1, "enforcement", "HARD",
@@ -564,6 +576,12 @@ final class IsolationSweep {
         t.entitle(persistent, UUID.fromString(ids.get("user")));
         List<UUID> desktops = t.desktops(pool, 2, "READY");
         ids.put("desktop", t.desktops(persistent, 1, "READY").getFirst().toString());
+        // a snapshot of that desktop (as the snapshot task records one)
+        UUID snapshot = UUID.randomUUID();
+        jdbc.sql("insert into desktop_snapshot (id, tenant_id, pool_id, desktop_id, kind, state, requested_by, label, "
+                        + "size_mib, taken_at) values (?, ?, ?, ?, 'ON_DEMAND', 'READY', 'user', ?, 1, now())")
+                .params(snapshot, t.id, persistent, UUID.fromString(ids.get("desktop")), "snapshot-" + t.slug).update();
+        ids.put("snapshot", snapshot.toString());
         ids.put("sessionHost", t.host(shared, "host-" + t.slug, 5).toString());
         Api.Response agentHost = check(t.admin.post("/api/v1/admin/pools/" + shared + "/session-hosts/enrolments",
                 json("name", "agent-host-" + t.slug)), 201);

@@ -191,6 +191,33 @@ class UsageRollupExportTest {
                 .filteredOn(r -> r.get("tenantId").asString().equals(tenant.id.toString())).hasSize(2);
     }
 
+    @Test
+    void aSnapshotIsCountedFromTakenToDeletedPerPoolAndSizeForItsGigabyteHours() {
+        UUID pool = UUID.randomUUID();
+        UUID snapshot = UUID.randomUUID();
+        new TransactionTemplate(txManager).executeWithoutResult(status -> {
+            recorder.recordAt(tenant.id, UsageEventType.SNAPSHOT_CREATED, snapshot, Instant.parse("2026-11-14T09:00:00Z"),
+                    UsageRecorder.data().put("snapshotId", snapshot.toString()).put("poolId", pool.toString())
+                            .put("desktopId", UUID.randomUUID().toString()).put("kind", "ON_DEMAND").put("sizeMiB", 2048));
+            recorder.recordAt(tenant.id, UsageEventType.SNAPSHOT_DELETED, snapshot, Instant.parse("2026-11-14T11:30:00Z"),
+                    UsageRecorder.data().put("snapshotId", snapshot.toString()).put("poolId", pool.toString())
+                            .put("why", "DELETED"));
+        });
+        rollUpUntil(EnumSet.of(UsageEventType.SNAPSHOT_CREATED, UsageEventType.SNAPSHOT_DELETED), 2);
+
+        List<JsonNode> day = rows(tenant.admin, "granularity=day&metric=SNAPSHOT_SECONDS&from=2026-11-14&to=2026-11-14");
+        assertThat(day).singleElement().satisfies(r -> {
+            assertThat(r.get("value").asString()).isEqualTo("9000");
+            assertThat(r.get("diskMiB").asInt()).isEqualTo(2048);
+            assertThat(r.get("poolId").asString()).isEqualTo(pool.toString());
+            // 2.5 hours of 2 GiB: 5 snapshot-GB-hours
+            assertThat(r.get("value").decimalValue().multiply(BigDecimal.valueOf(2048))
+                    .divide(BigDecimal.valueOf(1024L * 3600))).isEqualByComparingTo("5");
+        });
+        assertThat(rows(tenant.admin, "granularity=hour&metric=SNAPSHOT_SECONDS&from=2026-11-14&to=2026-11-14"))
+                .extracting(r -> r.get("value").asString()).containsExactly("3600", "3600", "1800");
+    }
+
     // ---- helpers ----
 
     /** A time of the answer as its wall clock and offset ({@code 2026-11-10T23:30+05:30}), however it is written. */

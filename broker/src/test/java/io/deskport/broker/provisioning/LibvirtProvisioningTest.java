@@ -53,6 +53,10 @@ class LibvirtProvisioningTest {
     ApplicationContext context;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    SnapshotSchedule schedule;
+    @Autowired
+    TaskJournal journal;
 
     TestTenant tenant;
     ProvisioningApi api;
@@ -127,6 +131,59 @@ class LibvirtProvisioningTest {
         String desktop = r.body().get("session").get("desktopId").asString();
         assertThat(consoleAnswers(desktop)).isTrue();
         assertThat(api.provisioning(UUID.fromString(desktop)).get("consoleCheckedAt").isString()).isTrue();
+    }
+
+    @Test
+    void theDailyScheduleKeepsExactlyTheNewestNSnapshotsInLibvirtAndARestoreBringsTheDesktopBackPoweredOff()
+            throws IOException {
+        UUID pool = pool("mine", "PERSISTENT", "\"minSize\":1,\"maxSize\":1,\"spareTarget\":0");
+        await().atMost(Duration.ofSeconds(60)).until(() -> api.free(pool, "READY") == 1);
+        Api alice = api.user("alice", pool);
+        Api.Response c = check(connect(alice, pool), 201);
+        String desktop = c.body().get("session").get("desktopId").asString();
+        check(alice.post("/api/v1/sessions/" + ProvisioningApi.session(c) + "/logoff"), 200);
+        check(tenant.admin.replace("/api/v1/admin/pools/" + pool + "/snapshot-policy",
+                json("dailyAt", "02:00", "keep", 2)), 200);
+        java.time.LocalDate day = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1);
+        DesktopSnapshotsOnTheSimulatedDriverTest.FixedClock clock = new DesktopSnapshotsOnTheSimulatedDriverTest.FixedClock(
+                day.atTime(3, 0).toInstant(java.time.ZoneOffset.UTC));
+        schedule.useClock(clock);
+        UUID id = UUID.fromString(desktop);
+        try {
+            for (int i = 0; i < 4; i++) {
+                schedule.run();
+                await().atMost(Duration.ofSeconds(90)).until(() -> !journal.open().containsKey(id) && !busySnapshots(desktop));
+                schedule.run(); // the keep policy, if a deletion was still to come
+                await().atMost(Duration.ofSeconds(90)).until(() -> !journal.open().containsKey(id) && !busySnapshots(desktop));
+                clock.advance(Duration.ofDays(1));
+            }
+        } finally {
+            schedule.useClock(java.time.Clock.systemUTC());
+        }
+
+        java.util.List<tools.jackson.databind.JsonNode> kept = check(tenant.admin.get("/api/v1/admin/desktops/" + desktop
+                + "/snapshots"), 200).body().get("snapshots").valueStream().toList();
+        assertThat(kept).hasSize(2).allSatisfy(s -> assertThat(s.get("state").asString()).isEqualTo("READY"));
+        assertThat(kept).extracting(s -> java.time.Instant.parse(s.get("scheduledFor").asString())).containsExactly(
+                day.plusDays(2).atTime(2, 0).toInstant(java.time.ZoneOffset.UTC),
+                day.plusDays(3).atTime(2, 0).toInstant(java.time.ZoneOffset.UTC));
+        assertThat(libvirt.driver.listSnapshots(desktop)).extracting(io.deskport.provisioning.driver.DesktopSnapshot::snapshotId)
+                .containsExactlyInAnyOrderElementsOf(kept.stream().map(s -> s.get("id").asString()).toList());
+        assertThat(kept.getFirst().get("withMemory").asBoolean()).as("taken of the running desktop").isTrue();
+
+        String first = kept.getFirst().get("id").asString();
+        check(tenant.admin.post("/api/v1/admin/desktops/" + desktop + "/snapshots/" + first + "/restore",
+                json("confirm", true)), 202);
+        await().atMost(Duration.ofSeconds(90)).until(() -> api.count(pool, "STOPPED") == 1);
+        assertThat(libvirt.driver.powerState(desktop)).isEqualTo(PowerState.STOPPED);
+        assertThat(api.tasks(pool)).anyMatch(t -> t.get("type").asString().equals("RESTORE_SNAPSHOT")
+                && t.get("state").asString().equals("SUCCEEDED"));
+    }
+
+    /** A snapshot of the desktop is being taken, restored or deleted. */
+    private boolean busySnapshots(String desktop) {
+        return jdbc.sql("select count(*) from desktop_snapshot where desktop_id = ? and state in ('CREATING', 'RESTORING', "
+                + "'DELETING')").param(UUID.fromString(desktop)).query(Integer.class).single() > 0;
     }
 
     @Test

@@ -337,7 +337,8 @@ class ReconcilerOnTheSimulatedDriverTest {
                 + "\"memoryMiB\":256,\"diskMiB\":64}", IMAGE);
         Reconciler other = new Reconciler(context.getBean(ProvisioningProperties.class),
                 context.getBean(ReconcileCycle.class), context.getBean(TaskRunner.class), journal, hosts,
-                context.getBean(Discrepancies.class), context.getBean(DedicatedConnections.class));
+                context.getBean(Discrepancies.class), context.getBean(DedicatedConnections.class),
+                context.getBean(SnapshotSchedule.class));
         Map<String, Integer> cycles = new ConcurrentHashMap<>();
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch go = new CountDownLatch(1);

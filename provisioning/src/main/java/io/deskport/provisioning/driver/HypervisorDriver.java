@@ -118,6 +118,57 @@ public interface HypervisorDriver extends AutoCloseable {
      */
     List<ManagedDesktop> listDesktops();
 
+    // --- Snapshots (capabilities().snapshots()) -----------------------------------------------------------------
+    // Optional operations come in groups, each with a capability flag and defaults that refuse with NOT_SUPPORTED;
+    // live migration is meant to be the next such group, beside this one.
+
+    /**
+     * Saves the state of a desktop's disk as snapshot {@code snapshotId}. Works on a stopped or running desktop (a
+     * running one is snapshotted crash-consistently, as if its power had been cut at that instant). Idempotent:
+     * if the desktop has a snapshot of that id, returns it.
+     *
+     * @return the snapshot with the storage it holds
+     * @throws DesktopNotFoundException if the desktop does not exist
+     * @throws DriverException with {@link DriverFailureReason#NOT_SUPPORTED} if the driver has no snapshots, or
+     *                         {@link DriverFailureReason#INVALID_STATE} (e.g. a suspended desktop)
+     */
+    default DesktopSnapshot createSnapshot(String desktopId, String snapshotId) {
+        throw snapshotsNotSupported();
+    }
+
+    /**
+     * Lists a desktop's snapshots, oldest first.
+     *
+     * @throws DesktopNotFoundException if the desktop does not exist
+     */
+    default java.util.List<DesktopSnapshot> listSnapshots(String desktopId) {
+        throw snapshotsNotSupported();
+    }
+
+    /**
+     * Puts a desktop's disk back to the state of one of its snapshots, throwing away what was written since. The
+     * desktop is powered off first (cut, not shut down: the caller has ended its session) and is left powered off.
+     * Restoring again to the same snapshot gives the same result, so a restore interrupted by a crash is simply
+     * run again. The snapshot is kept (it can be restored to again).
+     *
+     * @throws DesktopNotFoundException if the desktop does not exist
+     * @throws DriverException with {@link DriverFailureReason#INVALID_STATE} if the desktop has no such snapshot
+     */
+    default void restoreSnapshot(String desktopId, String snapshotId) {
+        throw snapshotsNotSupported();
+    }
+
+    /**
+     * Removes a snapshot and frees its storage. Deleting a missing snapshot (or one of a missing desktop) succeeds.
+     */
+    default void deleteSnapshot(String desktopId, String snapshotId) {
+        throw snapshotsNotSupported();
+    }
+
+    private DriverException snapshotsNotSupported() {
+        return new DriverException(DriverFailureReason.NOT_SUPPORTED, "driver " + driverId() + " has no snapshots");
+    }
+
     /** Releases connections and threads. */
     @Override
     void close();

@@ -3,6 +3,7 @@ package io.deskport.provisioning.libvirt;
 import io.deskport.provisioning.driver.CloneRequest;
 import io.deskport.provisioning.driver.ConsoleEndpoint;
 import io.deskport.provisioning.driver.DesktopNotFoundException;
+import io.deskport.provisioning.driver.DesktopSnapshot;
 import io.deskport.provisioning.driver.DesktopTag;
 import io.deskport.provisioning.driver.DriverCapabilities;
 import io.deskport.provisioning.driver.DriverException;
@@ -42,7 +43,7 @@ import java.util.Set;
 public final class LibvirtDriver implements HypervisorDriver {
 
     private static final Logger log = LoggerFactory.getLogger(LibvirtDriver.class);
-    private static final DriverCapabilities CAPABILITIES = new DriverCapabilities(true, true, true, true, false);
+    private static final DriverCapabilities CAPABILITIES = new DriverCapabilities(true, true, true, true, false, true);
     private static final int XML_SECURE = 1;
     private static final int METADATA_ELEMENT = 2;
     private static final int UNDEFINE_MANAGED_SAVE_AND_SNAPSHOTS = 1 | 2;
@@ -50,12 +51,14 @@ public final class LibvirtDriver implements HypervisorDriver {
     private final LibvirtDriverConfig config;
     private final LibvirtConnection connection;
     private final DesktopVolumes volumes;
+    private final DesktopSnapshots snapshots;
 
     /** Creates a driver for one libvirt host; the connection is opened on first use. */
     public LibvirtDriver(LibvirtDriverConfig config) {
         this.config = config;
         this.connection = new LibvirtConnection(config.uri(), config.hostId());
         this.volumes = new DesktopVolumes(config, connection);
+        this.snapshots = new DesktopSnapshots(config, connection);
     }
 
     @Override
@@ -77,7 +80,7 @@ public final class LibvirtDriver implements HypervisorDriver {
         long totalMiB = node.memory / 1024;
         return List.of(new HostInventory(config.hostId(), driverId(), true, node.cpus, vcpusAndDesktops[0], totalMiB,
                 totalMiB - freeBytes / (1024 * 1024), pool.capacity / (1024 * 1024), pool.allocation / (1024 * 1024),
-                vcpusAndDesktops[1]));
+                vcpusAndDesktops[1], pool.available / (1024 * 1024)));
     }
 
     private int[] countVcpusAndDesktops(Connect c) throws LibvirtException {
@@ -224,6 +227,7 @@ public final class LibvirtDriver implements HypervisorDriver {
             if (d.hasManagedSaveImage() != 0) {
                 d.managedSaveRemove();
             }
+            snapshots.forgetAll(d); // they lived in the disk file that is replaced now
             return m;
         });
         StorageVol disk = volumes.create(vmName, image, hardware);
@@ -296,6 +300,27 @@ public final class LibvirtDriver implements HypervisorDriver {
             }
             return result;
         });
+    }
+
+    /** An internal qcow2 snapshot of the desktop's overlay ({@link DesktopSnapshots}). */
+    @Override
+    public DesktopSnapshot createSnapshot(String desktopId, String snapshotId) {
+        return snapshots.create(desktopId, snapshotId);
+    }
+
+    @Override
+    public List<DesktopSnapshot> listSnapshots(String desktopId) {
+        return snapshots.list(desktopId);
+    }
+
+    @Override
+    public void restoreSnapshot(String desktopId, String snapshotId) {
+        snapshots.restore(desktopId, snapshotId);
+    }
+
+    @Override
+    public void deleteSnapshot(String desktopId, String snapshotId) {
+        snapshots.delete(desktopId, snapshotId);
     }
 
     @Override

@@ -1,6 +1,9 @@
 package io.deskport.provisioning.planner;
 
-/** What the broker should do to a desktop. */
+/**
+ * What the broker should do to a desktop. The planner plans the first six; the snapshot operations come from
+ * people and the snapshot schedule, and share the task journal (one open operation per desktop) with them.
+ */
 public enum ActionType {
     /** Clone a new desktop on the chosen host and power it on. */
     CREATE,
@@ -13,5 +16,16 @@ public enum ActionType {
     /** Rebuild a desktop from another image version (rollout or rollback). */
     REPLACE,
     /** Remove a desktop and its storage. */
-    DELETE
+    DELETE,
+    /** Save the state of a desktop's disk as a snapshot. */
+    SNAPSHOT,
+    /** Put a desktop's disk back to a snapshot (the desktop is powered off and left off). */
+    RESTORE_SNAPSHOT,
+    /** Remove a snapshot and free its storage. */
+    DELETE_SNAPSHOT;
+
+    /** True for the snapshot operations, which the planner never plans. */
+    public boolean isSnapshotOperation() {
+        return this == SNAPSHOT || this == RESTORE_SNAPSHOT || this == DELETE_SNAPSHOT;
+    }
 }

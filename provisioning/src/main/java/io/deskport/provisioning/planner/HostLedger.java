@@ -27,9 +27,10 @@ final class HostLedger {
         this.operable = host.health().reachable() && !host.health().quarantinedAt(now);
         this.maintenance = host.maintenance();
         this.placeable = operable && !host.maintenance();
-        this.cpuCapacity = host.cpuTotal() * settings.cpuOvercommit();
-        this.memoryCapacity = host.memoryTotalMiB() * settings.memoryOvercommit();
-        this.storageCapacity = host.storageTotalMiB() * settings.storageOvercommit();
+        HostView.Overcommit ratios = host.overcommit().orElse(settings);
+        this.cpuCapacity = host.cpuTotal() * ratios.cpu();
+        this.memoryCapacity = host.memoryTotalMiB() * ratios.memory();
+        this.storageCapacity = host.storageTotalMiB() * ratios.storage();
         this.cpuUsed = host.cpuUsed();
         this.memoryUsed = host.memoryUsedMiB();
         this.storageUsed = host.storageUsedMiB();

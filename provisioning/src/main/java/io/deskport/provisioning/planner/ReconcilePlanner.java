@@ -14,7 +14,9 @@ import java.util.Map;
  * the wanted actions most urgent first — users waiting, then minimum size, refreshes and spares, then
  * clean-up and power-off, then image rollout — while each pool and each host stays within its
  * concurrent operation limit, and places new desktops on the healthy host outside maintenance with
- * the most free CPU and memory (after the overcommit ratios). What is held back becomes a
+ * the most free CPU and memory (after the overcommit ratios: the host's own where it has them, else the global
+ * ones of {@link PlannerSettings}). A desktop is never placed where its vCPUs, memory or disk would take the
+ * host's allocation beyond its capacity times the ratio. What is held back becomes a
  * {@link PlanNote} and is wanted again next cycle.
  */
 public final class ReconcilePlanner {

@@ -3,6 +3,7 @@ package io.deskport.provisioning.simulated;
 import io.deskport.provisioning.driver.CloneRequest;
 import io.deskport.provisioning.driver.ConsoleEndpoint;
 import io.deskport.provisioning.driver.DesktopNotFoundException;
+import io.deskport.provisioning.driver.DesktopSnapshot;
 import io.deskport.provisioning.driver.DesktopTag;
 import io.deskport.provisioning.driver.DriverCapabilities;
 import io.deskport.provisioning.driver.DriverException;
@@ -36,14 +37,21 @@ import java.util.Optional;
  * each running desktop has a real screen, an Xvnc display of its own on this machine with an account and
  * home folder of its own ({@link XvncMachines}): what the demo runs on.
  *
+ * <p>Storage is thin, as on a real host: a clone takes {@code cloneMiB}, and grows by what its guest writes
+ * ({@link #writeToDisk}, the tests' and demos' stand-in for a guest filling its disk); the inventory reports that
+ * real use, which is what can run a host out of disk. Snapshots are modelled with their costs: one holds what its
+ * desktop had written when it was taken (plus its memory if it was running, which is written to storage), takes
+ * {@code snapshotDelay} plus its size over {@code snapshotMiBPerSecond}, and a restore takes {@code restoreDelay} and
+ * gives back what was written since.
+ *
  * <p>Thread-safe: state changes happen under one lock (they take microseconds); the configured delays
  * are spent outside it so that concurrent operations overlap like on a real hypervisor.
  */
 public final class SimulatedDriver implements HypervisorDriver {
 
-    private static final DriverCapabilities CAPABILITIES = new DriverCapabilities(true, true, true, true, true);
+    private static final DriverCapabilities CAPABILITIES = new DriverCapabilities(true, true, true, true, true, true);
     /** With real displays a suspend cannot keep what is on the screen: offered only without them. */
-    private static final DriverCapabilities XVNC_CAPABILITIES = new DriverCapabilities(false, false, true, true, true);
+    private static final DriverCapabilities XVNC_CAPABILITIES = new DriverCapabilities(false, false, true, true, true, true);
 
     private final SimulatedDriverConfig config;
     private final SimulatedFaults faults;
@@ -81,8 +89,9 @@ public final class SimulatedDriver implements HypervisorDriver {
                 if (h == null) {
                     continue; // recorded by a host of other settings: not this one's
                 }
+                d.writtenMiB = config.cloneMiB();
                 desktops.put(d.tag.desktopId(), d);
-                h.storageUsedMiB += d.hardware.diskMiB();
+                h.storageUsedMiB += d.writtenMiB;
                 h.desktops++;
             }
         }
@@ -168,8 +177,9 @@ public final class SimulatedDriver implements HypervisorDriver {
                 machines.wipe(d.tag.desktopId());
                 machines.save(d.tag.desktopId(), d.fields());
             }
+            d.writtenMiB = config.cloneMiB();
             desktops.put(d.tag.desktopId(), d);
-            host.storageUsedMiB += d.hardware.diskMiB();
+            host.storageUsedMiB += d.writtenMiB;
             host.desktops++;
             return d.view();
         }
@@ -305,7 +315,10 @@ public final class SimulatedDriver implements HypervisorDriver {
             Desktop d = requireOnLiveHost(desktopId);
             setPower(d, PowerState.STOPPED);
             Host h = hosts.get(d.hostId);
-            h.storageUsedMiB += hardware.diskMiB() - d.hardware.diskMiB();
+            h.storageUsedMiB -= d.storageMiB();
+            d.snapshots.clear(); // they lived in the disk that is replaced
+            d.writtenMiB = config.cloneMiB();
+            h.storageUsedMiB += d.writtenMiB;
             d.image = image;
             d.hardware = hardware;
             if (machines != null) {
@@ -338,7 +351,7 @@ public final class SimulatedDriver implements HypervisorDriver {
             requireUp(d.hostId);
             setPower(d, PowerState.STOPPED);
             Host h = hosts.get(d.hostId);
-            h.storageUsedMiB -= d.hardware.diskMiB();
+            h.storageUsedMiB -= d.storageMiB();
             h.desktops--;
             desktops.remove(desktopId);
         }
@@ -380,6 +393,109 @@ public final class SimulatedDriver implements HypervisorDriver {
                 }
             }
             return result;
+        }
+    }
+
+    /**
+     * Models a guest writing new data to its disk: the desktop's disk (and its host's real storage use) grows by
+     * {@code mib}, up to the disk's size and the host's free storage — as a real thin disk would, until the storage
+     * is full.
+     *
+     * @return the MiB really written
+     * @throws DesktopNotFoundException if the desktop does not exist
+     */
+    public long writeToDisk(String desktopId, long mib) {
+        synchronized (lock) {
+            Desktop d = requireOnLiveHost(desktopId);
+            Host h = hosts.get(d.hostId);
+            long room = Math.min(d.hardware.diskMiB() - d.writtenMiB, config.storageMiBPerHost() - h.storageUsedMiB);
+            long written = Math.max(0, Math.min(mib, room));
+            d.writtenMiB += written;
+            h.storageUsedMiB += written;
+            return written;
+        }
+    }
+
+    @Override
+    public DesktopSnapshot createSnapshot(String desktopId, String snapshotId) {
+        DesktopTag.requireSafeId(snapshotId, "snapshotId");
+        long size;
+        synchronized (lock) {
+            Desktop d = requireOnLiveHost(desktopId);
+            Snapshot existing = d.snapshots.get(snapshotId);
+            if (existing != null) {
+                return existing.view(desktopId);
+            }
+            if (d.power == PowerState.SAVED) {
+                throw new DriverException(DriverFailureReason.INVALID_STATE, "desktop " + desktopId
+                        + " is suspended to disk and cannot be snapshotted");
+            }
+            size = d.writtenMiB + (d.power.consumesHostResources() ? d.hardware.memoryMiB() : 0);
+        }
+        Duration cost = config.snapshotMiBPerSecond() <= 0 ? config.snapshotDelay()
+                : config.snapshotDelay().plusMillis(Math.round(size * 1000 / config.snapshotMiBPerSecond()));
+        pause(cost);
+        synchronized (lock) {
+            Desktop d = requireOnLiveHost(desktopId);
+            Snapshot raced = d.snapshots.get(snapshotId);
+            if (raced != null) {
+                return raced.view(desktopId);
+            }
+            long memory = d.power.consumesHostResources() ? d.hardware.memoryMiB() : 0;
+            Snapshot snap = new Snapshot(snapshotId, java.time.Instant.now(), d.writtenMiB, memory);
+            d.snapshots.put(snapshotId, snap);
+            hosts.get(d.hostId).storageUsedMiB += memory; // the disk's data is shared with the snapshot until overwritten
+            return snap.view(desktopId);
+        }
+    }
+
+    @Override
+    public List<DesktopSnapshot> listSnapshots(String desktopId) {
+        synchronized (lock) {
+            Desktop d = requireOnLiveHost(desktopId);
+            return d.snapshots.values().stream().map(x -> x.view(desktopId)).toList();
+        }
+    }
+
+    @Override
+    public void restoreSnapshot(String desktopId, String snapshotId) {
+        synchronized (lock) {
+            Desktop d = requireOnLiveHost(desktopId);
+            if (!d.snapshots.containsKey(snapshotId)) {
+                throw new DriverException(DriverFailureReason.INVALID_STATE, "desktop " + desktopId + " has no snapshot "
+                        + snapshotId);
+            }
+        }
+        pause(config.restoreDelay());
+        synchronized (lock) {
+            Desktop d = requireOnLiveHost(desktopId);
+            Snapshot snap = d.snapshots.get(snapshotId);
+            if (snap == null) {
+                throw new DriverException(DriverFailureReason.INVALID_STATE, "desktop " + desktopId + " has no snapshot "
+                        + snapshotId);
+            }
+            setPower(d, PowerState.STOPPED);
+            long dropped = Math.max(0, d.writtenMiB - snap.writtenMiB);
+            d.writtenMiB -= dropped;
+            hosts.get(d.hostId).storageUsedMiB -= dropped;
+        }
+        if (machines != null) {
+            machines.stop(desktopId);
+        }
+    }
+
+    @Override
+    public void deleteSnapshot(String desktopId, String snapshotId) {
+        synchronized (lock) {
+            Desktop d = desktops.get(desktopId);
+            if (d == null) {
+                return;
+            }
+            requireUp(d.hostId);
+            Snapshot snap = d.snapshots.remove(snapshotId);
+            if (snap != null) {
+                hosts.get(d.hostId).storageUsedMiB -= snap.memoryMiB;
+            }
         }
     }
 
@@ -445,6 +561,13 @@ public final class SimulatedDriver implements HypervisorDriver {
         }
     }
 
+    /** A modelled snapshot: what the disk held when it was taken, and the memory image written with it. */
+    private record Snapshot(String id, java.time.Instant createdAt, long writtenMiB, long memoryMiB) {
+        DesktopSnapshot view(String desktopId) {
+            return new DesktopSnapshot(id, desktopId, createdAt, writtenMiB + memoryMiB, memoryMiB > 0);
+        }
+    }
+
     private static final class Host {
         final String id;
         int cpuUsed;
@@ -466,6 +589,14 @@ public final class SimulatedDriver implements HypervisorDriver {
         PowerState power = PowerState.STOPPED;
         /** Powered on, its real display not answering yet. */
         boolean starting;
+        /** What the thin disk really holds: the clone's own data plus what the guest wrote. */
+        long writtenMiB;
+        final Map<String, Snapshot> snapshots = new LinkedHashMap<>();
+
+        /** Storage the desktop takes on its host: its disk's data and its snapshots' memory images. */
+        long storageMiB() {
+            return writtenMiB + snapshots.values().stream().mapToLong(x -> x.memoryMiB).sum();
+        }
 
         Desktop(DesktopTag tag, String hostId, ImageVersion image, HardwareProfile hardware, String password) {
             this.tag = tag;

@@ -28,6 +28,12 @@ import java.time.Duration;
  * @param consolePassword        [{@code consolePassword}: none] fixed password of the real VNC server;
  *                               without it every desktop gets a random fake password
  * @param seed                   [{@code seed}: 42] seed of the random failure injection
+ * @param cloneMiB               [{@code cloneMiB}: 1] storage a fresh linked clone really takes (disks are thin:
+ *                               they grow by what their guests write, see {@link SimulatedDriver#writeToDisk})
+ * @param snapshotDelay          [{@code snapshotDelay}: 0ms] fixed time a snapshot takes
+ * @param restoreDelay           [{@code restoreDelay}: 0ms] fixed time a restore to a snapshot takes
+ * @param snapshotMiBPerSecond   [{@code snapshotMiBPerSecond}: 0] how fast a snapshot's data is written: a snapshot
+ *                               takes {@code snapshotDelay} plus its size over this (0: no extra time)
  * @param xvnc                   [{@code consoles}: {@code none}] with {@code consoles=xvnc}, every running
  *                               desktop is a real Xvnc display on this machine ({@link XvncConsoles}); the
  *                               console settings above are then unused
@@ -37,12 +43,16 @@ public record SimulatedDriverConfig(String hostIdPrefix, int hosts, int cpusPerH
                                     Duration startDelay, Duration shutdownDelay, Duration refreshDelay,
                                     Duration deleteDelay, double cloneFailureProbability, String consoleHost,
                                     int consolePort, String consolePassword, long seed,
-                                    XvncConsoles xvnc) {
+                                    XvncConsoles xvnc, long cloneMiB, Duration snapshotDelay, Duration restoreDelay,
+                                    double snapshotMiBPerSecond) {
 
     public SimulatedDriverConfig {
         if (hosts < 1 || cpusPerHost < 1 || memoryMiBPerHost < 1 || storageMiBPerHost < 1 || cpuOvercommit <= 0) {
             throw new DriverException(DriverFailureReason.CONFIGURATION,
                     "simulated driver needs at least one host with positive capacity");
+        }
+        if (cloneMiB < 0 || snapshotMiBPerSecond < 0) {
+            throw new DriverException(DriverFailureReason.CONFIGURATION, "cloneMiB and snapshotMiBPerSecond must be >= 0");
         }
         if (cloneFailureProbability < 0 || cloneFailureProbability > 1) {
             throw new DriverException(DriverFailureReason.CONFIGURATION, "cloneFailureProbability must be in [0, 1]");
@@ -120,6 +130,10 @@ public record SimulatedDriverConfig(String hostIdPrefix, int hosts, int cpusPerH
                     case "xvnc" -> XvncConsoles.from(c);
                     default -> throw new DriverException(DriverFailureReason.CONFIGURATION,
                             "consoles must be none or xvnc");
-                });
+                },
+                c.getLong("cloneMiB", 1),
+                c.getDuration("snapshotDelay", Duration.ZERO),
+                c.getDuration("restoreDelay", Duration.ZERO),
+                c.getDouble("snapshotMiBPerSecond", 0));
     }
 }

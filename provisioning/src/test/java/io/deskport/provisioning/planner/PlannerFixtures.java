@@ -26,17 +26,29 @@ final class PlannerFixtures {
 
     static HostView inMaintenance(HostView h) {
         return new HostView(h.hostId(), h.cpuTotal(), h.memoryTotalMiB(), h.storageTotalMiB(), h.cpuUsed(),
-                h.memoryUsedMiB(), h.storageUsedMiB(), true, h.health());
+                h.memoryUsedMiB(), h.storageUsedMiB(), true, h.health(), h.overcommit());
     }
 
     static HostView withHealth(HostView h, HostHealth health) {
         return new HostView(h.hostId(), h.cpuTotal(), h.memoryTotalMiB(), h.storageTotalMiB(), h.cpuUsed(),
-                h.memoryUsedMiB(), h.storageUsedMiB(), h.maintenance(), health);
+                h.memoryUsedMiB(), h.storageUsedMiB(), h.maintenance(), health, h.overcommit());
     }
 
     static HostView withUsage(HostView h, int cpuUsed, long memoryUsedMiB) {
         return new HostView(h.hostId(), h.cpuTotal(), h.memoryTotalMiB(), h.storageTotalMiB(), cpuUsed,
-                memoryUsedMiB, h.storageUsedMiB(), h.maintenance(), h.health());
+                memoryUsedMiB, h.storageUsedMiB(), h.maintenance(), h.health(), h.overcommit());
+    }
+
+    /** The host with overcommit ratios of its own (null: the global one). */
+    static HostView withOvercommit(HostView h, Double cpu, Double memory, Double storage) {
+        return new HostView(h.hostId(), h.cpuTotal(), h.memoryTotalMiB(), h.storageTotalMiB(), h.cpuUsed(),
+                h.memoryUsedMiB(), h.storageUsedMiB(), h.maintenance(), h.health(),
+                new HostView.Overcommit(cpu, memory, storage));
+    }
+
+    /** A host with this much storage, of which {@code usedMiB} is allocated to desktops already; roomy otherwise. */
+    static HostView withStorage(String id, long totalMiB, long usedMiB) {
+        return new HostView(id, 1024, 16_777_216, totalMiB, 0, 0, usedMiB, false, HostHealth.HEALTHY);
     }
 
     static PoolSpec pooled(String id, int min, int max, int spare) {
