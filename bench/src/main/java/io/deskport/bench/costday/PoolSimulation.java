@@ -52,6 +52,9 @@ final class PoolSimulation {
                 case REFRESH, REPLACE -> refresh;
                 case STOP -> stop;
                 case DELETE -> delete;
+                // a person's or the schedule's tasks, never the planner's
+                case SNAPSHOT, RESTORE_SNAPSHOT, DELETE_SNAPSHOT -> throw new IllegalArgumentException(
+                        "the planner does not plan " + type);
             };
         }
     }
