@@ -7,7 +7,6 @@ import io.deskport.provisioning.driver.DriverException;
 import io.deskport.provisioning.driver.DriverFailureReason;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
-import org.libvirt.DomainInfo;
 import org.libvirt.DomainSnapshot;
 import org.libvirt.Error;
 import org.libvirt.LibvirtException;
@@ -65,7 +64,7 @@ final class DesktopSnapshots {
     DesktopSnapshot create(String desktopId, String snapshotId) {
         DesktopTag.requireSafeId(snapshotId, "snapshotId");
         return connection.call("snapshot desktop " + desktopId, c -> {
-            Domain d = lookup(c, desktopId);
+            Domain d = LibvirtDriver.lookup(c, desktopId);
             Optional<DomainSnapshot> existing = find(d, snapshotId);
             if (existing.isPresent()) {
                 return view(desktopId, snapshotId, existing.get().getXMLDesc());
@@ -88,7 +87,7 @@ final class DesktopSnapshots {
 
     List<DesktopSnapshot> list(String desktopId) {
         return connection.call("list snapshots of desktop " + desktopId, c -> {
-            Domain d = lookup(c, desktopId);
+            Domain d = LibvirtDriver.lookup(c, desktopId);
             List<DesktopSnapshot> result = new ArrayList<>();
             for (String name : d.snapshotListNames()) {
                 try {
@@ -104,10 +103,10 @@ final class DesktopSnapshots {
 
     void restore(String desktopId, String snapshotId) {
         connection.call("restore desktop " + desktopId + " to snapshot " + snapshotId, c -> {
-            Domain d = lookup(c, desktopId);
+            Domain d = LibvirtDriver.lookup(c, desktopId);
             DomainSnapshot s = find(d, snapshotId).orElseThrow(() -> new DriverException(
                     DriverFailureReason.INVALID_STATE, "desktop " + desktopId + " has no snapshot " + snapshotId));
-            destroyIfActive(d);
+            LibvirtDriver.destroyIfActive(d);
             if (d.hasManagedSaveImage() != 0) {
                 d.managedSaveRemove();
             }
@@ -116,7 +115,7 @@ final class DesktopSnapshots {
             // A snapshot with memory would come back running: it is brought back paused and stopped at once, so that
             // the guest writes nothing after the restored state. One without memory stays powered off.
             revert(s, withMemory ? REVERT_PAUSED : 0);
-            destroyIfActive(d);
+            LibvirtDriver.destroyIfActive(d);
             log.info("desktop {} restored to snapshot {} on host {}", desktopId, snapshotId, config.hostId());
             return null;
         });
@@ -126,7 +125,7 @@ final class DesktopSnapshots {
         connection.call("delete snapshot " + snapshotId + " of desktop " + desktopId, c -> {
             Domain d;
             try {
-                d = lookup(c, desktopId);
+                d = LibvirtDriver.lookup(c, desktopId);
             } catch (DesktopNotFoundException gone) {
                 return null;
             }
@@ -225,30 +224,6 @@ final class DesktopSnapshots {
             return f.newDocumentBuilder().parse(new InputSource(new StringReader(xml)));
         } catch (Exception e) {
             throw new IllegalStateException("libvirt returned unreadable snapshot XML", e);
-        }
-    }
-
-    private static Domain lookup(Connect c, String desktopId) throws LibvirtException {
-        try {
-            return c.domainLookupByName(DesktopTag.vmName(desktopId));
-        } catch (LibvirtException e) {
-            if (LibvirtConnection.code(e) == Error.ErrorNumber.VIR_ERR_NO_DOMAIN) {
-                throw new DesktopNotFoundException(desktopId);
-            }
-            throw e;
-        }
-    }
-
-    private static void destroyIfActive(Domain d) throws LibvirtException {
-        if (d.isActive() == 0) {
-            return;
-        }
-        try {
-            d.destroy();
-        } catch (LibvirtException e) {
-            if (LibvirtConnection.code(e) != Error.ErrorNumber.VIR_ERR_OPERATION_INVALID) {
-                throw e;
-            }
         }
     }
 }

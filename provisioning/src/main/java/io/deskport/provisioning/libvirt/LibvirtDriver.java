@@ -375,7 +375,8 @@ public final class LibvirtDriver implements HypervisorDriver {
         };
     }
 
-    private static Domain lookup(Connect c, String desktopId) throws LibvirtException {
+    /** The desktop's domain; {@link DesktopNotFoundException} when the hypervisor has none by its name. */
+    static Domain lookup(Connect c, String desktopId) throws LibvirtException {
         try {
             return c.domainLookupByName(DesktopTag.vmName(desktopId));
         } catch (LibvirtException e) {
@@ -386,7 +387,8 @@ public final class LibvirtDriver implements HypervisorDriver {
         }
     }
 
-    private static void destroyIfActive(Domain d) throws LibvirtException {
+    /** Powers the domain off at once when it runs (one that stopped by itself meanwhile is no error). */
+    static void destroyIfActive(Domain d) throws LibvirtException {
         if (d.isActive() == 0) {
             return;
         }
