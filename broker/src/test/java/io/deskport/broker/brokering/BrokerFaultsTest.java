@@ -201,8 +201,14 @@ class BrokerFaultsTest {
         // the background loops survived the outage: one broker leads the reconciler again (its advisory lock),
         // both listen for tunnel notifications again, and the session timers log off a session disconnected
         // past its pool's timeout
+        // (the reconciler's key, "dp-recon" in ASCII, as pg_locks shows a bigint key: its high and low halves)
         await("a reconciler leader again").atMost(Duration.ofSeconds(60)).until(() ->
-                count("select count(*) from pg_locks where locktype = 'advisory' and granted") == 1);
+                count("select count(*) from pg_locks where locktype = 'advisory' and granted and objsubid = 1 "
+                        + "and classid::bigint = 1685073266 and objid::bigint = 1701015406") == 1);
+        // each broker's presence lock (brokering.ReplicaPresence), by which the others know its tunnels are alive
+        await("both brokers' presence again").atMost(Duration.ofSeconds(60)).until(() ->
+                count("select count(*) from pg_locks where locktype = 'advisory' and granted and objsubid = 1 "
+                        + "and not (classid::bigint = 1685073266 and objid::bigint = 1701015406)") >= 2);
         await("both brokers listening again").atMost(Duration.ofSeconds(60)).until(() ->
                 count("select count(*) from pg_stat_activity where query ilike 'listen %'") == 2);
         Outcome s = connectedSomewhere();
