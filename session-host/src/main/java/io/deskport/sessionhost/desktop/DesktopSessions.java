@@ -296,15 +296,25 @@ public final class DesktopSessions {
     }
 
     /**
-     * An application of an application session ended: once no application runs and no window is shown for the
-     * grace period, the session ends (as a logoff would), reported as ended by itself.
+     * An application of an application session ended: once no application runs and no window has been shown for
+     * the grace period, the session ends (as a logoff would), reported as ended by itself. A window may outlive its
+     * process by a moment (the X server tells the agent's window management after the process is gone), or stay
+     * shown by a child of it: the grace counts from the last window gone. An application still running watches
+     * for itself (its own exit starts this again).
      */
     private void afterApplicationExit(DesktopSession s, Application application) {
         log.log(System.Logger.Level.INFO, "{0} exited in {1}", application.name(), s);
         Thread.ofVirtual().start(() -> {
-            long deadline = System.nanoTime() + applicationExitGrace.toNanos();
-            while (System.nanoTime() < deadline) {
-                if (s.state() != DesktopSession.State.READY || anyApplicationLeft(s)) {
+            long quietSince = System.nanoTime();
+            while (s.state() == DesktopSession.State.READY) {
+                if (s.runningApplications() > 0) {
+                    return;
+                }
+                ApplicationWindows w = s.windows;
+                if (w != null && w.shownWindows() > 0) {
+                    quietSince = System.nanoTime();
+                } else if (System.nanoTime() - quietSince >= applicationExitGrace.toNanos()) {
+                    end(s, "its last application exited", true);
                     return;
                 }
                 try {
@@ -313,15 +323,7 @@ public final class DesktopSessions {
                     return;
                 }
             }
-            if (!anyApplicationLeft(s)) {
-                end(s, "its last application exited", true);
-            }
         });
-    }
-
-    private static boolean anyApplicationLeft(DesktopSession s) {
-        ApplicationWindows w = s.windows;
-        return s.runningApplications() > 0 || (w != null && w.shownWindows() > 0);
     }
 
     /** Ends the session and every process of it; idempotent. */
