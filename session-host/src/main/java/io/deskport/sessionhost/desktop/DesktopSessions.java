@@ -224,7 +224,11 @@ public final class DesktopSessions {
         return out;
     }
 
-    private void start(DesktopSession s, String desktopCommand) throws IOException {
+    /**
+     * The session's account, secrets, files, cgroup and X server (with the agent's window management for an
+     * application session), READY, ended when its X server exits.
+     */
+    private void startDisplay(DesktopSession s, boolean manageWindows) throws IOException {
         s.account = accounts.of(s.brokerUsername());
         s.accountAt = Instant.now();
         s.password = VncPassword.random();
@@ -232,6 +236,9 @@ public final class DesktopSessions {
         files.create(s);
         processes.createCgroup(s);
         xvnc.start(s);
+        if (manageWindows) {
+            s.windows = ApplicationWindows.manage(s.display, s.cookie);
+        }
         s.readyAt = Instant.now();
         if (!s.moveTo(DesktopSession.State.READY)) {
             throw new IOException("logged off while starting");
@@ -242,6 +249,10 @@ public final class DesktopSessions {
                 end(s, "its X server (Xvnc) exited with code " + x.exitValue(), true);
             }
         });
+    }
+
+    private void start(DesktopSession s, String desktopCommand) throws IOException {
+        startDisplay(s, false);
         s.desktop = processes.spawn(s, List.of("/bin/sh", "-c", desktopCommand), Map.of("DISPLAY", ":" + s.display));
         if (s.state() != DesktopSession.State.READY) {
             throw new IOException("logged off while starting");
@@ -260,24 +271,7 @@ public final class DesktopSessions {
 
     /** An application session: Xvnc, the agent's window management, the application; no desktop. */
     private void startForApplications(DesktopSession s, Application application) throws IOException {
-        s.account = accounts.of(s.brokerUsername());
-        s.accountAt = Instant.now();
-        s.password = VncPassword.random();
-        s.cookie = XAuthority.newCookie();
-        files.create(s);
-        processes.createCgroup(s);
-        xvnc.start(s);
-        s.windows = ApplicationWindows.manage(s.display, s.cookie);
-        s.readyAt = Instant.now();
-        if (!s.moveTo(DesktopSession.State.READY)) {
-            throw new IOException("logged off while starting");
-        }
-        Process x = s.xvnc;
-        x.onExit().thenRun(() -> {
-            if (s.state() == DesktopSession.State.READY) {
-                end(s, "its X server (Xvnc) exited with code " + x.exitValue(), true);
-            }
-        });
+        startDisplay(s, true);
         launchIn(s, application);
         log.log(System.Logger.Level.INFO, "Started application session {0} for account {1} on :{2} (VNC port {3}) "
                         + "with {4} in {5} ms", s, s.account.name(), Integer.toString(s.display), Integer.toString(s.port),
