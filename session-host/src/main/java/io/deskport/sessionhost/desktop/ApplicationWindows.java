@@ -9,12 +9,15 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.Set;
+
+import static io.deskport.sessionhost.desktop.X11Wire.le;
+import static io.deskport.sessionhost.desktop.X11Wire.pad;
+import static io.deskport.sessionhost.desktop.X11Wire.readFully;
 
 /**
  * The window manager of an application session, spoken by the agent itself over the display's Unix socket (no
@@ -89,8 +92,8 @@ final class ApplicationWindows implements AutoCloseable {
             ch.connect(UnixDomainSocketAddress.of(Path.of("/tmp/.X11-unix/X" + display)));
             OutputStream o = Channels.newOutputStream(ch);
             InputStream i = Channels.newInputStream(ch);
-            int[] screen = connectionSetup(o, i, cookie);
-            ApplicationWindows w = new ApplicationWindows(ch, screen[0], screen[1], screen[2], ":" + display);
+            X11Wire.Screen screen = X11Wire.connectionSetup(o, i, cookie);
+            ApplicationWindows w = new ApplicationWindows(ch, screen.root(), screen.width(), screen.height(), ":" + display);
             w.selectRootEvents();
             w.loop.start();
             return w;
@@ -314,44 +317,5 @@ final class ApplicationWindows implements AutoCloseable {
             }
         }
         return b;
-    }
-
-    /** @return {root window, width, height} of screen 0 */
-    private static int[] connectionSetup(OutputStream out, InputStream in, byte[] cookie) throws IOException {
-        byte[] name = XAuthority.PROTOCOL.getBytes(StandardCharsets.US_ASCII);
-        ByteBuffer setup = le(12 + pad(name.length) + pad(cookie.length));
-        setup.put((byte) 'l').put((byte) 0).putShort((short) 11).putShort((short) 0)
-                .putShort((short) name.length).putShort((short) cookie.length).putShort((short) 0);
-        setup.put(name).position(12 + pad(name.length));
-        setup.put(cookie);
-        out.write(setup.array());
-        ByteBuffer head = ByteBuffer.wrap(readFully(in, 8)).order(ByteOrder.LITTLE_ENDIAN);
-        int status = head.get(0);
-        int extra = Short.toUnsignedInt(head.getShort(6)) * 4;
-        ByteBuffer body = ByteBuffer.wrap(readFully(in, extra)).order(ByteOrder.LITTLE_ENDIAN);
-        if (status != 1) {
-            throw new IOException("X server refused the connection");
-        }
-        int vendorLength = Short.toUnsignedInt(body.getShort(16));
-        int formats = Byte.toUnsignedInt(body.get(21));
-        int screen = 32 + pad(vendorLength) + 8 * formats;
-        return new int[] {body.getInt(screen), Short.toUnsignedInt(body.getShort(screen + 20)),
-                Short.toUnsignedInt(body.getShort(screen + 22))};
-    }
-
-    private static byte[] readFully(InputStream in, int n) throws IOException {
-        byte[] b = in.readNBytes(n);
-        if (b.length != n) {
-            throw new IOException("the X server closed the connection");
-        }
-        return b;
-    }
-
-    private static ByteBuffer le(int size) {
-        return ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-    }
-
-    private static int pad(int n) {
-        return (n + 3) & ~3;
     }
 }

@@ -12,6 +12,10 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
+import static io.deskport.sessionhost.desktop.X11Wire.le;
+import static io.deskport.sessionhost.desktop.X11Wire.pad;
+import static io.deskport.sessionhost.desktop.X11Wire.readFully;
+
 /**
  * How long a display has had no user input, asked of the X server itself through the MIT-SCREEN-SAVER
  * extension (what {@code xprintidle} does), over the display's Unix socket with the session's cookie.
@@ -35,7 +39,7 @@ public final class X11IdleProbe {
             ch.connect(UnixDomainSocketAddress.of(socket));
             OutputStream out = Channels.newOutputStream(ch);
             InputStream in = Channels.newInputStream(ch);
-            int root = connectionSetup(out, in, cookie);
+            int root = X11Wire.connectionSetup(out, in, cookie).root();
             int major = screenSaverOpcode(out, in);
             ByteBuffer q = le(8);
             q.put((byte) major).put((byte) SCREEN_SAVER_QUERY_INFO).putShort((short) 2).putInt(root);
@@ -46,29 +50,6 @@ public final class X11IdleProbe {
             }
             return Integer.toUnsignedLong(reply.getInt(16));
         }
-    }
-
-    /** @return the root window of screen 0 */
-    private static int connectionSetup(OutputStream out, InputStream in, byte[] cookie) throws IOException {
-        byte[] name = XAuthority.PROTOCOL.getBytes(StandardCharsets.US_ASCII);
-        ByteBuffer setup = le(12 + pad(name.length) + pad(cookie.length));
-        setup.put((byte) 'l').put((byte) 0).putShort((short) 11).putShort((short) 0)
-                .putShort((short) name.length).putShort((short) cookie.length).putShort((short) 0);
-        setup.put(name).position(12 + pad(name.length));
-        setup.put(cookie);
-        out.write(setup.array());
-        ByteBuffer head = ByteBuffer.wrap(readFully(in, 8)).order(ByteOrder.LITTLE_ENDIAN);
-        int status = head.get(0);
-        int extra = Short.toUnsignedInt(head.getShort(6)) * 4;
-        ByteBuffer body = ByteBuffer.wrap(readFully(in, extra)).order(ByteOrder.LITTLE_ENDIAN);
-        if (status != 1) {
-            int reasonLength = Byte.toUnsignedInt(head.get(1));
-            String reason = new String(body.array(), 0, Math.min(reasonLength, extra), StandardCharsets.US_ASCII);
-            throw new IOException("X server refused the connection: " + reason.strip());
-        }
-        int vendorLength = Short.toUnsignedInt(body.getShort(16));
-        int formats = Byte.toUnsignedInt(body.get(21));
-        return body.getInt(32 + pad(vendorLength) + 8 * formats);
     }
 
     private static int screenSaverOpcode(OutputStream out, InputStream in) throws IOException {
@@ -82,21 +63,5 @@ public final class X11IdleProbe {
             throw new IOException("the X server has no MIT-SCREEN-SAVER extension");
         }
         return Byte.toUnsignedInt(reply.get(9));
-    }
-
-    private static byte[] readFully(InputStream in, int n) throws IOException {
-        byte[] b = in.readNBytes(n);
-        if (b.length != n) {
-            throw new IOException("the X server closed the connection");
-        }
-        return b;
-    }
-
-    private static ByteBuffer le(int size) {
-        return ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-    }
-
-    private static int pad(int n) {
-        return (n + 3) & ~3;
     }
 }
