@@ -25,7 +25,8 @@ import java.util.Optional;
  * way the definition moves with it ({@code PERSIST_DEST | UNDEFINE_SOURCE}) and the disk stays where it is: both
  * hosts must see it at the same path (shared storage, or one machine running two daemons).
  *
- * <p>This process also opens the target URI itself, to check the target has the memory, to find a desktop that is
+ * <p>Each migration runs on a libvirt connection of its own (see {@link #migrate}), so migrations of one host run
+ * side by side and do not hold up the driver's other calls. This process also opens the target URI itself, to check the target has the memory, to find a desktop that is
  * already there (a retried migration) and to read the downtime libvirt measured; so {@code peerUri} must work from
  * the broker as well as from the source daemon.
  */
@@ -37,11 +38,9 @@ final class DesktopMigrations {
     private static final int XML_SECURE = 1, XML_MIGRATABLE = 8;
 
     private final LibvirtDriverConfig config;
-    private final LibvirtConnection connection;
 
-    DesktopMigrations(LibvirtDriverConfig config, LibvirtConnection connection) {
+    DesktopMigrations(LibvirtDriverConfig config) {
         this.config = config;
-        this.connection = connection;
     }
 
     /** This host as a migration target of the other hosts' daemons. */
@@ -55,7 +54,10 @@ final class DesktopMigrations {
                     + " has no libvirt URI");
         }
         long started = System.nanoTime();
-        try (TargetConnection onTarget = TargetConnection.open(target)) {
+        // A connection of its own: a libvirt connection carries one call at a time, and the migrate call lasts
+        // seconds; on the driver's shared connection every other call to this host would wait for it.
+        try (TargetConnection onTarget = TargetConnection.open(target);
+             LibvirtConnection connection = new LibvirtConnection(config.uri(), config.hostId())) {
             Optional<Domain> source = connection.call("look up desktop " + desktopId, c -> find(c, desktopId));
             if (source.isEmpty()) {
                 if (onTarget.find(desktopId).isPresent()) {

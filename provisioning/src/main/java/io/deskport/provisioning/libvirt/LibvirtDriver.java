@@ -62,7 +62,7 @@ public final class LibvirtDriver implements HypervisorDriver {
         this.connection = new LibvirtConnection(config.uri(), config.hostId());
         this.volumes = new DesktopVolumes(config, connection);
         this.snapshots = new DesktopSnapshots(config, connection);
-        this.migrations = new DesktopMigrations(config, connection);
+        this.migrations = new DesktopMigrations(config);
     }
 
     @Override
