@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -29,6 +30,10 @@ import java.util.Optional;
  * side by side and do not hold up the driver's other calls. This process also opens the target URI itself, to check the target has the memory, to find a desktop that is
  * already there (a retried migration) and to read the downtime libvirt measured; so {@code peerUri} must work from
  * the broker as well as from the source daemon.
+ *
+ * <p>A desktop's snapshots (internal qcow2 snapshots) move with its disk; libvirt's records of them do not (libvirt 9
+ * refuses to migrate a domain that has any), so they are taken out before and defined again on the target
+ * ({@link DesktopSnapshots#setAside}).
  */
 final class DesktopMigrations {
 
@@ -80,10 +85,24 @@ final class DesktopMigrations {
                     | (live ? LIVE | ABORT_ON_ERROR : OFFLINE) | (config.migrationUnsafe() ? UNSAFE : 0);
             String xml = connection.call("read definition of " + desktopId,
                     c -> targetXml(d.getXMLDesc(XML_SECURE | XML_MIGRATABLE)));
-            log.info("migrating desktop {} {} from host {} to host {}", desktopId, live ? "live" : "cold",
-                    config.hostId(), target.hostId());
-            connection.call("migrate desktop " + desktopId + " to host " + target.hostId(),
-                    c -> d.migrateToURI(target.peerUri(), live ? target.dataAddress() : null, xml, flags, null, 0));
+            List<DesktopSnapshots.SnapshotRecord> snapshots = connection.call("set aside the snapshot records of "
+                    + desktopId, c -> DesktopSnapshots.setAside(d));
+            log.info("migrating desktop {} {} from host {} to host {}{}", desktopId, live ? "live" : "cold",
+                    config.hostId(), target.hostId(), snapshots.isEmpty() ? "" : " with " + snapshots.size()
+                            + " snapshot(s)");
+            try {
+                connection.call("migrate desktop " + desktopId + " to host " + target.hostId(),
+                        c -> d.migrateToURI(target.peerUri(), live ? target.dataAddress() : null, xml, flags, null, 0));
+            } catch (RuntimeException failed) {
+                try {
+                    connection.call("define the snapshot records of " + desktopId + " again",
+                            c -> { DesktopSnapshots.redefine(d, snapshots); return null; });
+                } catch (RuntimeException again) {
+                    failed.addSuppressed(again);
+                }
+                throw failed;
+            }
+            onTarget.redefineSnapshots(desktopId, snapshots);
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
             Optional<MigrationJobStats> stats = live ? onTarget.completedJob(desktopId) : Optional.empty();
             Duration downtime = stats.flatMap(MigrationJobStats::downtime).orElse(null);
@@ -101,13 +120,6 @@ final class DesktopMigrations {
             throw new DriverException(DriverFailureReason.INVALID_STATE, "desktop " + desktopId
                     + " is suspended to disk on host " + config.hostId() + ": its saved memory stays on that host;"
                     + " resume it (then it migrates live) or power it off (then it moves cold)");
-        }
-        int snapshots = d.snapshotNum();
-        if (snapshots > 0) {
-            // libvirt 9 refuses to migrate a domain with snapshot metadata; carrying the metadata over (redefining
-            // the snapshots on the target) is not done yet.
-            throw new DriverException(DriverFailureReason.INVALID_STATE, "desktop " + desktopId + " has " + snapshots
-                    + " snapshot(s) on host " + config.hostId() + ", which libvirt cannot migrate; delete them first");
         }
         return d.isActive() != 0;
     }
@@ -165,6 +177,21 @@ final class DesktopMigrations {
             } catch (LibvirtException e) {
                 throw new HostUnavailableException(target.hostId(), "read free memory of host " + target.hostId()
                         + ": " + LibvirtConnection.message(e), e);
+            }
+        }
+
+        void redefineSnapshots(String desktopId, List<DesktopSnapshots.SnapshotRecord> snapshots) {
+            if (snapshots.isEmpty()) {
+                return;
+            }
+            try {
+                Domain d = find(desktopId).orElseThrow(() -> new DesktopNotFoundException(desktopId));
+                DesktopSnapshots.redefine(d, snapshots);
+            } catch (LibvirtException e) {
+                // The desktop moved, its snapshots' data with its disk; only libvirt's records of them are missing.
+                throw new DriverException(DriverFailureReason.HYPERVISOR_ERROR, "desktop " + desktopId + " moved to host "
+                        + target.hostId() + " but its snapshot records could not be defined there: "
+                        + LibvirtConnection.message(e) + "; records: " + snapshots, e);
             }
         }
 

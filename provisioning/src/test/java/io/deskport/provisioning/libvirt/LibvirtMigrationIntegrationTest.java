@@ -4,6 +4,7 @@ import io.deskport.provisioning.console.ConsoleProbe;
 import io.deskport.provisioning.driver.CloneRequest;
 import io.deskport.provisioning.driver.ConsoleEndpoint;
 import io.deskport.provisioning.driver.DesktopMigration;
+import io.deskport.provisioning.driver.DesktopSnapshot;
 import io.deskport.provisioning.driver.DesktopNotFoundException;
 import io.deskport.provisioning.driver.DriverException;
 import io.deskport.provisioning.driver.DriverFailureReason;
@@ -152,16 +153,38 @@ class LibvirtMigrationIntegrationTest {
     }
 
     @Test
-    void aDesktopWithSnapshotsSaysWhyItCannotMoveAndStaysWhereItIs() {
-        String id = clone("snap");
+    void aStoppedDesktopTakesItsSnapshotsAlongAndCanBeRestoredOnTheNewHost() throws Exception {
+        String id = clone("snapcold");
         home.createSnapshot(id, "s1");
+        Thread.sleep(1100); // libvirt records creation times in whole seconds
+        home.createSnapshot(id, "s2");
 
-        assertThatThrownBy(() -> home.migrate(id, away.migrationTarget("peer-test")))
-                .isInstanceOfSatisfying(DriverException.class, e -> {
-                    assertThat(e.reason()).isEqualTo(DriverFailureReason.INVALID_STATE);
-                    assertThat(e.getMessage()).contains("snapshot");
-                });
-        assertThat(home.powerState(id)).isEqualTo(PowerState.STOPPED);
+        home.migrate(id, away.migrationTarget("peer-test"));
+
+        assertThat(away.listSnapshots(id)).extracting(DesktopSnapshot::snapshotId).containsExactly("s1", "s2");
+        away.restoreSnapshot(id, "s1");
+        assertThat(away.powerState(id)).isEqualTo(PowerState.STOPPED);
+    }
+
+    @Test
+    void aRunningDesktopWithASnapshotOfItsMemoryMigratesLiveWithIt() {
+        String id = bootedDesktop("snaplive");
+        String password = home.console(id).password();
+        home.createSnapshot(id, "live");
+
+        DesktopMigration moved = home.migrate(id, away.migrationTarget("peer-test"));
+
+        assertThat(moved.live()).isTrue();
+        assertThat(away.listSnapshots(id)).singleElement().satisfies(s -> {
+            assertThat(s.snapshotId()).isEqualTo("live");
+            assertThat(s.withMemory()).isTrue();
+        });
+        assertThat(away.console(id).password()).isEqualTo(password);
+        away.restoreSnapshot(id, "live");
+        assertThat(away.powerState(id)).isEqualTo(PowerState.STOPPED);
+        away.start(id);
+        assertThat(away.console(id).password()).as("the restored definition keeps the console password")
+                .isEqualTo(password);
     }
 
     private String clone(String name) {
