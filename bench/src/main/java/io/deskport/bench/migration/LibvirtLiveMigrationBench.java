@@ -118,6 +118,7 @@ final class LibvirtLiveMigrationBench {
             } finally {
                 home.delete(id);
                 peer.delete(id);
+                Files.deleteIfExists(SERIAL_LOGS.resolve(DesktopTag.vmName(id) + ".serial.log"));
             }
         } finally {
             script("stop", peerDir);
