@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 packages=(
   tigervnc-standalone-server tigervnc-tools openbox xterm x11-utils xdotool xclip
   qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients linux-image-amd64 busybox-static
-  procps iproute2 curl python3 unzip jq
+  procps iproute2 util-linux curl python3 unzip jq
   chromium chromium-driver
 )
 missing=()

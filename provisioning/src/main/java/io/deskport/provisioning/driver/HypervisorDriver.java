@@ -119,8 +119,7 @@ public interface HypervisorDriver extends AutoCloseable {
     List<ManagedDesktop> listDesktops();
 
     // --- Snapshots (capabilities().snapshots()) -----------------------------------------------------------------
-    // Optional operations come in groups, each with a capability flag and defaults that refuse with NOT_SUPPORTED;
-    // live migration is meant to be the next such group, beside this one.
+    // Optional operations come in groups, each with a capability flag and defaults that refuse with NOT_SUPPORTED.
 
     /**
      * Saves the state of a desktop's disk as snapshot {@code snapshotId}. Works on a stopped or running desktop (a
@@ -167,6 +166,47 @@ public interface HypervisorDriver extends AutoCloseable {
 
     private DriverException snapshotsNotSupported() {
         return new DriverException(DriverFailureReason.NOT_SUPPORTED, "driver " + driverId() + " has no snapshots");
+    }
+
+    // --- Live migration (capabilities().liveMigration()) ------------------------------------------------------
+
+    /**
+     * Moves a desktop to another host, keeping its id, tag, UUID, disk and console password. A running (or paused)
+     * desktop is <b>live-migrated</b>: its memory is copied while it runs, then it is paused for the switch-over
+     * (the {@link DesktopMigration#downtime()}) and goes on running on the target. A stopped desktop is moved
+     * <b>cold</b> (its definition; the disk stays on the storage both hosts share). The console moves with the
+     * desktop but its port may change: read {@link #console} again from the target's driver afterwards.
+     *
+     * <p>Idempotent: a desktop that is already on the target (a retried migration) is reported with
+     * {@link DesktopMigration#alreadyThere()}. When the migration fails, the desktop is still on the source and,
+     * if it ran, still running there.
+     *
+     * @param target where to, as {@link #migrationTarget(String)} of the target host's driver returns it
+     * @return what moved and how long the guest was paused
+     * @throws DesktopNotFoundException if the desktop is on neither host
+     * @throws HostUnavailableException if the source or the target cannot be reached
+     * @throws InsufficientCapacityException if the target cannot fit the desktop
+     * @throws DriverException with {@link DriverFailureReason#NOT_SUPPORTED} if the driver cannot migrate,
+     *                         {@link DriverFailureReason#INVALID_STATE} if the desktop cannot move in its state
+     *                         (e.g. suspended to disk; the message says why), {@link DriverFailureReason#HYPERVISOR_ERROR}
+     *                         if the hypervisor failed the migration
+     */
+    default DesktopMigration migrate(String desktopId, MigrationTarget target) {
+        throw migrationNotSupported();
+    }
+
+    /**
+     * Returns how the other hosts' hypervisors address host {@code hostId} of this driver as a migration target.
+     *
+     * @throws DriverException with {@link DriverFailureReason#NOT_SUPPORTED} if the driver cannot migrate, or
+     *                         {@link DriverFailureReason#CONFIGURATION} if it does not manage that host
+     */
+    default MigrationTarget migrationTarget(String hostId) {
+        throw migrationNotSupported();
+    }
+
+    private DriverException migrationNotSupported() {
+        return new DriverException(DriverFailureReason.NOT_SUPPORTED, "driver " + driverId() + " has no live migration");
     }
 
     /** Releases connections and threads. */

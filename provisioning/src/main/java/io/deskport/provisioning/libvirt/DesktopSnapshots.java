@@ -11,6 +11,7 @@ import org.libvirt.DomainSnapshot;
 import org.libvirt.Error;
 import org.libvirt.LibvirtException;
 import org.libvirt.StorageVol;
+import org.libvirt.jna.CString;
 import org.libvirt.jna.DomainSnapshotPointer;
 import org.libvirt.jna.Libvirt;
 import org.slf4j.Logger;
@@ -142,6 +143,75 @@ final class DesktopSnapshots {
     void forgetAll(Domain d) throws LibvirtException {
         for (String name : d.snapshotListNames()) {
             d.snapshotLookupByName(name).delete(2); // VIR_DOMAIN_SNAPSHOT_DELETE_METADATA_ONLY
+        }
+    }
+
+    /** A snapshot's record as libvirt keeps it (its data is in the disk file), set aside while its desktop migrates. */
+    record SnapshotRecord(String name, String xml, boolean current) {
+    }
+
+    /**
+     * Takes the records of a desktop's snapshots out of libvirt, parents first (metadata only: the snapshots stay in
+     * the disk file). libvirt 9 refuses to migrate a domain that has snapshot records ("cannot migrate domain with N
+     * snapshots"); the records are defined again on the target ({@link #redefine}), or back on the source if the
+     * migration fails. The XML is read with its secrets (the VNC password of the domain copy inside it), which a
+     * restore with memory brings back.
+     */
+    static List<SnapshotRecord> setAside(Domain d) throws LibvirtException {
+        String[] names = d.snapshotListNames();
+        if (names.length == 0) {
+            return List.of();
+        }
+        String current = d.hasCurrentSnapshot() == 1
+                ? text(parse(d.snapshotCurrent().getXMLDesc()), "name").map(String::trim).orElse(null) : null;
+        List<SnapshotRecord> unordered = new ArrayList<>();
+        java.util.Map<String, String> parentOf = new java.util.HashMap<>();
+        for (String name : names) {
+            DomainSnapshot s = d.snapshotLookupByName(name);
+            String xml = secureXml(s);
+            parentOf.put(name, text(parse(xml), "parent").map(String::trim).orElse(null));
+            unordered.add(new SnapshotRecord(name, xml, name.equals(current)));
+        }
+        List<SnapshotRecord> ordered = new ArrayList<>();
+        java.util.Set<String> placed = new java.util.HashSet<>();
+        while (ordered.size() < unordered.size()) {
+            boolean progress = false;
+            for (SnapshotRecord r : unordered) {
+                String parent = parentOf.get(r.name());
+                if (!placed.contains(r.name()) && (parent == null || placed.contains(parent)
+                        || !parentOf.containsKey(parent))) {
+                    ordered.add(r);
+                    placed.add(r.name());
+                    progress = true;
+                }
+            }
+            if (!progress) {
+                throw new IllegalStateException("the snapshots of domain " + d.getName() + " form a cycle");
+            }
+        }
+        for (int i = ordered.size() - 1; i >= 0; i--) {
+            d.snapshotLookupByName(ordered.get(i).name()).delete(2); // VIR_DOMAIN_SNAPSHOT_DELETE_METADATA_ONLY
+        }
+        return ordered;
+    }
+
+    /** Defines set-aside snapshot records on a domain again (parents first, the current one as current). */
+    static void redefine(Domain d, List<SnapshotRecord> records) throws LibvirtException {
+        for (SnapshotRecord r : records) {
+            d.snapshotCreateXML(r.xml(), r.current() ? 1 | 2 : 1); // REDEFINE (| CURRENT)
+        }
+    }
+
+    private static String secureXml(DomainSnapshot s) {
+        CString xml = Libvirt.INSTANCE.virDomainSnapshotGetXMLDesc(pointer(s), 1); // VIR_DOMAIN_SNAPSHOT_XML_SECURE
+        if (xml == null) {
+            throw new DriverException(DriverFailureReason.HYPERVISOR_ERROR, "libvirt could not describe a snapshot: "
+                    + lastError());
+        }
+        try {
+            return xml.toString();
+        } finally {
+            xml.free();
         }
     }
 

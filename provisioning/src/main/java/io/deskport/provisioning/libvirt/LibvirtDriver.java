@@ -2,6 +2,7 @@ package io.deskport.provisioning.libvirt;
 
 import io.deskport.provisioning.driver.CloneRequest;
 import io.deskport.provisioning.driver.ConsoleEndpoint;
+import io.deskport.provisioning.driver.DesktopMigration;
 import io.deskport.provisioning.driver.DesktopNotFoundException;
 import io.deskport.provisioning.driver.DesktopSnapshot;
 import io.deskport.provisioning.driver.DesktopTag;
@@ -14,6 +15,7 @@ import io.deskport.provisioning.driver.HypervisorDriver;
 import io.deskport.provisioning.driver.ImageVersion;
 import io.deskport.provisioning.driver.InsufficientCapacityException;
 import io.deskport.provisioning.driver.ManagedDesktop;
+import io.deskport.provisioning.driver.MigrationTarget;
 import io.deskport.provisioning.driver.PowerState;
 import io.deskport.provisioning.internal.ConsolePasswords;
 import io.deskport.provisioning.libvirt.DesktopXml.Metadata;
@@ -43,7 +45,7 @@ import java.util.Set;
 public final class LibvirtDriver implements HypervisorDriver {
 
     private static final Logger log = LoggerFactory.getLogger(LibvirtDriver.class);
-    private static final DriverCapabilities CAPABILITIES = new DriverCapabilities(true, true, true, true, false, true);
+    private static final DriverCapabilities CAPABILITIES = new DriverCapabilities(true, true, true, true, false, true, true);
     private static final int XML_SECURE = 1;
     private static final int METADATA_ELEMENT = 2;
     private static final int UNDEFINE_MANAGED_SAVE_AND_SNAPSHOTS = 1 | 2;
@@ -52,6 +54,7 @@ public final class LibvirtDriver implements HypervisorDriver {
     private final LibvirtConnection connection;
     private final DesktopVolumes volumes;
     private final DesktopSnapshots snapshots;
+    private final DesktopMigrations migrations;
 
     /** Creates a driver for one libvirt host; the connection is opened on first use. */
     public LibvirtDriver(LibvirtDriverConfig config) {
@@ -59,6 +62,7 @@ public final class LibvirtDriver implements HypervisorDriver {
         this.connection = new LibvirtConnection(config.uri(), config.hostId());
         this.volumes = new DesktopVolumes(config, connection);
         this.snapshots = new DesktopSnapshots(config, connection);
+        this.migrations = new DesktopMigrations(config);
     }
 
     @Override
@@ -321,6 +325,22 @@ public final class LibvirtDriver implements HypervisorDriver {
     @Override
     public void deleteSnapshot(String desktopId, String snapshotId) {
         snapshots.delete(desktopId, snapshotId);
+    }
+
+    /** Peer-to-peer libvirt migration to another libvirt host ({@link DesktopMigrations}). */
+    @Override
+    public DesktopMigration migrate(String desktopId, MigrationTarget target) {
+        return migrations.migrate(desktopId, target);
+    }
+
+    /** This host: its {@code migrationPeerUri} and {@code migrationDataAddress}. */
+    @Override
+    public MigrationTarget migrationTarget(String hostId) {
+        if (!hostId.equals(config.hostId())) {
+            throw new DriverException(DriverFailureReason.CONFIGURATION, "libvirt driver for host " + config.hostId()
+                    + " does not manage host " + hostId);
+        }
+        return migrations.asTarget();
     }
 
     @Override

@@ -26,10 +26,18 @@ import java.time.Duration;
  * @param serialLogDirectory  [{@code serialLogDirectory}: none] if set, each desktop's serial console
  *                            is written to {@code <dir>/dp-<id>.serial.log}
  * @param statePollInterval   [{@code statePollInterval}: 200ms] how often shutdown polls the power state
+ * @param migrationPeerUri    [{@code migrationPeerUri}: uri] this host's libvirt URI as the <em>other</em> hosts'
+ *                            daemons reach it when they migrate desktops here (peer-to-peer migration)
+ * @param migrationDataAddress [{@code migrationDataAddress}: none] where other hosts send a migrating desktop's
+ *                            memory ({@code tcp://10.0.0.2}); none: libvirt uses this host's name
+ * @param migrationUnsafe     [{@code migrationUnsafe}: false] migrate desktops away from this host even though libvirt
+ *                            does not recognise their storage as shared (disks on one machine's local file system
+ *                            seen by two daemons; never across machines without really shared storage)
  */
 public record LibvirtDriverConfig(String uri, String hostId, String domainType, String machine, String storagePool,
                                   String storagePoolPath, String vncListen, String consoleHost, String network,
-                                  String serialLogDirectory, Duration statePollInterval) {
+                                  String serialLogDirectory, Duration statePollInterval, String migrationPeerUri,
+                                  String migrationDataAddress, boolean migrationUnsafe) {
 
     public LibvirtDriverConfig {
         if (!domainType.equals("qemu") && !domainType.equals("kvm")) {
@@ -56,7 +64,10 @@ public record LibvirtDriverConfig(String uri, String hostId, String domainType, 
                 c.get("consoleHost", defaultConsoleHost),
                 c.get("network").orElse(null),
                 c.get("serialLogDirectory").orElse(null),
-                c.getDuration("statePollInterval", Duration.ofMillis(200)));
+                c.getDuration("statePollInterval", Duration.ofMillis(200)),
+                c.get("migrationPeerUri", c.get("uri", "qemu:///system")),
+                c.get("migrationDataAddress").orElse(null),
+                Boolean.parseBoolean(c.get("migrationUnsafe", "false")));
     }
 
     /** True if the URI names no remote host, so image files can be checked on this machine. */

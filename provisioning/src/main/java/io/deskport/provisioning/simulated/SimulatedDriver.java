@@ -2,6 +2,7 @@ package io.deskport.provisioning.simulated;
 
 import io.deskport.provisioning.driver.CloneRequest;
 import io.deskport.provisioning.driver.ConsoleEndpoint;
+import io.deskport.provisioning.driver.DesktopMigration;
 import io.deskport.provisioning.driver.DesktopNotFoundException;
 import io.deskport.provisioning.driver.DesktopSnapshot;
 import io.deskport.provisioning.driver.DesktopTag;
@@ -15,6 +16,7 @@ import io.deskport.provisioning.driver.HypervisorDriver;
 import io.deskport.provisioning.driver.ImageVersion;
 import io.deskport.provisioning.driver.InsufficientCapacityException;
 import io.deskport.provisioning.driver.ManagedDesktop;
+import io.deskport.provisioning.driver.MigrationTarget;
 import io.deskport.provisioning.driver.PowerState;
 import io.deskport.provisioning.internal.ConsolePasswords;
 
@@ -44,14 +46,20 @@ import java.util.Optional;
  * {@code snapshotDelay} plus its size over {@code snapshotMiBPerSecond}, and a restore takes {@code restoreDelay} and
  * gives back what was written since.
  *
+ * <p>Migration moves a desktop between the simulated hosts with its costs modelled: a running desktop is live-migrated
+ * in {@code migrationDelay} plus its memory over {@code migrationMiBPerSecond} (it runs on its source meanwhile,
+ * and the target holds its memory and vCPUs from the start, as a real target does), then pauses for
+ * {@code migrationDowntime}; a stopped one moves in {@code migrationDelay}. Each host's storage counts the disks of the
+ * desktops on it, so a desktop's disk and snapshots move with it.
+ *
  * <p>Thread-safe: state changes happen under one lock (they take microseconds); the configured delays
  * are spent outside it so that concurrent operations overlap like on a real hypervisor.
  */
 public final class SimulatedDriver implements HypervisorDriver {
 
-    private static final DriverCapabilities CAPABILITIES = new DriverCapabilities(true, true, true, true, true, true);
+    private static final DriverCapabilities CAPABILITIES = new DriverCapabilities(true, true, true, true, true, true, true);
     /** With real displays a suspend cannot keep what is on the screen: offered only without them. */
-    private static final DriverCapabilities XVNC_CAPABILITIES = new DriverCapabilities(false, false, true, true, true, true);
+    private static final DriverCapabilities XVNC_CAPABILITIES = new DriverCapabilities(false, false, true, true, true, true, true);
 
     private final SimulatedDriverConfig config;
     private final SimulatedFaults faults;
@@ -500,6 +508,136 @@ public final class SimulatedDriver implements HypervisorDriver {
     }
 
     @Override
+    public MigrationTarget migrationTarget(String hostId) {
+        synchronized (lock) {
+            requireHost(hostId);
+        }
+        return MigrationTarget.host(hostId);
+    }
+
+    @Override
+    public DesktopMigration migrate(String desktopId, MigrationTarget target) {
+        long started = System.nanoTime();
+        boolean live;
+        String source;
+        long memoryMiB;
+        HardwareProfile reserved = null;
+        synchronized (lock) {
+            Host to = requireHost(target.hostId());
+            Desktop d = requireOnLiveHost(desktopId);
+            if (d.hostId.equals(to.id)) {
+                return new DesktopMigration(desktopId, d.hostId, to.id, false, Duration.ZERO, null, 0, true);
+            }
+            requireUp(to.id);
+            if (d.migratingTo != null) {
+                throw new DriverException(DriverFailureReason.INVALID_STATE, "desktop " + desktopId
+                        + " is already migrating to host " + d.migratingTo);
+            }
+            live = switch (d.power) {
+                case RUNNING, PAUSED -> true;
+                case STOPPED -> false;
+                case SAVED -> throw new DriverException(DriverFailureReason.INVALID_STATE, "desktop " + desktopId
+                        + " is suspended to disk on host " + d.hostId + ": its saved memory stays on that host;"
+                        + " resume it (then it migrates live) or power it off (then it moves cold)");
+                default -> throw new DriverException(DriverFailureReason.INVALID_STATE, "desktop " + desktopId
+                        + " cannot move while " + d.power + "; power it off first");
+            };
+            long freeStorage = config.storageMiBPerHost() - to.storageUsedMiB;
+            if (d.storageMiB() > freeStorage) {
+                throw new InsufficientCapacityException(to.id, "storage", d.storageMiB(), freeStorage);
+            }
+            if (live) {
+                reserve(to, d.hardware);
+                reserved = d.hardware;
+            }
+            d.migratingTo = to.id;
+            source = d.hostId;
+            memoryMiB = live ? d.hardware.memoryMiB() : 0;
+        }
+        Duration copy = live && config.migrationMiBPerSecond() > 0
+                ? Duration.ofMillis(Math.round(memoryMiB * 1000 / config.migrationMiBPerSecond())) : Duration.ZERO;
+        boolean moved = false;
+        try {
+            pause(config.migrationDelay().plus(copy));
+            if (faults.nextMigrationFails()) {
+                throw new DriverException(DriverFailureReason.HYPERVISOR_ERROR, "simulated migration failure of desktop "
+                        + desktopId + " to " + target.hostId() + "; it stays on " + source);
+            }
+            Duration downtime = live ? config.migrationDowntime() : null;
+            if (live) {
+                pause(downtime);
+            }
+            synchronized (lock) {
+                Desktop d = requireOnLiveHost(desktopId);
+                requireUp(target.hostId());
+                Host from = hosts.get(d.hostId);
+                Host to = hosts.get(target.hostId());
+                boolean running = d.power.consumesHostResources();
+                if (running) {
+                    from.cpuUsed -= d.hardware.vcpus();
+                    from.memoryUsedMiB -= d.hardware.memoryMiB();
+                }
+                release(to, reserved); // the reservation becomes the desktop's own use below
+                if (running) {
+                    to.cpuUsed += d.hardware.vcpus();
+                    to.memoryUsedMiB += d.hardware.memoryMiB();
+                }
+                from.storageUsedMiB -= d.storageMiB();
+                to.storageUsedMiB += d.storageMiB();
+                from.desktops--;
+                to.desktops++;
+                d.hostId = to.id;
+                d.migratingTo = null;
+                if (machines != null) {
+                    machines.save(desktopId, d.fields());
+                }
+                moved = true;
+            }
+            return new DesktopMigration(desktopId, source, target.hostId(), live,
+                    Duration.ofNanos(System.nanoTime() - started), downtime, memoryMiB, false);
+        } finally {
+            if (!moved) {
+                synchronized (lock) {
+                    release(hosts.get(target.hostId()), reserved);
+                    Desktop d = desktops.get(desktopId);
+                    if (d != null) {
+                        d.migratingTo = null;
+                    }
+                }
+            }
+        }
+    }
+
+    /** A live migration's target holds the desktop's memory and vCPUs while the memory is copied. */
+    private void reserve(Host to, HardwareProfile hw) {
+        long freeMemory = config.memoryMiBPerHost() - to.memoryUsedMiB;
+        if (hw.memoryMiB() > freeMemory) {
+            throw new InsufficientCapacityException(to.id, "memory", hw.memoryMiB(), freeMemory);
+        }
+        long freeCpu = (long) Math.floor(config.cpusPerHost() * config.cpuOvercommit()) - to.cpuUsed;
+        if (hw.vcpus() > freeCpu) {
+            throw new InsufficientCapacityException(to.id, "cpu", hw.vcpus(), freeCpu);
+        }
+        to.memoryUsedMiB += hw.memoryMiB();
+        to.cpuUsed += hw.vcpus();
+    }
+
+    private static void release(Host to, HardwareProfile hw) {
+        if (hw != null) {
+            to.memoryUsedMiB -= hw.memoryMiB();
+            to.cpuUsed -= hw.vcpus();
+        }
+    }
+
+    private Host requireHost(String hostId) {
+        Host h = hosts.get(hostId);
+        if (h == null) {
+            throw new DriverException(DriverFailureReason.CONFIGURATION, "simulated driver has no host " + hostId);
+        }
+        return h;
+    }
+
+    @Override
     public void close() {
         // the simulation lives and dies with this object; real displays end with it
         if (machines != null) {
@@ -582,8 +720,10 @@ public final class SimulatedDriver implements HypervisorDriver {
 
     private static final class Desktop {
         final DesktopTag tag;
-        final String hostId;
+        String hostId;
         final String password;
+        /** The host a migration is copying this desktop to, or null. */
+        String migratingTo;
         ImageVersion image;
         HardwareProfile hardware;
         PowerState power = PowerState.STOPPED;

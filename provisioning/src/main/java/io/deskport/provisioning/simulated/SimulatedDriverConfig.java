@@ -34,6 +34,14 @@ import java.time.Duration;
  * @param restoreDelay           [{@code restoreDelay}: 0ms] fixed time a restore to a snapshot takes
  * @param snapshotMiBPerSecond   [{@code snapshotMiBPerSecond}: 0] how fast a snapshot's data is written: a snapshot
  *                               takes {@code snapshotDelay} plus its size over this (0: no extra time)
+ * @param migrationDelay         [{@code migrationDelay}: 0ms] fixed time a migration takes (connecting, setting up
+ *                               the target)
+ * @param migrationMiBPerSecond  [{@code migrationMiBPerSecond}: 0] how fast a running desktop's memory is copied to
+ *                               the target: a live migration takes {@code migrationDelay} plus its memory over this,
+ *                               then the switch-over (0: no extra time); a stopped desktop moves in
+ *                               {@code migrationDelay}
+ * @param migrationDowntime      [{@code migrationDowntime}: 0ms] how long a live-migrated desktop is paused for the
+ *                               switch-over (reported as the migration's downtime)
  * @param xvnc                   [{@code consoles}: {@code none}] with {@code consoles=xvnc}, every running
  *                               desktop is a real Xvnc display on this machine ({@link XvncConsoles}); the
  *                               console settings above are then unused
@@ -44,15 +52,17 @@ public record SimulatedDriverConfig(String hostIdPrefix, int hosts, int cpusPerH
                                     Duration deleteDelay, double cloneFailureProbability, String consoleHost,
                                     int consolePort, String consolePassword, long seed,
                                     XvncConsoles xvnc, long cloneMiB, Duration snapshotDelay, Duration restoreDelay,
-                                    double snapshotMiBPerSecond) {
+                                    double snapshotMiBPerSecond, Duration migrationDelay, double migrationMiBPerSecond,
+                                    Duration migrationDowntime) {
 
     public SimulatedDriverConfig {
         if (hosts < 1 || cpusPerHost < 1 || memoryMiBPerHost < 1 || storageMiBPerHost < 1 || cpuOvercommit <= 0) {
             throw new DriverException(DriverFailureReason.CONFIGURATION,
                     "simulated driver needs at least one host with positive capacity");
         }
-        if (cloneMiB < 0 || snapshotMiBPerSecond < 0) {
-            throw new DriverException(DriverFailureReason.CONFIGURATION, "cloneMiB and snapshotMiBPerSecond must be >= 0");
+        if (cloneMiB < 0 || snapshotMiBPerSecond < 0 || migrationMiBPerSecond < 0) {
+            throw new DriverException(DriverFailureReason.CONFIGURATION,
+                    "cloneMiB, snapshotMiBPerSecond and migrationMiBPerSecond must be >= 0");
         }
         if (cloneFailureProbability < 0 || cloneFailureProbability > 1) {
             throw new DriverException(DriverFailureReason.CONFIGURATION, "cloneFailureProbability must be in [0, 1]");
@@ -134,6 +144,9 @@ public record SimulatedDriverConfig(String hostIdPrefix, int hosts, int cpusPerH
                 c.getLong("cloneMiB", 1),
                 c.getDuration("snapshotDelay", Duration.ZERO),
                 c.getDuration("restoreDelay", Duration.ZERO),
-                c.getDouble("snapshotMiBPerSecond", 0));
+                c.getDouble("snapshotMiBPerSecond", 0),
+                c.getDuration("migrationDelay", Duration.ZERO),
+                c.getDouble("migrationMiBPerSecond", 0),
+                c.getDuration("migrationDowntime", Duration.ZERO));
     }
 }

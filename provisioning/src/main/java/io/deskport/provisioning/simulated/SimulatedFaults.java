@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SimulatedFaults {
 
     private final AtomicInteger failNextClones = new AtomicInteger();
+    private final AtomicInteger failNextMigrations = new AtomicInteger();
     private final Set<String> downHosts = ConcurrentHashMap.newKeySet();
     private final Random random;
     private volatile double cloneFailureProbability;
@@ -24,6 +25,18 @@ public final class SimulatedFaults {
     /** Makes the next {@code count} clones fail with a hypervisor error. */
     public void failNextClones(int count) {
         failNextClones.set(count);
+    }
+
+    /**
+     * Makes the next {@code count} migrations fail with a hypervisor error after copying the memory, as a real
+     * migration that fails in its last step does: the desktop stays (running) on its source host.
+     */
+    public void failNextMigrations(int count) {
+        failNextMigrations.set(count);
+    }
+
+    boolean nextMigrationFails() {
+        return failNextMigrations.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
     }
 
     /** Makes each clone fail with this probability (0 to 1). */
