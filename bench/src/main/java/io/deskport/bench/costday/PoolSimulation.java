@@ -53,7 +53,7 @@ final class PoolSimulation {
                 case STOP -> stop;
                 case DELETE -> delete;
                 // a person's or the schedule's tasks, never the planner's
-                case SNAPSHOT, RESTORE_SNAPSHOT, DELETE_SNAPSHOT -> throw new IllegalArgumentException(
+                case SNAPSHOT, RESTORE_SNAPSHOT, DELETE_SNAPSHOT, MIGRATE -> throw new IllegalArgumentException(
                         "the planner does not plan " + type);
             };
         }

@@ -31,6 +31,26 @@ public class SessionConsoles {
         this.networks = networks;
     }
 
+    /**
+     * Where a live session's desktop is, as a tunnel whose console went away asks it: its console now, and whether the
+     * desktop is being moved to another hypervisor host (a live migration, after which its console answers elsewhere).
+     *
+     * @param console null when the desktop has no reachable console now (or it is outside the allowed networks)
+     */
+    public record Whereabouts(ConsoleAddress console, boolean moving) {
+    }
+
+    /** @return where the live session's desktop is, or empty when the session is ended or unknown */
+    @Transactional(readOnly = true)
+    public Optional<Whereabouts> whereabouts(UUID sessionId) {
+        boolean moving = jdbc.sql("select exists (select 1 from session s join provisioning_desktop_moves m "
+                        + "on m.desktop_id = s.desktop_id where s.id = ? and s.state in ('READY', 'CONNECTED', 'DISCONNECTED'))")
+                .param(sessionId).query(Boolean.class).single();
+        boolean live = jdbc.sql("select exists (select 1 from session where id = ? "
+                + "and state in ('READY', 'CONNECTED', 'DISCONNECTED'))").param(sessionId).query(Boolean.class).single();
+        return live ? Optional.of(new Whereabouts(of(sessionId).orElse(null), moving)) : Optional.empty();
+    }
+
     /** @return the console of the live session, or empty when it is ended, unknown or not ready yet */
     @Transactional(readOnly = true)
     public Optional<ConsoleAddress> of(UUID sessionId) {

@@ -162,6 +162,15 @@ public class ManagedDesktops {
     }
 
     /**
+     * The running desktop's console answers elsewhere now (it was migrated to another host); its state is unchanged.
+     * A tunnel whose console went away reads the new one.
+     */
+    public void consoleMoved(UUID desktopId, String consoleHost, int consolePort, String consolePassword) {
+        jdbc.sql("update desktop set console_host = ?, console_port = ?, console_password = ? where id = ?")
+                .params(consoleHost, consolePort, consolePassword, desktopId).update();
+    }
+
+    /**
      * Marks a desktop FAILED with a reason people can read; a desktop being deleted stays DELETING.
      *
      * @return true when it is FAILED now

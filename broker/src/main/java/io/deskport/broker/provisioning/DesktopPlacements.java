@@ -35,6 +35,12 @@ class DesktopPlacements {
                 + "values (?, ?, ?, ?, ?)").params(desktopId, tenantId, poolId, hostId, imageVersionId).update();
     }
 
+    /** The desktop moved to another host (a migration). */
+    @Transactional
+    void moved(UUID desktopId, UUID hostId) {
+        jdbc.sql("update provisioned_desktop set host_id = ? where desktop_id = ?").params(hostId, desktopId).update();
+    }
+
     /** What the desktops placed on one host take of it. */
     record HostUsage(int desktops, int vcpus, long memoryMiB, long diskMiB) {
     }

@@ -53,8 +53,11 @@ class HypervisorHostAdminController {
     private final HypervisorHosts hosts;
     private final DesktopPlacements placements;
     private final ProvisioningProperties props;
+    private final HostDrains drains;
 
-    HypervisorHostAdminController(HypervisorHosts hosts, DesktopPlacements placements, ProvisioningProperties props) {
+    HypervisorHostAdminController(HypervisorHosts hosts, DesktopPlacements placements, ProvisioningProperties props,
+                                  HostDrains drains) {
+        this.drains = drains;
         this.hosts = hosts;
         this.placements = placements;
         this.props = props;
@@ -124,7 +127,10 @@ class HypervisorHostAdminController {
         return new Versioned<>(view(ctx, h.body()), h.version()).ok();
     }
 
-    /** Maintenance on: no new desktops; free ones are drained and replaced elsewhere. */
+    /**
+     * Maintenance on: no new desktops; free ones are drained and replaced elsewhere, the users' desktops move to other
+     * hosts (live while they run, cold while stopped); {@code GET …/drain} follows it.
+     */
     @PostMapping("/{id}/maintenance")
     HypervisorHost maintenanceOn(AdminContext ctx, @PathVariable UUID id) {
         requirePlatformAdmin(ctx);
@@ -135,6 +141,16 @@ class HypervisorHostAdminController {
     HypervisorHost maintenanceOff(AdminContext ctx, @PathVariable UUID id) {
         requirePlatformAdmin(ctx);
         return view(ctx, hosts.setMaintenance(ctx, id, false));
+    }
+
+    /**
+     * The drain of a host in maintenance: the moves under way and the last ones (target, state, failure), and the
+     * desktops that cannot move with the reason. Platform admins only: it names every tenant's desktops.
+     */
+    @GetMapping("/{id}/drain")
+    HostDrains.DrainStatus drain(AdminContext ctx, @PathVariable UUID id) {
+        requirePlatformAdmin(ctx);
+        return drains.status(hosts.require(id));
     }
 
     /** Ends a quarantine early (it also ends by itself, and after the first successful operation). */

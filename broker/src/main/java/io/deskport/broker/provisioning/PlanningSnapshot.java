@@ -144,7 +144,7 @@ final class PlanningSnapshot {
     }
 
     /** Hosts with what the broker's desktops take there (running ones: CPU and memory; all: disk). */
-    private List<HostView> hostViews() {
+    List<HostView> hostViews() {
         Map<UUID, long[]> used = new HashMap<>(); // cpu, memory, storage
         Map<UUID, PoolProvisioning.Settings> hardwareOf = settings;
         for (DesktopPlacements.Placement p : placements.values()) {
@@ -159,6 +159,16 @@ final class PlanningSnapshot {
                 u[1] += s.memoryMiB();
             }
             u[2] += s.diskMiB();
+            TaskJournal.OpenTask task = openTasks.get(p.desktopId());
+            if (task != null && task.type() == ActionType.MIGRATE && task.targetHostId() != null) {
+                // a desktop on its way holds its room on the target already (a live move copies into it)
+                long[] t = used.computeIfAbsent(task.targetHostId(), k -> new long[3]);
+                if (RUNNING.contains(d.state())) {
+                    t[0] += s.vcpus();
+                    t[1] += s.memoryMiB();
+                }
+                t[2] += s.diskMiB();
+            }
         }
         List<HostView> views = new ArrayList<>(hosts.size());
         for (HypervisorHosts.HostRow h : hosts) {
@@ -177,7 +187,8 @@ final class PlanningSnapshot {
             case REFRESH, REPLACE -> DesktopState.REFRESHING;
             case DELETE -> DesktopState.DELETING;
             // hands-off while its snapshot is taken, restored or deleted
-            case SNAPSHOT, RESTORE_SNAPSHOT, DELETE_SNAPSHOT -> DesktopState.IN_USE;
+            // and while it moves to another host
+            case SNAPSHOT, RESTORE_SNAPSHOT, DELETE_SNAPSHOT, MIGRATE -> DesktopState.IN_USE;
         };
     }
 

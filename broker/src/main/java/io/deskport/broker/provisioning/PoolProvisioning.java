@@ -43,7 +43,7 @@ class PoolProvisioning {
 
     private static final String COLUMNS = "pool_id, tenant_id, enabled, min_size, max_size, spare_target, vcpus, "
             + "memory_mib, disk_mib, video, stop_after_disconnected_s, current_image_id, previous_image_id, rolled_back, "
-            + "update_persistent, last_exhausted_at, exhausted_refusals, updated_at";
+            + "update_persistent, last_exhausted_at, exhausted_refusals, updated_at, anti_affinity";
     private static final String IMAGE_COLUMNS = "id, tenant_id, pool_id, label, golden_disk_path, kernel_path, "
             + "initrd_path, kernel_cmdline, published_by, published_at";
 
@@ -71,7 +71,7 @@ class PoolProvisioning {
     record Settings(UUID poolId, UUID tenantId, boolean enabled, int minSize, int maxSize, int spareTarget, int vcpus,
                     int memoryMiB, int diskMiB, String video, Integer stopAfterDisconnectedSeconds,
                     UUID currentImageId, UUID previousImageId, boolean rolledBack, boolean updatePersistent,
-                    Instant lastExhaustedAt, int exhaustedRefusals, Instant updatedAt) {
+                    Instant lastExhaustedAt, int exhaustedRefusals, Instant updatedAt, boolean antiAffinity) {
 
         HardwareProfile hardware() {
             return new HardwareProfile(vcpus, memoryMiB, diskMiB, video);
@@ -89,7 +89,14 @@ class PoolProvisioning {
 
     /** What an admin sets; null members keep their value (or take the default on first set). */
     record SettingsSpec(Boolean enabled, Integer minSize, Integer maxSize, Integer spareTarget, Integer vcpus,
-                        Integer memoryMiB, Integer diskMiB, String video, Integer stopAfterDisconnectedSeconds) {
+                        Integer memoryMiB, Integer diskMiB, String video, Integer stopAfterDisconnectedSeconds,
+                        Boolean antiAffinity) {
+
+        SettingsSpec(Boolean enabled, Integer minSize, Integer maxSize, Integer spareTarget, Integer vcpus,
+                     Integer memoryMiB, Integer diskMiB, String video, Integer stopAfterDisconnectedSeconds) {
+            this(enabled, minSize, maxSize, spareTarget, vcpus, memoryMiB, diskMiB, video, stopAfterDisconnectedSeconds,
+                    null);
+        }
     }
 
     /** An image version to publish. */
@@ -182,20 +189,24 @@ class PoolProvisioning {
         Integer stopAfter = s.stopAfterDisconnectedSeconds() != null
                 ? (s.stopAfterDisconnectedSeconds() < 0 ? null : s.stopAfterDisconnectedSeconds())
                 : old.map(Settings::stopAfterDisconnectedSeconds).orElse(null);
+        boolean antiAffinity = s.antiAffinity() != null ? s.antiAffinity()
+                : old.map(Settings::antiAffinity).orElse(false);
         if (stopAfter != null && pool.kind() != PoolKind.PERSISTENT) {
             throw new ProblemException(Reason.VALIDATION_FAILED, "The power policy (stopAfterDisconnectedSeconds) "
                     + "applies to PERSISTENT pools; pooled desktops are refreshed after logoff instead",
                     Map.of("poolKind", pool.kind()));
         }
         int changed = jdbc.sql("insert into pool_provisioning (pool_id, tenant_id, enabled, min_size, max_size, "
-                        + "spare_target, vcpus, memory_mib, disk_mib, video, stop_after_disconnected_s, version) "
-                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) "
+                        + "spare_target, vcpus, memory_mib, disk_mib, video, stop_after_disconnected_s, anti_affinity, "
+                        + "version) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) "
                         + "on conflict (pool_id) do update set enabled = excluded.enabled, min_size = excluded.min_size, "
                         + "max_size = excluded.max_size, spare_target = excluded.spare_target, vcpus = excluded.vcpus, "
                         + "memory_mib = excluded.memory_mib, disk_mib = excluded.disk_mib, video = excluded.video, "
-                        + "stop_after_disconnected_s = excluded.stop_after_disconnected_s, updated_at = now(), "
+                        + "stop_after_disconnected_s = excluded.stop_after_disconnected_s, "
+                        + "anti_affinity = excluded.anti_affinity, updated_at = now(), "
                         + "version = pool_provisioning.version + 1 where pool_provisioning.version = ?")
-                .params(poolId, ctx.tenantId(), enabled, min, max, spare, vcpus, memory, disk, video, stopAfter, version)
+                .params(poolId, ctx.tenantId(), enabled, min, max, spare, vcpus, memory, disk, video, stopAfter, antiAffinity,
+                        version)
                 .update();
         if (changed == 0) {
             // configured by someone else between our read of "none" and our insert
@@ -209,6 +220,7 @@ class PoolProvisioning {
         d.put("spareTarget", spare);
         d.put("hardware", vcpus + " vCPU, " + memory + " MiB, " + disk + " MiB disk, " + video);
         d.put("stopAfterDisconnectedSeconds", stopAfter);
+        d.put("antiAffinity", antiAffinity);
         audit(ctx, old.isPresent() ? "POOL_PROVISIONING_UPDATED" : "POOL_PROVISIONING_CONFIGURED", poolId, d);
         return new Versioned<>(now, version + 1);
     }
@@ -368,7 +380,8 @@ class PoolProvisioning {
                 (Integer) rs.getObject("stop_after_disconnected_s"), rs.getObject("current_image_id", UUID.class),
                 rs.getObject("previous_image_id", UUID.class), rs.getBoolean("rolled_back"),
                 rs.getBoolean("update_persistent"), HypervisorHosts.instant(rs.getTimestamp("last_exhausted_at")),
-                rs.getInt("exhausted_refusals"), HypervisorHosts.instant(rs.getTimestamp("updated_at")));
+                rs.getInt("exhausted_refusals"), HypervisorHosts.instant(rs.getTimestamp("updated_at")),
+                rs.getBoolean("anti_affinity"));
     }
 
     static PublishedImage mapImage(ResultSet rs, int n) throws SQLException {

@@ -92,7 +92,8 @@ class ProvisioningAdminController {
                                 PublishedImage previousImage, UUID targetImageId, boolean rolledBack,
                                 boolean updatePersistentDesktops, boolean simulated, int desktops,
                                 Map<DesktopState, Integer> desktopsByState, int desktopsOnTargetImage,
-                                int recentRefusals, Instant lastExhaustedAt, List<PlanNote> notes) {
+                                int recentRefusals, Instant lastExhaustedAt, List<PlanNote> notes,
+                                boolean antiAffinity) {
     }
 
     record Hardware(int vcpus, int memoryMiB, int diskMiB, String video) {
@@ -251,7 +252,7 @@ class ProvisioningAdminController {
                 new Hardware(s.vcpus(), s.memoryMiB(), s.diskMiB(), s.video()), s.stopAfterDisconnectedSeconds(),
                 images.get(s.currentImageId()), s.previousImageId() == null ? null : images.get(s.previousImageId()),
                 s.targetImageId(), s.rolledBack(), s.updatePersistent(), simulated, total, byState, onTarget,
-                recent ? s.exhaustedRefusals() : 0, s.lastExhaustedAt(), notes);
+                recent ? s.exhaustedRefusals() : 0, s.lastExhaustedAt(), notes, s.antiAffinity());
     }
 
     /** True when the pool's desktops live on simulated hosts (or, with none yet, every host is simulated). */

@@ -52,6 +52,10 @@ import org.springframework.validation.annotation.Validated;
  * @param snapshotScheduleInterval how often the snapshot schedule looks for desktops whose daily snapshot is due
  * @param storageAlertThreshold   share (0..1) of a hypervisor host's storage really used (thin disks fill as their
  *                                guests write) from which it is reported nearly full: event, metric, alert
+ * @param maxMigrationsPerHost    desktops moving off one host in maintenance at once (each live move copies the
+ *                                desktop's memory over the network)
+ * @param failedMigrationCooldown a desktop whose move failed for good is tried again after this long (meanwhile its
+ *                                host's drain lists it with the failure)
  * @param imageRoot               the directory image files are published from: a tenant's golden disks
  *                                lie under {@code <imageRoot>/<tenant id>/}, the kernels and initrds only
  *                                platform admins may name anywhere under it; the hypervisor hosts see it
@@ -88,7 +92,9 @@ public record ProvisioningProperties(
         @DefaultValue("./data/images") @NotNull Path imageRoot,
         @DefaultValue("1m") @NotNull Duration snapshotScheduleInterval,
         @DefaultValue("0.85") @DecimalMin("0.05") @jakarta.validation.constraints.DecimalMax("1.0")
-        double storageAlertThreshold) {
+        double storageAlertThreshold,
+        @DefaultValue("4") @Min(1) int maxMigrationsPerHost,
+        @DefaultValue("10m") @NotNull Duration failedMigrationCooldown) {
 
     /** VMs on a hypervisor that carry a Deskport tag but that no desktop row knows. */
     public enum OrphanPolicy {

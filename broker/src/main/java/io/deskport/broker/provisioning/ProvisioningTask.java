@@ -17,12 +17,14 @@ import io.deskport.provisioning.planner.ActionType;
  * @param leaseUntil      RUNNING: claimed again by anyone after this (its runner died)
  * @param errorReason     last failure's stable reason (a driver reason, CONSOLE_TIMEOUT, …)
  * @param snapshotId      the snapshot of a snapshot operation (SNAPSHOT, RESTORE_SNAPSHOT, DELETE_SNAPSHOT)
+ * @param targetHostId    MIGRATE: the host the desktop moves to ({@code hostId} is where it comes from)
  */
 record ProvisioningTask(UUID id, UUID tenantId, UUID poolId, UUID desktopId, UUID hostId, ActionType type,
                                String reason, UUID imageVersionId, boolean startAfter, String idempotencyKey,
                                State state, int attempts, int maxAttempts, Instant nextAttemptAt, String leaseOwner,
                                Instant leaseUntil, String errorReason, String errorDetail, Instant createdAt,
-                               Instant startedAt, Instant finishedAt, UUID snapshotId) {
+                               Instant startedAt, Instant finishedAt, UUID snapshotId,
+                               UUID targetHostId) {
 
     /** Task states; SUCCEEDED, FAILED and CANCELLED are terminal. */
     public enum State {

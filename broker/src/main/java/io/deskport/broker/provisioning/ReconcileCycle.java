@@ -58,11 +58,13 @@ class ReconcileCycle {
     private final DemandForecasts demand;
     private final SharedPoolConsolidation consolidation;
     private final Clock clock;
+    private final HostDrains drains;
 
     ReconcileCycle(ProvisioningProperties props, ReconcilePlanner planner, HypervisorHosts hosts,
                    PoolProvisioning poolSettings, ManagedDesktops desktops, DesktopPlacements placements,
                    TaskJournal journal, PlatformTransactionManager txManager, DemandForecasts demand,
-                   SharedPoolConsolidation consolidation, Clock clock) {
+                   SharedPoolConsolidation consolidation, Clock clock, HostDrains drains) {
+        this.drains = drains;
         this.demand = demand;
         this.consolidation = consolidation;
         this.clock = clock;
@@ -112,6 +114,8 @@ class ReconcileCycle {
         written += write(snapshot, plan, notes);
         // SHARED pools in DEMAND mode: drain the session hosts the next hour does not need (every 30 s)
         consolidation.runIfDue(now);
+        // hypervisor hosts in maintenance: their users' desktops move to other hosts
+        written += drains.run(snapshot);
         long t3 = System.nanoTime();
         return new Report(plan.actions(), written, List.copyOf(notes), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
                 (t3 - t2) / 1_000_000);
@@ -231,8 +235,8 @@ class ReconcileCycle {
                         DesktopState.REFRESHING), DesktopState.REFRESHING);
                 case DELETE -> desktops.moveAll(mine, DELETABLE, DesktopState.DELETING);
                 case CREATE -> throw new IllegalStateException("creates are written apart");
-                case SNAPSHOT, RESTORE_SNAPSHOT, DELETE_SNAPSHOT ->
-                        throw new IllegalStateException("the planner plans no snapshot operations");
+                case SNAPSHOT, RESTORE_SNAPSHOT, DELETE_SNAPSHOT, MIGRATE ->
+                        throw new IllegalStateException("the planner plans no snapshot operations or migrations");
             });
         });
         Set<UUID> moot = new HashSet<>(written);

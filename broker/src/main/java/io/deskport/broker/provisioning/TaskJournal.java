@@ -37,7 +37,7 @@ class TaskJournal {
 
     private static final String COLUMNS = "id, tenant_id, pool_id, desktop_id, host_id, type, reason, image_version_id, "
             + "start_after, idempotency_key, state, attempts, max_attempts, next_attempt_at, lease_owner, lease_until, "
-            + "error_reason, error_detail, created_at, started_at, finished_at, snapshot_id";
+            + "error_reason, error_detail, created_at, started_at, finished_at, snapshot_id, target_host_id";
 
     private final JdbcClient jdbc;
 
@@ -48,21 +48,34 @@ class TaskJournal {
     /**
      * A task to write.
      *
-     * @param snapshotId the snapshot of a snapshot operation, else null
+     * @param snapshotId   the snapshot of a snapshot operation, else null
+     * @param targetHostId where a MIGRATE task moves its desktop, else null
      */
     record NewTask(java.util.UUID tenantId, UUID poolId, UUID desktopId, UUID hostId, ActionType type, String reason,
-                   UUID imageVersionId, boolean startAfter, String idempotencyKey, int maxAttempts, UUID snapshotId) {
+                   UUID imageVersionId, boolean startAfter, String idempotencyKey, int maxAttempts, UUID snapshotId,
+                   UUID targetHostId) {
+
+        /** A snapshot operation's task (no target host). */
+        NewTask(java.util.UUID tenantId, UUID poolId, UUID desktopId, UUID hostId, ActionType type, String reason,
+                UUID imageVersionId, boolean startAfter, String idempotencyKey, int maxAttempts, UUID snapshotId) {
+            this(tenantId, poolId, desktopId, hostId, type, reason, imageVersionId, startAfter, idempotencyKey,
+                    maxAttempts, snapshotId, null);
+        }
 
         /** A task of the planner's (no snapshot). */
         NewTask(java.util.UUID tenantId, UUID poolId, UUID desktopId, UUID hostId, ActionType type, String reason,
                 UUID imageVersionId, boolean startAfter, String idempotencyKey, int maxAttempts) {
             this(tenantId, poolId, desktopId, hostId, type, reason, imageVersionId, startAfter, idempotencyKey,
-                    maxAttempts, null);
+                    maxAttempts, null, null);
         }
     }
 
-    /** An open task as the planner needs it. */
-    record OpenTask(UUID desktopId, UUID poolId, UUID hostId, ActionType type) {
+    /** An open task as the planner needs it; {@code targetHostId}: where a MIGRATE task moves its desktop. */
+    record OpenTask(UUID desktopId, UUID poolId, UUID hostId, ActionType type, UUID targetHostId) {
+
+        OpenTask(UUID desktopId, UUID poolId, UUID hostId, ActionType type) {
+            this(desktopId, poolId, hostId, type, null);
+        }
     }
 
     /**
@@ -73,10 +86,11 @@ class TaskJournal {
     @Transactional
     boolean enqueue(NewTask t) {
         return jdbc.sql("insert into provisioning_task (id, tenant_id, pool_id, desktop_id, host_id, type, reason, "
-                        + "image_version_id, start_after, idempotency_key, state, max_attempts, snapshot_id) "
-                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?) on conflict do nothing")
+                        + "image_version_id, start_after, idempotency_key, state, max_attempts, snapshot_id, target_host_id) "
+                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?) on conflict do nothing")
                 .params(Ids.newId(), t.tenantId(), t.poolId(), t.desktopId(), t.hostId(), t.type().name(), t.reason(),
-                        t.imageVersionId(), t.startAfter(), t.idempotencyKey(), t.maxAttempts(), t.snapshotId())
+                        t.imageVersionId(), t.startAfter(), t.idempotencyKey(), t.maxAttempts(), t.snapshotId(),
+                        t.targetHostId())
                 .update() == 1;
     }
 
@@ -104,6 +118,7 @@ class TaskJournal {
         Boolean[] startAfter = new Boolean[n];
         String[] keys = new String[n];
         Integer[] maxAttempts = new Integer[n];
+        UUID[] targets = new UUID[n];
         for (int i = 0; i < n; i++) {
             NewTask t = tasks.get(i);
             ids[i] = Ids.newId();
@@ -117,12 +132,14 @@ class TaskJournal {
             startAfter[i] = t.startAfter();
             keys[i] = t.idempotencyKey();
             maxAttempts[i] = t.maxAttempts();
+            targets[i] = t.targetHostId();
         }
         jdbc.sql("insert into provisioning_task (id, tenant_id, pool_id, desktop_id, host_id, type, reason, "
-                        + "image_version_id, start_after, idempotency_key, max_attempts, state) "
+                        + "image_version_id, start_after, idempotency_key, max_attempts, target_host_id, state) "
                         + "select *, 'PENDING' from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::text[], "
-                        + "?::text[], ?::uuid[], ?::boolean[], ?::text[], ?::integer[]) on conflict do nothing returning desktop_id")
-                .params(ids, tenants, pools, desktops, hosts, types, reasons, images, startAfter, keys, maxAttempts)
+                        + "?::text[], ?::uuid[], ?::boolean[], ?::text[], ?::integer[], ?::uuid[]) on conflict do nothing "
+                        + "returning desktop_id")
+                .params(ids, tenants, pools, desktops, hosts, types, reasons, images, startAfter, keys, maxAttempts, targets)
                 .query(rs -> {
                     written.add(rs.getObject(1, UUID.class));
                 });
@@ -214,15 +231,36 @@ class TaskJournal {
                         rs.getObject(3, UUID.class), ActionType.valueOf(rs.getString(4)))).optional();
     }
 
+    /** A desktop's last move that failed for good. */
+    record FailedMove(UUID desktopId, UUID hostId, UUID targetHostId, String reason, String detail, Instant finishedAt) {
+    }
+
+    /** The moves (MIGRATE tasks) that failed for good within {@code within}, the last one per desktop. */
+    @Transactional(readOnly = true)
+    Map<UUID, FailedMove> failedMoves(Duration within) {
+        Map<UUID, FailedMove> failed = new HashMap<>();
+        jdbc.sql("select distinct on (desktop_id) desktop_id, host_id, target_host_id, error_reason, error_detail, "
+                        + "finished_at from provisioning_task where type = 'MIGRATE' and state = 'FAILED' "
+                        + "and finished_at > now() - make_interval(secs => ?) order by desktop_id, finished_at desc")
+                .param(within.toMillis() / 1000.0)
+                .query(rs -> {
+                    UUID d = rs.getObject(1, UUID.class);
+                    failed.put(d, new FailedMove(d, rs.getObject(2, UUID.class), rs.getObject(3, UUID.class),
+                            rs.getString(4), rs.getString(5), rs.getTimestamp(6).toInstant()));
+                });
+        return failed;
+    }
+
     /** The open tasks by desktop. */
     @Transactional(readOnly = true)
     Map<UUID, OpenTask> open() {
         Map<UUID, OpenTask> open = new HashMap<>();
-        jdbc.sql("select desktop_id, pool_id, host_id, type from provisioning_task where state in ('PENDING', 'RUNNING')")
+        jdbc.sql("select desktop_id, pool_id, host_id, type, target_host_id from provisioning_task "
+                        + "where state in ('PENDING', 'RUNNING')")
                 .query(rs -> {
                     UUID d = rs.getObject(1, UUID.class);
                     open.put(d, new OpenTask(d, rs.getObject(2, UUID.class), rs.getObject(3, UUID.class),
-                            ActionType.valueOf(rs.getString(4))));
+                            ActionType.valueOf(rs.getString(4)), rs.getObject(5, UUID.class)));
                 });
         return open;
     }
@@ -299,6 +337,7 @@ class TaskJournal {
                 HypervisorHosts.instant(rs.getTimestamp("lease_until")), rs.getString("error_reason"),
                 rs.getString("error_detail"), HypervisorHosts.instant(rs.getTimestamp("created_at")),
                 HypervisorHosts.instant(rs.getTimestamp("started_at")),
-                HypervisorHosts.instant(rs.getTimestamp("finished_at")), rs.getObject("snapshot_id", UUID.class));
+                HypervisorHosts.instant(rs.getTimestamp("finished_at")), rs.getObject("snapshot_id", UUID.class),
+                rs.getObject("target_host_id", UUID.class));
     }
 }

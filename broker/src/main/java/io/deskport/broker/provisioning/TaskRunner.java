@@ -2,11 +2,14 @@ package io.deskport.broker.provisioning;
 
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -14,8 +17,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 import io.deskport.broker.pools.Desktop;
 import io.deskport.broker.pools.DesktopState;
 import io.deskport.broker.pools.ManagedDesktops;
+import io.deskport.broker.shared.AdminActionPerformed;
+import io.deskport.broker.shared.CurrentUser;
 import io.deskport.provisioning.driver.CloneRequest;
 import io.deskport.provisioning.driver.ConsoleEndpoint;
+import io.deskport.provisioning.driver.DesktopMigration;
 import io.deskport.provisioning.driver.DesktopTag;
 import io.deskport.provisioning.driver.DriverException;
 import io.deskport.provisioning.driver.DriverFailureReason;
@@ -32,6 +38,9 @@ import io.deskport.provisioning.planner.ActionType;
 class TaskRunner {
 
     private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
+    /** The states in which a desktop is moved: running (live) or stopped (cold; a user may be waiting to start it). */
+    private static final EnumSet<DesktopState> MOVABLE = EnumSet.of(DesktopState.READY, DesktopState.IN_USE,
+            DesktopState.STOPPED, DesktopState.STARTING);
     private static final EnumSet<DriverFailureReason> HOST_FAULTS = EnumSet.of(DriverFailureReason.HOST_UNAVAILABLE,
             DriverFailureReason.TIMEOUT, DriverFailureReason.HYPERVISOR_ERROR, DriverFailureReason.INSUFFICIENT_CAPACITY,
             DriverFailureReason.IMAGE_UNAVAILABLE);
@@ -46,10 +55,13 @@ class TaskRunner {
     private final TransactionTemplate tx;
     private final TaskMeters meters;
     private final DesktopSnapshots snapshots;
+    private final ApplicationEventPublisher events;
 
     TaskRunner(ProvisioningProperties props, HypervisorHosts hosts, PoolProvisioning poolSettings,
                ManagedDesktops desktops, DesktopPlacements placements, TaskJournal journal, ConsoleCheck console,
-               PlatformTransactionManager txManager, TaskMeters meters, DesktopSnapshots snapshots) {
+               PlatformTransactionManager txManager, TaskMeters meters, DesktopSnapshots snapshots,
+               ApplicationEventPublisher events) {
+        this.events = events;
         this.meters = meters;
         this.snapshots = snapshots;
         this.props = props;
@@ -107,6 +119,7 @@ class TaskRunner {
             case SNAPSHOT -> snapshot(t, owner, driver, id);
             case RESTORE_SNAPSHOT -> restoreSnapshot(t, owner, driver, id);
             case DELETE_SNAPSHOT -> deleteSnapshot(t, owner, driver, id);
+            case MIGRATE -> migrate(t, owner, driver, id, desktop.get());
         }
         log.debug("Task {} {} of desktop {} ({}) done", t.id(), t.type(), id, t.reason());
     }
@@ -118,6 +131,17 @@ class TaskRunner {
      * @return true when it was cancelled
      */
     private boolean cancelledAsOvertaken(ProvisioningTask t, String owner, Optional<Desktop> desktop) {
+        if (t.type() == ActionType.MIGRATE) {
+            // a desktop that was removed, freed (the planner deletes free desktops from a draining host) or is being
+            // rebuilt does not move
+            DesktopState now = desktop.map(Desktop::state).orElse(null);
+            if (now == null || !MOVABLE.contains(now) || desktop.get().assignedUserId() == null) {
+                String why = now == null ? "gone" : desktop.get().assignedUserId() == null ? "free" : now.name();
+                complete(t, owner, () -> journal.cancel(t.id(), owner, "desktop is " + why + ": not moved"));
+                return true;
+            }
+            return false;
+        }
         if (t.type().isSnapshotOperation()) {
             // a snapshot is taken or deleted in whatever state its desktop is; a restore holds it in MAINTENANCE
             boolean gone = desktop.isEmpty();
@@ -141,7 +165,7 @@ class TaskRunner {
             case STOP -> DesktopState.STOPPING;
             case REFRESH, REPLACE -> DesktopState.REFRESHING;
             case DELETE -> DesktopState.DELETING;
-            case SNAPSHOT, RESTORE_SNAPSHOT, DELETE_SNAPSHOT -> throw new IllegalStateException("handled above");
+            case SNAPSHOT, RESTORE_SNAPSHOT, DELETE_SNAPSHOT, MIGRATE -> throw new IllegalStateException("handled above");
         };
         if (t.type() != ActionType.DELETE && desktop.map(Desktop::state).orElse(null) != expected) {
             String now = desktop.map(d -> d.state().name()).orElse("gone");
@@ -231,6 +255,52 @@ class TaskRunner {
         snapshots.pruneScheduled(t.desktopId());
     }
 
+    /**
+     * Moves the desktop to the task's target host: live while it runs (its user keeps working; the tunnel follows the
+     * console to its new port), cold while it is stopped. Then the desktop's host and console are the target's, in
+     * one transaction with the task's success. The driver's migrate is idempotent: a retry after a crash finds the
+     * desktop already there.
+     */
+    private void migrate(ProvisioningTask t, String owner, HypervisorDriver source, String id, Desktop d) {
+        HypervisorHosts.HostRow to = hosts.row(t.targetHostId()).orElseThrow(() -> new DriverException(
+                DriverFailureReason.CONFIGURATION, "the migration's target host " + t.targetHostId() + " was removed"));
+        HypervisorDriver target = hosts.driver(to);
+        if (!source.capabilities().liveMigration() || !target.capabilities().liveMigration()) {
+            throw new DriverException(DriverFailureReason.NOT_SUPPORTED, "driver " + source.driverId()
+                    + (source.driverId().equals(target.driverId()) ? "" : " or " + target.driverId())
+                    + " cannot migrate desktops");
+        }
+        if (!source.driverId().equals(target.driverId())) {
+            throw new DriverException(DriverFailureReason.NOT_SUPPORTED, "a desktop cannot move between a "
+                    + source.driverId() + " host and a " + target.driverId() + " host");
+        }
+        String targetHost = target.hosts().getFirst().hostId(); // a host row's driver manages exactly that host
+        DesktopMigration moved = source.migrate(id, target.migrationTarget(targetHost));
+        boolean runs = d.state() == DesktopState.READY || d.state() == DesktopState.IN_USE;
+        ConsoleEndpoint ep = runs ? console.awaitAnswer(target, id) : null;
+        succeed(t, owner, () -> {
+            placements.moved(t.desktopId(), t.targetHostId());
+            if (ep != null) {
+                desktops.consoleMoved(t.desktopId(), ep.host(), ep.port(), ep.password());
+            }
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("fromHostId", t.hostId().toString());
+            details.put("toHostId", t.targetHostId().toString());
+            details.put("live", moved.live());
+            details.put("alreadyThere", moved.alreadyThere());
+            details.put("elapsedMs", moved.elapsed().toMillis());
+            if (moved.downtime() != null) {
+                details.put("downtimeMs", moved.downtime().toMillis());
+            }
+            details.put("reason", t.reason());
+            events.publishEvent(new AdminActionPerformed(d.tenantId(), CurrentUser.SYSTEM, "DESKTOP_MIGRATED",
+                    "DESKTOP", t.desktopId().toString(), details));
+        });
+        log.info("Desktop {} moved {} from host {} to host {} in {} ms{}", id, moved.live() ? "live" : "cold",
+                hosts.row(t.hostId()).map(HypervisorHosts.HostRow::name).orElse(String.valueOf(t.hostId())), to.name(), moved.elapsed().toMillis(), moved.downtime() == null ? ""
+                        : " (paused " + moved.downtime().toMillis() + " ms)");
+    }
+
     /** Deletes the desktop's machine, then the desktop. */
     private void delete(ProvisioningTask t, String owner, HypervisorDriver driver, String id) {
         driver.delete(id);
@@ -272,7 +342,7 @@ class TaskRunner {
 
     private void failed(ProvisioningTask t, String owner, String reason, String detail, boolean retryable,
                         boolean hostFault, DriverFailureReason driverReason) {
-        if (hostFault && t.hostId() != null) {
+        if (hostFault && t.hostId() != null && t.type() != ActionType.MIGRATE) {
             hosts.recordFailure(t.hostId(), driverReason, detail);
         }
         if (retryable && t.attempts() < t.maxAttempts()) {
@@ -300,11 +370,15 @@ class TaskRunner {
                 case SNAPSHOT -> snapshots.notTaken(t.snapshotId(), why);
                 case RESTORE_SNAPSHOT -> snapshots.restoreEnded(t.desktopId(), t.snapshotId());
                 case DELETE_SNAPSHOT -> snapshots.deleteFailed(t.snapshotId(), why);
+                // a failed move leaves the desktop where it was, running if it ran: the drain says why it stays
+                case MIGRATE -> { }
                 default -> desktops.fail(t.desktopId(), t.type() + " failed — " + why);
             }
         });
-        log.warn("Task {} ({} of desktop {}) failed for good after {} attempts; the desktop is FAILED: {} {}", t.id(),
-                t.type(), t.desktopId(), t.attempts(), reason, detail);
+        log.warn("Task {} ({} of desktop {}) failed for good after {} attempts; {}: {} {}", t.id(), t.type(),
+                t.desktopId(), t.attempts(), t.type() == ActionType.MIGRATE ? "the desktop stays where it was"
+                        : t.type().isSnapshotOperation() ? "the desktop is as it was" : "the desktop is FAILED",
+                reason, detail);
     }
 
     private Duration backoff(int attempts) {

@@ -24,8 +24,9 @@
  */
 @ApplicationModule(displayName = "Provisioning", allowedDependencies = {"shared", "pools", "brokering", "tenancy", "hosts"})
 @Tables(owns = {"hypervisor_host", "image_version", "pool_provisioning", "provisioned_desktop", "provisioning_discrepancy", "provisioning_task",
-        "pool_capacity", "capacity_holiday", "capacity_drained_host", "desktop_snapshot"},
-        publishes = {"provisioning_pool_hardware"})
+        "pool_capacity", "capacity_holiday", "capacity_drained_host", "desktop_snapshot",
+        "host_drain_blocked"},
+        publishes = {"provisioning_pool_hardware", "provisioning_desktop_moves"})
 package io.deskport.broker.provisioning;
 
 import org.springframework.modulith.ApplicationModule;

@@ -42,6 +42,11 @@ final class BrowserSocket {
         }
     }
 
+    /** Whether the browser's WebSocket is still open. */
+    boolean isOpen() {
+        return ws.isOpen();
+    }
+
     /** Sends an answer of the broker's own; a browser that left meanwhile is noticed by the relay. */
     void sendQuietly(String text) {
         try {

@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
 import io.deskport.broker.brokering.ConsoleAttempts;
 import io.deskport.broker.brokering.ConsoleFailure;
 import io.deskport.broker.brokering.SessionAccess;
+import io.deskport.broker.brokering.SessionConsoles;
 import io.deskport.broker.brokering.SessionLifecycle;
 import io.deskport.broker.brokering.SessionState;
+import io.deskport.broker.shared.ConsoleAddress;
 import io.deskport.broker.shared.CurrentUser;
 import io.deskport.broker.shared.LogIds;
 import io.deskport.broker.shared.Spans;
@@ -44,7 +46,9 @@ import io.deskport.gateway.protocol.ProtocolException;
  * <p>Until the desktop's first frame ({@code sync}) the gateway's instructions are read one by one: an
  * {@code error} there means the desktop could not be reached, which is recorded on the session
  * ({@link ConsoleAttempts}) before the error is passed on, so that the browser, asking the broker why its
- * tunnel closed, learns what happened. After the first frame the stream is relayed in bulk.
+ * tunnel closed, learns what happened. After the first frame the stream is relayed in bulk. When the desktop is
+ * live-migrated to another hypervisor host, its console moves: the tunnel follows it through a new gateway connection
+ * instead of ending ({@link #followMove}).
  *
  * <p>The tunnel's id on the server side (the session's current tunnel) is the gateway's id of its connection, so
  * that an admin can watch it ({@link ShadowEndpoint}); the browser is told a random id of its own. While someone
@@ -68,9 +72,15 @@ class TunnelEndpoint extends Endpoint {
     private final LiveTunnels live;
     private final ConsoleAttempts consoleAttempts;
     private final Spans spans;
+    private final SessionConsoles consoles;
+    private final TunnelProperties props;
 
     private BrowserSocket browser;
-    private GuacamoleTunnel tunnel;
+    private volatile GuacamoleTunnel tunnel;
+    /** The console the gateway connection of {@link #tunnel} reaches, and how the browser's screen was last sized. */
+    private volatile ConsoleAddress console;
+    private volatile GatewayConnector.ClientScreen screen;
+    private boolean recorded;
     /** The gateway's id of the connection (else the tunnel's own id): the session's tunnel id. */
     private UUID attachment;
     private UUID sessionId;
@@ -82,7 +92,10 @@ class TunnelEndpoint extends Endpoint {
     private ClipboardFilter clipboard;
 
     TunnelEndpoint(SignedTunnelTickets tickets, SessionAccess access, SessionLifecycle lifecycle,
-                   GatewayConnector gateway, LiveTunnels live, ConsoleAttempts consoleAttempts, Spans spans) {
+                   GatewayConnector gateway, LiveTunnels live, ConsoleAttempts consoleAttempts, Spans spans,
+                   SessionConsoles consoles, TunnelProperties props) {
+        this.consoles = consoles;
+        this.props = props;
         this.spans = spans;
         this.consoleAttempts = consoleAttempts;
         this.tickets = tickets;
@@ -141,11 +154,11 @@ class TunnelEndpoint extends Endpoint {
         consoleFailuresBefore = target.consoleFailures();
         clipboard = new ClipboardFilter(target.clipboardToDesktop(), target.clipboardFromDesktop(), this::sendQuietly);
         user = new CurrentUser(target.userId(), target.tenantId(), "tunnel", Set.of());
-        GatewayConnector.ClientScreen screen = TunnelParameters.screen(params, target.userId().toString());
+        screen = TunnelParameters.screen(params, target.userId().toString());
+        recorded = target.recorded();
         try {
-            GatewayConnector.Recording recording = target.recorded() ? new GatewayConnector.Recording(
-                    target.tenantId().toString(), sessionId + "-" + System.currentTimeMillis()) : null;
-            tunnel = gateway.open(target.console(), screen, recording);
+            console = target.console();
+            tunnel = gateway.open(console, screen, recording());
         } catch (GuacamoleException e) {
             log.info("Tunnel for session {} could not reach its desktop: {}", sessionId, e.getMessage());
             close(e.getStatus(), e.getMessage());
@@ -184,24 +197,56 @@ class TunnelEndpoint extends Endpoint {
         log.info("Tunnel {} attached session {} ({}x{})", tunnelId, sessionId, screen.width(), screen.height());
     }
 
-    /** Gateway → browser. */
+    /** Where the gateway records the connection (a moved desktop's recording goes on in a file of its own). */
+    private GatewayConnector.Recording recording() {
+        return recorded ? new GatewayConnector.Recording(user.tenantId().toString(),
+                sessionId + "-" + System.currentTimeMillis()) : null;
+    }
+
+    /**
+     * Gateway → browser. When the gateway ends the connection because the desktop's console went away while the desktop
+     * moves to another hypervisor host (a live migration of a host in maintenance), the gateway's closing {@code error}
+     * is held back, the tunnel waits for the desktop's new console and goes on through a new gateway connection to it:
+     * the browser keeps its tunnel and sees the desktop again.
+     */
     private void toBrowser() {
         LogIds.put(user.tenantId(), user.userId(), sessionId);
-        GuacamoleReader reader = tunnel.acquireReader();
+        GuacamoleTunnel current = tunnel;
+        GuacamoleReader reader = current.acquireReader();
         StringBuilder batch = new StringBuilder(8192);
         GuacamoleStatus status = GuacamoleStatus.SUCCESS;
         String message = "the desktop session closed";
+        String heldEnd = null;
         try {
             if (!relayUntilFirstFrame(reader, batch)) {
                 return;
             }
-            char[] chunk;
-            while ((chunk = reader.read()) != null) {
-                clipboard.appendToBrowser(batch, chunk);
-                if (!reader.available() || batch.length() >= 8192) {
-                    send(batch.toString());
-                    batch.setLength(0);
+            while (true) {
+                heldEnd = null;
+                try {
+                    heldEnd = relay(reader, batch);
+                } catch (GuacamoleException e) {
+                    if (!closedByBroker) {
+                        status = e.getStatus();
+                        message = e.getMessage();
+                    }
                 }
+                if (closedByBroker) {
+                    break;
+                }
+                GuacamoleTunnel next = followMove();
+                if (next == null) {
+                    break;
+                }
+                current.releaseReader();
+                BrowserSocket.closeGateway(current, "tunnel " + tunnelId);
+                current = next;
+                reader = current.acquireReader();
+                status = GuacamoleStatus.SUCCESS;
+                message = "the desktop session closed";
+            }
+            if (heldEnd != null) {
+                send(heldEnd); // the gateway's own words on why it ended
             }
         } catch (GuacamoleException e) {
             if (!closedByBroker) {
@@ -215,11 +260,131 @@ class TunnelEndpoint extends Endpoint {
         } catch (IOException e) {
             log.debug("Tunnel {}: the browser went away ({})", tunnelId, e.getMessage());
         } finally {
-            tunnel.releaseReader();
+            current.releaseReader();
         }
         if (!closedByBroker) {
             close(status, message);
         }
+    }
+
+    /**
+     * Relays the gateway's stream in bulk until it ends. The instructions a gateway ends with ({@code error},
+     * {@code disconnect}) are held back — they may arrive in chunks of their own — until the stream ends; were more
+     * to follow them, they go on first.
+     *
+     * @return the instructions that ended the stream, held back, or null when it ended without them
+     */
+    private String relay(GuacamoleReader reader, StringBuilder batch)
+            throws GuacamoleException, IOException, ProtocolException {
+        char[] chunk;
+        String held = null;
+        while ((chunk = reader.read()) != null) {
+            int at = mayEnd(chunk) ? EndOfStream.start(chunk) : chunk.length;
+            if (held != null && at > 0) {
+                batch.append(held); // not the end after all
+                held = null;
+            }
+            if (at < chunk.length) {
+                String end = new String(chunk, at, chunk.length - at);
+                held = held == null ? end : held + end;
+                chunk = java.util.Arrays.copyOf(chunk, at);
+            }
+            clipboard.appendToBrowser(batch, chunk);
+            if (!reader.available() || batch.length() >= 8192) {
+                if (!batch.isEmpty()) {
+                    send(batch.toString());
+                }
+                batch.setLength(0);
+            }
+            if (held != null && held.endsWith("10.disconnect;")) {
+                break; // the gateway's last words
+            }
+        }
+        if (!batch.isEmpty()) {
+            send(batch.toString());
+            batch.setLength(0);
+        }
+        return held;
+    }
+
+    /**
+     * Whether a chunk may end with the gateway's closing instructions: {@code disconnect}, or an {@code error} (whose
+     * last element is a three-digit status code). Cheap; {@link EndOfStream} then parses such a chunk.
+     */
+    static boolean mayEnd(char[] chunk) {
+        int n = chunk.length;
+        if (n >= DISCONNECT.length && endsWith(chunk, DISCONNECT)) {
+            return true;
+        }
+        return n >= 7 && chunk[n - 1] == ';' && Character.isDigit(chunk[n - 2]) && Character.isDigit(chunk[n - 3])
+                && Character.isDigit(chunk[n - 4]) && chunk[n - 5] == '.' && chunk[n - 6] == '3' && chunk[n - 7] == ',';
+    }
+
+    private static final char[] DISCONNECT = "10.disconnect;".toCharArray();
+
+    private static boolean endsWith(char[] chunk, char[] suffix) {
+        for (int i = 0; i < suffix.length; i++) {
+            if (chunk[chunk.length - suffix.length + i] != suffix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The gateway's connection ended: if the session's desktop is moving to another host (or has just moved), waits
+     * for its console there, up to {@code deskport.tunnel.console-move-wait}, and connects to it.
+     *
+     * @return the new gateway connection, or null when the desktop did not move (the end is real) or cannot be
+     *         reached after its move
+     */
+    private GuacamoleTunnel followMove() {
+        long deadline = System.nanoTime() + props.consoleMoveWait().toNanos();
+        boolean sawMove = false;
+        while (!closedByBroker && browser.isOpen()) {
+            SessionConsoles.Whereabouts where;
+            try {
+                where = consoles.whereabouts(sessionId).orElse(null);
+            } catch (RuntimeException e) {
+                log.info("Tunnel {}: could not read where session {}'s desktop is: {}", tunnelId, sessionId,
+                        e.getMessage());
+                return null;
+            }
+            if (where == null) {
+                return null; // the session ended meanwhile
+            }
+            sawMove |= where.moving();
+            boolean moved = where.console() != null && !where.console().equals(console);
+            if (!where.moving() && where.console() != null && (moved || sawMove)) {
+                try {
+                    GuacamoleTunnel next = gateway.open(where.console(), screen, recording());
+                    log.info("Tunnel {}: session {}'s desktop moved; the tunnel goes on to its console at {}", tunnelId,
+                            sessionId, where.console());
+                    console = where.console();
+                    tunnel = next;
+                    return next;
+                } catch (GuacamoleException e) {
+                    log.info("Tunnel {}: session {}'s desktop moved but its new console did not answer: {}", tunnelId,
+                            sessionId, e.getMessage());
+                    return null;
+                }
+            }
+            if (!where.moving() && !sawMove) {
+                return null; // not moving: the console really went away
+            }
+            if (System.nanoTime() > deadline) {
+                log.info("Tunnel {}: session {}'s desktop is still moving after {}; the browser reconnects by itself",
+                        tunnelId, sessionId, props.consoleMoveWait());
+                return null;
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+        return null;
     }
 
     /**
@@ -282,6 +447,12 @@ class TunnelEndpoint extends Endpoint {
             log.info("Tunnel {}: the gateway ended session {} with status {} ({})", tunnelId, sessionId, status, message);
             return;
         }
+        if (moving()) {
+            // its desktop is on its way to another host: not a failure of the desktop; the browser tries again
+            log.info("Tunnel {}: session {}'s desktop is moving to another host; its console did not answer ({})",
+                    tunnelId, sessionId, message);
+            return;
+        }
         live.unregister(sessionId, this);
         try {
             consoleAttempts.failed(sessionId, attachment, failure, message);
@@ -290,10 +461,19 @@ class TunnelEndpoint extends Endpoint {
         }
     }
 
+    private boolean moving() {
+        try {
+            return consoles.whereabouts(sessionId).map(SessionConsoles.Whereabouts::moving).orElse(false);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Browser → gateway: tunnel-internal instructions are answered here, the rest is forwarded. */
     private void fromBrowser(String message) {
+        GuacamoleTunnel tunnel = this.tunnel;
         if (tunnel == null || !tunnel.isOpen()) {
-            return;
+            return; // between two gateway connections of a moving desktop, input is dropped
         }
         InstructionFeed feed = new InstructionFeed();
         GuacamoleWriter writer = tunnel.acquireWriter();
@@ -305,6 +485,9 @@ class TunnelEndpoint extends Endpoint {
                 } else {
                     if (INPUT.contains(instruction.opcode())) {
                         reportActivity();
+                    }
+                    if ("size".equals(instruction.opcode())) {
+                        resized(instruction.args());
                     }
                     if (clipboard.passesFromBrowser(instruction)) {
                         writer.write(instruction.encode().toCharArray());
@@ -318,6 +501,22 @@ class TunnelEndpoint extends Endpoint {
             log.debug("Tunnel {}: the browser went away ({})", tunnelId, e.getMessage());
         } finally {
             tunnel.releaseWriter();
+        }
+    }
+
+    /** The browser's screen changed size: a later gateway connection (after a move) starts at this size. */
+    private void resized(List<String> args) {
+        try {
+            if (args.size() >= 2) {
+                int w = Integer.parseInt(args.get(0));
+                int h = Integer.parseInt(args.get(1));
+                if (w > 0 && h > 0) {
+                    GatewayConnector.ClientScreen s = screen;
+                    screen = new GatewayConnector.ClientScreen(w, h, s.dpi(), s.userName());
+                }
+            }
+        } catch (NumberFormatException e) {
+            // the gateway judges it
         }
     }
 

@@ -14,11 +14,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param gatewayHost host of a remote gateway or guacd
  * @param gatewayPort port of a remote gateway or guacd
  * @param recordingDir where the embedded gateway may write session recordings
+ * @param consoleMoveWait how long a tunnel whose console went away while its desktop moves to another hypervisor host
+ *                        waits for the desktop's new console before it gives up (and the browser reconnects itself)
  */
 @ConfigurationProperties("deskport.tunnel")
 record TunnelProperties(@DefaultValue("60s") Duration ticketTtl, @DefaultValue("embedded") String gateway,
                         @DefaultValue("127.0.0.1") String gatewayHost, @DefaultValue("4822") int gatewayPort,
-                        @DefaultValue("./data/recordings") Path recordingDir) {
+                        @DefaultValue("./data/recordings") Path recordingDir,
+                        @DefaultValue("60s") Duration consoleMoveWait) {
 
     TunnelProperties {
         if (ticketTtl.isNegative() || ticketTtl.isZero() || ticketTtl.compareTo(Duration.ofSeconds(60)) > 0) {

@@ -2,7 +2,8 @@ package io.deskport.provisioning.planner;
 
 /**
  * What the broker should do to a desktop. The planner plans the first six; the snapshot operations come from
- * people and the snapshot schedule, and share the task journal (one open operation per desktop) with them.
+ * people and the snapshot schedule, migrations from a host's drain, and they share the task journal (one open
+ * operation per desktop) with them.
  */
 public enum ActionType {
     /** Clone a new desktop on the chosen host and power it on. */
@@ -22,7 +23,12 @@ public enum ActionType {
     /** Put a desktop's disk back to a snapshot (the desktop is powered off and left off). */
     RESTORE_SNAPSHOT,
     /** Remove a snapshot and free its storage. */
-    DELETE_SNAPSHOT;
+    DELETE_SNAPSHOT,
+    /**
+     * Move a desktop to another host (live while it runs, cold while it is stopped): how a host in maintenance is
+     * drained ({@link DrainPlanner}). Never planned by {@link ReconcilePlanner}.
+     */
+    MIGRATE;
 
     /** True for the snapshot operations, which the planner never plans. */
     public boolean isSnapshotOperation() {

@@ -66,6 +66,11 @@ public final class SimulatedDriver implements HypervisorDriver {
     private final Map<String, Host> hosts = new LinkedHashMap<>();
     private final Map<String, Desktop> desktops = new HashMap<>();
     private final Object lock = new Object();
+    /** The simulated driver instances of this process, by their {@link #peerKey}: where a desktop can migrate to. */
+    private static final Map<String, SimulatedDriver> PEERS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final String PEER_SCHEME = "simulated:";
+    /** Names this instance in its migration targets. */
+    private final String peerKey = java.util.UUID.randomUUID().toString();
     /** The real displays of the desktops ({@code consoles=xvnc}), else null. */
     private final XvncMachines machines;
 
@@ -103,6 +108,7 @@ public final class SimulatedDriver implements HypervisorDriver {
                 h.desktops++;
             }
         }
+        PEERS.put(peerKey, this);
     }
 
     /** The home folder of a desktop's account when its consoles are real Xvnc displays (for tests and demos). */
@@ -507,16 +513,23 @@ public final class SimulatedDriver implements HypervisorDriver {
         }
     }
 
+    /**
+     * A host of this driver as a target; its {@code peerUri} names this driver instance, so that a desktop can move
+     * here from another simulated driver instance of the same process (the broker makes one instance per host).
+     */
     @Override
     public MigrationTarget migrationTarget(String hostId) {
         synchronized (lock) {
             requireHost(hostId);
         }
-        return MigrationTarget.host(hostId);
+        return new MigrationTarget(hostId, PEER_SCHEME + peerKey, null);
     }
 
     @Override
     public DesktopMigration migrate(String desktopId, MigrationTarget target) {
+        if (target.peerUri() != null && !target.peerUri().equals(PEER_SCHEME + peerKey)) {
+            return migrateToPeer(desktopId, target);
+        }
         long started = System.nanoTime();
         boolean live;
         String source;
@@ -608,6 +621,168 @@ public final class SimulatedDriver implements HypervisorDriver {
         }
     }
 
+    /**
+     * Moves a desktop to a host of another simulated driver instance of this process, with the same modelled costs as
+     * a move between this instance's hosts: the target holds the desktop's storage (and, for a live move, its memory
+     * and vCPUs) from the start, the copy takes its time, then the desktop leaves here and arrives there. With real
+     * displays ({@code consoles=xvnc}) the display cannot be carried over: a running desktop's display ends here and
+     * starts again there (its account and home, hence its files, stay), so its console moves to a new port and what
+     * ran in it is gone — reported as a cold move.
+     */
+    private DesktopMigration migrateToPeer(String desktopId, MigrationTarget target) {
+        long started = System.nanoTime();
+        SimulatedDriver peer = PEERS.get(target.peerUri().substring(PEER_SCHEME.length()));
+        if (peer == null || !target.peerUri().startsWith(PEER_SCHEME)) {
+            throw new HostUnavailableException(target.hostId(), "simulated migration target " + target.peerUri()
+                    + " is not a simulated driver of this process (closed, or never made)", null);
+        }
+        if ((machines == null) != (peer.machines == null)) {
+            throw new DriverException(DriverFailureReason.CONFIGURATION, "simulated host " + target.hostId()
+                    + (machines == null ? " runs real displays and this one does not" : " runs no real displays"));
+        }
+        boolean live;
+        String source;
+        HardwareProfile hardware;
+        long storageMiB;
+        synchronized (lock) {
+            Desktop d = desktops.get(desktopId);
+            if (d == null && peer.holds(desktopId, target.hostId())) {
+                return new DesktopMigration(desktopId, null, target.hostId(), false, Duration.ZERO, null, 0, true);
+            }
+            d = requireOnLiveHost(desktopId);
+            if (d.migratingTo != null) {
+                throw new DriverException(DriverFailureReason.INVALID_STATE, "desktop " + desktopId
+                        + " is already migrating to host " + d.migratingTo);
+            }
+            live = movesLive(d);
+            d.migratingTo = target.hostId();
+            source = d.hostId;
+            hardware = d.hardware;
+            storageMiB = d.storageMiB();
+        }
+        HardwareProfile reserved = live ? hardware : null;
+        boolean held = false;
+        boolean moved = false;
+        try {
+            peer.hold(target.hostId(), storageMiB, reserved);
+            held = true;
+            long memoryMiB = live ? hardware.memoryMiB() : 0;
+            Duration copy = live && config.migrationMiBPerSecond() > 0
+                    ? Duration.ofMillis(Math.round(memoryMiB * 1000 / config.migrationMiBPerSecond())) : Duration.ZERO;
+            pause(config.migrationDelay().plus(copy));
+            if (faults.nextMigrationFails()) {
+                throw new DriverException(DriverFailureReason.HYPERVISOR_ERROR, "simulated migration failure of desktop "
+                        + desktopId + " to " + target.hostId() + "; it stays on " + source);
+            }
+            Duration downtime = live ? config.migrationDowntime() : null;
+            if (live) {
+                pause(downtime);
+            }
+            Desktop leaving;
+            boolean wasRunning;
+            synchronized (lock) {
+                leaving = requireOnLiveHost(desktopId);
+                Host from = hosts.get(leaving.hostId);
+                wasRunning = leaving.power.consumesHostResources();
+                if (wasRunning) {
+                    from.cpuUsed -= leaving.hardware.vcpus();
+                    from.memoryUsedMiB -= leaving.hardware.memoryMiB();
+                }
+                from.storageUsedMiB -= leaving.storageMiB();
+                from.desktops--;
+                desktops.remove(desktopId);
+                leaving.migratingTo = null;
+            }
+            if (machines != null) {
+                machines.forget(desktopId); // its record moves to the other host's machines (the same file when they share a state directory)
+            }
+            peer.arrive(leaving, target.hostId(), storageMiB, reserved, wasRunning);
+            moved = true;
+            boolean keptRunning = live && machines == null;
+            return new DesktopMigration(desktopId, source, target.hostId(), keptRunning,
+                    Duration.ofNanos(System.nanoTime() - started), keptRunning ? downtime : null, memoryMiB, false);
+        } finally {
+            if (!moved) {
+                if (held) {
+                    peer.unhold(target.hostId(), storageMiB, reserved);
+                }
+                synchronized (lock) {
+                    Desktop d = desktops.get(desktopId);
+                    if (d != null) {
+                        d.migratingTo = null;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Whether a desktop in its power state moves live (true), cold (false) or not at all (thrown). */
+    private static boolean movesLive(Desktop d) {
+        return switch (d.power) {
+            case RUNNING, PAUSED -> true;
+            case STOPPED -> false;
+            case SAVED -> throw new DriverException(DriverFailureReason.INVALID_STATE, "desktop " + d.tag.desktopId()
+                    + " is suspended to disk on host " + d.hostId + ": its saved memory stays on that host;"
+                    + " resume it (then it migrates live) or power it off (then it moves cold)");
+            default -> throw new DriverException(DriverFailureReason.INVALID_STATE, "desktop " + d.tag.desktopId()
+                    + " cannot move while " + d.power + "; power it off first");
+        };
+    }
+
+    /** True when the desktop is on {@code hostId} of this instance. */
+    private boolean holds(String desktopId, String hostId) {
+        synchronized (lock) {
+            Desktop d = desktops.get(desktopId);
+            return d != null && d.hostId.equals(hostId);
+        }
+    }
+
+    /** A move from another instance begins: its storage (and, live, its memory and vCPUs) held on {@code hostId}. */
+    private void hold(String hostId, long storageMiB, HardwareProfile live) {
+        synchronized (lock) {
+            Host to = requireHost(hostId);
+            requireUp(hostId);
+            long freeStorage = config.storageMiBPerHost() - to.storageUsedMiB;
+            if (storageMiB > freeStorage) {
+                throw new InsufficientCapacityException(to.id, "storage", storageMiB, freeStorage);
+            }
+            if (live != null) {
+                reserve(to, live);
+            }
+            to.storageUsedMiB += storageMiB;
+        }
+    }
+
+    private void unhold(String hostId, long storageMiB, HardwareProfile live) {
+        synchronized (lock) {
+            Host to = hosts.get(hostId);
+            release(to, live);
+            to.storageUsedMiB -= storageMiB;
+        }
+    }
+
+    /** A desktop moved here from another instance: what {@link #hold} held becomes its own use. */
+    private void arrive(Desktop d, String hostId, long heldStorageMiB, HardwareProfile heldLive, boolean running) {
+        synchronized (lock) {
+            Host to = hosts.get(hostId);
+            release(to, heldLive);
+            to.storageUsedMiB += d.storageMiB() - heldStorageMiB;
+            if (running) {
+                to.cpuUsed += d.hardware.vcpus();
+                to.memoryUsedMiB += d.hardware.memoryMiB();
+            }
+            to.desktops++;
+            d.hostId = hostId;
+            desktops.put(d.tag.desktopId(), d);
+            if (machines != null) {
+                machines.save(d.tag.desktopId(), d.fields());
+            }
+        }
+        if (machines != null && running) {
+            machines.start(d.tag.desktopId());
+        }
+    }
+
     /** A live migration's target holds the desktop's memory and vCPUs while the memory is copied. */
     private void reserve(Host to, HardwareProfile hw) {
         long freeMemory = config.memoryMiBPerHost() - to.memoryUsedMiB;
@@ -639,6 +814,7 @@ public final class SimulatedDriver implements HypervisorDriver {
 
     @Override
     public void close() {
+        PEERS.remove(peerKey, this);
         // the simulation lives and dies with this object; real displays end with it
         if (machines != null) {
             machines.close();

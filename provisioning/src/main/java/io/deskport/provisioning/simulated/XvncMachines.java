@@ -207,6 +207,19 @@ final class XvncMachines implements AutoCloseable {
         }
     }
 
+    /**
+     * The machine moved to another simulated host: its display ends here and its record goes; its account and home
+     * stay (the other host's machines find them by the same name when their account prefix is the same).
+     */
+    void forget(String desktopId) {
+        stop(desktopId);
+        try {
+            Files.deleteIfExists(machinesDir.resolve(desktopId + ".properties"));
+        } catch (IOException e) {
+            throw new DriverException(DriverFailureReason.HYPERVISOR_ERROR, "cannot forget desktop " + desktopId, e);
+        }
+    }
+
     boolean isRunning(String desktopId) {
         Running r = running.get(desktopId);
         return r != null && r.session().state() == DesktopSession.State.READY;
