@@ -82,6 +82,8 @@ final class IsolationSweep {
             "/api/v1/admin/desktops/{id}/snapshots/{snapshotId}", "/api/v1/admin/desktops/{id}/snapshots/{snapshotId}/restore",
             "/api/v1/admin/pools/{poolId}/snapshot-policy",
             "/api/v1/admin/hypervisor-hosts/{id}/maintenance", "/api/v1/admin/hypervisor-hosts/{id}/quarantine",
+            // a host's drain names every tenant's desktops: platform admins only
+            "/api/v1/admin/hypervisor-hosts/{id}/drain",
             "/api/v1/admin/licence-products", "/api/v1/admin/licence-products/{id}",
             "/api/v1/admin/licence-products/{id}/licences", "/api/v1/admin/licence-products/{id}/licences/{licenceId}",
             "/api/v1/admin/licence-products/{id}/seats", "/api/v1/admin/licence-products/{id}/seats/{seatId}",
@@ -346,7 +348,8 @@ final class IsolationSweep {
             return role == Role.PLATFORM_ADMIN;
         }
         if (role == Role.TENANT_ADMIN) {
-            return !template.startsWith("/api/v1/admin/hypervisor-hosts") || method.equals("GET");
+            return !template.startsWith("/api/v1/admin/hypervisor-hosts")
+                    || (method.equals("GET") && !template.endsWith("/drain"));
         }
         if (role == Role.HELPDESK) {
             if (method.equals("POST") && template.matches("/api/v1/admin/sessions/(\\{[a-zA-Z]+}/(disconnect|logoff|shadow)|bulk)")) {

@@ -79,8 +79,12 @@ final class RealLibvirt {
     }
 
     private static void ensureRunning() throws IOException, InterruptedException {
-        if (Files.exists(Path.of("/run/libvirt/libvirt-sock"))) {
+        // a socket file a killed daemon left behind does not answer: then the script starts a new daemon
+        try (java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(
+                java.net.UnixDomainSocketAddress.of("/run/libvirt/libvirt-sock"))) {
             return;
+        } catch (IOException e) {
+            // not running
         }
         Path script = Path.of("../provisioning/scripts/start-libvirt.sh").toAbsolutePath().normalize();
         Process p = new ProcessBuilder(List.of("bash", script.toString())).inheritIO().start();

@@ -106,8 +106,12 @@ final class LibvirtTestHost {
     }
 
     private static void ensureLibvirtRuns() throws IOException, InterruptedException {
-        if (Files.exists(Path.of("/run/libvirt/libvirt-sock"))) {
+        // a socket file a killed daemon left behind does not answer: then the script starts a new daemon
+        try (java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(
+                java.net.UnixDomainSocketAddress.of("/run/libvirt/libvirt-sock"))) {
             return;
+        } catch (IOException e) {
+            // not running
         }
         Path script = Path.of("scripts/start-libvirt.sh").toAbsolutePath();
         Process p = new ProcessBuilder(List.of("bash", script.toString())).inheritIO().start();

@@ -214,4 +214,61 @@ class SimulatedMigrationTest {
         assertThat(sim.listDesktops()).hasSize(50 + 99 * 10)
                 .allSatisfy(d -> assertThat(d.powerState()).isEqualTo(PowerState.RUNNING));
     }
+
+    @Test
+    void aDesktopMovesBetweenTwoDriverInstancesAsTheBrokerMakesOnePerHost() {
+        SimulatedDriver a = driver(Map.of("hosts", "1", "hostIdPrefix", "a-", "cloneMiB", "3", "memoryMiBPerHost", "4096"));
+        SimulatedDriver b = driver(Map.of("hosts", "1", "hostIdPrefix", "b-", "memoryMiBPerHost", "4096"));
+        try {
+            String running = clone(a, "r", "a-1", HW);
+            a.start(running);
+            String stopped = clone(a, "s", "a-1", HW);
+            String password = a.console(running).password();
+
+            DesktopMigration live = a.migrate(running, b.migrationTarget("b-1"));
+            DesktopMigration cold = a.migrate(stopped, b.migrationTarget("b-1"));
+
+            assertThat(live.live()).isTrue();
+            assertThat(cold.live()).isFalse();
+            assertThat(a.listDesktops()).isEmpty();
+            assertThat(b.listDesktops()).extracting(ManagedDesktop::desktopId).containsExactlyInAnyOrder("r", "s");
+            assertThat(hostOf(b, running)).isEqualTo("b-1");
+            assertThat(b.powerState(running)).isEqualTo(PowerState.RUNNING);
+            assertThat(b.powerState(stopped)).isEqualTo(PowerState.STOPPED);
+            assertThat(b.console(running).password()).isEqualTo(password);
+            HostInventory from = host(a, "a-1");
+            HostInventory to = host(b, "b-1");
+            assertThat(List.of(from.memoryUsedMiB(), (long) from.cpuUsed(), from.storageUsedMiB(), (long) from.desktops()))
+                    .containsExactly(0L, 0L, 0L, 0L);
+            assertThat(List.of(to.memoryUsedMiB(), (long) to.cpuUsed(), to.storageUsedMiB(), (long) to.desktops()))
+                    .containsExactly(1024L, 2L, 6L, 2L);
+
+            // asked again (a retried task): already there, nothing moves
+            assertThat(a.migrate(running, b.migrationTarget("b-1")).alreadyThere()).isTrue();
+            // the target's room is checked before anything moves, and a failure leaves the desktop where it was
+            b.powerOff(running);
+            String big = clone(b, "big", "b-1", new HardwareProfile(1, 3500, 10, "vga"));
+            b.start(big);
+            a.start(clone(a, "x", "a-1", new HardwareProfile(1, 3000, 10, "vga")));
+            assertThatThrownBy(() -> b.migrate(big, a.migrationTarget("a-1")))
+                    .isInstanceOf(InsufficientCapacityException.class);
+            assertThat(hostOf(b, big)).isEqualTo("b-1");
+            assertThat(b.powerState(big)).isEqualTo(PowerState.RUNNING);
+            b.faults().failNextMigrations(1);
+            assertThatThrownBy(() -> b.migrate(stopped, a.migrationTarget("a-1"))).isInstanceOf(DriverException.class);
+            assertThat(hostOf(b, stopped)).isEqualTo("b-1");
+            assertThat(host(a, "a-1").storageUsedMiB()).as("what the failed move held is given back").isEqualTo(3);
+        } finally {
+            a.close();
+            b.close();
+        }
+        // a closed instance is no target any more
+        SimulatedDriver c = driver(Map.of("hosts", "1", "hostIdPrefix", "c-"));
+        try {
+            String d = clone(c, "d", "c-1", HW);
+            assertThatThrownBy(() -> c.migrate(d, b.migrationTarget("b-1"))).isInstanceOf(DriverException.class);
+        } finally {
+            c.close();
+        }
+    }
 }
