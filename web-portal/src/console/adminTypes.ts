@@ -149,6 +149,8 @@ export interface PoolProvisioning {
   spareTarget: number;
   hardware: { vcpus: number; memoryMiB: number; diskMiB: number; video: string } | null;
   stopAfterDisconnectedSeconds: number | null;
+  /** Its desktops never share a hypervisor host when one is drained for maintenance. */
+  antiAffinity?: boolean;
   currentImage: PublishedImage | null;
   previousImage: PublishedImage | null;
   rolledBack: boolean;

@@ -218,6 +218,56 @@ describe('the hosts page', () => {
     expect(patch?.body).toEqual({ overcommit: { cpu: 6, memory: null, storage: 3 } });
   });
 
+  it('puts a hypervisor host in maintenance and follows its drain: what moved where, and what cannot move and why', async () => {
+    const hv = {
+      id: 'hv1', name: 'rack-1', driverId: 'libvirt', simulated: false, settings: {},
+      capacity: { cpus: 16, memoryMiB: 65536, storageMiB: 1048576 }, used: { cpus: 4, memoryMiB: 8192, storageMiB: 0 }, desktops: 3,
+      maintenance: false,
+      health: { usable: true, reachable: true, consecutiveFailures: 0, quarantinedUntil: null, lastError: null, lastErrorAt: null },
+      source: 'API', inventoryAt: null, createdAt: '2026-12-01T10:00:00Z',
+    };
+    const drain = {
+      hostId: 'hv1', hostName: 'rack-1', maintenance: true, desktopsOnHost: 2, moving: 1, waiting: 0,
+      moves: [
+        { desktopId: 'd1', desktopName: 'alice-desktop', tenantId: 't1', targetHostId: 'hv2', targetHostName: 'rack-2', state: 'RUNNING', attempts: 1, errorReason: null, errorDetail: null, createdAt: '2026-12-06T10:00:00Z', finishedAt: null },
+        { desktopId: 'd0', desktopName: 'carol-desktop', tenantId: 't1', targetHostId: 'hv2', targetHostName: 'rack-2', state: 'SUCCEEDED', attempts: 1, errorReason: null, errorDetail: null, createdAt: '2026-12-06T09:59:00Z', finishedAt: '2026-12-06T09:59:03Z' },
+      ],
+      blocked: [
+        { desktopId: 'd2', desktopName: 'bob-desktop', tenantId: 't1', poolId: 'p1', reason: 'NO_HOST_WITH_ROOM', detail: 'no host has 8 vCPUs and 32768 MiB free for it', since: '2026-12-06T10:00:00Z', lastSeenAt: '2026-12-06T10:00:02Z' },
+      ],
+    };
+    let inMaintenance = false;
+    const calls = renderApp('/console/hosts', ['PLATFORM_ADMIN'], (c) => {
+      const p = pathOf(c.url);
+      if (p === '/api/v1/admin/hypervisor-hosts') return { body: [{ ...hv, maintenance: inMaintenance }] };
+      if (p === '/api/v1/admin/hypervisor-hosts/hv1/maintenance') {
+        inMaintenance = true;
+        return { body: { ...hv, maintenance: true } };
+      }
+      if (p === '/api/v1/admin/hypervisor-hosts/hv1/drain') return { body: drain };
+      return p.startsWith('/api/v1/admin/') ? { body: [] } : undefined;
+    });
+    await userEvent.click(await screen.findByRole('tab', { name: 'Hypervisor hosts' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Maintenance for rack-1' }));
+    const confirm = await screen.findByRole('dialog');
+    expect(confirm).toHaveTextContent('running ones live');
+    await userEvent.click(within(confirm).getByRole('button', { name: 'Start maintenance' }));
+
+    const dialog = await screen.findByRole('dialog', { name: 'Drain of rack-1' });
+    expect(await within(dialog).findByTestId('drain-summary')).toHaveTextContent('2 desktops left: 1 moving, 1 cannot move now.');
+    const blocked = within(dialog).getByTestId('drain-blocked');
+    expect(blocked).toHaveTextContent('bob-desktop');
+    expect(blocked).toHaveTextContent('No other host has the CPU and memory free for it.');
+    expect(blocked).toHaveTextContent('no host has 8 vCPUs and 32768 MiB free for it');
+    const moves = within(dialog).getByTestId('drain-moves');
+    expect(moves).toHaveTextContent('alice-desktoprack-2moving');
+    expect(moves).toHaveTextContent('carol-desktoprack-2moved');
+    expect(calls.some((c) => c.method === 'POST' && pathOf(c.url) === '/api/v1/admin/hypervisor-hosts/hv1/maintenance')).toBe(true);
+    const closes = within(dialog).getAllByRole('button', { name: 'Close' });
+    await userEvent.click(closes[closes.length - 1]);
+    expect(await screen.findByRole('button', { name: 'The drain of rack-1' })).toBeInTheDocument();
+  });
+
   it('shows help desk the session hosts read-only, without hypervisor hosts', async () => {
     renderApp('/console/hosts', ['HELPDESK'], (c) => {
       const p = pathOf(c.url);

@@ -5,6 +5,7 @@ import { ConsoleList, useConsoleList, useNotice, usePendingAction, type FilterKe
 import type { Column } from '../PagedTable';
 import { ConfirmModal, FieldError, ProblemAlert, SelectFilter, StaleAlert, TextFilter, When } from '../controls';
 import { useVersionedEdit } from '../useVersionedEdit';
+import { DrainModal } from './DrainModal';
 import { hypervisorAllocation, hypervisorStateWords, overcommitLines, storageUseWords } from './hostLogic';
 import type { HypervisorHost } from './hostTypes';
 
@@ -129,14 +130,20 @@ export function HypervisorHostsTab({ platform }: { platform: boolean }) {
   const { client, filters: f, list } = state;
   const switching = usePendingAction<HypervisorHost>();
   const [editing, setEditing] = useState<string | null>(null);
+  const [draining, setDraining] = useState<HypervisorHost | null>(null);
   const notice = useNotice();
 
   const maintenance = () =>
     switching.run(async (host) => {
       const on = !host.maintenance;
       await client.send(on ? 'POST' : 'DELETE', `/api/v1/admin/hypervisor-hosts/${encodeURIComponent(host.id)}/maintenance`);
-      notice.show(on ? `${host.name} is in maintenance: no new desktops go there; free ones are drained and replaced elsewhere.` : `${host.name} takes new desktops again.`);
+      notice.show(
+        on
+          ? `${host.name} is in maintenance: no new desktops go there; its users' desktops move to other hosts (follow it with Drain).`
+          : `${host.name} takes new desktops again.`,
+      );
       list.reload();
+      if (on) setDraining({ ...host, maintenance: true });
     });
 
   const columns: Column<HypervisorHost>[] = [
@@ -236,6 +243,11 @@ export function HypervisorHostsTab({ platform }: { platform: boolean }) {
                   <Button variant="link" size="sm" onClick={() => setEditing(h.id)} aria-label={`Change the capacity of ${h.name}`}>
                     Capacity
                   </Button>
+                  {h.maintenance && (
+                    <Button variant="link" size="sm" onClick={() => setDraining(h)} aria-label={`The drain of ${h.name}`}>
+                      Drain
+                    </Button>
+                  )}
                 </>
               )
             : undefined
@@ -284,9 +296,10 @@ export function HypervisorHostsTab({ platform }: { platform: boolean }) {
         >
           {switching.pending.maintenance
             ? 'New desktops can be placed there again.'
-            : `No new desktops are placed there; its free desktops are drained and replaced on other hosts. Desktops in use (${switching.pending.desktops} there now in all) stay until their users are done.`}
+            : `No new desktops are placed there. Its users' desktops (of ${switching.pending.desktops} there now in all) move to other hosts with room: running ones live — their users keep working and their browser tabs follow — stopped ones cold. Free desktops are removed and made again elsewhere. A desktop that cannot move stays, and the drain says why.`}
         </ConfirmModal>
       )}
+      {draining && <DrainModal client={client} hostId={draining.id} hostName={draining.name} onClose={() => { setDraining(null); list.reload(); }} />}
       {editing && (
         <CapacityModal
           hostId={editing}

@@ -1,4 +1,4 @@
-import { ageWords, allocationWords, bulkWords, enrolmentCommand, heartbeatAge, hypervisorAllocation, hypervisorStateWords, loadWords, overcommitLines, sessionHostStateWords, sessionsWords, storageUseWords } from './hostLogic';
+import { ageWords, allocationWords, bulkWords, drainBlockedWords, drainMoveWords, drainSummary, enrolmentCommand, heartbeatAge, hypervisorAllocation, hypervisorStateWords, loadWords, overcommitLines, sessionHostStateWords, sessionsWords, storageUseWords } from './hostLogic';
 import type { SessionHostAgent } from './hostTypes';
 
 const agent: SessionHostAgent = {
@@ -118,5 +118,27 @@ describe('overcommit guard words', () => {
     expect(storageUseWords(storage)).toEqual({ words: '90 % really written (90 of 100 GiB; alert at 85 %)', nearlyFull: true });
     expect(storageUseWords({ ...storage, usedRatio: null })).toBeNull();
     expect(storageUseWords(undefined)).toBeNull();
+  });
+});
+
+describe('a hypervisor host’s drain in words', () => {
+  it('says how far the drain is', () => {
+    const base = { maintenance: true, desktopsOnHost: 3, moving: 2, waiting: 0, blocked: [] };
+    expect(drainSummary(base)).toBe('3 desktops left: 2 moving.');
+    expect(drainSummary({ ...base, desktopsOnHost: 1, moving: 0, waiting: 1 })).toBe(
+      '1 desktop left: 0 moving, 1 waiting (free desktops being removed, or moves waiting for a slot).',
+    );
+    expect(drainSummary({ ...base, desktopsOnHost: 0, moving: 0 })).toBe('Drained: no desktops are left on this host.');
+    expect(drainSummary({ ...base, maintenance: false, desktopsOnHost: 4 })).toBe('Not in maintenance; 4 desktops here.');
+  });
+
+  it('names every reason a desktop cannot move, and every state of a move', () => {
+    for (const r of ['NO_TARGET_HOST', 'NO_HOST_WITH_ROOM', 'ANTI_AFFINITY', 'MIGRATION_FAILED', 'NOT_SUPPORTED', 'NO_SETTINGS', 'DESKTOP_FAILED'] as const) {
+      expect(drainBlockedWords(r)).toMatch(/\.$/);
+    }
+    expect(drainMoveWords({ state: 'PENDING', attempts: 0, errorReason: null })).toEqual({ label: 'waiting to start', colour: 'blue' });
+    expect(drainMoveWords({ state: 'PENDING', attempts: 1, errorReason: 'TIMEOUT' }).label).toBe('retrying (attempt 2)');
+    expect(drainMoveWords({ state: 'FAILED', attempts: 5, errorReason: 'HYPERVISOR_ERROR' })).toEqual({ label: 'failed (HYPERVISOR_ERROR)', colour: 'red' });
+    expect(drainMoveWords({ state: 'SUCCEEDED', attempts: 1, errorReason: null }).colour).toBe('green');
   });
 });

@@ -1,5 +1,5 @@
 import { humanProblem } from '../../problems/problemMessages';
-import type { BulkResult, Capacity, HypervisorHost, SessionHostDetail } from './hostTypes';
+import type { BulkResult, Capacity, DrainBlockedReason, DrainMove, HostDrain, HypervisorHost, SessionHostDetail } from './hostTypes';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -188,4 +188,54 @@ export function hypervisorStateWords(h: Pick<HypervisorHost, 'maintenance' | 'he
     return { label: `Quarantined (${plural(h.health.consecutiveFailures, 'failure')} in a row)`, colour: 'red' };
   }
   return h.health.usable ? { label: 'In service', colour: 'green' } : { label: 'Not usable', colour: 'grey' };
+}
+
+/** Why a desktop cannot leave a host in maintenance, in an admin's words (the API's detail adds the figures). */
+export function drainBlockedWords(reason: DrainBlockedReason): string {
+  switch (reason) {
+    case 'NO_TARGET_HOST':
+      return 'No other host can take it: every other host is down, quarantined or in maintenance.';
+    case 'NO_HOST_WITH_ROOM':
+      return 'No other host has the CPU and memory free for it.';
+    case 'ANTI_AFFINITY':
+      return 'Its pool keeps its desktops on different hosts, and every host with room already has one of them.';
+    case 'MIGRATION_FAILED':
+      return 'Its move failed; it keeps running here and is tried again later.';
+    case 'NOT_SUPPORTED':
+      return 'This host’s hypervisor driver cannot move desktops.';
+    case 'NO_SETTINGS':
+      return 'Its pool’s provisioning is switched off, so the room it needs is unknown.';
+    case 'DESKTOP_FAILED':
+      return 'It failed: repair or delete it first.';
+  }
+}
+
+/** One line on a host's drain: how far it is. */
+export function drainSummary(d: Pick<HostDrain, 'maintenance' | 'desktopsOnHost' | 'moving' | 'waiting' | 'blocked'>): string {
+  if (!d.maintenance) {
+    return d.desktopsOnHost === 0 ? 'Not in maintenance; no desktops here.' : `Not in maintenance; ${d.desktopsOnHost} desktop${d.desktopsOnHost === 1 ? '' : 's'} here.`;
+  }
+  if (d.desktopsOnHost === 0) {
+    return 'Drained: no desktops are left on this host.';
+  }
+  const parts = [`${d.moving} moving`];
+  if (d.waiting > 0) parts.push(`${d.waiting} waiting (free desktops being removed, or moves waiting for a slot)`);
+  if (d.blocked.length > 0) parts.push(`${d.blocked.length} cannot move now`);
+  return `${d.desktopsOnHost} desktop${d.desktopsOnHost === 1 ? '' : 's'} left: ${parts.join(', ')}.`;
+}
+
+/** A move's state in words, with its colour. */
+export function drainMoveWords(m: Pick<DrainMove, 'state' | 'attempts' | 'errorReason'>): { label: string; colour: 'blue' | 'green' | 'red' | 'grey' } {
+  switch (m.state) {
+    case 'PENDING':
+      return { label: m.attempts > 0 ? `retrying (attempt ${m.attempts + 1})` : 'waiting to start', colour: 'blue' };
+    case 'RUNNING':
+      return { label: 'moving', colour: 'blue' };
+    case 'SUCCEEDED':
+      return { label: 'moved', colour: 'green' };
+    case 'FAILED':
+      return { label: `failed${m.errorReason ? ` (${m.errorReason})` : ''}`, colour: 'red' };
+    case 'CANCELLED':
+      return { label: 'not needed any more', colour: 'grey' };
+  }
 }

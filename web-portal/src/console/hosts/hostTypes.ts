@@ -115,3 +115,51 @@ export interface BulkResult {
   failed: number;
   results: BulkItemResult[];
 }
+
+/** A move off a host in maintenance (a MIGRATE task), under way or among the last ones. */
+export interface DrainMove {
+  desktopId: string;
+  desktopName: string | null;
+  tenantId: string;
+  targetHostId: string | null;
+  targetHostName: string | null;
+  state: 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+  attempts: number;
+  errorReason: string | null;
+  errorDetail: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+export type DrainBlockedReason =
+  | 'NO_TARGET_HOST'
+  | 'NO_HOST_WITH_ROOM'
+  | 'ANTI_AFFINITY'
+  | 'MIGRATION_FAILED'
+  | 'NOT_SUPPORTED'
+  | 'NO_SETTINGS'
+  | 'DESKTOP_FAILED';
+
+/** A desktop a drain cannot move now, and why. */
+export interface DrainBlocked {
+  desktopId: string;
+  desktopName: string | null;
+  tenantId: string;
+  poolId: string;
+  reason: DrainBlockedReason;
+  detail: string;
+  since: string;
+  lastSeenAt: string;
+}
+
+/** GET /api/v1/admin/hypervisor-hosts/{id}/drain (platform admins). */
+export interface HostDrain {
+  hostId: string;
+  hostName: string;
+  maintenance: boolean;
+  desktopsOnHost: number;
+  moving: number;
+  waiting: number;
+  moves: DrainMove[];
+  blocked: DrainBlocked[];
+}

@@ -252,6 +252,13 @@ export function SizingStep({ form, set, errors }: StepProps) {
           Power policy: pooled desktops are refreshed after each log off and kept ready; none is switched off.
         </Content>
       )}
+      <Checkbox
+        id="sizing-anti-affinity"
+        label="Keep these desktops on different hypervisor hosts"
+        description="For a small pool whose desktops back each other up: when a host is drained for maintenance, no two of them move to the same host."
+        isChecked={form.antiAffinity}
+        onChange={(_e, v) => set({ antiAffinity: v })}
+      />
     </Form>
   );
 }

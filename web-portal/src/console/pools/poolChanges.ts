@@ -34,7 +34,14 @@ export function provisioningSettings(f: WizardForm) {
     memoryMiB: wholeNumber(f.memoryMiB),
     diskMiB: wholeNumber(f.diskMiB),
     ...(f.kind === 'PERSISTENT' ? { stopAfterDisconnectedSeconds: f.powerOffMinutes.trim() === '' ? -1 : wholeNumber(f.powerOffMinutes) * 60 } : {}),
+    antiAffinity: f.antiAffinity,
   };
+}
+
+/** First settings of a pool that had none: what is the default is left out. */
+function withoutDefaults(settings: ReturnType<typeof provisioningSettings>): Record<string, unknown> {
+  const { antiAffinity, ...rest } = settings;
+  return antiAffinity ? settings : rest;
 }
 
 /** The one call that sets a new pool up, all or nothing (POST /api/v1/admin/pools/setup). */
@@ -43,6 +50,9 @@ export function setupRequest(f: WizardForm) {
   const sizing = provisioningSettings(f);
   if (f.kind === 'PERSISTENT' && sizing.stopAfterDisconnectedSeconds === -1) {
     delete sizing.stopAfterDisconnectedSeconds; // a new pool has no power policy to switch off
+  }
+  if (!sizing.antiAffinity) {
+    delete (sizing as { antiAffinity?: boolean }).antiAffinity; // the default
   }
   return {
     pool: {
@@ -126,10 +136,11 @@ export function editPlan(o: PoolOriginal, f: WizardForm): EditPlan {
             memoryMiB: v.hardware?.memoryMiB,
             diskMiB: v.hardware?.diskMiB,
             stopAfterDisconnectedSeconds: v.stopAfterDisconnectedSeconds ?? -1,
+            antiAffinity: v.antiAffinity ?? false,
           },
           settings,
         )
-      : settings;
+      : withoutDefaults(settings);
   }
   let image: EditPlan['image'] = null;
   if (provisioned(f) && f.imageMode === 'publish') {

@@ -47,6 +47,7 @@ export function reviewSections(f: WizardForm, mode: WizardMode): Array<{ step: S
         ...(f.kind === 'PERSISTENT'
           ? ([['Power policy', f.powerOffMinutes.trim() === '' ? 'Left running' : `Switched off ${f.powerOffMinutes.trim()} min after its user disconnects`]] as Array<[string, string]>)
           : []),
+        ...(f.antiAffinity ? ([['Placement', 'Never two of its desktops on one host when a host is drained']] as Array<[string, string]>) : []),
       ],
     });
   }

@@ -216,6 +216,19 @@ describe('editing', () => {
     expect(editPlan(original, { ...f, imageMode: 'existing', imageVersionId: 'i1' }).image).toBeNull();
   });
 
+  it('keeps a pool’s desktops on different hosts, and lets it go again', () => {
+    const f = formFrom(original);
+    expect(f.antiAffinity).toBe(false);
+    expect(editPlan(original, { ...f, antiAffinity: true }).provisioning).toEqual({ antiAffinity: true });
+    const apart = { ...original, provisioning: { ...provisioning, antiAffinity: true } };
+    expect(formFrom(apart).antiAffinity).toBe(true);
+    expect(editPlan(apart, { ...formFrom(apart), antiAffinity: false }).provisioning).toEqual({ antiAffinity: false });
+    expect(setupRequest({ ...newForm(), kind: 'PERSISTENT', antiAffinity: true }).provisioning).toMatchObject({ antiAffinity: true });
+    expect(reviewSections({ ...f, antiAffinity: true }, 'edit').flatMap((x) => x.items.map((i) => i[1]))).toContain(
+      'Never two of its desktops on one host when a host is drained',
+    );
+  });
+
   it('provisions a pool whose desktops were registered, with all its sizing', () => {
     const registered = { ...original, pool: { ...pool, kind: 'POOLED' as const }, provisioning: null, provisioningETag: null };
     const f = formFrom(registered);

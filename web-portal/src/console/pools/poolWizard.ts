@@ -48,6 +48,8 @@ export interface WizardForm {
   diskMiB: string;
   /** PERSISTENT: minutes disconnected before a desktop is switched off; empty: left running. */
   powerOffMinutes: string;
+  /** The pool's desktops never share a hypervisor host when one is drained for maintenance. */
+  antiAffinity: boolean;
   idleMinutes: string;
   idleAction: IdleAction;
   disconnectMinutes: string;
@@ -109,6 +111,7 @@ export function newForm(): WizardForm {
     memoryMiB: '4096',
     diskMiB: '40960',
     powerOffMinutes: '',
+    antiAffinity: false,
     idleMinutes: '',
     idleAction: 'DISCONNECT',
     disconnectMinutes: '60',
@@ -161,6 +164,7 @@ export function formFrom(o: PoolOriginal): WizardForm {
     memoryMiB: String(v?.hardware?.memoryMiB ?? 4096),
     diskMiB: String(v?.hardware?.diskMiB ?? 40960),
     powerOffMinutes: v?.stopAfterDisconnectedSeconds != null ? String(Math.round(v.stopAfterDisconnectedSeconds / 60)) : '',
+    antiAffinity: v?.antiAffinity ?? false,
     idleMinutes: minutes(p.idleTimeoutSeconds),
     idleAction: p.idleAction === 'LOGOFF' ? 'LOGOFF' : 'DISCONNECT',
     disconnectMinutes: minutes(p.disconnectTimeoutSeconds),
