@@ -26,16 +26,20 @@ import org.junit.jupiter.api.Test;
 
 import io.deskport.broker.DeskportBroker;
 import io.deskport.broker.database.EmbeddedPostgres;
+import io.deskport.provisioning.driver.DriverConfig;
 import io.deskport.provisioning.driver.ManagedDesktop;
 import io.deskport.provisioning.driver.PowerState;
+import io.deskport.provisioning.libvirt.LibvirtDriver;
+import io.deskport.provisioning.libvirt.LibvirtDriverConfig;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A broker process is killed (kill -9) in the middle of provisioning a pool on the real libvirtd, and a
- * new one is started on the same database: the pool ends at its target, every VM belongs to a desktop
- * row, every desktop has its VM, no disk is left over and no task is stuck or done twice.
+ * A broker process is killed (kill -9) in the middle of provisioning a pool on the real libvirtd, or of a live
+ * migration between two real libvirt daemons, and a new one is started on the same database: the pool ends at its
+ * target, every VM belongs to a desktop row, every desktop has its VM (on one host, the one its records name), no disk
+ * is left over and no task is stuck or done twice.
  */
 class BrokerCrashTest {
 
@@ -110,22 +114,137 @@ class BrokerCrashTest {
                 .as("the interrupted tasks were run again").isEqualTo(2);
     }
 
+    /**
+     * The broker running a host's drain is killed while it live-migrates a running desktop between two real libvirt
+     * daemons; a new broker on the same database finishes the move: the desktop runs on exactly one daemon, the
+     * other, its records (host, console) point there, and the task succeeded after being run again.
+     */
+    @Test
+    void aBrokerKilledMidMigrationLeavesTheDesktopOnOneHostWithItsRecordsPointingThere() throws Exception {
+        Path peerDir = Path.of("/run/deskport-libvirt-peer-crash-" + tenant.toString().substring(0, 8));
+        String peerUri = peerScript("start", peerDir).lines().reduce((a, b) -> b).orElseThrow().trim();
+        try (LibvirtDriver peer = new LibvirtDriver(LibvirtDriverConfig.from(new DriverConfig("crash-peer-check",
+                java.util.Map.of("uri", peerUri, "storagePool", RealLibvirt.STORAGE_POOL,
+                        "storagePoolPath", RealLibvirt.STORAGE_POOL_PATH))))) {
+            List<String> twoHosts = new ArrayList<>(List.of(
+                    "--deskport.provisioning.hypervisors[0].settings.migrationPeerUri=qemu+unix:///system?socket=/run/libvirt/libvirt-sock",
+                    "--deskport.provisioning.hypervisors[0].settings.migrationDataAddress=tcp://127.0.0.1",
+                    "--deskport.provisioning.hypervisors[0].settings.migrationUnsafe=true",
+                    "--deskport.provisioning.hypervisors[1].name=crash-peer",
+                    "--deskport.provisioning.hypervisors[1].driver=libvirt",
+                    "--deskport.provisioning.hypervisors[1].maintenance=true",
+                    "--deskport.provisioning.hypervisors[1].settings.uri=" + peerUri,
+                    "--deskport.provisioning.hypervisors[1].settings.migrationPeerUri=" + peerUri,
+                    "--deskport.provisioning.hypervisors[1].settings.migrationDataAddress=tcp://127.0.0.1",
+                    "--deskport.provisioning.hypervisors[1].settings.migrationUnsafe=true"));
+            RealLibvirt.hostSettingsMap().forEach((k, v) -> {
+                if (!k.equals("uri")) {
+                    twoHosts.add("--deskport.provisioning.hypervisors[1].settings." + k + "=" + v);
+                }
+            });
+            try (Connection c = connect()) {
+                // what the other test left in the database (its VMs are gone) is not this test's to provision
+                update(c, "update pool_provisioning set enabled = false where tenant_id <> ?", tenant);
+            }
+            Process first = startBroker("migrate-a", "127.0.0.1", twoHosts);
+            awaitHealthy(first);
+            definePool("PERSISTENT", 1);
+            await().atMost(Duration.ofSeconds(90)).until(() ->
+                    count("select count(*) from desktop where tenant_id = ? and state = 'READY'") == 1);
+            // the desktop is its user's (a persistent desktop without one would be removed from the host, not moved)
+            try (Connection c = connect()) {
+                UUID user = UUID.randomUUID();
+                update(c, "insert into app_user (id, tenant_id, username, display_name) values (?, ?, 'alice', 'Alice')",
+                        user, tenant);
+                update(c, "update desktop set assigned_user_id = ? where tenant_id = ?", user, tenant);
+                update(c, "update hypervisor_host set maintenance = (name = 'crash-libvirt') "
+                        + "where name in ('crash-libvirt', 'crash-peer')");
+            }
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() ->
+                    count("select count(*) from provisioning_task where tenant_id = ? and type = 'MIGRATE' "
+                            + "and state = 'RUNNING'") == 1);
+            first.destroyForcibly().waitFor();
+
+            Process second = startBroker("migrate-b", "127.0.0.1", twoHosts);
+            awaitHealthy(second);
+            await().atMost(Duration.ofSeconds(120)).until(() -> count("select count(*) from provisioning_task "
+                    + "where tenant_id = ? and type = 'MIGRATE' and state = 'SUCCEEDED'") == 1);
+
+            String desktop = strings("select id::text from desktop where tenant_id = ?").getFirst();
+            assertThat(strings("select h.name from provisioned_desktop p join hypervisor_host h on h.id = p.host_id "
+                    + "where p.tenant_id = ?")).containsExactly("crash-peer");
+            assertThat(strings("select state || ' ' || console_port from desktop where tenant_id = ?")).singleElement()
+                    .satisfies(s -> {
+                        assertThat(s).startsWith("READY ");
+                        assertThat(Integer.parseInt(s.substring(6))).as("a port of the peer daemon").isBetween(6900, 6999);
+                    });
+            assertThat(libvirt.vmsOf(tenant.toString())).as("nothing left on the home daemon").isEmpty();
+            assertThat(peer.listDesktops()).filteredOn(d -> d.desktopId().equals(desktop)).singleElement()
+                    .extracting(ManagedDesktop::powerState).isEqualTo(PowerState.RUNNING);
+            assertThat(count("select count(*) from provisioning_task where tenant_id = ? and type = 'MIGRATE' "
+                    + "and attempts > 1")).as("the interrupted move was run again").isEqualTo(1);
+            assertThat(count("select count(*) from provisioning_task where tenant_id = ? and state in ('PENDING', 'RUNNING')"))
+                    .isZero();
+        } finally {
+            // the other test's brokers know one host, in service: this test's hosts and desktops go
+            for (Process p : brokers) {
+                p.destroyForcibly().waitFor();
+            }
+            try (Connection c = connect()) {
+                update(c, "delete from desktop where tenant_id = ? or id in (select desktop_id from provisioned_desktop p "
+                        + "join hypervisor_host h on h.id = p.host_id where h.name = 'crash-peer')", tenant);
+                update(c, "delete from provisioning_task where tenant_id = ?", tenant);
+                update(c, "delete from host_drain_blocked where tenant_id = ?", tenant);
+                update(c, "update hypervisor_host set maintenance = false where name = 'crash-libvirt'");
+                update(c, "delete from hypervisor_host where name = 'crash-peer'");
+            }
+            try (LibvirtDriver peer = new LibvirtDriver(LibvirtDriverConfig.from(new DriverConfig("crash-peer-check",
+                    java.util.Map.of("uri", peerUri, "storagePool", RealLibvirt.STORAGE_POOL,
+                            "storagePoolPath", RealLibvirt.STORAGE_POOL_PATH))))) {
+                peer.listDesktops().stream().filter(d -> d.tag().tenantId().equals(tenant.toString()))
+                        .forEach(d -> peer.delete(d.desktopId()));
+            } finally {
+                peerScript("stop", peerDir);
+            }
+        }
+    }
+
+    private static String peerScript(String action, Path dir) throws IOException, InterruptedException {
+        Path script = Path.of("../provisioning/scripts/libvirt-peer.sh").toAbsolutePath().normalize();
+        Process p = new ProcessBuilder(List.of("bash", script.toString(), action, dir.toString()))
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!p.waitFor(90, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException(script + " " + action + " failed: " + output);
+        }
+        return output;
+    }
+
     private void definePool() throws SQLException {
+        definePool("POOLED", 3);
+    }
+
+    private void definePool(String kind, int size) throws SQLException {
         UUID image = UUID.randomUUID();
         try (Connection c = connect()) {
             update(c, "insert into tenant (id, slug, name, max_concurrent_sessions, max_desktops) values (?, ?, ?, 10, 10)",
                     tenant, "crash-" + tenant.toString().substring(0, 8), "Crash test");
-            update(c, "insert into desktop_pool (id, tenant_id, name, kind) values (?, ?, 'crash-pool', 'POOLED')", pool, tenant);
+            update(c, "insert into desktop_pool (id, tenant_id, name, kind) values (?, ?, 'crash-pool', ?)", pool, tenant, kind);
             update(c, "insert into image_version (id, tenant_id, pool_id, label, golden_disk_path, kernel_path, initrd_path, "
                             + "kernel_cmdline, published_by) values (?, ?, ?, 'tiny-1', ?, ?, ?, ?, 'crash-test')", image, tenant,
                     pool, libvirt.image.goldenDisk().toString(), libvirt.image.kernel().toString(),
                     libvirt.image.initrd().toString(), libvirt.image.cmdline());
             update(c, "insert into pool_provisioning (pool_id, tenant_id, min_size, max_size, spare_target, vcpus, memory_mib, "
-                    + "disk_mib, current_image_id) values (?, ?, 3, 3, 3, 1, 256, 64, ?)", pool, tenant, image);
+                    + "disk_mib, current_image_id) values (?, ?, ?, ?, ?, 1, 256, 64, ?)", pool, tenant, size, size,
+                    kind.equals("POOLED") ? size : 0, image);
         }
     }
 
     private Process startBroker(String name, String consoleHost) throws IOException {
+        return startBroker(name, consoleHost, List.of());
+    }
+
+    private Process startBroker(String name, String consoleHost, List<String> extra) throws IOException {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -146,6 +265,7 @@ class BrokerCrashTest {
                 "--deskport.provisioning.hypervisors[0].name=crash-libvirt",
                 "--deskport.provisioning.hypervisors[0].driver=libvirt"));
         RealLibvirt.hostSettingsMap().forEach((k, v) -> cmd.add("--deskport.provisioning.hypervisors[0].settings." + k + "=" + v));
+        cmd.addAll(extra);
         File log = new File("target/crash-broker-" + name + ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
         brokers.add(p);
