@@ -96,7 +96,14 @@ class CapacityAdminController {
     record Curve(LocalDate day, String timeZone, String dayKind, int slotMinutes, double[] forecast, int[] actual) {
     }
 
-    record HolidaySpec(@NotBlank @Size(max = 100) String label) {
+    /**
+     * A date of the calendar: {@code kind} HOLIDAY (the default) or WORKING_DAY, which names the weekday it works like
+     * ({@code worksLike}, MONDAY…SUNDAY).
+     */
+    record HolidaySpec(@NotBlank @Size(max = 100) String label,
+                       @jakarta.validation.constraints.Pattern(regexp = "HOLIDAY|WORKING_DAY") String kind,
+                       @jakarta.validation.constraints.Pattern(regexp = "MONDAY|TUESDAY|WEDNESDAY|THURSDAY|FRIDAY|SATURDAY|SUNDAY")
+                       String worksLike) {
     }
 
     @GetMapping("/pools/{poolId}/provisioning/capacity")
@@ -134,11 +141,21 @@ class CapacityAdminController {
         return capacity.holidays(ctx.tenantId(), start, end);
     }
 
-    /** Names a date a holiday: the demand model learns and forecasts it apart from its weekday. */
+    /**
+     * Names a date a holiday (the demand model learns and forecasts it apart from its weekday) or a working day (a day
+     * normally off that is worked: learned and forecast like the weekday it works like).
+     */
     @PutMapping("/capacity/holidays/{day}")
     PoolCapacity.Holiday putHoliday(AdminContext ctx, @PathVariable @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate day,
                                     @Valid @RequestBody HolidaySpec b) {
-        PoolCapacity.Holiday h = capacity.putHoliday(ctx, day, b.label().strip());
+        String kind = b.kind() == null ? "HOLIDAY" : b.kind();
+        if (kind.equals("WORKING_DAY") && b.worksLike() == null) {
+            throw ProblemException.validation("worksLike", "a working day names the weekday it works like (worksLike)");
+        }
+        if (kind.equals("HOLIDAY") && b.worksLike() != null) {
+            throw ProblemException.validation("worksLike", "a holiday works like no weekday: leave worksLike out");
+        }
+        PoolCapacity.Holiday h = capacity.putHoliday(ctx, day, b.label().strip(), kind, b.worksLike());
         forecasts.forget(null);
         return h;
     }

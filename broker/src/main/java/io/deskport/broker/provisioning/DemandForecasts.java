@@ -21,6 +21,7 @@ import io.deskport.broker.brokering.SessionArrivals;
 import io.deskport.broker.tenancy.Tenants;
 import io.deskport.provisioning.demand.DemandModel;
 import io.deskport.provisioning.demand.ReadyTime;
+import io.deskport.provisioning.demand.DayKind;
 import io.deskport.provisioning.demand.SpareTargets;
 import io.deskport.provisioning.planner.SpareForecast;
 
@@ -108,12 +109,16 @@ class DemandForecasts {
         Instant from = now.minus(Duration.ofDays(7L * s.historyWeeks()));
         LocalDate firstDay = from.atZone(zone).toLocalDate();
         LocalDate lastDay = now.atZone(zone).toLocalDate().plusDays(8);
-        List<LocalDate> holidays = capacity.holidays(s.tenantId(), firstDay, lastDay).stream()
+        List<PoolCapacity.Holiday> calendar = capacity.holidays(s.tenantId(), firstDay, lastDay);
+        List<LocalDate> holidays = calendar.stream().filter(h -> h.kind().equals("HOLIDAY"))
                 .map(PoolCapacity.Holiday::day).toList();
+        Map<LocalDate, DayKind> workingDays = new java.util.HashMap<>();
+        calendar.stream().filter(h -> h.kind().equals("WORKING_DAY"))
+                .forEach(h -> workingDays.put(h.day(), DayKind.valueOf(h.worksLike())));
         // the bucket that is still filling is left out: a slot is learned once it is over
         Instant until = Instant.ofEpochSecond(now.getEpochSecond() - Math.floorMod(now.getEpochSecond(), 300));
         Map<Instant, Integer> history = arrivals.per5Minutes(s.tenantId(), s.poolId(), from, until);
-        DemandModel model = DemandModel.learn(zone, holidays, history, from, until);
+        DemandModel model = DemandModel.learn(zone, holidays, workingDays, history, from, until);
         Duration ready = ReadyTime.p90(capacity.recentReadyTimes(s.poolId(), READY_SAMPLES));
         return new Learned(model, ready, now, s);
     }

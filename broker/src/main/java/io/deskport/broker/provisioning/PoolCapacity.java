@@ -62,8 +62,11 @@ class PoolCapacity {
     record Change(Mode mode, Integer floor, Integer cap, Integer historyWeeks) {
     }
 
-    /** A date of the tenant's holiday calendar. */
-    public record Holiday(LocalDate day, String label) {
+    /**
+     * A date of the tenant's calendar: a HOLIDAY (learned and forecast apart from its weekday) or a WORKING_DAY (a day
+     * normally off that is worked: learned and forecast like the weekday {@code worksLike}).
+     */
+    public record Holiday(LocalDate day, String label, String kind, String worksLike) {
     }
 
     private final JdbcClient jdbc;
@@ -167,19 +170,30 @@ class PoolCapacity {
     /** The tenant's holidays in {@code [from, to]}, by date. */
     @Transactional(readOnly = true)
     public List<Holiday> holidays(UUID tenantId, LocalDate from, LocalDate to) {
-        return jdbc.sql("select day, label from capacity_holiday where tenant_id = ? and day between ? and ? order by day")
+        return jdbc.sql("select day, label, kind, works_like from capacity_holiday where tenant_id = ? "
+                        + "and day between ? and ? order by day")
                 .params(tenantId, from, to)
-                .query((rs, n) -> new Holiday(rs.getObject("day", LocalDate.class), rs.getString("label"))).list();
+                .query((rs, n) -> new Holiday(rs.getObject("day", LocalDate.class), rs.getString("label"),
+                        rs.getString("kind"), rs.getString("works_like"))).list();
     }
 
-    /** Names a date a holiday (or renames it). */
+    /** Names a date a holiday, or a working day that works like {@code worksLike} (or changes what it is). */
     @Transactional
-    public Holiday putHoliday(AdminContext ctx, LocalDate day, String label) {
-        jdbc.sql("insert into capacity_holiday (tenant_id, day, label) values (?, ?, ?) on conflict (tenant_id, day) "
-                + "do update set label = excluded.label").params(ctx.tenantId(), day, label).update();
+    public Holiday putHoliday(AdminContext ctx, LocalDate day, String label, String kind, String worksLike) {
+        jdbc.sql("insert into capacity_holiday (tenant_id, day, label, kind, works_like) values (?, ?, ?, ?, ?) "
+                        + "on conflict (tenant_id, day) do update set label = excluded.label, kind = excluded.kind, "
+                        + "works_like = excluded.works_like")
+                .params(ctx.tenantId(), day, label, kind, worksLike).update();
+        Map<String, Object> d = new java.util.LinkedHashMap<>();
+        d.put("day", day.toString());
+        d.put("label", label);
+        d.put("kind", kind);
+        if (worksLike != null) {
+            d.put("worksLike", worksLike);
+        }
         events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(), "CAPACITY_HOLIDAY_SET", "TENANT",
-                ctx.tenantId().toString(), Map.of("day", day.toString(), "label", label)));
-        return new Holiday(day, label);
+                ctx.tenantId().toString(), d));
+        return new Holiday(day, label, kind, worksLike);
     }
 
     /**

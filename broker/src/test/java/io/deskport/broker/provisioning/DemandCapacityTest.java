@@ -213,6 +213,35 @@ class DemandCapacityTest {
                 .reason()).isEqualTo("VALIDATION_FAILED");
         assertThat(check(tenant.admin.get("/api/v1/admin/capacity/holidays?from=2026-12-31&to=2026-12-01"), 400)
                 .reason()).isEqualTo("VALIDATION_FAILED");
+        // a working day names the weekday it works like, a holiday none
+        assertThat(check(tenant.admin.put("/api/v1/admin/capacity/holidays/2026-12-19",
+                "{\"label\":\"Bridge day made up\",\"kind\":\"WORKING_DAY\"}"), 400).raw()).contains("worksLike");
+        assertThat(check(tenant.admin.put("/api/v1/admin/capacity/holidays/2026-12-24",
+                "{\"label\":\"Christmas Eve\",\"worksLike\":\"MONDAY\"}"), 400).raw()).contains("worksLike");
+        assertThat(check(tenant.admin.put("/api/v1/admin/capacity/holidays/2026-12-19",
+                "{\"label\":\"x\",\"kind\":\"WORKDAY\"}"), 400).reason()).isEqualTo("VALIDATION_FAILED");
+        assertThat(check(tenant.admin.put("/api/v1/admin/capacity/holidays/2026-12-19",
+                "{\"label\":\"x\",\"kind\":\"WORKING_DAY\",\"worksLike\":\"HOLIDAY\"}"), 400).reason())
+                .isEqualTo("VALIDATION_FAILED");
+    }
+
+    @Test
+    void aWorkingDayOfTheCalendarIsKeptWithTheWeekdayItWorksLike() {
+        check(tenant.admin.put("/api/v1/admin/capacity/holidays/2026-12-19",
+                "{\"label\":\"Bridge day made up\",\"kind\":\"WORKING_DAY\",\"worksLike\":\"FRIDAY\"}"), 200);
+        check(tenant.admin.put("/api/v1/admin/capacity/holidays/2026-12-24", "{\"label\":\"Christmas Eve\"}"), 200);
+        var days = check(tenant.admin.get("/api/v1/admin/capacity/holidays?from=2026-12-01&to=2026-12-31"), 200).body();
+        assertThat(days).hasSize(2);
+        assertThat(days.get(0).get("kind").asString()).isEqualTo("WORKING_DAY");
+        assertThat(days.get(0).get("worksLike").asString()).isEqualTo("FRIDAY");
+        assertThat(days.get(1).get("kind").asString()).isEqualTo("HOLIDAY");
+        assertThat(days.get(1).path("worksLike").asString(null)).isNull();
+        // made a holiday again, it works like no weekday
+        check(tenant.admin.put("/api/v1/admin/capacity/holidays/2026-12-19", "{\"label\":\"Closed after all\"}"), 200);
+        assertThat(check(tenant.admin.get("/api/v1/admin/capacity/holidays?from=2026-12-19&to=2026-12-19"), 200).body()
+                .get(0).get("kind").asString()).isEqualTo("HOLIDAY");
+        check(tenant.admin.delete("/api/v1/admin/capacity/holidays/2026-12-19"), 204);
+        check(tenant.admin.delete("/api/v1/admin/capacity/holidays/2026-12-24"), 204);
     }
 
     @Test

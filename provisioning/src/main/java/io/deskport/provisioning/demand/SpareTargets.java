@@ -12,7 +12,9 @@ import io.deskport.provisioning.planner.SpareForecast;
  * {@code safety} standard deviations, {@code ceil(m + safety·σ)}, clamped to the admin's floor and cap; σ is the larger
  * of a Poisson count's ({@code √m}) and how far the window's logons strayed across the days learned
  * ({@link DemandModel#spread}: a storm that comes ten minutes early one day). Off-peak the forecast falls towards zero and the floor holds; before the morning peak the window reaches
- * into the storm's first slots one ready time ahead, which is the ramp-up.
+ * into the storm's first slots one ready time ahead, which is the ramp-up. The forecast of today carries the model's
+ * same-day correction ({@link DemandModel.Today}): a day running well above or below its usual curve gets its spares
+ * scaled with it for the rest of the day.
  *
  * @param safety standard deviations of margin (3 by default: bench/cost-day measured 1.4% cold starts with 2, 0.8% with
  *               2.5 and 0.4% with 3, for 0.2% more VM-hours)
@@ -39,10 +41,12 @@ public record SpareTargets(double safety) {
     public SpareForecast forecast(DemandModel model, Instant now, Duration readyTime, Duration interval, int floor,
                                   int cap) {
         Duration window = readyTime.plus(interval);
-        double expected = model.forecast(now, window);
-        double sigma = Math.max(Math.sqrt(expected), model.spread(now, window));
+        double expected = model.correctedForecast(now, window);
+        double correction = model.correction(now);
+        // the spread across days scales with the day's level: a day running at twice its usual strays twice as far
+        double sigma = Math.max(Math.sqrt(expected), model.spread(now, window) * correction);
         int target = expected <= 0 ? 0 : (int) Math.ceil(expected + safety * sigma - 1e-9);
         target = Math.max(floor, Math.min(cap, target));
-        return new SpareForecast(expected, window, readyTime, model.dayKind(now).name(), target, floor, cap);
+        return new SpareForecast(expected, window, readyTime, model.dayKind(now).name(), target, floor, cap, correction);
     }
 }

@@ -170,4 +170,82 @@ class DemandModelTest {
         // half of the 08:00 slot (5) and half of the 08:05 slot (10)
         assertThat(m.forecast(nextMonday, Duration.ofMinutes(5))).isCloseTo(15.0, within(1e-9));
     }
+
+    /** Three weeks of Mondays: 10 logons in each 5-minute slot from 08:00 to 12:00, and 1 in each afternoon slot. */
+    private static Map<Instant, Integer> threeMondays() {
+        Map<Instant, Integer> arrivals = new HashMap<>();
+        for (int week = 0; week < 3; week++) {
+            for (int slot = 0; slot < 48; slot++) {
+                arrive(arrivals, BERLIN, MONDAY.plusWeeks(week), 8 + slot / 12, (slot % 12) * 5, 10);
+            }
+            for (int slot = 0; slot < 60; slot++) {
+                arrive(arrivals, BERLIN, MONDAY.plusWeeks(week), 12 + slot / 12, (slot % 12) * 5, 1);
+            }
+        }
+        return arrivals;
+    }
+
+    @Test
+    void aWorkingDayOfTheCalendarIsLearnedAndForecastLikeTheWeekdayItWorksLike() {
+        Map<Instant, Integer> arrivals = threeMondays();
+        LocalDate saturday = MONDAY.plusDays(5);
+        // the first Saturday was worked like a Monday: its logons count as a Monday's
+        arrive(arrivals, BERLIN, saturday, 8, 0, 40);
+        LocalDate nextSaturday = MONDAY.plusWeeks(3).plusDays(5);
+        Map<LocalDate, DayKind> worked = Map.of(saturday, DayKind.MONDAY, nextSaturday, DayKind.MONDAY);
+        DemandModel m = DemandModel.learn(BERLIN, Set.of(), worked, arrivals, at(MONDAY, 0, 0, BERLIN),
+                at(MONDAY.plusWeeks(3), 0, 0, BERLIN));
+
+        assertThat(m.daysSeen(DayKind.MONDAY)).isEqualTo(4);
+        assertThat(m.daysSeen(DayKind.SATURDAY)).isEqualTo(2);
+        assertThat(m.expected(DayKind.MONDAY, DemandModel.slotOf(LocalTime.of(8, 0)))).isCloseTo((30 + 40) / 4.0, within(1e-9));
+        assertThat(m.expected(DayKind.SATURDAY, DemandModel.slotOf(LocalTime.of(8, 0)))).isZero();
+        assertThat(m.dayKind(at(nextSaturday, 9, 0, BERLIN))).isEqualTo(DayKind.MONDAY);
+        assertThat(m.forecast(at(nextSaturday, 9, 0, BERLIN), Duration.ofMinutes(5))).isCloseTo(7.5, within(1e-9));
+        assertThat(m.forecast(at(nextSaturday.plusDays(7), 9, 0, BERLIN), Duration.ofMinutes(5))).isZero();
+    }
+
+    @Test
+    void aDayRunningWellAboveItsCurveRaisesTheRestOfItsForecastAtOnce() {
+        Map<Instant, Integer> arrivals = threeMondays();
+        LocalDate today = MONDAY.plusWeeks(3);
+        for (int slot = 0; slot < 6; slot++) {
+            arrive(arrivals, BERLIN, today, 8, slot * 5, 20); // twice the usual since 08:00
+        }
+        DemandModel m = DemandModel.learn(BERLIN, Set.of(), arrivals, at(MONDAY, 0, 0, BERLIN), at(today, 8, 30, BERLIN));
+
+        assertThat(m.today().observed()).isEqualTo(120);
+        assertThat(m.today().expected()).isCloseTo(60, within(1e-9));
+        assertThat(m.today().factor()).isCloseTo(121.0 / 61, within(1e-9));
+        assertThat(m.correctedForecast(at(today, 8, 30, BERLIN), Duration.ofMinutes(5))).isCloseTo(10 * 121.0 / 61, within(1e-9));
+        assertThat(m.forecast(at(today, 8, 30, BERLIN), Duration.ofMinutes(5))).as("the curve itself").isCloseTo(10, within(1e-9));
+        assertThat(m.correction(at(today.plusWeeks(1), 8, 30, BERLIN))).as("only today").isEqualTo(1);
+        assertThat(new SpareTargets(3).forecast(m, at(today, 8, 30, BERLIN), Duration.ofSeconds(50), Duration.ofSeconds(10),
+                0, 100).explain()).contains("(MONDAY, today running 98% above its usual)");
+    }
+
+    @Test
+    void aQuietMorningLowersNothingUntilAQuarterOfTheDaysLogonsWereDueAndChanceAloneNeverDoes() {
+        Map<Instant, Integer> arrivals = threeMondays();
+        LocalDate today = MONDAY.plusWeeks(3);
+        // nobody came from 08:00 to 08:30: 60 were due, but the day's 540 usual logons are mostly still to come
+        DemandModel early = DemandModel.learn(BERLIN, Set.of(), arrivals, at(MONDAY, 0, 0, BERLIN), at(today, 8, 30, BERLIN));
+        assertThat(early.today().factor()).isEqualTo(1);
+
+        // half the office out: 5 per slot until 11:00 (360 were due of the day's 540: over a quarter)
+        for (int slot = 0; slot < 36; slot++) {
+            arrive(arrivals, BERLIN, today, 8 + slot / 12, (slot % 12) * 5, 5);
+        }
+        DemandModel quiet = DemandModel.learn(BERLIN, Set.of(), arrivals, at(MONDAY, 0, 0, BERLIN), at(today, 11, 0, BERLIN));
+        assertThat(quiet.today().factor()).isCloseTo(181.0 / 361, within(1e-9));
+
+        // within chance: 10, 10, 12, 9… as usual, nothing changes
+        Map<Instant, Integer> usual = threeMondays();
+        int[] counts = {10, 12, 9, 11, 8, 10};
+        for (int slot = 0; slot < counts.length; slot++) {
+            arrive(usual, BERLIN, today, 8, slot * 5, counts[slot]);
+        }
+        assertThat(DemandModel.learn(BERLIN, Set.of(), usual, at(MONDAY, 0, 0, BERLIN), at(today, 8, 30, BERLIN))
+                .today().factor()).isEqualTo(1);
+    }
 }
