@@ -116,6 +116,20 @@ public class SessionLifecycle {
         return true;
     }
 
+    /**
+     * The session's tunnel goes on through a new gateway connection (its desktop moved to another host and the tunnel
+     * followed it): that connection is the session's current tunnel now, so that help desk's shadows join it. Nothing
+     * else changes (no state change, no event).
+     *
+     * @return false when the session is no longer attached through {@code from} (another tunnel took over, or it
+     *         was disconnected or ended meanwhile)
+     */
+    @Transactional
+    public boolean tunnelContinued(UUID sessionId, UUID from, UUID to) {
+        return jdbc.sql("update session set tunnel_id = ? where id = ? and tunnel_id = ? and state = 'CONNECTED'")
+                .params(to, sessionId, from).update() == 1;
+    }
+
     private Long replicaOf(UUID tunnelId) {
         return tunnelId == null ? null : presence.key();
     }

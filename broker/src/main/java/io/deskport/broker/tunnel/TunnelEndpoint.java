@@ -82,7 +82,7 @@ class TunnelEndpoint extends Endpoint {
     private volatile GatewayConnector.ClientScreen screen;
     private boolean recorded;
     /** The gateway's id of the connection (else the tunnel's own id): the session's tunnel id. */
-    private UUID attachment;
+    private volatile UUID attachment;
     private UUID sessionId;
     private CurrentUser user;
     private volatile String tunnelId = "";
@@ -358,8 +358,21 @@ class TunnelEndpoint extends Endpoint {
             if (!where.moving() && where.console() != null && (moved || sawMove)) {
                 try {
                     GuacamoleTunnel next = gateway.open(where.console(), screen, recording());
-                    log.info("Tunnel {}: session {}'s desktop moved; the tunnel goes on to its console at {}", tunnelId,
-                            sessionId, where.console());
+                    UUID connection = GatewayConnector.connectionOf(next);
+                    UUID continued = connection != null ? connection : next.getUUID();
+                    UUID before = attachment;
+                    // the new connection is the session's tunnel now (shadows join it), unless another took over
+                    if (!lifecycle.tunnelContinued(sessionId, before, continued)) {
+                        BrowserSocket.closeGateway(next, "tunnel " + tunnelId);
+                        log.info("Tunnel {}: session {} was taken over or ended while its desktop moved", tunnelId, sessionId);
+                        return null;
+                    }
+                    attachment = continued;
+                    String previous = tunnelId;
+                    tunnelId = continued.toString();
+                    live.tunnelClosed(sessionId, previous); // shadows watching the old connection end with it
+                    log.info("Tunnel {} (now {}): session {}'s desktop moved; the tunnel goes on to its console at {}",
+                            previous, tunnelId, sessionId, where.console());
                     console = where.console();
                     tunnel = next;
                     return next;

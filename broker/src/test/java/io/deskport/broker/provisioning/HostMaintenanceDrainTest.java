@@ -287,9 +287,16 @@ class HostMaintenanceDrainTest {
             assertThat(tunnel.received().stream().filter(i -> i.getOpcode().equals("error")).map(Object::toString))
                     .as("errors the browser was sent").isEmpty();
             assertThat(ProvisioningApi.sessionState(alice, session)).isEqualTo("CONNECTED");
-            assertThat(tunnelOf(session)).as("still attached through the same tunnel").isEqualTo(tunnelId);
+            // the session's tunnel is the new gateway connection now: help desk's shadow joins it
+            assertThat(tunnelOf(session)).isNotNull().isNotEqualTo(tunnelId);
             assertThat(onDriver(b)).contains(desktop);
             assertThat(driverOf(b).console(desktop).port()).isBetween(5900 + 195, 5900 + 199);
+            JsonNode ticket = check(tenant.admin.post("/api/v1/admin/sessions/" + session + "/shadow"), 201).body();
+            try (BrowserTunnel shadow = BrowserTunnel.open(port, ticket.get("path").asString(),
+                    ticket.get("token").asString(), 640, 480)) {
+                shadow.awaitOpcode("sync");
+            }
+            assertThat(tunnel.closedAt()).as("the user's tunnel is still open").isZero();
         }
     }
 
