@@ -276,10 +276,12 @@ class TaskRunner {
         }
         String targetHost = target.hosts().getFirst().hostId(); // a host row's driver manages exactly that host
         DesktopMigration moved = source.migrate(id, target.migrationTarget(targetHost));
+        // the machine is on the target now, whatever happens next: its record says so at once (a console that is slow
+        // to answer there must not leave it recorded where it is not, to be taken for a ghost)
+        tx.executeWithoutResult(st -> placements.moved(t.desktopId(), t.targetHostId()));
         boolean runs = d.state() == DesktopState.READY || d.state() == DesktopState.IN_USE;
         ConsoleEndpoint ep = runs ? console.awaitAnswer(target, id) : null;
         succeed(t, owner, () -> {
-            placements.moved(t.desktopId(), t.targetHostId());
             if (ep != null) {
                 desktops.consoleMoved(t.desktopId(), ep.host(), ep.port(), ep.password());
             }
@@ -296,8 +298,9 @@ class TaskRunner {
             events.publishEvent(new AdminActionPerformed(d.tenantId(), CurrentUser.SYSTEM, "DESKTOP_MIGRATED",
                     "DESKTOP", t.desktopId().toString(), details));
         });
-        log.info("Desktop {} moved {} from host {} to host {} in {} ms{}", id, moved.live() ? "live" : "cold",
-                hosts.row(t.hostId()).map(HypervisorHosts.HostRow::name).orElse(String.valueOf(t.hostId())), to.name(), moved.elapsed().toMillis(), moved.downtime() == null ? ""
+        String from = hosts.row(t.hostId()).map(HypervisorHosts.HostRow::name).orElse(String.valueOf(t.hostId()));
+        log.info("Desktop {} moved {} from host {} to host {} in {} ms{}", id, moved.live() ? "live" : "cold", from,
+                to.name(), moved.elapsed().toMillis(), moved.downtime() == null ? ""
                         : " (paused " + moved.downtime().toMillis() + " ms)");
     }
 

@@ -375,6 +375,11 @@ class TunnelEndpoint extends Endpoint {
                             previous, tunnelId, sessionId, where.console());
                     console = where.console();
                     tunnel = next;
+                    if (closedByBroker || !browser.isOpen()) {
+                        // closed meanwhile: its close may have closed the previous connection only
+                        BrowserSocket.closeGateway(next, "tunnel " + tunnelId);
+                        return null;
+                    }
                     return next;
                 } catch (GuacamoleException e) {
                     log.info("Tunnel {}: session {}'s desktop moved but its new console did not answer: {}", tunnelId,

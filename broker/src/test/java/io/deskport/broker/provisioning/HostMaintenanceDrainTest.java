@@ -169,7 +169,8 @@ class HostMaintenanceDrainTest {
         api.maintenance(b, false);
         api.maintenance(a, true);
         reconcileUntil(() -> hostOf(aliceDesktop).equals(b.toString()) && hostOf(bobDesktop).equals(b.toString())
-                && api.desktops(pool).stream().noneMatch(d -> hostOf(d.get("id").asString()).equals(a.toString())));
+                && api.desktops(pool).stream().noneMatch(d -> hostOf(d.get("id").asString()).equals(a.toString()))
+                && drain(a).get("moves").findValuesAsString("state").equals(List.of("SUCCEEDED", "SUCCEEDED")));
 
         // the hypervisors agree with the records
         assertThat(onDriver(b)).contains(aliceDesktop, bobDesktop);
@@ -278,7 +279,9 @@ class HostMaintenanceDrainTest {
 
             api.maintenance(b, false);
             api.maintenance(a, true);
-            reconcileUntil(Duration.ofSeconds(60), () -> hostOf(desktop).equals(b.toString()));
+            reconcileUntil(Duration.ofSeconds(60), () -> drain(a).get("moves").findValuesAsString("state")
+                    .contains("SUCCEEDED"));
+            assertThat(hostOf(desktop)).isEqualTo(b.toString());
 
             // the same tunnel shows the desktop on its new host: a new screen and frames, no error, no close
             await().atMost(Duration.ofSeconds(30)).until(() -> frameAfterNewScreen(tunnel, sizesBefore)

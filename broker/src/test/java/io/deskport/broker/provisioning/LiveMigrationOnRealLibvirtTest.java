@@ -193,8 +193,10 @@ class LiveMigrationOnRealLibvirtTest {
 
             api.maintenance(away, false);
             api.maintenance(home, true);
-            await().atMost(Duration.ofSeconds(120)).until(() -> api.provisioning(UUID.fromString(desktop))
-                    .get("hostId").asString().equals(away.toString()));
+            // the move is done when its task is: the desktop's host, then its console on the new host, recorded
+            await().atMost(Duration.ofSeconds(120)).until(() -> check(api.platform.get("/api/v1/admin/hypervisor-hosts/"
+                    + home + "/drain"), 200).body().get("moves").findValuesAsString("state").contains("SUCCEEDED"));
+            assertThat(api.provisioning(UUID.fromString(desktop)).get("hostId").asString()).isEqualTo(away.toString());
 
             // the broker's records point at the new host and its console
             Console after = console(desktop);
