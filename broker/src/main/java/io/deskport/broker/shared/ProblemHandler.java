@@ -156,8 +156,15 @@ class ProblemHandler {
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
     ResponseEntity<ProblemDetail> mediaType(HttpMediaTypeNotSupportedException e, HttpServletRequest request) {
+        // what this endpoint takes (the token endpoint takes a form, the rest JSON)
+        var supported = e.getSupportedMediaTypes();
+        String wanted = supported.isEmpty() || supported.contains(org.springframework.http.MediaType.APPLICATION_JSON)
+                ? "application/json"
+                : String.join(" or ", supported.stream().filter(t -> !t.isWildcardSubtype()).map(t -> t.getType() + "/"
+                        + t.getSubtype()).distinct().toList());
         return respond(ProblemResponses.of(Reason.UNSUPPORTED_MEDIA_TYPE,
-                "Send application/json (got " + e.getContentType() + ")", request.getRequestURI()));
+                "Send " + wanted + " (got " + (e.getContentType() == null ? "no Content-Type" : e.getContentType()) + ")",
+                request.getRequestURI()));
     }
 
     @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)

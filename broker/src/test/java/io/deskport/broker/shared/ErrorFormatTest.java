@@ -219,6 +219,23 @@ class ErrorFormatTest {
     }
 
     @Test
+    void aBodyOfAMediaTypeTheEndpointDoesNotTakeIsToldWhatItTakes() throws IOException {
+        // the token endpoint takes a form (OAuth 2.0 client credentials), the rest JSON
+        Raw token = raw("POST /api/v1/auth/token HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 2\r\nConnection: close\r\n\r\n{}");
+        assertThat(token.status()).isEqualTo(415);
+        assertRawProblem(token, "token endpoint");
+        assertThat(token.body().get("reason").asString()).isEqualTo("UNSUPPORTED_MEDIA_TYPE");
+        assertThat(token.body().get("detail").asString())
+                .isEqualTo("Send application/x-www-form-urlencoded (got application/json)");
+
+        Raw pools = raw("POST /api/v1/admin/pools HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                + tenant.admin.token() + "\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi");
+        assertThat(pools.status()).isEqualTo(415);
+        assertThat(pools.body().get("detail").asString()).startsWith("Send application/json (got text/plain");
+    }
+
+    @Test
     void aBodyUnderTheLimitIsRead() {
         Api.Response r = tenant.admin.post("/api/v1/admin/pools", json("name", "p", "kind", "POOLED",
                 "description", "d".repeat(1900)));
