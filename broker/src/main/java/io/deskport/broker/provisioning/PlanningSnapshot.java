@@ -160,8 +160,10 @@ final class PlanningSnapshot {
             }
             u[2] += s.diskMiB();
             TaskJournal.OpenTask task = openTasks.get(p.desktopId());
-            if (task != null && task.type() == ActionType.MIGRATE && task.targetHostId() != null) {
-                // a desktop on its way holds its room on the target already (a live move copies into it)
+            if (task != null && task.type() == ActionType.MIGRATE && task.targetHostId() != null
+                    && !task.targetHostId().equals(p.hostId())) {
+                // a desktop on its way holds its room on the target already (a live move copies into it); once its
+                // machine arrived it is placed there (its task ends when its console answers)
                 long[] t = used.computeIfAbsent(task.targetHostId(), k -> new long[3]);
                 if (RUNNING.contains(d.state())) {
                     t[0] += s.vcpus();
