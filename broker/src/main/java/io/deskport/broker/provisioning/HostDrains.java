@@ -123,8 +123,8 @@ class HostDrains {
             TaskJournal.FailedMove failed = failedMoves.get(d.id());
             if (failed != null && failed.hostId().equals(h.id())) {
                 blocked.add(new Blocked(d.id(), h.id(), d.tenantId(), d.poolId(), "MIGRATION_FAILED", "its move to "
-                        + hostName(s, failed.targetHostId()) + " failed (" + failed.reason() + ": " + failed.detail()
-                        + "); tried again after " + failed.finishedAt().plus(props.failedMigrationCooldown())
+                        + hostName(s, failed.targetHostId()) + " failed (" + failed.reason()
+                        + (failed.detail() == null ? "" : ": " + failed.detail()) + "); tried again after " + failed.finishedAt().plus(props.failedMigrationCooldown())
                         .truncatedTo(ChronoUnit.SECONDS)));
                 continue;
             }
