@@ -187,22 +187,25 @@ class BrokerCrashTest {
                     .isZero();
         } finally {
             // the other test's brokers know one host, in service: this test's hosts and desktops go
-            for (Process p : brokers) {
-                p.destroyForcibly().waitFor();
-            }
-            try (Connection c = connect()) {
-                update(c, "delete from desktop where tenant_id = ? or id in (select desktop_id from provisioned_desktop p "
-                        + "join hypervisor_host h on h.id = p.host_id where h.name = 'crash-peer')", tenant);
-                update(c, "delete from provisioning_task where tenant_id = ?", tenant);
-                update(c, "delete from host_drain_blocked where tenant_id = ?", tenant);
-                update(c, "update hypervisor_host set maintenance = false where name = 'crash-libvirt'");
-                update(c, "delete from hypervisor_host where name = 'crash-peer'");
-            }
-            try (LibvirtDriver peer = new LibvirtDriver(LibvirtDriverConfig.from(new DriverConfig("crash-peer-check",
-                    java.util.Map.of("uri", peerUri, "storagePool", RealLibvirt.STORAGE_POOL,
-                            "storagePoolPath", RealLibvirt.STORAGE_POOL_PATH))))) {
-                peer.listDesktops().stream().filter(d -> d.tag().tenantId().equals(tenant.toString()))
-                        .forEach(d -> peer.delete(d.desktopId()));
+            // the peer daemon is stopped whatever fails before (its VMs are destroyed with it)
+            try {
+                for (Process p : brokers) {
+                    p.destroyForcibly().waitFor();
+                }
+                try (Connection c = connect()) {
+                    update(c, "delete from desktop where tenant_id = ? or id in (select desktop_id from provisioned_desktop "
+                            + "p join hypervisor_host h on h.id = p.host_id where h.name = 'crash-peer')", tenant);
+                    update(c, "delete from provisioning_task where tenant_id = ?", tenant);
+                    update(c, "delete from host_drain_blocked where tenant_id = ?", tenant);
+                    update(c, "update hypervisor_host set maintenance = false where name = 'crash-libvirt'");
+                    update(c, "delete from hypervisor_host where name = 'crash-peer'");
+                }
+                try (LibvirtDriver peer = new LibvirtDriver(LibvirtDriverConfig.from(new DriverConfig("crash-peer-check",
+                        java.util.Map.of("uri", peerUri, "storagePool", RealLibvirt.STORAGE_POOL,
+                                "storagePoolPath", RealLibvirt.STORAGE_POOL_PATH))))) {
+                    peer.listDesktops().stream().filter(d -> d.tag().tenantId().equals(tenant.toString()))
+                            .forEach(d -> peer.delete(d.desktopId()));
+                }
             } finally {
                 peerScript("stop", peerDir);
             }
