@@ -43,12 +43,11 @@ public class SessionConsoles {
     /** @return where the live session's desktop is, or empty when the session is ended or unknown */
     @Transactional(readOnly = true)
     public Optional<Whereabouts> whereabouts(UUID sessionId) {
-        boolean moving = jdbc.sql("select exists (select 1 from session s join provisioning_desktop_moves m "
-                        + "on m.desktop_id = s.desktop_id where s.id = ? and s.state in ('READY', 'CONNECTED', 'DISCONNECTED'))")
-                .param(sessionId).query(Boolean.class).single();
-        boolean live = jdbc.sql("select exists (select 1 from session where id = ? "
-                + "and state in ('READY', 'CONNECTED', 'DISCONNECTED'))").param(sessionId).query(Boolean.class).single();
-        return live ? Optional.of(new Whereabouts(of(sessionId).orElse(null), moving)) : Optional.empty();
+        Optional<Boolean> moving = jdbc.sql("select exists (select 1 from provisioning_desktop_moves m "
+                        + "where m.desktop_id = s.desktop_id) from session s "
+                        + "where s.id = ? and s.state in ('READY', 'CONNECTED', 'DISCONNECTED')")
+                .param(sessionId).query(Boolean.class).optional();
+        return moving.map(m -> new Whereabouts(of(sessionId).orElse(null), m));
     }
 
     /** @return the console of the live session, or empty when it is ended, unknown or not ready yet */

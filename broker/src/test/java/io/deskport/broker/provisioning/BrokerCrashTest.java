@@ -122,7 +122,7 @@ class BrokerCrashTest {
     @Test
     void aBrokerKilledMidMigrationLeavesTheDesktopOnOneHostWithItsRecordsPointingThere() throws Exception {
         Path peerDir = Path.of("/run/deskport-libvirt-peer-crash-" + tenant.toString().substring(0, 8));
-        String peerUri = peerScript("start", peerDir).lines().reduce((a, b) -> b).orElseThrow().trim();
+        String peerUri = RealLibvirt.peer("start", peerDir);
         try (LibvirtDriver peer = new LibvirtDriver(LibvirtDriverConfig.from(new DriverConfig("crash-peer-check",
                 java.util.Map.of("uri", peerUri, "storagePool", RealLibvirt.STORAGE_POOL,
                         "storagePoolPath", RealLibvirt.STORAGE_POOL_PATH))))) {
@@ -207,20 +207,9 @@ class BrokerCrashTest {
                             .forEach(d -> peer.delete(d.desktopId()));
                 }
             } finally {
-                peerScript("stop", peerDir);
+                RealLibvirt.peer("stop", peerDir);
             }
         }
-    }
-
-    private static String peerScript(String action, Path dir) throws IOException, InterruptedException {
-        Path script = Path.of("../provisioning/scripts/libvirt-peer.sh").toAbsolutePath().normalize();
-        Process p = new ProcessBuilder(List.of("bash", script.toString(), action, dir.toString()))
-                .redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        if (!p.waitFor(90, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException(script + " " + action + " failed: " + output);
-        }
-        return output;
     }
 
     private void definePool() throws SQLException {

@@ -1,7 +1,6 @@
 package io.deskport.broker.provisioning;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.guacamole.protocol.GuacamoleInstruction;
 import org.junit.jupiter.api.AfterAll;
@@ -80,25 +78,14 @@ class LiveMigrationOnRealLibvirtTest {
     static void bothDaemons() throws Exception {
         libvirt = new RealLibvirt();
         peerDir = Path.of("/run/deskport-libvirt-peer-broker-" + UUID.randomUUID().toString().substring(0, 8));
-        peerUri = peerScript("start").lines().reduce((first, last) -> last).orElseThrow().trim();
+        peerUri = RealLibvirt.peer("start", peerDir);
     }
 
     @AfterAll
     static void stopThePeer() throws Exception {
         if (peerDir != null) {
-            peerScript("stop");
+            RealLibvirt.peer("stop", peerDir);
         }
-    }
-
-    private static String peerScript(String action) throws IOException, InterruptedException {
-        Path script = Path.of("../provisioning/scripts/libvirt-peer.sh").toAbsolutePath().normalize();
-        Process p = new ProcessBuilder(List.of("bash", script.toString(), action, peerDir.toString()))
-                .redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(90, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException(script + " " + action + " failed: " + output);
-        }
-        return output;
     }
 
     @AfterEach
@@ -130,20 +117,13 @@ class LiveMigrationOnRealLibvirtTest {
         return s;
     }
 
-    private static String asJson(Map<String, String> settings) {
-        StringBuilder sb = new StringBuilder("{");
-        settings.forEach((k, v) -> sb.append(sb.length() > 1 ? "," : "").append('"').append(k).append("\":\"")
-                .append(v).append('"'));
-        return sb.append('}').toString();
-    }
-
     private static LibvirtDriver peerDriver() {
         return new LibvirtDriver(LibvirtDriverConfig.from(new DriverConfig("peer-check", settings(peerUri, peerUri))));
     }
 
     private UUID host(String name, Map<String, String> settings, boolean maintenance) {
         UUID id = check(api.platform.post("/api/v1/admin/hypervisor-hosts", json("name", name + "-" + tenant.slug,
-                "driverId", "libvirt", "settings", new Api.RawJson(asJson(settings)), "maintenance", maintenance)), 201)
+                "driverId", "libvirt", "settings", new Api.RawJson(RealLibvirt.json(settings)), "maintenance", maintenance)), 201)
                 .id();
         testHosts.add(id);
         return id;

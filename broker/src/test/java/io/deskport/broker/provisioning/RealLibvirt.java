@@ -47,10 +47,30 @@ final class RealLibvirt {
 
     /** The same settings as JSON, for the admin API. */
     static String hostSettings() {
+        return json(hostSettingsMap());
+    }
+
+    /** Driver settings as the admin API's JSON object. */
+    static String json(Map<String, String> settings) {
         StringBuilder sb = new StringBuilder("{");
-        hostSettingsMap().forEach((k, v) -> sb.append(sb.length() > 1 ? "," : "").append('"').append(k).append("\":\"")
+        settings.forEach((k, v) -> sb.append(sb.length() > 1 ? "," : "").append('"').append(k).append("\":\"")
                 .append(v).append('"'));
         return sb.append('}').toString();
+    }
+
+    /**
+     * Starts or stops a second libvirtd in {@code dir} ({@code provisioning/scripts/libvirt-peer.sh}, for live
+     * migration); {@code start}'s last line is its URI.
+     */
+    static String peer(String action, Path dir) throws IOException, InterruptedException {
+        Path script = Path.of("../provisioning/scripts/libvirt-peer.sh").toAbsolutePath().normalize();
+        Process p = new ProcessBuilder(List.of("bash", script.toString(), action, dir.toString()))
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!p.waitFor(90, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException(script + " " + action + " failed: " + output);
+        }
+        return action.equals("start") ? output.lines().reduce((first, last) -> last).orElseThrow().trim() : output;
     }
 
     /** The VMs whose tag names this tenant. */
