@@ -36,13 +36,20 @@ import java.util.Properties;
  * @param applicationExitGrace how long a session of published applications lives on after its last application
  *        and window are gone
  * @param cgroupRoot the cgroup v2 directory under which session cgroups are made ({@code auto}: find it; {@code none}: do not use cgroups)
+ * @param powerOffCommand what powers this machine off when the broker asks ({@code /bin/sh -c}; null: the broker may
+ *        not power it off)
+ * @param powerOffGrace how long the agent waits for the machine to go down after its power-off command succeeded
+ *        before it says it did not and carries on
+ * @param macAddress the network card the broker wakes with Wake-on-LAN (default: that of {@code hostAddress}'s
+ *        interface; null when it has none, e.g. loopback)
  */
 public record AgentConfig(URI brokerUrl, Path stateDir, String enrolmentToken, String hostName, String hostAddress,
                           String vncListen, int firstDisplay, int lastDisplay, int vncPortBase, int maxSessions,
                           String desktopCommand, String geometry, int depth, boolean createAccounts,
                           String accountPrefix, boolean removeAccountsOnLogoff, Mode mode, String loggedOnUserCommand,
                           String xvncArgs, String cgroupRoot, Duration commandWait, Duration readyTimeout,
-                          Duration applicationExitGrace) {
+                          Duration applicationExitGrace, String powerOffCommand, Duration powerOffGrace,
+                          String macAddress) {
 
     /** What the agent does on this machine. */
     public enum Mode { MULTI_SESSION, SINGLE_SESSION }
@@ -98,7 +105,32 @@ public record AgentConfig(URI brokerUrl, Path stateDir, String enrolmentToken, S
                 get(p, "cgroup.root", "auto"),
                 Duration.ofMillis(integer(p, "commands.wait-ms", 10_000)),
                 Duration.ofMillis(integer(p, "sessions.ready-timeout-ms", 15_000)),
-                Duration.ofMillis(integer(p, "applications.exit-grace-ms", 5_000)));
+                Duration.ofMillis(integer(p, "applications.exit-grace-ms", 5_000)),
+                get(p, "power.off-command", null),
+                Duration.ofMillis(integer(p, "power.off-grace-ms", 300_000)),
+                mac(get(p, "power.mac", null), address));
+    }
+
+    /** The configured MAC (checked), else the one of the interface carrying {@code address}, else null. */
+    static String mac(String configured, String address) {
+        if (configured != null) {
+            String m = configured.toLowerCase(java.util.Locale.ROOT).replace('-', ':');
+            if (!m.matches("[0-9a-f]{2}(:[0-9a-f]{2}){5}")) {
+                throw new IllegalArgumentException("power.mac: not a MAC address (six hex pairs, e.g. 52:54:00:12:34:56): "
+                        + configured);
+            }
+            return m;
+        }
+        try {
+            NetworkInterface nic = NetworkInterface.getByInetAddress(InetAddress.getByName(address));
+            byte[] hw = nic == null ? null : nic.getHardwareAddress();
+            if (hw == null || hw.length != 6) {
+                return null;
+            }
+            return java.util.HexFormat.ofDelimiter(":").formatHex(hw);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static String get(Properties p, String key, String fallback) {

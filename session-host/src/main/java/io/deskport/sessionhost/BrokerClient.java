@@ -72,12 +72,26 @@ public final class BrokerClient {
         JsonNode n = send("GET", "/api/v1/agent/commands?waitMillis=" + wait.toMillis(), null, wait.plusSeconds(20), true);
         List<Command> out = new ArrayList<>();
         n.forEach(c -> out.add(new Command(c.get("id").asLong(), c.get("kind").asString(),
-                UUID.fromString(c.get("sessionId").asString()), c.get("payload"))));
+                c.hasNonNull("sessionId") ? UUID.fromString(c.get("sessionId").asString()) : null, c.get("payload"))));
         return out;
     }
 
     public void acknowledge(long commandId) throws IOException {
         send("POST", "/api/v1/agent/commands/" + commandId + "/ack", null, Duration.ofSeconds(20), true);
+    }
+
+    /**
+     * Tells the broker what the agent does about a POWER_OFF command: {@code POWERING_OFF} (asks leave to run the
+     * power-off command) or {@code REFUSED} (it does not power off, with why).
+     *
+     * @return whether the agent may run its power-off command
+     */
+    public boolean power(String state, String detail) throws IOException {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("state", state);
+        body.put("detail", detail);
+        JsonNode n = send("POST", "/api/v1/agent/power", body, Duration.ofSeconds(20), true);
+        return n.get("proceed").asBoolean();
     }
 
     /** @return false when the broker does not know the session as live here (log it off) */

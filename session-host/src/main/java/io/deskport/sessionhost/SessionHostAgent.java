@@ -52,6 +52,9 @@ public final class SessionHostAgent implements AutoCloseable {
     private volatile int exitCode = EXIT_OK;
     private volatile long heartbeatMillis = 3000;
     private volatile boolean draining;
+    /** Set while the machine is going down: no heartbeat may tell the broker otherwise. Guarded by {@link #heartbeatLock}. */
+    private boolean poweringOff;
+    private final Object heartbeatLock = new Object();
     private volatile DesktopSessions sessions;
     private final List<Thread> loops = new ArrayList<>();
 
@@ -144,6 +147,14 @@ public final class SessionHostAgent implements AutoCloseable {
     }
 
     private void heartbeatOnce() {
+        synchronized (heartbeatLock) {
+            if (!poweringOff) {
+                sendHeartbeat();
+            }
+        }
+    }
+
+    private void sendHeartbeat() {
         try {
             Map<String, Object> hb = new LinkedHashMap<>();
             hb.put("address", config.hostAddress());
@@ -154,6 +165,8 @@ public final class SessionHostAgent implements AutoCloseable {
             hb.put("sessionCount", list.size());
             hb.put("sessions", list);
             hb.put("loggedOnUser", config.mode() == AgentConfig.Mode.SINGLE_SESSION ? loggedOnUser.current() : null);
+            hb.put("macAddress", config.macAddress());
+            hb.put("canPowerOff", config.powerOffCommand() != null);
             BrokerClient.HeartbeatAnswer answer = broker.heartbeat(hb);
             heartbeatMillis = Math.max(200, answer.heartbeatIntervalMillis());
             if (answer.draining() != draining) {
@@ -194,6 +207,7 @@ public final class SessionHostAgent implements AutoCloseable {
                 case "CREATE_SESSION" -> create(c);
                 case "LOGOFF_SESSION" -> sessions.logoff(c.sessionId(), "logged off by the broker");
                 case "LAUNCH_APPLICATION" -> launch(c);
+                case "POWER_OFF" -> powerOff(c);
                 default -> log.log(System.Logger.Level.WARNING, "Ignoring unknown command {0}", c.kind());
             }
             broker.acknowledge(c.id());
@@ -221,6 +235,83 @@ public final class SessionHostAgent implements AutoCloseable {
         } catch (DesktopSessions.SessionFailed e) {
             log.log(System.Logger.Level.WARNING, e.getMessage());
             report(c.sessionId(), "FAILED", null, e.getMessage());
+        }
+    }
+
+    /**
+     * Powers the machine off when the broker asks: only without a session, only after the broker agreed once more
+     * (it may have resumed the host meanwhile), with heartbeats held back so that none tells the broker the host is
+     * still up while it goes down. A command that fails, or a machine still up after {@code power.off-grace-ms}, is
+     * reported (REFUSED) and the agent carries on.
+     */
+    private void powerOff(BrokerClient.Command c) throws IOException {
+        if (config.powerOffCommand() == null) {
+            broker.power("REFUSED", "no power.off-command is configured on this host");
+            return;
+        }
+        int live = sessions.count();
+        if (live > 0) {
+            broker.power("REFUSED", live + " sessions live on this host");
+            return;
+        }
+        synchronized (heartbeatLock) {
+            poweringOff = true;
+        }
+        boolean proceed;
+        try {
+            proceed = broker.power("POWERING_OFF", null);
+        } catch (IOException | RuntimeException e) {
+            resumeHeartbeats();
+            throw e;
+        }
+        if (!proceed || sessions.count() > 0) {
+            log.log(System.Logger.Level.INFO, "Not powering off: the broker no longer wants it");
+            resumeHeartbeats();
+            return;
+        }
+        // acknowledged before the machine goes down, so that it is not delivered again when it comes back
+        broker.acknowledge(c.id());
+        log.log(System.Logger.Level.INFO, "Powering this machine off as the broker asks: {0}", config.powerOffCommand());
+        String failure = runPowerOffCommand();
+        if (failure == null) {
+            sleep(config.powerOffGrace());
+            if (!running) {
+                return;
+            }
+            failure = "the machine was still running " + config.powerOffGrace() + " after the power-off command";
+        }
+        log.log(System.Logger.Level.WARNING, "Did not power off: {0}", failure);
+        try {
+            broker.power("REFUSED", failure);
+        } finally {
+            resumeHeartbeats();
+        }
+    }
+
+    /** @return null when the command succeeded, else what went wrong */
+    private String runPowerOffCommand() {
+        try {
+            Path output = config.stateDir().resolve("power-off.log");
+            Process p = new ProcessBuilder("/bin/sh", "-c", config.powerOffCommand()).redirectErrorStream(true)
+                    .redirectOutput(output.toFile()).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return "the power-off command did not finish in 60 s";
+            }
+            String said = Files.readString(output, java.nio.charset.StandardCharsets.UTF_8).strip();
+            return p.exitValue() == 0 ? null : "the power-off command failed (exit " + p.exitValue() + ")"
+                    + (said.isEmpty() ? "" : ": " + said.substring(Math.max(0, said.length() - 500)));
+        } catch (IOException e) {
+            return "the power-off command could not be started: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted while the power-off command ran";
+        }
+    }
+
+    private void resumeHeartbeats() {
+        synchronized (heartbeatLock) {
+            poweringOff = false;
         }
     }
 

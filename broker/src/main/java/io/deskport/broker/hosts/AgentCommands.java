@@ -29,9 +29,9 @@ import tools.jackson.databind.json.JsonMapper;
 class AgentCommands implements SmartLifecycle {
 
     /** What an agent is asked to do. */
-    enum Kind { CREATE_SESSION, LOGOFF_SESSION, LAUNCH_APPLICATION }
+    enum Kind { CREATE_SESSION, LOGOFF_SESSION, LAUNCH_APPLICATION, POWER_OFF }
 
-    /** A command as the agent receives it. */
+    /** A command as the agent receives it ({@code sessionId} null for a command about the host: POWER_OFF). */
     record Command(long id, Kind kind, UUID sessionId, JsonNode payload) {
     }
 
@@ -89,6 +89,12 @@ class AgentCommands implements SmartLifecycle {
     boolean acknowledge(UUID hostId, long commandId) {
         return jdbc.sql("delete from session_host_command where id = ? and host_id = ?")
                 .params(commandId, hostId).update() == 1;
+    }
+
+    /** Withdraws the host's commands of a kind not yet acknowledged (delivered or not). */
+    int cancel(UUID hostId, Kind kind) {
+        return jdbc.sql("delete from session_host_command where host_id = ? and kind = ?").params(hostId, kind.name())
+                .update();
     }
 
     private List<Command> claim(UUID hostId) {

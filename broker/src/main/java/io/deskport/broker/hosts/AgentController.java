@@ -44,9 +44,11 @@ class AgentController {
     private final AgentCommands commands;
     private final HostsProperties properties;
     private final ConsoleNetworks consoleNetworks;
+    private final SessionHostPower power;
 
     AgentController(AgentEnrolments enrolments, AgentHeartbeats heartbeats, AgentCommands commands,
-                    HostsProperties properties, ConsoleNetworks consoleNetworks) {
+                    HostsProperties properties, ConsoleNetworks consoleNetworks, SessionHostPower power) {
+        this.power = power;
         this.consoleNetworks = consoleNetworks;
         this.enrolments = enrolments;
         this.heartbeats = heartbeats;
@@ -107,5 +109,28 @@ class AgentController {
             consoleNetworks.require("consoleHost", b.consoleHost());
         }
         return new ReportAnswer(heartbeats.report(agent, sessionId, b));
+    }
+
+    /** What the agent does about a POWER_OFF command. */
+    enum PowerReport { POWERING_OFF, REFUSED }
+
+    record Power(@jakarta.validation.constraints.NotNull PowerReport state, @Size(max = 2000) String detail) {
+    }
+
+    /** @param proceed whether the agent may run its power-off command (false: the host is wanted again, do not) */
+    record PowerAnswer(boolean proceed) {
+    }
+
+    /**
+     * The agent is about to power the machine off (it runs its command only when told to proceed), or could not
+     * ({@code REFUSED}, with why).
+     */
+    @PostMapping("/power")
+    PowerAnswer power(@AuthenticationPrincipal AgentPrincipal agent, @Valid @RequestBody Power b) {
+        if (b.state() == PowerReport.REFUSED) {
+            power.agentRefused(agent, b.detail());
+            return new PowerAnswer(false);
+        }
+        return new PowerAnswer(power.agentPoweringOff(agent));
     }
 }

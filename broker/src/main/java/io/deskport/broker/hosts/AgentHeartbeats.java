@@ -44,9 +44,11 @@ class AgentHeartbeats {
     private final HostedSessions sessions;
     private final HostsProperties properties;
     private final ApplicationEventPublisher events;
+    private final SessionHostPower power;
 
     AgentHeartbeats(JdbcClient jdbc, HostedSessions sessions, HostsProperties properties,
-                    ApplicationEventPublisher events, PlatformTransactionManager txManager) {
+                    ApplicationEventPublisher events, PlatformTransactionManager txManager, SessionHostPower power) {
+        this.power = power;
         this.tx = new TransactionTemplate(txManager);
         this.jdbc = jdbc;
         this.sessions = sessions;
@@ -63,7 +65,9 @@ class AgentHeartbeats {
                      @PositiveOrZero @Max(1L << 40) Long memoryUsedMb,
                      @PositiveOrZero @Max(100_000) Integer sessionCount,
                      @Size(max = 10_000) List<@NotNull @Valid ReportedSession> sessions,
-                     @Size(max = 256) @Pattern(regexp = PRINTABLE) String loggedOnUser) {
+                     @Size(max = 256) @Pattern(regexp = PRINTABLE) String loggedOnUser,
+                     @Pattern(regexp = "[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}") String macAddress,
+                     Boolean canPowerOff) {
     }
 
     /** No control characters (a user or host name is printed in logs and the audit trail). */
@@ -78,7 +82,8 @@ class AgentHeartbeats {
                            Set<UUID> logoff) {
     }
 
-    private record HostRow(SessionHostState state, boolean draining, String name, String loggedOnUser) {
+    private record HostRow(SessionHostState state, boolean draining, String name, String loggedOnUser,
+                           String powerAction) {
     }
 
     /**
@@ -98,19 +103,25 @@ class AgentHeartbeats {
 
     /** @return whether the host is draining */
     private boolean updateHost(AgentPrincipal agent, Heartbeat hb) {
-        HostRow before = jdbc.sql("select state, draining, name, logged_on_user from session_host where id = ? for update")
+        HostRow before = jdbc.sql("select state, draining, name, logged_on_user, power_action from session_host "
+                        + "where id = ? for update")
                 .param(agent.hostId())
                 .query((rs, n) -> new HostRow(SessionHostState.valueOf(rs.getString(1)), rs.getBoolean(2),
-                        rs.getString(3), rs.getString(4)))
+                        rs.getString(3), rs.getString(4), rs.getString(5)))
                 .single();
         jdbc.sql("update session_host set last_heartbeat_at = now(), load_cpu_percent = ?, load_memory_used_mb = ?, "
                         + "reported_sessions = ?, agent_address = coalesce(?, agent_address), logged_on_user = ?, "
                         + "logged_on_at = case when logged_on_user is distinct from ? then now() else logged_on_at end, "
                         + "state_changed_at = case when state <> 'AVAILABLE' then now() else state_changed_at end, "
+                        + "agent_mac = coalesce(?, agent_mac), agent_can_power_off = coalesce(?, agent_can_power_off), "
                         + "state = 'AVAILABLE' where id = ?")
                 .params(hb.cpuPercent() == null ? null : hb.cpuPercent().floatValue(), hb.memoryUsedMb(),
-                        hb.sessionCount(), hb.address(), hb.loggedOnUser(), hb.loggedOnUser(), agent.hostId())
+                        hb.sessionCount(), hb.address(), hb.loggedOnUser(), hb.loggedOnUser(),
+                        SessionHostPower.normalMac(hb.macAddress()), hb.canPowerOff(), agent.hostId())
                 .update();
+        if (before.state() == SessionHostState.POWERED_OFF) {
+            power.cameBack(agent.tenantId(), agent.hostId(), before.name(), before.powerAction());
+        }
         if (before.state() != SessionHostState.AVAILABLE) {
             log.info("Session host {} ({}) reports: {} → AVAILABLE", before.name(), agent.hostId(), before.state());
             audit(agent, "SESSION_HOST_AVAILABLE", Map.of("name", before.name(), "previousState", before.state().name()));

@@ -12,7 +12,8 @@ import java.util.UUID;
  */
 public record SessionHost(UUID id, UUID tenantId, UUID poolId, String name, SessionHostState state, boolean draining,
                           int maxSessions, int activeSessions, String consoleHost, Integer consolePort,
-                          boolean hasConsolePassword, Instant createdAt, Instant stateChangedAt, Agent agent) {
+                          boolean hasConsolePassword, Instant createdAt, Instant stateChangedAt, Agent agent,
+                          Power power) {
 
     /**
      * The agent side of a host.
@@ -27,5 +28,21 @@ public record SessionHost(UUID id, UUID tenantId, UUID poolId, String name, Sess
     public record Agent(boolean enrolled, Instant revokedAt, String address, String os, String version,
                         Integer cpuCount, Long memoryMb, Instant lastHeartbeatAt, Float cpuPercent,
                         Long memoryUsedMb, Integer reportedSessions, String loggedOnUser) {
+    }
+
+    /**
+     * Powering the host off and waking it ({@link SessionHostPower}).
+     *
+     * @param managed the admin allows the broker to power it off and wake it by itself (off-peak consolidation)
+     * @param canPowerOff its agent has a power-off command
+     * @param mac the network card woken: the admin's {@code wakeMac}, else the one the agent reported
+     * @param agentMac the MAC the agent reported
+     * @param wakeAddress where the magic packet goes (null: the local broadcast, port 9)
+     * @param action a change under way: {@code POWER_OFF} or {@code WAKE}; null when none
+     * @param attempts magic packets sent for the wake under way
+     * @param detail why the last power change did not happen (null once one succeeds)
+     */
+    public record Power(boolean managed, boolean canPowerOff, String mac, String agentMac, String wakeMac,
+                        String wakeAddress, String action, Instant actionAt, int attempts, String detail) {
     }
 }

@@ -43,9 +43,11 @@ class SessionHostAdminController {
     private final DesktopPools pools;
     private final AgentEnrolments enrolments;
     private final SharedPoolSessionSettings settings;
+    private final SessionHostPower power;
 
     SessionHostAdminController(SessionHosts hosts, DesktopPools pools, AgentEnrolments enrolments,
-                               SharedPoolSessionSettings settings) {
+                               SharedPoolSessionSettings settings, SessionHostPower power) {
+        this.power = power;
         this.hosts = hosts;
         this.pools = pools;
         this.enrolments = enrolments;
@@ -171,6 +173,32 @@ class SessionHostAdminController {
     @PostMapping("/session-hosts/{id}/resume")
     SessionHost resume(AdminContext ctx, @PathVariable UUID id) {
         return hosts.setDraining(ctx, id, false);
+    }
+
+    /**
+     * A host's power settings: {@code managed} lets the broker power it off when off-peak consolidation has drained
+     * it and it stayed empty, and wake it before the forecast needs it; {@code wakeMac} (else the MAC its agent
+     * reports) and {@code wakeAddress} ({@code host[:port]} the Wake-on-LAN packet is sent to; else the local
+     * broadcast, port 9).
+     */
+    record PowerSettings(@NotNull Boolean managed, @Size(max = 17) String wakeMac, @Size(max = 300) String wakeAddress) {
+    }
+
+    @PutMapping("/session-hosts/{id}/power")
+    SessionHost setPower(AdminContext ctx, @PathVariable UUID id, @Valid @RequestBody PowerSettings b) {
+        return power.configure(ctx, id, new SessionHostPower.Settings(b.managed(), b.wakeMac(), b.wakeAddress()));
+    }
+
+    /** Powers a drained, empty agent host off (its agent runs its power-off command). */
+    @PostMapping("/session-hosts/{id}/power-off")
+    SessionHost powerOff(AdminContext ctx, @PathVariable UUID id) {
+        return power.powerOff(ctx, id, "an admin powered it off");
+    }
+
+    /** Wakes a powered-off host (Wake-on-LAN); it takes sessions again once resumed. */
+    @PostMapping("/session-hosts/{id}/wake")
+    SessionHost wake(AdminContext ctx, @PathVariable UUID id) {
+        return power.wake(ctx, id, "an admin woke it");
     }
 
     @DeleteMapping("/session-hosts/{id}")

@@ -47,11 +47,13 @@ public class SessionHostLoad {
     /**
      * The tenant's hosts in figures.
      *
+     * @param poweredOff hosts the broker powered off (woken when the forecast needs them)
      * @param capacity the maximum sessions of the hosts that take new sessions (available, not draining)
      * @param busiest the hosts with the most sessions for their maximum, at most as many as asked for
      * @param attention the hosts that are unreachable or whose heartbeat is late, at most as many as asked for
      */
-    public record Summary(int hosts, int available, int registered, int unreachable, int draining, int heartbeatsLate,
+    public record Summary(int hosts, int available, int registered, int unreachable, int poweredOff, int draining,
+                          int heartbeatsLate,
                           int sessions, int capacity, List<HostLoad> busiest, List<HostLoad> attention) {
     }
 
@@ -78,6 +80,7 @@ public class SessionHostLoad {
         int available = 0;
         int registered = 0;
         int unreachable = 0;
+        int poweredOff = 0;
         int draining = 0;
         int late = 0;
         int sessions = 0;
@@ -87,6 +90,7 @@ public class SessionHostLoad {
                 case AVAILABLE -> available++;
                 case REGISTERED -> registered++;
                 case UNREACHABLE -> unreachable++;
+                case POWERED_OFF -> poweredOff++;
                 default -> {
                 }
             }
@@ -105,7 +109,7 @@ public class SessionHostLoad {
                 .sorted(Comparator.comparing((HostLoad h) -> h.lastHeartbeatAt() == null ? Instant.EPOCH : h.lastHeartbeatAt())
                         .thenComparing(HostLoad::name))
                 .limit(top).toList();
-        return new Summary(hosts.size(), available, registered, unreachable, draining, late, sessions, capacity, busiest,
+        return new Summary(hosts.size(), available, registered, unreachable, poweredOff, draining, late, sessions, capacity, busiest,
                 attention);
     }
 }

@@ -18,7 +18,8 @@ import io.deskport.broker.shared.CurrentUser;
 
 /**
  * Watches agent hosts: no heartbeat for the timeout → UNREACHABLE (nothing is placed on it); still
- * unreachable after the grace period → its sessions end as HOST_LOST.
+ * unreachable after the grace period → its sessions end as HOST_LOST. A host told to power off that goes silent is
+ * POWERED_OFF instead, and power changes that do not happen are found ({@link SessionHostPower#watch}).
  *
  * <p>Every broker runs it: the state change is one conditional update, and ending a session is guarded by
  * the session's row lock, so replicas never act twice on one session. (Hosts are not locked here: every
@@ -34,9 +35,11 @@ class SessionHostMonitor {
     private final HostsProperties properties;
     private final ApplicationEventPublisher events;
     private final TransactionTemplate tx;
+    private final SessionHostPower power;
 
     SessionHostMonitor(JdbcClient jdbc, HostedSessions sessions, HostsProperties properties,
-                       ApplicationEventPublisher events, PlatformTransactionManager txManager) {
+                       ApplicationEventPublisher events, PlatformTransactionManager txManager, SessionHostPower power) {
+        this.power = power;
         this.jdbc = jdbc;
         this.sessions = sessions;
         this.properties = properties;
@@ -49,6 +52,7 @@ class SessionHostMonitor {
         try {
             markSilentHostsUnreachable();
             endSessionsOfLostHosts();
+            power.watch();
         } catch (RuntimeException e) {
             log.warn("Session host watch failed; it runs again shortly: {}", e.getMessage());
         }
@@ -61,6 +65,8 @@ class SessionHostMonitor {
         tx.executeWithoutResult(status -> {
             List<Host> silent = jdbc.sql("update session_host set state = 'UNREACHABLE', state_changed_at = now() "
                             + "where agent_managed and state = 'AVAILABLE' "
+                            // a host told to power off that goes silent is powered off (SessionHostPower.watch)
+                            + "and (power_action is distinct from 'POWER_OFF' or active_sessions > 0) "
                             + "and last_heartbeat_at < now() - make_interval(secs => ?) returning id, tenant_id, name")
                     .param(seconds(properties.heartbeatTimeout()))
                     .query((rs, n) -> new Host(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3)))

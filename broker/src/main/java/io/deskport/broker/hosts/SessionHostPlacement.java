@@ -98,6 +98,7 @@ public class SessionHostPlacement {
                         + "count(*) filter (where state = 'AVAILABLE' and not draining) as placeable, "
                         + "count(*) filter (where draining) as draining, "
                         + "count(*) filter (where state = 'UNREACHABLE') as unreachable, "
+                        + "count(*) filter (where state = 'POWERED_OFF') as powered_off, "
                         + "coalesce(sum(max_sessions) filter (where state = 'AVAILABLE' and not draining), 0) as capacity, "
                         + "coalesce(sum(active_sessions), 0) as in_use "
                         + "from session_host where pool_id = ? and state <> 'REMOVED'")
@@ -107,6 +108,7 @@ public class SessionHostPlacement {
                     figures.put("placeableHosts", rs.getInt("placeable"));
                     figures.put("drainingHosts", rs.getInt("draining"));
                     figures.put("unreachableHosts", rs.getInt("unreachable"));
+                    figures.put("poweredOffHosts", rs.getInt("powered_off"));
                     figures.put("sessionCapacity", rs.getInt("capacity"));
                     figures.put("sessionsInUse", rs.getInt("in_use"));
                 });

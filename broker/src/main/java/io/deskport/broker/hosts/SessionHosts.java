@@ -40,7 +40,8 @@ public class SessionHosts {
             + "console_host, console_port, console_password is not null as has_password, created_at, state_changed_at, "
             + "agent_managed, credential_hash is not null as enrolled, revoked_at, agent_address, agent_os, agent_version, "
             + "cpu_count, memory_mb, last_heartbeat_at, load_cpu_percent, load_memory_used_mb, reported_sessions, "
-            + "logged_on_user";
+            + "logged_on_user, power_managed, agent_can_power_off, coalesce(wake_mac, agent_mac) as power_mac, agent_mac, "
+            + "wake_mac, wake_address, power_action, power_action_at, power_attempts, power_detail";
 
     private final JdbcClient jdbc;
     private final DesktopPools pools;
@@ -222,7 +223,11 @@ public class SessionHosts {
                 SessionHostState.valueOf(rs.getString("state")), rs.getBoolean("draining"), rs.getInt("max_sessions"),
                 rs.getInt("active_sessions"), rs.getString("console_host"), (Integer) rs.getObject("console_port"),
                 rs.getBoolean("has_password"), rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("state_changed_at").toInstant(), agent);
+                rs.getTimestamp("state_changed_at").toInstant(), agent,
+                new SessionHost.Power(rs.getBoolean("power_managed"), rs.getBoolean("agent_can_power_off"),
+                        rs.getString("power_mac"), rs.getString("agent_mac"), rs.getString("wake_mac"),
+                        rs.getString("wake_address"), rs.getString("power_action"), instant(rs.getTimestamp("power_action_at")),
+                        rs.getInt("power_attempts"), rs.getString("power_detail")));
     }
 
     private static java.time.Instant instant(java.sql.Timestamp t) {

@@ -3,6 +3,7 @@ package io.deskport.broker.provisioning;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -222,11 +223,18 @@ class PoolCapacity {
                 .query((rs, n) -> Duration.ofMillis(Math.round(rs.getDouble(1)))).list();
     }
 
-    /** The session hosts of a pool that consolidation drained (and may resume). */
+    /**
+     * The session hosts of a pool that consolidation drained (and may resume), with the time each was first seen empty
+     * since (null: not empty at the last look).
+     */
     @Transactional(readOnly = true)
-    java.util.Set<UUID> drainedByConsolidation(UUID poolId) {
-        return new java.util.HashSet<>(jdbc.sql("select host_id from capacity_drained_host where pool_id = ?").param(poolId)
-                .query(UUID.class).list());
+    Map<UUID, Optional<Instant>> drainedByConsolidation(UUID poolId) {
+        Map<UUID, Optional<Instant>> out = new java.util.HashMap<>();
+        jdbc.sql("select host_id, empty_since from capacity_drained_host where pool_id = ?").param(poolId)
+                .query((rs, n) -> out.put(rs.getObject(1, UUID.class), Optional.ofNullable(rs.getTimestamp(2))
+                        .map(java.sql.Timestamp::toInstant)))
+                .list();
+        return out;
     }
 
     /** Remembers (or forgets) that consolidation drained a host. */
@@ -238,6 +246,13 @@ class PoolCapacity {
         } else {
             jdbc.sql("delete from capacity_drained_host where host_id = ?").param(hostId).update();
         }
+    }
+
+    /** Since when a host consolidation drained has been empty (null: it has sessions). */
+    @Transactional
+    void markEmptySince(UUID hostId, Instant since) {
+        jdbc.sql("update capacity_drained_host set empty_since = ? where host_id = ?")
+                .params(since == null ? null : java.sql.Timestamp.from(since), hostId).update();
     }
 
     Optional<Settings> find(UUID poolId) {

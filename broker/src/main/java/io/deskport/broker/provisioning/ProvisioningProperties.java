@@ -56,6 +56,9 @@ import org.springframework.validation.annotation.Validated;
  *                                desktop's memory over the network)
  * @param failedMigrationCooldown a desktop whose move failed for good is tried again after this long (meanwhile its
  *                                host's drain lists it with the failure)
+ * @param sessionHostPowerOffAfter a session host off-peak consolidation drained is powered off once it has stayed
+ *                                empty this long (only hosts whose admin allows it, see the hosts module's
+ *                                {@code SessionHostPower})
  * @param imageRoot               the directory image files are published from: a tenant's golden disks
  *                                lie under {@code <imageRoot>/<tenant id>/}, the kernels and initrds only
  *                                platform admins may name anywhere under it; the hypervisor hosts see it
@@ -94,7 +97,8 @@ public record ProvisioningProperties(
         @DefaultValue("0.85") @DecimalMin("0.05") @jakarta.validation.constraints.DecimalMax("1.0")
         double storageAlertThreshold,
         @DefaultValue("4") @Min(1) int maxMigrationsPerHost,
-        @DefaultValue("10m") @NotNull Duration failedMigrationCooldown) {
+        @DefaultValue("10m") @NotNull Duration failedMigrationCooldown,
+        @DefaultValue("15m") @NotNull Duration sessionHostPowerOffAfter) {
 
     /** VMs on a hypervisor that carry a Deskport tag but that no desktop row knows. */
     public enum OrphanPolicy {

@@ -68,6 +68,9 @@ final class IsolationSweep {
             "/api/v1/admin/session-hosts/{id}/enrolment-token", "/api/v1/admin/session-hosts/{id}/revoke",
             "/api/v1/admin/pools/{poolId}/session-settings", "/api/v1/admin/session-hosts/{id}",
             "/api/v1/admin/session-hosts/{id}/drain", "/api/v1/admin/session-hosts/{id}/resume",
+            // powering a host off and waking it (B's: 404), and the agent's word before it powers off (its own host)
+            "/api/v1/admin/session-hosts/{id}/power", "/api/v1/admin/session-hosts/{id}/power-off",
+            "/api/v1/admin/session-hosts/{id}/wake", "/api/v1/agent/power",
             "/api/v1/agent/enrol", "/api/v1/agent/heartbeat", "/api/v1/agent/commands", "/api/v1/agent/commands/{id}/ack",
             "/api/v1/agent/sessions/{sessionId}/report", "/api/v1/admin/pools/{poolId}/provisioning",
             "/api/v1/admin/pools/{poolId}/images", "/api/v1/admin/pools/{poolId}/images/{imageId}/current",
@@ -441,6 +444,7 @@ final class IsolationSweep {
             case "POST /api/v1/admin/pools/{poolId}/applications" -> json("name", "app-" + UUID.randomUUID(), "command", "xterm");
             case "PUT /api/v1/admin/applications/{id}" -> json("name", "Renamed", "command", "xterm");
             case "PATCH /api/v1/admin/session-hosts/{id}" -> json("maxSessions", 1);
+            case "PUT /api/v1/admin/session-hosts/{id}/power" -> json("managed", true, "wakeMac", "52:54:00:aa:bb:cc");
             case "PUT /api/v1/admin/pools/{poolId}/provisioning" -> json("maxSize", 1);
             case "PUT /api/v1/admin/pools/{poolId}/provisioning/capacity" -> json("mode", "DEMAND", "floor", 1, "cap", 2);
             case "PUT /api/v1/admin/capacity/holidays/{day}" -> json("label", "Renamed holiday");
@@ -480,6 +484,7 @@ final class IsolationSweep {
             case "POST /api/v1/auth/oidc/backchannel-logout" -> "logout_token=not-a-logout-token";
             case "POST /api/v1/agent/heartbeat" -> json("sessionCount", 0, "sessions", new Api.RawJson("[]"));
             case "POST /api/v1/agent/sessions/{sessionId}/report" -> json("state", "ENDED", "detail", "gone");
+            case "POST /api/v1/agent/power" -> json("state", "REFUSED", "detail", "the sweep asks");
             default -> null;
         };
     }

@@ -61,6 +61,24 @@ public final class AgentProcess implements AutoCloseable {
         return new AgentProcess(hostName, dir, p);
     }
 
+    /**
+     * Starts this host's agent again after it stopped (as a machine booting does): same configuration and state
+     * directory, so it does not enrol again; its log continues.
+     */
+    public AgentProcess restart() throws IOException {
+        if (process.isAlive()) {
+            throw new IllegalStateException("the agent of " + hostName + " is still running");
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(java, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp",
+                System.getProperty("java.class.path"), "io.deskport.sessionhost.SessionHostAgent",
+                dir.resolve("session-host.properties").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(hostName).toFile()))
+                .start();
+        return new AgentProcess(hostName, dir, p);
+    }
+
     /** Agent logs stay in target/agent-logs after the test, for reading failures. */
     private static Path logFile(String hostName) throws IOException {
         Path logs = Path.of("target", "agent-logs");
