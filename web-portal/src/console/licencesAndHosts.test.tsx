@@ -112,6 +112,7 @@ const host = {
   createdAt: '2026-12-01T00:00:00Z',
   stateChangedAt: '2026-12-01T00:00:00Z',
   agent: { enrolled: true, revokedAt: null, address: '10.0.0.5', os: 'Debian', version: '0.1.0', cpuCount: 4, memoryMb: 8192, lastHeartbeatAt: new Date().toISOString(), cpuPercent: 10, memoryUsedMb: 1024, reportedSessions: 2, loggedOnUser: null },
+  power: { managed: false, canPowerOff: true, mac: '52:54:00:00:00:01', agentMac: '52:54:00:00:00:01', wakeMac: null, wakeAddress: null, action: null, actionAt: null, attempts: 0, detail: null },
 };
 
 describe('the hosts page', () => {
@@ -152,6 +153,49 @@ describe('the hosts page', () => {
     expect(outcome).toHaveTextContent('1 host now draining.');
     expect(outcome).toHaveTextContent('sh-03: Not found');
     expect(calls.find((c) => pathOf(c.url) === '/api/v1/admin/session-hosts/bulk')?.body).toEqual({ action: 'DRAIN', ids: ['h1', 'h3'] });
+  });
+
+  it('powers a drained, empty host off, wakes a powered-off one, and sets how the broker may power a host', async () => {
+    const drainedEmpty = { ...host, draining: true, activeSessions: 0 };
+    const off = { ...host, id: 'h4', name: 'sh-04', state: 'POWERED_OFF', draining: true, activeSessions: 0, power: { ...host.power, managed: true, detail: 'did not wake after 3 magic packets, 3 min apart' } };
+    const calls = renderApp('/console/hosts', ['TENANT_ADMIN'], (c) => {
+      const p = pathOf(c.url);
+      if (p === '/api/v1/admin/session-hosts') return { body: [drainedEmpty, { ...host, id: 'h2', name: 'sh-02' }, off] };
+      if (c.method === 'POST' && p.endsWith('/power-off')) return { body: { ...drainedEmpty, power: { ...host.power, action: 'POWER_OFF' } } };
+      if (c.method === 'POST' && p.endsWith('/wake')) return { body: { ...off, power: { ...off.power, action: 'WAKE', attempts: 1, detail: null } } };
+      if (c.method === 'PUT' && p === '/api/v1/admin/session-hosts/h1/power') {
+        return { status: 400, body: { type: 'about:blank', title: 'Invalid', status: 400, reason: 'VALIDATION_FAILED', detail: 'Invalid request', errors: [{ field: 'wakeAddress', message: 'is not host or host:port (port 1–65535)' }] } };
+      }
+      return p.startsWith('/api/v1/admin/') ? { body: [] } : undefined;
+    });
+    // only the drained, empty host offers Power off; the one with sessions does not; the powered-off one says why it is still off
+    expect(await screen.findByRole('button', { name: 'Power off sh-01' })).toBeInTheDocument();
+    expect(screen.getByText('Powered off')).toBeInTheDocument();
+    expect(screen.getByTestId('power-sh-04')).toHaveTextContent('did not wake after 3 magic packets');
+    expect(screen.getAllByRole('button', { name: /^Power off / })).toHaveLength(1);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Power off sh-01' }));
+    await userEvent.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Power off' }));
+    expect(await screen.findByTestId('host-outcome')).toHaveTextContent('sh-01 is told to power off');
+    expect(calls.some((c) => c.method === 'POST' && pathOf(c.url) === '/api/v1/admin/session-hosts/h1/power-off')).toBe(true);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Wake sh-04' }));
+    await userEvent.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Wake' }));
+    expect(await screen.findByTestId('host-outcome')).toHaveTextContent('A Wake-on-LAN packet went to sh-04');
+
+    // the settings: the form's own check first, then the broker's answer by field
+    await userEvent.click(screen.getByRole('button', { name: 'Power settings of sh-01' }));
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.click(within(dialog).getByLabelText(/Power it off when it is not needed/));
+    await userEvent.type(within(dialog).getByLabelText(/Network card to wake/), '52:54:00');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect(await within(dialog).findByText('six hex pairs, e.g. 52:54:00:12:34:56')).toBeInTheDocument();
+    expect(calls.some((c) => c.method === 'PUT')).toBe(false);
+    await userEvent.clear(within(dialog).getByLabelText(/Network card to wake/));
+    await userEvent.type(within(dialog).getByLabelText(/Send the magic packet to/), '10.1.2.255:9');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect(await within(dialog).findByText('is not host or host:port (port 1–65535)')).toBeInTheDocument();
+    expect(calls.find((c) => c.method === 'PUT')?.body).toEqual({ managed: true, wakeMac: null, wakeAddress: '10.1.2.255:9' });
   });
 
   it('shows a hypervisor host’s allocation against physical capacity times its ratios, and its disk filling up', async () => {

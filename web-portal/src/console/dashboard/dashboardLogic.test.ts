@@ -111,6 +111,9 @@ describe('hosts, seats and tasks', () => {
     expect(v.summary).toBe('3 of 4 hosts available · 1 draining · 1 unreachable');
     expect(v.sessions).toBe('12 of 40 session seats in use (30 %)');
     expect(v.tone).toBe('red');
+    const night = sessionHostsView({ hosts: 4, available: 2, registered: 0, unreachable: 0, poweredOff: 2, draining: 3, heartbeatsLate: 0, sessions: 3, capacity: 10, busiest: [], attention: [] }, '2026-12-06T03:30:00Z');
+    expect(night.summary).toBe('2 of 4 hosts available · 3 draining · 2 powered off');
+    expect(night.tone).toBe('green');
   });
 
   it('shows hypervisor allocation against capacity, and whose desktops it counts', () => {

@@ -341,6 +341,7 @@ export function sessionHostsView(s: SessionHosts, generatedAt: string): SessionH
       `${s.available} of ${plural(s.hosts, 'host')} available`,
       s.draining ? `${s.draining} draining` : null,
       s.unreachable ? `${s.unreachable} unreachable` : null,
+      s.poweredOff ? `${s.poweredOff} powered off` : null,
       s.heartbeatsLate ? `${plural(s.heartbeatsLate, 'late heartbeat')}` : null,
       s.registered ? `${s.registered} not reporting yet` : null,
     ]

@@ -117,6 +117,8 @@ export interface SessionHosts {
   available: number;
   registered: number;
   unreachable: number;
+  /** Powered off by the broker (woken when the forecast needs them); absent from brokers before it. */
+  poweredOff?: number;
   draining: number;
   heartbeatsLate: number;
   sessions: number;

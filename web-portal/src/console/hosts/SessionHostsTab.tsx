@@ -7,12 +7,15 @@ import { ConsoleList, useConsoleList, useNotice, usePendingAction, type FilterKe
 import type { Column } from '../PagedTable';
 import { ConfirmModal, SelectFilter, TextFilter, When } from '../controls';
 import { EnrolHostModal } from './EnrolHostModal';
-import { ageWords, bulkWords, heartbeatAge, loadWords, sessionHostStateWords, sessionsWords } from './hostLogic';
+import { PowerModal } from './PowerModal';
+import { ageWords, bulkWords, heartbeatAge, loadWords, powerView, sessionHostStateWords, sessionsWords } from './hostLogic';
 import { SESSION_HOST_STATES, type BulkResult, type SessionHostDetail } from './hostTypes';
 
 const FILTERS = ['q', 'poolId', 'state', 'draining'] as const;
 
-type Pending = { action: 'DRAIN' | 'RESUME'; hosts: SessionHostDetail[] };
+type Pending = { action: 'DRAIN' | 'RESUME' | 'POWER_OFF' | 'WAKE'; hosts: SessionHostDetail[] };
+
+const PATHS = { DRAIN: 'drain', RESUME: 'resume', POWER_OFF: 'power-off', WAKE: 'wake' } as const;
 
 /** The tenant's session hosts: load and heartbeats, drain and resume (one or many), and enrolment of new ones. */
 export function SessionHostsTab({ admin }: { admin: boolean }) {
@@ -22,6 +25,7 @@ export function SessionHostsTab({ admin }: { admin: boolean }) {
   const [selected, setSelected] = useState<Map<string, SessionHostDetail>>(new Map());
   const pending = usePendingAction<Pending>();
   const [enrolling, setEnrolling] = useState<SessionHostDetail | 'new' | null>(null);
+  const [powering, setPowering] = useState<SessionHostDetail | null>(null);
   const notice = useNotice();
   const [now, setNow] = useState(() => Date.now());
 
@@ -37,8 +41,19 @@ export function SessionHostsTab({ admin }: { admin: boolean }) {
     pending.run(async ({ action, hosts }) => {
       const ids = hosts.map((h) => h.id);
       let result: BulkResult;
+      if (action === 'POWER_OFF' || action === 'WAKE') {
+        await client.send('POST', `/api/v1/admin/session-hosts/${encodeURIComponent(ids[0])}/${PATHS[action]}`);
+        notice.show(
+          action === 'POWER_OFF'
+            ? `${hosts[0].name} is told to power off; it is listed as powered off once its agent has agreed.`
+            : `A Wake-on-LAN packet went to ${hosts[0].name}; it takes sessions again once resumed after its agent reports.`,
+          { variant: 'success', testId: 'host-outcome' },
+        );
+        list.reload();
+        return;
+      }
       if (ids.length === 1) {
-        await client.send('POST', `/api/v1/admin/session-hosts/${encodeURIComponent(ids[0])}/${action === 'DRAIN' ? 'drain' : 'resume'}`);
+        await client.send('POST', `/api/v1/admin/session-hosts/${encodeURIComponent(ids[0])}/${PATHS[action]}`);
         result = { succeeded: 1, failed: 0, results: [{ id: ids[0], status: 200, reason: null, detail: null }] };
       } else {
         result = (await client.send<BulkResult>('POST', '/api/v1/admin/session-hosts/bulk', { action, ids })).value;
@@ -76,12 +91,18 @@ export function SessionHostsTab({ admin }: { admin: boolean }) {
       title: 'State',
       render: (h) => {
         const s = sessionHostStateWords(h);
+        const power = h.power ? powerView(h).line : null;
         return (
           <>
             <Label color={s.colour}>{s.label}</Label>{' '}
             <span className="dp-secondary">
               since <When at={h.stateChangedAt} />
             </span>
+            {power && (
+              <div className="dp-secondary" data-testid={`power-${h.name}`}>
+                {power}
+              </div>
+            )}
           </>
         );
       },
@@ -97,7 +118,7 @@ export function SessionHostsTab({ admin }: { admin: boolean }) {
   ];
 
   const rows = list.rows;
-  const pick = (hosts: SessionHostDetail[], action: 'DRAIN' | 'RESUME') => {
+  const pick = (hosts: SessionHostDetail[], action: Pending['action']) => {
     notice.clear();
     pending.ask({ action, hosts });
   };
@@ -146,6 +167,25 @@ export function SessionHostsTab({ admin }: { admin: boolean }) {
                       Drain
                     </Button>
                   )}{' '}
+                  {h.power && powerView(h).canPowerOff && (
+                    <>
+                      <Button variant="secondary" size="sm" onClick={() => pick([h], 'POWER_OFF')} aria-label={`Power off ${h.name}`}>
+                        Power off
+                      </Button>{' '}
+                    </>
+                  )}
+                  {h.power && powerView(h).canWake && (
+                    <>
+                      <Button variant="secondary" size="sm" onClick={() => pick([h], 'WAKE')} aria-label={`Wake ${h.name}`}>
+                        Wake
+                      </Button>{' '}
+                    </>
+                  )}
+                  {h.agent && h.power && (
+                    <Button variant="link" size="sm" onClick={() => setPowering(h)} aria-label={`Power settings of ${h.name}`}>
+                      Power…
+                    </Button>
+                  )}
                   {h.agent && (
                     <Button variant="link" size="sm" onClick={() => setEnrolling(h)} aria-label={`New enrolment token for ${h.name}`}>
                       New token
@@ -199,24 +239,31 @@ export function SessionHostsTab({ admin }: { admin: boolean }) {
       />
       {pending.pending && (
         <ConfirmModal
-          title={
-            pending.pending.action === 'DRAIN'
-              ? `Drain ${pending.pending.hosts.length === 1 ? pending.pending.hosts[0].name : `${pending.pending.hosts.length} hosts`}?`
-              : `Resume ${pending.pending.hosts.length === 1 ? pending.pending.hosts[0].name : `${pending.pending.hosts.length} hosts`}?`
-          }
-          confirmLabel={pending.pending.action === 'DRAIN' ? 'Drain' : 'Resume'}
-          danger={pending.pending.action === 'DRAIN'}
+          title={confirmTitle(pending.pending)}
+          confirmLabel={{ DRAIN: 'Drain', RESUME: 'Resume', POWER_OFF: 'Power off', WAKE: 'Wake' }[pending.pending.action]}
+          danger={pending.pending.action === 'DRAIN' || pending.pending.action === 'POWER_OFF'}
           busy={pending.busy}
           problem={pending.problem}
           onConfirm={() => void act()}
           onCancel={pending.cancel}
         >
-          {pending.pending.action === 'DRAIN'
-            ? 'New sessions are no longer placed there; sessions running now go on and their users can reconnect. Use it before maintenance, then log the remaining users off or wait for them to leave.'
-            : 'New sessions can be placed there again.'}
+          {
+            {
+              DRAIN: 'New sessions are no longer placed there; sessions running now go on and their users can reconnect. Use it before maintenance, then log the remaining users off or wait for them to leave.',
+              RESUME: 'New sessions can be placed there again.',
+              POWER_OFF: 'Its agent runs its power-off command (it has no session and takes none while drained). Wake it from here later, or let the pool wake it when the forecast needs it.',
+              WAKE: 'A Wake-on-LAN packet goes to its network card (again every few minutes if it does not answer). Once its agent reports it is back, still drained: resume it, or the pool resumes it when it needs it.',
+            }[pending.pending.action]
+          }
         </ConfirmModal>
       )}
+      {powering && <PowerModal host={powering} onClose={() => setPowering(null)} onDone={list.reload} />}
       {enrolling && <EnrolHostModal host={enrolling === 'new' ? undefined : enrolling} onClose={() => setEnrolling(null)} onDone={list.reload} />}
     </>
   );
+}
+
+function confirmTitle({ action, hosts }: Pending): string {
+  const what = hosts.length === 1 ? hosts[0].name : `${hosts.length} hosts`;
+  return { DRAIN: `Drain ${what}?`, RESUME: `Resume ${what}?`, POWER_OFF: `Power off ${what}?`, WAKE: `Wake ${what}?` }[action];
 }

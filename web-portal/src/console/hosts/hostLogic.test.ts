@@ -1,4 +1,4 @@
-import { ageWords, allocationWords, bulkWords, drainBlockedWords, drainMoveWords, drainSummary, enrolmentCommand, heartbeatAge, hypervisorAllocation, hypervisorStateWords, loadWords, overcommitLines, sessionHostStateWords, sessionsWords, storageUseWords } from './hostLogic';
+import { ageWords, allocationWords, bulkWords, drainBlockedWords, drainMoveWords, drainSummary, enrolmentCommand, heartbeatAge, hypervisorAllocation, hypervisorStateWords, loadWords, overcommitLines, powerSettingsErrors, powerView, sessionHostStateWords, sessionsWords, storageUseWords } from './hostLogic';
 import type { SessionHostAgent } from './hostTypes';
 
 const agent: SessionHostAgent = {
@@ -140,5 +140,44 @@ describe('a hypervisor host’s drain in words', () => {
     expect(drainMoveWords({ state: 'PENDING', attempts: 1, errorReason: 'TIMEOUT' }).label).toBe('retrying (attempt 2)');
     expect(drainMoveWords({ state: 'FAILED', attempts: 5, errorReason: 'HYPERVISOR_ERROR' })).toEqual({ label: 'failed (HYPERVISOR_ERROR)', colour: 'red' });
     expect(drainMoveWords({ state: 'SUCCEEDED', attempts: 1, errorReason: null }).colour).toBe('green');
+  });
+});
+
+describe('a session host’s power', () => {
+  const base = {
+    state: 'AVAILABLE' as const,
+    draining: true,
+    activeSessions: 0,
+    agent: { enrolled: true, revokedAt: null, address: null, os: null, version: null, cpuCount: null, memoryMb: null, lastHeartbeatAt: null, cpuPercent: null, memoryUsedMb: null, reportedSessions: null, loggedOnUser: null },
+    power: { managed: true, canPowerOff: true, mac: '52:54:00:00:00:01', agentMac: null, wakeMac: '52:54:00:00:00:01', wakeAddress: null, action: null, actionAt: null, attempts: 0, detail: null },
+  };
+
+  it('offers Power off only for a drained, empty agent host with a command, and says what is missing otherwise', () => {
+    expect(powerView(base)).toMatchObject({ canPowerOff: true, canWake: false, powerOffHint: null, line: 'powered off when drained and empty off-peak' });
+    expect(powerView({ ...base, draining: false })).toMatchObject({ canPowerOff: false, powerOffHint: 'drain it first' });
+    expect(powerView({ ...base, activeSessions: 1 })).toMatchObject({ canPowerOff: false, powerOffHint: '1 session still on it' });
+    expect(powerView({ ...base, power: { ...base.power, canPowerOff: false } }).powerOffHint).toContain('power.off-command');
+    expect(powerView({ ...base, agent: null })).toMatchObject({ canPowerOff: false, powerOffHint: null });
+  });
+
+  it('offers Wake for a powered-off host whose card is known, and tells a wake under way or given up', () => {
+    const off = { ...base, state: 'POWERED_OFF' as const };
+    expect(powerView(off)).toMatchObject({ canWake: true, line: 'woken when the forecast needs it' });
+    expect(powerView({ ...off, power: { ...off.power, mac: null } }).canWake).toBe(false);
+    expect(powerView({ ...off, power: { ...off.power, action: 'WAKE', attempts: 2 } })).toMatchObject({ canWake: false, line: 'magic packet 2 sent to 52:54:00:00:00:01' });
+    expect(powerView({ ...off, power: { ...off.power, detail: 'did not wake after 3 magic packets' } }).line).toBe('did not wake after 3 magic packets');
+    expect(sessionHostStateWords({ ...off, power: { action: 'WAKE' } }).label).toBe('Waking');
+    expect(sessionHostStateWords(off).label).toBe('Powered off');
+    expect(sessionHostStateWords({ ...base, power: { action: 'POWER_OFF' } }).label).toBe('Powering off');
+  });
+
+  it('checks a MAC and a wake address the way the broker does', () => {
+    expect(powerSettingsErrors('', '')).toEqual({});
+    expect(powerSettingsErrors('52-54-00-AA-bb-01', '10.1.2.255')).toEqual({});
+    expect(powerSettingsErrors('52:54:00', '')).toHaveProperty('wakeMac');
+    expect(powerSettingsErrors('', '10.1.2.255:70000')).toHaveProperty('wakeAddress');
+    expect(powerSettingsErrors('', '[fe80::1]:9')).toEqual({});
+    expect(powerSettingsErrors('', 'fe80::1')).toEqual({});
+    expect(powerSettingsErrors('', 'host name:9')).toHaveProperty('wakeAddress');
   });
 });

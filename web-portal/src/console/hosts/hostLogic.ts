@@ -24,7 +24,10 @@ export function ageWords(seconds: number | null): string {
 }
 
 /** A session host's state in words, with its draining flag (a flag beside the state). */
-export function sessionHostStateWords(h: Pick<SessionHostDetail, 'state' | 'draining' | 'agent'>): { label: string; colour: 'green' | 'orange' | 'red' | 'grey' | 'blue' } {
+export function sessionHostStateWords(h: Pick<SessionHostDetail, 'state' | 'draining' | 'agent'> & { power?: Pick<SessionHostDetail['power'], 'action'> }): {
+  label: string;
+  colour: 'green' | 'orange' | 'red' | 'grey' | 'blue';
+} {
   if (h.agent?.revokedAt && !h.agent.enrolled) {
     return { label: 'Credential revoked', colour: 'red' };
   }
@@ -32,7 +35,10 @@ export function sessionHostStateWords(h: Pick<SessionHostDetail, 'state' | 'drai
     case 'REGISTERED':
       return { label: h.agent ? 'Waiting for its agent' : 'Registered', colour: 'blue' };
     case 'AVAILABLE':
+      if (h.power?.action === 'POWER_OFF') return { label: 'Powering off', colour: 'orange' };
       return h.draining ? { label: 'Draining', colour: 'orange' } : { label: 'Available', colour: 'green' };
+    case 'POWERED_OFF':
+      return h.power?.action === 'WAKE' ? { label: 'Waking', colour: 'blue' } : { label: 'Powered off', colour: 'grey' };
     case 'UNREACHABLE':
       return { label: h.draining ? 'Unreachable, draining' : 'Unreachable', colour: 'red' };
     case 'REMOVED':
@@ -238,4 +244,53 @@ export function drainMoveWords(m: Pick<DrainMove, 'state' | 'attempts' | 'errorR
     case 'CANCELLED':
       return { label: 'not needed any more', colour: 'grey' };
   }
+}
+
+/** What an admin may do about a host's power now, and the line that says where it stands. */
+export function powerView(h: Pick<SessionHostDetail, 'state' | 'draining' | 'activeSessions' | 'agent' | 'power'>): {
+  canPowerOff: boolean;
+  canWake: boolean;
+  /** Why "Power off" is not offered (null when it is, or the host has no agent). */
+  powerOffHint: string | null;
+  line: string | null;
+} {
+  const p = h.power;
+  const agent = h.agent !== null;
+  const idle = h.state === 'AVAILABLE' && p.action === null;
+  const canPowerOff = agent && p.canPowerOff && idle && h.draining && h.activeSessions === 0;
+  const canWake = h.state === 'POWERED_OFF' && p.mac !== null && p.action === null;
+  let powerOffHint: string | null = null;
+  if (agent && idle && !canPowerOff) {
+    powerOffHint = !p.canPowerOff
+      ? 'its agent has no power-off command (power.off-command)'
+      : !h.draining
+        ? 'drain it first'
+        : h.activeSessions > 0
+          ? `${h.activeSessions} session${h.activeSessions === 1 ? '' : 's'} still on it`
+          : null;
+  }
+  let line: string | null = null;
+  if (p.detail) line = p.detail;
+  else if (p.action === 'WAKE') line = `magic packet ${p.attempts} sent to ${p.mac ?? '?'}`;
+  else if (p.action === 'POWER_OFF') line = 'its agent was told to power off';
+  else if (h.state === 'POWERED_OFF') line = p.managed ? 'woken when the forecast needs it' : 'powered off by an admin';
+  else if (p.managed) line = 'powered off when drained and empty off-peak';
+  return { canPowerOff, canWake, powerOffHint, line };
+}
+
+const MAC = /^[0-9a-fA-F]{2}([:-][0-9a-fA-F]{2}){5}$/;
+
+/** The power settings form's own checks (the broker checks them again): field → message. */
+export function powerSettingsErrors(wakeMac: string, wakeAddress: string): Record<string, string> {
+  const errors: Record<string, string> = {};
+  if (wakeMac.trim() && !MAC.test(wakeMac.trim())) errors.wakeMac = 'six hex pairs, e.g. 52:54:00:12:34:56';
+  const a = wakeAddress.trim();
+  if (a) {
+    // host, host:port, [v6]:port, or a bare IPv6 address (several colons: no port)
+    const bareV6 = /^[0-9a-fA-F:.]+$/.test(a) && a.split(':').length > 2;
+    const m = bareV6 ? [a, a, undefined] : /^(\[[^\]]+\]|[^:\s\[\]]+)(?::(\d+))?$/.exec(a);
+    const port = m?.[2] === undefined ? 9 : Number(m[2]);
+    if (!m || port < 1 || port > 65535) errors.wakeAddress = 'host or host:port, e.g. 10.1.2.255:9';
+  }
+  return errors;
 }

@@ -1,7 +1,26 @@
 /** The hosts API's shapes (hosts.SessionHost, provisioning.HypervisorHost, shared.Bulk). */
 
-export type SessionHostState = 'REGISTERED' | 'AVAILABLE' | 'UNREACHABLE' | 'REMOVED';
-export const SESSION_HOST_STATES: readonly SessionHostState[] = ['REGISTERED', 'AVAILABLE', 'UNREACHABLE', 'REMOVED'];
+export type SessionHostState = 'REGISTERED' | 'AVAILABLE' | 'UNREACHABLE' | 'POWERED_OFF' | 'REMOVED';
+export const SESSION_HOST_STATES: readonly SessionHostState[] = ['REGISTERED', 'AVAILABLE', 'UNREACHABLE', 'POWERED_OFF', 'REMOVED'];
+
+/** Powering a host off and waking it (hosts.SessionHost.Power). */
+export interface SessionHostPower {
+  /** The admin allows the broker to power it off (off-peak, drained and empty) and wake it by itself. */
+  managed: boolean;
+  /** Its agent has a power-off command. */
+  canPowerOff: boolean;
+  /** The card woken: wakeMac, else the agent's. */
+  mac: string | null;
+  agentMac: string | null;
+  wakeMac: string | null;
+  /** host[:port] of the magic packet; null: the local broadcast, port 9. */
+  wakeAddress: string | null;
+  action: 'POWER_OFF' | 'WAKE' | null;
+  actionAt: string | null;
+  attempts: number;
+  /** Why the last power change did not happen. */
+  detail: string | null;
+}
 
 export interface SessionHostAgent {
   enrolled: boolean;
@@ -34,6 +53,7 @@ export interface SessionHostDetail {
   stateChangedAt: string;
   /** null for a host registered by its console address. */
   agent: SessionHostAgent | null;
+  power: SessionHostPower;
 }
 
 export interface AgentHostCreated {

@@ -11,7 +11,14 @@ export interface CapacityView {
   explain: string | null;
   curve: CapacityCurve | null;
   /** SHARED pools in DEMAND mode: the last consolidation pass (hosts open and drained). */
-  consolidation?: { hostsOpen: number; hosts: number; drained: { name: string; activeSessions: number; empty: boolean }[] } | null;
+  consolidation?: {
+    hostsOpen: number;
+    hosts: number;
+    drained: { name: string; activeSessions: number; empty: boolean; power: 'ON' | 'EMPTY_TO_POWER_OFF' | 'EMPTY_CAN_BE_POWERED_OFF' | 'POWERING_OFF' | 'POWERED_OFF' | 'WAKING'; emptySince: string | null }[];
+    /** Hosts being woken (counted open: their seats are coming). */
+    waking: string[];
+    poweredOff: number;
+  } | null;
 }
 
 /** The local day's forecast (mean arrivals) and actual arrivals per 5-minute slot. */
