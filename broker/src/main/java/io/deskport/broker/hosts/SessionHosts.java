@@ -127,6 +127,12 @@ public class SessionHosts {
         SessionHost host = get(ctx.tenantId(), id);
         jdbc.sql("update session_host set draining = ? where tenant_id = ? and id = ?")
                 .params(draining, ctx.tenantId(), id).update();
+        if (!draining && "POWER_OFF".equals(host.power().action())) {
+            // resumed before its agent went down: the power-off is withdrawn (the agent's last handshake is refused too)
+            jdbc.sql("update session_host set power_action = null, power_action_at = null, power_detail = ? "
+                    + "where id = ? and power_action = 'POWER_OFF'").params("resumed before it powered off", id).update();
+            jdbc.sql("delete from session_host_command where host_id = ? and kind = 'POWER_OFF'").param(id).update();
+        }
         if (host.draining() != draining) {
             events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(),
                     draining ? "SESSION_HOST_DRAINED" : "SESSION_HOST_RESUMED", "SESSION_HOST", id.toString(),

@@ -25,6 +25,12 @@ public enum UsageEventType {
     SNAPSHOT_CREATED("snapshot.created", "snapshots"),
     /** A snapshot was deleted (by a user, an admin, the keep-N policy, or with its desktop). */
     SNAPSHOT_DELETED("snapshot.deleted", "snapshots"),
+    /** Not usage, an alert: more seats of a product are in use than its licence has (from the licensing sweep). */
+    LICENCE_OVERUSE_STARTED("licence.overuse_started", "licence-products"),
+    /** Not usage, an alert: an overuse period of a product ended, with its peak excess. */
+    LICENCE_OVERUSE_ENDED("licence.overuse_ended", "licence-products"),
+    /** Not usage, an alert: a licence ends within 30, 7, then 1 day. */
+    LICENCE_EXPIRING("licence.expiring", "licences"),
     /** Not usage: a tenant's webhook endpoint failed for the give-up window and was disabled (its other integrations hear of it). */
     WEBHOOK_DISABLED("webhook.disabled", "webhook-subscriptions");
 

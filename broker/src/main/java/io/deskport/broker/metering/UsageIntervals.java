@@ -207,7 +207,7 @@ class UsageIntervals {
             case LICENCE_SEAT_RELEASED -> seat(State.RELEASED, false, d);
             case SNAPSHOT_CREATED -> snapshot(State.KEPT, true, d);
             case SNAPSHOT_DELETED -> snapshot(State.DELETED, false, d);
-            case TENANT_QUOTA_CHANGED, WEBHOOK_DISABLED -> null;
+            case TENANT_QUOTA_CHANGED, WEBHOOK_DISABLED, LICENCE_OVERUSE_STARTED, LICENCE_OVERUSE_ENDED, LICENCE_EXPIRING -> null;
         };
     }
 

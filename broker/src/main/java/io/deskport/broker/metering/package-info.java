@@ -37,7 +37,8 @@
 @ApplicationModule(displayName = "Metering",
         allowedDependencies = {"shared", "tenancy", "pools", "brokering", "licensing", "provisioning"})
 @Tables(owns = {"usage_event", "usage_rollup_state", "usage_interval", "usage_rollup_dirty", "usage_rollup",
-        "webhook_subscription", "webhook_secret", "webhook_delivery", "webhook_retry", "webhook_replay", "webhook_attempt"},
+        "webhook_subscription", "webhook_secret", "webhook_delivery", "webhook_retry", "webhook_replay", "webhook_attempt",
+        "metering_alert_recorded"},
         publishes = {})
 package io.deskport.broker.metering;
 

@@ -3,7 +3,7 @@
  * reason codes, and the admin-change event. Depends on no other module.
  */
 @ApplicationModule(type = ApplicationModule.Type.OPEN)
-@Tables(owns = {"platform_secret"})
+@Tables(owns = {"platform_secret", "event_publication"})
 package io.deskport.broker.shared;
 
 import org.springframework.modulith.ApplicationModule;

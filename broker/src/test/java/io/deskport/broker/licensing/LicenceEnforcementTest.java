@@ -293,6 +293,10 @@ class LicenceEnforcementTest {
                 .singleElement().satisfies(e -> assertThat(e.peakExcess()).isEqualTo(1));
         assertThat(jdbc.sql("select count(*) from audit_event where tenant_id = ? and action in "
                 + "('LICENCE_OVERUSE_STARTED', 'LICENCE_OVERUSE_ENDED')").param(t.id).query(Integer.class).single()).isEqualTo(2);
+        // and the usage log has both alerts, once each (through the event publication registry, after the sweep's commit)
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> jdbc.sql("select count(*) "
+                + "from usage_event where subject = ? and type in ('licence.overuse_started', 'licence.overuse_ended')")
+                .param("licence-products/" + product).query(Integer.class).single() == 2);
         assertLedger();
     }
 
@@ -340,6 +344,9 @@ class LicenceEnforcementTest {
                 .singleElement().satisfies(e -> assertThat(e.notice()).isEqualTo(7));
         sweep.sweepNow();
         assertThat(events.stream(LicenceExpiring.class).filter(e -> e.licenceId().equals(licence)).count()).isEqualTo(1);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> jdbc.sql("select count(*) "
+                + "from usage_event where subject = ? and type = 'licence.expiring' and (data->>'noticeDays')::int = 7")
+                .param("licences/" + licence).query(Integer.class).single() == 1);
 
         // it ended a day ago: still in its 2 days of grace
         jdbc.sql("update licence set valid_until = now() - interval '1 day' where id = ?").param(licence).update();
