@@ -174,8 +174,9 @@ class SharedPoolConsolidation {
         for (SessionHost h : candidates) {
             boolean keep = open < s.floor() || freeSeats < margin;
             if (keep && h.state() == SessionHostState.POWERED_OFF) {
-                if (h.power().mac() == null) {
-                    // cannot be woken: it stays counted out, the next host is looked at
+                if (h.power().mac() == null || !h.power().managed()) {
+                    // cannot be woken (no card known), or its admin took the broker's leave back: it stays counted
+                    // out, the next host is looked at
                     drained.add(new DrainedHost(h.id(), h.name(), 0, true, PowerStatus.POWERED_OFF, null));
                     poweredOff++;
                     continue;
