@@ -16,8 +16,6 @@ import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.event.TransactionPhase;
-import org.springframework.transaction.event.TransactionalEventListener;
 
 import io.deskport.broker.brokering.ConnectOutcomesCounted;
 import io.deskport.broker.brokering.SessionStateChanged;
@@ -29,6 +27,7 @@ import io.deskport.broker.pools.DesktopPoolRemoved;
 import io.deskport.broker.pools.DesktopRemoved;
 import io.deskport.broker.pools.DesktopStateChanged;
 import io.deskport.broker.shared.AdminActionPerformed;
+import io.deskport.broker.shared.AfterCommit;
 import io.deskport.broker.shared.DatabaseOutages;
 import io.deskport.broker.shared.DedicatedConnections;
 import io.deskport.broker.tenancy.TenantQuotaChanged;
@@ -68,55 +67,55 @@ class DashboardChanges implements SmartLifecycle {
         this.connections = connections;
     }
 
-    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+    @EventListener
     void on(SessionStateChanged e) {
-        changed(e.tenantId());
+        AfterCommit.run(() -> changed(e.tenantId()));
     }
 
-    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+    @EventListener
     void on(DesktopStateChanged e) {
-        changed(e.tenantId());
+        AfterCommit.run(() -> changed(e.tenantId()));
     }
 
-    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+    @EventListener
     void on(DesktopAdded e) {
-        changed(e.tenantId());
+        AfterCommit.run(() -> changed(e.tenantId()));
     }
 
-    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+    @EventListener
     void on(DesktopRemoved e) {
-        changed(e.tenantId());
+        AfterCommit.run(() -> changed(e.tenantId()));
     }
 
-    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+    @EventListener
     void on(DesktopPoolRemoved e) {
-        changed(e.tenantId());
+        AfterCommit.run(() -> changed(e.tenantId()));
     }
 
-    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+    @EventListener
     void on(SessionHostRemoved e) {
-        changed(e.tenantId());
+        AfterCommit.run(() -> changed(e.tenantId()));
     }
 
     /** Pools, hosts, licences, provisioning settings…; a platform object (a hypervisor host) concerns every tenant. */
-    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+    @EventListener
     void on(AdminActionPerformed e) {
-        changed(e.tenantId());
+        AfterCommit.run(() -> changed(e.tenantId()));
     }
 
-    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+    @EventListener
     void on(TenantQuotaChanged e) {
-        changed(e.tenantId());
+        AfterCommit.run(() -> changed(e.tenantId()));
     }
 
-    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+    @EventListener
     void on(LicenceOveruseStarted e) {
-        changed(e.tenantId());
+        AfterCommit.run(() -> changed(e.tenantId()));
     }
 
-    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+    @EventListener
     void on(LicenceOveruseEnded e) {
-        changed(e.tenantId());
+        AfterCommit.run(() -> changed(e.tenantId()));
     }
 
     /** Published after the tally's write committed. */

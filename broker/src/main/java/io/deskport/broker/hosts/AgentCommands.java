@@ -11,9 +11,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
+import io.deskport.broker.shared.AfterCommit;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -54,16 +53,7 @@ class AgentCommands implements SmartLifecycle {
         jdbc.sql("insert into session_host_command (tenant_id, host_id, session_id, kind, payload) "
                         + "values (?, ?, ?, ?, ?::jsonb)")
                 .params(tenantId, hostId, sessionId, kind.name(), json.writeValueAsString(payload)).update();
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    signal(hostId).wake();
-                }
-            });
-        } else {
-            signal(hostId).wake();
-        }
+        AfterCommit.run(() -> signal(hostId).wake());
     }
 
     /**

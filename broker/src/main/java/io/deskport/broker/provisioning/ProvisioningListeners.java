@@ -10,8 +10,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
-import org.springframework.transaction.event.TransactionPhase;
-import org.springframework.transaction.event.TransactionalEventListener;
 
 import io.deskport.broker.brokering.SessionState;
 import io.deskport.broker.brokering.SessionStateChanged;
@@ -21,6 +19,7 @@ import io.deskport.broker.pools.DesktopState;
 import io.deskport.broker.pools.DesktopStateChanged;
 import io.deskport.broker.pools.ManagedDesktops;
 import io.deskport.broker.pools.PoolExhausted;
+import io.deskport.broker.shared.AfterCommit;
 import io.deskport.broker.shared.CallerTransaction;
 import io.deskport.provisioning.planner.ActionType;
 
@@ -114,11 +113,11 @@ class ProvisioningListeners {
     }
 
     /** Work for the reconciler: wake it once the change is committed. */
-    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+    @EventListener
     void on(DesktopStateChanged e) {
         if (e.to() == DesktopState.STARTING || e.to() == DesktopState.REFRESHING || e.to() == DesktopState.FAILED
                 || e.from() == DesktopState.READY) {
-            reconciler.wakeUp();
+            AfterCommit.run(reconciler::wakeUp);
         }
     }
 }
