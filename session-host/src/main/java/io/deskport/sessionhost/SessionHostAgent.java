@@ -278,7 +278,8 @@ public final class SessionHostAgent implements AutoCloseable {
             if (!running) {
                 return;
             }
-            failure = "the machine was still running " + config.powerOffGrace() + " after the power-off command";
+            failure = "the machine was still running " + config.powerOffGrace().toSeconds()
+                    + " s after the power-off command";
         }
         log.log(System.Logger.Level.WARNING, "Did not power off: {0}", failure);
         try {
