@@ -199,6 +199,26 @@ class ConsoleEndToEndTest {
         assertThat(hosts).hasSize(1);
         assertThat(hosts.getFirst().get("name").asString()).isEqualTo("sh-01");
         assertThat(hosts.getFirst().get("state").asString()).isEqualTo("REGISTERED");
+        enrol.findElement(By.xpath(".//button[normalize-space(.)='Done']")).click();
+
+        // its power: the broker may power it off when drained and empty off-peak, and wake it through its card
+        browser.waiting(STEP).until(d -> d.findElement(By.cssSelector("button[aria-label='Power settings of sh-01']"))).click();
+        WebElement power = browser.waiting(STEP).until(d -> d.findElement(By.cssSelector("[role='dialog']")));
+        power.findElement(By.id("power-managed")).click();
+        power.findElement(By.id("power-mac")).sendKeys("52:54:00:12:34");
+        power.findElement(By.xpath(".//button[normalize-space(.)='Save']")).click();
+        browser.waiting(STEP).until(d -> d.getPageSource().contains("six hex pairs, e.g. 52:54:00:12:34:56"));
+        power.findElement(By.id("power-mac")).sendKeys(":56");
+        power.findElement(By.id("power-address")).sendKeys("10.1.2.255:9");
+        power.findElement(By.xpath(".//button[normalize-space(.)='Save']")).click();
+        browser.waiting(STEP).until(d -> d.findElements(By.cssSelector("[role='dialog']")).isEmpty());
+        browser.waiting(STEP).until(d -> d.findElement(By.cssSelector("[data-testid='power-sh-01']")).getText()
+                .contains("powered off when drained and empty off-peak"));
+        browser.screenshot("console-11-session-host-power");
+        var settings = tenant.admin.all("/api/v1/admin/pools/" + shared + "/session-hosts").getFirst().get("power");
+        assertThat(settings.get("managed").asBoolean()).isTrue();
+        assertThat(settings.get("wakeMac").asString()).isEqualTo("52:54:00:12:34:56");
+        assertThat(settings.get("wakeAddress").asString()).isEqualTo("10.1.2.255:9");
     }
 
     @Test
