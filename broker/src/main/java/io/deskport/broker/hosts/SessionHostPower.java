@@ -23,6 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import io.deskport.broker.shared.AdminActionPerformed;
 import io.deskport.broker.shared.AdminContext;
+import io.deskport.broker.shared.ConsoleNetworks;
 import io.deskport.broker.shared.CurrentUser;
 import io.deskport.broker.shared.ProblemException;
 import io.deskport.broker.shared.Reason;
@@ -56,6 +57,8 @@ public class SessionHostPower {
     static final Pattern MAC = Pattern.compile("^[0-9a-f]{2}(:[0-9a-f]{2}){5}$");
     /** Where magic packets go when the admin names no address: the local broadcast, the discard port. */
     static final String DEFAULT_WAKE_ADDRESS = "255.255.255.255:9";
+    /** The local network's broadcast address: allowed as a wake address whatever the console networks. */
+    static final String LIMITED_BROADCAST = "255.255.255.255";
 
     private final JdbcClient jdbc;
     private final SessionHosts hosts;
@@ -63,9 +66,12 @@ public class SessionHostPower {
     private final HostsProperties properties;
     private final ApplicationEventPublisher events;
     private final TransactionTemplate tx;
+    private final ConsoleNetworks consoleNetworks;
 
     SessionHostPower(JdbcClient jdbc, SessionHosts hosts, AgentCommands commands, HostsProperties properties,
-                     ApplicationEventPublisher events, PlatformTransactionManager transactions) {
+                     ApplicationEventPublisher events, PlatformTransactionManager transactions,
+                     ConsoleNetworks consoleNetworks) {
+        this.consoleNetworks = consoleNetworks;
         this.jdbc = jdbc;
         this.hosts = hosts;
         this.commands = commands;
@@ -79,7 +85,9 @@ public class SessionHostPower {
      *
      * @param managed the broker may power the host off and wake it by itself (off-peak consolidation)
      * @param wakeMac the card to wake, when the agent's own report is not the right one (null: the agent's)
-     * @param wakeAddress {@code host} or {@code host:port} the magic packet is sent to (null: {@value #DEFAULT_WAKE_ADDRESS})
+     * @param wakeAddress {@code host} or {@code host:port} the magic packet is sent to (null: {@value #DEFAULT_WAKE_ADDRESS});
+     *        in the networks the platform allows for consoles ({@code deskport.consoles.allowed-networks}), or the
+     *        local broadcast
      */
     public record Settings(boolean managed, String wakeMac, String wakeAddress) {
     }
@@ -87,7 +95,8 @@ public class SessionHostPower {
     /**
      * Sets a host's power settings.
      *
-     * @throws ProblemException INVALID_STATE for a host without an agent; VALIDATION_FAILED for a bad MAC or address
+     * @throws ProblemException INVALID_STATE for a host without an agent; VALIDATION_FAILED for a bad MAC or address,
+     *         or an address outside the console networks
      */
     @Transactional
     public SessionHost configure(AdminContext ctx, UUID id, Settings s) {
@@ -101,8 +110,13 @@ public class SessionHostPower {
             throw ProblemException.validation("wakeMac", "is not a MAC address (six hex pairs, e.g. 52:54:00:12:34:56)");
         }
         String address = s.wakeAddress() == null || s.wakeAddress().isBlank() ? null : s.wakeAddress().strip();
-        if (address != null && parseAddress(address) == null) {
+        InetSocketTarget target = address == null ? null : parseAddress(address);
+        if (address != null && target == null) {
             throw ProblemException.validation("wakeAddress", "is not host or host:port (port 1–65535)");
+        }
+        if (target != null && !LIMITED_BROADCAST.equals(target.host())) {
+            // a tenant's admin makes the broker send packets there: only into the networks of the platform's consoles
+            consoleNetworks.require("wakeAddress", target.host());
         }
         jdbc.sql("update session_host set power_managed = ?, wake_mac = ?, wake_address = ? where tenant_id = ? and id = ?")
                 .params(s.managed(), mac, address, ctx.tenantId(), id).update();

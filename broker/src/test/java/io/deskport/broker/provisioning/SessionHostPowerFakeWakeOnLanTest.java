@@ -232,6 +232,8 @@ class SessionHostPowerFakeWakeOnLanTest {
                 json("managed", true, "wakeMac", "52:54:00:00:00"));
         Api.Response badAddress = tenant.admin.put("/api/v1/admin/session-hosts/" + b + "/power",
                 json("managed", true, "wakeAddress", "10.0.0.255:99999"));
+        Api.Response outside = tenant.admin.put("/api/v1/admin/session-hosts/" + b + "/power",
+                json("managed", true, "wakeAddress", "8.8.8.8:9"));
         Api.Response noManaged = tenant.admin.put("/api/v1/admin/session-hosts/" + b + "/power", json("wakeMac", null));
         Api.Response wakeRunning = tenant.admin.post("/api/v1/admin/session-hosts/" + a + "/wake");
         Api.Response otherTenant = TestTenant.create(context, port, 10, 10).admin
@@ -241,6 +243,8 @@ class SessionHostPowerFakeWakeOnLanTest {
         assertThat(badMac.raw()).contains("wakeMac");
         assertThat(check(badAddress, 400).reason()).isEqualTo("VALIDATION_FAILED");
         assertThat(badAddress.raw()).contains("wakeAddress");
+        assertThat(check(outside, 400).reason()).isEqualTo("VALIDATION_FAILED");
+        assertThat(outside.raw()).contains("wakeAddress").contains("networks the platform allows");
         assertThat(check(noManaged, 400).reason()).isEqualTo("VALIDATION_FAILED");
         assertThat(check(wakeRunning, 409).reason()).isEqualTo("INVALID_STATE");
         assertThat(check(otherTenant, 404).reason()).isEqualTo("NOT_FOUND");
