@@ -9,6 +9,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
@@ -114,7 +115,7 @@ class AgentController {
     /** What the agent does about a POWER_OFF command. */
     enum PowerReport { POWERING_OFF, REFUSED }
 
-    record Power(@jakarta.validation.constraints.NotNull PowerReport state, @Size(max = 2000) String detail) {
+    record Power(@NotNull PowerReport state, @Size(max = 2000) String detail) {
     }
 
     /** @param proceed whether the agent may run its power-off command (false: the host is wanted again, do not) */

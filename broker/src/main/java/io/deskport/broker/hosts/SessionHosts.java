@@ -49,10 +49,12 @@ public class SessionHosts {
     private final ConsoleNetworks consoleNetworks;
 
     private final EntityManager em;
+    private final AgentCommands commands;
 
     SessionHosts(JdbcClient jdbc, DesktopPools pools, ApplicationEventPublisher events, ConsoleNetworks consoleNetworks,
-                 EntityManager em) {
+                 EntityManager em, AgentCommands commands) {
         this.em = em;
+        this.commands = commands;
         this.jdbc = jdbc;
         this.pools = pools;
         this.events = events;
@@ -131,7 +133,7 @@ public class SessionHosts {
             // resumed before its agent went down: the power-off is withdrawn (the agent's last handshake is refused too)
             jdbc.sql("update session_host set power_action = null, power_action_at = null, power_detail = ? "
                     + "where id = ? and power_action = 'POWER_OFF'").params("resumed before it powered off", id).update();
-            jdbc.sql("delete from session_host_command where host_id = ? and kind = 'POWER_OFF'").param(id).update();
+            commands.cancel(id, AgentCommands.Kind.POWER_OFF);
         }
         if (host.draining() != draining) {
             events.publishEvent(new AdminActionPerformed(ctx.tenantId(), ctx.actor(),

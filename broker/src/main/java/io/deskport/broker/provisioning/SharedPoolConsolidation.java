@@ -211,8 +211,8 @@ class SharedPoolConsolidation {
                     log.info("Consolidation drained session host {} of pool {} ({} sessions): {}", h.name(),
                             s.poolId(), h.activeSessions(), why);
                 }
-                drained.add(powerOffWhenEmptyLongEnough(system, s, h, ours.getOrDefault(h.id(), Optional.empty()),
-                        now));
+                drained.add(powerOffWhenEmptyLongEnough(system, h, ours.getOrDefault(h.id(), Optional.empty()), now,
+                        why));
             }
         }
         StringBuilder explain = new StringBuilder(String.format(Locale.ROOT,
@@ -233,8 +233,8 @@ class SharedPoolConsolidation {
     }
 
     /** A drained, awake host: remembers since when it is empty, and powers it off once that is long enough. */
-    private DrainedHost powerOffWhenEmptyLongEnough(AdminContext system, PoolCapacity.Settings s, SessionHost h,
-                                                    Optional<Instant> emptySince, Instant now) {
+    private DrainedHost powerOffWhenEmptyLongEnough(AdminContext system, SessionHost h, Optional<Instant> emptySince,
+                                                    Instant now, String why) {
         if (h.activeSessions() > 0) {
             if (emptySince.isPresent()) {
                 capacity.markEmptySince(h.id(), null);
@@ -254,9 +254,8 @@ class SharedPoolConsolidation {
         }
         if (!now.isBefore(since.plus(powerOffAfter))) {
             try {
-                power.powerOff(system, h.id(), String.format(Locale.ROOT, "consolidation: drained and empty for %d min, "
-                        + "%.1f logons forecast in the next hour", Duration.between(since, now).toMinutes(),
-                        forecasts.learnedFor(s, now).model().forecast(now, LOOK_AHEAD)));
+                power.powerOff(system, h.id(), "consolidation: drained and empty for "
+                        + Duration.between(since, now).toMinutes() + " min, " + why);
                 return new DrainedHost(h.id(), h.name(), 0, true, PowerStatus.POWERING_OFF, since);
             } catch (ProblemException e) {
                 log.warn("Consolidation could not power off session host {}: {}", h.name(), e.getMessage());
