@@ -10,8 +10,8 @@ import com.zaxxer.hikari.HikariDataSource;
 /**
  * With metering off ({@code deskport.metering.enabled=false}), the usage events written in SQL stay unwritten
  * too: every connection of the broker's pool starts with {@code set deskport.metering = 'off'}, which
- * {@code record_usage_event} (the function through which changes made in SQL write their events, like a licence
- * seat's trigger) reads. Another broker on the same database that meters writes them as usual.
+ * {@code record_usage_event} and {@code record_usage_events} (the functions through which changes made in SQL write
+ * their events, like a licence seat's) read. Another broker on the same database that meters writes them as usual.
  */
 @Configuration(proxyBeanMethods = false)
 class MeteringOff {

@@ -17,8 +17,9 @@ import tools.jackson.databind.node.ObjectNode;
  * Turns the changes a bill is made from into usage events, inside the changes' own transactions (every event
  * here is published inside the transaction that made the change: the session's, the desktop's, the tenant's).
  * Licence seats are taken and given back in SQL (inside a connect's COMMIT, among others): their events are
- * written there, by a trigger on the seat rows through {@code record_usage_event}, the function this module
- * publishes for changes made in SQL.
+ * written there, through {@code record_usage_event} and {@code record_usage_events}, the functions this module
+ * publishes for changes made in SQL (by the functions that take seats, and a trigger on the seat rows that release
+ * them).
  */
 @Component
 class UsageEventSources {

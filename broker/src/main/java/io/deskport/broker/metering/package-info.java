@@ -7,8 +7,8 @@
  * transactions): a session created, connected, disconnected or ended; a desktop created, powered on or off (with
  * its size), deleted; a snapshot of a desktop kept (with its size) or deleted; a licence seat taken or released; a tenant's quota changed. On the connect path the row
  * travels with the COMMIT (no extra round trip). Licence seats are taken inside a database function at a
- * connect's COMMIT; their events are written there too, by a trigger on the seat rows that calls the function this
- * module publishes for changes made in SQL ({@code record_usage_event}), with the seat's own times.
+ * connect's COMMIT; their events are written there too, through the functions this module publishes for changes
+ * made in SQL ({@code record_usage_event}, {@code record_usage_events}), with the seat's own times.
  * Each event reads as a CloudEvents 1.0 JSON event ({@link CloudEvents}).
  *
  * <p><b>A cursor that never skips.</b> Readers see the log in the order of (writing transaction id, sequence
