@@ -380,6 +380,43 @@ public final class LogonStorm {
     }
 
     /**
+     * Everyone who got a session logs off again, open loop at {@code rate} logoffs a second (as {@link #openLoop}
+     * connects them): the logoffs' events come at the storm's pace, not in a burst.
+     */
+    void logOffOpenLoop(Estate estate, Outcome[] outcomes, int rate) {
+        long interval = 1_000_000_000L / rate;
+        long start = System.nanoTime();
+        java.util.concurrent.atomic.AtomicReference<String> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+            int n = 0;
+            for (int u = 0; u < outcomes.length; u++) {
+                if (outcomes[u] == null || outcomes[u].sessionId() == null) {
+                    continue;
+                }
+                long due = start + n++ * interval;
+                long wait;
+                while ((wait = due - System.nanoTime()) > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                int user = u;
+                ex.submit(() -> {
+                    try {
+                        BrokerClient.Reply r = logOff(outcomes[user].sessionId(), estate.tokens()[user]);
+                        if (r.status() != 200) {
+                            failed.compareAndSet(null, "logoff answered " + r.status());
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+        }
+        if (failed.get() != null) {
+            throw new IllegalStateException(failed.get());
+        }
+    }
+
+    /**
      * One logoff (not measured); a 503 — on a busy machine 64 logoffs at once can wait out the broker's
      * connection pool — is sent again, up to five times, a moment later.
      */

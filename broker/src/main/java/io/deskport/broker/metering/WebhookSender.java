@@ -3,27 +3,28 @@ package io.deskport.broker.metering;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocketFactory;
 
 import jakarta.annotation.PreDestroy;
 
 import org.springframework.stereotype.Component;
 
 /**
- * Sends signed deliveries to an endpoint over HTTP/1.1 with keep-alive: one shared client (its connection pool
+ * Sends signed deliveries to an endpoint over HTTP/1.1 with keep-alive ({@link WebhookHttp}: its connections
  * reused across passes), at most {@code parallelism} requests in flight per pass, each bounded by the request
  * timeout, redirects never followed (an endpoint cannot send the broker elsewhere).
  */
@@ -50,14 +51,23 @@ class WebhookSender {
     private static final String USER_AGENT = "Deskport-Webhooks/1";
 
     private final WebhookProperties settings;
-    private final ExecutorService executor;
-    private final HttpClient http;
+    private final ExecutorService workers;
+    private final WebhookHttp http;
 
     WebhookSender(WebhookProperties settings) {
         this.settings = settings;
-        this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("webhook-http-", 0).factory());
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER).executor(executor).build();
+        // platform threads: a delivery blocks in the socket's read, and the kernel wakes the thread when the answer
+        // arrives (a virtual thread would go through the poller's thread to be woken)
+        this.workers = Executors.newCachedThreadPool(Thread.ofPlatform().name("webhook-http-", 0).daemon().factory());
+        this.http = new WebhookHttp(defaultTls());
+    }
+
+    private static SSLSocketFactory defaultTls() {
+        try {
+            return SSLContext.getDefault().getSocketFactory();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no TLS in this JVM", e);
+        }
     }
 
     /**
@@ -69,43 +79,63 @@ class WebhookSender {
      */
     List<Result> send(URI url, WebhookSigner signer, List<Delivery> deliveries, Instant deadline) throws InterruptedException {
         int parallelism = settings.parallelism();
-        Semaphore inFlight = new Semaphore(parallelism);
+        int n = deliveries.size();
+        Result[] results = new Result[n];
+        AtomicInteger next = new AtomicInteger();
         AtomicInteger failures = new AtomicInteger();
         AtomicInteger successes = new AtomicInteger();
-        List<CompletableFuture<Result>> sent = new ArrayList<>();
-        for (Delivery d : deliveries) {
-            inFlight.acquire();
-            if (successes.get() == 0 && failures.get() >= parallelism || Instant.now().isAfter(deadline)) {
-                inFlight.release();
+        // each of at most `parallelism` workers takes the next delivery while there is one and sending goes on:
+        // the deliveries taken are a prefix, and each worker hands over once per pass, not once per request
+        int lanes = Math.min(parallelism, n);
+        CountDownLatch done = new CountDownLatch(lanes);
+        Runnable lane = () -> {
+            try {
+                while (true) {
+                    if (successes.get() == 0 && failures.get() >= parallelism || Instant.now().isAfter(deadline)) {
+                        return;
+                    }
+                    int i = next.getAndIncrement();
+                    if (i >= n) {
+                        return;
+                    }
+                    Result r = sendOne(url, signer, deliveries.get(i));
+                    (r.succeeded() ? successes : failures).incrementAndGet();
+                    results[i] = r;
+                }
+            } finally {
+                done.countDown();
+            }
+        };
+        for (int i = 0; i < lanes; i++) {
+            workers.execute(lane);
+        }
+        done.await();
+        List<Result> sent = new ArrayList<>(n);
+        for (Result r : results) {
+            if (r == null) {
                 break;
             }
-            long timestamp = Instant.now().getEpochSecond();
-            HttpRequest request = HttpRequest.newBuilder(url).timeout(settings.requestTimeout())
-                    .header("Content-Type", CloudEvents.MEDIA_TYPE)
-                    .header("User-Agent", USER_AGENT)
-                    .header("webhook-id", d.id())
-                    .header("webhook-timestamp", Long.toString(timestamp))
-                    .header("webhook-signature", signer.signature(d.id(), timestamp, d.body()))
-                    .POST(HttpRequest.BodyPublishers.ofString(d.body())).build();
-            Instant at = Instant.now();
-            long start = System.nanoTime();
-            CompletableFuture<Result> result = http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                    .handle((response, failure) -> {
-                        long ms = (System.nanoTime() - start) / 1_000_000;
-                        Result r = failure != null ? new Result(at, null, ms, describe(failure))
-                                : response.statusCode() / 100 == 2 ? new Result(at, response.statusCode(), ms, null)
-                                : new Result(at, response.statusCode(), ms, "HTTP " + response.statusCode());
-                        (r.succeeded() ? successes : failures).incrementAndGet();
-                        inFlight.release();
-                        return r;
-                    });
-            sent.add(result);
+            sent.add(r);
         }
-        List<Result> results = new ArrayList<>(sent.size());
-        for (CompletableFuture<Result> f : sent) {
-            results.add(f.join());
+        return sent;
+    }
+
+    private Result sendOne(URI url, WebhookSigner signer, Delivery d) {
+        long timestamp = Instant.now().getEpochSecond();
+        List<String> headers = List.of("Content-Type", CloudEvents.MEDIA_TYPE, "User-Agent", USER_AGENT,
+                "webhook-id", d.id(), "webhook-timestamp", Long.toString(timestamp),
+                "webhook-signature", signer.signature(d.id(), timestamp, d.body()));
+        byte[] body = d.body().getBytes(StandardCharsets.UTF_8);
+        Instant at = Instant.now();
+        long start = System.nanoTime();
+        long until = start + settings.requestTimeout().toNanos();
+        try {
+            int status = http.post(url, headers, body, settings.connectTimeout(), until);
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            return status / 100 == 2 ? new Result(at, status, ms, null) : new Result(at, status, ms, "HTTP " + status);
+        } catch (IOException | RuntimeException e) {
+            return new Result(at, null, (System.nanoTime() - start) / 1_000_000, describe(e));
         }
-        return results;
     }
 
     /** @return the failures of a delivery all at once, e.g. when its address is not allowed now */
@@ -113,17 +143,24 @@ class WebhookSender {
         return new Result(Instant.now(), null, 0, why);
     }
 
-    private String describe(Throwable failure) {
-        Throwable t = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-        if (t instanceof HttpConnectTimeoutException) {
+    private String describe(Throwable t) {
+        if (t instanceof WebhookHttp.ConnectTimeout) {
             return "connect timed out after " + human(settings.connectTimeout());
         }
-        if (t instanceof HttpTimeoutException) {
+        if (t instanceof WebhookHttp.NoAnswer) {
             return "no answer within " + human(settings.requestTimeout());
         }
         if (t instanceof ConnectException) {
             return "connection refused";
+        }
+        if (t instanceof WebhookHttp.Malformed) {
+            return "not an HTTP answer: " + t.getMessage();
+        }
+        if (t instanceof UnknownHostException) {
+            return "unknown host " + t.getMessage();
+        }
+        if (t instanceof SSLException) {
+            return "TLS failed: " + (t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
         }
         if (t instanceof IOException) {
             return "I/O error: " + (t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
@@ -137,7 +174,7 @@ class WebhookSender {
 
     @PreDestroy
     void close() {
-        http.shutdownNow();
-        executor.shutdownNow();
+        http.close();
+        workers.shutdownNow();
     }
 }
