@@ -14,7 +14,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Reads the usage event log in its one stable order, after a cursor, and only as far as it can never change
- * again: events of transactions older than the oldest one still running (see the module's documentation).
+ * again: events of transactions older than the oldest one still running, leaving out those that write no event
+ * ({@link UsageHorizon}; see the module's documentation).
  * An event committed late with a lower sequence number still lands after every cursor handed out before its
  * commit, because it sorts by its transaction first. The same read serves the export API, the roll-ups and
  * the webhook relay.
@@ -27,7 +28,7 @@ public class UsageEventLog {
 
     /** The transaction id as text ({@code tx_text}: an output column named {@code tx} would make {@code order by tx} sort text). */
     private static final String COLUMNS = "tx::text as tx_text, seq, tenant_id, type, subject, time, data::text";
-    private static final String VISIBLE = "tx < pg_snapshot_xmin(pg_current_snapshot())";
+    private static final String VISIBLE = UsageHorizon.VISIBLE;
 
     private final JdbcClient jdbc;
 

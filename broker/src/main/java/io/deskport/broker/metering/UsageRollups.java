@@ -44,6 +44,9 @@ import io.deskport.broker.tenancy.Tenants;
  *       ({@link UsageRollupFigures}), and clears the marks in the same transaction.</li>
  * </ol>
  *
+ * The pass writes no usage event, so its transactions that read a batch or recompute hours tell readers of the
+ * log not to wait for them ({@link UsageHorizon}): the webhooks' lag does not grow with the roll-ups' work.
+ *
  * An event whose time is before hours already rolled up marks those hours again: a late event re-opens its hour.
  */
 @Component
@@ -64,11 +67,13 @@ public class UsageRollups {
     private final UsageIntervals intervals;
     private final UsageRollupFigures figures;
     private final Tenants tenants;
+    private final UsageHorizon horizon;
     private final TransactionTemplate tx;
 
     UsageRollups(JdbcClient jdbc, UsageEventLog events, UsageIntervals intervals, UsageRollupFigures figures,
-                 Tenants tenants, PlatformTransactionManager txManager) {
+                 Tenants tenants, UsageHorizon horizon, PlatformTransactionManager txManager) {
         this.jdbc = jdbc;
+        this.horizon = horizon;
         this.events = events;
         this.intervals = intervals;
         this.figures = figures;
@@ -175,12 +180,14 @@ public class UsageRollups {
 
     /** Step 1: a batch of events into intervals and dirty hours; the cursor moves with them. */
     private Ingested ingest() {
-        UsageCursor cursor = jdbc.sql("select cursor_tx::text, cursor_seq from usage_rollup_state where id = 1 for update")
+        // the advisory lock keeps every other pass out: the state row needs no row lock
+        UsageCursor cursor = jdbc.sql("select cursor_tx::text, cursor_seq from usage_rollup_state where id = 1")
                 .query((rs, n) -> new UsageCursor(Long.parseLong(rs.getString(1)), rs.getLong(2))).single();
         List<UsageEvent> batch = events.after(cursor, null, COUNTED, EVENTS_PER_TRANSACTION);
         if (batch.isEmpty()) {
             return new Ingested(0, cursor);
         }
+        horizon.exemptCurrentTransaction(); // writes no usage event: readers of the log need not wait for it
         markDirty(hours(intervals.apply(batch), now()));
         UsageCursor last = batch.getLast().position();
         jdbc.sql("update usage_rollup_state set cursor_tx = ?::text::xid8, cursor_seq = ?, events_read = events_read + ? "
@@ -191,7 +198,7 @@ public class UsageRollups {
     /** Step 2: the hours since the last pass, for every tenant with something open in them. */
     private boolean clock() {
         Instant now = now();
-        Timestamp until = jdbc.sql("select rolled_until from usage_rollup_state where id = 1 for update")
+        Timestamp until = jdbc.sql("select rolled_until from usage_rollup_state where id = 1")
                 .query(Timestamp.class).optional().orElse(null);
         Instant since = until == null || until.toInstant().isAfter(now) ? now : until.toInstant();
         List<UUID> open = jdbc.sql("select distinct tenant_id from usage_interval where state in ('OPEN', 'CONNECTED', "
@@ -216,6 +223,10 @@ public class UsageRollups {
                     dirty.computeIfAbsent(rs.getObject(1, UUID.class), t -> new ArrayList<>())
                             .add(rs.getTimestamp(2).toInstant());
                 });
+        if (dirty.isEmpty()) {
+            return 0;
+        }
+        horizon.exemptCurrentTransaction(); // seconds of work that writes no usage event: readers need not wait
         int count = 0;
         for (Map.Entry<UUID, List<Instant>> tenant : dirty.entrySet()) {
             UUID tenantId = tenant.getKey();

@@ -17,7 +17,8 @@
  * transaction still to commit can only add rows after it. So a reader's cursor, the last (tx, seq) it read,
  * is never passed by an event committed later: the visible log is a prefix that only grows. No relay assigns
  * positions after commit and no event is written twice; a long write transaction delays readers (never
- * skips them) until it ends ({@link UsageEventLog}).
+ * skips them) until it ends ({@link UsageEventLog}) — unless it writes no usage event and says so
+ * ({@link UsageHorizon}: the roll-ups' transactions, which run for seconds, are left out of the wait).
  *
  * <p><b>Roll-ups.</b> {@link UsageRollups} reads the log after a cursor of its own, keeps each session's, desktop's
  * and licence seat's states over time ({@link UsageIntervals}, in time order whatever order the events arrive in),
@@ -38,7 +39,7 @@
         allowedDependencies = {"shared", "tenancy", "pools", "brokering", "licensing", "provisioning"})
 @Tables(owns = {"usage_event", "usage_rollup_state", "usage_interval", "usage_rollup_dirty", "usage_rollup",
         "webhook_subscription", "webhook_secret", "webhook_delivery", "webhook_retry", "webhook_replay", "webhook_attempt",
-        "metering_alert_recorded"},
+        "metering_alert_recorded", "usage_horizon_exempt"},
         publishes = {})
 package io.deskport.broker.metering;
 
