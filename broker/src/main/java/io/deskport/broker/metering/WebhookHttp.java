@@ -71,10 +71,19 @@ final class WebhookHttp implements AutoCloseable {
 
     private final SSLSocketFactory tls;
     private final ConcurrentHashMap<String, Deque<Connection>> idle = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong lastSweep = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
     private volatile boolean closed;
 
+    private final long idleKeep;
+
     WebhookHttp(SSLSocketFactory tls) {
+        this(tls, IDLE_KEEP);
+    }
+
+    /** @param idleKeep how long an idle connection is kept (tests shorten it) */
+    WebhookHttp(SSLSocketFactory tls, Duration idleKeep) {
         this.tls = tls;
+        this.idleKeep = idleKeep.toNanos();
     }
 
     /**
@@ -195,7 +204,7 @@ final class WebhookHttp implements AutoCloseable {
         }
         long now = System.nanoTime();
         for (Connection c = q.pollFirst(); c != null; c = q.pollFirst()) {
-            if (now - c.idleSince < IDLE_KEEP.toNanos() && !c.socket.isClosed()) {
+            if (now - c.idleSince < idleKeep && !c.socket.isClosed()) {
                 c.reused = true;
                 c.answerBytes = 0;
                 return c;
@@ -207,6 +216,7 @@ final class WebhookHttp implements AutoCloseable {
 
     private void give(String key, Connection c) {
         c.idleSince = System.nanoTime();
+        sweep(c.idleSince);
         Deque<Connection> q = idle.computeIfAbsent(key, k -> new ConcurrentLinkedDeque<>());
         if (q.size() >= IDLE_PER_ENDPOINT) {
             c.close();
@@ -216,6 +226,25 @@ final class WebhookHttp implements AutoCloseable {
         if (closed) {
             drain(q);
         }
+    }
+
+    /**
+     * Closes the connections idle too long, of every endpoint, at most once per idle keep: an endpoint no
+     * delivery goes to any more (a subscription removed or moved) keeps no sockets open.
+     */
+    private void sweep(long now) {
+        long last = lastSweep.get();
+        if (now - last < idleKeep || !lastSweep.compareAndSet(last, now)) {
+            return;
+        }
+        // (an endpoint's empty queue stays: removing it could strand a connection given back to it meanwhile)
+        idle.values().forEach(q -> q.removeIf(c -> {
+            if (now - c.idleSince >= idleKeep) {
+                c.close();
+                return true;
+            }
+            return false;
+        }));
     }
 
     @Override

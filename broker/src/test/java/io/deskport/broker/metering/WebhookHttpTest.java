@@ -141,9 +141,9 @@ class WebhookHttpTest {
         Peer peer = peer((in, out, n) -> {
             // answers one request per connection, then closes it without saying so
             if (Request.read(in) != null) {
+                answered.incrementAndGet(); // before the answer: the client may have it before this thread goes on
                 out.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();
-                answered.incrementAndGet();
             }
         });
         URI url = URI.create("http://127.0.0.1:" + peer.port() + "/");
@@ -152,6 +152,32 @@ class WebhookHttpTest {
         assertThat(http.post(url, List.of(), new byte[0], CONNECT, deadline(2000))).isEqualTo(200);
         assertThat(answered.get()).isEqualTo(2);
         assertThat(peer.connections()).isEqualTo(2);
+    }
+
+    @Test
+    void anEndpointNoDeliveryGoesToAnyMoreKeepsNoConnectionOpen() throws Exception {
+        java.util.concurrent.CountDownLatch closedByClient = new java.util.concurrent.CountDownLatch(1);
+        Handler answerAll = (in, out, n) -> {
+            while (Request.read(in) != null) {
+                out.write("HTTP/1.1 204 No Content\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+            }
+        };
+        Peer old = peer((in, out, n) -> {
+            answerAll.handle(in, out, n);
+            closedByClient.countDown(); // the client closed the kept connection
+        });
+        Peer current = peer(answerAll);
+        try (WebhookHttp client = new WebhookHttp(null, Duration.ofMillis(300))) {
+            assertThat(client.post(URI.create("http://127.0.0.1:" + old.port() + "/"), List.of(), new byte[0], CONNECT,
+                    deadline(2000))).isEqualTo(204);
+            Thread.sleep(400);
+            assertThat(closedByClient.getCount()).as("kept while nothing else happens").isEqualTo(1);
+            // deliveries to another endpoint sweep the first one's idle connection away
+            assertThat(client.post(URI.create("http://127.0.0.1:" + current.port() + "/"), List.of(), new byte[0], CONNECT,
+                    deadline(2000))).isEqualTo(204);
+            assertThat(closedByClient.await(5, TimeUnit.SECONDS)).isTrue();
+        }
     }
 
     @Test
