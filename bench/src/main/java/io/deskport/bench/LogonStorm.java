@@ -313,15 +313,20 @@ public final class LogonStorm {
         try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int u = 0; u < users; u++) {
                 long due = start + u * interval;
-                long wait;
-                while ((wait = due - System.nanoTime()) > 0) {
-                    LockSupport.parkNanos(wait);
-                }
+                sleepUntil(due);
                 int user = u;
                 ex.submit(() -> storm[user] = connect(estate.tokens()[user], estate.poolOf(user), due));
             }
         }
         return storm;
+    }
+
+    /** Waits until {@code due} ({@link System#nanoTime()}): an open loop's pace. */
+    private static void sleepUntil(long due) {
+        long wait;
+        while ((wait = due - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(wait);
+        }
     }
 
     /**
@@ -396,11 +401,7 @@ public final class LogonStorm {
                 if (outcomes[u] == null || outcomes[u].sessionId() == null) {
                     continue;
                 }
-                long due = start + n++ * interval;
-                long wait;
-                while ((wait = due - System.nanoTime()) > 0) {
-                    LockSupport.parkNanos(wait);
-                }
+                sleepUntil(start + n++ * interval);
                 int user = u;
                 ex.submit(() -> {
                     try {

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicLong;
 
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -71,7 +73,7 @@ final class WebhookHttp implements AutoCloseable {
 
     private final SSLSocketFactory tls;
     private final ConcurrentHashMap<String, Deque<Connection>> idle = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong lastSweep = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+    private final AtomicLong lastSweep = new AtomicLong(System.nanoTime());
     private volatile boolean closed;
 
     private final long idleKeep;
@@ -106,15 +108,10 @@ final class WebhookHttp implements AutoCloseable {
                 // closed by the endpoint while idle: a new connection, the same request
             }
         }
-        Connection fresh = open(target, connectTimeout, deadline);
-        try {
-            return exchange(fresh, target, head, body, deadline);
-        } catch (Stale e) {
-            throw new EOFException("the endpoint closed the connection without an answer");
-        }
+        return exchange(open(target, connectTimeout, deadline), target, head, body, deadline);
     }
 
-    /** A connection taken from the idle ones failed before any byte of an answer: try a new one. */
+    /** A connection taken from the idle ones failed before any byte of an answer: try a new one (never thrown for a new one). */
     private static final class Stale extends IOException {
         Stale(Throwable cause) {
             super(cause);
@@ -137,16 +134,9 @@ final class WebhookHttp implements AutoCloseable {
             Answer a;
             try {
                 a = c.readAnswer(deadline);
-            } catch (EOFException e) {
-                if (c.reused && c.answerBytes == 0) {
-                    throw new Stale(e);
-                }
-                throw e;
-            } catch (java.net.SocketException e) {
-                if (c.reused && c.answerBytes == 0) {
-                    throw new Stale(e);
-                }
-                throw e;
+            } catch (EOFException | SocketException e) {
+                // a kept connection the endpoint closed (or reset) before answering anything
+                throw c.reused && c.answerBytes == 0 ? new Stale(e) : e;
             }
             keep = a.reusable && !closed;
             return a.status;
@@ -170,7 +160,7 @@ final class WebhookHttp implements AutoCloseable {
             }
             Socket s = raw;
             if (target.tls) {
-                SSLSocket ssl = (SSLSocket) tls.createSocket(raw, target.hostName, target.port, true);
+                SSLSocket ssl = (SSLSocket) tls.createSocket(raw, target.host, target.port, true);
                 SSLParameters p = ssl.getSSLParameters();
                 p.setEndpointIdentificationAlgorithm("HTTPS");
                 ssl.setSSLParameters(p);
@@ -186,7 +176,7 @@ final class WebhookHttp implements AutoCloseable {
                 }
                 s = ssl;
             }
-            return new Connection(s, false);
+            return new Connection(s);
         } catch (IOException | RuntimeException e) {
             try {
                 raw.close();
@@ -265,7 +255,7 @@ final class WebhookHttp implements AutoCloseable {
     }
 
     /** Where a URL's requests go. */
-    private record Target(String key, boolean tls, String hostName, String host, int port, String hostHeader, String path) {
+    private record Target(String key, boolean tls, String host, int port, String hostHeader, String path) {
 
         static Target of(URI url) {
             String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
@@ -283,7 +273,7 @@ final class WebhookHttp implements AutoCloseable {
             String hostHeader = url.getPort() == -1 ? host : host + ":" + port;
             String path = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
                     + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
-            return new Target(scheme + "://" + hostHeader, tls, bare, bare, port, hostHeader, path);
+            return new Target(scheme + "://" + hostHeader, tls, bare, port, hostHeader, path);
         }
     }
 
@@ -329,11 +319,10 @@ final class WebhookHttp implements AutoCloseable {
         long answerBytes;
         private long deadline;
 
-        Connection(Socket socket, boolean reused) throws IOException {
+        Connection(Socket socket) throws IOException {
             this.socket = socket;
             this.in = socket.getInputStream();
             this.out = new java.io.BufferedOutputStream(socket.getOutputStream(), 8192);
-            this.reused = reused;
         }
 
         void arm(long deadline) throws IOException {
