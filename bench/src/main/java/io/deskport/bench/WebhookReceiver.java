@@ -175,20 +175,36 @@ final class WebhookReceiver implements AutoCloseable {
         }
     }
 
-    /**
-     * The first deliveries of these event ids by second of arrival: per second, how many arrived and their
-     * greatest lag (ms), e.g. {@code "12:4100 13:380 ..."} — where the lag came from, a backlog or a stall.
-     */
-    String lagTimeline(java.util.Set<Long> ids) {
-        java.util.TreeMap<Long, long[]> bySecond = new java.util.TreeMap<>();
+    /** When the first delivery of each of these event ids arrived (ms since the epoch), by id. */
+    java.util.Map<Long, Long> arrivals(java.util.Set<Long> ids) {
+        java.util.Map<Long, Long> arrived = new java.util.HashMap<>();
         synchronized (lags) {
             for (long[] l : lags) {
                 if (ids.contains(l[0])) {
-                    long[] b = bySecond.computeIfAbsent(l[2] / 1000, k -> new long[2]);
-                    b[0]++;
-                    b[1] = Math.max(b[1], l[1]);
+                    arrived.put(l[0], l[2]);
                 }
             }
+        }
+        return arrived;
+    }
+
+    /** The first deliveries of these event ids as {arrival, lag from the event's time}, for {@link #timeline}. */
+    java.util.List<long[]> arrivalsAndLags(java.util.Set<Long> ids) {
+        synchronized (lags) {
+            return lags.stream().filter(l -> ids.contains(l[0])).map(l -> new long[] {l[2], l[1]}).toList();
+        }
+    }
+
+    /**
+     * Deliveries ({arrival ms, lag ms}) by second of arrival: per second, how many arrived and their greatest lag,
+     * e.g. {@code "12:4100 13:380 ..."} — where the lag came from, a backlog or a stall.
+     */
+    static String timeline(java.util.List<long[]> arrivalsAndLags) {
+        java.util.TreeMap<Long, long[]> bySecond = new java.util.TreeMap<>();
+        for (long[] l : arrivalsAndLags) {
+            long[] b = bySecond.computeIfAbsent(l[0] / 1000, k -> new long[2]);
+            b[0]++;
+            b[1] = Math.max(b[1], l[1]);
         }
         if (bySecond.isEmpty()) {
             return "";
