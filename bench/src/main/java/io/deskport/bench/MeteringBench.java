@@ -40,6 +40,7 @@ public final class MeteringBench {
     private final LogonStorm metered;
     private final LogonStorm unmetered;
     private final BrokerClient api;
+    private final StatementStatistics statistics;
 
     private MeteringBench(Map<String, String> opt) {
         this.opt = opt;
@@ -49,6 +50,8 @@ public final class MeteringBench {
         off.put("broker-pid", opt.getOrDefault("unmetered-broker-pid", "0"));
         this.unmetered = new LogonStorm(off);
         this.api = new BrokerClient(opt.get("broker"));
+        this.statistics = new StatementStatistics(opt.get("jdbc"), opt.get("db-user"), opt.get("db-password"),
+                Integer.parseInt(opt.getOrDefault("statements", "20")));
     }
 
     public static void main(String[] args) throws Exception {
@@ -177,7 +180,11 @@ public final class MeteringBench {
                     ? "metered: every change writes its usage event" + (receiver != null ? ", the receiver gets each" : "")
                     : "not metered", load);
             LogonStorm storm = isMetered ? metered : unmetered;
+            boolean statements = statistics.reset();
             LogonStorm.Saturation s = storm.saturate(estate);
+            if (statements) {
+                statistics.print(estate.users());
+            }
             int bad = LogonStorm.unexpected(s.outcomes(), "phase " + n);
             if (unexpected != null) {
                 unexpected[0] += bad;

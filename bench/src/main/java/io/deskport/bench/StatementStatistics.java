@@ -10,7 +10,8 @@ import java.sql.Statement;
  * Where PostgreSQL's time went in a phase, when the database keeps statistics of statements
  * ({@code pg_stat_statements}, nested statements of functions included with {@code pg_stat_statements.track =
  * all}) and of PL/pgSQL functions ({@code track_functions = pl}): bench/licensing with {@code LICENSING_PG_STATS=1}
- * turns both on. Without them it does nothing.
+ * and bench/metering with {@code METERING_PG_STATS=1} turn both on (the extension is created here when the server
+ * has its library loaded). Without them it does nothing.
  */
 final class StatementStatistics {
 
@@ -29,9 +30,14 @@ final class StatementStatistics {
     /** @return whether the statistics are kept (and were reset now) */
     boolean reset() throws SQLException {
         try (Connection c = connect(); Statement st = c.createStatement()) {
-            try (ResultSet rs = st.executeQuery("select 1 from pg_extension where extname = 'pg_stat_statements'")) {
-                if (!rs.next()) {
+            try (ResultSet rs = st.executeQuery("select exists (select 1 from pg_extension where extname = 'pg_stat_statements'), "
+                    + "current_setting('shared_preload_libraries') like '%pg_stat_statements%'")) {
+                rs.next();
+                if (!rs.getBoolean(1) && !rs.getBoolean(2)) {
                     return false;
+                }
+                if (!rs.getBoolean(1)) {
+                    st.execute("create extension pg_stat_statements");
                 }
             }
             st.execute("select pg_stat_statements_reset()");

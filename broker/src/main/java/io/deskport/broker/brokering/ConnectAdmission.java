@@ -30,26 +30,35 @@ import io.deskport.broker.shared.Reason;
  * turn (a moving average), shared by the {@link #limit()} turns. Under a storm larger than the broker can
  * serve, the excess is answered in a moment and comes back after {@code Retry-After} (as the portal does),
  * and the connects that are admitted wait at most about the admission wait.
+ *
+ * <p>The users' disconnects and logoffs ({@link #admitEnding}) take turns of their own, as many and with the
+ * same rules: a storm of logoffs at the end of a day would otherwise take every connection of the pool, and
+ * leave the connects, the webhook relay and every other background task of the broker waiting for one until
+ * the pool's timeout (seen in bench/metering on 2026-12-07: deliveries stalled for 6 s, logoffs answered "the
+ * database is unavailable"). With both, at most twice {@link #limit()} session transactions of users run at
+ * once, which leaves the rest of the pool to everything else. Separate turns, so that neither storm refuses
+ * the other.
  */
 @Component
 class ConnectAdmission {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectAdmission.class);
 
-    private final Semaphore turns;
     private final int limit;
     private final SessionProperties props;
-    private volatile long lastWarning;
-    /** How long an admitted connect held its turn, nanoseconds: a moving average over about the last 16. */
-    private final AtomicLong meanHold = new AtomicLong();
+    private final Turns connects;
+    private final Turns endings;
 
     ConnectAdmission(SessionProperties props, DataSource dataSource) {
         this.props = props;
         this.limit = props.maxConcurrentConnects() > 0 ? props.maxConcurrentConnects()
                 : automaticLimit(poolSize(dataSource), Runtime.getRuntime().availableProcessors());
-        this.turns = new Semaphore(limit, true);
-        log.info("At most {} connect transactions run at once on this broker; a connect waits at most {} for its turn",
-                limit, props.admissionWait());
+        this.connects = new Turns("Connects", "Too many people are connecting at this moment; "
+                + "you will be connected if you try again in a moment", "concurrentConnects");
+        this.endings = new Turns("Disconnects and logoffs", "Too many sessions are being disconnected or ended at "
+                + "this moment; try again in a moment", "concurrentEndings");
+        log.info("At most {} connect transactions, and {} disconnects or logoffs, run at once on this broker; each "
+                + "waits at most {} for its turn", limit, limit, props.admissionWait());
     }
 
     /**
@@ -76,7 +85,7 @@ class ConnectAdmission {
         return 10;
     }
 
-    /** Connect transactions this broker runs at once. */
+    /** Connect transactions this broker runs at once (and as many disconnects or logoffs). */
     int limit() {
         return limit;
     }
@@ -87,40 +96,73 @@ class ConnectAdmission {
      * @throws ProblemException OVERLOADED when no turn came within the admission wait
      */
     <T> T admit(Supplier<T> connect) {
-        long wait = props.admissionWait().toNanos();
-        boolean admitted;
-        try {
-            // (the timed tryAcquire keeps the arrival order; the untimed one would jump the queue)
-            admitted = turns.tryAcquire(0, TimeUnit.NANOSECONDS)
-                    || expectedWait() <= wait && turns.tryAcquire(wait, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            admitted = false;
-        }
-        if (!admitted) {
-            long now = System.nanoTime();
-            if (now - lastWarning > TimeUnit.SECONDS.toNanos(10)) {
-                lastWarning = now;
-                log.warn("Connects refused as OVERLOADED: {} run at once and more waited over {} (logged every 10 s)",
-                        limit, props.admissionWait());
-            }
-            throw new ProblemException(Reason.OVERLOADED, "Too many people are connecting at this moment; "
-                    + "you will be connected if you try again in a moment",
-                    Map.of("concurrentConnects", limit, "retryAfterSeconds",
-                            Math.max(1, props.overloadedRetryAfter().toSeconds())));
-        }
-        long start = System.nanoTime();
-        try {
-            return connect.get();
-        } finally {
-            turns.release();
-            long held = System.nanoTime() - start;
-            meanHold.getAndUpdate(m -> m == 0 ? held : m + (held - m) / 16);
-        }
+        return connects.admit(connect);
+    }
+
+    /**
+     * Runs a user's disconnect or logoff when its turn comes (turns apart from the connects').
+     *
+     * @throws ProblemException OVERLOADED when no turn came within the admission wait
+     */
+    <T> T admitEnding(Supplier<T> ending) {
+        return endings.admit(ending);
     }
 
     /** The wait a connect arriving now can expect for its turn, nanoseconds (0 until connects have run). */
     long expectedWait() {
-        return (turns.getQueueLength() + 1L) * meanHold.get() / limit;
+        return connects.expectedWait();
+    }
+
+    /** One kind of session transaction's turns. */
+    private final class Turns {
+
+        private final Semaphore turns = new Semaphore(limit, true);
+        /** How long an admitted transaction held its turn, nanoseconds: a moving average over about the last 16. */
+        private final AtomicLong meanHold = new AtomicLong();
+        private final String what;
+        private final String refusal;
+        private final String figure;
+        private volatile long lastWarning;
+
+        Turns(String what, String refusal, String figure) {
+            this.what = what;
+            this.refusal = refusal;
+            this.figure = figure;
+        }
+
+        <T> T admit(Supplier<T> work) {
+            long wait = props.admissionWait().toNanos();
+            boolean admitted;
+            try {
+                // (the timed tryAcquire keeps the arrival order; the untimed one would jump the queue)
+                admitted = turns.tryAcquire(0, TimeUnit.NANOSECONDS)
+                        || expectedWait() <= wait && turns.tryAcquire(wait, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                admitted = false;
+            }
+            if (!admitted) {
+                long now = System.nanoTime();
+                if (now - lastWarning > TimeUnit.SECONDS.toNanos(10)) {
+                    lastWarning = now;
+                    log.warn("{} refused as OVERLOADED: {} run at once and more waited over {} (logged every 10 s)",
+                            what, limit, props.admissionWait());
+                }
+                throw new ProblemException(Reason.OVERLOADED, refusal,
+                        Map.of(figure, limit, "retryAfterSeconds", Math.max(1, props.overloadedRetryAfter().toSeconds())));
+            }
+            long start = System.nanoTime();
+            try {
+                return work.get();
+            } finally {
+                turns.release();
+                long held = System.nanoTime() - start;
+                meanHold.getAndUpdate(m -> m == 0 ? held : m + (held - m) / 16);
+            }
+        }
+
+        long expectedWait() {
+            return (turns.getQueueLength() + 1L) * meanHold.get() / limit;
+        }
     }
 }

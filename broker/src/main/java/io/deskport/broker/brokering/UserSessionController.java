@@ -49,10 +49,12 @@ class UserSessionController {
     private final JsonMapper json;
     private final Desktops desktops;
     private final SessionHosts hosts;
+    private final ConnectAdmission admission;
 
     UserSessionController(ConnectService connects, SessionLifecycle lifecycle, SessionQueries queries,
                           Entitlements entitlements, TunnelTickets tickets, JsonMapper json, Desktops desktops,
-                          SessionHosts hosts) {
+                          SessionHosts hosts, ConnectAdmission admission) {
+        this.admission = admission;
         this.json = json;
         this.desktops = desktops;
         this.hosts = hosts;
@@ -207,15 +209,19 @@ class UserSessionController {
 
     @PostMapping("/sessions/{id}/disconnect")
     Session disconnect(CurrentUser me, @PathVariable UUID id) {
-        queries.getOwn(me.tenantId(), me.userId(), id);
-        lifecycle.disconnect(id, me);
-        return queries.get(me.tenantId(), id);
+        return admission.admitEnding(() -> {
+            queries.getOwn(me.tenantId(), me.userId(), id);
+            lifecycle.disconnect(id, me);
+            return queries.get(me.tenantId(), id);
+        });
     }
 
     @PostMapping("/sessions/{id}/logoff")
     Session logoff(CurrentUser me, @PathVariable UUID id) {
-        queries.getOwn(me.tenantId(), me.userId(), id);
-        lifecycle.end(id, EndReason.LOGOFF, me);
-        return queries.get(me.tenantId(), id);
+        return admission.admitEnding(() -> {
+            queries.getOwn(me.tenantId(), me.userId(), id);
+            lifecycle.end(id, EndReason.LOGOFF, me);
+            return queries.get(me.tenantId(), id);
+        });
     }
 }

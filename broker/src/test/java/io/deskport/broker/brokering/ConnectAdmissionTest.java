@@ -93,6 +93,33 @@ class ConnectAdmissionTest {
     }
 
     @Test
+    void disconnectsAndLogoffsTakeTurnsOfTheirOwnRefusedAsOverloadedBeyondTheLimit() throws Exception {
+        ConnectAdmission admission = new ConnectAdmission(limit(1, Duration.ofMillis(50)), null);
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        CompletableFuture<String> logoff = CompletableFuture.supplyAsync(() -> admission.admitEnding(() -> {
+            inside.countDown();
+            await(finish);
+            return "logoff";
+        }));
+        inside.await();
+
+        boolean[] tried = {false};
+        assertThatThrownBy(() -> admission.admitEnding(() -> tried[0] = true))
+                .isInstanceOfSatisfying(ProblemException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.OVERLOADED);
+                    assertThat(e.figures()).containsEntry("retryAfterSeconds", 2L).containsEntry("concurrentEndings", 1);
+                    assertThat(e.getMessage()).contains("disconnected or ended");
+                });
+        assertThat(tried[0]).as("the refused logoff never ran").isFalse();
+        assertThat(admission.admit(() -> "connect")).as("a connect has its own turns").isEqualTo("connect");
+
+        finish.countDown();
+        assertThat(logoff.get()).isEqualTo("logoff");
+        assertThat(admission.admitEnding(() -> "next")).as("the turn is given back").isEqualTo("next");
+    }
+
+    @Test
     void byDefaultTwiceTheProcessorsRunAtOnceAtMostThePoolsSizeAndAtLeastOne() {
         assertThat(ConnectAdmission.automaticLimit(16, 2)).isEqualTo(4);
         assertThat(ConnectAdmission.automaticLimit(16, 32)).isEqualTo(16);

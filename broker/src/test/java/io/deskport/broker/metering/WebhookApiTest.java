@@ -48,6 +48,8 @@ class WebhookApiTest {
     ApplicationContext context;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    WebhookLedger ledger;
 
     TestTenant tenant;
 
@@ -144,10 +146,45 @@ class WebhookApiTest {
         assertThat(tenant.admin.post(path + "/rotate-secret", json("previousSecretValidFor", "P30D")).status())
                 .isEqualTo(400);
 
+        // the attempts go with their subscription (no foreign key since V40: a trigger on the delete), others stay
+        Api.Response other = check(tenant.admin.post(HOOKS, json("url", PUBLIC + "/other")), 201);
+        UUID otherId = UUID.fromString(other.body().get("id").asString());
+        attempt(id, "1 day");
+        attempt(otherId, "1 day");
         tenant.admin.delete(path);
         assertThat(tenant.admin.get(path).status()).isEqualTo(404);
         assertThat(jdbc.sql("select action from audit_event where object_id = ? order by id desc limit 1")
                 .param(id.toString()).query(String.class).single()).isEqualTo("WEBHOOK_DELETED");
+        assertThat(attempts(id)).as("the deleted subscription's attempts").isZero();
+        assertThat(attempts(otherId)).as("another subscription's").isEqualTo(1);
+    }
+
+    @Test
+    void attemptsOlderThanTheRetentionAreForgottenTheOthersKept() {
+        UUID id = UUID.fromString(check(tenant.admin.post(HOOKS, json("url", PUBLIC)), 201).body().get("id").asString());
+        for (int i = 0; i < 3; i++) {
+            attempt(id, "40 days");
+        }
+        attempt(id, "1 hour");
+        attempt(id, "1 minute");
+        while (ledger.forgetAttempts(java.time.Duration.ofDays(30)) > 0) {
+            // every old one, however many sweeps it takes
+        }
+        assertThat(jdbc.sql("select count(*) from webhook_attempt where subscription_id = ? and at < now() - interval '30 days'")
+                .param(id).query(Long.class).single()).as("older than the retention").isZero();
+        assertThat(attempts(id)).as("the recent ones").isEqualTo(2);
+    }
+
+    /** An attempt of the subscription made this long ago (an SQL interval). */
+    private void attempt(UUID subscription, String ago) {
+        jdbc.sql("insert into webhook_attempt (subscription_id, event_seq, event_type, attempt, replay, at, status, latency_ms, "
+                + "succeeded) values (?, 1, 'session.created', 1, false, now() - ?::interval, 204, 3, true)")
+                .params(subscription, ago).update();
+    }
+
+    private long attempts(UUID subscription) {
+        return jdbc.sql("select count(*) from webhook_attempt where subscription_id = ?").param(subscription)
+                .query(Long.class).single();
     }
 
     @Test
