@@ -1,5 +1,6 @@
 package io.deskport.broker.brokering;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +33,7 @@ import io.deskport.broker.shared.Reason;
  * and the connects that are admitted wait at most about the admission wait.
  *
  * <p>The users' disconnects and logoffs ({@link #admitEnding}) take turns of their own, as many and with the
- * same rules: a storm of logoffs at the end of a day would otherwise take every connection of the pool, and
+ * same rules, but wait longer for one ({@link SessionProperties#endingWait()}): a storm of logoffs at the end of a day would otherwise take every connection of the pool, and
  * leave the connects, the webhook relay and every other background task of the broker waiting for one until
  * the pool's timeout (seen in bench/metering on 2026-12-07: deliveries stalled for 6 s, logoffs answered "the
  * database is unavailable"). With both, at most twice {@link #limit()} session transactions of users run at
@@ -53,12 +54,13 @@ class ConnectAdmission {
         this.props = props;
         this.limit = props.maxConcurrentConnects() > 0 ? props.maxConcurrentConnects()
                 : automaticLimit(poolSize(dataSource), Runtime.getRuntime().availableProcessors());
-        this.connects = new Turns("Connects", "Too many people are connecting at this moment; "
+        this.connects = new Turns("Connects", props.admissionWait(), "Too many people are connecting at this moment; "
                 + "you will be connected if you try again in a moment", "concurrentConnects");
-        this.endings = new Turns("Disconnects and logoffs", "Too many sessions are being disconnected or ended at "
-                + "this moment; try again in a moment", "concurrentEndings");
-        log.info("At most {} connect transactions, and {} disconnects or logoffs, run at once on this broker; each "
-                + "waits at most {} for its turn", limit, limit, props.admissionWait());
+        this.endings = new Turns("Disconnects and logoffs", props.endingWait(), "Too many sessions are being "
+                + "disconnected or ended at this moment; try again in a moment", "concurrentEndings");
+        log.info("At most {} connect transactions run at once on this broker, each waiting at most {} for its turn, "
+                + "and {} disconnects or logoffs, each waiting at most {}", limit, props.admissionWait(), limit,
+                props.endingWait());
     }
 
     /**
@@ -120,18 +122,20 @@ class ConnectAdmission {
         /** How long an admitted transaction held its turn, nanoseconds: a moving average over about the last 16. */
         private final AtomicLong meanHold = new AtomicLong();
         private final String what;
+        private final Duration maxWait;
         private final String refusal;
         private final String figure;
         private volatile long lastWarning;
 
-        Turns(String what, String refusal, String figure) {
+        Turns(String what, Duration maxWait, String refusal, String figure) {
             this.what = what;
+            this.maxWait = maxWait;
             this.refusal = refusal;
             this.figure = figure;
         }
 
         <T> T admit(Supplier<T> work) {
-            long wait = props.admissionWait().toNanos();
+            long wait = maxWait.toNanos();
             boolean admitted;
             try {
                 // (the timed tryAcquire keeps the arrival order; the untimed one would jump the queue)
@@ -146,7 +150,7 @@ class ConnectAdmission {
                 if (now - lastWarning > TimeUnit.SECONDS.toNanos(10)) {
                     lastWarning = now;
                     log.warn("{} refused as OVERLOADED: {} run at once and more waited over {} (logged every 10 s)",
-                            what, limit, props.admissionWait());
+                            what, limit, maxWait);
                 }
                 throw new ProblemException(Reason.OVERLOADED, refusal,
                         Map.of(figure, limit, "retryAfterSeconds", Math.max(1, props.overloadedRetryAfter().toSeconds())));

@@ -20,6 +20,10 @@ import org.springframework.validation.annotation.Validated;
  * @param refusalMemory       after a pool (or a tenant's quota) refused a connect, further connects to it on
  *                            this broker are answered with that refusal for this long, unless this broker sees
  *                            a session end or a desktop become ready meanwhile; 0 = always look
+ * @param endingWait          how long a user's disconnect or logoff waits for its turn (turns of their own, as many
+ *                            as the connects') before it is refused as OVERLOADED: longer than a connect's, since
+ *                            ending a session is what frees the room others wait for, and the user's click
+ *                            should rather take a moment than fail
  * @param orphanedTunnelGrace how long a CONNECTED session's tunnel must have been on a replica that is gone (its
  *                            {@link ReplicaPresence} lock no longer held) before the session timers mark it
  *                            DISCONNECTED: a replica whose database connection broke for a moment takes its
@@ -33,7 +37,8 @@ record SessionProperties(@DefaultValue("5s") Duration timerInterval,
                                 @DefaultValue("50ms") Duration admissionWait,
                                 @DefaultValue("1s") Duration overloadedRetryAfter,
                                 @DefaultValue("250ms") Duration refusalMemory,
-                                @DefaultValue("10s") Duration orphanedTunnelGrace) {
+                                @DefaultValue("10s") Duration orphanedTunnelGrace,
+                                @DefaultValue("5s") Duration endingWait) {
 
     public SessionProperties {
         if (prepareTimeout.isNegative() || prepareTimeout.isZero()) {
@@ -50,6 +55,9 @@ record SessionProperties(@DefaultValue("5s") Duration timerInterval,
         }
         if (admissionWait.isNegative()) {
             throw new IllegalArgumentException("deskport.sessions.admission-wait must not be negative");
+        }
+        if (endingWait.isNegative()) {
+            throw new IllegalArgumentException("deskport.sessions.ending-wait must not be negative");
         }
     }
 }

@@ -3,6 +3,9 @@ package io.deskport.broker.brokering;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 
@@ -16,8 +19,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ConnectAdmissionTest {
 
     private static SessionProperties limit(int concurrent, Duration wait) {
+        return limit(concurrent, wait, wait);
+    }
+
+    private static SessionProperties limit(int concurrent, Duration wait, Duration endingWait) {
         return new SessionProperties(Duration.ofSeconds(5), Duration.ofMinutes(10), concurrent, wait, Duration.ofSeconds(2),
-                Duration.ZERO, Duration.ofSeconds(10));
+                Duration.ZERO, Duration.ofSeconds(10), endingWait);
     }
 
     @Test
@@ -117,6 +124,37 @@ class ConnectAdmissionTest {
         finish.countDown();
         assertThat(logoff.get()).isEqualTo("logoff");
         assertThat(admission.admitEnding(() -> "next")).as("the turn is given back").isEqualTo("next");
+    }
+
+    @Test
+    void aLogoffWaitsForItsTurnLongerThanAConnect() throws Exception {
+        ConnectAdmission admission = new ConnectAdmission(limit(1, Duration.ofMillis(50), Duration.ofSeconds(30)), null);
+        CountDownLatch inside = new CountDownLatch(2);
+        CountDownLatch finish = new CountDownLatch(1);
+        // (threads of their own: the common pool may have one thread on a small machine, and these block)
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<String> connect = threads.submit(() -> admission.admit(() -> {
+                inside.countDown();
+                await(finish);
+                return "connect";
+            }));
+            Future<String> logoff = threads.submit(() -> admission.admitEnding(() -> {
+                inside.countDown();
+                await(finish);
+                return "logoff";
+            }));
+            inside.await();
+
+            assertThatThrownBy(() -> admission.admit(() -> "refused"))
+                    .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.reason()).isEqualTo(Reason.OVERLOADED));
+            Future<String> waiting = threads.submit(() -> admission.admitEnding(() -> "waited"));
+            Thread.sleep(300);
+            assertThat(waiting.isDone()).as("still waiting for its turn, well past a connect's wait").isFalse();
+            finish.countDown();
+            assertThat(waiting.get()).isEqualTo("waited");
+            assertThat(connect.get()).isEqualTo("connect");
+            assertThat(logoff.get()).isEqualTo("logoff");
+        }
     }
 
     @Test
