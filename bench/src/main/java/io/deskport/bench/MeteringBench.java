@@ -181,7 +181,14 @@ public final class MeteringBench {
                     : "not metered", load);
             LogonStorm storm = isMetered ? metered : unmetered;
             boolean statements = statistics.reset();
+            long[] phaseStart = receiver != null && isMetered ? logEnd(estate.tenant()) : null;
             LogonStorm.Saturation s = storm.saturate(estate);
+            if (phaseStart != null) {
+                // deliveries that fell behind during the phase are made after it, outside its measure: say how many
+                Set<Long> phaseEvents = eventsSince(estate.tenant(), phaseStart);
+                long behind = phaseEvents.stream().filter(id -> !receiver.has(Long.toString(id))).count();
+                System.out.printf("  at the phase's end %d of its %d events not yet delivered%n", behind, phaseEvents.size());
+            }
             if (statements) {
                 statistics.print(estate.users());
             }
