@@ -33,12 +33,12 @@ import io.deskport.broker.shared.Reason;
  * and the connects that are admitted wait at most about the admission wait.
  *
  * <p>The users' disconnects and logoffs ({@link #admitEnding}) take turns of their own, as many and with the
- * same rules, but wait longer for one ({@link SessionProperties#endingWait()}): a storm of logoffs at the end of a day would otherwise take every connection of the pool, and
- * leave the connects, the webhook relay and every other background task of the broker waiting for one until
- * the pool's timeout (seen in bench/metering on 2026-12-07: deliveries stalled for 6 s, logoffs answered "the
- * database is unavailable"). With both, at most twice {@link #limit()} session transactions of users run at
- * once, which leaves the rest of the pool to everything else. Separate turns, so that neither storm refuses
- * the other.
+ * same rules, but wait longer for one ({@link SessionProperties#endingWait()}): a storm of logoffs at the end
+ * of a day would otherwise take every connection of the pool, and leave the connects, the webhook relay and
+ * every other background task of the broker waiting for one until the pool's timeout (seen in bench/metering
+ * on 2026-12-07: deliveries stalled for 6 s, logoffs answered "the database is unavailable"). With both, at
+ * most twice {@link #limit()} session transactions of users run at once, which leaves the rest of the pool to
+ * everything else. Separate turns, so that neither storm refuses the other.
  */
 @Component
 class ConnectAdmission {
@@ -104,7 +104,7 @@ class ConnectAdmission {
     /**
      * Runs a user's disconnect or logoff when its turn comes (turns apart from the connects').
      *
-     * @throws ProblemException OVERLOADED when no turn came within the admission wait
+     * @throws ProblemException OVERLOADED when no turn came within the ending wait
      */
     <T> T admitEnding(Supplier<T> ending) {
         return endings.admit(ending);

@@ -392,7 +392,8 @@ class WebhookRelay implements SmartLifecycle {
             return;
         }
         lastForget = now;
-        int forgotten = ledger.forgetAttempts(settings.attemptRetention());
+        // a minute's attempts at up to ~16,000 deliveries a second; more (a backlog after an outage) in later sweeps
+        int forgotten = ledger.forgetAttempts(settings.attemptRetention(), 100);
         if (forgotten > 0) {
             log.debug("Webhook attempts older than {} removed: {}", settings.attemptRetention(), forgotten);
         }

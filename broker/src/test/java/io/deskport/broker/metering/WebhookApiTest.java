@@ -165,11 +165,14 @@ class WebhookApiTest {
         for (int i = 0; i < 3; i++) {
             attempt(id, "40 days");
         }
+        // more than one statement's batch of old ones
+        jdbc.sql("insert into webhook_attempt (subscription_id, event_seq, event_type, attempt, replay, at, status, latency_ms, "
+                + "succeeded) select ?, n, 'session.created', 1, false, now() - interval '35 days', 204, 3, true "
+                + "from generate_series(1, ?) n").params(id, WebhookLedger.FORGET_BATCH + 500).update();
         attempt(id, "1 hour");
         attempt(id, "1 minute");
-        while (ledger.forgetAttempts(java.time.Duration.ofDays(30)) > 0) {
-            // every old one, however many sweeps it takes
-        }
+        assertThat(ledger.forgetAttempts(java.time.Duration.ofDays(30), 100)).as("forgotten in one sweep")
+                .isEqualTo(WebhookLedger.FORGET_BATCH + 503);
         assertThat(jdbc.sql("select count(*) from webhook_attempt where subscription_id = ? and at < now() - interval '30 days'")
                 .param(id).query(Long.class).single()).as("older than the retention").isZero();
         assertThat(attempts(id)).as("the recent ones").isEqualTo(2);
