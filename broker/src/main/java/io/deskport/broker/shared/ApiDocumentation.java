@@ -247,7 +247,9 @@ class ApiDocumentation {
         }
         problems.put(500, "InternalError");
         problems.put(503, key.equals(CONNECT) || key.equals(LAUNCH) ? "ConnectUnavailable"
-                : key.equals(DASHBOARD_STREAM) ? "StreamUnavailable" : "ServiceUnavailable");
+                : key.equals(DASHBOARD_STREAM) ? "StreamUnavailable"
+                : key.matches("POST /api/v1/sessions/\\{id}/(logoff|disconnect)") ? "EndingUnavailable"
+                : "ServiceUnavailable");
         ApiResponses answers = responses;
         problems.forEach((status, name) -> {
             if (!answers.containsKey(String.valueOf(status))) {
@@ -489,6 +491,10 @@ class ApiDocumentation {
         a.put("StreamUnavailable", retryAfter(problem("No stream now; try again after `Retry-After`.",
                 Reason.SERVICE_UNAVAILABLE, "the database cannot be reached, or this broker has as many dashboard streams "
                         + "open as it serves (`deskport.dashboard.max-subscribers`)")));
+        a.put("EndingUnavailable", retryAfter(problem("Not now; nothing was changed.",
+                Reason.OVERLOADED, "more disconnects and logoffs arrived at once than this broker serves; nothing was "
+                        + "tried",
+                Reason.SERVICE_UNAVAILABLE, "the database cannot be reached or keeps failing")));
         a.put("ConnectUnavailable", retryAfter(problem("No room for the connect now; nothing was changed.",
                 Reason.POOL_EXHAUSTED, "no desktop is free in the pool (the figures say how many there are)",
                 Reason.HOST_CAPACITY, "no session host of the pool has room for another session",

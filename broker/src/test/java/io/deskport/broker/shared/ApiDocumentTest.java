@@ -375,6 +375,16 @@ class ApiDocumentTest {
     }
 
     @Test
+    void aUsersDisconnectAndLogoffDocumentThatTheyMayBeTurnedAwayAsOverloaded() {
+        for (String path : List.of("/api/v1/sessions/{id}/logoff", "/api/v1/sessions/{id}/disconnect")) {
+            JsonNode unavailable = resolve(doc.path("paths").path(path).path("post").path("responses").path("503"));
+            assertThat(unavailable.path("description").asString("")).as(path)
+                    .contains(Reason.OVERLOADED.name(), Reason.SERVICE_UNAVAILABLE.name(), "disconnects and logoffs");
+            assertThat(unavailable.path("headers").has("Retry-After")).as(path).isTrue();
+        }
+    }
+
+    @Test
     void patchesOfConfigurationResourcesTakeJsonOrAMergePatchNeedIfMatchAndEveryReadAnswersAnETag() {
         List<String> resources = new ArrayList<>();
         for (Map.Entry<String, JsonNode> path : doc.get("paths").properties()) {
