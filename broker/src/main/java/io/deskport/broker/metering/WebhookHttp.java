@@ -74,9 +74,9 @@ final class WebhookHttp implements AutoCloseable {
     private final SSLSocketFactory tls;
     private final ConcurrentHashMap<String, Deque<Connection>> idle = new ConcurrentHashMap<>();
     private final AtomicLong lastSweep = new AtomicLong(System.nanoTime());
-    private volatile boolean closed;
-
+    /** How long an idle connection is kept, nanoseconds. */
     private final long idleKeep;
+    private volatile boolean closed;
 
     WebhookHttp(SSLSocketFactory tls) {
         this(tls, IDLE_KEEP);
@@ -111,7 +111,10 @@ final class WebhookHttp implements AutoCloseable {
         return exchange(open(target, connectTimeout, deadline), target, head, body, deadline);
     }
 
-    /** A connection taken from the idle ones failed before any byte of an answer: try a new one (never thrown for a new one). */
+    /**
+     * A connection taken from the idle ones failed before any byte of an answer: try a new one (never thrown for
+     * a new one).
+     */
     private static final class Stale extends IOException {
         Stale(Throwable cause) {
             super(cause);

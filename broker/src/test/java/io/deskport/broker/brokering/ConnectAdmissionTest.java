@@ -5,7 +5,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +18,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Back-pressure on connects: at most N at once; the next waits its turn a bounded time, then is refused. */
 class ConnectAdmissionTest {
+
+    /** Threads for tasks that block holding a turn (the common pool may have a single thread on a small machine). */
+    private static final ExecutorService THREADS = Executors.newVirtualThreadPerTaskExecutor();
+
+    /** A task that takes a turn through {@code admit}, counts {@code inside} down and holds it until {@code release}. */
+    private static CompletableFuture<String> holding(Function<Supplier<String>, String> admit, String name,
+                                                     CountDownLatch inside, CountDownLatch release) {
+        return CompletableFuture.supplyAsync(() -> admit.apply(() -> {
+            inside.countDown();
+            await(release);
+            return name;
+        }), THREADS);
+    }
 
     private static SessionProperties limit(int concurrent, Duration wait) {
         return limit(concurrent, wait, wait);
@@ -32,11 +46,7 @@ class ConnectAdmissionTest {
         ConnectAdmission admission = new ConnectAdmission(limit(1, Duration.ofMillis(50)), null);
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch finish = new CountDownLatch(1);
-        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> admission.admit(() -> {
-            inside.countDown();
-            await(finish);
-            return "first";
-        }));
+        CompletableFuture<String> first = holding(admission::admit, "first", inside, finish);
         inside.await();
 
         boolean[] tried = {false};
@@ -58,13 +68,9 @@ class ConnectAdmissionTest {
         ConnectAdmission admission = new ConnectAdmission(limit(1, Duration.ofSeconds(30)), null);
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch finish = new CountDownLatch(1);
-        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> admission.admit(() -> {
-            inside.countDown();
-            await(finish);
-            return "first";
-        }));
+        CompletableFuture<String> first = holding(admission::admit, "first", inside, finish);
         inside.await();
-        CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> admission.admit(() -> "second"));
+        CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> admission.admit(() -> "second"), THREADS);
         assertThat(second).isNotDone();
         finish.countDown();
         assertThat(second.get()).isEqualTo("second");
@@ -83,11 +89,7 @@ class ConnectAdmissionTest {
         assertThat(admission.expectedWait()).isGreaterThanOrEqualTo(Duration.ofSeconds(1).toNanos());
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch finish = new CountDownLatch(1);
-        CompletableFuture<String> holder = CompletableFuture.supplyAsync(() -> admission.admit(() -> {
-            inside.countDown();
-            await(finish);
-            return "holder";
-        }));
+        CompletableFuture<String> holder = holding(admission::admit, "holder", inside, finish);
         inside.await();
 
         long start = System.nanoTime();
@@ -104,11 +106,7 @@ class ConnectAdmissionTest {
         ConnectAdmission admission = new ConnectAdmission(limit(1, Duration.ofMillis(50)), null);
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch finish = new CountDownLatch(1);
-        CompletableFuture<String> logoff = CompletableFuture.supplyAsync(() -> admission.admitEnding(() -> {
-            inside.countDown();
-            await(finish);
-            return "logoff";
-        }));
+        CompletableFuture<String> logoff = holding(admission::admitEnding, "logoff", inside, finish);
         inside.await();
 
         boolean[] tried = {false};
@@ -131,30 +129,19 @@ class ConnectAdmissionTest {
         ConnectAdmission admission = new ConnectAdmission(limit(1, Duration.ofMillis(50), Duration.ofSeconds(30)), null);
         CountDownLatch inside = new CountDownLatch(2);
         CountDownLatch finish = new CountDownLatch(1);
-        // (threads of their own: the common pool may have one thread on a small machine, and these block)
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<String> connect = threads.submit(() -> admission.admit(() -> {
-                inside.countDown();
-                await(finish);
-                return "connect";
-            }));
-            Future<String> logoff = threads.submit(() -> admission.admitEnding(() -> {
-                inside.countDown();
-                await(finish);
-                return "logoff";
-            }));
-            inside.await();
+        CompletableFuture<String> connect = holding(admission::admit, "connect", inside, finish);
+        CompletableFuture<String> logoff = holding(admission::admitEnding, "logoff", inside, finish);
+        inside.await();
 
-            assertThatThrownBy(() -> admission.admit(() -> "refused"))
-                    .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.reason()).isEqualTo(Reason.OVERLOADED));
-            Future<String> waiting = threads.submit(() -> admission.admitEnding(() -> "waited"));
-            Thread.sleep(300);
-            assertThat(waiting.isDone()).as("still waiting for its turn, well past a connect's wait").isFalse();
-            finish.countDown();
-            assertThat(waiting.get()).isEqualTo("waited");
-            assertThat(connect.get()).isEqualTo("connect");
-            assertThat(logoff.get()).isEqualTo("logoff");
-        }
+        assertThatThrownBy(() -> admission.admit(() -> "refused"))
+                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.reason()).isEqualTo(Reason.OVERLOADED));
+        CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> admission.admitEnding(() -> "waited"), THREADS);
+        Thread.sleep(300);
+        assertThat(waiting.isDone()).as("still waiting for its turn, well past a connect's wait").isFalse();
+        finish.countDown();
+        assertThat(waiting.get()).isEqualTo("waited");
+        assertThat(connect.get()).isEqualTo("connect");
+        assertThat(logoff.get()).isEqualTo("logoff");
     }
 
     @Test
