@@ -39,6 +39,13 @@ import io.deskport.broker.shared.Reason;
  * on 2026-12-07: deliveries stalled for 6 s, logoffs answered "the database is unavailable"). With both, at
  * most twice {@link #limit()} session transactions of users run at once, which leaves the rest of the pool to
  * everything else. Separate turns, so that neither storm refuses the other.
+ *
+ * <p>At most {@link SessionProperties#maxWaiting()} of each kind wait at once; the next is refused at once. The
+ * expected wait alone does not bound them when turns are short: at a mean hold of 8 ms, a 5 s ending wait admits
+ * 2,500 waiting logoffs, each holding its connection, request buffers and thread. In bench/metering (2026-12-07)
+ * a logoff storm at 500/s came close (a heap histogram counted 3,865 open connections): the broker's live heap
+ * grew from 85 MB to 925 MB within 30 s and its collector stopped it for 0.3–1.4 s at a time, connects and
+ * webhook deliveries with it.
  */
 @Component
 class ConnectAdmission {
@@ -59,8 +66,8 @@ class ConnectAdmission {
         this.endings = new Turns("Disconnects and logoffs", props.endingWait(), "Too many sessions are being "
                 + "disconnected or ended at this moment; try again in a moment", "concurrentEndings");
         log.info("At most {} connect transactions run at once on this broker, each waiting at most {} for its turn, "
-                + "and {} disconnects or logoffs, each waiting at most {}", limit, props.admissionWait(), limit,
-                props.endingWait());
+                + "and {} disconnects or logoffs, each waiting at most {}; at most {} of each wait at once", limit,
+                props.admissionWait(), limit, props.endingWait(), props.maxWaiting());
     }
 
     /**
@@ -115,6 +122,11 @@ class ConnectAdmission {
         return connects.expectedWait();
     }
 
+    /** Connects waiting for their turn now (an estimate, as the semaphore's queue length is). */
+    int waitingConnects() {
+        return connects.turns.getQueueLength();
+    }
+
     /** One kind of session transaction's turns. */
     private final class Turns {
 
@@ -140,7 +152,8 @@ class ConnectAdmission {
             try {
                 // (the timed tryAcquire keeps the arrival order; the untimed one would jump the queue)
                 admitted = turns.tryAcquire(0, TimeUnit.NANOSECONDS)
-                        || expectedWait() <= wait && turns.tryAcquire(wait, TimeUnit.NANOSECONDS);
+                        || turns.getQueueLength() < props.maxWaiting() && expectedWait() <= wait
+                        && turns.tryAcquire(wait, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 admitted = false;
@@ -149,8 +162,9 @@ class ConnectAdmission {
                 long now = System.nanoTime();
                 if (now - lastWarning > TimeUnit.SECONDS.toNanos(10)) {
                     lastWarning = now;
-                    log.warn("{} refused as OVERLOADED: {} run at once and more waited over {} (logged every 10 s)",
-                            what, limit, maxWait);
+                    log.warn("{} refused as OVERLOADED: {} run at once and {} wait for a turn (at most {} may, "
+                            + "each at most {}) (logged every 10 s)", what, limit, turns.getQueueLength(),
+                            props.maxWaiting(), maxWait);
                 }
                 throw new ProblemException(Reason.OVERLOADED, refusal,
                         Map.of(figure, limit, "retryAfterSeconds", Math.max(1, props.overloadedRetryAfter().toSeconds())));

@@ -24,6 +24,11 @@ import org.springframework.validation.annotation.Validated;
  *                            as the connects') before it is refused as OVERLOADED: longer than a connect's, since
  *                            ending a session is what frees the room others wait for, and the user's click
  *                            should rather take a moment than fail
+ * @param maxWaiting          connects that may wait for a turn at once on this broker (and, apart, as many
+ *                            disconnects and logoffs); more are refused at once as OVERLOADED. A waiting request
+ *                            holds its connection, its buffers and its thread (~50–80 KB): a logoff storm waiting
+ *                            out the ending wait by the thousand filled the broker's heap with them, and its
+ *                            collector then stopped everything for up to 1.4 s at a time
  * @param orphanedTunnelGrace how long a CONNECTED session's tunnel must have been on a replica that is gone (its
  *                            {@link ReplicaPresence} lock no longer held) before the session timers mark it
  *                            DISCONNECTED: a replica whose database connection broke for a moment takes its
@@ -38,7 +43,8 @@ record SessionProperties(@DefaultValue("5s") Duration timerInterval,
                                 @DefaultValue("1s") Duration overloadedRetryAfter,
                                 @DefaultValue("250ms") Duration refusalMemory,
                                 @DefaultValue("10s") Duration orphanedTunnelGrace,
-                                @DefaultValue("5s") Duration endingWait) {
+                                @DefaultValue("5s") Duration endingWait,
+                                @DefaultValue("256") int maxWaiting) {
 
     public SessionProperties {
         if (prepareTimeout.isNegative() || prepareTimeout.isZero()) {
@@ -58,6 +64,9 @@ record SessionProperties(@DefaultValue("5s") Duration timerInterval,
         }
         if (endingWait.isNegative()) {
             throw new IllegalArgumentException("deskport.sessions.ending-wait must not be negative");
+        }
+        if (maxWaiting < 0) {
+            throw new IllegalArgumentException("deskport.sessions.max-waiting must not be negative");
         }
     }
 }

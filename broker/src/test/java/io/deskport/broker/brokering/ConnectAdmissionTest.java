@@ -37,8 +37,12 @@ class ConnectAdmissionTest {
     }
 
     private static SessionProperties limit(int concurrent, Duration wait, Duration endingWait) {
+        return limit(concurrent, wait, endingWait, 256);
+    }
+
+    private static SessionProperties limit(int concurrent, Duration wait, Duration endingWait, int maxWaiting) {
         return new SessionProperties(Duration.ofSeconds(5), Duration.ofMinutes(10), concurrent, wait, Duration.ofSeconds(2),
-                Duration.ZERO, Duration.ofSeconds(10), endingWait);
+                Duration.ZERO, Duration.ofSeconds(10), endingWait, maxWaiting);
     }
 
     @Test
@@ -142,6 +146,36 @@ class ConnectAdmissionTest {
         assertThat(waiting.get()).isEqualTo("waited");
         assertThat(connect.get()).isEqualTo("connect");
         assertThat(logoff.get()).isEqualTo("logoff");
+    }
+
+    @Test
+    void beyondTheWaitersAllowedAConnectIsRefusedAtOnceHoweverLongItMayWait() throws Exception {
+        // turns so long that the expected wait never refuses: only the number waiting does
+        ConnectAdmission admission = new ConnectAdmission(limit(1, Duration.ofSeconds(60), Duration.ofSeconds(60), 2), null);
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        CompletableFuture<String> first = holding(admission::admit, "first", inside, finish);
+        inside.await();
+        CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> admission.admit(() -> "second"), THREADS);
+        CompletableFuture<String> third = CompletableFuture.supplyAsync(() -> admission.admit(() -> "third"), THREADS);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (admission.waitingConnects() < 2 && System.nanoTime() < deadline) {
+            sleep(Duration.ofMillis(5));
+        }
+        assertThat(admission.waitingConnects()).as("two connects wait for the turn").isEqualTo(2);
+
+        long t0 = System.nanoTime();
+        boolean[] tried = {false};
+        assertThatThrownBy(() -> admission.admit(() -> tried[0] = true))
+                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.reason()).isEqualTo(Reason.OVERLOADED));
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("refused at once, not after the 60 s wait")
+                .isLessThan(Duration.ofSeconds(5));
+        assertThat(tried[0]).isFalse();
+
+        finish.countDown();
+        assertThat(first.get()).isEqualTo("first");
+        assertThat(second.get()).as("the ones waiting get their turns").isEqualTo("second");
+        assertThat(third.get()).isEqualTo("third");
     }
 
     @Test

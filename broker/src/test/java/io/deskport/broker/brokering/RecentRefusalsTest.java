@@ -24,7 +24,7 @@ class RecentRefusalsTest {
 
     private static RecentRefusals remembering(Duration memory) {
         return new RecentRefusals(new SessionProperties(Duration.ofSeconds(5), Duration.ofMinutes(10), 0,
-                Duration.ofSeconds(1), Duration.ofSeconds(1), memory, Duration.ofSeconds(10), Duration.ofSeconds(5)));
+                Duration.ofSeconds(1), Duration.ofSeconds(1), memory, Duration.ofSeconds(10), Duration.ofSeconds(5), 256));
     }
 
     @Test
