@@ -43,9 +43,9 @@ import io.deskport.broker.shared.Reason;
  * <p>At most {@link SessionProperties#maxWaiting()} of each kind wait at once; the next is refused at once. The
  * expected wait alone does not bound them when turns are short: at a mean hold of 8 ms, a 5 s ending wait admits
  * 2,500 waiting logoffs, each holding its connection, request buffers and thread. In bench/metering (2026-12-07)
- * a logoff storm at 500/s came close (a heap histogram counted 3,865 open connections): the broker's live heap
- * grew from 85 MB to 925 MB within 30 s and its collector stopped it for 0.3–1.4 s at a time, connects and
- * webhook deliveries with it.
+ * a logoff storm at 500/s came close (a heap histogram counted ~3,700 requests in flight): the broker's heap after
+ * each young collection grew from 85 MB to 925 MB within 30 s and its collector stopped it for 0.3–1.4 s at a
+ * time, connects and webhook deliveries with it (with this bound: at most 0.67 s).
  */
 @Component
 class ConnectAdmission {
