@@ -175,7 +175,15 @@ class ShadowEndToEndTest {
                 "//div[@role='toolbar']//button[normalize-space(.)='Disconnect']"))).click();
         userBrowser.waiting(STEP).until(d -> d.getCurrentUrl().equals(base() + "/"));
         deskBrowser.driver().navigate().refresh();
-        deskBrowser.waiting(STEP).until(d -> d.findElement(By.cssSelector("a[aria-label='Play recording #1']"))).click();
+        // found and clicked in one step, again when the session's page re-renders the link in between (CI, 2026-12-07)
+        deskBrowser.waiting(STEP).until(d -> {
+            try {
+                d.findElement(By.cssSelector("a[aria-label='Play recording #1']")).click();
+                return true;
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                return null;
+            }
+        });
         deskBrowser.waiting(STEP).until(d -> d.getCurrentUrl().contains("/console/sessions/" + session + "/recordings/"));
         WebElement play = deskBrowser.waiting(STEP).until(d -> {
             WebElement b = d.findElement(By.cssSelector("[data-testid='recording-play']"));
