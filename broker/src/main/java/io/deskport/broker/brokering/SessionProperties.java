@@ -26,7 +26,7 @@ import org.springframework.validation.annotation.Validated;
  *                            should rather take a moment than fail
  * @param maxWaiting          connects that may wait for a turn at once on this broker (and, apart, as many
  *                            disconnects and logoffs); more are refused at once as OVERLOADED. A waiting request
- *                            holds its connection, its buffers and its thread (~50–80 KB): a logoff storm waiting
+ *                            holds its connection, its buffers and its thread (tens of KB): a logoff storm waiting
  *                            out the ending wait by the thousand filled the broker's young heap with them, and
  *                            its collector then stopped everything for up to 1.4 s at a time
  * @param orphanedTunnelGrace how long a CONNECTED session's tunnel must have been on a replica that is gone (its
