@@ -18,9 +18,16 @@ import org.springframework.stereotype.Component;
  * Computes a tenant's roll-up rows of some periods from the objects' intervals, replacing the rows the periods had
  * (delete, then insert: computing a period again gives the same rows). Seconds are summed exactly over the part of
  * each interval inside the period; an interval still open counts up to the period's end, or up to now in the
- * current period. A day's peak of concurrent sessions is the highest count of open sessions over its instants (a
- * sweep over the instants sessions start and end, those of one instant netted); a month's is the highest of its
- * days'. Distinct users and devices are those with a session open during some part of the period.
+ * current period. A day that begins and ends on a UTC hour (every day of a zone whose offsets are whole hours, the
+ * days of 23 and 25 hours included) is exactly its hours, so its seconds are its hours' summed (the same
+ * microseconds, without reading the intervals again); a day of a half-hour zone is computed from the intervals. A
+ * month's seconds are its days'. A day's peak of concurrent sessions is the highest count of open sessions over its
+ * instants (a sweep over the instants sessions start and end, those of one instant netted); a month's is the highest
+ * of its days'. Distinct users and devices are those with a session open during some part of the period.
+ *
+ * <p>Only the intervals of states a figure counts are read: an object's final change (a session ENDED, a desktop or
+ * snapshot DELETED, a seat RELEASED) has no end, so it overlaps every period after it, and reading those made every
+ * hour's computation grow with the tenant's whole history (the partial index {@code usage_interval_counted}).
  */
 @Component
 class UsageRollupFigures {
@@ -55,6 +62,12 @@ class UsageRollupFigures {
                     month.plusMonths(1).atDay(1).atStartOfDay(zone).toInstant(), zone);
         }
 
+        /** Whether the period begins and ends on a UTC hour: then it is exactly the UTC hours between. */
+        boolean onUtcHours() {
+            return start.getEpochSecond() % 3600 == 0 && start.getNano() == 0 && end.getEpochSecond() % 3600 == 0
+                    && end.getNano() == 0;
+        }
+
         private static Period of(UsageRollupGranularity g, Instant start, Instant end, ZoneId zone) {
             return new Period(g, start, end, LocalDateTime.ofInstant(start, zone),
                     zone.getRules().getOffset(start).getTotalSeconds());
@@ -65,9 +78,14 @@ class UsageRollupFigures {
     private static final String PERIODS = "with p as (select * from unnest(?::text[]::timestamptz[], ?::text[]::timestamptz[], "
             + "?::text[]::timestamptz[], ?::text[]::timestamp[], ?::text[]::integer[]) "
             + "as p(start_at, end_at, cap, local_start, utc_offset_seconds)) ";
-    /** The intervals of the tenant that overlap a period (up to its cap). */
+    /**
+     * The states no figure counts: an object's last change, without an end. The predicate is the partial index
+     * {@code usage_interval_counted}'s, word for word, so that the index is used.
+     */
+    static final String COUNTED_ONLY = "state not in ('ENDED', 'DELETED', 'RELEASED')";
+    /** The intervals of the tenant that overlap a period (up to its cap), of the states a figure counts. */
     private static final String OVERLAPPING = "join usage_interval i on tstzrange(i.start_at, i.end_at) && tstzrange(p.start_at, p.cap) "
-            + "and i.tenant_id = ? ";
+            + "and i.tenant_id = ? and i." + COUNTED_ONLY + " ";
     private static final String INSERT = "insert into usage_rollup (tenant_id, granularity, period_start, period_end, "
             + "local_start, utc_offset_seconds, time_zone, complete, metric, pool_id, user_id, product_id, vcpus, memory_mib, "
             + "disk_mib, value, reached_at) ";
@@ -75,21 +93,28 @@ class UsageRollupFigures {
             + "p.cap = p.end_at, ";
     private static final String SPAN = "extract(epoch from least(coalesce(i.end_at, p.cap), p.cap) - greatest(i.start_at, p.start_at))";
 
+    /**
+     * Which state counts in which seconds figure (a connected session in two), and what that figure is broken down
+     * by: pool, user, product, size (vCPUs and memory), disk. A join on the state: one row per interval and figure.
+     */
+    private static final String METRICS = "join (values "
+            + "('OPEN', 'SESSION_SECONDS', true, true, false, false, false), "
+            + "('CONNECTED', 'SESSION_SECONDS', true, true, false, false, false), "
+            + "('CONNECTED', 'CONNECTED_SECONDS', true, true, false, false, false), "
+            + "('RUNNING', 'DESKTOP_RUNNING_SECONDS', true, false, false, true, true), "
+            + "('STOPPED', 'DESKTOP_STOPPED_SECONDS', true, false, false, true, true), "
+            + "('HELD', 'SEAT_SECONDS', false, false, true, false, false), "
+            + "('KEPT', 'SNAPSHOT_SECONDS', true, false, false, false, true)"
+            + ") as m(state, metric, by_pool, by_user, by_product, by_size, by_disk) on m.state = i.state ";
+
     private static final String SECONDS_SQL = INSERT + PERIODS + "select " + PERIOD_COLUMNS
-            + "m.metric, m.pool_id, m.user_id, m.product_id, m.vcpus, m.memory_mib, m.disk_mib, sum(" + SPAN + "), null "
-            + "from p " + OVERLAPPING
-            + "cross join lateral (values "
-            + "('SESSION_SECONDS', i.state in ('OPEN', 'CONNECTED'), i.pool_id, i.user_id, null::uuid, null::integer, "
-            + "null::integer, null::integer), "
-            + "('CONNECTED_SECONDS', i.state = 'CONNECTED', i.pool_id, i.user_id, null, null, null, null), "
-            + "('DESKTOP_RUNNING_SECONDS', i.state = 'RUNNING', i.pool_id, null, null, i.vcpus, i.memory_mib, i.disk_mib), "
-            + "('DESKTOP_STOPPED_SECONDS', i.state = 'STOPPED', i.pool_id, null, null, i.vcpus, i.memory_mib, i.disk_mib), "
-            + "('SEAT_SECONDS', i.state = 'HELD', null, null, i.product_id, null, null, null), "
-            + "('SNAPSHOT_SECONDS', i.state = 'KEPT', i.pool_id, null, null, null, null, i.disk_mib)"
-            + ") as m(metric, counted, pool_id, user_id, product_id, vcpus, memory_mib, disk_mib) "
-            + "where m.counted "
-            + "group by p.start_at, p.end_at, p.local_start, p.utc_offset_seconds, p.cap, m.metric, m.pool_id, m.user_id, "
-            + "m.product_id, m.vcpus, m.memory_mib, m.disk_mib having sum(" + SPAN + ") > 0";
+            + "m.metric, case when m.by_pool then i.pool_id end, case when m.by_user then i.user_id end, "
+            + "case when m.by_product then i.product_id end, case when m.by_size then i.vcpus end, "
+            + "case when m.by_size then i.memory_mib end, case when m.by_disk then i.disk_mib end, sum(" + SPAN + "), null "
+            + "from p " + OVERLAPPING + METRICS
+            // the period's columns, then the figure's (the select list's 9th to 15th)
+            + "group by p.start_at, p.end_at, p.local_start, p.utc_offset_seconds, p.cap, 9, 10, 11, 12, 13, 14, 15 "
+            + "having sum(" + SPAN + ") > 0";
 
     private static final String PEAK_SQL = INSERT + PERIODS + ", spans as ("
             + "select p.start_at as period, greatest(i.start_at, p.start_at) as a, least(coalesce(i.end_at, p.cap), p.cap) as b "
@@ -111,10 +136,13 @@ class UsageRollupFigures {
             + "cross join lateral (values ('DISTINCT_USERS', c.users), ('DISTINCT_DEVICES', c.devices)) as m(metric, value) "
             + "where m.value > 0";
 
-    /** A month's seconds: the sum of its days' (a local month is exactly its local days). */
-    private static final String MONTH_SECONDS_SQL = INSERT + PERIODS + "select " + PERIOD_COLUMNS
+    /**
+     * A period's seconds as the sum of its parts' rows of the granularity given as the last parameter: a local month
+     * is exactly its local days, a day that begins and ends on a UTC hour exactly its hours.
+     */
+    private static final String SUM_OF_PARTS_SQL = INSERT + PERIODS + "select " + PERIOD_COLUMNS
             + "d.metric, d.pool_id, d.user_id, d.product_id, d.vcpus, d.memory_mib, d.disk_mib, sum(d.value), null "
-            + "from p join usage_rollup d on d.tenant_id = ? and d.granularity = 'DAY' and d.period_start >= p.start_at "
+            + "from p join usage_rollup d on d.tenant_id = ? and d.granularity = ? and d.period_start >= p.start_at "
             + "and d.period_start < p.end_at and d.metric = any(?) "
             + "group by p.start_at, p.end_at, p.local_start, p.utc_offset_seconds, p.cap, d.metric, d.pool_id, d.user_id, "
             + "d.product_id, d.vcpus, d.memory_mib, d.disk_mib";
@@ -133,9 +161,10 @@ class UsageRollupFigures {
     }
 
     /**
-     * Replaces the rows of these periods of the tenant (all of one granularity). Days are computed from the
-     * intervals; months from their days' rows (which must be up to date) and, for distinct users and devices, from
-     * the intervals.
+     * Replaces the rows of these periods of the tenant (all of one granularity). Hours are computed from the
+     * intervals; days from their hours' rows (which must be up to date) when they begin and end on a UTC hour, else
+     * from the intervals, and their peaks and distinct counts from the intervals; months from their days' rows (which
+     * must be up to date) and, for distinct users and devices, from the intervals.
      *
      * @param now the database's time: the periods that have not ended count their open intervals up to it
      */
@@ -149,16 +178,25 @@ class UsageRollupFigures {
                 .params(tenantId, granularity.name(), p[0]).update();
         String g = granularity.name();
         String z = zone.getId();
+        String[] seconds = SECONDS.stream().map(UsageMetric::name).toArray(String[]::new);
         switch (granularity) {
             case HOUR -> jdbc.sql(SECONDS_SQL).params(periodParams(p, tenantId, g, z, tenantId)).update();
             case DAY -> {
-                jdbc.sql(SECONDS_SQL).params(periodParams(p, tenantId, g, z, tenantId)).update();
+                List<Period> ofHours = started.stream().filter(Period::onUtcHours).toList();
+                List<Period> others = started.stream().filter(d -> !d.onUtcHours()).toList();
+                if (!ofHours.isEmpty()) {
+                    jdbc.sql(SUM_OF_PARTS_SQL).params(periodParams(periodArrays(ofHours, now), tenantId, g, z, tenantId,
+                            UsageRollupGranularity.HOUR.name(), seconds)).update();
+                }
+                if (!others.isEmpty()) {
+                    jdbc.sql(SECONDS_SQL).params(periodParams(periodArrays(others, now), tenantId, g, z, tenantId)).update();
+                }
                 jdbc.sql(PEAK_SQL).params(periodParams(p, tenantId, tenantId, g, z)).update();
                 jdbc.sql(DISTINCT_SQL).params(periodParams(p, tenantId, tenantId, g, z)).update();
             }
             case MONTH -> {
-                String[] seconds = SECONDS.stream().map(UsageMetric::name).toArray(String[]::new);
-                jdbc.sql(MONTH_SECONDS_SQL).params(periodParams(p, tenantId, g, z, tenantId, seconds)).update();
+                jdbc.sql(SUM_OF_PARTS_SQL).params(periodParams(p, tenantId, g, z, tenantId, UsageRollupGranularity.DAY.name(),
+                        seconds)).update();
                 jdbc.sql(MONTH_PEAK_SQL).params(periodParams(p, tenantId, g, z, tenantId)).update();
                 jdbc.sql(DISTINCT_SQL).params(periodParams(p, tenantId, tenantId, g, z)).update();
             }

@@ -61,6 +61,8 @@ public class UsageRollups {
     static final int HOURS_PER_TRANSACTION = 500;
     private static final Set<UsageEventType> COUNTED = EnumSet.complementOf(EnumSet.of(UsageEventType.TENANT_QUOTA_CHANGED));
     private static final Duration HOUR = Duration.ofHours(1);
+    /** The memory each sort or hash of a recomputing transaction may use. */
+    private static final String WORK_MEM = "64MB";
 
     private final JdbcClient jdbc;
     private final UsageEventLog events;
@@ -114,16 +116,20 @@ public class UsageRollups {
     }
 
     /**
-     * Marks a tenant's hours that overlap {@code [from, to)} dirty (up to now): the next pass recomputes them, and the
-     * days and months they fall in, from the intervals (after the tenant's time zone changed, or to check that
-     * re-rolling a period gives the same rows).
+     * Marks a tenant's hours that overlap {@code [from, to)} dirty (up to now), widened to whole days of the tenant's
+     * time zone: the next pass recomputes them, and the days and months they fall in, from the intervals (after the
+     * tenant's time zone changed, or to check that re-rolling a period gives the same rows). Whole days, because a
+     * day's seconds are summed from its hours' rows, which must all be up to date.
      */
     public void reroll(UUID tenantId, Instant from, Instant to) {
+        ZoneId zone = tenants.find(tenantId).map(Tenant::timeZone).map(ZoneId::of).orElse(ZoneId.of("UTC"));
+        Instant first = LocalDate.ofInstant(from, zone).atStartOfDay(zone).toInstant();
+        Instant last = LocalDate.ofInstant(to.minus(1, ChronoUnit.MICROS), zone).plusDays(1).atStartOfDay(zone).toInstant();
         tx.executeWithoutResult(status -> {
-            Instant upper = to.minus(1, ChronoUnit.MICROS);
+            Instant upper = last.minus(1, ChronoUnit.MICROS);
             Instant now = now();
             SortedSet<Instant> hours = new TreeSet<>();
-            for (Instant h = from.truncatedTo(ChronoUnit.HOURS); !h.isAfter(upper) && !h.isAfter(now); h = h.plus(HOUR)) {
+            for (Instant h = first.truncatedTo(ChronoUnit.HOURS); !h.isAfter(upper) && !h.isAfter(now); h = h.plus(HOUR)) {
                 hours.add(h);
             }
             markDirty(Map.of(tenantId, hours));
@@ -201,8 +207,8 @@ public class UsageRollups {
         Timestamp until = jdbc.sql("select rolled_until from usage_rollup_state where id = 1")
                 .query(Timestamp.class).optional().orElse(null);
         Instant since = until == null || until.toInstant().isAfter(now) ? now : until.toInstant();
-        List<UUID> open = jdbc.sql("select distinct tenant_id from usage_interval where state in ('OPEN', 'CONNECTED', "
-                        + "'STOPPED', 'RUNNING', 'HELD', 'KEPT') and tstzrange(start_at, end_at) && tstzrange(?, ?, '[]')")
+        List<UUID> open = jdbc.sql("select distinct tenant_id from usage_interval where " + UsageRollupFigures.COUNTED_ONLY
+                        + " and tstzrange(start_at, end_at) && tstzrange(?, ?, '[]')")
                 .params(UsageIntervals.utc(since), UsageIntervals.utc(now)).query(UUID.class).list();
         SortedSet<Instant> hours = new TreeSet<>();
         addHours(hours, since, now);
@@ -227,6 +233,9 @@ public class UsageRollups {
             return 0;
         }
         horizon.exemptCurrentTransaction(); // seconds of work that writes no usage event: readers need not wait
+        // the figures of a busy hour group hundreds of thousands of rows: in memory (one pass at a time, platform-wide)
+        // rather than spilled to temporary files at PostgreSQL's default 4 MB
+        jdbc.sql("set local work_mem = '" + WORK_MEM + "'").update();
         int count = 0;
         for (Map.Entry<UUID, List<Instant>> tenant : dirty.entrySet()) {
             UUID tenantId = tenant.getKey();

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The roll-ups of a generated week ({@link UsageWeek}: America/New_York, the clocks going back on the night the month
  * ends) equal, to the microsecond, what the test computes from the week's own model of sessions, power changes and
  * seats; a seat released late, with its own older time, re-opens the hours it had been counted in; and rolling the
- * week up again gives the same rows.
+ * week up again gives the same rows; and the same week in a half-hour zone, whose days are no union of UTC hours.
  */
 @BrokerTest
 class UsageRollupReconciliationTest {
@@ -117,6 +118,34 @@ class UsageRollupReconciliationTest {
         JsonNode first = rows("granularity=day&from=2026-11-01&to=2026-11-01&metric=PEAK_SESSIONS").getFirst();
         assertThat(OffsetDateTime.parse(first.get("start").asString())).isEqualTo(OffsetDateTime.parse("2026-11-01T00:00-04:00"));
         assertThat(OffsetDateTime.parse(first.get("end").asString())).isEqualTo(OffsetDateTime.parse("2026-11-02T00:00-05:00"));
+    }
+
+    @Test
+    void inAZoneWhoseDaysDoNotBeginOnAUtcHourTheDaysAreStillWhatTheHistoryAddsUpTo() {
+        // India: +05:30, so a local day runs 18:30 to 18:30 UTC and is no union of UTC hours (its seconds are computed
+        // from the intervals, where New York's days are summed from their hours)
+        ZoneId kolkata = ZoneId.of("Asia/Kolkata");
+        check(tenant.login("operator").edit("/api/v1/admin/tenants/" + tenant.id, json("timeZone", kolkata.getId())), 200);
+        UsageWeek week = new UsageWeek(20261207L, 120, 40, kolkata);
+        List<UsageWeek.Event> events = new ArrayList<>(week.events());
+        events.add(week.lateRelease(week.lateSeat));
+        rollUpEverything(record(events));
+
+        Map<UsageWeek.Key, String> expected = new TreeMap<>(java.util.Comparator.comparing(UsageWeek.Key::toString));
+        week.expectedSeconds(true).forEach((k, micros) -> expected.put(k, UsageWeek.seconds(micros)));
+        week.expectedDistinct().forEach((k, n) -> expected.put(k, Long.toString(n)));
+        week.expectedPeaks().forEach((k, p) -> expected.put(k, p[0] + " at " + p[1]));
+        Map<UsageWeek.Key, String> actual = new TreeMap<>(java.util.Comparator.comparing(UsageWeek.Key::toString));
+        String today = LocalDate.now(kolkata).toString();
+        for (String granularity : List.of("hour", "day", "month")) {
+            for (JsonNode row : rows("granularity=" + granularity + "&from=2026-10-01&to=" + today)) {
+                actual.put(key(row), value(row));
+            }
+        }
+        assertThat(expected).as("the week generated what the test means to check").hasSizeGreaterThan(2000)
+                .containsKey(new UsageWeek.Key("DAY", Instant.parse("2026-10-30T18:30:00Z"), "DISTINCT_USERS", null, null,
+                        null, null, null, null));
+        assertThat(actual).as("the roll-ups, figure by figure").containsExactlyEntriesOf(expected);
     }
 
     @Test

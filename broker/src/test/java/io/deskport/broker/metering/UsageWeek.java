@@ -63,8 +63,16 @@ final class UsageWeek {
     final List<Seat> seats = new ArrayList<>();
     /** The seat whose release is recorded late (after its hours were rolled up). */
     final Seat lateSeat;
+    /** The tenant's time zone: the days and months the expected figures are of. */
+    final ZoneId zone;
 
     UsageWeek(long seed, int sessionCount, int seatCount) {
+        this(seed, sessionCount, seatCount, NEW_YORK);
+    }
+
+    /** The same week (its times chosen in New York), its days and months counted in {@code zone}. */
+    UsageWeek(long seed, int sessionCount, int seatCount, ZoneId zone) {
+        this.zone = zone;
         Random rnd = new Random(seed);
         UUID[] pools = {UUID.randomUUID(), UUID.randomUUID()};
         UUID[] users = new UUID[12];
@@ -250,7 +258,7 @@ final class UsageWeek {
         return micros;
     }
 
-    private static void add(Map<Key, Long> into, String metric, UUID pool, UUID user, UUID product, Size size, Span span) {
+    private void add(Map<Key, Long> into, String metric, UUID pool, UUID user, UUID product, Size size, Span span) {
         Integer vcpus = size == null ? null : size.vcpus();
         Integer memory = size == null ? null : size.memoryMiB();
         Integer disk = size == null ? null : size.diskMiB();
@@ -269,7 +277,7 @@ final class UsageWeek {
     }
 
     /** The hours (UTC), local days or local months that {@code span} touches. */
-    static List<Span> periods(String granularity, Span span) {
+    List<Span> periods(String granularity, Span span) {
         List<Span> periods = new ArrayList<>();
         switch (granularity) {
             case "HOUR" -> {
@@ -278,16 +286,16 @@ final class UsageWeek {
                 }
             }
             case "DAY" -> {
-                for (LocalDate d = LocalDate.ofInstant(span.start(), NEW_YORK); d.atStartOfDay(NEW_YORK).toInstant()
+                for (LocalDate d = LocalDate.ofInstant(span.start(), zone); d.atStartOfDay(zone).toInstant()
                         .isBefore(span.end()); d = d.plusDays(1)) {
-                    periods.add(new Span(d.atStartOfDay(NEW_YORK).toInstant(), d.plusDays(1).atStartOfDay(NEW_YORK).toInstant()));
+                    periods.add(new Span(d.atStartOfDay(zone).toInstant(), d.plusDays(1).atStartOfDay(zone).toInstant()));
                 }
             }
             default -> {
-                for (YearMonth m = YearMonth.from(LocalDate.ofInstant(span.start(), NEW_YORK)); m.atDay(1)
-                        .atStartOfDay(NEW_YORK).toInstant().isBefore(span.end()); m = m.plusMonths(1)) {
-                    periods.add(new Span(m.atDay(1).atStartOfDay(NEW_YORK).toInstant(),
-                            m.plusMonths(1).atDay(1).atStartOfDay(NEW_YORK).toInstant()));
+                for (YearMonth m = YearMonth.from(LocalDate.ofInstant(span.start(), zone)); m.atDay(1)
+                        .atStartOfDay(zone).toInstant().isBefore(span.end()); m = m.plusMonths(1)) {
+                    periods.add(new Span(m.atDay(1).atStartOfDay(zone).toInstant(),
+                            m.plusMonths(1).atDay(1).atStartOfDay(zone).toInstant()));
                 }
             }
         }
