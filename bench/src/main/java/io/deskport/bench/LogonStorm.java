@@ -306,6 +306,10 @@ public final class LogonStorm {
      * time, so a slow broker cannot hide its queue); returns the answers.
      */
     Outcome[] openLoop(Estate estate, int rate) {
+        // the pool's connections have been idle since the set-up or warm-up, longer than the broker keeps an idle
+        // connection: until 2026-12-07 the first request on each (256) met a connection the broker had closed, and was
+        // counted as a failed connect ("connection closed by the server")
+        load.closeIdle();
         int users = estate.users();
         Outcome[] storm = new Outcome[users];
         long interval = 1_000_000_000L / rate;
