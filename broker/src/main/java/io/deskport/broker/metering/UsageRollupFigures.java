@@ -79,8 +79,8 @@ class UsageRollupFigures {
             + "?::text[]::timestamptz[], ?::text[]::timestamp[], ?::text[]::integer[]) "
             + "as p(start_at, end_at, cap, local_start, utc_offset_seconds)) ";
     /**
-     * The states no figure counts: an object's last change, without an end. The predicate is the partial index
-     * {@code usage_interval_counted}'s, word for word, so that the index is used.
+     * Leaves out the states no figure counts (an object's final change, without an end). The predicate of the partial
+     * index {@code usage_interval_counted}, word for word, so that the index is used.
      */
     static final String COUNTED_ONLY = "state not in ('ENDED', 'DELETED', 'RELEASED')";
     /** The intervals of the tenant that overlap a period (up to its cap), of the states a figure counts. */
