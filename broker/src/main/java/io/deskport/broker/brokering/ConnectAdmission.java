@@ -45,7 +45,7 @@ import io.deskport.broker.shared.Reason;
  * 2,500 waiting logoffs, each holding its connection, request buffers and thread. In bench/metering (2026-12-07)
  * a logoff storm at 500/s came close (a heap histogram counted ~3,700 requests in flight): the broker's heap after
  * each young collection grew from 85 MB to 925 MB within 30 s and its collector stopped it for 0.3–1.4 s at a
- * time, connects and webhook deliveries with it (with this bound: 0.67 and 0.84 s at most in two runs; what
+ * time, connects and webhook deliveries with it (with this bound: 0.40–0.84 s at most in three runs; what
  * still survives the young collections then is not identified).
  */
 @Component
