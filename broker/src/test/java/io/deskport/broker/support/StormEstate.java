@@ -188,18 +188,25 @@ public final class StormEstate {
 
     /**
      * How long a client waits before sending again a connect answered with this status, reason and
-     * {@code Retry-After}: for {@code 503 OVERLOADED} the header's seconds, 1–10 (1 when absent or a date), as
-     * the portal does; zero for any other answer.
+     * {@code Retry-After}: for {@code 503 OVERLOADED} the header's seconds, 1–10 (1 when absent or a date), and,
+     * as the portal does ({@code web-portal/src/api/http.ts}), up to half of it again at random, so that a crowd
+     * turned away together does not come back in step; zero for any other answer. (Until 2026-12-07 the load
+     * clients waited the Retry-After exactly: every client refused in one moment came back in the same
+     * millisecond, was refused together again, and a saturation phase swung between a queue too long to admit
+     * and an idle broker.)
      */
     public static Duration overloadedWait(int status, String reason, String retryAfter) {
         if (status != 503 || !"OVERLOADED".equals(reason)) {
             return Duration.ZERO;
         }
+        long seconds;
         try {
-            return Duration.ofSeconds(Math.max(1, Math.min(10, Long.parseLong(retryAfter.strip()))));
+            seconds = Math.max(1, Math.min(10, Long.parseLong(retryAfter.strip())));
         } catch (RuntimeException absentOrADate) {
-            return Duration.ofSeconds(1);
+            seconds = 1;
         }
+        long ms = seconds * 1000;
+        return Duration.ofMillis(ms + ThreadLocalRandom.current().nextLong(ms / 2 + 1));
     }
 
     /** Connects until {@code stop} is set; for outages of unknown length. */
