@@ -23,7 +23,7 @@ import io.deskport.broker.shared.Reason;
 class ConnectRead {
 
     // the own desktop is looked up only in a PERSISTENT pool (a CASE evaluates its subquery only when taken)
-    private static final String SQL = "select " + DesktopPools.PUBLISHED_COLUMNS.replaceAll("(^|, )", "$1p.")
+    static final String SQL = "select " + DesktopPools.PUBLISHED_COLUMNS.replaceAll("(^|, )", "$1p.")
             + ", (select s.id from session s where s.pool_id = p.id and s.user_id = ? and s.state <> 'ENDED') as live_session, "
             + "exists (select 1 from pools_entitled_users e where e.pool_id = p.id and e.user_id = ?) as entitled, "
             + "coalesce((select u.enabled from tenancy_users u where u.id = ? and u.tenant_id = p.tenant_id), false) "

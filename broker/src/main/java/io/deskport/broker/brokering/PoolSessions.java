@@ -41,7 +41,7 @@ public class PoolSessions {
         record Live(UUID id, UUID userId, SessionState state) {
         }
         List<Live> live = jdbc.sql("select id, user_id, state from session where tenant_id = ? and pool_id = ? "
-                        + "and state <> 'ENDED'").params(tenantId, poolId)
+                        + "and state in " + SessionState.LIVE_LIST).params(tenantId, poolId)
                 .query((rs, n) -> new Live(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
                         SessionState.valueOf(rs.getString(3)))).list();
         int ended = jdbc.sql("select count(*) from session where tenant_id = ? and pool_id = ? and state = 'ENDED'")

@@ -40,7 +40,7 @@ public class SessionActivity {
     /** The tenant's sessions that have not ended, counted per pool and state. */
     @Transactional(readOnly = true)
     public List<LiveCount> live(UUID tenantId) {
-        return jdbc.sql("select pool_id, state, count(*) from session where state <> 'ENDED' and tenant_id = ? "
+        return jdbc.sql("select pool_id, state, count(*) from session where state in " + SessionState.LIVE_LIST + " and tenant_id = ? "
                         + "group by pool_id, state")
                 .param(tenantId)
                 .query((rs, n) -> new LiveCount(rs.getObject(1, UUID.class), SessionState.valueOf(rs.getString(2)),
@@ -114,7 +114,7 @@ public class SessionActivity {
     public static final String HOURLY_PEAKS_SQL = "with win as (select cast(? as timestamptz) as lo, cast(? as timestamptz) as hi), "
         + "spans as ("
         + " select s.pool_id, greatest(s.created_at, win.lo) as a, s.ended_at as b from session s, win"
-        + " where s.state <> 'ENDED' and s.tenant_id = ? and s.created_at < win.hi"
+        + " where s.state in " + SessionState.LIVE_LIST + " and s.tenant_id = ? and s.created_at < win.hi"
         + " union all"
         + " select s.pool_id, greatest(s.created_at, win.lo), s.ended_at from session s, win"
         + " where s.state = 'ENDED' and s.tenant_id = ? and s.ended_at > win.lo and s.created_at < win.hi), "

@@ -42,7 +42,7 @@ public class SessionArrivals {
         OffsetDateTime f = from.atOffset(ZoneOffset.UTC);
         OffsetDateTime t = to.atOffset(ZoneOffset.UTC);
         jdbc.sql("select bucket, sum(n) from (" + BUCKETS + "state = 'ENDED' and tenant_id = ? group by 1 union all "
-                        + BUCKETS + "state <> 'ENDED' and tenant_id = ? group by 1) as b group by bucket")
+                        + BUCKETS + "state in " + SessionState.LIVE_LIST + " and tenant_id = ? group by 1) as b group by bucket")
                 .params(poolId, f, t, tenantId, poolId, f, t, tenantId)
                 .query(rs -> {
                     out.merge(rs.getObject(1, OffsetDateTime.class).toInstant(), rs.getInt(2), Integer::sum);

@@ -381,7 +381,7 @@ public class SessionLifecycle {
     }
 
     private void endAll(String condition, UUID id) {
-        List<UUID> live = jdbc.sql("select id from session where " + condition + " and state <> 'ENDED'")
+        List<UUID> live = jdbc.sql("select id from session where " + condition + " and state in " + SessionState.LIVE_LIST)
                 .param(id).query(UUID.class).list();
         live.forEach(s -> end(s, EndReason.RESOURCE_REMOVED, CurrentUser.SYSTEM));
         if (!live.isEmpty()) {

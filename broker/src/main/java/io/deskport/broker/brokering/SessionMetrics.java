@@ -26,7 +26,7 @@ class SessionMetrics implements MeterBinder {
     SessionMetrics(JdbcClient jdbc, MetricsProperties props) {
         this.byState = new CachedReading<>("sessions by state", () -> {
             Map<SessionState, Long> counts = new EnumMap<>(SessionState.class);
-            jdbc.sql("select state, count(*) from session where state <> 'ENDED' group by state")
+            jdbc.sql("select state, count(*) from session where state in " + SessionState.LIVE_LIST + " group by state")
                     .query(rs -> {
                         counts.put(SessionState.valueOf(rs.getString(1)), rs.getLong(2));
                     });

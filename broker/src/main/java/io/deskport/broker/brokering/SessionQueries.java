@@ -93,7 +93,7 @@ class SessionQueries {
     @Transactional(readOnly = true)
     Page<Session> page(UUID tenantId, Filter f, PageParams page) {
         Listing.Where where = Listing.Where.of("s.tenant_id = ?", tenantId).and("s.state = ?", f.state())
-                .andIf(f.state() == null && f.liveOnly(), "s.state <> 'ENDED'")
+                .andIf(f.state() == null && f.liveOnly(), "s.state in " + SessionState.LIVE_LIST)
                 .and("s.user_id = ?", f.userId()).and("s.desktop_id = ?", f.desktopId())
                 .between("s.created_at", f.since(), f.until());
         boolean history = f.state() == null && !f.liveOnly();
@@ -118,8 +118,8 @@ class SessionQueries {
      */
     private static void ofPoolOrHost(Listing.Where where, String column, UUID value, boolean history) {
         if (value != null && history) {
-            where.andAll("(s.state = 'ENDED' and " + column + " = ?) or (s.state <> 'ENDED' and " + column + " = ?)",
-                    value, value);
+            where.andAll("(s.state = 'ENDED' and " + column + " = ?) or (s.state in " + SessionState.LIVE_LIST
+                    + " and " + column + " = ?)", value, value);
         } else {
             where.and(column + " = ?", value);
         }

@@ -78,13 +78,13 @@ class SessionTimers {
         total += drain("s.state = 'PREPARING' and s.state_changed_at < now() - make_interval(secs => "
                         + "coalesce(p.prepare_timeout_s, " + props.prepareTimeout().toSeconds() + "))",
                 id -> lifecycle.end(id, EndReason.PROVISIONING_FAILED, CurrentUser.SYSTEM));
-        total += drain("s.state <> 'ENDED' and s.desktop_id is not null and exists (select 1 from pools_desktops d "
-                        + "where d.id = s.desktop_id and d.state = 'FAILED')",
+        total += drain("s.state in " + SessionState.LIVE_LIST + " and s.desktop_id is not null "
+                        + "and exists (select 1 from pools_desktops d where d.id = s.desktop_id and d.state = 'FAILED')",
                 id -> lifecycle.end(id, EndReason.PROVISIONING_FAILED, CurrentUser.SYSTEM));
         total += drain("s.state in ('DISCONNECTED', 'READY') and p.disconnect_timeout_s is not null "
                 + "and s.state_changed_at < now() - make_interval(secs => p.disconnect_timeout_s)",
                 id -> lifecycle.end(id, EndReason.DISCONNECT_TIMEOUT, CurrentUser.SYSTEM));
-        total += drain("s.state <> 'ENDED' and p.max_session_s is not null "
+        total += drain("s.state in " + SessionState.LIVE_LIST + " and p.max_session_s is not null "
                 + "and s.created_at < now() - make_interval(secs => p.max_session_s)",
                 id -> lifecycle.end(id, EndReason.MAX_SESSION_LENGTH, CurrentUser.SYSTEM));
         total += drain("s.state = 'CONNECTED' and p.idle_timeout_s is not null and p.idle_action = 'LOGOFF' "
