@@ -82,7 +82,8 @@ class HostedSessionReports implements HostedSessions {
         Map<UUID, Live> live = jdbc.sql("select id, tenant_id, pool_id, user_id, state, "
                         + "state_changed_at < now() - make_interval(secs => ?), "
                         + "state = 'PREPARING' and created_at < now() - make_interval(secs => ?) "
-                        + "from session where session_host_id = ? and state in " + SessionState.LIVE_LIST + " order by id for update")
+                        + "from session where session_host_id = ? and state in " + SessionState.LIVE_LIST
+                        + " order by id for update")
                 .params(reportGrace.toMillis() / 1000.0, prepareTimeout.toMillis() / 1000.0, hostId)
                 .query(HostedSessionReports::live).stream()
                 .collect(Collectors.toMap(Live::id, Function.identity()));
@@ -122,8 +123,8 @@ class HostedSessionReports implements HostedSessions {
     @Override
     public int hostLost(UUID hostId) {
         // all of them locked first, in one order, before any host seat is given back
-        List<UUID> live = jdbc.sql("select id from session where session_host_id = ? and state in " + SessionState.LIVE_LIST + " "
-                        + "order by id for update")
+        List<UUID> live = jdbc.sql("select id from session where session_host_id = ? and state in "
+                        + SessionState.LIVE_LIST + " order by id for update")
                 .param(hostId).query(UUID.class).list();
         live.forEach(id -> lifecycle.end(id, EndReason.HOST_LOST, CurrentUser.SYSTEM, true));
         return live.size();

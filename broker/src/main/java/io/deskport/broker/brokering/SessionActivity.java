@@ -40,8 +40,8 @@ public class SessionActivity {
     /** The tenant's sessions that have not ended, counted per pool and state. */
     @Transactional(readOnly = true)
     public List<LiveCount> live(UUID tenantId) {
-        return jdbc.sql("select pool_id, state, count(*) from session where state in " + SessionState.LIVE_LIST + " and tenant_id = ? "
-                        + "group by pool_id, state")
+        return jdbc.sql("select pool_id, state, count(*) from session where state in " + SessionState.LIVE_LIST
+                        + " and tenant_id = ? group by pool_id, state")
                 .param(tenantId)
                 .query((rs, n) -> new LiveCount(rs.getObject(1, UUID.class), SessionState.valueOf(rs.getString(2)),
                         rs.getInt(3)))

@@ -1,8 +1,10 @@
 package io.deskport.broker.brokering;
 
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /** The life of a session, and every legal move, in one place (the SQL updates use the same rules). */
 public enum SessionState {
@@ -35,13 +37,13 @@ public enum SessionState {
     /**
      * The live states as an SQL list, {@code ('PREPARING', 'READY', 'CONNECTED', 'DISCONNECTED')}: a query that reads
      * live sessions by scanning them ({@code state in LIVE_LIST}) can use the live sessions' index
-     * {@code session_live_by_state}, whose predicate is this list (V42). A lookup by a live session's key (its pool
-     * and user, its desktop) says {@code state <> 'ENDED'} instead, which that index's predicate does not follow
+     * {@code session_live_by_state}, whose predicate is this list (V42). The connect's lookup of the user's live
+     * session by pool and user says {@code state <> 'ENDED'} instead, which that index's predicate does not follow
      * from: after an ANALYZE that found no live session (a quiet night), every live-only index looks empty to the
-     * planner, and such a lookup could otherwise be planned as a scan of all live sessions (seen in
-     * bench/metering on 2026-12-07: a connect's first read cost 3–4 ms of PostgreSQL instead of 0.1 for a whole
-     * phase, until the next ANALYZE).
+     * planner, and the lookup was planned as a scan of that keyless index, i.e. of every live session (seen in
+     * bench/metering on 2026-12-07: the connect's first read at 3–4 ms of PostgreSQL instead of ~0.1 for a whole
+     * phase, until the next ANALYZE; {@code ConnectReadPlanTest}).
      */
-    public static final String LIVE_LIST = java.util.Arrays.stream(values()).filter(SessionState::isLive)
-            .map(s -> "'" + s.name() + "'").collect(java.util.stream.Collectors.joining(", ", "(", ")"));
+    static final String LIVE_LIST = Arrays.stream(values()).filter(SessionState::isLive)
+            .map(s -> "'" + s.name() + "'").collect(Collectors.joining(", ", "(", ")"));
 }
