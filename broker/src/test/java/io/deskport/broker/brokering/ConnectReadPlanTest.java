@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -62,13 +61,10 @@ class ConnectReadPlanTest {
                 UUID user = UUID.randomUUID();
                 String values = "'" + user + "', '" + user + "', '" + user + "', '" + user + "', '" + UUID.randomUUID()
                         + "', '" + UUID.randomUUID() + "'";
-                List<String> plans = new ArrayList<>();
                 for (String mode : List.of("force_custom_plan", "force_generic_plan")) {
                     st.execute("set plan_cache_mode = " + mode);
-                    plans.add(mode + ":\n" + lines(st.executeQuery("explain execute connect_read(" + values + ")")));
-                }
-                for (String plan : plans) {
-                    assertThat(plan).as("the live session looked up by its pool and user:%n%s", plan)
+                    String plan = lines(st.executeQuery("explain execute connect_read(" + values + ")"));
+                    assertThat(plan).as("%s: the live session looked up by its pool and user:%n%s", mode, plan)
                             .contains("Index Scan using " + byKey + " on session s")
                             .doesNotContain(byState);
                 }

@@ -192,8 +192,7 @@ public final class StormEstate {
      * as the portal does ({@code web-portal/src/api/http.ts}), up to half of it again at random, so that a crowd
      * turned away together does not come back in step; zero for any other answer. (Until 2026-12-07 the load
      * clients waited the Retry-After exactly: every client refused in one moment came back in the same
-     * millisecond, was refused together again, and a saturation phase swung between a queue too long to admit
-     * and an idle broker.)
+     * millisecond, to be refused together again.)
      */
     public static Duration overloadedWait(int status, String reason, String retryAfter) {
         if (status != 503 || !"OVERLOADED".equals(reason)) {
