@@ -93,9 +93,9 @@ class UserSessionController {
 
     @GetMapping("/pools")
     List<MyPool> myPools(CurrentUser me) {
-        Map<UUID, Session> live = queries.ofUser(me.tenantId(), me.userId(), false, 1000).stream()
-                .collect(Collectors.toMap(Session::poolId, Function.identity(), (a, b) -> a));
         List<DesktopPool> pools = entitlements.poolsFor(me.tenantId(), me.userId());
+        Map<UUID, Session> live = queries.liveInPools(me.tenantId(), me.userId(), pools.stream().map(DesktopPool::id).toList())
+                .stream().collect(Collectors.toMap(Session::poolId, Function.identity(), (a, b) -> a));
         List<UUID> desktopPools = pools.stream().filter(p -> p.kind() != PoolKind.SHARED).map(DesktopPool::id).toList();
         List<UUID> sharedPools = pools.stream().filter(p -> p.kind() == PoolKind.SHARED).map(DesktopPool::id).toList();
         Map<UUID, Desktops.Capacity> desktops = this.desktops.capacityFor(me.tenantId(), me.userId(), desktopPools);

@@ -25,20 +25,47 @@ import io.deskport.broker.BrokerTest;
  * of PostgreSQL instead of ~0.1 ms for a whole saturation phase).
  *
  * <p>Checked on a copy of the {@code session} table with its indexes as the migrations left them (in a schema of
- * its own, so that no other test's live sessions count), holding a day of sessions that have all ended; both plans
- * PostgreSQL can pick are read: the custom one (the values bound, as for a statement's first executions) and the
+ * its own, so that no other test's live sessions count), holding ten days of a tenant's sessions that have all
+ * ended (each user with a history, as in a deployment); both plans PostgreSQL can pick are read: the custom one (the values bound, as for a statement's first executions) and the
  * generic one (a prepared statement's after them).
  */
 @BrokerTest
 class ConnectReadPlanTest {
 
-    private static final int SESSIONS = 3000;
+    /** Users of the copy's tenant, each in one of three pools, and the days each of them worked. */
+    private static final int USERS = 300;
+    private static final int DAYS = 10;
+    private static final UUID TENANT = UUID.randomUUID();
+    /** A user of the copy (one with a history), and the three pools, as SQL. */
+    private static final String USER = "md5('user-1')::uuid";
+    private static final String POOLS = "array[md5('pool-0')::uuid, md5('pool-1')::uuid, md5('pool-2')::uuid]";
 
     @Autowired
     DataSource dataSource;
 
     @Test
     void theLiveSessionIsLookedUpByItsKeyAfterAnAnalyzeThatSawNoLiveSession() throws SQLException {
+        assertPlans("connect_read(uuid, uuid, uuid, uuid, uuid, uuid)", ConnectRead.SQL,
+                String.join(", ", USER, USER, USER, USER, "'" + TENANT + "'", "md5('pool-1')::uuid"));
+    }
+
+    /**
+     * The portal's first page ({@code GET /api/v1/pools}) reads the user's live sessions in the pools listed: by pool
+     * and user. Read by the user alone (as before 2026-12-07), the same ANALYZE made a scan of the whole unique index
+     * look cheapest, every live session of every tenant filtered for the user.
+     */
+    @Test
+    void theUsersLiveSessionsOfThePortalsFirstPageAreLookedUpByTheirKey() throws SQLException {
+        assertPlans("live_in_pools(uuid, uuid[], uuid)", SessionQueries.LIVE_IN_POOLS,
+                String.join(", ", "'" + TENANT + "'", POOLS, USER));
+    }
+
+    /**
+     * Prepares {@code sql} as {@code statement} against the copy and asserts, in its custom and generic plans, that
+     * the session is found through the unique index by pool and user with both as the index's condition, and not
+     * through the live sessions' index by state.
+     */
+    private void assertPlans(String statement, String sql, String values) throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             c.setAutoCommit(true);
             try {
@@ -46,26 +73,28 @@ class ConnectReadPlanTest {
                 st.execute("create schema connect_read_plan");
                 st.execute("create table connect_read_plan.session (like public.session including defaults "
                         + "including constraints including indexes)");
-                // a day's sessions, each of its own user, all ended by the evening
-                st.execute("insert into connect_read_plan.session (id, tenant_id, pool_id, user_id, state) select "
-                        + "gen_random_uuid(), t, p, gen_random_uuid(), 'READY' from generate_series(1, " + SESSIONS
-                        + "), (select gen_random_uuid() t, gen_random_uuid() p) k");
-                assertThat(st.executeUpdate("update connect_read_plan.session set state = 'ENDED', end_reason = 'LOGOFF', "
-                        + "ended_at = now(), state_changed_at = now()")).isEqualTo(SESSIONS);
+                // ten days of the tenant's users each connecting to their pool once, all ended every evening
+                for (int day = 0; day < DAYS; day++) {
+                    st.execute("insert into connect_read_plan.session (id, tenant_id, pool_id, user_id, state) select "
+                            + "gen_random_uuid(), '" + TENANT + "', md5('pool-' || u % 3)::uuid, md5('user-' || u)::uuid, "
+                            + "'READY' from generate_series(1, " + USERS + ") u");
+                    assertThat(st.executeUpdate("update connect_read_plan.session set state = 'ENDED', "
+                            + "end_reason = 'LOGOFF', ended_at = now(), state_changed_at = now() where state <> 'ENDED'"))
+                            .isEqualTo(USERS);
+                }
                 st.execute("vacuum analyze connect_read_plan.session");
                 String byKey = index(st, "(pool_id, user_id)");
                 String byState = index(st, "(state, state_changed_at)");
 
                 st.execute("set search_path = connect_read_plan, public");
-                st.execute("prepare connect_read(uuid, uuid, uuid, uuid, uuid, uuid) as " + numbered(ConnectRead.SQL));
-                UUID user = UUID.randomUUID();
-                String values = "'" + user + "', '" + user + "', '" + user + "', '" + user + "', '" + UUID.randomUUID()
-                        + "', '" + UUID.randomUUID() + "'";
+                st.execute("prepare " + statement + " as " + numbered(sql));
+                String name = statement.substring(0, statement.indexOf('('));
                 for (String mode : List.of("force_custom_plan", "force_generic_plan")) {
                     st.execute("set plan_cache_mode = " + mode);
-                    String plan = lines(st.executeQuery("explain execute connect_read(" + values + ")"));
+                    String plan = lines(st.executeQuery("explain execute " + name + "(" + values + ")"));
                     assertThat(plan).as("%s: the live session looked up by its pool and user:%n%s", mode, plan)
-                            .contains("Index Scan using " + byKey + " on session s")
+                            .containsPattern("Index Scan using " + byKey + " on session s .*\\n\\s*Index Cond: "
+                                    + "\\(\\(pool_id = [^\\n]*\\) AND \\(user_id = ")
                             .doesNotContain(byState);
                 }
             } finally {
