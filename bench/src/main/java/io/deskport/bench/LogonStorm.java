@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import io.deskport.broker.support.StormEstate;
@@ -88,8 +89,17 @@ public final class LogonStorm {
      * in the broker, PostgreSQL and the load client (NaN when the processes were not named), and how many
      * connects were turned away as OVERLOADED (and sent again after their Retry-After).
      */
+    /**
+     * A saturation phase's answers and figures.
+     *
+     * @param connectsPerS every connect of the phase ÷ the phase's whole time, the drain at its end included: once
+     *                     the last user is handed to a client, the others run out of users, and a connect turned
+     *                     away near the end is answered after its {@code Retry-After} (1–1.5 s) on an idle broker
+     * @param busyPerS     the connects answered while every client was busy (from the start until the last user was
+     *                     handed to a client) ÷ that time: the rate of the saturation itself, without the drain
+     */
     record Saturation(Outcome[] outcomes, double seconds, double connectsPerS, double brokerCpuMs,
-                      double postgresCpuMs, double clientCpuMs, int overloaded) {
+                      double postgresCpuMs, double clientCpuMs, int overloaded, double busyPerS) {
     }
 
     private void run() throws Exception {
@@ -338,14 +348,20 @@ public final class LogonStorm {
      * the CPU per connect are printed and returned.
      */
     Saturation saturate(Estate estate) {
-        int users = estate.users();
+        return saturate(estate, estate.users());
+    }
+
+    /** {@link #saturate(Estate)} with the estate's first {@code users} users only. */
+    Saturation saturate(Estate estate, int users) {
         int clients = Integer.parseInt(opt.get("clients"));
         long brokerPid = Long.parseLong(opt.getOrDefault("broker-pid", "0"));
         long pgPid = Long.parseLong(opt.getOrDefault("postgres-pid", "0"));
         load.closeIdle();
         double[] cpu0 = {ProcessCpu.treeMillis(brokerPid), ProcessCpu.treeMillis(pgPid), ProcessCpu.selfMillis()};
         Outcome[] saturation = new Outcome[users];
+        long[] answered = new long[users];
         AtomicInteger next = new AtomicInteger();
+        AtomicLong lastHandedOut = new AtomicLong();
         overloaded.set(0);
         long p1 = System.nanoTime();
         try (ExecutorService ex = Executors.newFixedThreadPool(clients)) {
@@ -353,7 +369,11 @@ public final class LogonStorm {
                 ex.submit(() -> {
                     for (int u; (u = next.getAndIncrement()) < users; ) {
                         long s = System.nanoTime();
+                        if (u == users - 1) {
+                            lastHandedOut.set(s);
+                        }
                         saturation[u] = connect(estate.tokens()[u], estate.poolOf(u), s);
+                        answered[u] = System.nanoTime();
                     }
                 });
             }
@@ -361,6 +381,12 @@ public final class LogonStorm {
         double p1Seconds = (System.nanoTime() - p1) / 1e9;
         double[] cpu = {Double.NaN, Double.NaN, Double.NaN};
         report("saturation (" + clients + " clients)", saturation, p1Seconds);
+        System.out.printf("  connects answered per second of the phase: %s%n", perSecond(answered, p1));
+        long busyUntil = lastHandedOut.get();
+        long answeredBusy = Arrays.stream(answered).filter(t -> t <= busyUntil).count();
+        double busyPerS = answeredBusy / ((busyUntil - p1) / 1e9);
+        System.out.printf("  while every client was busy (%.2f s, until the last user was handed out): %d answered = %.0f/s%n",
+                (busyUntil - p1) / 1e9, answeredBusy, busyPerS);
         int turnedAway = overloaded.getAndSet(0);
         System.out.printf("  connects turned away as OVERLOADED and sent again after Retry-After: %d%n", turnedAway);
         if (brokerPid > 0 && pgPid > 0) {
@@ -371,7 +397,7 @@ public final class LogonStorm {
                     + "(2 cores → at most %.0f connects/s with the client on the same machine)%n",
                     cpu[0], cpu[1], cpu[2], 2000 / (cpu[0] + cpu[1] + cpu[2]));
         }
-        return new Saturation(saturation, p1Seconds, users / p1Seconds, cpu[0], cpu[1], cpu[2], turnedAway);
+        return new Saturation(saturation, p1Seconds, users / p1Seconds, cpu[0], cpu[1], cpu[2], turnedAway, busyPerS);
     }
 
     /** Every session of these answers is logged off (not measured). */
@@ -493,6 +519,15 @@ public final class LogonStorm {
         System.out.printf("%s: %d connects in %.2f s = %.0f/s; latency p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                 phase, outcomes.length, seconds, outcomes.length / seconds, pct(lat, 50), pct(lat, 90), pct(lat, 99),
                 lat[lat.length - 1] / 1e6);
+    }
+
+    /** How many of these moments (nanoTime) fall in each whole second after {@code start}, in order. */
+    static String perSecond(long[] moments, long start) {
+        int[] counts = new int[(int) ((Arrays.stream(moments).max().orElse(start) - start) / 1_000_000_000L) + 1];
+        for (long m : moments) {
+            counts[(int) Math.max(0, (m - start) / 1_000_000_000L)]++;
+        }
+        return Arrays.stream(counts).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(" "));
     }
 
     static long[] latencies(Outcome[] outcomes) {

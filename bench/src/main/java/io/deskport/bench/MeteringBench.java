@@ -26,9 +26,11 @@ import java.util.UUID;
  *       logoff, open loop at the same rate: the lag from each event's commit to its arrival at the receiver (p99),
  *       and nothing lost;</li>
  *   <li>the delivery rate: the whole log of the tenant replayed to the subscription, timed until it arrived;</li>
- *   <li>saturation, A B A B A B A B A ({@code --pairs 4}): the logon storm's saturation phase alternately through
- *       the broker that does not meter and the one that does (with its deliveries running), the same users and
- *       pools: {@code relative} = mean connects/s metered ÷ not metered.</li>
+ *   <li>saturation, A B A B A B A B A ({@code --pairs 4}; {@code --phase-users} limits each phase to the first
+ *       users of the estate): the logon storm's saturation phase alternately through the broker that does not
+ *       meter and the one that does (with its deliveries running), the same users and pools: {@code relative} =
+ *       mean connects/s metered ÷ not metered; the same ratio while every client was busy
+ *       ({@link LogonStorm.Saturation#busyPerS}, without the drain at each phase's end) is printed beside it.</li>
  * </ol>
  * At the end every event of the tenant written after the subscription must have reached the receiver ({@code
  * lost}); {@code duplicates} are deliveries of an event id beyond its first (allowed: the same webhook-id). Last
@@ -56,9 +58,10 @@ public final class MeteringBench {
 
     public static void main(String[] args) throws Exception {
         // four pairs (A B A B A B A B A): one phase's rate varies by ±10-20 % with the machine, and two pairs left the
-        // ratio's own spread (±9 %) wider than the distance to the target
-        new MeteringBench(LogonStorm.options(args, Map.of("pairs", "4", "warmup-rounds", "2", "drain-seconds", "180")))
-                .run();
+        // ratio's own spread (±9 %) wider than the distance to the target. --phase-users 5000 --pairs 8 sets
+        // seventeen shorter phases side by side in about the same time (bench/README, the sixth session of 2026-12-07)
+        new MeteringBench(LogonStorm.options(args, Map.of("pairs", "4", "phase-users", "0", "warmup-rounds", "2",
+                "drain-seconds", "180"))).run();
     }
 
     private record Phase(int number, boolean meteredPhase, String loadAtStart, LogonStorm.Saturation saturation) {
@@ -171,6 +174,8 @@ public final class MeteringBench {
     private List<Phase> saturationPhases(LogonStorm.Estate estate, WebhookReceiver receiver, long[] from, int[] unexpected)
             throws Exception {
         int pairs = Integer.parseInt(opt.get("pairs"));
+        int phaseUsers = Integer.parseInt(opt.get("phase-users"));
+        int users = phaseUsers > 0 ? Math.min(estate.users(), phaseUsers) : estate.users();
         List<Phase> phases = new ArrayList<>();
         for (int n = 1; n <= 2 * pairs + 1; n++) {
             boolean isMetered = n % 2 == 0;
@@ -188,7 +193,7 @@ public final class MeteringBench {
             LogonStorm storm = isMetered ? metered : unmetered;
             boolean statements = statistics.reset();
             long[] phaseStart = receiver != null && isMetered ? logEnd(estate.tenant()) : null;
-            LogonStorm.Saturation s = storm.saturate(estate);
+            LogonStorm.Saturation s = storm.saturate(estate, users);
             if (phaseStart != null) {
                 // deliveries that fell behind during the phase are made after it, outside its measure: say how many
                 Set<Long> phaseEvents = eventsSince(estate.tenant(), phaseStart);
@@ -196,7 +201,7 @@ public final class MeteringBench {
                 System.out.printf("  at the phase's end %d of its %d events not yet delivered%n", behind, phaseEvents.size());
             }
             if (statements) {
-                statistics.print(estate.users());
+                statistics.print(users);
             }
             int bad = LogonStorm.unexpected(s.outcomes(), "phase " + n);
             if (unexpected != null) {
@@ -305,15 +310,21 @@ public final class MeteringBench {
         return ids;
     }
 
+    /**
+     * The phases side by side, each metered phase against its unmetered neighbours, and the same ratios taken while
+     * every client was busy (without the drain at each phase's end) beside those of the whole phases, which
+     * {@code relative} is made of.
+     */
     private static void summary(List<Phase> phases) {
-        System.out.printf("%nphase  mode         connects/s   p50 ms   p99 ms  OVERLOADED   cpu per connect: broker  postgres  client"
-                + "   load average at start%n");
+        System.out.printf("%nphase  mode         busy/s  connects/s   p50 ms   p99 ms  OVERLOADED   cpu per connect: broker  "
+                + "postgres  client   load average at start%n");
         for (Phase p : phases) {
             long[] lat = LogonStorm.latencies(p.saturation().outcomes());
-            System.out.printf("%5d  %-11s %11.0f %8.1f %8.1f %11d %24.2f %9.2f %7.2f   %s%n", p.number(),
-                    p.meteredPhase() ? "metered" : "unmetered", p.saturation().connectsPerS(), LogonStorm.pct(lat, 50),
-                    LogonStorm.pct(lat, 99), p.saturation().overloaded(), p.saturation().brokerCpuMs(),
-                    p.saturation().postgresCpuMs(), p.saturation().clientCpuMs(), p.loadAtStart());
+            System.out.printf("%5d  %-11s %7.0f %11.0f %8.1f %8.1f %11d %24.2f %9.2f %7.2f   %s%n", p.number(),
+                    p.meteredPhase() ? "metered" : "unmetered", p.saturation().busyPerS(), p.saturation().connectsPerS(),
+                    LogonStorm.pct(lat, 50), LogonStorm.pct(lat, 99), p.saturation().overloaded(),
+                    p.saturation().brokerCpuMs(), p.saturation().postgresCpuMs(), p.saturation().clientCpuMs(),
+                    p.loadAtStart());
         }
         StringBuilder each = new StringBuilder();
         for (int i = 1; i + 1 < phases.size(); i += 2) {
@@ -321,12 +332,26 @@ public final class MeteringBench {
             each.append(each.isEmpty() ? "" : ", ").append(String.format("phase %d %.2f", phases.get(i).number(),
                     phases.get(i).saturation().connectsPerS() / around));
         }
-        System.out.printf("each metered phase / the mean of the unmetered phases either side: %s%n", each);
+        System.out.printf("each metered phase / the mean of the unmetered phases either side (connects/s): %s%n", each);
+        StringBuilder busy = new StringBuilder();
+        for (int i = 1; i + 1 < phases.size(); i += 2) {
+            double around = (phases.get(i - 1).saturation().busyPerS() + phases.get(i + 1).saturation().busyPerS()) / 2;
+            busy.append(busy.isEmpty() ? "" : ", ").append(String.format("phase %d %.2f", phases.get(i).number(),
+                    phases.get(i).saturation().busyPerS() / around));
+        }
+        System.out.printf("the same while every client was busy (busy/s): %s; relative by busy/s %.2f%n", busy,
+                mean(phases, true, LogonStorm.Saturation::busyPerS) / mean(phases, false, LogonStorm.Saturation::busyPerS));
     }
 
+    /** The mean connects/s of the metered or the unmetered phases: {@code relative} is the one ÷ the other. */
     private static double mean(List<Phase> phases, boolean meteredPhases) {
+        return mean(phases, meteredPhases, LogonStorm.Saturation::connectsPerS);
+    }
+
+    private static double mean(List<Phase> phases, boolean meteredPhases,
+                               java.util.function.ToDoubleFunction<LogonStorm.Saturation> figure) {
         return phases.stream().filter(p -> p.meteredPhase() == meteredPhases)
-                .mapToDouble(p -> p.saturation().connectsPerS()).average().orElse(Double.NaN);
+                .mapToDouble(p -> figure.applyAsDouble(p.saturation())).average().orElse(Double.NaN);
     }
 
     private static double pct(long[] sorted, double p) {
