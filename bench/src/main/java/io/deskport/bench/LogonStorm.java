@@ -88,9 +88,6 @@ public final class LogonStorm {
      * What the saturation phase measured: every answer, the connects per second, and the CPU each connect cost
      * in the broker, PostgreSQL and the load client (NaN when the processes were not named), and how many
      * connects were turned away as OVERLOADED (and sent again after their Retry-After).
-     */
-    /**
-     * A saturation phase's answers and figures.
      *
      * @param connectsPerS every connect of the phase ÷ the phase's whole time, the drain at its end included: once
      *                     the last user is handed to a client, the others run out of users, and a connect turned

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.ToDoubleFunction;
 
 /**
  * bench/metering: what usage events and their webhooks cost, and how fast and complete the deliveries are. Two
@@ -326,21 +327,23 @@ public final class MeteringBench {
                     p.saturation().brokerCpuMs(), p.saturation().postgresCpuMs(), p.saturation().clientCpuMs(),
                     p.loadAtStart());
         }
+        System.out.printf("each metered phase / the mean of the unmetered phases either side (connects/s): %s%n",
+                brackets(phases, LogonStorm.Saturation::connectsPerS));
+        System.out.printf("the same while every client was busy (busy/s): %s; relative by busy/s %.2f%n",
+                brackets(phases, LogonStorm.Saturation::busyPerS),
+                mean(phases, true, LogonStorm.Saturation::busyPerS) / mean(phases, false, LogonStorm.Saturation::busyPerS));
+    }
+
+    /** Each metered phase's figure ÷ the mean of its unmetered neighbours', e.g. {@code "phase 2 0.96, phase 4 …"}. */
+    private static String brackets(List<Phase> phases, ToDoubleFunction<LogonStorm.Saturation> figure) {
         StringBuilder each = new StringBuilder();
         for (int i = 1; i + 1 < phases.size(); i += 2) {
-            double around = (phases.get(i - 1).saturation().connectsPerS() + phases.get(i + 1).saturation().connectsPerS()) / 2;
+            double around = (figure.applyAsDouble(phases.get(i - 1).saturation())
+                    + figure.applyAsDouble(phases.get(i + 1).saturation())) / 2;
             each.append(each.isEmpty() ? "" : ", ").append(String.format("phase %d %.2f", phases.get(i).number(),
-                    phases.get(i).saturation().connectsPerS() / around));
+                    figure.applyAsDouble(phases.get(i).saturation()) / around));
         }
-        System.out.printf("each metered phase / the mean of the unmetered phases either side (connects/s): %s%n", each);
-        StringBuilder busy = new StringBuilder();
-        for (int i = 1; i + 1 < phases.size(); i += 2) {
-            double around = (phases.get(i - 1).saturation().busyPerS() + phases.get(i + 1).saturation().busyPerS()) / 2;
-            busy.append(busy.isEmpty() ? "" : ", ").append(String.format("phase %d %.2f", phases.get(i).number(),
-                    phases.get(i).saturation().busyPerS() / around));
-        }
-        System.out.printf("the same while every client was busy (busy/s): %s; relative by busy/s %.2f%n", busy,
-                mean(phases, true, LogonStorm.Saturation::busyPerS) / mean(phases, false, LogonStorm.Saturation::busyPerS));
+        return each.toString();
     }
 
     /** The mean connects/s of the metered or the unmetered phases: {@code relative} is the one ÷ the other. */
@@ -349,7 +352,7 @@ public final class MeteringBench {
     }
 
     private static double mean(List<Phase> phases, boolean meteredPhases,
-                               java.util.function.ToDoubleFunction<LogonStorm.Saturation> figure) {
+                               ToDoubleFunction<LogonStorm.Saturation> figure) {
         return phases.stream().filter(p -> p.meteredPhase() == meteredPhases)
                 .mapToDouble(p -> figure.applyAsDouble(p.saturation())).average().orElse(Double.NaN);
     }
