@@ -33,7 +33,8 @@ import io.deskport.broker.metering.WebhookLedger.Target;
  * SKIP LOCKED, so two brokers never deliver to one subscription at once while both are well) and hands each to
  * one of {@code concurrent-subscriptions} workers. A worker runs passes on its subscription while there is work,
  * each pass: read the retries that are due and the next events after the cursor that the subscription's filter
- * matches (then, with room left, an open replay's), send them at most {@code parallelism} at a time, and record
+ * matches (then, with room left, an open replay's), send them with as many requests in flight as the endpoint
+ * needs to keep up ({@link DeliveryLanes}: at most {@code parallelism}), and record
  * the lot in one transaction that also advances the cursor past every event attempted and renews the lease
  * ({@link WebhookLedger#finishPass}). A failed event goes to the retries with its own backoff, so one bad event
  * does not hold the others back; a broker that dies mid-pass advanced nothing, and whoever takes the lease over
@@ -61,6 +62,7 @@ class WebhookRelay implements SmartLifecycle {
     /** This broker as a lease holder: unique per process, so a restarted broker does not take its old leases for its own. */
     private final String owner;
     private final Semaphore slots;
+    private final DeliveryLanes lanes;
     private final Object wake = new Object();
 
     private volatile boolean running;
@@ -79,6 +81,7 @@ class WebhookRelay implements SmartLifecycle {
         this.failing = failing;
         this.owner = hostName() + "/" + ProcessHandle.current().pid() + "/" + UUID.randomUUID().toString().substring(0, 8);
         this.slots = new Semaphore(settings.concurrentSubscriptions());
+        this.lanes = new DeliveryLanes(settings.parallelism(), settings.pollInterval());
     }
 
     @Override
@@ -213,6 +216,7 @@ class WebhookRelay implements SmartLifecycle {
     private Pass pass(UUID id, State state) throws InterruptedException {
         Target target = ledger.target(id);
         if (target == null || !target.enabled()) {
+            lanes.forget(id);
             return Pass.IDLE;
         }
         boolean isFailing = state.failingSince != null;
@@ -284,7 +288,10 @@ class WebhookRelay implements SmartLifecycle {
             return Pass.IDLE;
         }
 
-        List<WebhookSender.Result> results = send(target, work);
+        int inFlight = lanes.of(id);
+        long sendStart = System.nanoTime();
+        List<WebhookSender.Result> results = send(target, work, inFlight);
+        long sendNanos = System.nanoTime() - sendStart;
         Instant now = Instant.now();
         List<Outcome> outcomes = new ArrayList<>(results.size());
         boolean anySuccess = false;
@@ -357,10 +364,11 @@ class WebhookRelay implements SmartLifecycle {
         }
         boolean more = moreNew && allNewSent || retries.size() == batch || replay != null && !replayDone
                 || results.size() < work.size();
+        lanes.passed(id, Math.min(inFlight, results.size()), sendNanos, anySuccess, more);
         return more ? Pass.MORE : Pass.IDLE;
     }
 
-    private List<WebhookSender.Result> send(Target target, List<Work> work) throws InterruptedException {
+    private List<WebhookSender.Result> send(Target target, List<Work> work, int inFlight) throws InterruptedException {
         String refused = addresses.whyNotReachable(target.url());
         if (refused != null) {
             WebhookSender.Result r = WebhookSender.refused("not sent: the endpoint " + refused);
@@ -372,7 +380,12 @@ class WebhookRelay implements SmartLifecycle {
                 .toList();
         // every request started before the deadline ends within the lease (it is at least twice the request timeout)
         Instant deadline = Instant.now().plus(settings.lease().dividedBy(2)).minus(settings.requestTimeout());
-        return sender.send(target.url(), signer, deliveries, deadline);
+        return sender.send(target.url(), signer, deliveries, inFlight, deadline);
+    }
+
+    /** @return the requests this broker's next pass to the subscription may have in flight at once */
+    int lanesOf(UUID subscription) {
+        return lanes.of(subscription);
     }
 
     /** Exponential backoff with full jitter: random up to base × 2^(n-1), capped. */

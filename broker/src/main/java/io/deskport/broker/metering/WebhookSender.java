@@ -25,8 +25,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Sends signed deliveries to an endpoint over HTTP/1.1 with keep-alive ({@link WebhookHttp}: its connections
- * reused across passes), at most {@code parallelism} requests in flight per pass, each bounded by the request
- * timeout, redirects never followed (an endpoint cannot send the broker elsewhere).
+ * reused across passes), as many requests in flight per pass as the relay gives it ({@link DeliveryLanes}), each
+ * bounded by the request timeout, redirects never followed (an endpoint cannot send the broker elsewhere).
  */
 @Component
 class WebhookSender {
@@ -77,8 +77,11 @@ class WebhookSender {
      *
      * @return the results of the deliveries that were sent: a prefix of {@code deliveries}, in their order
      */
-    List<Result> send(URI url, WebhookSigner signer, List<Delivery> deliveries, Instant deadline) throws InterruptedException {
-        int parallelism = settings.parallelism();
+    List<Result> send(URI url, WebhookSigner signer, List<Delivery> deliveries, int parallelism, Instant deadline)
+            throws InterruptedException {
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism " + parallelism);
+        }
         int n = deliveries.size();
         Result[] results = new Result[n];
         AtomicInteger next = new AtomicInteger();

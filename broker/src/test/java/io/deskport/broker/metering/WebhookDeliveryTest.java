@@ -223,6 +223,32 @@ class WebhookDeliveryTest {
         }
     }
 
+    @Test
+    void theRequestsInFlightFollowTheEndpointsPace() throws Exception {
+        try (WebhookReceiver receiver = WebhookReceiver.up()) {
+            Api.Response created = check(tenant.admin.post(HOOKS, json("url", receiver.url())), 201);
+            UUID id = created.id();
+            WebhookRelay relay = context.getBean(WebhookRelay.class);
+            assertThat(relay.lanesOf(id)).as("a subscription not delivered to yet").isEqualTo(DeliveryLanes.INITIAL);
+
+            // an endpoint taking 150 ms an answer, 150 events waiting: as many in flight as allowed (parallelism=8)
+            receiver.pause(Duration.ofMillis(150));
+            receiver.mode(WebhookReceiver.Mode.SLOW);
+            Set<String> backlog = new HashSet<>(record(150).stream().map(String::valueOf).toList());
+            await("the backlog delivered").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> receiver.accepted().containsAll(backlog));
+            assertThat(receiver.mostAtOnce()).as("requests the slow receiver held at once").isEqualTo(8);
+            assertThat(relay.lanesOf(id)).isEqualTo(8);
+
+            // the same endpoint answering at once, a few events at a time: only as many in flight as that needs
+            receiver.mode(WebhookReceiver.Mode.OK);
+            await("the lanes shrunk").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                record(3);
+                return relay.lanesOf(id) <= 2;
+            });
+        }
+    }
+
     /** Records session-created events of the test's tenant, each in its own transaction; returns their ids. */
     private List<Long> record(int n) {
         return recordOf(UsageEventType.SESSION_CREATED, n);

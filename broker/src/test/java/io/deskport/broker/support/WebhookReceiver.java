@@ -43,6 +43,8 @@ public final class WebhookReceiver implements AutoCloseable {
     private final int port;
     private final ConcurrentLinkedQueue<Delivery> received = new ConcurrentLinkedQueue<>();
     private final AtomicInteger arrivals = new AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger mostAtOnce = new AtomicInteger();
     private volatile Mode mode = Mode.OK;
     private volatile Duration pause = Duration.ofSeconds(2);
     private HttpServer server;
@@ -103,6 +105,20 @@ public final class WebhookReceiver implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         long arrived = System.nanoTime();
         arrivals.incrementAndGet();
+        // held from its arrival until its answer is sent (not until the handler ends: by then the sender may have
+        // sent its next request on the same connection)
+        mostAtOnce.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        boolean[] held = {true};
+        try {
+            answer(ex, arrived, held);
+        } finally {
+            if (held[0]) {
+                inFlight.decrementAndGet();
+            }
+        }
+    }
+
+    private void answer(HttpExchange ex, long arrived, boolean[] held) throws IOException {
         String body;
         try (InputStream in = ex.getRequestBody()) {
             body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -120,6 +136,8 @@ public final class WebhookReceiver implements AutoCloseable {
         ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), List.copyOf(v)));
         received.add(new Delivery(first(headers, "webhook-id"), first(headers, "webhook-timestamp"),
                 first(headers, "webhook-signature"), first(headers, "content-type"), body, headers, status, arrived));
+        held[0] = false;
+        inFlight.decrementAndGet();
         try {
             ex.sendResponseHeaders(status, -1);
         } catch (IOException e) {
@@ -144,6 +162,16 @@ public final class WebhookReceiver implements AutoCloseable {
         Set<String> ids = new LinkedHashSet<>();
         received.stream().filter(d -> d.answered() == 200).forEach(d -> ids.add(d.id()));
         return ids;
+    }
+
+    /** The most requests it held at once (arrived, not yet answered) since it was made or this was last reset. */
+    public int mostAtOnce() {
+        return mostAtOnce.get();
+    }
+
+    /** Starts counting {@link #mostAtOnce()} again from the requests held now. */
+    public void resetMostAtOnce() {
+        mostAtOnce.set(inFlight.get());
     }
 
     /** Requests that arrived, answered or not yet. */
