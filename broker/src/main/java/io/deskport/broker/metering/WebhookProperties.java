@@ -15,7 +15,8 @@ import org.springframework.validation.annotation.Validated;
  * @param pollInterval            how long an idle subscription waits before its next look at the event log: the
  *                                most an event waits for its first attempt beyond the time a pass takes
  * @param batchSize               events one pass of one subscription reads and sends at most
- * @param parallelism             requests in flight at once to one subscription's endpoint
+ * @param parallelism             the most requests in flight at once to one subscription's endpoint (a pass has as
+ *                                many as the endpoint's pace needs to keep up: {@link DeliveryLanes})
  * @param concurrentSubscriptions subscriptions one broker delivers to at once (each on a thread of its own)
  * @param connectTimeout          the longest a connection to an endpoint may take to open
  * @param requestTimeout          the longest one delivery may take, answer included (then it counts as failed)
