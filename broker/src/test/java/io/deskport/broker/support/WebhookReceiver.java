@@ -105,39 +105,31 @@ public final class WebhookReceiver implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         long arrived = System.nanoTime();
         arrivals.incrementAndGet();
-        // held from its arrival until its answer is sent (not until the handler ends: by then the sender may have
-        // sent its next request on the same connection)
         mostAtOnce.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-        boolean[] held = {true};
+        int status;
         try {
-            answer(ex, arrived, held);
+            String body;
+            try (InputStream in = ex.getRequestBody()) {
+                body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            Mode m = mode;
+            if (m == Mode.SLOW) {
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            status = m == Mode.FAIL ? 500 : 200;
+            Map<String, List<String>> headers = new LinkedHashMap<>();
+            ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), List.copyOf(v)));
+            received.add(new Delivery(first(headers, "webhook-id"), first(headers, "webhook-timestamp"),
+                    first(headers, "webhook-signature"), first(headers, "content-type"), body, headers, status, arrived));
         } finally {
-            if (held[0]) {
-                inFlight.decrementAndGet();
-            }
+            // held from its arrival until its answer is sent, not until the handler ends: by then the sender may
+            // have sent its next request on the same connection
+            inFlight.decrementAndGet();
         }
-    }
-
-    private void answer(HttpExchange ex, long arrived, boolean[] held) throws IOException {
-        String body;
-        try (InputStream in = ex.getRequestBody()) {
-            body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        Mode m = mode;
-        if (m == Mode.SLOW) {
-            try {
-                Thread.sleep(pause);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        int status = m == Mode.FAIL ? 500 : 200;
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), List.copyOf(v)));
-        received.add(new Delivery(first(headers, "webhook-id"), first(headers, "webhook-timestamp"),
-                first(headers, "webhook-signature"), first(headers, "content-type"), body, headers, status, arrived));
-        held[0] = false;
-        inFlight.decrementAndGet();
         try {
             ex.sendResponseHeaders(status, -1);
         } catch (IOException e) {
