@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -321,6 +322,11 @@ public final class LogonStorm {
         Outcome[] storm = new Outcome[users];
         long interval = 1_000_000_000L / rate;
         long start = System.nanoTime() + 200_000_000L;
+        // every answer of the storm (first tries and tries again) by the second it came in, and which were refusals
+        int seconds = (int) ((long) users * interval / 1_000_000_000L) + 60;
+        AtomicIntegerArray answers = new AtomicIntegerArray(seconds);
+        AtomicIntegerArray refusals = new AtomicIntegerArray(seconds);
+        timeline = new Timeline(start, answers, refusals);
         try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int u = 0; u < users; u++) {
                 long due = start + u * interval;
@@ -328,9 +334,35 @@ public final class LogonStorm {
                 int user = u;
                 ex.submit(() -> storm[user] = connect(estate.tokens()[user], estate.poolOf(user), due));
             }
+        } finally {
+            timeline = null;
         }
+        StringBuilder line = new StringBuilder();
+        int last = seconds - 1;
+        while (last > 0 && answers.get(last) == 0) {
+            last--;
+        }
+        for (int i = 0; i <= last; i++) {
+            line.append(i == 0 ? "" : " ").append(i).append("s:").append(answers.get(i) - refusals.get(i))
+                    .append('/').append(refusals.get(i));
+        }
+        System.out.printf("  answers by second (connected/turned away as OVERLOADED): %s%n", line);
         return storm;
     }
+
+    /** The open loop's answers and refusals per second since its start, while one runs. */
+    private record Timeline(long start, AtomicIntegerArray answers, AtomicIntegerArray refusals) {
+
+        void answered(boolean refused) {
+            int i = (int) Math.min(answers.length() - 1, Math.max(0, (System.nanoTime() - start) / 1_000_000_000L));
+            answers.incrementAndGet(i);
+            if (refused) {
+                refusals.incrementAndGet(i);
+            }
+        }
+    }
+
+    private volatile Timeline timeline;
 
     /** Waits until {@code due} ({@link System#nanoTime()}): an open loop's pace. */
     private static void sleepUntil(long due) {
@@ -473,9 +505,13 @@ public final class LogonStorm {
      */
     private Outcome connect(String token, UUID pool, long scheduledNanos) {
         LeanHttp.Response r = load.post("/api/v1/pools/" + pool + "/connect", token);
-        for (int again = 0; again < 5; again++) {
+        Timeline t = timeline;
+        for (int again = 0; ; again++) {
             Duration wait = StormEstate.overloadedWait(r.status(), r.firstString("reason"), r.retryAfter());
-            if (wait.isZero()) {
+            if (t != null) {
+                t.answered(!wait.isZero());
+            }
+            if (wait.isZero() || again == 5) {
                 break;
             }
             overloaded.incrementAndGet();

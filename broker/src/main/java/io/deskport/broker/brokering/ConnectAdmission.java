@@ -30,7 +30,9 @@ import io.deskport.broker.shared.Reason;
  * waiting it out: the expected wait is the connects queued ahead of it times how long a connect holds its
  * turn (a moving average), shared by the {@link #limit()} turns. Under a storm larger than the broker can
  * serve, the excess is answered in a moment and comes back after {@code Retry-After} (as the portal does),
- * and the connects that are admitted wait at most about the admission wait.
+ * and the connects that are admitted wait at most about the admission wait. Such a connect is refused before the
+ * broker even reads it ({@link ConnectShedding}, by the same rule): a refusal that went through the security
+ * filters and the controller cost about half a connect, and a storm of them left no CPU for the connects.
  *
  * <p>The users' disconnects and logoffs ({@link #admitEnding}) take turns of their own, as many and with the
  * same rules, but wait longer for one ({@link SessionProperties#endingWait()}): a storm of logoffs at the end
@@ -128,6 +130,20 @@ class ConnectAdmission {
         return connects.turns.getQueueLength();
     }
 
+    /**
+     * The refusal a connect arriving now gets at once, before it is even read ({@link ConnectShedding}), or null
+     * when it may wait for its turn or have one: every turn is taken and the connects waiting already fill the
+     * admission wait (or the waiting room). The same rule {@link #admit} refuses by, asked without taking a turn.
+     */
+    ProblemException shedConnect() {
+        return connects.shed();
+    }
+
+    /** {@link #shedConnect()} for a disconnect or logoff, by the endings' own turns. */
+    ProblemException shedEnding() {
+        return endings.shed();
+    }
+
     /** One kind of session transaction's turns. */
     private final class Turns {
 
@@ -148,27 +164,17 @@ class ConnectAdmission {
         }
 
         <T> T admit(Supplier<T> work) {
-            long wait = maxWait.toNanos();
             boolean admitted;
             try {
                 // (the timed tryAcquire keeps the arrival order; the untimed one would jump the queue)
                 admitted = turns.tryAcquire(0, TimeUnit.NANOSECONDS)
-                        || turns.getQueueLength() < props.maxWaiting() && expectedWait() <= wait
-                        && turns.tryAcquire(wait, TimeUnit.NANOSECONDS);
+                        || mayWait() && turns.tryAcquire(maxWait.toNanos(), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 admitted = false;
             }
             if (!admitted) {
-                long now = System.nanoTime();
-                if (now - lastWarning > TimeUnit.SECONDS.toNanos(10)) {
-                    lastWarning = now;
-                    log.warn("{} refused as OVERLOADED: {} run at once and {} wait for a turn; at most {} may wait, "
-                            + "each at most {} (logged every 10 s)", what, limit, turns.getQueueLength(),
-                            props.maxWaiting(), maxWait);
-                }
-                throw new ProblemException(Reason.OVERLOADED, refusal,
-                        Map.of(figure, limit, "retryAfterSeconds", Math.max(1, props.overloadedRetryAfter().toSeconds())));
+                throw refused();
             }
             long start = System.nanoTime();
             try {
@@ -182,6 +188,28 @@ class ConnectAdmission {
 
         long expectedWait() {
             return (turns.getQueueLength() + 1L) * meanHold.get() / limit;
+        }
+
+        /** Whether one arriving now may wait for a turn: room in the waiting room, and a turn expected in time. */
+        private boolean mayWait() {
+            return turns.getQueueLength() < props.maxWaiting() && expectedWait() <= maxWait.toNanos();
+        }
+
+        /** The refusal of one arriving now that would be refused at once, or null (a turn is free, or it may wait). */
+        ProblemException shed() {
+            return turns.availablePermits() > 0 || mayWait() ? null : refused();
+        }
+
+        private ProblemException refused() {
+            long now = System.nanoTime();
+            if (now - lastWarning > TimeUnit.SECONDS.toNanos(10)) {
+                lastWarning = now;
+                log.warn("{} refused as OVERLOADED: {} run at once and {} wait for a turn; at most {} may wait, "
+                        + "each at most {} (logged every 10 s)", what, limit, turns.getQueueLength(),
+                        props.maxWaiting(), maxWait);
+            }
+            return new ProblemException(Reason.OVERLOADED, refusal,
+                    Map.of(figure, limit, "retryAfterSeconds", Math.max(1, props.overloadedRetryAfter().toSeconds())));
         }
     }
 }

@@ -14,8 +14,9 @@ import org.springframework.validation.annotation.Validated;
  *                measure what metering costs (bench/metering): no event is ever made up for a change made while off
  * @param source  the CloudEvents {@code source} of every event: a URI reference naming this installation (give
  *                each installation its own when one billing system reads several)
- * @param rollupInterval how often the usage roll-ups are brought up to date (one broker at a time): the events since
- *                the last pass are read and the hours they touch, and the current hour, recomputed
+ * @param rollupInterval how often the usage roll-ups are brought up to date (one broker at a time, about once an
+ *                interval however many brokers run): the events since the last pass are read and the hours they
+ *                touch, and the current hour, recomputed
  */
 @Validated
 @ConfigurationProperties("deskport.metering")
