@@ -29,13 +29,28 @@ public final class ProcessCpu {
         this.pid = pid;
     }
 
-    /** @return CPU milliseconds used so far by the process and all its descendants alive now */
+    /**
+     * @return CPU milliseconds used so far by the process, its descendants alive now, and the children it has reaped
+     *         (whose time the kernel adds to the process's own {@code cutime}/{@code cstime} when it waits for them:
+     *         without it, a PostgreSQL backend that ended during a measure took its time out of the sum, and a
+     *         phase's CPU per connect read negative — bench/metering, 2026-12-07)
+     */
     public static double treeMillis(long pid) {
-        double total = 0;
+        double total = reapedMillis(pid);
         for (long p : tree(pid)) {
             total += ownMillis(p);
         }
         return total;
+    }
+
+    /** @return CPU milliseconds of the children the process has waited for, 0 when it is gone */
+    private static double reapedMillis(long pid) {
+        try {
+            String[] f = ProcFs.statFields(Path.of("/proc", Long.toString(pid), "stat"));
+            return (Long.parseLong(f[13]) + Long.parseLong(f[14])) * MS_PER_TICK; // cutime, cstime
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     /** @return CPU milliseconds used so far by this JVM */
