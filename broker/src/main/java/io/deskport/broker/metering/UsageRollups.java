@@ -123,7 +123,8 @@ public class UsageRollups {
      */
     boolean passedLately() {
         long within = rollupInterval.toMillis() * 9 / 10;
-        return Boolean.TRUE.equals(jdbc.sql("select rolled_until > now() - ? * interval '1 millisecond' "
+        // (no pass yet: rolled_until is null, and this one runs)
+        return Boolean.TRUE.equals(jdbc.sql("select coalesce(rolled_until > now() - ? * interval '1 millisecond', false) "
                 + "from usage_rollup_state where id = 1").param(within).query(Boolean.class).optional().orElse(false));
     }
 
