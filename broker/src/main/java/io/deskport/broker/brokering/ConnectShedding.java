@@ -59,18 +59,26 @@ final class ConnectShedding extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         long start = System.nanoTime();
-        ProblemException refused = "POST".equals(request.getMethod()) ? refusal(request.getRequestURI()) : null;
+        String path = request.getRequestURI();
+        ProblemException refused = "POST".equals(request.getMethod()) ? refusal(path) : null;
         if (refused == null) {
             chain.doFilter(request, response);
             return;
         }
-        ProblemResponses.write(response, refused, request.getRequestURI());
-        meters.refused(null, Reason.OVERLOADED, System.nanoTime() - start);
+        ProblemResponses.write(response, refused, path);
+        if (isConnect(path)) {
+            // the connect's meters count connects only: a shed logoff is not one (nor is one refused further in)
+            meters.refused(null, Reason.OVERLOADED, System.nanoTime() - start);
+        }
+    }
+
+    private static boolean isConnect(String path) {
+        return names(path, POOLS, "/connect") || names(path, APPLICATIONS, "/launch");
     }
 
     /** The refusal this request gets now, or null when it goes on. */
     ProblemException refusal(String path) {
-        if (names(path, POOLS, "/connect") || names(path, APPLICATIONS, "/launch")) {
+        if (isConnect(path)) {
             return admission.shedConnect();
         }
         if (names(path, SESSIONS, "/logoff") || names(path, SESSIONS, "/disconnect")) {

@@ -106,7 +106,8 @@ class ConnectSheddingTest {
     @Test
     void aLogoffOrDisconnectIsShedByTheEndingsOwnTurns() throws Exception {
         ConnectAdmission admission = oneTurnNoWaiting();
-        ConnectShedding filter = new ConnectShedding(admission, new ConnectMeters(new SimpleMeterRegistry()));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ConnectShedding filter = new ConnectShedding(admission, new ConnectMeters(registry));
         UUID session = UUID.randomUUID();
         CountDownLatch release = new CountDownLatch(1);
         hold(admission::admitEnding, release);
@@ -120,6 +121,8 @@ class ConnectSheddingTest {
             assertThat(send(filter, "POST", "/api/v1/pools/" + UUID.randomUUID() + "/connect").passedOn())
                     .as("the connects' turns are free").isTrue();
             assertThat(send(filter, "POST", "/api/v1/sessions/" + session + "/tunnel").passedOn()).isTrue();
+            assertThat(registry.get(ConnectMeters.REFUSALS).tag("reason", "OVERLOADED").counter().count())
+                    .as("a shed logoff is not a refused connect").isZero();
         } finally {
             release.countDown();
         }
